@@ -1,0 +1,508 @@
+//! The catalog of component kinds and connection kinds, read from `assets/catalog/*.ron`
+//! (embedded at build time). It decides which properties a kind takes and which connections
+//! are legal between two kinds.
+
+mod schema;
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+pub use schema::{PropertySpec, PropertyType, PropertyTypeError, did_you_mean};
+
+use crate::model::{Component, Connection, ConnectionKindId, KindId, PropertyValue};
+
+/// Palette section of a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    Client,
+    Edge,
+    Compute,
+    Data,
+    Messaging,
+    Observability,
+    Security,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Self::Client,
+        Self::Edge,
+        Self::Compute,
+        Self::Data,
+        Self::Messaging,
+        Self::Observability,
+        Self::Security,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Client => "Clients",
+            Self::Edge => "Edge",
+            Self::Compute => "Compute",
+            Self::Data => "Data",
+            Self::Messaging => "Messaging",
+            Self::Observability => "Observability",
+            Self::Security => "Security",
+        }
+    }
+}
+
+/// What a kind is, as far as rules care. Rules key on traits, never on kind ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trait {
+    Client,
+    External,
+    Edge,
+    Dns,
+    Cdn,
+    Waf,
+    Gateway,
+    LoadBalancer,
+    PublicEntry,
+    Compute,
+    Serverless,
+    Consumer,
+    Scheduled,
+    Orchestrator,
+    Stateful,
+    Datastore,
+    Relational,
+    DocumentStore,
+    Cache,
+    Search,
+    Analytics,
+    ObjectStore,
+    Broker,
+    Queue,
+    Stream,
+    EventBus,
+    TelemetrySink,
+    Metrics,
+    Logs,
+    Tracing,
+    Dashboard,
+    Alerting,
+    AdminUi,
+    Identity,
+    Secrets,
+    KeyManagement,
+    Managed,
+}
+
+/// How an edge behaves at run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionStyle {
+    /// The caller waits for the answer.
+    Sync,
+    /// Fire and forget through a broker, or replication.
+    Async,
+    /// Out-of-band metrics, logs and traces.
+    Telemetry,
+}
+
+/// A resolved component kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComponentKind {
+    pub id: KindId,
+    pub label: String,
+    pub category: Category,
+    pub icon: String,
+    pub technology: String,
+    pub doc: String,
+    pub traits: Vec<Trait>,
+    pub properties: Vec<PropertySpec>,
+    /// Connection kinds this kind may start.
+    pub starts: Vec<ConnectionKindId>,
+    /// Connection kinds this kind may accept.
+    pub ends: Vec<ConnectionKindId>,
+}
+
+impl ComponentKind {
+    pub fn has(&self, t: Trait) -> bool {
+        self.traits.contains(&t)
+    }
+
+    pub fn property(&self, name: &str) -> Option<&PropertySpec> {
+        self.properties.iter().find(|p| p.name == name)
+    }
+}
+
+/// A resolved connection kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConnectionKind {
+    pub id: ConnectionKindId,
+    pub label: String,
+    pub style: ConnectionStyle,
+    pub protocol: String,
+    pub doc: String,
+    pub properties: Vec<PropertySpec>,
+}
+
+impl ConnectionKind {
+    pub fn property(&self, name: &str) -> Option<&PropertySpec> {
+        self.properties.iter().find(|p| p.name == name)
+    }
+}
+
+/// Why a connection is not allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IllegalConnection {
+    #[error("unknown connection kind `{kind}`{}", suggestion(.did_you_mean))]
+    UnknownKind { kind: String, did_you_mean: Option<String> },
+    #[error("a component cannot connect to itself")]
+    SelfLoop,
+    #[error("{from_label} (`{from_kind}`) cannot start a `{kind}` connection; it can start: {allowed}")]
+    CannotStart { from_label: String, from_kind: String, kind: String, allowed: String },
+    #[error("{to_label} (`{to_kind}`) cannot accept a `{kind}` connection; it accepts: {allowed}")]
+    CannotAccept { to_label: String, to_kind: String, kind: String, allowed: String },
+}
+
+pub(crate) fn suggestion(did_you_mean: &Option<String>) -> String {
+    did_you_mean.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+}
+
+fn list_or_none(ids: &[ConnectionKindId]) -> String {
+    if ids.is_empty() {
+        "nothing".to_owned()
+    } else {
+        ids.iter().map(ConnectionKindId::as_str).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// Every kind the app knows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Catalog {
+    kinds: Vec<ComponentKind>,
+    connection_kinds: Vec<ConnectionKind>,
+}
+
+/// A problem in a catalog file. The built-in catalog is tested to have none.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("{file}: {source}")]
+    Parse { file: &'static str, source: ron::error::SpannedError },
+    #[error("kind `{kind}`: {problem}")]
+    Kind { kind: String, problem: String },
+    #[error("connection kind `{kind}`: {problem}")]
+    ConnectionKind { kind: String, problem: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ComponentsFile {
+    property_sets: BTreeMap<String, Vec<PropertySpec>>,
+    profiles: BTreeMap<String, ProfileFile>,
+    kinds: Vec<KindFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileFile {
+    starts: Vec<ConnectionKindId>,
+    ends: Vec<ConnectionKindId>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KindFile {
+    id: KindId,
+    label: String,
+    category: Category,
+    icon: String,
+    technology: String,
+    traits: Vec<Trait>,
+    profile: String,
+    #[serde(default)]
+    property_sets: Vec<String>,
+    #[serde(default)]
+    properties: Vec<PropertySpec>,
+    #[serde(default)]
+    defaults: BTreeMap<String, PropertyValue>,
+    #[serde(default)]
+    extra_starts: Vec<ConnectionKindId>,
+    #[serde(default)]
+    extra_ends: Vec<ConnectionKindId>,
+    doc: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConnectionsFile {
+    property_sets: BTreeMap<String, Vec<PropertySpec>>,
+    kinds: Vec<ConnectionKindFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConnectionKindFile {
+    id: ConnectionKindId,
+    label: String,
+    style: ConnectionStyle,
+    protocol: String,
+    doc: String,
+    #[serde(default)]
+    property_sets: Vec<String>,
+    #[serde(default)]
+    properties: Vec<PropertySpec>,
+}
+
+const COMPONENTS_RON: &str = include_str!("../../assets/catalog/components.ron");
+const CONNECTIONS_RON: &str = include_str!("../../assets/catalog/connections.ron");
+
+static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| match Catalog::parse(COMPONENTS_RON, CONNECTIONS_RON) {
+    Ok(catalog) => catalog,
+    // The embedded catalog is checked by the test suite; a broken one is a build defect,
+    // not user input, so there is nothing to recover to.
+    Err(error) => panic!("the built-in catalog is invalid: {error}"),
+});
+
+pub(crate) fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
+fn resolve_sets(
+    sets: &BTreeMap<String, Vec<PropertySpec>>,
+    names: &[String],
+    own: Vec<PropertySpec>,
+) -> Result<Vec<PropertySpec>, String> {
+    let mut properties = Vec::new();
+    for name in names {
+        let set = sets.get(name).ok_or_else(|| format!("unknown property set `{name}`"))?;
+        properties.extend(set.iter().cloned());
+    }
+    properties.extend(own);
+    let mut seen = std::collections::BTreeSet::new();
+    for p in &properties {
+        if !seen.insert(p.name.as_str()) {
+            return Err(format!("property `{}` is defined twice", p.name));
+        }
+        p.check(&p.default).map_err(|e| format!("default of `{}`: {e}", p.name))?;
+    }
+    Ok(properties)
+}
+
+impl Catalog {
+    /// The catalog shipped with Archsmith.
+    pub fn builtin() -> &'static Catalog {
+        &BUILTIN
+    }
+
+    /// Parses and resolves catalog files, checking every cross-reference.
+    pub fn parse(components_ron: &str, connections_ron: &str) -> Result<Self, CatalogError> {
+        let options = ron_options();
+        let connections: ConnectionsFile = options
+            .from_str(connections_ron)
+            .map_err(|source| CatalogError::Parse { file: "connections.ron", source })?;
+        let components: ComponentsFile = options
+            .from_str(components_ron)
+            .map_err(|source| CatalogError::Parse { file: "components.ron", source })?;
+
+        let mut connection_kinds = Vec::new();
+        for kind in connections.kinds {
+            let properties = resolve_sets(&connections.property_sets, &kind.property_sets, kind.properties)
+                .map_err(|problem| CatalogError::ConnectionKind { kind: kind.id.0.clone(), problem })?;
+            connection_kinds.push(ConnectionKind {
+                id: kind.id,
+                label: kind.label,
+                style: kind.style,
+                protocol: kind.protocol,
+                doc: kind.doc,
+                properties,
+            });
+        }
+        connection_kinds.sort_by(|a, b| a.id.cmp(&b.id));
+
+        let mut kinds = Vec::new();
+        for kind in components.kinds {
+            let fail = |problem: String| CatalogError::Kind { kind: kind.id.0.clone(), problem };
+            let mut properties = resolve_sets(&components.property_sets, &kind.property_sets, kind.properties)
+                .map_err(fail)?;
+            for (name, value) in &kind.defaults {
+                let spec = properties
+                    .iter_mut()
+                    .find(|p| &p.name == name)
+                    .ok_or_else(|| fail(format!("default for unknown property `{name}`")))?;
+                spec.check(value).map_err(|e| fail(format!("default of `{name}`: {e}")))?;
+                spec.default = value.clone();
+            }
+            let profile = components
+                .profiles
+                .get(&kind.profile)
+                .ok_or_else(|| fail(format!("unknown profile `{}`", kind.profile)))?;
+            let mut starts: Vec<_> = profile.starts.iter().chain(&kind.extra_starts).cloned().collect();
+            let mut ends: Vec<_> = profile.ends.iter().chain(&kind.extra_ends).cloned().collect();
+            for id in starts.iter().chain(&ends) {
+                if connection_kinds.binary_search_by(|k| k.id.cmp(id)).is_err() {
+                    return Err(fail(format!("unknown connection kind `{id}`")));
+                }
+            }
+            starts.sort();
+            starts.dedup();
+            ends.sort();
+            ends.dedup();
+            kinds.push(ComponentKind {
+                id: kind.id,
+                label: kind.label,
+                category: kind.category,
+                icon: kind.icon,
+                technology: kind.technology,
+                doc: kind.doc,
+                traits: kind.traits,
+                properties,
+                starts,
+                ends,
+            });
+        }
+        kinds.sort_by(|a, b| a.id.cmp(&b.id));
+        if let Some(pair) = kinds.windows(2).find(|w| w[0].id == w[1].id) {
+            return Err(CatalogError::Kind { kind: pair[0].id.0.clone(), problem: "defined twice".into() });
+        }
+        if let Some(pair) = connection_kinds.windows(2).find(|w| w[0].id == w[1].id) {
+            return Err(CatalogError::ConnectionKind {
+                kind: pair[0].id.0.clone(),
+                problem: "defined twice".into(),
+            });
+        }
+        Ok(Self { kinds, connection_kinds })
+    }
+
+    pub fn kinds(&self) -> &[ComponentKind] {
+        &self.kinds
+    }
+
+    pub fn connection_kinds(&self) -> &[ConnectionKind] {
+        &self.connection_kinds
+    }
+
+    pub fn kind(&self, id: &str) -> Option<&ComponentKind> {
+        self.kinds.binary_search_by(|k| k.id.as_str().cmp(id)).ok().and_then(|i| self.kinds.get(i))
+    }
+
+    pub fn connection_kind(&self, id: &str) -> Option<&ConnectionKind> {
+        self.connection_kinds
+            .binary_search_by(|k| k.id.as_str().cmp(id))
+            .ok()
+            .and_then(|i| self.connection_kinds.get(i))
+    }
+
+    /// The kind of a component; unknown kinds never survive loading or editing.
+    pub fn kind_of(&self, component: &Component) -> Option<&ComponentKind> {
+        self.kind(component.kind.as_str())
+    }
+
+    /// The closest kind id to a misspelt one.
+    pub fn suggest_kind(&self, id: &str) -> Option<String> {
+        did_you_mean(id, self.kinds.iter().map(|k| k.id.as_str())).map(str::to_owned)
+    }
+
+    pub fn suggest_connection_kind(&self, id: &str) -> Option<String> {
+        did_you_mean(id, self.connection_kinds.iter().map(|k| k.id.as_str())).map(str::to_owned)
+    }
+
+    /// A component's property: its own value, or the kind's default.
+    pub fn property<'a>(&'a self, component: &'a Component, name: &str) -> Option<&'a PropertyValue> {
+        component
+            .properties
+            .get(name)
+            .or_else(|| self.kind_of(component)?.property(name).map(|spec| &spec.default))
+    }
+
+    /// A connection's property: its own value, or its kind's default.
+    pub fn connection_property<'a>(&'a self, connection: &'a Connection, name: &str) -> Option<&'a PropertyValue> {
+        connection
+            .properties
+            .get(name)
+            .or_else(|| self.connection_kind(connection.kind.as_str())?.property(name).map(|spec| &spec.default))
+    }
+
+    /// Whether the connection blocks its caller: its own override, else its kind's style.
+    pub fn is_sync(&self, connection: &Connection) -> bool {
+        connection.sync.unwrap_or_else(|| {
+            self.connection_kind(connection.kind.as_str()).is_some_and(|k| k.style == ConnectionStyle::Sync)
+        })
+    }
+
+    pub fn style(&self, connection: &Connection) -> Option<ConnectionStyle> {
+        self.connection_kind(connection.kind.as_str()).map(|k| k.style)
+    }
+
+    /// Checks that `kind` may go from a component of kind `from` to one of kind `to`.
+    pub fn check_connection(
+        &self,
+        from: &ComponentKind,
+        to: &ComponentKind,
+        kind: &str,
+    ) -> Result<&ConnectionKind, IllegalConnection> {
+        let connection_kind = self.connection_kind(kind).ok_or_else(|| IllegalConnection::UnknownKind {
+            kind: kind.to_owned(),
+            did_you_mean: self.suggest_connection_kind(kind),
+        })?;
+        if !from.starts.contains(&connection_kind.id) {
+            return Err(IllegalConnection::CannotStart {
+                from_label: from.label.clone(),
+                from_kind: from.id.0.clone(),
+                kind: kind.to_owned(),
+                allowed: list_or_none(&from.starts),
+            });
+        }
+        if !to.ends.contains(&connection_kind.id) {
+            return Err(IllegalConnection::CannotAccept {
+                to_label: to.label.clone(),
+                to_kind: to.id.0.clone(),
+                kind: kind.to_owned(),
+                allowed: list_or_none(&to.ends),
+            });
+        }
+        Ok(connection_kind)
+    }
+
+    /// Every connection kind allowed from `from` to `to`, for the editor's connect menu.
+    pub fn allowed_connections(&self, from: &ComponentKind, to: &ComponentKind) -> Vec<&ConnectionKind> {
+        self.connection_kinds
+            .iter()
+            .filter(|k| from.starts.contains(&k.id) && to.ends.contains(&k.id))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalog_is_complete() {
+        let catalog = Catalog::parse(COMPONENTS_RON, CONNECTIONS_RON).expect("catalog parses");
+        assert!(catalog.kinds().len() >= 45, "{} kinds", catalog.kinds().len());
+        assert!(catalog.connection_kinds().len() >= 12);
+        for category in Category::ALL {
+            assert!(catalog.kinds().iter().any(|k| k.category == category), "{category:?} is empty");
+        }
+        for kind in catalog.kinds() {
+            assert!(!kind.traits.is_empty(), "{} has no traits", kind.id);
+            assert!(!kind.icon.is_empty());
+        }
+    }
+
+    #[test]
+    fn illegal_pairs_are_refused_with_a_reason() {
+        let catalog = Catalog::builtin();
+        let cdn = catalog.kind("cdn").expect("cdn");
+        let postgres = catalog.kind("postgresql").expect("postgresql");
+        let service = catalog.kind("service-go").expect("go");
+        let error = catalog.check_connection(cdn, postgres, "db_query").expect_err("refused");
+        assert!(error.to_string().contains("CDN (`cdn`) cannot start a `db_query` connection"), "{error}");
+        let error = catalog.check_connection(postgres, service, "http").expect_err("refused");
+        assert!(error.to_string().contains("cannot start a `http` connection"), "{error}");
+        assert!(catalog.check_connection(service, postgres, "db_query").is_ok());
+        let names: Vec<_> =
+            catalog.allowed_connections(service, postgres).iter().map(|k| k.id.as_str()).collect();
+        assert_eq!(names, ["db_query"]);
+        let error = catalog.check_connection(service, postgres, "db_qurey").expect_err("unknown");
+        assert!(error.to_string().contains("did you mean `db_query`"), "{error}");
+    }
+}

@@ -1,0 +1,92 @@
+//! Exporters turn a document into bytes. They are pure: no UI types, no file system. The CLI,
+//! the editor's export panel and the desktop shell all read [`registry`].
+
+mod json;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::catalog::Catalog;
+use crate::format::write_atomic;
+use crate::model::{Cloud, Document};
+
+/// What an exporter produces.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// One file's bytes.
+    File(Vec<u8>),
+    /// Several files by relative path (a Terraform module, a document with its images).
+    Folder(BTreeMap<String, Vec<u8>>),
+}
+
+/// Options shared by exporters; each reads the ones it understands.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportOptions {
+    pub provider: Option<Cloud>,
+    /// Raster scale factor for PNG.
+    pub scale: f32,
+    /// Background colour for raster output, CSS syntax; `None` is transparent.
+    pub background: Option<String>,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        Self { provider: None, scale: 1.0, background: None }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("the `{format}` export needs {what}")]
+    MissingOption { format: &'static str, what: &'static str },
+    #[error("cannot encode the `{format}` output: {message}")]
+    Encode { format: &'static str, message: String },
+    #[error("{path}: cannot write: {source}")]
+    Write { path: String, source: std::io::Error },
+    #[error("unsafe output path `{0}`")]
+    UnsafePath(String),
+}
+
+/// One export format.
+pub trait Exporter: Sync {
+    /// The name used by `archsmith export --format`.
+    fn id(&self) -> &'static str;
+    fn label(&self) -> &'static str;
+    /// File extension of the output, or `None` when it writes a folder.
+    fn extension(&self) -> Option<&'static str>;
+    fn export(&self, doc: &Document, catalog: &Catalog, options: &ExportOptions) -> Result<Output, ExportError>;
+}
+
+static REGISTRY: &[&dyn Exporter] = &[&json::JsonExporter];
+
+/// Every exporter, in menu order.
+pub fn registry() -> &'static [&'static dyn Exporter] {
+    REGISTRY
+}
+
+pub fn find_exporter(id: &str) -> Option<&'static dyn Exporter> {
+    REGISTRY.iter().copied().find(|e| e.id() == id)
+}
+
+/// Writes an export's output: a file atomically, or each file of a folder atomically.
+pub fn write_output(output: &Output, path: &Path) -> Result<(), ExportError> {
+    let write_error = |path: &Path, source| ExportError::Write { path: path.display().to_string(), source };
+    match output {
+        Output::File(bytes) => write_atomic(path, bytes).map_err(|e| write_error(path, e)),
+        Output::Folder(files) => {
+            std::fs::create_dir_all(path).map_err(|e| write_error(path, e))?;
+            for (name, bytes) in files {
+                let relative = Path::new(name);
+                if relative.is_absolute() || relative.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+                    return Err(ExportError::UnsafePath(name.clone()));
+                }
+                let target = path.join(relative);
+                if let Some(parent) = target.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
+                }
+                write_atomic(&target, bytes).map_err(|e| write_error(&target, e))?;
+            }
+            Ok(())
+        }
+    }
+}

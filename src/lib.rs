@@ -1,0 +1,23 @@
+//! # Archsmith core
+//!
+//! The one source of truth for the CLI, the egui editor and the desktop shell.
+//!
+//! Data flow: a model file (RON) goes through [`format::load`] into a [`model::Document`].
+//! [`graph::ArchGraph`] gives a petgraph view of it for [`rules`] and analyses, and
+//! [`export`] turns it into other formats. Every change is an [`edit::EditOp`], whose
+//! `apply` returns the inverse, which gives undo.
+
+pub mod catalog;
+pub mod edit;
+pub mod export;
+pub mod format;
+pub mod graph;
+pub mod model;
+pub mod rules;
+pub mod samples;
+pub mod validate;
+
+pub use catalog::Catalog;
+pub use edit::{EditError, EditOp, History};
+pub use graph::ArchGraph;
+pub use model::Document;

@@ -1,0 +1,18 @@
+//! The architecture model: a [`Document`] of components, typed connections, nested
+//! boundaries, notes, rule settings, waivers and decisions.
+//!
+//! Collections are kept sorted by id, so that lookups are binary searches and saved files are
+//! canonical. Only [`crate::edit`] mutates them; everything else reads.
+
+mod document;
+mod geometry;
+mod ids;
+mod property;
+
+pub use document::*;
+pub use geometry::{Point, Rect, Size};
+pub use ids::{
+    ComponentId, ConnectionId, ConnectionKindId, DecisionId, GroupId, IdError, KindId, MAX_ID_LEN,
+    NoteId, check_slug, slugify,
+};
+pub use property::{Properties, PropertyValue};

@@ -1,0 +1,260 @@
+//! Structural checks: everything that makes a document well-formed, independent of
+//! architecture rules. Loading refuses a document with any of these problems; edit
+//! operations run the same checks on what they touch.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::catalog::{Catalog, IllegalConnection, PropertySpec, PropertyTypeError, did_you_mean, suggestion};
+use crate::model::{
+    CURRENT_VERSION, Component, Connection, Document, Group, IdError, Properties, Rect, check_slug,
+};
+
+/// One structural problem. `element` and `field` let callers point at the place in a file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Problem {
+    #[error("invalid id: {error}")]
+    InvalidId { element: String, error: IdError },
+    #[error("duplicate id `{element}`: ids must be unique across components, connections, groups and notes")]
+    DuplicateId { element: String },
+    #[error("component `{element}` has unknown kind `{kind}`{}", suggestion(.did_you_mean))]
+    UnknownKind { element: String, kind: String, did_you_mean: Option<String> },
+    #[error("`{element}` has unknown property `{key}` for kind `{kind}`{}", suggestion(.did_you_mean))]
+    UnknownProperty { element: String, kind: String, key: String, did_you_mean: Option<String> },
+    #[error("`{element}` property `{key}`: {error}")]
+    PropertyType { element: String, key: String, error: PropertyTypeError },
+    #[error("`{element}` field `{field}` refers to `{target}`, which does not exist")]
+    DanglingReference { element: String, field: &'static str, target: String },
+    #[error("connection `{element}` is not allowed: {error}")]
+    IllegalConnection { element: String, error: IllegalConnection },
+    #[error("group `{element}` is its own ancestor: parents must not form a cycle")]
+    GroupCycle { element: String },
+    #[error("`{element}` has a coordinate or size that is not a finite number, or a negative size")]
+    BadGeometry { element: String },
+    #[error("waiver for rule `{rule}` names `{element}`, which does not exist")]
+    DanglingWaiver { rule: String, element: String },
+    #[error("waiver for rule `{rule}` on `{element}` needs a reason")]
+    WaiverWithoutReason { rule: String, element: String },
+    #[error("version {found} is newer than this Archsmith understands (up to {CURRENT_VERSION})")]
+    UnsupportedVersion { found: u32 },
+}
+
+impl Problem {
+    /// The id of the element the problem is about, and the field within it, when known.
+    pub fn anchor(&self) -> (Option<&str>, Option<&str>) {
+        match self {
+            Self::InvalidId { element, .. }
+            | Self::DuplicateId { element }
+            | Self::GroupCycle { element }
+            | Self::BadGeometry { element } => (Some(element), None),
+            Self::UnknownKind { element, .. } => (Some(element), Some("kind")),
+            Self::UnknownProperty { element, key, .. } | Self::PropertyType { element, key, .. } => {
+                (Some(element), Some(key))
+            }
+            Self::DanglingReference { element, field, .. } => (Some(element), Some(field)),
+            Self::IllegalConnection { element, .. } => (Some(element), Some("kind")),
+            Self::DanglingWaiver { element, .. } | Self::WaiverWithoutReason { element, .. } => {
+                (Some(element), None)
+            }
+            Self::UnsupportedVersion { .. } => (None, Some("version")),
+        }
+    }
+}
+
+fn finite_rect(rect: &Rect) -> bool {
+    [rect.x, rect.y, rect.w, rect.h].iter().all(|v| v.is_finite()) && rect.w >= 0.0 && rect.h >= 0.0
+}
+
+/// Checks properties against a schema.
+pub(crate) fn check_properties<'a>(
+    element: &str,
+    kind: &str,
+    properties: &Properties,
+    specs: impl Fn(&str) -> Option<&'a PropertySpec>,
+    all_names: impl Fn() -> Vec<&'a str>,
+    out: &mut Vec<Problem>,
+) {
+    for (key, value) in properties {
+        match specs(key) {
+            None => out.push(Problem::UnknownProperty {
+                element: element.to_owned(),
+                kind: kind.to_owned(),
+                key: key.clone(),
+                did_you_mean: did_you_mean(key, all_names()).map(str::to_owned),
+            }),
+            Some(spec) => {
+                if let Err(error) = spec.check(value) {
+                    out.push(Problem::PropertyType { element: element.to_owned(), key: key.clone(), error });
+                }
+            }
+        }
+    }
+}
+
+/// Problems with one component on its own (kind, properties, geometry).
+pub(crate) fn check_component(catalog: &Catalog, component: &Component, out: &mut Vec<Problem>) {
+    let id = component.id.as_str();
+    if let Err(error) = check_slug(id) {
+        out.push(Problem::InvalidId { element: id.to_owned(), error });
+    }
+    if !finite_rect(&component.rect()) {
+        out.push(Problem::BadGeometry { element: id.to_owned() });
+    }
+    let Some(kind) = catalog.kind_of(component) else {
+        out.push(Problem::UnknownKind {
+            element: id.to_owned(),
+            kind: component.kind.0.clone(),
+            did_you_mean: catalog.suggest_kind(component.kind.as_str()),
+        });
+        return;
+    };
+    check_properties(
+        id,
+        kind.id.as_str(),
+        &component.properties,
+        |key| kind.property(key),
+        || kind.properties.iter().map(|p| p.name.as_str()).collect(),
+        out,
+    );
+}
+
+/// Problems with one connection given the document it belongs to.
+pub(crate) fn check_connection(catalog: &Catalog, doc: &Document, connection: &Connection, out: &mut Vec<Problem>) {
+    let id = connection.id.as_str();
+    if let Err(error) = check_slug(id) {
+        out.push(Problem::InvalidId { element: id.to_owned(), error });
+    }
+    if connection.waypoints.iter().any(|p| !(p.x.is_finite() && p.y.is_finite())) {
+        out.push(Problem::BadGeometry { element: id.to_owned() });
+    }
+    let from = doc.component(connection.from.as_str());
+    let to = doc.component(connection.to.as_str());
+    for (field, target, found) in [("from", &connection.from, from), ("to", &connection.to, to)] {
+        if found.is_none() {
+            out.push(Problem::DanglingReference { element: id.to_owned(), field, target: target.to_string() });
+        }
+    }
+    if connection.from == connection.to {
+        out.push(Problem::IllegalConnection { element: id.to_owned(), error: IllegalConnection::SelfLoop });
+        return;
+    }
+    let (Some(from_kind), Some(to_kind)) =
+        (from.and_then(|c| catalog.kind_of(c)), to.and_then(|c| catalog.kind_of(c)))
+    else {
+        // Unknown endpoints or kinds are reported where they are defined; only the
+        // connection kind itself can still be checked.
+        if catalog.connection_kind(connection.kind.as_str()).is_none() {
+            out.push(Problem::IllegalConnection {
+                element: id.to_owned(),
+                error: IllegalConnection::UnknownKind {
+                    kind: connection.kind.0.clone(),
+                    did_you_mean: catalog.suggest_connection_kind(connection.kind.as_str()),
+                },
+            });
+        }
+        return;
+    };
+    match catalog.check_connection(from_kind, to_kind, connection.kind.as_str()) {
+        Err(error) => out.push(Problem::IllegalConnection { element: id.to_owned(), error }),
+        Ok(kind) => check_properties(
+            id,
+            kind.id.as_str(),
+            &connection.properties,
+            |key| kind.property(key),
+            || kind.properties.iter().map(|p| p.name.as_str()).collect(),
+            out,
+        ),
+    }
+}
+
+pub(crate) fn check_group(doc: &Document, group: &Group, out: &mut Vec<Problem>) {
+    let id = group.id.as_str();
+    if let Err(error) = check_slug(id) {
+        out.push(Problem::InvalidId { element: id.to_owned(), error });
+    }
+    if !finite_rect(&group.rect) {
+        out.push(Problem::BadGeometry { element: id.to_owned() });
+    }
+    if let Some(parent) = &group.parent {
+        if doc.group(parent.as_str()).is_none() {
+            out.push(Problem::DanglingReference {
+                element: id.to_owned(),
+                field: "parent",
+                target: parent.to_string(),
+            });
+        } else if creates_cycle(doc, group) {
+            out.push(Problem::GroupCycle { element: id.to_owned() });
+        }
+    }
+}
+
+/// True when following parents from `group` comes back to it.
+pub(crate) fn creates_cycle(doc: &Document, group: &Group) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut next = group.parent.as_ref();
+    while let Some(parent) = next {
+        if parent == &group.id || !seen.insert(parent.as_str()) {
+            return true;
+        }
+        next = doc.group(parent.as_str()).and_then(|g| g.parent.as_ref());
+    }
+    false
+}
+
+/// Every structural problem of a document, in file order.
+pub fn check_document(catalog: &Catalog, doc: &Document) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    if doc.version > CURRENT_VERSION {
+        problems.push(Problem::UnsupportedVersion { found: doc.version });
+    }
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let ids = doc
+        .groups()
+        .iter()
+        .map(|g| g.id.as_str())
+        .chain(doc.components().iter().map(|c| c.id.as_str()))
+        .chain(doc.connections().iter().map(|c| c.id.as_str()))
+        .chain(doc.notes().iter().map(|n| n.id.as_str()))
+        .chain(doc.decisions().iter().map(|d| d.id.as_str()));
+    for id in ids {
+        let count = seen.entry(id).or_default();
+        *count += 1;
+        if *count == 2 {
+            problems.push(Problem::DuplicateId { element: id.to_owned() });
+        }
+    }
+    for group in doc.groups() {
+        check_group(doc, group, &mut problems);
+    }
+    for component in doc.components() {
+        check_component(catalog, component, &mut problems);
+        if let Some(group) = &component.group
+            && doc.group(group.as_str()).is_none()
+        {
+            problems.push(Problem::DanglingReference {
+                element: component.id.to_string(),
+                field: "group",
+                target: group.to_string(),
+            });
+        }
+    }
+    for connection in doc.connections() {
+        check_connection(catalog, doc, connection, &mut problems);
+    }
+    for note in doc.notes() {
+        if let Err(error) = check_slug(note.id.as_str()) {
+            problems.push(Problem::InvalidId { element: note.id.to_string(), error });
+        }
+        if !finite_rect(&Rect::from_pos_size(note.position, note.size)) {
+            problems.push(Problem::BadGeometry { element: note.id.to_string() });
+        }
+    }
+    for waiver in doc.waivers() {
+        if doc.element(&waiver.target).is_none() {
+            problems.push(Problem::DanglingWaiver { rule: waiver.rule.clone(), element: waiver.target.clone() });
+        }
+        if waiver.reason.trim().is_empty() {
+            problems.push(Problem::WaiverWithoutReason { rule: waiver.rule.clone(), element: waiver.target.clone() });
+        }
+    }
+    problems
+}
