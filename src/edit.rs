@@ -6,9 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
 use crate::model::{
-    AuthMode, Component, ComponentId, Connection, ConnectionId, ConnectionKindId, Decision, DecisionId,
-    Document, Group, GroupId, GroupKind, KindId, Meta, Note, NoteId, Point, PropertyValue, Rect,
-    RuleOverride, Size, Waiver, find_mut, insert_sorted, remove_sorted,
+    AuthMode, Component, ComponentId, Connection, ConnectionId, ConnectionKindId, Decision,
+    DecisionId, Document, Group, GroupId, GroupKind, KindId, Meta, Note, NoteId, Point,
+    PropertyValue, Rect, RuleOverride, Size, Waiver, find_mut, insert_sorted, remove_sorted,
 };
 use crate::validate::{self, Problem};
 
@@ -49,21 +49,50 @@ pub enum EditOp {
     AddComponent(Component),
     /// Removes the component and, in the same step, every connection touching it.
     RemoveComponent(ComponentId),
-    MoveComponent { id: ComponentId, to: Point },
-    ResizeComponent { id: ComponentId, size: Size },
+    MoveComponent {
+        id: ComponentId,
+        to: Point,
+    },
+    ResizeComponent {
+        id: ComponentId,
+        size: Size,
+    },
     /// Sets (`Some`) or clears (`None`) one property.
-    SetComponentProperty { id: ComponentId, key: String, value: Option<PropertyValue> },
-    SetComponentField { id: ComponentId, field: ComponentField },
-    Regroup { id: ComponentId, group: Option<GroupId> },
+    SetComponentProperty {
+        id: ComponentId,
+        key: String,
+        value: Option<PropertyValue>,
+    },
+    SetComponentField {
+        id: ComponentId,
+        field: ComponentField,
+    },
+    Regroup {
+        id: ComponentId,
+        group: Option<GroupId>,
+    },
     Connect(Connection),
     Disconnect(ConnectionId),
-    SetConnectionProperty { id: ConnectionId, key: String, value: Option<PropertyValue> },
-    SetConnectionField { id: ConnectionId, field: ConnectionField },
+    SetConnectionProperty {
+        id: ConnectionId,
+        key: String,
+        value: Option<PropertyValue>,
+    },
+    SetConnectionField {
+        id: ConnectionId,
+        field: ConnectionField,
+    },
     AddGroup(Group),
     /// Removes the group; its members and child groups move to its parent.
     RemoveGroup(GroupId),
-    SetGroupRect { id: GroupId, rect: Rect },
-    SetGroupField { id: GroupId, field: GroupField },
+    SetGroupRect {
+        id: GroupId,
+        rect: Rect,
+    },
+    SetGroupField {
+        id: GroupId,
+        field: GroupField,
+    },
     AddNote(Note),
     RemoveNote(NoteId),
     /// Replaces the note with the same id.
@@ -71,7 +100,10 @@ pub enum EditOp {
     SetMeta(Meta),
     AddWaiver(Waiver),
     RemoveWaiver(Waiver),
-    SetRuleOverride { rule: String, value: Option<RuleOverride> },
+    SetRuleOverride {
+        rule: String,
+        value: Option<RuleOverride>,
+    },
     /// Inserts the decision, or replaces the one with the same id.
     PutDecision(Decision),
     RemoveDecision(DecisionId),
@@ -93,7 +125,10 @@ pub enum EditError {
 }
 
 fn not_found(what: &'static str, id: &impl ToString) -> EditError {
-    EditError::NotFound { what, id: id.to_string() }
+    EditError::NotFound {
+        what,
+        id: id.to_string(),
+    }
 }
 
 fn first_problem(problems: Vec<Problem>) -> Result<(), EditError> {
@@ -116,7 +151,9 @@ impl EditOp {
             Self::Regroup { .. } => "Change boundary",
             Self::Connect(_) => "Connect",
             Self::Disconnect(_) => "Delete connection",
-            Self::SetConnectionProperty { .. } | Self::SetConnectionField { .. } => "Edit connection",
+            Self::SetConnectionProperty { .. } | Self::SetConnectionField { .. } => {
+                "Edit connection"
+            }
             Self::AddGroup(_) => "Add boundary",
             Self::RemoveGroup(_) => "Delete boundary",
             Self::SetGroupRect { .. } => "Resize boundary",
@@ -150,7 +187,8 @@ impl EditOp {
                 }
                 first_problem(problems)?;
                 let id = component.id.clone();
-                insert_sorted(&mut doc.components, component).map_err(|c| EditError::IdInUse(c.id.to_string()))?;
+                insert_sorted(&mut doc.components, component)
+                    .map_err(|c| EditError::IdInUse(c.id.to_string()))?;
                 Ok(Self::RemoveComponent(id))
             }
             Self::RemoveComponent(id) => {
@@ -161,29 +199,43 @@ impl EditOp {
                     .into_iter()
                     .partition(|c| c.from == id || c.to == id);
                 doc.connections = kept;
-                let component = remove_sorted(&mut doc.components, id.as_str()).ok_or_else(|| not_found("component", &id))?;
+                let component = remove_sorted(&mut doc.components, id.as_str())
+                    .ok_or_else(|| not_found("component", &id))?;
+                let mut waivers = take_waivers(doc, id.as_str());
+                for connection in &touching {
+                    waivers.extend(take_waivers(doc, connection.id.as_str()));
+                }
                 let mut restore = vec![Self::AddComponent(component)];
                 restore.extend(touching.into_iter().map(Self::Connect));
+                restore.extend(waivers.into_iter().map(Self::AddWaiver));
                 Ok(Self::Batch(restore))
             }
             Self::MoveComponent { id, to } => {
                 if !(to.x.is_finite() && to.y.is_finite()) {
-                    return Err(EditError::Invalid(Problem::BadGeometry { element: id.to_string() }));
+                    return Err(EditError::Invalid(Problem::BadGeometry {
+                        element: id.to_string(),
+                    }));
                 }
-                let component = find_mut(&mut doc.components, id.as_str()).ok_or_else(|| not_found("component", &id))?;
+                let component = find_mut(&mut doc.components, id.as_str())
+                    .ok_or_else(|| not_found("component", &id))?;
                 let from = std::mem::replace(&mut component.position, to);
                 Ok(Self::MoveComponent { id, to: from })
             }
             Self::ResizeComponent { id, size } => {
                 if !(size.w.is_finite() && size.h.is_finite() && size.w >= 0.0 && size.h >= 0.0) {
-                    return Err(EditError::Invalid(Problem::BadGeometry { element: id.to_string() }));
+                    return Err(EditError::Invalid(Problem::BadGeometry {
+                        element: id.to_string(),
+                    }));
                 }
-                let component = find_mut(&mut doc.components, id.as_str()).ok_or_else(|| not_found("component", &id))?;
+                let component = find_mut(&mut doc.components, id.as_str())
+                    .ok_or_else(|| not_found("component", &id))?;
                 let old = std::mem::replace(&mut component.size, size);
                 Ok(Self::ResizeComponent { id, size: old })
             }
             Self::SetComponentProperty { id, key, value } => {
-                let component = doc.component(id.as_str()).ok_or_else(|| not_found("component", &id))?;
+                let component = doc
+                    .component(id.as_str())
+                    .ok_or_else(|| not_found("component", &id))?;
                 if let Some(value) = &value {
                     let mut probe = component.clone();
                     probe.properties.insert(key.clone(), value.clone());
@@ -191,12 +243,17 @@ impl EditOp {
                     validate::check_component(catalog, &probe, &mut problems);
                     first_problem(problems)?;
                 }
-                let component = find_mut(&mut doc.components, id.as_str()).ok_or_else(|| not_found("component", &id))?;
+                let component = find_mut(&mut doc.components, id.as_str())
+                    .ok_or_else(|| not_found("component", &id))?;
                 let old = match value {
                     Some(value) => component.properties.insert(key.clone(), value),
                     None => component.properties.remove(&key),
                 };
-                Ok(Self::SetComponentProperty { id, key, value: old })
+                Ok(Self::SetComponentProperty {
+                    id,
+                    key,
+                    value: old,
+                })
             }
             Self::SetComponentField { id, field } => set_component_field(doc, catalog, id, field),
             Self::Regroup { id, group } => {
@@ -205,7 +262,8 @@ impl EditOp {
                 {
                     return Err(not_found("group", group));
                 }
-                let component = find_mut(&mut doc.components, id.as_str()).ok_or_else(|| not_found("component", &id))?;
+                let component = find_mut(&mut doc.components, id.as_str())
+                    .ok_or_else(|| not_found("component", &id))?;
                 let old = std::mem::replace(&mut component.group, group);
                 Ok(Self::Regroup { id, group: old })
             }
@@ -217,34 +275,58 @@ impl EditOp {
                 validate::check_connection(catalog, doc, &connection, &mut problems);
                 first_problem(problems)?;
                 let id = connection.id.clone();
-                insert_sorted(&mut doc.connections, connection).map_err(|c| EditError::IdInUse(c.id.to_string()))?;
+                insert_sorted(&mut doc.connections, connection)
+                    .map_err(|c| EditError::IdInUse(c.id.to_string()))?;
                 Ok(Self::Disconnect(id))
             }
             Self::Disconnect(id) => {
-                let connection =
-                    remove_sorted(&mut doc.connections, id.as_str()).ok_or_else(|| not_found("connection", &id))?;
-                Ok(Self::Connect(connection))
+                let connection = remove_sorted(&mut doc.connections, id.as_str())
+                    .ok_or_else(|| not_found("connection", &id))?;
+                Ok(with_waivers(
+                    Self::Connect(connection),
+                    take_waivers(doc, id.as_str()),
+                ))
             }
             Self::SetConnectionProperty { id, key, value } => {
-                let mut probe = doc.connection(id.as_str()).ok_or_else(|| not_found("connection", &id))?.clone();
+                let mut probe = doc
+                    .connection(id.as_str())
+                    .ok_or_else(|| not_found("connection", &id))?
+                    .clone();
                 let old = match value {
                     Some(value) => probe.properties.insert(key.clone(), value),
                     None => probe.properties.remove(&key),
                 };
                 replace_connection(doc, catalog, probe)?;
-                Ok(Self::SetConnectionProperty { id, key, value: old })
+                Ok(Self::SetConnectionProperty {
+                    id,
+                    key,
+                    value: old,
+                })
             }
             Self::SetConnectionField { id, field } => {
-                let mut probe = doc.connection(id.as_str()).ok_or_else(|| not_found("connection", &id))?.clone();
+                let mut probe = doc
+                    .connection(id.as_str())
+                    .ok_or_else(|| not_found("connection", &id))?
+                    .clone();
                 let old = match field {
-                    ConnectionField::Label(v) => ConnectionField::Label(std::mem::replace(&mut probe.label, v)),
+                    ConnectionField::Label(v) => {
+                        ConnectionField::Label(std::mem::replace(&mut probe.label, v))
+                    }
                     ConnectionField::Description(v) => {
                         ConnectionField::Description(std::mem::replace(&mut probe.description, v))
                     }
-                    ConnectionField::Kind(v) => ConnectionField::Kind(std::mem::replace(&mut probe.kind, v)),
-                    ConnectionField::Sync(v) => ConnectionField::Sync(std::mem::replace(&mut probe.sync, v)),
-                    ConnectionField::Tls(v) => ConnectionField::Tls(std::mem::replace(&mut probe.tls, v)),
-                    ConnectionField::Auth(v) => ConnectionField::Auth(std::mem::replace(&mut probe.auth, v)),
+                    ConnectionField::Kind(v) => {
+                        ConnectionField::Kind(std::mem::replace(&mut probe.kind, v))
+                    }
+                    ConnectionField::Sync(v) => {
+                        ConnectionField::Sync(std::mem::replace(&mut probe.sync, v))
+                    }
+                    ConnectionField::Tls(v) => {
+                        ConnectionField::Tls(std::mem::replace(&mut probe.tls, v))
+                    }
+                    ConnectionField::Auth(v) => {
+                        ConnectionField::Auth(std::mem::replace(&mut probe.auth, v))
+                    }
                     ConnectionField::Waypoints(v) => {
                         ConnectionField::Waypoints(std::mem::replace(&mut probe.waypoints, v))
                     }
@@ -260,45 +342,80 @@ impl EditOp {
                 validate::check_group(doc, &group, &mut problems);
                 first_problem(problems)?;
                 let id = group.id.clone();
-                insert_sorted(&mut doc.groups, group).map_err(|g| EditError::IdInUse(g.id.to_string()))?;
+                insert_sorted(&mut doc.groups, group)
+                    .map_err(|g| EditError::IdInUse(g.id.to_string()))?;
                 Ok(Self::RemoveGroup(id))
             }
             Self::RemoveGroup(id) => {
-                let group = doc.group(id.as_str()).ok_or_else(|| not_found("group", &id))?.clone();
+                let group = doc
+                    .group(id.as_str())
+                    .ok_or_else(|| not_found("group", &id))?
+                    .clone();
                 let mut restore = vec![Self::AddGroup(group.clone())];
-                for component in doc.components.iter_mut().filter(|c| c.group.as_ref() == Some(&id)) {
+                for component in doc
+                    .components
+                    .iter_mut()
+                    .filter(|c| c.group.as_ref() == Some(&id))
+                {
                     component.group.clone_from(&group.parent);
-                    restore.push(Self::Regroup { id: component.id.clone(), group: Some(id.clone()) });
+                    restore.push(Self::Regroup {
+                        id: component.id.clone(),
+                        group: Some(id.clone()),
+                    });
                 }
-                for child in doc.groups.iter_mut().filter(|g| g.parent.as_ref() == Some(&id)) {
+                for child in doc
+                    .groups
+                    .iter_mut()
+                    .filter(|g| g.parent.as_ref() == Some(&id))
+                {
                     child.parent.clone_from(&group.parent);
-                    restore.push(Self::SetGroupField { id: child.id.clone(), field: GroupField::Parent(Some(id.clone())) });
+                    restore.push(Self::SetGroupField {
+                        id: child.id.clone(),
+                        field: GroupField::Parent(Some(id.clone())),
+                    });
                 }
                 remove_sorted(&mut doc.groups, id.as_str());
+                restore.extend(
+                    take_waivers(doc, id.as_str())
+                        .into_iter()
+                        .map(Self::AddWaiver),
+                );
                 Ok(Self::Batch(restore))
             }
             Self::SetGroupRect { id, rect } => {
                 let mut problems = Vec::new();
-                let mut probe = doc.group(id.as_str()).ok_or_else(|| not_found("group", &id))?.clone();
+                let mut probe = doc
+                    .group(id.as_str())
+                    .ok_or_else(|| not_found("group", &id))?
+                    .clone();
                 probe.rect = rect;
                 validate::check_group(doc, &probe, &mut problems);
                 first_problem(problems)?;
-                let group = find_mut(&mut doc.groups, id.as_str()).ok_or_else(|| not_found("group", &id))?;
+                let group = find_mut(&mut doc.groups, id.as_str())
+                    .ok_or_else(|| not_found("group", &id))?;
                 let old = std::mem::replace(&mut group.rect, rect);
                 Ok(Self::SetGroupRect { id, rect: old })
             }
             Self::SetGroupField { id, field } => {
-                let mut probe = doc.group(id.as_str()).ok_or_else(|| not_found("group", &id))?.clone();
+                let mut probe = doc
+                    .group(id.as_str())
+                    .ok_or_else(|| not_found("group", &id))?
+                    .clone();
                 let old = match field {
                     GroupField::Name(v) => GroupField::Name(std::mem::replace(&mut probe.name, v)),
-                    GroupField::Description(v) => GroupField::Description(std::mem::replace(&mut probe.description, v)),
+                    GroupField::Description(v) => {
+                        GroupField::Description(std::mem::replace(&mut probe.description, v))
+                    }
                     GroupField::Kind(v) => GroupField::Kind(std::mem::replace(&mut probe.kind, v)),
-                    GroupField::Parent(v) => GroupField::Parent(std::mem::replace(&mut probe.parent, v)),
+                    GroupField::Parent(v) => {
+                        GroupField::Parent(std::mem::replace(&mut probe.parent, v))
+                    }
                 };
                 let mut problems = Vec::new();
                 validate::check_group(doc, &probe, &mut problems);
                 first_problem(problems)?;
-                let group = find_mut(&mut doc.groups, id.as_str()).ok_or_else(|| not_found("group", &id))?;
+                let group = find_mut(&mut doc.groups, id.as_str())
+                    .ok_or_else(|| not_found("group", &id))?;
                 *group = probe;
                 Ok(Self::SetGroupField { id, field: old })
             }
@@ -307,15 +424,21 @@ impl EditOp {
                     return Err(EditError::IdInUse(note.id.to_string()));
                 }
                 let id = note.id.clone();
-                insert_sorted(&mut doc.notes, note).map_err(|n| EditError::IdInUse(n.id.to_string()))?;
+                insert_sorted(&mut doc.notes, note)
+                    .map_err(|n| EditError::IdInUse(n.id.to_string()))?;
                 Ok(Self::RemoveNote(id))
             }
             Self::RemoveNote(id) => {
-                let note = remove_sorted(&mut doc.notes, id.as_str()).ok_or_else(|| not_found("note", &id))?;
-                Ok(Self::AddNote(note))
+                let note = remove_sorted(&mut doc.notes, id.as_str())
+                    .ok_or_else(|| not_found("note", &id))?;
+                Ok(with_waivers(
+                    Self::AddNote(note),
+                    take_waivers(doc, id.as_str()),
+                ))
             }
             Self::UpdateNote(note) => {
-                let slot = find_mut(&mut doc.notes, note.id.as_str()).ok_or_else(|| not_found("note", &note.id))?;
+                let slot = find_mut(&mut doc.notes, note.id.as_str())
+                    .ok_or_else(|| not_found("note", &note.id))?;
                 Ok(Self::UpdateNote(std::mem::replace(slot, note)))
             }
             Self::SetMeta(meta) => Ok(Self::SetMeta(std::mem::replace(&mut doc.meta, meta))),
@@ -341,10 +464,9 @@ impl EditOp {
                 }
             }
             Self::RemoveWaiver(waiver) => {
-                let index = doc
-                    .waivers
-                    .binary_search(&waiver)
-                    .map_err(|_| not_found("waiver", &format!("{} on {}", waiver.rule, waiver.target)))?;
+                let index = doc.waivers.binary_search(&waiver).map_err(|_| {
+                    not_found("waiver", &format!("{} on {}", waiver.rule, waiver.target))
+                })?;
                 doc.waivers.remove(index);
                 Ok(Self::AddWaiver(waiver))
             }
@@ -363,12 +485,13 @@ impl EditOp {
                     return Err(EditError::IdInUse(decision.id.to_string()));
                 }
                 let id = decision.id.clone();
-                insert_sorted(&mut doc.decisions, decision).map_err(|d| EditError::IdInUse(d.id.to_string()))?;
+                insert_sorted(&mut doc.decisions, decision)
+                    .map_err(|d| EditError::IdInUse(d.id.to_string()))?;
                 Ok(Self::RemoveDecision(id))
             }
             Self::RemoveDecision(id) => {
-                let decision =
-                    remove_sorted(&mut doc.decisions, id.as_str()).ok_or_else(|| not_found("decision", &id))?;
+                let decision = remove_sorted(&mut doc.decisions, id.as_str())
+                    .ok_or_else(|| not_found("decision", &id))?;
                 Ok(Self::PutDecision(decision))
             }
             Self::Batch(ops) => {
@@ -392,7 +515,30 @@ impl EditOp {
     }
 }
 
-fn replace_connection(doc: &mut Document, catalog: &Catalog, connection: Connection) -> Result<(), EditError> {
+/// Removes and returns the waivers that name `target`, which must not outlive it.
+fn take_waivers(doc: &mut Document, target: &str) -> Vec<Waiver> {
+    let (taken, kept) = std::mem::take(&mut doc.waivers)
+        .into_iter()
+        .partition(|w| w.target == target);
+    doc.waivers = kept;
+    taken
+}
+
+/// `restore`, followed by re-adding `waivers`, as one inverse.
+fn with_waivers(restore: EditOp, waivers: Vec<Waiver>) -> EditOp {
+    if waivers.is_empty() {
+        return restore;
+    }
+    let mut ops = vec![restore];
+    ops.extend(waivers.into_iter().map(EditOp::AddWaiver));
+    EditOp::Batch(ops)
+}
+
+fn replace_connection(
+    doc: &mut Document,
+    catalog: &Catalog,
+    connection: Connection,
+) -> Result<(), EditError> {
     let mut problems = Vec::new();
     validate::check_connection(catalog, doc, &connection, &mut problems);
     first_problem(problems)?;
@@ -408,23 +554,31 @@ fn set_component_field(
     id: ComponentId,
     field: ComponentField,
 ) -> Result<EditOp, EditError> {
-    let mut probe = doc.component(id.as_str()).ok_or_else(|| not_found("component", &id))?.clone();
+    let mut probe = doc
+        .component(id.as_str())
+        .ok_or_else(|| not_found("component", &id))?
+        .clone();
     let old = match field {
         ComponentField::Name(v) => ComponentField::Name(std::mem::replace(&mut probe.name, v)),
-        ComponentField::Description(v) => ComponentField::Description(std::mem::replace(&mut probe.description, v)),
+        ComponentField::Description(v) => {
+            ComponentField::Description(std::mem::replace(&mut probe.description, v))
+        }
         ComponentField::Tags(mut v) => {
             v.sort();
             v.dedup();
             ComponentField::Tags(std::mem::replace(&mut probe.tags, v))
         }
-        ComponentField::Pinned(v) => ComponentField::Pinned(std::mem::replace(&mut probe.pinned, v)),
+        ComponentField::Pinned(v) => {
+            ComponentField::Pinned(std::mem::replace(&mut probe.pinned, v))
+        }
         ComponentField::Kind(v) => ComponentField::Kind(std::mem::replace(&mut probe.kind, v)),
     };
     let mut problems = Vec::new();
     validate::check_component(catalog, &probe, &mut problems);
     first_problem(problems)?;
     let kind_changed = matches!(old, ComponentField::Kind(_));
-    let slot = find_mut(&mut doc.components, id.as_str()).ok_or_else(|| not_found("component", &id))?;
+    let slot =
+        find_mut(&mut doc.components, id.as_str()).ok_or_else(|| not_found("component", &id))?;
     let previous = std::mem::replace(slot, probe);
     if kind_changed {
         // A new kind may forbid existing connections; refuse rather than leave them illegal.
@@ -456,7 +610,12 @@ impl History {
     }
 
     /// Applies a user action; it becomes one undo step and clears the redo stack.
-    pub fn apply(&mut self, doc: &mut Document, catalog: &Catalog, op: EditOp) -> Result<(), EditError> {
+    pub fn apply(
+        &mut self,
+        doc: &mut Document,
+        catalog: &Catalog,
+        op: EditOp,
+    ) -> Result<(), EditError> {
         let label = op.label().to_owned();
         let inverse = op.apply(doc, catalog)?;
         self.undo.push((label, inverse));
@@ -467,7 +626,9 @@ impl History {
 
     /// Reverts the last action. Returns false when there is nothing to undo.
     pub fn undo(&mut self, doc: &mut Document, catalog: &Catalog) -> Result<bool, EditError> {
-        let Some((label, op)) = self.undo.pop() else { return Ok(false) };
+        let Some((label, op)) = self.undo.pop() else {
+            return Ok(false);
+        };
         let redo = op.apply(doc, catalog)?;
         self.redo.push((label, redo));
         self.revision += 1;
@@ -476,7 +637,9 @@ impl History {
 
     /// Re-applies the last undone action. Returns false when there is nothing to redo.
     pub fn redo(&mut self, doc: &mut Document, catalog: &Catalog) -> Result<bool, EditError> {
-        let Some((label, op)) = self.redo.pop() else { return Ok(false) };
+        let Some((label, op)) = self.redo.pop() else {
+            return Ok(false);
+        };
         let undo = op.apply(doc, catalog)?;
         self.undo.push((label, undo));
         self.revision += 1;

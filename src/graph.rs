@@ -31,11 +31,19 @@ impl<'a> ArchGraph<'a> {
             node_of.insert(component.id.as_str(), graph.add_node(index));
         }
         for (index, connection) in doc.connections().iter().enumerate() {
-            if let (Some(&from), Some(&to)) = (node_of.get(connection.from.as_str()), node_of.get(connection.to.as_str())) {
+            if let (Some(&from), Some(&to)) = (
+                node_of.get(connection.from.as_str()),
+                node_of.get(connection.to.as_str()),
+            ) {
                 graph.add_edge(from, to, index);
             }
         }
-        Self { doc, catalog, graph, node_of }
+        Self {
+            doc,
+            catalog,
+            graph,
+            node_of,
+        }
     }
 
     pub fn document(&self) -> &'a Document {
@@ -66,30 +74,60 @@ impl<'a> ArchGraph<'a> {
 
     /// Components of a kind with trait `t`.
     pub fn with_trait(&self, t: Trait) -> impl Iterator<Item = &'a Component> + '_ {
-        self.doc.components().iter().filter(move |c| self.has_trait(c, t))
+        self.doc
+            .components()
+            .iter()
+            .filter(move |c| self.has_trait(c, t))
     }
 
-    /// Connections leaving (`Outgoing`) or entering (`Incoming`) `id`, optionally of one kind.
-    pub fn connections(&self, id: &str, direction: Direction, kind: Option<&str>) -> Vec<&'a Connection> {
-        let Some(&node) = self.node_of.get(id) else { return Vec::new() };
-        self.graph
+    /// Connections leaving (`Outgoing`) or entering (`Incoming`) `id`, optionally of one
+    /// kind, sorted by id.
+    pub fn connections(
+        &self,
+        id: &str,
+        direction: Direction,
+        kind: Option<&str>,
+    ) -> Vec<&'a Connection> {
+        let Some(&node) = self.node_of.get(id) else {
+            return Vec::new();
+        };
+        let mut found: Vec<&'a Connection> = self
+            .graph
             .edges_directed(node, direction)
             .map(|edge| self.connection_at(edge.id()))
             .filter(|c| kind.is_none_or(|k| c.kind.as_str() == k))
-            .collect()
+            .collect();
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+        found
     }
 
-    /// The components on the other end of `id`'s connections, optionally of one kind.
-    pub fn neighbours(&self, id: &str, direction: Direction, kind: Option<&str>) -> Vec<&'a Component> {
-        let Some(&node) = self.node_of.get(id) else { return Vec::new() };
-        let mut seen = BTreeSet::new();
-        self.graph
+    /// The components on the other end of `id`'s connections, optionally of one kind,
+    /// sorted by id.
+    pub fn neighbours(
+        &self,
+        id: &str,
+        direction: Direction,
+        kind: Option<&str>,
+    ) -> Vec<&'a Component> {
+        let Some(&node) = self.node_of.get(id) else {
+            return Vec::new();
+        };
+        let mut found: Vec<&'a Component> = self
+            .graph
             .edges_directed(node, direction)
             .filter(|edge| kind.is_none_or(|k| self.connection_at(edge.id()).kind.as_str() == k))
-            .map(|edge| if direction == Direction::Outgoing { edge.target() } else { edge.source() })
-            .filter(|other| seen.insert(*other))
+            .map(|edge| {
+                if direction == Direction::Outgoing {
+                    edge.target()
+                } else {
+                    edge.source()
+                }
+            })
             .map(|other| self.component_at(other))
-            .collect()
+            .collect();
+        found.sort_by(|a, b| a.id.cmp(&b.id));
+        found.dedup_by(|a, b| a.id == b.id);
+        found
     }
 
     /// The subgraph of synchronous calls: only connections whose caller waits.
@@ -114,7 +152,9 @@ impl<'a> ArchGraph<'a> {
             .components()
             .iter()
             .filter(|c| {
-                self.kind(c).is_some_and(|k| k.has(Trait::Client) || k.has(Trait::PublicEntry) || k.has(Trait::External))
+                self.kind(c).is_some_and(|k| {
+                    k.has(Trait::Client) || k.has(Trait::PublicEntry) || k.has(Trait::External)
+                })
             })
             .collect()
     }
@@ -122,10 +162,13 @@ impl<'a> ArchGraph<'a> {
     /// Ids of every component reachable from `start` along request-carrying connections
     /// (everything except telemetry), `start` included.
     pub fn reachable_from(&self, start: &[&str]) -> BTreeSet<&'a str> {
-        let requests = self.filtered_graph(|c| self.catalog.style(c) != Some(ConnectionStyle::Telemetry));
+        let requests =
+            self.filtered_graph(|c| self.catalog.style(c) != Some(ConnectionStyle::Telemetry));
         let mut reached = BTreeSet::new();
         for id in start {
-            let Some(&node) = self.node_of.get(id) else { continue };
+            let Some(&node) = self.node_of.get(id) else {
+                continue;
+            };
             let mut bfs = Bfs::new(&requests, node);
             while let Some(next) = bfs.next(&requests) {
                 reached.insert(requests[next]);
@@ -162,7 +205,10 @@ impl<'a> ArchGraph<'a> {
         let mut sccs: Vec<Vec<&str>> = tarjan_scc(&self.graph)
             .into_iter()
             .map(|scc| {
-                let mut ids: Vec<&str> = scc.into_iter().map(|n| self.component_at(n).id.as_str()).collect();
+                let mut ids: Vec<&str> = scc
+                    .into_iter()
+                    .map(|n| self.component_at(n).id.as_str())
+                    .collect();
                 ids.sort_unstable();
                 ids
             })
@@ -174,13 +220,16 @@ impl<'a> ArchGraph<'a> {
     /// Articulation points of the request graph taken as undirected (telemetry excluded):
     /// components whose loss disconnects others. Restricted to `within` when given.
     pub fn articulation_points(&self, within: Option<&BTreeSet<&str>>) -> BTreeSet<&'a str> {
-        let mut undirected: UnGraph<&'a str, ()> = UnGraph::with_capacity(self.graph.node_count(), self.graph.edge_count());
+        let mut undirected: UnGraph<&'a str, ()> =
+            UnGraph::with_capacity(self.graph.node_count(), self.graph.edge_count());
         let nodes: Vec<Option<NodeIndex>> = self
             .graph
             .node_indices()
             .map(|n| {
                 let id = self.component_at(n).id.as_str();
-                within.is_none_or(|set| set.contains(id)).then(|| undirected.add_node(id))
+                within
+                    .is_none_or(|set| set.contains(id))
+                    .then(|| undirected.add_node(id))
             })
             .collect();
         for edge in self.graph.edge_references() {
@@ -188,17 +237,25 @@ impl<'a> ArchGraph<'a> {
             if self.catalog.style(connection) == Some(ConnectionStyle::Telemetry) {
                 continue;
             }
-            if let (Some(Some(a)), Some(Some(b))) = (nodes.get(edge.source().index()), nodes.get(edge.target().index())) {
+            if let (Some(Some(a)), Some(Some(b))) = (
+                nodes.get(edge.source().index()),
+                nodes.get(edge.target().index()),
+            ) {
                 undirected.add_edge(*a, *b, ());
             }
         }
-        articulation_points(&undirected).into_iter().map(|n| undirected[n]).collect()
+        articulation_points(&undirected)
+            .into_iter()
+            .map(|n| undirected[n])
+            .collect()
     }
 
     /// Longest chain of sync calls starting at `id`, as component ids (cycles are cut).
     pub fn longest_sync_chain(&self, id: &str) -> Vec<&'a str> {
         let sync = self.sync_graph();
-        let Some(start) = sync.node_indices().find(|n| sync[*n] == id) else { return Vec::new() };
+        let Some(start) = sync.node_indices().find(|n| sync[*n] == id) else {
+            return Vec::new();
+        };
         let mut best = Vec::new();
         let mut path = vec![start];
         longest_path(&sync, &mut path, &mut best);
@@ -211,7 +268,9 @@ fn longest_path(graph: &DiGraph<&str, &str>, path: &mut Vec<NodeIndex>, best: &m
         best.clone_from(path);
     }
     let Some(&last) = path.last() else { return };
-    let mut next: Vec<NodeIndex> = graph.neighbors_directed(last, Direction::Outgoing).collect();
+    let mut next: Vec<NodeIndex> = graph
+        .neighbors_directed(last, Direction::Outgoing)
+        .collect();
     next.sort_by_key(|n| graph[*n]);
     next.dedup();
     for n in next {

@@ -11,7 +11,11 @@ pub struct Sample {
 
 macro_rules! sample {
     ($name:literal, $title:literal) => {
-        Sample { name: $name, title: $title, text: include_str!(concat!("../samples/", $name, ".ron")) }
+        Sample {
+            name: $name,
+            title: $title,
+            text: include_str!(concat!("../samples/", $name, ".ron")),
+        }
     };
 }
 
@@ -30,4 +34,70 @@ pub fn samples() -> &'static [Sample] {
 
 pub fn sample(name: &str) -> Option<&'static Sample> {
     SAMPLES.iter().find(|s| s.name == name)
+}
+
+/// A generated model of `components` components and about `connections` legal connections,
+/// laid out on a grid: the fixture for benchmarks and scale tests. Deterministic.
+pub fn synthetic(components: usize, connections: usize) -> crate::Document {
+    use crate::model::{
+        Component, ComponentId, Connection, ConnectionId, ConnectionKindId, KindId, Meta, Point,
+    };
+
+    // One datastore, cache or broker for every nine services, like a real estate of services.
+    const SUPPORT: [(&str, &str); 3] = [
+        ("postgresql", "db_query"),
+        ("redis", "cache_lookup"),
+        ("kafka", "publish"),
+    ];
+    let mut doc = crate::Document::new(Meta {
+        name: format!("Synthetic {components}"),
+        ..Meta::default()
+    });
+    let is_service = |i: usize| i % 10 != 9;
+    let id_of = |i: usize| format!("c{i:06}");
+    for i in 0..components {
+        let kind = if is_service(i) {
+            "service-go"
+        } else {
+            SUPPORT[(i / 10) % SUPPORT.len()].0
+        };
+        let position = Point::new((i % 100) as f32 * 200.0, (i / 100) as f32 * 120.0);
+        if let Ok(id) = ComponentId::new(id_of(i)) {
+            doc.components.push(Component::new(
+                id,
+                KindId::new(kind),
+                format!("Component {i}"),
+                position,
+            ));
+        }
+    }
+    let services: Vec<usize> = (0..components).filter(|i| is_service(*i)).collect();
+    let support: Vec<usize> = (0..components).filter(|i| !is_service(*i)).collect();
+    for n in 0..connections {
+        let Some(&from) = services.get(n % services.len().max(1)) else {
+            break;
+        };
+        let (to, kind) = if n % 2 == 0 || support.is_empty() {
+            // Calls go to services further along, so the sync graph stays acyclic.
+            let step = 1 + (n * 7919) % 97;
+            let to = services[(n % services.len() + step) % services.len()];
+            (to, "http")
+        } else {
+            let to = support[(n * 31) % support.len()];
+            (to, SUPPORT[(to / 10) % SUPPORT.len()].1)
+        };
+        if to == from {
+            continue;
+        }
+        if let (Ok(id), Ok(a), Ok(b)) = (
+            ConnectionId::new(format!("e{n:06}")),
+            ComponentId::new(id_of(from)),
+            ComponentId::new(id_of(to)),
+        ) {
+            doc.connections
+                .push(Connection::new(id, a, b, ConnectionKindId::new(kind)));
+        }
+    }
+    doc.normalize();
+    doc
 }

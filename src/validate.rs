@@ -4,7 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::catalog::{Catalog, IllegalConnection, PropertySpec, PropertyTypeError, did_you_mean, suggestion};
+use crate::catalog::{
+    Catalog, IllegalConnection, PropertySpec, PropertyTypeError, did_you_mean, suggestion,
+};
 use crate::model::{
     CURRENT_VERSION, Component, Connection, Document, Group, IdError, Properties, Rect, check_slug,
 };
@@ -14,18 +16,40 @@ use crate::model::{
 pub enum Problem {
     #[error("invalid id: {error}")]
     InvalidId { element: String, error: IdError },
-    #[error("duplicate id `{element}`: ids must be unique across components, connections, groups and notes")]
+    #[error(
+        "duplicate id `{element}`: ids must be unique across components, connections, groups and notes"
+    )]
     DuplicateId { element: String },
     #[error("component `{element}` has unknown kind `{kind}`{}", suggestion(.did_you_mean))]
-    UnknownKind { element: String, kind: String, did_you_mean: Option<String> },
+    UnknownKind {
+        element: String,
+        kind: String,
+        did_you_mean: Option<String>,
+    },
     #[error("`{element}` has unknown property `{key}` for kind `{kind}`{}", suggestion(.did_you_mean))]
-    UnknownProperty { element: String, kind: String, key: String, did_you_mean: Option<String> },
+    UnknownProperty {
+        element: String,
+        kind: String,
+        key: String,
+        did_you_mean: Option<String>,
+    },
     #[error("`{element}` property `{key}`: {error}")]
-    PropertyType { element: String, key: String, error: PropertyTypeError },
+    PropertyType {
+        element: String,
+        key: String,
+        error: PropertyTypeError,
+    },
     #[error("`{element}` field `{field}` refers to `{target}`, which does not exist")]
-    DanglingReference { element: String, field: &'static str, target: String },
+    DanglingReference {
+        element: String,
+        field: &'static str,
+        target: String,
+    },
     #[error("connection `{element}` is not allowed: {error}")]
-    IllegalConnection { element: String, error: IllegalConnection },
+    IllegalConnection {
+        element: String,
+        error: IllegalConnection,
+    },
     #[error("group `{element}` is its own ancestor: parents must not form a cycle")]
     GroupCycle { element: String },
     #[error("`{element}` has a coordinate or size that is not a finite number, or a negative size")]
@@ -47,9 +71,8 @@ impl Problem {
             | Self::GroupCycle { element }
             | Self::BadGeometry { element } => (Some(element), None),
             Self::UnknownKind { element, .. } => (Some(element), Some("kind")),
-            Self::UnknownProperty { element, key, .. } | Self::PropertyType { element, key, .. } => {
-                (Some(element), Some(key))
-            }
+            Self::UnknownProperty { element, key, .. }
+            | Self::PropertyType { element, key, .. } => (Some(element), Some(key)),
             Self::DanglingReference { element, field, .. } => (Some(element), Some(field)),
             Self::IllegalConnection { element, .. } => (Some(element), Some("kind")),
             Self::DanglingWaiver { element, .. } | Self::WaiverWithoutReason { element, .. } => {
@@ -61,7 +84,11 @@ impl Problem {
 }
 
 fn finite_rect(rect: &Rect) -> bool {
-    [rect.x, rect.y, rect.w, rect.h].iter().all(|v| v.is_finite()) && rect.w >= 0.0 && rect.h >= 0.0
+    [rect.x, rect.y, rect.w, rect.h]
+        .iter()
+        .all(|v| v.is_finite())
+        && rect.w >= 0.0
+        && rect.h >= 0.0
 }
 
 /// Checks properties against a schema.
@@ -83,7 +110,11 @@ pub(crate) fn check_properties<'a>(
             }),
             Some(spec) => {
                 if let Err(error) = spec.check(value) {
-                    out.push(Problem::PropertyType { element: element.to_owned(), key: key.clone(), error });
+                    out.push(Problem::PropertyType {
+                        element: element.to_owned(),
+                        key: key.clone(),
+                        error,
+                    });
                 }
             }
         }
@@ -94,10 +125,15 @@ pub(crate) fn check_properties<'a>(
 pub(crate) fn check_component(catalog: &Catalog, component: &Component, out: &mut Vec<Problem>) {
     let id = component.id.as_str();
     if let Err(error) = check_slug(id) {
-        out.push(Problem::InvalidId { element: id.to_owned(), error });
+        out.push(Problem::InvalidId {
+            element: id.to_owned(),
+            error,
+        });
     }
     if !finite_rect(&component.rect()) {
-        out.push(Problem::BadGeometry { element: id.to_owned() });
+        out.push(Problem::BadGeometry {
+            element: id.to_owned(),
+        });
     }
     let Some(kind) = catalog.kind_of(component) else {
         out.push(Problem::UnknownKind {
@@ -118,28 +154,50 @@ pub(crate) fn check_component(catalog: &Catalog, component: &Component, out: &mu
 }
 
 /// Problems with one connection given the document it belongs to.
-pub(crate) fn check_connection(catalog: &Catalog, doc: &Document, connection: &Connection, out: &mut Vec<Problem>) {
+pub(crate) fn check_connection(
+    catalog: &Catalog,
+    doc: &Document,
+    connection: &Connection,
+    out: &mut Vec<Problem>,
+) {
     let id = connection.id.as_str();
     if let Err(error) = check_slug(id) {
-        out.push(Problem::InvalidId { element: id.to_owned(), error });
+        out.push(Problem::InvalidId {
+            element: id.to_owned(),
+            error,
+        });
     }
-    if connection.waypoints.iter().any(|p| !(p.x.is_finite() && p.y.is_finite())) {
-        out.push(Problem::BadGeometry { element: id.to_owned() });
+    if connection
+        .waypoints
+        .iter()
+        .any(|p| !(p.x.is_finite() && p.y.is_finite()))
+    {
+        out.push(Problem::BadGeometry {
+            element: id.to_owned(),
+        });
     }
     let from = doc.component(connection.from.as_str());
     let to = doc.component(connection.to.as_str());
     for (field, target, found) in [("from", &connection.from, from), ("to", &connection.to, to)] {
         if found.is_none() {
-            out.push(Problem::DanglingReference { element: id.to_owned(), field, target: target.to_string() });
+            out.push(Problem::DanglingReference {
+                element: id.to_owned(),
+                field,
+                target: target.to_string(),
+            });
         }
     }
     if connection.from == connection.to {
-        out.push(Problem::IllegalConnection { element: id.to_owned(), error: IllegalConnection::SelfLoop });
+        out.push(Problem::IllegalConnection {
+            element: id.to_owned(),
+            error: IllegalConnection::SelfLoop,
+        });
         return;
     }
-    let (Some(from_kind), Some(to_kind)) =
-        (from.and_then(|c| catalog.kind_of(c)), to.and_then(|c| catalog.kind_of(c)))
-    else {
+    let (Some(from_kind), Some(to_kind)) = (
+        from.and_then(|c| catalog.kind_of(c)),
+        to.and_then(|c| catalog.kind_of(c)),
+    ) else {
         // Unknown endpoints or kinds are reported where they are defined; only the
         // connection kind itself can still be checked.
         if catalog.connection_kind(connection.kind.as_str()).is_none() {
@@ -154,7 +212,10 @@ pub(crate) fn check_connection(catalog: &Catalog, doc: &Document, connection: &C
         return;
     };
     match catalog.check_connection(from_kind, to_kind, connection.kind.as_str()) {
-        Err(error) => out.push(Problem::IllegalConnection { element: id.to_owned(), error }),
+        Err(error) => out.push(Problem::IllegalConnection {
+            element: id.to_owned(),
+            error,
+        }),
         Ok(kind) => check_properties(
             id,
             kind.id.as_str(),
@@ -169,10 +230,15 @@ pub(crate) fn check_connection(catalog: &Catalog, doc: &Document, connection: &C
 pub(crate) fn check_group(doc: &Document, group: &Group, out: &mut Vec<Problem>) {
     let id = group.id.as_str();
     if let Err(error) = check_slug(id) {
-        out.push(Problem::InvalidId { element: id.to_owned(), error });
+        out.push(Problem::InvalidId {
+            element: id.to_owned(),
+            error,
+        });
     }
     if !finite_rect(&group.rect) {
-        out.push(Problem::BadGeometry { element: id.to_owned() });
+        out.push(Problem::BadGeometry {
+            element: id.to_owned(),
+        });
     }
     if let Some(parent) = &group.parent {
         if doc.group(parent.as_str()).is_none() {
@@ -182,7 +248,9 @@ pub(crate) fn check_group(doc: &Document, group: &Group, out: &mut Vec<Problem>)
                 target: parent.to_string(),
             });
         } else if creates_cycle(doc, group) {
-            out.push(Problem::GroupCycle { element: id.to_owned() });
+            out.push(Problem::GroupCycle {
+                element: id.to_owned(),
+            });
         }
     }
 }
@@ -219,7 +287,9 @@ pub fn check_document(catalog: &Catalog, doc: &Document) -> Vec<Problem> {
         let count = seen.entry(id).or_default();
         *count += 1;
         if *count == 2 {
-            problems.push(Problem::DuplicateId { element: id.to_owned() });
+            problems.push(Problem::DuplicateId {
+                element: id.to_owned(),
+            });
         }
     }
     for group in doc.groups() {
@@ -242,18 +312,29 @@ pub fn check_document(catalog: &Catalog, doc: &Document) -> Vec<Problem> {
     }
     for note in doc.notes() {
         if let Err(error) = check_slug(note.id.as_str()) {
-            problems.push(Problem::InvalidId { element: note.id.to_string(), error });
+            problems.push(Problem::InvalidId {
+                element: note.id.to_string(),
+                error,
+            });
         }
         if !finite_rect(&Rect::from_pos_size(note.position, note.size)) {
-            problems.push(Problem::BadGeometry { element: note.id.to_string() });
+            problems.push(Problem::BadGeometry {
+                element: note.id.to_string(),
+            });
         }
     }
     for waiver in doc.waivers() {
         if doc.element(&waiver.target).is_none() {
-            problems.push(Problem::DanglingWaiver { rule: waiver.rule.clone(), element: waiver.target.clone() });
+            problems.push(Problem::DanglingWaiver {
+                rule: waiver.rule.clone(),
+                element: waiver.target.clone(),
+            });
         }
         if waiver.reason.trim().is_empty() {
-            problems.push(Problem::WaiverWithoutReason { rule: waiver.rule.clone(), element: waiver.target.clone() });
+            problems.push(Problem::WaiverWithoutReason {
+                rule: waiver.rule.clone(),
+                element: waiver.target.clone(),
+            });
         }
     }
     problems

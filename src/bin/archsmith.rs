@@ -167,20 +167,41 @@ fn main() -> ExitCode {
     let catalog = Catalog::builtin();
     let result = match cli.command {
         Command::Validate { file, format, deny } => validate(catalog, &file, format, deny),
-        Command::Export { file, format, output, provider, scale, background } => {
-            let options = ExportOptions { provider: provider.map(Cloud::from), scale, background };
+        Command::Export {
+            file,
+            format,
+            output,
+            provider,
+            scale,
+            background,
+        } => {
+            let options = ExportOptions {
+                provider: provider.map(Cloud::from),
+                scale,
+                background,
+            };
             export_model(catalog, &file, &format, &output, &options)
         }
         Command::Catalog { format } => {
             print_catalog(catalog, format);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Rules { action: None, format } => {
+        Command::Rules {
+            action: None,
+            format,
+        } => {
             print_rules(format);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Rules { action: Some(RulesAction::Explain { id }), .. } => explain_rule(&id),
-        Command::New { file, template, force } => new_model(catalog, &file, template.as_deref(), force),
+        Command::Rules {
+            action: Some(RulesAction::Explain { id }),
+            ..
+        } => explain_rule(&id),
+        Command::New {
+            file,
+            template,
+            force,
+        } => new_model(catalog, &file, template.as_deref(), force),
         Command::Fmt { file, check } => fmt_model(catalog, &file, check),
     };
     result.unwrap_or_else(|failure| {
@@ -190,10 +211,16 @@ fn main() -> ExitCode {
 }
 
 fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path).map_err(|e| Failure::Message(format!("{}: cannot read: {e}", path.display())))
+    std::fs::read_to_string(path)
+        .map_err(|e| Failure::Message(format!("{}: cannot read: {e}", path.display())))
 }
 
-fn validate(catalog: &Catalog, file: &Path, format: ReportFormat, deny: Option<DenyLevel>) -> Result<ExitCode, Failure> {
+fn validate(
+    catalog: &Catalog,
+    file: &Path,
+    format: ReportFormat,
+    deny: Option<DenyLevel>,
+) -> Result<ExitCode, Failure> {
     let text = read(file)?;
     let name = file.display().to_string();
     let doc = format::from_str(&text, &name, catalog)?;
@@ -208,7 +235,11 @@ fn validate(catalog: &Catalog, file: &Path, format: ReportFormat, deny: Option<D
         Some(DenyLevel::Warnings) => Severity::Warning,
         None => Severity::Error,
     };
-    Ok(if report.fails_at(threshold) { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if report.fails_at(threshold) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn severity_style(severity: Severity) -> Style {
@@ -222,12 +253,20 @@ fn severity_style(severity: Severity) -> Style {
 
 fn print_human_report(name: &str, text: &str, doc: &Document, report: &Report) {
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-        let findings: Vec<_> = report.findings.iter().filter(|f| f.severity == severity).collect();
+        let findings: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
         if findings.is_empty() {
             continue;
         }
         let style = severity_style(severity);
-        anstream::println!("{style}{} ({}){style:#}", severity.label().to_uppercase(), findings.len());
+        anstream::println!(
+            "{style}{} ({}){style:#}",
+            severity.label().to_uppercase(),
+            findings.len()
+        );
         for finding in findings {
             let place = finding
                 .targets
@@ -235,8 +274,16 @@ fn print_human_report(name: &str, text: &str, doc: &Document, report: &Report) {
                 .and_then(|t| format::locate::element(text, t, 0))
                 .map(|l| format!("{name}:{}:{}", l.line, l.col))
                 .unwrap_or_else(|| name.to_owned());
-            let waived = finding.waived.as_ref().map(|r| format!(" [waived: {r}]")).unwrap_or_default();
-            anstream::println!("  {style}{}{style:#} {place}: {}{waived}", finding.rule, finding.message);
+            let waived = finding
+                .waived
+                .as_ref()
+                .map(|r| format!(" [waived: {r}]"))
+                .unwrap_or_default();
+            anstream::println!(
+                "  {style}{}{style:#} {place}: {}{waived}",
+                finding.rule,
+                finding.message
+            );
             anstream::println!("      fix: {}", finding.fix_hint);
         }
     }
@@ -262,10 +309,15 @@ fn export_model(
 ) -> Result<ExitCode, Failure> {
     let Some(exporter) = export::find_exporter(format_id) else {
         let known: Vec<_> = export::registry().iter().map(|e| e.id()).collect();
-        return Err(Failure::Message(format!("unknown export format `{format_id}`; known formats: {}", known.join(", "))));
+        return Err(Failure::Message(format!(
+            "unknown export format `{format_id}`; known formats: {}",
+            known.join(", ")
+        )));
     };
     let doc = format::load(file, catalog)?;
-    let bytes = exporter.export(&doc, catalog, options).map_err(|e| e.to_string())?;
+    let bytes = exporter
+        .export(&doc, catalog, options)
+        .map_err(|e| e.to_string())?;
     export::write_output(&bytes, output).map_err(|e| e.to_string())?;
     Ok(ExitCode::SUCCESS)
 }
@@ -286,9 +338,19 @@ fn print_catalog(catalog: &Catalog, format: ListFormat) {
                     let traits: Vec<_> = kind
                         .traits
                         .iter()
-                        .map(|t| serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default())
+                        .map(|t| {
+                            serde_json::to_value(t)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_owned))
+                                .unwrap_or_default()
+                        })
                         .collect();
-                    anstream::println!("  {:<24} {:<30} [{}]", kind.id, kind.label, traits.join(", "));
+                    anstream::println!(
+                        "  {:<24} {:<30} [{}]",
+                        kind.id,
+                        kind.label,
+                        traits.join(", ")
+                    );
                 }
             }
             anstream::println!("Connections");
@@ -311,22 +373,45 @@ fn print_rules(format: ListFormat) {
             }
             for rule in rules::registry() {
                 let meta = rule.meta();
-                println!("{:<8} {:<10} {:<16?} {}", meta.id, meta.severity.label(), meta.category, meta.name);
+                println!(
+                    "{:<8} {:<10} {:<16?} {}",
+                    meta.id,
+                    meta.severity.label(),
+                    meta.category,
+                    meta.name
+                );
             }
         }
     }
 }
 
 fn explain_rule(id: &str) -> Result<ExitCode, Failure> {
-    let rule = rules::find_rule(id).ok_or_else(|| format!("unknown rule `{id}`; `archsmith rules` lists them"))?;
+    let rule = rules::find_rule(id)
+        .ok_or_else(|| format!("unknown rule `{id}`; `archsmith rules` lists them"))?;
     let meta = rule.meta();
-    println!("{} — {} ({:?}, {})\n\n{}", meta.id, meta.name, meta.category, meta.severity.label(), meta.docs);
+    println!(
+        "{} — {} ({:?}, {})\n\n{}",
+        meta.id,
+        meta.name,
+        meta.category,
+        meta.severity.label(),
+        meta.docs
+    );
     Ok(ExitCode::SUCCESS)
 }
 
-fn new_model(catalog: &Catalog, file: &Path, template: Option<&str>, force: bool) -> Result<ExitCode, Failure> {
+fn new_model(
+    catalog: &Catalog,
+    file: &Path,
+    template: Option<&str>,
+    force: bool,
+) -> Result<ExitCode, Failure> {
     if file.exists() && !force {
-        return Err(format!("{} already exists; pass --force to overwrite it", file.display()).into());
+        return Err(format!(
+            "{} already exists; pass --force to overwrite it",
+            file.display()
+        )
+        .into());
     }
     let doc = match template {
         Some(name) => {
@@ -337,8 +422,14 @@ fn new_model(catalog: &Catalog, file: &Path, template: Option<&str>, force: bool
             format::from_str(sample.text, sample.name, catalog)?
         }
         None => {
-            let name = file.file_stem().map_or_else(|| "Untitled".to_owned(), |s| s.to_string_lossy().into_owned());
-            Document::new(Meta { name, ..Meta::default() })
+            let name = file.file_stem().map_or_else(
+                || "Untitled".to_owned(),
+                |s| s.to_string_lossy().into_owned(),
+            );
+            Document::new(Meta {
+                name,
+                ..Meta::default()
+            })
         }
     };
     format::save(file, &doc).map_err(|e| e.to_string())?;
@@ -354,7 +445,11 @@ fn fmt_model(catalog: &Catalog, file: &Path, check: bool) -> Result<ExitCode, Fa
         return Ok(ExitCode::SUCCESS);
     }
     if check {
-        eprintln!("{} is not in canonical form; run `archsmith fmt {}`", file.display(), file.display());
+        eprintln!(
+            "{} is not in canonical form; run `archsmith fmt {}`",
+            file.display(),
+            file.display()
+        );
         return Ok(ExitCode::from(1));
     }
     format::save(file, &doc).map_err(|e| e.to_string())?;

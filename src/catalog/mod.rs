@@ -153,24 +153,45 @@ impl ConnectionKind {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IllegalConnection {
     #[error("unknown connection kind `{kind}`{}", suggestion(.did_you_mean))]
-    UnknownKind { kind: String, did_you_mean: Option<String> },
+    UnknownKind {
+        kind: String,
+        did_you_mean: Option<String>,
+    },
     #[error("a component cannot connect to itself")]
     SelfLoop,
-    #[error("{from_label} (`{from_kind}`) cannot start a `{kind}` connection; it can start: {allowed}")]
-    CannotStart { from_label: String, from_kind: String, kind: String, allowed: String },
+    #[error(
+        "{from_label} (`{from_kind}`) cannot start a `{kind}` connection; it can start: {allowed}"
+    )]
+    CannotStart {
+        from_label: String,
+        from_kind: String,
+        kind: String,
+        allowed: String,
+    },
     #[error("{to_label} (`{to_kind}`) cannot accept a `{kind}` connection; it accepts: {allowed}")]
-    CannotAccept { to_label: String, to_kind: String, kind: String, allowed: String },
+    CannotAccept {
+        to_label: String,
+        to_kind: String,
+        kind: String,
+        allowed: String,
+    },
 }
 
 pub(crate) fn suggestion(did_you_mean: &Option<String>) -> String {
-    did_you_mean.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+    did_you_mean
+        .as_ref()
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
 }
 
 fn list_or_none(ids: &[ConnectionKindId]) -> String {
     if ids.is_empty() {
         "nothing".to_owned()
     } else {
-        ids.iter().map(ConnectionKindId::as_str).collect::<Vec<_>>().join(", ")
+        ids.iter()
+            .map(ConnectionKindId::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -185,7 +206,10 @@ pub struct Catalog {
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
     #[error("{file}: {source}")]
-    Parse { file: &'static str, source: ron::error::SpannedError },
+    Parse {
+        file: &'static str,
+        source: ron::error::SpannedError,
+    },
     #[error("kind `{kind}`: {problem}")]
     Kind { kind: String, problem: String },
     #[error("connection kind `{kind}`: {problem}")]
@@ -254,12 +278,13 @@ struct ConnectionKindFile {
 const COMPONENTS_RON: &str = include_str!("../../assets/catalog/components.ron");
 const CONNECTIONS_RON: &str = include_str!("../../assets/catalog/connections.ron");
 
-static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| match Catalog::parse(COMPONENTS_RON, CONNECTIONS_RON) {
-    Ok(catalog) => catalog,
-    // The embedded catalog is checked by the test suite; a broken one is a build defect,
-    // not user input, so there is nothing to recover to.
-    Err(error) => panic!("the built-in catalog is invalid: {error}"),
-});
+static BUILTIN: LazyLock<Catalog> =
+    LazyLock::new(|| match Catalog::parse(COMPONENTS_RON, CONNECTIONS_RON) {
+        Ok(catalog) => catalog,
+        // The embedded catalog is checked by the test suite; a broken one is a build defect,
+        // not user input, so there is nothing to recover to.
+        Err(error) => panic!("the built-in catalog is invalid: {error}"),
+    });
 
 pub(crate) fn ron_options() -> ron::Options {
     ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
@@ -272,7 +297,9 @@ fn resolve_sets(
 ) -> Result<Vec<PropertySpec>, String> {
     let mut properties = Vec::new();
     for name in names {
-        let set = sets.get(name).ok_or_else(|| format!("unknown property set `{name}`"))?;
+        let set = sets
+            .get(name)
+            .ok_or_else(|| format!("unknown property set `{name}`"))?;
         properties.extend(set.iter().cloned());
     }
     properties.extend(own);
@@ -281,7 +308,8 @@ fn resolve_sets(
         if !seen.insert(p.name.as_str()) {
             return Err(format!("property `{}` is defined twice", p.name));
         }
-        p.check(&p.default).map_err(|e| format!("default of `{}`: {e}", p.name))?;
+        p.check(&p.default)
+            .map_err(|e| format!("default of `{}`: {e}", p.name))?;
     }
     Ok(properties)
 }
@@ -295,17 +323,32 @@ impl Catalog {
     /// Parses and resolves catalog files, checking every cross-reference.
     pub fn parse(components_ron: &str, connections_ron: &str) -> Result<Self, CatalogError> {
         let options = ron_options();
-        let connections: ConnectionsFile = options
-            .from_str(connections_ron)
-            .map_err(|source| CatalogError::Parse { file: "connections.ron", source })?;
-        let components: ComponentsFile = options
-            .from_str(components_ron)
-            .map_err(|source| CatalogError::Parse { file: "components.ron", source })?;
+        let connections: ConnectionsFile =
+            options
+                .from_str(connections_ron)
+                .map_err(|source| CatalogError::Parse {
+                    file: "connections.ron",
+                    source,
+                })?;
+        let components: ComponentsFile =
+            options
+                .from_str(components_ron)
+                .map_err(|source| CatalogError::Parse {
+                    file: "components.ron",
+                    source,
+                })?;
 
         let mut connection_kinds = Vec::new();
         for kind in connections.kinds {
-            let properties = resolve_sets(&connections.property_sets, &kind.property_sets, kind.properties)
-                .map_err(|problem| CatalogError::ConnectionKind { kind: kind.id.0.clone(), problem })?;
+            let properties = resolve_sets(
+                &connections.property_sets,
+                &kind.property_sets,
+                kind.properties,
+            )
+            .map_err(|problem| CatalogError::ConnectionKind {
+                kind: kind.id.0.clone(),
+                problem,
+            })?;
             connection_kinds.push(ConnectionKind {
                 id: kind.id,
                 label: kind.label,
@@ -319,23 +362,41 @@ impl Catalog {
 
         let mut kinds = Vec::new();
         for kind in components.kinds {
-            let fail = |problem: String| CatalogError::Kind { kind: kind.id.0.clone(), problem };
-            let mut properties = resolve_sets(&components.property_sets, &kind.property_sets, kind.properties)
-                .map_err(fail)?;
+            let fail = |problem: String| CatalogError::Kind {
+                kind: kind.id.0.clone(),
+                problem,
+            };
+            let mut properties = resolve_sets(
+                &components.property_sets,
+                &kind.property_sets,
+                kind.properties,
+            )
+            .map_err(fail)?;
             for (name, value) in &kind.defaults {
                 let spec = properties
                     .iter_mut()
                     .find(|p| &p.name == name)
                     .ok_or_else(|| fail(format!("default for unknown property `{name}`")))?;
-                spec.check(value).map_err(|e| fail(format!("default of `{name}`: {e}")))?;
+                spec.check(value)
+                    .map_err(|e| fail(format!("default of `{name}`: {e}")))?;
                 spec.default = value.clone();
             }
             let profile = components
                 .profiles
                 .get(&kind.profile)
                 .ok_or_else(|| fail(format!("unknown profile `{}`", kind.profile)))?;
-            let mut starts: Vec<_> = profile.starts.iter().chain(&kind.extra_starts).cloned().collect();
-            let mut ends: Vec<_> = profile.ends.iter().chain(&kind.extra_ends).cloned().collect();
+            let mut starts: Vec<_> = profile
+                .starts
+                .iter()
+                .chain(&kind.extra_starts)
+                .cloned()
+                .collect();
+            let mut ends: Vec<_> = profile
+                .ends
+                .iter()
+                .chain(&kind.extra_ends)
+                .cloned()
+                .collect();
             for id in starts.iter().chain(&ends) {
                 if connection_kinds.binary_search_by(|k| k.id.cmp(id)).is_err() {
                     return Err(fail(format!("unknown connection kind `{id}`")));
@@ -360,7 +421,10 @@ impl Catalog {
         }
         kinds.sort_by(|a, b| a.id.cmp(&b.id));
         if let Some(pair) = kinds.windows(2).find(|w| w[0].id == w[1].id) {
-            return Err(CatalogError::Kind { kind: pair[0].id.0.clone(), problem: "defined twice".into() });
+            return Err(CatalogError::Kind {
+                kind: pair[0].id.0.clone(),
+                problem: "defined twice".into(),
+            });
         }
         if let Some(pair) = connection_kinds.windows(2).find(|w| w[0].id == w[1].id) {
             return Err(CatalogError::ConnectionKind {
@@ -368,7 +432,10 @@ impl Catalog {
                 problem: "defined twice".into(),
             });
         }
-        Ok(Self { kinds, connection_kinds })
+        Ok(Self {
+            kinds,
+            connection_kinds,
+        })
     }
 
     pub fn kinds(&self) -> &[ComponentKind] {
@@ -380,7 +447,10 @@ impl Catalog {
     }
 
     pub fn kind(&self, id: &str) -> Option<&ComponentKind> {
-        self.kinds.binary_search_by(|k| k.id.as_str().cmp(id)).ok().and_then(|i| self.kinds.get(i))
+        self.kinds
+            .binary_search_by(|k| k.id.as_str().cmp(id))
+            .ok()
+            .and_then(|i| self.kinds.get(i))
     }
 
     pub fn connection_kind(&self, id: &str) -> Option<&ConnectionKind> {
@@ -405,30 +475,42 @@ impl Catalog {
     }
 
     /// A component's property: its own value, or the kind's default.
-    pub fn property<'a>(&'a self, component: &'a Component, name: &str) -> Option<&'a PropertyValue> {
-        component
-            .properties
-            .get(name)
-            .or_else(|| self.kind_of(component)?.property(name).map(|spec| &spec.default))
+    pub fn property<'a>(
+        &'a self,
+        component: &'a Component,
+        name: &str,
+    ) -> Option<&'a PropertyValue> {
+        component.properties.get(name).or_else(|| {
+            self.kind_of(component)?
+                .property(name)
+                .map(|spec| &spec.default)
+        })
     }
 
     /// A connection's property: its own value, or its kind's default.
-    pub fn connection_property<'a>(&'a self, connection: &'a Connection, name: &str) -> Option<&'a PropertyValue> {
-        connection
-            .properties
-            .get(name)
-            .or_else(|| self.connection_kind(connection.kind.as_str())?.property(name).map(|spec| &spec.default))
+    pub fn connection_property<'a>(
+        &'a self,
+        connection: &'a Connection,
+        name: &str,
+    ) -> Option<&'a PropertyValue> {
+        connection.properties.get(name).or_else(|| {
+            self.connection_kind(connection.kind.as_str())?
+                .property(name)
+                .map(|spec| &spec.default)
+        })
     }
 
     /// Whether the connection blocks its caller: its own override, else its kind's style.
     pub fn is_sync(&self, connection: &Connection) -> bool {
         connection.sync.unwrap_or_else(|| {
-            self.connection_kind(connection.kind.as_str()).is_some_and(|k| k.style == ConnectionStyle::Sync)
+            self.connection_kind(connection.kind.as_str())
+                .is_some_and(|k| k.style == ConnectionStyle::Sync)
         })
     }
 
     pub fn style(&self, connection: &Connection) -> Option<ConnectionStyle> {
-        self.connection_kind(connection.kind.as_str()).map(|k| k.style)
+        self.connection_kind(connection.kind.as_str())
+            .map(|k| k.style)
     }
 
     /// Checks that `kind` may go from a component of kind `from` to one of kind `to`.
@@ -438,10 +520,12 @@ impl Catalog {
         to: &ComponentKind,
         kind: &str,
     ) -> Result<&ConnectionKind, IllegalConnection> {
-        let connection_kind = self.connection_kind(kind).ok_or_else(|| IllegalConnection::UnknownKind {
-            kind: kind.to_owned(),
-            did_you_mean: self.suggest_connection_kind(kind),
-        })?;
+        let connection_kind =
+            self.connection_kind(kind)
+                .ok_or_else(|| IllegalConnection::UnknownKind {
+                    kind: kind.to_owned(),
+                    did_you_mean: self.suggest_connection_kind(kind),
+                })?;
         if !from.starts.contains(&connection_kind.id) {
             return Err(IllegalConnection::CannotStart {
                 from_label: from.label.clone(),
@@ -462,7 +546,11 @@ impl Catalog {
     }
 
     /// Every connection kind allowed from `from` to `to`, for the editor's connect menu.
-    pub fn allowed_connections(&self, from: &ComponentKind, to: &ComponentKind) -> Vec<&ConnectionKind> {
+    pub fn allowed_connections(
+        &self,
+        from: &ComponentKind,
+        to: &ComponentKind,
+    ) -> Vec<&ConnectionKind> {
         self.connection_kinds
             .iter()
             .filter(|k| from.starts.contains(&k.id) && to.ends.contains(&k.id))
@@ -477,10 +565,17 @@ mod tests {
     #[test]
     fn builtin_catalog_is_complete() {
         let catalog = Catalog::parse(COMPONENTS_RON, CONNECTIONS_RON).expect("catalog parses");
-        assert!(catalog.kinds().len() >= 45, "{} kinds", catalog.kinds().len());
+        assert!(
+            catalog.kinds().len() >= 45,
+            "{} kinds",
+            catalog.kinds().len()
+        );
         assert!(catalog.connection_kinds().len() >= 12);
         for category in Category::ALL {
-            assert!(catalog.kinds().iter().any(|k| k.category == category), "{category:?} is empty");
+            assert!(
+                catalog.kinds().iter().any(|k| k.category == category),
+                "{category:?} is empty"
+            );
         }
         for kind in catalog.kinds() {
             assert!(!kind.traits.is_empty(), "{} has no traits", kind.id);
@@ -494,15 +589,41 @@ mod tests {
         let cdn = catalog.kind("cdn").expect("cdn");
         let postgres = catalog.kind("postgresql").expect("postgresql");
         let service = catalog.kind("service-go").expect("go");
-        let error = catalog.check_connection(cdn, postgres, "db_query").expect_err("refused");
-        assert!(error.to_string().contains("CDN (`cdn`) cannot start a `db_query` connection"), "{error}");
-        let error = catalog.check_connection(postgres, service, "http").expect_err("refused");
-        assert!(error.to_string().contains("cannot start a `http` connection"), "{error}");
-        assert!(catalog.check_connection(service, postgres, "db_query").is_ok());
-        let names: Vec<_> =
-            catalog.allowed_connections(service, postgres).iter().map(|k| k.id.as_str()).collect();
+        let error = catalog
+            .check_connection(cdn, postgres, "db_query")
+            .expect_err("refused");
+        assert!(
+            error
+                .to_string()
+                .contains("CDN (`cdn`) cannot start a `db_query` connection"),
+            "{error}"
+        );
+        let error = catalog
+            .check_connection(postgres, service, "http")
+            .expect_err("refused");
+        assert!(
+            error
+                .to_string()
+                .contains("cannot start a `http` connection"),
+            "{error}"
+        );
+        assert!(
+            catalog
+                .check_connection(service, postgres, "db_query")
+                .is_ok()
+        );
+        let names: Vec<_> = catalog
+            .allowed_connections(service, postgres)
+            .iter()
+            .map(|k| k.id.as_str())
+            .collect();
         assert_eq!(names, ["db_query"]);
-        let error = catalog.check_connection(service, postgres, "db_qurey").expect_err("unknown");
-        assert!(error.to_string().contains("did you mean `db_query`"), "{error}");
+        let error = catalog
+            .check_connection(service, postgres, "db_qurey")
+            .expect_err("unknown");
+        assert!(
+            error.to_string().contains("did you mean `db_query`"),
+            "{error}"
+        );
     }
 }

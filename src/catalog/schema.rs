@@ -43,11 +43,21 @@ pub struct PropertySpec {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum PropertyTypeError {
     #[error("expected {expected}, found {found} `{value}`")]
-    WrongType { expected: String, found: &'static str, value: PropertyValue },
+    WrongType {
+        expected: String,
+        found: &'static str,
+        value: PropertyValue,
+    },
     #[error("{value} is out of range: expected {expected}")]
-    OutOfRange { expected: String, value: PropertyValue },
+    OutOfRange {
+        expected: String,
+        value: PropertyValue,
+    },
     #[error("{value} is not allowed: expected {expected}")]
-    NotAllowed { expected: String, value: PropertyValue },
+    NotAllowed {
+        expected: String,
+        value: PropertyValue,
+    },
 }
 
 impl PropertySpec {
@@ -58,22 +68,36 @@ impl PropertySpec {
             found: value.type_name(),
             value: value.clone(),
         };
-        let out_of_range =
-            || PropertyTypeError::OutOfRange { expected: self.ty.describe(), value: value.clone() };
+        let out_of_range = || PropertyTypeError::OutOfRange {
+            expected: self.ty.describe(),
+            value: value.clone(),
+        };
         match (&self.ty, value) {
-            (PropertyType::Bool, PropertyValue::Bool(_)) | (PropertyType::Text, PropertyValue::Text(_)) => Ok(()),
+            (PropertyType::Bool, PropertyValue::Bool(_))
+            | (PropertyType::Text, PropertyValue::Text(_)) => Ok(()),
             (PropertyType::Int { min, max }, PropertyValue::Int(v)) => {
-                if (min..=max).contains(&v) { Ok(()) } else { Err(out_of_range()) }
+                if (min..=max).contains(&v) {
+                    Ok(())
+                } else {
+                    Err(out_of_range())
+                }
             }
             (PropertyType::Float { min, max }, PropertyValue::Float(_) | PropertyValue::Int(_)) => {
                 let v = value.as_float().unwrap_or(f64::NAN);
-                if v >= *min && v <= *max { Ok(()) } else { Err(out_of_range()) }
+                if v >= *min && v <= *max {
+                    Ok(())
+                } else {
+                    Err(out_of_range())
+                }
             }
             (PropertyType::Choice(options), PropertyValue::Text(v)) => {
                 if options.iter().any(|o| o == v) {
                     Ok(())
                 } else {
-                    Err(PropertyTypeError::NotAllowed { expected: self.ty.describe(), value: value.clone() })
+                    Err(PropertyTypeError::NotAllowed {
+                        expected: self.ty.describe(),
+                        value: value.clone(),
+                    })
                 }
             }
             _ => Err(wrong_type()),
@@ -82,7 +106,10 @@ impl PropertySpec {
 }
 
 /// The closest of `candidates` to `input`, when it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(input, candidate), candidate))
@@ -96,26 +123,49 @@ mod tests {
     use super::*;
 
     fn spec(ty: PropertyType, default: PropertyValue) -> PropertySpec {
-        PropertySpec { name: "p".into(), ty, default, doc: String::new() }
+        PropertySpec {
+            name: "p".into(),
+            ty,
+            default,
+            doc: String::new(),
+        }
     }
 
     #[test]
     fn values_are_checked_against_types() {
         let replicas = spec(PropertyType::Int { min: 1, max: 10 }, PropertyValue::Int(1));
         assert!(replicas.check(&PropertyValue::Int(3)).is_ok());
-        assert!(matches!(replicas.check(&PropertyValue::Int(0)), Err(PropertyTypeError::OutOfRange { .. })));
-        assert!(matches!(replicas.check(&"3".into()), Err(PropertyTypeError::WrongType { .. })));
-        let choice = spec(PropertyType::Choice(vec!["a".into(), "b".into()]), "a".into());
+        assert!(matches!(
+            replicas.check(&PropertyValue::Int(0)),
+            Err(PropertyTypeError::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            replicas.check(&"3".into()),
+            Err(PropertyTypeError::WrongType { .. })
+        ));
+        let choice = spec(
+            PropertyType::Choice(vec!["a".into(), "b".into()]),
+            "a".into(),
+        );
         assert!(choice.check(&"b".into()).is_ok());
-        assert!(matches!(choice.check(&"c".into()), Err(PropertyTypeError::NotAllowed { .. })));
-        let ratio = spec(PropertyType::Float { min: 0.0, max: 1.0 }, PropertyValue::Float(0.5));
+        assert!(matches!(
+            choice.check(&"c".into()),
+            Err(PropertyTypeError::NotAllowed { .. })
+        ));
+        let ratio = spec(
+            PropertyType::Float { min: 0.0, max: 1.0 },
+            PropertyValue::Float(0.5),
+        );
         assert!(ratio.check(&PropertyValue::Int(1)).is_ok());
         assert!(ratio.check(&PropertyValue::Float(1.5)).is_err());
     }
 
     #[test]
     fn suggestions_find_typos() {
-        assert_eq!(did_you_mean("postgres", ["postgresql", "mysql"]), Some("postgresql"));
+        assert_eq!(
+            did_you_mean("postgres", ["postgresql", "mysql"]),
+            Some("postgresql")
+        );
         assert_eq!(did_you_mean("zzz", ["postgresql", "mysql"]), None);
     }
 }

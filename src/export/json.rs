@@ -21,9 +21,16 @@ impl Exporter for JsonExporter {
         Some("json")
     }
 
-    fn export(&self, doc: &Document, _catalog: &Catalog, _options: &ExportOptions) -> Result<Output, ExportError> {
-        let mut bytes = serde_json::to_vec_pretty(doc)
-            .map_err(|e| ExportError::Encode { format: "json", message: e.to_string() })?;
+    fn export(
+        &self,
+        doc: &Document,
+        _catalog: &Catalog,
+        _options: &ExportOptions,
+    ) -> Result<Output, ExportError> {
+        let mut bytes = serde_json::to_vec_pretty(doc).map_err(|e| ExportError::Encode {
+            format: "json",
+            message: e.to_string(),
+        })?;
         bytes.push(b'\n');
         Ok(Output::File(bytes))
     }

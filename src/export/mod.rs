@@ -31,18 +31,31 @@ pub struct ExportOptions {
 
 impl Default for ExportOptions {
     fn default() -> Self {
-        Self { provider: None, scale: 1.0, background: None }
+        Self {
+            provider: None,
+            scale: 1.0,
+            background: None,
+        }
     }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error("the `{format}` export needs {what}")]
-    MissingOption { format: &'static str, what: &'static str },
+    MissingOption {
+        format: &'static str,
+        what: &'static str,
+    },
     #[error("cannot encode the `{format}` output: {message}")]
-    Encode { format: &'static str, message: String },
+    Encode {
+        format: &'static str,
+        message: String,
+    },
     #[error("{path}: cannot write: {source}")]
-    Write { path: String, source: std::io::Error },
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("unsafe output path `{0}`")]
     UnsafePath(String),
 }
@@ -54,7 +67,12 @@ pub trait Exporter: Sync {
     fn label(&self) -> &'static str;
     /// File extension of the output, or `None` when it writes a folder.
     fn extension(&self) -> Option<&'static str>;
-    fn export(&self, doc: &Document, catalog: &Catalog, options: &ExportOptions) -> Result<Output, ExportError>;
+    fn export(
+        &self,
+        doc: &Document,
+        catalog: &Catalog,
+        options: &ExportOptions,
+    ) -> Result<Output, ExportError>;
 }
 
 static REGISTRY: &[&dyn Exporter] = &[&json::JsonExporter];
@@ -70,14 +88,21 @@ pub fn find_exporter(id: &str) -> Option<&'static dyn Exporter> {
 
 /// Writes an export's output: a file atomically, or each file of a folder atomically.
 pub fn write_output(output: &Output, path: &Path) -> Result<(), ExportError> {
-    let write_error = |path: &Path, source| ExportError::Write { path: path.display().to_string(), source };
+    let write_error = |path: &Path, source| ExportError::Write {
+        path: path.display().to_string(),
+        source,
+    };
     match output {
         Output::File(bytes) => write_atomic(path, bytes).map_err(|e| write_error(path, e)),
         Output::Folder(files) => {
             std::fs::create_dir_all(path).map_err(|e| write_error(path, e))?;
             for (name, bytes) in files {
                 let relative = Path::new(name);
-                if relative.is_absolute() || relative.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+                if relative.is_absolute()
+                    || relative
+                        .components()
+                        .any(|c| !matches!(c, std::path::Component::Normal(_)))
+                {
                     return Err(ExportError::UnsafePath(name.clone()));
                 }
                 let target = path.join(relative);

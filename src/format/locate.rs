@@ -25,7 +25,11 @@ pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
     let mut offset = 0;
     for (index, l) in text.split_inclusive('\n').enumerate() {
         if index + 1 == line {
-            let within: usize = l.chars().take(col.saturating_sub(1)).map(char::len_utf8).sum();
+            let within: usize = l
+                .chars()
+                .take(col.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
             return offset + within;
         }
         offset += l.len();
@@ -35,7 +39,12 @@ pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
 
 fn location(text: &str, offset: usize, len: usize) -> Location {
     let (line, col) = line_col(text, offset);
-    Location { offset, len, line, col }
+    Location {
+        offset,
+        len,
+        line,
+        col,
+    }
 }
 
 /// Offsets where `field: "value"` is written, allowing any spacing around the colon.
@@ -48,7 +57,10 @@ fn find_field_value(text: &str, field: &str, value: &str) -> Vec<usize> {
         let before = text.get(..at).unwrap_or("").trim_end();
         if let Some(before) = before.strip_suffix(':')
             && before.trim_end().ends_with(field)
-            && !before.trim_end().strip_suffix(field).is_some_and(|b| b.ends_with(|c: char| c.is_alphanumeric() || c == '_'))
+            && !before
+                .trim_end()
+                .strip_suffix(field)
+                .is_some_and(|b| b.ends_with(|c: char| c.is_alphanumeric() || c == '_'))
         {
             let field_start = before.trim_end().len() - field.len();
             found.push(field_start);

@@ -39,9 +39,16 @@ pub struct FileProblem {
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("{path}: cannot read: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{}", render_problems(.path, .problems))]
-    Invalid { path: String, text: String, problems: Vec<FileProblem> },
+    Invalid {
+        path: String,
+        text: String,
+        problems: Vec<FileProblem>,
+    },
 }
 
 fn render_problems(path: &str, problems: &[FileProblem]) -> String {
@@ -81,10 +88,16 @@ impl miette::Diagnostic for LoadError {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let Self::Invalid { problems, .. } = self else { return None };
+        let Self::Invalid { problems, .. } = self else {
+            return None;
+        };
         Some(Box::new(problems.iter().filter_map(|p| {
             let location = p.location?;
-            Some(miette::LabeledSpan::new(Some(p.message.clone()), location.offset, location.len.max(1)))
+            Some(miette::LabeledSpan::new(
+                Some(p.message.clone()),
+                location.offset,
+                location.len.max(1),
+            ))
         })))
     }
 }
@@ -93,7 +106,10 @@ impl miette::Diagnostic for LoadError {
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
     #[error("{path}: cannot write: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 #[derive(Deserialize)]
@@ -107,7 +123,12 @@ fn syntax_problem(text: &str, error: &ron::error::SpannedError) -> FileProblem {
     let end = locate::offset_of(text, error.span.end.line, error.span.end.col);
     FileProblem {
         message: error.code.to_string(),
-        location: Some(Location { offset, len: end.saturating_sub(offset).max(1), line: start.line, col: start.col }),
+        location: Some(Location {
+            offset,
+            len: end.saturating_sub(offset).max(1),
+            line: start.line,
+            col: start.col,
+        }),
         problem: None,
     }
 }
@@ -130,25 +151,41 @@ fn locate_problem(text: &str, problem: &Problem) -> Option<Location> {
 
 /// Parses, migrates and checks a model. `path` only names the source in errors.
 pub fn from_str(text: &str, path: &str, catalog: &Catalog) -> Result<Document, LoadError> {
-    let invalid = |problems| LoadError::Invalid { path: path.to_owned(), text: text.to_owned(), problems };
+    let invalid = |problems| LoadError::Invalid {
+        path: path.to_owned(),
+        text: text.to_owned(),
+        problems,
+    };
     let options = ron_options();
-    let probe: VersionProbe = options.from_str(text).map_err(|e| invalid(vec![syntax_problem(text, &e)]))?;
-    let mut doc = match probe.version {
-        1 => {
-            let file: v1::FileV1 = options.from_str(text).map_err(|e| invalid(vec![syntax_problem(text, &e)]))?;
-            v1::migrate(file).map_err(|e| {
-                invalid(vec![FileProblem { message: e.to_string(), location: None, problem: None }])
-            })?
-        }
-        v if v > CURRENT_VERSION => {
-            let problem = Problem::UnsupportedVersion { found: v };
-            return Err(invalid(vec![FileProblem {
-                message: problem.to_string(),
-                location: locate_problem(text, &problem),
-                problem: Some(problem),
-            }]));
-        }
-        _ => options.from_str::<Document>(text).map_err(|e| invalid(vec![syntax_problem(text, &e)]))?,
+    let unsupported = |found| {
+        let problem = Problem::UnsupportedVersion { found };
+        invalid(vec![FileProblem {
+            message: problem.to_string(),
+            location: locate_problem(text, &problem),
+            problem: Some(problem),
+        }])
+    };
+    // Parse as the current version first: that is one pass for every up-to-date file. Only
+    // when that fails does the version decide between migrating and reporting the error.
+    let mut doc = match options.from_str::<Document>(text) {
+        Ok(doc) if doc.version > CURRENT_VERSION => return Err(unsupported(doc.version)),
+        Ok(doc) => doc,
+        Err(error) => match options.from_str::<VersionProbe>(text).map(|p| p.version) {
+            Ok(1) => {
+                let file: v1::FileV1 = options
+                    .from_str(text)
+                    .map_err(|e| invalid(vec![syntax_problem(text, &e)]))?;
+                v1::migrate(file).map_err(|e| {
+                    invalid(vec![FileProblem {
+                        message: e.to_string(),
+                        location: None,
+                        problem: None,
+                    }])
+                })?
+            }
+            Ok(version) if version > CURRENT_VERSION => return Err(unsupported(version)),
+            _ => return Err(invalid(vec![syntax_problem(text, &error)])),
+        },
     };
     doc.version = CURRENT_VERSION;
     doc.normalize();
@@ -171,7 +208,10 @@ pub fn from_str(text: &str, path: &str, catalog: &Catalog) -> Result<Document, L
 /// Reads a model file.
 pub fn load(path: &Path, catalog: &Catalog) -> Result<Document, LoadError> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: name.clone(), source })?;
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
+        path: name.clone(),
+        source,
+    })?;
     from_str(&text, &name, catalog)
 }
 
@@ -194,6 +234,8 @@ pub fn to_string(doc: &Document) -> String {
 
 /// Writes a document atomically in canonical form.
 pub fn save(path: &Path, doc: &Document) -> Result<(), SaveError> {
-    write_atomic(path, to_string(doc).as_bytes())
-        .map_err(|source| SaveError::Io { path: path.display().to_string(), source })
+    write_atomic(path, to_string(doc).as_bytes()).map_err(|source| SaveError::Io {
+        path: path.display().to_string(),
+        source,
+    })
 }

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::model::{
-    Component, ComponentId, Connection, ConnectionId, ConnectionKindId, Document, Group, GroupId, GroupKind,
-    IdError, KindId, Meta, Point, Properties, Rect, Size,
+    Component, ComponentId, Connection, ConnectionId, ConnectionKindId, Document, Group, GroupId,
+    GroupKind, IdError, KindId, Meta, Point, Properties, Rect, Size,
 };
 
 #[derive(Debug, Deserialize)]
@@ -92,7 +92,11 @@ fn connection_kind(v1: &str) -> &str {
 
 /// Upgrades a version 1 file to the current model.
 pub(super) fn migrate(file: FileV1) -> Result<Document, IdError> {
-    let mut doc = Document::new(Meta { name: file.name, description: file.description, ..Meta::default() });
+    let mut doc = Document::new(Meta {
+        name: file.name,
+        description: file.description,
+        ..Meta::default()
+    });
     for group in file.groups {
         doc.groups.push(Group {
             id: group.id,
@@ -104,8 +108,12 @@ pub(super) fn migrate(file: FileV1) -> Result<Document, IdError> {
         });
     }
     for node in file.nodes {
-        let mut component =
-            Component::new(node.id, KindId::new(component_kind(&node.kind)), node.name, Point::new(node.x, node.y));
+        let mut component = Component::new(
+            node.id,
+            KindId::new(component_kind(&node.kind)),
+            node.name,
+            Point::new(node.x, node.y),
+        );
         component.group = node.group;
         component.properties = node.props;
         component.size = Size::default();
@@ -124,8 +132,12 @@ pub(super) fn migrate(file: FileV1) -> Result<Document, IdError> {
                 ConnectionId::new(crate::model::slugify(&candidate))?
             }
         };
-        let mut connection =
-            Connection::new(id, edge.from, edge.to, ConnectionKindId::new(connection_kind(&edge.kind)));
+        let mut connection = Connection::new(
+            id,
+            edge.from,
+            edge.to,
+            ConnectionKindId::new(connection_kind(&edge.kind)),
+        );
         connection.label = edge.label;
         doc.connections.push(connection);
     }

@@ -126,7 +126,9 @@ impl Component {
 }
 
 /// How a connection authenticates its caller.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthMode {
     #[default]
@@ -171,7 +173,12 @@ pub struct Connection {
 }
 
 impl Connection {
-    pub fn new(id: ConnectionId, from: ComponentId, to: ComponentId, kind: ConnectionKindId) -> Self {
+    pub fn new(
+        id: ConnectionId,
+        from: ComponentId,
+        to: ComponentId,
+        kind: ConnectionKindId,
+    ) -> Self {
         Self {
             id,
             from,
@@ -234,7 +241,14 @@ impl GroupKind {
     }
 
     pub fn is_network(self) -> bool {
-        matches!(self, Self::Region | Self::Vpc | Self::PublicSubnet | Self::PrivateSubnet | Self::AvailabilityZone)
+        matches!(
+            self,
+            Self::Region
+                | Self::Vpc
+                | Self::PublicSubnet
+                | Self::PrivateSubnet
+                | Self::AvailabilityZone
+        )
     }
 }
 
@@ -389,7 +403,10 @@ macro_rules! keyed {
 keyed!(Component, Connection, Group, Note, Decision);
 
 pub(crate) fn find<'a, T: Keyed>(items: &'a [T], id: &str) -> Option<&'a T> {
-    items.binary_search_by(|item| item.key().cmp(id)).ok().and_then(|i| items.get(i))
+    items
+        .binary_search_by(|item| item.key().cmp(id))
+        .ok()
+        .and_then(|i| items.get(i))
 }
 
 pub(crate) fn find_mut<'a, T: Keyed>(items: &'a mut [T], id: &str) -> Option<&'a mut T> {
@@ -506,17 +523,23 @@ impl Document {
 
     /// Connections that start or end at `id`.
     pub fn connections_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Connection> + 'a {
-        self.connections.iter().filter(move |c| c.from.as_str() == id || c.to.as_str() == id)
+        self.connections
+            .iter()
+            .filter(move |c| c.from.as_str() == id || c.to.as_str() == id)
     }
 
     /// Components whose group is `id`.
     pub fn members_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Component> + 'a {
-        self.components.iter().filter(move |c| c.group.as_ref().is_some_and(|g| g.as_str() == id))
+        self.components
+            .iter()
+            .filter(move |c| c.group.as_ref().is_some_and(|g| g.as_str() == id))
     }
 
     /// Groups whose parent is `id`.
     pub fn children_of<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Group> + 'a {
-        self.groups.iter().filter(move |g| g.parent.as_ref().is_some_and(|p| p.as_str() == id))
+        self.groups
+            .iter()
+            .filter(move |g| g.parent.as_ref().is_some_and(|p| p.as_str() == id))
     }
 
     /// The chain of groups from the component's own group up to the outermost one.
@@ -524,7 +547,9 @@ impl Document {
         let mut chain = Vec::new();
         let mut next = start;
         while let Some(id) = next {
-            let Some(group) = self.group(id.as_str()) else { break };
+            let Some(group) = self.group(id.as_str()) else {
+                break;
+            };
             if chain.iter().any(|g: &&Group| g.id == group.id) {
                 break; // a cycle; validation reports it
             }

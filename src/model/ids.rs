@@ -28,9 +28,14 @@ pub fn check_slug(id: &str) -> Result<(), IdError> {
         return Err(IdError::Empty);
     };
     if id.len() > MAX_ID_LEN {
-        return Err(IdError::TooLong { id: id.to_owned(), len: id.len(), max: MAX_ID_LEN });
+        return Err(IdError::TooLong {
+            id: id.to_owned(),
+            len: id.len(),
+            max: MAX_ID_LEN,
+        });
     }
-    let valid_rest = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.');
+    let valid_rest =
+        |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_' | '.');
     if !(first.is_ascii_lowercase() || first.is_ascii_digit()) || !id.chars().all(valid_rest) {
         return Err(IdError::InvalidCharacters { id: id.to_owned() });
     }
@@ -51,7 +56,11 @@ pub fn slugify(text: &str) -> String {
         slug.pop();
     }
     slug.truncate(MAX_ID_LEN - 4);
-    if slug.is_empty() { "item".to_owned() } else { slug }
+    if slug.is_empty() {
+        "item".to_owned()
+    } else {
+        slug
+    }
 }
 
 macro_rules! slug_id {
@@ -157,10 +166,22 @@ mod tests {
         assert!(check_slug("orders-db").is_ok());
         assert!(check_slug("a.b_c-1").is_ok());
         assert_eq!(check_slug(""), Err(IdError::Empty));
-        assert!(matches!(check_slug("Orders"), Err(IdError::InvalidCharacters { .. })));
-        assert!(matches!(check_slug("-x"), Err(IdError::InvalidCharacters { .. })));
-        assert!(matches!(check_slug("a b"), Err(IdError::InvalidCharacters { .. })));
-        assert!(matches!(check_slug(&"a".repeat(65)), Err(IdError::TooLong { .. })));
+        assert!(matches!(
+            check_slug("Orders"),
+            Err(IdError::InvalidCharacters { .. })
+        ));
+        assert!(matches!(
+            check_slug("-x"),
+            Err(IdError::InvalidCharacters { .. })
+        ));
+        assert!(matches!(
+            check_slug("a b"),
+            Err(IdError::InvalidCharacters { .. })
+        ));
+        assert!(matches!(
+            check_slug(&"a".repeat(65)),
+            Err(IdError::TooLong { .. })
+        ));
     }
 
     #[test]

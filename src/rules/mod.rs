@@ -56,7 +56,12 @@ impl<'a> RuleContext<'a> {
 
     /// A parameter set in the document's overrides for this rule.
     pub fn param(&self, name: &str) -> Option<&'a PropertyValue> {
-        self.doc().rules.overrides.get(self.rule_id)?.params.get(name)
+        self.doc()
+            .rules
+            .overrides
+            .get(self.rule_id)?
+            .params
+            .get(name)
     }
 }
 
@@ -84,7 +89,10 @@ pub fn registry() -> &'static [&'static dyn Rule] {
 
 /// A rule by id.
 pub fn find_rule(id: &str) -> Option<&'static dyn Rule> {
-    registry().iter().copied().find(|r| r.meta().id.eq_ignore_ascii_case(id))
+    registry()
+        .iter()
+        .copied()
+        .find(|r| r.meta().id.eq_ignore_ascii_case(id))
 }
 
 /// Findings and their totals.
@@ -105,7 +113,10 @@ pub struct Summary {
 impl Report {
     fn from_findings(mut findings: Vec<Finding>) -> Self {
         findings.sort_by(|a, b| {
-            b.severity.cmp(&a.severity).then_with(|| a.rule.cmp(&b.rule)).then_with(|| a.targets.cmp(&b.targets))
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| a.rule.cmp(&b.rule))
+                .then_with(|| a.targets.cmp(&b.targets))
         });
         let mut summary = Summary::default();
         for finding in &findings {
@@ -124,7 +135,9 @@ impl Report {
 
     /// True when an unwaived finding is at least as severe as `threshold`.
     pub fn fails_at(&self, threshold: Severity) -> bool {
-        self.findings.iter().any(|f| f.waived.is_none() && f.severity >= threshold)
+        self.findings
+            .iter()
+            .any(|f| f.waived.is_none() && f.severity >= threshold)
     }
 }
 
@@ -138,7 +151,10 @@ pub fn check(graph: &ArchGraph<'_>) -> Report {
         if settings.and_then(|s| s.enabled) == Some(false) {
             continue;
         }
-        let cx = RuleContext { graph, rule_id: meta.id };
+        let cx = RuleContext {
+            graph,
+            rule_id: meta.id,
+        };
         let start = findings.len();
         rule.check(&cx, &mut findings);
         let severity = settings.and_then(|s| s.severity).unwrap_or(meta.severity);

@@ -1,0 +1,432 @@
+//! The `archsmith` command line, driven as a user or CI would.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn archsmith() -> Command {
+    Command::cargo_bin("archsmith").expect("binary")
+}
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(format!("{name}.ron"))
+}
+
+const BASE: &str = r#"#![enable(implicit_some)]
+(
+    version: 2,
+    meta: (
+        name: "Broken shop",
+    ),
+    components: [
+        (
+            id: "api",
+            kind: "service-go",
+            name: "API",
+            position: (x: 0.0, y: 0.0),
+        ),
+        (
+            id: "db",
+            kind: "postgresql",
+            name: "DB",
+            position: (x: 200.0, y: 0.0),
+            properties: {"replicas": 2},
+        ),
+    ],
+    connections: [
+        (
+            id: "api-db",
+            from: "api",
+            to: "db",
+            kind: "db_query",
+        ),
+    ],
+)
+"#;
+
+/// 1-based line of the first line containing `needle`.
+fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("no `{needle}` in fixture"))
+}
+
+struct Run {
+    code: i32,
+    stderr: String,
+    path: String,
+}
+
+/// Writes `text` to a temp file and validates it.
+fn validate_text(text: &str) -> Run {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("model.ron");
+    std::fs::write(&path, text).expect("write");
+    let output = archsmith()
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stderr,
+        path: path.display().to_string(),
+    }
+}
+
+fn assert_bad_input(text: &str, needle_line: &str, message: &str) {
+    let run = validate_text(text);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let line = line_of(text, needle_line);
+    let place = format!("{}:{line}:", run.path);
+    assert!(
+        run.stderr.contains(&place),
+        "expected `{place}` in:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains(message),
+        "expected `{message}` in:\n{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn base_fixture_is_valid() {
+    let run = validate_text(BASE);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+}
+
+#[test]
+fn malformed_ron_names_line_and_column() {
+    let text = BASE.replace("name: \"DB\",", "name: \"DB\"\n            oops,");
+    assert_bad_input(&text, "oops", "Expected");
+}
+
+#[test]
+fn unknown_kind_suggests_the_closest() {
+    let text = BASE.replace("kind: \"postgresql\"", "kind: \"postgres\"");
+    assert_bad_input(
+        &text,
+        "\"postgres\"",
+        "unknown kind `postgres` (did you mean `postgresql`?)",
+    );
+}
+
+#[test]
+fn duplicate_id_points_at_the_second_definition() {
+    let text = BASE.replace("id: \"db\",", "id: \"api\",");
+    let run = validate_text(&text);
+    assert_eq!(run.code, 2);
+    let second = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("id: \"api\","))
+        .nth(1)
+        .map(|(i, _)| i + 1);
+    let place = format!("{}:{}:", run.path, second.expect("two definitions"));
+    assert!(run.stderr.contains(&place), "{place} in {}", run.stderr);
+    assert!(run.stderr.contains("duplicate id `api`"), "{}", run.stderr);
+}
+
+#[test]
+fn dangling_reference_names_the_field() {
+    let text = BASE.replace("to: \"db\",", "to: \"orders-db\",");
+    assert_bad_input(
+        &text,
+        "to: \"orders-db\"",
+        "field `to` refers to `orders-db`, which does not exist",
+    );
+}
+
+#[test]
+fn illegal_connection_gives_the_reason() {
+    let text = BASE
+        .replace("from: \"api\",", "from: \"db\",")
+        .replace("to: \"db\",", "to: \"api\",");
+    assert_bad_input(
+        &text,
+        "kind: \"db_query\"",
+        "PostgreSQL (`postgresql`) cannot start a `db_query` connection",
+    );
+}
+
+#[test]
+fn wrong_property_type_says_what_was_expected() {
+    let text = BASE.replace("{\"replicas\": 2}", "{\"replicas\": \"two\"}");
+    assert_bad_input(
+        &text,
+        "\"two\"",
+        "property `replicas`: expected integer in 1..=10000, found text",
+    );
+}
+
+#[test]
+fn unknown_property_suggests_the_closest() {
+    let text = BASE.replace("{\"replicas\": 2}", "{\"replcas\": 2}");
+    assert_bad_input(
+        &text,
+        "replcas",
+        "unknown property `replcas` for kind `postgresql` (did you mean `replicas`?)",
+    );
+}
+
+#[test]
+fn unknown_field_is_refused() {
+    let text = BASE.replace(
+        "name: \"API\",",
+        "name: \"API\",\n            colour: \"red\",",
+    );
+    assert_bad_input(&text, "colour", "colour");
+}
+
+#[test]
+fn wrong_enum_variant_is_refused() {
+    let text = BASE.replace(
+        "name: \"Broken shop\",",
+        "name: \"Broken shop\",\n        cloud: ibm,",
+    );
+    assert_bad_input(&text, "cloud: ibm", "ibm");
+}
+
+#[test]
+fn hostile_text_round_trips_through_fmt() {
+    let hostile =
+        r#"</text><script>alert(1)</script> ${file(\"~/.ssh/id_rsa\")} \" \n #![enable] | `x`"#;
+    let text = BASE.replace("name: \"API\",", &format!("name: \"{hostile}\","));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("hostile.ron");
+    std::fs::write(&path, &text).expect("write");
+    archsmith().arg("fmt").arg(&path).assert().success();
+    let formatted = std::fs::read_to_string(&path).expect("read");
+    archsmith()
+        .arg("fmt")
+        .arg("--check")
+        .arg(&path)
+        .assert()
+        .success();
+    let output = archsmith()
+        .args(["export", "--format", "json", "-o"])
+        .arg(dir.path().join("out.json"))
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.json")).expect("json"))
+            .expect("parses");
+    let name = json["components"][0]["name"].as_str().expect("name");
+    assert!(
+        name.starts_with(
+            "</text><script>alert(1)</script> ${file(\"~/.ssh/id_rsa\")} \" \n #![enable]"
+        ),
+        "{name:?}"
+    );
+    assert!(formatted.contains("alert(1)"));
+}
+
+#[test]
+fn missing_file_is_exit_2() {
+    let output = archsmith()
+        .args(["validate", "/nonexistent/model.ron"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("/nonexistent/model.ron: cannot read")
+    );
+}
+
+#[test]
+fn usage_errors_are_exit_2() {
+    archsmith().arg("frobnicate").assert().code(2);
+    archsmith().args(["validate"]).assert().code(2);
+    archsmith()
+        .args(["validate", "x.ron", "--format", "xml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn every_sample_validates_in_every_report_format() {
+    for name in [
+        "ecommerce",
+        "social-api",
+        "payments-cqrs",
+        "video-streaming",
+        "iot-telemetry",
+        "workshop-starter",
+    ] {
+        let path = sample(name);
+        archsmith().arg("validate").arg(&path).assert().success();
+        let json = archsmith()
+            .arg("validate")
+            .arg(&path)
+            .args(["--format", "json"])
+            .output()
+            .expect("runs");
+        let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json report");
+        assert!(value["findings"].is_array() && value["summary"].is_object());
+        let sarif = archsmith()
+            .arg("validate")
+            .arg(&path)
+            .args(["--format", "sarif"])
+            .output()
+            .expect("runs");
+        let value: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("sarif");
+        assert_eq!(value["version"], "2.1.0");
+        assert_eq!(value["runs"][0]["tool"]["driver"]["name"], "archsmith");
+    }
+}
+
+#[test]
+fn catalog_json_lists_kinds_and_connections() {
+    let output = archsmith()
+        .args(["catalog", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let components = value["components"].as_array().expect("components");
+    assert!(components.len() >= 45);
+    let postgres = components
+        .iter()
+        .find(|c| c["id"] == "postgresql")
+        .expect("postgresql");
+    assert_eq!(postgres["category"], "data");
+    assert!(
+        postgres["traits"]
+            .as_array()
+            .expect("traits")
+            .iter()
+            .any(|t| t == "datastore")
+    );
+    assert!(
+        postgres["properties"]
+            .as_array()
+            .expect("properties")
+            .iter()
+            .any(|p| p["name"] == "multi_az")
+    );
+    let connections = value["connections"].as_array().expect("connections");
+    assert!(connections.len() >= 12);
+    assert!(
+        connections
+            .iter()
+            .all(|c| c["id"].is_string() && c["style"].is_string())
+    );
+    let human = archsmith().arg("catalog").output().expect("runs");
+    assert!(String::from_utf8_lossy(&human.stdout).contains("postgresql"));
+}
+
+#[test]
+fn rules_json_has_the_documented_shape() {
+    let output = archsmith()
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert!(output.status.success());
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    assert!(value["rules"].is_array());
+    archsmith()
+        .args(["rules", "explain", "NOPE999"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn new_creates_from_a_template_and_refuses_to_overwrite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("shop.ron");
+    archsmith()
+        .arg("new")
+        .arg(&path)
+        .args(["--template", "ecommerce"])
+        .assert()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        std::fs::read_to_string(sample("ecommerce")).expect("sample")
+    );
+    archsmith().arg("new").arg(&path).assert().code(2);
+    archsmith()
+        .arg("new")
+        .arg(&path)
+        .arg("--force")
+        .assert()
+        .success();
+    archsmith().arg("validate").arg(&path).assert().success();
+    archsmith()
+        .arg("new")
+        .arg(dir.path().join("x.ron"))
+        .args(["--template", "nope"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn fmt_check_detects_non_canonical_files_and_fmt_fixes_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("messy.ron");
+    let messy = "(version: 2, meta: (name: \"Messy\"), components: [(id: \"b\", kind: \"redis\", name: \"B\", position: (x: 1, y: 2)), (id: \"a\", kind: \"redis\", name: \"A\", position: (x: 0, y: 0))])";
+    std::fs::write(&path, messy).expect("write");
+    archsmith()
+        .arg("fmt")
+        .arg("--check")
+        .arg(&path)
+        .assert()
+        .code(1);
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        messy,
+        "--check must not write"
+    );
+    archsmith().arg("fmt").arg(&path).assert().success();
+    archsmith()
+        .arg("fmt")
+        .arg("--check")
+        .arg(&path)
+        .assert()
+        .success();
+    let formatted = std::fs::read_to_string(&path).expect("read");
+    assert!(
+        formatted.find("id: \"a\"") < formatted.find("id: \"b\""),
+        "sorted by id"
+    );
+}
+
+#[test]
+fn export_json_is_deterministic_and_unknown_formats_fail() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("a.json");
+    let b = dir.path().join("b.json");
+    archsmith()
+        .arg("export")
+        .arg(sample("payments-cqrs"))
+        .args(["--format", "json", "-o"])
+        .arg(&a)
+        .assert()
+        .success();
+    archsmith()
+        .arg("export")
+        .arg(sample("payments-cqrs"))
+        .args(["--format", "json", "-o"])
+        .arg(&b)
+        .assert()
+        .success();
+    assert_eq!(std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
+    let output = archsmith()
+        .arg("export")
+        .arg(sample("ecommerce"))
+        .args(["--format", "visio", "-o"])
+        .arg(dir.path().join("x"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown export format `visio`"));
+}
