@@ -8,6 +8,7 @@
 //! `apply` returns the inverse, which gives undo.
 
 pub mod catalog;
+pub mod clipboard;
 pub mod edit;
 pub mod export;
 pub mod format;
@@ -15,6 +16,7 @@ pub mod graph;
 pub mod model;
 pub mod rules;
 pub mod samples;
+pub mod session;
 pub mod validate;
 
 pub use catalog::Catalog;

@@ -1,1 +1,346 @@
-fn main() {}
+//! Project tasks, run as `cargo xtask <task>`:
+//!
+//! - `run [FILE]`: build the desktop app and open FILE (default: the e-commerce sample).
+//! - `test`: install what the tests need, then run every test.
+//! - `desktop [--release]`: build the wasm editor and the Tauri shell.
+//! - `editor [FILE]`: run the native (eframe) editor.
+//! - `icons`: render the app icons from `assets/icons/app.svg`.
+//!
+//! Each task first installs what is missing (apt packages, rustup targets, pinned cargo
+//! tools), so the README's two commands work on a fresh Debian or Ubuntu machine.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+/// Debian packages the build and the tests need: WebKitGTK for the Tauri shell (it brings GTK
+/// for the native dialogs), Xvfb and friends for headless UI runs, and the validators' tools.
+const APT_PACKAGES: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "libssl-dev",
+    "libwebkit2gtk-4.1-dev",
+    "libgtk-3-dev",
+    "libxkbcommon-dev",
+    "xvfb",
+    "xauth",
+    "imagemagick",
+    "xdotool",
+];
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const SAMPLE: &str = "samples/ecommerce.ron";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(args.get(1).map(String::as_str)),
+        Some("test") => test(),
+        Some("desktop") => desktop(args.iter().any(|a| a == "--release")).map(|_| ()),
+        Some("editor") => editor(args.get(1).map(String::as_str)),
+        Some("icons") => icons(),
+        _ => Err(
+            "usage: cargo xtask <run [FILE] | test | desktop [--release] | editor [FILE] | icons>"
+                .to_owned(),
+        ),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn cargo() -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command.current_dir(root());
+    command
+}
+
+fn status(mut command: Command) -> Result {
+    let shown = format!("{command:?}");
+    eprintln!("xtask: {shown}");
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed: {status}"))
+    }
+}
+
+fn output(command: &mut Command) -> Option<String> {
+    let out = command.output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn is_root() -> bool {
+    output(Command::new("id").arg("-u")).is_some_and(|uid| uid.trim() == "0")
+}
+
+/// Installs the apt packages that are not installed yet.
+fn ensure_apt_packages() -> Result {
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .copied()
+        .filter(|package| {
+            output(Command::new("dpkg-query").args(["-W", "-f=${Status}", package]))
+                .is_none_or(|s| !s.contains("install ok installed"))
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if output(Command::new("apt-get").arg("--version")).is_none() {
+        return Err(format!(
+            "missing system packages {missing:?} and no apt-get to install them"
+        ));
+    }
+    let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+    let apt = |args: &[&str]| {
+        let mut command = Command::new(sudo.first().copied().unwrap_or("apt-get"));
+        if !sudo.is_empty() {
+            command.arg("apt-get");
+        }
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        command
+    };
+    status(apt(&["update", "-qq"]))?;
+    let mut install = apt(&["install", "-y", "-qq", "--no-install-recommends"]);
+    install.args(&missing);
+    status(install)
+}
+
+fn ensure_wasm_target() -> Result {
+    let installed =
+        output(Command::new("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    let mut command = Command::new("rustup");
+    command.args(["target", "add", WASM_TARGET]);
+    status(command)
+}
+
+/// The wasm-bindgen version in Cargo.lock; the CLI must match it exactly.
+fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\""
+            && let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \""))
+        {
+            return Ok(version.trim_end_matches('"').to_owned());
+        }
+    }
+    Err("wasm-bindgen is not in Cargo.lock".to_owned())
+}
+
+fn ensure_wasm_bindgen_cli(version: &str) -> Result {
+    let current = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
+    if current.split_whitespace().nth(1) == Some(version) {
+        return Ok(());
+    }
+    let mut command = cargo();
+    command.args([
+        "install",
+        "--locked",
+        "wasm-bindgen-cli",
+        "--version",
+        version,
+    ]);
+    status(command)
+}
+
+/// Builds the editor for wasm32 and binds it into `src-tauri/dist/pkg`.
+fn build_wasm_editor(release: bool) -> Result {
+    ensure_wasm_target()?;
+    let version = locked_wasm_bindgen_version()?;
+    ensure_wasm_bindgen_cli(&version)?;
+    let mut build = cargo();
+    build.args([
+        "build",
+        "-p",
+        "archsmith-ui",
+        "--lib",
+        "--target",
+        WASM_TARGET,
+    ]);
+    if release {
+        build.arg("--release");
+    }
+    status(build)?;
+    let profile = if release { "release" } else { "debug" };
+    let wasm = target_dir()
+        .join(WASM_TARGET)
+        .join(profile)
+        .join("archsmith_ui.wasm");
+    let mut bind = Command::new("wasm-bindgen");
+    bind.arg(&wasm)
+        .args(["--target", "web", "--no-typescript", "--out-dir"])
+        .arg(root().join("src-tauri/dist/pkg"));
+    status(bind)
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
+}
+
+/// Builds the desktop app; returns the path of its binary.
+fn desktop(release: bool) -> Result<PathBuf> {
+    ensure_apt_packages()?;
+    // The editor is always bound in release: a debug wasm build is several times larger and
+    // too slow to draw large diagrams.
+    build_wasm_editor(true)?;
+    let mut build = cargo();
+    build.args(["build", "-p", "archsmith-desktop"]);
+    if release {
+        build.args(["--release", "--features", "custom-protocol"]);
+    }
+    status(build)?;
+    Ok(target_dir()
+        .join(if release { "release" } else { "debug" })
+        .join("archsmith-desktop"))
+}
+
+fn has_display() -> bool {
+    std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some()
+}
+
+/// Runs `program` with `args`, under `xvfb-run` when there is no display.
+fn launch(program: &Path, args: &[&str]) -> Result {
+    let mut command = if has_display() {
+        Command::new(program)
+    } else {
+        eprintln!("xtask: no display; running under xvfb-run");
+        let mut command = Command::new("xvfb-run");
+        command
+            .args(["-a", "-s", "-screen 0 1600x1000x24"])
+            .arg(program);
+        command
+    };
+    command.args(args).current_dir(root());
+    status(command)
+}
+
+fn run(file: Option<&str>) -> Result {
+    let binary = desktop(false)?;
+    launch(&binary, &[file.unwrap_or(SAMPLE)])
+}
+
+fn editor(file: Option<&str>) -> Result {
+    ensure_apt_packages()?;
+    let mut build = cargo();
+    build.args(["build", "-p", "archsmith-ui", "--bin", "archsmith-editor"]);
+    status(build)?;
+    launch(
+        &target_dir().join("debug/archsmith-editor"),
+        &[file.unwrap_or(SAMPLE)],
+    )
+}
+
+fn test() -> Result {
+    ensure_apt_packages()?;
+    ensure_wasm_target()?;
+    let mut tests = cargo();
+    tests.args(["test", "--workspace", "--all-targets"]);
+    status(tests)?;
+    let mut doc_tests = cargo();
+    doc_tests.args(["test", "--workspace", "--doc"]);
+    status(doc_tests)?;
+    // The editor must keep compiling for the desktop shell's webview.
+    let mut wasm = cargo();
+    wasm.args([
+        "check",
+        "-p",
+        "archsmith-ui",
+        "--lib",
+        "--target",
+        WASM_TARGET,
+    ]);
+    status(wasm)
+}
+
+fn render_svg(svg: &[u8], size: u32) -> Result<image::RgbaImage> {
+    let tree = resvg::usvg::Tree::from_data(svg, &resvg::usvg::Options::default())
+        .map_err(|e| e.to_string())?;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(size, size).ok_or("empty icon size")?;
+    let scale = size as f32 / tree.size().width().max(tree.size().height());
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    // tiny-skia stores premultiplied alpha; PNG wants straight alpha.
+    let pixels: Vec<u8> = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect();
+    image::RgbaImage::from_raw(size, size, pixels).ok_or_else(|| "icon buffer size".to_owned())
+}
+
+fn icons() -> Result {
+    let svg = std::fs::read(root().join("assets/icons/app.svg"))
+        .map_err(|e| format!("assets/icons/app.svg: {e}"))?;
+    let out = root().join("src-tauri/icons");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    for (name, size) in [
+        ("32x32.png", 32),
+        ("128x128.png", 128),
+        ("128x128@2x.png", 256),
+        ("icon.png", 512),
+    ] {
+        render_svg(&svg, size)?
+            .save(out.join(name))
+            .map_err(|e| format!("{name}: {e}"))?;
+    }
+    // Windows wants an .ico with several sizes; macOS an .icns.
+    let ico_sizes = [16, 24, 32, 48, 64, 256];
+    let frames: Vec<image::codecs::ico::IcoFrame> = ico_sizes
+        .iter()
+        .map(|&size| {
+            let img = render_svg(&svg, size)?;
+            image::codecs::ico::IcoFrame::as_png(
+                img.as_raw(),
+                size,
+                size,
+                image::ExtendedColorType::Rgba8,
+            )
+            .map_err(|e| e.to_string())
+        })
+        .collect::<Result<_>>()?;
+    let ico = std::fs::File::create(out.join("icon.ico")).map_err(|e| e.to_string())?;
+    image::codecs::ico::IcoEncoder::new(ico)
+        .encode_images(&frames)
+        .map_err(|e| e.to_string())?;
+    let mut family = icns::IconFamily::new();
+    for size in [32, 128, 256, 512] {
+        let img = render_svg(&svg, size)?;
+        let icon = icns::Image::from_data(icns::PixelFormat::RGBA, size, size, img.into_raw())
+            .map_err(|e| e.to_string())?;
+        family.add_icon(&icon).map_err(|e| e.to_string())?;
+    }
+    let file = std::fs::File::create(out.join("icon.icns")).map_err(|e| e.to_string())?;
+    family
+        .write(std::io::BufWriter::new(file))
+        .map_err(|e| e.to_string())?;
+    eprintln!("xtask: icons written to {}", out.display());
+    Ok(())
+}

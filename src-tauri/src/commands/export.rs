@@ -1,0 +1,34 @@
+//! Writing export outputs where the user chooses.
+
+use std::collections::BTreeMap;
+
+use archsmith::export::{Output, write_output};
+
+use crate::error::CommandResult;
+
+/// Asks where to save a single-file export and writes it. `None` when cancelled.
+#[tauri::command(rename_all = "snake_case")]
+pub fn export_file(suggested_name: String, bytes: Vec<u8>) -> CommandResult<Option<String>> {
+    let Some(path) = rfd::FileDialog::new()
+        .set_file_name(&suggested_name)
+        .save_file()
+    else {
+        return Ok(None);
+    };
+    write_output(&Output::File(bytes), &path)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Asks for a parent folder and writes a folder export (Terraform) into `suggested_name` there.
+#[tauri::command(rename_all = "snake_case")]
+pub fn export_folder(
+    suggested_name: String,
+    files: BTreeMap<String, Vec<u8>>,
+) -> CommandResult<Option<String>> {
+    let Some(parent) = rfd::FileDialog::new().pick_folder() else {
+        return Ok(None);
+    };
+    let path = parent.join(archsmith::model::slugify(&suggested_name));
+    write_output(&Output::Folder(files), &path)?;
+    Ok(Some(path.display().to_string()))
+}

@@ -1,0 +1,89 @@
+//! The Archsmith desktop shell: hosts the editor (compiled to wasm) in a Tauri v2 webview and
+//! gives it native dialogs, file access limited to what the user picked, recent files and
+//! crash recovery. No architecture logic lives here: the editor and the core do that.
+
+pub mod access;
+pub mod commands;
+pub mod error;
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use archsmith::session::SessionStore;
+use tauri::Manager;
+
+use crate::access::FileAccess;
+
+/// State shared by the commands.
+#[derive(Debug)]
+pub struct AppState {
+    pub access: FileAccess,
+    pub store: SessionStore,
+    startup_file: Mutex<Option<PathBuf>>,
+}
+
+impl AppState {
+    /// State for a data folder, with `startup_file` (from the command line) granted.
+    pub fn new(data_dir: PathBuf, startup_file: Option<PathBuf>) -> Self {
+        let access = FileAccess::default();
+        let store = SessionStore::new(data_dir);
+        for recent in store.recent() {
+            access.grant(std::path::Path::new(&recent));
+        }
+        if let Some(file) = &startup_file {
+            access.grant(file);
+        }
+        Self {
+            access,
+            store,
+            startup_file: Mutex::new(startup_file),
+        }
+    }
+
+    /// The command-line file, once.
+    pub fn take_startup_file(&self) -> Option<PathBuf> {
+        self.startup_file.lock().ok().and_then(|mut f| f.take())
+    }
+}
+
+/// The first command-line argument that is not a flag.
+fn startup_file_from_args() -> Option<PathBuf> {
+    std::env::args_os()
+        .skip(1)
+        .find(|a| !a.to_string_lossy().starts_with('-'))
+        .map(PathBuf::from)
+}
+
+/// The builder with every command registered; `run` and the tests share it.
+pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
+    tauri::Builder::<R>::new().invoke_handler(tauri::generate_handler![
+        commands::files::startup,
+        commands::files::open_model,
+        commands::files::open_recent,
+        commands::files::recent_files,
+        commands::files::save_model,
+        commands::export::export_file,
+        commands::export::export_folder,
+        commands::session::autosave,
+        commands::session::clear_recovery,
+        commands::window::set_title,
+        commands::window::log,
+    ])
+}
+
+/// Runs the app until its window closes.
+pub fn run() {
+    let startup_file = startup_file_from_args();
+    let result = builder::<tauri::Wry>()
+        .setup(move |app| {
+            let data_dir =
+                SessionStore::default_dir().map_or_else(|| app.path().app_data_dir(), Ok)?;
+            app.manage(AppState::new(data_dir, startup_file.clone()));
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("archsmith-desktop: {error}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,741 @@
+//! The editor app: lays out the panels, routes their events to the core's edit operations,
+//! runs commands, and talks to the host. It holds no architecture logic of its own.
+
+use std::collections::HashMap;
+
+use archsmith::clipboard::Fragment;
+use archsmith::format;
+use archsmith::model::{Document, GroupId, Meta, Note, NoteId, Point, Severity};
+use archsmith::{EditOp, samples};
+use egui::{Key, RichText, Ui};
+
+use crate::canvas::{self, CanvasEvent, CanvasState, geometry};
+use crate::command::{CommandQueue, UiCommand};
+use crate::host::{ExportPayload, Host, HostEvent, HostRequest};
+use crate::panels::command_palette::{CommandPaletteState, command_palette_ui};
+use crate::panels::export::{ExportState, export_ui};
+use crate::panels::inspector::inspector_ui;
+use crate::panels::menu::{ViewToggles, menu_bar_ui, status_bar_ui};
+use crate::panels::palette::{PaletteState, palette_ui};
+use crate::panels::problems::{ProblemsAction, ProblemsState, problems_ui};
+use crate::state::Editor;
+
+/// Seconds between recovery copies of unsaved work.
+const AUTOSAVE_SECONDS: f64 = 30.0;
+
+/// What to do once the user has dealt with unsaved changes.
+#[derive(Debug, Clone, PartialEq)]
+enum Pending {
+    New,
+    Open,
+    OpenRecent(String),
+}
+
+/// The whole editor.
+pub struct EditorApp {
+    pub editor: Editor,
+    pub canvas: CanvasState,
+    palette: PaletteState,
+    problems: ProblemsState,
+    export: ExportState,
+    command_palette: CommandPaletteState,
+    commands: CommandQueue,
+    host: Box<dyn Host>,
+    status: Option<String>,
+    recent: Vec<String>,
+    /// An action waiting on the unsaved-changes question.
+    confirm_discard: Option<Pending>,
+    recovery: Option<String>,
+    about_open: bool,
+    last_autosave: Option<f64>,
+    autosaved_revision: Option<u64>,
+    badges: (u64, HashMap<String, (Severity, usize)>),
+    title: String,
+}
+
+impl std::fmt::Debug for EditorApp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EditorApp")
+            .field("editor", &self.editor)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The bundled sample shown on first start.
+pub fn welcome_document() -> Document {
+    samples::sample("ecommerce")
+        .and_then(|s| format::from_str(s.text, s.name, archsmith::Catalog::builtin()).ok())
+        .unwrap_or_else(|| {
+            Document::new(Meta {
+                name: "Untitled".into(),
+                ..Meta::default()
+            })
+        })
+}
+
+/// Installs the bundled fonts and the light theme.
+pub fn setup_style(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    fonts.font_data.insert(
+        "inter".into(),
+        std::sync::Arc::new(egui::FontData::from_static(include_bytes!(
+            "../../assets/fonts/Inter-Regular.otf"
+        ))),
+    );
+    fonts.font_data.insert(
+        "inter-semibold".into(),
+        std::sync::Arc::new(egui::FontData::from_static(include_bytes!(
+            "../../assets/fonts/Inter-SemiBold.otf"
+        ))),
+    );
+    if let Some(family) = fonts.families.get_mut(&egui::FontFamily::Proportional) {
+        family.insert(0, "inter".into());
+    }
+    let mut bold = vec!["inter-semibold".to_owned()];
+    bold.extend(
+        fonts
+            .families
+            .get(&egui::FontFamily::Proportional)
+            .cloned()
+            .unwrap_or_default(),
+    );
+    fonts
+        .families
+        .insert(egui::FontFamily::Name("bold".into()), bold);
+    ctx.set_fonts(fonts);
+    ctx.set_theme(egui::Theme::Light);
+    ctx.global_style_mut(|style| {
+        style.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        style.spacing.button_padding = egui::vec2(8.0, 4.0);
+    });
+}
+
+impl EditorApp {
+    /// An editor on `doc`, which lives at `path` when it came from a file.
+    pub fn new(
+        ctx: &egui::Context,
+        doc: Document,
+        path: Option<String>,
+        mut host: Box<dyn Host>,
+    ) -> Self {
+        setup_style(ctx);
+        host.request(HostRequest::Startup);
+        host.request(HostRequest::RecentFiles);
+        Self {
+            editor: Editor::new(doc, path),
+            canvas: CanvasState::default(),
+            palette: PaletteState::default(),
+            problems: ProblemsState::default(),
+            export: ExportState::default(),
+            command_palette: CommandPaletteState::default(),
+            commands: CommandQueue::default(),
+            host,
+            status: None,
+            recent: Vec::new(),
+            confirm_discard: None,
+            recovery: None,
+            about_open: false,
+            last_autosave: None,
+            autosaved_revision: None,
+            badges: (u64::MAX, HashMap::new()),
+            title: String::new(),
+        }
+    }
+
+    /// Queues a command as if the user had chosen it.
+    pub fn run_command(&mut self, command: UiCommand) {
+        self.commands.push(command);
+    }
+
+    fn apply(&mut self, op: EditOp) {
+        if let Err(error) = self.editor.apply(op) {
+            self.status = Some(format!("Not applied: {error}"));
+        }
+    }
+
+    /// Draws one frame and handles what happened in it.
+    pub fn frame_ui(&mut self, ui: &mut Ui) {
+        self.handle_host_events();
+        self.handle_shortcuts(ui);
+        self.update_title(ui.ctx());
+
+        let toggles = ViewToggles {
+            grid: self.canvas.show_grid,
+            snap: self.canvas.snap,
+            minimap: self.canvas.show_minimap,
+        };
+        egui::Panel::top("menu").show(ui, |ui| {
+            if let Some(path) =
+                menu_bar_ui(ui, &self.editor, &self.recent, toggles, &mut self.commands)
+            {
+                self.guard_unsaved(Pending::OpenRecent(path));
+            }
+        });
+        egui::Panel::bottom("status").show(ui, |ui| {
+            status_bar_ui(
+                ui,
+                &self.editor,
+                self.canvas.view.zoom,
+                self.status.as_deref(),
+            )
+        });
+        egui::Panel::left("palette")
+            .default_size(220.0)
+            .resizable(true)
+            .show(ui, |ui| {
+                palette_ui(
+                    ui,
+                    self.editor.catalog(),
+                    &mut self.palette,
+                    &mut self.canvas,
+                );
+            });
+        egui::Panel::right("inspector")
+            .default_size(320.0)
+            .resizable(true)
+            .show(ui, |ui| {
+                let selected: Vec<&str> = self.editor.selection.iter().collect();
+                if let Some(op) =
+                    inspector_ui(ui, self.editor.doc(), self.editor.catalog(), &selected)
+                {
+                    self.apply(op);
+                }
+            });
+        egui::Panel::bottom("problems")
+            .default_size(170.0)
+            .resizable(true)
+            .show(ui, |ui| {
+                match problems_ui(ui, self.editor.report(), &mut self.problems) {
+                    Some(ProblemsAction::Reveal(ids)) => {
+                        self.canvas.frame_elements(self.editor.doc(), &ids);
+                        self.editor.selection.clear();
+                        for id in ids {
+                            self.editor.selection.insert(id);
+                        }
+                    }
+                    Some(ProblemsAction::Apply(op)) => self.apply(op),
+                    None => {}
+                }
+            });
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| {
+                if self.badges.0 != self.editor.revision() {
+                    self.badges = (self.editor.revision(), canvas::badges(self.editor.report()));
+                }
+                let events = canvas::canvas_ui(
+                    ui,
+                    self.editor.doc(),
+                    self.editor.catalog(),
+                    &self.editor.selection,
+                    &self.badges.1,
+                    &mut self.canvas,
+                );
+                for event in events {
+                    self.handle_canvas_event(event);
+                }
+            });
+
+        self.dialogs_ui(ui.ctx());
+        for command in self.commands.take() {
+            self.execute(ui.ctx(), command);
+        }
+        self.autosave(ui.ctx());
+    }
+
+    fn handle_canvas_event(&mut self, event: CanvasEvent) {
+        match event {
+            CanvasEvent::Apply(op) => self.apply(op),
+            CanvasEvent::Select(ids) => {
+                self.editor.selection.clear();
+                for id in ids {
+                    self.editor.selection.insert(id);
+                }
+            }
+            CanvasEvent::AddToSelection(ids) => {
+                for id in ids {
+                    self.editor.selection.insert(id);
+                }
+            }
+            CanvasEvent::ToggleSelected(id) => self.editor.selection.toggle(&id),
+            CanvasEvent::ClearSelection => self.editor.selection.clear(),
+            CanvasEvent::Place { kind, world } => {
+                let op = canvas::place_op(
+                    self.editor.doc(),
+                    self.editor.catalog(),
+                    &kind,
+                    world,
+                    self.canvas.snap,
+                );
+                if let Some(op) = op {
+                    let new_id = match &op {
+                        EditOp::AddComponent(c) => Some(c.id.to_string()),
+                        _ => None,
+                    };
+                    self.apply(op);
+                    if let Some(id) = new_id {
+                        self.editor.selection.set_only(id);
+                    }
+                }
+            }
+            CanvasEvent::Status(message) => self.status = Some(message),
+        }
+    }
+
+    fn handle_shortcuts(&mut self, ui: &Ui) {
+        let text_focused = ui.ctx().text_edit_focused() || self.canvas.is_renaming();
+        let mut pressed = Vec::new();
+        ui.input_mut(|input| {
+            for command in UiCommand::ALL {
+                if text_focused
+                    && (command.is_canvas_key()
+                        || matches!(command, UiCommand::Undo | UiCommand::Redo))
+                {
+                    continue;
+                }
+                // Longer shortcuts first: Ctrl+Shift+Z must not be read as Ctrl+Z.
+                let shortcuts = command
+                    .shortcut()
+                    .into_iter()
+                    .chain(command.alternate_shortcuts().iter().copied());
+                if shortcuts.into_iter().any(|s| input.consume_shortcut(&s)) {
+                    pressed.push(command);
+                }
+            }
+        });
+        // Clipboard events come from the platform (Ctrl+C/X/V, menu, or the webview).
+        if !text_focused {
+            let events = ui.input(|i| i.events.clone());
+            for event in events {
+                match event {
+                    egui::Event::Copy => pressed.push(UiCommand::Copy),
+                    egui::Event::Cut => pressed.push(UiCommand::Cut),
+                    egui::Event::Paste(text) => self.paste_text(&text),
+                    _ => {}
+                }
+            }
+        }
+        for command in pressed {
+            self.commands.push(command);
+        }
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = self.editor.title();
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.host.set_title(&title);
+            self.title = title;
+        }
+    }
+
+    fn paste_text(&mut self, text: &str) {
+        match Fragment::from_text(text) {
+            Ok(fragment) if !fragment.is_empty() => {
+                let center = self.canvas.view_center();
+                let bounds = fragment
+                    .components
+                    .iter()
+                    .map(geometry::component_rect)
+                    .reduce(|a, b| a.union(b));
+                let offset = bounds.map_or(Point::new(40.0, 40.0), |b| {
+                    Point::new(center.x - b.center().x, center.y - b.center().y)
+                });
+                let op = fragment.paste_op(self.editor.doc(), offset);
+                let ids = Fragment::pasted_ids(&op);
+                self.apply(op);
+                self.editor.selection.clear();
+                for id in ids {
+                    self.editor.selection.insert(id);
+                }
+            }
+            Ok(_) => {}
+            Err(error) => self.status = Some(error.to_string()),
+        }
+    }
+
+    fn copy_selection(&mut self, ctx: &egui::Context) -> bool {
+        let fragment = Fragment::from_selection(self.editor.doc(), self.editor.selection.iter());
+        if fragment.is_empty() {
+            return false;
+        }
+        ctx.copy_text(fragment.to_text());
+        true
+    }
+
+    fn delete_selection(&mut self) {
+        let doc = self.editor.doc();
+        let mut ops = Vec::new();
+        // Connections first, so that deleting a component that also goes does not fail.
+        for id in self.editor.selection.iter() {
+            if let Some(c) = doc.connection(id) {
+                ops.push(EditOp::Disconnect(c.id.clone()));
+            }
+        }
+        for id in self.editor.selection.iter() {
+            if let Some(c) = doc.component(id) {
+                // RemoveComponent takes the component's remaining connections with it.
+                ops.push(EditOp::RemoveComponent(c.id.clone()));
+            } else if let Some(n) = doc.note(id) {
+                ops.push(EditOp::RemoveNote(n.id.clone()));
+            }
+        }
+        for id in self.editor.selection.iter() {
+            if let Some(g) = doc.group(id) {
+                ops.push(EditOp::RemoveGroup(g.id.clone()));
+            }
+        }
+        if !ops.is_empty() {
+            self.apply(EditOp::Batch(ops));
+            self.editor.selection.clear();
+        }
+    }
+
+    fn execute(&mut self, ctx: &egui::Context, command: UiCommand) {
+        match command {
+            UiCommand::New => self.guard_unsaved(Pending::New),
+            UiCommand::Open => self.guard_unsaved(Pending::Open),
+            UiCommand::Save => self.save(false),
+            UiCommand::SaveAs => self.save(true),
+            UiCommand::Export => self.export.open = true,
+            UiCommand::Undo => {
+                if let Err(error) = self.editor.undo() {
+                    self.status = Some(format!("Undo failed: {error}"));
+                }
+            }
+            UiCommand::Redo => {
+                if let Err(error) = self.editor.redo() {
+                    self.status = Some(format!("Redo failed: {error}"));
+                }
+            }
+            UiCommand::Copy => {
+                if self.copy_selection(ctx) {
+                    self.status = Some(format!("Copied {} elements", self.editor.selection.len()));
+                }
+            }
+            UiCommand::Cut => {
+                if self.copy_selection(ctx) {
+                    self.delete_selection();
+                }
+            }
+            UiCommand::Paste => {
+                self.status = Some("Press Ctrl+V to paste from the clipboard".to_owned())
+            }
+            UiCommand::Duplicate => {
+                let fragment =
+                    Fragment::from_selection(self.editor.doc(), self.editor.selection.iter());
+                if !fragment.is_empty() {
+                    let op = fragment.paste_op(self.editor.doc(), Point::new(40.0, 40.0));
+                    let ids = Fragment::pasted_ids(&op);
+                    self.apply(op);
+                    self.editor.selection.clear();
+                    for id in ids {
+                        self.editor.selection.insert(id);
+                    }
+                }
+            }
+            UiCommand::Delete => self.delete_selection(),
+            UiCommand::SelectAll => {
+                let ids: Vec<String> = self
+                    .editor
+                    .doc()
+                    .components()
+                    .iter()
+                    .map(|c| c.id.to_string())
+                    .collect();
+                self.editor.selection.clear();
+                for id in ids {
+                    self.editor.selection.insert(id);
+                }
+            }
+            UiCommand::Rename => {
+                if let Some(id) = self.editor.selection.single().map(str::to_owned) {
+                    self.canvas.start_rename(self.editor.doc(), &id);
+                }
+            }
+            UiCommand::AddNote => {
+                let center = self.canvas.view_center();
+                if let Ok(id) = NoteId::new(self.editor.doc().fresh_id("note")) {
+                    let note = Note {
+                        id: id.clone(),
+                        text: "New note".to_owned(),
+                        position: Point::new(center.x - 110.0, center.y - 55.0),
+                        size: archsmith::model::Size::new(220.0, 110.0),
+                        color: Default::default(),
+                    };
+                    self.apply(EditOp::AddNote(note));
+                    self.editor.selection.set_only(id.to_string());
+                }
+            }
+            UiCommand::AddBoundary => self.add_boundary(),
+            UiCommand::FitView => self.canvas.request_fit(),
+            UiCommand::ZoomIn => self.canvas.zoom_by(1.25),
+            UiCommand::ZoomOut => self.canvas.zoom_by(0.8),
+            UiCommand::ResetZoom => {
+                let rect = self.canvas.last_rect;
+                self.canvas
+                    .view
+                    .zoom_at(rect, rect.center(), 1.0 / self.canvas.view.zoom);
+            }
+            UiCommand::ToggleGrid => self.canvas.show_grid = !self.canvas.show_grid,
+            UiCommand::ToggleSnap => self.canvas.snap = !self.canvas.snap,
+            UiCommand::ToggleMinimap => self.canvas.show_minimap = !self.canvas.show_minimap,
+            UiCommand::TidyUp => {
+                self.status =
+                    Some("Tidy up needs the auto-layout engine, which is not built yet".to_owned())
+            }
+            UiCommand::CommandPalette => self.command_palette.show(),
+            UiCommand::About => self.about_open = true,
+        }
+    }
+
+    fn add_boundary(&mut self) {
+        let doc = self.editor.doc();
+        let selected: Vec<egui::Rect> = self
+            .editor
+            .selection
+            .iter()
+            .filter_map(|id| canvas::element_rect(doc, id))
+            .collect();
+        let rect = selected.into_iter().reduce(|a, b| a.union(b)).map_or_else(
+            || egui::Rect::from_center_size(self.canvas.view_center(), egui::vec2(400.0, 260.0)),
+            |r| {
+                r.expand2(egui::vec2(20.0, 20.0))
+                    .with_min_y(r.min.y - geometry::GROUP_TITLE_HEIGHT - 10.0)
+            },
+        );
+        let Ok(id) = GroupId::new(doc.fresh_id("boundary")) else {
+            return;
+        };
+        let parent = geometry::innermost_group_containing(doc, rect, None).map(|g| g.id.clone());
+        let mut ops = vec![EditOp::AddGroup(archsmith::model::Group {
+            id: id.clone(),
+            kind: archsmith::model::GroupKind::Generic,
+            name: "Boundary".to_owned(),
+            description: String::new(),
+            parent,
+            rect: geometry::from_rect(rect),
+        })];
+        for selected in self.editor.selection.iter() {
+            if let Some(c) = doc.component(selected) {
+                ops.push(EditOp::Regroup {
+                    id: c.id.clone(),
+                    group: Some(id.clone()),
+                });
+            }
+        }
+        self.apply(EditOp::Batch(ops));
+        self.editor.selection.set_only(id.to_string());
+    }
+
+    fn save(&mut self, save_as: bool) {
+        let path = if save_as {
+            None
+        } else {
+            self.editor.path.clone()
+        };
+        let text = format::to_string(self.editor.doc());
+        self.host.request(HostRequest::Save {
+            path,
+            suggested_name: self.editor.suggested_file_name(),
+            text,
+        });
+    }
+
+    fn guard_unsaved(&mut self, pending: Pending) {
+        if self.editor.is_dirty() {
+            self.confirm_discard = Some(pending);
+        } else {
+            self.proceed(pending);
+        }
+    }
+
+    fn proceed(&mut self, pending: Pending) {
+        match pending {
+            Pending::New => {
+                self.editor = Editor::new(
+                    Document::new(Meta {
+                        name: "Untitled".into(),
+                        ..Meta::default()
+                    }),
+                    None,
+                );
+                self.canvas.request_fit();
+                self.host.request(HostRequest::ClearRecovery);
+            }
+            Pending::Open => self.host.request(HostRequest::Open),
+            Pending::OpenRecent(path) => self.host.request(HostRequest::OpenRecent { path }),
+        }
+    }
+
+    /// Replaces the open document with a file's contents, or reports why it cannot be read.
+    pub fn open_text(&mut self, path: Option<String>, text: &str) {
+        let name = path.clone().unwrap_or_else(|| "recovered model".to_owned());
+        match format::from_str(text, &name, self.editor.catalog()) {
+            Ok(doc) => {
+                self.editor = Editor::new(doc, path);
+                self.canvas.request_fit();
+                self.status = Some(format!("Opened {name}"));
+            }
+            Err(error) => {
+                self.status = Some(
+                    error
+                        .to_string()
+                        .lines()
+                        .next()
+                        .unwrap_or("cannot open the file")
+                        .to_owned(),
+                )
+            }
+        }
+    }
+
+    fn handle_host_events(&mut self) {
+        for event in self.host.poll() {
+            match event {
+                HostEvent::Opened { path, text } => {
+                    self.open_text(Some(path), &text);
+                    self.host.request(HostRequest::RecentFiles);
+                }
+                HostEvent::Saved { path } => {
+                    self.status = Some(format!("Saved {path}"));
+                    self.editor.mark_saved(path);
+                    self.host.request(HostRequest::ClearRecovery);
+                    self.host.request(HostRequest::RecentFiles);
+                }
+                HostEvent::Exported { path } => self.status = Some(format!("Exported to {path}")),
+                HostEvent::RecentFiles(files) => self.recent = files,
+                HostEvent::RecoveryAvailable { text } => self.recovery = Some(text),
+                HostEvent::Cancelled => {}
+                HostEvent::Failed { message } => self.status = Some(message),
+            }
+        }
+    }
+
+    fn autosave(&mut self, ctx: &egui::Context) {
+        let now = ctx.input(|i| i.time);
+        let last = *self.last_autosave.get_or_insert(now);
+        if now - last < AUTOSAVE_SECONDS {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(
+                AUTOSAVE_SECONDS - (now - last),
+            ));
+            return;
+        }
+        self.last_autosave = Some(now);
+        if self.editor.is_dirty() && self.autosaved_revision != Some(self.editor.revision()) {
+            self.autosaved_revision = Some(self.editor.revision());
+            self.host.request(HostRequest::Autosave {
+                text: format::to_string(self.editor.doc()),
+            });
+        }
+    }
+
+    fn dialogs_ui(&mut self, ctx: &egui::Context) {
+        if let Some(command) = command_palette_ui(ctx, &mut self.command_palette) {
+            self.commands.push(command);
+        }
+        let base_name = self
+            .editor
+            .suggested_file_name()
+            .trim_end_matches(".ron")
+            .to_owned();
+        if let Some(request) = export_ui(
+            ctx,
+            self.editor.doc(),
+            self.editor.catalog(),
+            self.editor.revision(),
+            &base_name,
+            &mut self.export,
+        ) {
+            let output = match request.output {
+                archsmith::export::Output::File(bytes) => ExportPayload::File(bytes),
+                archsmith::export::Output::Folder(files) => ExportPayload::Folder(files),
+            };
+            self.host.request(HostRequest::Export {
+                suggested_name: request.suggested_name,
+                output,
+            });
+        }
+        if let Some(pending) = self.confirm_discard.clone() {
+            egui::Modal::new(egui::Id::unique("unsaved")).show(ctx, |ui| {
+                ui.heading("Unsaved changes");
+                ui.label(format!(
+                    "“{}” has changes that are not saved.",
+                    self.editor.doc().meta.name
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button("Save").clicked() {
+                        self.confirm_discard = None;
+                        self.save(false);
+                    }
+                    if ui.button("Discard changes").clicked() {
+                        self.confirm_discard = None;
+                        self.proceed(pending.clone());
+                    }
+                    if ui.button("Cancel").clicked() {
+                        self.confirm_discard = None;
+                    }
+                });
+            });
+        }
+        if let Some(text) = self.recovery.clone() {
+            egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
+                ui.heading("Recover unsaved work?");
+                ui.label("Archsmith found changes from a session that did not end cleanly.");
+                ui.horizontal(|ui| {
+                    if ui.button("Recover").clicked() {
+                        self.recovery = None;
+                        self.open_text(None, &text);
+                    }
+                    if ui.button("Discard").clicked() {
+                        self.recovery = None;
+                        self.host.request(HostRequest::ClearRecovery);
+                    }
+                });
+            });
+        }
+        if self.about_open {
+            egui::Window::new("About Archsmith")
+                .open(&mut self.about_open)
+                .collapsible(false)
+                .show(ctx, |ui| {
+                    ui.label(
+                        RichText::new(format!("Archsmith {}", env!("CARGO_PKG_VERSION"))).strong(),
+                    );
+                    ui.label("Offline-first architecture modelling.");
+                    ui.label("Inter font © The Inter Project Authors, SIL Open Font License 1.1.");
+                });
+        }
+        if ctx.input(|i| i.key_pressed(Key::Escape)) {
+            self.export.open = false;
+        }
+    }
+
+    /// Whether closing now would lose work; the native runner asks before closing.
+    pub fn has_unsaved_changes(&self) -> bool {
+        self.editor.is_dirty()
+    }
+}
+
+impl eframe::App for EditorApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        if ui.input(|i| i.viewport().close_requested())
+            && self.editor.is_dirty()
+            && self.confirm_discard.is_none()
+        {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.status =
+                Some("Save or discard your changes before closing (File ▸ Save)".to_owned());
+            self.host.request(HostRequest::Autosave {
+                text: format::to_string(self.editor.doc()),
+            });
+        }
+        self.frame_ui(ui);
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        Some(&mut *self)
+    }
+}

@@ -1,0 +1,171 @@
+//! World-space geometry of the elements on the canvas, shared by drawing and hit-testing.
+
+use archsmith::model::{self, Component, Document, Group, Note};
+use egui::{Pos2, Rect, Vec2, pos2, vec2};
+
+/// Height of a boundary's title strip, where it is grabbed and selected.
+pub const GROUP_TITLE_HEIGHT: f32 = 26.0;
+/// Radius of the connect handle on a component's right edge.
+pub const HANDLE_RADIUS: f32 = 6.0;
+/// Size of the resize grip at a boundary's bottom-right corner.
+pub const GRIP: f32 = 12.0;
+
+pub fn to_rect(rect: model::Rect) -> Rect {
+    Rect::from_min_size(pos2(rect.x, rect.y), vec2(rect.w, rect.h))
+}
+
+pub fn from_rect(rect: Rect) -> model::Rect {
+    model::Rect::new(rect.min.x, rect.min.y, rect.width(), rect.height())
+}
+
+pub fn component_rect(component: &Component) -> Rect {
+    to_rect(component.rect())
+}
+
+pub fn note_rect(note: &Note) -> Rect {
+    to_rect(model::Rect::from_pos_size(note.position, note.size))
+}
+
+pub fn group_rect(group: &Group) -> Rect {
+    to_rect(group.rect)
+}
+
+pub fn group_title_rect(group: &Group) -> Rect {
+    let rect = group_rect(group);
+    Rect::from_min_size(
+        rect.min,
+        vec2(rect.width(), GROUP_TITLE_HEIGHT.min(rect.height())),
+    )
+}
+
+pub fn group_grip_rect(group: &Group) -> Rect {
+    let rect = group_rect(group);
+    Rect::from_min_size(rect.max - vec2(GRIP, GRIP), vec2(GRIP, GRIP))
+}
+
+/// The connect handle of a component: a dot on the middle of its right edge.
+pub fn handle_center(rect: Rect) -> Pos2 {
+    pos2(rect.max.x, rect.center().y)
+}
+
+/// Where the segment from the centre of `rect` towards `toward` leaves the rectangle.
+pub fn border_point(rect: Rect, toward: Pos2) -> Pos2 {
+    let center = rect.center();
+    let d = toward - center;
+    if d.x.abs() < f32::EPSILON && d.y.abs() < f32::EPSILON {
+        return center;
+    }
+    let half = rect.size() / 2.0;
+    let scale_x = if d.x.abs() > f32::EPSILON {
+        half.x / d.x.abs()
+    } else {
+        f32::INFINITY
+    };
+    let scale_y = if d.y.abs() > f32::EPSILON {
+        half.y / d.y.abs()
+    } else {
+        f32::INFINITY
+    };
+    center + d * scale_x.min(scale_y)
+}
+
+/// The polyline of a connection: from the source's border through the waypoints to the
+/// target's border.
+pub fn connection_path(from: Rect, to: Rect, waypoints: &[model::Point]) -> Vec<Pos2> {
+    let inner: Vec<Pos2> = waypoints.iter().map(|p| pos2(p.x, p.y)).collect();
+    let first_target = inner.first().copied().unwrap_or_else(|| to.center());
+    let last_source = inner.last().copied().unwrap_or_else(|| from.center());
+    let mut path = Vec::with_capacity(inner.len() + 2);
+    path.push(border_point(from, first_target));
+    path.extend(inner);
+    path.push(border_point(to, last_source));
+    path
+}
+
+pub fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+    let ab = b - a;
+    let length_sq = ab.length_sq();
+    if length_sq <= f32::EPSILON {
+        return (p - a).length();
+    }
+    let t = ((p - a).dot(ab) / length_sq).clamp(0.0, 1.0);
+    (p - (a + ab * t)).length()
+}
+
+pub fn distance_to_path(p: Pos2, path: &[Pos2]) -> f32 {
+    path.windows(2)
+        .map(|w| distance_to_segment(p, w[0], w[1]))
+        .fold(f32::INFINITY, f32::min)
+}
+
+/// The middle of a polyline, by length, for labels.
+pub fn path_midpoint(path: &[Pos2]) -> Pos2 {
+    let total: f32 = path.windows(2).map(|w| (w[1] - w[0]).length()).sum();
+    let mut remaining = total / 2.0;
+    for w in path.windows(2) {
+        let length = (w[1] - w[0]).length();
+        if remaining <= length && length > 0.0 {
+            return w[0] + (w[1] - w[0]) * (remaining / length);
+        }
+        remaining -= length;
+    }
+    path.first().copied().unwrap_or(Pos2::ZERO)
+}
+
+/// The bounding box of everything in the document, in world units.
+pub fn content_bounds(doc: &Document) -> Option<Rect> {
+    let rects = doc
+        .components()
+        .iter()
+        .map(component_rect)
+        .chain(doc.groups().iter().map(group_rect))
+        .chain(doc.notes().iter().map(note_rect));
+    rects.reduce(|a, b| a.union(b))
+}
+
+/// The innermost boundary that fully contains `rect`, ignoring `exclude` and its descendants.
+pub fn innermost_group_containing<'a>(
+    doc: &'a Document,
+    rect: Rect,
+    exclude: Option<&str>,
+) -> Option<&'a Group> {
+    doc.groups()
+        .iter()
+        .filter(|g| exclude.is_none_or(|ex| !is_descendant_or_self(doc, g, ex)))
+        .filter(|g| group_rect(g).contains_rect(rect))
+        .min_by(|a, b| group_rect(a).area().total_cmp(&group_rect(b).area()))
+}
+
+/// True when `group` is `ancestor` or nested inside it.
+pub fn is_descendant_or_self(doc: &Document, group: &Group, ancestor: &str) -> bool {
+    doc.group_chain(Some(&group.id))
+        .iter()
+        .any(|g| g.id.as_str() == ancestor)
+}
+
+pub fn snap(value: f32, grid: f32) -> f32 {
+    (value / grid).round() * grid
+}
+
+pub fn snap_vec(v: Vec2, grid: f32) -> Vec2 {
+    vec2(snap(v.x, grid), snap(v.y, grid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn border_points_lie_on_the_border() {
+        let rect = Rect::from_min_size(Pos2::ZERO, vec2(100.0, 50.0));
+        assert_eq!(border_point(rect, pos2(500.0, 25.0)), pos2(100.0, 25.0));
+        assert_eq!(border_point(rect, pos2(50.0, -500.0)), pos2(50.0, 0.0));
+    }
+
+    #[test]
+    fn distances_and_midpoints() {
+        let path = [pos2(0.0, 0.0), pos2(10.0, 0.0), pos2(10.0, 10.0)];
+        assert!((distance_to_path(pos2(5.0, 3.0), &path) - 3.0).abs() < 1e-4);
+        assert_eq!(path_midpoint(&path), pos2(10.0, 0.0));
+    }
+}

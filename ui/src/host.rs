@@ -1,0 +1,89 @@
+//! The [`Host`] gives the editor what only the platform has: file dialogs, the file system,
+//! and the app data folder. The native runner implements it with rfd and std::fs, the desktop
+//! shell with Tauri commands, and tests with a fake. Requests are answered through
+//! [`Host::poll`], so that hosts whose answers arrive later (the webview's IPC) fit the same
+//! shape and nothing blocks the UI thread in wasm.
+
+use std::collections::BTreeMap;
+
+/// Something the editor asks the platform to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HostRequest {
+    /// What to show first: a file named on the command line, else the last file opened, and
+    /// any crash-recovery copy.
+    Startup,
+    /// Ask the user for a model file and read it.
+    Open,
+    /// Read a file the user opened before (a recent file).
+    OpenRecent { path: String },
+    /// Write a model. Without a path, ask the user where (Save As).
+    Save {
+        path: Option<String>,
+        suggested_name: String,
+        text: String,
+    },
+    /// Ask the user where to put an export, then write it.
+    Export {
+        suggested_name: String,
+        output: ExportPayload,
+    },
+    /// Keep a recovery copy of unsaved work.
+    Autosave { text: String },
+    /// The work was saved or discarded: drop the recovery copy.
+    ClearRecovery,
+    /// The list of recently opened files.
+    RecentFiles,
+}
+
+/// An export's output, as the host writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportPayload {
+    File(Vec<u8>),
+    Folder(BTreeMap<String, Vec<u8>>),
+}
+
+/// An answer from the host.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HostEvent {
+    Opened {
+        path: String,
+        text: String,
+    },
+    Saved {
+        path: String,
+    },
+    Exported {
+        path: String,
+    },
+    RecentFiles(Vec<String>),
+    /// A recovery copy exists from a session that did not end cleanly.
+    RecoveryAvailable {
+        text: String,
+    },
+    /// The user closed a dialog without choosing.
+    Cancelled,
+    Failed {
+        message: String,
+    },
+}
+
+/// Platform services for the editor.
+pub trait Host {
+    fn request(&mut self, request: HostRequest);
+    /// Answers that have arrived since the last call.
+    fn poll(&mut self) -> Vec<HostEvent>;
+    /// Shows `title` as the window title, where the window is not egui's own.
+    fn set_title(&mut self, _title: &str) {}
+}
+
+/// A host that does nothing and answers nothing, for previews and benchmarks.
+#[derive(Debug, Default)]
+pub struct NullHost;
+
+impl Host for NullHost {
+    fn request(&mut self, _request: HostRequest) {}
+
+    fn poll(&mut self) -> Vec<HostEvent> {
+        Vec::new()
+    }
+}

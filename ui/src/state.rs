@@ -1,0 +1,179 @@
+//! The open document and everything derived from it. Edits go through [`Editor::apply`],
+//! which records them in the core's undo history; findings are recomputed whenever the
+//! history's revision moves.
+
+use std::collections::BTreeSet;
+
+use archsmith::catalog::Catalog;
+use archsmith::model::Document;
+use archsmith::rules::{self, Report};
+use archsmith::{ArchGraph, EditError, EditOp, History};
+
+/// The set of selected element ids (components, connections, groups, notes).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selection {
+    ids: BTreeSet<String>,
+}
+
+impl Selection {
+    pub fn contains(&self, id: &str) -> bool {
+        self.ids.contains(id)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(String::as_str)
+    }
+
+    pub fn clear(&mut self) {
+        self.ids.clear();
+    }
+
+    pub fn set_only(&mut self, id: impl Into<String>) {
+        self.ids.clear();
+        self.ids.insert(id.into());
+    }
+
+    pub fn insert(&mut self, id: impl Into<String>) {
+        self.ids.insert(id.into());
+    }
+
+    pub fn toggle(&mut self, id: &str) {
+        if !self.ids.remove(id) {
+            self.ids.insert(id.to_owned());
+        }
+    }
+
+    /// The only selected id, when exactly one element is selected.
+    pub fn single(&self) -> Option<&str> {
+        if self.ids.len() == 1 {
+            self.ids.iter().next().map(String::as_str)
+        } else {
+            None
+        }
+    }
+
+    /// Drops ids that no longer exist.
+    pub fn retain_existing(&mut self, doc: &Document) {
+        self.ids.retain(|id| doc.element(id).is_some());
+    }
+}
+
+/// An open model: the document, its history, where it lives and its findings.
+#[derive(Debug)]
+pub struct Editor {
+    doc: Document,
+    history: History,
+    /// Where the document was loaded from or last saved to.
+    pub path: Option<String>,
+    saved_revision: u64,
+    report: Report,
+    report_revision: Option<u64>,
+    pub selection: Selection,
+}
+
+impl Editor {
+    pub fn new(doc: Document, path: Option<String>) -> Self {
+        let mut editor = Self {
+            doc,
+            history: History::new(),
+            path,
+            saved_revision: 0,
+            report: Report::default(),
+            report_revision: None,
+            selection: Selection::default(),
+        };
+        editor.refresh();
+        editor
+    }
+
+    pub fn doc(&self) -> &Document {
+        &self.doc
+    }
+
+    pub fn catalog(&self) -> &'static Catalog {
+        Catalog::builtin()
+    }
+
+    pub fn report(&self) -> &Report {
+        &self.report
+    }
+
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    pub fn revision(&self) -> u64 {
+        self.history.revision()
+    }
+
+    /// True when there are changes since the last save or load.
+    pub fn is_dirty(&self) -> bool {
+        self.history.revision() != self.saved_revision
+    }
+
+    pub fn mark_saved(&mut self, path: String) {
+        self.path = Some(path);
+        self.saved_revision = self.history.revision();
+    }
+
+    /// Applies one user action as one undo step.
+    pub fn apply(&mut self, op: EditOp) -> Result<(), EditError> {
+        let result = self.history.apply(&mut self.doc, Catalog::builtin(), op);
+        self.refresh();
+        result
+    }
+
+    pub fn undo(&mut self) -> Result<bool, EditError> {
+        let result = self.history.undo(&mut self.doc, Catalog::builtin());
+        self.refresh();
+        result
+    }
+
+    pub fn redo(&mut self) -> Result<bool, EditError> {
+        let result = self.history.redo(&mut self.doc, Catalog::builtin());
+        self.refresh();
+        result
+    }
+
+    /// Recomputes derived state when the document changed.
+    fn refresh(&mut self) {
+        let revision = self.history.revision();
+        if self.report_revision == Some(revision) {
+            return;
+        }
+        let graph = ArchGraph::new(&self.doc, Catalog::builtin());
+        self.report = rules::check(&graph);
+        self.report_revision = Some(revision);
+        self.selection.retain_existing(&self.doc);
+    }
+
+    /// The display name of the document, for titles.
+    pub fn title(&self) -> String {
+        let name = if self.doc.meta.name.trim().is_empty() {
+            "Untitled"
+        } else {
+            self.doc.meta.name.as_str()
+        };
+        let marker = if self.is_dirty() { "• " } else { "" };
+        format!("{marker}{name} — Archsmith")
+    }
+
+    /// A file name to suggest in save dialogs.
+    pub fn suggested_file_name(&self) -> String {
+        match &self.path {
+            Some(path) => std::path::Path::new(path).file_name().map_or_else(
+                || "model.ron".to_owned(),
+                |n| n.to_string_lossy().into_owned(),
+            ),
+            None => format!("{}.ron", archsmith::model::slugify(&self.doc.meta.name)),
+        }
+    }
+}
