@@ -51,6 +51,7 @@ pub struct EditorApp {
     autosaved_revision: Option<u64>,
     badges: (u64, HashMap<String, (Severity, usize)>),
     title: String,
+    styled: bool,
 }
 
 impl std::fmt::Debug for EditorApp {
@@ -112,13 +113,7 @@ pub fn setup_style(ctx: &egui::Context) {
 
 impl EditorApp {
     /// An editor on `doc`, which lives at `path` when it came from a file.
-    pub fn new(
-        ctx: &egui::Context,
-        doc: Document,
-        path: Option<String>,
-        mut host: Box<dyn Host>,
-    ) -> Self {
-        setup_style(ctx);
+    pub fn new(doc: Document, path: Option<String>, mut host: Box<dyn Host>) -> Self {
         host.request(HostRequest::Startup);
         host.request(HostRequest::RecentFiles);
         Self {
@@ -139,6 +134,7 @@ impl EditorApp {
             autosaved_revision: None,
             badges: (u64::MAX, HashMap::new()),
             title: String::new(),
+            styled: false,
         }
     }
 
@@ -155,6 +151,10 @@ impl EditorApp {
 
     /// Draws one frame and handles what happened in it.
     pub fn frame_ui(&mut self, ui: &mut Ui) {
+        if !self.styled {
+            setup_style(ui.ctx());
+            self.styled = true;
+        }
         self.handle_host_events();
         self.handle_shortcuts(ui);
         self.update_title(ui.ctx());
@@ -285,15 +285,23 @@ impl EditorApp {
     fn handle_shortcuts(&mut self, ui: &Ui) {
         let text_focused = ui.ctx().text_edit_focused() || self.canvas.is_renaming();
         let mut pressed = Vec::new();
+        // Shortcuts with more modifiers first: egui matches Ctrl+Z logically, so it would
+        // also take Ctrl+Shift+Z.
+        let mut ordered = UiCommand::ALL;
+        ordered.sort_by_key(|c| {
+            std::cmp::Reverse(
+                c.shortcut()
+                    .map_or(0, |s| s.modifiers.shift as u8 + s.modifiers.alt as u8),
+            )
+        });
         ui.input_mut(|input| {
-            for command in UiCommand::ALL {
+            for command in ordered {
                 if text_focused
                     && (command.is_canvas_key()
                         || matches!(command, UiCommand::Undo | UiCommand::Redo))
                 {
                     continue;
                 }
-                // Longer shortcuts first: Ctrl+Shift+Z must not be read as Ctrl+Z.
                 let shortcuts = command
                     .shortcut()
                     .into_iter()

@@ -14,14 +14,9 @@ fn main() -> eframe::Result {
     eframe::run_native(
         "Archsmith",
         options,
-        Box::new(move |cc| {
+        Box::new(move |_cc| {
             let host = Box::new(NativeHost::new(file));
-            Ok(Box::new(EditorApp::new(
-                &cc.egui_ctx,
-                welcome_document(),
-                None,
-                host,
-            )))
+            Ok(Box::new(EditorApp::new(welcome_document(), None, host)))
         }),
     )
 }

@@ -247,12 +247,7 @@ pub async fn start(canvas_id: String) -> Result<(), JsValue> {
             eframe::WebOptions::default(),
             Box::new(|cc| {
                 let host = Box::new(TauriHost::new(cc.egui_ctx.clone()));
-                Ok(Box::new(EditorApp::new(
-                    &cc.egui_ctx,
-                    welcome_document(),
-                    None,
-                    host,
-                )))
+                Ok(Box::new(EditorApp::new(welcome_document(), None, host)))
             }),
         )
         .await

@@ -67,7 +67,7 @@ pub fn export_ui(
         .default_size([720.0, 520.0])
         .show(ctx, |ui: &mut Ui| {
             ui.horizontal(|ui| {
-                ui.label("Format");
+                let label = ui.label("Format");
                 let current = export::find_exporter(&state.format)
                     .map_or(state.format.as_str(), |e| e.label());
                 egui::ComboBox::from_id_salt("export-format")
@@ -80,8 +80,10 @@ pub fn export_ui(
                                 exporter.label(),
                             );
                         }
-                    });
-                ui.label("Provider");
+                    })
+                    .response
+                    .labelled_by(label.id);
+                let label = ui.label("Provider");
                 egui::ComboBox::from_id_salt("export-provider")
                     .selected_text(format!("{:?}", state.provider))
                     .show_ui(ui, |ui| {
@@ -92,7 +94,9 @@ pub fn export_ui(
                                 format!("{provider:?}"),
                             );
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(label.id);
             });
             let Some(exporter) = export::find_exporter(&state.format) else {
                 ui.label("Unknown format");

@@ -41,6 +41,7 @@ fn committed_text(ui: &mut Ui, label: &str, current: &str, multiline: bool) -> O
 fn committed_number(
     ui: &mut Ui,
     id: Id,
+    label: Id,
     current: f64,
     range: std::ops::RangeInclusive<f64>,
     integer: bool,
@@ -52,7 +53,7 @@ fn committed_number(
     if integer {
         drag = drag.fixed_decimals(0);
     }
-    let response = ui.add(drag);
+    let response = ui.add(drag).labelled_by(label);
     if response.dragged() || response.has_focus() {
         ui.data_mut(|d| d.insert_temp(id, value));
         return None;
@@ -96,6 +97,7 @@ fn properties_ui(
                     PropertyType::Int { min, max } => committed_number(
                         ui,
                         id,
+                        label.id,
                         value.as_float().unwrap_or(0.0),
                         *min as f64..=*max as f64,
                         true,
@@ -104,6 +106,7 @@ fn properties_ui(
                     PropertyType::Float { min, max } => committed_number(
                         ui,
                         id,
+                        label.id,
                         value.as_float().unwrap_or(0.0),
                         *min..=*max,
                         false,
@@ -134,7 +137,9 @@ fn properties_ui(
                                 for option in options {
                                     ui.selectable_value(&mut selected, option.clone(), option);
                                 }
-                            });
+                            })
+                            .response
+                            .labelled_by(label.id);
                         (Some(selected.as_str()) != value.as_text())
                             .then_some(PropertyValue::Text(selected))
                     }
@@ -209,7 +214,7 @@ fn document_ui(ui: &mut Ui, doc: &Document) -> Option<EditOp> {
         });
     }
     ui.horizontal(|ui| {
-        ui.label("Target cloud");
+        let label = ui.label("Target cloud");
         let mut cloud = meta.cloud;
         egui::ComboBox::from_id_salt("cloud")
             .selected_text(cloud.map_or("none", |c| match c {
@@ -222,7 +227,9 @@ fn document_ui(ui: &mut Ui, doc: &Document) -> Option<EditOp> {
                 ui.selectable_value(&mut cloud, Some(Cloud::Aws), "AWS");
                 ui.selectable_value(&mut cloud, Some(Cloud::Gcp), "GCP");
                 ui.selectable_value(&mut cloud, Some(Cloud::Azure), "Azure");
-            });
+            })
+            .response
+            .labelled_by(label.id);
         if cloud != meta.cloud {
             next = Some(Meta {
                 cloud,
@@ -234,10 +241,11 @@ fn document_ui(ui: &mut Ui, doc: &Document) -> Option<EditOp> {
     ui.label(RichText::new("Non-functional targets").strong());
     let targets = &meta.targets;
     egui::Grid::new("targets").num_columns(2).show(ui, |ui| {
-        ui.label("Peak requests/s");
+        let label = ui.label("Peak requests/s");
         if let Some(v) = committed_number(
             ui,
             Id::unique("peak_rps"),
+            label.id,
             targets.peak_rps.unwrap_or(0) as f64,
             0.0..=1e9,
             true,
@@ -247,10 +255,11 @@ fn document_ui(ui: &mut Ui, doc: &Document) -> Option<EditOp> {
             next = Some(meta);
         }
         ui.end_row();
-        ui.label("Availability SLO %");
+        let label = ui.label("Availability SLO %");
         if let Some(v) = committed_number(
             ui,
             Id::unique("slo"),
+            label.id,
             targets.availability_slo.unwrap_or(0.0),
             0.0..=100.0,
             false,
@@ -260,10 +269,11 @@ fn document_ui(ui: &mut Ui, doc: &Document) -> Option<EditOp> {
             next = Some(meta);
         }
         ui.end_row();
-        ui.label("p99 latency budget (ms)");
+        let label = ui.label("p99 latency budget (ms)");
         if let Some(v) = committed_number(
             ui,
             Id::unique("p99"),
+            label.id,
             f64::from(targets.p99_latency_ms.unwrap_or(0)),
             0.0..=600_000.0,
             true,
@@ -313,7 +323,7 @@ fn component_ui(
         op = field(ComponentField::Name(name));
     }
     ui.horizontal(|ui| {
-        ui.label("Kind");
+        let label = ui.label("Kind");
         let mut selected = component.kind.clone();
         egui::ComboBox::from_id_salt("kind")
             .selected_text(&kind.label)
@@ -325,13 +335,15 @@ fn component_ui(
                 {
                     ui.selectable_value(&mut selected, other.id.clone(), &other.label);
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         if selected != component.kind {
             op = field(ComponentField::Kind(selected));
         }
     });
     ui.horizontal(|ui| {
-        ui.label("Boundary");
+        let label = ui.label("Boundary");
         let current = component
             .group
             .as_ref()
@@ -349,7 +361,9 @@ fn component_ui(
                         format!("{} ({})", g.name, g.kind.label()),
                     );
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         if group != component.group {
             op = Some(EditOp::Regroup {
                 id: id.clone(),
@@ -429,7 +443,7 @@ fn connection_ui(
         && let (Some(from_kind), Some(to_kind)) = (catalog.kind_of(from), catalog.kind_of(to))
     {
         ui.horizontal(|ui| {
-            ui.label("Kind");
+            let label = ui.label("Kind");
             let mut selected = connection.kind.clone();
             egui::ComboBox::from_id_salt("connection-kind")
                 .selected_text(&kind.label)
@@ -437,14 +451,16 @@ fn connection_ui(
                     for allowed in catalog.allowed_connections(from_kind, to_kind) {
                         ui.selectable_value(&mut selected, allowed.id.clone(), &allowed.label);
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
             if selected != connection.kind {
                 op = field(ConnectionField::Kind(selected));
             }
         });
     }
     ui.horizontal(|ui| {
-        ui.label("Interaction");
+        let label = ui.label("Interaction");
         let mut sync = connection.sync;
         let text = match sync {
             None => "kind default",
@@ -457,7 +473,9 @@ fn connection_ui(
                 ui.selectable_value(&mut sync, None, "kind default");
                 ui.selectable_value(&mut sync, Some(true), "synchronous");
                 ui.selectable_value(&mut sync, Some(false), "asynchronous");
-            });
+            })
+            .response
+            .labelled_by(label.id);
         if sync != connection.sync {
             op = field(ConnectionField::Sync(sync));
         }
@@ -467,7 +485,7 @@ fn connection_ui(
         op = field(ConnectionField::Tls(tls));
     }
     ui.horizontal(|ui| {
-        ui.label("Authentication");
+        let label = ui.label("Authentication");
         let mut auth = connection.auth;
         egui::ComboBox::from_id_salt("auth")
             .selected_text(format!("{auth:?}"))
@@ -483,7 +501,9 @@ fn connection_ui(
                 ] {
                     ui.selectable_value(&mut auth, mode, format!("{mode:?}"));
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         if auth != connection.auth {
             op = field(ConnectionField::Auth(auth));
         }
@@ -519,7 +539,7 @@ fn group_ui(ui: &mut Ui, doc: &Document, group: &Group) -> Option<EditOp> {
         op = field(GroupField::Name(name));
     }
     ui.horizontal(|ui| {
-        ui.label("Kind");
+        let label = ui.label("Kind");
         let mut kind = group.kind;
         egui::ComboBox::from_id_salt("group-kind")
             .selected_text(kind.label())
@@ -527,13 +547,15 @@ fn group_ui(ui: &mut Ui, doc: &Document, group: &Group) -> Option<EditOp> {
                 for k in GroupKind::ALL {
                     ui.selectable_value(&mut kind, k, k.label());
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         if kind != group.kind {
             op = field(GroupField::Kind(kind));
         }
     });
     ui.horizontal(|ui| {
-        ui.label("Inside");
+        let label = ui.label("Inside");
         let mut parent = group.parent.clone();
         let current = parent
             .as_ref()
@@ -548,7 +570,9 @@ fn group_ui(ui: &mut Ui, doc: &Document, group: &Group) -> Option<EditOp> {
                 }) {
                     ui.selectable_value(&mut parent, Some(other.id.clone()), &other.name);
                 }
-            });
+            })
+            .response
+            .labelled_by(label.id);
         if parent != group.parent {
             op = field(GroupField::Parent(parent));
         }
