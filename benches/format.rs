@@ -13,11 +13,13 @@ fn format_benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("10k_components_20k_connections");
     group.sample_size(20);
     group.bench_function("load", |b| {
-        b.iter(|| format::from_str(&text, "bench.ron", catalog).expect("loads"))
+        b.iter(|| format::from_str(&text, "bench.ron", catalog).expect("loads"));
     });
     group.bench_function("save", |b| b.iter(|| format::to_string(&doc)));
     group.bench_function("load_and_save", |b| {
-        b.iter(|| format::to_string(&format::from_str(&text, "bench.ron", catalog).expect("loads")))
+        b.iter(|| {
+            format::to_string(&format::from_str(&text, "bench.ron", catalog).expect("loads"))
+        });
     });
     group.bench_function("graph_build", |b| b.iter(|| ArchGraph::new(&doc, catalog)));
     group.finish();

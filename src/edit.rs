@@ -119,7 +119,7 @@ pub enum EditError {
     #[error("the id `{0}` is already used")]
     IdInUse(String),
     #[error("{0}")]
-    Invalid(Problem),
+    Invalid(Box<Problem>),
     #[error("this waiver already exists")]
     DuplicateWaiver,
 }
@@ -133,7 +133,7 @@ fn not_found(what: &'static str, id: &impl ToString) -> EditError {
 
 fn first_problem(problems: Vec<Problem>) -> Result<(), EditError> {
     match problems.into_iter().next() {
-        Some(problem) => Err(EditError::Invalid(problem)),
+        Some(problem) => Err(EditError::Invalid(Box::new(problem))),
         None => Ok(()),
     }
 }
@@ -212,9 +212,9 @@ impl EditOp {
             }
             Self::MoveComponent { id, to } => {
                 if !(to.x.is_finite() && to.y.is_finite()) {
-                    return Err(EditError::Invalid(Problem::BadGeometry {
+                    return Err(EditError::Invalid(Box::new(Problem::BadGeometry {
                         element: id.to_string(),
-                    }));
+                    })));
                 }
                 let component = find_mut(&mut doc.components, id.as_str())
                     .ok_or_else(|| not_found("component", &id))?;
@@ -223,9 +223,9 @@ impl EditOp {
             }
             Self::ResizeComponent { id, size } => {
                 if !(size.w.is_finite() && size.h.is_finite() && size.w >= 0.0 && size.h >= 0.0) {
-                    return Err(EditError::Invalid(Problem::BadGeometry {
+                    return Err(EditError::Invalid(Box::new(Problem::BadGeometry {
                         element: id.to_string(),
-                    }));
+                    })));
                 }
                 let component = find_mut(&mut doc.components, id.as_str())
                     .ok_or_else(|| not_found("component", &id))?;
@@ -444,16 +444,16 @@ impl EditOp {
             Self::SetMeta(meta) => Ok(Self::SetMeta(std::mem::replace(&mut doc.meta, meta))),
             Self::AddWaiver(waiver) => {
                 if doc.element(&waiver.target).is_none() {
-                    return Err(EditError::Invalid(Problem::DanglingWaiver {
+                    return Err(EditError::Invalid(Box::new(Problem::DanglingWaiver {
                         rule: waiver.rule,
                         element: waiver.target,
-                    }));
+                    })));
                 }
                 if waiver.reason.trim().is_empty() {
-                    return Err(EditError::Invalid(Problem::WaiverWithoutReason {
+                    return Err(EditError::Invalid(Box::new(Problem::WaiverWithoutReason {
                         rule: waiver.rule,
                         element: waiver.target,
-                    }));
+                    })));
                 }
                 match doc.waivers.binary_search(&waiver) {
                     Ok(_) => Err(EditError::DuplicateWaiver),
@@ -590,7 +590,7 @@ fn set_component_field(
             if let Some(slot) = find_mut(&mut doc.components, id.as_str()) {
                 *slot = previous;
             }
-            return Err(EditError::Invalid(problem));
+            return Err(EditError::Invalid(Box::new(problem)));
         }
     }
     Ok(EditOp::SetComponentField { id, field: old })

@@ -177,7 +177,7 @@ impl EditorApp {
                 &self.editor,
                 self.canvas.view.zoom,
                 self.status.as_deref(),
-            )
+            );
         });
         egui::Panel::left("palette")
             .default_size(220.0)
@@ -427,7 +427,7 @@ impl EditorApp {
                 }
             }
             UiCommand::Paste => {
-                self.status = Some("Press Ctrl+V to paste from the clipboard".to_owned())
+                self.status = Some("Press Ctrl+V to paste from the clipboard".to_owned());
             }
             UiCommand::Duplicate => {
                 let fragment =
@@ -490,7 +490,7 @@ impl EditorApp {
             UiCommand::ToggleMinimap => self.canvas.show_minimap = !self.canvas.show_minimap,
             UiCommand::TidyUp => {
                 self.status =
-                    Some("Tidy up needs the auto-layout engine, which is not built yet".to_owned())
+                    Some("Tidy up needs the auto-layout engine, which is not built yet".to_owned());
             }
             UiCommand::CommandPalette => self.command_palette.show(),
             UiCommand::About => self.about_open = true,
@@ -593,7 +593,7 @@ impl EditorApp {
                         .next()
                         .unwrap_or("cannot open the file")
                         .to_owned(),
-                )
+                );
             }
         }
     }

@@ -26,8 +26,8 @@ impl NativeHost {
         }
     }
 
-    fn read(&mut self, path: PathBuf) -> HostEvent {
-        match std::fs::read_to_string(&path) {
+    fn read(&mut self, path: &std::path::Path) -> HostEvent {
+        match std::fs::read_to_string(path) {
             Ok(text) => {
                 let path = path.display().to_string();
                 self.remember(&path);
@@ -59,15 +59,15 @@ impl NativeHost {
                         .map(PathBuf::from)
                         .filter(|p| p.exists())
                 })?;
-                Some(self.read(path))
+                Some(self.read(&path))
             }
             HostRequest::Open => {
                 let path = rfd::FileDialog::new()
                     .add_filter("Archsmith model", &["ron"])
                     .pick_file();
-                Some(path.map_or(HostEvent::Cancelled, |p| self.read(p)))
+                Some(path.map_or(HostEvent::Cancelled, |p| self.read(&p)))
             }
-            HostRequest::OpenRecent { path } => Some(self.read(PathBuf::from(path))),
+            HostRequest::OpenRecent { path } => Some(self.read(std::path::Path::new(&path))),
             HostRequest::Save {
                 path,
                 suggested_name,

@@ -23,8 +23,8 @@ pub struct Startup {
     pub recovery: Option<String>,
 }
 
-fn read(state: &AppState, path: PathBuf) -> CommandResult<OpenedFile> {
-    let path = state.access.check(&path)?;
+fn read(state: &AppState, path: &std::path::Path) -> CommandResult<OpenedFile> {
+    let path = state.access.check(path)?;
     let text = std::fs::read_to_string(&path).map_err(|e| CommandError::io(&path, e))?;
     let shown = path.display().to_string();
     // The recent list is a convenience: failing to update it must not fail the open.
@@ -43,7 +43,7 @@ pub fn startup(state: State<'_, AppState>) -> CommandResult<Startup> {
         .or_else(|| state.store.recent().into_iter().next().map(PathBuf::from));
     let file = candidate
         .filter(|p| p.exists())
-        .map(|p| read(&state, p))
+        .map(|p| read(&state, &p))
         .transpose()?;
     Ok(Startup {
         file,
@@ -57,12 +57,12 @@ pub fn open_model(state: State<'_, AppState>) -> CommandResult<Option<OpenedFile
         return Ok(None);
     };
     state.access.grant(&path);
-    read(&state, path).map(Some)
+    read(&state, &path).map(Some)
 }
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn open_recent(state: State<'_, AppState>, path: String) -> CommandResult<OpenedFile> {
-    read(&state, PathBuf::from(path))
+    read(&state, std::path::Path::new(&path))
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -634,7 +634,7 @@ fn finish_gesture(
             }
             match connection_options(catalog, doc, &from, &to) {
                 Err(reason) => {
-                    events.push(CanvasEvent::Status(format!("Connection refused: {reason}")))
+                    events.push(CanvasEvent::Status(format!("Connection refused: {reason}")));
                 }
                 Ok(kinds) if kinds.len() == 1 => {
                     if let Some(op) = kinds

@@ -153,7 +153,7 @@ pub fn export_ui(
                             state.format.clone(),
                             state.provider,
                             Err(error.to_string()),
-                        ))
+                        ));
                     }
                 }
             }
