@@ -97,9 +97,11 @@ fn assert_bad_input(text: &str, needle_line: &str, message: &str) {
 }
 
 #[test]
-fn base_fixture_is_valid() {
+fn base_fixture_is_structurally_valid() {
+    // Its findings (a single-instance database, ...) make it exit 1, never 2.
     let run = validate_text(BASE);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
 }
 
 #[test]
@@ -263,7 +265,18 @@ fn every_sample_validates_in_every_report_format() {
         "workshop-starter",
     ] {
         let path = sample(name);
-        archsmith().arg("validate").arg(&path).assert().success();
+        let expected = if name == "workshop-starter" { 1 } else { 0 };
+        archsmith()
+            .arg("validate")
+            .arg(&path)
+            .assert()
+            .code(expected);
+        archsmith()
+            .arg("validate")
+            .arg(&path)
+            .args(["--deny", "warnings"])
+            .assert()
+            .code(expected);
         let json = archsmith()
             .arg("validate")
             .arg(&path)
@@ -429,4 +442,106 @@ fn export_json_is_deterministic_and_unknown_formats_fail() {
         .expect("runs");
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown export format `visio`"));
+}
+
+#[test]
+fn findings_set_the_exit_code_and_reports_name_the_rules() {
+    let path = sample("workshop-starter");
+    let output = archsmith()
+        .arg("validate")
+        .arg(&path)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let findings = value["findings"].as_array().expect("findings");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "SEC003" && f["targets"][0] == "api" && f["severity"] == "error")
+    );
+    assert!(value["summary"]["errors"].as_u64().unwrap_or(0) > 0);
+    let human = archsmith()
+        .arg("validate")
+        .arg(&path)
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert!(
+        text.contains("workshop-starter.ron:"),
+        "findings name the file line: {text}"
+    );
+    let sarif = archsmith()
+        .arg("validate")
+        .arg(&path)
+        .args(["--format", "sarif"])
+        .output()
+        .expect("runs");
+    let value: serde_json::Value = serde_json::from_slice(&sarif.stdout).expect("sarif");
+    let results = value["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), findings.len());
+    assert!(
+        results
+            .iter()
+            .all(|r| r["locations"][0]["physicalLocation"]["region"]["startLine"].is_u64())
+    );
+    assert!(
+        value["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .expect("rules")
+            .len()
+            >= 20
+    );
+}
+
+#[test]
+fn waived_findings_are_reported_as_waived() {
+    let output = archsmith()
+        .arg("validate")
+        .arg(sample("payments-cqrs"))
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let waived: Vec<_> = value["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["waived"] == true)
+        .collect();
+    assert_eq!(waived.len(), 1);
+    assert_eq!(waived[0]["rule"], "SCA002");
+    assert!(
+        waived[0]["waiver_reason"]
+            .as_str()
+            .expect("reason")
+            .contains("outbox")
+    );
+}
+
+#[test]
+fn rules_can_be_listed_and_explained() {
+    let output = archsmith()
+        .args(["rules", "--format", "json"])
+        .output()
+        .expect("runs");
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let rules = value["rules"].as_array().expect("rules");
+    assert!(rules.len() >= 20);
+    assert!(rules.iter().all(|r| r["id"].is_string()
+        && r["name"].is_string()
+        && r["category"].is_string()
+        && r["severity"].is_string()));
+    let explained = archsmith()
+        .args(["rules", "explain", "sec003"])
+        .output()
+        .expect("runs");
+    assert!(explained.status.success());
+    let text = String::from_utf8_lossy(&explained.stdout);
+    assert!(
+        text.contains("## What it does") && text.contains("## How to fix"),
+        "{text}"
+    );
 }

@@ -54,9 +54,9 @@ fn startup_file_from_args() -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-/// The builder with every command registered; `run` and the tests share it.
-pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
-    tauri::Builder::<R>::new().invoke_handler(tauri::generate_handler![
+/// Registers every command on `builder`; `run` and the tests share it.
+pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
         commands::files::startup,
         commands::files::open_model,
         commands::files::open_recent,
@@ -74,7 +74,7 @@ pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
 /// Runs the app until its window closes.
 pub fn run() {
     let startup_file = startup_file_from_args();
-    let result = builder::<tauri::Wry>()
+    let result = with_commands(tauri::Builder::default())
         .setup(move |app| {
             let data_dir =
                 SessionStore::default_dir().map_or_else(|| app.path().app_data_dir(), Ok)?;

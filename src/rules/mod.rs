@@ -4,11 +4,62 @@
 
 pub mod report;
 
+/// Declares a rule's struct and its [`RuleMeta`] from one doc comment, so that rustdoc, `rules
+/// explain` and `docs/rules.md` show the same text.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis struct $name:ident;
+        id: $id:literal,
+        name: $rule_name:literal,
+        category: $category:ident,
+        severity: $severity:ident $(,)?
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug)]
+        $vis struct $name;
+
+        static META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            id: $id,
+            name: $rule_name,
+            category: $crate::rules::RuleCategory::$category,
+            severity: $crate::model::Severity::$severity,
+            docs: concat!($($doc, "\n"),*),
+        };
+    };
+}
+
+mod autoscaling_bounds;
+mod balancer_single_target;
+mod consumer_without_retry;
+mod datastore_in_public_subnet;
+mod datastore_without_backups;
+mod duplicate_names;
+mod exposed_admin_ui;
+mod external_call_unguarded;
+#[cfg(test)]
+mod fixture;
+mod local_sessions;
+mod missing_telemetry;
+mod monitoring_without_alerting;
+mod orphan_component;
+mod outside_boundaries;
+mod partitions_below_consumers;
+mod queue_without_dlq;
+mod secrets_in_properties;
+mod shared_database;
+mod single_instance_stateful;
+mod sync_call_cycle;
+mod unencrypted_connection;
+mod unencrypted_datastore;
+mod unprotected_public_entry;
+
 use serde::Serialize;
 
+use crate::catalog::{Catalog, Trait};
 use crate::edit::EditOp;
 use crate::graph::ArchGraph;
-use crate::model::{Document, PropertyValue, Severity};
+use crate::model::{Component, Document, PropertyValue, Severity};
 
 /// What a rule is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -36,6 +87,21 @@ pub struct RuleMeta {
     pub docs: &'static str,
 }
 
+impl RuleMeta {
+    pub fn category_label(&self) -> &'static str {
+        match self.category {
+            RuleCategory::Security => "security",
+            RuleCategory::Reliability => "reliability",
+            RuleCategory::Scalability => "scalability",
+            RuleCategory::Performance => "performance",
+            RuleCategory::Observability => "observability",
+            RuleCategory::Maintainability => "maintainability",
+            RuleCategory::Cost => "cost",
+            RuleCategory::Correctness => "correctness",
+        }
+    }
+}
+
 /// One architecture rule.
 pub trait Rule: Send + Sync {
     fn meta(&self) -> &RuleMeta;
@@ -52,6 +118,63 @@ pub struct RuleContext<'a> {
 impl<'a> RuleContext<'a> {
     pub fn doc(&self) -> &'a Document {
         self.graph.document()
+    }
+
+    pub fn catalog(&self) -> &'a Catalog {
+        self.graph.catalog()
+    }
+
+    /// A finding of this rule; the engine sets its severity and waiver.
+    pub fn finding(
+        &self,
+        message: impl Into<String>,
+        targets: Vec<String>,
+        fix_hint: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            rule: self.rule_id.to_owned(),
+            severity: Severity::Warning,
+            message: message.into(),
+            targets,
+            fix_hint: fix_hint.into(),
+            quick_fix: None,
+            waived: None,
+        }
+    }
+
+    pub fn has_trait(&self, component: &Component, t: Trait) -> bool {
+        self.graph.has_trait(component, t)
+    }
+
+    pub fn int(&self, component: &Component, name: &str) -> Option<i64> {
+        self.catalog()
+            .property(component, name)
+            .and_then(PropertyValue::as_int)
+    }
+
+    pub fn flag(&self, component: &Component, name: &str) -> bool {
+        self.catalog()
+            .property(component, name)
+            .and_then(PropertyValue::as_bool)
+            .unwrap_or(false)
+    }
+
+    pub fn text(&self, component: &'a Component, name: &str) -> Option<&'a str> {
+        self.catalog()
+            .property(component, name)
+            .and_then(PropertyValue::as_text)
+    }
+
+    /// An integer parameter from the document's settings for this rule, or `default`.
+    pub fn int_param(&self, name: &str, default: i64) -> i64 {
+        self.param(name)
+            .and_then(PropertyValue::as_int)
+            .unwrap_or(default)
+    }
+
+    /// Whether any component carries trait `t`.
+    pub fn any_with(&self, t: Trait) -> bool {
+        self.graph.with_trait(t).next().is_some()
     }
 
     /// A parameter set in the document's overrides for this rule.
@@ -82,9 +205,35 @@ pub struct Finding {
     pub waived: Option<String>,
 }
 
-/// Every rule shipped with Archsmith, sorted by id.
+/// Sorted by id, which is the order `archsmith rules` lists them in.
+static REGISTRY: &[&dyn Rule] = &[
+    &orphan_component::OrphanComponent,
+    &duplicate_names::DuplicateNames,
+    &outside_boundaries::OutsideBoundaries,
+    &missing_telemetry::MissingTelemetry,
+    &monitoring_without_alerting::MonitoringWithoutAlerting,
+    &single_instance_stateful::SingleInstanceStateful,
+    &sync_call_cycle::SyncCallCycle,
+    &queue_without_dlq::QueueWithoutDlq,
+    &consumer_without_retry::ConsumerWithoutRetry,
+    &datastore_without_backups::DatastoreWithoutBackups,
+    &balancer_single_target::BalancerSingleTarget,
+    &external_call_unguarded::ExternalCallUnguarded,
+    &local_sessions::LocalSessions,
+    &shared_database::SharedDatabase,
+    &autoscaling_bounds::AutoscalingBounds,
+    &partitions_below_consumers::PartitionsBelowConsumers,
+    &datastore_in_public_subnet::DatastoreInPublicSubnet,
+    &unencrypted_connection::UnencryptedConnection,
+    &secrets_in_properties::SecretsInProperties,
+    &unprotected_public_entry::UnprotectedPublicEntry,
+    &exposed_admin_ui::ExposedAdminUi,
+    &unencrypted_datastore::UnencryptedDatastore,
+];
+
+/// Every rule shipped with Archsmith.
 pub fn registry() -> &'static [&'static dyn Rule] {
-    &[]
+    REGISTRY
 }
 
 /// A rule by id.
@@ -168,4 +317,26 @@ pub fn check(graph: &ArchGraph<'_>) -> Report {
         }
     }
     Report::from_findings(findings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_ids_are_unique_sorted_and_documented() {
+        let ids: Vec<&str> = registry().iter().map(|r| r.meta().id).collect();
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(ids, sorted, "sorted by id, no duplicates");
+        for rule in registry() {
+            let meta = rule.meta();
+            assert!(
+                !meta.docs.is_empty() && !meta.name.is_empty(),
+                "{}",
+                meta.id
+            );
+        }
+    }
 }

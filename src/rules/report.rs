@@ -98,3 +98,42 @@ pub fn to_sarif(report: &Report, uri: &str, text: &str) -> Value {
         }],
     })
 }
+
+/// `docs/rules.md`: every rule with its documentation, generated from the registry.
+pub fn rules_markdown() -> String {
+    let mut out = String::from(
+        "# Architecture rules\n\nGenerated from the rule registry by `cargo test` (run with `ARCHSMITH_BLESS=1` to update).\n\n| id | name | category | default severity |\n|---|---|---|---|\n",
+    );
+    for rule in registry() {
+        let meta = rule.meta();
+        out.push_str(&format!(
+            "| [{}](#{}) | {} | {} | {} |\n",
+            meta.id,
+            meta.id.to_lowercase(),
+            meta.name,
+            meta.category_label(),
+            meta.severity.label()
+        ));
+    }
+    for rule in registry() {
+        let meta = rule.meta();
+        out.push_str(&format!(
+            "\n## {}\n\n`{}` — {}, {} by default.\n\n",
+            meta.id,
+            meta.name,
+            meta.category_label(),
+            meta.severity.label()
+        ));
+        // Rule docs use `##` sections; nest them under the rule's heading.
+        for line in meta.docs.lines() {
+            let line = line.strip_prefix(' ').unwrap_or(line);
+            if let Some(heading) = line.strip_prefix("## ") {
+                out.push_str(&format!("### {heading}\n"));
+            } else {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}

@@ -404,3 +404,43 @@ fn save_and_open_round_trip_through_the_host() {
     );
     assert_eq!(reopened.components().len(), 2);
 }
+
+#[test]
+fn findings_list_in_the_problems_panel_select_on_click_and_go_away_when_fixed() {
+    let (mut harness, _) = harness_with(small_doc());
+    let message = "DB is stateful and runs as a single instance";
+    let link = harness.get_by_label(message);
+    let row_y = link.rect().center().y;
+    link.click();
+    harness.run();
+    assert_eq!(
+        harness.state().editor.selection.single(),
+        Some("db"),
+        "clicking a finding selects its element"
+    );
+    let fix = harness
+        .get_all_by_label("Fix")
+        .min_by(|a, b| {
+            (a.rect().center().y - row_y)
+                .abs()
+                .total_cmp(&(b.rect().center().y - row_y).abs())
+        })
+        .expect("a quick fix button");
+    fix.click();
+    harness.run();
+    assert!(
+        harness.query_by_label(message).is_none(),
+        "the finding is gone after the fix"
+    );
+    let db = harness.state().editor.doc().component("db").expect("db");
+    assert_eq!(
+        db.properties.get("replicas").and_then(|v| v.as_int()),
+        Some(2)
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert!(
+        harness.query_by_label(message).is_some(),
+        "undo brings the finding back"
+    );
+}

@@ -138,9 +138,13 @@ pub fn paint(painter: &Painter, canvas: Rect, view: CanvasView, scene: &Scene<'_
 }
 
 fn paint_grid(screen: &Screen<'_>, grid: f32) {
-    let spacing = grid * screen.zoom();
-    if spacing < 6.0 {
-        return;
+    // Coarser lines when zoomed out, so the grid stays a guide and not a texture.
+    let mut grid = grid;
+    while grid * screen.zoom() < 12.0 {
+        grid *= 5.0;
+        if grid > 10_000.0 {
+            return;
+        }
     }
     let visible = screen.view.visible_world(screen.canvas);
     let stroke = Stroke::new(1.0, style::GRID);

@@ -780,10 +780,19 @@ fn minimap_ui(
     state: &mut CanvasState,
     canvas: Rect,
 ) {
-    let size = vec2(200.0, 130.0);
-    let rect = Rect::from_min_size(canvas.max - size - vec2(12.0, 12.0), size);
-    let response = ui.interact(rect, ui.scope_id().with("minimap"), Sense::click_and_drag());
     let visible = state.view.visible_world(canvas);
+    let Some(content) = geometry::content_bounds(doc) else {
+        return;
+    };
+    // The minimap takes the shape of what it shows.
+    let shown = content.union(visible).expand(40.0);
+    let width = 200.0;
+    let height = (width * shown.height() / shown.width()).clamp(60.0, 160.0);
+    let rect = Rect::from_min_size(
+        canvas.max - vec2(width, height) - vec2(12.0, 12.0),
+        vec2(width, height),
+    );
+    let response = ui.interact(rect, ui.scope_id().with("minimap"), Sense::click_and_drag());
     let Some(bounds) = draw::paint_minimap(ui.painter(), rect, doc, catalog, visible) else {
         return;
     };

@@ -1,0 +1,109 @@
+//! REL004: a consumer with neither retries nor idempotent handling.
+
+use crate::edit::EditOp;
+use crate::model::PropertyValue;
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags `consume` connections with no retries and no idempotent handling.
+    ///
+    /// ## Why it matters
+    /// Brokers deliver at least once. Without retries a transient error loses the message; without
+    /// idempotency a redelivery charges the card twice.
+    ///
+    /// ## Example
+    /// `worker -> jobs` (consume) with `retries: 0` and `idempotent: false`.
+    ///
+    /// ## How to fix
+    /// Retry with backoff and make the handler idempotent (the quick fix sets three retries and
+    /// marks the handler idempotent).
+    pub struct ConsumerWithoutRetry;
+    id: "REL004",
+    name: "consumer-without-retry",
+    category: Reliability,
+    severity: Warning,
+}
+
+impl Rule for ConsumerWithoutRetry {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc();
+        for connection in doc
+            .connections()
+            .iter()
+            .filter(|c| c.kind.as_str() == "consume")
+        {
+            let retries = cx
+                .catalog()
+                .connection_property(connection, "retries")
+                .and_then(PropertyValue::as_int)
+                .unwrap_or(0);
+            let idempotent = cx
+                .catalog()
+                .connection_property(connection, "idempotent")
+                .and_then(PropertyValue::as_bool)
+                .unwrap_or(false);
+            if retries > 0 && idempotent {
+                continue;
+            }
+            let consumer = doc
+                .component(connection.from.as_str())
+                .map_or(connection.from.as_str(), |c| c.name.as_str());
+            let missing = match (retries > 0, idempotent) {
+                (false, false) => "neither retries nor idempotent handling",
+                (false, true) => "no retries",
+                _ => "no idempotent handling",
+            };
+            let mut finding = cx.finding(
+                format!("{consumer} consumes with {missing}"),
+                vec![connection.id.to_string()],
+                "retry with backoff and make the handler idempotent",
+            );
+            finding.quick_fix = Some(vec![
+                EditOp::SetConnectionProperty {
+                    id: connection.id.clone(),
+                    key: "retries".into(),
+                    value: Some(PropertyValue::Int(retries.max(3))),
+                },
+                EditOp::SetConnectionProperty {
+                    id: connection.id.clone(),
+                    key: "idempotent".into(),
+                    value: Some(true.into()),
+                },
+            ]);
+            out.push(finding);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::fixture::{Fixture, assert_quick_fixes_resolve, render, run};
+
+    fn doc(retries: i64, idempotent: bool) -> crate::model::Document {
+        Fixture::new()
+            .component("jobs", "sqs", &[])
+            .component("worker", "worker", &[])
+            .connect_with("worker", "jobs", "consume", |c| {
+                c.properties.insert("retries".into(), retries.into());
+                c.properties.insert("idempotent".into(), idempotent.into());
+            })
+            .build()
+    }
+
+    #[test]
+    fn passes_with_both() {
+        assert!(run(&ConsumerWithoutRetry, &doc(5, true)).is_empty());
+    }
+
+    #[test]
+    fn fails_without() {
+        insta::assert_snapshot!(render(&run(&ConsumerWithoutRetry, &doc(0, false))));
+        assert_quick_fixes_resolve(&ConsumerWithoutRetry, &doc(0, true));
+    }
+}

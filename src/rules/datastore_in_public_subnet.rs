@@ -1,0 +1,81 @@
+//! SEC001: a datastore placed in a public subnet.
+
+use crate::catalog::Trait;
+use crate::model::GroupKind;
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags datastores (databases, caches with state, search clusters, warehouses) whose boundary,
+    /// or any boundary around it, is a public subnet.
+    ///
+    /// ## Why it matters
+    /// A public subnet routes to the internet. A datastore there is one security-group mistake away
+    /// from being reachable by anyone; data should sit in private subnets behind the service tier.
+    ///
+    /// ## Example
+    /// `orders-db` (PostgreSQL) inside `public-a` (public subnet).
+    ///
+    /// ## How to fix
+    /// Move the datastore into a private subnet and let only the services that use it connect.
+    pub struct DatastoreInPublicSubnet;
+    id: "SEC001",
+    name: "datastore-in-public-subnet",
+    category: Security,
+    severity: Error,
+}
+
+impl Rule for DatastoreInPublicSubnet {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc();
+        for component in doc
+            .components()
+            .iter()
+            .filter(|c| cx.has_trait(c, Trait::Datastore) || cx.has_trait(c, Trait::Cache))
+        {
+            let chain = doc.group_chain(component.group.as_ref());
+            if let Some(subnet) = chain.iter().find(|g| g.kind == GroupKind::PublicSubnet) {
+                out.push(cx.finding(
+                    format!(
+                        "{} sits in the public subnet {}",
+                        component.name, subnet.name
+                    ),
+                    vec![component.id.to_string()],
+                    "move it into a private subnet; only the service tier should reach it",
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::fixture::{Fixture, render, run};
+
+    fn doc(subnet: GroupKind) -> crate::model::Document {
+        Fixture::new()
+            .group("vpc", GroupKind::Vpc, None)
+            .group("net", subnet, Some("vpc"))
+            .component("db", "postgresql", &[])
+            .in_group("db", "net")
+            .build()
+    }
+
+    #[test]
+    fn passes_in_a_private_subnet() {
+        assert!(run(&DatastoreInPublicSubnet, &doc(GroupKind::PrivateSubnet)).is_empty());
+    }
+
+    #[test]
+    fn fails_in_a_public_subnet() {
+        insta::assert_snapshot!(render(&run(
+            &DatastoreInPublicSubnet,
+            &doc(GroupKind::PublicSubnet)
+        )));
+    }
+}

@@ -1,0 +1,111 @@
+//! REL007: a synchronous call to an external system without timeout or circuit breaker.
+
+use crate::catalog::Trait;
+use crate::edit::EditOp;
+use crate::model::PropertyValue;
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags synchronous calls to external systems that set neither a timeout nor a circuit
+    /// breaker.
+    ///
+    /// ## Why it matters
+    /// Third parties fail on their own schedule. Without a timeout, a slow provider holds your
+    /// threads and connections until you fall over too; a breaker fails fast and recovers.
+    ///
+    /// ## Example
+    /// `api -> payments` (HTTP) with no `timeout_ms` and `circuit_breaker: false`.
+    ///
+    /// ## How to fix
+    /// Set a timeout below your latency budget and guard the call with a circuit breaker (the
+    /// quick fix sets 2 s and a breaker).
+    pub struct ExternalCallUnguarded;
+    id: "REL007",
+    name: "external-call-unguarded",
+    category: Reliability,
+    severity: Warning,
+}
+
+impl Rule for ExternalCallUnguarded {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc();
+        for connection in doc.connections() {
+            let Some(target) = doc.component(connection.to.as_str()) else {
+                continue;
+            };
+            if !cx.has_trait(target, Trait::External) || !cx.catalog().is_sync(connection) {
+                continue;
+            }
+            let kind = cx.catalog().connection_kind(connection.kind.as_str());
+            if kind.is_none_or(|k| k.property("timeout_ms").is_none()) {
+                continue;
+            }
+            let timeout = cx
+                .catalog()
+                .connection_property(connection, "timeout_ms")
+                .and_then(PropertyValue::as_int)
+                .unwrap_or(0);
+            let breaker = cx
+                .catalog()
+                .connection_property(connection, "circuit_breaker")
+                .and_then(PropertyValue::as_bool)
+                .unwrap_or(false);
+            if timeout > 0 || breaker {
+                continue;
+            }
+            let mut finding = cx.finding(
+                format!(
+                    "the call to {} has no timeout and no circuit breaker",
+                    target.name
+                ),
+                vec![connection.id.to_string()],
+                "set timeout_ms below the latency budget and enable circuit_breaker",
+            );
+            finding.quick_fix = Some(vec![
+                EditOp::SetConnectionProperty {
+                    id: connection.id.clone(),
+                    key: "timeout_ms".into(),
+                    value: Some(2000.into()),
+                },
+                EditOp::SetConnectionProperty {
+                    id: connection.id.clone(),
+                    key: "circuit_breaker".into(),
+                    value: Some(true.into()),
+                },
+            ]);
+            out.push(finding);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::fixture::{Fixture, assert_quick_fixes_resolve, render, run};
+
+    fn doc(timeout: i64) -> crate::model::Document {
+        Fixture::new()
+            .component("api", "service-go", &[])
+            .component("psp", "external-system", &[])
+            .connect_with("api", "psp", "http", |c| {
+                c.properties.insert("timeout_ms".into(), timeout.into());
+            })
+            .build()
+    }
+
+    #[test]
+    fn passes_with_a_timeout() {
+        assert!(run(&ExternalCallUnguarded, &doc(1500)).is_empty());
+    }
+
+    #[test]
+    fn fails_without() {
+        insta::assert_snapshot!(render(&run(&ExternalCallUnguarded, &doc(0))));
+        assert_quick_fixes_resolve(&ExternalCallUnguarded, &doc(0));
+    }
+}

@@ -1,0 +1,71 @@
+//! MNT001: a component with no connections.
+
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags components that no connection starts or ends at.
+    ///
+    /// ## Why it matters
+    /// An unconnected box is either forgotten (something calls it and the diagram does not say) or
+    /// dead (nothing does, and it costs money). Both mislead the reader.
+    ///
+    /// ## Example
+    /// `legacy-reports` standing alone.
+    ///
+    /// ## How to fix
+    /// Draw the connections it has, or delete it.
+    pub struct OrphanComponent;
+    id: "MNT001",
+    name: "orphan-component",
+    category: Maintainability,
+    severity: Warning,
+}
+
+impl Rule for OrphanComponent {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc();
+        let mut connected = std::collections::HashSet::new();
+        for connection in doc.connections() {
+            connected.insert(connection.from.as_str());
+            connected.insert(connection.to.as_str());
+        }
+        for component in doc
+            .components()
+            .iter()
+            .filter(|c| !connected.contains(c.id.as_str()))
+        {
+            out.push(cx.finding(
+                format!("{} is not connected to anything", component.name),
+                vec![component.id.to_string()],
+                "draw its connections, or delete it",
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::fixture::{Fixture, render, run};
+
+    #[test]
+    fn passes_when_connected() {
+        let doc = Fixture::new()
+            .component("api", "service-go", &[])
+            .component("db", "postgresql", &[])
+            .connect("api", "db", "db_query")
+            .build();
+        assert!(run(&OrphanComponent, &doc).is_empty());
+    }
+
+    #[test]
+    fn fails_when_alone() {
+        let doc = Fixture::new().component("api", "service-go", &[]).build();
+        insta::assert_snapshot!(render(&run(&OrphanComponent, &doc)));
+    }
+}

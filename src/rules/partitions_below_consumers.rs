@@ -1,0 +1,101 @@
+//! SCA004: a consumer group larger than the topic's partitions.
+
+use std::collections::BTreeMap;
+
+use petgraph::Direction;
+
+use crate::catalog::Trait;
+use crate::model::PropertyValue;
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// For partitioned streams (Kafka, NATS JetStream), adds up the concurrency of each consumer
+    /// group and flags groups with more consumers than the stream has partitions.
+    ///
+    /// ## Why it matters
+    /// A partition is read by one consumer of a group at a time. Extra consumers sit idle, so the
+    /// scaling you paid for does nothing and lag keeps growing.
+    ///
+    /// ## Example
+    /// `events` with `partitions: 1` and two consumers in the group `same`.
+    ///
+    /// ## How to fix
+    /// Raise the partition count to at least the group's consumers (plan for the peak), or shrink
+    /// the group.
+    pub struct PartitionsBelowConsumers;
+    id: "SCA004",
+    name: "partitions-below-consumers",
+    category: Scalability,
+    severity: Warning,
+}
+
+impl Rule for PartitionsBelowConsumers {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        for stream in cx.graph.with_trait(Trait::Stream) {
+            let partitions = cx.int(stream, "partitions").unwrap_or(1);
+            let mut groups: BTreeMap<String, (i64, Vec<String>)> = BTreeMap::new();
+            for connection in
+                cx.graph
+                    .connections(stream.id.as_str(), Direction::Incoming, Some("consume"))
+            {
+                let property = |name| cx.catalog().connection_property(connection, name);
+                let group = property("consumer_group")
+                    .and_then(PropertyValue::as_text)
+                    .filter(|g| !g.is_empty());
+                let group = group.map_or_else(|| connection.from.to_string(), str::to_owned);
+                let concurrency = property("concurrency")
+                    .and_then(PropertyValue::as_int)
+                    .unwrap_or(1);
+                let entry = groups.entry(group).or_default();
+                entry.0 += concurrency;
+                entry.1.push(connection.id.to_string());
+            }
+            for (group, (consumers, connections)) in groups {
+                if consumers <= partitions {
+                    continue;
+                }
+                let mut targets = vec![stream.id.to_string()];
+                targets.extend(connections);
+                out.push(cx.finding(
+                    format!("consumer group `{group}` has {consumers} consumers but {} has {partitions} partitions", stream.name),
+                    targets,
+                    "raise the partition count to at least the number of consumers",
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::fixture::{Fixture, render, run};
+
+    fn doc(partitions: i64) -> crate::model::Document {
+        let group = |c: &mut crate::model::Connection| {
+            c.properties.insert("consumer_group".into(), "same".into());
+        };
+        Fixture::new()
+            .component("events", "kafka", &[("partitions", partitions.into())])
+            .component("a", "worker", &[])
+            .component("b", "worker", &[])
+            .connect_with("a", "events", "consume", group)
+            .connect_with("b", "events", "consume", group)
+            .build()
+    }
+
+    #[test]
+    fn passes_with_enough_partitions() {
+        assert!(run(&PartitionsBelowConsumers, &doc(6)).is_empty());
+    }
+
+    #[test]
+    fn fails_with_too_few() {
+        insta::assert_snapshot!(render(&run(&PartitionsBelowConsumers, &doc(1))));
+    }
+}

@@ -1,0 +1,101 @@
+//! SCA002: one database written by several services.
+
+use std::collections::BTreeSet;
+
+use petgraph::Direction;
+
+use crate::catalog::Trait;
+use crate::model::PropertyValue;
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags datastores that more than one service writes to (`db_query` with `write` or
+    /// `read_write` access).
+    ///
+    /// ## Why it matters
+    /// A shared write path couples schemas, deployments and scaling: one team's migration breaks
+    /// another's service, and the database becomes the bottleneck nobody owns.
+    ///
+    /// ## Example
+    /// `api` and `worker` both writing `orders-db`.
+    ///
+    /// ## How to fix
+    /// Give the data one owning service and let the others go through its API or its events.
+    pub struct SharedDatabase;
+    id: "SCA002",
+    name: "shared-database-writes",
+    category: Scalability,
+    severity: Warning,
+}
+
+impl Rule for SharedDatabase {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        for store in cx.graph.with_trait(Trait::Datastore) {
+            let writers: BTreeSet<&str> = cx
+                .graph
+                .connections(store.id.as_str(), Direction::Incoming, Some("db_query"))
+                .into_iter()
+                .filter(|c| {
+                    cx.catalog()
+                        .connection_property(c, "access")
+                        .and_then(PropertyValue::as_text)
+                        != Some("read")
+                })
+                .map(|c| c.from.as_str())
+                .collect();
+            if writers.len() < 2 {
+                continue;
+            }
+            let names: Vec<&str> = writers
+                .iter()
+                .filter_map(|id| cx.doc().component(id))
+                .map(|c| c.name.as_str())
+                .collect();
+            let mut targets = vec![store.id.to_string()];
+            targets.extend(writers.iter().map(|w| (*w).to_owned()));
+            out.push(cx.finding(
+                format!(
+                    "{} is written by {} services: {}",
+                    store.name,
+                    writers.len(),
+                    names.join(", ")
+                ),
+                targets,
+                "give the data one owning service; others use its API or events",
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::fixture::{Fixture, render, run};
+
+    fn doc(second_access: &str) -> crate::model::Document {
+        Fixture::new()
+            .component("db", "postgresql", &[])
+            .component("api", "service-go", &[])
+            .component("reports", "service-python", &[])
+            .connect("api", "db", "db_query")
+            .connect_with("reports", "db", "db_query", |c| {
+                c.properties.insert("access".into(), second_access.into());
+            })
+            .build()
+    }
+
+    #[test]
+    fn passes_with_one_writer() {
+        assert!(run(&SharedDatabase, &doc("read")).is_empty());
+    }
+
+    #[test]
+    fn fails_with_two() {
+        insta::assert_snapshot!(render(&run(&SharedDatabase, &doc("write"))));
+    }
+}

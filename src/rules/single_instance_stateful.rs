@@ -1,0 +1,86 @@
+//! REL001: a stateful component running as a single instance.
+
+use crate::catalog::Trait;
+use crate::edit::EditOp;
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags stateful components (databases, brokers, stateful caches) with one replica and no
+    /// multi-AZ standby. Managed services without a replica setting are left alone.
+    ///
+    /// ## Why it matters
+    /// One instance means one disk, one host and one zone: any of them failing takes the data
+    /// offline, and a restore from backup takes hours.
+    ///
+    /// ## Example
+    /// `orders-db` with `replicas: 1` and `multi_az: false`.
+    ///
+    /// ## How to fix
+    /// Run at least two replicas (the quick fix sets two), or a multi-AZ standby.
+    pub struct SingleInstanceStateful;
+    id: "REL001",
+    name: "single-instance-stateful",
+    category: Reliability,
+    severity: Error,
+}
+
+impl Rule for SingleInstanceStateful {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        for component in cx.doc().components() {
+            let Some(kind) = cx.catalog().kind_of(component) else {
+                continue;
+            };
+            if !kind.has(Trait::Stateful) || kind.property("replicas").is_none() {
+                continue;
+            }
+            if cx.int(component, "replicas").unwrap_or(1) > 1 || cx.flag(component, "multi_az") {
+                continue;
+            }
+            let mut finding = cx.finding(
+                format!(
+                    "{} is stateful and runs as a single instance",
+                    component.name
+                ),
+                vec![component.id.to_string()],
+                "run two or more replicas, or a multi-AZ standby",
+            );
+            finding.quick_fix = Some(vec![EditOp::SetComponentProperty {
+                id: component.id.clone(),
+                key: "replicas".into(),
+                value: Some(2.into()),
+            }]);
+            out.push(finding);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::fixture::{Fixture, assert_quick_fixes_resolve, render, run};
+
+    #[test]
+    fn passes_with_replicas_or_standby() {
+        let doc = Fixture::new()
+            .component("db", "postgresql", &[("replicas", 2.into())])
+            .component("db2", "mysql", &[("multi_az", true.into())])
+            .component("queue", "sqs", &[])
+            .build();
+        assert!(run(&SingleInstanceStateful, &doc).is_empty());
+    }
+
+    #[test]
+    fn fails_with_one_instance() {
+        let doc = Fixture::new()
+            .component("db", "postgresql", &[])
+            .component("events", "kafka", &[])
+            .build();
+        insta::assert_snapshot!(render(&run(&SingleInstanceStateful, &doc)));
+        assert_quick_fixes_resolve(&SingleInstanceStateful, &doc);
+    }
+}

@@ -1,0 +1,87 @@
+//! SEC004: an internet-facing entry point with no WAF, rate limit or authentication.
+
+use petgraph::Direction;
+
+use crate::catalog::Trait;
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags internet-facing gateways and load balancers that have none of: a WAF in front of them,
+    /// a rate limit, or required authentication.
+    ///
+    /// ## Why it matters
+    /// An unprotected entry point takes every bot, scraper and credential-stuffing run straight to
+    /// the services behind it; one of the three defences turns a flood into a nuisance.
+    ///
+    /// ## Example
+    /// `browser -> lb -> api`, where `lb` has `rate_limit_rps: 0` and `auth_required: false`.
+    ///
+    /// ## How to fix
+    /// Put a WAF in front, set a rate limit on the entry, or require authentication there.
+    pub struct UnprotectedPublicEntry;
+    id: "SEC004",
+    name: "unprotected-public-entry",
+    category: Security,
+    severity: Warning,
+}
+
+impl Rule for UnprotectedPublicEntry {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        for entry in cx.doc().components() {
+            let is_entry =
+                cx.has_trait(entry, Trait::Gateway) || cx.has_trait(entry, Trait::LoadBalancer);
+            if !is_entry || !cx.flag(entry, "internet_facing") {
+                continue;
+            }
+            let behind_waf = cx
+                .graph
+                .neighbours(entry.id.as_str(), Direction::Incoming, None)
+                .iter()
+                .any(|upstream| cx.has_trait(upstream, Trait::Waf));
+            let rate_limited = cx.int(entry, "rate_limit_rps").unwrap_or(0) > 0;
+            if behind_waf || rate_limited || cx.flag(entry, "auth_required") {
+                continue;
+            }
+            out.push(cx.finding(
+                format!(
+                    "{} faces the internet with no WAF, rate limit or authentication",
+                    entry.name
+                ),
+                vec![entry.id.to_string()],
+                "put a WAF in front, set rate_limit_rps, or set auth_required",
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::fixture::{Fixture, render, run};
+
+    #[test]
+    fn passes_behind_a_waf_or_with_a_limit() {
+        let doc = Fixture::new()
+            .component("waf", "waf", &[])
+            .component("lb", "load-balancer", &[])
+            .component("gw", "api-gateway", &[("rate_limit_rps", 1000.into())])
+            .connect("waf", "lb", "http")
+            .build();
+        assert!(run(&UnprotectedPublicEntry, &doc).is_empty());
+    }
+
+    #[test]
+    fn fails_when_bare() {
+        let doc = Fixture::new()
+            .component("browser", "web-client", &[])
+            .component("lb", "load-balancer", &[])
+            .connect("browser", "lb", "http")
+            .build();
+        insta::assert_snapshot!(render(&run(&UnprotectedPublicEntry, &doc)));
+    }
+}
