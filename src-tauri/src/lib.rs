@@ -19,6 +19,8 @@ use crate::access::FileAccess;
 pub struct AppState {
     pub access: FileAccess,
     pub store: SessionStore,
+    /// Whether the editor has unsaved changes, as it last reported.
+    pub unsaved: std::sync::atomic::AtomicBool,
     startup_file: Mutex<Option<PathBuf>>,
 }
 
@@ -36,6 +38,7 @@ impl AppState {
         Self {
             access,
             store,
+            unsaved: Default::default(),
             startup_file: Mutex::new(startup_file),
         }
     }
@@ -71,6 +74,23 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
     ])
 }
 
+/// Asks whether to close with unsaved changes. The editor keeps a recovery copy either way.
+fn confirm_discard() -> bool {
+    let answer = rfd::MessageDialog::new()
+        .set_level(rfd::MessageLevel::Warning)
+        .set_title("Unsaved changes")
+        .set_description(
+            "The model has changes that are not saved. Close Archsmith and discard them?",
+        )
+        .set_buttons(rfd::MessageButtons::OkCancelCustom(
+            "Discard and close".into(),
+            "Keep editing".into(),
+        ))
+        .show();
+    matches!(answer, rfd::MessageDialogResult::Custom(ref label) if label == "Discard and close")
+        || answer == rfd::MessageDialogResult::Ok
+}
+
 /// Runs the app until its window closes.
 pub fn run() {
     let startup_file = startup_file_from_args();
@@ -80,6 +100,17 @@ pub fn run() {
                 SessionStore::default_dir().map_or_else(|| app.path().app_data_dir(), Ok)?;
             app.manage(AppState::new(data_dir, startup_file.clone()));
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event
+                && window
+                    .state::<AppState>()
+                    .unsaved
+                    .load(std::sync::atomic::Ordering::Relaxed)
+                && !confirm_discard()
+            {
+                api.prevent_close();
+            }
         })
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -332,7 +332,7 @@ impl EditorApp {
         let title = self.editor.title();
         if title != self.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
-            self.host.set_title(&title);
+            self.host.set_title(&title, self.editor.is_dirty());
             self.title = title;
         }
     }

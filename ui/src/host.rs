@@ -72,8 +72,9 @@ pub trait Host {
     fn request(&mut self, request: HostRequest);
     /// Answers that have arrived since the last call.
     fn poll(&mut self) -> Vec<HostEvent>;
-    /// Shows `title` as the window title, where the window is not egui's own.
-    fn set_title(&mut self, _title: &str) {}
+    /// Shows `title` as the window title, where the window is not egui's own, and tells the
+    /// platform whether closing now would lose changes.
+    fn set_title(&mut self, _title: &str, _unsaved: bool) {}
 }
 
 /// A host that does nothing and answers nothing, for previews and benchmarks.

@@ -215,10 +215,10 @@ impl Host for TauriHost {
         std::mem::take(&mut *self.events.borrow_mut())
     }
 
-    fn set_title(&mut self, title: &str) {
+    fn set_title(&mut self, title: &str, unsaved: bool) {
         let title = title.to_owned();
         self.spawn(async move {
-            invoke("set_title", json!({ "title": title }))
+            invoke("set_title", json!({ "title": title, "dirty": unsaved }))
                 .await
                 .err()
                 .map(failed)

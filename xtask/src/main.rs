@@ -43,10 +43,12 @@ fn main() -> ExitCode {
         Some("desktop") => desktop(args.iter().any(|a| a == "--release")).map(|_| ()),
         Some("editor") => editor(args.get(1).map(String::as_str)),
         Some("icons") => icons(),
-        _ => Err(
-            "usage: cargo xtask <run [FILE] | test | desktop [--release] | editor [FILE] | icons>"
-                .to_owned(),
-        ),
+        Some("smoke") => smoke(),
+        Some("smoke-inner") => match (args.get(1), args.get(2)) {
+            (Some(binary), Some(out)) => smoke::run(Path::new(binary), &root().join(SAMPLE), Path::new(out)),
+            _ => Err("usage: cargo xtask smoke-inner BINARY SCREENSHOT".to_owned()),
+        },
+        _ => Err("usage: cargo xtask <run [FILE] | test | desktop [--release] | editor [FILE] | icons | smoke>".to_owned()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
