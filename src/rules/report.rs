@@ -64,7 +64,7 @@ pub fn to_sarif(report: &Report, uri: &str, text: &str) -> Value {
                 "message": { "text": format!("{} Fix: {}", f.message, f.fix_hint) },
                 "locations": f.targets.iter().take(1).map(|target| {
                     let mut location = json!({
-                        "physicalLocation": { "artifactLocation": { "uri": uri, "index": 0 } },
+                        "physicalLocation": { "artifactLocation": { "uri": uri } },
                         "logicalLocations": [{ "name": target, "kind": "element" }],
                     });
                     if let Some(l) = locate::element(text, target, 0) {
@@ -92,7 +92,6 @@ pub fn to_sarif(report: &Report, uri: &str, text: &str) -> Value {
                 "informationUri": "https://github.com/archsmith/archsmith",
                 "rules": rules,
             }},
-            "artifacts": [{ "location": { "uri": uri } }],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
