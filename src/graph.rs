@@ -4,7 +4,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use petgraph::Direction;
-use petgraph::algo::{articulation_points::articulation_points, tarjan_scc};
+use petgraph::algo::{
+    articulation_points::articulation_points, condensation, tarjan_scc, toposort,
+};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex, UnGraph};
 use petgraph::visit::{Bfs, EdgeRef};
 
@@ -130,9 +132,10 @@ impl<'a> ArchGraph<'a> {
         found
     }
 
-    /// The subgraph of synchronous calls: only connections whose caller waits.
+    /// The subgraph of synchronous calls: only connections whose caller waits. Name lookups
+    /// (DNS) are not calls on the request path and are left out.
     pub fn sync_graph(&self) -> DiGraph<&'a str, &'a str> {
-        self.filtered_graph(|c| self.catalog.is_sync(c))
+        self.filtered_graph(|c| self.catalog.is_sync(c) && c.kind.as_str() != "dns")
     }
 
     /// A graph of the components and of the connections that `keep` accepts, weighted by id.
@@ -250,34 +253,77 @@ impl<'a> ArchGraph<'a> {
             .collect()
     }
 
-    /// Longest chain of sync calls starting at `id`, as component ids (cycles are cut).
+    /// For every component, the number of components on the longest chain of synchronous calls
+    /// that starts there. Members of a sync cycle count once, so cycles do not make chains
+    /// endless; linear in the size of the graph.
+    pub fn sync_chain_lengths(&self) -> HashMap<&'a str, usize> {
+        let (dag, best) = self.sync_condensation();
+        let mut lengths = HashMap::new();
+        for node in dag.node_indices() {
+            for id in &dag[node] {
+                lengths.insert(*id, best[node.index()].0);
+            }
+        }
+        lengths
+    }
+
+    /// The condensed sync graph and, per condensed node, the chain length from it and the next
+    /// node on its longest chain.
+    fn sync_condensation(
+        &self,
+    ) -> (
+        DiGraph<Vec<&'a str>, &'a str>,
+        Vec<(usize, Option<NodeIndex>)>,
+    ) {
+        let mut dag = condensation(self.sync_graph(), true);
+        for node in dag.node_indices() {
+            dag[node].sort_unstable();
+        }
+        let mut best: Vec<(usize, Option<NodeIndex>)> = vec![(1, None); dag.node_count()];
+        // The condensation is acyclic, so a topological order always exists.
+        let order = toposort(&dag, None).unwrap_or_default();
+        for &node in order.iter().rev() {
+            let mut next: Option<(usize, NodeIndex)> = None;
+            for succ in dag.neighbors_directed(node, Direction::Outgoing) {
+                let candidate = (best[succ.index()].0, succ);
+                let better = match next {
+                    None => true,
+                    Some((length, current)) => {
+                        candidate.0 > length
+                            || (candidate.0 == length && dag[succ].first() < dag[current].first())
+                    }
+                };
+                if better {
+                    next = Some(candidate);
+                }
+            }
+            best[node.index()] = next.map_or((1, None), |(length, succ)| (length + 1, Some(succ)));
+        }
+        (dag, best)
+    }
+
+    /// The longest chain of sync calls starting at `id`, as component ids; a sync cycle on the
+    /// way appears as its first member.
     pub fn longest_sync_chain(&self, id: &str) -> Vec<&'a str> {
-        let sync = self.sync_graph();
-        let Some(start) = sync.node_indices().find(|n| sync[*n] == id) else {
+        let (dag, best) = self.sync_condensation();
+        let Some(mut node) = dag.node_indices().find(|n| dag[*n].contains(&id)) else {
             return Vec::new();
         };
-        let mut best = Vec::new();
-        let mut path = vec![start];
-        longest_path(&sync, &mut path, &mut best);
-        best.into_iter().map(|n| sync[n]).collect()
-    }
-}
-
-fn longest_path(graph: &DiGraph<&str, &str>, path: &mut Vec<NodeIndex>, best: &mut Vec<NodeIndex>) {
-    if path.len() > best.len() {
-        best.clone_from(path);
-    }
-    let Some(&last) = path.last() else { return };
-    let mut next: Vec<NodeIndex> = graph
-        .neighbors_directed(last, Direction::Outgoing)
-        .collect();
-    next.sort_by_key(|n| graph[*n]);
-    next.dedup();
-    for n in next {
-        if !path.contains(&n) {
-            path.push(n);
-            longest_path(graph, path, best);
-            path.pop();
+        let mut chain = Vec::new();
+        loop {
+            let member = if dag[node].contains(&id) && chain.is_empty() {
+                dag[node].iter().find(|m| **m == id)
+            } else {
+                dag[node].first()
+            };
+            if let Some(member) = member {
+                chain.push(*member);
+            }
+            match best[node.index()].1 {
+                Some(next) => node = next,
+                None => break,
+            }
         }
+        chain
     }
 }

@@ -29,27 +29,48 @@ macro_rules! declare_rule {
     };
 }
 
+mod alerts_reach_nobody;
+mod async_forced_sync;
 mod autoscaling_bounds;
 mod balancer_single_target;
+mod bidirectional_sync;
+mod cache_without_backing_store;
+mod cache_without_ttl;
+mod chain_without_tracing;
 mod consumer_without_retry;
+mod cross_context_without_auth;
+mod cross_region_chatter;
 mod datastore_in_public_subnet;
 mod datastore_without_backups;
+mod datastore_without_service_tier;
+mod deep_sync_chain;
 mod duplicate_names;
 mod exposed_admin_ui;
 mod external_call_unguarded;
 #[cfg(test)]
 mod fixture;
+mod invalid_schedule;
 mod local_sessions;
+mod low_replication_factor;
+mod missing_health_check;
 mod missing_telemetry;
 mod monitoring_without_alerting;
 mod orphan_component;
 mod outside_boundaries;
+mod overprovisioned_replicas;
 mod partitions_below_consumers;
+mod public_bucket;
 mod queue_without_dlq;
 mod secrets_in_properties;
+mod secrets_without_rotation;
 mod shared_database;
 mod single_instance_stateful;
+mod single_point_of_failure;
+mod single_zone_replicas;
 mod sync_call_cycle;
+mod timeout_over_budget;
+mod uncached_read_path;
+mod undocumented_public_api;
 mod unencrypted_connection;
 mod unencrypted_datastore;
 mod unprotected_public_entry;
@@ -207,11 +228,21 @@ pub struct Finding {
 
 /// Sorted by id, which is the order `archsmith rules` lists them in.
 static REGISTRY: &[&dyn Rule] = &[
+    &async_forced_sync::AsyncForcedSync,
+    &invalid_schedule::InvalidSchedule,
+    &overprovisioned_replicas::OverprovisionedReplicas,
+    &cross_region_chatter::CrossRegionChatter,
     &orphan_component::OrphanComponent,
     &duplicate_names::DuplicateNames,
     &outside_boundaries::OutsideBoundaries,
+    &bidirectional_sync::BidirectionalSync,
+    &undocumented_public_api::UndocumentedPublicApi,
     &missing_telemetry::MissingTelemetry,
     &monitoring_without_alerting::MonitoringWithoutAlerting,
+    &chain_without_tracing::ChainWithoutTracing,
+    &alerts_reach_nobody::AlertsReachNobody,
+    &timeout_over_budget::TimeoutOverBudget,
+    &cache_without_ttl::CacheWithoutTtl,
     &single_instance_stateful::SingleInstanceStateful,
     &sync_call_cycle::SyncCallCycle,
     &queue_without_dlq::QueueWithoutDlq,
@@ -219,16 +250,27 @@ static REGISTRY: &[&dyn Rule] = &[
     &datastore_without_backups::DatastoreWithoutBackups,
     &balancer_single_target::BalancerSingleTarget,
     &external_call_unguarded::ExternalCallUnguarded,
+    &single_point_of_failure::SinglePointOfFailure,
+    &single_zone_replicas::SingleZoneReplicas,
+    &deep_sync_chain::DeepSyncChain,
+    &low_replication_factor::LowReplicationFactor,
+    &missing_health_check::MissingHealthCheck,
     &local_sessions::LocalSessions,
     &shared_database::SharedDatabase,
     &autoscaling_bounds::AutoscalingBounds,
     &partitions_below_consumers::PartitionsBelowConsumers,
+    &cache_without_backing_store::CacheWithoutBackingStore,
+    &uncached_read_path::UncachedReadPath,
     &datastore_in_public_subnet::DatastoreInPublicSubnet,
     &unencrypted_connection::UnencryptedConnection,
     &secrets_in_properties::SecretsInProperties,
     &unprotected_public_entry::UnprotectedPublicEntry,
     &exposed_admin_ui::ExposedAdminUi,
     &unencrypted_datastore::UnencryptedDatastore,
+    &datastore_without_service_tier::DatastoreWithoutServiceTier,
+    &cross_context_without_auth::CrossContextWithoutAuth,
+    &public_bucket::PublicBucket,
+    &secrets_without_rotation::SecretsWithoutRotation,
 ];
 
 /// Every rule shipped with Archsmith.

@@ -12,7 +12,7 @@ declare_rule! {
     /// them, retries amplify around the loop, and none can be deployed or scaled alone.
     ///
     /// ## Example
-    /// `api -> api-2` for validation and `api-2 -> api` for lookups.
+    /// `orders -> pricing -> promotions -> orders`. (A pair calling each other is MNT004.)
     ///
     /// ## How to fix
     /// Break the cycle: move the shared logic into one service, or make one direction
@@ -30,7 +30,8 @@ impl Rule for SyncCallCycle {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for cycle in cx.graph.sync_cycles() {
+        // Two services calling each other are MNT004's; this rule reports longer loops.
+        for cycle in cx.graph.sync_cycles().into_iter().filter(|c| c.len() > 2) {
             let names: Vec<String> = cycle
                 .iter()
                 .filter_map(|id| cx.doc().component(id))
@@ -77,8 +78,10 @@ mod tests {
         let doc = Fixture::new()
             .component("a", "service-go", &[])
             .component("b", "service-java", &[])
+            .component("c", "service-python", &[])
             .connect("a", "b", "grpc")
-            .connect("b", "a", "http")
+            .connect("b", "c", "http")
+            .connect("c", "a", "http")
             .build();
         insta::assert_snapshot!(render(&run(&SyncCallCycle, &doc)));
     }

@@ -1,0 +1,104 @@
+//! SCA005: a cache whose users have no store behind it.
+
+use petgraph::Direction;
+
+use crate::catalog::Trait;
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags caches (Memcached, Redis without persistence) none of whose clients reads a
+    /// datastore or calls another service: the cache is the only copy of the data.
+    ///
+    /// ## Why it matters
+    /// Caches evict, restart and fail over empty. Data that lives only in a cache is lost at the
+    /// first eviction, and a cache miss has nowhere to go.
+    ///
+    /// ## Example
+    /// `carts -> cache` (cache lookup) and nothing else behind `carts`.
+    ///
+    /// ## How to fix
+    /// Back the cache with a durable store, or make the cache itself durable (Redis with
+    /// persistence and replicas) and model it as the store.
+    pub struct CacheWithoutBackingStore;
+    id: "SCA005",
+    name: "cache-without-backing-store",
+    category: Scalability,
+    severity: Warning,
+}
+
+impl Rule for CacheWithoutBackingStore {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        for cache in cx.graph.with_trait(Trait::Cache) {
+            // A persistent, replicated Redis is a store in its own right.
+            if cx.text(cache, "persistence").is_some_and(|p| p != "none") {
+                continue;
+            }
+            let clients =
+                cx.graph
+                    .neighbours(cache.id.as_str(), Direction::Incoming, Some("cache_lookup"));
+            let orphaned: Vec<_> = clients
+                .iter()
+                .filter(|client| {
+                    let behind = cx
+                        .graph
+                        .neighbours(client.id.as_str(), Direction::Outgoing, None);
+                    !behind.iter().any(|next| {
+                        next.id != cache.id
+                            && (cx.has_trait(next, Trait::Datastore)
+                                || cx.has_trait(next, Trait::Compute)
+                                || cx.has_trait(next, Trait::External))
+                    })
+                })
+                .collect();
+            // One client with a store behind it fills the cache for all of them.
+            if orphaned.is_empty() || orphaned.len() < clients.len() {
+                continue;
+            }
+            let mut targets = vec![cache.id.to_string()];
+            targets.extend(orphaned.iter().map(|c| c.id.to_string()));
+            let names: Vec<&str> = orphaned.iter().map(|c| c.name.as_str()).collect();
+            out.push(cx.finding(
+                format!(
+                    "{} is the only copy of what {} keeps in it",
+                    cache.name,
+                    names.join(", ")
+                ),
+                targets,
+                "back the cache with a durable store, or enable persistence and replicas",
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::fixture::{Fixture, render, run};
+
+    #[test]
+    fn passes_with_a_store_behind() {
+        let doc = Fixture::new()
+            .component("api", "service-go", &[])
+            .component("cache", "memcached", &[])
+            .component("db", "postgresql", &[])
+            .connect("api", "cache", "cache_lookup")
+            .connect("api", "db", "db_query")
+            .build();
+        assert!(run(&CacheWithoutBackingStore, &doc).is_empty());
+    }
+
+    #[test]
+    fn fails_without() {
+        let doc = Fixture::new()
+            .component("carts", "service-go", &[])
+            .component("cache", "memcached", &[])
+            .connect("carts", "cache", "cache_lookup")
+            .build();
+        insta::assert_snapshot!(render(&run(&CacheWithoutBackingStore, &doc)));
+    }
+}

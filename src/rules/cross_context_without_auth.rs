@@ -1,0 +1,114 @@
+//! SEC008: a call between bounded contexts with no authentication.
+
+use crate::edit::{ConnectionField, EditOp};
+use crate::model::{AuthMode, Component, Document, GroupKind};
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags synchronous service-to-service calls that cross from one bounded context (or trust
+    /// zone) into another with `auth: none`.
+    ///
+    /// ## Why it matters
+    /// Inside a context a team trusts its own services; across contexts, "it came from inside
+    /// the network" is not an identity. Without mTLS or tokens any compromised service can call
+    /// any other.
+    ///
+    /// ## Example
+    /// `checkout` (Orders context) calling `ledger` (Finance context) over gRPC with no auth.
+    ///
+    /// ## How to fix
+    /// Authenticate the caller with mutual TLS (the quick fix sets it) or service tokens.
+    pub struct CrossContextWithoutAuth;
+    id: "SEC008",
+    name: "cross-context-call-without-auth",
+    category: Security,
+    severity: Warning,
+}
+
+fn context<'a>(doc: &'a Document, component: &Component) -> Option<&'a str> {
+    doc.group_chain(component.group.as_ref())
+        .into_iter()
+        .find(|g| matches!(g.kind, GroupKind::BoundedContext | GroupKind::TrustZone))
+        .map(|g| g.id.as_str())
+}
+
+impl Rule for CrossContextWithoutAuth {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc();
+        for connection in doc
+            .connections()
+            .iter()
+            .filter(|c| c.auth == AuthMode::None && cx.catalog().is_sync(c))
+        {
+            let (Some(from), Some(to)) = (
+                doc.component(connection.from.as_str()),
+                doc.component(connection.to.as_str()),
+            ) else {
+                continue;
+            };
+            let both_services = [from, to]
+                .iter()
+                .all(|c| cx.has_trait(c, crate::catalog::Trait::Compute));
+            let (from_context, to_context) = (context(doc, from), context(doc, to));
+            if !both_services
+                || from_context == to_context
+                || from_context.is_none() && to_context.is_none()
+            {
+                continue;
+            }
+            let mut finding = cx.finding(
+                format!(
+                    "{} calls {} in another bounded context without authentication",
+                    from.name, to.name
+                ),
+                vec![connection.id.to_string()],
+                "authenticate the caller with mutual TLS or service tokens",
+            );
+            finding.quick_fix = Some(vec![
+                EditOp::SetConnectionField {
+                    id: connection.id.clone(),
+                    field: ConnectionField::Auth(AuthMode::Mtls),
+                },
+                EditOp::SetConnectionField {
+                    id: connection.id.clone(),
+                    field: ConnectionField::Tls(true),
+                },
+            ]);
+            out.push(finding);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::fixture::{Fixture, assert_quick_fixes_resolve, render, run};
+
+    fn doc(auth: AuthMode) -> Document {
+        Fixture::new()
+            .group("orders", GroupKind::BoundedContext, None)
+            .group("finance", GroupKind::BoundedContext, None)
+            .component("checkout", "service-java", &[])
+            .component("ledger", "service-rust", &[])
+            .in_group("checkout", "orders")
+            .in_group("ledger", "finance")
+            .connect_with("checkout", "ledger", "grpc", |c| c.auth = auth)
+            .build()
+    }
+
+    #[test]
+    fn passes_with_mtls() {
+        assert!(run(&CrossContextWithoutAuth, &doc(AuthMode::Mtls)).is_empty());
+    }
+
+    #[test]
+    fn fails_without_auth() {
+        insta::assert_snapshot!(render(&run(&CrossContextWithoutAuth, &doc(AuthMode::None))));
+        assert_quick_fixes_resolve(&CrossContextWithoutAuth, &doc(AuthMode::None));
+    }
+}

@@ -1,0 +1,91 @@
+//! COST002: synchronous calls between regions.
+
+use crate::model::{Component, Document, GroupKind};
+use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+
+declare_rule! {
+    /// ## What it does
+    /// Flags synchronous calls whose two ends sit in different regions.
+    ///
+    /// ## Why it matters
+    /// Every cross-region request pays inter-region transfer fees and tens of milliseconds of
+    /// latency, on every call, at peak volume; chatty cross-region designs are a classic
+    /// surprise on the cloud bill.
+    ///
+    /// ## Example
+    /// `api` in `eu-west-1` querying `orders-db` in `us-east-1`.
+    ///
+    /// ## How to fix
+    /// Keep request paths within a region; replicate data asynchronously where another region
+    /// needs it.
+    pub struct CrossRegionChatter;
+    id: "COST002",
+    name: "cross-region-sync-calls",
+    category: Cost,
+    severity: Warning,
+}
+
+fn region<'a>(doc: &'a Document, component: &Component) -> Option<&'a str> {
+    doc.group_chain(component.group.as_ref())
+        .into_iter()
+        .find(|g| g.kind == GroupKind::Region)
+        .map(|g| g.id.as_str())
+}
+
+impl Rule for CrossRegionChatter {
+    fn meta(&self) -> &RuleMeta {
+        &META
+    }
+
+    fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let doc = cx.doc();
+        for connection in doc.connections().iter().filter(|c| cx.catalog().is_sync(c)) {
+            let (Some(from), Some(to)) = (
+                doc.component(connection.from.as_str()),
+                doc.component(connection.to.as_str()),
+            ) else {
+                continue;
+            };
+            if let (Some(a), Some(b)) = (region(doc, from), region(doc, to))
+                && a != b
+            {
+                out.push(cx.finding(
+                    format!(
+                        "{} in {a} calls {} in {b} synchronously",
+                        from.name, to.name
+                    ),
+                    vec![connection.id.to_string()],
+                    "keep request paths within a region; replicate data asynchronously instead",
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::fixture::{Fixture, render, run};
+
+    fn doc(same: bool) -> Document {
+        Fixture::new()
+            .group("eu", GroupKind::Region, None)
+            .group("us", GroupKind::Region, None)
+            .component("api", "service-go", &[])
+            .component("db", "postgresql", &[])
+            .in_group("api", "eu")
+            .in_group("db", if same { "eu" } else { "us" })
+            .connect("api", "db", "db_query")
+            .build()
+    }
+
+    #[test]
+    fn passes_within_a_region() {
+        assert!(run(&CrossRegionChatter, &doc(true)).is_empty());
+    }
+
+    #[test]
+    fn fails_across_regions() {
+        insta::assert_snapshot!(render(&run(&CrossRegionChatter, &doc(false))));
+    }
+}
