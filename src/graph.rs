@@ -11,7 +11,7 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex, UnGraph};
 use petgraph::visit::{Bfs, EdgeRef};
 
 use crate::catalog::{Catalog, ComponentKind, ConnectionStyle, Trait};
-use crate::model::{Component, Connection, Document};
+use crate::model::{Component, Connection, Document, Group, PropertyValue};
 
 /// A read-only graph over a document's components (nodes) and connections (edges).
 #[derive(Debug)]
@@ -20,6 +20,15 @@ pub struct ArchGraph<'a> {
     catalog: &'a Catalog,
     graph: DiGraph<usize, usize>,
     node_of: HashMap<&'a str, NodeIndex>,
+    /// Per component (by position): its kind, resolved once.
+    kinds: Vec<Option<&'a ComponentKind>>,
+    /// Per connection (by position): the positions of its two ends.
+    ends: Vec<Option<(usize, usize)>>,
+    /// Per connection: its interaction style and whether the caller waits.
+    styles: Vec<(Option<ConnectionStyle>, bool)>,
+    /// Per group id: the chain of groups from it outwards.
+    chains: HashMap<&'a str, Vec<&'a Group>>,
+    sync_condensed: std::cell::OnceCell<SyncCondensation>,
 }
 
 impl<'a> ArchGraph<'a> {
@@ -32,20 +41,86 @@ impl<'a> ArchGraph<'a> {
         for (index, component) in components.iter().enumerate() {
             node_of.insert(component.id.as_str(), graph.add_node(index));
         }
+        let mut ends = Vec::with_capacity(doc.connections().len());
+        let mut styles = Vec::with_capacity(doc.connections().len());
         for (index, connection) in doc.connections().iter().enumerate() {
-            if let (Some(&from), Some(&to)) = (
+            let pair = (
                 node_of.get(connection.from.as_str()),
                 node_of.get(connection.to.as_str()),
-            ) {
+            );
+            if let (Some(&from), Some(&to)) = pair {
                 graph.add_edge(from, to, index);
+                ends.push(Some((graph[from], graph[to])));
+            } else {
+                ends.push(None);
             }
+            styles.push((catalog.style(connection), catalog.is_sync(connection)));
         }
+        let kinds = components.iter().map(|c| catalog.kind_of(c)).collect();
+        let chains = doc
+            .groups()
+            .iter()
+            .map(|g| (g.id.as_str(), doc.group_chain(Some(&g.id))))
+            .collect();
         Self {
             doc,
             catalog,
             graph,
             node_of,
+            kinds,
+            ends,
+            styles,
+            chains,
+            sync_condensed: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The position of `item` in `items`, when it is one of them (found by address, so O(1)).
+    fn position_in<T>(items: &[T], item: &T) -> Option<usize> {
+        let size = size_of::<T>().max(1);
+        let start = items.as_ptr() as usize;
+        let address = item as *const T as usize;
+        let offset = address.checked_sub(start)?;
+        (offset % size == 0 && offset / size < items.len()).then_some(offset / size)
+    }
+
+    /// Both ends of a connection of this document.
+    pub fn endpoints(&self, connection: &Connection) -> Option<(&'a Component, &'a Component)> {
+        let components: &'a [Component] = self.doc.components();
+        let (from, to) = match Self::position_in(self.doc.connections(), connection) {
+            Some(index) => self.ends.get(index).copied().flatten()?,
+            None => {
+                let from = self.node_of.get(connection.from.as_str())?;
+                let to = self.node_of.get(connection.to.as_str())?;
+                (self.graph[*from], self.graph[*to])
+            }
+        };
+        Some((components.get(from)?, components.get(to)?))
+    }
+
+    /// Whether a connection's caller waits for the answer (its override, else its kind).
+    pub fn is_sync(&self, connection: &Connection) -> bool {
+        match Self::position_in(self.doc.connections(), connection) {
+            Some(index) => self.styles.get(index).is_some_and(|s| s.1),
+            None => self.catalog.is_sync(connection),
+        }
+    }
+
+    /// A connection's kind style.
+    pub fn style(&self, connection: &Connection) -> Option<ConnectionStyle> {
+        match Self::position_in(self.doc.connections(), connection) {
+            Some(index) => self.styles.get(index).and_then(|s| s.0),
+            None => self.catalog.style(connection),
+        }
+    }
+
+    /// The groups around a component, innermost first.
+    pub fn groups_around(&self, component: &Component) -> &[&'a Group] {
+        component
+            .group
+            .as_ref()
+            .and_then(|g| self.chains.get(g.as_str()))
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn document(&self) -> &'a Document {
@@ -67,7 +142,22 @@ impl<'a> ArchGraph<'a> {
     }
 
     pub fn kind(&self, component: &Component) -> Option<&'a ComponentKind> {
-        self.catalog.kind_of(component)
+        match Self::position_in(self.doc.components(), component) {
+            Some(index) => self.kinds.get(index).copied().flatten(),
+            None => self.catalog.kind_of(component),
+        }
+    }
+
+    /// A component's property: its own value, or its kind's default.
+    pub fn property<'c>(&self, component: &'c Component, name: &str) -> Option<&'c PropertyValue>
+    where
+        'a: 'c,
+    {
+        component.properties.get(name).or_else(|| {
+            self.kind(component)?
+                .property(name)
+                .map(|spec| &spec.default)
+        })
     }
 
     pub fn has_trait(&self, component: &Component, t: Trait) -> bool {
@@ -132,6 +222,85 @@ impl<'a> ArchGraph<'a> {
         found
     }
 
+    /// Whether any connection at `id` (in `direction`, optionally of one kind) leads to a
+    /// component for which `pred` holds. Allocates nothing.
+    pub fn any_neighbour(
+        &self,
+        id: &str,
+        direction: Direction,
+        kind: Option<&str>,
+        pred: impl Fn(&'a Component) -> bool,
+    ) -> bool {
+        let Some(&node) = self.node_of.get(id) else {
+            return false;
+        };
+        let components: &'a [Component] = self.doc.components();
+        self.graph.edges_directed(node, direction).any(|edge| {
+            let connection = self.connection_at(edge.id());
+            let other = if direction == Direction::Outgoing {
+                edge.target()
+            } else {
+                edge.source()
+            };
+            kind.is_none_or(|k| connection.kind.as_str() == k)
+                && components.get(self.graph[other]).is_some_and(&pred)
+        })
+    }
+
+    /// Whether any connection at `id` in `direction` satisfies `pred`. Allocates nothing.
+    pub fn any_connection(
+        &self,
+        id: &str,
+        direction: Direction,
+        pred: impl Fn(&'a Connection) -> bool,
+    ) -> bool {
+        let Some(&node) = self.node_of.get(id) else {
+            return false;
+        };
+        self.graph
+            .edges_directed(node, direction)
+            .any(|edge| pred(self.connection_at(edge.id())))
+    }
+
+    /// Pairs of components with synchronous calls in both directions, each pair once, as ids
+    /// in sorted order.
+    pub fn mutual_sync_pairs(&self) -> Vec<(&'a str, &'a str)> {
+        let components: &'a [Component] = self.doc.components();
+        let sync = |edge: EdgeIndex| {
+            self.styles.get(self.graph[edge]).is_some_and(|s| s.1)
+                && self.connection_at(edge).kind.as_str() != "dns"
+        };
+        let mut pairs = Vec::new();
+        for edge in self.graph.edge_references() {
+            let (a, b) = (edge.source(), edge.target());
+            if self.graph[a] < self.graph[b]
+                && sync(edge.id())
+                && self
+                    .graph
+                    .edges_connecting(b, a)
+                    .any(|back| sync(back.id()))
+            {
+                pairs.push((
+                    components[self.graph[a]].id.as_str(),
+                    components[self.graph[b]].id.as_str(),
+                ));
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+
+    /// The length of the longest sync chain from `id` (see [`Self::sync_chain_lengths`]).
+    pub fn sync_chain_length(&self, id: &str) -> usize {
+        let condensed = self.sync_condensation();
+        self.node_of
+            .get(id)
+            .and_then(|n| condensed.node_of.get(self.graph[*n]))
+            .and_then(|node| condensed.best.get(node.index()))
+            .map_or(1, |b| b.0)
+    }
+
     /// The subgraph of synchronous calls: only connections whose caller waits. Name lookups
     /// (DNS) are not calls on the request path and are left out.
     pub fn sync_graph(&self) -> DiGraph<&'a str, &'a str> {
@@ -189,14 +358,18 @@ impl<'a> ArchGraph<'a> {
     /// Strongly connected components of the sync-call graph with more than one member, or a
     /// self-loop: each is a synchronous call cycle. Members are sorted; cycles are sorted.
     pub fn sync_cycles(&self) -> Vec<Vec<&'a str>> {
-        let sync = self.sync_graph();
-        let mut cycles: Vec<Vec<&str>> = tarjan_scc(&sync)
-            .into_iter()
-            .filter(|scc| scc.len() > 1)
-            .map(|scc| {
-                let mut ids: Vec<&str> = scc.into_iter().map(|n| sync[n]).collect();
-                ids.sort_unstable();
-                ids
+        let condensed = self.sync_condensation();
+        let components: &'a [Component] = self.doc.components();
+        let mut cycles: Vec<Vec<&str>> = condensed
+            .dag
+            .node_weights()
+            .filter(|members| members.len() > 1)
+            .map(|members| {
+                members
+                    .iter()
+                    .filter_map(|i| components.get(*i))
+                    .map(|c| c.id.as_str())
+                    .collect()
             })
             .collect();
         cycles.sort();
@@ -255,29 +428,47 @@ impl<'a> ArchGraph<'a> {
 
     /// For every component, the number of components on the longest chain of synchronous calls
     /// that starts there. Members of a sync cycle count once, so cycles do not make chains
-    /// endless; linear in the size of the graph.
+    /// endless; linear in the size of the graph, and computed once per graph.
     pub fn sync_chain_lengths(&self) -> HashMap<&'a str, usize> {
-        let (dag, best) = self.sync_condensation();
-        let mut lengths = HashMap::new();
-        for node in dag.node_indices() {
-            for id in &dag[node] {
-                lengths.insert(*id, best[node.index()].0);
-            }
-        }
-        lengths
+        let condensed = self.sync_condensation();
+        let components: &'a [Component] = self.doc.components();
+        components
+            .iter()
+            .enumerate()
+            .filter_map(|(index, c)| {
+                let node = condensed.node_of.get(index)?;
+                Some((c.id.as_str(), condensed.best.get(node.index())?.0))
+            })
+            .collect()
     }
 
-    /// The condensed sync graph and, per condensed node, the chain length from it and the next
-    /// node on its longest chain.
-    fn sync_condensation(
-        &self,
-    ) -> (
-        DiGraph<Vec<&'a str>, &'a str>,
-        Vec<(usize, Option<NodeIndex>)>,
-    ) {
-        let mut dag = condensation(self.sync_graph(), true);
+    fn sync_condensation(&self) -> &SyncCondensation {
+        self.sync_condensed
+            .get_or_init(|| self.condense_sync_graph())
+    }
+
+    fn condense_sync_graph(&self) -> SyncCondensation {
+        let connections = self.doc.connections();
+        let sync = self.graph.filter_map(
+            |_, component| Some(*component),
+            |_, index| {
+                let keep = self.styles.get(*index).is_some_and(|s| s.1)
+                    && connections
+                        .get(*index)
+                        .is_some_and(|c| c.kind.as_str() != "dns");
+                keep.then_some(())
+            },
+        );
+        let mut dag = condensation(sync, true);
+        let mut node_of = vec![NodeIndex::end(); self.doc.components().len()];
         for node in dag.node_indices() {
+            // Components are sorted by id, so sorting positions sorts by id.
             dag[node].sort_unstable();
+            for member in &dag[node] {
+                if let Some(slot) = node_of.get_mut(*member) {
+                    *slot = node;
+                }
+            }
         }
         let mut best: Vec<(usize, Option<NodeIndex>)> = vec![(1, None); dag.node_count()];
         // The condensation is acyclic, so a topological order always exists.
@@ -285,45 +476,53 @@ impl<'a> ArchGraph<'a> {
         for &node in order.iter().rev() {
             let mut next: Option<(usize, NodeIndex)> = None;
             for succ in dag.neighbors_directed(node, Direction::Outgoing) {
-                let candidate = (best[succ.index()].0, succ);
-                let better = match next {
-                    None => true,
-                    Some((length, current)) => {
-                        candidate.0 > length
-                            || (candidate.0 == length && dag[succ].first() < dag[current].first())
-                    }
-                };
+                let length = best[succ.index()].0;
+                let better = next.is_none_or(|(current_length, current)| {
+                    length > current_length
+                        || (length == current_length && dag[succ].first() < dag[current].first())
+                });
                 if better {
-                    next = Some(candidate);
+                    next = Some((length, succ));
                 }
             }
             best[node.index()] = next.map_or((1, None), |(length, succ)| (length + 1, Some(succ)));
         }
-        (dag, best)
+        SyncCondensation { dag, node_of, best }
     }
 
     /// The longest chain of sync calls starting at `id`, as component ids; a sync cycle on the
     /// way appears as its first member.
     pub fn longest_sync_chain(&self, id: &str) -> Vec<&'a str> {
-        let (dag, best) = self.sync_condensation();
-        let Some(mut node) = dag.node_indices().find(|n| dag[*n].contains(&id)) else {
+        let condensed = self.sync_condensation();
+        let components: &'a [Component] = self.doc.components();
+        let Some(start) = self.node_of.get(id).map(|n| self.graph[*n]) else {
             return Vec::new();
         };
-        let mut chain = Vec::new();
-        loop {
-            let member = if dag[node].contains(&id) && chain.is_empty() {
-                dag[node].iter().find(|m| **m == id)
-            } else {
-                dag[node].first()
-            };
-            if let Some(member) = member {
-                chain.push(*member);
-            }
-            match best[node.index()].1 {
-                Some(next) => node = next,
-                None => break,
+        let Some(mut node) = condensed.node_of.get(start).copied() else {
+            return Vec::new();
+        };
+        let mut chain = vec![start];
+        while let Some(next) = condensed.best.get(node.index()).and_then(|b| b.1) {
+            node = next;
+            if let Some(first) = condensed.dag[node].first() {
+                chain.push(*first);
             }
         }
         chain
+            .iter()
+            .filter_map(|index| components.get(*index))
+            .map(|c| c.id.as_str())
+            .collect()
     }
+}
+
+/// The sync-call graph with cycles collapsed, and the longest chain from each collapsed node.
+#[derive(Debug)]
+struct SyncCondensation {
+    /// Nodes hold the positions of their member components, sorted.
+    dag: DiGraph<Vec<usize>, ()>,
+    /// Per component position, its node in `dag`.
+    node_of: Vec<NodeIndex>,
+    /// Per node: chain length from it and the next node on its longest chain.
+    best: Vec<(usize, Option<NodeIndex>)>,
 }

@@ -120,6 +120,9 @@ pub struct ComponentKind {
     pub starts: Vec<ConnectionKindId>,
     /// Connection kinds this kind may accept.
     pub ends: Vec<ConnectionKindId>,
+    /// Positions in `properties` by name: rules look properties up constantly.
+    #[serde(skip)]
+    property_index: BTreeMap<String, usize>,
 }
 
 impl ComponentKind {
@@ -128,7 +131,9 @@ impl ComponentKind {
     }
 
     pub fn property(&self, name: &str) -> Option<&PropertySpec> {
-        self.properties.iter().find(|p| p.name == name)
+        self.property_index
+            .get(name)
+            .and_then(|i| self.properties.get(*i))
     }
 }
 
@@ -406,7 +411,13 @@ impl Catalog {
             starts.dedup();
             ends.sort();
             ends.dedup();
+            let property_index = properties
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.name.clone(), i))
+                .collect();
             kinds.push(ComponentKind {
+                property_index,
                 id: kind.id,
                 label: kind.label,
                 category: kind.category,

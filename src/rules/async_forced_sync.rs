@@ -34,7 +34,7 @@ impl Rule for AsyncForcedSync {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for connection in cx.doc().connections() {
             if connection.sync != Some(true)
-                || cx.catalog().style(connection) != Some(ConnectionStyle::Async)
+                || cx.graph.style(connection) != Some(ConnectionStyle::Async)
             {
                 continue;
             }

@@ -1,7 +1,5 @@
 //! MNT004: two services that call each other synchronously.
 
-use std::collections::BTreeSet;
-
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
@@ -32,24 +30,16 @@ impl Rule for BidirectionalSync {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let doc = cx.doc();
-        let sync: BTreeSet<(&str, &str)> = doc
-            .connections()
-            .iter()
-            .filter(|c| cx.catalog().is_sync(c))
-            .map(|c| (c.from.as_str(), c.to.as_str()))
-            .collect();
-        for &(a, b) in &sync {
-            if a < b && sync.contains(&(b, a)) {
-                let name = |id: &str| {
-                    doc.component(id)
-                        .map_or(id.to_owned(), |c| format!("{} ({id})", c.name))
-                };
-                out.push(cx.finding(
-                    format!("{} and {} call each other synchronously", name(a), name(b)),
-                    vec![a.to_owned(), b.to_owned()],
-                    "give each piece of data one owner; share it through events or a read model",
-                ));
-            }
+        for (a, b) in cx.graph.mutual_sync_pairs() {
+            let name = |id: &str| {
+                doc.component(id)
+                    .map_or(id.to_owned(), |c| format!("{} ({id})", c.name))
+            };
+            out.push(cx.finding(
+                format!("{} and {} call each other synchronously", name(a), name(b)),
+                vec![a.to_owned(), b.to_owned()],
+                "give each piece of data one owner; share it through events or a read model",
+            ));
         }
     }
 }

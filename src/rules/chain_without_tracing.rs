@@ -33,10 +33,9 @@ impl Rule for ChainWithoutTracing {
         if cx.any_with(Trait::Tracing) {
             return;
         }
-        let lengths = cx.graph.sync_chain_lengths();
         let deepest = cx.graph.entry_points().into_iter().max_by_key(|e| {
             (
-                lengths.get(e.id.as_str()).copied().unwrap_or(1),
+                cx.graph.sync_chain_length(e.id.as_str()),
                 std::cmp::Reverse(e.id.as_str()),
             )
         });

@@ -1,7 +1,8 @@
 //! SEC008: a call between bounded contexts with no authentication.
 
 use crate::edit::{ConnectionField, EditOp};
-use crate::model::{AuthMode, Component, Document, GroupKind};
+use crate::graph::ArchGraph;
+use crate::model::{AuthMode, Component, GroupKind};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
@@ -26,9 +27,10 @@ declare_rule! {
     severity: Warning,
 }
 
-fn context<'a>(doc: &'a Document, component: &Component) -> Option<&'a str> {
-    doc.group_chain(component.group.as_ref())
-        .into_iter()
+fn context<'a>(graph: &ArchGraph<'a>, component: &Component) -> Option<&'a str> {
+    graph
+        .groups_around(component)
+        .iter()
         .find(|g| matches!(g.kind, GroupKind::BoundedContext | GroupKind::TrustZone))
         .map(|g| g.id.as_str())
 }
@@ -43,18 +45,15 @@ impl Rule for CrossContextWithoutAuth {
         for connection in doc
             .connections()
             .iter()
-            .filter(|c| c.auth == AuthMode::None && cx.catalog().is_sync(c))
+            .filter(|c| c.auth == AuthMode::None && cx.graph.is_sync(c))
         {
-            let (Some(from), Some(to)) = (
-                doc.component(connection.from.as_str()),
-                doc.component(connection.to.as_str()),
-            ) else {
+            let Some((from, to)) = cx.graph.endpoints(connection) else {
                 continue;
             };
             let both_services = [from, to]
                 .iter()
                 .all(|c| cx.has_trait(c, crate::catalog::Trait::Compute));
-            let (from_context, to_context) = (context(doc, from), context(doc, to));
+            let (from_context, to_context) = (context(cx.graph, from), context(cx.graph, to));
             if !both_services
                 || from_context == to_context
                 || from_context.is_none() && to_context.is_none()
@@ -89,7 +88,7 @@ mod tests {
     use super::*;
     use crate::rules::fixture::{Fixture, assert_quick_fixes_resolve, render, run};
 
-    fn doc(auth: AuthMode) -> Document {
+    fn doc(auth: AuthMode) -> crate::model::Document {
         Fixture::new()
             .group("orders", GroupKind::BoundedContext, None)
             .group("finance", GroupKind::BoundedContext, None)

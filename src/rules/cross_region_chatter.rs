@@ -1,6 +1,7 @@
 //! COST002: synchronous calls between regions.
 
-use crate::model::{Component, Document, GroupKind};
+use crate::graph::ArchGraph;
+use crate::model::{Component, GroupKind};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
@@ -25,9 +26,10 @@ declare_rule! {
     severity: Warning,
 }
 
-fn region<'a>(doc: &'a Document, component: &Component) -> Option<&'a str> {
-    doc.group_chain(component.group.as_ref())
-        .into_iter()
+fn region<'a>(graph: &ArchGraph<'a>, component: &Component) -> Option<&'a str> {
+    graph
+        .groups_around(component)
+        .iter()
         .find(|g| g.kind == GroupKind::Region)
         .map(|g| g.id.as_str())
 }
@@ -39,14 +41,11 @@ impl Rule for CrossRegionChatter {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let doc = cx.doc();
-        for connection in doc.connections().iter().filter(|c| cx.catalog().is_sync(c)) {
-            let (Some(from), Some(to)) = (
-                doc.component(connection.from.as_str()),
-                doc.component(connection.to.as_str()),
-            ) else {
+        for connection in doc.connections().iter().filter(|c| cx.graph.is_sync(c)) {
+            let Some((from, to)) = cx.graph.endpoints(connection) else {
                 continue;
             };
-            if let (Some(a), Some(b)) = (region(doc, from), region(doc, to))
+            if let (Some(a), Some(b)) = (region(cx.graph, from), region(cx.graph, to))
                 && a != b
             {
                 out.push(cx.finding(
@@ -67,7 +66,7 @@ mod tests {
     use super::*;
     use crate::rules::fixture::{Fixture, render, run};
 
-    fn doc(same: bool) -> Document {
+    fn doc(same: bool) -> crate::model::Document {
         Fixture::new()
             .group("eu", GroupKind::Region, None)
             .group("us", GroupKind::Region, None)

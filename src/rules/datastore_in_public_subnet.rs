@@ -37,7 +37,7 @@ impl Rule for DatastoreInPublicSubnet {
             .iter()
             .filter(|c| cx.has_trait(c, Trait::Datastore) || cx.has_trait(c, Trait::Cache))
         {
-            let chain = doc.group_chain(component.group.as_ref());
+            let chain = cx.graph.groups_around(component);
             if let Some(subnet) = chain.iter().find(|g| g.kind == GroupKind::PublicSubnet) {
                 out.push(cx.finding(
                     format!(

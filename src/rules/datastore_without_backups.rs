@@ -31,7 +31,7 @@ impl Rule for DatastoreWithoutBackups {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for component in cx.graph.with_trait(Trait::Datastore) {
-            let Some(kind) = cx.catalog().kind_of(component) else {
+            let Some(kind) = cx.graph.kind(component) else {
                 continue;
             };
             if kind.property("backups").is_none()

@@ -41,7 +41,7 @@ impl Rule for DatastoreWithoutServiceTier {
             let mut seen = BTreeSet::from([entry.id.as_str()]);
             while let Some(id) = queue.pop_front() {
                 for connection in cx.graph.connections(id, Direction::Outgoing, None) {
-                    if cx.catalog().style(connection) == Some(ConnectionStyle::Telemetry)
+                    if cx.graph.style(connection) == Some(ConnectionStyle::Telemetry)
                         || connection.kind.as_str() == "cdn_origin"
                     {
                         continue;

@@ -31,9 +31,8 @@ impl Rule for DeepSyncChain {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let max_depth = usize::try_from(cx.int_param("max_depth", 8)).unwrap_or(8);
-        let lengths = cx.graph.sync_chain_lengths();
         for entry in cx.graph.entry_points() {
-            if lengths.get(entry.id.as_str()).copied().unwrap_or(1) <= max_depth {
+            if cx.graph.sync_chain_length(entry.id.as_str()) <= max_depth {
                 continue;
             }
             let chain = cx.graph.longest_sync_chain(entry.id.as_str());

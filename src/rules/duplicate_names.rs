@@ -1,12 +1,13 @@
 //! MNT002: two components with the same name.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Flags components whose names are equal, ignoring case and surrounding space.
+    /// Flags components whose names are equal, ignoring ASCII case and surrounding space.
     ///
     /// ## Why it matters
     /// Names are what people read in diagrams, documents and alerts. Two boxes called "API" make
@@ -30,20 +31,44 @@ impl Rule for DuplicateNames {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let mut by_name: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        let mut by_name: HashMap<Caseless<'_>, Vec<&str>> =
+            HashMap::with_capacity(cx.doc().components().len());
         for component in cx.doc().components() {
             by_name
-                .entry(component.name.trim().to_lowercase())
+                .entry(Caseless(component.name.trim()))
                 .or_default()
                 .push(component.id.as_str());
         }
-        for ids in by_name.into_values().filter(|ids| ids.len() > 1) {
+        let mut duplicates: Vec<Vec<&str>> =
+            by_name.into_values().filter(|ids| ids.len() > 1).collect();
+        duplicates.sort_unstable();
+        for ids in duplicates {
             let name = cx.doc().component(ids[0]).map_or("", |c| c.name.as_str());
             out.push(cx.finding(
                 format!("{} components are named \"{name}\"", ids.len()),
                 ids.iter().map(|id| (*id).to_owned()).collect(),
                 "give each a name that says what it does",
             ));
+        }
+    }
+}
+
+/// A name compared and hashed without regard to ASCII case, without allocating.
+#[derive(Debug, Clone, Copy)]
+struct Caseless<'a>(&'a str);
+
+impl PartialEq for Caseless<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for Caseless<'_> {}
+
+impl Hash for Caseless<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        for byte in self.0.bytes() {
+            state.write_u8(byte.to_ascii_lowercase());
         }
     }
 }

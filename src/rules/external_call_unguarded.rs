@@ -35,10 +35,10 @@ impl Rule for ExternalCallUnguarded {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let doc = cx.doc();
         for connection in doc.connections() {
-            let Some(target) = doc.component(connection.to.as_str()) else {
+            let Some((_, target)) = cx.graph.endpoints(connection) else {
                 continue;
             };
-            if !cx.has_trait(target, Trait::External) || !cx.catalog().is_sync(connection) {
+            if !cx.has_trait(target, Trait::External) || !cx.graph.is_sync(connection) {
                 continue;
             }
             let kind = cx.catalog().connection_kind(connection.kind.as_str());

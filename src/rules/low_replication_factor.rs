@@ -31,7 +31,7 @@ impl Rule for LowReplicationFactor {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for component in cx.doc().components() {
-            if cx.catalog().kind_of(component).is_none_or(|k| {
+            if cx.graph.kind(component).is_none_or(|k| {
                 k.property("replication_factor").is_none() || !k.has(crate::catalog::Trait::Broker)
             }) {
                 continue;

@@ -48,9 +48,9 @@ impl Rule for MissingTelemetry {
         for service in cx.graph.with_trait(Trait::Compute) {
             let sends = cx
                 .graph
-                .connections(service.id.as_str(), Direction::Outgoing, None)
-                .iter()
-                .any(|c| cx.catalog().style(c) == Some(ConnectionStyle::Telemetry));
+                .any_connection(service.id.as_str(), Direction::Outgoing, |c| {
+                    cx.graph.style(c) == Some(ConnectionStyle::Telemetry)
+                });
             if sends {
                 continue;
             }

@@ -31,7 +31,7 @@ impl Rule for QueueWithoutDlq {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for broker in cx.graph.with_trait(Trait::Broker) {
-            let Some(kind) = cx.catalog().kind_of(broker) else {
+            let Some(kind) = cx.graph.kind(broker) else {
                 continue;
             };
             if kind.property("dead_letter_queue").is_none() || cx.flag(broker, "dead_letter_queue")

@@ -32,7 +32,7 @@ impl Rule for SingleInstanceStateful {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for component in cx.doc().components() {
-            let Some(kind) = cx.catalog().kind_of(component) else {
+            let Some(kind) = cx.graph.kind(component) else {
                 continue;
             };
             if !kind.has(Trait::Stateful) || kind.property("replicas").is_none() {

@@ -34,6 +34,9 @@ impl Rule for SinglePointOfFailure {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let reached: BTreeSet<&str> = cx.graph.reachable_from_entry_points();
+        if reached.is_empty() {
+            return;
+        }
         for id in cx.graph.articulation_points(Some(&reached)) {
             let Some(component) = cx.doc().component(id) else {
                 continue;

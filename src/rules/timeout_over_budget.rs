@@ -38,7 +38,7 @@ impl Rule for TimeoutOverBudget {
         };
         let limit = i64::from(budget).saturating_mul(cx.int_param("factor", 10));
         let doc = cx.doc();
-        for connection in doc.connections().iter().filter(|c| cx.catalog().is_sync(c)) {
+        for connection in doc.connections().iter().filter(|c| cx.graph.is_sync(c)) {
             let Some(timeout) = cx
                 .catalog()
                 .connection_property(connection, "timeout_ms")
@@ -46,10 +46,7 @@ impl Rule for TimeoutOverBudget {
             else {
                 continue;
             };
-            let (Some(from), Some(to)) = (
-                doc.component(connection.from.as_str()),
-                doc.component(connection.to.as_str()),
-            ) else {
+            let Some((from, to)) = cx.graph.endpoints(connection) else {
                 continue;
             };
             let between_services = [from, to]

@@ -1,10 +1,9 @@
 //! SEC002: plaintext traffic that crosses a trust boundary or comes from outside.
 
-use std::collections::BTreeSet;
-
 use crate::catalog::{ConnectionStyle, Trait};
 use crate::edit::{ConnectionField, EditOp};
-use crate::model::{Component, Document, GroupKind};
+use crate::graph::ArchGraph;
+use crate::model::{Component, GroupKind};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
@@ -31,9 +30,10 @@ declare_rule! {
 }
 
 /// The zones a component belongs to: trust zones, contexts and subnets around it.
-fn zones<'a>(doc: &'a Document, component: &Component) -> BTreeSet<&'a str> {
-    doc.group_chain(component.group.as_ref())
-        .into_iter()
+fn zones<'a>(graph: &ArchGraph<'a>, component: &Component) -> impl Iterator<Item = &'a str> {
+    graph
+        .groups_around(component)
+        .iter()
         .filter(|g| {
             matches!(
                 g.kind,
@@ -44,7 +44,6 @@ fn zones<'a>(doc: &'a Document, component: &Component) -> BTreeSet<&'a str> {
             )
         })
         .map(|g| g.id.as_str())
-        .collect()
 }
 
 impl Rule for UnencryptedConnection {
@@ -56,21 +55,18 @@ impl Rule for UnencryptedConnection {
         let doc = cx.doc();
         for connection in doc.connections().iter().filter(|c| !c.tls) {
             // Telemetry is judged by its own rules, and plain DNS has no TLS to turn on.
-            if cx.catalog().style(connection) == Some(ConnectionStyle::Telemetry)
+            if cx.graph.style(connection) == Some(ConnectionStyle::Telemetry)
                 || connection.kind.as_str() == "dns"
             {
                 continue;
             }
-            let (Some(from), Some(to)) = (
-                doc.component(connection.from.as_str()),
-                doc.component(connection.to.as_str()),
-            ) else {
+            let Some((from, to)) = cx.graph.endpoints(connection) else {
                 continue;
             };
             let outside = cx.has_trait(from, Trait::Client)
                 || cx.has_trait(from, Trait::External)
                 || cx.has_trait(to, Trait::External);
-            let crosses = zones(doc, from) != zones(doc, to);
+            let crosses = !zones(cx.graph, from).eq(zones(cx.graph, to));
             if !(outside || crosses) {
                 continue;
             }
@@ -98,7 +94,7 @@ mod tests {
     use super::*;
     use crate::rules::fixture::{Fixture, assert_quick_fixes_resolve, render, run};
 
-    fn doc(tls: bool) -> Document {
+    fn doc(tls: bool) -> crate::model::Document {
         Fixture::new()
             .group("pci", GroupKind::TrustZone, None)
             .component("browser", "web-client", &[])

@@ -31,7 +31,7 @@ impl Rule for UnencryptedDatastore {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for component in cx.doc().components() {
-            let Some(kind) = cx.catalog().kind_of(component) else {
+            let Some(kind) = cx.graph.kind(component) else {
                 continue;
             };
             if !kind.has(Trait::Stateful)
