@@ -12,6 +12,7 @@ use archsmith::catalog::Catalog;
 use archsmith::export::{self, ExportOptions};
 use archsmith::format::{self, LoadError};
 use archsmith::model::{Cloud, Document, Meta, Severity};
+use archsmith::rules::pack::RulePack;
 use archsmith::rules::{self, Report, report};
 use archsmith::{ArchGraph, samples};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -33,6 +34,9 @@ enum Command {
         /// Fail (exit 1) on warnings as well as errors.
         #[arg(long, value_enum)]
         deny: Option<DenyLevel>,
+        /// Rule pack files to run as well (repeatable); packs the model lists run too.
+        #[arg(long = "rules", value_name = "PACK")]
+        packs: Vec<PathBuf>,
     },
     /// Export a model to another format.
     Export {
@@ -166,7 +170,12 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let catalog = Catalog::builtin();
     let result = match cli.command {
-        Command::Validate { file, format, deny } => validate(catalog, &file, format, deny),
+        Command::Validate {
+            file,
+            format,
+            deny,
+            packs,
+        } => validate(catalog, &file, format, deny, &packs),
         Command::Export {
             file,
             format,
@@ -220,16 +229,24 @@ fn validate(
     file: &Path,
     format: ReportFormat,
     deny: Option<DenyLevel>,
+    pack_files: &[PathBuf],
 ) -> Result<ExitCode, Failure> {
     let text = read(file)?;
     let name = file.display().to_string();
     let doc = format::from_str(&text, &name, catalog)?;
+    // Packs named in the model are relative to the model's folder.
+    let model_dir = file.parent().unwrap_or_else(|| Path::new("."));
+    let listed = doc.rules.packs.iter().map(|p| model_dir.join(p));
+    let mut packs = Vec::new();
+    for path in pack_files.iter().cloned().chain(listed) {
+        packs.push(RulePack::load(&path, catalog).map_err(|e| e.to_string())?);
+    }
     let graph = ArchGraph::new(&doc, catalog);
-    let report = rules::check(&graph);
+    let report = rules::check_with(&graph, &packs);
     match format {
         ReportFormat::Human => print_human_report(&name, &text, &doc, &report),
         ReportFormat::Json => println!("{:#}", report::to_json(&report)),
-        ReportFormat::Sarif => println!("{:#}", report::to_sarif(&report, &name, &text)),
+        ReportFormat::Sarif => println!("{:#}", report::to_sarif(&report, &name, &text, &packs)),
     }
     let threshold = match deny {
         Some(DenyLevel::Warnings) => Severity::Warning,

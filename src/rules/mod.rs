@@ -2,6 +2,7 @@
 //! [`Rule`]; [`registry`] lists them. [`check`] runs every enabled rule over a graph, applies
 //! the document's overrides and waivers, and returns a [`Report`].
 
+pub mod pack;
 pub mod report;
 
 /// Declares a rule's struct and its [`RuleMeta`] from one doc comment, so that rustdoc, `rules
@@ -83,7 +84,9 @@ use crate::graph::ArchGraph;
 use crate::model::{Component, Document, PropertyValue, Severity};
 
 /// What a rule is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleCategory {
     Security,
@@ -334,12 +337,18 @@ impl Report {
 
 /// Runs every enabled rule over the graph.
 pub fn check(graph: &ArchGraph<'_>) -> Report {
+    check_with(graph, &[])
+}
+
+/// Runs every enabled built-in rule and every rule of `packs`, then applies the document's
+/// severity overrides and waivers.
+pub fn check_with(graph: &ArchGraph<'_>, packs: &[pack::RulePack]) -> Report {
     let doc = graph.document();
+    let enabled = |id: &str| doc.rules.overrides.get(id).and_then(|s| s.enabled) != Some(false);
     let mut findings = Vec::new();
     for rule in registry() {
         let meta = rule.meta();
-        let settings = doc.rules.overrides.get(meta.id);
-        if settings.and_then(|s| s.enabled) == Some(false) {
+        if !enabled(meta.id) {
             continue;
         }
         let cx = RuleContext {
@@ -348,15 +357,29 @@ pub fn check(graph: &ArchGraph<'_>) -> Report {
         };
         let start = findings.len();
         rule.check(&cx, &mut findings);
-        let severity = settings.and_then(|s| s.severity).unwrap_or(meta.severity);
         for finding in &mut findings[start..] {
-            finding.severity = severity;
-            finding.waived = doc
-                .waivers()
-                .iter()
-                .find(|w| w.rule == meta.id && finding.targets.contains(&w.target))
-                .map(|w| w.reason.clone());
+            finding.severity = meta.severity;
         }
+    }
+    for rule in packs.iter().flat_map(|p| &p.rules) {
+        if enabled(&rule.id) {
+            rule.check(graph, &mut findings);
+        }
+    }
+    for finding in &mut findings {
+        if let Some(severity) = doc
+            .rules
+            .overrides
+            .get(&finding.rule)
+            .and_then(|s| s.severity)
+        {
+            finding.severity = severity;
+        }
+        finding.waived = doc
+            .waivers()
+            .iter()
+            .find(|w| w.rule == finding.rule && finding.targets.contains(&w.target))
+            .map(|w| w.reason.clone());
     }
     Report::from_findings(findings)
 }

@@ -2,6 +2,7 @@
 
 use serde_json::{Value, json};
 
+use super::pack::RulePack;
 use super::{Report, registry};
 use crate::format::locate;
 use crate::model::Severity;
@@ -37,8 +38,8 @@ fn sarif_level(severity: Severity) -> &'static str {
 
 /// A SARIF 2.1.0 log. `uri` names the model file and `text` is its content, used to give
 /// each finding a line and column.
-pub fn to_sarif(report: &Report, uri: &str, text: &str) -> Value {
-    let rules: Vec<Value> = registry()
+pub fn to_sarif(report: &Report, uri: &str, text: &str, packs: &[RulePack]) -> Value {
+    let mut rules: Vec<Value> = registry()
         .iter()
         .map(|r| {
             let meta = r.meta();
@@ -53,7 +54,16 @@ pub fn to_sarif(report: &Report, uri: &str, text: &str) -> Value {
             })
         })
         .collect();
-    let rule_index = |id: &str| registry().iter().position(|r| r.meta().id == id);
+    for rule in packs.iter().flat_map(|p| &p.rules) {
+        rules.push(json!({
+            "id": rule.id,
+            "name": rule.name,
+            "shortDescription": { "text": rule.message },
+            "defaultConfiguration": { "level": sarif_level(rule.severity) },
+            "properties": { "category": rule.category },
+        }));
+    }
+    let rule_index = |id: &str| rules.iter().position(|r| r["id"] == id);
     let results: Vec<Value> = report
         .findings
         .iter()
