@@ -13,6 +13,34 @@ use petgraph::visit::{Bfs, EdgeRef};
 use crate::catalog::{Catalog, ComponentKind, ConnectionStyle, Trait};
 use crate::model::{Component, Connection, Document, Group, PropertyValue};
 
+/// Names a component of an [`ArchGraph`]: by id (a hash lookup), or the component itself
+/// (found by its position, without hashing, which is what hot loops in rules use).
+pub trait ComponentRef {
+    fn node_in(&self, graph: &ArchGraph<'_>) -> Option<NodeIndex>;
+}
+
+impl ComponentRef for &str {
+    fn node_in(&self, graph: &ArchGraph<'_>) -> Option<NodeIndex> {
+        graph.node_of.get(*self).copied()
+    }
+}
+
+impl ComponentRef for &Component {
+    fn node_in(&self, graph: &ArchGraph<'_>) -> Option<NodeIndex> {
+        // Nodes are added in component order, so a component's position is its node index.
+        match ArchGraph::position_in(graph.doc.components(), self) {
+            Some(position) => Some(NodeIndex::new(position)),
+            None => graph.node_of.get(self.id.as_str()).copied(),
+        }
+    }
+}
+
+impl<T: ComponentRef + ?Sized> ComponentRef for &T {
+    fn node_in(&self, graph: &ArchGraph<'_>) -> Option<NodeIndex> {
+        (**self).node_in(graph)
+    }
+}
+
 /// A read-only graph over a document's components (nodes) and connections (edges).
 #[derive(Debug)]
 pub struct ArchGraph<'a> {
@@ -176,11 +204,11 @@ impl<'a> ArchGraph<'a> {
     /// kind, sorted by id.
     pub fn connections(
         &self,
-        id: &str,
+        of: impl ComponentRef,
         direction: Direction,
         kind: Option<&str>,
     ) -> Vec<&'a Connection> {
-        let Some(&node) = self.node_of.get(id) else {
+        let Some(node) = of.node_in(self) else {
             return Vec::new();
         };
         let mut found: Vec<&'a Connection> = self
@@ -197,11 +225,11 @@ impl<'a> ArchGraph<'a> {
     /// sorted by id.
     pub fn neighbours(
         &self,
-        id: &str,
+        of: impl ComponentRef,
         direction: Direction,
         kind: Option<&str>,
     ) -> Vec<&'a Component> {
-        let Some(&node) = self.node_of.get(id) else {
+        let Some(node) = of.node_in(self) else {
             return Vec::new();
         };
         let mut found: Vec<&'a Component> = self
@@ -226,12 +254,12 @@ impl<'a> ArchGraph<'a> {
     /// component for which `pred` holds. Allocates nothing.
     pub fn any_neighbour(
         &self,
-        id: &str,
+        of: impl ComponentRef,
         direction: Direction,
         kind: Option<&str>,
         pred: impl Fn(&'a Component) -> bool,
     ) -> bool {
-        let Some(&node) = self.node_of.get(id) else {
+        let Some(node) = of.node_in(self) else {
             return false;
         };
         let components: &'a [Component] = self.doc.components();
@@ -250,11 +278,11 @@ impl<'a> ArchGraph<'a> {
     /// Whether any connection at `id` in `direction` satisfies `pred`. Allocates nothing.
     pub fn any_connection(
         &self,
-        id: &str,
+        of: impl ComponentRef,
         direction: Direction,
         pred: impl Fn(&'a Connection) -> bool,
     ) -> bool {
-        let Some(&node) = self.node_of.get(id) else {
+        let Some(node) = of.node_in(self) else {
             return false;
         };
         self.graph

@@ -39,7 +39,7 @@ impl Rule for AlertsReachNobody {
             }
             if cx
                 .graph
-                .connections(manager.id.as_str(), Direction::Outgoing, Some("alert"))
+                .connections(manager, Direction::Outgoing, Some("alert"))
                 .is_empty()
             {
                 out.push(cx.finding(

@@ -34,7 +34,7 @@ impl Rule for BalancerSingleTarget {
         for balancer in cx.graph.with_trait(Trait::LoadBalancer) {
             let targets: Vec<_> = cx
                 .graph
-                .neighbours(balancer.id.as_str(), Direction::Outgoing, None)
+                .neighbours(balancer, Direction::Outgoing, None)
                 .into_iter()
                 .filter(|c| cx.has_trait(c, Trait::Compute))
                 .collect();

@@ -38,15 +38,13 @@ impl Rule for CacheWithoutBackingStore {
             if cx.text(cache, "persistence").is_some_and(|p| p != "none") {
                 continue;
             }
-            let clients =
-                cx.graph
-                    .neighbours(cache.id.as_str(), Direction::Incoming, Some("cache_lookup"));
+            let clients = cx
+                .graph
+                .neighbours(cache, Direction::Incoming, Some("cache_lookup"));
             let orphaned: Vec<_> = clients
                 .iter()
                 .filter(|client| {
-                    let behind = cx
-                        .graph
-                        .neighbours(client.id.as_str(), Direction::Outgoing, None);
+                    let behind = cx.graph.neighbours(client, Direction::Outgoing, None);
                     !behind.iter().any(|next| {
                         next.id != cache.id
                             && (cx.has_trait(next, Trait::Datastore)

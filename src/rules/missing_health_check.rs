@@ -42,11 +42,11 @@ impl Rule for MissingHealthCheck {
             {
                 continue;
             }
-            let balanced =
-                cx.graph
-                    .any_neighbour(service.id.as_str(), Direction::Incoming, None, |c| {
-                        cx.has_trait(c, Trait::LoadBalancer) || cx.has_trait(c, Trait::Gateway)
-                    });
+            let balanced = cx
+                .graph
+                .any_neighbour(service, Direction::Incoming, None, |c| {
+                    cx.has_trait(c, Trait::LoadBalancer) || cx.has_trait(c, Trait::Gateway)
+                });
             if !balanced {
                 continue;
             }

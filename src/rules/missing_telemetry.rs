@@ -46,11 +46,9 @@ impl Rule for MissingTelemetry {
             return;
         };
         for service in cx.graph.with_trait(Trait::Compute) {
-            let sends = cx
-                .graph
-                .any_connection(service.id.as_str(), Direction::Outgoing, |c| {
-                    cx.graph.style(c) == Some(ConnectionStyle::Telemetry)
-                });
+            let sends = cx.graph.any_connection(service, Direction::Outgoing, |c| {
+                cx.graph.style(c) == Some(ConnectionStyle::Telemetry)
+            });
             if sends {
                 continue;
             }

@@ -38,15 +38,15 @@ impl Rule for MonitoringWithoutAlerting {
             }
             let alerts = cx
                 .graph
-                .neighbours(sink.id.as_str(), Direction::Outgoing, Some("alert"));
+                .neighbours(sink, Direction::Outgoing, Some("alert"));
             // A collector forwarding to a sink that alerts is covered through that sink.
             let forwards_to_alerting = cx
                 .graph
-                .neighbours(sink.id.as_str(), Direction::Outgoing, Some("telemetry"))
+                .neighbours(sink, Direction::Outgoing, Some("telemetry"))
                 .iter()
                 .any(|next| {
                     !cx.graph
-                        .neighbours(next.id.as_str(), Direction::Outgoing, Some("alert"))
+                        .neighbours(next, Direction::Outgoing, Some("alert"))
                         .is_empty()
                 });
             if alerts.is_empty() && !forwards_to_alerting {

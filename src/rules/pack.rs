@@ -282,13 +282,12 @@ impl PackRule {
             }
             Check::RequireConnection { from, to, kinds } => {
                 for component in doc.components().iter().filter(|c| from.matches(graph, c)) {
-                    let linked =
-                        graph.any_connection(component.id.as_str(), Direction::Outgoing, |c| {
-                            kind_ok(kinds, c.kind.as_str())
-                                && graph
-                                    .endpoints(c)
-                                    .is_some_and(|(_, target)| to.matches(graph, target))
-                        });
+                    let linked = graph.any_connection(component, Direction::Outgoing, |c| {
+                        kind_ok(kinds, c.kind.as_str())
+                            && graph
+                                .endpoints(c)
+                                .is_some_and(|(_, target)| to.matches(graph, target))
+                    });
                     if !linked {
                         out.push(self.finding(
                             format!("{} has no connection to {}", component.name, to.describe()),
@@ -327,9 +326,7 @@ impl PackRule {
                     let mut queue = VecDeque::from([start]);
                     let mut seen = BTreeSet::from([start.id.as_str()]);
                     while let Some(current) = queue.pop_front() {
-                        for connection in
-                            graph.connections(current.id.as_str(), Direction::Outgoing, None)
-                        {
+                        for connection in graph.connections(current, Direction::Outgoing, None) {
                             if graph.style(connection)
                                 == Some(crate::catalog::ConnectionStyle::Telemetry)
                             {
@@ -380,7 +377,7 @@ impl PackRule {
                 };
                 for component in doc.components().iter().filter(|c| on.matches(graph, c)) {
                     let count = graph
-                        .connections(component.id.as_str(), direction, None)
+                        .connections(component, direction, None)
                         .iter()
                         .filter(|c| graph.is_sync(c))
                         .count();

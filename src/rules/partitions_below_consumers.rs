@@ -39,9 +39,9 @@ impl Rule for PartitionsBelowConsumers {
         for stream in cx.graph.with_trait(Trait::Stream) {
             let partitions = cx.int(stream, "partitions").unwrap_or(1);
             let mut groups: BTreeMap<String, (i64, Vec<String>)> = BTreeMap::new();
-            for connection in
-                cx.graph
-                    .connections(stream.id.as_str(), Direction::Incoming, Some("consume"))
+            for connection in cx
+                .graph
+                .connections(stream, Direction::Incoming, Some("consume"))
             {
                 let property = |name| cx.catalog().connection_property(connection, name);
                 let group = property("consumer_group")

@@ -38,7 +38,7 @@ impl Rule for SharedDatabase {
         for store in cx.graph.with_trait(Trait::Datastore) {
             let writers: BTreeSet<&str> = cx
                 .graph
-                .connections(store.id.as_str(), Direction::Incoming, Some("db_query"))
+                .connections(store, Direction::Incoming, Some("db_query"))
                 .into_iter()
                 .filter(|c| {
                     cx.catalog()

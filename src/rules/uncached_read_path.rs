@@ -48,7 +48,7 @@ impl Rule for UncachedReadPath {
             }
             let readers: Vec<_> = cx
                 .graph
-                .connections(db.id.as_str(), Direction::Incoming, Some("db_query"))
+                .connections(db, Direction::Incoming, Some("db_query"))
                 .into_iter()
                 .filter(|c| {
                     cx.catalog()

@@ -40,13 +40,13 @@ impl Rule for UndocumentedPublicApi {
             {
                 continue;
             }
-            let public =
-                cx.graph
-                    .any_neighbour(service.id.as_str(), Direction::Incoming, None, |caller| {
-                        [Trait::Client, Trait::External, Trait::PublicEntry]
-                            .iter()
-                            .any(|t| cx.has_trait(caller, *t))
-                    });
+            let public = cx
+                .graph
+                .any_neighbour(service, Direction::Incoming, None, |caller| {
+                    [Trait::Client, Trait::External, Trait::PublicEntry]
+                        .iter()
+                        .any(|t| cx.has_trait(caller, *t))
+                });
             if !public {
                 continue;
             }

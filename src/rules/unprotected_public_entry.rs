@@ -38,11 +38,11 @@ impl Rule for UnprotectedPublicEntry {
             if !is_entry || !cx.flag(entry, "internet_facing") {
                 continue;
             }
-            let behind_waf =
-                cx.graph
-                    .any_neighbour(entry.id.as_str(), Direction::Incoming, None, |upstream| {
-                        cx.has_trait(upstream, Trait::Waf)
-                    });
+            let behind_waf = cx
+                .graph
+                .any_neighbour(entry, Direction::Incoming, None, |upstream| {
+                    cx.has_trait(upstream, Trait::Waf)
+                });
             let rate_limited = cx.int(entry, "rate_limit_rps").unwrap_or(0) > 0;
             if behind_waf || rate_limited || cx.flag(entry, "auth_required") {
                 continue;
