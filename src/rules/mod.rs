@@ -306,12 +306,9 @@ pub struct Summary {
 
 impl Report {
     fn from_findings(mut findings: Vec<Finding>) -> Self {
-        findings.sort_by(|a, b| {
-            b.severity
-                .cmp(&a.severity)
-                .then_with(|| a.rule.cmp(&b.rule))
-                .then_with(|| a.targets.cmp(&b.targets))
-        });
+        // Rules run in id order and report in document order, so a stable sort by severity
+        // alone gives a deterministic order without comparing strings.
+        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
         let mut summary = Summary::default();
         for finding in &findings {
             if finding.waived.is_some() {
