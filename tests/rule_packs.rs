@@ -92,13 +92,8 @@ fn packs_listed_in_the_model_run_too() {
     std::fs::create_dir(dir.path().join("rulepacks")).expect("dir");
     std::fs::copy(pack(), dir.path().join("rulepacks/platform-standards.ron")).expect("copy");
     let text = std::fs::read_to_string(sample("workshop-starter")).expect("sample");
-    let with_pack = text.replacen("    groups: [", "    groups: [", 1).replacen(
-        "\n    notes: [",
-        "\n    notes: [",
-        1,
-    );
     let model = dir.path().join("model.ron");
-    let with_pack = with_pack.trim_end().trim_end_matches(')').to_owned()
+    let with_pack = text.trim_end().trim_end_matches(')').to_owned()
         + "    rules: (packs: [\"rulepacks/platform-standards.ron\"]),\n)\n";
     std::fs::write(&model, with_pack).expect("write");
     let output = archsmith()

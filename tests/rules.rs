@@ -41,7 +41,7 @@ fn workshop() -> archsmith::Document {
     format::from_str(sample.text, sample.name, Catalog::builtin()).expect("loads")
 }
 
-fn fired(doc: &archsmith::Document, rule: &str) -> Vec<archsmith::rules::Finding> {
+fn fired(doc: &archsmith::Document, rule: &str) -> Vec<rules::Finding> {
     rules::check(&ArchGraph::new(doc, Catalog::builtin()))
         .findings
         .into_iter()

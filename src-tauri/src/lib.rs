@@ -74,21 +74,25 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
     ])
 }
 
-/// Asks whether to close with unsaved changes. The editor keeps a recovery copy either way.
-fn confirm_discard() -> bool {
-    let answer = rfd::MessageDialog::new()
-        .set_level(rfd::MessageLevel::Warning)
-        .set_title("Unsaved changes")
-        .set_description(
-            "The model has changes that are not saved. Close Archsmith and discard them?",
-        )
-        .set_buttons(rfd::MessageButtons::OkCancelCustom(
-            "Discard and close".into(),
-            "Keep editing".into(),
-        ))
-        .show();
-    matches!(answer, rfd::MessageDialogResult::Custom(ref label) if label == "Discard and close")
-        || answer == rfd::MessageDialogResult::Ok
+/// Asks whether to close with unsaved changes, and closes if the user agrees. The question
+/// blocks, so it runs on its own thread; the editor keeps a recovery copy either way.
+fn confirm_discard<R: tauri::Runtime>(window: tauri::Window<R>) {
+    use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+    std::thread::spawn(move || {
+        let discard = window
+            .dialog()
+            .message("The model has changes that are not saved. Close Archsmith and discard them?")
+            .title("Unsaved changes")
+            .kind(MessageDialogKind::Warning)
+            .buttons(MessageDialogButtons::OkCancelCustom(
+                "Discard and close".into(),
+                "Keep editing".into(),
+            ))
+            .blocking_show();
+        if discard {
+            let _ = window.destroy();
+        }
+    });
 }
 
 /// Runs the app until its window closes.
@@ -101,15 +105,16 @@ pub fn run() {
             app.manage(AppState::new(data_dir, startup_file.clone()));
             Ok(())
         })
+        .plugin(tauri_plugin_dialog::init())
         .on_window_event(|window, event| {
             if let tauri::WindowEvent::CloseRequested { api, .. } = event
                 && window
                     .state::<AppState>()
                     .unsaved
                     .load(std::sync::atomic::Ordering::Relaxed)
-                && !confirm_discard()
             {
                 api.prevent_close();
+                confirm_discard(window.clone());
             }
         })
         .run(tauri::generate_context!());

@@ -241,7 +241,7 @@ impl RulePack {
 }
 
 impl PackRule {
-    fn finding(&self, detail: String, targets: Vec<String>) -> Finding {
+    fn finding(&self, detail: &str, targets: Vec<String>) -> Finding {
         let hint = if self.fix_hint.is_empty() {
             self.message.clone()
         } else {
@@ -274,7 +274,7 @@ impl PackRule {
                         && to.matches(graph, b)
                     {
                         out.push(self.finding(
-                            format!("{} → {} ({})", a.name, b.name, connection.kind),
+                            &format!("{} → {} ({})", a.name, b.name, connection.kind),
                             vec![connection.id.to_string()],
                         ));
                     }
@@ -290,7 +290,7 @@ impl PackRule {
                     });
                     if !linked {
                         out.push(self.finding(
-                            format!("{} has no connection to {}", component.name, to.describe()),
+                            &format!("{} has no connection to {}", component.name, to.describe()),
                             vec![component.id.to_string()],
                         ));
                     }
@@ -315,7 +315,7 @@ impl PackRule {
                     if !ok {
                         let shown = value.map_or_else(|| "unset".to_owned(), ToString::to_string);
                         out.push(self.finding(
-                            format!("{} has {property} = {shown}", component.name),
+                            &format!("{} has {property} = {shown}", component.name),
                             vec![component.id.to_string()],
                         ));
                     }
@@ -340,7 +340,7 @@ impl PackRule {
                             }
                             if to.matches(graph, next) {
                                 out.push(self.finding(
-                                    format!(
+                                    &format!(
                                         "{} reaches {} without passing {}",
                                         start.name,
                                         next.name,
@@ -359,7 +359,7 @@ impl PackRule {
                     if graph.sync_chain_length(entry.id.as_str()) > *limit {
                         let chain = graph.longest_sync_chain(entry.id.as_str());
                         out.push(self.finding(
-                            format!(
+                            &format!(
                                 "{} components deep from {} (limit {limit})",
                                 chain.len(),
                                 entry.name
@@ -388,7 +388,7 @@ impl PackRule {
                             "receives"
                         };
                         out.push(self.finding(
-                            format!(
+                            &format!(
                                 "{} {what} {count} synchronous calls (limit {limit})",
                                 component.name
                             ),
@@ -407,7 +407,7 @@ impl PackRule {
                     if !inside {
                         let wanted = kind.map_or("a boundary", |k| k.label());
                         out.push(self.finding(
-                            format!("{} is not inside {wanted}", component.name),
+                            &format!("{} is not inside {wanted}", component.name),
                             vec![component.id.to_string()],
                         ));
                     }

@@ -3,16 +3,25 @@
 use std::collections::BTreeMap;
 
 use archsmith::export::{Output, write_output};
+use tauri::{AppHandle, Runtime};
+use tauri_plugin_dialog::DialogExt;
 
+use super::files::picked;
 use crate::error::CommandResult;
 
 /// Asks where to save a single-file export and writes it. `None` when cancelled.
 #[tauri::command(rename_all = "snake_case")]
-pub fn export_file(suggested_name: String, bytes: Vec<u8>) -> CommandResult<Option<String>> {
-    let Some(path) = rfd::FileDialog::new()
-        .set_file_name(&suggested_name)
-        .save_file()
-    else {
+pub async fn export_file<R: Runtime>(
+    app: AppHandle<R>,
+    suggested_name: String,
+    bytes: Vec<u8>,
+) -> CommandResult<Option<String>> {
+    let Some(path) = picked(
+        app.dialog()
+            .file()
+            .set_file_name(&suggested_name)
+            .blocking_save_file(),
+    ) else {
         return Ok(None);
     };
     write_output(&Output::File(bytes), &path)?;
@@ -21,11 +30,12 @@ pub fn export_file(suggested_name: String, bytes: Vec<u8>) -> CommandResult<Opti
 
 /// Asks for a parent folder and writes a folder export (Terraform) into `suggested_name` there.
 #[tauri::command(rename_all = "snake_case")]
-pub fn export_folder(
+pub async fn export_folder<R: Runtime>(
+    app: AppHandle<R>,
     suggested_name: String,
     files: BTreeMap<String, Vec<u8>>,
 ) -> CommandResult<Option<String>> {
-    let Some(parent) = rfd::FileDialog::new().pick_folder() else {
+    let Some(parent) = picked(app.dialog().file().blocking_pick_folder()) else {
         return Ok(None);
     };
     let path = parent.join(archsmith::model::slugify(&suggested_name));

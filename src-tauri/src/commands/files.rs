@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use archsmith::format::write_atomic;
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::{DialogExt, FileDialogBuilder, FilePath};
 
 use crate::AppState;
 use crate::error::{CommandError, CommandResult};
@@ -32,8 +33,13 @@ fn read(state: &AppState, path: &std::path::Path) -> CommandResult<OpenedFile> {
     Ok(OpenedFile { path: shown, text })
 }
 
-fn model_dialog() -> rfd::FileDialog {
-    rfd::FileDialog::new().add_filter("Archsmith model", &["ron"])
+fn model_dialog<R: Runtime>(app: &AppHandle<R>) -> FileDialogBuilder<R> {
+    app.dialog().file().add_filter("Archsmith model", &["ron"])
+}
+
+/// The path of a dialog's answer; URIs only appear on mobile.
+pub(crate) fn picked(path: Option<FilePath>) -> Option<PathBuf> {
+    path.and_then(|p| p.into_path().ok())
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -52,8 +58,11 @@ pub fn startup(state: State<'_, AppState>) -> CommandResult<Startup> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn open_model(state: State<'_, AppState>) -> CommandResult<Option<OpenedFile>> {
-    let Some(path) = model_dialog().pick_file() else {
+pub async fn open_model<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> CommandResult<Option<OpenedFile>> {
+    let Some(path) = picked(model_dialog(&app).blocking_pick_file()) else {
         return Ok(None);
     };
     state.access.grant(&path);
@@ -73,7 +82,8 @@ pub fn recent_files(state: State<'_, AppState>) -> Vec<String> {
 /// Writes a model; without a granted path, asks where. Returns the path, or `None` when the
 /// user cancelled.
 #[tauri::command(rename_all = "snake_case")]
-pub fn save_model(
+pub async fn save_model<R: Runtime>(
+    app: AppHandle<R>,
     state: State<'_, AppState>,
     path: Option<String>,
     suggested_name: String,
@@ -82,11 +92,15 @@ pub fn save_model(
     let target = match path.map(PathBuf::from) {
         Some(path) => state.access.check(&path)?,
         None => {
-            let Some(picked) = model_dialog().set_file_name(&suggested_name).save_file() else {
+            let Some(chosen) = picked(
+                model_dialog(&app)
+                    .set_file_name(&suggested_name)
+                    .blocking_save_file(),
+            ) else {
                 return Ok(None);
             };
-            state.access.grant(&picked);
-            state.access.check(&picked)?
+            state.access.grant(&chosen);
+            state.access.check(&chosen)?
         }
     };
     write_atomic(&target, text.as_bytes()).map_err(|e| CommandError::io(&target, e))?;
