@@ -1,7 +1,10 @@
 //! Exporters turn a document into bytes. They are pure: no UI types, no file system. The CLI,
 //! the editor's export panel and the desktop shell all read [`registry`].
 
+mod dot;
 mod json;
+mod mermaid;
+mod tree;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -75,7 +78,11 @@ pub trait Exporter: Sync {
     ) -> Result<Output, ExportError>;
 }
 
-static REGISTRY: &[&dyn Exporter] = &[&json::JsonExporter];
+static REGISTRY: &[&dyn Exporter] = &[
+    &json::JsonExporter,
+    &mermaid::MermaidExporter,
+    &dot::DotExporter,
+];
 
 /// Every exporter, in menu order.
 pub fn registry() -> &'static [&'static dyn Exporter] {

@@ -1,0 +1,145 @@
+//! Graphviz DOT: boundaries become nested clusters; sync edges are solid, async dashed,
+//! telemetry dotted.
+
+use std::fmt::Write;
+
+use super::tree::{child_groups, index_of, members, node};
+use super::{ExportError, ExportOptions, Exporter, Output};
+use crate::catalog::{Catalog, ConnectionStyle, Trait};
+use crate::model::Document;
+
+#[derive(Debug)]
+pub struct DotExporter;
+
+/// Text for inside a DOT double-quoted string. Backslashes are doubled so that user text
+/// cannot form DOT's `\N`-style escapes, quotes are escaped, and line breaks become spaces.
+pub(crate) fn escape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' | '\r' => out.push(' '),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+pub(crate) fn quoted(raw: &str) -> String {
+    format!("\"{}\"", escape(raw))
+}
+
+fn write_level(
+    out: &mut String,
+    doc: &Document,
+    catalog: &Catalog,
+    group: Option<&str>,
+    depth: usize,
+    next_cluster: &mut usize,
+) {
+    let indent = "    ".repeat(depth);
+    for (index, component) in members(doc, group) {
+        let kind = catalog.kind_of(component);
+        let kind_label = kind.map_or(component.kind.as_str(), |k| k.label.as_str());
+        let shape = match kind {
+            Some(k) if k.has(Trait::Datastore) || k.has(Trait::Cache) => "cylinder",
+            Some(k) if k.has(Trait::Client) || k.has(Trait::External) => "oval",
+            Some(k) if k.has(Trait::Broker) => "cds",
+            _ => "box",
+        };
+        // The only `\n` in a label is ours, between name and kind.
+        let label = format!("{}\\n{}", escape(&component.name), escape(kind_label));
+        let _ = writeln!(
+            out,
+            "{indent}{} [label=\"{label}\", shape={shape}];",
+            node(index)
+        );
+    }
+    for (_, child) in child_groups(doc, group) {
+        let cluster = *next_cluster;
+        *next_cluster += 1;
+        let _ = writeln!(out, "{indent}subgraph cluster_{cluster} {{");
+        let _ = writeln!(
+            out,
+            "{indent}    label={};",
+            quoted(&format!("{} ({})", child.name, child.kind.label()))
+        );
+        let _ = writeln!(out, "{indent}    style=rounded;");
+        write_level(
+            out,
+            doc,
+            catalog,
+            Some(child.id.as_str()),
+            depth + 1,
+            next_cluster,
+        );
+        let _ = writeln!(out, "{indent}}}");
+    }
+}
+
+impl Exporter for DotExporter {
+    fn id(&self) -> &'static str {
+        "dot"
+    }
+
+    fn label(&self) -> &'static str {
+        "Graphviz DOT"
+    }
+
+    fn extension(&self) -> Option<&'static str> {
+        Some("dot")
+    }
+
+    fn export(
+        &self,
+        doc: &Document,
+        catalog: &Catalog,
+        _options: &ExportOptions,
+    ) -> Result<Output, ExportError> {
+        let mut out = String::from("digraph archsmith {\n");
+        let _ = writeln!(
+            out,
+            "    graph [rankdir=LR, compound=true, fontname=\"Inter\", label={}];",
+            quoted(&doc.meta.name)
+        );
+        out.push_str("    node [style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Inter\", fontsize=11];\n");
+        out.push_str("    edge [fontname=\"Inter\", fontsize=9];\n");
+        let mut clusters = 0;
+        write_level(&mut out, doc, catalog, None, 1, &mut clusters);
+        for connection in doc.connections() {
+            let (Some(from), Some(to)) = (
+                index_of(doc, connection.from.as_str()),
+                index_of(doc, connection.to.as_str()),
+            ) else {
+                continue;
+            };
+            let style = match if catalog.is_sync(connection) {
+                Some(ConnectionStyle::Sync)
+            } else {
+                catalog.style(connection)
+            } {
+                Some(ConnectionStyle::Sync) | None => "solid",
+                Some(ConnectionStyle::Async) => "dashed",
+                Some(ConnectionStyle::Telemetry) => "dotted",
+            };
+            let kind = catalog
+                .connection_kind(connection.kind.as_str())
+                .map_or(connection.kind.as_str(), |k| k.label.as_str());
+            let label = if connection.label.is_empty() {
+                kind.to_owned()
+            } else {
+                format!("{kind}: {}", connection.label)
+            };
+            let _ = writeln!(
+                out,
+                "    {} -> {} [label={}, style={style}];",
+                node(from),
+                node(to),
+                quoted(&label)
+            );
+        }
+        out.push_str("}\n");
+        Ok(Output::File(out.into_bytes()))
+    }
+}

@@ -1,0 +1,167 @@
+//! Mermaid flowchart: boundaries become nested subgraphs, connection styles become arrow
+//! styles (sync solid, async dashed, telemetry dotted and grey).
+
+use std::fmt::Write;
+
+use super::tree::{child_groups, group_node, index_of, members, node};
+use super::{ExportError, ExportOptions, Exporter, Output};
+use crate::catalog::{Catalog, ConnectionStyle, Trait};
+use crate::model::{Component, Document};
+
+#[derive(Debug)]
+pub struct MermaidExporter;
+
+/// Text for a quoted Mermaid label. Everything but letters, digits and spaces becomes an
+/// entity code, so user text can never close the label or inject markup.
+pub(crate) fn text(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | ' ' => out.push(c),
+            '\n' | '\r' | '\t' => out.push(' '),
+            other => {
+                let _ = write!(out, "#{};", u32::from(other));
+            }
+        }
+    }
+    out
+}
+
+/// A YAML double-quoted scalar for the front matter title.
+fn yaml_quoted(raw: &str) -> String {
+    let mut out = String::from("\"");
+    for c in raw.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn shape(catalog: &Catalog, component: &Component, label: &str) -> String {
+    let kind = catalog.kind_of(component);
+    let has = |t| kind.is_some_and(|k| k.has(t));
+    if has(Trait::Datastore) || has(Trait::Cache) {
+        format!("[(\"{label}\")]")
+    } else if has(Trait::Client) || has(Trait::External) {
+        format!("([\"{label}\"])")
+    } else if has(Trait::Broker) {
+        format!("{{{{\"{label}\"}}}}")
+    } else {
+        format!("[\"{label}\"]")
+    }
+}
+
+fn write_level(
+    out: &mut String,
+    doc: &Document,
+    catalog: &Catalog,
+    group: Option<&str>,
+    depth: usize,
+) {
+    let indent = "    ".repeat(depth);
+    for (index, component) in members(doc, group) {
+        let kind = catalog
+            .kind_of(component)
+            .map_or(component.kind.as_str(), |k| k.label.as_str());
+        let label = format!(
+            "{}<br/><small>{}</small>",
+            text(&component.name),
+            text(kind)
+        );
+        let _ = writeln!(
+            out,
+            "{indent}{}{}",
+            node(index),
+            shape(catalog, component, &label)
+        );
+    }
+    for (index, child) in child_groups(doc, group) {
+        let _ = writeln!(
+            out,
+            "{indent}subgraph {}[\"{}\"]",
+            group_node(index),
+            text(&format!("{} ({})", child.name, child.kind.label()))
+        );
+        let _ = writeln!(out, "{indent}    direction LR");
+        write_level(out, doc, catalog, Some(child.id.as_str()), depth + 1);
+        let _ = writeln!(out, "{indent}end");
+    }
+}
+
+impl Exporter for MermaidExporter {
+    fn id(&self) -> &'static str {
+        "mermaid"
+    }
+
+    fn label(&self) -> &'static str {
+        "Mermaid flowchart"
+    }
+
+    fn extension(&self) -> Option<&'static str> {
+        Some("mmd")
+    }
+
+    fn export(
+        &self,
+        doc: &Document,
+        catalog: &Catalog,
+        _options: &ExportOptions,
+    ) -> Result<Output, ExportError> {
+        let mut out = String::new();
+        let _ = writeln!(out, "---\ntitle: {}\n---", yaml_quoted(&doc.meta.name));
+        out.push_str("flowchart LR\n");
+        write_level(&mut out, doc, catalog, None, 1);
+        let mut styles = Vec::new();
+        let mut link = 0usize;
+        for connection in doc.connections() {
+            let (Some(from), Some(to)) = (
+                index_of(doc, connection.from.as_str()),
+                index_of(doc, connection.to.as_str()),
+            ) else {
+                continue;
+            };
+            let style = if catalog.is_sync(connection) {
+                Some(ConnectionStyle::Sync)
+            } else {
+                catalog.style(connection)
+            };
+            let arrow = match style {
+                Some(ConnectionStyle::Sync) | None => "-->",
+                _ => "-.->",
+            };
+            let kind = catalog
+                .connection_kind(connection.kind.as_str())
+                .map_or(connection.kind.as_str(), |k| k.label.as_str());
+            let label = if connection.label.is_empty() {
+                kind.to_owned()
+            } else {
+                format!("{}: {}", kind, connection.label)
+            };
+            let _ = writeln!(
+                out,
+                "    {} {arrow}|\"{}\"| {}",
+                node(from),
+                text(&label),
+                node(to)
+            );
+            if style == Some(ConnectionStyle::Telemetry) {
+                styles.push(format!(
+                    "    linkStyle {link} stroke:#94a3b8,stroke-dasharray:2 3"
+                ));
+            } else if style == Some(ConnectionStyle::Async) {
+                styles.push(format!("    linkStyle {link} stroke:#d97706"));
+            }
+            link += 1;
+        }
+        for style in styles {
+            out.push_str(&style);
+            out.push('\n');
+        }
+        Ok(Output::File(out.into_bytes()))
+    }
+}

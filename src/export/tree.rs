@@ -1,0 +1,39 @@
+//! The nesting of boundaries and components, shared by the diagram exporters, with short
+//! stable node names (`n3`, `g1`) derived from positions so that user ids never reach syntax.
+
+use crate::model::{Component, Document, Group};
+
+/// Node name of the component at `index` in the document.
+pub(crate) fn node(index: usize) -> String {
+    format!("n{index}")
+}
+
+/// Node name of the group at `index` in the document.
+pub(crate) fn group_node(index: usize) -> String {
+    format!("g{index}")
+}
+
+/// Groups whose parent is `parent` (top level when `None`), with their positions.
+pub(crate) fn child_groups<'a>(doc: &'a Document, parent: Option<&str>) -> Vec<(usize, &'a Group)> {
+    doc.groups()
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.parent.as_ref().map(|p| p.as_str()) == parent)
+        .collect()
+}
+
+/// Components directly in `group` (outside every group when `None`), with their positions.
+pub(crate) fn members<'a>(doc: &'a Document, group: Option<&str>) -> Vec<(usize, &'a Component)> {
+    doc.components()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.group.as_ref().map(|g| g.as_str()) == group)
+        .collect()
+}
+
+/// Position of a component by id.
+pub(crate) fn index_of(doc: &Document, id: &str) -> Option<usize> {
+    doc.components()
+        .binary_search_by(|c| c.id.as_str().cmp(id))
+        .ok()
+}
