@@ -275,6 +275,12 @@ impl<'a> ArchGraph<'a> {
         })
     }
 
+    /// Whether any connection starts or ends at the component.
+    pub fn is_connected(&self, of: impl ComponentRef) -> bool {
+        of.node_in(self)
+            .is_some_and(|node| self.graph.neighbors_undirected(node).next().is_some())
+    }
+
     /// Whether any connection at `id` in `direction` satisfies `pred`. Allocates nothing.
     pub fn any_connection(
         &self,
@@ -362,6 +368,9 @@ impl<'a> ArchGraph<'a> {
     /// Ids of every component reachable from `start` along request-carrying connections
     /// (everything except telemetry), `start` included.
     pub fn reachable_from(&self, start: &[&str]) -> BTreeSet<&'a str> {
+        if start.is_empty() {
+            return BTreeSet::new();
+        }
         let requests =
             self.filtered_graph(|c| self.catalog.style(c) != Some(ConnectionStyle::Telemetry));
         let mut reached = BTreeSet::new();

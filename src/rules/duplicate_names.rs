@@ -67,8 +67,13 @@ impl Eq for Caseless<'_> {}
 
 impl Hash for Caseless<'_> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        for byte in self.0.bytes() {
-            state.write_u8(byte.to_ascii_lowercase());
+        // Hash in chunks: a byte at a time is several times slower with SipHash.
+        let mut buffer = [0u8; 32];
+        for chunk in self.0.as_bytes().chunks(buffer.len()) {
+            let lowered = &mut buffer[..chunk.len()];
+            lowered.copy_from_slice(chunk);
+            lowered.make_ascii_lowercase();
+            state.write(lowered);
         }
     }
 }

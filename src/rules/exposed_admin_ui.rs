@@ -30,7 +30,19 @@ impl Rule for ExposedAdminUi {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for component in cx.doc().components() {
+        // Only admin UIs, dashboards, brokers and search clusters carry these settings.
+        let candidates = [
+            Trait::AdminUi,
+            Trait::Dashboard,
+            Trait::Broker,
+            Trait::Search,
+        ];
+        for component in cx
+            .doc()
+            .components()
+            .iter()
+            .filter(|c| candidates.iter().any(|t| cx.has_trait(c, *t)))
+        {
             let exposed_ui = (cx.has_trait(component, Trait::AdminUi)
                 || cx.has_trait(component, Trait::Dashboard))
                 && cx.flag(component, "internet_facing");

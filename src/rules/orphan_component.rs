@@ -28,16 +28,11 @@ impl Rule for OrphanComponent {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let doc = cx.doc();
-        let mut connected = std::collections::HashSet::new();
-        for connection in doc.connections() {
-            connected.insert(connection.from.as_str());
-            connected.insert(connection.to.as_str());
-        }
-        for component in doc
+        for component in cx
+            .doc()
             .components()
             .iter()
-            .filter(|c| !connected.contains(c.id.as_str()))
+            .filter(|c| !cx.graph.is_connected(*c))
         {
             out.push(cx.finding(
                 format!("{} is not connected to anything", component.name),

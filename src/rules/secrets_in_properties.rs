@@ -27,6 +27,10 @@ declare_rule! {
 
 /// Why `text` looks like a credential, if it does.
 pub(crate) fn looks_like_secret(text: &str) -> Option<&'static str> {
+    // Every pattern below needs at least this much text; most descriptions are empty.
+    if text.len() < 8 {
+        return None;
+    }
     let lower = text.to_ascii_lowercase();
     for key in [
         "password",

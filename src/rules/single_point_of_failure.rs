@@ -55,8 +55,8 @@ impl Rule for SinglePointOfFailure {
                 || cx.flag(component, "multi_az")
                 || cx.flag(component, "autoscaling");
             let has_replica_setting = cx
-                .catalog()
-                .kind_of(component)
+                .graph
+                .kind(component)
                 .is_some_and(|k| k.property("replicas").is_some());
             if redundant || !has_replica_setting {
                 continue;

@@ -34,8 +34,8 @@ impl Rule for UndocumentedPublicApi {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for service in cx.graph.with_trait(Trait::Compute) {
             if cx
-                .catalog()
-                .kind_of(service)
+                .graph
+                .kind(service)
                 .is_none_or(|k| k.property("api_version").is_none())
             {
                 continue;
