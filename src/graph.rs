@@ -4,11 +4,9 @@
 use std::collections::{BTreeSet, HashMap};
 
 use petgraph::Direction;
-use petgraph::algo::{
-    articulation_points::articulation_points, condensation, tarjan_scc, toposort,
-};
+use petgraph::algo::{articulation_points::articulation_points, tarjan_scc};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex, UnGraph};
-use petgraph::visit::{Bfs, EdgeRef};
+use petgraph::visit::{Bfs, EdgeFiltered, EdgeRef, IntoNeighbors};
 
 use crate::catalog::{Catalog, ComponentKind, ConnectionStyle, Trait};
 use crate::model::{Component, Connection, Document, Group, PropertyValue};
@@ -398,8 +396,8 @@ impl<'a> ArchGraph<'a> {
         let condensed = self.sync_condensation();
         let components: &'a [Component] = self.doc.components();
         let mut cycles: Vec<Vec<&str>> = condensed
-            .dag
-            .node_weights()
+            .members
+            .iter()
             .filter(|members| members.len() > 1)
             .map(|members| {
                 members
@@ -486,45 +484,58 @@ impl<'a> ArchGraph<'a> {
 
     fn condense_sync_graph(&self) -> SyncCondensation {
         let connections = self.doc.connections();
-        let sync = self.graph.filter_map(
-            |_, component| Some(*component),
-            |_, index| {
-                let keep = self.styles.get(*index).is_some_and(|s| s.1)
-                    && connections
-                        .get(*index)
-                        .is_some_and(|c| c.kind.as_str() != "dns");
-                keep.then_some(())
-            },
-        );
-        let mut dag = condensation(sync, true);
-        let mut node_of = vec![NodeIndex::end(); self.doc.components().len()];
-        for node in dag.node_indices() {
-            // Components are sorted by id, so sorting positions sorts by id.
-            dag[node].sort_unstable();
-            for member in &dag[node] {
-                if let Some(slot) = node_of.get_mut(*member) {
-                    *slot = node;
+        let sync = EdgeFiltered::from_fn(&self.graph, |edge| {
+            let index = *edge.weight();
+            self.styles.get(index).is_some_and(|s| s.1)
+                && connections
+                    .get(index)
+                    .is_some_and(|c| c.kind.as_str() != "dns")
+        });
+        // Tarjan lists strongly connected components sinks first (reverse topological order),
+        // so one pass computes every longest chain without building the condensed graph.
+        let sccs = tarjan_scc(&sync);
+        let mut node_of = vec![NodeIndex::end(); self.graph.node_count()];
+        let mut members: Vec<Vec<usize>> = Vec::with_capacity(sccs.len());
+        for (index, scc) in sccs.iter().enumerate() {
+            // Node weights are component positions; components are sorted by id.
+            let mut positions: Vec<usize> = scc.iter().map(|n| self.graph[*n]).collect();
+            positions.sort_unstable();
+            for node in scc {
+                if let Some(slot) = node_of.get_mut(node.index()) {
+                    *slot = NodeIndex::new(index);
                 }
             }
+            members.push(positions);
         }
-        let mut best: Vec<(usize, Option<NodeIndex>)> = vec![(1, None); dag.node_count()];
-        // The condensation is acyclic, so a topological order always exists.
-        let order = toposort(&dag, None).unwrap_or_default();
-        for &node in order.iter().rev() {
-            let mut next: Option<(usize, NodeIndex)> = None;
-            for succ in dag.neighbors_directed(node, Direction::Outgoing) {
-                let length = best[succ.index()].0;
-                let better = next.is_none_or(|(current_length, current)| {
-                    length > current_length
-                        || (length == current_length && dag[succ].first() < dag[current].first())
-                });
-                if better {
-                    next = Some((length, succ));
+        let mut best: Vec<(usize, Option<NodeIndex>)> = vec![(1, None); sccs.len()];
+        for (index, scc) in sccs.iter().enumerate() {
+            let mut next: Option<(usize, usize)> = None;
+            for node in scc {
+                for succ in (&sync).neighbors(*node) {
+                    let target = node_of[succ.index()].index();
+                    if target == index {
+                        continue;
+                    }
+                    let length = best[target].0;
+                    let better = next.is_none_or(|(current_length, current)| {
+                        length > current_length
+                            || (length == current_length
+                                && members[target].first() < members[current].first())
+                    });
+                    if better {
+                        next = Some((length, target));
+                    }
                 }
             }
-            best[node.index()] = next.map_or((1, None), |(length, succ)| (length + 1, Some(succ)));
+            best[index] = next.map_or((1, None), |(length, target)| {
+                (length + 1, Some(NodeIndex::new(target)))
+            });
         }
-        SyncCondensation { dag, node_of, best }
+        SyncCondensation {
+            members,
+            node_of,
+            best,
+        }
     }
 
     /// The longest chain of sync calls starting at `id`, as component ids; a sync cycle on the
@@ -541,7 +552,7 @@ impl<'a> ArchGraph<'a> {
         let mut chain = vec![start];
         while let Some(next) = condensed.best.get(node.index()).and_then(|b| b.1) {
             node = next;
-            if let Some(first) = condensed.dag[node].first() {
+            if let Some(first) = condensed.members[node.index()].first() {
                 chain.push(*first);
             }
         }
@@ -556,9 +567,9 @@ impl<'a> ArchGraph<'a> {
 /// The sync-call graph with cycles collapsed, and the longest chain from each collapsed node.
 #[derive(Debug)]
 struct SyncCondensation {
-    /// Nodes hold the positions of their member components, sorted.
-    dag: DiGraph<Vec<usize>, ()>,
-    /// Per component position, its node in `dag`.
+    /// Per collapsed node: the positions of its member components, sorted.
+    members: Vec<Vec<usize>>,
+    /// Per component position, its collapsed node.
     node_of: Vec<NodeIndex>,
     /// Per node: chain length from it and the next node on its longest chain.
     best: Vec<(usize, Option<NodeIndex>)>,
