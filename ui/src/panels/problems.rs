@@ -12,6 +12,8 @@ use crate::canvas::style;
 pub struct ProblemsState {
     /// The finding being waived (by index) and the reason typed so far.
     waiving: Option<(usize, String)>,
+    /// Severities whose findings are folded away.
+    collapsed: std::collections::BTreeSet<Severity>,
 }
 
 /// What the user asked for in the panel.
@@ -58,34 +60,116 @@ pub fn problems_ui(
         ui.label(RichText::new("No problems found. Rules run after every change.").weak());
         return None;
     }
-    egui::ScrollArea::vertical()
-        .auto_shrink([false, false])
-        .show(ui, |ui| {
-            for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-                let findings: Vec<(usize, &Finding)> = report
+    if let Some(a) = waive_ui(ui, report, state) {
+        action = Some(a);
+    }
+    // Only the visible rows are laid out, so thousands of findings cost nothing per frame.
+    let mut rows = Vec::new();
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        let count = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count();
+        if count == 0 {
+            continue;
+        }
+        rows.push(Row::Header(severity, count));
+        if !state.collapsed.contains(&severity) {
+            rows.extend(
+                report
                     .findings
                     .iter()
                     .enumerate()
                     .filter(|(_, f)| f.severity == severity)
-                    .collect();
-                if findings.is_empty() {
-                    continue;
-                }
-                egui::CollapsingHeader::new(
-                    RichText::new(format!("{} ({})", severity_label(severity), findings.len()))
-                        .strong(),
-                )
-                .id_salt(("problems", severity.label()))
-                .default_open(true)
-                .show(ui, |ui| {
-                    for (index, finding) in findings {
-                        if let Some(a) = finding_ui(ui, index, finding, state) {
+                    .map(|(i, _)| Row::Finding(i)),
+            );
+        }
+    }
+    let row_height = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
+    egui::ScrollArea::vertical()
+        .auto_shrink([false, false])
+        .show_rows(ui, row_height, rows.len(), |ui, range| {
+            for row in rows.get(range).unwrap_or_default() {
+                match *row {
+                    Row::Header(severity, count) => {
+                        let open = !state.collapsed.contains(&severity);
+                        let text = RichText::new(format!("{} ({count})", severity_label(severity)))
+                            .strong();
+                        let hint = if open {
+                            "Click to fold"
+                        } else {
+                            "Click to unfold"
+                        };
+                        if ui
+                            .selectable_label(open, text)
+                            .on_hover_text(hint)
+                            .clicked()
+                            && !state.collapsed.remove(&severity)
+                        {
+                            state.collapsed.insert(severity);
+                        }
+                    }
+                    Row::Finding(index) => {
+                        if let Some(finding) = report.findings.get(index)
+                            && let Some(a) = finding_ui(ui, index, finding, state)
+                        {
                             action = Some(a);
                         }
                     }
-                });
+                }
             }
         });
+    action
+}
+
+/// One line of the findings list.
+#[derive(Debug, Clone, Copy)]
+enum Row {
+    Header(Severity, usize),
+    Finding(usize),
+}
+
+/// The reason editor for the finding being waived, above the list.
+fn waive_ui(ui: &mut Ui, report: &Report, state: &mut ProblemsState) -> Option<ProblemsAction> {
+    let (index, reason) = state.waiving.as_mut()?;
+    let finding = report.findings.get(*index)?;
+    let mut action = None;
+    let mut close = false;
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(format!(
+                "Waive {} on {}",
+                finding.rule,
+                finding.targets.first().map_or("", String::as_str)
+            ))
+            .strong(),
+        );
+        let label = ui.label("Reason");
+        ui.add(
+            egui::TextEdit::singleline(reason)
+                .hint_text("why this is acceptable")
+                .desired_width(320.0),
+        )
+        .labelled_by(label.id);
+        let ready = !reason.trim().is_empty();
+        if ui.add_enabled(ready, egui::Button::new("Waive")).clicked()
+            && let Some(target) = finding.targets.first()
+        {
+            action = Some(ProblemsAction::Apply(EditOp::AddWaiver(Waiver {
+                rule: finding.rule.clone(),
+                target: target.clone(),
+                reason: reason.trim().to_owned(),
+            })));
+            close = true;
+        }
+        if ui.button("Cancel").clicked() {
+            close = true;
+        }
+    });
+    if close {
+        state.waiving = None;
+    }
     action
 }
 
@@ -125,35 +209,5 @@ fn finding_ui(
             state.waiving = Some((index, String::new()));
         }
     });
-    let mut cancel = false;
-    if let Some((waiving, reason)) = state.waiving.as_mut()
-        && *waiving == index
-    {
-        ui.horizontal(|ui| {
-            let label = ui.label("Reason");
-            ui.add(
-                egui::TextEdit::singleline(reason)
-                    .hint_text("why this is acceptable")
-                    .desired_width(320.0),
-            )
-            .labelled_by(label.id);
-            let ready = !reason.trim().is_empty();
-            if ui.add_enabled(ready, egui::Button::new("Waive")).clicked()
-                && let Some(target) = finding.targets.first()
-            {
-                action = Some(ProblemsAction::Apply(EditOp::AddWaiver(Waiver {
-                    rule: finding.rule.clone(),
-                    target: target.clone(),
-                    reason: reason.trim().to_owned(),
-                })));
-            }
-            if ui.button("Cancel").clicked() {
-                cancel = true;
-            }
-        });
-    }
-    if cancel || matches!(action, Some(ProblemsAction::Apply(_))) {
-        state.waiving = None;
-    }
     action
 }
