@@ -16,6 +16,11 @@ use super::style;
 use super::view::CanvasView;
 use crate::state::Selection;
 
+/// Below this zoom, dashes, rounded corners and shadows are left out.
+const DETAIL_ZOOM: f32 = 0.5;
+/// Below this zoom, text is left out.
+const TEXT_ZOOM: f32 = 0.35;
+
 /// Elements being dragged, drawn shifted by `delta` until the gesture ends.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MovePreview {
@@ -288,13 +293,27 @@ fn paint_connections(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
         } else {
             kind_style
         };
+        // Zoomed out, dashes are too small to read and costly to tessellate: colour alone
+        // tells the styles apart.
+        let effective = if screen.zoom() < DETAIL_ZOOM {
+            Some(ConnectionStyle::Sync)
+        } else {
+            effective
+        };
+        // Dash only what is on screen: a long edge would otherwise become thousands of dashes.
+        let dashed = |on: f32, off: f32| {
+            let view = screen.canvas.expand(20.0);
+            for pair in path.windows(2) {
+                if let Some((a, b)) = geometry::clip_segment(pair[0], pair[1], view) {
+                    screen
+                        .painter
+                        .extend(Shape::dashed_line(&[a, b], stroke, on, off));
+                }
+            }
+        };
         match effective {
-            Some(ConnectionStyle::Async) => screen
-                .painter
-                .extend(Shape::dashed_line(&path, stroke, 7.0, 4.0)),
-            Some(ConnectionStyle::Telemetry) => screen
-                .painter
-                .extend(Shape::dashed_line(&path, stroke, 2.0, 3.0)),
+            Some(ConnectionStyle::Async) => dashed(7.0, 4.0),
+            Some(ConnectionStyle::Telemetry) => dashed(2.0, 3.0),
             _ => {
                 screen
                     .painter
@@ -372,8 +391,12 @@ fn paint_components(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
         let accent = kind.map_or(Color32::GRAY, |k| style::category_color(k.category));
         let selected = scene.selection.contains(component.id.as_str());
         let hovered = scene.hovered == Some(component.id.as_str());
-        let radius = CornerRadius::same((8.0 * zoom).clamp(1.0, 12.0) as u8);
-        if zoom >= 0.4 {
+        let radius = if zoom < DETAIL_ZOOM {
+            CornerRadius::ZERO
+        } else {
+            CornerRadius::same((8.0 * zoom).clamp(1.0, 12.0) as u8)
+        };
+        if zoom >= DETAIL_ZOOM {
             screen.painter.rect_filled(
                 rect.translate(vec2(0.0, 2.0 * zoom)),
                 radius,
@@ -402,7 +425,7 @@ fn paint_components(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
             },
             accent,
         );
-        if zoom < 0.35 {
+        if zoom < TEXT_ZOOM {
             continue;
         }
         let badge_center = rect.left_center() + vec2(26.0 * zoom, 0.0);
@@ -532,6 +555,13 @@ fn paint_badge(screen: &Screen<'_>, scene: &Scene<'_>, id: &str, center: Pos2) {
     let Some((severity, count)) = scene.badges.get(id) else {
         return;
     };
+    if screen.zoom() < TEXT_ZOOM {
+        // A dot is all that can be seen at this size.
+        screen
+            .painter
+            .circle_filled(center, 4.0, style::severity_color(*severity));
+        return;
+    }
     let radius = 8.0 * screen.zoom().clamp(0.7, 1.2);
     screen.painter.circle(
         center,

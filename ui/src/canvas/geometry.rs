@@ -98,6 +98,32 @@ pub fn distance_to_path(p: Pos2, path: &[Pos2]) -> f32 {
         .fold(f32::INFINITY, f32::min)
 }
 
+/// The part of segment `a`–`b` inside `rect` (Liang–Barsky), if any.
+pub fn clip_segment(a: Pos2, b: Pos2, rect: Rect) -> Option<(Pos2, Pos2)> {
+    let d = b - a;
+    let (mut t0, mut t1) = (0.0_f32, 1.0_f32);
+    for (p, q) in [
+        (-d.x, a.x - rect.min.x),
+        (d.x, rect.max.x - a.x),
+        (-d.y, a.y - rect.min.y),
+        (d.y, rect.max.y - a.y),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let r = q / p;
+            if p < 0.0 {
+                t0 = t0.max(r);
+            } else {
+                t1 = t1.min(r);
+            }
+        }
+    }
+    (t0 <= t1).then(|| (a + d * t0, a + d * t1))
+}
+
 /// The middle of a polyline, by length, for labels.
 pub fn path_midpoint(path: &[Pos2]) -> Pos2 {
     let total: f32 = path.windows(2).map(|w| (w[1] - w[0]).length()).sum();
@@ -160,6 +186,23 @@ mod tests {
         let rect = Rect::from_min_size(Pos2::ZERO, vec2(100.0, 50.0));
         assert_eq!(border_point(rect, pos2(500.0, 25.0)), pos2(100.0, 25.0));
         assert_eq!(border_point(rect, pos2(50.0, -500.0)), pos2(50.0, 0.0));
+    }
+
+    #[test]
+    fn segments_are_clipped_to_the_view() {
+        let view = Rect::from_min_size(Pos2::ZERO, vec2(100.0, 100.0));
+        assert_eq!(
+            clip_segment(pos2(-50.0, 50.0), pos2(150.0, 50.0), view),
+            Some((pos2(0.0, 50.0), pos2(100.0, 50.0)))
+        );
+        assert_eq!(
+            clip_segment(pos2(-50.0, -50.0), pos2(-10.0, -10.0), view),
+            None
+        );
+        assert_eq!(
+            clip_segment(pos2(10.0, 10.0), pos2(20.0, 20.0), view),
+            Some((pos2(10.0, 10.0), pos2(20.0, 20.0)))
+        );
     }
 
     #[test]
