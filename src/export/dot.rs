@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::tree::{child_groups, index_of, members, node};
+use super::tree::{child_groups, edges, members, node};
 use super::{ExportError, ExportOptions, Exporter, Output};
 use crate::catalog::{Catalog, ConnectionStyle, Trait};
 use crate::model::Document;
@@ -107,36 +107,18 @@ impl Exporter for DotExporter {
         out.push_str("    edge [fontname=\"Inter\", fontsize=9];\n");
         let mut clusters = 0;
         write_level(&mut out, doc, catalog, None, 1, &mut clusters);
-        for connection in doc.connections() {
-            let (Some(from), Some(to)) = (
-                index_of(doc, connection.from.as_str()),
-                index_of(doc, connection.to.as_str()),
-            ) else {
-                continue;
-            };
-            let style = match if catalog.is_sync(connection) {
-                Some(ConnectionStyle::Sync)
-            } else {
-                catalog.style(connection)
-            } {
-                Some(ConnectionStyle::Sync) | None => "solid",
-                Some(ConnectionStyle::Async) => "dashed",
-                Some(ConnectionStyle::Telemetry) => "dotted",
-            };
-            let kind = catalog
-                .connection_kind(connection.kind.as_str())
-                .map_or(connection.kind.as_str(), |k| k.label.as_str());
-            let label = if connection.label.is_empty() {
-                kind.to_owned()
-            } else {
-                format!("{kind}: {}", connection.label)
+        for edge in edges(doc, catalog) {
+            let style = match edge.style {
+                ConnectionStyle::Sync => "solid",
+                ConnectionStyle::Async => "dashed",
+                ConnectionStyle::Telemetry => "dotted",
             };
             let _ = writeln!(
                 out,
                 "    {} -> {} [label={}, style={style}];",
-                node(from),
-                node(to),
-                quoted(&label)
+                node(edge.from),
+                node(edge.to),
+                quoted(&edge.label)
             );
         }
         out.push_str("}\n");

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::tree::{child_groups, group_node, index_of, members, node};
+use super::tree::{child_groups, edges, group_node, members, node};
 use super::{ExportError, ExportOptions, Exporter, Output};
 use crate::catalog::{Catalog, ConnectionStyle, Trait};
 use crate::model::{Component, Document};
@@ -117,46 +117,28 @@ impl Exporter for MermaidExporter {
         out.push_str("flowchart LR\n");
         write_level(&mut out, doc, catalog, None, 1);
         let mut styles = Vec::new();
-        let mut link = 0usize;
-        for connection in doc.connections() {
-            let (Some(from), Some(to)) = (
-                index_of(doc, connection.from.as_str()),
-                index_of(doc, connection.to.as_str()),
-            ) else {
-                continue;
-            };
-            let style = if catalog.is_sync(connection) {
-                Some(ConnectionStyle::Sync)
+        for (link, edge) in edges(doc, catalog).into_iter().enumerate() {
+            let arrow = if edge.style == ConnectionStyle::Sync {
+                "-->"
             } else {
-                catalog.style(connection)
-            };
-            let arrow = match style {
-                Some(ConnectionStyle::Sync) | None => "-->",
-                _ => "-.->",
-            };
-            let kind = catalog
-                .connection_kind(connection.kind.as_str())
-                .map_or(connection.kind.as_str(), |k| k.label.as_str());
-            let label = if connection.label.is_empty() {
-                kind.to_owned()
-            } else {
-                format!("{}: {}", kind, connection.label)
+                "-.->"
             };
             let _ = writeln!(
                 out,
                 "    {} {arrow}|\"{}\"| {}",
-                node(from),
-                text(&label),
-                node(to)
+                node(edge.from),
+                text(&edge.label),
+                node(edge.to)
             );
-            if style == Some(ConnectionStyle::Telemetry) {
-                styles.push(format!(
+            match edge.style {
+                ConnectionStyle::Telemetry => styles.push(format!(
                     "    linkStyle {link} stroke:#94a3b8,stroke-dasharray:2 3"
-                ));
-            } else if style == Some(ConnectionStyle::Async) {
-                styles.push(format!("    linkStyle {link} stroke:#d97706"));
+                )),
+                ConnectionStyle::Async => {
+                    styles.push(format!("    linkStyle {link} stroke:#d97706"))
+                }
+                ConnectionStyle::Sync => {}
             }
-            link += 1;
         }
         for style in styles {
             out.push_str(&style);

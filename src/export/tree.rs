@@ -1,6 +1,7 @@
 //! The nesting of boundaries and components, shared by the diagram exporters, with short
 //! stable node names (`n3`, `g1`) derived from positions so that user ids never reach syntax.
 
+use crate::catalog::{Catalog, ConnectionStyle};
 use crate::model::{Component, Document, Group};
 
 /// Node name of the component at `index` in the document.
@@ -36,4 +37,45 @@ pub(crate) fn index_of(doc: &Document, id: &str) -> Option<usize> {
     doc.components()
         .binary_search_by(|c| c.id.as_str().cmp(id))
         .ok()
+}
+
+/// A connection as diagrams draw it: endpoint positions, how it behaves, and its caption.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Edge {
+    pub from: usize,
+    pub to: usize,
+    /// Sync when the caller waits (the connection's override, else its kind).
+    pub style: ConnectionStyle,
+    /// The kind's label, then the connection's own label.
+    pub label: String,
+}
+
+/// Every connection whose ends exist, in document order.
+pub(crate) fn edges(doc: &Document, catalog: &Catalog) -> Vec<Edge> {
+    doc.connections()
+        .iter()
+        .filter_map(|connection| {
+            let from = index_of(doc, connection.from.as_str())?;
+            let to = index_of(doc, connection.to.as_str())?;
+            let style = if catalog.is_sync(connection) {
+                ConnectionStyle::Sync
+            } else {
+                catalog.style(connection).unwrap_or(ConnectionStyle::Sync)
+            };
+            let kind = catalog
+                .connection_kind(connection.kind.as_str())
+                .map_or(connection.kind.as_str(), |k| k.label.as_str());
+            let label = if connection.label.is_empty() {
+                kind.to_owned()
+            } else {
+                format!("{kind}: {}", connection.label)
+            };
+            Some(Edge {
+                from,
+                to,
+                style,
+                label,
+            })
+        })
+        .collect()
 }
