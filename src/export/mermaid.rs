@@ -135,7 +135,7 @@ impl Exporter for MermaidExporter {
                     "    linkStyle {link} stroke:#94a3b8,stroke-dasharray:2 3"
                 )),
                 ConnectionStyle::Async => {
-                    styles.push(format!("    linkStyle {link} stroke:#d97706"))
+                    styles.push(format!("    linkStyle {link} stroke:#d97706"));
                 }
                 ConnectionStyle::Sync => {}
             }
