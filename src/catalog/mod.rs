@@ -180,6 +180,15 @@ pub enum IllegalConnection {
         kind: String,
         allowed: String,
     },
+    #[error(
+        "no connection kind fits: {from_label} can start {starts}; {to_label} accepts {accepts}"
+    )]
+    NoFittingKind {
+        from_label: String,
+        starts: String,
+        to_label: String,
+        accepts: String,
+    },
 }
 
 pub(crate) fn suggestion(did_you_mean: &Option<String>) -> String {
@@ -554,6 +563,24 @@ impl Catalog {
             });
         }
         Ok(connection_kind)
+    }
+
+    /// The connection kinds allowed from `from` to `to`, or why there are none.
+    pub fn connection_options(
+        &self,
+        from: &ComponentKind,
+        to: &ComponentKind,
+    ) -> Result<Vec<&ConnectionKind>, IllegalConnection> {
+        let allowed = self.allowed_connections(from, to);
+        if allowed.is_empty() {
+            return Err(IllegalConnection::NoFittingKind {
+                from_label: from.label.clone(),
+                starts: list_or_none(&from.starts),
+                to_label: to.label.clone(),
+                accepts: list_or_none(&to.ends),
+            });
+        }
+        Ok(allowed)
     }
 
     /// Every connection kind allowed from `from` to `to`, for the editor's connect menu.

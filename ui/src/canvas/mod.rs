@@ -223,38 +223,15 @@ pub fn connection_options(
         return Err("both ends must be components".to_owned());
     };
     if from == to {
-        return Err("a component cannot connect to itself".to_owned());
+        return Err(archsmith::catalog::IllegalConnection::SelfLoop.to_string());
     }
     let (Some(ka), Some(kb)) = (catalog.kind_of(a), catalog.kind_of(b)) else {
         return Err("unknown kind".to_owned());
     };
-    let allowed: Vec<ConnectionKindId> = catalog
-        .allowed_connections(ka, kb)
-        .iter()
-        .map(|k| k.id.clone())
-        .collect();
-    if allowed.is_empty() {
-        let starts: Vec<&str> = ka.starts.iter().map(ConnectionKindId::as_str).collect();
-        let ends: Vec<&str> = kb.ends.iter().map(ConnectionKindId::as_str).collect();
-        return Err(format!(
-            "{} cannot connect to {}: {} can start {}; {} accepts {}",
-            a.name,
-            b.name,
-            ka.label,
-            if starts.is_empty() {
-                "nothing".to_owned()
-            } else {
-                starts.join(", ")
-            },
-            kb.label,
-            if ends.is_empty() {
-                "nothing".to_owned()
-            } else {
-                ends.join(", ")
-            },
-        ));
-    }
-    Ok(allowed)
+    catalog
+        .connection_options(ka, kb)
+        .map(|kinds| kinds.iter().map(|k| k.id.clone()).collect())
+        .map_err(|reason| format!("{} cannot connect to {}: {reason}", a.name, b.name))
 }
 
 /// The operation that connects two components with a kind, with secure defaults.
