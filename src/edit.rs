@@ -139,6 +139,28 @@ fn first_problem(problems: Vec<Problem>) -> Result<(), EditError> {
 }
 
 impl EditOp {
+    /// Sets one property of a component.
+    pub fn set_property(id: &ComponentId, key: &str, value: impl Into<PropertyValue>) -> Self {
+        Self::SetComponentProperty {
+            id: id.clone(),
+            key: key.to_owned(),
+            value: Some(value.into()),
+        }
+    }
+
+    /// Sets one property of a connection.
+    pub fn set_connection_property(
+        id: &ConnectionId,
+        key: &str,
+        value: impl Into<PropertyValue>,
+    ) -> Self {
+        Self::SetConnectionProperty {
+            id: id.clone(),
+            key: key.to_owned(),
+            value: Some(value.into()),
+        }
+    }
+
     /// A short description for undo/redo menus.
     pub fn label(&self) -> &'static str {
         match self {

@@ -65,16 +65,8 @@ impl Rule for AutoscalingBounds {
             };
             if max < min {
                 finding.quick_fix = Some(vec![
-                    EditOp::SetComponentProperty {
-                        id: component.id.clone(),
-                        key: "autoscaling_min".into(),
-                        value: Some(max.into()),
-                    },
-                    EditOp::SetComponentProperty {
-                        id: component.id.clone(),
-                        key: "autoscaling_max".into(),
-                        value: Some(min.into()),
-                    },
+                    EditOp::set_property(&component.id, "autoscaling_min", max),
+                    EditOp::set_property(&component.id, "autoscaling_max", min),
                 ]);
             }
             out.push(finding);

@@ -53,11 +53,11 @@ impl Rule for CacheWithoutTtl {
                 vec![connection.id.to_string()],
                 "set ttl_s to how stale the data may be",
             );
-            finding.quick_fix = Some(vec![EditOp::SetConnectionProperty {
-                id: connection.id.clone(),
-                key: "ttl_s".into(),
-                value: Some(300.into()),
-            }]);
+            finding.quick_fix = Some(vec![EditOp::set_connection_property(
+                &connection.id,
+                "ttl_s",
+                300,
+            )]);
             out.push(finding);
         }
     }

@@ -64,16 +64,12 @@ impl Rule for ConsumerWithoutRetry {
                 "retry with backoff and make the handler idempotent",
             );
             finding.quick_fix = Some(vec![
-                EditOp::SetConnectionProperty {
-                    id: connection.id.clone(),
-                    key: "retries".into(),
-                    value: Some(PropertyValue::Int(retries.max(3))),
-                },
-                EditOp::SetConnectionProperty {
-                    id: connection.id.clone(),
-                    key: "idempotent".into(),
-                    value: Some(true.into()),
-                },
+                EditOp::set_connection_property(
+                    &connection.id,
+                    "retries",
+                    PropertyValue::Int(retries.max(3)),
+                ),
+                EditOp::set_connection_property(&connection.id, "idempotent", true),
             ]);
             out.push(finding);
         }

@@ -48,11 +48,7 @@ impl Rule for DatastoreWithoutBackups {
                 vec![component.id.to_string()],
                 "enable automated backups and point-in-time recovery, and test a restore",
             );
-            finding.quick_fix = Some(vec![EditOp::SetComponentProperty {
-                id: component.id.clone(),
-                key: "backups".into(),
-                value: Some(true.into()),
-            }]);
+            finding.quick_fix = Some(vec![EditOp::set_property(&component.id, "backups", true)]);
             out.push(finding);
         }
     }

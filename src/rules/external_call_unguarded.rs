@@ -67,16 +67,8 @@ impl Rule for ExternalCallUnguarded {
                 "set timeout_ms below the latency budget and enable circuit_breaker",
             );
             finding.quick_fix = Some(vec![
-                EditOp::SetConnectionProperty {
-                    id: connection.id.clone(),
-                    key: "timeout_ms".into(),
-                    value: Some(2000.into()),
-                },
-                EditOp::SetConnectionProperty {
-                    id: connection.id.clone(),
-                    key: "circuit_breaker".into(),
-                    value: Some(true.into()),
-                },
+                EditOp::set_connection_property(&connection.id, "timeout_ms", 2000),
+                EditOp::set_connection_property(&connection.id, "circuit_breaker", true),
             ]);
             out.push(finding);
         }

@@ -47,11 +47,11 @@ impl Rule for LocalSessions {
                 vec![component.id.to_string()],
                 "keep sessions in a shared store (Redis) or use stateless tokens",
             );
-            finding.quick_fix = Some(vec![EditOp::SetComponentProperty {
-                id: component.id.clone(),
-                key: "sessions".into(),
-                value: Some("shared".into()),
-            }]);
+            finding.quick_fix = Some(vec![EditOp::set_property(
+                &component.id,
+                "sessions",
+                "shared",
+            )]);
             out.push(finding);
         }
     }

@@ -50,11 +50,11 @@ impl Rule for LowReplicationFactor {
                 vec![component.id.to_string()],
                 "run three brokers and set replication_factor to 3 with acks=all",
             );
-            finding.quick_fix = Some(vec![EditOp::SetComponentProperty {
-                id: component.id.clone(),
-                key: "replication_factor".into(),
-                value: Some(wanted.into()),
-            }]);
+            finding.quick_fix = Some(vec![EditOp::set_property(
+                &component.id,
+                "replication_factor",
+                wanted,
+            )]);
             out.push(finding);
         }
     }

@@ -57,11 +57,11 @@ impl Rule for MissingHealthCheck {
                 vec![service.id.to_string()],
                 "expose a health endpoint and let the balancer probe it",
             );
-            finding.quick_fix = Some(vec![EditOp::SetComponentProperty {
-                id: service.id.clone(),
-                key: "health_check".into(),
-                value: Some(true.into()),
-            }]);
+            finding.quick_fix = Some(vec![EditOp::set_property(
+                &service.id,
+                "health_check",
+                true,
+            )]);
             out.push(finding);
         }
     }

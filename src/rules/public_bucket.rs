@@ -41,11 +41,7 @@ impl Rule for PublicBucket {
                 vec![bucket.id.to_string()],
                 "block public access and serve objects through a CDN origin",
             );
-            finding.quick_fix = Some(vec![EditOp::SetComponentProperty {
-                id: bucket.id.clone(),
-                key: "public_read".into(),
-                value: Some(false.into()),
-            }]);
+            finding.quick_fix = Some(vec![EditOp::set_property(&bucket.id, "public_read", false)]);
             out.push(finding);
         }
     }

@@ -54,11 +54,11 @@ impl Rule for QueueWithoutDlq {
                 vec![broker.id.to_string()],
                 "configure a dead-letter queue and alert on its depth",
             );
-            finding.quick_fix = Some(vec![EditOp::SetComponentProperty {
-                id: broker.id.clone(),
-                key: "dead_letter_queue".into(),
-                value: Some(true.into()),
-            }]);
+            finding.quick_fix = Some(vec![EditOp::set_property(
+                &broker.id,
+                "dead_letter_queue",
+                true,
+            )]);
             out.push(finding);
         }
     }

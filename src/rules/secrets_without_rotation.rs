@@ -43,11 +43,11 @@ impl Rule for SecretsWithoutRotation {
                 vec![component.id.to_string()],
                 "rotate secrets automatically",
             );
-            finding.quick_fix = Some(vec![EditOp::SetComponentProperty {
-                id: component.id.clone(),
-                key: "rotation_days".into(),
-                value: Some(90.into()),
-            }]);
+            finding.quick_fix = Some(vec![EditOp::set_property(
+                &component.id,
+                "rotation_days",
+                90,
+            )]);
             out.push(finding);
         }
     }

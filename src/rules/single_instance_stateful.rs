@@ -49,11 +49,7 @@ impl Rule for SingleInstanceStateful {
                 vec![component.id.to_string()],
                 "run two or more replicas, or a multi-AZ standby",
             );
-            finding.quick_fix = Some(vec![EditOp::SetComponentProperty {
-                id: component.id.clone(),
-                key: "replicas".into(),
-                value: Some(2.into()),
-            }]);
+            finding.quick_fix = Some(vec![EditOp::set_property(&component.id, "replicas", 2)]);
             out.push(finding);
         }
     }

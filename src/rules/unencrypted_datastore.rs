@@ -45,11 +45,11 @@ impl Rule for UnencryptedDatastore {
                 vec![component.id.to_string()],
                 "set encryption_at_rest, with a KMS key you control",
             );
-            finding.quick_fix = Some(vec![EditOp::SetComponentProperty {
-                id: component.id.clone(),
-                key: "encryption_at_rest".into(),
-                value: Some(true.into()),
-            }]);
+            finding.quick_fix = Some(vec![EditOp::set_property(
+                &component.id,
+                "encryption_at_rest",
+                true,
+            )]);
             out.push(finding);
         }
     }
