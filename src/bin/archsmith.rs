@@ -14,7 +14,7 @@ use archsmith::format::{self, LoadError};
 use archsmith::model::{Cloud, Document, Meta, Severity};
 use archsmith::rules::pack::RulePack;
 use archsmith::rules::{self, Report, report};
-use archsmith::{ArchGraph, samples};
+use archsmith::{ArchGraph, layout, samples};
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
@@ -53,9 +53,15 @@ enum Command {
         /// Raster scale factor (PNG).
         #[arg(long, default_value_t = 1.0)]
         scale: f32,
-        /// Background colour (PNG), e.g. `white` or `#f8fafc`.
+        /// Background colour (SVG, PNG), e.g. `white` or `#f8fafc`.
         #[arg(long)]
         background: Option<String>,
+        /// Diagrams: badge each component with its open findings.
+        #[arg(long)]
+        findings: bool,
+        /// Diagrams: leave out the legend.
+        #[arg(long)]
+        no_legend: bool,
     },
     /// List the component and connection kinds.
     Catalog {
@@ -78,6 +84,13 @@ enum Command {
         /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
+    },
+    /// Lay the diagram out automatically (pinned components stay put).
+    Layout {
+        file: PathBuf,
+        /// Where to write the laid-out model; the input file when absent.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
     },
     /// Rewrite a model file in canonical form.
     Fmt {
@@ -183,11 +196,15 @@ fn main() -> ExitCode {
             provider,
             scale,
             background,
+            findings,
+            no_legend,
         } => {
             let options = ExportOptions {
                 provider: provider.map(Cloud::from),
                 scale,
                 background,
+                findings,
+                legend: !no_legend,
             };
             export_model(catalog, &file, &format, &output, &options)
         }
@@ -212,6 +229,7 @@ fn main() -> ExitCode {
             force,
         } => new_model(catalog, &file, template.as_deref(), force),
         Command::Fmt { file, check } => fmt_model(catalog, &file, check),
+        Command::Layout { file, output } => layout_model(catalog, &file, output.as_deref()),
     };
     result.unwrap_or_else(|failure| {
         report_failure(failure);
@@ -451,6 +469,16 @@ fn new_model(
     };
     format::save(file, &doc).map_err(|e| e.to_string())?;
     println!("created {}", file.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn layout_model(catalog: &Catalog, file: &Path, output: Option<&Path>) -> Result<ExitCode, Failure> {
+    let mut doc = format::load(file, catalog)?;
+    let edit = layout::layout(&doc, layout::Spacing::default()).to_edit(&doc);
+    edit.apply(&mut doc, catalog).map_err(|e| e.to_string())?;
+    let target = output.unwrap_or(file);
+    format::save(target, &doc).map_err(|e| e.to_string())?;
+    println!("laid out {} into {}", file.display(), target.display());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -4,6 +4,9 @@
 mod dot;
 mod json;
 mod mermaid;
+mod png;
+mod scene;
+mod svg;
 mod tree;
 
 use std::collections::BTreeMap;
@@ -30,6 +33,10 @@ pub struct ExportOptions {
     pub scale: f32,
     /// Background colour for raster output, CSS syntax; `None` is transparent.
     pub background: Option<String>,
+    /// Diagrams: a badge on each component with open findings.
+    pub findings: bool,
+    /// Diagrams: a legend of connection styles (and severities, with findings).
+    pub legend: bool,
 }
 
 impl Default for ExportOptions {
@@ -38,6 +45,8 @@ impl Default for ExportOptions {
             provider: None,
             scale: 1.0,
             background: None,
+            findings: false,
+            legend: true,
         }
     }
 }
@@ -79,9 +88,11 @@ pub trait Exporter: Sync {
 }
 
 static REGISTRY: &[&dyn Exporter] = &[
-    &json::JsonExporter,
+    &svg::SvgExporter,
+    &png::PngExporter,
     &mermaid::MermaidExporter,
     &dot::DotExporter,
+    &json::JsonExporter,
 ];
 
 /// Every exporter, in menu order.

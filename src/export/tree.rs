@@ -42,6 +42,8 @@ pub(crate) fn index_of(doc: &Document, id: &str) -> Option<usize> {
 /// A connection as diagrams draw it: endpoint positions, how it behaves, and its caption.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Edge {
+    /// Position of the connection in the document.
+    pub connection: usize,
     pub from: usize,
     pub to: usize,
     /// Sync when the caller waits (the connection's override, else its kind).
@@ -54,7 +56,8 @@ pub(crate) struct Edge {
 pub(crate) fn edges(doc: &Document, catalog: &Catalog) -> Vec<Edge> {
     doc.connections()
         .iter()
-        .filter_map(|connection| {
+        .enumerate()
+        .filter_map(|(index, connection)| {
             let from = index_of(doc, connection.from.as_str())?;
             let to = index_of(doc, connection.to.as_str())?;
             let style = if catalog.is_sync(connection) {
@@ -71,6 +74,7 @@ pub(crate) fn edges(doc: &Document, catalog: &Catalog) -> Vec<Edge> {
                 format!("{kind}: {}", connection.label)
             };
             Some(Edge {
+                connection: index,
                 from,
                 to,
                 style,

@@ -1,0 +1,116 @@
+//! PNG: the SVG diagram rasterised by resvg with the bundled fonts, encoded by `image`.
+
+use std::sync::Arc;
+
+use resvg::{tiny_skia, usvg};
+
+use super::{ExportError, ExportOptions, Exporter, Output, svg};
+use crate::catalog::Catalog;
+use crate::fonts;
+use crate::model::Document;
+
+#[derive(Debug)]
+pub struct PngExporter;
+
+/// Largest raster side we agree to allocate, so a huge model or scale cannot exhaust memory.
+const MAX_SIDE: f32 = 16_384.0;
+
+fn encode_error(message: impl Into<String>) -> ExportError {
+    ExportError::Encode {
+        format: "png",
+        message: message.into(),
+    }
+}
+
+impl Exporter for PngExporter {
+    fn id(&self) -> &'static str {
+        "png"
+    }
+
+    fn label(&self) -> &'static str {
+        "PNG image"
+    }
+
+    fn extension(&self) -> Option<&'static str> {
+        Some("png")
+    }
+
+    fn export(
+        &self,
+        doc: &Document,
+        catalog: &Catalog,
+        options: &ExportOptions,
+    ) -> Result<Output, ExportError> {
+        if !(options.scale.is_finite() && options.scale > 0.0 && options.scale <= 8.0) {
+            return Err(encode_error(format!(
+                "scale must be between 0 and 8, got {}",
+                options.scale
+            )));
+        }
+        let background = options
+            .background
+            .as_deref()
+            .map(|css| {
+                css.parse::<svgtypes::Color>()
+                    .map_err(|e| encode_error(format!("background `{css}` is not a colour: {e}")))
+            })
+            .transpose()?;
+        // The background is painted here, not in the SVG, so the colour is checked once.
+        let svg_options = ExportOptions {
+            background: None,
+            ..options.clone()
+        };
+        let source = svg::render(doc, catalog, &svg_options);
+        Ok(Output::File(rasterise(&source, options.scale, background)?))
+    }
+}
+
+/// Renders SVG text to PNG bytes.
+pub(crate) fn rasterise(
+    source: &str,
+    scale: f32,
+    background: Option<svgtypes::Color>,
+) -> Result<Vec<u8>, ExportError> {
+    let mut fontdb = usvg::fontdb::Database::new();
+    fontdb.load_font_data(fonts::REGULAR.to_vec());
+    fontdb.load_font_data(fonts::SEMIBOLD.to_vec());
+    fontdb.set_sans_serif_family(fonts::FAMILY);
+    let parse_options = usvg::Options {
+        font_family: fonts::FAMILY.to_owned(),
+        fontdb: Arc::new(fontdb),
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_str(source, &parse_options).map_err(|e| encode_error(e.to_string()))?;
+    let size = tree.size();
+    let (w, h) = (size.width() * scale, size.height() * scale);
+    if w > MAX_SIDE || h > MAX_SIDE {
+        return Err(encode_error(format!(
+            "the image would be {w:.0}x{h:.0} pixels; the limit is {MAX_SIDE:.0} a side: lower --scale"
+        )));
+    }
+    let mut pixmap = tiny_skia::Pixmap::new(w.ceil() as u32, h.ceil() as u32)
+        .ok_or_else(|| encode_error("the diagram is empty"))?;
+    if let Some(c) = background {
+        pixmap.fill(tiny_skia::Color::from_rgba8(c.red, c.green, c.blue, c.alpha));
+    }
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    let rgba: Vec<u8> = pixmap
+        .pixels()
+        .iter()
+        .flat_map(|p| {
+            let c = p.demultiply();
+            [c.red(), c.green(), c.blue(), c.alpha()]
+        })
+        .collect();
+    let image = image::RgbaImage::from_raw(pixmap.width(), pixmap.height(), rgba)
+        .ok_or_else(|| encode_error("pixel buffer size mismatch"))?;
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .map_err(|e| encode_error(e.to_string()))?;
+    Ok(bytes.into_inner())
+}

@@ -1,0 +1,491 @@
+//! SVG diagram: titled, nested boundaries; nodes with their technology icon, name and kind;
+//! connections styled by behaviour (sync solid, async dashed, telemetry dotted) with
+//! arrowheads and captions; optional findings badges and a legend.
+//!
+//! Text is measured with the bundled Inter font so that captions fit their boxes, and every
+//! piece of user text goes through [`xml_text`], so a name can never become markup.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+use super::scene::{DrawnEdge, Scene, num};
+use super::{ExportError, ExportOptions, Exporter, Output};
+use crate::catalog::{Catalog, ConnectionStyle};
+use crate::fonts::{self, Weight};
+use crate::graph::ArchGraph;
+use crate::icons;
+use crate::model::{Component, Document, Group, GroupKind, Note, Point, Severity};
+use crate::palette::{self, Rgb};
+use crate::rules;
+
+#[derive(Debug)]
+pub struct SvgExporter;
+
+const MARGIN: f32 = 32.0;
+const HEADER: f32 = 56.0;
+const LEGEND: f32 = 44.0;
+const ICON: f32 = 28.0;
+const NAME_SIZE: f32 = 13.0;
+const KIND_SIZE: f32 = 11.0;
+const CAPTION_SIZE: f32 = 10.5;
+const FONT_STACK: &str = "Inter, 'Helvetica Neue', Arial, sans-serif";
+
+/// User text as XML character data or an attribute value: markup characters become entities
+/// and characters XML 1.0 forbids (controls) become spaces.
+pub(crate) fn xml_text(raw: &str) -> String {
+    let cleaned: String = raw
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    quick_xml::escape::escape(cleaned.as_str()).into_owned()
+}
+
+impl Exporter for SvgExporter {
+    fn id(&self) -> &'static str {
+        "svg"
+    }
+
+    fn label(&self) -> &'static str {
+        "SVG image"
+    }
+
+    fn extension(&self) -> Option<&'static str> {
+        Some("svg")
+    }
+
+    fn export(
+        &self,
+        doc: &Document,
+        catalog: &Catalog,
+        options: &ExportOptions,
+    ) -> Result<Output, ExportError> {
+        Ok(Output::File(render(doc, catalog, options).into_bytes()))
+    }
+}
+
+/// The whole SVG document.
+pub(crate) fn render(doc: &Document, catalog: &Catalog, options: &ExportOptions) -> String {
+    let scene = Scene::new(doc, catalog);
+    let doc = scene.doc.as_ref();
+    let badges = if options.findings {
+        findings_by_component(doc, catalog)
+    } else {
+        BTreeMap::new()
+    };
+    let bounds = scene.bounds;
+    let legend_width = 520.0;
+    let width = (bounds.w + 2.0 * MARGIN).max(legend_width);
+    let legend = if options.legend { LEGEND } else { 0.0 };
+    let height = HEADER + bounds.h + 2.0 * MARGIN + legend;
+    let (dx, dy) = (MARGIN - bounds.x, HEADER + MARGIN - bounds.y);
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT_STACK}">"#,
+        w = num(width),
+        h = num(height),
+    );
+    let _ = writeln!(out, "<title>{}</title>", xml_text(&doc.meta.name));
+    write_defs(&mut out, doc, catalog);
+    if let Some(background) = &options.background {
+        let _ = writeln!(
+            out,
+            r#"<rect width="100%" height="100%" fill="{}"/>"#,
+            xml_text(background)
+        );
+    }
+    write_header(&mut out, doc);
+    let _ = writeln!(
+        out,
+        r#"<g transform="translate({} {})">"#,
+        num(dx),
+        num(dy)
+    );
+    for group in groups_outermost_first(doc) {
+        write_group(&mut out, group);
+    }
+    for edge in &scene.edges {
+        write_edge(&mut out, edge);
+    }
+    for component in doc.components() {
+        write_component(&mut out, catalog, component, badges.get(component.id.as_str()));
+    }
+    for note in doc.notes() {
+        write_note(&mut out, note);
+    }
+    for edge in &scene.edges {
+        write_caption(&mut out, edge);
+    }
+    out.push_str("</g>\n");
+    if options.legend {
+        write_legend(&mut out, height - LEGEND, options.findings);
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+fn write_defs(out: &mut String, doc: &Document, catalog: &Catalog) {
+    out.push_str("<defs>\n");
+    for style in [
+        ConnectionStyle::Sync,
+        ConnectionStyle::Async,
+        ConnectionStyle::Telemetry,
+    ] {
+        let _ = writeln!(
+            out,
+            r#"<marker id="arrow-{}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0L10 5L0 10z" fill="{}"/></marker>"#,
+            style_name(style),
+            palette::connection(Some(style)).hex()
+        );
+    }
+    let used: BTreeSet<&str> = doc
+        .components()
+        .iter()
+        .filter_map(|c| catalog.kind_of(c).map(|k| k.icon.as_str()))
+        .collect();
+    for icon in used.into_iter().filter_map(icons::icon) {
+        let _ = writeln!(
+            out,
+            r#"<symbol id="icon-{}" viewBox="0 0 24 24">{}</symbol>"#,
+            icon.name,
+            icon.body()
+        );
+    }
+    out.push_str("</defs>\n");
+}
+
+fn write_header(out: &mut String, doc: &Document) {
+    let title = fonts::fit(&doc.meta.name, 18.0, Weight::SemiBold, 900.0);
+    let _ = writeln!(
+        out,
+        r#"<text x="{MARGIN}" y="34" font-size="18" font-weight="600" fill="{}">{}</text>"#,
+        palette::INK.hex(),
+        xml_text(&title)
+    );
+    let summary = format!(
+        "{} components · {} connections · {} boundaries",
+        doc.components().len(),
+        doc.connections().len(),
+        doc.groups().len()
+    );
+    let _ = writeln!(
+        out,
+        r#"<text x="{MARGIN}" y="50" font-size="11" fill="{}">{summary}</text>"#,
+        palette::SUBTEXT.hex()
+    );
+}
+
+/// Parents before children, so that inner boundaries paint over outer ones.
+fn groups_outermost_first(doc: &Document) -> Vec<&Group> {
+    let mut groups: Vec<(usize, &Group)> = doc
+        .groups()
+        .iter()
+        .map(|g| (doc.group_chain(Some(&g.id)).len(), g))
+        .collect();
+    groups.sort_by_key(|(depth, _)| *depth);
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+fn dashed(kind: GroupKind) -> bool {
+    matches!(
+        kind,
+        GroupKind::PublicSubnet
+            | GroupKind::PrivateSubnet
+            | GroupKind::AvailabilityZone
+            | GroupKind::TrustZone
+            | GroupKind::K8sNamespace
+    )
+}
+
+fn write_group(out: &mut String, group: &Group) {
+    let colour = palette::group(group.kind);
+    let r = group.rect;
+    let dash = if dashed(group.kind) {
+        r#" stroke-dasharray="6 4""#
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        r#"<g class="boundary"><rect x="{}" y="{}" width="{}" height="{}" rx="12" fill="{c}" fill-opacity="{:.3}" stroke="{c}" stroke-width="1.2"{dash}/>"#,
+        num(r.x),
+        num(r.y),
+        num(r.w),
+        num(r.h),
+        f32::from(palette::GROUP_FILL_ALPHA) / 255.0,
+        c = colour.hex(),
+    );
+    let kind = group.kind.label();
+    let kind_width = fonts::text_width(kind, KIND_SIZE, Weight::Regular);
+    let name = fonts::fit(&group.name, 12.0, Weight::SemiBold, r.w - kind_width - 40.0);
+    let _ = writeln!(
+        out,
+        r#"<text x="{}" y="{}" font-size="12" font-weight="600" fill="{}">{}<tspan font-size="{KIND_SIZE}" font-weight="400" fill="{}" dx="8">{}</tspan></text></g>"#,
+        num(r.x + 12.0),
+        num(r.y + 22.0),
+        colour.hex(),
+        xml_text(&name),
+        palette::SUBTEXT.hex(),
+        xml_text(kind)
+    );
+}
+
+fn style_name(style: ConnectionStyle) -> &'static str {
+    match style {
+        ConnectionStyle::Sync => "sync",
+        ConnectionStyle::Async => "async",
+        ConnectionStyle::Telemetry => "telemetry",
+    }
+}
+
+/// SVG `stroke-dasharray` per behaviour: solid, dashed, dotted.
+pub(crate) fn dash_pattern(style: ConnectionStyle) -> Option<&'static str> {
+    match style {
+        ConnectionStyle::Sync => None,
+        ConnectionStyle::Async => Some("7 5"),
+        ConnectionStyle::Telemetry => Some("2 4"),
+    }
+}
+
+fn path_data(points: &[Point]) -> String {
+    let mut d = String::new();
+    for (i, p) in points.iter().enumerate() {
+        let _ = write!(
+            d,
+            "{}{} {}",
+            if i == 0 { "M" } else { "L" },
+            num(p.x),
+            num(p.y)
+        );
+    }
+    d
+}
+
+fn write_edge(out: &mut String, edge: &DrawnEdge) {
+    let style = edge.edge.style;
+    let dash = dash_pattern(style)
+        .map(|d| format!(r#" stroke-dasharray="{d}""#))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        r#"<path d="{}" fill="none" stroke="{}" stroke-width="1.5"{dash} marker-end="url(#arrow-{})"/>"#,
+        path_data(&edge.points),
+        palette::connection(Some(style)).hex(),
+        style_name(style)
+    );
+}
+
+/// Midpoint of the middle segment: on straight edges the middle, on bent ones a bend's leg.
+fn caption_anchor(points: &[Point]) -> Point {
+    let segment = (points.len().saturating_sub(1)) / 2;
+    match (points.get(segment), points.get(segment + 1)) {
+        (Some(a), Some(b)) => Point::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0),
+        (Some(a), None) => *a,
+        _ => Point::default(),
+    }
+}
+
+fn write_caption(out: &mut String, edge: &DrawnEdge) {
+    // Dotted grey already says "telemetry"; repeating it on every metrics link is noise.
+    if edge.edge.style == ConnectionStyle::Telemetry && !edge.edge.label.contains(':') {
+        return;
+    }
+    let at = caption_anchor(&edge.points);
+    let caption = fonts::fit(&edge.edge.label, CAPTION_SIZE, Weight::Regular, 180.0);
+    let _ = writeln!(
+        out,
+        r#"<text x="{}" y="{}" font-size="{CAPTION_SIZE}" text-anchor="middle" fill="{}" stroke="{}" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text>"#,
+        num(at.x),
+        num(at.y - 4.0),
+        palette::SUBTEXT.hex(),
+        palette::CARD.hex(),
+        xml_text(&caption)
+    );
+}
+
+fn write_component(
+    out: &mut String,
+    catalog: &Catalog,
+    component: &Component,
+    badge: Option<&(Severity, usize)>,
+) {
+    let kind = catalog.kind_of(component);
+    let colour = component_colour(catalog, component);
+    let r = component.rect();
+    let _ = writeln!(
+        out,
+        r#"<g class="component"><rect x="{}" y="{}" width="{}" height="{}" rx="8" fill="{}" stroke="{}" stroke-width="1.5"/>"#,
+        num(r.x),
+        num(r.y),
+        num(r.w),
+        num(r.h),
+        palette::CARD.hex(),
+        colour.hex()
+    );
+    let icon = kind.and_then(|k| icons::icon(&k.icon));
+    let text_x = if let Some(icon) = icon {
+        let _ = writeln!(
+            out,
+            r##"<use href="#icon-{}" x="{}" y="{}" width="{ICON}" height="{ICON}"/>"##,
+            icon.name,
+            num(r.x + 12.0),
+            num(r.y + (r.h - ICON) / 2.0)
+        );
+        r.x + 12.0 + ICON + 10.0
+    } else {
+        r.x + 12.0
+    };
+    let room = r.x + r.w - text_x - 8.0;
+    let name = fonts::fit(&component.name, NAME_SIZE, Weight::SemiBold, room);
+    let mut subtitle = kind.map_or(component.kind.as_str(), |k| k.label.as_str()).to_owned();
+    if let Some(replicas) = component
+        .properties
+        .get("replicas")
+        .and_then(|v| v.as_int())
+        .filter(|&n| n > 1)
+    {
+        let _ = write!(subtitle, " · ×{replicas}");
+    }
+    let subtitle = fonts::fit(&subtitle, KIND_SIZE, Weight::Regular, room);
+    let middle = r.y + r.h / 2.0;
+    let _ = writeln!(
+        out,
+        r#"<text x="{x}" y="{}" font-size="{NAME_SIZE}" font-weight="600" fill="{}">{}</text><text x="{x}" y="{}" font-size="{KIND_SIZE}" fill="{}">{}</text>"#,
+        num(middle - 3.0),
+        palette::INK.hex(),
+        xml_text(&name),
+        num(middle + 13.0),
+        palette::SUBTEXT.hex(),
+        xml_text(&subtitle),
+        x = num(text_x),
+    );
+    if let Some(&(severity, count)) = badge {
+        let (cx, cy) = (r.x + r.w - 2.0, r.y + 2.0);
+        let _ = writeln!(
+            out,
+            r#"<circle cx="{}" cy="{}" r="9" fill="{}" stroke="{}" stroke-width="1.5"/><text x="{}" y="{}" font-size="10" font-weight="600" text-anchor="middle" fill="{}">{count}</text>"#,
+            num(cx),
+            num(cy),
+            palette::severity(severity).hex(),
+            palette::CARD.hex(),
+            num(cx),
+            num(cy + 3.5),
+            palette::CARD.hex()
+        );
+    }
+    out.push_str("</g>\n");
+}
+
+fn write_note(out: &mut String, note: &Note) {
+    let _ = writeln!(
+        out,
+        r#"<g class="note"><rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="{}"/>"#,
+        num(note.position.x),
+        num(note.position.y),
+        num(note.size.w),
+        num(note.size.h),
+        palette::note(note.color).hex()
+    );
+    let lines = fonts::wrap(&note.text, 12.0, Weight::Regular, note.size.w - 16.0);
+    let fitting = ((note.size.h - 12.0) / 16.0).max(1.0) as usize;
+    for (i, line) in lines.iter().take(fitting).enumerate() {
+        let _ = writeln!(
+            out,
+            r#"<text x="{}" y="{}" font-size="12" fill="{}">{}</text>"#,
+            num(note.position.x + 8.0),
+            num(note.position.y + 20.0 + 16.0 * i as f32),
+            palette::INK.hex(),
+            xml_text(line)
+        );
+    }
+    out.push_str("</g>\n");
+}
+
+fn write_legend(out: &mut String, top: f32, findings: bool) {
+    let y = top + LEGEND / 2.0;
+    let mut x = MARGIN;
+    let ink = palette::SUBTEXT.hex();
+    for (style, label) in [
+        (ConnectionStyle::Sync, "sync call"),
+        (ConnectionStyle::Async, "async message"),
+        (ConnectionStyle::Telemetry, "telemetry"),
+    ] {
+        let dash = dash_pattern(style)
+            .map(|d| format!(r#" stroke-dasharray="{d}""#))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            r#"<path d="M{} {}L{} {}" stroke="{}" stroke-width="1.5"{dash} marker-end="url(#arrow-{})"/><text x="{}" y="{}" font-size="11" fill="{ink}">{label}</text>"#,
+            num(x),
+            num(y),
+            num(x + 36.0),
+            num(y),
+            palette::connection(Some(style)).hex(),
+            style_name(style),
+            num(x + 44.0),
+            num(y + 4.0)
+        );
+        x += 44.0 + fonts::text_width(label, 11.0, Weight::Regular) + 24.0;
+    }
+    if findings {
+        for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+            let label = severity_label(severity);
+            let _ = writeln!(
+                out,
+                r#"<circle cx="{}" cy="{}" r="6" fill="{}"/><text x="{}" y="{}" font-size="11" fill="{ink}">{label}</text>"#,
+                num(x + 6.0),
+                num(y),
+                palette::severity(severity).hex(),
+                num(x + 16.0),
+                num(y + 4.0)
+            );
+            x += 16.0 + fonts::text_width(label, 11.0, Weight::Regular) + 20.0;
+        }
+    }
+}
+
+fn severity_label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    }
+}
+
+/// Open (unwaived) findings per component: the worst severity and how many.
+fn findings_by_component(doc: &Document, catalog: &Catalog) -> BTreeMap<String, (Severity, usize)> {
+    let graph = ArchGraph::new(doc, catalog);
+    let report = rules::check(&graph);
+    let mut badges: BTreeMap<String, (Severity, usize)> = BTreeMap::new();
+    for finding in report.findings.iter().filter(|f| f.waived.is_none()) {
+        for target in &finding.targets {
+            if doc.component(target).is_none() {
+                continue;
+            }
+            let entry = badges
+                .entry(target.clone())
+                .or_insert((finding.severity, 0));
+            entry.1 += 1;
+            if rank(finding.severity) > rank(entry.0) {
+                entry.0 = finding.severity;
+            }
+        }
+    }
+    badges
+}
+
+fn rank(severity: Severity) -> u8 {
+    match severity {
+        Severity::Info => 0,
+        Severity::Warning => 1,
+        Severity::Error => 2,
+    }
+}
+
+/// The colour used for a component's border, for exporters that draw nodes themselves.
+pub(crate) fn component_colour(catalog: &Catalog, component: &Component) -> Rgb {
+    catalog
+        .kind_of(component)
+        .map_or(palette::SUBTEXT, |k| palette::category(k.category))
+}

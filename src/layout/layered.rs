@@ -1,0 +1,392 @@
+//! Layered (Sugiyama-style) drawing of one level of the diagram, left to right: break cycles,
+//! assign layers, insert dummy nodes on long edges, order each layer to reduce crossings, then
+//! assign coordinates and read edge bends off the dummy nodes.
+
+use crate::model::{Point, Size};
+
+use super::order;
+
+/// Spacing of a layered drawing, in world units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spacing {
+    /// Horizontal gap between layers.
+    pub layer_gap: f32,
+    /// Vertical gap between neighbours in a layer.
+    pub node_gap: f32,
+}
+
+impl Default for Spacing {
+    fn default() -> Self {
+        Self {
+            layer_gap: 110.0,
+            node_gap: 36.0,
+        }
+    }
+}
+
+/// The drawing of a graph: top-left corners, edge bends, and the size of the whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Drawing {
+    pub positions: Vec<Point>,
+    /// Interior bend points of each input edge, from its source to its target.
+    pub bends: Vec<Vec<Point>>,
+    pub size: Size,
+}
+
+/// Height a dummy node reserves in its layer, so that long edges keep apart.
+const DUMMY_HEIGHT: f32 = 12.0;
+
+/// Lays out nodes of the given sizes joined by `edges` (source, target). Self-loops are kept
+/// out of the layering; edges closing a cycle are drawn backwards.
+pub fn draw(sizes: &[Size], edges: &[(usize, usize)], spacing: Spacing) -> Drawing {
+    let n = sizes.len();
+    if n == 0 {
+        return Drawing {
+            positions: Vec::new(),
+            bends: vec![Vec::new(); edges.len()],
+            size: Size::new(0.0, 0.0),
+        };
+    }
+    let oriented = break_cycles(n, edges);
+    let layer_of = assign_layers(n, &oriented);
+    let mut graph = LayeredGraph::with_dummies(sizes, &oriented, &layer_of);
+    order::minimise_crossings(&mut graph);
+    let (xs, ys, size) = coordinates(&graph, spacing);
+
+    let positions = (0..n)
+        .map(|v| Point::new(xs[v] - graph.widths[v] / 2.0, ys[v] - graph.heights[v] / 2.0))
+        .collect();
+    let bends = oriented
+        .iter()
+        .enumerate()
+        .map(|(e, edge)| {
+            let Some((_, _, reversed)) = edge else {
+                return Vec::new();
+            };
+            let mut points: Vec<Point> = graph.chains[e]
+                .iter()
+                .map(|&d| Point::new(xs[d], ys[d]))
+                .collect();
+            if *reversed {
+                points.reverse();
+            }
+            points
+        })
+        .collect();
+    Drawing {
+        positions,
+        bends,
+        size,
+    }
+}
+
+/// Each edge oriented along a depth-first order: `(from, to, reversed)`, or `None` for
+/// self-loops. Reversing the edges that reach back into the DFS stack leaves a DAG.
+fn break_cycles(n: usize, edges: &[(usize, usize)]) -> Vec<Option<(usize, usize, bool)>> {
+    let mut out: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    for (e, &(a, b)) in edges.iter().enumerate() {
+        if a != b && a < n && b < n {
+            out[a].push((b, e));
+        }
+    }
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        OnStack,
+        Done,
+    }
+    let mut mark = vec![Mark::New; n];
+    let mut reversed = vec![false; edges.len()];
+    let mut stack: Vec<(usize, usize)> = Vec::new();
+    for root in 0..n {
+        if mark[root] != Mark::New {
+            continue;
+        }
+        mark[root] = Mark::OnStack;
+        stack.push((root, 0));
+        while let Some(&mut (v, ref mut next)) = stack.last_mut() {
+            if let Some(&(w, e)) = out[v].get(*next) {
+                *next += 1;
+                match mark[w] {
+                    Mark::New => {
+                        mark[w] = Mark::OnStack;
+                        stack.push((w, 0));
+                    }
+                    Mark::OnStack => reversed[e] = true,
+                    Mark::Done => {}
+                }
+            } else {
+                mark[v] = Mark::Done;
+                stack.pop();
+            }
+        }
+    }
+    edges
+        .iter()
+        .enumerate()
+        .map(|(e, &(a, b))| {
+            (a != b && a < n && b < n).then(|| {
+                if reversed[e] {
+                    (b, a, true)
+                } else {
+                    (a, b, false)
+                }
+            })
+        })
+        .collect()
+}
+
+/// Longest-path layering from the sources, then sources pulled next to their first successor
+/// so that entry points do not all pile up in the first column.
+fn assign_layers(n: usize, edges: &[Option<(usize, usize, bool)>]) -> Vec<usize> {
+    let mut indegree = vec![0usize; n];
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(a, b, _) in edges.iter().flatten() {
+        succ[a].push(b);
+        indegree[b] += 1;
+    }
+    let mut layer = vec![0usize; n];
+    let mut ready: Vec<usize> = (0..n).rev().filter(|&v| indegree[v] == 0).collect();
+    let mut topo = Vec::with_capacity(n);
+    while let Some(v) = ready.pop() {
+        topo.push(v);
+        for &w in &succ[v] {
+            layer[w] = layer[w].max(layer[v] + 1);
+            indegree[w] -= 1;
+            if indegree[w] == 0 {
+                ready.push(w);
+            }
+        }
+    }
+    let mut has_pred = vec![false; n];
+    for &(_, b, _) in edges.iter().flatten() {
+        has_pred[b] = true;
+    }
+    for &v in topo.iter().rev() {
+        if !has_pred[v]
+            && let Some(min) = succ[v].iter().map(|&w| layer[w]).min()
+        {
+            layer[v] = min.saturating_sub(1);
+        }
+    }
+    layer
+}
+
+/// The proper layered graph: real nodes first (same indices as the input), then dummies.
+#[derive(Debug)]
+pub(super) struct LayeredGraph {
+    /// Node indices of each layer, in their current order.
+    pub layers: Vec<Vec<usize>>,
+    pub layer_of: Vec<usize>,
+    /// Neighbours in the previous and next layer.
+    pub up: Vec<Vec<usize>>,
+    pub down: Vec<Vec<usize>>,
+    pub widths: Vec<f32>,
+    pub heights: Vec<f32>,
+    /// Dummy nodes of each input edge, from lower to higher layer.
+    pub chains: Vec<Vec<usize>>,
+}
+
+impl LayeredGraph {
+    fn with_dummies(
+        sizes: &[Size],
+        edges: &[Option<(usize, usize, bool)>],
+        layer_of: &[usize],
+    ) -> Self {
+        let mut graph = Self {
+            layers: Vec::new(),
+            layer_of: layer_of.to_vec(),
+            up: vec![Vec::new(); sizes.len()],
+            down: vec![Vec::new(); sizes.len()],
+            widths: sizes.iter().map(|s| s.w).collect(),
+            heights: sizes.iter().map(|s| s.h).collect(),
+            chains: vec![Vec::new(); edges.len()],
+        };
+        for (e, edge) in edges.iter().enumerate() {
+            let Some(&(a, b, _)) = edge.as_ref() else {
+                continue;
+            };
+            let mut previous = a;
+            for layer in layer_of[a] + 1..layer_of[b] {
+                let dummy = graph.add_node(layer);
+                graph.link(previous, dummy);
+                graph.chains[e].push(dummy);
+                previous = dummy;
+            }
+            graph.link(previous, b);
+        }
+        let depth = graph.layer_of.iter().max().map_or(0, |m| m + 1);
+        graph.layers = vec![Vec::new(); depth];
+        for (v, &layer) in graph.layer_of.iter().enumerate() {
+            graph.layers[layer].push(v);
+        }
+        graph
+    }
+
+    fn add_node(&mut self, layer: usize) -> usize {
+        self.layer_of.push(layer);
+        self.up.push(Vec::new());
+        self.down.push(Vec::new());
+        self.widths.push(0.0);
+        self.heights.push(DUMMY_HEIGHT);
+        self.layer_of.len() - 1
+    }
+
+    fn link(&mut self, a: usize, b: usize) {
+        self.down[a].push(b);
+        self.up[b].push(a);
+    }
+}
+
+/// Centre x of each node's column, centre y of each node, and the drawing's size. Columns are
+/// as wide as their widest node. Vertical positions start stacked, then a few sweeps move each
+/// node toward the mean of its neighbours while keeping the order and the gaps.
+fn coordinates(graph: &LayeredGraph, spacing: Spacing) -> (Vec<f32>, Vec<f32>, Size) {
+    let count = graph.layer_of.len();
+    let mut xs = vec![0.0f32; count];
+    let mut x = 0.0f32;
+    for layer in &graph.layers {
+        let width = layer
+            .iter()
+            .map(|&v| graph.widths[v])
+            .fold(0.0f32, f32::max);
+        for &v in layer {
+            xs[v] = x + width / 2.0;
+        }
+        x += width + spacing.layer_gap;
+    }
+    let total_width = (x - spacing.layer_gap).max(0.0);
+
+    let mut ys = vec![0.0f32; count];
+    for layer in &graph.layers {
+        let mut top = 0.0f32;
+        for &v in layer {
+            ys[v] = top + graph.heights[v] / 2.0;
+            top += graph.heights[v] + spacing.node_gap;
+        }
+    }
+    for sweep in 0..8 {
+        let downward = sweep % 2 == 0;
+        let order: Vec<usize> = if downward {
+            (1..graph.layers.len()).collect()
+        } else {
+            (0..graph.layers.len().saturating_sub(1)).rev().collect()
+        };
+        for l in order {
+            let layer = &graph.layers[l];
+            let wanted: Vec<f32> = layer
+                .iter()
+                .map(|&v| {
+                    let neighbours = if downward { &graph.up[v] } else { &graph.down[v] };
+                    if neighbours.is_empty() {
+                        ys[v]
+                    } else {
+                        neighbours.iter().map(|&w| ys[w]).sum::<f32>() / neighbours.len() as f32
+                    }
+                })
+                .collect();
+            let heights: Vec<f32> = layer.iter().map(|&v| graph.heights[v]).collect();
+            let placed = closest_ordered(&wanted, &heights, spacing.node_gap);
+            for (&v, y) in layer.iter().zip(placed) {
+                ys[v] = y;
+            }
+        }
+    }
+    let top = (0..count)
+        .map(|v| ys[v] - graph.heights[v] / 2.0)
+        .fold(f32::INFINITY, f32::min);
+    let bottom = (0..count)
+        .map(|v| ys[v] + graph.heights[v] / 2.0)
+        .fold(f32::NEG_INFINITY, f32::max);
+    for y in &mut ys {
+        *y -= top;
+    }
+    (xs, ys, Size::new(total_width, (bottom - top).max(0.0)))
+}
+
+/// Centres as close as possible (least squares) to `wanted`, in the same order, with `gap`
+/// between neighbours: isotonic regression by pooling adjacent violators.
+fn closest_ordered(wanted: &[f32], heights: &[f32], gap: f32) -> Vec<f32> {
+    // Shift each target by the room its predecessors need, so the constraint becomes a plain
+    // non-decreasing sequence.
+    let mut offsets = Vec::with_capacity(wanted.len());
+    let mut offset = 0.0f32;
+    for (i, h) in heights.iter().enumerate() {
+        if i > 0 {
+            offset += heights[i - 1] / 2.0 + gap + h / 2.0;
+        }
+        offsets.push(offset);
+    }
+    // Blocks of (mean, count).
+    let mut blocks: Vec<(f32, usize)> = Vec::with_capacity(wanted.len());
+    for (w, o) in wanted.iter().zip(&offsets) {
+        blocks.push((w - o, 1));
+        while blocks.len() > 1 {
+            let (mean_b, count_b) = blocks[blocks.len() - 1];
+            let (mean_a, count_a) = blocks[blocks.len() - 2];
+            if mean_a <= mean_b {
+                break;
+            }
+            let count = count_a + count_b;
+            let mean = (mean_a * count_a as f32 + mean_b * count_b as f32) / count as f32;
+            blocks.truncate(blocks.len() - 2);
+            blocks.push((mean, count));
+        }
+    }
+    blocks
+        .iter()
+        .flat_map(|&(mean, count)| std::iter::repeat_n(mean, count))
+        .zip(&offsets)
+        .map(|(z, o)| z + o)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn boxes(n: usize) -> Vec<Size> {
+        vec![Size::new(100.0, 50.0); n]
+    }
+
+    #[test]
+    fn a_chain_runs_left_to_right() {
+        let d = draw(&boxes(3), &[(0, 1), (1, 2)], Spacing::default());
+        assert!(d.positions[0].x < d.positions[1].x);
+        assert!(d.positions[1].x < d.positions[2].x);
+        assert_eq!(d.positions[0].y, d.positions[2].y);
+    }
+
+    #[test]
+    fn a_cycle_still_gets_layers_and_the_back_edge_bends_through_its_dummy() {
+        let d = draw(&boxes(3), &[(0, 1), (1, 2), (2, 0)], Spacing::default());
+        assert!(d.positions[0].x < d.positions[2].x);
+        assert_eq!(d.bends[2].len(), 1, "2 -> 0 spans two layers");
+    }
+
+    #[test]
+    fn long_edges_bend_through_their_dummies_in_order() {
+        let d = draw(&boxes(4), &[(0, 1), (1, 2), (2, 3), (0, 3)], Spacing::default());
+        let bends = &d.bends[3];
+        assert_eq!(bends.len(), 2);
+        assert!(bends[0].x < bends[1].x);
+    }
+
+    #[test]
+    fn neighbours_in_a_layer_never_overlap() {
+        let edges: Vec<(usize, usize)> = (1..8).map(|i| (0, i)).collect();
+        let d = draw(&boxes(8), &edges, Spacing::default());
+        let mut ys: Vec<f32> = d.positions[1..].iter().map(|p| p.y).collect();
+        ys.sort_by(f32::total_cmp);
+        for pair in ys.windows(2) {
+            assert!(pair[1] - pair[0] >= 50.0 + Spacing::default().node_gap - 0.01);
+        }
+    }
+
+    #[test]
+    fn pooling_keeps_order_and_gaps() {
+        let placed = closest_ordered(&[10.0, 0.0, 5.0], &[10.0, 10.0, 10.0], 5.0);
+        assert!(placed[1] - placed[0] >= 14.99);
+        assert!(placed[2] - placed[1] >= 14.99);
+    }
+}

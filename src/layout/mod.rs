@@ -1,0 +1,373 @@
+//! Automatic layout of a document: a layered drawing, left to right, per boundary.
+//!
+//! Boundaries are laid out bottom-up. The members of a boundary (its components and child
+//! boundaries, the latter as blocks of their already computed size) form one layered graph;
+//! a connection belongs to the innermost boundary holding both its ends and joins the two
+//! members of that boundary that contain them. So members stay inside their boundary, and
+//! sibling boundaries never overlap. Pinned components keep their positions: the rest of the
+//! drawing is placed to their right.
+
+mod crossings;
+mod layered;
+mod order;
+
+use std::collections::BTreeMap;
+
+pub use crossings::count_crossings;
+pub use layered::{Drawing, Spacing, draw};
+
+use crate::edit::{ConnectionField, EditOp};
+use crate::model::{ComponentId, ConnectionId, Document, GroupId, Note, NoteId, Point, Rect, Size};
+
+/// Room inside a boundary around its members, and above them for the title.
+const GROUP_PADDING: f32 = 24.0;
+const GROUP_TITLE: f32 = 40.0;
+const EMPTY_GROUP: Size = Size::new(220.0, 110.0);
+/// Where the drawing starts on the canvas.
+const MARGIN: f32 = 40.0;
+
+/// New positions for every component, boundary and connection bend.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Layout {
+    pub components: BTreeMap<ComponentId, Point>,
+    pub groups: BTreeMap<GroupId, Rect>,
+    /// Interior bend points of each connection.
+    pub bends: BTreeMap<ConnectionId, Vec<Point>>,
+    /// Notes go in a row under the drawing, where they cannot cover it.
+    pub notes: BTreeMap<NoteId, Point>,
+}
+
+/// True when the document has components but no drawing yet: all of them sit at the origin.
+pub fn needs_layout(doc: &Document) -> bool {
+    !doc.components().is_empty()
+        && doc
+            .components()
+            .iter()
+            .all(|c| c.position == Point::default())
+}
+
+/// A member of a boundary, by index into the document's collections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Member {
+    Component(usize),
+    Group(usize),
+}
+
+/// The drawing of one boundary's members, relative to its content origin.
+struct Level {
+    members: Vec<Member>,
+    positions: Vec<Point>,
+    /// Connections drawn at this level, with their bends.
+    bends: Vec<(usize, Vec<Point>)>,
+}
+
+struct Builder<'a> {
+    doc: &'a Document,
+    spacing: Spacing,
+    group_index: BTreeMap<&'a str, usize>,
+    /// Connections by the boundary that holds both ends (`None` is the top level), with the
+    /// members of that boundary that contain each end.
+    edges: BTreeMap<Option<usize>, Vec<(usize, Member, Member)>>,
+    levels: BTreeMap<Option<usize>, Level>,
+    block_sizes: Vec<Size>,
+}
+
+/// Lays the document out. Deterministic: the same document gives the same layout.
+pub fn layout(doc: &Document, spacing: Spacing) -> Layout {
+    let mut builder = Builder::new(doc, spacing);
+    builder.draw_level(None);
+    let mut out = Layout::default();
+    builder.place(None, Point::new(MARGIN, MARGIN), &mut out);
+    keep_pinned(doc, &mut out, spacing);
+    place_notes(doc, &mut out, spacing);
+    round(&mut out);
+    out
+}
+
+fn place_notes(doc: &Document, out: &mut Layout, spacing: Spacing) {
+    let bottom = out
+        .components
+        .iter()
+        .filter_map(|(id, p)| doc.component(id.as_str()).map(|c| p.y + c.size.h))
+        .chain(out.groups.values().map(|r| r.y + r.h))
+        .fold(MARGIN, f32::max);
+    let mut x = MARGIN;
+    for note in doc.notes() {
+        out.notes
+            .insert(note.id.clone(), Point::new(x, bottom + spacing.layer_gap / 2.0));
+        x += note.size.w + spacing.node_gap;
+    }
+}
+
+impl<'a> Builder<'a> {
+    fn new(doc: &'a Document, spacing: Spacing) -> Self {
+        let group_index: BTreeMap<&str, usize> = doc
+            .groups()
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.id.as_str(), i))
+            .collect();
+        let mut builder = Self {
+            doc,
+            spacing,
+            group_index,
+            edges: BTreeMap::new(),
+            levels: BTreeMap::new(),
+            block_sizes: vec![EMPTY_GROUP; doc.groups().len()],
+        };
+        builder.assign_edges();
+        builder
+    }
+
+    /// Boundaries around a component, outermost first.
+    fn chain(&self, group: Option<&GroupId>) -> Vec<usize> {
+        let mut chain: Vec<usize> = self
+            .doc
+            .group_chain(group)
+            .iter()
+            .filter_map(|g| self.group_index.get(g.id.as_str()).copied())
+            .collect();
+        chain.reverse();
+        chain
+    }
+
+    fn assign_edges(&mut self) {
+        let doc = self.doc;
+        for (c, connection) in doc.connections().iter().enumerate() {
+            let (Some(from), Some(to)) = (
+                index_of(doc, connection.from.as_str()),
+                index_of(doc, connection.to.as_str()),
+            ) else {
+                continue;
+            };
+            let (a, b) = (&doc.components()[from], &doc.components()[to]);
+            if from == to || a.pinned || b.pinned {
+                continue;
+            }
+            let (chain_a, chain_b) = (self.chain(a.group.as_ref()), self.chain(b.group.as_ref()));
+            let shared = chain_a
+                .iter()
+                .zip(&chain_b)
+                .take_while(|(x, y)| x == y)
+                .count();
+            let level = shared.checked_sub(1).map(|i| chain_a[i]);
+            let member = |chain: &[usize], component| {
+                chain
+                    .get(shared)
+                    .map_or(Member::Component(component), |&g| Member::Group(g))
+            };
+            let (ma, mb) = (member(&chain_a, from), member(&chain_b, to));
+            if ma != mb {
+                self.edges.entry(level).or_default().push((c, ma, mb));
+            }
+        }
+    }
+
+    /// Draws a boundary's members (after its child boundaries) and records its block size.
+    fn draw_level(&mut self, level: Option<usize>) -> Size {
+        let doc = self.doc;
+        let parent_id = level.map(|g| doc.groups()[g].id.as_str());
+        let child_groups: Vec<usize> = doc
+            .groups()
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.parent.as_ref().map(|p| p.as_str()) == parent_id)
+            .map(|(i, _)| i)
+            .collect();
+        let mut members: Vec<Member> = doc
+            .components()
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.pinned && c.group.as_ref().map(|g| g.as_str()) == parent_id)
+            .map(|(i, _)| Member::Component(i))
+            .collect();
+        members.extend(child_groups.iter().map(|&g| Member::Group(g)));
+
+        let mut sizes = Vec::with_capacity(members.len());
+        for member in &members {
+            sizes.push(match *member {
+                Member::Component(c) => doc.components()[c].size,
+                Member::Group(g) => self.draw_level(Some(g)),
+            });
+        }
+        let slot: BTreeMap<Member, usize> = members.iter().enumerate().map(|(i, &m)| (m, i)).collect();
+        let level_edges = self.edges.get(&level).cloned().unwrap_or_default();
+        let pairs: Vec<(usize, usize)> = level_edges
+            .iter()
+            .filter_map(|(_, a, b)| Some((*slot.get(a)?, *slot.get(b)?)))
+            .collect();
+        let drawing = draw(&sizes, &pairs, self.spacing);
+        let bends = level_edges
+            .iter()
+            .map(|(c, _, _)| *c)
+            .zip(drawing.bends)
+            .collect();
+        let size = drawing.size;
+        self.levels.insert(
+            level,
+            Level {
+                members,
+                positions: drawing.positions,
+                bends,
+            },
+        );
+        let block = if size.w <= 0.0 {
+            EMPTY_GROUP
+        } else {
+            Size::new(
+                (size.w + 2.0 * GROUP_PADDING).max(EMPTY_GROUP.w),
+                size.h + GROUP_TITLE + GROUP_PADDING,
+            )
+        };
+        if let Some(g) = level {
+            self.block_sizes[g] = block;
+        }
+        block
+    }
+
+    /// Turns the relative drawings into canvas positions.
+    fn place(&self, level: Option<usize>, origin: Point, out: &mut Layout) {
+        let Some(drawn) = self.levels.get(&level) else {
+            return;
+        };
+        let doc = self.doc;
+        for (member, at) in drawn.members.iter().zip(&drawn.positions) {
+            let at = Point::new(origin.x + at.x, origin.y + at.y);
+            match *member {
+                Member::Component(c) => {
+                    out.components.insert(doc.components()[c].id.clone(), at);
+                }
+                Member::Group(g) => {
+                    let size = self.block_sizes[g];
+                    out.groups
+                        .insert(doc.groups()[g].id.clone(), Rect::new(at.x, at.y, size.w, size.h));
+                    let content = Point::new(at.x + GROUP_PADDING, at.y + GROUP_TITLE);
+                    self.place(Some(g), content, out);
+                }
+            }
+        }
+        for (c, bends) in &drawn.bends {
+            let points = bends
+                .iter()
+                .map(|p| Point::new(origin.x + p.x, origin.y + p.y))
+                .collect();
+            out.bends.insert(doc.connections()[*c].id.clone(), points);
+        }
+    }
+}
+
+fn index_of(doc: &Document, id: &str) -> Option<usize> {
+    doc.components()
+        .binary_search_by(|c| c.id.as_str().cmp(id))
+        .ok()
+}
+
+/// Moves the computed drawing right of the pinned components, which keep their positions,
+/// and grows each boundary (and its ancestors) around its pinned members.
+fn keep_pinned(doc: &Document, out: &mut Layout, spacing: Spacing) {
+    let pinned: Vec<_> = doc.components().iter().filter(|c| c.pinned).collect();
+    let Some(right) = pinned
+        .iter()
+        .map(|c| c.position.x + c.size.w)
+        .reduce(f32::max)
+    else {
+        return;
+    };
+    let left = out
+        .components
+        .values()
+        .map(|p| p.x)
+        .chain(out.groups.values().map(|r| r.x))
+        .reduce(f32::min)
+        .unwrap_or(right);
+    let shift = (right + spacing.layer_gap - left).max(0.0);
+    for p in out.components.values_mut() {
+        p.x += shift;
+    }
+    for r in out.groups.values_mut() {
+        r.x += shift;
+    }
+    for bends in out.bends.values_mut() {
+        for p in bends {
+            p.x += shift;
+        }
+    }
+    for component in pinned {
+        out.components
+            .insert(component.id.clone(), component.position);
+        for group in doc.group_chain(component.group.as_ref()) {
+            let rect = out.groups.entry(group.id.clone()).or_insert(group.rect);
+            *rect = union(*rect, component.rect(), GROUP_PADDING);
+        }
+    }
+}
+
+fn union(rect: Rect, inner: Rect, padding: f32) -> Rect {
+    let x = rect.x.min(inner.x - padding);
+    let y = rect.y.min(inner.y - GROUP_TITLE);
+    let right = (rect.x + rect.w).max(inner.x + inner.w + padding);
+    let bottom = (rect.y + rect.h).max(inner.y + inner.h + padding);
+    Rect::new(x, y, right - x, bottom - y)
+}
+
+/// Whole units keep model files tidy and diffs small.
+fn round(out: &mut Layout) {
+    for p in out.components.values_mut() {
+        *p = Point::new(p.x.round(), p.y.round());
+    }
+    for r in out.groups.values_mut() {
+        *r = Rect::new(r.x.round(), r.y.round(), r.w.round(), r.h.round());
+    }
+    for bends in out.bends.values_mut() {
+        for p in bends {
+            *p = Point::new(p.x.round(), p.y.round());
+        }
+    }
+    for p in out.notes.values_mut() {
+        *p = Point::new(p.x.round(), p.y.round());
+    }
+}
+
+impl Layout {
+    /// One undoable edit that moves everything into place. Connections drawn without bends
+    /// lose any old waypoints.
+    pub fn to_edit(&self, doc: &Document) -> EditOp {
+        let mut ops = Vec::new();
+        for (id, to) in &self.components {
+            if doc.component(id.as_str()).is_some_and(|c| c.position != *to) {
+                ops.push(EditOp::MoveComponent {
+                    id: id.clone(),
+                    to: *to,
+                });
+            }
+        }
+        for (id, rect) in &self.groups {
+            if doc.group(id.as_str()).is_some_and(|g| g.rect != *rect) {
+                ops.push(EditOp::SetGroupRect {
+                    id: id.clone(),
+                    rect: *rect,
+                });
+            }
+        }
+        for note in doc.notes() {
+            if let Some(&position) = self.notes.get(&note.id)
+                && position != note.position
+            {
+                ops.push(EditOp::UpdateNote(Note {
+                    position,
+                    ..note.clone()
+                }));
+            }
+        }
+        for connection in doc.connections() {
+            let bends = self.bends.get(&connection.id).cloned().unwrap_or_default();
+            if connection.waypoints != bends {
+                ops.push(EditOp::SetConnectionField {
+                    id: connection.id.clone(),
+                    field: ConnectionField::Waypoints(bends),
+                });
+            }
+        }
+        EditOp::Batch(ops)
+    }
+}
