@@ -2,10 +2,14 @@
 //! the editor's export panel and the desktop shell all read [`registry`].
 
 mod dot;
+mod drawio;
 mod json;
 mod mermaid;
+mod mermaid_architecture;
+mod plantuml;
 mod png;
 mod scene;
+mod structurizr;
 mod svg;
 mod tree;
 
@@ -91,7 +95,11 @@ static REGISTRY: &[&dyn Exporter] = &[
     &svg::SvgExporter,
     &png::PngExporter,
     &mermaid::MermaidExporter,
+    &mermaid_architecture::MermaidArchitectureExporter,
     &dot::DotExporter,
+    &plantuml::PlantUmlExporter,
+    &drawio::DrawioExporter,
+    &structurizr::StructurizrExporter,
     &json::JsonExporter,
 ];
 

@@ -187,7 +187,8 @@ fn groups_outermost_first(doc: &Document) -> Vec<&Group> {
     groups.into_iter().map(|(_, g)| g).collect()
 }
 
-fn dashed(kind: GroupKind) -> bool {
+/// Subnets, zones and namespaces are drawn dashed; hard boundaries solid.
+pub(crate) fn dashed_boundary(kind: GroupKind) -> bool {
     matches!(
         kind,
         GroupKind::PublicSubnet
@@ -201,7 +202,7 @@ fn dashed(kind: GroupKind) -> bool {
 fn write_group(out: &mut String, group: &Group) {
     let colour = palette::group(group.kind);
     let r = group.rect;
-    let dash = if dashed(group.kind) {
+    let dash = if dashed_boundary(group.kind) {
         r#" stroke-dasharray="6 4""#
     } else {
         ""

@@ -1,0 +1,134 @@
+//! Mermaid `architecture-beta`: boundaries become nested groups, components services with the
+//! built-in icon closest to their kind. The grammar has no edge labels, so each edge is
+//! preceded by a comment naming its connection kind and behaviour.
+
+use std::fmt::Write;
+
+use super::tree::{child_groups, edges, group_node, members, node};
+use super::{ExportError, ExportOptions, Exporter, Output};
+use crate::catalog::{Catalog, Category, ConnectionStyle, Trait};
+use crate::model::{Component, Document, GroupKind};
+
+#[derive(Debug)]
+pub struct MermaidArchitectureExporter;
+
+/// A title for `[...]`: the grammar accepts only word characters and spaces there, so every
+/// other character becomes a space. `fallback` stands in when nothing is left.
+fn title(raw: &str, fallback: &str) -> String {
+    let kept: String = raw
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { ' ' })
+        .collect();
+    let words: Vec<&str> = kept.split_whitespace().collect();
+    if words.is_empty() {
+        fallback.to_owned()
+    } else {
+        words.join(" ")
+    }
+}
+
+/// Text inside a `%%` comment: one line, no way to start a directive.
+fn comment(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if c.is_control() || c == '{' || c == '}' { ' ' } else { c })
+        .collect()
+}
+
+fn icon(catalog: &Catalog, component: &Component) -> &'static str {
+    let Some(kind) = catalog.kind_of(component) else {
+        return "server";
+    };
+    if kind.id.as_str() == "object-storage" {
+        "disk"
+    } else if kind.has(Trait::Datastore) || kind.has(Trait::Cache) {
+        "database"
+    } else if kind.has(Trait::Client) || kind.has(Trait::External) || kind.category == Category::Edge {
+        "internet"
+    } else {
+        "server"
+    }
+}
+
+fn group_icon(kind: GroupKind) -> &'static str {
+    match kind {
+        GroupKind::Region | GroupKind::Vpc => "cloud",
+        _ => "server",
+    }
+}
+
+fn write_level(
+    out: &mut String,
+    doc: &Document,
+    catalog: &Catalog,
+    group: Option<(usize, &str)>,
+) {
+    let placement = group.map(|(i, _)| format!(" in {}", group_node(i))).unwrap_or_default();
+    for (index, child) in child_groups(doc, group.map(|(_, id)| id)) {
+        let _ = writeln!(
+            out,
+            "    group {}({})[{}]{placement}",
+            group_node(index),
+            group_icon(child.kind),
+            title(&child.name, child.kind.label()),
+        );
+        write_level(out, doc, catalog, Some((index, child.id.as_str())));
+    }
+    for (index, component) in members(doc, group.map(|(_, id)| id)) {
+        let kind = catalog
+            .kind_of(component)
+            .map_or(component.kind.as_str(), |k| k.label.as_str());
+        let _ = writeln!(
+            out,
+            "    service {}({})[{}]{placement}",
+            node(index),
+            icon(catalog, component),
+            title(&component.name, &title(kind, "component")),
+        );
+    }
+}
+
+impl Exporter for MermaidArchitectureExporter {
+    fn id(&self) -> &'static str {
+        "mermaid-architecture"
+    }
+
+    fn label(&self) -> &'static str {
+        "Mermaid architecture"
+    }
+
+    fn extension(&self) -> Option<&'static str> {
+        Some("mmd")
+    }
+
+    fn export(
+        &self,
+        doc: &Document,
+        catalog: &Catalog,
+        _options: &ExportOptions,
+    ) -> Result<Output, ExportError> {
+        let mut out = String::from("architecture-beta\n");
+        let _ = writeln!(out, "    %% {}", comment(&doc.meta.name));
+        write_level(&mut out, doc, catalog, None);
+        for edge in edges(doc, catalog) {
+            let behaviour = match edge.style {
+                ConnectionStyle::Sync => "sync",
+                ConnectionStyle::Async => "async",
+                ConnectionStyle::Telemetry => "telemetry",
+            };
+            let _ = writeln!(out, "    %% {behaviour}: {}", comment(&edge.label));
+            let _ = writeln!(out, "    {}:R --> L:{}", node(edge.from), node(edge.to));
+        }
+        Ok(Output::File(out.into_bytes()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_keep_only_word_characters() {
+        assert_eq!(title("</text> \"]; x --> y", "k"), "text x y");
+        assert_eq!(title("%%%", "Go service"), "Go service");
+    }
+}
