@@ -84,3 +84,128 @@ fn diagrams_keep_boundaries_and_connection_styles() {
     );
     assert_eq!(export("dot", sample), dot, "deterministic");
 }
+
+const HOSTILE_NAME: &str = "</text><script>alert(1)</script>";
+const DIAGRAMS: [&str; 8] = [
+    "svg",
+    "mermaid",
+    "mermaid-architecture",
+    "dot",
+    "plantuml",
+    "drawio",
+    "structurizr",
+    "json",
+];
+
+/// Element names, and all text and attribute values, of an XML document; panics when it is
+/// not well-formed.
+fn xml_parts(xml: &str) -> (Vec<String>, Vec<String>) {
+    let doc = roxmltree::Document::parse(xml).expect("well-formed XML");
+    let (mut elements, mut texts) = (Vec::new(), Vec::new());
+    for node in doc.descendants() {
+        if node.is_element() {
+            elements.push(node.tag_name().name().to_owned());
+            texts.extend(node.attributes().map(|a| a.value().to_owned()));
+        } else if let Some(text) = node.text() {
+            texts.push(text.to_owned());
+        }
+    }
+    (elements, texts)
+}
+
+#[test]
+fn svg_keeps_hostile_names_inert() {
+    let svg = export("svg", HOSTILE);
+    let (elements, _) = xml_parts(&svg);
+    assert!(!elements.iter().any(|e| e == "script"), "a script element leaked");
+    assert!(
+        svg.contains("&lt;/text&gt;&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the name is kept as text"
+    );
+    let tree = resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default());
+    assert!(tree.is_ok(), "resvg parses the SVG");
+}
+
+#[test]
+fn drawio_keeps_hostile_names_inert() {
+    let drawio = export("drawio", HOSTILE);
+    let (elements, texts) = xml_parts(&drawio);
+    assert!(!elements.iter().any(|e| e == "script"));
+    assert!(
+        texts.iter().any(|t| t.starts_with(HOSTILE_NAME)),
+        "the name survives as a value"
+    );
+    assert_eq!(
+        elements.iter().filter(|e| *e == "mxCell").count(),
+        2 + 1 + 3 + 2,
+        "root, layer, one boundary, three components and two edges"
+    );
+}
+
+#[test]
+fn plantuml_keeps_hostile_names_inert() {
+    let puml = export("plantuml", HOSTILE);
+    for line in puml.lines() {
+        assert!(
+            matches!(line.matches('"').count(), 0 | 2 | 4),
+            "a label was closed early: {line}"
+        );
+        assert!(!line.contains("${") && !line.contains("%%"), "{line}");
+    }
+    assert!(!puml.contains("<script>"));
+    assert_eq!(puml.matches(" as n").count(), 3);
+    assert_eq!(puml.matches("@enduml").count(), 1);
+}
+
+#[test]
+fn structurizr_and_mermaid_architecture_keep_hostile_names_inert() {
+    let dsl = export("structurizr", HOSTILE);
+    assert!(!dsl.contains("${"), "no substitution survives");
+    for line in dsl.lines() {
+        assert_eq!(line.matches('"').count() % 2, 0, "{line}");
+    }
+    let architecture = export("mermaid-architecture", HOSTILE);
+    for line in architecture.lines().filter(|l| !l.trim_start().starts_with("%%")) {
+        assert!(
+            !line.contains('<') && !line.contains('"') && !line.contains(';'),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn every_sample_exports_every_diagram_format_deterministically() {
+    for sample in archsmith::samples::samples() {
+        for format_id in DIAGRAMS {
+            let first = export(format_id, sample.text);
+            assert!(!first.is_empty(), "{} {format_id}", sample.name);
+            assert_eq!(
+                export(format_id, sample.text),
+                first,
+                "{} {format_id} is deterministic",
+                sample.name
+            );
+        }
+    }
+}
+
+#[test]
+fn every_diagram_format_keeps_boundaries_and_connection_kinds() {
+    let sample = include_str!("../samples/ecommerce.ron");
+    let svg = export("svg", sample);
+    assert_eq!(svg.matches(r#"class="boundary""#).count(), 6);
+    assert!(svg.contains("stroke-dasharray=\"7 5\"") && svg.contains("stroke-dasharray=\"2 4\""));
+    assert!(svg.contains("<symbol id=\"icon-postgresql\""), "icons are embedded");
+    let architecture = export("mermaid-architecture", sample);
+    assert_eq!(architecture.matches("    group ").count(), 6);
+    assert!(architecture.contains("%% async: Publish"));
+    let puml = export("plantuml", sample);
+    assert_eq!(puml.matches("package \"").count(), 6);
+    assert!(puml.contains(",dashed]->") && puml.contains(",dotted]->"));
+    let drawio = export("drawio", sample);
+    assert_eq!(drawio.matches("container=1;").count(), 6);
+    assert!(drawio.contains("dashPattern=7 5;") && drawio.contains("source=\"n"));
+    let dsl = export("structurizr", sample);
+    assert_eq!(dsl.matches("group \"").count(), 6);
+    assert!(dsl.contains("\"Async\"") && dsl.contains("autoLayout lr"));
+}

@@ -108,14 +108,15 @@ pub(crate) fn render(doc: &Document, catalog: &Catalog, options: &ExportOptions)
     for edge in &scene.edges {
         write_edge(&mut out, edge);
     }
+    // Captions go under the nodes: a caption hidden behind a node beats a garbled name.
+    for edge in &scene.edges {
+        write_caption(&mut out, edge);
+    }
     for component in doc.components() {
         write_component(&mut out, catalog, component, badges.get(component.id.as_str()));
     }
     for note in doc.notes() {
         write_note(&mut out, note);
-    }
-    for edge in &scene.edges {
-        write_caption(&mut out, edge);
     }
     out.push_str("</g>\n");
     if options.legend {
