@@ -6,10 +6,10 @@ use super::layered::LayeredGraph;
 /// Sweeps for small graphs; large ones get fewer, since each sweep costs a pass over every
 /// edge and the gains flatten out early.
 const SWEEPS: usize = 12;
-const SWEEPS_LARGE: usize = 6;
+const SWEEPS_LARGE: usize = 8;
 const LARGE: usize = 4000;
 /// Transposition passes per sweep: each pass is quadratic in degree, so they are capped.
-const TRANSPOSE_PASSES: usize = 3;
+const TRANSPOSE_PASSES: usize = 4;
 
 pub(super) fn minimise_crossings(graph: &mut LayeredGraph) {
     initial_order(graph);
@@ -92,8 +92,7 @@ fn barycentre_sweep(graph: &mut LayeredGraph, position: &mut [usize], downward: 
                 let key = if neighbours.is_empty() {
                     position[v] as f32
                 } else {
-                    neighbours.iter().map(|&w| position[w] as f32).sum::<f32>()
-                        / neighbours.len() as f32
+                    weighted_median(neighbours.iter().map(|&w| position[w]).collect())
                 };
                 (key, position[v], v)
             })
@@ -104,6 +103,26 @@ fn barycentre_sweep(graph: &mut LayeredGraph, position: &mut [usize], downward: 
             position[v] = i;
         }
     }
+}
+
+/// The median neighbour position; with an even count, the two middle values weighted toward
+/// the side whose neighbours are packed tighter (Gansner et al., the `dot` paper).
+fn weighted_median(mut positions: Vec<usize>) -> f32 {
+    positions.sort_unstable();
+    let count = positions.len();
+    let middle = count / 2;
+    if count % 2 == 1 {
+        return positions[middle] as f32;
+    }
+    if count == 2 {
+        return (positions[0] + positions[1]) as f32 / 2.0;
+    }
+    let left = (positions[middle - 1] - positions[0]) as f32;
+    let right = (positions[count - 1] - positions[middle]) as f32;
+    if left + right == 0.0 {
+        return (positions[middle - 1] + positions[middle]) as f32 / 2.0;
+    }
+    (positions[middle - 1] as f32 * right + positions[middle] as f32 * left) / (left + right)
 }
 
 /// Crossings between the edges of `left` and `right` when `left` sits first, counted against
