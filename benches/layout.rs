@@ -78,8 +78,14 @@ fn run_dot(source: &str, edges: usize) -> Option<(Duration, Vec<Vec<Point>>, Vec
         let fields: Vec<&str> = line.split_whitespace().collect();
         match fields.first() {
             Some(&"node") => {
-                let (x, y) = (fields[2].parse::<f32>().ok()?, fields[3].parse::<f32>().ok()?);
-                centres.insert(index(fields[1])?, Point::new(x * POINTS_PER_INCH, y * POINTS_PER_INCH));
+                let (x, y) = (
+                    fields[2].parse::<f32>().ok()?,
+                    fields[3].parse::<f32>().ok()?,
+                );
+                centres.insert(
+                    index(fields[1])?,
+                    Point::new(x * POINTS_PER_INCH, y * POINTS_PER_INCH),
+                );
             }
             Some(&"edge") => {
                 let (a, b) = (index(fields[1])?, index(fields[2])?);
@@ -119,7 +125,9 @@ fn our_polylines(nodes: usize, edges: &[(usize, usize)]) -> Vec<Vec<Point>> {
 }
 
 fn compare_with_dot() {
-    println!("layout vs dot: nodes, ours (best of 5), dot (best of runs), speed-up, crossings ours / dot");
+    println!(
+        "layout vs dot: nodes, ours (best of 5), dot (best of runs), speed-up, crossings ours / dot"
+    );
     for nodes in SIZES {
         let edges = graph(nodes);
         let ours = (0..5)
@@ -138,7 +146,10 @@ fn compare_with_dot() {
                 println!("  dot is not installed; skipping the comparison");
                 return;
             };
-            if dot.as_ref().is_none_or(|(best, _, _): &(Duration, _, _)| run.0 < *best) {
+            if dot
+                .as_ref()
+                .is_none_or(|(best, _, _): &(Duration, _, _)| run.0 < *best)
+            {
                 dot = Some(run);
             }
         }

@@ -60,6 +60,10 @@ for (const name of wanted) {
   const shapeFile = join(modules, "lucide-static/icons", `${name}.svg`);
   let paint, source, licence;
   let body;
+  if (existsSync(brandFile) && existsSync(shapeFile)) {
+    console.error(`\`${name}\` is both a brand logo and a generic shape: pick a name only one set has`);
+    process.exit(1);
+  }
   if (existsSync(brandFile)) {
     const brand = brands.get(name);
     const hex = luminance(brand.hex) > MIN_CONTRAST_LUMINANCE ? LUCIDE_STROKE.slice(1) : brand.hex;

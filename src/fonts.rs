@@ -89,7 +89,12 @@ mod tests {
 
     #[test]
     fn fitting_cuts_with_an_ellipsis() {
-        let cut = fit("A very long component name indeed", 13.0, Weight::Regular, 80.0);
+        let cut = fit(
+            "A very long component name indeed",
+            13.0,
+            Weight::Regular,
+            80.0,
+        );
         assert!(cut.ends_with('…'));
         assert!(text_width(&cut, 13.0, Weight::Regular) <= 80.0);
         assert_eq!(fit("short", 13.0, Weight::Regular, 80.0), "short");

@@ -117,7 +117,10 @@ fn xml_parts(xml: &str) -> (Vec<String>, Vec<String>) {
 fn svg_keeps_hostile_names_inert() {
     let svg = export("svg", HOSTILE);
     let (elements, _) = xml_parts(&svg);
-    assert!(!elements.iter().any(|e| e == "script"), "a script element leaked");
+    assert!(
+        !elements.iter().any(|e| e == "script"),
+        "a script element leaked"
+    );
     assert!(
         svg.contains("&lt;/text&gt;&lt;script&gt;alert(1)&lt;/script&gt;"),
         "the name is kept as text"
@@ -165,7 +168,10 @@ fn structurizr_and_mermaid_architecture_keep_hostile_names_inert() {
         assert_eq!(line.matches('"').count() % 2, 0, "{line}");
     }
     let architecture = export("mermaid-architecture", HOSTILE);
-    for line in architecture.lines().filter(|l| !l.trim_start().starts_with("%%")) {
+    for line in architecture
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("%%"))
+    {
         assert!(
             !line.contains('<') && !line.contains('"') && !line.contains(';'),
             "{line}"
@@ -195,7 +201,10 @@ fn every_diagram_format_keeps_boundaries_and_connection_kinds() {
     let svg = export("svg", sample);
     assert_eq!(svg.matches(r#"class="boundary""#).count(), 6);
     assert!(svg.contains("stroke-dasharray=\"7 5\"") && svg.contains("stroke-dasharray=\"2 4\""));
-    assert!(svg.contains("<symbol id=\"icon-postgresql\""), "icons are embedded");
+    assert!(
+        svg.contains("<symbol id=\"icon-postgresql\""),
+        "icons are embedded"
+    );
     let architecture = export("mermaid-architecture", sample);
     assert_eq!(architecture.matches("    group ").count(), 6);
     assert!(architecture.contains("%% async: Publish"));

@@ -63,7 +63,10 @@ fn every_sample_lays_out_without_overlaps_and_inside_its_boundaries() {
                 );
             }
             for group in doc.groups() {
-                let member = doc.group_chain(a.group.as_ref()).iter().any(|g| g.id == group.id);
+                let member = doc
+                    .group_chain(a.group.as_ref())
+                    .iter()
+                    .any(|g| g.id == group.id);
                 assert!(
                     member || !overlaps(group.rect, a.rect()),
                     "{}: {} lies on boundary {} it is not in",
@@ -99,7 +102,10 @@ fn layout_is_deterministic_and_flows_left_to_right() {
     assert_eq!(first, second);
     let doc = laid_out(unplaced("ecommerce"));
     let x = |id: &str| doc.component(id).expect("exists").position.x;
-    assert!(x("cdn") < x("waf") && x("waf") < x("alb"), "the request path runs left to right");
+    assert!(
+        x("cdn") < x("waf") && x("waf") < x("alb"),
+        "the request path runs left to right"
+    );
 }
 
 #[test]
@@ -124,7 +130,11 @@ fn pinned_components_keep_their_positions() {
     let pinned = doc.component(pinned_id.as_str()).expect("exists");
     assert_eq!(pinned.position, spot);
     for other in doc.components().iter().filter(|c| c.id != pinned_id) {
-        assert!(!overlaps(other.rect(), pinned.rect()), "{} covers the pinned one", other.id);
+        assert!(
+            !overlaps(other.rect(), pinned.rect()),
+            "{} covers the pinned one",
+            other.id
+        );
     }
 }
 

@@ -79,7 +79,11 @@ fn scale_and_background_apply() {
     assert!(two.width().abs_diff(one.width() * 2) <= 1);
     assert!(two.height().abs_diff(one.height() * 2) <= 1);
     assert_eq!(one.get_pixel(1, 1).0[3], 0, "transparent by default");
-    assert_eq!(two.get_pixel(1, 1).0, [255, 0, 0, 255], "the background colour");
+    assert_eq!(
+        two.get_pixel(1, 1).0,
+        [255, 0, 0, 255],
+        "the background colour"
+    );
 }
 
 #[test]

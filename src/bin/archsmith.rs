@@ -472,7 +472,11 @@ fn new_model(
     Ok(ExitCode::SUCCESS)
 }
 
-fn layout_model(catalog: &Catalog, file: &Path, output: Option<&Path>) -> Result<ExitCode, Failure> {
+fn layout_model(
+    catalog: &Catalog,
+    file: &Path,
+    output: Option<&Path>,
+) -> Result<ExitCode, Failure> {
     let mut doc = format::load(file, catalog)?;
     let edit = layout::layout(&doc, layout::Spacing::default()).to_edit(&doc);
     edit.apply(&mut doc, catalog).map_err(|e| e.to_string())?;

@@ -83,7 +83,9 @@ impl Exporter for DrawioExporter {
             num(b.x + b.w),
             num(b.y + b.h)
         );
-        out.push_str("      <root>\n        <mxCell id=\"0\"/>\n        <mxCell id=\"1\" parent=\"0\"/>\n");
+        out.push_str(
+            "      <root>\n        <mxCell id=\"0\"/>\n        <mxCell id=\"1\" parent=\"0\"/>\n",
+        );
 
         // Parents are written before children, as draw.io expects.
         let mut groups: Vec<(usize, usize)> = doc

@@ -17,7 +17,13 @@ pub struct MermaidArchitectureExporter;
 fn title(raw: &str, fallback: &str) -> String {
     let kept: String = raw
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { ' ' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect();
     let words: Vec<&str> = kept.split_whitespace().collect();
     if words.is_empty() {
@@ -30,7 +36,13 @@ fn title(raw: &str, fallback: &str) -> String {
 /// Text inside a `%%` comment: one line, no way to start a directive.
 fn comment(raw: &str) -> String {
     raw.chars()
-        .map(|c| if c.is_control() || c == '{' || c == '}' { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || c == '{' || c == '}' {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect()
 }
 
@@ -42,7 +54,10 @@ fn icon(catalog: &Catalog, component: &Component) -> &'static str {
         "disk"
     } else if kind.has(Trait::Datastore) || kind.has(Trait::Cache) {
         "database"
-    } else if kind.has(Trait::Client) || kind.has(Trait::External) || kind.category == Category::Edge {
+    } else if kind.has(Trait::Client)
+        || kind.has(Trait::External)
+        || kind.category == Category::Edge
+    {
         "internet"
     } else {
         "server"
@@ -56,13 +71,10 @@ fn group_icon(kind: GroupKind) -> &'static str {
     }
 }
 
-fn write_level(
-    out: &mut String,
-    doc: &Document,
-    catalog: &Catalog,
-    group: Option<(usize, &str)>,
-) {
-    let placement = group.map(|(i, _)| format!(" in {}", group_node(i))).unwrap_or_default();
+fn write_level(out: &mut String, doc: &Document, catalog: &Catalog, group: Option<(usize, &str)>) {
+    let placement = group
+        .map(|(i, _)| format!(" in {}", group_node(i)))
+        .unwrap_or_default();
     for (index, child) in child_groups(doc, group.map(|(_, id)| id)) {
         let _ = writeln!(
             out,

@@ -127,7 +127,11 @@ impl Exporter for PlantUmlExporter {
         out.push_str("left to right direction\n");
         out.push_str("skinparam shadowing false\n");
         out.push_str("skinparam defaultTextAlignment center\n");
-        let _ = writeln!(out, "skinparam ArrowColor {}", palette::connection(None).hex());
+        let _ = writeln!(
+            out,
+            "skinparam ArrowColor {}",
+            palette::connection(None).hex()
+        );
         let _ = writeln!(out, "skinparam BackgroundColor {}", palette::CARD.hex());
         for (element, category) in [
             ("rectangle", Category::Compute),
@@ -143,7 +147,11 @@ impl Exporter for PlantUmlExporter {
                 palette::category(category).hex()
             );
         }
-        let _ = writeln!(out, "skinparam package {{\n  BorderColor {}\n}}", palette::SUBTEXT.hex());
+        let _ = writeln!(
+            out,
+            "skinparam package {{\n  BorderColor {}\n}}",
+            palette::SUBTEXT.hex()
+        );
         write_level(&mut out, doc, catalog, None, 0);
         for edge in edges(doc, catalog) {
             let _ = writeln!(
@@ -172,7 +180,9 @@ mod tests {
         let mut out = String::new();
         while let Some(start) = rest.find("<U+") {
             out.push_str(&rest[..start]);
-            let end = rest[start..].find('>').map_or(rest.len(), |e| start + e + 1);
+            let end = rest[start..]
+                .find('>')
+                .map_or(rest.len(), |e| start + e + 1);
             rest = &rest[end..];
         }
         out.push_str(rest);

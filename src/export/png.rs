@@ -80,7 +80,8 @@ pub(crate) fn rasterise(
         fontdb: Arc::new(fontdb),
         ..usvg::Options::default()
     };
-    let tree = usvg::Tree::from_str(source, &parse_options).map_err(|e| encode_error(e.to_string()))?;
+    let tree =
+        usvg::Tree::from_str(source, &parse_options).map_err(|e| encode_error(e.to_string()))?;
     let size = tree.size();
     let (w, h) = (size.width() * scale, size.height() * scale);
     if w > MAX_SIDE || h > MAX_SIDE {
@@ -91,7 +92,9 @@ pub(crate) fn rasterise(
     let mut pixmap = tiny_skia::Pixmap::new(w.ceil() as u32, h.ceil() as u32)
         .ok_or_else(|| encode_error("the diagram is empty"))?;
     if let Some(c) = background {
-        pixmap.fill(tiny_skia::Color::from_rgba8(c.red, c.green, c.blue, c.alpha));
+        pixmap.fill(tiny_skia::Color::from_rgba8(
+            c.red, c.green, c.blue, c.alpha,
+        ));
     }
     resvg::render(
         &tree,

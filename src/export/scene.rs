@@ -60,7 +60,11 @@ impl<'a> Scene<'a> {
             .iter()
             .map(|c| c.rect())
             .chain(doc.groups().iter().map(|g| g.rect))
-            .chain(doc.notes().iter().map(|n| Rect::from_pos_size(n.position, n.size)))
+            .chain(
+                doc.notes()
+                    .iter()
+                    .map(|n| Rect::from_pos_size(n.position, n.size)),
+            )
             .chain(
                 edges
                     .iter()
@@ -117,8 +121,14 @@ mod tests {
     #[test]
     fn border_points_sit_on_the_edge_facing_the_target() {
         let rect = Rect::new(0.0, 0.0, 100.0, 50.0);
-        assert_eq!(border_point(rect, Point::new(500.0, 25.0)), Point::new(100.0, 25.0));
-        assert_eq!(border_point(rect, Point::new(50.0, -300.0)), Point::new(50.0, 0.0));
+        assert_eq!(
+            border_point(rect, Point::new(500.0, 25.0)),
+            Point::new(100.0, 25.0)
+        );
+        assert_eq!(
+            border_point(rect, Point::new(50.0, -300.0)),
+            Point::new(50.0, 0.0)
+        );
     }
 
     #[test]

@@ -62,7 +62,11 @@ fn write_level(
             string(&component.name),
             string(&component.description),
             string(technology),
-            string(&format!("{},{}", tag(catalog, component), component.kind.as_str())),
+            string(&format!(
+                "{},{}",
+                tag(catalog, component),
+                component.kind.as_str()
+            )),
         );
     }
     for (_, child) in child_groups(doc, group) {
@@ -102,7 +106,11 @@ impl Exporter for StructurizrExporter {
             string(&doc.meta.name),
             string(&doc.meta.description)
         );
-        let _ = writeln!(out, "        system = softwareSystem {} {{", string(&doc.meta.name));
+        let _ = writeln!(
+            out,
+            "        system = softwareSystem {} {{",
+            string(&doc.meta.name)
+        );
         write_level(&mut out, doc, catalog, None, 3);
         out.push_str("        }\n");
         for edge in edges(doc, catalog) {

@@ -96,12 +96,7 @@ pub(crate) fn render(doc: &Document, catalog: &Catalog, options: &ExportOptions)
         );
     }
     write_header(&mut out, doc);
-    let _ = writeln!(
-        out,
-        r#"<g transform="translate({} {})">"#,
-        num(dx),
-        num(dy)
-    );
+    let _ = writeln!(out, r#"<g transform="translate({} {})">"#, num(dx), num(dy));
     for group in groups_outermost_first(doc) {
         write_group(&mut out, group);
     }
@@ -113,7 +108,12 @@ pub(crate) fn render(doc: &Document, catalog: &Catalog, options: &ExportOptions)
         write_caption(&mut out, edge);
     }
     for component in doc.components() {
-        write_component(&mut out, catalog, component, badges.get(component.id.as_str()));
+        write_component(
+            &mut out,
+            catalog,
+            component,
+            badges.get(component.id.as_str()),
+        );
     }
     for note in doc.notes() {
         write_note(&mut out, note);
@@ -340,7 +340,9 @@ fn write_component(
     };
     let room = r.x + r.w - text_x - 8.0;
     let name = fonts::fit(&component.name, NAME_SIZE, Weight::SemiBold, room);
-    let mut subtitle = kind.map_or(component.kind.as_str(), |k| k.label.as_str()).to_owned();
+    let mut subtitle = kind
+        .map_or(component.kind.as_str(), |k| k.label.as_str())
+        .to_owned();
     if let Some(replicas) = component
         .properties
         .get("replicas")

@@ -2,52 +2,124 @@
 
 /// Every vendored icon by name, sorted by name.
 pub(super) static ICONS: &[(&str, &str)] = &[
-    ("apachecassandra", include_str!("../../assets/icons/apachecassandra.svg")),
-    ("apachekafka", include_str!("../../assets/icons/apachekafka.svg")),
+    (
+        "apachecassandra",
+        include_str!("../../assets/icons/apachecassandra.svg"),
+    ),
+    (
+        "apachekafka",
+        include_str!("../../assets/icons/apachekafka.svg"),
+    ),
     ("archive", include_str!("../../assets/icons/archive.svg")),
-    ("bell-ring", include_str!("../../assets/icons/bell-ring.svg")),
-    ("box", include_str!("../../assets/icons/box.svg")),
-    ("building-2", include_str!("../../assets/icons/building-2.svg")),
-    ("clickhouse", include_str!("../../assets/icons/clickhouse.svg")),
+    (
+        "bell-ring",
+        include_str!("../../assets/icons/bell-ring.svg"),
+    ),
+    (
+        "building-2",
+        include_str!("../../assets/icons/building-2.svg"),
+    ),
+    (
+        "clickhouse",
+        include_str!("../../assets/icons/clickhouse.svg"),
+    ),
     ("clock", include_str!("../../assets/icons/clock.svg")),
-    ("cloudflare", include_str!("../../assets/icons/cloudflare.svg")),
+    (
+        "cloudflare",
+        include_str!("../../assets/icons/cloudflare.svg"),
+    ),
     ("cog", include_str!("../../assets/icons/cog.svg")),
+    (
+        "container",
+        include_str!("../../assets/icons/container.svg"),
+    ),
     ("database", include_str!("../../assets/icons/database.svg")),
-    ("database-zap", include_str!("../../assets/icons/database-zap.svg")),
+    (
+        "database-zap",
+        include_str!("../../assets/icons/database-zap.svg"),
+    ),
     ("datadog", include_str!("../../assets/icons/datadog.svg")),
-    ("door-open", include_str!("../../assets/icons/door-open.svg")),
-    ("elasticsearch", include_str!("../../assets/icons/elasticsearch.svg")),
-    ("elasticstack", include_str!("../../assets/icons/elasticstack.svg")),
+    (
+        "door-open",
+        include_str!("../../assets/icons/door-open.svg"),
+    ),
+    (
+        "elasticsearch",
+        include_str!("../../assets/icons/elasticsearch.svg"),
+    ),
+    (
+        "elasticstack",
+        include_str!("../../assets/icons/elasticstack.svg"),
+    ),
     ("globe", include_str!("../../assets/icons/globe.svg")),
     ("go", include_str!("../../assets/icons/go.svg")),
     ("grafana", include_str!("../../assets/icons/grafana.svg")),
     ("inbox", include_str!("../../assets/icons/inbox.svg")),
     ("jaeger", include_str!("../../assets/icons/jaeger.svg")),
     ("key", include_str!("../../assets/icons/key.svg")),
-    ("key-round", include_str!("../../assets/icons/key-round.svg")),
-    ("kubernetes", include_str!("../../assets/icons/kubernetes.svg")),
+    (
+        "key-round",
+        include_str!("../../assets/icons/key-round.svg"),
+    ),
+    (
+        "kubernetes",
+        include_str!("../../assets/icons/kubernetes.svg"),
+    ),
     ("lambda", include_str!("../../assets/icons/lambda.svg")),
-    ("lock-keyhole", include_str!("../../assets/icons/lock-keyhole.svg")),
+    (
+        "lock-keyhole",
+        include_str!("../../assets/icons/lock-keyhole.svg"),
+    ),
     ("mongodb", include_str!("../../assets/icons/mongodb.svg")),
     ("mysql", include_str!("../../assets/icons/mysql.svg")),
-    ("natsdotio", include_str!("../../assets/icons/natsdotio.svg")),
+    (
+        "natsdotio",
+        include_str!("../../assets/icons/natsdotio.svg"),
+    ),
     ("network", include_str!("../../assets/icons/network.svg")),
     ("nginx", include_str!("../../assets/icons/nginx.svg")),
-    ("nodedotjs", include_str!("../../assets/icons/nodedotjs.svg")),
+    (
+        "nodedotjs",
+        include_str!("../../assets/icons/nodedotjs.svg"),
+    ),
     ("openjdk", include_str!("../../assets/icons/openjdk.svg")),
-    ("opentelemetry", include_str!("../../assets/icons/opentelemetry.svg")),
-    ("pagerduty", include_str!("../../assets/icons/pagerduty.svg")),
-    ("postgresql", include_str!("../../assets/icons/postgresql.svg")),
-    ("prometheus", include_str!("../../assets/icons/prometheus.svg")),
+    (
+        "opentelemetry",
+        include_str!("../../assets/icons/opentelemetry.svg"),
+    ),
+    (
+        "pagerduty",
+        include_str!("../../assets/icons/pagerduty.svg"),
+    ),
+    (
+        "postgresql",
+        include_str!("../../assets/icons/postgresql.svg"),
+    ),
+    (
+        "prometheus",
+        include_str!("../../assets/icons/prometheus.svg"),
+    ),
     ("python", include_str!("../../assets/icons/python.svg")),
     ("rabbitmq", include_str!("../../assets/icons/rabbitmq.svg")),
-    ("radio-tower", include_str!("../../assets/icons/radio-tower.svg")),
+    (
+        "radio-tower",
+        include_str!("../../assets/icons/radio-tower.svg"),
+    ),
     ("redis", include_str!("../../assets/icons/redis.svg")),
     ("rust", include_str!("../../assets/icons/rust.svg")),
     ("shield", include_str!("../../assets/icons/shield.svg")),
     ("signpost", include_str!("../../assets/icons/signpost.svg")),
-    ("smartphone", include_str!("../../assets/icons/smartphone.svg")),
+    (
+        "smartphone",
+        include_str!("../../assets/icons/smartphone.svg"),
+    ),
     ("split", include_str!("../../assets/icons/split.svg")),
-    ("typescript", include_str!("../../assets/icons/typescript.svg")),
-    ("warehouse", include_str!("../../assets/icons/warehouse.svg")),
+    (
+        "typescript",
+        include_str!("../../assets/icons/typescript.svg"),
+    ),
+    (
+        "warehouse",
+        include_str!("../../assets/icons/warehouse.svg"),
+    ),
 ];

@@ -29,7 +29,10 @@ pub fn count_crossings(polylines: &[Vec<Point>], ends: &[(usize, usize)]) -> usi
     segments.sort_by(|s, t| s.min_x.total_cmp(&t.min_x));
     let shares_end = |e: usize, f: usize| {
         let (a, b) = ends.get(e).copied().unwrap_or((usize::MAX, usize::MAX));
-        let (c, d) = ends.get(f).copied().unwrap_or((usize::MAX - 1, usize::MAX - 1));
+        let (c, d) = ends
+            .get(f)
+            .copied()
+            .unwrap_or((usize::MAX - 1, usize::MAX - 1));
         a == c || a == d || b == c || b == d
     };
     let mut count = 0;
@@ -73,15 +76,24 @@ mod tests {
 
     #[test]
     fn an_x_crosses_once_and_parallel_lines_never() {
-        let x = [line(&[(0.0, 0.0), (10.0, 10.0)]), line(&[(0.0, 10.0), (10.0, 0.0)])];
+        let x = [
+            line(&[(0.0, 0.0), (10.0, 10.0)]),
+            line(&[(0.0, 10.0), (10.0, 0.0)]),
+        ];
         assert_eq!(count_crossings(&x, &[(0, 1), (2, 3)]), 1);
-        let parallel = [line(&[(0.0, 0.0), (10.0, 0.0)]), line(&[(0.0, 5.0), (10.0, 5.0)])];
+        let parallel = [
+            line(&[(0.0, 0.0), (10.0, 0.0)]),
+            line(&[(0.0, 5.0), (10.0, 5.0)]),
+        ];
         assert_eq!(count_crossings(&parallel, &[(0, 1), (2, 3)]), 0);
     }
 
     #[test]
     fn edges_sharing_a_node_do_not_count() {
-        let x = [line(&[(0.0, 0.0), (10.0, 10.0)]), line(&[(0.0, 10.0), (10.0, 0.0)])];
+        let x = [
+            line(&[(0.0, 0.0), (10.0, 10.0)]),
+            line(&[(0.0, 10.0), (10.0, 0.0)]),
+        ];
         assert_eq!(count_crossings(&x, &[(0, 1), (0, 3)]), 0);
     }
 }

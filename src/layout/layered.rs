@@ -54,7 +54,12 @@ pub fn draw(sizes: &[Size], edges: &[(usize, usize)], spacing: Spacing) -> Drawi
     let (xs, ys, size) = coordinates(&graph, spacing);
 
     let positions = (0..n)
-        .map(|v| Point::new(xs[v] - graph.widths[v] / 2.0, ys[v] - graph.heights[v] / 2.0))
+        .map(|v| {
+            Point::new(
+                xs[v] - graph.widths[v] / 2.0,
+                ys[v] - graph.heights[v] / 2.0,
+            )
+        })
         .collect();
     let bends = oriented
         .iter()
@@ -239,7 +244,11 @@ fn shorten_edges(topo: &[usize], pred: &[Vec<usize>], succ: &[Vec<usize>], layer
         };
         for &v in order {
             let low = pred[v].iter().map(|&p| layer[p] + 1).max().unwrap_or(0);
-            let high = succ[v].iter().map(|&s| layer[s] - 1).min().unwrap_or(usize::MAX);
+            let high = succ[v]
+                .iter()
+                .map(|&s| layer[s] - 1)
+                .min()
+                .unwrap_or(usize::MAX);
             wanted.clear();
             wanted.extend(pred[v].iter().map(|&p| layer[p] + 1));
             wanted.extend(succ[v].iter().map(|&s| layer[s] - 1));
@@ -376,7 +385,11 @@ fn coordinates(graph: &LayeredGraph, spacing: Spacing) -> (Vec<f32>, Vec<f32>, S
             let wanted: Vec<f32> = layer
                 .iter()
                 .map(|&v| {
-                    let neighbours = if downward { &graph.up[v] } else { &graph.down[v] };
+                    let neighbours = if downward {
+                        &graph.up[v]
+                    } else {
+                        &graph.down[v]
+                    };
                     if neighbours.is_empty() {
                         ys[v]
                     } else {
@@ -465,7 +478,11 @@ mod tests {
 
     #[test]
     fn long_edges_bend_through_their_dummies_in_order() {
-        let d = draw(&boxes(4), &[(0, 1), (1, 2), (2, 3), (0, 3)], Spacing::default());
+        let d = draw(
+            &boxes(4),
+            &[(0, 1), (1, 2), (2, 3), (0, 3)],
+            Spacing::default(),
+        );
         let bends = &d.bends[3];
         assert_eq!(bends.len(), 2);
         assert!(bends[0].x < bends[1].x);

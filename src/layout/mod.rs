@@ -93,8 +93,10 @@ fn place_notes(doc: &Document, out: &mut Layout, spacing: Spacing) {
         .fold(MARGIN, f32::max);
     let mut x = MARGIN;
     for note in doc.notes() {
-        out.notes
-            .insert(note.id.clone(), Point::new(x, bottom + spacing.layer_gap / 2.0));
+        out.notes.insert(
+            note.id.clone(),
+            Point::new(x, bottom + spacing.layer_gap / 2.0),
+        );
         x += note.size.w + spacing.node_gap;
     }
 }
@@ -190,7 +192,8 @@ impl<'a> Builder<'a> {
                 Member::Group(g) => self.draw_level(Some(g)),
             });
         }
-        let slot: BTreeMap<Member, usize> = members.iter().enumerate().map(|(i, &m)| (m, i)).collect();
+        let slot: BTreeMap<Member, usize> =
+            members.iter().enumerate().map(|(i, &m)| (m, i)).collect();
         let level_edges = self.edges.get(&level).cloned().unwrap_or_default();
         let pairs: Vec<(usize, usize)> = level_edges
             .iter()
@@ -239,8 +242,10 @@ impl<'a> Builder<'a> {
                 }
                 Member::Group(g) => {
                     let size = self.block_sizes[g];
-                    out.groups
-                        .insert(doc.groups()[g].id.clone(), Rect::new(at.x, at.y, size.w, size.h));
+                    out.groups.insert(
+                        doc.groups()[g].id.clone(),
+                        Rect::new(at.x, at.y, size.w, size.h),
+                    );
                     let content = Point::new(at.x + GROUP_PADDING, at.y + GROUP_TITLE);
                     self.place(Some(g), content, out);
                 }
@@ -334,7 +339,10 @@ impl Layout {
     pub fn to_edit(&self, doc: &Document) -> EditOp {
         let mut ops = Vec::new();
         for (id, to) in &self.components {
-            if doc.component(id.as_str()).is_some_and(|c| c.position != *to) {
+            if doc
+                .component(id.as_str())
+                .is_some_and(|c| c.position != *to)
+            {
                 ops.push(EditOp::MoveComponent {
                     id: id.clone(),
                     to: *to,

@@ -88,7 +88,11 @@ fn barycentre_sweep(graph: &mut LayeredGraph, position: &mut [usize], downward: 
         let mut keyed: Vec<(f32, usize, usize)> = graph.layers[l]
             .iter()
             .map(|&v| {
-                let neighbours = if downward { &graph.up[v] } else { &graph.down[v] };
+                let neighbours = if downward {
+                    &graph.up[v]
+                } else {
+                    &graph.down[v]
+                };
                 let key = if neighbours.is_empty() {
                     position[v] as f32
                 } else {

@@ -12,8 +12,8 @@ use egui::{
 };
 
 use super::geometry::{self, GROUP_TITLE_HEIGHT, HANDLE_RADIUS};
-use super::style;
 use super::view::CanvasView;
+use super::{icons, style};
 use crate::state::Selection;
 
 /// Below this zoom, dashes, rounded corners and shadows are left out.
@@ -429,17 +429,7 @@ fn paint_components(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
             continue;
         }
         let badge_center = rect.left_center() + vec2(26.0 * zoom, 0.0);
-        screen
-            .painter
-            .circle_filled(badge_center, 15.0 * zoom, accent.gamma_multiply(0.14));
-        let badge = kind.map_or_else(|| "?".to_owned(), |k| style::kind_badge(&k.label));
-        screen.painter.text(
-            badge_center,
-            Align2::CENTER_CENTER,
-            badge,
-            screen.bold_font(11.0),
-            accent,
-        );
+        icons::paint_kind_mark(screen.painter, badge_center, 26.0 * zoom, kind, accent);
         let text_left = rect.min.x + 50.0 * zoom;
         let text_width = rect.max.x - text_left - 8.0 * zoom;
         let name = single_line(

@@ -4,6 +4,7 @@
 pub mod draw;
 pub mod geometry;
 pub mod hit;
+pub mod icons;
 pub mod style;
 pub mod view;
 

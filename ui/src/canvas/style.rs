@@ -1,8 +1,8 @@
 //! Colours and shapes of the canvas, by category and connection style.
 
 use archsmith::catalog::{Category, ConnectionStyle};
-use archsmith::palette::{self, Rgb};
 use archsmith::model::{GroupKind, NoteColor, Severity};
+use archsmith::palette::{self, Rgb};
 use egui::Color32;
 
 pub const CANVAS_BACKGROUND: Color32 = color(palette::CANVAS);

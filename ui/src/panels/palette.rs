@@ -4,7 +4,7 @@
 use archsmith::catalog::{Catalog, Category, ComponentKind};
 use egui::{Align2, FontId, RichText, Sense, Ui, vec2};
 
-use crate::canvas::{CanvasState, PaletteDrag, style};
+use crate::canvas::{CanvasState, PaletteDrag, icons, style};
 
 #[derive(Debug, Default)]
 pub struct PaletteState {
@@ -78,14 +78,11 @@ fn palette_item_ui(ui: &mut Ui, kind: &ComponentKind, canvas: &mut CanvasState) 
         ui.painter()
             .rect_filled(rect, 4.0, ui.visuals().widgets.hovered.weak_bg_fill);
     }
-    let badge = rect.left_center() + vec2(16.0, 0.0);
-    ui.painter()
-        .circle_filled(badge, 11.0, accent.gamma_multiply(0.16));
-    ui.painter().text(
-        badge,
-        Align2::CENTER_CENTER,
-        style::kind_badge(&kind.label),
-        FontId::proportional(10.0),
+    icons::paint_kind_mark(
+        ui.painter(),
+        rect.left_center() + vec2(16.0, 0.0),
+        20.0,
+        Some(kind),
         accent,
     );
     ui.painter().text(
