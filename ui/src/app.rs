@@ -489,8 +489,11 @@ impl EditorApp {
             UiCommand::ToggleSnap => self.canvas.snap = !self.canvas.snap,
             UiCommand::ToggleMinimap => self.canvas.show_minimap = !self.canvas.show_minimap,
             UiCommand::TidyUp => {
-                self.status =
-                    Some("Tidy up needs the auto-layout engine, which is not built yet".to_owned());
+                let doc = self.editor.doc();
+                let edit = archsmith::layout::layout(doc, archsmith::layout::Spacing::default())
+                    .to_edit(doc);
+                self.apply(edit);
+                self.canvas.request_fit();
             }
             UiCommand::CommandPalette => self.command_palette.show(),
             UiCommand::About => self.about_open = true,

@@ -444,3 +444,52 @@ fn findings_list_in_the_problems_panel_select_on_click_and_go_away_when_fixed() 
         "undo brings the finding back"
     );
 }
+
+#[test]
+fn tidy_up_lays_the_model_out_in_one_undoable_step() {
+    let mut doc = small_doc();
+    let catalog = Catalog::builtin();
+    for (id, to, kind) in [
+        ("api-db", "db", "db_query"),
+        ("api-cache", "cache", "cache_lookup"),
+    ] {
+        EditOp::Connect(archsmith::model::Connection::new(
+            archsmith::model::ConnectionId::new(id).expect("id"),
+            ComponentId::new("api").expect("id"),
+            ComponentId::new(to).expect("id"),
+            archsmith::model::ConnectionKindId::new(kind),
+        ))
+        .apply(&mut doc, catalog)
+        .expect("connects");
+    }
+    let (mut harness, _) = harness_with(doc);
+    harness.get_by_label("Arrange").click();
+    harness.run();
+    harness.get_by_label("Tidy up").click();
+    harness.run();
+    let position = |harness: &Harness<'_, EditorApp>, id: &str| {
+        harness
+            .state()
+            .editor
+            .doc()
+            .component(id)
+            .expect("exists")
+            .position
+    };
+    let (api, db, cache) = (
+        position(&harness, "api"),
+        position(&harness, "db"),
+        position(&harness, "cache"),
+    );
+    assert!(api.x < db.x, "callers sit left of what they call");
+    assert_eq!(db.x, cache.x, "both callees share a column");
+    assert_ne!(db.y, cache.y);
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(
+        position(&harness, "api"),
+        Point::new(100.0, 100.0),
+        "one undo restores it"
+    );
+    assert_eq!(position(&harness, "cache"), Point::new(500.0, 400.0));
+}

@@ -122,7 +122,7 @@ pub fn menu_bar_ui(
         ui.menu_button("Arrange", |ui| {
             item(ui, commands, UiCommand::AddBoundary, true);
             item(ui, commands, UiCommand::AddNote, true);
-            item(ui, commands, UiCommand::TidyUp, false);
+            item(ui, commands, UiCommand::TidyUp, true);
         });
         ui.menu_button("Export", |ui| {
             for exporter in export::registry() {
