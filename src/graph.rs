@@ -3,12 +3,14 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use petgraph::Direction;
 use petgraph::algo::{articulation_points::articulation_points, tarjan_scc};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex, UnGraph};
 use petgraph::visit::{Bfs, EdgeFiltered, EdgeRef, IntoNeighbors};
 
-use crate::catalog::{Catalog, ComponentKind, ConnectionStyle, Trait};
+use crate::catalog::{Catalog, ComponentKind, ConnectionKind, ConnectionStyle, Trait};
 use crate::model::{Component, Connection, Document, Group, PropertyValue};
 
 /// Names a component of an [`ArchGraph`]: by id (a hash lookup), or the component itself
@@ -45,15 +47,19 @@ pub struct ArchGraph<'a> {
     doc: &'a Document,
     catalog: &'a Catalog,
     graph: DiGraph<usize, usize>,
-    node_of: HashMap<&'a str, NodeIndex>,
+    node_of: FxHashMap<&'a str, NodeIndex>,
     /// Per component (by position): its kind, resolved once.
     kinds: Vec<Option<&'a ComponentKind>>,
     /// Per connection (by position): the positions of its two ends.
     ends: Vec<Option<(usize, usize)>>,
     /// Per connection: its interaction style and whether the caller waits.
     styles: Vec<(Option<ConnectionStyle>, bool)>,
+    /// Per connection (by position): its kind, resolved once.
+    connection_kinds: Vec<Option<&'a ConnectionKind>>,
     /// Per group id: the chain of groups from it outwards.
-    chains: HashMap<&'a str, Vec<&'a Group>>,
+    chains: Vec<Vec<&'a Group>>,
+    /// Per component (by position): the position of its innermost group.
+    group_of: Vec<Option<usize>>,
     sync_condensed: std::cell::OnceCell<SyncCondensation>,
 }
 
@@ -63,7 +69,7 @@ impl<'a> ArchGraph<'a> {
     pub fn new(doc: &'a Document, catalog: &'a Catalog) -> Self {
         let components = doc.components();
         let mut graph = DiGraph::with_capacity(components.len(), doc.connections().len());
-        let mut node_of = HashMap::with_capacity(components.len());
+        let mut node_of = FxHashMap::with_capacity_and_hasher(components.len(), Default::default());
         for (index, component) in components.iter().enumerate() {
             node_of.insert(component.id.as_str(), graph.add_node(index));
         }
@@ -83,10 +89,24 @@ impl<'a> ArchGraph<'a> {
             styles.push((catalog.style(connection), catalog.is_sync(connection)));
         }
         let kinds = components.iter().map(|c| catalog.kind_of(c)).collect();
+        let connection_kinds = doc
+            .connections()
+            .iter()
+            .map(|c| catalog.connection_kind(c.kind.as_str()))
+            .collect();
+        let group_position = |id: &str| {
+            doc.groups()
+                .binary_search_by(|g| g.id.as_str().cmp(id))
+                .ok()
+        };
         let chains = doc
             .groups()
             .iter()
-            .map(|g| (g.id.as_str(), doc.group_chain(Some(&g.id))))
+            .map(|g| doc.group_chain(Some(&g.id)))
+            .collect();
+        let group_of = components
+            .iter()
+            .map(|c| c.group.as_ref().and_then(|g| group_position(g.as_str())))
             .collect();
         Self {
             doc,
@@ -96,7 +116,9 @@ impl<'a> ArchGraph<'a> {
             kinds,
             ends,
             styles,
+            connection_kinds,
             chains,
+            group_of,
             sync_condensed: std::cell::OnceCell::new(),
         }
     }
@@ -142,10 +164,15 @@ impl<'a> ArchGraph<'a> {
 
     /// The groups around a component, innermost first.
     pub fn groups_around(&self, component: &Component) -> &[&'a Group] {
-        component
-            .group
-            .as_ref()
-            .and_then(|g| self.chains.get(g.as_str()))
+        let group = match Self::position_in(self.doc.components(), component) {
+            Some(index) => self.group_of.get(index).copied().flatten(),
+            None => component
+                .group
+                .as_ref()
+                .and_then(|g| self.doc.groups().binary_search_by(|x| x.id.cmp(g)).ok()),
+        };
+        group
+            .and_then(|g| self.chains.get(g))
             .map_or(&[], Vec::as_slice)
     }
 
@@ -172,6 +199,24 @@ impl<'a> ArchGraph<'a> {
             Some(index) => self.kinds.get(index).copied().flatten(),
             None => self.catalog.kind_of(component),
         }
+    }
+
+    /// A connection's property: its own value, or its kind's default.
+    pub fn connection_property<'c>(
+        &self,
+        connection: &'c Connection,
+        name: &str,
+    ) -> Option<&'c PropertyValue>
+    where
+        'a: 'c,
+    {
+        connection.properties.get(name).or_else(|| {
+            let kind = match Self::position_in(self.doc.connections(), connection) {
+                Some(index) => self.connection_kinds.get(index).copied().flatten(),
+                None => self.catalog.connection_kind(connection.kind.as_str()),
+            };
+            kind?.property(name).map(|spec| &spec.default)
+        })
     }
 
     /// A component's property: its own value, or its kind's default.
@@ -209,14 +254,16 @@ impl<'a> ArchGraph<'a> {
         let Some(node) = of.node_in(self) else {
             return Vec::new();
         };
-        let mut found: Vec<&'a Connection> = self
+        // Connections are stored sorted by id, so their positions sort the same way, and
+        // comparing integers is much cheaper than comparing ids.
+        let mut found: Vec<(usize, &'a Connection)> = self
             .graph
             .edges_directed(node, direction)
-            .map(|edge| self.connection_at(edge.id()))
-            .filter(|c| kind.is_none_or(|k| c.kind.as_str() == k))
+            .map(|edge| (*edge.weight(), self.connection_at(edge.id())))
+            .filter(|(_, c)| kind.is_none_or(|k| c.kind.as_str() == k))
             .collect();
-        found.sort_by(|a, b| a.id.cmp(&b.id));
-        found
+        found.sort_unstable_by_key(|(position, _)| *position);
+        found.into_iter().map(|(_, c)| c).collect()
     }
 
     /// The components on the other end of `id`'s connections, optionally of one kind,
@@ -230,7 +277,8 @@ impl<'a> ArchGraph<'a> {
         let Some(node) = of.node_in(self) else {
             return Vec::new();
         };
-        let mut found: Vec<&'a Component> = self
+        // Node indices follow component positions, which follow ids.
+        let mut found: Vec<NodeIndex> = self
             .graph
             .edges_directed(node, direction)
             .filter(|edge| kind.is_none_or(|k| self.connection_at(edge.id()).kind.as_str() == k))
@@ -241,11 +289,13 @@ impl<'a> ArchGraph<'a> {
                     edge.source()
                 }
             })
-            .map(|other| self.component_at(other))
             .collect();
-        found.sort_by(|a, b| a.id.cmp(&b.id));
-        found.dedup_by(|a, b| a.id == b.id);
+        found.sort_unstable();
+        found.dedup();
         found
+            .into_iter()
+            .map(|other| self.component_at(other))
+            .collect()
     }
 
     /// Whether any connection at `id` (in `direction`, optionally of one kind) leads to a

@@ -27,7 +27,7 @@ fn the_workshop_starter_fires_many_distinct_rules() {
     let sample = samples::sample("workshop-starter").expect("sample");
     let doc = format::from_str(sample.text, sample.name, Catalog::builtin()).expect("loads");
     let report = rules::check(&ArchGraph::new(&doc, Catalog::builtin()));
-    let distinct: BTreeSet<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+    let distinct: BTreeSet<&str> = report.findings.iter().map(|f| f.rule.as_ref()).collect();
     assert!(
         distinct.len() >= 12,
         "only {} rules fire: {distinct:?}",

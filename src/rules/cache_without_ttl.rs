@@ -37,7 +37,7 @@ impl Rule for CacheWithoutTtl {
             .iter()
             .filter(|c| c.kind.as_str() == "cache_lookup")
         {
-            let property = |name| cx.catalog().connection_property(connection, name);
+            let property = |name| cx.graph.connection_property(connection, name);
             let pattern = property("pattern").and_then(PropertyValue::as_text);
             let ttl = property("ttl_s")
                 .and_then(PropertyValue::as_int)

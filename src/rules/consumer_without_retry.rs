@@ -38,12 +38,12 @@ impl Rule for ConsumerWithoutRetry {
             .filter(|c| c.kind.as_str() == "consume")
         {
             let retries = cx
-                .catalog()
+                .graph
                 .connection_property(connection, "retries")
                 .and_then(PropertyValue::as_int)
                 .unwrap_or(0);
             let idempotent = cx
-                .catalog()
+                .graph
                 .connection_property(connection, "idempotent")
                 .and_then(PropertyValue::as_bool)
                 .unwrap_or(false);

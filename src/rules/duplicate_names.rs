@@ -1,6 +1,6 @@
 //! MNT002: two components with the same name.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::hash::{Hash, Hasher};
 
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
@@ -31,8 +31,8 @@ impl Rule for DuplicateNames {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let mut by_name: HashMap<Caseless<'_>, Vec<&str>> =
-            HashMap::with_capacity(cx.doc().components().len());
+        let mut by_name: FxHashMap<Caseless<'_>, Vec<&str>> =
+            FxHashMap::with_capacity_and_hasher(cx.doc().components().len(), Default::default());
         for component in cx.doc().components() {
             by_name
                 .entry(Caseless(component.name.trim()))

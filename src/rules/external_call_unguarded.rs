@@ -46,12 +46,12 @@ impl Rule for ExternalCallUnguarded {
                 continue;
             }
             let timeout = cx
-                .catalog()
+                .graph
                 .connection_property(connection, "timeout_ms")
                 .and_then(PropertyValue::as_int)
                 .unwrap_or(0);
             let breaker = cx
-                .catalog()
+                .graph
                 .connection_property(connection, "circuit_breaker")
                 .and_then(PropertyValue::as_bool)
                 .unwrap_or(false);

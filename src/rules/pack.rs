@@ -248,11 +248,11 @@ impl PackRule {
             self.fix_hint.clone()
         };
         Finding {
-            rule: self.id.clone(),
+            rule: self.id.clone().into(),
             severity: self.severity,
             message: format!("{}: {detail}", self.message),
             targets,
-            fix_hint: hint,
+            fix_hint: hint.into(),
             quick_fix: None,
             waived: None,
         }

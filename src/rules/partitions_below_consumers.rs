@@ -43,7 +43,7 @@ impl Rule for PartitionsBelowConsumers {
                 .graph
                 .connections(stream, Direction::Incoming, Some("consume"))
             {
-                let property = |name| cx.catalog().connection_property(connection, name);
+                let property = |name| cx.graph.connection_property(connection, name);
                 let group = property("consumer_group")
                     .and_then(PropertyValue::as_text)
                     .filter(|g| !g.is_empty());

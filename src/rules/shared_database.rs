@@ -1,11 +1,9 @@
 //! SCA002: one database written by several services.
 
-use std::collections::BTreeSet;
-
 use petgraph::Direction;
 
 use crate::catalog::Trait;
-use crate::model::PropertyValue;
+use crate::model::{Component, PropertyValue};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
@@ -36,28 +34,26 @@ impl Rule for SharedDatabase {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for store in cx.graph.with_trait(Trait::Datastore) {
-            let writers: BTreeSet<&str> = cx
+            let mut writers: Vec<&Component> = cx
                 .graph
                 .connections(store, Direction::Incoming, Some("db_query"))
                 .into_iter()
                 .filter(|c| {
-                    cx.catalog()
+                    cx.graph
                         .connection_property(c, "access")
                         .and_then(PropertyValue::as_text)
                         != Some("read")
                 })
-                .map(|c| c.from.as_str())
+                .filter_map(|c| cx.graph.endpoints(c).map(|(from, _)| from))
                 .collect();
+            writers.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+            writers.dedup_by(|a, b| a.id == b.id);
             if writers.len() < 2 {
                 continue;
             }
-            let names: Vec<&str> = writers
-                .iter()
-                .filter_map(|id| cx.doc().component(id))
-                .map(|c| c.name.as_str())
-                .collect();
+            let names: Vec<&str> = writers.iter().map(|c| c.name.as_str()).collect();
             let mut targets = vec![store.id.to_string()];
-            targets.extend(writers.iter().map(|w| (*w).to_owned()));
+            targets.extend(writers.iter().map(|w| w.id.to_string()));
             out.push(cx.finding(
                 format!(
                     "{} is written by {} services: {}",

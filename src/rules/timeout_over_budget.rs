@@ -40,7 +40,7 @@ impl Rule for TimeoutOverBudget {
         let doc = cx.doc();
         for connection in doc.connections().iter().filter(|c| cx.graph.is_sync(c)) {
             let Some(timeout) = cx
-                .catalog()
+                .graph
                 .connection_property(connection, "timeout_ms")
                 .and_then(PropertyValue::as_int)
             else {

@@ -51,7 +51,7 @@ impl Rule for UncachedReadPath {
                 .connections(db, Direction::Incoming, Some("db_query"))
                 .into_iter()
                 .filter(|c| {
-                    cx.catalog()
+                    cx.graph
                         .connection_property(c, "access")
                         .and_then(PropertyValue::as_text)
                         != Some("write")

@@ -157,7 +157,7 @@ fn waive_ui(ui: &mut Ui, report: &Report, state: &mut ProblemsState) -> Option<P
             && let Some(target) = finding.targets.first()
         {
             action = Some(ProblemsAction::Apply(EditOp::AddWaiver(Waiver {
-                rule: finding.rule.clone(),
+                rule: finding.rule.to_string(),
                 target: target.clone(),
                 reason: reason.trim().to_owned(),
             })));
@@ -183,13 +183,17 @@ fn finding_ui(
     ui.horizontal(|ui| {
         let color = style::severity_color(finding.severity);
         ui.label(RichText::new("●").color(color));
-        ui.label(RichText::new(&finding.rule).monospace());
+        ui.label(RichText::new(finding.rule.as_ref()).monospace());
         let text = if finding.waived.is_some() {
             RichText::new(&finding.message).weak().strikethrough()
         } else {
             RichText::new(&finding.message)
         };
-        if ui.link(text).on_hover_text(&finding.fix_hint).clicked() {
+        if ui
+            .link(text)
+            .on_hover_text(finding.fix_hint.as_ref())
+            .clicked()
+        {
             action = Some(ProblemsAction::Reveal(finding.targets.clone()));
         }
         if let Some(reason) = &finding.waived {
@@ -197,7 +201,10 @@ fn finding_ui(
             return;
         }
         if let Some(fix) = &finding.quick_fix
-            && ui.button("Fix").on_hover_text(&finding.fix_hint).clicked()
+            && ui
+                .button("Fix")
+                .on_hover_text(finding.fix_hint.as_ref())
+                .clicked()
         {
             action = Some(ProblemsAction::Apply(EditOp::Batch(fix.clone())));
         }
