@@ -6,7 +6,10 @@
 #   plantuml                       `plantuml -checkonly` (Debian's 1.2020)
 #   drawio                         check_drawio.py
 #   svg                            xmllint, and resvg renders it (the png export)
+#   markdown (design document)     markdownlint with .markdownlint.jsonc
+#   html (design document)         html5lib's strict HTML5 parser (scripts/check-html.py)
 # Usage: scripts/check-exports.sh ARCHSMITH_BINARY VALIDATORS_DIR OUT_DIR
+# VALIDATORS_HOME is where ../shared/validators/setup.sh installed its tools.
 set -euo pipefail
 archsmith="$1"
 validators="$2"
@@ -24,6 +27,8 @@ for model in "${models[@]}"; do
   "$archsmith" export "$model" --format structurizr -o "$out/$name.dsl"
   "$archsmith" export "$model" --format svg --findings -o "$out/$name.svg"
   "$archsmith" export "$model" --format png --findings --background white -o "$out/$name.png"
+  "$archsmith" export "$model" --format markdown -o "$out/$name-design"
+  "$archsmith" export "$model" --format html -o "$out/$name.html"
 
   dot -Tsvg "$out/$name.dot" -o /dev/null
   xmllint --noout "$out/$name.svg"
@@ -35,3 +40,7 @@ for model in "${models[@]}"; do
 done
 node "$validators/validate_mermaid.mjs" "$out"/*.mmd
 python3 "$validators/check_drawio.py" "$out"/*.drawio
+"$VALIDATORS_HOME/npm/node_modules/.bin/markdownlint" --config .markdownlint.jsonc "$out"/*-design/design.md
+echo "markdownlint ok: $(ls -d "$out"/*-design | wc -l) design documents"
+"$VALIDATORS_HOME/venv/bin/pip" install --quiet html5lib
+"$VALIDATORS_HOME/venv/bin/python" scripts/check-html.py "$out"/*.html

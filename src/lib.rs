@@ -15,6 +15,7 @@ pub mod fonts;
 pub mod format;
 pub mod graph;
 pub mod icons;
+pub mod infra;
 pub mod layout;
 pub mod model;
 pub mod palette;

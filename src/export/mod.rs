@@ -1,6 +1,7 @@
 //! Exporters turn a document into bytes. They are pure: no UI types, no file system. The CLI,
 //! the editor's export panel and the desktop shell all read [`registry`].
 
+mod design;
 mod dot;
 mod drawio;
 mod json;
@@ -100,6 +101,8 @@ static REGISTRY: &[&dyn Exporter] = &[
     &plantuml::PlantUmlExporter,
     &drawio::DrawioExporter,
     &structurizr::StructurizrExporter,
+    &design::MarkdownExporter,
+    &design::HtmlExporter,
     &json::JsonExporter,
 ];
 

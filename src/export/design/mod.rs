@@ -1,0 +1,1149 @@
+//! The design document: every section derived from the model (meta and targets, the graph,
+//! properties, boundaries, rule findings, waivers and decisions), rendered as Markdown with
+//! the diagram beside it, or as one self-contained HTML file.
+
+mod content;
+mod html;
+mod markdown;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use petgraph::Direction;
+
+use self::content::{Block, Inline, Line, code, plain, slug, strong, text};
+use super::{ExportError, ExportOptions, Exporter, Output, svg};
+use crate::catalog::{Catalog, Trait};
+use crate::graph::ArchGraph;
+use crate::infra::managed_service;
+use crate::model::{AuthMode, Cloud, Component, Connection, Document, GroupKind};
+use crate::rules::{self, Finding, Report, RuleCategory};
+
+#[derive(Debug)]
+pub struct MarkdownExporter;
+
+#[derive(Debug)]
+pub struct HtmlExporter;
+
+const DIAGRAM_FILE: &str = "diagram.svg";
+
+impl Exporter for MarkdownExporter {
+    fn id(&self) -> &'static str {
+        "markdown"
+    }
+
+    fn label(&self) -> &'static str {
+        "Design document (Markdown)"
+    }
+
+    fn extension(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn export(
+        &self,
+        doc: &Document,
+        catalog: &Catalog,
+        options: &ExportOptions,
+    ) -> Result<Output, ExportError> {
+        let blocks = sections(doc, catalog);
+        let diagram = svg::render(doc, catalog, &diagram_options(options));
+        Ok(Output::Folder(BTreeMap::from([
+            (
+                "design.md".to_owned(),
+                markdown::render(&blocks, DIAGRAM_FILE).into_bytes(),
+            ),
+            (DIAGRAM_FILE.to_owned(), diagram.into_bytes()),
+        ])))
+    }
+}
+
+impl Exporter for HtmlExporter {
+    fn id(&self) -> &'static str {
+        "html"
+    }
+
+    fn label(&self) -> &'static str {
+        "Design document (HTML)"
+    }
+
+    fn extension(&self) -> Option<&'static str> {
+        Some("html")
+    }
+
+    fn export(
+        &self,
+        doc: &Document,
+        catalog: &Catalog,
+        options: &ExportOptions,
+    ) -> Result<Output, ExportError> {
+        let blocks = sections(doc, catalog);
+        let diagram = svg::render(doc, catalog, &diagram_options(options));
+        let title = format!("{} design", doc.meta.name);
+        Ok(Output::File(
+            html::render(&title, &blocks, &diagram).into_bytes(),
+        ))
+    }
+}
+
+/// The document's diagram shows findings: it sits next to the findings sections.
+fn diagram_options(options: &ExportOptions) -> ExportOptions {
+    ExportOptions {
+        findings: true,
+        legend: true,
+        background: Some("white".to_owned()),
+        ..options.clone()
+    }
+}
+
+/// Section titles, in order; the table of contents links to each.
+const SECTIONS: [&str; 15] = [
+    "Overview",
+    "Architecture diagram",
+    "Component inventory",
+    "Data flows",
+    "API surface per service",
+    "Data stores",
+    "Messaging",
+    "Security",
+    "Reliability and disaster recovery",
+    "Scalability and performance",
+    "Observability",
+    "Deployment",
+    "Open findings",
+    "Decisions",
+    "Glossary",
+];
+
+struct Context<'a> {
+    doc: &'a Document,
+    catalog: &'a Catalog,
+    graph: ArchGraph<'a>,
+    report: Report,
+}
+
+impl<'a> Context<'a> {
+    fn kind_label(&self, component: &Component) -> String {
+        self.graph
+            .kind(component)
+            .map_or_else(|| component.kind.to_string(), |k| k.label.clone())
+    }
+
+    fn has(&self, component: &Component, t: Trait) -> bool {
+        self.graph.has_trait(component, t)
+    }
+
+    /// A component's name for a heading: with its id when another component has the same name,
+    /// so headings stay distinct.
+    fn heading_name(&self, component: &Component) -> String {
+        let same = self
+            .doc
+            .components()
+            .iter()
+            .filter(|c| c.name.trim().eq_ignore_ascii_case(component.name.trim()))
+            .count();
+        if same > 1 {
+            format!("{} ({})", component.name, component.id)
+        } else {
+            component.name.clone()
+        }
+    }
+
+    /// Components sorted by name, as a reader scans a table.
+    fn by_name(&self) -> Vec<&'a Component> {
+        let mut components: Vec<&Component> = self.doc.components().iter().collect();
+        components.sort_by_cached_key(|c| (c.name.to_lowercase(), c.id.as_str()));
+        components
+    }
+
+    fn name_of(&self, id: &str) -> String {
+        if let Some(connection) = self.doc.connection(id) {
+            return format!(
+                "{} → {}",
+                self.name_of(connection.from.as_str()),
+                self.name_of(connection.to.as_str())
+            );
+        }
+        self.doc
+            .component(id)
+            .map(|c| c.name.clone())
+            .or_else(|| self.doc.group(id).map(|g| g.name.clone()))
+            .unwrap_or_else(|| id.to_owned())
+    }
+
+    fn int(&self, component: &Component, name: &str) -> Option<i64> {
+        self.graph
+            .property(component, name)
+            .and_then(|v| v.as_int())
+    }
+
+    fn flag(&self, component: &Component, name: &str) -> bool {
+        self.graph
+            .property(component, name)
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+    }
+
+    fn text_property(&self, component: &'a Component, name: &str) -> Option<&'a str> {
+        self.graph
+            .property(component, name)
+            .and_then(|v| v.as_text())
+            .filter(|s| !s.is_empty())
+    }
+
+    fn boundary(&self, component: &Component) -> String {
+        let mut chain: Vec<&str> = self
+            .graph
+            .groups_around(component)
+            .iter()
+            .map(|g| g.name.as_str())
+            .collect();
+        chain.reverse();
+        chain.join(" › ")
+    }
+
+    /// Open and waived findings of one rule category.
+    fn findings_in(&self, category: RuleCategory) -> Vec<&Finding> {
+        self.report
+            .findings
+            .iter()
+            .filter(|f| category_of(&f.rule) == Some(category))
+            .collect()
+    }
+
+    fn finding_lines(&self, findings: &[&Finding]) -> Vec<Line> {
+        findings
+            .iter()
+            .map(|f| {
+                let mut line = vec![code(f.rule.to_string()), text(format!(" {}", f.message))];
+                if let Some(reason) = &f.waived {
+                    line.push(text(format!(" (waived: {reason})")));
+                }
+                line
+            })
+            .collect()
+    }
+}
+
+fn category_of(rule: &str) -> Option<RuleCategory> {
+    rules::registry()
+        .iter()
+        .map(|r| r.meta())
+        .find(|m| m.id == rule)
+        .map(|m| m.category)
+}
+
+fn heading(out: &mut Vec<Block>, level: u8, title: &str) {
+    out.push(Block::Heading {
+        level,
+        text: title.to_owned(),
+        anchor: (level == 2).then(|| slug(title)),
+    });
+}
+
+fn sub_heading(out: &mut Vec<Block>, title: impl Into<String>) {
+    out.push(Block::Heading {
+        level: 3,
+        text: title.into(),
+        anchor: None,
+    });
+}
+
+fn paragraph(out: &mut Vec<Block>, s: impl Into<String>) {
+    out.push(Block::Paragraph(plain(s)));
+}
+
+fn list_or(out: &mut Vec<Block>, items: Vec<Line>, empty: &str) {
+    if items.is_empty() {
+        paragraph(out, empty);
+    } else {
+        out.push(Block::List(items));
+    }
+}
+
+fn yes_no(value: bool) -> Line {
+    plain(if value { "yes" } else { "no" })
+}
+
+pub(crate) fn sections(doc: &Document, catalog: &Catalog) -> Vec<Block> {
+    let graph = ArchGraph::new(doc, catalog);
+    let report = rules::check(&graph);
+    let cx = Context {
+        doc,
+        catalog,
+        graph,
+        report,
+    };
+    let mut out = Vec::new();
+    out.push(Block::Heading {
+        level: 1,
+        text: format!("{} design", doc.meta.name),
+        anchor: None,
+    });
+    out.push(Block::Paragraph(vec![text(
+        "Generated by Archsmith from the model, so it always matches the diagram. Edit the model, not this file.",
+    )]));
+    heading(&mut out, 2, "Contents");
+    out.push(Block::List(
+        SECTIONS
+            .iter()
+            .map(|s| {
+                vec![Inline::Anchor {
+                    text: (*s).to_owned(),
+                    anchor: slug(s),
+                }]
+            })
+            .collect(),
+    ));
+    overview(&cx, &mut out);
+    heading(&mut out, 2, "Architecture diagram");
+    out.push(Block::Diagram {
+        alt: format!("Architecture diagram of {}", doc.meta.name),
+    });
+    inventory(&cx, &mut out);
+    data_flows(&cx, &mut out);
+    api_surface(&cx, &mut out);
+    data_stores(&cx, &mut out);
+    messaging(&cx, &mut out);
+    security(&cx, &mut out);
+    reliability(&cx, &mut out);
+    scalability(&cx, &mut out);
+    observability(&cx, &mut out);
+    deployment(&cx, &mut out);
+    open_findings(&cx, &mut out);
+    decisions(&cx, &mut out);
+    glossary(&cx, &mut out);
+    out
+}
+
+fn overview(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "Overview");
+    if !cx.doc.meta.description.is_empty() {
+        paragraph(out, cx.doc.meta.description.clone());
+    }
+    let targets = &cx.doc.meta.targets;
+    let or_unset = |v: Option<String>| v.unwrap_or_else(|| "not set".to_owned());
+    out.push(Block::Table {
+        header: vec!["Target", "Value"],
+        rows: vec![
+            vec![
+                plain("Peak load"),
+                plain(or_unset(
+                    targets.peak_rps.map(|r| format!("{r} requests/s")),
+                )),
+            ],
+            vec![
+                plain("Availability SLO"),
+                plain(or_unset(targets.availability_slo.map(|a| format!("{a}%")))),
+            ],
+            vec![
+                plain("p99 latency budget"),
+                plain(or_unset(targets.p99_latency_ms.map(|l| format!("{l} ms")))),
+            ],
+            vec![
+                plain("Target cloud"),
+                plain(or_unset(
+                    cx.doc.meta.cloud.map(cloud_name).map(str::to_owned),
+                )),
+            ],
+        ],
+    });
+    let summary = &cx.report.summary;
+    paragraph(
+        out,
+        format!(
+            "The model has {} components, {} connections and {} boundaries. Validation reports {} errors, {} warnings and {} notes; {} waived with reasons.",
+            cx.doc.components().len(),
+            cx.doc.connections().len(),
+            cx.doc.groups().len(),
+            summary.errors,
+            summary.warnings,
+            summary.infos,
+            match summary.waived {
+                1 => "one finding is".to_owned(),
+                n => format!("{n} findings are"),
+            }
+        ),
+    );
+}
+
+fn cloud_name(cloud: Cloud) -> &'static str {
+    match cloud {
+        Cloud::Aws => "AWS",
+        Cloud::Gcp => "Google Cloud",
+        Cloud::Azure => "Azure",
+    }
+}
+
+fn inventory(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "Component inventory");
+    let rows = cx
+        .by_name()
+        .into_iter()
+        .map(|c| {
+            let mut technology = cx
+                .graph
+                .kind(c)
+                .map_or(String::new(), |k| k.technology.clone());
+            if let Some(version) = cx.text_property(c, "engine_version") {
+                technology = format!("{technology} {version}");
+            }
+            if let Some(framework) = cx.text_property(c, "framework").filter(|f| *f != "none") {
+                technology = format!("{technology}, {}", framework.replace('_', " "));
+            }
+            vec![
+                vec![strong(c.name.clone())],
+                vec![code(c.kind.to_string())],
+                plain(technology),
+                plain(
+                    cx.int(c, "replicas")
+                        .map_or(String::new(), |r| r.to_string()),
+                ),
+                plain(cx.boundary(c)),
+                plain(c.description.clone()),
+            ]
+        })
+        .collect();
+    out.push(Block::Table {
+        header: vec![
+            "Name",
+            "Kind",
+            "Technology",
+            "Replicas",
+            "Boundary",
+            "Description",
+        ],
+        rows,
+    });
+}
+
+/// Sync call chains from `start`: every maximal path, up to a depth and a count.
+fn sync_chains<'a>(cx: &Context<'a>, start: &'a Component) -> Vec<Vec<&'a Component>> {
+    const MAX_DEPTH: usize = 10;
+    const MAX_CHAINS: usize = 12;
+    let mut chains = Vec::new();
+    let mut stack = vec![vec![start]];
+    while let Some(path) = stack.pop() {
+        if chains.len() >= MAX_CHAINS {
+            break;
+        }
+        let Some(&last) = path.last() else {
+            continue;
+        };
+        let next: Vec<&Component> = cx
+            .graph
+            .connections(last, Direction::Outgoing, None)
+            .into_iter()
+            .filter(|c| cx.graph.is_sync(c) && c.kind.as_str() != "dns")
+            .filter(|c| {
+                cx.graph
+                    .style(c)
+                    .is_none_or(|s| s != crate::catalog::ConnectionStyle::Telemetry)
+            })
+            .filter_map(|c| cx.graph.endpoints(c).map(|(_, to)| to))
+            .filter(|to| !path.iter().any(|p| p.id == to.id))
+            .collect();
+        if next.is_empty() || path.len() >= MAX_DEPTH {
+            if path.len() > 1 {
+                chains.push(path);
+            }
+            continue;
+        }
+        for to in next.into_iter().rev() {
+            let mut longer = path.clone();
+            longer.push(to);
+            stack.push(longer);
+        }
+    }
+    chains
+}
+
+fn names(components: &[&Component]) -> String {
+    components
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+fn data_flows(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "Data flows");
+    let mut entries: Vec<&Component> = cx
+        .doc
+        .components()
+        .iter()
+        .filter(|c| cx.has(c, Trait::Client))
+        .collect();
+    if entries.is_empty() {
+        entries = cx.graph.entry_points();
+    }
+    if entries.is_empty() {
+        paragraph(
+            out,
+            "The model has no clients or public entry points, so no request flows start anywhere.",
+        );
+        return;
+    }
+    paragraph(
+        out,
+        "Each entry point's synchronous call chains (the caller waits), then the asynchronous flows the components on those chains start.",
+    );
+    for entry in entries {
+        sub_heading(out, format!("From {}", cx.heading_name(entry)));
+        let chains = sync_chains(cx, entry);
+        list_or(
+            out,
+            chains.iter().map(|chain| plain(names(chain))).collect(),
+            "No synchronous calls leave this entry point.",
+        );
+        let on_path: BTreeSet<&str> = chains.iter().flatten().map(|c| c.id.as_str()).collect();
+        let mut async_lines = Vec::new();
+        for component in cx
+            .doc
+            .components()
+            .iter()
+            .filter(|c| on_path.contains(c.id.as_str()))
+        {
+            for publish in cx
+                .graph
+                .connections(component, Direction::Outgoing, Some("publish"))
+            {
+                let Some((_, broker)) = cx.graph.endpoints(publish) else {
+                    continue;
+                };
+                let consumers: Vec<&Component> =
+                    cx.graph
+                        .neighbours(broker, Direction::Incoming, Some("consume"));
+                async_lines.push(plain(if consumers.is_empty() {
+                    format!(
+                        "{} publishes to {}, which nothing consumes yet",
+                        component.name, broker.name
+                    )
+                } else {
+                    format!(
+                        "{} publishes to {}, consumed by {}",
+                        component.name,
+                        broker.name,
+                        consumers
+                            .iter()
+                            .map(|c| c.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }));
+            }
+        }
+        if !async_lines.is_empty() {
+            out.push(Block::Paragraph(plain(
+                "Asynchronous flows started on these paths:",
+            )));
+            out.push(Block::List(async_lines));
+        }
+    }
+}
+
+fn auth_label(auth: AuthMode) -> &'static str {
+    match auth {
+        AuthMode::None => "none",
+        AuthMode::ApiKey => "API key",
+        AuthMode::Basic => "basic",
+        AuthMode::Jwt => "JWT",
+        AuthMode::Oauth2 => "OAuth 2",
+        AuthMode::Mtls => "mTLS",
+        AuthMode::Iam => "IAM",
+    }
+}
+
+fn protocol(cx: &Context<'_>, connection: &Connection) -> String {
+    cx.catalog
+        .connection_kind(connection.kind.as_str())
+        .map_or_else(|| connection.kind.to_string(), |k| k.label.clone())
+}
+
+fn api_surface(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "API surface per service");
+    let services: Vec<&Component> = cx
+        .doc
+        .components()
+        .iter()
+        .filter(|c| cx.has(c, Trait::Compute) || cx.has(c, Trait::Gateway))
+        .collect();
+    let mut any = false;
+    for service in services {
+        let inbound: Vec<&Connection> = cx
+            .graph
+            .connections(service, Direction::Incoming, None)
+            .into_iter()
+            .filter(|c| cx.graph.is_sync(c))
+            .collect();
+        if inbound.is_empty() {
+            continue;
+        }
+        any = true;
+        let version = cx.text_property(service, "api_version");
+        sub_heading(
+            out,
+            match version {
+                Some(v) => format!("{} (API {v})", cx.heading_name(service)),
+                None => cx.heading_name(service),
+            },
+        );
+        let rows = inbound
+            .iter()
+            .map(|c| {
+                vec![
+                    plain(cx.name_of(c.from.as_str())),
+                    plain(protocol(cx, c)),
+                    plain(c.label.clone()),
+                    plain(auth_label(c.auth)),
+                    yes_no(c.tls),
+                ]
+            })
+            .collect();
+        out.push(Block::Table {
+            header: vec!["Caller", "Protocol", "Operation", "Auth", "TLS"],
+            rows,
+        });
+    }
+    if !any {
+        paragraph(out, "No service receives synchronous calls.");
+    }
+}
+
+fn data_stores(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "Data stores");
+    let rows: Vec<Vec<Line>> = cx
+        .doc
+        .components()
+        .iter()
+        .filter(|c| cx.has(c, Trait::Datastore) || cx.has(c, Trait::Cache))
+        .map(|c| {
+            let replicas = cx.int(c, "replicas").unwrap_or(1);
+            let read_replicas = cx.int(c, "read_replicas").unwrap_or(0);
+            let replication = format!(
+                "{replicas} instance{}{}{}",
+                if replicas == 1 { "" } else { "s" },
+                if read_replicas > 0 {
+                    format!(", {read_replicas} read replicas")
+                } else {
+                    String::new()
+                },
+                if cx.flag(c, "multi_az") {
+                    ", multi-AZ"
+                } else {
+                    ""
+                }
+            );
+            let backups = if cx.flag(c, "backups") {
+                if cx.flag(c, "point_in_time_recovery") {
+                    "yes, with point-in-time recovery"
+                } else {
+                    "yes"
+                }
+            } else {
+                "no"
+            };
+            let writers = cx
+                .graph
+                .neighbours(c, Direction::Incoming, None)
+                .iter()
+                .map(|w| w.name.clone())
+                .collect::<Vec<_>>()
+                .join(", ");
+            vec![
+                vec![strong(c.name.clone())],
+                plain(cx.kind_label(c)),
+                plain(replication),
+                plain(backups),
+                yes_no(cx.flag(c, "encryption_at_rest")),
+                plain(writers),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        paragraph(out, "The model has no data stores.");
+    } else {
+        out.push(Block::Table {
+            header: vec![
+                "Store",
+                "Engine",
+                "Replication",
+                "Backups",
+                "Encrypted at rest",
+                "Used by",
+            ],
+            rows,
+        });
+    }
+}
+
+fn messaging(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "Messaging");
+    let rows: Vec<Vec<Line>> = cx
+        .doc
+        .components()
+        .iter()
+        .filter(|c| cx.has(c, Trait::Broker))
+        .map(|broker| {
+            let producers = cx
+                .graph
+                .neighbours(broker, Direction::Incoming, Some("publish"));
+            let consumers = cx
+                .graph
+                .neighbours(broker, Direction::Incoming, Some("consume"));
+            let topics: BTreeSet<String> = cx
+                .graph
+                .connections(broker, Direction::Incoming, None)
+                .into_iter()
+                .filter_map(|c| cx.graph.connection_property(c, "topic"))
+                .filter_map(|v| v.as_text())
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect();
+            let list = |cs: &[&Component]| {
+                cs.iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            vec![
+                vec![strong(broker.name.clone())],
+                plain(cx.kind_label(broker)),
+                plain(topics.into_iter().collect::<Vec<_>>().join(", ")),
+                plain(list(&producers)),
+                plain(list(&consumers)),
+                yes_no(cx.flag(broker, "dead_letter_queue")),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        paragraph(out, "The model has no brokers, queues or event buses.");
+    } else {
+        out.push(Block::Table {
+            header: vec![
+                "Broker",
+                "Kind",
+                "Topics",
+                "Producers",
+                "Consumers",
+                "Dead-letter queue",
+            ],
+            rows,
+        });
+    }
+}
+
+fn findings_block(cx: &Context<'_>, out: &mut Vec<Block>, category: RuleCategory, what: &str) {
+    let findings = cx.findings_in(category);
+    out.push(Block::Paragraph(plain(format!("{what} findings:"))));
+    list_or(out, cx.finding_lines(&findings), "None.");
+}
+
+fn security(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "Security");
+    let boundaries: Vec<Line> = cx
+        .doc
+        .groups()
+        .iter()
+        .filter(|g| {
+            matches!(
+                g.kind,
+                GroupKind::TrustZone
+                    | GroupKind::PublicSubnet
+                    | GroupKind::PrivateSubnet
+                    | GroupKind::Vpc
+            )
+        })
+        .map(|g| {
+            vec![
+                strong(g.name.clone()),
+                text(format!(
+                    " ({}): {} components",
+                    g.kind.label(),
+                    cx.doc
+                        .components()
+                        .iter()
+                        .filter(|c| cx.graph.groups_around(c).iter().any(|o| o.id == g.id))
+                        .count()
+                )),
+            ]
+        })
+        .collect();
+    out.push(Block::Paragraph(plain("Trust boundaries:")));
+    list_or(out, boundaries, "The model draws no trust boundaries.");
+    let exposed: Vec<Line> = cx
+        .doc
+        .components()
+        .iter()
+        .filter(|c| cx.has(c, Trait::PublicEntry))
+        .map(|c| {
+            vec![
+                strong(c.name.clone()),
+                text(format!(
+                    " ({}), internet facing: {}",
+                    cx.kind_label(c),
+                    if cx.flag(c, "internet_facing") {
+                        "yes"
+                    } else {
+                        "no"
+                    }
+                )),
+            ]
+        })
+        .collect();
+    out.push(Block::Paragraph(plain("Exposed entry points:")));
+    list_or(out, exposed, "Nothing is exposed.");
+    let connections = cx.doc.connections();
+    let tls = connections.iter().filter(|c| c.tls).count();
+    let authed = connections
+        .iter()
+        .filter(|c| c.auth != AuthMode::None)
+        .count();
+    let encrypted_stores = cx
+        .doc
+        .components()
+        .iter()
+        .filter(|c| cx.has(c, Trait::Datastore))
+        .filter(|c| cx.flag(c, "encryption_at_rest"))
+        .count();
+    let stores = cx
+        .doc
+        .components()
+        .iter()
+        .filter(|c| cx.has(c, Trait::Datastore))
+        .count();
+    paragraph(
+        out,
+        format!(
+            "Encryption and authentication: {tls} of {} connections use TLS, {authed} authenticate their caller, and {encrypted_stores} of {stores} data stores encrypt at rest.",
+            connections.len()
+        ),
+    );
+    findings_block(cx, out, RuleCategory::Security, "Security");
+}
+
+fn reliability(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "Reliability and disaster recovery");
+    let reachable = cx.graph.reachable_from_entry_points();
+    let spofs: Vec<Line> = cx
+        .graph
+        .articulation_points(Some(&reachable))
+        .into_iter()
+        .filter_map(|id| cx.doc.component(id))
+        // Managed edge services have no replica count; the provider runs them redundantly.
+        .filter(|c| cx.int(c, "replicas").is_some_and(|r| r <= 1))
+        .map(|c| {
+            vec![
+                strong(c.name.clone()),
+                text(format!(
+                    " ({}) runs one instance and every path through it depends on it",
+                    cx.kind_label(c)
+                )),
+            ]
+        })
+        .collect();
+    out.push(Block::Paragraph(plain("Single points of failure:")));
+    list_or(
+        out,
+        spofs,
+        "None: every component on a request path is replicated or bypassable.",
+    );
+    let stateful: Vec<&Component> = cx
+        .doc
+        .components()
+        .iter()
+        .filter(|c| cx.has(c, Trait::Datastore))
+        .collect();
+    let backed_up = stateful.iter().filter(|c| cx.flag(c, "backups")).count();
+    let multi_az = stateful.iter().filter(|c| cx.flag(c, "multi_az")).count();
+    paragraph(
+        out,
+        format!(
+            "Backups cover {backed_up} of {} data stores; {multi_az} run across availability zones.",
+            stateful.len()
+        ),
+    );
+    if let Some(slo) = cx.doc.meta.targets.availability_slo {
+        let minutes = (100.0 - slo) / 100.0 * 30.0 * 24.0 * 60.0;
+        paragraph(
+            out,
+            format!(
+                "The {slo}% availability objective allows about {minutes:.0} minutes of downtime in a 30-day month."
+            ),
+        );
+    }
+    findings_block(cx, out, RuleCategory::Reliability, "Reliability");
+}
+
+fn scalability(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "Scalability and performance");
+    let targets = &cx.doc.meta.targets;
+    if targets.peak_rps.is_some() || targets.p99_latency_ms.is_some() {
+        paragraph(
+            out,
+            format!(
+                "Targets: {} at peak, p99 latency within {}.",
+                targets
+                    .peak_rps
+                    .map_or("no stated load".to_owned(), |r| format!("{r} requests/s")),
+                targets
+                    .p99_latency_ms
+                    .map_or("no stated budget".to_owned(), |l| format!("{l} ms"))
+            ),
+        );
+    }
+    let caches: Vec<Line> = cx
+        .doc
+        .components()
+        .iter()
+        .filter(|c| cx.has(c, Trait::Cache))
+        .map(|cache| {
+            let users = cx
+                .graph
+                .neighbours(cache, Direction::Incoming, Some("cache_lookup"));
+            vec![
+                strong(cache.name.clone()),
+                text(format!(
+                    " caches for {}",
+                    if users.is_empty() {
+                        "nobody yet".to_owned()
+                    } else {
+                        users
+                            .iter()
+                            .map(|u| u.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                )),
+            ]
+        })
+        .collect();
+    out.push(Block::Paragraph(plain("Caching:")));
+    list_or(out, caches, "The model has no cache.");
+    let rows: Vec<Vec<Line>> = cx
+        .doc
+        .components()
+        .iter()
+        .filter(|c| cx.has(c, Trait::Compute))
+        .map(|c| {
+            let autoscaling = if cx.flag(c, "autoscaling") {
+                format!(
+                    "{} to {}",
+                    cx.int(c, "autoscaling_min").unwrap_or(1),
+                    cx.int(c, "autoscaling_max").unwrap_or(1)
+                )
+            } else {
+                "off".to_owned()
+            };
+            vec![
+                vec![strong(c.name.clone())],
+                plain(
+                    cx.int(c, "replicas")
+                        .map_or(String::new(), |r| r.to_string()),
+                ),
+                plain(cx.text_property(c, "instance_size").unwrap_or_default()),
+                plain(autoscaling),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        out.push(Block::Table {
+            header: vec!["Service", "Replicas", "Instance size", "Autoscaling"],
+            rows,
+        });
+    }
+    let lengths = cx.graph.sync_chain_lengths();
+    let start = cx.doc.components().iter().max_by_key(|c| {
+        (
+            lengths.get(c.id.as_str()).copied().unwrap_or(0),
+            std::cmp::Reverse(c.id.as_str()),
+        )
+    });
+    let longest = start.map_or_else(Vec::new, |c| cx.graph.longest_sync_chain(c.id.as_str()));
+    if longest.len() > 1 {
+        let chain: Vec<&Component> = longest
+            .iter()
+            .filter_map(|id| cx.doc.component(id))
+            .collect();
+        paragraph(
+            out,
+            format!(
+                "The longest synchronous chain has {} hops: {}.",
+                chain.len() - 1,
+                names(&chain)
+            ),
+        );
+    }
+    let mut findings = cx.findings_in(RuleCategory::Scalability);
+    findings.extend(cx.findings_in(RuleCategory::Performance));
+    out.push(Block::Paragraph(plain(
+        "Scalability and performance findings:",
+    )));
+    list_or(out, cx.finding_lines(&findings), "None.");
+}
+
+fn observability(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "Observability");
+    let runtime: Vec<&Component> = cx
+        .doc
+        .components()
+        .iter()
+        .filter(|c| cx.has(c, Trait::Compute))
+        .collect();
+    let sends = |c: &Component, t: Trait| {
+        cx.graph
+            .neighbours(c, Direction::Outgoing, Some("telemetry"))
+            .iter()
+            .any(|sink| cx.has(sink, t) || cx.has(sink, Trait::TelemetrySink))
+    };
+    let with_telemetry = runtime
+        .iter()
+        .filter(|c| {
+            !cx.graph
+                .neighbours(**c, Direction::Outgoing, Some("telemetry"))
+                .is_empty()
+        })
+        .count();
+    let traced = runtime.iter().filter(|c| sends(c, Trait::Tracing)).count();
+    let alerting: Vec<&Component> = cx
+        .doc
+        .components()
+        .iter()
+        .filter(|c| cx.has(c, Trait::Alerting))
+        .collect();
+    paragraph(
+        out,
+        format!(
+            "{with_telemetry} of {} services send telemetry, {traced} to a sink that traces. Alerting: {}.",
+            runtime.len(),
+            if alerting.is_empty() {
+                "none".to_owned()
+            } else {
+                alerting
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        ),
+    );
+    let gaps: Vec<Line> = runtime
+        .iter()
+        .filter(|c| {
+            cx.graph
+                .neighbours(**c, Direction::Outgoing, Some("telemetry"))
+                .is_empty()
+        })
+        .map(|c| {
+            vec![
+                strong(c.name.clone()),
+                text(" sends no metrics, logs or traces"),
+            ]
+        })
+        .collect();
+    out.push(Block::Paragraph(plain("Gaps:")));
+    list_or(out, gaps, "None: every service reports telemetry.");
+    findings_block(cx, out, RuleCategory::Observability, "Observability");
+}
+
+fn deployment(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "Deployment");
+    out.push(Block::Paragraph(vec![
+        text("What "),
+        code("archsmith export --format terraform --provider aws|gcp|azure"),
+        text(" provisions for each component. Components marked outside are not provisioned."),
+    ]));
+    let rows = cx
+        .by_name()
+        .into_iter()
+        .map(|c| {
+            let on = |cloud| plain(managed_service(c.kind.as_str(), cloud).unwrap_or("outside"));
+            vec![
+                vec![strong(c.name.clone())],
+                on(Cloud::Aws),
+                on(Cloud::Gcp),
+                on(Cloud::Azure),
+            ]
+        })
+        .collect();
+    out.push(Block::Table {
+        header: vec!["Component", "AWS", "Google Cloud", "Azure"],
+        rows,
+    });
+}
+
+fn open_findings(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "Open findings");
+    if cx.report.findings.is_empty() {
+        paragraph(out, "Validation reports no findings.");
+        return;
+    }
+    let rows = cx
+        .report
+        .findings
+        .iter()
+        .map(|f| {
+            vec![
+                vec![code(f.rule.to_string())],
+                plain(format!("{:?}", f.severity).to_lowercase()),
+                plain(f.message.clone()),
+                plain(
+                    f.targets
+                        .iter()
+                        .map(|t| cx.name_of(t))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                plain(
+                    f.waived
+                        .clone()
+                        .map_or_else(|| "open".to_owned(), |r| format!("waived: {r}")),
+                ),
+            ]
+        })
+        .collect();
+    out.push(Block::Table {
+        header: vec!["Rule", "Severity", "Finding", "Concerns", "Status"],
+        rows,
+    });
+}
+
+fn decisions(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "Decisions");
+    if cx.doc.decisions().is_empty() {
+        paragraph(out, "The model records no decisions yet.");
+        return;
+    }
+    for decision in cx.doc.decisions() {
+        sub_heading(out, format!("{}: {}", decision.id, decision.title));
+        let mut items = vec![vec![
+            strong("Status:"),
+            text(format!(" {:?}", decision.status).to_lowercase()),
+        ]];
+        for (label, body) in [
+            ("Context:", &decision.context),
+            ("Decision:", &decision.decision),
+            ("Consequences:", &decision.consequences),
+        ] {
+            if !body.is_empty() {
+                items.push(vec![strong(label), text(format!(" {body}"))]);
+            }
+        }
+        out.push(Block::List(items));
+    }
+}
+
+fn glossary(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "Glossary");
+    let used: BTreeSet<&str> = cx
+        .doc
+        .components()
+        .iter()
+        .map(|c| c.kind.as_str())
+        .collect();
+    let items = used
+        .into_iter()
+        .filter_map(|id| cx.catalog.kind(id))
+        .map(|k| vec![strong(k.label.clone()), text(format!(": {}", k.doc))])
+        .collect();
+    out.push(Block::List(items));
+}

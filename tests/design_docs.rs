@@ -1,0 +1,180 @@
+//! The design document: both formats for every sample, every section present and derived from
+//! the model, deterministic output, and user text that stays text in Markdown and HTML.
+
+use std::collections::BTreeMap;
+
+use archsmith::catalog::Catalog;
+use archsmith::export::{ExportOptions, Output, find_exporter};
+use archsmith::{format, samples};
+
+const HOSTILE: &str = include_str!("fixtures/hostile.ron");
+
+const SECTIONS: [&str; 15] = [
+    "Overview",
+    "Architecture diagram",
+    "Component inventory",
+    "Data flows",
+    "API surface per service",
+    "Data stores",
+    "Messaging",
+    "Security",
+    "Reliability and disaster recovery",
+    "Scalability and performance",
+    "Observability",
+    "Deployment",
+    "Open findings",
+    "Decisions",
+    "Glossary",
+];
+
+fn export(format_id: &str, text: &str) -> Output {
+    let catalog = Catalog::builtin();
+    let doc = format::from_str(text, "model.ron", catalog).expect("loads");
+    find_exporter(format_id)
+        .expect("registered")
+        .export(&doc, catalog, &ExportOptions::default())
+        .expect("exports")
+}
+
+fn markdown(text: &str) -> (String, BTreeMap<String, Vec<u8>>) {
+    match export("markdown", text) {
+        Output::Folder(files) => {
+            let md = String::from_utf8(files["design.md"].clone()).expect("utf-8");
+            (md, files)
+        }
+        Output::File(_) => panic!("a folder"),
+    }
+}
+
+fn html(text: &str) -> String {
+    match export("html", text) {
+        Output::File(bytes) => String::from_utf8(bytes).expect("utf-8"),
+        Output::Folder(_) => panic!("one file"),
+    }
+}
+
+#[test]
+fn every_sample_has_both_formats_with_every_section_deterministically() {
+    for sample in samples::samples() {
+        let (md, files) = markdown(sample.text);
+        assert_eq!(
+            files.keys().map(String::as_str).collect::<Vec<_>>(),
+            ["design.md", "diagram.svg"],
+            "{}",
+            sample.name
+        );
+        assert!(md.contains("![Architecture diagram of "), "{}", sample.name);
+        let page = html(sample.text);
+        for section in SECTIONS {
+            assert!(
+                md.contains(&format!("\n## {section}\n")),
+                "{}: {section}",
+                sample.name
+            );
+            let anchor = section.to_lowercase().replace(' ', "-");
+            assert!(
+                md.contains(&format!("(#{anchor})")),
+                "{}: contents link",
+                sample.name
+            );
+            assert!(
+                page.contains(&format!(r#"<h2 id="{anchor}">"#)),
+                "{}: html anchor {anchor}",
+                sample.name
+            );
+            assert!(page.contains(&format!(r##"href="#{anchor}""##)));
+        }
+        assert!(page.contains("<svg xmlns="), "the diagram is inline");
+        assert!(
+            !page.contains("src=\"http") && !page.contains("@import"),
+            "self-contained"
+        );
+        assert_eq!(
+            markdown(sample.text).0,
+            md,
+            "{} markdown is deterministic",
+            sample.name
+        );
+        assert_eq!(
+            html(sample.text),
+            page,
+            "{} html is deterministic",
+            sample.name
+        );
+    }
+}
+
+#[test]
+fn the_ecommerce_document_explains_the_system() {
+    let (md, _) = markdown(include_str!("../samples/ecommerce.ron"));
+    for expected in [
+        "| Peak load | 50000 requests/s |",
+        "Web storefront → CloudFront → AWS WAF → Public ALB → Storefront BFF → Checkout service → Order service → Orders DB",
+        "Order service publishes to Order events (MSK), consumed by Inventory worker, Notification worker",
+        "| **Orders DB** | PostgreSQL | 2 instances, multi-AZ | yes, with point-in-time recovery | yes | Order service |",
+        "| **Order events (MSK)** | Kafka | orders.placed | Order service | Inventory worker, Notification worker | yes |",
+        "| Storefront BFF | gRPC | - | mTLS | yes |",
+        "### adr-001: Use Kafka for order events",
+        "| **Orders DB** | RDS for PostgreSQL | Cloud SQL for PostgreSQL | PostgreSQL Flexible Server |",
+        "waived: Order reads are per customer",
+        "allows about 22 minutes of downtime",
+    ] {
+        assert!(md.contains(expected), "missing: {expected}");
+    }
+}
+
+#[test]
+fn hostile_names_stay_text_in_markdown() {
+    let (md, _) = markdown(HOSTILE);
+    assert!(!md.contains("<script>"), "no raw markup");
+    assert!(
+        md.contains(r"\<script\>alert(1)\</script\>"),
+        "the name is kept, escaped"
+    );
+    // Every row of a table has as many cell separators as its header: a pipe in a name is
+    // escaped (preceded by an odd number of backslashes).
+    let separators = |line: &str| {
+        let bytes = line.as_bytes();
+        (0..bytes.len())
+            .filter(|&i| bytes[i] == b'|')
+            .filter(|&i| bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 0)
+            .count()
+    };
+    let mut header = None;
+    for line in md.lines() {
+        if !line.starts_with('|') {
+            header = None;
+            continue;
+        }
+        let count = separators(line);
+        let expected = *header.get_or_insert(count);
+        assert_eq!(count, expected, "a name split a table row: {line}");
+    }
+    for line in md.lines() {
+        assert!(
+            !line.starts_with("# ") || line.contains(" design"),
+            "a name became a heading: {line}"
+        );
+        assert!(
+            !line.starts_with("- -") && !line.starts_with("```"),
+            "{line}"
+        );
+    }
+    assert_eq!(
+        md.matches("\n# ").count() + usize::from(md.starts_with("# ")),
+        1,
+        "one H1"
+    );
+}
+
+#[test]
+fn hostile_names_stay_text_in_html() {
+    let page = html(HOSTILE);
+    assert!(!page.contains("<script"), "no script element");
+    assert!(page.contains("&lt;/text&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert_eq!(
+        page.matches("<title>").count(),
+        2,
+        "the page's and the diagram's"
+    );
+}
