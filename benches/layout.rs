@@ -57,9 +57,16 @@ fn to_dot(nodes: usize, edges: &[(usize, usize)]) -> String {
     dot
 }
 
-/// Runs `dot -Tplain`; returns its time and each edge's polyline (centre, control points,
-/// centre), or `None` when Graphviz is not installed.
-fn run_dot(source: &str, edges: usize) -> Option<(Duration, Vec<Vec<Point>>, Vec<(usize, usize)>)> {
+/// One `dot` run: how long it took, each edge's polyline and its two nodes.
+struct DotRun {
+    time: Duration,
+    lines: Vec<Vec<Point>>,
+    ends: Vec<(usize, usize)>,
+}
+
+/// Runs `dot -Tplain`; each edge's polyline is its source's centre, its spline's control
+/// points and its target's centre. `None` when Graphviz is not installed.
+fn run_dot(source: &str, edges: usize) -> Option<DotRun> {
     let started = Instant::now();
     let mut child = Command::new("dot")
         .arg("-Tplain")
@@ -103,7 +110,11 @@ fn run_dot(source: &str, edges: usize) -> Option<(Duration, Vec<Vec<Point>>, Vec
             _ => {}
         }
     }
-    Some((elapsed, lines, ends))
+    Some(DotRun {
+        time: elapsed,
+        lines,
+        ends,
+    })
 }
 
 fn our_polylines(nodes: usize, edges: &[(usize, usize)]) -> Vec<Vec<Point>> {
@@ -140,20 +151,22 @@ fn compare_with_dot() {
             .unwrap_or_default();
         let runs = if nodes >= 2_000 { 1 } else { 3 };
         let source = to_dot(nodes, &edges);
-        let mut dot = None;
+        let mut best: Option<DotRun> = None;
         for _ in 0..runs {
             let Some(run) = run_dot(&source, edges.len()) else {
                 println!("  dot is not installed; skipping the comparison");
                 return;
             };
-            if dot
-                .as_ref()
-                .is_none_or(|(best, _, _): &(Duration, _, _)| run.0 < *best)
-            {
-                dot = Some(run);
+            if best.as_ref().is_none_or(|b| run.time < b.time) {
+                best = Some(run);
             }
         }
-        let Some((dot_time, dot_lines, dot_ends)) = dot else {
+        let Some(DotRun {
+            time: dot_time,
+            lines: dot_lines,
+            ends: dot_ends,
+        }) = best
+        else {
             return;
         };
         let ours_crossings = count_crossings(&our_polylines(nodes, &edges), &edges);
