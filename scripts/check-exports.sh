@@ -8,6 +8,8 @@
 #   svg                            xmllint, and resvg renders it (the png export)
 #   markdown (design document)     markdownlint with .markdownlint.jsonc
 #   html (design document)         html5lib's strict HTML5 parser (scripts/check-html.py)
+#   terraform (aws, gcp, azure)    terraform_schema_check.py: the real provider schemas
+#   compose                        the Compose Specification schema (scripts/check-compose.py)
 # Usage: scripts/check-exports.sh ARCHSMITH_BINARY VALIDATORS_DIR OUT_DIR
 # VALIDATORS_HOME is where ../shared/validators/setup.sh installed its tools.
 set -euo pipefail
@@ -29,6 +31,16 @@ for model in "${models[@]}"; do
   "$archsmith" export "$model" --format png --findings --background white -o "$out/$name.png"
   "$archsmith" export "$model" --format markdown -o "$out/$name-design"
   "$archsmith" export "$model" --format html -o "$out/$name.html"
+  "$archsmith" export "$model" --format compose -o "$out/$name.compose.yml"
+  for provider in aws gcp azure; do
+    "$archsmith" export "$model" --format terraform --provider "$provider" -o "$out/$name-tf-$provider"
+    if ! "$VALIDATORS_HOME/venv/bin/python" "$validators/terraform_schema_check.py" "$out/$name-tf-$provider" > "$out/$name-tf-$provider.log"; then
+      cat "$out/$name-tf-$provider.log"
+      echo "terraform schema check failed: $model ($provider)"
+      exit 1
+    fi
+    tail -1 "$out/$name-tf-$provider.log"
+  done
 
   dot -Tsvg "$out/$name.dot" -o /dev/null
   xmllint --noout "$out/$name.svg"
@@ -44,3 +56,4 @@ python3 "$validators/check_drawio.py" "$out"/*.drawio
 echo "markdownlint ok: $(ls -d "$out"/*-design | wc -l) design documents"
 "$VALIDATORS_HOME/venv/bin/pip" install --quiet html5lib
 "$VALIDATORS_HOME/venv/bin/python" scripts/check-html.py "$out"/*.html
+"$VALIDATORS_HOME/venv/bin/python" scripts/check-compose.py "$out"/*.compose.yml

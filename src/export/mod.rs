@@ -1,6 +1,7 @@
 //! Exporters turn a document into bytes. They are pure: no UI types, no file system. The CLI,
 //! the editor's export panel and the desktop shell all read [`registry`].
 
+mod compose;
 mod design;
 mod dot;
 mod drawio;
@@ -12,6 +13,7 @@ mod png;
 mod scene;
 mod structurizr;
 mod svg;
+mod terraform;
 mod tree;
 
 use std::collections::BTreeMap;
@@ -101,6 +103,8 @@ static REGISTRY: &[&dyn Exporter] = &[
     &plantuml::PlantUmlExporter,
     &drawio::DrawioExporter,
     &structurizr::StructurizrExporter,
+    &terraform::TerraformExporter,
+    &compose::ComposeExporter,
     &design::MarkdownExporter,
     &design::HtmlExporter,
     &json::JsonExporter,
@@ -122,7 +126,12 @@ pub fn write_output(output: &Output, path: &Path) -> Result<(), ExportError> {
         source,
     };
     match output {
-        Output::File(bytes) => write_atomic(path, bytes).map_err(|e| write_error(path, e)),
+        Output::File(bytes) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
+            }
+            write_atomic(path, bytes).map_err(|e| write_error(path, e))
+        }
         Output::Folder(files) => {
             std::fs::create_dir_all(path).map_err(|e| write_error(path, e))?;
             for (name, bytes) in files {

@@ -25,7 +25,7 @@ pub fn managed_service(kind: &str, cloud: Cloud) -> Option<&'static str> {
         ("load-balancer", Aws) => "Application Load Balancer",
         ("network-load-balancer", Aws) => "Network Load Balancer",
         ("load-balancer" | "network-load-balancer", Gcp) => "Cloud Load Balancing",
-        ("load-balancer", Azure) => "Application Gateway",
+        ("load-balancer", Azure) => "Azure Load Balancer (add Application Gateway for L7)",
         ("network-load-balancer", Azure) => "Azure Load Balancer",
         ("ingress-controller", _) => "Kubernetes ingress (in the cluster)",
         (
@@ -60,7 +60,7 @@ pub fn managed_service(kind: &str, cloud: Cloud) -> Option<&'static str> {
         ("mongodb", Azure) => "Cosmos DB for MongoDB",
         ("cassandra", Aws) => "Keyspaces",
         ("cassandra", Gcp) => "Bigtable",
-        ("cassandra", Azure) => "Cosmos DB for Apache Cassandra",
+        ("cassandra", Azure) => "Cosmos DB (Cassandra API)",
         ("dynamodb", Aws) => "DynamoDB",
         ("dynamodb", Gcp) => "Firestore",
         ("dynamodb", Azure) => "Cosmos DB",
@@ -68,7 +68,7 @@ pub fn managed_service(kind: &str, cloud: Cloud) -> Option<&'static str> {
         ("redis" | "memcached" | "redis-pubsub", Gcp) => "Memorystore",
         ("redis" | "memcached" | "redis-pubsub", Azure) => "Azure Cache for Redis",
         ("elasticsearch" | "elk", Aws) => "OpenSearch Service",
-        ("elasticsearch" | "elk", Gcp) => "Elastic Cloud on GCP (placeholder)",
+        ("elasticsearch" | "elk", Gcp) => "Elastic Cloud on Google Cloud (placeholder)",
         ("elasticsearch" | "elk", Azure) => "Elastic on Azure (placeholder)",
         ("clickhouse", _) => "self-managed ClickHouse (placeholder)",
         ("object-storage", Aws) => "S3 bucket",
@@ -78,16 +78,16 @@ pub fn managed_service(kind: &str, cloud: Cloud) -> Option<&'static str> {
         ("data-warehouse", Gcp) => "BigQuery",
         ("data-warehouse", Azure) => "Synapse Analytics",
         ("kafka", Aws) => "MSK",
-        ("kafka", Gcp) => "Managed Service for Apache Kafka",
+        ("kafka" | "nats", Gcp) => "Pub/Sub topic + subscription",
         ("kafka", Azure) => "Event Hubs (Kafka endpoint)",
         ("rabbitmq", Aws) => "Amazon MQ for RabbitMQ",
-        ("rabbitmq" | "sqs", Gcp) => "Pub/Sub",
-        ("rabbitmq" | "sqs", Azure) => "Service Bus",
+        ("rabbitmq" | "sqs", Gcp) => "Pub/Sub topic + subscription",
+        ("rabbitmq" | "sqs" | "nats", Azure) => "Service Bus queue",
         ("sqs", Aws) => "SQS queue + dead-letter queue",
         ("event-bus", Aws) => "SNS topic",
         ("event-bus", Gcp) => "Pub/Sub topic",
         ("event-bus", Azure) => "Event Grid topic",
-        ("nats", _) => "self-managed NATS (placeholder)",
+        ("nats", Aws) => "self-managed NATS (placeholder)",
         ("prometheus", Aws) => "Amazon Managed Service for Prometheus",
         ("prometheus", Gcp) => "Managed Service for Prometheus",
         ("prometheus", Azure) => "Azure Monitor workspace",
@@ -109,7 +109,7 @@ pub fn managed_service(kind: &str, cloud: Cloud) -> Option<&'static str> {
         ("identity-provider", Azure) => "Entra ID (external)",
         ("secrets-manager", Aws) => "Secrets Manager",
         ("secrets-manager", Gcp) => "Secret Manager",
-        ("secrets-manager", Azure) => "Key Vault secrets",
+        ("secrets-manager", Azure) => "Key Vault",
         ("kms", Aws) => "KMS key",
         ("kms", Gcp) => "Cloud KMS key",
         ("kms", Azure) => "Key Vault key",
@@ -138,5 +138,33 @@ mod tests {
                 );
             }
         }
+    }
+}
+
+/// The port a component of `kind` listens on: its own `port` property for services, else the
+/// engine's standard TLS port (the skeletons assume TLS everywhere inside).
+pub fn port(kind: &str, own: Option<i64>) -> u16 {
+    if let Some(port) = own.and_then(|p| u16::try_from(p).ok()) {
+        return port;
+    }
+    match kind {
+        "postgresql" => 5432,
+        "mysql" => 3306,
+        "mongodb" => 27017,
+        "cassandra" => 9142,
+        "redis" | "redis-pubsub" => 6379,
+        "memcached" => 11211,
+        "clickhouse" => 8443,
+        "kafka" => 9094,
+        "rabbitmq" => 5671,
+        "nats" => 4222,
+        "prometheus" => 9090,
+        "grafana" => 3000,
+        "alertmanager" => 9093,
+        "loki" => 3100,
+        "jaeger" | "otel-collector" => 4317,
+        "service" | "service-nodejs" | "service-typescript" | "service-python" | "service-go"
+        | "service-rust" | "service-java" | "worker" | "scheduled-job" | "function" => 8080,
+        _ => 443,
     }
 }

@@ -6,6 +6,8 @@ mod content;
 mod html;
 mod markdown;
 
+pub(crate) use markdown::escape as escape_markdown;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use petgraph::Direction;

@@ -1,0 +1,597 @@
+//! Terraform skeletons for AWS, GCP and Azure. The network policy comes from the graph: every
+//! networked component gets its own firewall identity (security group, network tag or
+//! application security group) and every connection into it one least-privilege ingress
+//! rule on the target's port. Everything is built with hcl-rs (see [`module`]).
+
+mod aws;
+mod azure;
+mod gcp;
+mod module;
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write;
+
+use self::module::{Module, block, literal, raw};
+use super::design::escape_markdown;
+use super::{ExportError, ExportOptions, Exporter, Output};
+use crate::catalog::{Catalog, ConnectionStyle, Trait};
+use crate::graph::ArchGraph;
+use crate::infra::{managed_service, port};
+use crate::model::{Cloud, Component, Document, GroupKind};
+
+#[derive(Debug)]
+pub struct TerraformExporter;
+
+impl Exporter for TerraformExporter {
+    fn id(&self) -> &'static str {
+        "terraform"
+    }
+
+    fn label(&self) -> &'static str {
+        "Terraform skeleton"
+    }
+
+    fn extension(&self) -> Option<&'static str> {
+        None
+    }
+
+    fn export(
+        &self,
+        doc: &Document,
+        catalog: &Catalog,
+        options: &ExportOptions,
+    ) -> Result<Output, ExportError> {
+        let cloud = options
+            .provider
+            .or(doc.meta.cloud)
+            .ok_or(ExportError::MissingOption {
+                format: "terraform",
+                what: "a provider: --provider aws, gcp or azure (or a target cloud in the model)",
+            })?;
+        let graph = ArchGraph::new(doc, catalog);
+        let plan = Plan::new(&graph, cloud);
+        let mut module = Module::default();
+        match cloud {
+            Cloud::Aws => aws::generate(&mut module, &plan),
+            Cloud::Gcp => gcp::generate(&mut module, &plan),
+            Cloud::Azure => azure::generate(&mut module, &plan),
+        }
+        variables(&mut module, cloud, doc);
+        outputs(&mut module, &plan, cloud);
+        let mut files = module.render();
+        files.insert(
+            "README.md".to_owned(),
+            readme(&plan, &module, cloud, &files).into_bytes(),
+        );
+        Ok(Output::Folder(files))
+    }
+}
+
+/// What a component is, for the resources it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Role {
+    Service,
+    Function,
+    Other,
+}
+
+/// A component that gets provisioned.
+#[derive(Debug)]
+pub(super) struct Placed<'a> {
+    pub component: &'a Component,
+    /// Terraform identifier, unique in the module.
+    pub name: String,
+    /// The component id, for cloud resource names (ids are slugs).
+    pub slug: String,
+    pub port: u16,
+    /// Inside the network, with a firewall identity of its own.
+    pub networked: bool,
+    pub role: Role,
+}
+
+/// Where an ingress rule admits traffic from.
+#[derive(Debug)]
+pub(super) enum Source<'p, 'a> {
+    /// Another networked component's firewall identity.
+    Group(&'p Placed<'a>),
+    /// Anywhere: the target is an internet-facing entry point.
+    Internet,
+    /// The private network: the caller is a managed service without an identity of its own.
+    Network,
+}
+
+#[derive(Debug)]
+pub(super) struct IngressRule<'p, 'a> {
+    pub target: &'p Placed<'a>,
+    pub source: Source<'p, 'a>,
+    /// Identifier part naming the source, for the rule's resource name.
+    pub source_name: String,
+    /// Which connections the rule serves (ids only, which are slugs).
+    pub description: String,
+}
+
+pub(super) struct Plan<'a> {
+    pub graph: &'a ArchGraph<'a>,
+    pub components: Vec<Placed<'a>>,
+    /// The model's VPC or VNet boundary, if it draws one.
+    pub vpc_name: Option<String>,
+    index: HashMap<&'a str, usize>,
+}
+
+/// Kinds that run inside the private network and so get a firewall identity.
+fn networked(kind: &str, graph: &ArchGraph<'_>, component: &Component) -> bool {
+    let has = |t| graph.has_trait(component, t);
+    if matches!(
+        kind,
+        "object-storage"
+            | "sqs"
+            | "event-bus"
+            | "dynamodb"
+            | "cassandra"
+            | "cdn"
+            | "waf"
+            | "api-gateway"
+            | "dns"
+            | "identity-provider"
+            | "secrets-manager"
+            | "kms"
+            | "prometheus"
+            | "grafana"
+            | "jaeger"
+            | "otel-collector"
+            | "loki"
+            | "alertmanager"
+            | "elk"
+    ) {
+        return false;
+    }
+    has(Trait::Compute)
+        || has(Trait::Datastore)
+        || has(Trait::Cache)
+        || has(Trait::Broker)
+        || has(Trait::LoadBalancer)
+        || has(Trait::Orchestrator)
+        || kind == "data-warehouse"
+        || kind == "ingress-controller"
+}
+
+impl<'a> Plan<'a> {
+    fn new(graph: &'a ArchGraph<'a>, cloud: Cloud) -> Self {
+        let doc = graph.document();
+        let mut names = Module::default();
+        let mut components = Vec::new();
+        let mut index = HashMap::new();
+        for component in doc.components() {
+            let kind = component.kind.as_str();
+            if managed_service(kind, cloud).is_none() {
+                continue;
+            }
+            let role = match kind {
+                "function" => Role::Function,
+                _ if graph.has_trait(component, Trait::Compute)
+                    && !graph.has_trait(component, Trait::Serverless) =>
+                {
+                    Role::Service
+                }
+                _ => Role::Other,
+            };
+            let own_port = graph.property(component, "port").and_then(|v| v.as_int());
+            index.insert(component.id.as_str(), components.len());
+            components.push(Placed {
+                component,
+                name: names.name_for(component.id.as_str()),
+                slug: component.id.as_str().replace(['_', '.'], "-"),
+                port: port(kind, own_port),
+                networked: networked(kind, graph, component),
+                role,
+            });
+        }
+        let vpc_name = doc
+            .groups()
+            .iter()
+            .find(|g| g.kind == GroupKind::Vpc)
+            .map(|g| g.name.clone());
+        Self {
+            graph,
+            components,
+            vpc_name,
+            index,
+        }
+    }
+
+    pub fn placed(&self, component: &Component) -> Option<&Placed<'a>> {
+        self.index
+            .get(component.id.as_str())
+            .map(|&i| &self.components[i])
+    }
+
+    /// Components `component` calls or sends to, in connection order.
+    pub fn outgoing(&self, component: &Component) -> impl Iterator<Item = &'a Component> + '_ {
+        self.graph
+            .connections(component, petgraph::Direction::Outgoing, None)
+            .into_iter()
+            .filter(|c| self.graph.style(c) != Some(ConnectionStyle::Telemetry))
+            .filter_map(|c| self.graph.endpoints(c).map(|(_, to)| to))
+    }
+
+    /// One rule per (target, source, port), in document order of the connections.
+    pub fn ingress_rules(&self) -> Vec<IngressRule<'_, 'a>> {
+        let doc = self.graph.document();
+        let mut seen = BTreeSet::new();
+        let mut rules = Vec::new();
+        for connection in doc.connections() {
+            let Some((from, to)) = self.graph.endpoints(connection) else {
+                continue;
+            };
+            let Some(target) = self.placed(to).filter(|t| t.networked) else {
+                continue;
+            };
+            // Connections point from caller to callee, except that consumers pull from
+            // brokers: the broker still receives the consumer's connection.
+            let source = match self.placed(from) {
+                Some(source) if source.networked => Source::Group(source),
+                _ if self.graph.has_trait(to, Trait::PublicEntry)
+                    || self.graph.has_trait(to, Trait::LoadBalancer)
+                        && self
+                            .graph
+                            .property(to, "internet_facing")
+                            .and_then(|v| v.as_bool())
+                            .unwrap_or(false) =>
+                {
+                    Source::Internet
+                }
+                _ => Source::Network,
+            };
+            let source_name = match &source {
+                Source::Group(s) => s.name.clone(),
+                Source::Internet => "internet".to_owned(),
+                Source::Network => "vpc".to_owned(),
+            };
+            if !seen.insert((target.name.clone(), source_name.clone())) {
+                continue;
+            }
+            rules.push(IngressRule {
+                target,
+                source,
+                source_name,
+                description: format!("{} to {} ({})", from.id, to.id, connection.kind.as_str()),
+            });
+        }
+        rules
+    }
+}
+
+fn variable(
+    module: &mut Module,
+    name: &str,
+    ty: &str,
+    description: &str,
+    default: Option<hcl::Expression>,
+) {
+    let mut b = block("variable")
+        .add_label(name)
+        .add_attribute(("type", raw(ty)))
+        .add_attribute(("description", description));
+    if let Some(value) = default {
+        b = b.add_attribute(("default", value));
+    }
+    if name.contains("password") {
+        b = b.add_attribute(("sensitive", true));
+    }
+    module.add("variables.tf", b.build());
+}
+
+fn variables(module: &mut Module, cloud: Cloud, doc: &Document) {
+    let region = match cloud {
+        Cloud::Aws => "eu-west-1",
+        Cloud::Gcp => "europe-west1",
+        Cloud::Azure => "westeurope",
+    };
+    let project = doc
+        .meta
+        .name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("-");
+    let project = if project.is_empty() {
+        "app".to_owned()
+    } else {
+        project
+    };
+    variable(
+        module,
+        "project",
+        "string",
+        "Short name used as a prefix of resource names.",
+        Some(literal(&project)),
+    );
+    variable(
+        module,
+        "environment",
+        "string",
+        "Deployment environment, e.g. dev, staging or prod.",
+        Some(literal("dev")),
+    );
+    variable(
+        module,
+        "region",
+        "string",
+        "Region to deploy into.",
+        Some(literal(region)),
+    );
+    variable(
+        module,
+        "image_tag",
+        "string",
+        "Container image tag to deploy for every service.",
+        Some(literal("latest")),
+    );
+    variable(
+        module,
+        "log_retention_days",
+        "number",
+        "Days to keep logs.",
+        Some(30.into()),
+    );
+    variable(
+        module,
+        "domain_name",
+        "string",
+        "DNS name of the public entry point, e.g. shop.example.com.",
+        Some(literal("example.com")),
+    );
+    match cloud {
+        Cloud::Aws => {
+            variable(
+                module,
+                "vpc_cidr",
+                "string",
+                "Address range of the VPC.",
+                Some(literal("10.0.0.0/16")),
+            );
+            variable(
+                module,
+                "availability_zones",
+                "list(string)",
+                "Zones to spread subnets over.",
+                Some(raw(r#"["eu-west-1a", "eu-west-1b", "eu-west-1c"]"#)),
+            );
+            variable(
+                module,
+                "certificate_arn",
+                "string",
+                "ACM certificate for HTTPS listeners (fill in).",
+                None,
+            );
+            variable(
+                module,
+                "origin_domain_name",
+                "string",
+                "Origin the CDN forwards to, e.g. the load balancer's DNS name.",
+                Some(literal("origin.example.com")),
+            );
+            variable(
+                module,
+                "mq_password",
+                "string",
+                "Password of the message broker user (fill in; keep it out of version control).",
+                None,
+            );
+            variable(
+                module,
+                "task_cpu",
+                "map(number)",
+                "Fargate CPU units by instance size.",
+                Some(raw(
+                    "{ small = 256, medium = 512, large = 1024, xlarge = 2048 }",
+                )),
+            );
+            variable(
+                module,
+                "task_memory",
+                "map(number)",
+                "Fargate memory (MiB) by instance size.",
+                Some(raw(
+                    "{ small = 512, medium = 1024, large = 2048, xlarge = 4096 }",
+                )),
+            );
+            variable(
+                module,
+                "db_instance_class",
+                "map(string)",
+                "RDS instance class by instance size.",
+                Some(raw(
+                    r#"{ small = "db.t4g.medium", medium = "db.r6g.large", large = "db.r6g.xlarge", xlarge = "db.r6g.2xlarge" }"#,
+                )),
+            );
+            variable(
+                module,
+                "cache_node_type",
+                "map(string)",
+                "ElastiCache node type by instance size.",
+                Some(raw(
+                    r#"{ small = "cache.t4g.small", medium = "cache.r7g.large", large = "cache.r7g.xlarge", xlarge = "cache.r7g.2xlarge" }"#,
+                )),
+            );
+            variable(
+                module,
+                "docdb_instance_class",
+                "map(string)",
+                "DocumentDB instance class by instance size.",
+                Some(raw(
+                    r#"{ small = "db.t4g.medium", medium = "db.r6g.large", large = "db.r6g.xlarge", xlarge = "db.r6g.2xlarge" }"#,
+                )),
+            );
+            variable(
+                module,
+                "search_instance_type",
+                "map(string)",
+                "OpenSearch instance type by instance size.",
+                Some(raw(
+                    r#"{ small = "t3.medium.search", medium = "r6g.large.search", large = "r6g.xlarge.search", xlarge = "r6g.2xlarge.search" }"#,
+                )),
+            );
+            variable(
+                module,
+                "kafka_instance_type",
+                "map(string)",
+                "MSK broker type by instance size.",
+                Some(raw(
+                    r#"{ small = "kafka.t3.small", medium = "kafka.m7g.large", large = "kafka.m7g.xlarge", xlarge = "kafka.m7g.2xlarge" }"#,
+                )),
+            );
+            variable(
+                module,
+                "alarm_thresholds",
+                "map(number)",
+                "Alarm thresholds by metric.",
+                Some(raw(
+                    "{ CPUUtilization = 80, EngineCPUUtilization = 80, ApproximateAgeOfOldestMessage = 300, Errors = 5 }",
+                )),
+            );
+        }
+        Cloud::Gcp => {
+            variable(
+                module,
+                "project_id",
+                "string",
+                "Google Cloud project to deploy into (fill in).",
+                None,
+            );
+            variable(
+                module,
+                "subnet_cidr",
+                "string",
+                "Address range of the private subnet.",
+                Some(literal("10.10.0.0/20")),
+            );
+            variable(
+                module,
+                "db_tier",
+                "map(string)",
+                "Cloud SQL tier by instance size.",
+                Some(raw(
+                    r#"{ small = "db-custom-1-3840", medium = "db-custom-2-7680", large = "db-custom-4-15360", xlarge = "db-custom-8-30720" }"#,
+                )),
+            );
+            variable(
+                module,
+                "memory_size_gb",
+                "map(number)",
+                "Memorystore size by instance size.",
+                Some(raw("{ small = 1, medium = 4, large = 16, xlarge = 32 }")),
+            );
+        }
+        Cloud::Azure => {
+            variable(
+                module,
+                "vnet_cidr",
+                "string",
+                "Address space of the virtual network.",
+                Some(literal("10.20.0.0/16")),
+            );
+            variable(
+                module,
+                "db_sku",
+                "map(string)",
+                "PostgreSQL/MySQL Flexible Server SKU by instance size.",
+                Some(raw(
+                    r#"{ small = "B_Standard_B1ms", medium = "GP_Standard_D2s_v3", large = "GP_Standard_D4s_v3", xlarge = "GP_Standard_D8s_v3" }"#,
+                )),
+            );
+            variable(
+                module,
+                "db_admin_password",
+                "string",
+                "Administrator password of the database servers (fill in).",
+                None,
+            );
+        }
+    }
+}
+
+fn outputs(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
+    let (network, value) = match cloud {
+        Cloud::Aws => ("vpc_id", "aws_vpc.main.id"),
+        Cloud::Gcp => ("network_id", "google_compute_network.main.id"),
+        Cloud::Azure => ("virtual_network_id", "azurerm_virtual_network.main.id"),
+    };
+    module.add(
+        "outputs.tf",
+        block("output")
+            .add_label(network)
+            .add_attribute(("description", "The network everything runs in."))
+            .add_attribute(("value", raw(value)))
+            .build(),
+    );
+    if cloud == Cloud::Aws {
+        for placed in plan.components.iter().filter(|p| {
+            matches!(
+                p.component.kind.as_str(),
+                "load-balancer" | "network-load-balancer"
+            )
+        }) {
+            module.add(
+                "outputs.tf",
+                block("output")
+                    .add_label(format!("{}_dns_name", placed.name).as_str())
+                    .add_attribute((
+                        "description",
+                        literal(&format!("DNS name of {}.", placed.slug)),
+                    ))
+                    .add_attribute(("value", raw(&format!("aws_lb.{}.dns_name", placed.name))))
+                    .build(),
+            );
+        }
+    }
+}
+
+fn readme(
+    plan: &Plan<'_>,
+    module: &Module,
+    cloud: Cloud,
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> String {
+    let doc = plan.graph.document();
+    let provider = match cloud {
+        Cloud::Aws => "AWS",
+        Cloud::Gcp => "Google Cloud",
+        Cloud::Azure => "Azure",
+    };
+    let mut out = format!(
+        "# Terraform skeleton for {}\n\nGenerated by Archsmith for {provider} from the model, which stays the source of truth.\n",
+        escape_markdown(&doc.meta.name)
+    );
+    out.push_str("\n## What was generated\n\n| File | Resources |\n| --- | --- |\n");
+    for (file, bytes) in files {
+        let text = String::from_utf8_lossy(bytes);
+        let count = text.lines().filter(|l| l.starts_with("resource ")).count();
+        let _ = writeln!(out, "| `{file}` | {count} |");
+    }
+    out.push_str("\n## What each component became\n\n| Component | Service |\n| --- | --- |\n");
+    for placed in &plan.components {
+        let _ = writeln!(
+            out,
+            "| {} (`{}`) | {} |",
+            escape_markdown(&placed.component.name),
+            placed.slug,
+            managed_service(placed.component.kind.as_str(), cloud).unwrap_or("-")
+        );
+    }
+    out.push_str("\n## Network policy\n\nEach networked component has its own firewall identity, and each connection into it is one ingress rule on the target's port, from the caller's identity (or from the internet for internet-facing entry points). Access to managed services outside the network (buckets, queues, secrets) goes through IAM and is left to you.\n\n");
+    out.push_str("\n## Fill in\n\n- Variables without a default in `variables.tf`: certificates, passwords, the project id.\n- Container images: push each service's image to its registry, then set `image_tag`.\n- Remote state: add a `backend` block to `versions.tf`.\n");
+    if !module.todos.is_empty() {
+        out.push_str("\n## TODO\n\n");
+        for todo in &module.todos {
+            let _ = writeln!(out, "- {todo}");
+        }
+    }
+    out.push_str("\n## Run\n\n```sh\nterraform init\nterraform plan\n```\n");
+    out
+}

@@ -1,0 +1,279 @@
+//! Terraform skeletons and docker-compose: every sample for every provider parses with hcl-rs
+//! and uses only resource types, arguments and blocks that the real provider schemas have
+//! (tests/fixtures/terraform-schemas.json, from scripts/extract-terraform-schemas.py), with
+//! every required argument set; user text never becomes an interpolation.
+
+use std::collections::BTreeMap;
+
+use archsmith::catalog::Catalog;
+use archsmith::export::{ExportOptions, Output, find_exporter};
+use archsmith::model::Cloud;
+use archsmith::{format, samples};
+use serde_json::Value;
+
+const HOSTILE: &str = include_str!("fixtures/hostile.ron");
+const SCHEMAS: &str = include_str!("fixtures/terraform-schemas.json");
+const PROVIDERS: [(Cloud, &str); 3] = [
+    (Cloud::Aws, "aws"),
+    (Cloud::Gcp, "google"),
+    (Cloud::Azure, "azurerm"),
+];
+
+fn terraform(text: &str, cloud: Cloud) -> BTreeMap<String, Vec<u8>> {
+    let catalog = Catalog::builtin();
+    let doc = format::from_str(text, "model.ron", catalog).expect("loads");
+    let options = ExportOptions {
+        provider: Some(cloud),
+        ..ExportOptions::default()
+    };
+    match find_exporter("terraform")
+        .expect("registered")
+        .export(&doc, catalog, &options)
+        .expect("exports")
+    {
+        Output::Folder(files) => files,
+        Output::File(_) => panic!("a folder"),
+    }
+}
+
+/// Checks a block body against a schema entry; returns problems as text.
+fn check_body(
+    body: &hcl::Body,
+    spec: &serde_json::Map<String, Value>,
+    at: &str,
+    top: bool,
+    out: &mut Vec<String>,
+) {
+    const META: [&str; 4] = ["count", "for_each", "depends_on", "provider"];
+    for attribute in body.attributes() {
+        let key = attribute.key.as_str();
+        if top && META.contains(&key) {
+            continue;
+        }
+        match spec.get(key) {
+            Some(entry) if entry["block"] == Value::Bool(false) => {}
+            Some(_) => out.push(format!("{at}: `{key}` is a block, written as an argument")),
+            None => out.push(format!("{at}: unknown argument `{key}`")),
+        }
+    }
+    for block in body.blocks() {
+        let key = block.identifier.as_str();
+        if top && key == "lifecycle" {
+            continue;
+        }
+        match spec.get(key) {
+            Some(entry) if entry["block"] == Value::Bool(true) => {
+                let nested = entry["nested"].as_object().cloned().unwrap_or_default();
+                check_body(&block.body, &nested, &format!("{at}.{key}"), false, out);
+            }
+            Some(_) => out.push(format!("{at}: `{key}` is an argument, written as a block")),
+            None => out.push(format!("{at}: unknown block `{key}`")),
+        }
+    }
+    if top {
+        for (key, entry) in spec {
+            let set = body.attributes().any(|a| a.key.as_str() == key)
+                || body.blocks().any(|b| b.identifier.as_str() == key);
+            if entry["required"] == Value::Bool(true) && !set {
+                out.push(format!("{at}: required `{key}` is missing"));
+            }
+        }
+    }
+}
+
+fn schema_problems(files: &BTreeMap<String, Vec<u8>>, provider: &str) -> Vec<String> {
+    let schemas: Value = serde_json::from_str(SCHEMAS).expect("schema extract");
+    let schema = &schemas[provider];
+    let mut problems = Vec::new();
+    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".tf")) {
+        let text = String::from_utf8(bytes.clone()).expect("utf-8");
+        let body: hcl::Body = hcl::from_str(&text).unwrap_or_else(|e| panic!("{name} parses: {e}"));
+        for block in body.blocks() {
+            let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+            let (section, ty) = match (block.identifier.as_str(), labels.as_slice()) {
+                ("resource", [ty, _]) => ("resource", *ty),
+                ("data", [ty, _]) => ("data", *ty),
+                ("provider", [ty]) => ("provider", *ty),
+                _ => continue,
+            };
+            match schema[section][ty].as_object() {
+                Some(spec) => check_body(
+                    &block.body,
+                    spec,
+                    &format!("{name}: {ty}"),
+                    true,
+                    &mut problems,
+                ),
+                None => problems.push(format!("{name}: unknown {section} type `{ty}`")),
+            }
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_sample_matches_the_real_provider_schemas_for_every_provider() {
+    let models = samples::samples()
+        .iter()
+        .map(|s| (s.name, s.text))
+        .chain([("hostile", HOSTILE)]);
+    for (name, text) in models {
+        for (cloud, provider) in PROVIDERS {
+            let files = terraform(text, cloud);
+            for required in [
+                "versions.tf",
+                "providers.tf",
+                "variables.tf",
+                "network.tf",
+                "security.tf",
+                "outputs.tf",
+                "README.md",
+            ] {
+                assert!(
+                    files.contains_key(required),
+                    "{name} {provider}: {required}"
+                );
+            }
+            let problems = schema_problems(&files, provider);
+            assert!(
+                problems.is_empty(),
+                "{name} {provider}:\n{}",
+                problems.join("\n")
+            );
+            assert_eq!(
+                terraform(text, cloud),
+                files,
+                "{name} {provider} is deterministic"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_checker_catches_an_unknown_argument_and_a_missing_required_one() {
+    let mut files = BTreeMap::new();
+    files.insert(
+        "main.tf".to_owned(),
+        b"resource \"aws_ecs_cluster\" \"x\" {\n  bogus = 1\n}\n".to_vec(),
+    );
+    let problems = schema_problems(&files, "aws");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("unknown argument `bogus`")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("required `name` is missing")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn hostile_names_never_interpolate_for_any_provider() {
+    for (cloud, provider) in PROVIDERS {
+        let files = terraform(HOSTILE, cloud);
+        for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".tf")) {
+            let text = String::from_utf8(bytes.clone()).expect("utf-8");
+            let unescaped = text.replace("$${", "").replace("%%{", "");
+            assert!(
+                !unescaped.contains("${file("),
+                "{provider} {name}: an interpolation leaked"
+            );
+            assert!(
+                !unescaped.contains("%{"),
+                "{provider} {name}: a directive leaked"
+            );
+            let body: hcl::Body = hcl::from_str(&text).expect("parses");
+            // User text only ever parses back as a plain string, never as a template.
+            let parsed = format!("{body:?}");
+            for start in ["QuotedString(\"</text>", "QuotedString(\"\\\"; DROP"] {
+                assert!(
+                    !parsed.contains(start),
+                    "{provider} {name}: a name became a template"
+                );
+            }
+        }
+        assert!(
+            files
+                .values()
+                .any(|b| String::from_utf8_lossy(b).contains("$${file(")),
+            "{provider}: the name is kept, escaped"
+        );
+    }
+}
+
+#[test]
+fn every_connection_into_a_networked_component_becomes_one_ingress_rule() {
+    let files = terraform(include_str!("../samples/ecommerce.ron"), Cloud::Aws);
+    let security = String::from_utf8(files["security.tf"].clone()).expect("utf-8");
+    let rule = |name: &str| {
+        let start = security
+            .find(&format!(
+                "\"aws_vpc_security_group_ingress_rule\" \"{name}\""
+            ))
+            .unwrap_or_else(|| panic!("{name}"));
+        security[start..]
+            .split("\n}\n")
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let orders_db = rule("orders_db_from_orders_svc");
+    assert!(orders_db.contains("from_port = 5432") && orders_db.contains("to_port = 5432"));
+    assert!(orders_db.contains("referenced_security_group_id = aws_security_group.orders_svc.id"));
+    let alb = rule("alb_from_internet");
+    assert!(alb.contains("cidr_ipv4 = \"0.0.0.0/0\"") && alb.contains("from_port = 443"));
+    assert!(
+        !security.contains("\"cart_svc_from_internet\""),
+        "services are not open to the internet"
+    );
+}
+
+#[test]
+fn compose_files_keep_user_text_inert_and_wire_dependencies() {
+    let catalog = Catalog::builtin();
+    let export = |text: &str| {
+        let doc = format::from_str(text, "model.ron", catalog).expect("loads");
+        match find_exporter("compose")
+            .expect("registered")
+            .export(&doc, catalog, &ExportOptions::default())
+            .expect("exports")
+        {
+            Output::File(bytes) => String::from_utf8(bytes).expect("utf-8"),
+            Output::Folder(_) => panic!("one file"),
+        }
+    };
+    let hostile: serde_yaml_ng::Value = serde_yaml_ng::from_str(&export(HOSTILE)).expect("YAML");
+    let label = hostile["services"]["api"]["labels"]["archsmith.name"]
+        .as_str()
+        .expect("label");
+    assert!(
+        label.contains("$${file("),
+        "Compose interpolation is escaped: {label}"
+    );
+    let shop: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&export(include_str!("../samples/ecommerce.ron"))).expect("YAML");
+    let orders = &shop["services"]["orders-svc"];
+    assert_eq!(orders["build"]["context"].as_str(), Some("./orders-svc"));
+    assert_eq!(
+        orders["depends_on"]["orders-db"]["condition"].as_str(),
+        Some("service_healthy")
+    );
+    assert_eq!(
+        shop["services"]["orders-db"]["image"].as_str(),
+        Some("postgres:16-alpine")
+    );
+    assert!(shop["services"]["orders-db"]["healthcheck"]["test"].is_sequence());
+    assert!(shop["volumes"]["orders-db-data"].is_mapping());
+    for sample in samples::samples() {
+        assert_eq!(
+            export(sample.text),
+            export(sample.text),
+            "{} deterministic",
+            sample.name
+        );
+    }
+}
