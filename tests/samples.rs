@@ -93,15 +93,16 @@ fn components_sit_inside_their_boundaries() {
 #[test]
 fn every_exporter_is_deterministic_on_every_sample() {
     let catalog = Catalog::builtin();
+    // Infrastructure exports need a provider; the others ignore it.
+    let options = ExportOptions {
+        provider: Some(archsmith::model::Cloud::Aws),
+        ..ExportOptions::default()
+    };
     for sample in samples() {
         let doc = format::from_str(sample.text, sample.name, catalog).expect("loads");
         for exporter in export::registry() {
-            let first = exporter
-                .export(&doc, catalog, &ExportOptions::default())
-                .expect("exports");
-            let second = exporter
-                .export(&doc, catalog, &ExportOptions::default())
-                .expect("exports");
+            let first = exporter.export(&doc, catalog, &options).expect("exports");
+            let second = exporter.export(&doc, catalog, &options).expect("exports");
             assert_eq!(first, second, "{} / {}", sample.name, exporter.id());
             if let Output::File(bytes) = first {
                 assert!(!bytes.is_empty());

@@ -114,14 +114,8 @@ fn runtime(kind: &str, id: &str) -> Option<Service> {
     };
     let wget = |url: &str| shell(&format!("wget -q --spider {url} || exit 1"));
     let tcp = |port: u16| shell(&format!("bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}'"));
-    let (image, data, health, environment, command): (
-        &str,
-        Option<&str>,
-        Vec<String>,
-        BTreeMap<String, String>,
-        Vec<&str>,
-    ) = match kind {
-        "postgresql" => (
+    let spec = match kind {
+        "postgresql" => Runtime::new(
             "postgres:16-alpine",
             Some("/var/lib/postgresql/data"),
             shell("pg_isready -U app -d app"),
@@ -132,7 +126,7 @@ fn runtime(kind: &str, id: &str) -> Option<Service> {
             ]),
             vec![],
         ),
-        "mysql" => (
+        "mysql" => Runtime::new(
             "mysql:8.4",
             Some("/var/lib/mysql"),
             shell("mysqladmin ping -h 127.0.0.1 --silent"),
@@ -142,42 +136,42 @@ fn runtime(kind: &str, id: &str) -> Option<Service> {
             ]),
             vec![],
         ),
-        "mongodb" => (
+        "mongodb" => Runtime::new(
             "mongo:7.0",
             Some("/data/db"),
             shell("mongosh --quiet --eval 'db.adminCommand({ping: 1}).ok' | grep -q 1"),
             BTreeMap::new(),
             vec![],
         ),
-        "cassandra" => (
+        "cassandra" => Runtime::new(
             "cassandra:5.0",
             Some("/var/lib/cassandra"),
             shell("cqlsh -e 'describe keyspaces'"),
             env(&[("CASSANDRA_CLUSTER_NAME", "local")]),
             vec![],
         ),
-        "dynamodb" => (
+        "dynamodb" => Runtime::new(
             "amazon/dynamodb-local:2.5.2",
             None,
             tcp(8000),
             BTreeMap::new(),
             vec![],
         ),
-        "redis" | "redis-pubsub" => (
+        "redis" | "redis-pubsub" => Runtime::new(
             "redis:7.4-alpine",
             Some("/data"),
             shell("redis-cli ping | grep -q PONG"),
             BTreeMap::new(),
             vec![],
         ),
-        "memcached" => (
+        "memcached" => Runtime::new(
             "memcached:1.6-alpine",
             None,
             shell("nc -z 127.0.0.1 11211"),
             BTreeMap::new(),
             vec![],
         ),
-        "elasticsearch" | "elk" => (
+        "elasticsearch" | "elk" => Runtime::new(
             "opensearchproject/opensearch:2.17.1",
             Some("/usr/share/opensearch/data"),
             shell("curl -fs http://localhost:9200/_cluster/health || exit 1"),
@@ -188,14 +182,14 @@ fn runtime(kind: &str, id: &str) -> Option<Service> {
             ]),
             vec![],
         ),
-        "clickhouse" | "data-warehouse" => (
+        "clickhouse" | "data-warehouse" => Runtime::new(
             "clickhouse/clickhouse-server:24.8",
             Some("/var/lib/clickhouse"),
             wget("http://127.0.0.1:8123/ping"),
             BTreeMap::new(),
             vec![],
         ),
-        "object-storage" => (
+        "object-storage" => Runtime::new(
             "minio/minio:RELEASE.2024-10-13T13-34-11Z",
             Some("/data"),
             shell("mc ready local"),
@@ -208,7 +202,7 @@ fn runtime(kind: &str, id: &str) -> Option<Service> {
             ]),
             vec!["server", "/data", "--console-address", ":9001"],
         ),
-        "kafka" => (
+        "kafka" => Runtime::new(
             "apache/kafka:3.8.0",
             Some("/var/lib/kafka/data"),
             shell(
@@ -232,63 +226,63 @@ fn runtime(kind: &str, id: &str) -> Option<Service> {
             ]),
             vec![],
         ),
-        "rabbitmq" => (
+        "rabbitmq" => Runtime::new(
             "rabbitmq:3.13-management-alpine",
             Some("/var/lib/rabbitmq"),
             shell("rabbitmq-diagnostics -q ping"),
             BTreeMap::new(),
             vec![],
         ),
-        "sqs" => (
+        "sqs" => Runtime::new(
             "softwaremill/elasticmq-native:1.6.9",
             None,
             tcp(9324),
             BTreeMap::new(),
             vec![],
         ),
-        "event-bus" => (
+        "event-bus" => Runtime::new(
             "localstack/localstack:3.8",
             None,
             shell("curl -fs http://localhost:4566/_localstack/health || exit 1"),
             env(&[("SERVICES", "sns,sqs,events")]),
             vec![],
         ),
-        "nats" => (
+        "nats" => Runtime::new(
             "nats:2.10-alpine",
             Some("/data"),
             wget("http://127.0.0.1:8222/healthz"),
             BTreeMap::new(),
             vec!["-js", "-sd", "/data", "-m", "8222"],
         ),
-        "prometheus" => (
+        "prometheus" => Runtime::new(
             "prom/prometheus:v2.54.1",
             Some("/prometheus"),
             wget("http://127.0.0.1:9090/-/healthy"),
             BTreeMap::new(),
             vec![],
         ),
-        "grafana" => (
+        "grafana" => Runtime::new(
             "grafana/grafana:11.2.2",
             Some("/var/lib/grafana"),
             wget("http://127.0.0.1:3000/api/health"),
             BTreeMap::new(),
             vec![],
         ),
-        "alertmanager" => (
+        "alertmanager" => Runtime::new(
             "prom/alertmanager:v0.27.0",
             Some("/alertmanager"),
             wget("http://127.0.0.1:9093/-/healthy"),
             BTreeMap::new(),
             vec![],
         ),
-        "loki" => (
+        "loki" => Runtime::new(
             "grafana/loki:3.2.0",
             Some("/loki"),
             wget("http://127.0.0.1:3100/ready"),
             BTreeMap::new(),
             vec![],
         ),
-        "jaeger" => (
+        "jaeger" => Runtime::new(
             "jaegertracing/all-in-one:1.62.0",
             None,
             wget("http://127.0.0.1:14269/"),
@@ -296,7 +290,7 @@ fn runtime(kind: &str, id: &str) -> Option<Service> {
             vec![],
         ),
         // The collector image has no shell; asking the binary for its version proves it runs.
-        "otel-collector" => (
+        "otel-collector" => Runtime::new(
             "otel/opentelemetry-collector-contrib:0.111.0",
             None,
             vec![
@@ -307,14 +301,14 @@ fn runtime(kind: &str, id: &str) -> Option<Service> {
             BTreeMap::new(),
             vec![],
         ),
-        "datadog-agent" => (
+        "datadog-agent" => Runtime::new(
             "gcr.io/datadoghq/agent:7",
             None,
             vec!["CMD".to_owned(), "agent".to_owned(), "health".to_owned()],
             env(&[("DD_API_KEY", "${DD_API_KEY:-set-me}")]),
             vec![],
         ),
-        "identity-provider" => (
+        "identity-provider" => Runtime::new(
             "quay.io/keycloak/keycloak:25.0",
             None,
             tcp(8080),
@@ -327,7 +321,7 @@ fn runtime(kind: &str, id: &str) -> Option<Service> {
             ]),
             vec!["start-dev"],
         ),
-        "secrets-manager" | "kms" => (
+        "secrets-manager" | "kms" => Runtime::new(
             "hashicorp/vault:1.17",
             None,
             shell("VAULT_ADDR=http://127.0.0.1:8200 vault status"),
@@ -337,25 +331,55 @@ fn runtime(kind: &str, id: &str) -> Option<Service> {
             )]),
             vec!["server", "-dev"],
         ),
-        "load-balancer" | "network-load-balancer" | "api-gateway" | "ingress-controller" => (
-            "nginx:1.27-alpine",
-            None,
-            wget("http://127.0.0.1/"),
-            BTreeMap::new(),
-            vec![],
-        ),
+        "load-balancer" | "network-load-balancer" | "api-gateway" | "ingress-controller" => {
+            Runtime::new(
+                "nginx:1.27-alpine",
+                None,
+                wget("http://127.0.0.1/"),
+                BTreeMap::new(),
+                vec![],
+            )
+        }
         _ => return None,
     };
     Some(Service {
-        image: Some(image.to_owned()),
-        volumes: data
+        image: Some(spec.image.to_owned()),
+        volumes: spec
+            .data
             .map(|path| vec![format!("{id}-data:{path}")])
             .unwrap_or_default(),
-        healthcheck: healthcheck(health),
-        environment,
-        command: command.into_iter().map(str::to_owned).collect(),
+        healthcheck: healthcheck(spec.health),
+        environment: spec.environment,
+        command: spec.command.into_iter().map(str::to_owned).collect(),
         ..Service::default()
     })
+}
+
+/// How a kind runs locally: image, data directory, healthcheck, environment and command.
+struct Runtime {
+    image: &'static str,
+    data: Option<&'static str>,
+    health: Vec<String>,
+    environment: BTreeMap<String, String>,
+    command: Vec<&'static str>,
+}
+
+impl Runtime {
+    fn new(
+        image: &'static str,
+        data: Option<&'static str>,
+        health: Vec<String>,
+        environment: BTreeMap<String, String>,
+        command: Vec<&'static str>,
+    ) -> Self {
+        Self {
+            image,
+            data,
+            health,
+            environment,
+            command,
+        }
+    }
 }
 
 /// Kinds built from the project's own code.

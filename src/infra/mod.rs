@@ -118,29 +118,6 @@ pub fn managed_service(kind: &str, cloud: Cloud) -> Option<&'static str> {
     Some(service)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::catalog::{Catalog, Trait};
-
-    #[test]
-    fn every_kind_that_runs_in_the_cloud_has_a_service_on_every_provider() {
-        for kind in Catalog::builtin().kinds() {
-            let outside = kind.has(Trait::Client)
-                || kind.has(Trait::External)
-                || matches!(kind.id.as_str(), "pagerduty" | "datadog-agent");
-            for cloud in [Cloud::Aws, Cloud::Gcp, Cloud::Azure] {
-                assert_eq!(
-                    managed_service(kind.id.as_str(), cloud).is_some(),
-                    !outside,
-                    "{} on {cloud:?}",
-                    kind.id
-                );
-            }
-        }
-    }
-}
-
 /// The port a component of `kind` listens on: its own `port` property for services, else the
 /// engine's standard TLS port (the skeletons assume TLS everywhere inside).
 pub fn port(kind: &str, own: Option<i64>) -> u16 {
@@ -166,5 +143,28 @@ pub fn port(kind: &str, own: Option<i64>) -> u16 {
         "service" | "service-nodejs" | "service-typescript" | "service-python" | "service-go"
         | "service-rust" | "service-java" | "worker" | "scheduled-job" | "function" => 8080,
         _ => 443,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{Catalog, Trait};
+
+    #[test]
+    fn every_kind_that_runs_in_the_cloud_has_a_service_on_every_provider() {
+        for kind in Catalog::builtin().kinds() {
+            let outside = kind.has(Trait::Client)
+                || kind.has(Trait::External)
+                || matches!(kind.id.as_str(), "pagerduty" | "datadog-agent");
+            for cloud in [Cloud::Aws, Cloud::Gcp, Cloud::Azure] {
+                assert_eq!(
+                    managed_service(kind.id.as_str(), cloud).is_some(),
+                    !outside,
+                    "{} on {cloud:?}",
+                    kind.id
+                );
+            }
+        }
     }
 }
