@@ -96,6 +96,10 @@ fn schema_problems(files: &BTreeMap<String, Vec<u8>>, provider: &str) -> Vec<Str
                 ("provider", [ty]) => ("provider", *ty),
                 _ => continue,
             };
+            // The Kubernetes provider has no schema extract, as in the reference checker.
+            if ty.starts_with("kubernetes") {
+                continue;
+            }
             match schema[section][ty].as_object() {
                 Some(spec) => check_body(
                     &block.body,
@@ -275,5 +279,28 @@ fn compose_files_keep_user_text_inert_and_wire_dependencies() {
             "{} deterministic",
             sample.name
         );
+    }
+}
+
+#[test]
+fn services_inside_a_kubernetes_boundary_become_deployments_on_the_cluster() {
+    let sample = include_str!("../samples/video-streaming.ron");
+    for (cloud, cluster) in [
+        (Cloud::Aws, "aws_eks_cluster"),
+        (Cloud::Gcp, "google_container_cluster"),
+        (Cloud::Azure, "azurerm_kubernetes_cluster"),
+    ] {
+        let files = terraform(sample, cloud);
+        let kubernetes = String::from_utf8(files["kubernetes.tf"].clone()).expect("utf-8");
+        assert!(
+            kubernetes.contains(&format!("resource \"{cluster}\"")),
+            "{cluster}"
+        );
+        assert!(kubernetes.contains("resource \"kubernetes_deployment_v1\""));
+        assert!(kubernetes.contains("resource \"kubernetes_namespace_v1\""));
+        let providers = String::from_utf8(files["providers.tf"].clone()).expect("utf-8");
+        assert!(providers.contains("provider \"kubernetes\""));
+        let versions = String::from_utf8(files["versions.tf"].clone()).expect("utf-8");
+        assert!(versions.contains("hashicorp/kubernetes"));
     }
 }

@@ -9,8 +9,9 @@ use super::{Placed, Plan, Role};
 use crate::model::Component;
 
 pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
-    versions(module);
+    versions(module, plan);
     network(module, plan);
+    super::kubernetes::cluster(module, plan, crate::model::Cloud::Aws);
     for placed in &plan.components {
         component(module, plan, placed);
     }
@@ -18,24 +19,8 @@ pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
     monitoring(module, plan);
 }
 
-fn versions(module: &mut Module) {
-    module.add(
-        "versions.tf",
-        block("terraform")
-            .add_attribute(("required_version", ">= 1.6"))
-            .add_block(
-                block("required_providers")
-                    .add_attribute((
-                        "aws",
-                        object([
-                            ("source", literal("hashicorp/aws")),
-                            ("version", literal("~> 6.0")),
-                        ]),
-                    ))
-                    .build(),
-            )
-            .build(),
-    );
+fn versions(module: &mut Module, plan: &Plan<'_>) {
+    super::versions(module, plan, "aws", "hashicorp/aws", "~> 6.0");
     module.add(
         "providers.tf",
         block("provider")
@@ -168,7 +153,11 @@ fn network(module: &mut Module, plan: &Plan<'_>) {
                 .build(),
         );
     }
-    if plan.components.iter().any(|p| p.role == Role::Service) {
+    if plan
+        .components
+        .iter()
+        .any(|p| p.role == Role::Service && p.namespace.is_none())
+    {
         module.add(
             "compute.tf",
             resource("aws_ecs_cluster", "main")
@@ -340,6 +329,20 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .add_attribute(("retention_in_days", raw("var.log_retention_days")))
                     .build(),
             );
+            if let Some(namespace) = &placed.namespace {
+                let image = raw(&format!(
+                    "\"${{aws_ecr_repository.{name}.repository_url}}:${{var.image_tag}}\""
+                ));
+                super::kubernetes::workload(
+                    module,
+                    placed,
+                    namespace,
+                    image,
+                    replicas,
+                    &mut plan.namespaces.borrow_mut(),
+                );
+                return;
+            }
             let port = placed.port;
             module.add(
                 "compute.tf",

@@ -11,23 +11,7 @@ const RG: &str = "azurerm_resource_group.main.name";
 const LOCATION: &str = "azurerm_resource_group.main.location";
 
 pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
-    module.add(
-        "versions.tf",
-        block("terraform")
-            .add_attribute(("required_version", ">= 1.6"))
-            .add_block(
-                block("required_providers")
-                    .add_attribute((
-                        "azurerm",
-                        object([
-                            ("source", literal("hashicorp/azurerm")),
-                            ("version", literal("~> 4.0")),
-                        ]),
-                    ))
-                    .build(),
-            )
-            .build(),
-    );
+    super::versions(module, plan, "azurerm", "hashicorp/azurerm", "~> 4.0");
     module.add(
         "providers.tf",
         block("provider")
@@ -43,6 +27,7 @@ pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
             .build(),
     );
     network(module);
+    super::kubernetes::cluster(module, plan, crate::model::Cloud::Azure);
     let services = plan.components.iter().any(|p| p.role != super::Role::Other);
     if services {
         platform(module);
@@ -207,6 +192,20 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     match placed.component.kind.as_str() {
         "service" | "service-nodejs" | "service-typescript" | "service-python" | "service-go"
         | "service-rust" | "service-java" | "worker" | "scheduled-job" | "function" => {
+            if let Some(namespace) = &placed.namespace {
+                let image = raw(&format!(
+                    "\"${{azurerm_container_registry.main.login_server}}/{slug}:${{var.image_tag}}\""
+                ));
+                super::kubernetes::workload(
+                    module,
+                    placed,
+                    namespace,
+                    image,
+                    replicas,
+                    &mut plan.namespaces.borrow_mut(),
+                );
+                return;
+            }
             let max = int(plan, placed, "autoscaling_max", replicas).max(replicas);
             module.add(
                 "compute.tf",

@@ -8,23 +8,7 @@ use super::module::{Module, block, list, literal, object, raw, resource};
 use super::{Placed, Plan, Source};
 
 pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
-    module.add(
-        "versions.tf",
-        block("terraform")
-            .add_attribute(("required_version", ">= 1.6"))
-            .add_block(
-                block("required_providers")
-                    .add_attribute((
-                        "google",
-                        object([
-                            ("source", literal("hashicorp/google")),
-                            ("version", literal("~> 6.0")),
-                        ]),
-                    ))
-                    .build(),
-            )
-            .build(),
-    );
+    super::versions(module, plan, "google", "hashicorp/google", "~> 6.0");
     module.add(
         "providers.tf",
         block("provider")
@@ -41,6 +25,7 @@ pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
             .build(),
     );
     network(module);
+    super::kubernetes::cluster(module, plan, crate::model::Cloud::Gcp);
     for placed in &plan.components {
         component(module, plan, placed);
     }
@@ -136,6 +121,20 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .add_attribute(("labels", labels(placed)))
                     .build(),
             );
+            if let Some(namespace) = &placed.namespace {
+                let image = raw(&format!(
+                    "\"${{var.region}}-docker.pkg.dev/${{var.project_id}}/${{google_artifact_registry_repository.{name}.repository_id}}/{slug}:${{var.image_tag}}\""
+                ));
+                super::kubernetes::workload(
+                    module,
+                    placed,
+                    namespace,
+                    image,
+                    replicas,
+                    &mut plan.namespaces.borrow_mut(),
+                );
+                return;
+            }
             let max = int(plan, placed, "autoscaling_max", replicas).max(replicas);
             module.add(
                 "compute.tf",

@@ -6,6 +6,7 @@
 mod aws;
 mod azure;
 mod gcp;
+mod kubernetes;
 mod module;
 
 use std::collections::{BTreeSet, HashMap};
@@ -87,6 +88,15 @@ pub(super) struct Placed<'a> {
     /// Inside the network, with a firewall identity of its own.
     pub networked: bool,
     pub role: Role,
+    /// The Kubernetes namespace it runs in, when it sits inside a Kubernetes boundary.
+    pub namespace: Option<String>,
+}
+
+/// A Kubernetes boundary of the model: it becomes the cloud's managed cluster.
+#[derive(Debug)]
+pub(super) struct ClusterBoundary {
+    pub name: String,
+    pub slug: String,
 }
 
 /// Where an ingress rule admits traffic from.
@@ -115,6 +125,9 @@ pub(super) struct Plan<'a> {
     pub components: Vec<Placed<'a>>,
     /// The model's VPC or VNet boundary, if it draws one.
     pub vpc_name: Option<String>,
+    pub clusters: Vec<ClusterBoundary>,
+    /// Kubernetes namespaces already declared, so each is declared once.
+    pub namespaces: std::cell::RefCell<BTreeSet<String>>,
     index: HashMap<&'a str, usize>,
 }
 
@@ -176,6 +189,19 @@ impl<'a> Plan<'a> {
                 _ => Role::Other,
             };
             let own_port = graph.property(component, "port").and_then(|v| v.as_int());
+            let chain = graph.groups_around(component);
+            let namespace = chain
+                .iter()
+                .any(|g| g.kind == GroupKind::K8sCluster)
+                .then(|| {
+                    chain
+                        .iter()
+                        .find(|g| g.kind == GroupKind::K8sNamespace)
+                        .map_or_else(
+                            || "default".to_owned(),
+                            |g| g.id.as_str().replace(['_', '.'], "-"),
+                        )
+                });
             index.insert(component.id.as_str(), components.len());
             components.push(Placed {
                 component,
@@ -184,6 +210,7 @@ impl<'a> Plan<'a> {
                 port: port(kind, own_port),
                 networked: networked(kind, graph, component),
                 role,
+                namespace,
             });
         }
         let vpc_name = doc
@@ -191,10 +218,21 @@ impl<'a> Plan<'a> {
             .iter()
             .find(|g| g.kind == GroupKind::Vpc)
             .map(|g| g.name.clone());
+        let clusters = doc
+            .groups()
+            .iter()
+            .filter(|g| g.kind == GroupKind::K8sCluster)
+            .map(|g| ClusterBoundary {
+                name: names.name_for(&format!("k8s-{}", g.id)),
+                slug: g.id.as_str().replace(['_', '.'], "-"),
+            })
+            .collect();
         Self {
             graph,
             components,
             vpc_name,
+            clusters,
+            namespaces: std::cell::RefCell::new(BTreeSet::new()),
             index,
         }
     }
@@ -259,6 +297,31 @@ impl<'a> Plan<'a> {
         }
         rules
     }
+}
+
+/// `terraform { required_providers { ... } }` for the cloud's provider, plus Kubernetes when
+/// the model draws a cluster.
+pub(super) fn versions(
+    module: &mut Module,
+    plan: &Plan<'_>,
+    provider: &str,
+    source: &str,
+    version: &str,
+) {
+    let mut providers = block("required_providers").add_attribute((
+        provider,
+        module::object([("source", literal(source)), ("version", literal(version))]),
+    ));
+    if !plan.clusters.is_empty() {
+        providers = providers.add_attribute(kubernetes::required_provider());
+    }
+    module.add(
+        "versions.tf",
+        block("terraform")
+            .add_attribute(("required_version", ">= 1.6"))
+            .add_block(providers.build())
+            .build(),
+    );
 }
 
 fn variable(
