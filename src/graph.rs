@@ -1,7 +1,7 @@
 //! [`ArchGraph`]: a petgraph view of a document for the queries rules and analyses need.
 //! petgraph's indices stay private; callers speak in component and connection ids.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use rustc_hash::FxHashMap;
 
@@ -50,6 +50,10 @@ pub struct ArchGraph<'a> {
     node_of: FxHashMap<&'a str, NodeIndex>,
     /// Per component (by position): its kind, resolved once.
     kinds: Vec<Option<&'a ComponentKind>>,
+    /// Positions of the components carrying each trait, so that a rule looking for
+    /// datastores reads a short list instead of every component (which matters once a model
+    /// outgrows the CPU caches).
+    by_trait: BTreeMap<Trait, Vec<usize>>,
     /// Per connection (by position): the positions of its two ends.
     ends: Vec<Option<(usize, usize)>>,
     /// Per connection: its interaction style and whether the caller waits.
@@ -88,7 +92,14 @@ impl<'a> ArchGraph<'a> {
             }
             styles.push((catalog.style(connection), catalog.is_sync(connection)));
         }
-        let kinds = components.iter().map(|c| catalog.kind_of(c)).collect();
+        let kinds: Vec<Option<&ComponentKind>> =
+            components.iter().map(|c| catalog.kind_of(c)).collect();
+        let mut by_trait: BTreeMap<Trait, Vec<usize>> = BTreeMap::new();
+        for (position, kind) in kinds.iter().enumerate() {
+            for t in kind.iter().flat_map(|k| &k.traits) {
+                by_trait.entry(*t).or_default().push(position);
+            }
+        }
         let connection_kinds = doc
             .connections()
             .iter()
@@ -114,6 +125,7 @@ impl<'a> ArchGraph<'a> {
             graph,
             node_of,
             kinds,
+            by_trait,
             ends,
             styles,
             connection_kinds,
@@ -237,10 +249,12 @@ impl<'a> ArchGraph<'a> {
 
     /// Components of a kind with trait `t`.
     pub fn with_trait(&self, t: Trait) -> impl Iterator<Item = &'a Component> + '_ {
-        self.doc
-            .components()
-            .iter()
-            .filter(move |c| self.has_trait(c, t))
+        let components: &'a [Component] = self.doc.components();
+        self.by_trait
+            .get(&t)
+            .into_iter()
+            .flatten()
+            .filter_map(move |&position| components.get(position))
     }
 
     /// Connections leaving (`Outgoing`) or entering (`Incoming`) `id`, optionally of one

@@ -31,22 +31,33 @@ impl Rule for DuplicateNames {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let mut by_name: FxHashMap<Caseless<'_>, Vec<&str>> =
-            FxHashMap::with_capacity_and_hasher(cx.doc().components().len(), Default::default());
-        for component in cx.doc().components() {
-            by_name
+        let components = cx.doc().components();
+        // Name -> position of its first holder. Only clashes are collected, so a model with
+        // unique names allocates nothing per component.
+        let mut first_with: FxHashMap<Caseless<'_>, usize> =
+            FxHashMap::with_capacity_and_hasher(components.len(), Default::default());
+        let mut clashes: Vec<(usize, usize)> = Vec::new();
+        for (position, component) in components.iter().enumerate() {
+            let first = *first_with
                 .entry(Caseless(component.name.trim()))
-                .or_default()
-                .push(component.id.as_str());
+                .or_insert(position);
+            if first != position {
+                clashes.push((first, position));
+            }
         }
-        let mut duplicates: Vec<Vec<&str>> =
-            by_name.into_values().filter(|ids| ids.len() > 1).collect();
-        duplicates.sort_unstable();
-        for ids in duplicates {
-            let name = cx.doc().component(ids[0]).map_or("", |c| c.name.as_str());
+        // Group by first holder; positions follow ids, so groups come out in id order.
+        clashes.sort_unstable();
+        for group in clashes.chunk_by(|a, b| a.0 == b.0) {
+            let first = group[0].0;
+            let mut ids = vec![components[first].id.to_string()];
+            ids.extend(group.iter().map(|&(_, p)| components[p].id.to_string()));
             out.push(cx.finding(
-                format!("{} components are named \"{name}\"", ids.len()),
-                ids.iter().map(|id| (*id).to_owned()).collect(),
+                format!(
+                    "{} components are named \"{}\"",
+                    ids.len(),
+                    components[first].name
+                ),
+                ids,
                 "give each a name that says what it does",
             ));
         }

@@ -30,7 +30,8 @@ impl Rule for LowReplicationFactor {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for component in cx.doc().components() {
+        // Only kinds with the trait can match; the graph keeps them in a short list.
+        for component in cx.graph.with_trait(crate::catalog::Trait::Broker) {
             if cx.graph.kind(component).is_none_or(|k| {
                 k.property("replication_factor").is_none() || !k.has(crate::catalog::Trait::Broker)
             }) {

@@ -307,10 +307,19 @@ pub struct Summary {
 }
 
 impl Report {
-    fn from_findings(mut findings: Vec<Finding>) -> Self {
-        // Rules run in id order and report in document order, so a stable sort by severity
-        // alone gives a deterministic order without comparing strings.
-        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    fn from_findings(findings: Vec<Finding>) -> Self {
+        // Rules run in id order and report in document order, so grouping by severity (a
+        // stable bucket sort: each finding moves once) gives a deterministic order.
+        let mut buckets: [Vec<Finding>; 3] = Default::default();
+        for finding in findings {
+            let bucket = match finding.severity {
+                Severity::Error => 0,
+                Severity::Warning => 1,
+                Severity::Info => 2,
+            };
+            buckets[bucket].push(finding);
+        }
+        let findings: Vec<Finding> = buckets.into_iter().flatten().collect();
         let mut summary = Summary::default();
         for finding in &findings {
             if finding.waived.is_some() {

@@ -30,7 +30,8 @@ impl Rule for UnencryptedDatastore {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for component in cx.doc().components() {
+        // Only kinds with the trait can match; the graph keeps them in a short list.
+        for component in cx.graph.with_trait(Trait::Stateful) {
             let Some(kind) = cx.graph.kind(component) else {
                 continue;
             };
