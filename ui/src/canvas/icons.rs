@@ -2,36 +2,41 @@
 //! exports embed.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use egui::mutex::Mutex;
 use egui::{ColorImage, Context, Id, TextureHandle, TextureId, TextureOptions};
 
 /// Pixels per side: sharp on a card at 200% zoom on a HiDPI screen.
 const SIDE: u32 = 96;
 
-#[derive(Clone, Default)]
-struct IconTextures(HashMap<String, Option<TextureHandle>>);
+/// Texture ids by icon name, and the handles that keep the textures alive. Shared through
+/// an `Arc` in the context's memory so that a frame's lookups copy a pointer, not the map.
+#[derive(Default)]
+struct IconTextures {
+    ids: HashMap<String, Option<TextureId>>,
+    handles: Vec<TextureHandle>,
+}
+
+type SharedTextures = Arc<Mutex<IconTextures>>;
 
 /// The texture of the icon called `name`, loading it on first use.
 pub fn texture(ctx: &Context, name: &str) -> Option<TextureId> {
     let key = Id::unique("archsmith-icon-textures");
-    if let Some(cached) = ctx.data(|d| {
-        d.get_temp::<IconTextures>(key)
-            .and_then(|t| t.0.get(name).cloned())
-    }) {
-        return cached.map(|handle| handle.id());
+    let shared = ctx.data_mut(|d| d.get_temp_mut_or_default::<SharedTextures>(key).clone());
+    let mut textures = shared.lock();
+    if let Some(cached) = textures.ids.get(name) {
+        return *cached;
     }
-    // Loading takes the context's lock, so it happens outside `data_mut`.
+    // The context's own lock is free here: loading a texture takes it.
     let handle = archsmith::icons::icon(name).and_then(|icon| {
         let pixels = archsmith::icons::rasterise(icon, SIDE)?;
         let image = ColorImage::from_rgba_unmultiplied([SIDE as usize, SIDE as usize], &pixels);
         Some(ctx.load_texture(format!("icon-{name}"), image, TextureOptions::LINEAR))
     });
     let id = handle.as_ref().map(TextureHandle::id);
-    ctx.data_mut(|d| {
-        d.get_temp_mut_or_default::<IconTextures>(key)
-            .0
-            .insert(name.to_owned(), handle);
-    });
+    textures.ids.insert(name.to_owned(), id);
+    textures.handles.extend(handle);
     id
 }
 
