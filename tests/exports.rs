@@ -218,3 +218,26 @@ fn every_diagram_format_keeps_boundaries_and_connection_kinds() {
     assert_eq!(dsl.matches("group \"").count(), 6);
     assert!(dsl.contains("\"Async\"") && dsl.contains("autoLayout lr"));
 }
+
+#[test]
+fn every_exporter_handles_an_empty_model_and_a_lone_unplaced_component() {
+    let catalog = Catalog::builtin();
+    let empty = "(version: 2, meta: (name: \"Empty\"))";
+    let lone = "(version: 2, meta: (name: \"Lone\"), components: [(id: \"api\", kind: \"service-go\", name: \"API\", position: (x: 0.0, y: 0.0))])";
+    let options = ExportOptions {
+        provider: Some(archsmith::model::Cloud::Azure),
+        ..ExportOptions::default()
+    };
+    for text in [empty, lone] {
+        let doc = format::from_str(text, "model.ron", catalog).expect("loads");
+        for exporter in archsmith::export::registry() {
+            let output = exporter
+                .export(&doc, catalog, &options)
+                .unwrap_or_else(|e| panic!("{}: {e}", exporter.id()));
+            match output {
+                Output::File(bytes) => assert!(!bytes.is_empty(), "{}", exporter.id()),
+                Output::Folder(files) => assert!(!files.is_empty(), "{}", exporter.id()),
+            }
+        }
+    }
+}

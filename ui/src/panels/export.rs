@@ -44,11 +44,24 @@ fn preview_text(output: &Output) -> String {
             Ok(text) => text.to_owned(),
             Err(_) => format!("binary output, {} bytes", bytes.len()),
         },
-        Output::Folder(files) => files
-            .iter()
-            .map(|(name, bytes)| format!("{name}  ({} bytes)", bytes.len()))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        Output::Folder(files) => {
+            let listing = files
+                .iter()
+                .map(|(name, bytes)| format!("{name}  ({} bytes)", bytes.len()))
+                .collect::<Vec<_>>()
+                .join("\n");
+            // Show the file a reader opens first: the design document or the README.
+            let main = ["design.md", "README.md"]
+                .iter()
+                .find_map(|name| files.get(*name).map(|bytes| (name, bytes)));
+            match main {
+                Some((name, bytes)) => format!(
+                    "{listing}\n\n--- {name} ---\n\n{}",
+                    preview_text(&Output::File(bytes.clone()))
+                ),
+                None => listing,
+            }
+        }
     }
 }
 
