@@ -342,8 +342,8 @@ fn copy_and_paste_through_the_clipboard() {
 #[test]
 fn rubber_band_selects_what_it_encloses() {
     let (mut harness, _) = harness_with(small_doc());
-    let from = screen(&harness, pos2(440.0, 60.0));
-    let to = screen(&harness, pos2(720.0, 520.0));
+    let from = screen(&harness, pos2(440.0, 80.0));
+    let to = screen(&harness, pos2(690.0, 480.0));
     drag(&mut harness, from, to);
     let selected: Vec<&str> = harness.state().editor.selection.iter().collect();
     assert_eq!(selected, ["cache", "db"]);

@@ -24,6 +24,9 @@ use self::hit::Hit;
 use self::view::CanvasView;
 use crate::state::Selection;
 
+/// The minimap's tallest size and its distance from the canvas corner.
+const MINIMAP_MAX_HEIGHT: f32 = 160.0;
+const MINIMAP_MARGIN: f32 = 12.0;
 /// Grid spacing in world units.
 pub const GRID: f32 = 20.0;
 
@@ -288,7 +291,14 @@ pub fn canvas_ui(
     if state.fit_requested {
         state.fit_requested = false;
         if let Some(bounds) = geometry::content_bounds(doc) {
-            state.view.fit(canvas, bounds);
+            // Keep the band the minimap occupies free, so the fitted diagram sits above it.
+            let reserve = MINIMAP_MAX_HEIGHT + MINIMAP_MARGIN;
+            let room = if state.show_minimap && canvas.height() > 3.0 * reserve {
+                Rect::from_min_max(canvas.min, pos2(canvas.max.x, canvas.max.y - reserve))
+            } else {
+                canvas
+            };
+            state.view.fit(room, bounds);
         }
     }
     let view = state.view;
@@ -765,9 +775,9 @@ fn minimap_ui(
     // The minimap takes the shape of what it shows.
     let shown = content.union(visible).expand(40.0);
     let width = 200.0;
-    let height = (width * shown.height() / shown.width()).clamp(60.0, 160.0);
+    let height = (width * shown.height() / shown.width()).clamp(60.0, MINIMAP_MAX_HEIGHT);
     let rect = Rect::from_min_size(
-        canvas.max - vec2(width, height) - vec2(12.0, 12.0),
+        canvas.max - vec2(width, height) - vec2(MINIMAP_MARGIN, MINIMAP_MARGIN),
         vec2(width, height),
     );
     let response = ui.interact(rect, ui.scope_id().with("minimap"), Sense::click_and_drag());
