@@ -109,7 +109,8 @@ fn the_ecommerce_document_explains_the_system() {
     let (md, _) = markdown(include_str!("../samples/ecommerce.ron"));
     for expected in [
         "| Peak load | 50000 requests/s |",
-        "Web storefront → CloudFront → AWS WAF → Public ALB → Storefront BFF → Checkout service → Order service → Orders DB",
+        "- Web storefront → CloudFront\n  - → Assets bucket\n  - → AWS WAF → Public ALB → Storefront BFF\n",
+        "    - → Checkout service\n      - → Cart service → Session \\& cart cache\n      - → Order service → Orders DB\n",
         "Order service publishes to Order events (MSK), consumed by Inventory worker, Notification worker",
         "| **Orders DB** | PostgreSQL | 2 instances, multi-AZ | yes, with point-in-time recovery | yes | Order service |",
         "| **Order events (MSK)** | Kafka | orders.placed | Order service | Inventory worker, Notification worker | yes |",
@@ -121,6 +122,23 @@ fn the_ecommerce_document_explains_the_system() {
     ] {
         assert!(md.contains(expected), "missing: {expected}");
     }
+}
+
+#[test]
+fn call_chains_nest_shared_prefixes_in_both_formats() {
+    let sample = include_str!("../samples/ecommerce.ron");
+    let page = html(sample);
+    assert!(
+        page.contains("<li>→ AWS WAF → Public ALB → Storefront BFF\n<ul>\n<li>→ Cart service"),
+        "a branch point opens a nested list inside its item"
+    );
+    let (md, _) = markdown(sample);
+    assert_eq!(
+        md.matches("→ AWS WAF → Public ALB → Storefront BFF")
+            .count(),
+        2,
+        "the shared prefix appears once per entry point (web and mobile)"
+    );
 }
 
 #[test]

@@ -27,6 +27,8 @@ pub(crate) enum Block {
     },
     Paragraph(Line),
     List(Vec<Line>),
+    /// A nested list: each item with its depth, parents before their children.
+    Tree(Vec<(usize, Line)>),
     Table {
         header: Vec<&'static str>,
         rows: Vec<Vec<Line>>,

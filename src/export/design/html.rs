@@ -85,6 +85,32 @@ pub(crate) fn render(title: &str, blocks: &[Block], diagram_svg: &str) -> String
                 }
                 out.push_str("</ul>\n");
             }
+            Block::Tree(items) => {
+                // A nested list sits inside its parent's <li>, which stays open until an item
+                // at the same or a shallower depth arrives. Trees step down one level at a time.
+                let mut last: Option<usize> = None;
+                for (depth, item) in items {
+                    match last {
+                        None => out.push_str("<ul>\n"),
+                        Some(previous) if *depth > previous => out.push_str("\n<ul>\n"),
+                        Some(previous) => {
+                            out.push_str("</li>\n");
+                            for _ in *depth..previous {
+                                out.push_str("</ul>\n</li>\n");
+                            }
+                        }
+                    }
+                    let _ = write!(out, "<li>{}", line(item));
+                    last = Some(*depth);
+                }
+                if let Some(previous) = last {
+                    out.push_str("</li>\n");
+                    for _ in 0..previous {
+                        out.push_str("</ul>\n</li>\n");
+                    }
+                    out.push_str("</ul>\n");
+                }
+            }
             Block::Table { header, rows } => {
                 out.push_str("<table>\n<thead><tr>");
                 for h in header {

@@ -94,6 +94,11 @@ pub(crate) fn render(blocks: &[Block], diagram_file: &str) -> String {
                     let _ = writeln!(out, "- {}", line(item).trim());
                 }
             }
+            Block::Tree(items) => {
+                for (depth, item) in items {
+                    let _ = writeln!(out, "{}- {}", "  ".repeat(*depth), line(item).trim());
+                }
+            }
             Block::Table { header, rows } => {
                 let _ = writeln!(out, "| {} |", header.join(" | "));
                 let _ = writeln!(

@@ -459,6 +459,42 @@ fn sync_chains<'a>(cx: &Context<'a>, start: &'a Component) -> Vec<Vec<&'a Compon
     chains
 }
 
+/// The chains as a tree that states each shared prefix once. A run of single steps stays on
+/// one line (`A → B → C`); a branch point starts a nested list of its continuations.
+fn call_tree(chains: &[Vec<&Component>]) -> Vec<(usize, Line)> {
+    fn walk(chains: &[&[&Component]], depth: usize, out: &mut Vec<(usize, Line)>) {
+        // Group the chains by their first step, keeping first-seen order.
+        let mut groups: Vec<(&str, Vec<&[&Component]>)> = Vec::new();
+        for chain in chains.iter().filter(|c| !c.is_empty()) {
+            let id = chain[0].id.as_str();
+            match groups.iter_mut().find(|(first, _)| *first == id) {
+                Some((_, members)) => members.push(chain),
+                None => groups.push((id, vec![chain])),
+            }
+        }
+        for (_, members) in groups {
+            // Extend the run while every chain in the group takes the same next step.
+            let mut run = 1;
+            while members.iter().all(|c| c.len() > run)
+                && members.iter().all(|c| c[run].id == members[0][run].id)
+            {
+                run += 1;
+            }
+            let prefix = if depth == 0 { "" } else { "→ " };
+            out.push((
+                depth,
+                plain(format!("{prefix}{}", names(&members[0][..run]))),
+            ));
+            let rests: Vec<&[&Component]> = members.iter().map(|c| &c[run..]).collect();
+            walk(&rests, depth + 1, out);
+        }
+    }
+    let slices: Vec<&[&Component]> = chains.iter().map(Vec::as_slice).collect();
+    let mut out = Vec::new();
+    walk(&slices, 0, &mut out);
+    out
+}
+
 fn names(components: &[&Component]) -> String {
     components
         .iter()
@@ -492,11 +528,11 @@ fn data_flows(cx: &Context<'_>, out: &mut Vec<Block>) {
     for entry in entries {
         sub_heading(out, format!("From {}", cx.heading_name(entry)));
         let chains = sync_chains(cx, entry);
-        list_or(
-            out,
-            chains.iter().map(|chain| plain(names(chain))).collect(),
-            "No synchronous calls leave this entry point.",
-        );
+        if chains.is_empty() {
+            paragraph(out, "No synchronous calls leave this entry point.");
+        } else {
+            out.push(Block::Tree(call_tree(&chains)));
+        }
         let on_path: BTreeSet<&str> = chains.iter().flatten().map(|c| c.id.as_str()).collect();
         let mut async_lines = Vec::new();
         for component in cx
