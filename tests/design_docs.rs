@@ -134,7 +134,7 @@ fn call_chains_nest_shared_prefixes_in_both_formats() {
     );
     let (md, _) = markdown(sample);
     assert_eq!(
-        md.matches("→ AWS WAF → Public ALB → Storefront BFF")
+        md.matches("\n  - → AWS WAF → Public ALB → Storefront BFF\n")
             .count(),
         2,
         "the shared prefix appears once per entry point (web and mobile)"
