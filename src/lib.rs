@@ -19,6 +19,7 @@ pub mod infra;
 pub mod layout;
 pub mod model;
 pub mod palette;
+mod raster;
 pub mod rules;
 pub mod samples;
 pub mod session;

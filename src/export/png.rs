@@ -101,14 +101,7 @@ pub(crate) fn rasterise(
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    let rgba: Vec<u8> = pixmap
-        .pixels()
-        .iter()
-        .flat_map(|p| {
-            let c = p.demultiply();
-            [c.red(), c.green(), c.blue(), c.alpha()]
-        })
-        .collect();
+    let rgba = crate::raster::straight_rgba(&pixmap);
     let image = image::RgbaImage::from_raw(pixmap.width(), pixmap.height(), rgba)
         .ok_or_else(|| encode_error("pixel buffer size mismatch"))?;
     let mut bytes = std::io::Cursor::new(Vec::new());

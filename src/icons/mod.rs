@@ -49,16 +49,7 @@ pub fn rasterise(icon: Icon, side: u32) -> Option<Vec<u8>> {
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    Some(
-        pixmap
-            .pixels()
-            .iter()
-            .flat_map(|p| {
-                let c = p.demultiply();
-                [c.red(), c.green(), c.blue(), c.alpha()]
-            })
-            .collect(),
-    )
+    Some(crate::raster::straight_rgba(&pixmap))
 }
 
 #[cfg(test)]

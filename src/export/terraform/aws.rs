@@ -6,7 +6,6 @@ use hcl::Expression;
 
 use super::module::{Module, block, list, literal, object, raw, resource};
 use super::{Placed, Plan, Role};
-use crate::model::Component;
 
 pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
     versions(module, plan);
@@ -263,34 +262,6 @@ fn sg(placed: &Placed<'_>) -> Expression {
     list([raw(&format!("aws_security_group.{}.id", placed.name))])
 }
 
-fn int(plan: &Plan<'_>, component: &Component, name: &str, default: i64) -> i64 {
-    plan.graph
-        .property(component, name)
-        .and_then(|v| v.as_int())
-        .unwrap_or(default)
-}
-
-fn flag(plan: &Plan<'_>, component: &Component, name: &str) -> bool {
-    plan.graph
-        .property(component, name)
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false)
-}
-
-fn size_class(plan: &Plan<'_>, component: &Component) -> &'static str {
-    match plan
-        .graph
-        .property(component, "instance_size")
-        .and_then(|v| v.as_text())
-        .unwrap_or("small")
-    {
-        "medium" => "medium",
-        "large" => "large",
-        "xlarge" => "xlarge",
-        _ => "small",
-    }
-}
-
 fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let c = placed.component;
     let name = placed.name.as_str();
@@ -298,8 +269,8 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     if placed.networked {
         security_group(module, placed);
     }
-    let replicas = int(plan, c, "replicas", 1);
-    let size = size_class(plan, c);
+    let replicas = plan.int(c, "replicas", 1);
+    let size = plan.size(c);
     let env_name = |suffix: &str| raw(&format!("\"${{var.environment}}-{slug}{suffix}\""));
     match c.kind.as_str() {
         "service" | "service-nodejs" | "service-typescript" | "service-python" | "service-go"
@@ -424,7 +395,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             } else {
                 "mysql"
             };
-            let backups = flag(plan, c, "backups");
+            let backups = plan.flag(c, "backups");
             let mut db = resource("aws_db_instance", name)
                 .add_attribute(("identifier", env_name("")))
                 .add_attribute(("engine", engine))
@@ -432,10 +403,10 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     "instance_class",
                     raw(&format!("var.db_instance_class[\"{size}\"]")),
                 ))
-                .add_attribute(("allocated_storage", int(plan, c, "storage_gb", 20)))
+                .add_attribute(("allocated_storage", plan.int(c, "storage_gb", 20)))
                 .add_attribute(("username", "app_admin"))
                 .add_attribute(("manage_master_user_password", true))
-                .add_attribute(("multi_az", flag(plan, c, "multi_az") || replicas > 1))
+                .add_attribute(("multi_az", plan.flag(c, "multi_az") || replicas > 1))
                 .add_attribute(("storage_encrypted", true))
                 .add_attribute(("backup_retention_period", if backups { 7 } else { 1 }))
                 .add_attribute(("deletion_protection", true))
@@ -443,7 +414,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                 .add_attribute(("vpc_security_group_ids", sg(placed)))
                 .add_attribute(("skip_final_snapshot", false))
                 .add_attribute(("final_snapshot_identifier", env_name("-final")));
-            if let Some(version) = text(plan, c, "engine_version") {
+            if let Some(version) = plan.text(c, "engine_version") {
                 db = db.add_attribute(("engine_version", literal(version)));
             }
             module.add("data.tf", db.add_attribute(("tags", tags(placed))).build());
@@ -528,7 +499,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .add_attribute(("storage_encrypted", true))
                     .add_attribute((
                         "backup_retention_period",
-                        if flag(plan, c, "backups") { 7 } else { 1 },
+                        if plan.flag(c, "backups") { 7 } else { 1 },
                     ))
                     .add_attribute(("deletion_protection", true))
                     .add_attribute((
@@ -582,7 +553,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .add_block(
                         block("ebs_options")
                             .add_attribute(("ebs_enabled", true))
-                            .add_attribute(("volume_size", int(plan, c, "storage_gb", 20)))
+                            .add_attribute(("volume_size", plan.int(c, "storage_gb", 20)))
                             .build(),
                     )
                     .add_block(
@@ -646,7 +617,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                                         block("ebs_storage_info")
                                             .add_attribute((
                                                 "volume_size",
-                                                int(plan, c, "storage_gb", 100),
+                                                plan.int(c, "storage_gb", 100),
                                             ))
                                             .build(),
                                     )
@@ -1283,13 +1254,6 @@ fn monitoring(module: &mut Module, plan: &Plan<'_>) {
                 .build(),
         );
     }
-}
-
-fn text<'a>(plan: &Plan<'a>, component: &'a Component, name: &str) -> Option<&'a str> {
-    plan.graph
-        .property(component, name)
-        .and_then(|v| v.as_text())
-        .filter(|s| !s.is_empty())
 }
 
 /// At most `max` characters, for names AWS limits in length.

@@ -157,33 +157,10 @@ fn platform(module: &mut Module) {
     );
 }
 
-fn int(plan: &Plan<'_>, placed: &Placed<'_>, name: &str, default: i64) -> i64 {
-    plan.graph
-        .property(placed.component, name)
-        .and_then(|v| v.as_int())
-        .unwrap_or(default)
-}
-
-fn flag(plan: &Plan<'_>, placed: &Placed<'_>, name: &str) -> bool {
-    plan.graph
-        .property(placed.component, name)
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false)
-}
-
-fn size(plan: &Plan<'_>, placed: &Placed<'_>) -> String {
-    plan.graph
-        .property(placed.component, "instance_size")
-        .and_then(|v| v.as_text())
-        .filter(|s| matches!(*s, "small" | "medium" | "large" | "xlarge"))
-        .unwrap_or("small")
-        .to_owned()
-}
-
 fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
-    let replicas = int(plan, placed, "replicas", 1);
+    let replicas = plan.int(placed.component, "replicas", 1);
     let base = |kind: &str| {
         resource(kind, name)
             .add_attribute(("resource_group_name", raw(RG)))
@@ -206,7 +183,9 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                 );
                 return;
             }
-            let max = int(plan, placed, "autoscaling_max", replicas).max(replicas);
+            let max = plan
+                .int(placed.component, "autoscaling_max", replicas)
+                .max(replicas);
             module.add(
                 "compute.tf",
                 resource("azurerm_container_app", name)
@@ -257,19 +236,23 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                 .add_attribute(("version", version))
                 .add_attribute((
                     "sku_name",
-                    raw(&format!("var.db_sku[\"{}\"]", size(plan, placed))),
+                    raw(&format!("var.db_sku[\"{}\"]", plan.size(placed.component))),
                 ))
                 .add_attribute(("administrator_login", "app_admin"))
                 .add_attribute(("administrator_password", raw("var.db_admin_password")))
                 .add_attribute((
                     "backup_retention_days",
-                    if flag(plan, placed, "backups") { 14 } else { 7 },
+                    if plan.flag(placed.component, "backups") {
+                        14
+                    } else {
+                        7
+                    },
                 ))
                 .add_attribute((
                     "geo_redundant_backup_enabled",
-                    flag(plan, placed, "backups"),
+                    plan.flag(placed.component, "backups"),
                 ));
-            if flag(plan, placed, "multi_az") || replicas > 1 {
+            if plan.flag(placed.component, "multi_az") || replicas > 1 {
                 server = server.add_block(
                     block("high_availability")
                         .add_attribute(("mode", "ZoneRedundant"))

@@ -81,33 +81,10 @@ fn network(module: &mut Module) {
     );
 }
 
-fn int(plan: &Plan<'_>, placed: &Placed<'_>, name: &str, default: i64) -> i64 {
-    plan.graph
-        .property(placed.component, name)
-        .and_then(|v| v.as_int())
-        .unwrap_or(default)
-}
-
-fn flag(plan: &Plan<'_>, placed: &Placed<'_>, name: &str) -> bool {
-    plan.graph
-        .property(placed.component, name)
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false)
-}
-
-fn size(plan: &Plan<'_>, placed: &Placed<'_>) -> String {
-    plan.graph
-        .property(placed.component, "instance_size")
-        .and_then(|v| v.as_text())
-        .filter(|s| matches!(*s, "small" | "medium" | "large" | "xlarge"))
-        .unwrap_or("small")
-        .to_owned()
-}
-
 fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
-    let replicas = int(plan, placed, "replicas", 1);
+    let replicas = plan.int(placed.component, "replicas", 1);
     match placed.component.kind.as_str() {
         "service" | "service-nodejs" | "service-typescript" | "service-python" | "service-go"
         | "service-rust" | "service-java" | "worker" | "scheduled-job" | "function" => {
@@ -135,7 +112,9 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                 );
                 return;
             }
-            let max = int(plan, placed, "autoscaling_max", replicas).max(replicas);
+            let max = plan
+                .int(placed.component, "autoscaling_max", replicas)
+                .max(replicas);
             module.add(
                 "compute.tf",
                 resource("google_cloud_run_v2_service", name)
@@ -185,9 +164,9 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             } else {
                 "MYSQL_8_0"
             };
-            let backups = flag(plan, placed, "backups");
-            let pitr = flag(plan, placed, "point_in_time_recovery");
-            let ha = flag(plan, placed, "multi_az") || replicas > 1;
+            let backups = plan.flag(placed.component, "backups");
+            let pitr = plan.flag(placed.component, "point_in_time_recovery");
+            let ha = plan.flag(placed.component, "multi_az") || replicas > 1;
             module.add(
                 "data.tf",
                 resource("google_sql_database_instance", name)
@@ -199,13 +178,16 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                         block("settings")
                             .add_attribute((
                                 "tier",
-                                raw(&format!("var.db_tier[\"{}\"]", size(plan, placed))),
+                                raw(&format!("var.db_tier[\"{}\"]", plan.size(placed.component))),
                             ))
                             .add_attribute((
                                 "availability_type",
                                 if ha { "REGIONAL" } else { "ZONAL" },
                             ))
-                            .add_attribute(("disk_size", int(plan, placed, "storage_gb", 20)))
+                            .add_attribute((
+                                "disk_size",
+                                plan.int(placed.component, "storage_gb", 20),
+                            ))
                             .add_attribute(("user_labels", labels(placed)))
                             .add_block(
                                 block("backup_configuration")
@@ -240,7 +222,10 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .add_attribute(("tier", if replicas > 1 { "STANDARD_HA" } else { "BASIC" }))
                     .add_attribute((
                         "memory_size_gb",
-                        raw(&format!("var.memory_size_gb[\"{}\"]", size(plan, placed))),
+                        raw(&format!(
+                            "var.memory_size_gb[\"{}\"]",
+                            plan.size(placed.component)
+                        )),
                     ))
                     .add_attribute(("authorized_network", raw("google_compute_network.main.id")))
                     .add_attribute(("transit_encryption_mode", "SERVER_AUTHENTICATION"))

@@ -237,6 +237,38 @@ impl<'a> Plan<'a> {
         }
     }
 
+    pub fn int(&self, component: &Component, name: &str, default: i64) -> i64 {
+        self.graph
+            .property(component, name)
+            .and_then(|v| v.as_int())
+            .unwrap_or(default)
+    }
+
+    pub fn flag(&self, component: &Component, name: &str) -> bool {
+        self.graph
+            .property(component, name)
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+    }
+
+    /// A text property, when set and not empty.
+    pub fn text(&self, component: &'a Component, name: &str) -> Option<&'a str> {
+        self.graph
+            .property(component, name)
+            .and_then(|v| v.as_text())
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The instance size class, which the variables' size maps are keyed by.
+    pub fn size(&self, component: &Component) -> &'static str {
+        match self.text(component, "instance_size") {
+            Some("medium") => "medium",
+            Some("large") => "large",
+            Some("xlarge") => "xlarge",
+            _ => "small",
+        }
+    }
+
     pub fn placed(&self, component: &Component) -> Option<&Placed<'a>> {
         self.index
             .get(component.id.as_str())
