@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::tree::{child_groups, edges, members, node};
+use super::tree::{Step, edges, node, walk};
 use super::{ExportError, ExportOptions, Exporter, Output};
 use crate::catalog::{Catalog, ConnectionStyle, Trait};
 use crate::model::Document;
@@ -30,52 +30,46 @@ pub(crate) fn quoted(raw: &str) -> String {
     format!("\"{}\"", escape(raw))
 }
 
-fn write_level(
-    out: &mut String,
-    doc: &Document,
-    catalog: &Catalog,
-    group: Option<&str>,
-    depth: usize,
-    next_cluster: &mut usize,
-) {
-    let indent = "    ".repeat(depth);
-    for (index, component) in members(doc, group) {
-        let kind = catalog.kind_of(component);
-        let kind_label = kind.map_or(component.kind.as_str(), |k| k.label.as_str());
-        let shape = match kind {
-            Some(k) if k.has(Trait::Datastore) || k.has(Trait::Cache) => "cylinder",
-            Some(k) if k.has(Trait::Client) || k.has(Trait::External) => "oval",
-            Some(k) if k.has(Trait::Broker) => "cds",
-            _ => "box",
-        };
-        // The only `\n` in a label is ours, between name and kind.
-        let label = format!("{}\\n{}", escape(&component.name), escape(kind_label));
-        let _ = writeln!(
-            out,
-            "{indent}{} [label=\"{label}\", shape={shape}];",
-            node(index)
-        );
-    }
-    for (_, child) in child_groups(doc, group) {
-        let cluster = *next_cluster;
-        *next_cluster += 1;
-        let _ = writeln!(out, "{indent}subgraph cluster_{cluster} {{");
-        let _ = writeln!(
-            out,
-            "{indent}    label={};",
-            quoted(&format!("{} ({})", child.name, child.kind.label()))
-        );
-        let _ = writeln!(out, "{indent}    style=rounded;");
-        write_level(
-            out,
-            doc,
-            catalog,
-            Some(child.id.as_str()),
-            depth + 1,
-            next_cluster,
-        );
-        let _ = writeln!(out, "{indent}}}");
-    }
+fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
+    // Clusters are numbered in the order they open.
+    let mut next_cluster = 0;
+    walk(doc, &mut |step, depth| {
+        let indent = "    ".repeat(depth + 1);
+        match step {
+            Step::Component {
+                index, component, ..
+            } => {
+                let kind = catalog.kind_of(component);
+                let kind_label = kind.map_or(component.kind.as_str(), |k| k.label.as_str());
+                let shape = match kind {
+                    Some(k) if k.has(Trait::Datastore) || k.has(Trait::Cache) => "cylinder",
+                    Some(k) if k.has(Trait::Client) || k.has(Trait::External) => "oval",
+                    Some(k) if k.has(Trait::Broker) => "cds",
+                    _ => "box",
+                };
+                // The only `\n` in a label is ours, between name and kind.
+                let label = format!("{}\\n{}", escape(&component.name), escape(kind_label));
+                let _ = writeln!(
+                    out,
+                    "{indent}{} [label=\"{label}\", shape={shape}];",
+                    node(index)
+                );
+            }
+            Step::Enter { group, .. } => {
+                let _ = writeln!(out, "{indent}subgraph cluster_{next_cluster} {{");
+                next_cluster += 1;
+                let _ = writeln!(
+                    out,
+                    "{indent}    label={};",
+                    quoted(&format!("{} ({})", group.name, group.kind.label()))
+                );
+                let _ = writeln!(out, "{indent}    style=rounded;");
+            }
+            Step::Leave => {
+                let _ = writeln!(out, "{indent}}}");
+            }
+        }
+    });
 }
 
 impl Exporter for DotExporter {
@@ -105,8 +99,7 @@ impl Exporter for DotExporter {
         );
         out.push_str("    node [style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Inter\", fontsize=11];\n");
         out.push_str("    edge [fontname=\"Inter\", fontsize=9];\n");
-        let mut clusters = 0;
-        write_level(&mut out, doc, catalog, None, 1, &mut clusters);
+        write_nesting(&mut out, doc, catalog);
         for edge in edges(doc, catalog) {
             let style = match edge.style {
                 ConnectionStyle::Sync => "solid",

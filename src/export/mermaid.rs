@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::tree::{child_groups, edges, group_node, members, node};
+use super::tree::{Step, edges, group_node, node, walk};
 use super::{ExportError, ExportOptions, Exporter, Output};
 use crate::catalog::{Catalog, ConnectionStyle, Trait};
 use crate::model::{Component, Document};
@@ -56,41 +56,42 @@ fn shape(catalog: &Catalog, component: &Component, label: &str) -> String {
     }
 }
 
-fn write_level(
-    out: &mut String,
-    doc: &Document,
-    catalog: &Catalog,
-    group: Option<&str>,
-    depth: usize,
-) {
-    let indent = "    ".repeat(depth);
-    for (index, component) in members(doc, group) {
-        let kind = catalog
-            .kind_of(component)
-            .map_or(component.kind.as_str(), |k| k.label.as_str());
-        let label = format!(
-            "{}<br/><small>{}</small>",
-            text(&component.name),
-            text(kind)
-        );
-        let _ = writeln!(
-            out,
-            "{indent}{}{}",
-            node(index),
-            shape(catalog, component, &label)
-        );
-    }
-    for (index, child) in child_groups(doc, group) {
-        let _ = writeln!(
-            out,
-            "{indent}subgraph {}[\"{}\"]",
-            group_node(index),
-            text(&format!("{} ({})", child.name, child.kind.label()))
-        );
-        let _ = writeln!(out, "{indent}    direction LR");
-        write_level(out, doc, catalog, Some(child.id.as_str()), depth + 1);
-        let _ = writeln!(out, "{indent}end");
-    }
+fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
+    walk(doc, &mut |step, depth| {
+        let indent = "    ".repeat(depth + 1);
+        match step {
+            Step::Component {
+                index, component, ..
+            } => {
+                let kind = catalog
+                    .kind_of(component)
+                    .map_or(component.kind.as_str(), |k| k.label.as_str());
+                let label = format!(
+                    "{}<br/><small>{}</small>",
+                    text(&component.name),
+                    text(kind)
+                );
+                let _ = writeln!(
+                    out,
+                    "{indent}{}{}",
+                    node(index),
+                    shape(catalog, component, &label)
+                );
+            }
+            Step::Enter { index, group, .. } => {
+                let _ = writeln!(
+                    out,
+                    "{indent}subgraph {}[\"{}\"]",
+                    group_node(index),
+                    text(&format!("{} ({})", group.name, group.kind.label()))
+                );
+                let _ = writeln!(out, "{indent}    direction LR");
+            }
+            Step::Leave => {
+                let _ = writeln!(out, "{indent}end");
+            }
+        }
+    });
 }
 
 impl Exporter for MermaidExporter {
@@ -115,7 +116,7 @@ impl Exporter for MermaidExporter {
         let mut out = String::new();
         let _ = writeln!(out, "---\ntitle: {}\n---", yaml_quoted(&doc.meta.name));
         out.push_str("flowchart LR\n");
-        write_level(&mut out, doc, catalog, None, 1);
+        write_nesting(&mut out, doc, catalog);
         let mut styles = Vec::new();
         for (link, edge) in edges(doc, catalog).into_iter().enumerate() {
             let arrow = if edge.style == ConnectionStyle::Sync {

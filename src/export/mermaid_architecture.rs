@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::tree::{child_groups, edges, group_node, members, node};
+use super::tree::{Step, edges, group_node, node, walk};
 use super::{ExportError, ExportOptions, Exporter, Output};
 use crate::catalog::{Catalog, Category, ConnectionStyle, Trait};
 use crate::model::{Component, Document, GroupKind};
@@ -71,32 +71,47 @@ fn group_icon(kind: GroupKind) -> &'static str {
     }
 }
 
-fn write_level(out: &mut String, doc: &Document, catalog: &Catalog, group: Option<(usize, &str)>) {
-    let placement = group
-        .map(|(i, _)| format!(" in {}", group_node(i)))
-        .unwrap_or_default();
-    for (index, child) in child_groups(doc, group.map(|(_, id)| id)) {
-        let _ = writeln!(
-            out,
-            "    group {}({})[{}]{placement}",
-            group_node(index),
-            group_icon(child.kind),
-            title(&child.name, child.kind.label()),
-        );
-        write_level(out, doc, catalog, Some((index, child.id.as_str())));
-    }
-    for (index, component) in members(doc, group.map(|(_, id)| id)) {
-        let kind = catalog
-            .kind_of(component)
-            .map_or(component.kind.as_str(), |k| k.label.as_str());
-        let _ = writeln!(
-            out,
-            "    service {}({})[{}]{placement}",
-            node(index),
-            icon(catalog, component),
-            title(&component.name, &title(kind, "component")),
-        );
-    }
+fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
+    let placement = |parent: Option<usize>| {
+        parent
+            .map(|p| format!(" in {}", group_node(p)))
+            .unwrap_or_default()
+    };
+    walk(doc, &mut |step, _| match step {
+        // A group is declared before its members, so `in gN` always names a known group.
+        Step::Enter {
+            index,
+            group,
+            parent,
+        } => {
+            let _ = writeln!(
+                out,
+                "    group {}({})[{}]{}",
+                group_node(index),
+                group_icon(group.kind),
+                title(&group.name, group.kind.label()),
+                placement(parent)
+            );
+        }
+        Step::Component {
+            index,
+            component,
+            parent,
+        } => {
+            let kind = catalog
+                .kind_of(component)
+                .map_or(component.kind.as_str(), |k| k.label.as_str());
+            let _ = writeln!(
+                out,
+                "    service {}({})[{}]{}",
+                node(index),
+                icon(catalog, component),
+                title(&component.name, &title(kind, "component")),
+                placement(parent)
+            );
+        }
+        Step::Leave => {}
+    });
 }
 
 impl Exporter for MermaidArchitectureExporter {
@@ -120,7 +135,7 @@ impl Exporter for MermaidArchitectureExporter {
     ) -> Result<Output, ExportError> {
         let mut out = String::from("architecture-beta\n");
         let _ = writeln!(out, "    %% {}", comment(&doc.meta.name));
-        write_level(&mut out, doc, catalog, None);
+        write_nesting(&mut out, doc, catalog);
         for edge in edges(doc, catalog) {
             let behaviour = match edge.style {
                 ConnectionStyle::Sync => "sync",

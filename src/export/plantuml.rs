@@ -6,7 +6,7 @@
 
 use std::fmt::Write;
 
-use super::tree::{child_groups, edges, group_node, members, node};
+use super::tree::{Step, edges, group_node, node, walk};
 use super::{ExportError, ExportOptions, Exporter, Output};
 use crate::catalog::{Catalog, Category, ConnectionStyle, Trait};
 use crate::model::{Component, Document, GroupKind};
@@ -67,40 +67,41 @@ fn arrow(style: ConnectionStyle) -> String {
     }
 }
 
-fn write_level(
-    out: &mut String,
-    doc: &Document,
-    catalog: &Catalog,
-    group: Option<&str>,
-    depth: usize,
-) {
-    let indent = "  ".repeat(depth);
-    for (index, component) in members(doc, group) {
-        let kind = catalog.kind_of(component);
-        let kind_label = kind.map_or(component.kind.as_str(), |k| k.label.as_str());
-        let _ = writeln!(
-            out,
-            "{indent}{} \"{}\\n<size:10>{}</size>\" as {} <<{}>>",
-            shape(catalog, component),
-            text(&component.name),
-            text(kind_label),
-            node(index),
-            // Kind ids are catalog slugs (`[a-z0-9-]`), never user text.
-            component.kind.as_str(),
-        );
-    }
-    for (index, child) in child_groups(doc, group) {
-        let _ = writeln!(
-            out,
-            "{indent}{} \"{}\" as {} <<{}>> {{",
-            container(child.kind),
-            text(&child.name),
-            group_node(index),
-            text(child.kind.label()),
-        );
-        write_level(out, doc, catalog, Some(child.id.as_str()), depth + 1);
-        let _ = writeln!(out, "{indent}}}");
-    }
+fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
+    walk(doc, &mut |step, depth| {
+        let indent = "  ".repeat(depth);
+        match step {
+            Step::Component {
+                index, component, ..
+            } => {
+                let kind = catalog.kind_of(component);
+                let kind_label = kind.map_or(component.kind.as_str(), |k| k.label.as_str());
+                let _ = writeln!(
+                    out,
+                    "{indent}{} \"{}\\n<size:10>{}</size>\" as {} <<{}>>",
+                    shape(catalog, component),
+                    text(&component.name),
+                    text(kind_label),
+                    node(index),
+                    // Kind ids are catalog slugs (`[a-z0-9-]`), never user text.
+                    component.kind.as_str(),
+                );
+            }
+            Step::Enter { index, group, .. } => {
+                let _ = writeln!(
+                    out,
+                    "{indent}{} \"{}\" as {} <<{}>> {{",
+                    container(group.kind),
+                    text(&group.name),
+                    group_node(index),
+                    text(group.kind.label()),
+                );
+            }
+            Step::Leave => {
+                let _ = writeln!(out, "{indent}}}");
+            }
+        }
+    });
 }
 
 impl Exporter for PlantUmlExporter {
@@ -152,7 +153,7 @@ impl Exporter for PlantUmlExporter {
             "skinparam package {{\n  BorderColor {}\n}}",
             palette::SUBTEXT.hex()
         );
-        write_level(&mut out, doc, catalog, None, 0);
+        write_nesting(&mut out, doc, catalog);
         for edge in edges(doc, catalog) {
             let _ = writeln!(
                 out,

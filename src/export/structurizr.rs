@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::tree::{child_groups, edges, members, node};
+use super::tree::{Step, edges, node, walk};
 use super::{ExportError, ExportOptions, Exporter, Output};
 use crate::catalog::{Catalog, ConnectionStyle, Trait};
 use crate::model::Document;
@@ -44,40 +44,41 @@ fn tag(catalog: &Catalog, component: &crate::model::Component) -> &'static str {
     }
 }
 
-fn write_level(
-    out: &mut String,
-    doc: &Document,
-    catalog: &Catalog,
-    group: Option<&str>,
-    depth: usize,
-) {
-    let indent = "    ".repeat(depth);
-    for (index, component) in members(doc, group) {
-        let kind = catalog.kind_of(component);
-        let technology = kind.map_or(component.kind.as_str(), |k| k.label.as_str());
-        let _ = writeln!(
-            out,
-            "{indent}{} = container {} {} {} {}",
-            node(index),
-            string(&component.name),
-            string(&component.description),
-            string(technology),
-            string(&format!(
-                "{},{}",
-                tag(catalog, component),
-                component.kind.as_str()
-            )),
-        );
-    }
-    for (_, child) in child_groups(doc, group) {
-        let _ = writeln!(
-            out,
-            "{indent}group {} {{",
-            string(&format!("{} ({})", child.name, child.kind.label()))
-        );
-        write_level(out, doc, catalog, Some(child.id.as_str()), depth + 1);
-        let _ = writeln!(out, "{indent}}}");
-    }
+fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
+    walk(doc, &mut |step, depth| {
+        let indent = "    ".repeat(depth + 3);
+        match step {
+            Step::Component {
+                index, component, ..
+            } => {
+                let kind = catalog.kind_of(component);
+                let technology = kind.map_or(component.kind.as_str(), |k| k.label.as_str());
+                let _ = writeln!(
+                    out,
+                    "{indent}{} = container {} {} {} {}",
+                    node(index),
+                    string(&component.name),
+                    string(&component.description),
+                    string(technology),
+                    string(&format!(
+                        "{},{}",
+                        tag(catalog, component),
+                        component.kind.as_str()
+                    )),
+                );
+            }
+            Step::Enter { group, .. } => {
+                let _ = writeln!(
+                    out,
+                    "{indent}group {} {{",
+                    string(&format!("{} ({})", group.name, group.kind.label()))
+                );
+            }
+            Step::Leave => {
+                let _ = writeln!(out, "{indent}}}");
+            }
+        }
+    });
 }
 
 impl Exporter for StructurizrExporter {
@@ -111,7 +112,7 @@ impl Exporter for StructurizrExporter {
             "        system = softwareSystem {} {{",
             string(&doc.meta.name)
         );
-        write_level(&mut out, doc, catalog, None, 3);
+        write_nesting(&mut out, doc, catalog);
         out.push_str("        }\n");
         for edge in edges(doc, catalog) {
             let behaviour = match edge.style {

@@ -83,3 +83,56 @@ pub(crate) fn edges(doc: &Document, catalog: &Catalog) -> Vec<Edge> {
         })
         .collect()
 }
+
+/// One step of a depth-first walk over the nesting of boundaries and components. `parent` is
+/// the position of the enclosing boundary; `depth` counts the boundaries around the step.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Step<'a> {
+    Component {
+        index: usize,
+        component: &'a Component,
+        parent: Option<usize>,
+    },
+    Enter {
+        index: usize,
+        group: &'a Group,
+        parent: Option<usize>,
+    },
+    Leave,
+}
+
+/// Visits each boundary level: its components, then each child boundary between an `Enter`
+/// and a `Leave`. Every nested text format is this walk with its own syntax.
+pub(crate) fn walk<'a>(doc: &'a Document, visit: &mut dyn FnMut(Step<'a>, usize)) {
+    fn level<'a>(
+        doc: &'a Document,
+        parent: Option<(usize, &'a str)>,
+        depth: usize,
+        visit: &mut dyn FnMut(Step<'a>, usize),
+    ) {
+        let (parent_index, parent_id) = (parent.map(|p| p.0), parent.map(|p| p.1));
+        for (index, component) in members(doc, parent_id) {
+            visit(
+                Step::Component {
+                    index,
+                    component,
+                    parent: parent_index,
+                },
+                depth,
+            );
+        }
+        for (index, group) in child_groups(doc, parent_id) {
+            visit(
+                Step::Enter {
+                    index,
+                    group,
+                    parent: parent_index,
+                },
+                depth,
+            );
+            level(doc, Some((index, group.id.as_str())), depth + 1, visit);
+            visit(Step::Leave, depth);
+        }
+    }
+    level(doc, None, 0, visit);
+}
