@@ -300,18 +300,11 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .add_attribute(("retention_in_days", raw("var.log_retention_days")))
                     .build(),
             );
-            if let Some(namespace) = &placed.namespace {
+            if placed.namespace.is_some() {
                 let image = raw(&format!(
                     "\"${{aws_ecr_repository.{name}.repository_url}}:${{var.image_tag}}\""
                 ));
-                super::kubernetes::workload(
-                    module,
-                    placed,
-                    namespace,
-                    image,
-                    replicas,
-                    &mut plan.namespaces.borrow_mut(),
-                );
+                super::kubernetes::workload(module, plan, placed, image);
                 return;
             }
             let port = placed.port;

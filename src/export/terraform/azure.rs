@@ -169,18 +169,11 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     match placed.component.kind.as_str() {
         "service" | "service-nodejs" | "service-typescript" | "service-python" | "service-go"
         | "service-rust" | "service-java" | "worker" | "scheduled-job" | "function" => {
-            if let Some(namespace) = &placed.namespace {
+            if placed.namespace.is_some() {
                 let image = raw(&format!(
                     "\"${{azurerm_container_registry.main.login_server}}/{slug}:${{var.image_tag}}\""
                 ));
-                super::kubernetes::workload(
-                    module,
-                    placed,
-                    namespace,
-                    image,
-                    replicas,
-                    &mut plan.namespaces.borrow_mut(),
-                );
+                super::kubernetes::workload(module, plan, placed, image);
                 return;
             }
             let max = plan

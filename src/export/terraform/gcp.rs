@@ -98,18 +98,11 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .add_attribute(("labels", labels(placed)))
                     .build(),
             );
-            if let Some(namespace) = &placed.namespace {
+            if placed.namespace.is_some() {
                 let image = raw(&format!(
                     "\"${{var.region}}-docker.pkg.dev/${{var.project_id}}/${{google_artifact_registry_repository.{name}.repository_id}}/{slug}:${{var.image_tag}}\""
                 ));
-                super::kubernetes::workload(
-                    module,
-                    placed,
-                    namespace,
-                    image,
-                    replicas,
-                    &mut plan.namespaces.borrow_mut(),
-                );
+                super::kubernetes::workload(module, plan, placed, image);
                 return;
             }
             let max = plan

@@ -2,8 +2,6 @@
 //! namespace boundary, and a deployment plus a cluster-internal service per component, on
 //! the cluster each cloud provisions for the boundary (EKS, GKE or AKS).
 
-use std::collections::BTreeSet;
-
 use hcl::Expression;
 
 use super::module::{Module, block, literal, object, raw, resource};
@@ -169,18 +167,21 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
     }
 }
 
-/// The namespace, deployment and service of one containerised component.
+/// The namespace, deployment and service of a containerised component inside a Kubernetes
+/// boundary; does nothing for one outside.
 pub(super) fn workload(
     module: &mut Module,
+    plan: &Plan<'_>,
     placed: &Placed<'_>,
-    namespace: &str,
     image: Expression,
-    replicas: i64,
-    namespaces: &mut BTreeSet<String>,
 ) {
+    let Some(namespace) = placed.namespace.as_deref() else {
+        return;
+    };
+    let replicas = plan.int(placed.component, "replicas", 1);
     let name = &placed.name;
     let slug = &placed.slug;
-    if namespaces.insert(namespace.to_owned()) {
+    if plan.namespaces.borrow_mut().insert(namespace.to_owned()) {
         module.add(
             "kubernetes.tf",
             resource("kubernetes_namespace_v1", &namespace.replace('-', "_"))
