@@ -121,6 +121,8 @@ struct Context<'a> {
     catalog: &'a Catalog,
     graph: ArchGraph<'a>,
     report: Report,
+    /// How many components carry each name (trimmed, lower case), counted once for headings.
+    name_counts: BTreeMap<String, usize>,
 }
 
 impl<'a> Context<'a> {
@@ -138,11 +140,10 @@ impl<'a> Context<'a> {
     /// so headings stay distinct.
     fn heading_name(&self, component: &Component) -> String {
         let same = self
-            .doc
-            .components()
-            .iter()
-            .filter(|c| c.name.trim().eq_ignore_ascii_case(component.name.trim()))
-            .count();
+            .name_counts
+            .get(&component.name.trim().to_ascii_lowercase())
+            .copied()
+            .unwrap_or(0);
         if same > 1 {
             format!("{} ({})", component.name, component.id)
         } else {
@@ -269,11 +270,18 @@ fn yes_no(value: bool) -> Line {
 pub(crate) fn sections(doc: &Document, catalog: &Catalog) -> Vec<Block> {
     let graph = ArchGraph::new(doc, catalog);
     let report = rules::check(&graph);
+    let mut name_counts = BTreeMap::new();
+    for component in doc.components() {
+        *name_counts
+            .entry(component.name.trim().to_ascii_lowercase())
+            .or_insert(0) += 1;
+    }
     let cx = Context {
         doc,
         catalog,
         graph,
         report,
+        name_counts,
     };
     let mut out = Vec::new();
     out.push(Block::Heading {

@@ -561,25 +561,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .build(),
             );
         }
-        other => {
-            let service = crate::infra::managed_service(other, crate::model::Cloud::Azure)
-                .unwrap_or("nothing");
-            module.add_commented(
-                "placeholders.tf",
-                vec![format!(
-                    "TODO: {slug} ({other}) maps to {service}; configure it by hand."
-                )],
-                block("locals")
-                    .add_attribute((
-                        format!("{name}_todo").as_str(),
-                        literal(&format!("{other}: {service}")),
-                    ))
-                    .build(),
-            );
-            module.todo(format!(
-                "`{slug}` ({other}): {service}; see placeholders.tf."
-            ));
-        }
+        other => super::placeholder(module, placed, other, crate::model::Cloud::Azure),
     }
 }
 

@@ -401,25 +401,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .build(),
             );
         }
-        other => {
-            let service =
-                crate::infra::managed_service(other, crate::model::Cloud::Gcp).unwrap_or("nothing");
-            module.add_commented(
-                "placeholders.tf",
-                vec![format!(
-                    "TODO: {slug} ({other}) maps to {service}; configure it by hand."
-                )],
-                block("locals")
-                    .add_attribute((
-                        format!("{name}_todo").as_str(),
-                        literal(&format!("{other}: {service}")),
-                    ))
-                    .build(),
-            );
-            module.todo(format!(
-                "`{slug}` ({other}): {service}; see placeholders.tf."
-            ));
-        }
+        other => super::placeholder(module, placed, other, crate::model::Cloud::Gcp),
     }
 }
 

@@ -331,6 +331,28 @@ impl<'a> Plan<'a> {
     }
 }
 
+/// A kind this provider has no resource mapping for: a valid, commented `locals` entry that
+/// names the managed service to configure by hand, and a README TODO.
+pub(super) fn placeholder(module: &mut Module, placed: &Placed<'_>, kind: &str, cloud: Cloud) {
+    let service = managed_service(kind, cloud).unwrap_or("nothing");
+    let slug = &placed.slug;
+    module.add_commented(
+        "placeholders.tf",
+        vec![format!(
+            "TODO: {slug} ({kind}) maps to {service}; configure it by hand."
+        )],
+        block("locals")
+            .add_attribute((
+                format!("{}_todo", placed.name).as_str(),
+                literal(&format!("{kind}: {service}")),
+            ))
+            .build(),
+    );
+    module.todo(format!(
+        "`{slug}` ({kind}): {service}; see placeholders.tf."
+    ));
+}
+
 /// `terraform { required_providers { ... } }` for the cloud's provider, plus Kubernetes when
 /// the model draws a cluster.
 pub(super) fn versions(
