@@ -131,9 +131,13 @@ impl ComponentKind {
     }
 
     pub fn property(&self, name: &str) -> Option<&PropertySpec> {
-        self.property_index
-            .get(name)
-            .and_then(|i| self.properties.get(*i))
+        self.property_position(name)
+            .and_then(|i| self.properties.get(i))
+    }
+
+    /// Where a property sits in `properties`.
+    pub fn property_position(&self, name: &str) -> Option<usize> {
+        self.property_index.get(name).copied()
     }
 }
 
@@ -151,6 +155,11 @@ pub struct ConnectionKind {
 impl ConnectionKind {
     pub fn property(&self, name: &str) -> Option<&PropertySpec> {
         self.properties.iter().find(|p| p.name == name)
+    }
+
+    /// Where a property sits in `properties`.
+    pub fn property_position(&self, name: &str) -> Option<usize> {
+        self.properties.iter().position(|p| p.name == name)
     }
 }
 

@@ -32,12 +32,9 @@ impl Rule for AsyncForcedSync {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for connection in cx.doc().connections() {
-            if connection.sync != Some(true)
-                || cx.graph.style(connection) != Some(ConnectionStyle::Async)
-            {
-                continue;
-            }
+        for connection in cx.graph.connections_where(|link| {
+            link.sync_override() == Some(true) && link.style() == Some(ConnectionStyle::Async)
+        }) {
             let mut finding = cx.finding(
                 format!(
                     "the {} connection {} is marked synchronous",

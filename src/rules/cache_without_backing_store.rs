@@ -44,13 +44,13 @@ impl Rule for CacheWithoutBackingStore {
             let orphaned: Vec<_> = clients
                 .iter()
                 .filter(|client| {
-                    let behind = cx.graph.neighbours(client, Direction::Outgoing, None);
-                    !behind.iter().any(|next| {
-                        next.id != cache.id
-                            && (cx.has_trait(next, Trait::Datastore)
-                                || cx.has_trait(next, Trait::Compute)
-                                || cx.has_trait(next, Trait::External))
-                    })
+                    !cx.graph
+                        .any_neighbour(client, Direction::Outgoing, None, |next| {
+                            !std::ptr::eq(next, cache)
+                                && (cx.has_trait(next, Trait::Datastore)
+                                    || cx.has_trait(next, Trait::Compute)
+                                    || cx.has_trait(next, Trait::External))
+                        })
                 })
                 .collect();
             // One client with a store behind it fills the cache for all of them.

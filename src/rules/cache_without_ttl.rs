@@ -31,12 +31,7 @@ impl Rule for CacheWithoutTtl {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for connection in cx
-            .doc()
-            .connections()
-            .iter()
-            .filter(|c| c.kind.as_str() == "cache_lookup")
-        {
+        for connection in cx.graph.connections_of_kind("cache_lookup") {
             let property = |name| cx.graph.connection_property(connection, name);
             let pattern = property("pattern").and_then(PropertyValue::as_text);
             let ttl = property("ttl_s")

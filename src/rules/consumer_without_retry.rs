@@ -32,11 +32,7 @@ impl Rule for ConsumerWithoutRetry {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let doc = cx.doc();
-        for connection in doc
-            .connections()
-            .iter()
-            .filter(|c| c.kind.as_str() == "consume")
-        {
+        for connection in cx.graph.connections_of_kind("consume") {
             let retries = cx
                 .graph
                 .connection_property(connection, "retries")

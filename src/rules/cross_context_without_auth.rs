@@ -41,11 +41,9 @@ impl Rule for CrossContextWithoutAuth {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let doc = cx.doc();
-        for connection in doc
-            .connections()
-            .iter()
-            .filter(|c| c.auth == AuthMode::None && cx.graph.is_sync(c))
+        for connection in cx
+            .graph
+            .connections_where(|link| link.auth() == AuthMode::None && link.is_sync())
         {
             let Some((from, to)) = cx.graph.endpoints(connection) else {
                 continue;
@@ -53,11 +51,11 @@ impl Rule for CrossContextWithoutAuth {
             let both_services = [from, to]
                 .iter()
                 .all(|c| cx.has_trait(c, crate::catalog::Trait::Compute));
+            if !both_services || cx.graph.share_groups(from, to) {
+                continue;
+            }
             let (from_context, to_context) = (context(cx.graph, from), context(cx.graph, to));
-            if !both_services
-                || from_context == to_context
-                || from_context.is_none() && to_context.is_none()
-            {
+            if from_context == to_context || from_context.is_none() && to_context.is_none() {
                 continue;
             }
             let mut finding = cx.finding(

@@ -40,11 +40,13 @@ impl Rule for CrossRegionChatter {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let doc = cx.doc();
-        for connection in doc.connections().iter().filter(|c| cx.graph.is_sync(c)) {
+        for connection in cx.graph.connections_where(|link| link.is_sync()) {
             let Some((from, to)) = cx.graph.endpoints(connection) else {
                 continue;
             };
+            if cx.graph.share_groups(from, to) {
+                continue;
+            }
             if let (Some(a), Some(b)) = (region(cx.graph, from), region(cx.graph, to))
                 && a != b
             {

@@ -33,12 +33,11 @@ impl Rule for ExternalCallUnguarded {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let doc = cx.doc();
-        for connection in doc.connections() {
+        for connection in cx.graph.connections_where(|link| link.is_sync()) {
             let Some((_, target)) = cx.graph.endpoints(connection) else {
                 continue;
             };
-            if !cx.has_trait(target, Trait::External) || !cx.graph.is_sync(connection) {
+            if !cx.has_trait(target, Trait::External) {
                 continue;
             }
             let kind = cx.catalog().connection_kind(connection.kind.as_str());

@@ -308,18 +308,6 @@ pub struct Summary {
 
 impl Report {
     fn from_findings(findings: Vec<Finding>) -> Self {
-        // Rules run in id order and report in document order, so grouping by severity (a
-        // stable bucket sort: each finding moves once) gives a deterministic order.
-        let mut buckets: [Vec<Finding>; 3] = Default::default();
-        for finding in findings {
-            let bucket = match finding.severity {
-                Severity::Error => 0,
-                Severity::Warning => 1,
-                Severity::Info => 2,
-            };
-            buckets[bucket].push(finding);
-        }
-        let findings: Vec<Finding> = buckets.into_iter().flatten().collect();
         let mut summary = Summary::default();
         for finding in &findings {
             if finding.waived.is_some() {
@@ -349,47 +337,55 @@ pub fn check(graph: &ArchGraph<'_>) -> Report {
 }
 
 /// Runs every enabled built-in rule and every rule of `packs`, then applies the document's
-/// severity overrides and waivers.
+/// severity overrides and waivers. Findings come most severe first; within a severity, by
+/// rule (built-in rules in id order, then pack rules) and then in the order each rule found
+/// them, which is document order.
 pub fn check_with(graph: &ArchGraph<'_>, packs: &[pack::RulePack]) -> Report {
     let doc = graph.document();
-    let enabled = |id: &str| doc.rules.overrides.get(id).and_then(|s| s.enabled) != Some(false);
+    let settings = |id: &str| doc.rules.overrides.get(id);
+    let enabled = |id: &str| settings(id).and_then(|s| s.enabled) != Some(false);
+    let severity =
+        |id: &str, default: Severity| settings(id).and_then(|s| s.severity).unwrap_or(default);
+    // A rule's findings all share its severity, so running the rules one severity at a time
+    // writes every finding once, in its final place; sorting them afterwards would move every
+    // finding again, and on a big model they do not fit in the CPU caches.
     let mut findings = Vec::new();
-    for rule in registry() {
-        let meta = rule.meta();
-        if !enabled(meta.id) {
-            continue;
+    for pass in [Severity::Error, Severity::Warning, Severity::Info] {
+        for rule in registry() {
+            let meta = rule.meta();
+            if !enabled(meta.id) || severity(meta.id, meta.severity) != pass {
+                continue;
+            }
+            let cx = RuleContext {
+                graph,
+                rule_id: meta.id,
+            };
+            let start = findings.len();
+            rule.check(&cx, &mut findings);
+            settle(doc, pass, &mut findings[start..]);
         }
-        let cx = RuleContext {
-            graph,
-            rule_id: meta.id,
-        };
-        let start = findings.len();
-        rule.check(&cx, &mut findings);
-        for finding in &mut findings[start..] {
-            finding.severity = meta.severity;
-        }
-    }
-    for rule in packs.iter().flat_map(|p| &p.rules) {
-        if enabled(&rule.id) {
+        for rule in packs.iter().flat_map(|p| &p.rules) {
+            if !enabled(&rule.id) || severity(&rule.id, rule.severity) != pass {
+                continue;
+            }
+            let start = findings.len();
             rule.check(graph, &mut findings);
+            settle(doc, pass, &mut findings[start..]);
         }
     }
-    for finding in &mut findings {
-        if let Some(severity) = doc
-            .rules
-            .overrides
-            .get(finding.rule.as_ref())
-            .and_then(|s| s.severity)
-        {
-            finding.severity = severity;
-        }
+    Report::from_findings(findings)
+}
+
+/// Gives a rule's new findings their severity, and the reason of any waiver that covers them.
+fn settle(doc: &Document, severity: Severity, findings: &mut [Finding]) {
+    for finding in findings {
+        finding.severity = severity;
         finding.waived = doc
             .waivers()
             .iter()
             .find(|w| w.rule == finding.rule && finding.targets.contains(&w.target))
             .map(|w| w.reason.clone());
     }
-    Report::from_findings(findings)
 }
 
 #[cfg(test)]

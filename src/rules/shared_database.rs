@@ -46,8 +46,7 @@ impl Rule for SharedDatabase {
                 })
                 .filter_map(|c| cx.graph.endpoints(c).map(|(from, _)| from))
                 .collect();
-            writers.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-            writers.dedup_by(|a, b| a.id == b.id);
+            cx.graph.sort_and_dedup(&mut writers);
             if writers.len() < 2 {
                 continue;
             }

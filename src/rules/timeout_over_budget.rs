@@ -37,8 +37,7 @@ impl Rule for TimeoutOverBudget {
             return;
         };
         let limit = i64::from(budget).saturating_mul(cx.int_param("factor", 10));
-        let doc = cx.doc();
-        for connection in doc.connections().iter().filter(|c| cx.graph.is_sync(c)) {
+        for connection in cx.graph.connections_where(|link| link.is_sync()) {
             let Some(timeout) = cx
                 .graph
                 .connection_property(connection, "timeout_ms")

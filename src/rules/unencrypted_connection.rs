@@ -52,21 +52,20 @@ impl Rule for UnencryptedConnection {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let doc = cx.doc();
-        for connection in doc.connections().iter().filter(|c| !c.tls) {
-            // Telemetry is judged by its own rules, and plain DNS has no TLS to turn on.
-            if cx.graph.style(connection) == Some(ConnectionStyle::Telemetry)
-                || connection.kind.as_str() == "dns"
-            {
-                continue;
-            }
+        // Telemetry is judged by its own rules, and plain DNS has no TLS to turn on.
+        for connection in cx.graph.connections_where(|link| {
+            !link.tls()
+                && link.style() != Some(ConnectionStyle::Telemetry)
+                && !cx.graph.link_is(link, "dns")
+        }) {
             let Some((from, to)) = cx.graph.endpoints(connection) else {
                 continue;
             };
             let outside = cx.has_trait(from, Trait::Client)
                 || cx.has_trait(from, Trait::External)
                 || cx.has_trait(to, Trait::External);
-            let crosses = !zones(cx.graph, from).eq(zones(cx.graph, to));
+            let crosses =
+                !cx.graph.share_groups(from, to) && !zones(cx.graph, from).eq(zones(cx.graph, to));
             if !(outside || crosses) {
                 continue;
             }

@@ -1,7 +1,7 @@
 //! [`ArchGraph`]: a petgraph view of a document for the queries rules and analyses need.
 //! petgraph's indices stay private; callers speak in component and connection ids.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use rustc_hash::FxHashMap;
 
@@ -10,8 +10,13 @@ use petgraph::algo::{articulation_points::articulation_points, tarjan_scc};
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex, UnGraph};
 use petgraph::visit::{Bfs, EdgeFiltered, EdgeRef, IntoNeighbors};
 
-use crate::catalog::{Catalog, ComponentKind, ConnectionKind, ConnectionStyle, Trait};
+use crate::catalog::{Catalog, ComponentKind, ConnectionStyle, Trait};
 use crate::model::{Component, Connection, Document, Group, PropertyValue};
+
+mod compact;
+
+pub use compact::Link;
+use compact::{Adjacency, Overrides, compact};
 
 /// Names a component of an [`ArchGraph`]: by id (a hash lookup), or the component itself
 /// (found by its position, without hashing, which is what hot loops in rules use).
@@ -46,24 +51,26 @@ impl<T: ComponentRef + ?Sized> ComponentRef for &T {
 pub struct ArchGraph<'a> {
     doc: &'a Document,
     catalog: &'a Catalog,
-    graph: DiGraph<usize, usize>,
+    graph: DiGraph<usize, Link>,
     node_of: FxHashMap<&'a str, NodeIndex>,
-    /// Per component (by position): its kind, resolved once.
-    kinds: Vec<Option<&'a ComponentKind>>,
-    /// Positions of the components carrying each trait, so that a rule looking for
-    /// datastores reads a short list instead of every component (which matters once a model
-    /// outgrows the CPU caches).
-    by_trait: BTreeMap<Trait, Vec<usize>>,
-    /// Per connection (by position): the positions of its two ends.
-    ends: Vec<Option<(usize, usize)>>,
-    /// Per connection: its interaction style and whether the caller waits.
-    styles: Vec<(Option<ConnectionStyle>, bool)>,
-    /// Per connection (by position): its kind, resolved once.
-    connection_kinds: Vec<Option<&'a ConnectionKind>>,
+    /// Per component (by position): its kind's position in the catalog, `u16::MAX` when the
+    /// catalog does not know it. Two bytes a component, so scans by kind stay in cache.
+    kind_slots: Vec<u16>,
+    /// Per component (by position): the properties it sets itself.
+    component_overrides: Vec<Overrides>,
+    /// Per component (by position): its outgoing and incoming connections.
+    outgoing: Adjacency,
+    incoming: Adjacency,
+    /// Per connection (by position): its ends, kind and style, resolved once.
+    links: Vec<Link>,
+    /// Per catalog connection kind (by position): the positions of the connections of it.
+    by_connection_kind: Vec<Vec<usize>>,
+    /// The catalog position of `dns`, which sync-chain queries leave out.
+    dns: Option<u16>,
     /// Per group id: the chain of groups from it outwards.
     chains: Vec<Vec<&'a Group>>,
-    /// Per component (by position): the position of its innermost group.
-    group_of: Vec<Option<usize>>,
+    /// Per component (by position): the position of its innermost group, `u32::MAX` for none.
+    group_of: Vec<u32>,
     sync_condensed: std::cell::OnceCell<SyncCondensation>,
 }
 
@@ -77,33 +84,44 @@ impl<'a> ArchGraph<'a> {
         for (index, component) in components.iter().enumerate() {
             node_of.insert(component.id.as_str(), graph.add_node(index));
         }
-        let mut ends = Vec::with_capacity(doc.connections().len());
-        let mut styles = Vec::with_capacity(doc.connections().len());
-        for (index, connection) in doc.connections().iter().enumerate() {
+        let mut links = Vec::with_capacity(doc.connections().len());
+        let mut by_connection_kind = vec![Vec::new(); catalog.connection_kinds().len()];
+        for (position, connection) in doc.connections().iter().enumerate() {
             let pair = (
                 node_of.get(connection.from.as_str()),
                 node_of.get(connection.to.as_str()),
             );
-            if let (Some(&from), Some(&to)) = pair {
-                graph.add_edge(from, to, index);
-                ends.push(Some((graph[from], graph[to])));
-            } else {
-                ends.push(None);
+            let ends = match pair {
+                (Some(&from), Some(&to)) => Some((from, to)),
+                _ => None,
+            };
+            let link = Link::new(
+                position,
+                connection,
+                ends.map(|(from, to)| (graph[from], graph[to])),
+                catalog,
+            );
+            if let Some((from, to)) = ends {
+                graph.add_edge(from, to, link);
             }
-            styles.push((catalog.style(connection), catalog.is_sync(connection)));
-        }
-        let kinds: Vec<Option<&ComponentKind>> =
-            components.iter().map(|c| catalog.kind_of(c)).collect();
-        let mut by_trait: BTreeMap<Trait, Vec<usize>> = BTreeMap::new();
-        for (position, kind) in kinds.iter().enumerate() {
-            for t in kind.iter().flat_map(|k| &k.traits) {
-                by_trait.entry(*t).or_default().push(position);
+            if let Some(list) = link
+                .kind
+                .and_then(|k| by_connection_kind.get_mut(usize::from(k)))
+            {
+                list.push(position);
             }
+            links.push(link);
         }
-        let connection_kinds = doc
-            .connections()
+        let kind_slots: Vec<u16> = components
             .iter()
-            .map(|c| catalog.connection_kind(c.kind.as_str()))
+            .map(|c| {
+                catalog
+                    .kinds()
+                    .binary_search_by(|k| k.id.as_str().cmp(c.kind.as_str()))
+                    .ok()
+                    .and_then(|slot| u16::try_from(slot).ok())
+                    .unwrap_or(u16::MAX)
+            })
             .collect();
         let group_position = |id: &str| {
             doc.groups()
@@ -117,22 +135,69 @@ impl<'a> ArchGraph<'a> {
             .collect();
         let group_of = components
             .iter()
-            .map(|c| c.group.as_ref().and_then(|g| group_position(g.as_str())))
+            .map(|c| {
+                c.group
+                    .as_ref()
+                    .and_then(|g| group_position(g.as_str()))
+                    .map_or(u32::MAX, compact)
+            })
             .collect();
         Self {
             doc,
             catalog,
             graph,
             node_of,
-            kinds,
-            by_trait,
-            ends,
-            styles,
-            connection_kinds,
+            component_overrides: components
+                .iter()
+                .zip(&kind_slots)
+                .map(|(component, slot)| {
+                    let kind = catalog.kinds().get(usize::from(*slot));
+                    Overrides::new(&component.properties, |name| kind?.property_position(name))
+                })
+                .collect(),
+            kind_slots,
+            outgoing: Adjacency::new(components.len(), &links, |l| l.from),
+            incoming: Adjacency::new(components.len(), &links, |l| l.to),
+            links,
+            by_connection_kind,
+            dns: Self::connection_kind_slot(catalog, "dns"),
             chains,
             group_of,
             sync_condensed: std::cell::OnceCell::new(),
         }
+    }
+
+    /// A connection kind's position in the catalog.
+    fn connection_kind_slot(catalog: &Catalog, kind: &str) -> Option<u16> {
+        catalog
+            .connection_kinds()
+            .binary_search_by(|k| k.id.as_str().cmp(kind))
+            .ok()
+            .and_then(|slot| u16::try_from(slot).ok())
+    }
+
+    /// A test for links of `kind` (any kind when `None`), resolved to a catalog position once
+    /// so that it compares integers.
+    fn link_filter<'q>(&'q self, kind: Option<&'q str>) -> impl Fn(&Link) -> bool + 'q {
+        let slot = kind.map(|k| Self::connection_kind_slot(self.catalog, k));
+        move |link: &Link| match (slot, kind) {
+            (None, _) | (_, None) => true,
+            (Some(Some(slot)), _) => link.kind == Some(slot),
+            // A kind the catalog does not know: only connections of unknown kinds can match.
+            (Some(None), Some(kind)) => {
+                link.kind.is_none() && self.connection_of(link).kind.as_str() == kind
+            }
+        }
+    }
+
+    fn connection_of(&self, link: &Link) -> &'a Connection {
+        let connections: &'a [Connection] = self.doc.connections();
+        &connections[link.position as usize]
+    }
+
+    /// Whether a link is a synchronous call on the request path: sync, and not a name lookup.
+    fn is_sync_call(&self, link: &Link) -> bool {
+        link.is_sync() && (link.kind.is_none() || link.kind != self.dns)
     }
 
     /// The position of `item` in `items`, when it is one of them (found by address, so O(1)).
@@ -148,7 +213,7 @@ impl<'a> ArchGraph<'a> {
     pub fn endpoints(&self, connection: &Connection) -> Option<(&'a Component, &'a Component)> {
         let components: &'a [Component] = self.doc.components();
         let (from, to) = match Self::position_in(self.doc.connections(), connection) {
-            Some(index) => self.ends.get(index).copied().flatten()?,
+            Some(index) => self.links.get(index).and_then(Link::ends)?,
             None => {
                 let from = self.node_of.get(connection.from.as_str())?;
                 let to = self.node_of.get(connection.to.as_str())?;
@@ -161,7 +226,7 @@ impl<'a> ArchGraph<'a> {
     /// Whether a connection's caller waits for the answer (its override, else its kind).
     pub fn is_sync(&self, connection: &Connection) -> bool {
         match Self::position_in(self.doc.connections(), connection) {
-            Some(index) => self.styles.get(index).is_some_and(|s| s.1),
+            Some(index) => self.links.get(index).is_some_and(Link::is_sync),
             None => self.catalog.is_sync(connection),
         }
     }
@@ -169,7 +234,7 @@ impl<'a> ArchGraph<'a> {
     /// A connection's kind style.
     pub fn style(&self, connection: &Connection) -> Option<ConnectionStyle> {
         match Self::position_in(self.doc.connections(), connection) {
-            Some(index) => self.styles.get(index).and_then(|s| s.0),
+            Some(index) => self.links.get(index).and_then(Link::style),
             None => self.catalog.style(connection),
         }
     }
@@ -177,7 +242,11 @@ impl<'a> ArchGraph<'a> {
     /// The groups around a component, innermost first.
     pub fn groups_around(&self, component: &Component) -> &[&'a Group] {
         let group = match Self::position_in(self.doc.components(), component) {
-            Some(index) => self.group_of.get(index).copied().flatten(),
+            Some(index) => self
+                .group_of
+                .get(index)
+                .filter(|g| **g != u32::MAX)
+                .map(|g| *g as usize),
             None => component
                 .group
                 .as_ref()
@@ -202,13 +271,15 @@ impl<'a> ArchGraph<'a> {
     }
 
     fn connection_at(&self, edge: EdgeIndex) -> &'a Connection {
-        let connections: &'a [Connection] = self.doc.connections();
-        &connections[self.graph[edge]]
+        self.connection_of(&self.graph[edge])
     }
 
     pub fn kind(&self, component: &Component) -> Option<&'a ComponentKind> {
         match Self::position_in(self.doc.components(), component) {
-            Some(index) => self.kinds.get(index).copied().flatten(),
+            Some(index) => self
+                .kind_slots
+                .get(index)
+                .and_then(|slot| self.catalog.kinds().get(usize::from(*slot))),
             None => self.catalog.kind_of(component),
         }
     }
@@ -222,13 +293,27 @@ impl<'a> ArchGraph<'a> {
     where
         'a: 'c,
     {
-        connection.properties.get(name).or_else(|| {
-            let kind = match Self::position_in(self.doc.connections(), connection) {
-                Some(index) => self.connection_kinds.get(index).copied().flatten(),
-                None => self.catalog.connection_kind(connection.kind.as_str()),
-            };
-            kind?.property(name).map(|spec| &spec.default)
-        })
+        let position = Self::position_in(self.doc.connections(), connection);
+        let kind = match position {
+            Some(index) => self
+                .links
+                .get(index)
+                .and_then(|l| l.kind)
+                .and_then(|slot| self.catalog.connection_kinds().get(usize::from(slot))),
+            None => self.catalog.connection_kind(connection.kind.as_str()),
+        };
+        let overrides = position
+            .and_then(|p| self.links.get(p))
+            .map(|l| l.overrides);
+        if let (Some(kind), Some(overrides)) = (kind, overrides)
+            && let Some(settled) = overrides.settle(&kind.properties, kind.property_position(name))
+        {
+            return settled;
+        }
+        connection
+            .properties
+            .get(name)
+            .or_else(|| kind?.property(name).map(|spec| &spec.default))
     }
 
     /// A component's property: its own value, or its kind's default.
@@ -236,11 +321,19 @@ impl<'a> ArchGraph<'a> {
     where
         'a: 'c,
     {
-        component.properties.get(name).or_else(|| {
-            self.kind(component)?
-                .property(name)
-                .map(|spec| &spec.default)
-        })
+        let kind = self.kind(component);
+        let overrides = Self::position_in(self.doc.components(), component)
+            .and_then(|p| self.component_overrides.get(p))
+            .copied();
+        if let (Some(kind), Some(overrides)) = (kind, overrides)
+            && let Some(settled) = overrides.settle(&kind.properties, kind.property_position(name))
+        {
+            return settled;
+        }
+        component
+            .properties
+            .get(name)
+            .or_else(|| kind?.property(name).map(|spec| &spec.default))
     }
 
     pub fn has_trait(&self, component: &Component, t: Trait) -> bool {
@@ -249,12 +342,80 @@ impl<'a> ArchGraph<'a> {
 
     /// Components of a kind with trait `t`.
     pub fn with_trait(&self, t: Trait) -> impl Iterator<Item = &'a Component> + '_ {
+        self.of_kinds(move |kind| kind.has(t))
+    }
+
+    /// Components whose kind satisfies `wanted`, in document order. `wanted` is asked once
+    /// per catalog kind; the scan then reads two bytes per component, never the components
+    /// it skips.
+    pub fn of_kinds(
+        &self,
+        wanted: impl Fn(&ComponentKind) -> bool,
+    ) -> impl Iterator<Item = &'a Component> + '_ {
+        let chosen: Vec<bool> = self.catalog.kinds().iter().map(wanted).collect();
         let components: &'a [Component] = self.doc.components();
-        self.by_trait
-            .get(&t)
+        self.kind_slots
+            .iter()
+            .zip(components)
+            .filter(move |(slot, _)| chosen.get(usize::from(**slot)).copied().unwrap_or(false))
+            .map(|(_, component)| component)
+    }
+
+    /// Connections whose [`Link`] satisfies `wanted`, in document (id) order. The test reads
+    /// only the compact links, never the connections it rejects.
+    pub fn connections_where<'s>(
+        &'s self,
+        wanted: impl Fn(&Link) -> bool + 's,
+    ) -> impl Iterator<Item = &'a Connection> + 's {
+        let connections: &'a [Connection] = self.doc.connections();
+        self.links
+            .iter()
+            .filter(move |link| wanted(link))
+            .filter_map(move |link| connections.get(link.position as usize))
+    }
+
+    /// Whether a link is of the connection kind `kind`.
+    pub fn link_is(&self, link: &Link, kind: &str) -> bool {
+        match link.kind {
+            Some(slot) => self
+                .catalog
+                .connection_kinds()
+                .get(usize::from(slot))
+                .is_some_and(|k| k.id.as_str() == kind),
+            None => self.connection_of(link).kind.as_str() == kind,
+        }
+    }
+
+    /// Sorts components of this document by id and drops repeats, comparing positions
+    /// instead of reading the ids.
+    pub fn sort_and_dedup(&self, list: &mut Vec<&'a Component>) {
+        let components = self.doc.components();
+        list.sort_unstable_by_key(|c| Self::position_in(components, c).unwrap_or(usize::MAX));
+        list.dedup_by(|a, b| std::ptr::eq(*a, *b));
+    }
+
+    /// Whether two components sit in the same innermost group (or both in none), so that
+    /// every boundary around one is around the other.
+    pub fn share_groups(&self, a: &Component, b: &Component) -> bool {
+        let components = self.doc.components();
+        match (
+            Self::position_in(components, a),
+            Self::position_in(components, b),
+        ) {
+            (Some(a), Some(b)) => self.group_of.get(a) == self.group_of.get(b),
+            _ => a.group == b.group,
+        }
+    }
+
+    /// Connections of a catalog kind, in document (id) order. A kind the catalog does not
+    /// know has none.
+    pub fn connections_of_kind(&self, kind: &str) -> impl Iterator<Item = &'a Connection> + '_ {
+        let connections: &'a [Connection] = self.doc.connections();
+        Self::connection_kind_slot(self.catalog, kind)
+            .and_then(|slot| self.by_connection_kind.get(usize::from(slot)))
             .into_iter()
             .flatten()
-            .filter_map(move |&position| components.get(position))
+            .filter_map(move |&position| connections.get(position))
     }
 
     /// Connections leaving (`Outgoing`) or entering (`Incoming`) `id`, optionally of one
@@ -268,16 +429,13 @@ impl<'a> ArchGraph<'a> {
         let Some(node) = of.node_in(self) else {
             return Vec::new();
         };
-        // Connections are stored sorted by id, so their positions sort the same way, and
-        // comparing integers is much cheaper than comparing ids.
-        let mut found: Vec<(usize, &'a Connection)> = self
-            .graph
-            .edges_directed(node, direction)
-            .map(|edge| (*edge.weight(), self.connection_at(edge.id())))
-            .filter(|(_, c)| kind.is_none_or(|k| c.kind.as_str() == k))
-            .collect();
-        found.sort_unstable_by_key(|(position, _)| *position);
-        found.into_iter().map(|(_, c)| c).collect()
+        // Entries keep connection order, which is id order.
+        let wanted = self.link_filter(kind);
+        self.adjacent(node, direction)
+            .iter()
+            .filter(|link| wanted(link))
+            .map(|link| self.connection_of(link))
+            .collect()
     }
 
     /// The components on the other end of `id`'s connections, optionally of one kind,
@@ -291,24 +449,20 @@ impl<'a> ArchGraph<'a> {
         let Some(node) = of.node_in(self) else {
             return Vec::new();
         };
-        // Node indices follow component positions, which follow ids.
-        let mut found: Vec<NodeIndex> = self
-            .graph
-            .edges_directed(node, direction)
-            .filter(|edge| kind.is_none_or(|k| self.connection_at(edge.id()).kind.as_str() == k))
-            .map(|edge| {
-                if direction == Direction::Outgoing {
-                    edge.target()
-                } else {
-                    edge.source()
-                }
-            })
+        // Component positions follow ids, and comparing integers is cheaper than comparing ids.
+        let wanted = self.link_filter(kind);
+        let mut found: Vec<u32> = self
+            .adjacent(node, direction)
+            .iter()
+            .filter(|link| wanted(link))
+            .map(|link| Self::far_end(link, direction))
             .collect();
         found.sort_unstable();
         found.dedup();
+        let components: &'a [Component] = self.doc.components();
         found
             .into_iter()
-            .map(|other| self.component_at(other))
+            .filter_map(|other| components.get(other as usize))
             .collect()
     }
 
@@ -325,22 +479,21 @@ impl<'a> ArchGraph<'a> {
             return false;
         };
         let components: &'a [Component] = self.doc.components();
-        self.graph.edges_directed(node, direction).any(|edge| {
-            let connection = self.connection_at(edge.id());
-            let other = if direction == Direction::Outgoing {
-                edge.target()
-            } else {
-                edge.source()
-            };
-            kind.is_none_or(|k| connection.kind.as_str() == k)
-                && components.get(self.graph[other]).is_some_and(&pred)
+        let wanted = self.link_filter(kind);
+        self.adjacent(node, direction).iter().any(|link| {
+            wanted(link)
+                && components
+                    .get(Self::far_end(link, direction) as usize)
+                    .is_some_and(&pred)
         })
     }
 
     /// Whether any connection starts or ends at the component.
     pub fn is_connected(&self, of: impl ComponentRef) -> bool {
-        of.node_in(self)
-            .is_some_and(|node| self.graph.neighbors_undirected(node).next().is_some())
+        of.node_in(self).is_some_and(|node| {
+            !self.adjacent(node, Direction::Outgoing).is_empty()
+                || !self.adjacent(node, Direction::Incoming).is_empty()
+        })
     }
 
     /// Whether any connection at `id` in `direction` satisfies `pred`. Allocates nothing.
@@ -353,38 +506,58 @@ impl<'a> ArchGraph<'a> {
         let Some(node) = of.node_in(self) else {
             return false;
         };
-        self.graph
-            .edges_directed(node, direction)
-            .any(|edge| pred(self.connection_at(edge.id())))
+        self.adjacent(node, direction)
+            .iter()
+            .any(|link| pred(self.connection_of(link)))
+    }
+
+    /// The position of the component at the end of `link` that `direction` leads to.
+    fn far_end(link: &Link, direction: Direction) -> u32 {
+        match direction {
+            Direction::Outgoing => link.to,
+            Direction::Incoming => link.from,
+        }
+    }
+
+    /// A component's links in one direction.
+    fn adjacent(&self, node: NodeIndex, direction: Direction) -> &[Link] {
+        match direction {
+            Direction::Outgoing => self.outgoing.of(node.index()),
+            Direction::Incoming => self.incoming.of(node.index()),
+        }
     }
 
     /// Pairs of components with synchronous calls in both directions, each pair once, as ids
     /// in sorted order.
     pub fn mutual_sync_pairs(&self) -> Vec<(&'a str, &'a str)> {
         let components: &'a [Component] = self.doc.components();
-        let sync = |edge: EdgeIndex| {
-            self.styles.get(self.graph[edge]).is_some_and(|s| s.1)
-                && self.connection_at(edge).kind.as_str() != "dns"
+        let calls_back = |to: usize, from: usize| {
+            self.outgoing
+                .of(to)
+                .iter()
+                .any(|back| back.to as usize == from && self.is_sync_call(back))
         };
-        let mut pairs = Vec::new();
-        for edge in self.graph.edge_references() {
-            let (a, b) = (edge.source(), edge.target());
-            if self.graph[a] < self.graph[b]
-                && sync(edge.id())
-                && self
-                    .graph
-                    .edges_connecting(b, a)
-                    .any(|back| sync(back.id()))
-            {
-                pairs.push((
-                    components[self.graph[a]].id.as_str(),
-                    components[self.graph[b]].id.as_str(),
-                ));
+        // Positions follow ids, so sorting them sorts the pairs by id.
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for a in 0..components.len() {
+            for link in self.outgoing.of(a).iter().filter(|l| self.is_sync_call(l)) {
+                let b = link.to as usize;
+                if a < b && calls_back(b, a) {
+                    pairs.push((a, b));
+                }
             }
         }
         pairs.sort_unstable();
         pairs.dedup();
         pairs
+            .into_iter()
+            .filter_map(|(a, b)| {
+                Some((
+                    components.get(a)?.id.as_str(),
+                    components.get(b)?.id.as_str(),
+                ))
+            })
+            .collect()
     }
 
     /// The length of the longest sync chain from `id` (see [`Self::sync_chain_lengths`]).
@@ -508,8 +681,7 @@ impl<'a> ArchGraph<'a> {
             })
             .collect();
         for edge in self.graph.edge_references() {
-            let connection = self.connection_at(edge.id());
-            if self.catalog.style(connection) == Some(ConnectionStyle::Telemetry) {
+            if edge.weight().style() == Some(ConnectionStyle::Telemetry) {
                 continue;
             }
             if let (Some(Some(a)), Some(Some(b))) = (
@@ -547,14 +719,7 @@ impl<'a> ArchGraph<'a> {
     }
 
     fn condense_sync_graph(&self) -> SyncCondensation {
-        let connections = self.doc.connections();
-        let sync = EdgeFiltered::from_fn(&self.graph, |edge| {
-            let index = *edge.weight();
-            self.styles.get(index).is_some_and(|s| s.1)
-                && connections
-                    .get(index)
-                    .is_some_and(|c| c.kind.as_str() != "dns")
-        });
+        let sync = EdgeFiltered::from_fn(&self.graph, |edge| self.is_sync_call(edge.weight()));
         // Tarjan lists strongly connected components sinks first (reverse topological order),
         // so one pass computes every longest chain without building the condensed graph.
         let sccs = tarjan_scc(&sync);
