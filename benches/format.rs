@@ -6,6 +6,10 @@ use archsmith::samples::synthetic;
 use archsmith::{ArchGraph, format};
 use criterion::{Criterion, criterion_group, criterion_main};
 
+/// The allocator the `archsmith` binary runs with, so the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn format_benches(c: &mut Criterion) {
     let catalog = Catalog::builtin();
     let doc = synthetic(10_000, 20_000);

@@ -12,6 +12,10 @@ use archsmith::layout::{Spacing, count_crossings, draw};
 use archsmith::model::{Point, Size};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 
+/// The allocator the `archsmith` binary runs with, so the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SIZES: [usize; 3] = [200, 1_000, 2_000];
 const NODE: Size = Size::new(160.0, 64.0);
 /// Points per inch in `dot -Tplain` output.

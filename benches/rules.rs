@@ -6,6 +6,10 @@ use archsmith::samples::synthetic;
 use archsmith::{ArchGraph, rules};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
+/// The allocator the `archsmith` binary runs with, so the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn rule_benches(c: &mut Criterion) {
     let catalog = Catalog::builtin();
     let mut group = c.benchmark_group("all_rules");

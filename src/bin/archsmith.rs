@@ -17,6 +17,9 @@ use archsmith::rules::{self, Report, report};
 use archsmith::{ArchGraph, layout, samples};
 use clap::{Parser, Subcommand, ValueEnum};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "archsmith", version, about = "Architecture models: validate, export, format", long_about = None)]
 struct Cli {

@@ -185,12 +185,13 @@ impl<'a> ArchGraph<'a> {
             (Some(Some(slot)), _) => link.kind == Some(slot),
             // A kind the catalog does not know: only connections of unknown kinds can match.
             (Some(None), Some(kind)) => {
-                link.kind.is_none() && self.connection_of(link).kind.as_str() == kind
+                link.kind.is_none() && self.connection(link).kind.as_str() == kind
             }
         }
     }
 
-    fn connection_of(&self, link: &Link) -> &'a Connection {
+    /// The connection a link stands for.
+    pub fn connection(&self, link: &Link) -> &'a Connection {
         let connections: &'a [Connection] = self.doc.connections();
         &connections[link.position as usize]
     }
@@ -239,6 +240,11 @@ impl<'a> ArchGraph<'a> {
         }
     }
 
+    /// A component's position in the document, found by address.
+    fn position_of(&self, component: &Component) -> Option<usize> {
+        Self::position_in(self.doc.components(), component)
+    }
+
     /// The groups around a component, innermost first.
     pub fn groups_around(&self, component: &Component) -> &[&'a Group] {
         let group = match Self::position_in(self.doc.components(), component) {
@@ -271,7 +277,7 @@ impl<'a> ArchGraph<'a> {
     }
 
     fn connection_at(&self, edge: EdgeIndex) -> &'a Connection {
-        self.connection_of(&self.graph[edge])
+        self.connection(&self.graph[edge])
     }
 
     pub fn kind(&self, component: &Component) -> Option<&'a ComponentKind> {
@@ -293,27 +299,93 @@ impl<'a> ArchGraph<'a> {
     where
         'a: 'c,
     {
-        let position = Self::position_in(self.doc.connections(), connection);
-        let kind = match position {
-            Some(index) => self
-                .links
-                .get(index)
-                .and_then(|l| l.kind)
-                .and_then(|slot| self.catalog.connection_kinds().get(usize::from(slot))),
-            None => self.catalog.connection_kind(connection.kind.as_str()),
-        };
-        let overrides = position
-            .and_then(|p| self.links.get(p))
-            .map(|l| l.overrides);
-        if let (Some(kind), Some(overrides)) = (kind, overrides)
-            && let Some(settled) = overrides.settle(&kind.properties, kind.property_position(name))
+        match Self::position_in(self.doc.connections(), connection).and_then(|p| self.links.get(p))
+        {
+            Some(link) => self.link_property(link, name),
+            None => connection.properties.get(name).or_else(|| {
+                self.catalog
+                    .connection_kind(connection.kind.as_str())?
+                    .property(name)
+                    .map(|spec| &spec.default)
+            }),
+        }
+    }
+
+    /// A linked connection's property: its own value, or its kind's default. Reads the
+    /// connection only when it sets properties of its own.
+    pub fn link_property(&self, link: &Link, name: &str) -> Option<&'a PropertyValue> {
+        let kind = link
+            .kind
+            .and_then(|slot| self.catalog.connection_kinds().get(usize::from(slot)));
+        if let Some(kind) = kind
+            && let Some(settled) = link
+                .overrides
+                .settle(&kind.properties, kind.property_position(name))
         {
             return settled;
         }
+        let connection = self.connection(link);
         connection
             .properties
             .get(name)
             .or_else(|| kind?.property(name).map(|spec| &spec.default))
+    }
+
+    /// Both ends of a linked connection.
+    pub fn link_ends(&self, link: &Link) -> Option<(&'a Component, &'a Component)> {
+        let components: &'a [Component] = self.doc.components();
+        let (from, to) = link.ends()?;
+        Some((components.get(from)?, components.get(to)?))
+    }
+
+    /// A component's links in one direction, in connection (id) order.
+    pub fn links(&self, of: impl ComponentRef, direction: Direction) -> &[Link] {
+        of.node_in(self)
+            .map_or(&[], |node| self.adjacent(node, direction))
+    }
+
+    /// For every component, how many distinct components of a kind that `wanted` accepts are
+    /// at the other end of its links in `direction`. One pass in component order reads the
+    /// adjacency rows in sequence; asking component by component in another order would jump
+    /// all over them.
+    pub fn count_neighbours_of_kinds(
+        &self,
+        direction: Direction,
+        wanted: impl Fn(&ComponentKind) -> bool,
+    ) -> NeighbourCounts {
+        let chosen = self.chosen_kinds(wanted);
+        let mut others: Vec<u32> = Vec::new();
+        let counts = (0..self.kind_slots.len())
+            .map(|position| {
+                others.clear();
+                others.extend(
+                    self.adjacent(NodeIndex::new(position), direction)
+                        .iter()
+                        .map(|link| Self::far_end(link, direction))
+                        .filter(|other| self.kind_chosen(&chosen, *other as usize)),
+                );
+                if others.len() > 1 {
+                    others.sort_unstable();
+                    others.dedup();
+                }
+                compact(others.len())
+            })
+            .collect();
+        NeighbourCounts { counts }
+    }
+
+    /// Per catalog kind, whether `wanted` accepts it.
+    fn chosen_kinds(&self, wanted: impl Fn(&ComponentKind) -> bool) -> Vec<bool> {
+        self.catalog.kinds().iter().map(wanted).collect()
+    }
+
+    /// Whether the component at `position` is of a kind in `chosen`.
+    fn kind_chosen(&self, chosen: &[bool], position: usize) -> bool {
+        self.kind_slots
+            .get(position)
+            .and_then(|slot| chosen.get(usize::from(*slot)))
+            .copied()
+            .unwrap_or(false)
     }
 
     /// A component's property: its own value, or its kind's default.
@@ -352,7 +424,7 @@ impl<'a> ArchGraph<'a> {
         &self,
         wanted: impl Fn(&ComponentKind) -> bool,
     ) -> impl Iterator<Item = &'a Component> + '_ {
-        let chosen: Vec<bool> = self.catalog.kinds().iter().map(wanted).collect();
+        let chosen = self.chosen_kinds(wanted);
         let components: &'a [Component] = self.doc.components();
         self.kind_slots
             .iter()
@@ -382,7 +454,7 @@ impl<'a> ArchGraph<'a> {
                 .connection_kinds()
                 .get(usize::from(slot))
                 .is_some_and(|k| k.id.as_str() == kind),
-            None => self.connection_of(link).kind.as_str() == kind,
+            None => self.connection(link).kind.as_str() == kind,
         }
     }
 
@@ -434,7 +506,7 @@ impl<'a> ArchGraph<'a> {
         self.adjacent(node, direction)
             .iter()
             .filter(|link| wanted(link))
-            .map(|link| self.connection_of(link))
+            .map(|link| self.connection(link))
             .collect()
     }
 
@@ -508,7 +580,19 @@ impl<'a> ArchGraph<'a> {
         };
         self.adjacent(node, direction)
             .iter()
-            .any(|link| pred(self.connection_of(link)))
+            .any(|link| pred(self.connection(link)))
+    }
+
+    /// Whether any connection at `id` in `direction` has a [`Link`] satisfying `pred`. Reads
+    /// only the compact links.
+    pub fn any_link(
+        &self,
+        of: impl ComponentRef,
+        direction: Direction,
+        pred: impl Fn(&Link) -> bool,
+    ) -> bool {
+        of.node_in(self)
+            .is_some_and(|node| self.adjacent(node, direction).iter().any(pred))
     }
 
     /// The position of the component at the end of `link` that `direction` leads to.
@@ -790,6 +874,22 @@ impl<'a> ArchGraph<'a> {
             .filter_map(|index| components.get(*index))
             .map(|c| c.id.as_str())
             .collect()
+    }
+}
+
+/// A count per component, from [`ArchGraph::count_neighbours`].
+#[derive(Debug)]
+pub struct NeighbourCounts {
+    counts: Vec<u32>,
+}
+
+impl NeighbourCounts {
+    /// The count of a component of the graph's document (zero for any other).
+    pub fn of(&self, graph: &ArchGraph<'_>, component: &Component) -> usize {
+        graph
+            .position_of(component)
+            .and_then(|p| self.counts.get(p))
+            .map_or(0, |count| *count as usize)
     }
 }
 

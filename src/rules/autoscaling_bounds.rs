@@ -32,9 +32,7 @@ impl Rule for AutoscalingBounds {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for component in cx
-            .doc()
-            .components()
-            .iter()
+            .declaring("autoscaling")
             .filter(|c| cx.flag(c, "autoscaling"))
         {
             let (min, max) = (

@@ -2,7 +2,7 @@
 
 use petgraph::Direction;
 
-use crate::catalog::Trait;
+use crate::catalog::{ComponentKind, Trait};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
@@ -33,6 +33,19 @@ impl Rule for CacheWithoutBackingStore {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        if !cx.any_with(Trait::Cache) {
+            return;
+        }
+        let refills = |kind: &ComponentKind| {
+            [Trait::Datastore, Trait::Compute, Trait::External]
+                .iter()
+                .any(|t| kind.has(*t))
+        };
+        // What each component could refill a cache from: the stores, services and external
+        // systems behind it.
+        let sources = cx
+            .graph
+            .count_neighbours_of_kinds(Direction::Outgoing, refills);
         for cache in cx.graph.with_trait(Trait::Cache) {
             // A persistent, replicated Redis is a store in its own right.
             if cx.text(cache, "persistence").is_some_and(|p| p != "none") {
@@ -43,14 +56,10 @@ impl Rule for CacheWithoutBackingStore {
                 .neighbours(cache, Direction::Incoming, Some("cache_lookup"));
             let orphaned: Vec<_> = clients
                 .iter()
+                // A client always reaches the cache itself; it counts only if it could refill.
                 .filter(|client| {
-                    !cx.graph
-                        .any_neighbour(client, Direction::Outgoing, None, |next| {
-                            !std::ptr::eq(next, cache)
-                                && (cx.has_trait(next, Trait::Datastore)
-                                    || cx.has_trait(next, Trait::Compute)
-                                    || cx.has_trait(next, Trait::External))
-                        })
+                    let cache_refills = cx.graph.kind(cache).is_some_and(refills);
+                    sources.of(cx.graph, client) <= usize::from(cache_refills)
                 })
                 .collect();
             // One client with a store behind it fills the cache for all of them.

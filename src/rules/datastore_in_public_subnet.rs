@@ -31,11 +31,9 @@ impl Rule for DatastoreInPublicSubnet {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let doc = cx.doc();
-        for component in doc
-            .components()
-            .iter()
-            .filter(|c| cx.has_trait(c, Trait::Datastore) || cx.has_trait(c, Trait::Cache))
+        for component in cx
+            .graph
+            .of_kinds(|k| k.has(Trait::Datastore) || k.has(Trait::Cache))
         {
             let chain = cx.graph.groups_around(component);
             if let Some(subnet) = chain.iter().find(|g| g.kind == GroupKind::PublicSubnet) {

@@ -30,14 +30,11 @@ impl Rule for DatastoreWithoutBackups {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for component in cx.graph.with_trait(Trait::Datastore) {
-            let Some(kind) = cx.graph.kind(component) else {
-                continue;
-            };
-            if kind.property("backups").is_none()
-                || cx.flag(component, "backups")
-                || cx.flag(component, "point_in_time_recovery")
-            {
+        for component in cx
+            .graph
+            .of_kinds(|k| k.has(Trait::Datastore) && k.property("backups").is_some())
+        {
+            if cx.flag(component, "backups") || cx.flag(component, "point_in_time_recovery") {
                 continue;
             }
             let mut finding = cx.finding(

@@ -1,7 +1,7 @@
 //! MNT002: two components with the same name.
 
-use rustc_hash::FxHashMap;
-use std::hash::{Hash, Hasher};
+use rustc_hash::FxBuildHasher;
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
@@ -32,17 +32,29 @@ impl Rule for DuplicateNames {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         let components = cx.doc().components();
-        // Name -> position of its first holder. Only clashes are collected, so a model with
-        // unique names allocates nothing per component.
-        let mut first_with: FxHashMap<Caseless<'_>, usize> =
-            FxHashMap::with_capacity_and_hasher(components.len(), Default::default());
+        let name = |position: usize| components.get(position).map_or("", |c| c.name.trim());
+        // (first holder, later holder) for every name held more than once.
         let mut clashes: Vec<(usize, usize)> = Vec::new();
-        for (position, component) in components.iter().enumerate() {
-            let first = *first_with
-                .entry(Caseless(component.name.trim()))
-                .or_insert(position);
-            if first != position {
-                clashes.push((first, position));
+        for mut bucket in hash_buckets(components.iter().map(|c| c.name.trim())) {
+            bucket.sort_unstable();
+            for run in bucket
+                .chunk_by(|a, b| a.0 == b.0)
+                .filter(|run| run.len() > 1)
+            {
+                // Equal hashes almost always mean equal names; the few names in a run are
+                // compared to tell a collision from a clash. Positions ascend within a run, so
+                // the first holder of each name is met first.
+                let mut holders: Vec<usize> = Vec::new();
+                for &(_, position) in run {
+                    let position = position as usize;
+                    match holders
+                        .iter()
+                        .find(|&&first| Caseless(name(first)) == Caseless(name(position)))
+                    {
+                        Some(&first) => clashes.push((first, position)),
+                        None => holders.push(position),
+                    }
+                }
             }
         }
         // Group by first holder; positions follow ids, so groups come out in id order.
@@ -62,6 +74,26 @@ impl Rule for DuplicateNames {
             ));
         }
     }
+}
+
+/// Names hashed (ignoring ASCII case) with their positions, split by the hash's top bits into
+/// buckets of a few hundred: each bucket is sorted while it sits in the CPU cache, where one
+/// hash table over every name of a big model would cost a cache miss per name.
+fn hash_buckets<'n>(names: impl ExactSizeIterator<Item = &'n str>) -> Vec<Vec<(u64, u32)>> {
+    const PER_BUCKET: usize = 512;
+    let bits = (names.len() / PER_BUCKET)
+        .max(1)
+        .next_power_of_two()
+        .trailing_zeros();
+    let mut buckets: Vec<Vec<(u64, u32)>> = vec![Vec::with_capacity(PER_BUCKET * 2); 1 << bits];
+    for (position, name) in names.enumerate() {
+        let hash = FxBuildHasher.hash_one(Caseless(name));
+        let bucket = hash.checked_shr(64 - bits).unwrap_or(0) as usize;
+        if let (Some(bucket), Ok(position)) = (buckets.get_mut(bucket), u32::try_from(position)) {
+            bucket.push((hash, position));
+        }
+    }
+    buckets
 }
 
 /// A name compared and hashed without regard to ASCII case, without allocating.
@@ -116,5 +148,26 @@ mod tests {
         .apply(&mut doc, crate::catalog::Catalog::builtin())
         .expect("rename");
         insta::assert_snapshot!(render(&run(&DuplicateNames, &doc)));
+    }
+
+    #[test]
+    fn finds_every_clash_across_hash_buckets() {
+        let mut doc = crate::samples::synthetic(3000, 0);
+        for (i, component) in doc.components.iter_mut().enumerate() {
+            component.name = if i % 2 == 0 {
+                format!("Name {}", i % 1000)
+            } else {
+                format!(" NAME {} ", i % 1000)
+            };
+        }
+        let findings = run(&DuplicateNames, &doc);
+        assert_eq!(findings.len(), 1000);
+        for (n, finding) in findings.iter().enumerate() {
+            let expected: Vec<String> = [n, n + 1000, n + 2000]
+                .iter()
+                .map(|i| format!("c{i:06}"))
+                .collect();
+            assert_eq!(finding.targets, expected);
+        }
     }
 }

@@ -37,12 +37,7 @@ impl Rule for ExposedAdminUi {
             Trait::Broker,
             Trait::Search,
         ];
-        for component in cx
-            .doc()
-            .components()
-            .iter()
-            .filter(|c| candidates.iter().any(|t| cx.has_trait(c, *t)))
-        {
+        for component in cx.graph.of_kinds(|k| candidates.iter().any(|t| k.has(*t))) {
             let exposed_ui = (cx.has_trait(component, Trait::AdminUi)
                 || cx.has_trait(component, Trait::Dashboard))
                 && cx.flag(component, "internet_facing");

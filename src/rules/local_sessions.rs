@@ -31,7 +31,7 @@ impl Rule for LocalSessions {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for component in cx.doc().components() {
+        for component in cx.declaring("sessions") {
             if cx.text(component, "sessions") != Some("local") {
                 continue;
             }

@@ -30,13 +30,9 @@ impl Rule for LowReplicationFactor {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        // Only kinds with the trait can match; the graph keeps them in a short list.
-        for component in cx.graph.with_trait(crate::catalog::Trait::Broker) {
-            if cx.graph.kind(component).is_none_or(|k| {
-                k.property("replication_factor").is_none() || !k.has(crate::catalog::Trait::Broker)
-            }) {
-                continue;
-            }
+        for component in cx.graph.of_kinds(|k| {
+            k.has(crate::catalog::Trait::Broker) && k.property("replication_factor").is_some()
+        }) {
             // Three copies, or as many as there are brokers when there are fewer.
             let wanted = cx.int(component, "replicas").unwrap_or(1).clamp(1, 3);
             let factor = cx.int(component, "replication_factor").unwrap_or(1);

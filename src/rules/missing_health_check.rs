@@ -33,20 +33,17 @@ impl Rule for MissingHealthCheck {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for service in cx.graph.with_trait(Trait::Compute) {
+        for service in cx
+            .graph
+            .of_kinds(|k| k.has(Trait::Compute) && k.property("health_check").is_some())
+        {
             // The graph walk is cheaper than the property lookups, and usually says no.
             let balanced = cx
                 .graph
                 .any_neighbour(service, Direction::Incoming, None, |c| {
                     cx.has_trait(c, Trait::LoadBalancer) || cx.has_trait(c, Trait::Gateway)
                 });
-            if !balanced
-                || cx
-                    .graph
-                    .kind(service)
-                    .is_none_or(|k| k.property("health_check").is_none())
-                || cx.flag(service, "health_check")
-            {
+            if !balanced || cx.flag(service, "health_check") {
                 continue;
             }
             let mut finding = cx.finding(

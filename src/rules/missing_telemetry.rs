@@ -46,8 +46,8 @@ impl Rule for MissingTelemetry {
             return;
         };
         for service in cx.graph.with_trait(Trait::Compute) {
-            let sends = cx.graph.any_connection(service, Direction::Outgoing, |c| {
-                cx.graph.style(c) == Some(ConnectionStyle::Telemetry)
+            let sends = cx.graph.any_link(service, Direction::Outgoing, |link| {
+                link.style() == Some(ConnectionStyle::Telemetry)
             });
             if sends {
                 continue;

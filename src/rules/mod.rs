@@ -197,6 +197,13 @@ impl<'a> RuleContext<'a> {
             .unwrap_or(default)
     }
 
+    /// Components whose kind declares property `name`, in document order. Loading and editing
+    /// refuse properties a kind does not declare, so only these can set it.
+    pub fn declaring(&self, name: &'a str) -> impl Iterator<Item = &'a Component> + 'a {
+        self.graph
+            .of_kinds(move |kind| kind.property(name).is_some())
+    }
+
     /// Whether any component carries trait `t`.
     pub fn any_with(&self, t: Trait) -> bool {
         self.graph.with_trait(t).next().is_some()

@@ -38,16 +38,19 @@ impl Rule for PartitionsBelowConsumers {
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for stream in cx.graph.with_trait(Trait::Stream) {
             let partitions = cx.int(stream, "partitions").unwrap_or(1);
-            let mut groups: BTreeMap<String, (i64, Vec<String>)> = BTreeMap::new();
-            for connection in cx
+            let mut groups: BTreeMap<&str, (i64, Vec<String>)> = BTreeMap::new();
+            for link in cx
                 .graph
-                .connections(stream, Direction::Incoming, Some("consume"))
+                .links(stream, Direction::Incoming)
+                .iter()
+                .filter(|link| cx.graph.link_is(link, "consume"))
             {
-                let property = |name| cx.graph.connection_property(connection, name);
+                let property = |name| cx.graph.link_property(link, name);
+                let connection = cx.graph.connection(link);
                 let group = property("consumer_group")
                     .and_then(PropertyValue::as_text)
-                    .filter(|g| !g.is_empty());
-                let group = group.map_or_else(|| connection.from.to_string(), str::to_owned);
+                    .filter(|g| !g.is_empty())
+                    .unwrap_or(connection.from.as_str());
                 let concurrency = property("concurrency")
                     .and_then(PropertyValue::as_int)
                     .unwrap_or(1);

@@ -31,9 +31,7 @@ impl Rule for PublicBucket {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for bucket in cx
-            .doc()
-            .components()
-            .iter()
+            .declaring("public_read")
             .filter(|c| cx.flag(c, "public_read"))
         {
             let mut finding = cx.finding(

@@ -30,22 +30,16 @@ impl Rule for QueueWithoutDlq {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for broker in cx.graph.with_trait(Trait::Broker) {
-            let Some(kind) = cx.graph.kind(broker) else {
-                continue;
-            };
-            if kind.property("dead_letter_queue").is_none() || cx.flag(broker, "dead_letter_queue")
-            {
-                continue;
-            }
-            if cx
-                .graph
-                .connections(
-                    broker.id.as_str(),
-                    petgraph::Direction::Incoming,
-                    Some("consume"),
-                )
-                .is_empty()
+        for broker in cx
+            .graph
+            .of_kinds(|k| k.has(Trait::Broker) && k.property("dead_letter_queue").is_some())
+        {
+            if cx.flag(broker, "dead_letter_queue")
+                || !cx
+                    .graph
+                    .any_link(broker, petgraph::Direction::Incoming, |link| {
+                        cx.graph.link_is(link, "consume")
+                    })
             {
                 continue;
             }

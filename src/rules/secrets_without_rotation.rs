@@ -29,13 +29,8 @@ impl Rule for SecretsWithoutRotation {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for component in cx.doc().components() {
-            if cx
-                .graph
-                .kind(component)
-                .is_none_or(|k| k.property("rotation_days").is_none())
-                || cx.int(component, "rotation_days").unwrap_or(0) > 0
-            {
+        for component in cx.declaring("rotation_days") {
+            if cx.int(component, "rotation_days").unwrap_or(0) > 0 {
                 continue;
             }
             let mut finding = cx.finding(

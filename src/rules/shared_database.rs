@@ -36,16 +36,21 @@ impl Rule for SharedDatabase {
         for store in cx.graph.with_trait(Trait::Datastore) {
             let mut writers: Vec<&Component> = cx
                 .graph
-                .connections(store, Direction::Incoming, Some("db_query"))
-                .into_iter()
-                .filter(|c| {
-                    cx.graph
-                        .connection_property(c, "access")
-                        .and_then(PropertyValue::as_text)
-                        != Some("read")
+                .links(store, Direction::Incoming)
+                .iter()
+                .filter(|link| {
+                    cx.graph.link_is(link, "db_query")
+                        && cx
+                            .graph
+                            .link_property(link, "access")
+                            .and_then(PropertyValue::as_text)
+                            != Some("read")
                 })
-                .filter_map(|c| cx.graph.endpoints(c).map(|(from, _)| from))
+                .filter_map(|link| cx.graph.link_ends(link).map(|(from, _)| from))
                 .collect();
+            if writers.len() < 2 {
+                continue;
+            }
             cx.graph.sort_and_dedup(&mut writers);
             if writers.len() < 2 {
                 continue;

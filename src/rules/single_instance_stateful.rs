@@ -31,14 +31,10 @@ impl Rule for SingleInstanceStateful {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        // Only kinds with the trait can match; the graph keeps them in a short list.
-        for component in cx.graph.with_trait(Trait::Stateful) {
-            let Some(kind) = cx.graph.kind(component) else {
-                continue;
-            };
-            if !kind.has(Trait::Stateful) || kind.property("replicas").is_none() {
-                continue;
-            }
+        for component in cx
+            .graph
+            .of_kinds(|k| k.has(Trait::Stateful) && k.property("replicas").is_some())
+        {
             if cx.int(component, "replicas").unwrap_or(1) > 1 || cx.flag(component, "multi_az") {
                 continue;
             }

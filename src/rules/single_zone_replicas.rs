@@ -39,7 +39,7 @@ impl Rule for SingleZoneReplicas {
         {
             return;
         }
-        for component in doc.components() {
+        for component in cx.declaring("replicas") {
             if cx.int(component, "replicas").unwrap_or(1) < 2 || cx.flag(component, "multi_az") {
                 continue;
             }

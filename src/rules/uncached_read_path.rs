@@ -40,10 +40,11 @@ impl Rule for UncachedReadPath {
         if i64::try_from(peak).unwrap_or(i64::MAX) < cx.int_param("min_peak_rps", 5000) {
             return;
         }
-        for db in cx.doc().components() {
-            let relational_or_document =
-                cx.has_trait(db, Trait::Relational) || cx.has_trait(db, Trait::DocumentStore);
-            if !relational_or_document || cx.int(db, "read_replicas").unwrap_or(0) > 0 {
+        for db in cx
+            .graph
+            .of_kinds(|k| k.has(Trait::Relational) || k.has(Trait::DocumentStore))
+        {
+            if cx.int(db, "read_replicas").unwrap_or(0) > 0 {
                 continue;
             }
             let readers: Vec<_> = cx

@@ -32,14 +32,10 @@ impl Rule for UndocumentedPublicApi {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for service in cx.graph.with_trait(Trait::Compute) {
-            if cx
-                .graph
-                .kind(service)
-                .is_none_or(|k| k.property("api_version").is_none())
-            {
-                continue;
-            }
+        for service in cx
+            .graph
+            .of_kinds(|k| k.has(Trait::Compute) && k.property("api_version").is_some())
+        {
             let public = cx
                 .graph
                 .any_neighbour(service, Direction::Incoming, None, |caller| {

@@ -30,15 +30,11 @@ impl Rule for UnencryptedDatastore {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        // Only kinds with the trait can match; the graph keeps them in a short list.
-        for component in cx.graph.with_trait(Trait::Stateful) {
-            let Some(kind) = cx.graph.kind(component) else {
-                continue;
-            };
-            if !kind.has(Trait::Stateful)
-                || kind.property("encryption_at_rest").is_none()
-                || cx.flag(component, "encryption_at_rest")
-            {
+        for component in cx
+            .graph
+            .of_kinds(|k| k.has(Trait::Stateful) && k.property("encryption_at_rest").is_some())
+        {
+            if cx.flag(component, "encryption_at_rest") {
                 continue;
             }
             let mut finding = cx.finding(

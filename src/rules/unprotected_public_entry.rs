@@ -32,10 +32,11 @@ impl Rule for UnprotectedPublicEntry {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for entry in cx.doc().components() {
-            let is_entry =
-                cx.has_trait(entry, Trait::Gateway) || cx.has_trait(entry, Trait::LoadBalancer);
-            if !is_entry || !cx.flag(entry, "internet_facing") {
+        for entry in cx
+            .graph
+            .of_kinds(|k| k.has(Trait::Gateway) || k.has(Trait::LoadBalancer))
+        {
+            if !cx.flag(entry, "internet_facing") {
                 continue;
             }
             let behind_waf = cx
