@@ -4,6 +4,8 @@
 //! rule reads is a cache miss. Rules filter on the compact form and read the model only for
 //! the elements that pass.
 
+use rustc_hash::FxHashMap;
+
 use crate::catalog::{Catalog, ConnectionStyle, PropertySpec};
 use crate::model::{AuthMode, Connection, Properties, PropertyValue};
 
@@ -32,28 +34,30 @@ pub struct Link {
 }
 
 impl Link {
+    /// `kind` is the connection kind's catalog position.
     pub(super) fn new(
         position: usize,
         connection: &Connection,
+        kind: Option<u16>,
         ends: Option<(usize, usize)>,
         catalog: &Catalog,
     ) -> Self {
-        let kind = catalog
-            .connection_kinds()
-            .binary_search_by(|k| k.id.as_str().cmp(connection.kind.as_str()))
-            .ok();
-        let spec = kind.and_then(|slot| catalog.connection_kinds().get(slot));
+        let spec = kind.and_then(|slot| catalog.connection_kinds().get(usize::from(slot)));
         let (from, to) = ends.map_or((u32::MAX, u32::MAX), |(from, to)| {
             (compact(from), compact(to))
         });
+        // The same answers as `Catalog::style` and `Catalog::is_sync`, from the kind found once.
+        let style = spec.map(|k| k.style);
         Self {
             position: compact(position),
             from,
             to,
             overrides: Overrides::new(&connection.properties, |name| spec?.property_position(name)),
-            kind: kind.and_then(|slot| u16::try_from(slot).ok()),
-            style: catalog.style(connection),
-            sync: catalog.is_sync(connection),
+            kind,
+            style,
+            sync: connection
+                .sync
+                .unwrap_or(style == Some(ConnectionStyle::Sync)),
             sync_override: connection.sync,
             tls: connection.tls,
             auth: connection.auth,
@@ -87,6 +91,26 @@ impl Link {
 
     pub fn auth(&self) -> AuthMode {
         self.auth
+    }
+}
+
+/// Catalog positions of kind ids, remembered: a model uses a few dozen kinds, so after the
+/// first of each a hash lookup replaces the string comparisons of a search through the catalog.
+#[derive(Debug, Default)]
+pub(super) struct SlotMemo<'a> {
+    slots: FxHashMap<&'a str, Option<u16>>,
+}
+
+impl<'a> SlotMemo<'a> {
+    pub(super) fn slot(
+        &mut self,
+        id: &'a str,
+        search: impl FnOnce(&str) -> Option<usize>,
+    ) -> Option<u16> {
+        *self
+            .slots
+            .entry(id)
+            .or_insert_with(|| search(id).and_then(|slot| u16::try_from(slot).ok()))
     }
 }
 

@@ -16,7 +16,7 @@ use crate::model::{Component, Connection, Document, Group, PropertyValue};
 mod compact;
 
 pub use compact::Link;
-use compact::{Adjacency, Overrides, compact};
+use compact::{Adjacency, Overrides, SlotMemo, compact};
 
 /// Names a component of an [`ArchGraph`]: by id (a hash lookup), or the component itself
 /// (found by its position, without hashing, which is what hot loops in rules use).
@@ -86,6 +86,7 @@ impl<'a> ArchGraph<'a> {
         }
         let mut links = Vec::with_capacity(doc.connections().len());
         let mut by_connection_kind = vec![Vec::new(); catalog.connection_kinds().len()];
+        let mut connection_slots = SlotMemo::default();
         for (position, connection) in doc.connections().iter().enumerate() {
             let pair = (
                 node_of.get(connection.from.as_str()),
@@ -95,9 +96,13 @@ impl<'a> ArchGraph<'a> {
                 (Some(&from), Some(&to)) => Some((from, to)),
                 _ => None,
             };
+            let kind = connection_slots.slot(connection.kind.as_str(), |id| {
+                Self::connection_kind_slot(catalog, id).map(usize::from)
+            });
             let link = Link::new(
                 position,
                 connection,
+                kind,
                 ends.map(|(from, to)| (graph[from], graph[to])),
                 catalog,
             );
@@ -112,14 +117,17 @@ impl<'a> ArchGraph<'a> {
             }
             links.push(link);
         }
+        let mut component_slots = SlotMemo::default();
         let kind_slots: Vec<u16> = components
             .iter()
             .map(|c| {
-                catalog
-                    .kinds()
-                    .binary_search_by(|k| k.id.as_str().cmp(c.kind.as_str()))
-                    .ok()
-                    .and_then(|slot| u16::try_from(slot).ok())
+                component_slots
+                    .slot(c.kind.as_str(), |id| {
+                        catalog
+                            .kinds()
+                            .binary_search_by(|k| k.id.as_str().cmp(id))
+                            .ok()
+                    })
                     .unwrap_or(u16::MAX)
             })
             .collect();
