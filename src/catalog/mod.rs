@@ -4,6 +4,7 @@
 
 mod schema;
 
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
@@ -122,7 +123,7 @@ pub struct ComponentKind {
     pub ends: Vec<ConnectionKindId>,
     /// Positions in `properties` by name: rules look properties up constantly.
     #[serde(skip)]
-    property_index: BTreeMap<String, usize>,
+    property_index: FxHashMap<String, usize>,
 }
 
 impl ComponentKind {

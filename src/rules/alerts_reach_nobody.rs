@@ -44,7 +44,7 @@ impl Rule for AlertsReachNobody {
             {
                 out.push(cx.finding(
                     format!("{} routes alerts to nobody", manager.name),
-                    vec![manager.id.to_string()],
+                    vec![manager.id.as_str().to_owned()],
                     "route alerts to an on-call tool or a chat webhook",
                 ));
             }

@@ -40,7 +40,7 @@ impl Rule for AsyncForcedSync {
                     "the {} connection {} is marked synchronous",
                     connection.kind, connection.id
                 ),
-                vec![connection.id.to_string()],
+                vec![connection.id.as_str().to_owned()],
                 "remove the sync override, or model the call as HTTP or gRPC",
             );
             finding.quick_fix = Some(vec![EditOp::SetConnectionField {

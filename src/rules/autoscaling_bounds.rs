@@ -48,7 +48,7 @@ impl Rule for AutoscalingBounds {
                         "{} autoscales from {min} down to {max}: the bounds are inverted",
                         component.name
                     ),
-                    vec![component.id.to_string()],
+                    vec![component.id.as_str().to_owned()],
                     "swap the bounds so that the maximum is above the minimum",
                 )
             } else {
@@ -57,7 +57,7 @@ impl Rule for AutoscalingBounds {
                         "{} autoscales between {min} and {max}: there is no room to scale",
                         component.name
                     ),
-                    vec![component.id.to_string()],
+                    vec![component.id.as_str().to_owned()],
                     "raise autoscaling_max to what the peak load needs",
                 )
             };

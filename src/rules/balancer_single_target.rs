@@ -49,7 +49,10 @@ impl Rule for BalancerSingleTarget {
                     "{} balances a single instance of {}",
                     balancer.name, target.name
                 ),
-                vec![balancer.id.to_string(), target.id.to_string()],
+                vec![
+                    balancer.id.as_str().to_owned(),
+                    target.id.as_str().to_owned(),
+                ],
                 "run two or more instances behind the balancer",
             ));
         }

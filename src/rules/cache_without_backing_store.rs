@@ -66,8 +66,8 @@ impl Rule for CacheWithoutBackingStore {
             if orphaned.is_empty() || orphaned.len() < clients.len() {
                 continue;
             }
-            let mut targets = vec![cache.id.to_string()];
-            targets.extend(orphaned.iter().map(|c| c.id.to_string()));
+            let mut targets = vec![cache.id.as_str().to_owned()];
+            targets.extend(orphaned.iter().map(|c| c.id.as_str().to_owned()));
             let names: Vec<&str> = orphaned.iter().map(|c| c.name.as_str()).collect();
             out.push(cx.finding(
                 format!(

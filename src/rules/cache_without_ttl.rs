@@ -45,7 +45,7 @@ impl Rule for CacheWithoutTtl {
                     "{} → {} caches without a TTL",
                     connection.from, connection.to
                 ),
-                vec![connection.id.to_string()],
+                vec![connection.id.as_str().to_owned()],
                 "set ttl_s to how stale the data may be",
             );
             finding.quick_fix = Some(vec![EditOp::set_connection_property(

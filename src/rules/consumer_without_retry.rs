@@ -56,7 +56,7 @@ impl Rule for ConsumerWithoutRetry {
             };
             let mut finding = cx.finding(
                 format!("{consumer} consumes with {missing}"),
-                vec![connection.id.to_string()],
+                vec![connection.id.as_str().to_owned()],
                 "retry with backoff and make the handler idempotent",
             );
             finding.quick_fix = Some(vec![

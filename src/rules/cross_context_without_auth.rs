@@ -63,7 +63,7 @@ impl Rule for CrossContextWithoutAuth {
                     "{} calls {} in another bounded context without authentication",
                     from.name, to.name
                 ),
-                vec![connection.id.to_string()],
+                vec![connection.id.as_str().to_owned()],
                 "authenticate the caller with mutual TLS or service tokens",
             );
             finding.quick_fix = Some(vec![

@@ -55,7 +55,7 @@ impl Rule for CrossRegionChatter {
                         "{} in {a} calls {} in {b} synchronously",
                         from.name, to.name
                     ),
-                    vec![connection.id.to_string()],
+                    vec![connection.id.as_str().to_owned()],
                     "keep request paths within a region; replicate data asynchronously instead",
                 ));
             }

@@ -42,7 +42,7 @@ impl Rule for DatastoreInPublicSubnet {
                         "{} sits in the public subnet {}",
                         component.name, subnet.name
                     ),
-                    vec![component.id.to_string()],
+                    vec![component.id.as_str().to_owned()],
                     "move it into a private subnet; only the service tier should reach it",
                 ));
             }

@@ -42,7 +42,7 @@ impl Rule for DatastoreWithoutBackups {
                     "{} has no backups and no point-in-time recovery",
                     component.name
                 ),
-                vec![component.id.to_string()],
+                vec![component.id.as_str().to_owned()],
                 "enable automated backups and point-in-time recovery, and test a restore",
             );
             finding.quick_fix = Some(vec![EditOp::set_property(&component.id, "backups", true)]);

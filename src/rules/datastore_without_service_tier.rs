@@ -53,7 +53,7 @@ impl Rule for DatastoreWithoutServiceTier {
                         if reported.insert(next.id.as_str()) {
                             out.push(cx.finding(
                                 format!("{} is reachable from {} with no service in between", next.name, entry.name),
-                                vec![next.id.to_string(), connection.id.to_string()],
+                                vec![next.id.as_str().to_owned(), connection.id.as_str().to_owned()],
                                 "put a service in front that exposes only the operations callers need",
                             ));
                         }

@@ -61,8 +61,12 @@ impl Rule for DuplicateNames {
         clashes.sort_unstable();
         for group in clashes.chunk_by(|a, b| a.0 == b.0) {
             let first = group[0].0;
-            let mut ids = vec![components[first].id.to_string()];
-            ids.extend(group.iter().map(|&(_, p)| components[p].id.to_string()));
+            let mut ids = vec![components[first].id.as_str().to_owned()];
+            ids.extend(
+                group
+                    .iter()
+                    .map(|&(_, p)| components[p].id.as_str().to_owned()),
+            );
             out.push(cx.finding(
                 format!(
                     "{} components are named \"{}\"",

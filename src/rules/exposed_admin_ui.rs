@@ -49,7 +49,7 @@ impl Rule for ExposedAdminUi {
                         "the admin UI of {} is reachable from the internet",
                         component.name
                     ),
-                    vec![component.id.to_string()],
+                    vec![component.id.as_str().to_owned()],
                     "keep it private; reach it through a VPN or an identity-aware proxy",
                 ));
             }

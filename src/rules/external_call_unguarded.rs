@@ -62,7 +62,7 @@ impl Rule for ExternalCallUnguarded {
                     "the call to {} has no timeout and no circuit breaker",
                     target.name
                 ),
-                vec![connection.id.to_string()],
+                vec![connection.id.as_str().to_owned()],
                 "set timeout_ms below the latency budget and enable circuit_breaker",
             );
             finding.quick_fix = Some(vec![

@@ -66,7 +66,7 @@ impl Rule for InvalidSchedule {
             if !cron_is_valid(schedule) {
                 out.push(cx.finding(
                     format!("{} has an invalid schedule `{schedule}`", job.name),
-                    vec![job.id.to_string()],
+                    vec![job.id.as_str().to_owned()],
                     "write a five-field cron expression, e.g. `0 2 * * *`",
                 ));
             }

@@ -44,7 +44,7 @@ impl Rule for LocalSessions {
                     "{} runs several instances but keeps sessions in local memory",
                     component.name
                 ),
-                vec![component.id.to_string()],
+                vec![component.id.as_str().to_owned()],
                 "keep sessions in a shared store (Redis) or use stateless tokens",
             );
             finding.quick_fix = Some(vec![EditOp::set_property(

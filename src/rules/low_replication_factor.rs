@@ -44,7 +44,7 @@ impl Rule for LowReplicationFactor {
                     "{} keeps {factor} copy/copies of each partition",
                     component.name
                 ),
-                vec![component.id.to_string()],
+                vec![component.id.as_str().to_owned()],
                 "run three brokers and set replication_factor to 3 with acks=all",
             );
             finding.quick_fix = Some(vec![EditOp::set_property(

@@ -51,7 +51,7 @@ impl Rule for MissingHealthCheck {
                     "{} sits behind a balancer but has no health check",
                     service.name
                 ),
-                vec![service.id.to_string()],
+                vec![service.id.as_str().to_owned()],
                 "expose a health endpoint and let the balancer probe it",
             );
             finding.quick_fix = Some(vec![EditOp::set_property(

@@ -54,7 +54,7 @@ impl Rule for MissingTelemetry {
             }
             let mut finding = cx.finding(
                 format!("{} sends no metrics, logs or traces", service.name),
-                vec![service.id.to_string()],
+                vec![service.id.as_str().to_owned()],
                 format!(
                     "connect it to {} with a telemetry connection",
                     preferred.name

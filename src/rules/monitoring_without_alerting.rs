@@ -52,7 +52,7 @@ impl Rule for MonitoringWithoutAlerting {
             if alerts.is_empty() && !forwards_to_alerting {
                 out.push(cx.finding(
                     format!("{} collects metrics but no alerts leave it", sink.name),
-                    vec![sink.id.to_string()],
+                    vec![sink.id.as_str().to_owned()],
                     "connect it to an alert manager or on-call tool with an alert connection",
                 ));
             }

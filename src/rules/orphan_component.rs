@@ -36,7 +36,7 @@ impl Rule for OrphanComponent {
         {
             out.push(cx.finding(
                 format!("{} is not connected to anything", component.name),
-                vec![component.id.to_string()],
+                vec![component.id.as_str().to_owned()],
                 "draw its connections, or delete it",
             ));
         }

@@ -48,7 +48,7 @@ impl Rule for OutsideBoundaries {
             }
             out.push(cx.finding(
                 format!("{} is outside every boundary", component.name),
-                vec![component.id.to_string()],
+                vec![component.id.as_str().to_owned()],
                 "drag it into the boundary it runs in",
             ));
         }

@@ -50,7 +50,7 @@ impl Rule for OverprovisionedReplicas {
             };
             out.push(cx.finding(
                 format!("{} keeps {floor} instances running; the stated peak of {peak} requests/s needs at most about {needed}", service.name),
-                vec![service.id.to_string()],
+                vec![service.id.as_str().to_owned()],
                 "lower the always-on instance count and let autoscaling absorb peaks",
             ));
         }

@@ -275,7 +275,7 @@ impl PackRule {
                     {
                         out.push(self.finding(
                             &format!("{} → {} ({})", a.name, b.name, connection.kind),
-                            vec![connection.id.to_string()],
+                            vec![connection.id.as_str().to_owned()],
                         ));
                     }
                 }
@@ -291,7 +291,7 @@ impl PackRule {
                     if !linked {
                         out.push(self.finding(
                             &format!("{} has no connection to {}", component.name, to.describe()),
-                            vec![component.id.to_string()],
+                            vec![component.id.as_str().to_owned()],
                         ));
                     }
                 }
@@ -316,7 +316,7 @@ impl PackRule {
                         let shown = value.map_or_else(|| "unset".to_owned(), ToString::to_string);
                         out.push(self.finding(
                             &format!("{} has {property} = {shown}", component.name),
-                            vec![component.id.to_string()],
+                            vec![component.id.as_str().to_owned()],
                         ));
                     }
                 }
@@ -346,7 +346,7 @@ impl PackRule {
                                         next.name,
                                         through.describe()
                                     ),
-                                    vec![start.id.to_string(), next.id.to_string()],
+                                    vec![start.id.as_str().to_owned(), next.id.as_str().to_owned()],
                                 ));
                             }
                             queue.push_back(next);
@@ -392,7 +392,7 @@ impl PackRule {
                                 "{} {what} {count} synchronous calls (limit {limit})",
                                 component.name
                             ),
-                            vec![component.id.to_string()],
+                            vec![component.id.as_str().to_owned()],
                         ));
                     }
                 }
@@ -408,7 +408,7 @@ impl PackRule {
                         let wanted = kind.map_or("a boundary", |k| k.label());
                         out.push(self.finding(
                             &format!("{} is not inside {wanted}", component.name),
-                            vec![component.id.to_string()],
+                            vec![component.id.as_str().to_owned()],
                         ));
                     }
                 }

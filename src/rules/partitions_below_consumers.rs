@@ -56,13 +56,13 @@ impl Rule for PartitionsBelowConsumers {
                     .unwrap_or(1);
                 let entry = groups.entry(group).or_default();
                 entry.0 += concurrency;
-                entry.1.push(connection.id.to_string());
+                entry.1.push(connection.id.as_str().to_owned());
             }
             for (group, (consumers, connections)) in groups {
                 if consumers <= partitions {
                     continue;
                 }
-                let mut targets = vec![stream.id.to_string()];
+                let mut targets = vec![stream.id.as_str().to_owned()];
                 targets.extend(connections);
                 out.push(cx.finding(
                     format!("consumer group `{group}` has {consumers} consumers but {} has {partitions} partitions", stream.name),

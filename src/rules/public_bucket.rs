@@ -36,7 +36,7 @@ impl Rule for PublicBucket {
         {
             let mut finding = cx.finding(
                 format!("{} is readable by anyone on the internet", bucket.name),
-                vec![bucket.id.to_string()],
+                vec![bucket.id.as_str().to_owned()],
                 "block public access and serve objects through a CDN origin",
             );
             finding.quick_fix = Some(vec![EditOp::set_property(&bucket.id, "public_read", false)]);

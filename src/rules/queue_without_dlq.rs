@@ -45,7 +45,7 @@ impl Rule for QueueWithoutDlq {
             }
             let mut finding = cx.finding(
                 format!("{} has consumers but no dead-letter queue", broker.name),
-                vec![broker.id.to_string()],
+                vec![broker.id.as_str().to_owned()],
                 "configure a dead-letter queue and alert on its depth",
             );
             finding.quick_fix = Some(vec![EditOp::set_property(

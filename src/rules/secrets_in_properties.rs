@@ -118,7 +118,7 @@ impl Rule for SecretsInProperties {
                             "{}: `{field}` contains what looks like {what}",
                             component.name
                         ),
-                        vec![component.id.to_string()],
+                        vec![component.id.as_str().to_owned()],
                         "move the value into a secrets manager and reference it by name",
                     ));
                 }

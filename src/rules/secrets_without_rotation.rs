@@ -35,7 +35,7 @@ impl Rule for SecretsWithoutRotation {
             }
             let mut finding = cx.finding(
                 format!("{} never rotates its secrets", component.name),
-                vec![component.id.to_string()],
+                vec![component.id.as_str().to_owned()],
                 "rotate secrets automatically",
             );
             finding.quick_fix = Some(vec![EditOp::set_property(

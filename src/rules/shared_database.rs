@@ -56,8 +56,8 @@ impl Rule for SharedDatabase {
                 continue;
             }
             let names: Vec<&str> = writers.iter().map(|c| c.name.as_str()).collect();
-            let mut targets = vec![store.id.to_string()];
-            targets.extend(writers.iter().map(|w| w.id.to_string()));
+            let mut targets = vec![store.id.as_str().to_owned()];
+            targets.extend(writers.iter().map(|w| w.id.as_str().to_owned()));
             out.push(cx.finding(
                 format!(
                     "{} is written by {} services: {}",

@@ -43,7 +43,7 @@ impl Rule for SingleInstanceStateful {
                     "{} is stateful and runs as a single instance",
                     component.name
                 ),
-                vec![component.id.to_string()],
+                vec![component.id.as_str().to_owned()],
                 "run two or more replicas, or a multi-AZ standby",
             );
             finding.quick_fix = Some(vec![EditOp::set_property(&component.id, "replicas", 2)]);

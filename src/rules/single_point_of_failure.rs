@@ -63,7 +63,7 @@ impl Rule for SinglePointOfFailure {
             }
             out.push(cx.finding(
                 format!("{} is a single point of failure: one instance, and its loss cuts off the components behind it", component.name),
-                vec![component.id.to_string()],
+                vec![component.id.as_str().to_owned()],
                 "run two or more instances across zones, or add a second path",
             ));
         }

@@ -55,7 +55,7 @@ impl Rule for SingleZoneReplicas {
                         component.name,
                         zone.name
                     ),
-                    vec![component.id.to_string()],
+                    vec![component.id.as_str().to_owned()],
                     "spread the replicas across zones",
                 ));
             }

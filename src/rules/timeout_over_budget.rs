@@ -56,7 +56,7 @@ impl Rule for TimeoutOverBudget {
             }
             out.push(cx.finding(
                 format!("{} → {} waits up to {timeout} ms, more than {} times the {budget} ms p99 budget", from.name, to.name, limit / i64::from(budget.max(1))),
-                vec![connection.id.to_string()],
+                vec![connection.id.as_str().to_owned()],
                 "set the timeout to a small multiple of the latency budget",
             ));
         }

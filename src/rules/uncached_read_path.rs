@@ -70,8 +70,8 @@ impl Rule for UncachedReadPath {
             if !serving {
                 continue;
             }
-            let mut targets = vec![db.id.to_string()];
-            targets.extend(readers.iter().map(|c| c.id.to_string()));
+            let mut targets = vec![db.id.as_str().to_owned()];
+            targets.extend(readers.iter().map(|c| c.id.as_str().to_owned()));
             out.push(cx.finding(
                 format!(
                     "{} serves reads at a {peak} requests/s peak with no cache and no read replica",

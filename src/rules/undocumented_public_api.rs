@@ -66,7 +66,7 @@ impl Rule for UndocumentedPublicApi {
                         service.name,
                         missing.join(" or ")
                     ),
-                    vec![service.id.to_string()],
+                    vec![service.id.as_str().to_owned()],
                     "set api_version and describe what the API offers",
                 ));
             }

@@ -76,7 +76,7 @@ impl Rule for UnencryptedConnection {
             };
             let mut finding = cx.finding(
                 format!("{} → {} is not encrypted and {why}", from.name, to.name),
-                vec![connection.id.to_string()],
+                vec![connection.id.as_str().to_owned()],
                 "enable TLS on the connection",
             );
             finding.quick_fix = Some(vec![EditOp::SetConnectionField {

@@ -39,7 +39,7 @@ impl Rule for UnencryptedDatastore {
             }
             let mut finding = cx.finding(
                 format!("{} does not encrypt data at rest", component.name),
-                vec![component.id.to_string()],
+                vec![component.id.as_str().to_owned()],
                 "set encryption_at_rest, with a KMS key you control",
             );
             finding.quick_fix = Some(vec![EditOp::set_property(

@@ -53,7 +53,7 @@ impl Rule for UnprotectedPublicEntry {
                     "{} faces the internet with no WAF, rate limit or authentication",
                     entry.name
                 ),
-                vec![entry.id.to_string()],
+                vec![entry.id.as_str().to_owned()],
                 "put a WAF in front, set rate_limit_rps, or set auth_required",
             ));
         }
