@@ -104,3 +104,128 @@ fn articulation_points_find_single_points_of_failure() {
     let graph = ArchGraph::new(&doc, catalog);
     assert!(!graph.articulation_points(None).contains("waf"));
 }
+
+/// The graph answers from compact indexes (links, adjacency rows, property override masks);
+/// on every sample they must say exactly what reading the model says.
+#[test]
+fn compact_indexes_agree_with_the_model() {
+    use archsmith::samples::samples;
+    let catalog = Catalog::builtin();
+    for sample in samples() {
+        let doc = format::from_str(sample.text, sample.name, catalog).expect("loads");
+        let graph = ArchGraph::new(&doc, catalog);
+        for component in doc.components() {
+            let kind = catalog.kind_of(component).expect("known kind");
+            let names = kind.properties.iter().map(|p| p.name.as_str());
+            for name in names.chain(["not_a_property"]) {
+                let expected = component
+                    .properties
+                    .get(name)
+                    .or_else(|| kind.property(name).map(|p| &p.default));
+                assert_eq!(
+                    graph.property(component, name),
+                    expected,
+                    "{}.{name}",
+                    component.id
+                );
+            }
+            for direction in [Direction::Outgoing, Direction::Incoming] {
+                let ids: Vec<&str> = graph
+                    .links(component, direction)
+                    .iter()
+                    .map(|link| graph.connection(link).id.as_str())
+                    .collect();
+                let mut expected: Vec<&str> = doc
+                    .connections()
+                    .iter()
+                    .filter(|c| match direction {
+                        Direction::Outgoing => c.from == component.id,
+                        Direction::Incoming => c.to == component.id,
+                    })
+                    .map(|c| c.id.as_str())
+                    .collect();
+                expected.sort_unstable();
+                assert_eq!(ids, expected, "{} {direction:?}", component.id);
+            }
+        }
+        for component in doc.components() {
+            for link in graph.links(component, Direction::Outgoing) {
+                let connection = graph.connection(link);
+                let kind = catalog
+                    .connection_kind(connection.kind.as_str())
+                    .expect("kind");
+                for spec in &kind.properties {
+                    let expected = connection
+                        .properties
+                        .get(&spec.name)
+                        .unwrap_or(&spec.default);
+                    assert_eq!(graph.link_property(link, &spec.name), Some(expected));
+                    assert_eq!(
+                        graph.connection_property(connection, &spec.name),
+                        Some(expected)
+                    );
+                }
+                assert_eq!(link.tls(), connection.tls);
+                assert_eq!(link.auth(), connection.auth);
+                assert_eq!(link.is_sync(), catalog.is_sync(connection));
+                assert_eq!(link.style(), catalog.style(connection));
+                let (from, to) = graph.link_ends(link).expect("both ends");
+                assert_eq!((&from.id, &to.id), (&connection.from, &connection.to));
+            }
+        }
+        let stores: Vec<&str> = graph
+            .of_kinds(|k| k.has(Trait::Datastore))
+            .map(|c| c.id.as_str())
+            .collect();
+        let expected: Vec<&str> = doc
+            .components()
+            .iter()
+            .filter(|c| graph.has_trait(c, Trait::Datastore))
+            .map(|c| c.id.as_str())
+            .collect();
+        assert_eq!(stores, expected);
+        let plain: Vec<&str> = graph
+            .connections_where(|link| !link.tls())
+            .map(|c| c.id.as_str())
+            .collect();
+        let expected: Vec<&str> = doc
+            .connections()
+            .iter()
+            .filter(|c| !c.tls)
+            .map(|c| c.id.as_str())
+            .collect();
+        assert_eq!(plain, expected);
+    }
+}
+
+#[test]
+fn neighbour_counts_are_distinct_components() {
+    let doc = load("ecommerce");
+    let graph = ArchGraph::new(&doc, Catalog::builtin());
+    let counts = graph.count_neighbours_of_kinds(Direction::Outgoing, |k| k.has(Trait::Datastore));
+    for component in doc.components() {
+        let expected = graph
+            .neighbours(component, Direction::Outgoing, None)
+            .iter()
+            .filter(|c| graph.has_trait(c, Trait::Datastore))
+            .count();
+        assert_eq!(counts.of(&graph, component), expected, "{}", component.id);
+    }
+    let mut doubled = doc.clone();
+    let first = doubled.connections()[0].clone();
+    let twin = Connection {
+        id: ConnectionId::new("zz-twin").expect("id"),
+        ..first.clone()
+    };
+    EditOp::Connect(twin)
+        .apply(&mut doubled, Catalog::builtin())
+        .expect("a second connection between the same pair");
+    let graph = ArchGraph::new(&doubled, Catalog::builtin());
+    let counts = graph.count_neighbours_of_kinds(Direction::Outgoing, |_| true);
+    let from = doubled.component(first.from.as_str()).expect("from");
+    assert_eq!(
+        counts.of(&graph, from),
+        graph.neighbours(from, Direction::Outgoing, None).len(),
+        "a pair joined twice counts once"
+    );
+}

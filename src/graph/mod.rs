@@ -506,12 +506,9 @@ impl<'a> ArchGraph<'a> {
         direction: Direction,
         kind: Option<&str>,
     ) -> Vec<&'a Connection> {
-        let Some(node) = of.node_in(self) else {
-            return Vec::new();
-        };
-        // Entries keep connection order, which is id order.
+        // Links keep connection order, which is id order.
         let wanted = self.link_filter(kind);
-        self.adjacent(node, direction)
+        self.links(of, direction)
             .iter()
             .filter(|link| wanted(link))
             .map(|link| self.connection(link))
@@ -526,13 +523,10 @@ impl<'a> ArchGraph<'a> {
         direction: Direction,
         kind: Option<&str>,
     ) -> Vec<&'a Component> {
-        let Some(node) = of.node_in(self) else {
-            return Vec::new();
-        };
         // Component positions follow ids, and comparing integers is cheaper than comparing ids.
         let wanted = self.link_filter(kind);
         let mut found: Vec<u32> = self
-            .adjacent(node, direction)
+            .links(of, direction)
             .iter()
             .filter(|link| wanted(link))
             .map(|link| Self::far_end(link, direction))
@@ -555,12 +549,9 @@ impl<'a> ArchGraph<'a> {
         kind: Option<&str>,
         pred: impl Fn(&'a Component) -> bool,
     ) -> bool {
-        let Some(node) = of.node_in(self) else {
-            return false;
-        };
         let components: &'a [Component] = self.doc.components();
         let wanted = self.link_filter(kind);
-        self.adjacent(node, direction).iter().any(|link| {
+        self.links(of, direction).iter().any(|link| {
             wanted(link)
                 && components
                     .get(Self::far_end(link, direction) as usize)
@@ -583,24 +574,9 @@ impl<'a> ArchGraph<'a> {
         direction: Direction,
         pred: impl Fn(&'a Connection) -> bool,
     ) -> bool {
-        let Some(node) = of.node_in(self) else {
-            return false;
-        };
-        self.adjacent(node, direction)
+        self.links(of, direction)
             .iter()
             .any(|link| pred(self.connection(link)))
-    }
-
-    /// Whether any connection at `id` in `direction` has a [`Link`] satisfying `pred`. Reads
-    /// only the compact links.
-    pub fn any_link(
-        &self,
-        of: impl ComponentRef,
-        direction: Direction,
-        pred: impl Fn(&Link) -> bool,
-    ) -> bool {
-        of.node_in(self)
-            .is_some_and(|node| self.adjacent(node, direction).iter().any(pred))
     }
 
     /// The position of the component at the end of `link` that `direction` leads to.
@@ -910,4 +886,47 @@ struct SyncCondensation {
     node_of: Vec<NodeIndex>,
     /// Per node: chain length from it and the next node on its longest chain.
     best: Vec<(usize, Option<NodeIndex>)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ComponentId, KindId, Point};
+
+    /// Loading and editing refuse a property the kind does not declare, but a document built
+    /// in code may carry one; the graph must still find it rather than answer for the kind.
+    #[test]
+    fn undeclared_properties_are_still_found() {
+        let mut doc = Document::new(crate::model::Meta::default());
+        let mut store = Component::new(
+            ComponentId::new("db").expect("id"),
+            KindId::new("postgresql"),
+            "DB",
+            Point::new(0.0, 0.0),
+        );
+        store
+            .properties
+            .insert("colour".into(), PropertyValue::Text("teal".into()));
+        store
+            .properties
+            .insert("replicas".into(), PropertyValue::Int(3));
+        doc.components.push(store);
+        let graph = ArchGraph::new(&doc, Catalog::builtin());
+        let store = &doc.components()[0];
+        assert_eq!(
+            graph.property(store, "colour"),
+            Some(&PropertyValue::Text("teal".into()))
+        );
+        assert_eq!(
+            graph.property(store, "replicas"),
+            Some(&PropertyValue::Int(3))
+        );
+        let default = graph
+            .kind(store)
+            .and_then(|k| k.property("backups"))
+            .map(|p| &p.default);
+        assert!(default.is_some());
+        assert_eq!(graph.property(store, "backups"), default);
+        assert_eq!(graph.property(store, "no_such_thing"), None);
+    }
 }

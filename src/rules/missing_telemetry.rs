@@ -46,9 +46,11 @@ impl Rule for MissingTelemetry {
             return;
         };
         for service in cx.graph.with_trait(Trait::Compute) {
-            let sends = cx.graph.any_link(service, Direction::Outgoing, |link| {
-                link.style() == Some(ConnectionStyle::Telemetry)
-            });
+            let sends = cx
+                .graph
+                .links(service, Direction::Outgoing)
+                .iter()
+                .any(|link| link.style() == Some(ConnectionStyle::Telemetry));
             if sends {
                 continue;
             }

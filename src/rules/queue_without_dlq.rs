@@ -37,9 +37,9 @@ impl Rule for QueueWithoutDlq {
             if cx.flag(broker, "dead_letter_queue")
                 || !cx
                     .graph
-                    .any_link(broker, petgraph::Direction::Incoming, |link| {
-                        cx.graph.link_is(link, "consume")
-                    })
+                    .links(broker, petgraph::Direction::Incoming)
+                    .iter()
+                    .any(|link| cx.graph.link_is(link, "consume"))
             {
                 continue;
             }
