@@ -304,3 +304,60 @@ fn services_inside_a_kubernetes_boundary_become_deployments_on_the_cluster() {
         assert!(versions.contains("hashicorp/kubernetes"));
     }
 }
+
+/// Compose refuses cyclic `depends_on`: services that call each other in a ring wait on all but
+/// the call that would close it, and each dropped wait is one that would have closed a cycle.
+#[test]
+fn compose_drops_only_the_waits_that_would_close_a_cycle() {
+    let service = |id: &str, x: f32| {
+        format!("(id: \"{id}\", kind: \"service-go\", name: \"{id}\", position: (x: {x}, y: 0.0)),")
+    };
+    let call = |from: &str, to: &str| {
+        format!("(id: \"{from}-{to}\", from: \"{from}\", to: \"{to}\", kind: \"http\"),")
+    };
+    let text = format!(
+        "(version: 2, meta: (name: \"ring\"), components: [{}], connections: [{}])",
+        [
+            service("a", 0.0),
+            service("b", 200.0),
+            service("c", 400.0),
+            service("d", 600.0)
+        ]
+        .concat(),
+        [
+            call("a", "b"),
+            call("b", "c"),
+            call("c", "a"),
+            call("c", "d"),
+            call("d", "b"),
+            call("a", "d")
+        ]
+        .concat(),
+    );
+    let catalog = Catalog::builtin();
+    let doc = format::from_str(&text, "ring.ron", catalog).expect("loads");
+    let Output::File(bytes) = find_exporter("compose")
+        .expect("registered")
+        .export(&doc, catalog, &ExportOptions::default())
+        .expect("exports")
+    else {
+        panic!("one file");
+    };
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_slice(&bytes).expect("YAML");
+    let waits = |id: &str| -> Vec<String> {
+        yaml["services"][id]["depends_on"]
+            .as_mapping()
+            .map(|m| {
+                m.keys()
+                    .filter_map(|k| k.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // In document order: a→b, a→d and b→c are kept; c→a would close a→b→c→a, c→d is kept,
+    // and d→b would close b→c→d→b.
+    assert_eq!(waits("a"), ["b", "d"]);
+    assert_eq!(waits("b"), ["c"]);
+    assert_eq!(waits("c"), ["d"]);
+    assert!(waits("d").is_empty());
+}

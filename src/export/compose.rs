@@ -5,9 +5,12 @@
 //! User text only reaches label and environment values; `$` is doubled there, so Compose's
 //! variable interpolation never sees it, and the YAML serialiser quotes the rest.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use petgraph::Direction;
+use petgraph::acyclic::Acyclic;
+use petgraph::data::Build as _;
+use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
 use super::{ExportError, ExportOptions, Exporter, Output};
@@ -549,25 +552,17 @@ fn project_name(name: &str) -> String {
 /// edge that would close a cycle is dropped: Compose refuses cyclic dependencies.
 fn wire_dependencies(graph: &ArchGraph<'_>, services: &mut BTreeMap<String, Service>) {
     let doc = graph.document();
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let reaches = |edges: &BTreeMap<String, BTreeSet<String>>, from: &str, to: &str| {
-        let mut stack = vec![from.to_owned()];
-        let mut seen = BTreeSet::new();
-        while let Some(node) = stack.pop() {
-            if node == to {
-                return true;
-            }
-            if seen.insert(node.clone()) {
-                stack.extend(edges.get(&node).into_iter().flatten().cloned());
-            }
-        }
-        false
-    };
+    // A topological order kept up to date as edges come in (Pearce and Kelly), so that telling
+    // whether an edge would close a cycle does not search the whole graph each time.
+    let mut waits: Acyclic<DiGraph<(), ()>> = Acyclic::new();
+    let nodes: BTreeMap<String, NodeIndex> = services
+        .keys()
+        .map(|id| (id.clone(), waits.add_node(())))
+        .collect();
     for component in doc.components() {
-        let from = component.id.to_string();
-        if !services.contains_key(&from) {
+        let Some(&from_node) = nodes.get(component.id.as_str()) else {
             continue;
-        }
+        };
         for connection in graph.connections(component, Direction::Outgoing, None) {
             if graph.style(connection) == Some(ConnectionStyle::Telemetry) {
                 continue;
@@ -575,11 +570,15 @@ fn wire_dependencies(graph: &ArchGraph<'_>, services: &mut BTreeMap<String, Serv
             let Some((_, target)) = graph.endpoints(connection) else {
                 continue;
             };
-            let to = target.id.to_string();
-            if to == from || !services.contains_key(&to) || reaches(&edges, &to, &from) {
+            let Some(&to_node) = nodes.get(target.id.as_str()) else {
+                continue;
+            };
+            // A self-loop or an edge closing a cycle is refused, and dropped.
+            if waits.try_add_edge(from_node, to_node, ()).is_err() {
                 continue;
             }
-            edges.entry(from.clone()).or_default().insert(to.clone());
+            let from = component.id.to_string();
+            let to = target.id.to_string();
             let listen = port(
                 target.kind.as_str(),
                 graph.property(target, "port").and_then(|v| v.as_int()),
