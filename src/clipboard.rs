@@ -94,7 +94,7 @@ impl Fragment {
             copy.id = id;
             copy.position = Point::new(copy.position.x + offset.x, copy.position.y + offset.y);
             copy.group = copy.group.filter(|g| doc.group(g.as_str()).is_some());
-            ops.push(EditOp::AddComponent(copy));
+            ops.push(EditOp::AddComponent(Box::new(copy)));
         }
         for connection in &self.connections {
             let (Some(from), Some(to)) = (
@@ -115,7 +115,7 @@ impl Fragment {
                 .iter()
                 .map(|p| Point::new(p.x + offset.x, p.y + offset.y))
                 .collect();
-            ops.push(EditOp::Connect(copy));
+            ops.push(EditOp::Connect(Box::new(copy)));
         }
         for note in &self.notes {
             let Ok(id) = NoteId::new(fresh(note.id.as_str())) else {

@@ -46,7 +46,9 @@ pub enum GroupField {
 /// Every mutation of a document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum EditOp {
-    AddComponent(Component),
+    // The big payloads are boxed: a quick fix or an undo step is usually a small edit, and an
+    // unboxed `EditOp` would be as big as its biggest variant (200 bytes instead of 80).
+    AddComponent(Box<Component>),
     /// Removes the component and, in the same step, every connection touching it.
     RemoveComponent(ComponentId),
     MoveComponent {
@@ -71,7 +73,7 @@ pub enum EditOp {
         id: ComponentId,
         group: Option<GroupId>,
     },
-    Connect(Connection),
+    Connect(Box<Connection>),
     Disconnect(ConnectionId),
     SetConnectionProperty {
         id: ConnectionId,
@@ -82,7 +84,7 @@ pub enum EditOp {
         id: ConnectionId,
         field: ConnectionField,
     },
-    AddGroup(Group),
+    AddGroup(Box<Group>),
     /// Removes the group; its members and child groups move to its parent.
     RemoveGroup(GroupId),
     SetGroupRect {
@@ -97,7 +99,7 @@ pub enum EditOp {
     RemoveNote(NoteId),
     /// Replaces the note with the same id.
     UpdateNote(Note),
-    SetMeta(Meta),
+    SetMeta(Box<Meta>),
     AddWaiver(Waiver),
     RemoveWaiver(Waiver),
     SetRuleOverride {
@@ -105,7 +107,7 @@ pub enum EditOp {
         value: Option<RuleOverride>,
     },
     /// Inserts the decision, or replaces the one with the same id.
-    PutDecision(Decision),
+    PutDecision(Box<Decision>),
     RemoveDecision(DecisionId),
     /// Several operations as one undo step; all apply or none.
     Batch(Vec<EditOp>),
@@ -197,6 +199,7 @@ impl EditOp {
     pub fn apply(self, doc: &mut Document, catalog: &Catalog) -> Result<EditOp, EditError> {
         match self {
             Self::AddComponent(component) => {
+                let component = *component;
                 if doc.id_in_use(component.id.as_str()) {
                     return Err(EditError::IdInUse(component.id.to_string()));
                 }
@@ -227,8 +230,8 @@ impl EditOp {
                 for connection in &touching {
                     waivers.extend(take_waivers(doc, connection.id.as_str()));
                 }
-                let mut restore = vec![Self::AddComponent(component)];
-                restore.extend(touching.into_iter().map(Self::Connect));
+                let mut restore = vec![Self::AddComponent(Box::new(component))];
+                restore.extend(touching.into_iter().map(|c| Self::Connect(Box::new(c))));
                 restore.extend(waivers.into_iter().map(Self::AddWaiver));
                 Ok(Self::Batch(restore))
             }
@@ -290,6 +293,7 @@ impl EditOp {
                 Ok(Self::Regroup { id, group: old })
             }
             Self::Connect(connection) => {
+                let connection = *connection;
                 if doc.id_in_use(connection.id.as_str()) {
                     return Err(EditError::IdInUse(connection.id.to_string()));
                 }
@@ -305,7 +309,7 @@ impl EditOp {
                 let connection = remove_sorted(&mut doc.connections, id.as_str())
                     .ok_or_else(|| not_found("connection", &id))?;
                 Ok(with_waivers(
-                    Self::Connect(connection),
+                    Self::Connect(Box::new(connection)),
                     take_waivers(doc, id.as_str()),
                 ))
             }
@@ -357,6 +361,7 @@ impl EditOp {
                 Ok(Self::SetConnectionField { id, field: old })
             }
             Self::AddGroup(group) => {
+                let group = *group;
                 if doc.id_in_use(group.id.as_str()) {
                     return Err(EditError::IdInUse(group.id.to_string()));
                 }
@@ -373,7 +378,7 @@ impl EditOp {
                     .group(id.as_str())
                     .ok_or_else(|| not_found("group", &id))?
                     .clone();
-                let mut restore = vec![Self::AddGroup(group.clone())];
+                let mut restore = vec![Self::AddGroup(Box::new(group.clone()))];
                 for component in doc
                     .components
                     .iter_mut()
@@ -463,7 +468,10 @@ impl EditOp {
                     .ok_or_else(|| not_found("note", &note.id))?;
                 Ok(Self::UpdateNote(std::mem::replace(slot, note)))
             }
-            Self::SetMeta(meta) => Ok(Self::SetMeta(std::mem::replace(&mut doc.meta, meta))),
+            Self::SetMeta(meta) => Ok(Self::SetMeta(Box::new(std::mem::replace(
+                &mut doc.meta,
+                *meta,
+            )))),
             Self::AddWaiver(waiver) => {
                 if doc.element(&waiver.target).is_none() {
                     return Err(EditError::Invalid(Box::new(Problem::DanglingWaiver {
@@ -500,8 +508,11 @@ impl EditOp {
                 Ok(Self::SetRuleOverride { rule, value: old })
             }
             Self::PutDecision(decision) => {
+                let decision = *decision;
                 if let Some(slot) = find_mut(&mut doc.decisions, decision.id.as_str()) {
-                    return Ok(Self::PutDecision(std::mem::replace(slot, decision)));
+                    return Ok(Self::PutDecision(Box::new(std::mem::replace(
+                        slot, decision,
+                    ))));
                 }
                 if doc.id_in_use(decision.id.as_str()) {
                     return Err(EditError::IdInUse(decision.id.to_string()));
@@ -514,7 +525,7 @@ impl EditOp {
             Self::RemoveDecision(id) => {
                 let decision = remove_sorted(&mut doc.decisions, id.as_str())
                     .ok_or_else(|| not_found("decision", &id))?;
-                Ok(Self::PutDecision(decision))
+                Ok(Self::PutDecision(Box::new(decision)))
             }
             Self::Batch(ops) => {
                 let mut inverses = Vec::with_capacity(ops.len());

@@ -68,7 +68,7 @@ fn materialize(seed: &Seed, doc: &Document, catalog: &Catalog) -> Option<EditOp>
             if seed.flag {
                 component.group = group.map(|g| g.id.clone());
             }
-            EditOp::AddComponent(component)
+            EditOp::AddComponent(Box::new(component))
         }
         1 => EditOp::RemoveComponent(component?.id.clone()),
         2 => EditOp::MoveComponent {
@@ -111,12 +111,12 @@ fn materialize(seed: &Seed, doc: &Document, catalog: &Catalog) -> Option<EditOp>
             let kinds = catalog.allowed_connections(catalog.kind_of(from)?, catalog.kind_of(to)?);
             let kind = pick(&kinds, seed.b)?;
             let id = ConnectionId::new(doc.fresh_id(&format!("{}-{}", from.id, to.id))).ok()?;
-            EditOp::Connect(Connection::new(
+            EditOp::Connect(Box::new(Connection::new(
                 id,
                 from.id.clone(),
                 to.id.clone(),
                 kind.id.clone(),
-            ))
+            )))
         }
         7 => EditOp::Disconnect(pick(doc.connections(), seed.a)?.id.clone()),
         8 => {
@@ -136,7 +136,7 @@ fn materialize(seed: &Seed, doc: &Document, catalog: &Catalog) -> Option<EditOp>
         }
         9 => {
             let id = GroupId::new(doc.fresh_id("zone")).ok()?;
-            EditOp::AddGroup(Group {
+            EditOp::AddGroup(Box::new(Group {
                 id,
                 kind: GroupKind::ALL[seed.a % GroupKind::ALL.len()],
                 name: "Zone".into(),
@@ -147,7 +147,7 @@ fn materialize(seed: &Seed, doc: &Document, catalog: &Catalog) -> Option<EditOp>
                     None
                 },
                 rect: Rect::new(point.x, point.y, 300.0, 200.0),
-            })
+            }))
         }
         10 => EditOp::RemoveGroup(group?.id.clone()),
         11 => EditOp::Regroup {
@@ -179,10 +179,10 @@ fn materialize(seed: &Seed, doc: &Document, catalog: &Catalog) -> Option<EditOp>
             target: component?.id.to_string(),
             reason: "accepted for the pilot".into(),
         }),
-        17 => EditOp::SetMeta(Meta {
+        17 => EditOp::SetMeta(Box::new(Meta {
             name: format!("Renamed {}", seed.x),
             ..doc.meta.clone()
-        }),
+        })),
         18 => EditOp::Batch(vec![
             EditOp::MoveComponent {
                 id: component?.id.clone(),
@@ -260,7 +260,7 @@ fn illegal_edits_are_refused_with_reasons() {
         ComponentId::new("orders-db").expect("id"),
         ConnectionKindId::new("db_query"),
     );
-    let error = EditOp::Connect(bad)
+    let error = EditOp::Connect(Box::new(bad))
         .apply(&mut doc, catalog)
         .expect_err("refused");
     assert!(

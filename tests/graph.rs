@@ -98,7 +98,7 @@ fn articulation_points_find_single_points_of_failure() {
         ComponentId::new("alb").expect("id"),
         ConnectionKindId::new("cdn_origin"),
     );
-    EditOp::Connect(bypass)
+    EditOp::Connect(Box::new(bypass))
         .apply(&mut doc, catalog)
         .expect("connects");
     let graph = ArchGraph::new(&doc, catalog);
@@ -217,7 +217,7 @@ fn neighbour_counts_are_distinct_components() {
         id: ConnectionId::new("zz-twin").expect("id"),
         ..first.clone()
     };
-    EditOp::Connect(twin)
+    EditOp::Connect(Box::new(twin))
         .apply(&mut doubled, Catalog::builtin())
         .expect("a second connection between the same pair");
     let graph = ArchGraph::new(&doubled, Catalog::builtin());

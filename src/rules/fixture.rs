@@ -37,14 +37,14 @@ impl Fixture {
         let n = self.doc.groups().len() as f32;
         apply(
             &mut self.doc,
-            EditOp::AddGroup(Group {
+            EditOp::AddGroup(Box::new(Group {
                 id: id(GroupId::new, group),
                 kind,
                 name: group.to_owned(),
                 description: String::new(),
                 parent: parent.map(|p| id(GroupId::new, p)),
                 rect: Rect::new(n * 10.0, n * 10.0, 4000.0 - n * 20.0, 4000.0 - n * 20.0),
-            }),
+            })),
         );
         self
     }
@@ -66,7 +66,7 @@ impl Fixture {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), v.clone()))
             .collect();
-        apply(&mut self.doc, EditOp::AddComponent(component));
+        apply(&mut self.doc, EditOp::AddComponent(Box::new(component)));
         self
     }
 
@@ -99,7 +99,7 @@ impl Fixture {
             ConnectionKindId::new(kind),
         );
         edit(&mut connection);
-        apply(&mut self.doc, EditOp::Connect(connection));
+        apply(&mut self.doc, EditOp::Connect(Box::new(connection)));
         self
     }
 

@@ -72,7 +72,7 @@ impl Rule for MissingTelemetry {
                     preferred.id.clone(),
                     ConnectionKindId::new("telemetry"),
                 );
-                finding.quick_fix = Some(vec![EditOp::Connect(link)]);
+                finding.quick_fix = Some(vec![EditOp::Connect(Box::new(link))]);
             }
             out.push(finding);
         }

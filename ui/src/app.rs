@@ -519,14 +519,14 @@ impl EditorApp {
             return;
         };
         let parent = geometry::innermost_group_containing(doc, rect, None).map(|g| g.id.clone());
-        let mut ops = vec![EditOp::AddGroup(archsmith::model::Group {
+        let mut ops = vec![EditOp::AddGroup(Box::new(archsmith::model::Group {
             id: id.clone(),
             kind: archsmith::model::GroupKind::Generic,
             name: "Boundary".to_owned(),
             description: String::new(),
             parent,
             rect: geometry::from_rect(rect),
-        })];
+        }))];
         for selected in self.editor.selection.iter() {
             if let Some(c) = doc.component(selected) {
                 ops.push(EditOp::Regroup {

@@ -97,7 +97,7 @@ fn small_doc() -> Document {
             id.to_uppercase(),
             Point::new(x, y),
         );
-        EditOp::AddComponent(component)
+        EditOp::AddComponent(Box::new(component))
             .apply(&mut doc, catalog)
             .expect("adds");
     }
@@ -453,12 +453,12 @@ fn tidy_up_lays_the_model_out_in_one_undoable_step() {
         ("api-db", "db", "db_query"),
         ("api-cache", "cache", "cache_lookup"),
     ] {
-        EditOp::Connect(archsmith::model::Connection::new(
+        EditOp::Connect(Box::new(archsmith::model::Connection::new(
             archsmith::model::ConnectionId::new(id).expect("id"),
             ComponentId::new("api").expect("id"),
             ComponentId::new(to).expect("id"),
             archsmith::model::ConnectionKindId::new(kind),
-        ))
+        )))
         .apply(&mut doc, catalog)
         .expect("connects");
     }

@@ -248,7 +248,7 @@ pub fn connect_op(doc: &Document, from: &str, to: &str, kind: ConnectionKindId) 
         kind,
     );
     connection.tls = true;
-    Some(EditOp::Connect(connection))
+    Some(EditOp::Connect(Box::new(connection)))
 }
 
 /// The operation that adds a component of `kind` centred at `world`, inside the innermost
@@ -272,7 +272,7 @@ pub fn place_op(
     component.group =
         geometry::innermost_group_containing(doc, Rect::from_min_size(min, size), None)
             .map(|g| g.id.clone());
-    Some(EditOp::AddComponent(component))
+    Some(EditOp::AddComponent(Box::new(component)))
 }
 
 /// Draws the canvas and handles its input. Returns what the user asked for.

@@ -292,7 +292,7 @@ fn document_ui(ui: &mut Ui, doc: &Document) -> Option<EditOp> {
         doc.groups().len(),
         doc.notes().len()
     ));
-    next.map(EditOp::SetMeta)
+    next.map(|meta| EditOp::SetMeta(Box::new(meta)))
 }
 
 fn component_ui(
