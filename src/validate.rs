@@ -2,7 +2,9 @@
 //! architecture rules. Loading refuses a document with any of these problems; edit
 //! operations run the same checks on what they touch.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap;
 
 use crate::catalog::{
     Catalog, IllegalConnection, PropertySpec, PropertyTypeError, did_you_mean, suggestion,
@@ -160,6 +162,17 @@ pub(crate) fn check_connection(
     connection: &Connection,
     out: &mut Vec<Problem>,
 ) {
+    check_connection_with(catalog, |id| doc.component(id), connection, out);
+}
+
+/// [`check_connection`] with the components found by `component`, so that checking a whole
+/// document can look ends up in a hash index instead of searching the sorted ids each time.
+fn check_connection_with<'d>(
+    catalog: &Catalog,
+    component: impl Fn(&str) -> Option<&'d Component>,
+    connection: &Connection,
+    out: &mut Vec<Problem>,
+) {
     let id = connection.id.as_str();
     if let Err(error) = check_slug(id) {
         out.push(Problem::InvalidId {
@@ -176,8 +189,8 @@ pub(crate) fn check_connection(
             element: id.to_owned(),
         });
     }
-    let from = doc.component(connection.from.as_str());
-    let to = doc.component(connection.to.as_str());
+    let from = component(connection.from.as_str());
+    let to = component(connection.to.as_str());
     for (field, target, found) in [("from", &connection.from, from), ("to", &connection.to, to)] {
         if found.is_none() {
             out.push(Problem::DanglingReference {
@@ -274,7 +287,7 @@ pub fn check_document(catalog: &Catalog, doc: &Document) -> Vec<Problem> {
     if doc.version > CURRENT_VERSION {
         problems.push(Problem::UnsupportedVersion { found: doc.version });
     }
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
     let ids = doc
         .groups()
         .iter()
@@ -307,8 +320,18 @@ pub fn check_document(catalog: &Catalog, doc: &Document) -> Vec<Problem> {
             });
         }
     }
+    let components: FxHashMap<&str, &Component> = doc
+        .components()
+        .iter()
+        .map(|c| (c.id.as_str(), c))
+        .collect();
     for connection in doc.connections() {
-        check_connection(catalog, doc, connection, &mut problems);
+        check_connection_with(
+            catalog,
+            |id| components.get(id).copied(),
+            connection,
+            &mut problems,
+        );
     }
     for note in doc.notes() {
         if let Err(error) = check_slug(note.id.as_str()) {
