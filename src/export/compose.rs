@@ -13,7 +13,7 @@ use petgraph::data::Build as _;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
-use super::{ExportError, ExportOptions, Exporter, Output};
+use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, ConnectionStyle};
 use crate::graph::ArchGraph;
 use crate::infra::port;
@@ -471,16 +471,12 @@ fn service_for(graph: &ArchGraph<'_>, component: &Component) -> Option<Service> 
 }
 
 impl Exporter for ComposeExporter {
-    fn id(&self) -> &'static str {
-        "compose"
-    }
-
-    fn label(&self) -> &'static str {
-        "docker-compose (local development)"
-    }
-
-    fn extension(&self) -> Option<&'static str> {
-        Some("yml")
+    fn format(&self) -> &'static Format {
+        &Format {
+            id: "compose",
+            label: "docker-compose (local development)",
+            extension: Some("yml"),
+        }
     }
 
     fn export(

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::tree::{Step, edges, node, walk};
-use super::{ExportError, ExportOptions, Exporter, Output};
+use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, ConnectionStyle, Trait};
 use crate::model::Document;
 
@@ -73,16 +73,12 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
 }
 
 impl Exporter for DotExporter {
-    fn id(&self) -> &'static str {
-        "dot"
-    }
-
-    fn label(&self) -> &'static str {
-        "Graphviz DOT"
-    }
-
-    fn extension(&self) -> Option<&'static str> {
-        Some("dot")
+    fn format(&self) -> &'static Format {
+        &Format {
+            id: "dot",
+            label: "Graphviz DOT",
+            extension: Some("dot"),
+        }
     }
 
     fn export(

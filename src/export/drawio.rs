@@ -8,7 +8,7 @@ use base64::Engine;
 
 use super::scene::{Scene, num};
 use super::svg::{component_colour, dash_pattern, dashed_boundary, xml_text};
-use super::{ExportError, ExportOptions, Exporter, Output};
+use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, ConnectionStyle};
 use crate::icons;
 use crate::model::{Document, Point, Rect};
@@ -35,16 +35,12 @@ fn cell_of_component(index: usize) -> String {
 }
 
 impl Exporter for DrawioExporter {
-    fn id(&self) -> &'static str {
-        "drawio"
-    }
-
-    fn label(&self) -> &'static str {
-        "draw.io diagram"
-    }
-
-    fn extension(&self) -> Option<&'static str> {
-        Some("drawio")
+    fn format(&self) -> &'static Format {
+        &Format {
+            id: "drawio",
+            label: "draw.io diagram",
+            extension: Some("drawio"),
+        }
     }
 
     fn export(

@@ -1,7 +1,7 @@
 //! JSON: the model as data, for scripts and other tools. Field order follows the model and
 //! collections are sorted by id, so output is deterministic.
 
-use super::{ExportError, ExportOptions, Exporter, Output};
+use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::Catalog;
 use crate::model::Document;
 
@@ -9,16 +9,12 @@ use crate::model::Document;
 pub struct JsonExporter;
 
 impl Exporter for JsonExporter {
-    fn id(&self) -> &'static str {
-        "json"
-    }
-
-    fn label(&self) -> &'static str {
-        "JSON model"
-    }
-
-    fn extension(&self) -> Option<&'static str> {
-        Some("json")
+    fn format(&self) -> &'static Format {
+        &Format {
+            id: "json",
+            label: "JSON model",
+            extension: Some("json"),
+        }
     }
 
     fn export(

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::tree::{Step, edges, group_node, node, walk};
-use super::{ExportError, ExportOptions, Exporter, Output};
+use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, ConnectionStyle, Trait};
 use crate::model::{Component, Document};
 
@@ -95,16 +95,12 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
 }
 
 impl Exporter for MermaidExporter {
-    fn id(&self) -> &'static str {
-        "mermaid"
-    }
-
-    fn label(&self) -> &'static str {
-        "Mermaid flowchart"
-    }
-
-    fn extension(&self) -> Option<&'static str> {
-        Some("mmd")
+    fn format(&self) -> &'static Format {
+        &Format {
+            id: "mermaid",
+            label: "Mermaid flowchart",
+            extension: Some("mmd"),
+        }
     }
 
     fn export(

@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::tree::{Step, edges, group_node, node, walk};
-use super::{ExportError, ExportOptions, Exporter, Output};
+use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, Category, ConnectionStyle, Trait};
 use crate::model::{Component, Document, GroupKind};
 
@@ -115,16 +115,12 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
 }
 
 impl Exporter for MermaidArchitectureExporter {
-    fn id(&self) -> &'static str {
-        "mermaid-architecture"
-    }
-
-    fn label(&self) -> &'static str {
-        "Mermaid architecture"
-    }
-
-    fn extension(&self) -> Option<&'static str> {
-        Some("mmd")
+    fn format(&self) -> &'static Format {
+        &Format {
+            id: "mermaid-architecture",
+            label: "Mermaid architecture",
+            extension: Some("mmd"),
+        }
     }
 
     fn export(

@@ -79,13 +79,33 @@ pub enum ExportError {
     UnsafePath(String),
 }
 
+/// What names an export format.
+#[derive(Debug)]
+pub struct Format {
+    /// The name used by `archsmith export --format`.
+    pub id: &'static str,
+    /// The name menus show.
+    pub label: &'static str,
+    /// File extension of the output, or `None` when it writes a folder.
+    pub extension: Option<&'static str>,
+}
+
 /// One export format.
 pub trait Exporter: Sync {
-    /// The name used by `archsmith export --format`.
-    fn id(&self) -> &'static str;
-    fn label(&self) -> &'static str;
-    /// File extension of the output, or `None` when it writes a folder.
-    fn extension(&self) -> Option<&'static str>;
+    fn format(&self) -> &'static Format;
+
+    fn id(&self) -> &'static str {
+        self.format().id
+    }
+
+    fn label(&self) -> &'static str {
+        self.format().label
+    }
+
+    fn extension(&self) -> Option<&'static str> {
+        self.format().extension
+    }
+
     fn export(
         &self,
         doc: &Document,

@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use super::tree::{Step, edges, group_node, node, walk};
-use super::{ExportError, ExportOptions, Exporter, Output};
+use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, Category, ConnectionStyle, Trait};
 use crate::model::{Component, Document, GroupKind};
 use crate::palette;
@@ -105,16 +105,12 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
 }
 
 impl Exporter for PlantUmlExporter {
-    fn id(&self) -> &'static str {
-        "plantuml"
-    }
-
-    fn label(&self) -> &'static str {
-        "PlantUML"
-    }
-
-    fn extension(&self) -> Option<&'static str> {
-        Some("puml")
+    fn format(&self) -> &'static Format {
+        &Format {
+            id: "plantuml",
+            label: "PlantUML",
+            extension: Some("puml"),
+        }
     }
 
     fn export(

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use resvg::{tiny_skia, usvg};
 
-use super::{ExportError, ExportOptions, Exporter, Output, svg};
+use super::{ExportError, ExportOptions, Exporter, Format, Output, svg};
 use crate::catalog::Catalog;
 use crate::fonts;
 use crate::model::Document;
@@ -23,16 +23,12 @@ fn encode_error(message: impl Into<String>) -> ExportError {
 }
 
 impl Exporter for PngExporter {
-    fn id(&self) -> &'static str {
-        "png"
-    }
-
-    fn label(&self) -> &'static str {
-        "PNG image"
-    }
-
-    fn extension(&self) -> Option<&'static str> {
-        Some("png")
+    fn format(&self) -> &'static Format {
+        &Format {
+            id: "png",
+            label: "PNG image",
+            extension: Some("png"),
+        }
     }
 
     fn export(

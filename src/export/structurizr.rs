@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::tree::{Step, edges, node, walk};
-use super::{ExportError, ExportOptions, Exporter, Output};
+use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, ConnectionStyle, Trait};
 use crate::model::Document;
 
@@ -82,16 +82,12 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
 }
 
 impl Exporter for StructurizrExporter {
-    fn id(&self) -> &'static str {
-        "structurizr"
-    }
-
-    fn label(&self) -> &'static str {
-        "Structurizr DSL"
-    }
-
-    fn extension(&self) -> Option<&'static str> {
-        Some("dsl")
+    fn format(&self) -> &'static Format {
+        &Format {
+            id: "structurizr",
+            label: "Structurizr DSL",
+            extension: Some("dsl"),
+        }
     }
 
     fn export(

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::scene::{DrawnEdge, Scene, num};
-use super::{ExportError, ExportOptions, Exporter, Output};
+use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, ConnectionStyle};
 use crate::fonts::{self, Weight};
 use crate::graph::ArchGraph;
@@ -41,16 +41,12 @@ pub(crate) fn xml_text(raw: &str) -> String {
 }
 
 impl Exporter for SvgExporter {
-    fn id(&self) -> &'static str {
-        "svg"
-    }
-
-    fn label(&self) -> &'static str {
-        "SVG image"
-    }
-
-    fn extension(&self) -> Option<&'static str> {
-        Some("svg")
+    fn format(&self) -> &'static Format {
+        &Format {
+            id: "svg",
+            label: "SVG image",
+            extension: Some("svg"),
+        }
     }
 
     fn export(

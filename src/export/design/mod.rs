@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use petgraph::Direction;
 
 use self::content::{Block, Inline, Line, code, plain, slug, strong, text};
-use super::{ExportError, ExportOptions, Exporter, Output, svg};
+use super::{ExportError, ExportOptions, Exporter, Format, Output, svg};
 use crate::catalog::{Catalog, Trait};
 use crate::graph::ArchGraph;
 use crate::infra::managed_service;
@@ -29,16 +29,12 @@ pub struct HtmlExporter;
 const DIAGRAM_FILE: &str = "diagram.svg";
 
 impl Exporter for MarkdownExporter {
-    fn id(&self) -> &'static str {
-        "markdown"
-    }
-
-    fn label(&self) -> &'static str {
-        "Design document (Markdown)"
-    }
-
-    fn extension(&self) -> Option<&'static str> {
-        None
+    fn format(&self) -> &'static Format {
+        &Format {
+            id: "markdown",
+            label: "Design document (Markdown)",
+            extension: None,
+        }
     }
 
     fn export(
@@ -60,16 +56,12 @@ impl Exporter for MarkdownExporter {
 }
 
 impl Exporter for HtmlExporter {
-    fn id(&self) -> &'static str {
-        "html"
-    }
-
-    fn label(&self) -> &'static str {
-        "Design document (HTML)"
-    }
-
-    fn extension(&self) -> Option<&'static str> {
-        Some("html")
+    fn format(&self) -> &'static Format {
+        &Format {
+            id: "html",
+            label: "Design document (HTML)",
+            extension: Some("html"),
+        }
     }
 
     fn export(

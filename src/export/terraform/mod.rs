@@ -14,7 +14,7 @@ use std::fmt::Write;
 
 use self::module::{Module, block, literal, raw};
 use super::design::escape_markdown;
-use super::{ExportError, ExportOptions, Exporter, Output};
+use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, ConnectionStyle, Trait};
 use crate::graph::ArchGraph;
 use crate::infra::{managed_service, port};
@@ -24,16 +24,12 @@ use crate::model::{Cloud, Component, Document, GroupKind};
 pub struct TerraformExporter;
 
 impl Exporter for TerraformExporter {
-    fn id(&self) -> &'static str {
-        "terraform"
-    }
-
-    fn label(&self) -> &'static str {
-        "Terraform skeleton"
-    }
-
-    fn extension(&self) -> Option<&'static str> {
-        None
+    fn format(&self) -> &'static Format {
+        &Format {
+            id: "terraform",
+            label: "Terraform skeleton",
+            extension: None,
+        }
     }
 
     fn export(
