@@ -14,17 +14,10 @@ pub struct MermaidExporter;
 /// Text for a quoted Mermaid label. Everything but letters, digits and spaces becomes an
 /// entity code, so user text can never close the label or inject markup.
 pub(crate) fn text(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' | ' ' => out.push(c),
-            '\n' | '\r' | '\t' => out.push(' '),
-            other => {
-                let _ = write!(out, "#{};", u32::from(other));
-            }
-        }
-    }
-    out
+    let line_break = |c: char| matches!(c, '\n' | '\r' | '\t');
+    super::escape_all_but_alphanumerics(raw, line_break, |out, c| {
+        let _ = write!(out, "#{};", u32::from(c));
+    })
 }
 
 /// A YAML double-quoted scalar for the front matter title.

@@ -79,6 +79,27 @@ pub enum ExportError {
     UnsafePath(String),
 }
 
+/// User text for a quoted label in a diagram language: ASCII letters, digits and spaces stay,
+/// characters `blank` accepts become spaces, and every other character is written by `escape`.
+/// Nothing the user types can then close the label or reach the language's markup.
+fn escape_all_but_alphanumerics(
+    raw: &str,
+    blank: impl Fn(char) -> bool,
+    escape: impl Fn(&mut String, char),
+) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if c.is_ascii_alphanumeric() || c == ' ' {
+            out.push(c);
+        } else if blank(c) {
+            out.push(' ');
+        } else {
+            escape(&mut out, c);
+        }
+    }
+    out
+}
+
 /// What names an export format.
 #[derive(Debug)]
 pub struct Format {

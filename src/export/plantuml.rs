@@ -20,17 +20,9 @@ pub struct PlantUmlExporter;
 /// (`!`, `%function()`, `$variable`) nor creole markup nor `\n` ever sees the raw character.
 /// (`&#N;` escapes crash PlantUML 1.2020 on `\` and `$`; `<U+XXXX>` does not.)
 pub(crate) fn text(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for c in raw.chars() {
-        match c {
-            'a'..='z' | 'A'..='Z' | '0'..='9' | ' ' => out.push(c),
-            c if c.is_control() => out.push(' '),
-            other => {
-                let _ = write!(out, "<U+{:04X}>", u32::from(other));
-            }
-        }
-    }
-    out
+    super::escape_all_but_alphanumerics(raw, char::is_control, |out, c| {
+        let _ = write!(out, "<U+{:04X}>", u32::from(c));
+    })
 }
 
 fn shape(catalog: &Catalog, component: &Component) -> &'static str {
