@@ -172,6 +172,7 @@ fn network(module: &mut Module, plan: &Plan<'_>) {
         iam_role(
             module,
             "ecs_task_execution",
+            "ecs-task-execution",
             "ecs-tasks.amazonaws.com",
             "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy",
         );
@@ -179,6 +180,7 @@ fn network(module: &mut Module, plan: &Plan<'_>) {
     if plan.components.iter().any(|p| p.role == Role::Function) {
         iam_role(
             module,
+            "lambda",
             "lambda",
             "lambda.amazonaws.com",
             "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
@@ -199,11 +201,13 @@ fn network(module: &mut Module, plan: &Plan<'_>) {
     }
 }
 
-fn iam_role(module: &mut Module, name: &str, service: &str, policy: &str) {
+/// A role that `service` assumes, with one managed policy attached. AWS names it
+/// `<project>-<prefix>-<random>`.
+pub(super) fn iam_role(module: &mut Module, name: &str, prefix: &str, service: &str, policy: &str) {
     module.add(
         "iam.tf",
         resource("aws_iam_role", name)
-            .add_attribute(("name_prefix", raw(&format!("\"${{var.project}}-{}-\"", name.replace('_', "-")))))
+            .add_attribute(("name_prefix", raw(&format!("\"${{var.project}}-{prefix}-\""))))
             .add_attribute((
                 "assume_role_policy",
                 raw(&format!(
@@ -1009,6 +1013,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             iam_role(
                 module,
                 &format!("{name}_eks"),
+                &format!("{name}_eks").replace('_', "-"),
                 "eks.amazonaws.com",
                 "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
             );

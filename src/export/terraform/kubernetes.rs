@@ -28,25 +28,12 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
     let slug = &cluster.slug;
     let provider = match cloud {
         Cloud::Aws => {
-            module.add(
-                "iam.tf",
-                resource("aws_iam_role", &format!("{name}_cluster"))
-                    .add_attribute(("name_prefix", raw(&format!("\"${{var.project}}-{slug}-\""))))
-                    .add_attribute((
-                        "assume_role_policy",
-                        raw(r#"jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "eks.amazonaws.com" } }] })"#),
-                    ))
-                    .build(),
-            );
-            module.add(
-                "iam.tf",
-                resource("aws_iam_role_policy_attachment", &format!("{name}_cluster"))
-                    .add_attribute(("role", raw(&format!("aws_iam_role.{name}_cluster.name"))))
-                    .add_attribute((
-                        "policy_arn",
-                        "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
-                    ))
-                    .build(),
+            super::aws::iam_role(
+                module,
+                &format!("{name}_cluster"),
+                slug,
+                "eks.amazonaws.com",
+                "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
             );
             module.add(
                 "kubernetes.tf",
