@@ -495,6 +495,13 @@ impl Catalog {
         self.kind(component.kind.as_str())
     }
 
+    /// What a component is, for a diagram caption: its kind's label, or the kind id itself when
+    /// the catalog does not know it.
+    pub fn kind_label<'a>(&'a self, component: &'a Component) -> &'a str {
+        self.kind_of(component)
+            .map_or(component.kind.as_str(), |k| k.label.as_str())
+    }
+
     /// The closest kind id to a misspelt one.
     pub fn suggest_kind(&self, id: &str) -> Option<String> {
         did_you_mean(id, self.kinds.iter().map(|k| k.id.as_str())).map(str::to_owned)

@@ -115,11 +115,7 @@ impl Exporter for DrawioExporter {
                     format!("shape=label;image=data:image/svg+xml,{encoded};imageWidth=28;imageHeight=28;imageAlign=left;imageVerticalAlign=middle;spacingLeft=40;align=left;")
                 })
                 .unwrap_or_default();
-            let label = format!(
-                "{}\n{}",
-                component.name,
-                kind.map_or(component.kind.as_str(), |k| k.label.as_str())
-            );
+            let label = format!("{}\n{}", component.name, catalog.kind_label(component));
             let _ = writeln!(
                 out,
                 r#"        <mxCell id="{}" value="{}" style="rounded=1;arcSize=12;whiteSpace=wrap;html=0;{icon}fillColor={};strokeColor={};strokeWidth=1.5;fontColor={};" vertex="1" parent="{parent}">"#,

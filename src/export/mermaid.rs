@@ -56,9 +56,7 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
             Step::Component {
                 index, component, ..
             } => {
-                let kind = catalog
-                    .kind_of(component)
-                    .map_or(component.kind.as_str(), |k| k.label.as_str());
+                let kind = catalog.kind_label(component);
                 let label = format!(
                     "{}<br/><small>{}</small>",
                     text(&component.name),

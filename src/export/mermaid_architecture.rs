@@ -98,9 +98,7 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
             component,
             parent,
         } => {
-            let kind = catalog
-                .kind_of(component)
-                .map_or(component.kind.as_str(), |k| k.label.as_str());
+            let kind = catalog.kind_label(component);
             let _ = writeln!(
                 out,
                 "    service {}({})[{}]{}",

@@ -66,8 +66,7 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
             Step::Component {
                 index, component, ..
             } => {
-                let kind = catalog.kind_of(component);
-                let kind_label = kind.map_or(component.kind.as_str(), |k| k.label.as_str());
+                let kind_label = catalog.kind_label(component);
                 let _ = writeln!(
                     out,
                     "{indent}{} \"{}\\n<size:10>{}</size>\" as {} <<{}>>",

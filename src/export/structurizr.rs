@@ -51,8 +51,7 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
             Step::Component {
                 index, component, ..
             } => {
-                let kind = catalog.kind_of(component);
-                let technology = kind.map_or(component.kind.as_str(), |k| k.label.as_str());
+                let technology = catalog.kind_label(component);
                 let _ = writeln!(
                     out,
                     "{indent}{} = container {} {} {} {}",

@@ -336,9 +336,7 @@ fn write_component(
     };
     let room = r.x + r.w - text_x - 8.0;
     let name = fonts::fit(&component.name, NAME_SIZE, Weight::SemiBold, room);
-    let mut subtitle = kind
-        .map_or(component.kind.as_str(), |k| k.label.as_str())
-        .to_owned();
+    let mut subtitle = catalog.kind_label(component).to_owned();
     if let Some(replicas) = component
         .properties
         .get("replicas")
