@@ -296,6 +296,21 @@ pub(super) struct LayeredGraph {
 }
 
 impl LayeredGraph {
+    /// The layers a sweep visits, in order: downward from the second layer, upward from the
+    /// last but one. The first layer of a sweep is the fixed side it starts from.
+    pub(super) fn sweep_layers(&self, downward: bool) -> Vec<usize> {
+        if downward {
+            (1..self.layers.len()).collect()
+        } else {
+            (0..self.layers.len().saturating_sub(1)).rev().collect()
+        }
+    }
+
+    /// A node's neighbours on the side a sweep comes from (the layer above when sweeping down).
+    pub(super) fn swept_neighbours(&self, v: usize, downward: bool) -> &[usize] {
+        if downward { &self.up[v] } else { &self.down[v] }
+    }
+
     fn with_dummies(
         sizes: &[Size],
         edges: &[Option<(usize, usize, bool)>],
@@ -375,21 +390,12 @@ fn coordinates(graph: &LayeredGraph, spacing: Spacing) -> (Vec<f32>, Vec<f32>, S
     }
     for sweep in 0..8 {
         let downward = sweep % 2 == 0;
-        let order: Vec<usize> = if downward {
-            (1..graph.layers.len()).collect()
-        } else {
-            (0..graph.layers.len().saturating_sub(1)).rev().collect()
-        };
-        for l in order {
+        for l in graph.sweep_layers(downward) {
             let layer = &graph.layers[l];
             let wanted: Vec<f32> = layer
                 .iter()
                 .map(|&v| {
-                    let neighbours = if downward {
-                        &graph.up[v]
-                    } else {
-                        &graph.down[v]
-                    };
+                    let neighbours = graph.swept_neighbours(v, downward);
                     if neighbours.is_empty() {
                         ys[v]
                     } else {

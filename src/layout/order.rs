@@ -78,21 +78,11 @@ fn positions(graph: &LayeredGraph) -> Vec<usize> {
 /// Sorts each layer by the mean position of its neighbours in the layer just fixed. A node
 /// with no such neighbours keeps its place.
 fn barycentre_sweep(graph: &mut LayeredGraph, position: &mut [usize], downward: bool) {
-    let depth = graph.layers.len();
-    let order: Vec<usize> = if downward {
-        (1..depth).collect()
-    } else {
-        (0..depth.saturating_sub(1)).rev().collect()
-    };
-    for l in order {
+    for l in graph.sweep_layers(downward) {
         let mut keyed: Vec<(f32, usize, usize)> = graph.layers[l]
             .iter()
             .map(|&v| {
-                let neighbours = if downward {
-                    &graph.up[v]
-                } else {
-                    &graph.down[v]
-                };
+                let neighbours = graph.swept_neighbours(v, downward);
                 let key = if neighbours.is_empty() {
                     position[v] as f32
                 } else {
