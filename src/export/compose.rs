@@ -420,13 +420,10 @@ fn service_for(graph: &ArchGraph<'_>, component: &Component) -> Option<Service> 
     let kind = component.kind.as_str();
     let id = component.id.as_str();
     let mut service = if is_built(kind) {
-        let listen = port(
-            kind,
-            graph.property(component, "port").and_then(|v| v.as_int()),
-        );
+        let listen = port(kind, graph.int(component, "port"));
         let mut environment = BTreeMap::from([("PORT".to_owned(), listen.to_string())]);
         // The model's own `KEY=value` pairs, comma-separated.
-        if let Some(pairs) = graph.property(component, "env").and_then(|v| v.as_text()) {
+        if let Some(pairs) = graph.text(component, "env") {
             for pair in pairs.split(',') {
                 if let Some((key, value)) = pair.split_once('=') {
                     let key: String = key
@@ -575,10 +572,7 @@ fn wire_dependencies(graph: &ArchGraph<'_>, services: &mut BTreeMap<String, Serv
             }
             let from = component.id.to_string();
             let to = target.id.to_string();
-            let listen = port(
-                target.kind.as_str(),
-                graph.property(target, "port").and_then(|v| v.as_int()),
-            );
+            let listen = port(target.kind.as_str(), graph.int(target, "port"));
             if let Some(service) = services.get_mut(&from) {
                 let variable: String = format!("{to}_ADDR")
                     .to_uppercase()

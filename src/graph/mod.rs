@@ -416,6 +416,28 @@ impl<'a> ArchGraph<'a> {
             .or_else(|| kind?.property(name).map(|spec| &spec.default))
     }
 
+    /// An integer property (own value or default), when it is one.
+    pub fn int(&self, component: &Component, name: &str) -> Option<i64> {
+        self.property(component, name)
+            .and_then(PropertyValue::as_int)
+    }
+
+    /// A boolean property (own value or default); false when unset or not a boolean.
+    pub fn flag(&self, component: &Component, name: &str) -> bool {
+        self.property(component, name)
+            .and_then(PropertyValue::as_bool)
+            .unwrap_or(false)
+    }
+
+    /// A text property (own value or default), when it is one.
+    pub fn text<'c>(&self, component: &'c Component, name: &str) -> Option<&'c str>
+    where
+        'a: 'c,
+    {
+        self.property(component, name)
+            .and_then(PropertyValue::as_text)
+    }
+
     pub fn has_trait(&self, component: &Component, t: Trait) -> bool {
         self.kind(component).is_some_and(|k| k.has(t))
     }

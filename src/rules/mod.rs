@@ -172,22 +172,15 @@ impl<'a> RuleContext<'a> {
     }
 
     pub fn int(&self, component: &Component, name: &str) -> Option<i64> {
-        self.graph
-            .property(component, name)
-            .and_then(PropertyValue::as_int)
+        self.graph.int(component, name)
     }
 
     pub fn flag(&self, component: &Component, name: &str) -> bool {
-        self.graph
-            .property(component, name)
-            .and_then(PropertyValue::as_bool)
-            .unwrap_or(false)
+        self.graph.flag(component, name)
     }
 
     pub fn text(&self, component: &'a Component, name: &str) -> Option<&'a str> {
-        self.graph
-            .property(component, name)
-            .and_then(PropertyValue::as_text)
+        self.graph.text(component, name)
     }
 
     /// An integer parameter from the document's settings for this rule, or `default`.

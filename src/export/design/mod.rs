@@ -166,23 +166,15 @@ impl<'a> Context<'a> {
     }
 
     fn int(&self, component: &Component, name: &str) -> Option<i64> {
-        self.graph
-            .property(component, name)
-            .and_then(|v| v.as_int())
+        self.graph.int(component, name)
     }
 
     fn flag(&self, component: &Component, name: &str) -> bool {
-        self.graph
-            .property(component, name)
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false)
+        self.graph.flag(component, name)
     }
 
     fn text_property(&self, component: &'a Component, name: &str) -> Option<&'a str> {
-        self.graph
-            .property(component, name)
-            .and_then(|v| v.as_text())
-            .filter(|s| !s.is_empty())
+        self.graph.text(component, name).filter(|s| !s.is_empty())
     }
 
     fn boundary(&self, component: &Component) -> String {

@@ -184,7 +184,7 @@ impl<'a> Plan<'a> {
                 }
                 _ => Role::Other,
             };
-            let own_port = graph.property(component, "port").and_then(|v| v.as_int());
+            let own_port = graph.int(component, "port");
             let chain = graph.groups_around(component);
             let namespace = chain
                 .iter()
@@ -234,25 +234,16 @@ impl<'a> Plan<'a> {
     }
 
     pub fn int(&self, component: &Component, name: &str, default: i64) -> i64 {
-        self.graph
-            .property(component, name)
-            .and_then(|v| v.as_int())
-            .unwrap_or(default)
+        self.graph.int(component, name).unwrap_or(default)
     }
 
     pub fn flag(&self, component: &Component, name: &str) -> bool {
-        self.graph
-            .property(component, name)
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false)
+        self.graph.flag(component, name)
     }
 
     /// A text property, when set and not empty.
     pub fn text(&self, component: &'a Component, name: &str) -> Option<&'a str> {
-        self.graph
-            .property(component, name)
-            .and_then(|v| v.as_text())
-            .filter(|s| !s.is_empty())
+        self.graph.text(component, name).filter(|s| !s.is_empty())
     }
 
     /// The instance size class, which the variables' size maps are keyed by.
