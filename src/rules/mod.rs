@@ -83,6 +83,7 @@ use crate::catalog::{Catalog, Trait};
 use crate::edit::EditOp;
 use crate::graph::ArchGraph;
 use crate::model::{Component, Document, PropertyValue, Severity};
+use rustc_hash::FxHashMap;
 
 /// What a rule is about.
 #[derive(
@@ -349,6 +350,7 @@ pub fn check_with(graph: &ArchGraph<'_>, packs: &[pack::RulePack]) -> Report {
     // A rule's findings all share its severity, so running the rules one severity at a time
     // writes every finding once, in its final place; sorting them afterwards would move every
     // finding again, and on a big model they do not fit in the CPU caches.
+    let waivers = WaiverIndex::new(doc);
     let mut findings = Vec::new();
     for pass in [Severity::Error, Severity::Warning, Severity::Info] {
         for rule in registry() {
@@ -362,7 +364,7 @@ pub fn check_with(graph: &ArchGraph<'_>, packs: &[pack::RulePack]) -> Report {
             };
             let start = findings.len();
             rule.check(&cx, &mut findings);
-            settle(doc, pass, &mut findings[start..]);
+            waivers.settle(pass, &mut findings[start..]);
         }
         for rule in packs.iter().flat_map(|p| &p.rules) {
             if !enabled(&rule.id) || severity(&rule.id, rule.severity) != pass {
@@ -370,21 +372,47 @@ pub fn check_with(graph: &ArchGraph<'_>, packs: &[pack::RulePack]) -> Report {
             }
             let start = findings.len();
             rule.check(graph, &mut findings);
-            settle(doc, pass, &mut findings[start..]);
+            waivers.settle(pass, &mut findings[start..]);
         }
     }
     Report::from_findings(findings)
 }
 
-/// Gives a rule's new findings their severity, and the reason of any waiver that covers them.
-fn settle(doc: &Document, severity: Severity, findings: &mut [Finding]) {
-    for finding in findings {
-        finding.severity = severity;
-        finding.waived = doc
-            .waivers()
-            .iter()
-            .find(|w| w.rule == finding.rule && finding.targets.contains(&w.target))
-            .map(|w| w.reason.clone());
+/// The document's waivers by (rule, element), with their place in the document: a finding
+/// looks up each of its targets instead of scanning every waiver.
+struct WaiverIndex<'d> {
+    by_target: FxHashMap<(&'d str, &'d str), (usize, &'d str)>,
+}
+
+impl<'d> WaiverIndex<'d> {
+    fn new(doc: &'d Document) -> Self {
+        let mut by_target = FxHashMap::default();
+        for (place, waiver) in doc.waivers().iter().enumerate() {
+            by_target
+                .entry((waiver.rule.as_str(), waiver.target.as_str()))
+                .or_insert((place, waiver.reason.as_str()));
+        }
+        Self { by_target }
+    }
+
+    /// Gives a rule's new findings their severity, and the reason of the first waiver (in
+    /// document order) that covers one of their targets.
+    fn settle(&self, severity: Severity, findings: &mut [Finding]) {
+        for finding in findings {
+            finding.severity = severity;
+            if self.by_target.is_empty() {
+                continue;
+            }
+            finding.waived = finding
+                .targets
+                .iter()
+                .filter_map(|target| {
+                    self.by_target
+                        .get(&(finding.rule.as_ref(), target.as_str()))
+                })
+                .min_by_key(|(place, _)| *place)
+                .map(|(_, reason)| (*reason).to_owned());
+        }
     }
 }
 
