@@ -23,6 +23,7 @@ mod raster;
 pub mod rules;
 pub mod samples;
 pub mod session;
+pub mod text;
 pub mod validate;
 
 pub use catalog::Catalog;

@@ -10,7 +10,12 @@ use crate::catalog::{
     Catalog, IllegalConnection, PropertySpec, PropertyTypeError, did_you_mean, suggestion,
 };
 use crate::model::{
-    CURRENT_VERSION, Component, Connection, Document, Group, IdError, Properties, Rect, check_slug,
+    CURRENT_VERSION, Component, Connection, Document, Group, IdError, Properties, PropertyValue,
+    Rect, check_slug,
+};
+use crate::text::{
+    self, MAX_GROUP_DEPTH, MAX_NAME_CHARS, MAX_TEXT_CHARS, MAX_VALUE_CHARS, TextError, TextKind,
+    echo,
 };
 
 /// One structural problem. `element` and `field` let callers point at the place in a file.
@@ -19,46 +24,54 @@ pub enum Problem {
     #[error("invalid id: {error}")]
     InvalidId { element: String, error: IdError },
     #[error(
-        "duplicate id `{element}`: ids must be unique across components, connections, groups and notes"
+        "duplicate id `{}`: ids must be unique across components, connections, groups and notes", echo(.element)
     )]
     DuplicateId { element: String },
-    #[error("component `{element}` has unknown kind `{kind}`{}", suggestion(.did_you_mean))]
+    #[error("component `{}` has unknown kind `{}`{}", echo(.element), echo(.kind), suggestion(.did_you_mean))]
     UnknownKind {
         element: String,
         kind: String,
         did_you_mean: Option<String>,
     },
-    #[error("`{element}` has unknown property `{key}` for kind `{kind}`{}", suggestion(.did_you_mean))]
+    #[error("`{}` has unknown property `{}` for kind `{kind}`{}", echo(.element), echo(.key), suggestion(.did_you_mean))]
     UnknownProperty {
         element: String,
         kind: String,
         key: String,
         did_you_mean: Option<String>,
     },
-    #[error("`{element}` property `{key}`: {error}")]
+    #[error("`{}` property `{}`: {error}", echo(.element), echo(.key))]
     PropertyType {
         element: String,
         key: String,
         error: PropertyTypeError,
     },
-    #[error("`{element}` field `{field}` refers to `{target}`, which does not exist")]
+    #[error("`{}` field `{field}` refers to `{}`, which does not exist", echo(.element), echo(.target))]
     DanglingReference {
         element: String,
         field: &'static str,
         target: String,
     },
-    #[error("connection `{element}` is not allowed: {error}")]
+    #[error("connection `{}` is not allowed: {error}", echo(.element))]
     IllegalConnection {
         element: String,
         error: IllegalConnection,
     },
-    #[error("group `{element}` is its own ancestor: parents must not form a cycle")]
+    #[error("group `{}` is its own ancestor: parents must not form a cycle", echo(.element))]
     GroupCycle { element: String },
-    #[error("`{element}` has a coordinate or size that is not a finite number, or a negative size")]
+    #[error("group `{}` is nested {depth} groups deep; the limit is {MAX_GROUP_DEPTH}", echo(.element))]
+    GroupTooDeep { element: String, depth: usize },
+    #[error("`{}` has a coordinate or size that is not a finite number, or a negative size", echo(.element))]
     BadGeometry { element: String },
-    #[error("waiver for rule `{rule}` names `{element}`, which does not exist")]
+    #[error("`{}` field `{field}` {error}", echo(.element))]
+    BadText {
+        element: String,
+        field: &'static str,
+        error: TextError,
+    },
+    #[error("waiver for rule `{}` names `{}`, which does not exist", echo(.rule), echo(.element))]
     DanglingWaiver { rule: String, element: String },
-    #[error("waiver for rule `{rule}` on `{element}` needs a reason")]
+    #[error("waiver for rule `{}` on `{}` needs a reason", echo(.rule), echo(.element))]
     WaiverWithoutReason { rule: String, element: String },
     #[error("version {found} is newer than this Archsmith understands (up to {CURRENT_VERSION})")]
     UnsupportedVersion { found: u32 },
@@ -71,7 +84,9 @@ impl Problem {
             Self::InvalidId { element, .. }
             | Self::DuplicateId { element }
             | Self::GroupCycle { element }
+            | Self::GroupTooDeep { element, .. }
             | Self::BadGeometry { element } => (Some(element), None),
+            Self::BadText { element, field, .. } => (Some(element), Some(field)),
             Self::UnknownKind { element, .. } => (Some(element), Some("kind")),
             Self::UnknownProperty { element, key, .. }
             | Self::PropertyType { element, key, .. } => (Some(element), Some(key)),
@@ -81,6 +96,63 @@ impl Problem {
                 (Some(element), None)
             }
             Self::UnsupportedVersion { .. } => (None, Some("version")),
+        }
+    }
+}
+
+/// Checks one text field of `element`, recording a [`Problem::BadText`].
+fn check_text(
+    element: &str,
+    field: &'static str,
+    value: &str,
+    kind: TextKind,
+    max_chars: usize,
+    out: &mut Vec<Problem>,
+) {
+    if let Err(error) = text::check(value, kind, max_chars) {
+        out.push(Problem::BadText {
+            element: element.to_owned(),
+            field,
+            error,
+        });
+    }
+}
+
+fn check_name(element: &str, name: &str, out: &mut Vec<Problem>) {
+    check_text(element, "name", name, TextKind::Line, MAX_NAME_CHARS, out);
+}
+
+fn check_description(element: &str, field: &'static str, value: &str, out: &mut Vec<Problem>) {
+    check_text(
+        element,
+        field,
+        value,
+        TextKind::Multiline,
+        MAX_TEXT_CHARS,
+        out,
+    );
+}
+
+/// Text values and keys of properties are one line each, like names.
+fn check_property_text(element: &str, properties: &Properties, out: &mut Vec<Problem>) {
+    for (key, value) in properties {
+        check_text(
+            element,
+            "properties",
+            key,
+            TextKind::Line,
+            MAX_NAME_CHARS,
+            out,
+        );
+        if let PropertyValue::Text(value) = value {
+            check_text(
+                element,
+                "properties",
+                value,
+                TextKind::Line,
+                MAX_VALUE_CHARS,
+                out,
+            );
         }
     }
 }
@@ -137,6 +209,12 @@ pub(crate) fn check_component(catalog: &Catalog, component: &Component, out: &mu
             element: id.to_owned(),
         });
     }
+    check_name(id, &component.name, out);
+    check_description(id, "description", &component.description, out);
+    for tag in &component.tags {
+        check_text(id, "tags", tag, TextKind::Line, MAX_VALUE_CHARS, out);
+    }
+    check_property_text(id, &component.properties, out);
     let Some(kind) = catalog.kind_of(component) else {
         out.push(Problem::UnknownKind {
             element: id.to_owned(),
@@ -189,6 +267,16 @@ fn check_connection_with<'d>(
             element: id.to_owned(),
         });
     }
+    check_text(
+        id,
+        "label",
+        &connection.label,
+        TextKind::Line,
+        MAX_NAME_CHARS,
+        out,
+    );
+    check_description(id, "description", &connection.description, out);
+    check_property_text(id, &connection.properties, out);
     let from = component(connection.from.as_str());
     let to = component(connection.to.as_str());
     for (field, target, found) in [("from", &connection.from, from), ("to", &connection.to, to)] {
@@ -253,6 +341,8 @@ pub(crate) fn check_group(doc: &Document, group: &Group, out: &mut Vec<Problem>)
             element: id.to_owned(),
         });
     }
+    check_name(id, &group.name, out);
+    check_description(id, "description", &group.description, out);
     if let Some(parent) = &group.parent {
         if doc.group(parent.as_str()).is_none() {
             out.push(Problem::DanglingReference {
@@ -260,25 +350,47 @@ pub(crate) fn check_group(doc: &Document, group: &Group, out: &mut Vec<Problem>)
                 field: "parent",
                 target: parent.to_string(),
             });
-        } else if creates_cycle(doc, group) {
-            out.push(Problem::GroupCycle {
-                element: id.to_owned(),
-            });
+        } else {
+            match ancestry(doc, group) {
+                Ancestry::Cycle => out.push(Problem::GroupCycle {
+                    element: id.to_owned(),
+                }),
+                Ancestry::TooDeep => out.push(Problem::GroupTooDeep {
+                    element: id.to_owned(),
+                    depth: MAX_GROUP_DEPTH + 1,
+                }),
+                Ancestry::WithinLimit => {}
+            }
         }
     }
 }
 
-/// True when following parents from `group` comes back to it.
-pub(crate) fn creates_cycle(doc: &Document, group: &Group) -> bool {
+/// What following a group's parents finds.
+enum Ancestry {
+    /// At most [`MAX_GROUP_DEPTH`] ancestors.
+    WithinLimit,
+    /// More than [`MAX_GROUP_DEPTH`] ancestors: the walk stopped there, so checking every
+    /// group costs at most the limit each, never the depth of the whole chain.
+    TooDeep,
+    /// The parents come back to the group.
+    Cycle,
+}
+
+fn ancestry(doc: &Document, group: &Group) -> Ancestry {
     let mut seen = BTreeSet::new();
     let mut next = group.parent.as_ref();
+    let mut depth = 0;
     while let Some(parent) = next {
         if parent == &group.id || !seen.insert(parent.as_str()) {
-            return true;
+            return Ancestry::Cycle;
+        }
+        depth += 1;
+        if depth > MAX_GROUP_DEPTH {
+            return Ancestry::TooDeep;
         }
         next = doc.group(parent.as_str()).and_then(|g| g.parent.as_ref());
     }
-    false
+    Ancestry::WithinLimit
 }
 
 /// Every structural problem of a document, in file order.
@@ -333,7 +445,28 @@ pub fn check_document(catalog: &Catalog, doc: &Document) -> Vec<Problem> {
             &mut problems,
         );
     }
+    check_name("meta", &doc.meta.name, &mut problems);
+    check_description("meta", "description", &doc.meta.description, &mut problems);
+    for decision in doc.decisions() {
+        let id = decision.id.as_str();
+        check_text(
+            id,
+            "title",
+            &decision.title,
+            TextKind::Line,
+            MAX_NAME_CHARS,
+            &mut problems,
+        );
+        for (field, value) in [
+            ("context", &decision.context),
+            ("decision", &decision.decision),
+            ("consequences", &decision.consequences),
+        ] {
+            check_description(id, field, value, &mut problems);
+        }
+    }
     for note in doc.notes() {
+        check_description(note.id.as_str(), "text", &note.text, &mut problems);
         if let Err(error) = check_slug(note.id.as_str()) {
             problems.push(Problem::InvalidId {
                 element: note.id.to_string(),
@@ -353,6 +486,14 @@ pub fn check_document(catalog: &Catalog, doc: &Document) -> Vec<Problem> {
                 element: waiver.target.clone(),
             });
         }
+        check_text(
+            &waiver.target,
+            "reason",
+            &waiver.reason,
+            TextKind::Multiline,
+            MAX_TEXT_CHARS,
+            &mut problems,
+        );
         if waiver.reason.trim().is_empty() {
             problems.push(Problem::WaiverWithoutReason {
                 rule: waiver.rule.clone(),

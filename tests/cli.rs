@@ -199,7 +199,7 @@ fn wrong_enum_variant_is_refused() {
 #[test]
 fn hostile_text_round_trips_through_fmt() {
     let hostile =
-        r#"</text><script>alert(1)</script> ${file(\"~/.ssh/id_rsa\")} \" \n #![enable] | `x`"#;
+        r#"</text><script>alert(1)</script> ${file(\"~/.ssh/id_rsa\")} \" #![enable] | `x`"#;
     let text = BASE.replace("name: \"API\",", &format!("name: \"{hostile}\","));
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("hostile.ron");
@@ -225,7 +225,7 @@ fn hostile_text_round_trips_through_fmt() {
     let name = json["components"][0]["name"].as_str().expect("name");
     assert!(
         name.starts_with(
-            "</text><script>alert(1)</script> ${file(\"~/.ssh/id_rsa\")} \" \n #![enable]"
+            "</text><script>alert(1)</script> ${file(\"~/.ssh/id_rsa\")} \" #![enable]"
         ),
         "{name:?}"
     );
@@ -441,7 +441,11 @@ fn export_json_is_deterministic_and_unknown_formats_fail() {
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown export format `visio`"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("invalid value 'visio'") && stderr.contains("terraform"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -1,21 +1,25 @@
 //! The `archsmith` command line: validate, export, format and inspect models in CI.
 //!
 //! Exit codes: 0 success; 1 error findings (or warnings with `--deny warnings`); 2 bad input
-//! or usage, with the reason on stderr.
+//! or usage, with the reason on stderr. A reader that closes the pipe early (`| head`) ends
+//! the command quietly with exit 0.
 
-use std::io::IsTerminal;
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anstyle::{AnsiColor, Style};
 use archsmith::catalog::Catalog;
-use archsmith::export::{self, ExportOptions};
-use archsmith::format::{self, LoadError};
+use archsmith::export::{self, ExportOptions, Output};
+use archsmith::format::{self, LoadError, SourceIndex};
 use archsmith::model::{Cloud, Document, Meta, Severity};
 use archsmith::rules::pack::RulePack;
+use archsmith::rules::report::{RunError, RunProblem};
 use archsmith::rules::{self, Report, report};
+use archsmith::text::for_terminal;
 use archsmith::{ArchGraph, layout, samples};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, PossibleValuesParser};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -44,21 +48,26 @@ enum Command {
     /// Export a model to another format.
     Export {
         file: PathBuf,
-        /// Output format (see `archsmith export --help` for the list).
-        #[arg(long, short)]
+        /// Output format.
+        #[arg(long, short, value_parser = export_formats())]
         format: String,
-        /// Output file, or folder for folder formats.
+        /// Output file, or folder for folder formats; `-` writes a one-file format to stdout.
         #[arg(long, short)]
         output: PathBuf,
         /// Cloud provider for infrastructure exports.
         #[arg(long, value_enum)]
         provider: Option<Provider>,
-        /// Raster scale factor (PNG).
-        #[arg(long, default_value_t = 1.0)]
+        /// Raster scale factor (PNG), greater than 0 and at most 8.
+        #[arg(long, default_value_t = 1.0, value_parser = parse_scale)]
         scale: f32,
-        /// Background colour (SVG, PNG), e.g. `white` or `#f8fafc`.
-        #[arg(long)]
+        /// Background colour (SVG, PNG): a CSS colour such as `white`, `#f8fafc` or
+        /// `rgb(248 250 252)`.
+        #[arg(long, value_parser = parse_background)]
         background: Option<String>,
+        /// Folder formats: write even when the folder holds files Archsmith did not generate
+        /// (they are kept, or overwritten when the export writes a file of the same name).
+        #[arg(long)]
+        force: bool,
         /// Diagrams: badge each component with its open findings.
         #[arg(long)]
         findings: bool,
@@ -94,6 +103,9 @@ enum Command {
         /// Where to write the laid-out model; the input file when absent.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Write even though the file has comments, which the saved model does not keep.
+        #[arg(long)]
+        drop_comments: bool,
     },
     /// Rewrite a model file in canonical form.
     Fmt {
@@ -101,7 +113,42 @@ enum Command {
         /// Only check; exit 1 when the file is not canonical.
         #[arg(long)]
         check: bool,
+        /// Rewrite even though the file has comments, which the canonical form does not keep.
+        #[arg(long)]
+        drop_comments: bool,
     },
+    /// Print a shell completion script (`archsmith completions bash > /etc/bash_completion.d/archsmith`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// `--format` for exports: every registered exporter, each with its one-line description.
+fn export_formats() -> PossibleValuesParser {
+    PossibleValuesParser::new(
+        export::registry()
+            .iter()
+            .map(|e| PossibleValue::new(e.id()).help(e.label())),
+    )
+}
+
+fn parse_scale(text: &str) -> Result<f32, String> {
+    let scale: f32 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if scale.is_finite() && scale > 0.0 && scale <= export::MAX_SCALE {
+        Ok(scale)
+    } else {
+        Err(format!(
+            "the scale must be greater than 0 and at most {}",
+            export::MAX_SCALE
+        ))
+    }
+}
+
+fn parse_background(text: &str) -> Result<String, String> {
+    export::check_background(text).map(|()| text.to_owned())
 }
 
 #[derive(Subcommand)]
@@ -145,10 +192,12 @@ impl From<Provider> for Cloud {
     }
 }
 
-/// A failure that ends the command with exit code 2.
+/// A failure that ends the command with exit code 2, or quietly when stdout was closed.
 enum Failure {
     Load(Box<LoadError>),
     Message(String),
+    /// Writing to stdout failed; a closed pipe is not an error.
+    Output(io::Error),
 }
 
 impl From<LoadError> for Failure {
@@ -163,11 +212,51 @@ impl From<String> for Failure {
     }
 }
 
-fn report_failure(failure: Failure) {
+impl From<io::Error> for Failure {
+    fn from(error: io::Error) -> Self {
+        Self::Output(error)
+    }
+}
+
+/// The longest line miette renders with its source; a model minified onto one line is
+/// reported as plain `file:line:col: message` lines instead of echoing megabytes.
+const MAX_SNIPPET_LINE: usize = 400;
+
+fn renders_as_snippets(error: &LoadError) -> bool {
+    let LoadError::Invalid { text, problems, .. } = error else {
+        return false;
+    };
+    let index = SourceIndex::new(text);
+    problems.iter().take(format::SHOWN_PROBLEMS).all(|p| {
+        p.location.is_none_or(|l| {
+            let start = index.offset_of(l.line, 1);
+            let end = index.offset_of(l.line + 1, 1);
+            end - start <= MAX_SNIPPET_LINE
+        })
+    })
+}
+
+/// A message of several lines, each escaped for the terminal.
+fn terminal_lines(message: &str) -> String {
+    message
+        .lines()
+        .map(|line| for_terminal(line))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn report_failure(failure: Failure) -> ExitCode {
     match failure {
-        Failure::Message(message) => eprintln!("error: {message}"),
+        Failure::Output(error) if error.kind() == io::ErrorKind::BrokenPipe => {
+            return ExitCode::SUCCESS;
+        }
+        Failure::Output(error) => eprintln!("error: cannot write the output: {error}"),
+        Failure::Message(message) => eprintln!("error: {}", terminal_lines(&message)),
+        Failure::Load(error) if !renders_as_snippets(&error) => {
+            eprintln!("error: {}", terminal_lines(&error.to_string()));
+        }
         Failure::Load(error) => {
-            let theme = if std::io::stderr().is_terminal() {
+            let theme = if io::stderr().is_terminal() {
                 miette::GraphicalTheme::unicode()
             } else {
                 miette::GraphicalTheme::unicode_nocolor()
@@ -175,23 +264,75 @@ fn report_failure(failure: Failure) {
             let mut rendered = String::new();
             let handler = miette::GraphicalReportHandler::new_themed(theme).with_context_lines(1);
             match handler.render_report(&mut rendered, error.as_ref()) {
-                Ok(()) => eprintln!("{rendered}"),
-                Err(_) => eprintln!("error: {error}"),
+                Ok(()) => {
+                    eprintln!("{rendered}");
+                    // miette draws the first problems; name the rest's count and places too.
+                    let problems = error.problems();
+                    if problems.len() > format::SHOWN_PROBLEMS {
+                        eprintln!(
+                            "… and {} more problems ({} in all)",
+                            problems.len() - format::SHOWN_PROBLEMS,
+                            problems.len()
+                        );
+                    }
+                }
+                Err(_) => eprintln!("error: {}", terminal_lines(&error.to_string())),
             }
         }
     }
+    ExitCode::from(2)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let catalog = Catalog::builtin();
-    let result = match cli.command {
+    let stdout = io::stdout();
+    let color = anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
+    let mut out = Out {
+        inner: BufWriter::with_capacity(1 << 16, stdout.lock()),
+        color,
+    };
+    let result = run(cli.command, catalog, &mut out).and_then(|code| {
+        out.inner.flush()?;
+        Ok(code)
+    });
+    result.unwrap_or_else(report_failure)
+}
+
+/// Buffered stdout that knows whether to colour.
+struct Out<W: Write> {
+    inner: W,
+    color: bool,
+}
+
+impl<W: Write> Out<W> {
+    fn style(&self, style: Style) -> Style {
+        if self.color { style } else { Style::new() }
+    }
+}
+
+impl<W: Write> Write for Out<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn run(
+    command: Command,
+    catalog: &Catalog,
+    out: &mut Out<impl Write>,
+) -> Result<ExitCode, Failure> {
+    match command {
         Command::Validate {
             file,
             format,
             deny,
             packs,
-        } => validate(catalog, &file, format, deny, &packs),
+        } => validate(catalog, &file, format, deny, &packs, out),
         Command::Export {
             file,
             format,
@@ -199,6 +340,7 @@ fn main() -> ExitCode {
             provider,
             scale,
             background,
+            force,
             findings,
             no_legend,
         } => {
@@ -209,40 +351,109 @@ fn main() -> ExitCode {
                 findings,
                 legend: !no_legend,
             };
-            export_model(catalog, &file, &format, &output, &options)
+            export_model(catalog, &file, &format, &output, &options, force, out)
         }
         Command::Catalog { format } => {
-            print_catalog(catalog, format);
+            print_catalog(catalog, format, out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules {
             action: None,
             format,
         } => {
-            print_rules(format);
+            print_rules(format, out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules {
             action: Some(RulesAction::Explain { id }),
             ..
-        } => explain_rule(&id),
+        } => explain_rule(&id, out),
         Command::New {
             file,
             template,
             force,
-        } => new_model(catalog, &file, template.as_deref(), force),
-        Command::Fmt { file, check } => fmt_model(catalog, &file, check),
-        Command::Layout { file, output } => layout_model(catalog, &file, output.as_deref()),
-    };
-    result.unwrap_or_else(|failure| {
-        report_failure(failure);
-        ExitCode::from(2)
-    })
+        } => new_model(catalog, &file, template.as_deref(), force, out),
+        Command::Fmt {
+            file,
+            check,
+            drop_comments,
+        } => fmt_model(catalog, &file, check, drop_comments, out),
+        Command::Layout {
+            file,
+            output,
+            drop_comments,
+        } => layout_model(catalog, &file, output.as_deref(), drop_comments, out),
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "archsmith", out);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 fn read(path: &Path) -> Result<String, Failure> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Failure::Message(format!("{}: cannot read: {e}", path.display())))
+    Ok(format::read_text(path)?)
+}
+
+/// The machine-readable form of a failure that stopped `validate` before any rule ran.
+fn run_error(failure: &Failure, file: &str) -> Option<RunError> {
+    let (code, message, problems) = match failure {
+        Failure::Load(error) => {
+            let problems = error
+                .problems()
+                .iter()
+                .map(|p| RunProblem {
+                    message: p.message.clone(),
+                    file: file.to_owned(),
+                    line: p.location.map(|l| l.line),
+                    col: p.location.map(|l| l.col),
+                })
+                .collect();
+            (error.code_str(), error.to_string(), problems)
+        }
+        Failure::Message(message) => ("archsmith::invalid_input", message.clone(), Vec::new()),
+        Failure::Output(_) => return None,
+    };
+    Some(RunError {
+        code: code.to_owned(),
+        message,
+        problems,
+    })
+}
+
+/// Loads the model and the packs, and refuses waivers and overrides that name no rule.
+fn load_for_checking(
+    catalog: &Catalog,
+    file: &Path,
+    pack_files: &[PathBuf],
+) -> Result<(String, Document, Vec<RulePack>), Failure> {
+    let text = read(file)?;
+    let name = file.display().to_string();
+    let doc = format::from_str(&text, &name, catalog)?;
+    let mut packs = Vec::new();
+    for path in pack_files {
+        packs.push(RulePack::load(path, catalog).map_err(|e| e.to_string())?);
+    }
+    for listed in &doc.rules.packs {
+        packs.push(RulePack::load_listed(file, listed, catalog).map_err(|e| e.to_string())?);
+    }
+    let unknown = rules::unknown_rule_references(&doc, &packs);
+    if !unknown.is_empty() {
+        let index = SourceIndex::new(&text);
+        let lines: Vec<String> = unknown
+            .iter()
+            .map(|reference| {
+                let place = match reference {
+                    rules::UnknownRuleReference::Waiver { target, .. } => index.waiver(target),
+                    rules::UnknownRuleReference::Override { rule } => index.quoted(rule),
+                };
+                let at =
+                    place.map_or_else(|| name.clone(), |l| format!("{name}:{}:{}", l.line, l.col));
+                format!("{at}: {}", reference.message(&packs))
+            })
+            .collect();
+        return Err(Failure::Message(lines.join("\n")));
+    }
+    Ok((text, doc, packs))
 }
 
 fn validate(
@@ -251,23 +462,33 @@ fn validate(
     format: ReportFormat,
     deny: Option<DenyLevel>,
     pack_files: &[PathBuf],
+    out: &mut Out<impl Write>,
 ) -> Result<ExitCode, Failure> {
-    let text = read(file)?;
     let name = file.display().to_string();
-    let doc = format::from_str(&text, &name, catalog)?;
-    // Packs named in the model are relative to the model's folder.
-    let model_dir = file.parent().unwrap_or_else(|| Path::new("."));
-    let listed = doc.rules.packs.iter().map(|p| model_dir.join(p));
-    let mut packs = Vec::new();
-    for path in pack_files.iter().cloned().chain(listed) {
-        packs.push(RulePack::load(&path, catalog).map_err(|e| e.to_string())?);
-    }
+    let uri = report::sarif_uri(file);
+    let (text, doc, packs) = match load_for_checking(catalog, file, pack_files) {
+        Ok(loaded) => loaded,
+        Err(failure) => {
+            // Machine readers get the failure on stdout, people on stderr.
+            if let Some(error) = run_error(&failure, &name) {
+                match format {
+                    ReportFormat::Human => {}
+                    ReportFormat::Json => report::write_json_error(&error, out)?,
+                    ReportFormat::Sarif => report::write_sarif_error(&error, &uri, out)?,
+                }
+            }
+            out.flush()?;
+            return Err(failure);
+        }
+    };
     let graph = ArchGraph::new(&doc, catalog);
     let report = rules::check_with(&graph, &packs);
     match format {
-        ReportFormat::Human => print_human_report(&name, &text, &doc, &report),
-        ReportFormat::Json => println!("{:#}", report::to_json(&report)),
-        ReportFormat::Sarif => println!("{:#}", report::to_sarif(&report, &name, &text, &packs)),
+        ReportFormat::Human => print_human_report(&name, &text, &doc, &report, out)?,
+        ReportFormat::Json => report::write_json(&report, out)?,
+        ReportFormat::Sarif => {
+            report::write_sarif(&report, &uri, &SourceIndex::new(&text), &packs, out)?;
+        }
     }
     let threshold = match deny {
         Some(DenyLevel::Warnings) => Severity::Warning,
@@ -289,45 +510,57 @@ fn severity_style(severity: Severity) -> Style {
     Style::new().fg_color(Some(color.into())).bold()
 }
 
-fn print_human_report(name: &str, text: &str, doc: &Document, report: &Report) {
+fn print_human_report(
+    name: &str,
+    text: &str,
+    doc: &Document,
+    report: &Report,
+    out: &mut Out<impl Write>,
+) -> io::Result<()> {
+    let index = SourceIndex::new(text);
+    let shown_name = for_terminal(name);
     for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-        let findings: Vec<_> = report
+        let count = report
             .findings
             .iter()
             .filter(|f| f.severity == severity)
-            .collect();
-        if findings.is_empty() {
+            .count();
+        if count == 0 {
             continue;
         }
-        let style = severity_style(severity);
-        anstream::println!(
-            "{style}{} ({}){style:#}",
-            severity.label().to_uppercase(),
-            findings.len()
-        );
-        for finding in findings {
+        let style = out.style(severity_style(severity));
+        writeln!(
+            out,
+            "{style}{} ({count}){style:#}",
+            severity.label().to_uppercase()
+        )?;
+        for finding in report.findings.iter().filter(|f| f.severity == severity) {
             let place = finding
                 .targets
                 .first()
-                .and_then(|t| format::locate::element(text, t, 0))
-                .map(|l| format!("{name}:{}:{}", l.line, l.col))
-                .unwrap_or_else(|| name.to_owned());
+                .and_then(|t| index.element(t, 0))
+                .map(|l| format!("{shown_name}:{}:{}", l.line, l.col))
+                .unwrap_or_else(|| shown_name.to_string());
             let waived = finding
                 .waived
                 .as_ref()
-                .map(|r| format!(" [waived: {r}]"))
+                .map(|r| format!(" [waived: {}]", for_terminal(r)))
                 .unwrap_or_default();
-            anstream::println!(
+            // Messages quote names; escaping them keeps one finding on one line and the
+            // terminal out of reach of what a model says.
+            writeln!(
+                out,
                 "  {style}{}{style:#} {place}: {}{waived}",
-                finding.rule,
-                finding.message
-            );
-            anstream::println!("      fix: {}", finding.fix_hint);
+                for_terminal(&finding.rule),
+                for_terminal(&finding.message)
+            )?;
+            writeln!(out, "      fix: {}", for_terminal(&finding.fix_hint))?;
         }
     }
     let s = &report.summary;
-    anstream::println!(
-        "{name}: {} components, {} connections, {} groups; {} errors, {} warnings, {} infos, {} waived",
+    writeln!(
+        out,
+        "{shown_name}: {} components, {} connections, {} groups; {} errors, {} warnings, {} infos, {} waived",
         doc.components().len(),
         doc.connections().len(),
         doc.groups().len(),
@@ -335,7 +568,7 @@ fn print_human_report(name: &str, text: &str, doc: &Document, report: &Report) {
         s.warnings,
         s.infos,
         s.waived
-    );
+    )
 }
 
 fn export_model(
@@ -344,34 +577,56 @@ fn export_model(
     format_id: &str,
     output: &Path,
     options: &ExportOptions,
+    force: bool,
+    out: &mut Out<impl Write>,
 ) -> Result<ExitCode, Failure> {
-    let Some(exporter) = export::find_exporter(format_id) else {
-        let known: Vec<_> = export::registry().iter().map(|e| e.id()).collect();
-        return Err(Failure::Message(format!(
-            "unknown export format `{format_id}`; known formats: {}",
-            known.join(", ")
-        )));
-    };
-    let doc = format::load(file, catalog)?;
+    // The parser accepts only registered formats.
+    let exporter = export::find_exporter(format_id)
+        .ok_or_else(|| format!("unknown export format `{format_id}`"))?;
+    let to_stdout = output == Path::new("-");
+    if to_stdout && exporter.extension().is_none() {
+        return Err(format!(
+            "the `{format_id}` export writes a folder; give --output a folder, not `-`"
+        )
+        .into());
+    }
+    let (_, doc, _) = load_for_checking(catalog, file, &[])?;
     let bytes = exporter
         .export(&doc, catalog, options)
         .map_err(|e| e.to_string())?;
-    export::write_output(&bytes, output).map_err(|e| e.to_string())?;
+    if let (true, Output::File(bytes)) = (to_stdout, &bytes) {
+        out.write_all(bytes)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let written = export::write_output(&bytes, output, force).map_err(|e| e.to_string())?;
+    if !written.removed.is_empty() {
+        eprintln!(
+            "removed {} files that the previous export generated and this one does not: {}",
+            written.removed.len(),
+            for_terminal(&written.removed.join(", "))
+        );
+    }
+    if !written.overwritten_foreign.is_empty() {
+        eprintln!(
+            "overwrote files that Archsmith had not generated (--force): {}",
+            for_terminal(&written.overwritten_foreign.join(", "))
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_catalog(catalog: &Catalog, format: ListFormat) {
+fn print_catalog(catalog: &Catalog, format: ListFormat, out: &mut impl Write) -> io::Result<()> {
     match format {
         ListFormat::Json => {
             let value = serde_json::json!({
                 "components": catalog.kinds(),
                 "connections": catalog.connection_kinds(),
             });
-            println!("{value:#}");
+            writeln!(out, "{value:#}")?;
         }
         ListFormat::Human => {
             for category in archsmith::catalog::Category::ALL {
-                anstream::println!("{}", category.label());
+                writeln!(out, "{}", category.label())?;
                 for kind in catalog.kinds().iter().filter(|k| k.category == category) {
                     let traits: Vec<_> = kind
                         .traits
@@ -383,58 +638,64 @@ fn print_catalog(catalog: &Catalog, format: ListFormat) {
                                 .unwrap_or_default()
                         })
                         .collect();
-                    anstream::println!(
+                    writeln!(
+                        out,
                         "  {:<24} {:<30} [{}]",
                         kind.id,
                         kind.label,
                         traits.join(", ")
-                    );
+                    )?;
                 }
             }
-            anstream::println!("Connections");
+            writeln!(out, "Connections")?;
             for kind in catalog.connection_kinds() {
-                anstream::println!("  {:<24} {:<30} {:?}", kind.id, kind.label, kind.style);
+                writeln!(out, "  {:<24} {:<30} {:?}", kind.id, kind.label, kind.style)?;
             }
         }
     }
+    Ok(())
 }
 
-fn print_rules(format: ListFormat) {
+fn print_rules(format: ListFormat, out: &mut impl Write) -> io::Result<()> {
     match format {
         ListFormat::Json => {
             let rules: Vec<_> = rules::registry().iter().map(|r| r.meta()).collect();
-            println!("{:#}", serde_json::json!({ "rules": rules }));
+            writeln!(out, "{:#}", serde_json::json!({ "rules": rules }))?;
         }
         ListFormat::Human => {
-            if rules::registry().is_empty() {
-                println!("no rules registered");
-            }
             for rule in rules::registry() {
                 let meta = rule.meta();
-                println!(
+                writeln!(
+                    out,
                     "{:<8} {:<10} {:<16?} {}",
                     meta.id,
                     meta.severity.label(),
                     meta.category,
                     meta.name
-                );
+                )?;
             }
         }
     }
+    Ok(())
 }
 
-fn explain_rule(id: &str) -> Result<ExitCode, Failure> {
-    let rule = rules::find_rule(id)
-        .ok_or_else(|| format!("unknown rule `{id}`; `archsmith rules` lists them"))?;
+fn explain_rule(id: &str, out: &mut impl Write) -> Result<ExitCode, Failure> {
+    let rule = rules::find_rule(id).ok_or_else(|| {
+        format!(
+            "unknown rule `{}`; `archsmith rules` lists them",
+            archsmith::text::echo(id)
+        )
+    })?;
     let meta = rule.meta();
-    println!(
+    writeln!(
+        out,
         "{} — {} ({:?}, {})\n\n{}",
         meta.id,
         meta.name,
         meta.category,
         meta.severity.label(),
         meta.docs
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -443,6 +704,7 @@ fn new_model(
     file: &Path,
     template: Option<&str>,
     force: bool,
+    out: &mut impl Write,
 ) -> Result<ExitCode, Failure> {
     if file.exists() && !force {
         return Err(format!(
@@ -455,7 +717,11 @@ fn new_model(
         Some(name) => {
             let sample = samples::sample(name).ok_or_else(|| {
                 let names: Vec<_> = samples::samples().iter().map(|s| s.name).collect();
-                format!("unknown template `{name}`; templates: {}", names.join(", "))
+                format!(
+                    "unknown template `{}`; templates: {}",
+                    archsmith::text::echo(name),
+                    names.join(", ")
+                )
             })?;
             format::from_str(sample.text, sample.name, catalog)?
         }
@@ -471,25 +737,55 @@ fn new_model(
         }
     };
     format::save(file, &doc).map_err(|e| e.to_string())?;
-    println!("created {}", file.display());
+    writeln!(out, "created {}", file.display())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Refuses to rewrite a file whose comments the canonical form would drop, unless asked.
+fn refuse_dropping_comments(file: &Path, text: &str, drop_comments: bool) -> Result<(), Failure> {
+    if drop_comments {
+        return Ok(());
+    }
+    let index = SourceIndex::new(text);
+    let Some(at) = index.first_comment() else {
+        return Ok(());
+    };
+    let (line, col) = index.line_col(at);
+    Err(format!(
+        "{}:{line}:{col}: the file has comments, which the canonical form does not keep; move \
+         them into `description` fields, or pass --drop-comments",
+        file.display()
+    )
+    .into())
 }
 
 fn layout_model(
     catalog: &Catalog,
     file: &Path,
     output: Option<&Path>,
+    drop_comments: bool,
+    out: &mut impl Write,
 ) -> Result<ExitCode, Failure> {
-    let mut doc = format::load(file, catalog)?;
+    let text = read(file)?;
+    let mut doc = format::from_str(&text, &file.display().to_string(), catalog)?;
+    let target = output.unwrap_or(file);
+    if target == file {
+        refuse_dropping_comments(file, &text, drop_comments)?;
+    }
     let edit = layout::layout(&doc, layout::Spacing::default()).to_edit(&doc);
     edit.apply(&mut doc, catalog).map_err(|e| e.to_string())?;
-    let target = output.unwrap_or(file);
     format::save(target, &doc).map_err(|e| e.to_string())?;
-    println!("laid out {} into {}", file.display(), target.display());
+    writeln!(out, "laid out {} into {}", file.display(), target.display())?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn fmt_model(catalog: &Catalog, file: &Path, check: bool) -> Result<ExitCode, Failure> {
+fn fmt_model(
+    catalog: &Catalog,
+    file: &Path,
+    check: bool,
+    drop_comments: bool,
+    out: &mut impl Write,
+) -> Result<ExitCode, Failure> {
     let text = read(file)?;
     let doc = format::from_str(&text, &file.display().to_string(), catalog)?;
     let canonical = format::to_string(&doc);
@@ -497,14 +793,19 @@ fn fmt_model(catalog: &Catalog, file: &Path, check: bool) -> Result<ExitCode, Fa
         return Ok(ExitCode::SUCCESS);
     }
     if check {
+        let comments = SourceIndex::new(&text)
+            .first_comment()
+            .map(|_| " (it has comments, which the canonical form does not keep)")
+            .unwrap_or_default();
         eprintln!(
-            "{} is not in canonical form; run `archsmith fmt {}`",
+            "{} is not in canonical form{comments}; run `archsmith fmt {}`",
             file.display(),
             file.display()
         );
         return Ok(ExitCode::from(1));
     }
+    refuse_dropping_comments(file, &text, drop_comments)?;
     format::save(file, &doc).map_err(|e| e.to_string())?;
-    println!("formatted {}", file.display());
+    writeln!(out, "formatted {}", file.display())?;
     Ok(ExitCode::SUCCESS)
 }

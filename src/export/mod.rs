@@ -5,6 +5,7 @@ mod compose;
 mod design;
 mod dot;
 mod drawio;
+pub mod folder;
 mod json;
 mod mermaid;
 mod mermaid_architecture;
@@ -22,6 +23,8 @@ use std::path::Path;
 use crate::catalog::Catalog;
 use crate::format::write_atomic;
 use crate::model::{Cloud, Document};
+
+pub use folder::FolderReport;
 
 /// What an exporter produces.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +80,28 @@ pub enum ExportError {
     },
     #[error("unsafe output path `{0}`")]
     UnsafePath(String),
+    #[error(
+        "{folder} holds files that Archsmith did not generate ({files}); export into an empty folder, or pass --force to write beside them"
+    )]
+    ForeignFiles { folder: String, files: String },
+}
+
+/// The largest raster scale factor.
+pub const MAX_SCALE: f32 = 8.0;
+
+/// Checks a background colour (CSS syntax) once for every format that takes one, so that SVG
+/// and PNG accept and refuse the same values.
+pub fn check_background(css: &str) -> Result<(), String> {
+    parse_background(css).map(|_| ())
+}
+
+pub(crate) fn parse_background(css: &str) -> Result<svgtypes::Color, String> {
+    css.parse::<svgtypes::Color>().map_err(|_| {
+        format!(
+            "`{}` is not a colour: use a CSS colour name (`white`), `#rrggbb`, `#rgb` or `rgb(…)`",
+            crate::text::echo(css)
+        )
+    })
 }
 
 /// User text for a quoted label in a diagram language: ASCII letters, digits and spaces stay,
@@ -160,37 +185,27 @@ pub fn find_exporter(id: &str) -> Option<&'static dyn Exporter> {
     REGISTRY.iter().copied().find(|e| e.id() == id)
 }
 
-/// Writes an export's output: a file atomically, or each file of a folder atomically.
-pub fn write_output(output: &Output, path: &Path) -> Result<(), ExportError> {
-    let write_error = |path: &Path, source| ExportError::Write {
-        path: path.display().to_string(),
-        source,
-    };
+/// Writes an export's output: a file atomically, or a folder as [`folder::write_folder`]
+/// does (a manifest, stale files removed, foreign files refused unless `force`).
+pub fn write_output(
+    output: &Output,
+    path: &Path,
+    force: bool,
+) -> Result<FolderReport, ExportError> {
     match output {
         Output::File(bytes) => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
+                std::fs::create_dir_all(parent).map_err(|e| ExportError::Write {
+                    path: parent.display().to_string(),
+                    source: e,
+                })?;
             }
-            write_atomic(path, bytes).map_err(|e| write_error(path, e))
+            write_atomic(path, bytes).map_err(|source| ExportError::Write {
+                path: path.display().to_string(),
+                source,
+            })?;
+            Ok(FolderReport::default())
         }
-        Output::Folder(files) => {
-            std::fs::create_dir_all(path).map_err(|e| write_error(path, e))?;
-            for (name, bytes) in files {
-                let relative = Path::new(name);
-                if relative.is_absolute()
-                    || relative
-                        .components()
-                        .any(|c| !matches!(c, std::path::Component::Normal(_)))
-                {
-                    return Err(ExportError::UnsafePath(name.clone()));
-                }
-                let target = path.join(relative);
-                if let Some(parent) = target.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
-                }
-                write_atomic(&target, bytes).map_err(|e| write_error(&target, e))?;
-            }
-            Ok(())
-        }
+        Output::Folder(files) => folder::write_folder(files, path, force),
     }
 }

@@ -4,7 +4,9 @@ use std::sync::Arc;
 
 use resvg::{tiny_skia, usvg};
 
-use super::{ExportError, ExportOptions, Exporter, Format, Output, svg};
+use super::{
+    ExportError, ExportOptions, Exporter, Format, MAX_SCALE, Output, parse_background, svg,
+};
 use crate::catalog::Catalog;
 use crate::fonts;
 use crate::model::Document;
@@ -37,19 +39,16 @@ impl Exporter for PngExporter {
         catalog: &Catalog,
         options: &ExportOptions,
     ) -> Result<Output, ExportError> {
-        if !(options.scale.is_finite() && options.scale > 0.0 && options.scale <= 8.0) {
+        if !(options.scale.is_finite() && options.scale > 0.0 && options.scale <= MAX_SCALE) {
             return Err(encode_error(format!(
-                "scale must be between 0 and 8, got {}",
+                "the scale must be greater than 0 and at most {MAX_SCALE}, got {}",
                 options.scale
             )));
         }
         let background = options
             .background
             .as_deref()
-            .map(|css| {
-                css.parse::<svgtypes::Color>()
-                    .map_err(|e| encode_error(format!("background `{css}` is not a colour: {e}")))
-            })
+            .map(|css| parse_background(css).map_err(encode_error))
             .transpose()?;
         // The background is painted here, not in the SVG, so the colour is checked once.
         let svg_options = ExportOptions {

@@ -55,6 +55,12 @@ impl Exporter for SvgExporter {
         catalog: &Catalog,
         options: &ExportOptions,
     ) -> Result<Output, ExportError> {
+        if let Some(css) = &options.background {
+            super::parse_background(css).map_err(|message| ExportError::Encode {
+                format: "svg",
+                message,
+            })?;
+        }
         Ok(Output::File(render(doc, catalog, options).into_bytes()))
     }
 }

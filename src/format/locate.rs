@@ -1,6 +1,8 @@
 //! Finds where an element or one of its fields is written in a model file, so that problems
 //! found after parsing still point at a line and column.
 
+use rustc_hash::FxHashMap;
+
 /// A place in a source text: byte offset and length, and 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Location {
@@ -10,108 +12,348 @@ pub struct Location {
     pub col: usize,
 }
 
-/// Line and column (1-based, column in characters) of a byte offset.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or("");
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = before.get(line_start..).map_or(0, |s| s.chars().count()) + 1;
-    (line, col)
+/// Bytes between the character-count checkpoints of a [`SourceIndex`]: a column costs at
+/// most this many byte reads, however long its line is (a model minified onto one line).
+const CHECKPOINT_BYTES: usize = 1024;
+
+/// Where every element of a model file is defined, found in one pass over the text, so that
+/// any number of findings or problems are located in constant time each.
+#[derive(Debug)]
+pub struct SourceIndex<'t> {
+    text: &'t str,
+    /// Byte offset where each line starts.
+    line_starts: Vec<usize>,
+    /// Characters before each `CHECKPOINT_BYTES` boundary.
+    chars_before_checkpoint: Vec<usize>,
+    /// `id: "…"` definitions by their (unescaped) value: the offsets of the field names, in
+    /// file order.
+    ids: FxHashMap<String, Vec<usize>>,
+    /// `target: "…"` fields (waivers) by value.
+    targets: FxHashMap<String, Vec<usize>>,
+    /// Where the first comment starts, if the text has one.
+    first_comment: Option<usize>,
 }
 
-/// Byte offset of a 1-based line and column.
-pub fn offset_of(text: &str, line: usize, col: usize) -> usize {
-    let mut offset = 0;
-    for (index, l) in text.split_inclusive('\n').enumerate() {
-        if index + 1 == line {
-            let within: usize = l
-                .chars()
-                .take(col.saturating_sub(1))
-                .map(char::len_utf8)
-                .sum();
-            return offset + within;
+fn is_char_start(byte: u8) -> bool {
+    // UTF-8 continuation bytes are 0b10xx_xxxx.
+    (byte & 0xC0) != 0x80
+}
+
+impl<'t> SourceIndex<'t> {
+    /// Indexes `text` in one pass.
+    pub fn new(text: &'t str) -> Self {
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        let mut chars_before_checkpoint = Vec::with_capacity(bytes.len() / CHECKPOINT_BYTES + 1);
+        let mut chars = 0;
+        for block in bytes.chunks(CHECKPOINT_BYTES) {
+            chars_before_checkpoint.push(chars);
+            chars += block.iter().filter(|b| is_char_start(**b)).count();
         }
-        offset += l.len();
+        chars_before_checkpoint.push(chars);
+        let mut index = Self {
+            text,
+            line_starts,
+            chars_before_checkpoint,
+            ids: FxHashMap::default(),
+            targets: FxHashMap::default(),
+            first_comment: None,
+        };
+        index.scan_fields();
+        index
     }
-    text.len()
-}
 
-fn location(text: &str, offset: usize, len: usize) -> Location {
-    let (line, col) = line_col(text, offset);
-    Location {
-        offset,
-        len,
-        line,
-        col,
-    }
-}
-
-/// Offsets where `field: "value"` is written, allowing any spacing around the colon.
-fn find_field_value(text: &str, field: &str, value: &str) -> Vec<usize> {
-    let quoted = format!("\"{value}\"");
-    let mut found = Vec::new();
-    let mut from = 0;
-    while let Some(pos) = text.get(from..).and_then(|t| t.find(&quoted)) {
-        let at = from + pos;
-        let before = text.get(..at).unwrap_or("").trim_end();
-        if let Some(before) = before.strip_suffix(':')
-            && before.trim_end().ends_with(field)
-            && !before
-                .trim_end()
-                .strip_suffix(field)
-                .is_some_and(|b| b.ends_with(|c: char| c.is_alphanumeric() || c == '_'))
-        {
-            let field_start = before.trim_end().len() - field.len();
-            found.push(field_start);
+    /// Records every `id: "…"` and `target: "…"`, skipping comments and the contents of other
+    /// strings so that a name that merely contains `id: "x"` is not mistaken for a definition.
+    fn scan_fields(&mut self) {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        // The last identifier and whether a `:` followed it: (start, end, colon seen).
+        let mut field: Option<(usize, usize, bool)> = None;
+        while let Some(&byte) = bytes.get(i) {
+            match byte {
+                b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+                b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                    self.first_comment.get_or_insert(i);
+                    i = memchr_from(bytes, b'\n', i).unwrap_or(bytes.len());
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                    self.first_comment.get_or_insert(i);
+                    i = skip_block_comment(bytes, i);
+                    field = None;
+                }
+                b'"' => {
+                    let end = skip_string(bytes, i);
+                    if let Some((start, name_end, true)) = field {
+                        let name = text.get(start..name_end).unwrap_or("");
+                        let map = match name {
+                            "id" => Some(&mut self.ids),
+                            "target" => Some(&mut self.targets),
+                            _ => None,
+                        };
+                        if let Some(map) = map
+                            && let Some(value) = string_value(text.get(i..end).unwrap_or(""))
+                        {
+                            map.entry(value).or_default().push(start);
+                        }
+                    }
+                    field = None;
+                    i = end;
+                }
+                b'r' if matches!(bytes.get(i + 1), Some(b'"' | b'#')) => {
+                    i = skip_raw_string(bytes, i);
+                    field = None;
+                }
+                b':' => {
+                    field = field.map(|(start, end, _)| (start, end, true));
+                    i += 1;
+                }
+                b if b.is_ascii_alphabetic() || b == b'_' => {
+                    let start = i;
+                    while bytes
+                        .get(i)
+                        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                    {
+                        i += 1;
+                    }
+                    field = Some((start, i, false));
+                }
+                _ => {
+                    field = None;
+                    i += 1;
+                }
+            }
         }
-        from = at + quoted.len();
     }
-    found
-}
 
-/// Where the element with `id` is defined (its `id: "…"`), optionally the n-th definition.
-pub fn element(text: &str, id: &str, nth: usize) -> Option<Location> {
-    let offset = *find_field_value(text, "id", id).get(nth)?;
-    Some(location(text, offset, "id: ".len() + id.len() + 2))
-}
+    /// The byte offset of the first comment (`//` or `/* */`), if any.
+    pub fn first_comment(&self) -> Option<usize> {
+        self.first_comment
+    }
 
-/// Where `field` (a field name or a property key) is written inside the element `id`,
-/// falling back to the element itself.
-pub fn field(text: &str, id: &str, field: &str) -> Option<Location> {
-    let start = element(text, id, 0)?;
-    let rest = text.get(start.offset + start.len..)?;
-    // The element's text ends where the next element's id starts.
-    let end = rest.find("id:").unwrap_or(rest.len());
-    let block = rest.get(..end)?;
-    let candidates = [format!("\"{field}\""), format!("{field}:")];
-    let hit = candidates
-        .iter()
-        .filter_map(|needle| {
-            block.match_indices(needle.as_str()).find(|(i, _)| {
-                // A field name must stand alone, not be the tail of a longer word.
-                *i == 0 || !block[..*i].ends_with(|c: char| c.is_alphanumeric() || c == '_')
+    /// Where `"value"` is first written, as a quoted string.
+    pub fn quoted(&self, value: &str) -> Option<Location> {
+        let needle = format!("\"{value}\"");
+        let offset = self.text.find(&needle)?;
+        Some(self.location(offset, needle.len()))
+    }
+
+    /// The text this index describes.
+    pub fn text(&self) -> &'t str {
+        self.text
+    }
+
+    /// Line and column (1-based, column in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self
+            .line_starts
+            .get(line.wrapping_sub(1))
+            .copied()
+            .unwrap_or(0);
+        let col = self.chars_before(offset) - self.chars_before(line_start) + 1;
+        (line.max(1), col)
+    }
+
+    /// Characters before byte `offset`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / CHECKPOINT_BYTES;
+        let block_start = block * CHECKPOINT_BYTES;
+        let counted = self
+            .chars_before_checkpoint
+            .get(block)
+            .copied()
+            .unwrap_or(0);
+        let partial = self
+            .text
+            .as_bytes()
+            .get(block_start..offset)
+            .map_or(0, |b| b.iter().filter(|b| is_char_start(**b)).count());
+        counted + partial
+    }
+
+    /// Byte offset of a 1-based line and column.
+    pub fn offset_of(&self, line: usize, col: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        let within: usize = self
+            .text
+            .get(start..end)
+            .unwrap_or("")
+            .chars()
+            .take(col.saturating_sub(1))
+            .map(char::len_utf8)
+            .sum();
+        start + within
+    }
+
+    fn location(&self, offset: usize, len: usize) -> Location {
+        let (line, col) = self.line_col(offset);
+        Location {
+            offset,
+            len,
+            line,
+            col,
+        }
+    }
+
+    /// Where the element with `id` is defined (its `id: "…"`), optionally the n-th definition.
+    pub fn element(&self, id: &str, nth: usize) -> Option<Location> {
+        let offset = *self.ids.get(id)?.get(nth)?;
+        Some(self.location(offset, self.field_len(offset)))
+    }
+
+    /// The length of `name: "…"` starting at `offset`.
+    fn field_len(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let quote = memchr_from(bytes, b'"', offset).unwrap_or(offset);
+        skip_string(bytes, quote).saturating_sub(offset).max(1)
+    }
+
+    /// Where `field` (a field name or a property key) is written inside the element `id`,
+    /// falling back to the element itself.
+    pub fn field(&self, id: &str, field: &str) -> Option<Location> {
+        let start = self.element(id, 0)?;
+        let rest = self.text.get(start.offset + start.len..)?;
+        // The element's text ends where the next element's id starts.
+        let end = rest.find("id:").unwrap_or(rest.len());
+        let block = rest.get(..end)?;
+        let candidates = [format!("\"{field}\""), format!("{field}:")];
+        let hit = candidates
+            .iter()
+            .filter_map(|needle| {
+                block.match_indices(needle.as_str()).find(|(i, _)| {
+                    // A field name must stand alone, not be the tail of a longer word.
+                    *i == 0
+                        || !block
+                            .get(..*i)
+                            .is_some_and(|b| b.ends_with(|c: char| c.is_alphanumeric() || c == '_'))
+                })
             })
-        })
-        .map(|(i, m)| (i, m.len()))
-        .min();
-    match hit {
-        Some((i, len)) => Some(location(text, start.offset + start.len + i, len)),
-        None => Some(start),
+            .map(|(i, m)| (i, m.len()))
+            .min();
+        match hit {
+            Some((i, len)) => Some(self.location(start.offset + start.len + i, len)),
+            None => Some(start),
+        }
+    }
+
+    /// Where a waiver naming `target` is written.
+    pub fn waiver(&self, target: &str) -> Option<Location> {
+        let offset = *self.targets.get(target)?.first()?;
+        Some(self.location(offset, self.field_len(offset)))
+    }
+
+    /// Where a top-level field such as `version` is written.
+    pub fn top_level(&self, name: &str) -> Option<Location> {
+        let needle = format!("{name}:");
+        let offset = self.text.find(&needle)?;
+        Some(self.location(offset, needle.len()))
+    }
+
+    /// The location of a span that the RON parser reported (1-based lines and columns).
+    pub fn span(&self, start: ron::error::Position, end: ron::error::Position) -> Location {
+        let offset = self.offset_of(start.line, start.col);
+        let end = self.offset_of(end.line, end.col);
+        Location {
+            offset,
+            len: end.saturating_sub(offset).max(1),
+            line: start.line,
+            col: start.col,
+        }
     }
 }
 
-/// Where a waiver naming `target` is written.
-pub fn waiver(text: &str, target: &str) -> Option<Location> {
-    let offset = *find_field_value(text, "target", target).first()?;
-    Some(location(text, offset, "target: ".len() + target.len() + 2))
+fn memchr_from(bytes: &[u8], needle: u8, from: usize) -> Option<usize> {
+    bytes
+        .get(from..)?
+        .iter()
+        .position(|b| *b == needle)
+        .map(|i| from + i)
 }
 
-/// Where a top-level field such as `version` is written.
-pub fn top_level(text: &str, name: &str) -> Option<Location> {
-    let needle = format!("{name}:");
-    let offset = text.find(&needle)?;
-    Some(location(text, offset, needle.len()))
+/// The offset just past the string literal that starts at the quote at `start`.
+fn skip_string(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while let Some(&byte) = bytes.get(i) {
+        match byte {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The offset just past the raw string `r#"…"#` that starts at `start`.
+fn skip_raw_string(bytes: &[u8], start: usize) -> usize {
+    let hashes = bytes
+        .get(start + 1..)
+        .map_or(0, |b| b.iter().take_while(|b| **b == b'#').count());
+    let body = start + 1 + hashes;
+    if bytes.get(body) != Some(&b'"') {
+        return body;
+    }
+    let mut i = body + 1;
+    while let Some(quote) = memchr_from(bytes, b'"', i) {
+        let closing = bytes
+            .get(quote + 1..)
+            .is_some_and(|b| b.iter().take(hashes).filter(|b| **b == b'#').count() == hashes);
+        if closing {
+            return quote + 1 + hashes;
+        }
+        i = quote + 1;
+    }
+    bytes.len()
+}
+
+/// The offset just past the (possibly nested) block comment that starts at `start`.
+fn skip_block_comment(bytes: &[u8], start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = start;
+    while let Some(&byte) = bytes.get(i) {
+        match (byte, bytes.get(i + 1)) {
+            (b'/', Some(b'*')) => {
+                depth += 1;
+                i += 2;
+            }
+            (b'*', Some(b'/')) => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    return i;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The value of a quoted string literal; escapes are decoded by RON itself, so an id written
+/// as `"orders\u{2d}db"` is found as `orders-db`.
+fn string_value(literal: &str) -> Option<String> {
+    let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
+    if inner.contains('\\') {
+        ron::from_str::<String>(literal).ok()
+    } else {
+        Some(inner.to_owned())
+    }
 }
 
 #[cfg(test)]
@@ -122,20 +364,50 @@ mod tests {
 
     #[test]
     fn finds_elements_and_fields() {
-        let a = element(TEXT, "a", 0).expect("a");
+        let index = SourceIndex::new(TEXT);
+        let a = index.element("a", 0).expect("a");
         assert_eq!((a.line, a.col), (3, 6));
-        let kind = field(TEXT, "a", "kind").expect("kind");
+        let kind = index.field("a", "kind").expect("kind");
         assert_eq!((kind.line, kind.col), (3, 15));
-        let replicas = field(TEXT, "b", "replicas").expect("replicas");
+        let replicas = index.field("b", "replicas").expect("replicas");
         assert_eq!((replicas.line, replicas.col), (6, 20));
-        assert!(element(TEXT, "zz", 0).is_none());
+        assert!(index.element("zz", 0).is_none());
     }
 
     #[test]
     fn offsets_and_line_cols_agree() {
+        let index = SourceIndex::new(TEXT);
         for offset in [0, 5, 30, TEXT.len()] {
-            let (line, col) = line_col(TEXT, offset);
-            assert_eq!(offset_of(TEXT, line, col), offset);
+            let (line, col) = index.line_col(offset);
+            assert_eq!(index.offset_of(line, col), offset);
         }
+    }
+
+    #[test]
+    fn ids_in_names_comments_and_escapes() {
+        let text = "(\n  // id: \"a\"\n  name: \"id: \\\"a\\\"\",\n  /* id: \"a\" */ id: \"a\\u{2d}b\",\n  id: \"a\",\n)";
+        let index = SourceIndex::new(text);
+        let escaped = index.element("a-b", 0).expect("escaped id");
+        assert_eq!(escaped.line, 4);
+        let plain = index.element("a", 0).expect("a");
+        assert_eq!((plain.line, plain.col), (5, 3));
+        assert!(
+            index.element("a", 1).is_none(),
+            "comments and names define nothing"
+        );
+    }
+
+    #[test]
+    fn columns_on_one_long_line() {
+        let mut text = String::from("(");
+        for i in 0..20_000 {
+            text.push_str(&format!("(id: \"c{i}\", name: \"é\"),"));
+        }
+        let index = SourceIndex::new(&text);
+        let last = index.element("c19999", 0).expect("last");
+        let before = text.find("id: \"c19999\"").expect("in text");
+        let expected_col = text[..before].chars().count() + 1;
+        assert_eq!((last.line, last.col), (1, expected_col));
+        assert_eq!(index.offset_of(1, expected_col), before);
     }
 }

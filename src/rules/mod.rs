@@ -292,6 +292,70 @@ pub fn find_rule(id: &str) -> Option<&'static dyn Rule> {
         .find(|r| r.meta().id.eq_ignore_ascii_case(id))
 }
 
+/// Where a model names a rule that neither Archsmith nor a loaded pack defines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnknownRuleReference {
+    /// A waiver for `rule` on `target`.
+    Waiver { rule: String, target: String },
+    /// An entry of `rules: (overrides: {...})`.
+    Override { rule: String },
+}
+
+impl UnknownRuleReference {
+    pub fn rule(&self) -> &str {
+        match self {
+            Self::Waiver { rule, .. } | Self::Override { rule } => rule,
+        }
+    }
+
+    /// What to tell the user, with the closest known id.
+    pub fn message(&self, packs: &[pack::RulePack]) -> String {
+        let known = registry().iter().map(|r| r.meta().id).chain(
+            packs
+                .iter()
+                .flat_map(|p| p.rules.iter().map(|r| r.id.as_str())),
+        );
+        let hint = crate::catalog::suggestion(
+            &crate::catalog::did_you_mean(self.rule(), known).map(str::to_owned),
+        );
+        let place = match self {
+            Self::Waiver { target, .. } => {
+                format!("a waiver on `{}`", crate::text::echo(target))
+            }
+            Self::Override { .. } => "the rule overrides".to_owned(),
+        };
+        format!(
+            "{place} names rule `{}`, which is neither built in nor in a loaded pack{hint}; a misspelt id would silently waive or configure nothing",
+            crate::text::echo(self.rule())
+        )
+    }
+}
+
+/// The waivers and overrides of `doc` that name no known rule (built in, or in `packs`).
+pub fn unknown_rule_references(
+    doc: &Document,
+    packs: &[pack::RulePack],
+) -> Vec<UnknownRuleReference> {
+    let known = |id: &str| {
+        find_rule(id).is_some() || packs.iter().any(|p| p.rules.iter().any(|r| r.id == id))
+    };
+    let waivers =
+        doc.waivers()
+            .iter()
+            .filter(|w| !known(&w.rule))
+            .map(|w| UnknownRuleReference::Waiver {
+                rule: w.rule.clone(),
+                target: w.target.clone(),
+            });
+    let overrides = doc
+        .rules
+        .overrides
+        .keys()
+        .filter(|id| !known(id))
+        .map(|id| UnknownRuleReference::Override { rule: id.clone() });
+    waivers.chain(overrides).collect()
+}
+
 /// Findings and their totals.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Report {

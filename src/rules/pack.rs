@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use super::{Finding, RuleCategory};
 use crate::catalog::{Catalog, Trait};
-use crate::format::{Location, locate};
+use crate::format::{Location, SourceIndex};
 use crate::graph::ArchGraph;
 use crate::model::{Component, GroupKind, PropertyValue, Severity};
 
@@ -153,10 +153,16 @@ pub struct RulePack {
 /// Why a pack could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum PackError {
-    #[error("{path}: cannot read the rule pack: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
+    #[error("cannot read the rule pack: {0}")]
+    Read(#[from] crate::format::LoadError),
+    #[error(
+        "{model}: rule pack `{}` is outside the model's folder {}; packs a model lists must be files inside its folder (pass others with --rules)",
+        crate::text::echo(.listed), .folder.display()
+    )]
+    OutsideModelFolder {
+        model: String,
+        listed: String,
+        folder: std::path::PathBuf,
     },
     #[error("{path}:{}:{}: {message}", .location.line, .location.col)]
     Invalid {
@@ -174,20 +180,15 @@ impl RulePack {
             location,
             message,
         };
+        let index = SourceIndex::new(text);
         let pack: RulePack = crate::catalog::ron_options().from_str(text).map_err(|e| {
-            let offset = locate::offset_of(text, e.span.start.line, e.span.start.col);
             invalid(
-                Location {
-                    offset,
-                    len: 1,
-                    line: e.span.start.line,
-                    col: e.span.start.col,
-                },
-                e.code.to_string(),
+                index.span(e.span.start, e.span.start),
+                crate::text::echo_message(&e.code.to_string()),
             )
         })?;
         let at_rule = |id: &str| {
-            locate::element(text, id, 0).unwrap_or(Location {
+            index.element(id, 0).unwrap_or(Location {
                 offset: 0,
                 len: 1,
                 line: 1,
@@ -230,13 +231,42 @@ impl RulePack {
         Ok(pack)
     }
 
+    /// Reads a pack file (a regular file of at most [`crate::text::MAX_FILE_BYTES`]).
     pub fn load(path: &std::path::Path, catalog: &Catalog) -> Result<Self, PackError> {
-        let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| PackError::Io {
-            path: name.clone(),
-            source,
-        })?;
-        Self::parse(&text, &name, catalog)
+        let text = crate::format::read_text(path)?;
+        Self::parse(&text, &path.display().to_string(), catalog)
+    }
+
+    /// Reads a pack that the model at `model` lists as `listed`. The pack must resolve, after
+    /// following links, to a file inside the model's folder: a model from an untrusted pull
+    /// request must not make CI read `/etc/shadow` or block on a FIFO.
+    pub fn load_listed(
+        model: &std::path::Path,
+        listed: &str,
+        catalog: &Catalog,
+    ) -> Result<Self, PackError> {
+        let folder = match model.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => std::path::Path::new("."),
+        };
+        let outside = || PackError::OutsideModelFolder {
+            model: model.display().to_string(),
+            listed: listed.to_owned(),
+            folder: folder.to_path_buf(),
+        };
+        let candidate = folder.join(listed);
+        let read_error = |source| {
+            PackError::Read(crate::format::LoadError::Io {
+                path: candidate.display().to_string(),
+                source,
+            })
+        };
+        let root = folder.canonicalize().map_err(read_error)?;
+        let resolved = candidate.canonicalize().map_err(read_error)?;
+        if !resolved.starts_with(&root) || resolved == root {
+            return Err(outside());
+        }
+        Self::load(&candidate, catalog)
     }
 }
 

@@ -1,31 +1,65 @@
-//! Renders a [`Report`] as JSON or SARIF 2.1.0.
+//! Renders a [`Report`] as JSON or SARIF 2.1.0, streamed: one finding is turned into JSON
+//! at a time, so a report of a million findings costs no more than the findings themselves.
 
+use std::cell::RefCell;
+use std::io::{self, Write};
+use std::path::Path;
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::pack::RulePack;
-use super::{Report, registry};
-use crate::format::locate;
+use super::{Finding, Report, registry};
+use crate::format::SourceIndex;
 use crate::model::Severity;
 
-/// `{"findings":[{"rule","severity","message","targets","waived"}],"summary":{...}}`.
-pub fn to_json(report: &Report) -> Value {
-    let findings: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            json!({
-                "rule": f.rule,
-                "severity": f.severity.label(),
-                "message": f.message,
-                "targets": f.targets,
-                "fix_hint": f.fix_hint,
-                "has_quick_fix": f.quick_fix.is_some(),
-                "waived": f.waived.is_some(),
-                "waiver_reason": f.waived,
-            })
-        })
-        .collect();
-    json!({ "findings": findings, "summary": report.summary })
+/// A JSON array written from an iterator, one element at a time.
+struct Streamed<I>(RefCell<Option<I>>);
+
+impl<I> Streamed<I> {
+    fn new(items: I) -> Self {
+        Self(RefCell::new(Some(items)))
+    }
+}
+
+impl<I> Serialize for Streamed<I>
+where
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.borrow_mut().take();
+        serializer.collect_seq(items.into_iter().flatten())
+    }
+}
+
+fn json_finding(f: &Finding) -> Value {
+    json!({
+        "rule": f.rule,
+        "severity": f.severity.label(),
+        "message": f.message,
+        "targets": f.targets,
+        "fix_hint": f.fix_hint,
+        "has_quick_fix": f.quick_fix.is_some(),
+        "waived": f.waived.is_some(),
+        "waiver_reason": f.waived,
+    })
+}
+
+/// Writes `{"findings":[{"rule","severity","message","targets","waived"}],"summary":{...}}`.
+pub fn write_json(report: &Report, out: &mut impl Write) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct JsonReport<'a, I> {
+        findings: I,
+        summary: &'a super::Summary,
+    }
+    let body = JsonReport {
+        findings: Streamed::new(report.findings.iter().map(json_finding)),
+        summary: &report.summary,
+    };
+    serde_json::to_writer_pretty(&mut *out, &body)?;
+    writeln!(out)
 }
 
 fn sarif_level(severity: Severity) -> &'static str {
@@ -36,9 +70,31 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
-/// A SARIF 2.1.0 log. `uri` names the model file and `text` is its content, used to give
-/// each finding a line and column.
-pub fn to_sarif(report: &Report, uri: &str, text: &str, packs: &[RulePack]) -> Value {
+/// The SARIF `artifactLocation.uri` of a model file: a `file://` URI for an absolute path, a
+/// relative reference (forward slashes, percent-encoded) otherwise. SARIF requires URIs, so
+/// an absolute path written as is fails validation.
+pub fn sarif_uri(path: &Path) -> String {
+    if path.is_absolute()
+        && let Ok(url) = url::Url::from_file_path(path)
+    {
+        return url.to_string();
+    }
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
+    path.components()
+        .map(|c| {
+            let segment = c.as_os_str().to_string_lossy();
+            percent_encoding::utf8_percent_encode(&segment, SEGMENT).to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The SARIF rule descriptors: the built-in rules, then the packs' rules.
+fn sarif_rules(packs: &[RulePack]) -> Vec<Value> {
     let mut rules: Vec<Value> = registry()
         .iter()
         .map(|r| {
@@ -63,35 +119,11 @@ pub fn to_sarif(report: &Report, uri: &str, text: &str, packs: &[RulePack]) -> V
             "properties": { "category": rule.category },
         }));
     }
-    let rule_index = |id: &str| rules.iter().position(|r| r["id"] == id);
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let mut result = json!({
-                "ruleId": f.rule,
-                "level": sarif_level(f.severity),
-                "message": { "text": format!("{} Fix: {}", f.message, f.fix_hint) },
-                "locations": f.targets.iter().take(1).map(|target| {
-                    let mut location = json!({
-                        "physicalLocation": { "artifactLocation": { "uri": uri } },
-                        "logicalLocations": [{ "name": target, "kind": "element" }],
-                    });
-                    if let Some(l) = locate::element(text, target, 0) {
-                        location["physicalLocation"]["region"] = json!({ "startLine": l.line, "startColumn": l.col });
-                    }
-                    location
-                }).collect::<Vec<_>>(),
-            });
-            if let Some(index) = rule_index(&f.rule) {
-                result["ruleIndex"] = json!(index);
-            }
-            if let Some(reason) = &f.waived {
-                result["suppressions"] = json!([{ "kind": "external", "justification": reason }]);
-            }
-            result
-        })
-        .collect();
+    rules
+}
+
+/// The SARIF log's envelope around `results`.
+fn sarif_log(rules: Vec<Value>, results: impl Serialize, invocation: Value) -> Value {
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -102,10 +134,146 @@ pub fn to_sarif(report: &Report, uri: &str, text: &str, packs: &[RulePack]) -> V
                 "informationUri": "https://github.com/archsmith/archsmith",
                 "rules": rules,
             }},
+            "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     })
+}
+
+/// Writes a SARIF 2.1.0 log. `uri` names the model file (see [`sarif_uri`]) and `index` is
+/// its text, used to give each finding a line and column.
+pub fn write_sarif(
+    report: &Report,
+    uri: &str,
+    index: &SourceIndex<'_>,
+    packs: &[RulePack],
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let rules = sarif_rules(packs);
+    let rule_index: FxHashMap<String, usize> = rules
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((r["id"].as_str()?.to_owned(), i)))
+        .collect();
+    let results = report.findings.iter().map(|f| {
+        let mut result = json!({
+            "ruleId": f.rule,
+            "level": sarif_level(f.severity),
+            "message": { "text": format!("{} Fix: {}", f.message, f.fix_hint) },
+            "locations": f.targets.iter().take(1).map(|target| {
+                let mut location = json!({
+                    "physicalLocation": { "artifactLocation": { "uri": uri } },
+                    "logicalLocations": [{ "name": target, "kind": "element" }],
+                });
+                if let Some(l) = index.element(target, 0) {
+                    location["physicalLocation"]["region"] = json!({ "startLine": l.line, "startColumn": l.col });
+                }
+                location
+            }).collect::<Vec<_>>(),
+        });
+        if let Some(index) = rule_index.get(f.rule.as_ref()) {
+            result["ruleIndex"] = json!(index);
+        }
+        if let Some(reason) = &f.waived {
+            result["suppressions"] = json!([{ "kind": "external", "justification": reason }]);
+        }
+        result
+    });
+    // The envelope is small; the results stream into it.
+    let log = sarif_log(rules, Value::Null, json!({ "executionSuccessful": true }));
+    write_with_results(&log, Streamed::new(results), out)
+}
+
+/// Writes `log` with its `runs[0].results` replaced by `results`, streamed.
+fn write_with_results(
+    log: &Value,
+    results: impl Serialize,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Run<'a, R> {
+        tool: &'a Value,
+        invocations: &'a Value,
+        #[serde(rename = "columnKind")]
+        column_kind: &'a Value,
+        results: R,
+    }
+    #[derive(Serialize)]
+    struct Log<'a, R> {
+        #[serde(rename = "$schema")]
+        schema: &'a Value,
+        version: &'a Value,
+        runs: [Run<'a, R>; 1],
+    }
+    let run = &log["runs"][0];
+    let body = Log {
+        schema: &log["$schema"],
+        version: &log["version"],
+        runs: [Run {
+            tool: &run["tool"],
+            invocations: &run["invocations"],
+            column_kind: &run["columnKind"],
+            results,
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *out, &body)?;
+    writeln!(out)
+}
+
+/// A problem that stopped the run before any rule ran, for machine-readable reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunError {
+    /// A stable code (`archsmith::invalid_model`).
+    pub code: String,
+    pub message: String,
+    /// `(file, line, col)` of each problem, when known.
+    pub problems: Vec<RunProblem>,
+}
+
+/// One located problem of a [`RunError`].
+#[derive(Debug, Clone, Serialize)]
+pub struct RunProblem {
+    pub message: String,
+    pub file: String,
+    pub line: Option<usize>,
+    pub col: Option<usize>,
+}
+
+/// `{"error": {...}}`: what `--format json` prints when the model cannot be checked.
+pub fn write_json_error(error: &RunError, out: &mut impl Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &json!({ "error": error }))?;
+    writeln!(out)
+}
+
+/// A SARIF log of a run that failed: no results, and a notification per problem, located.
+pub fn write_sarif_error(error: &RunError, uri: &str, out: &mut impl Write) -> io::Result<()> {
+    let notifications: Vec<Value> = if error.problems.is_empty() {
+        vec![json!({ "level": "error", "message": { "text": error.message } })]
+    } else {
+        error
+            .problems
+            .iter()
+            .map(|p| {
+                let mut notification = json!({
+                    "level": "error",
+                    "message": { "text": p.message },
+                    "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri } } }],
+                });
+                if let (Some(line), Some(col)) = (p.line, p.col) {
+                    notification["locations"][0]["physicalLocation"]["region"] =
+                        json!({ "startLine": line, "startColumn": col });
+                }
+                notification
+            })
+            .collect()
+    };
+    let invocation = json!({
+        "executionSuccessful": false,
+        "toolExecutionNotifications": notifications,
+    });
+    let log = sarif_log(sarif_rules(&[]), Value::Null, invocation);
+    write_with_results(&log, Vec::<Value>::new(), out)
 }
 
 /// `docs/rules.md`: every rule with its documentation, generated from the registry.

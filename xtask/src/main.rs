@@ -7,8 +7,9 @@
 //! - `icons`: render the app icons from `assets/icons/app.svg`.
 //! - `smoke`: start the built desktop app under Xvfb and check its first frame and exit.
 //!
-//! Each task first installs what is missing (apt packages, rustup targets, pinned cargo
-//! tools), so the README's two commands work on a fresh Debian or Ubuntu machine.
+//! Each task first installs what is missing (apt packages, the wasm rustup target), so the
+//! README's two commands work on a fresh Debian or Ubuntu machine. The wasm bindings are made
+//! by `wasm-bindgen-cli-support` linked into xtask, so no tool is `cargo install`ed.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -139,45 +140,45 @@ fn ensure_wasm_target() -> Result {
     status(command)
 }
 
-/// The wasm-bindgen version in Cargo.lock; the CLI must match it exactly.
-fn locked_wasm_bindgen_version() -> Result<String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
-        .map_err(|e| format!("Cargo.lock: {e}"))?;
+/// The version Cargo.lock resolved for `package`.
+fn locked_version(lock: &str, package: &str) -> Option<String> {
+    let name_line = format!("name = \"{package}\"");
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line == "name = \"wasm-bindgen\""
-            && let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \""))
-        {
-            return Ok(version.trim_end_matches('"').to_owned());
+        if line == name_line {
+            return lines
+                .next()
+                .and_then(|l| l.strip_prefix("version = \""))
+                .map(|v| v.trim_end_matches('"').to_owned());
         }
     }
-    Err("wasm-bindgen is not in Cargo.lock".to_owned())
+    None
 }
 
-fn ensure_wasm_bindgen_cli(version: &str) -> Result {
-    let current = output(Command::new("wasm-bindgen").arg("--version")).unwrap_or_default();
-    if current.split_whitespace().nth(1) == Some(version) {
-        return Ok(());
+/// The editor's `wasm-bindgen` and xtask's `wasm-bindgen-cli-support` must be the same
+/// version, or the bindings do not match the module's schema.
+fn check_wasm_bindgen_versions() -> Result {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("Cargo.lock: {e}"))?;
+    let runtime = locked_version(&lock, "wasm-bindgen");
+    let binder = locked_version(&lock, "wasm-bindgen-cli-support");
+    match (runtime, binder) {
+        (Some(runtime), Some(binder)) if runtime == binder => Ok(()),
+        (runtime, binder) => Err(format!(
+            "Cargo.lock has wasm-bindgen {runtime:?} but wasm-bindgen-cli-support {binder:?}: \
+             pin both to the same version in ui/Cargo.toml and xtask/Cargo.toml"
+        )),
     }
-    let mut command = cargo();
-    command.args([
-        "install",
-        "--locked",
-        "wasm-bindgen-cli",
-        "--version",
-        version,
-    ]);
-    status(command)
 }
 
 /// Builds the editor for wasm32 and binds it into `src-tauri/dist/pkg`.
 fn build_wasm_editor(release: bool) -> Result {
     ensure_wasm_target()?;
-    let version = locked_wasm_bindgen_version()?;
-    ensure_wasm_bindgen_cli(&version)?;
+    check_wasm_bindgen_versions()?;
     let mut build = cargo();
     build.args([
         "build",
+        "--locked",
         "-p",
         "archsmith-ui",
         "--lib",
@@ -193,11 +194,19 @@ fn build_wasm_editor(release: bool) -> Result {
         .join(WASM_TARGET)
         .join(profile)
         .join("archsmith_ui.wasm");
-    let mut bind = Command::new("wasm-bindgen");
-    bind.arg(&wasm)
-        .args(["--target", "web", "--no-typescript", "--out-dir"])
-        .arg(root().join("src-tauri/dist/pkg"));
-    status(bind)
+    let out_dir = root().join("src-tauri/dist/pkg");
+    eprintln!(
+        "xtask: binding {} into {}",
+        wasm.display(),
+        out_dir.display()
+    );
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?
+        .typescript(false)
+        .generate(&out_dir)
+        .map_err(|e| format!("wasm-bindgen {}: {e}", wasm.display()))
 }
 
 fn target_dir() -> PathBuf {
@@ -263,10 +272,10 @@ fn test() -> Result {
     // the shell; this also proves the editor still compiles for the webview.
     build_wasm_editor(true)?;
     let mut tests = cargo();
-    tests.args(["test", "--workspace", "--all-targets"]);
+    tests.args(["test", "--locked", "--workspace", "--all-targets"]);
     status(tests)?;
     let mut doc_tests = cargo();
-    doc_tests.args(["test", "--workspace", "--doc"]);
+    doc_tests.args(["test", "--locked", "--workspace", "--doc"]);
     status(doc_tests)?;
     // The test build left the desktop binary in place; rebuilding it without the tests'
     // features would cost minutes for nothing.
