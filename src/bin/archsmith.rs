@@ -8,14 +8,13 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anstyle::{AnsiColor, Style};
 use archsmith::catalog::Catalog;
 use archsmith::export::{self, ExportOptions, Output};
 use archsmith::format::{self, LoadError, SourceIndex};
 use archsmith::model::{Cloud, Document, Meta, Severity};
 use archsmith::rules::pack::RulePack;
 use archsmith::rules::report::{RunError, RunProblem};
-use archsmith::rules::{self, Report, report};
+use archsmith::rules::{self, report};
 use archsmith::text::for_terminal;
 use archsmith::{ArchGraph, layout, samples};
 use clap::builder::{PossibleValue, PossibleValuesParser};
@@ -305,12 +304,6 @@ struct Out<W: Write> {
     color: bool,
 }
 
-impl<W: Write> Out<W> {
-    fn style(&self, style: Style) -> Style {
-        if self.color { style } else { Style::new() }
-    }
-}
-
 impl<W: Write> Write for Out<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.inner.write(buf)
@@ -484,7 +477,10 @@ fn validate(
     let graph = ArchGraph::new(&doc, catalog);
     let report = rules::check_with(&graph, &packs);
     match format {
-        ReportFormat::Human => print_human_report(&name, &text, &doc, &report, out)?,
+        ReportFormat::Human => {
+            let color = out.color;
+            report::write_human(&report, &name, &doc, &SourceIndex::new(&text), color, out)?;
+        }
         ReportFormat::Json => report::write_json(&report, out)?,
         ReportFormat::Sarif => {
             report::write_sarif(&report, &uri, &SourceIndex::new(&text), &packs, out)?;
@@ -499,76 +495,6 @@ fn validate(
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn severity_style(severity: Severity) -> Style {
-    let color = match severity {
-        Severity::Error => AnsiColor::Red,
-        Severity::Warning => AnsiColor::Yellow,
-        Severity::Info => AnsiColor::Blue,
-    };
-    Style::new().fg_color(Some(color.into())).bold()
-}
-
-fn print_human_report(
-    name: &str,
-    text: &str,
-    doc: &Document,
-    report: &Report,
-    out: &mut Out<impl Write>,
-) -> io::Result<()> {
-    let index = SourceIndex::new(text);
-    let shown_name = for_terminal(name);
-    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-        let count = report
-            .findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count();
-        if count == 0 {
-            continue;
-        }
-        let style = out.style(severity_style(severity));
-        writeln!(
-            out,
-            "{style}{} ({count}){style:#}",
-            severity.label().to_uppercase()
-        )?;
-        for finding in report.findings.iter().filter(|f| f.severity == severity) {
-            let place = finding
-                .targets
-                .first()
-                .and_then(|t| index.element(t, 0))
-                .map(|l| format!("{shown_name}:{}:{}", l.line, l.col))
-                .unwrap_or_else(|| shown_name.to_string());
-            let waived = finding
-                .waived
-                .as_ref()
-                .map(|r| format!(" [waived: {}]", for_terminal(r)))
-                .unwrap_or_default();
-            // Messages quote names; escaping them keeps one finding on one line and the
-            // terminal out of reach of what a model says.
-            writeln!(
-                out,
-                "  {style}{}{style:#} {place}: {}{waived}",
-                for_terminal(&finding.rule),
-                for_terminal(&finding.message)
-            )?;
-            writeln!(out, "      fix: {}", for_terminal(&finding.fix_hint))?;
-        }
-    }
-    let s = &report.summary;
-    writeln!(
-        out,
-        "{shown_name}: {} components, {} connections, {} groups; {} errors, {} warnings, {} infos, {} waived",
-        doc.components().len(),
-        doc.connections().len(),
-        doc.groups().len(),
-        s.errors,
-        s.warnings,
-        s.infos,
-        s.waived
-    )
 }
 
 fn export_model(

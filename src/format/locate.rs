@@ -1,6 +1,8 @@
 //! Finds where an element or one of its fields is written in a model file, so that problems
 //! found after parsing still point at a line and column.
 
+use std::borrow::Cow;
+
 use rustc_hash::FxHashMap;
 
 /// A place in a source text: byte offset and length, and 1-based line and column.
@@ -16,6 +18,10 @@ pub struct Location {
 /// most this many byte reads, however long its line is (a model minified onto one line).
 const CHECKPOINT_BYTES: usize = 1024;
 
+/// Lines up to this long are counted directly; longer ones use the checkpoints, which are
+/// only built when a column on such a line is asked for.
+const SHORT_LINE_BYTES: usize = 4 * CHECKPOINT_BYTES;
+
 /// Where every element of a model file is defined, found in one pass over the text, so that
 /// any number of findings or problems are located in constant time each.
 #[derive(Debug)]
@@ -23,13 +29,15 @@ pub struct SourceIndex<'t> {
     text: &'t str,
     /// Byte offset where each line starts.
     line_starts: Vec<usize>,
-    /// Characters before each `CHECKPOINT_BYTES` boundary.
-    chars_before_checkpoint: Vec<usize>,
-    /// `id: "…"` definitions by their (unescaped) value: the offsets of the field names, in
-    /// file order.
-    ids: FxHashMap<String, Vec<usize>>,
-    /// `target: "…"` fields (waivers) by value.
-    targets: FxHashMap<String, Vec<usize>>,
+    /// Characters before each `CHECKPOINT_BYTES` boundary, built on first use.
+    chars_before_checkpoint: std::sync::OnceLock<Vec<usize>>,
+    /// `id: "…"` definitions by their (unescaped) value: where the first one's field name
+    /// starts. Borrowed from the text unless the value has escapes.
+    ids: FxHashMap<Cow<'t, str>, usize>,
+    /// The second and later definitions of an id (duplicates, which loading refuses).
+    repeated_ids: FxHashMap<Cow<'t, str>, Vec<usize>>,
+    /// `target: "…"` fields (waivers) by value: the first one.
+    targets: FxHashMap<Cow<'t, str>, usize>,
     /// Where the first comment starts, if the text has one.
     first_comment: Option<usize>,
 }
@@ -39,30 +47,49 @@ fn is_char_start(byte: u8) -> bool {
     (byte & 0xC0) != 0x80
 }
 
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| is_char_start(**b)).count()
+}
+
+/// Which field a string literal is the value of, looking back from its opening quote past
+/// white space and a `:` to an identifier. `None` for any other string (a map key, a list
+/// element, a name that merely contains `id: "x"`).
+fn field_before(bytes: &[u8], quote: usize) -> Option<&[u8]> {
+    let before = bytes.get(..quote)?;
+    let mut end = before.len();
+    while end > 0 && bytes[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    if end == 0 || bytes[end - 1] != b':' {
+        return None;
+    }
+    end -= 1;
+    while end > 0 && bytes[end - 1].is_ascii_whitespace() {
+        end -= 1;
+    }
+    let mut start = end;
+    while start > 0 && (bytes[start - 1].is_ascii_alphanumeric() || bytes[start - 1] == b'_') {
+        start -= 1;
+    }
+    (start < end).then(|| &bytes[start..end])
+}
+
 impl<'t> SourceIndex<'t> {
     /// Indexes `text` in one pass.
     pub fn new(text: &'t str) -> Self {
         let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        let mut chars_before_checkpoint = Vec::with_capacity(bytes.len() / CHECKPOINT_BYTES + 1);
-        let mut chars = 0;
-        for block in bytes.chunks(CHECKPOINT_BYTES) {
-            chars_before_checkpoint.push(chars);
-            chars += block.iter().filter(|b| is_char_start(**b)).count();
-        }
-        chars_before_checkpoint.push(chars);
+        let mut line_starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        line_starts.push(0);
+        line_starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        // A canonical model spends about 130 bytes of text per element; sizing the table up
+        // front saves rehashing it a dozen times on a big model.
+        let expected_ids = bytes.len() / 128;
         let mut index = Self {
             text,
             line_starts,
-            chars_before_checkpoint,
-            ids: FxHashMap::default(),
+            chars_before_checkpoint: std::sync::OnceLock::new(),
+            ids: FxHashMap::with_capacity_and_hasher(expected_ids, Default::default()),
+            repeated_ids: FxHashMap::default(),
             targets: FxHashMap::default(),
             first_comment: None,
         };
@@ -71,79 +98,62 @@ impl<'t> SourceIndex<'t> {
     }
 
     /// Records every `id: "…"` and `target: "…"`, skipping comments and the contents of other
-    /// strings so that a name that merely contains `id: "x"` is not mistaken for a definition.
+    /// strings. It jumps from quote to quote (and slash to slash outside strings), so its
+    /// cost is in the number of strings, not a branch per byte.
     fn scan_fields(&mut self) {
         let text = self.text;
         let bytes = text.as_bytes();
         let mut i = 0;
-        // The last identifier and whether a `:` followed it: (start, end, colon seen).
-        let mut field: Option<(usize, usize, bool)> = None;
-        while let Some(&byte) = bytes.get(i) {
-            match byte {
-                b' ' | b'\t' | b'\n' | b'\r' => i += 1,
-                b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                    self.first_comment.get_or_insert(i);
-                    i = memchr_from(bytes, b'\n', i).unwrap_or(bytes.len());
+        while let Some(found) = memchr::memchr2(b'"', b'/', bytes.get(i..).unwrap_or_default()) {
+            let at = i + found;
+            if bytes[at] == b'/' {
+                match bytes.get(at + 1) {
+                    Some(b'/') => {
+                        self.first_comment.get_or_insert(at);
+                        i = memchr_from(bytes, b'\n', at).unwrap_or(bytes.len());
+                    }
+                    Some(b'*') => {
+                        self.first_comment.get_or_insert(at);
+                        i = skip_block_comment(bytes, at);
+                    }
+                    _ => i = at + 1,
                 }
-                b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                    self.first_comment.get_or_insert(i);
-                    i = skip_block_comment(bytes, i);
-                    field = None;
-                }
-                b'"' => {
-                    let end = skip_string(bytes, i);
-                    if let Some((start, name_end, true)) = field {
-                        let name = text.get(start..name_end).unwrap_or("");
-                        let map = match name {
-                            "id" => Some(&mut self.ids),
-                            "target" => Some(&mut self.targets),
-                            _ => None,
-                        };
-                        if let Some(map) = map
-                            && let Some(value) = string_value(text.get(i..end).unwrap_or(""))
-                        {
-                            map.entry(value).or_default().push(start);
+                continue;
+            }
+            if let Some(end) = raw_string_end(bytes, at) {
+                i = end;
+                continue;
+            }
+            let end = skip_string(bytes, at);
+            if let Some(field) = field_before(bytes, at) {
+                let literal = text.get(at..end).unwrap_or("");
+                let field_start = field.as_ptr() as usize - bytes.as_ptr() as usize;
+                match field {
+                    b"id" => {
+                        if let Some(value) = string_value(literal) {
+                            match self.ids.entry(value) {
+                                std::collections::hash_map::Entry::Vacant(slot) => {
+                                    slot.insert(field_start);
+                                }
+                                std::collections::hash_map::Entry::Occupied(slot) => {
+                                    self.repeated_ids
+                                        .entry(slot.key().clone())
+                                        .or_default()
+                                        .push(field_start);
+                                }
+                            }
                         }
                     }
-                    field = None;
-                    i = end;
-                }
-                b'r' if matches!(bytes.get(i + 1), Some(b'"' | b'#')) => {
-                    i = skip_raw_string(bytes, i);
-                    field = None;
-                }
-                b':' => {
-                    field = field.map(|(start, end, _)| (start, end, true));
-                    i += 1;
-                }
-                b if b.is_ascii_alphabetic() || b == b'_' => {
-                    let start = i;
-                    while bytes
-                        .get(i)
-                        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-                    {
-                        i += 1;
+                    b"target" => {
+                        if let Some(value) = string_value(literal) {
+                            self.targets.entry(value).or_insert(field_start);
+                        }
                     }
-                    field = Some((start, i, false));
-                }
-                _ => {
-                    field = None;
-                    i += 1;
+                    _ => {}
                 }
             }
+            i = end;
         }
-    }
-
-    /// The byte offset of the first comment (`//` or `/* */`), if any.
-    pub fn first_comment(&self) -> Option<usize> {
-        self.first_comment
-    }
-
-    /// Where `"value"` is first written, as a quoted string.
-    pub fn quoted(&self, value: &str) -> Option<Location> {
-        let needle = format!("\"{value}\"");
-        let offset = self.text.find(&needle)?;
-        Some(self.location(offset, needle.len()))
     }
 
     /// The text this index describes.
@@ -160,25 +170,44 @@ impl<'t> SourceIndex<'t> {
             .get(line.wrapping_sub(1))
             .copied()
             .unwrap_or(0);
-        let col = self.chars_before(offset) - self.chars_before(line_start) + 1;
-        (line.max(1), col)
+        let bytes = self.text.as_bytes();
+        let col = if offset - line_start <= SHORT_LINE_BYTES {
+            count_chars(bytes.get(line_start..offset).unwrap_or_default())
+        } else {
+            self.chars_before(offset) - self.chars_before(line_start)
+        };
+        (line.max(1), col + 1)
     }
 
     /// Characters before byte `offset`.
     fn chars_before(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let checkpoints = self.chars_before_checkpoint.get_or_init(|| {
+            let mut counts = Vec::with_capacity(bytes.len() / CHECKPOINT_BYTES + 2);
+            let mut chars = 0;
+            for block in bytes.chunks(CHECKPOINT_BYTES) {
+                counts.push(chars);
+                chars += count_chars(block);
+            }
+            counts.push(chars);
+            counts
+        });
         let block = offset / CHECKPOINT_BYTES;
         let block_start = block * CHECKPOINT_BYTES;
-        let counted = self
-            .chars_before_checkpoint
-            .get(block)
-            .copied()
-            .unwrap_or(0);
-        let partial = self
-            .text
-            .as_bytes()
-            .get(block_start..offset)
-            .map_or(0, |b| b.iter().filter(|b| is_char_start(**b)).count());
-        counted + partial
+        let counted = checkpoints.get(block).copied().unwrap_or(0);
+        counted + count_chars(bytes.get(block_start..offset).unwrap_or_default())
+    }
+
+    /// The byte offset of the first comment (`//` or `/* */`), if any.
+    pub fn first_comment(&self) -> Option<usize> {
+        self.first_comment
+    }
+
+    /// Where `"value"` is first written, as a quoted string.
+    pub fn quoted(&self, value: &str) -> Option<Location> {
+        let needle = format!("\"{value}\"");
+        let offset = self.text.find(&needle)?;
+        Some(self.location(offset, needle.len()))
     }
 
     /// Byte offset of a 1-based line and column.
@@ -214,7 +243,10 @@ impl<'t> SourceIndex<'t> {
 
     /// Where the element with `id` is defined (its `id: "…"`), optionally the n-th definition.
     pub fn element(&self, id: &str, nth: usize) -> Option<Location> {
-        let offset = *self.ids.get(id)?.get(nth)?;
+        let offset = match nth {
+            0 => *self.ids.get(id)?,
+            n => *self.repeated_ids.get(id)?.get(n - 1)?,
+        };
         Some(self.location(offset, self.field_len(offset)))
     }
 
@@ -255,7 +287,7 @@ impl<'t> SourceIndex<'t> {
 
     /// Where a waiver naming `target` is written.
     pub fn waiver(&self, target: &str) -> Option<Location> {
-        let offset = *self.targets.get(target)?.first()?;
+        let offset = *self.targets.get(target)?;
         Some(self.location(offset, self.field_len(offset)))
     }
 
@@ -290,36 +322,36 @@ fn memchr_from(bytes: &[u8], needle: u8, from: usize) -> Option<usize> {
 /// The offset just past the string literal that starts at the quote at `start`.
 fn skip_string(bytes: &[u8], start: usize) -> usize {
     let mut i = start + 1;
-    while let Some(&byte) = bytes.get(i) {
-        match byte {
-            b'\\' => i += 2,
-            b'"' => return i + 1,
-            _ => i += 1,
+    while let Some(found) = memchr::memchr2(b'"', b'\\', bytes.get(i..).unwrap_or_default()) {
+        let at = i + found;
+        if bytes[at] == b'"' {
+            return at + 1;
         }
+        i = at + 2;
     }
     bytes.len()
 }
 
-/// The offset just past the raw string `r#"…"#` that starts at `start`.
-fn skip_raw_string(bytes: &[u8], start: usize) -> usize {
-    let hashes = bytes
-        .get(start + 1..)
-        .map_or(0, |b| b.iter().take_while(|b| **b == b'#').count());
-    let body = start + 1 + hashes;
-    if bytes.get(body) != Some(&b'"') {
-        return body;
+/// When the quote at `quote` opens a raw string (`r"…"`, `r#"…"#`), the offset just past it.
+fn raw_string_end(bytes: &[u8], quote: usize) -> Option<usize> {
+    let before = bytes.get(..quote)?;
+    let hashes = before.iter().rev().take_while(|b| **b == b'#').count();
+    let r = quote.checked_sub(hashes + 1)?;
+    if bytes.get(r) != Some(&b'r') {
+        return None;
     }
-    let mut i = body + 1;
-    while let Some(quote) = memchr_from(bytes, b'"', i) {
-        let closing = bytes
-            .get(quote + 1..)
-            .is_some_and(|b| b.iter().take(hashes).filter(|b| **b == b'#').count() == hashes);
-        if closing {
-            return quote + 1 + hashes;
-        }
-        i = quote + 1;
+    // `r` must start a token, not end an identifier such as `ender"`.
+    if r > 0 && (bytes[r - 1].is_ascii_alphanumeric() || bytes[r - 1] == b'_') {
+        return None;
     }
-    bytes.len()
+    let closing: Vec<u8> = std::iter::once(b'"')
+        .chain(std::iter::repeat_n(b'#', hashes))
+        .collect();
+    let body = quote + 1;
+    Some(
+        memchr::memmem::find(bytes.get(body..).unwrap_or_default(), &closing)
+            .map_or(bytes.len(), |i| body + i + closing.len()),
+    )
 }
 
 /// The offset just past the (possibly nested) block comment that starts at `start`.
@@ -347,12 +379,12 @@ fn skip_block_comment(bytes: &[u8], start: usize) -> usize {
 
 /// The value of a quoted string literal; escapes are decoded by RON itself, so an id written
 /// as `"orders\u{2d}db"` is found as `orders-db`.
-fn string_value(literal: &str) -> Option<String> {
+fn string_value(literal: &str) -> Option<Cow<'_, str>> {
     let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
     if inner.contains('\\') {
-        ron::from_str::<String>(literal).ok()
+        ron::from_str::<String>(literal).ok().map(Cow::Owned)
     } else {
-        Some(inner.to_owned())
+        Some(Cow::Borrowed(inner))
     }
 }
 

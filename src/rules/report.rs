@@ -12,7 +12,8 @@ use serde_json::{Value, json};
 use super::pack::RulePack;
 use super::{Finding, Report, registry};
 use crate::format::SourceIndex;
-use crate::model::Severity;
+use crate::model::{Document, Severity};
+use crate::text::for_terminal;
 
 /// A JSON array written from an iterator, one element at a time.
 struct Streamed<I>(RefCell<Option<I>>);
@@ -34,17 +35,103 @@ where
     }
 }
 
-fn json_finding(f: &Finding) -> Value {
-    json!({
-        "rule": f.rule,
-        "severity": f.severity.label(),
-        "message": f.message,
-        "targets": f.targets,
-        "fix_hint": f.fix_hint,
-        "has_quick_fix": f.quick_fix.is_some(),
-        "waived": f.waived.is_some(),
-        "waiver_reason": f.waived,
-    })
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'static str,
+    message: &'a str,
+    targets: &'a [String],
+    fix_hint: &'a str,
+    has_quick_fix: bool,
+    waived: bool,
+    waiver_reason: Option<&'a str>,
+}
+
+fn json_finding(f: &Finding) -> JsonFinding<'_> {
+    JsonFinding {
+        rule: &f.rule,
+        severity: f.severity.label(),
+        message: &f.message,
+        targets: &f.targets,
+        fix_hint: &f.fix_hint,
+        has_quick_fix: f.quick_fix.is_some(),
+        waived: f.waived.is_some(),
+        waiver_reason: f.waived.as_deref(),
+    }
+}
+
+/// A SARIF result, serialised straight from the finding.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    level: &'static str,
+    message: SarifMessage<'a>,
+    locations: Vec<SarifLocation<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[SarifSuppression<'a>; 1]>,
+}
+
+/// `{"text": "<message> Fix: <hint>"}`, written without building the string first.
+struct SarifMessage<'a> {
+    message: &'a str,
+    fix_hint: &'a str,
+}
+
+impl Serialize for SarifMessage<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        struct Text<'b>(&'b SarifMessage<'b>);
+        impl Serialize for Text<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_str(&format_args!("{} Fix: {}", self.0.message, self.0.fix_hint))
+            }
+        }
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("text", &Text(self))?;
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation<'a> {
+    physical_location: SarifPhysical<'a>,
+    logical_locations: [SarifLogical<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifPhysical<'a> {
+    artifact_location: SarifArtifact<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<SarifRegion>,
+}
+
+#[derive(Serialize)]
+struct SarifArtifact<'a> {
+    uri: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRegion {
+    start_line: usize,
+    start_column: usize,
+}
+
+#[derive(Serialize)]
+struct SarifLogical<'a> {
+    name: &'a str,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct SarifSuppression<'a> {
+    kind: &'static str,
+    justification: &'a str,
 }
 
 /// Writes `{"findings":[{"rule","severity","message","targets","waived"}],"summary":{...}}`.
@@ -122,8 +209,8 @@ fn sarif_rules(packs: &[RulePack]) -> Vec<Value> {
     rules
 }
 
-/// The SARIF log's envelope around `results`.
-fn sarif_log(rules: Vec<Value>, results: impl Serialize, invocation: Value) -> Value {
+/// The SARIF log without its results, which [`write_with_results`] streams into it.
+fn sarif_envelope(rules: &[Value], invocation: Value) -> Value {
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -136,7 +223,6 @@ fn sarif_log(rules: Vec<Value>, results: impl Serialize, invocation: Value) -> V
             }},
             "invocations": [invocation],
             "columnKind": "unicodeCodePoints",
-            "results": results,
         }],
     })
 }
@@ -156,32 +242,41 @@ pub fn write_sarif(
         .enumerate()
         .filter_map(|(i, r)| Some((r["id"].as_str()?.to_owned(), i)))
         .collect();
-    let results = report.findings.iter().map(|f| {
-        let mut result = json!({
-            "ruleId": f.rule,
-            "level": sarif_level(f.severity),
-            "message": { "text": format!("{} Fix: {}", f.message, f.fix_hint) },
-            "locations": f.targets.iter().take(1).map(|target| {
-                let mut location = json!({
-                    "physicalLocation": { "artifactLocation": { "uri": uri } },
-                    "logicalLocations": [{ "name": target, "kind": "element" }],
-                });
-                if let Some(l) = index.element(target, 0) {
-                    location["physicalLocation"]["region"] = json!({ "startLine": l.line, "startColumn": l.col });
-                }
-                location
-            }).collect::<Vec<_>>(),
-        });
-        if let Some(index) = rule_index.get(f.rule.as_ref()) {
-            result["ruleIndex"] = json!(index);
-        }
-        if let Some(reason) = &f.waived {
-            result["suppressions"] = json!([{ "kind": "external", "justification": reason }]);
-        }
-        result
+    let results = report.findings.iter().map(|f| SarifResult {
+        rule_id: &f.rule,
+        rule_index: rule_index.get(f.rule.as_ref()).copied(),
+        level: sarif_level(f.severity),
+        message: SarifMessage {
+            message: &f.message,
+            fix_hint: &f.fix_hint,
+        },
+        locations: f
+            .targets
+            .iter()
+            .take(1)
+            .map(|target| SarifLocation {
+                physical_location: SarifPhysical {
+                    artifact_location: SarifArtifact { uri },
+                    region: index.element(target, 0).map(|l| SarifRegion {
+                        start_line: l.line,
+                        start_column: l.col,
+                    }),
+                },
+                logical_locations: [SarifLogical {
+                    name: target,
+                    kind: "element",
+                }],
+            })
+            .collect(),
+        suppressions: f.waived.as_deref().map(|justification| {
+            [SarifSuppression {
+                kind: "external",
+                justification,
+            }]
+        }),
     });
     // The envelope is small; the results stream into it.
-    let log = sarif_log(rules, Value::Null, json!({ "executionSuccessful": true }));
+    let log = sarif_envelope(&rules, json!({ "executionSuccessful": true }));
     write_with_results(&log, Streamed::new(results), out)
 }
 
@@ -219,6 +314,75 @@ fn write_with_results(
     };
     serde_json::to_writer_pretty(&mut *out, &body)?;
     writeln!(out)
+}
+
+fn severity_style(severity: Severity, color: bool) -> anstyle::Style {
+    if !color {
+        return anstyle::Style::new();
+    }
+    let ansi = match severity {
+        Severity::Error => anstyle::AnsiColor::Red,
+        Severity::Warning => anstyle::AnsiColor::Yellow,
+        Severity::Info => anstyle::AnsiColor::Blue,
+    };
+    anstyle::Style::new().fg_color(Some(ansi.into())).bold()
+}
+
+/// Writes the report for people: findings grouped by severity, each with `file:line:col`
+/// and its fix, then a summary line. Everything quoted from the model is escaped, so a name
+/// can neither forge a line nor reach the terminal; `color` adds ANSI styles.
+pub fn write_human(
+    report: &Report,
+    name: &str,
+    doc: &Document,
+    index: &SourceIndex<'_>,
+    color: bool,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let shown_name = for_terminal(name);
+    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
+        let count = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count();
+        if count == 0 {
+            continue;
+        }
+        let style = severity_style(severity, color);
+        writeln!(
+            out,
+            "{style}{} ({count}){style:#}",
+            severity.label().to_uppercase()
+        )?;
+        for finding in report.findings.iter().filter(|f| f.severity == severity) {
+            write!(
+                out,
+                "  {style}{}{style:#} {shown_name}",
+                for_terminal(&finding.rule)
+            )?;
+            if let Some(l) = finding.targets.first().and_then(|t| index.element(t, 0)) {
+                write!(out, ":{}:{}", l.line, l.col)?;
+            }
+            write!(out, ": {}", for_terminal(&finding.message))?;
+            if let Some(reason) = &finding.waived {
+                write!(out, " [waived: {}]", for_terminal(reason))?;
+            }
+            writeln!(out, "\n      fix: {}", for_terminal(&finding.fix_hint))?;
+        }
+    }
+    let s = &report.summary;
+    writeln!(
+        out,
+        "{shown_name}: {} components, {} connections, {} groups; {} errors, {} warnings, {} infos, {} waived",
+        doc.components().len(),
+        doc.connections().len(),
+        doc.groups().len(),
+        s.errors,
+        s.warnings,
+        s.infos,
+        s.waived
+    )
 }
 
 /// A problem that stopped the run before any rule ran, for machine-readable reports.
@@ -272,7 +436,7 @@ pub fn write_sarif_error(error: &RunError, uri: &str, out: &mut impl Write) -> i
         "executionSuccessful": false,
         "toolExecutionNotifications": notifications,
     });
-    let log = sarif_log(sarif_rules(&[]), Value::Null, invocation);
+    let log = sarif_envelope(&sarif_rules(&[]), invocation);
     write_with_results(&log, Vec::<Value>::new(), out)
 }
 
