@@ -114,8 +114,8 @@ impl NativeHost {
                 let Some(target) = target else {
                     return Some(HostEvent::Cancelled);
                 };
-                Some(match write_output(&output, &target) {
-                    Ok(()) => HostEvent::Exported {
+                Some(match write_output(&output, &target, false) {
+                    Ok(_) => HostEvent::Exported {
                         path: target.display().to_string(),
                     },
                     Err(error) => HostEvent::Failed {

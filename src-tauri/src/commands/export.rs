@@ -24,7 +24,7 @@ pub async fn export_file<R: Runtime>(
     ) else {
         return Ok(None);
     };
-    write_output(&Output::File(bytes), &path)?;
+    write_output(&Output::File(bytes), &path, false)?;
     Ok(Some(path.display().to_string()))
 }
 
@@ -39,6 +39,6 @@ pub async fn export_folder<R: Runtime>(
         return Ok(None);
     };
     let path = parent.join(archsmith::model::slugify(&suggested_name));
-    write_output(&Output::Folder(files), &path)?;
+    write_output(&Output::Folder(files), &path, false)?;
     Ok(Some(path.display().to_string()))
 }
