@@ -136,8 +136,7 @@ pub fn echo_message(text: &str) -> String {
 
 fn echo_capped(text: &str, max: usize) -> String {
     let mut out = String::new();
-    let mut shown = 0;
-    for c in text.chars() {
+    for (shown, c) in text.chars().enumerate() {
         if shown == max {
             let rest = text.chars().count() - shown;
             let _ = write!(out, "… ({rest} more characters)");
@@ -148,7 +147,6 @@ fn echo_capped(text: &str, max: usize) -> String {
         } else {
             out.push(c);
         }
-        shown += 1;
     }
     out
 }

@@ -210,7 +210,7 @@ fn sarif_rules(packs: &[RulePack]) -> Vec<Value> {
 }
 
 /// The SARIF log without its results, which [`write_with_results`] streams into it.
-fn sarif_envelope(rules: &[Value], invocation: Value) -> Value {
+fn sarif_envelope(rules: &[Value], invocation: &Value) -> Value {
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -276,7 +276,7 @@ pub fn write_sarif(
         }),
     });
     // The envelope is small; the results stream into it.
-    let log = sarif_envelope(&rules, json!({ "executionSuccessful": true }));
+    let log = sarif_envelope(&rules, &json!({ "executionSuccessful": true }));
     write_with_results(&log, Streamed::new(results), out)
 }
 
@@ -436,7 +436,7 @@ pub fn write_sarif_error(error: &RunError, uri: &str, out: &mut impl Write) -> i
         "executionSuccessful": false,
         "toolExecutionNotifications": notifications,
     });
-    let log = sarif_envelope(&sarif_rules(&[]), invocation);
+    let log = sarif_envelope(&sarif_rules(&[]), &invocation);
     write_with_results(&log, Vec::<Value>::new(), out)
 }
 
