@@ -13,6 +13,16 @@ pub enum CommandError {
     },
     #[error("{0}")]
     Export(#[from] archsmith::export::ExportError),
+    #[error("the model cannot be exported: {0}")]
+    Model(String),
+    #[error("there is no export format `{0}`")]
+    UnknownFormat(String),
+    #[error("the `{0}` export writes one file, not a folder")]
+    NotAFolderExport(String),
+    #[error(transparent)]
+    BadRecoveryKey(#[from] archsmith::session::BadRecoveryKey),
+    #[error("recovery copies cannot be kept: {0}")]
+    RecoveryUnavailable(String),
     #[error("the app state is unavailable")]
     State,
 }
@@ -23,6 +33,11 @@ impl CommandError {
             Self::NotAllowed(_) => "not_allowed",
             Self::Io { .. } => "io",
             Self::Export(_) => "export",
+            Self::Model(_) => "invalid_model",
+            Self::UnknownFormat(_) => "unknown_format",
+            Self::NotAFolderExport(_) => "not_a_folder_export",
+            Self::BadRecoveryKey(_) => "bad_recovery_key",
+            Self::RecoveryUnavailable(_) => "recovery_unavailable",
             Self::State => "state",
         }
     }

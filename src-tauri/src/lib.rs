@@ -9,16 +9,20 @@ pub mod error;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use archsmith::session::SessionStore;
+use archsmith::session::{Instance, SessionStore};
 use tauri::Manager;
 
 use crate::access::FileAccess;
+use crate::error::{CommandError, CommandResult};
 
 /// State shared by the commands.
 #[derive(Debug)]
 pub struct AppState {
     pub access: FileAccess,
     pub store: SessionStore,
+    /// This app's registration in the store (see [`archsmith::session`]), or why there is
+    /// none; the editor works without it, but keeps no recovery copies.
+    instance: Result<Instance, String>,
     /// Whether the editor has unsaved changes, as it last reported.
     pub unsaved: std::sync::atomic::AtomicBool,
     startup_file: Mutex<Option<PathBuf>>,
@@ -35,12 +39,21 @@ impl AppState {
         if let Some(file) = &startup_file {
             access.grant(file);
         }
+        let instance = store.start_instance().map_err(|e| e.to_string());
         Self {
             access,
             store,
+            instance,
             unsaved: Default::default(),
             startup_file: Mutex::new(startup_file),
         }
+    }
+
+    /// This app's instance, for the recovery commands.
+    pub fn instance(&self) -> CommandResult<&Instance> {
+        self.instance
+            .as_ref()
+            .map_err(|e| CommandError::RecoveryUnavailable(e.clone()))
     }
 
     /// The command-line file, once.
@@ -69,13 +82,16 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::export::export_folder,
         commands::session::autosave,
         commands::session::clear_recovery,
+        commands::session::adopt_recovery,
+        commands::session::discard_recovery,
         commands::window::set_title,
         commands::window::log,
     ])
 }
 
 /// Asks whether to close with unsaved changes, and closes if the user agrees. The question
-/// blocks, so it runs on its own thread; the editor keeps a recovery copy either way.
+/// blocks, so it runs on its own thread. Until the user answers, the editor's recovery copy
+/// stays; after "Discard" it goes, so that the next start does not offer it back.
 fn confirm_discard<R: tauri::Runtime>(window: tauri::Window<R>) {
     use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
     std::thread::spawn(move || {
@@ -90,6 +106,11 @@ fn confirm_discard<R: tauri::Runtime>(window: tauri::Window<R>) {
             ))
             .blocking_show();
         if discard {
+            let state = window.state::<AppState>();
+            if let Ok(instance) = state.instance() {
+                // Closing must not fail on a leftover copy: at worst it is offered again.
+                let _ = state.store.discard_instance_recoveries(instance);
+            }
             let _ = window.destroy();
         }
     });

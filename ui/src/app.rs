@@ -11,7 +11,7 @@ use egui::{Key, RichText, Ui};
 
 use crate::canvas::{self, CanvasEvent, CanvasState, geometry};
 use crate::command::{CommandQueue, UiCommand};
-use crate::host::{ExportPayload, Host, HostEvent, HostRequest};
+use crate::host::{ExportPayload, ExportSource, Host, HostEvent, HostRequest, RecoveredDocument};
 use crate::panels::command_palette::{CommandPaletteState, command_palette_ui};
 use crate::panels::export::{ExportState, export_ui};
 use crate::panels::inspector::inspector_ui;
@@ -29,6 +29,22 @@ enum Pending {
     New,
     Open,
     OpenRecent(String),
+    /// Replace the document with a recovered copy.
+    Recover(RecoveredDocument),
+    /// Close the window.
+    Close,
+}
+
+impl Pending {
+    /// The question the unsaved-changes dialog asks before doing this.
+    fn question(&self) -> &'static str {
+        match self {
+            Self::New => "Save them before starting a new model?",
+            Self::Open | Self::OpenRecent(_) => "Save them before opening another model?",
+            Self::Recover(_) => "Save them before recovering the other model?",
+            Self::Close => "Save them before closing?",
+        }
+    }
 }
 
 /// The whole editor.
@@ -45,7 +61,12 @@ pub struct EditorApp {
     recent: Vec<String>,
     /// An action waiting on the unsaved-changes question.
     confirm_discard: Option<Pending>,
-    recovery: Option<String>,
+    /// An action waiting for the save the user chose in that question.
+    after_save: Option<Pending>,
+    /// The user agreed to close: the next close request goes through.
+    close_approved: bool,
+    /// Recovery copies left by sessions that did not end cleanly, asked about one at a time.
+    recoveries: Vec<RecoveredDocument>,
     about_open: bool,
     last_autosave: Option<f64>,
     autosaved_revision: Option<u64>,
@@ -128,7 +149,9 @@ impl EditorApp {
             status: None,
             recent: Vec::new(),
             confirm_discard: None,
-            recovery: None,
+            after_save: None,
+            close_approved: false,
+            recoveries: Vec::new(),
             about_open: false,
             last_autosave: None,
             autosaved_revision: None,
@@ -155,7 +178,8 @@ impl EditorApp {
             setup_style(ui.ctx());
             self.styled = true;
         }
-        self.handle_host_events();
+        self.handle_host_events(ui.ctx());
+        self.handle_close_request(ui.ctx());
         self.handle_shortcuts(ui);
         self.update_title(ui.ctx());
 
@@ -168,7 +192,7 @@ impl EditorApp {
             if let Some(path) =
                 menu_bar_ui(ui, &self.editor, &self.recent, toggles, &mut self.commands)
             {
-                self.guard_unsaved(Pending::OpenRecent(path));
+                self.guard_unsaved(ui.ctx(), Pending::OpenRecent(path));
             }
         });
         egui::Panel::bottom("status").show(ui, |ui| {
@@ -401,8 +425,8 @@ impl EditorApp {
 
     fn execute(&mut self, ctx: &egui::Context, command: UiCommand) {
         match command {
-            UiCommand::New => self.guard_unsaved(Pending::New),
-            UiCommand::Open => self.guard_unsaved(Pending::Open),
+            UiCommand::New => self.guard_unsaved(ctx, Pending::New),
+            UiCommand::Open => self.guard_unsaved(ctx, Pending::Open),
             UiCommand::Save => self.save(false),
             UiCommand::SaveAs => self.save(true),
             UiCommand::Export => self.export.open = true,
@@ -553,41 +577,61 @@ impl EditorApp {
         });
     }
 
-    fn guard_unsaved(&mut self, pending: Pending) {
+    /// Runs `pending` now, or first asks what to do with unsaved changes.
+    fn guard_unsaved(&mut self, ctx: &egui::Context, pending: Pending) {
         if self.editor.is_dirty() {
             self.confirm_discard = Some(pending);
         } else {
-            self.proceed(pending);
+            self.proceed(ctx, pending);
         }
     }
 
-    fn proceed(&mut self, pending: Pending) {
+    /// Runs `pending`; any unsaved changes were saved or the user chose to discard them.
+    fn proceed(&mut self, ctx: &egui::Context, pending: Pending) {
         match pending {
             Pending::New => {
-                self.editor = Editor::new(
+                self.replace_editor(Editor::new(
                     Document::new(Meta {
                         name: "Untitled".into(),
                         ..Meta::default()
                     }),
                     None,
-                );
-                self.canvas.request_fit();
-                self.host.request(HostRequest::ClearRecovery);
+                ));
             }
+            // The document is replaced when the file arrives; a cancelled dialog keeps it.
             Pending::Open => self.host.request(HostRequest::Open),
             Pending::OpenRecent(path) => self.host.request(HostRequest::OpenRecent { path }),
+            Pending::Recover(recovered) => self.recover(recovered),
+            Pending::Close => {
+                if self.editor.is_dirty() {
+                    self.host.request(HostRequest::ClearRecovery {
+                        path: self.editor.path.clone(),
+                    });
+                }
+                self.close_approved = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
         }
     }
 
-    /// Replaces the open document with a file's contents, or reports why it cannot be read.
-    pub fn open_text(&mut self, path: Option<String>, text: &str) {
-        let name = path.clone().unwrap_or_else(|| "recovered model".to_owned());
-        match format::from_str(text, &name, self.editor.catalog()) {
-            Ok(doc) => {
-                self.editor = Editor::new(doc, path);
-                self.canvas.request_fit();
-                self.status = Some(format!("Opened {name}"));
-            }
+    /// Makes `editor` the open document. Unsaved changes of the one it replaces were
+    /// discarded by the user (every replacement goes through [`Self::guard_unsaved`]), so
+    /// their recovery copy goes too, unless the new document takes over the same record.
+    fn replace_editor(&mut self, editor: Editor) {
+        if self.editor.is_dirty() && self.editor.path != editor.path {
+            self.host.request(HostRequest::ClearRecovery {
+                path: self.editor.path.clone(),
+            });
+        }
+        self.editor = editor;
+        self.autosaved_revision = None;
+        self.canvas.request_fit();
+    }
+
+    /// Parses a model for `name`, or says in the status bar why it cannot be read.
+    fn parse(&mut self, name: &str, text: &str) -> Option<Document> {
+        match format::from_str(text, name, self.editor.catalog()) {
+            Ok(doc) => Some(doc),
             Err(error) => {
                 self.status = Some(
                     error
@@ -597,11 +641,39 @@ impl EditorApp {
                         .unwrap_or("cannot open the file")
                         .to_owned(),
                 );
+                None
             }
         }
     }
 
-    fn handle_host_events(&mut self) {
+    /// Replaces the open document with a file's contents, or reports why it cannot be read.
+    pub fn open_text(&mut self, path: Option<String>, text: &str) {
+        let name = path.clone().unwrap_or_else(|| "untitled model".to_owned());
+        if let Some(doc) = self.parse(&name, text) {
+            self.replace_editor(Editor::new(doc, path));
+            self.status = Some(format!("Opened {name}"));
+        }
+    }
+
+    /// Opens a recovered copy as unsaved changes to the file it belongs to, and tells the
+    /// host that this instance now keeps its recovery record.
+    fn recover(&mut self, recovered: RecoveredDocument) {
+        let name = recovered
+            .path
+            .clone()
+            .unwrap_or_else(|| "untitled model".to_owned());
+        let Some(doc) = self.parse(&name, &recovered.text) else {
+            return;
+        };
+        self.replace_editor(Editor::recovered(doc, recovered.path));
+        self.host
+            .request(HostRequest::AdoptRecovery { key: recovered.key });
+        // The host holds exactly this text now: no autosave until the next edit.
+        self.autosaved_revision = Some(self.editor.revision());
+        self.status = Some(format!("Recovered unsaved changes to {name}"));
+    }
+
+    fn handle_host_events(&mut self, ctx: &egui::Context) {
         for event in self.host.poll() {
             match event {
                 HostEvent::Opened { path, text } => {
@@ -610,15 +682,53 @@ impl EditorApp {
                 }
                 HostEvent::Saved { path } => {
                     self.status = Some(format!("Saved {path}"));
+                    let previous = self.editor.path.clone();
+                    // Save As moves the document: the copy kept under its old name goes too.
+                    if previous.as_deref() != Some(path.as_str()) {
+                        self.host
+                            .request(HostRequest::ClearRecovery { path: previous });
+                    }
+                    self.host.request(HostRequest::ClearRecovery {
+                        path: Some(path.clone()),
+                    });
                     self.editor.mark_saved(path);
-                    self.host.request(HostRequest::ClearRecovery);
                     self.host.request(HostRequest::RecentFiles);
+                    if let Some(pending) = self.after_save.take() {
+                        self.proceed(ctx, pending);
+                    }
                 }
                 HostEvent::Exported { path } => self.status = Some(format!("Exported to {path}")),
                 HostEvent::RecentFiles(files) => self.recent = files,
-                HostEvent::RecoveryAvailable { text } => self.recovery = Some(text),
-                HostEvent::Cancelled => {}
-                HostEvent::Failed { message } => self.status = Some(message),
+                HostEvent::RecoveryAvailable(recovered) => self.recoveries.push(recovered),
+                // The save that was to come first did not happen: the changes stay, and so
+                // does the document.
+                HostEvent::Cancelled => self.after_save = None,
+                HostEvent::Failed { message } => {
+                    self.after_save = None;
+                    self.status = Some(message);
+                }
+            }
+        }
+    }
+
+    /// The window's close button. With unsaved changes the close waits for the user's answer
+    /// to Save / Discard / Cancel.
+    fn handle_close_request(&mut self, ctx: &egui::Context) {
+        if !ctx.input(|i| i.viewport().close_requested()) || self.close_approved {
+            return;
+        }
+        if self.editor.is_dirty() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            if self.confirm_discard.is_none() && self.after_save.is_none() {
+                self.confirm_discard = Some(Pending::Close);
+            }
+            // Whatever the answer, the work so far survives a crash while the user decides.
+            if self.autosaved_revision != Some(self.editor.revision()) {
+                self.autosaved_revision = Some(self.editor.revision());
+                self.host.request(HostRequest::Autosave {
+                    path: self.editor.path.clone(),
+                    text: format::to_string(self.editor.doc()),
+                });
             }
         }
     }
@@ -636,6 +746,7 @@ impl EditorApp {
         if self.editor.is_dirty() && self.autosaved_revision != Some(self.editor.revision()) {
             self.autosaved_revision = Some(self.editor.revision());
             self.host.request(HostRequest::Autosave {
+                path: self.editor.path.clone(),
                 text: format::to_string(self.editor.doc()),
             });
         }
@@ -660,7 +771,14 @@ impl EditorApp {
         ) {
             let output = match request.output {
                 archsmith::export::Output::File(bytes) => ExportPayload::File(bytes),
-                archsmith::export::Output::Folder(files) => ExportPayload::Folder(files),
+                archsmith::export::Output::Folder(files) => ExportPayload::Folder {
+                    files,
+                    source: ExportSource {
+                        model: format::to_string(self.editor.doc()),
+                        format: request.format.to_owned(),
+                        provider: Some(request.provider),
+                    },
+                },
             };
             self.host.request(HostRequest::Export {
                 suggested_name: request.suggested_name,
@@ -668,42 +786,9 @@ impl EditorApp {
             });
         }
         if let Some(pending) = self.confirm_discard.clone() {
-            egui::Modal::new(egui::Id::unique("unsaved")).show(ctx, |ui| {
-                ui.heading("Unsaved changes");
-                ui.label(format!(
-                    "“{}” has changes that are not saved.",
-                    self.editor.doc().meta.name
-                ));
-                ui.horizontal(|ui| {
-                    if ui.button("Save").clicked() {
-                        self.confirm_discard = None;
-                        self.save(false);
-                    }
-                    if ui.button("Discard changes").clicked() {
-                        self.confirm_discard = None;
-                        self.proceed(pending.clone());
-                    }
-                    if ui.button("Cancel").clicked() {
-                        self.confirm_discard = None;
-                    }
-                });
-            });
-        }
-        if let Some(text) = self.recovery.clone() {
-            egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
-                ui.heading("Recover unsaved work?");
-                ui.label("Archsmith found changes from a session that did not end cleanly.");
-                ui.horizontal(|ui| {
-                    if ui.button("Recover").clicked() {
-                        self.recovery = None;
-                        self.open_text(None, &text);
-                    }
-                    if ui.button("Discard").clicked() {
-                        self.recovery = None;
-                        self.host.request(HostRequest::ClearRecovery);
-                    }
-                });
-            });
+            self.unsaved_changes_ui(ctx, &pending);
+        } else if let Some(recovered) = self.recoveries.first().cloned() {
+            self.recovery_ui(ctx, &recovered);
         }
         if self.about_open {
             egui::Window::new("About Archsmith")
@@ -722,7 +807,68 @@ impl EditorApp {
         }
     }
 
-    /// Whether closing now would lose work; the native runner asks before closing.
+    /// Save / Discard / Cancel before `pending` would drop unsaved changes.
+    fn unsaved_changes_ui(&mut self, ctx: &egui::Context, pending: &Pending) {
+        let name = self.editor.doc().meta.name.clone();
+        let modal = egui::Modal::new(egui::Id::unique("unsaved-changes")).show(ctx, |ui| {
+            ui.set_max_width(420.0);
+            ui.heading("Unsaved changes");
+            ui.label(format!("“{name}” has changes that are not saved."));
+            ui.label(pending.question());
+            ui.add_space(4.0);
+            ui.horizontal(|ui| {
+                if ui.button(RichText::new("Save").strong()).clicked() {
+                    self.confirm_discard = None;
+                    self.after_save = Some(pending.clone());
+                    self.save(false);
+                }
+                if ui.button("Discard").clicked() {
+                    self.confirm_discard = None;
+                    self.proceed(ctx, pending.clone());
+                }
+                if ui.button("Cancel").clicked() {
+                    self.confirm_discard = None;
+                }
+            });
+        });
+        if modal.should_close() {
+            self.confirm_discard = None;
+        }
+    }
+
+    /// Recover / Discard for the oldest recovery copy not yet answered.
+    fn recovery_ui(&mut self, ctx: &egui::Context, recovered: &RecoveredDocument) {
+        egui::Modal::new(egui::Id::unique("recovery")).show(ctx, |ui| {
+            ui.set_max_width(460.0);
+            ui.heading("Recover unsaved work?");
+            ui.label("Archsmith found changes from a session that did not end cleanly:");
+            let shown = recovered.path.as_deref().map_or_else(
+                || "an untitled model, never saved".to_owned(),
+                |path| {
+                    std::path::Path::new(path)
+                        .file_name()
+                        .map_or(path.to_owned(), |n| n.to_string_lossy().into_owned())
+                },
+            );
+            ui.label(RichText::new(shown).strong())
+                .on_hover_text(recovered.path.as_deref().unwrap_or("untitled"));
+            ui.add_space(4.0);
+            ui.horizontal(|ui| {
+                if ui.button(RichText::new("Recover").strong()).clicked() {
+                    self.recoveries.retain(|r| r.key != recovered.key);
+                    self.guard_unsaved(ctx, Pending::Recover(recovered.clone()));
+                }
+                if ui.button("Discard").clicked() {
+                    self.recoveries.retain(|r| r.key != recovered.key);
+                    self.host.request(HostRequest::DiscardRecovery {
+                        key: recovered.key.clone(),
+                    });
+                }
+            });
+        });
+    }
+
+    /// Whether closing now would lose work.
     pub fn has_unsaved_changes(&self) -> bool {
         self.editor.is_dirty()
     }
@@ -730,18 +876,6 @@ impl EditorApp {
 
 impl eframe::App for EditorApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
-        if ui.input(|i| i.viewport().close_requested())
-            && self.editor.is_dirty()
-            && self.confirm_discard.is_none()
-        {
-            ui.ctx()
-                .send_viewport_cmd(egui::ViewportCommand::CancelClose);
-            self.status =
-                Some("Save or discard your changes before closing (File ▸ Save)".to_owned());
-            self.host.request(HostRequest::Autosave {
-                text: format::to_string(self.editor.doc()),
-            });
-        }
         self.frame_ui(ui);
     }
 

@@ -6,11 +6,13 @@
 
 use std::collections::BTreeMap;
 
+use archsmith::model::Cloud;
+
 /// Something the editor asks the platform to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HostRequest {
     /// What to show first: a file named on the command line, else the last file opened, and
-    /// any crash-recovery copy.
+    /// any crash-recovery copies.
     Startup,
     /// Ask the user for a model file and read it.
     Open,
@@ -27,10 +29,16 @@ pub enum HostRequest {
         suggested_name: String,
         output: ExportPayload,
     },
-    /// Keep a recovery copy of unsaved work.
-    Autosave { text: String },
-    /// The work was saved or discarded: drop the recovery copy.
-    ClearRecovery,
+    /// Keep a recovery copy of the unsaved document that belongs to `path` (`None`: untitled).
+    Autosave { path: Option<String>, text: String },
+    /// The document at `path` (`None`: untitled) was saved or discarded: drop its recovery
+    /// copy.
+    ClearRecovery { path: Option<String> },
+    /// The user recovered the record `key` (from [`HostEvent::RecoveryAvailable`]): it is the
+    /// open document's recovery copy from now on.
+    AdoptRecovery { key: String },
+    /// The user threw the record `key` away.
+    DiscardRecovery { key: String },
     /// The list of recently opened files.
     RecentFiles,
 }
@@ -39,7 +47,33 @@ pub enum HostRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ExportPayload {
     File(Vec<u8>),
-    Folder(BTreeMap<String, Vec<u8>>),
+    /// A folder export. `files` is the exporter's output, for hosts that trust the editor;
+    /// the desktop shell does not, and runs `source` through the core's exporter itself so
+    /// that only the exporter's own files land in the folder the user picked.
+    Folder {
+        files: BTreeMap<String, Vec<u8>>,
+        source: ExportSource,
+    },
+}
+
+/// What produced a folder export: enough for a host to produce it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportSource {
+    /// The model, as RON.
+    pub model: String,
+    /// The exporter's id in the core's registry.
+    pub format: String,
+    pub provider: Option<Cloud>,
+}
+
+/// Unsaved work a session that did not end cleanly left behind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecoveredDocument {
+    /// The host's name for the record, passed back to adopt or discard it.
+    pub key: String,
+    /// The file the document belongs to; `None` when it was never saved.
+    pub path: Option<String>,
+    pub text: String,
 }
 
 /// An answer from the host.
@@ -56,10 +90,8 @@ pub enum HostEvent {
         path: String,
     },
     RecentFiles(Vec<String>),
-    /// A recovery copy exists from a session that did not end cleanly.
-    RecoveryAvailable {
-        text: String,
-    },
+    /// A recovery copy exists from a session that did not end cleanly (one event each).
+    RecoveryAvailable(RecoveredDocument),
     /// The user closed a dialog without choosing.
     Cancelled,
     Failed {

@@ -5,25 +5,64 @@ use std::path::PathBuf;
 
 use archsmith::export::{Output, write_output};
 use archsmith::format::write_atomic;
-use archsmith::session::SessionStore;
+use archsmith::session::{Instance, RecoveryKey, SessionStore};
 
-use crate::host::{ExportPayload, Host, HostEvent, HostRequest};
+use crate::host::{ExportPayload, Host, HostEvent, HostRequest, RecoveredDocument};
 
 #[derive(Debug)]
 pub struct NativeHost {
     events: Vec<HostEvent>,
     store: Option<SessionStore>,
+    /// This window's registration in the store; it names the untitled document's recovery
+    /// copy and tells other instances that this one's copies are live work.
+    instance: Option<Instance>,
     /// A file named on the command line, opened at startup.
     startup_file: Option<PathBuf>,
 }
 
 impl NativeHost {
     pub fn new(startup_file: Option<PathBuf>) -> Self {
+        Self::with_store(
+            SessionStore::default_dir().map(SessionStore::new),
+            startup_file,
+        )
+    }
+
+    /// A host keeping its session in `store` (`None`: remembers nothing).
+    pub fn with_store(store: Option<SessionStore>, startup_file: Option<PathBuf>) -> Self {
+        // Without an instance (a read-only data folder) the editor still works; autosave
+        // then reports that it cannot keep copies.
+        let instance = store.as_ref().and_then(|s| s.start_instance().ok());
         Self {
             events: Vec::new(),
-            store: SessionStore::default_dir().map(SessionStore::new),
+            store,
+            instance,
             startup_file,
         }
+    }
+
+    /// The store and this instance, for the recovery requests; `None` when there is none.
+    fn session(&self) -> Option<(&SessionStore, &Instance)> {
+        self.store.as_ref().zip(self.instance.as_ref())
+    }
+
+    /// Runs a recovery operation, turning its error into a message for the status bar.
+    /// Without a data folder, only operations that `keep_a_copy` fail: the others have
+    /// nothing to drop.
+    fn recovery_op(
+        &self,
+        what: &str,
+        keeps_a_copy: bool,
+        op: impl FnOnce(&SessionStore, &Instance) -> std::io::Result<()>,
+    ) -> Option<HostEvent> {
+        let Some((store, instance)) = self.session() else {
+            return keeps_a_copy.then(|| HostEvent::Failed {
+                message: format!("{what} failed: no data folder for recovery copies"),
+            });
+        };
+        op(store, instance).err().map(|error| HostEvent::Failed {
+            message: format!("{what} failed: {error}"),
+        })
     }
 
     fn read(&mut self, path: &std::path::Path) -> HostEvent {
@@ -49,8 +88,18 @@ impl NativeHost {
     fn handle(&mut self, request: HostRequest) -> Option<HostEvent> {
         match request {
             HostRequest::Startup => {
-                if let Some(text) = self.store.as_ref().and_then(SessionStore::recovery) {
-                    self.events.push(HostEvent::RecoveryAvailable { text });
+                let orphans = self
+                    .store
+                    .as_ref()
+                    .map(SessionStore::orphaned_recoveries)
+                    .unwrap_or_default();
+                for (key, recovery) in orphans {
+                    self.events
+                        .push(HostEvent::RecoveryAvailable(RecoveredDocument {
+                            key: key.to_string(),
+                            path: recovery.path,
+                            text: recovery.text,
+                        }));
                 }
                 let path = self.startup_file.take().or_else(|| {
                     self.store
@@ -104,7 +153,8 @@ impl NativeHost {
                             .save_file(),
                         Output::File(bytes),
                     ),
-                    ExportPayload::Folder(files) => (
+                    // The editor runs in this process: its files are the exporter's own.
+                    ExportPayload::Folder { files, .. } => (
                         rfd::FileDialog::new()
                             .pick_folder()
                             .map(|d| d.join(&suggested_name)),
@@ -123,20 +173,27 @@ impl NativeHost {
                     },
                 })
             }
-            HostRequest::Autosave { text } => {
-                let result = self.store.as_ref().map(|s| s.save_recovery(&text));
-                match result {
-                    Some(Err(error)) => Some(HostEvent::Failed {
-                        message: format!("autosave failed: {error}"),
-                    }),
-                    _ => None,
-                }
+            HostRequest::Autosave { path, text } => {
+                self.recovery_op("autosave", true, |store, me| {
+                    store.save_recovery(me, path.as_deref(), &text).map(drop)
+                })
             }
-            HostRequest::ClearRecovery => {
-                if let Some(store) = &self.store {
-                    let _ = store.clear_recovery();
-                }
-                None
+            HostRequest::ClearRecovery { path } => {
+                self.recovery_op("dropping the recovery copy", false, |store, me| {
+                    store.clear_recovery(me, path.as_deref())
+                })
+            }
+            HostRequest::AdoptRecovery { key } => {
+                self.recovery_op("recovery", true, |store, me| {
+                    let key = RecoveryKey::parse(&key).map_err(std::io::Error::other)?;
+                    store.adopt_recovery(me, &key).map(drop)
+                })
+            }
+            HostRequest::DiscardRecovery { key } => {
+                self.recovery_op("discarding the recovery copy", false, |store, _| {
+                    let key = RecoveryKey::parse(&key).map_err(std::io::Error::other)?;
+                    store.discard_recovery(&key)
+                })
             }
             HostRequest::RecentFiles => Some(HostEvent::RecentFiles(
                 self.store

@@ -73,7 +73,8 @@ pub struct Editor {
     history: History,
     /// Where the document was loaded from or last saved to.
     pub path: Option<String>,
-    saved_revision: u64,
+    /// The revision that matches the file; `None` when no revision does (a recovered copy).
+    saved_revision: Option<u64>,
     report: Report,
     report_revision: Option<u64>,
     pub selection: Selection,
@@ -85,12 +86,21 @@ impl Editor {
             doc,
             history: History::new(),
             path,
-            saved_revision: 0,
+            saved_revision: Some(0),
             report: Report::default(),
             report_revision: None,
             selection: Selection::default(),
         };
         editor.refresh();
+        editor
+    }
+
+    /// A document recovered from a recovery copy. It belongs to `path` (or was never saved)
+    /// but differs from what is saved there, so it starts with unsaved changes: leaving it
+    /// asks first, and saving writes back to `path`.
+    pub fn recovered(doc: Document, path: Option<String>) -> Self {
+        let mut editor = Self::new(doc, path);
+        editor.saved_revision = None;
         editor
     }
 
@@ -116,12 +126,12 @@ impl Editor {
 
     /// True when there are changes since the last save or load.
     pub fn is_dirty(&self) -> bool {
-        self.history.revision() != self.saved_revision
+        self.saved_revision != Some(self.history.revision())
     }
 
     pub fn mark_saved(&mut self, path: String) {
         self.path = Some(path);
-        self.saved_revision = self.history.revision();
+        self.saved_revision = Some(self.history.revision());
     }
 
     /// Applies one user action as one undo step.

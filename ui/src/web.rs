@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
-use crate::host::{ExportPayload, Host, HostEvent, HostRequest};
+use crate::host::{ExportPayload, Host, HostEvent, HostRequest, RecoveredDocument};
 use crate::{EditorApp, welcome_document};
 
 /// Calls a shell command; resolves to its JSON result or rejects with `{code, message}`.
@@ -56,9 +56,16 @@ struct OpenedFile {
 }
 
 #[derive(Deserialize)]
+struct Recovery {
+    key: String,
+    path: Option<String>,
+    text: String,
+}
+
+#[derive(Deserialize)]
 struct Startup {
     file: Option<OpenedFile>,
-    recovery: Option<String>,
+    recoveries: Vec<Recovery>,
 }
 
 /// The host inside the Tauri webview. Answers arrive asynchronously and are queued.
@@ -88,6 +95,19 @@ impl TauriHost {
             let new = future.await;
             events.borrow_mut().extend(new);
             ctx.request_repaint();
+        });
+    }
+}
+
+impl TauriHost {
+    /// Invokes a command whose only answer that matters is a failure.
+    fn fire(&self, command: &'static str, args: Value) {
+        self.spawn(async move {
+            invoke(command, args)
+                .await
+                .err()
+                .map(failed)
+                .unwrap_or_default()
         });
     }
 }
@@ -124,8 +144,12 @@ impl Host for TauriHost {
                 {
                     Ok(startup) => {
                         let mut events = Vec::new();
-                        if let Some(text) = startup.recovery {
-                            events.push(HostEvent::RecoveryAvailable { text });
+                        for recovery in startup.recoveries {
+                            events.push(HostEvent::RecoveryAvailable(RecoveredDocument {
+                                key: recovery.key,
+                                path: recovery.path,
+                                text: recovery.text,
+                            }));
                         }
                         if let Some(file) = startup.file {
                             events.push(HostEvent::Opened {
@@ -172,33 +196,32 @@ impl Host for TauriHost {
                         )
                         .await
                     }
-                    ExportPayload::Folder(files) => {
+                    // The shell runs the exporter itself: it never writes files the page names.
+                    ExportPayload::Folder { source, .. } => {
                         invoke(
                             "export_folder",
-                            json!({ "suggested_name": suggested_name, "files": files }),
+                            json!({
+                                "model": source.model,
+                                "format": source.format,
+                                "provider": source.provider,
+                            }),
                         )
                         .await
                     }
                 };
                 result.map_or_else(failed, |v| written(v, |path| HostEvent::Exported { path }))
             }),
-            HostRequest::Autosave { text } => {
-                self.spawn(async move {
-                    invoke("autosave", json!({ "text": text }))
-                        .await
-                        .err()
-                        .map(failed)
-                        .unwrap_or_default()
-                });
+            HostRequest::Autosave { path, text } => {
+                self.fire("autosave", json!({ "path": path, "text": text }));
             }
-            HostRequest::ClearRecovery => {
-                self.spawn(async {
-                    invoke("clear_recovery", json!({}))
-                        .await
-                        .err()
-                        .map(failed)
-                        .unwrap_or_default()
-                });
+            HostRequest::ClearRecovery { path } => {
+                self.fire("clear_recovery", json!({ "path": path }));
+            }
+            HostRequest::AdoptRecovery { key } => {
+                self.fire("adopt_recovery", json!({ "key": key }));
+            }
+            HostRequest::DiscardRecovery { key } => {
+                self.fire("discard_recovery", json!({ "key": key }));
             }
             HostRequest::RecentFiles => self.spawn(async {
                 match invoke("recent_files", json!({})).await.and_then(|v| {

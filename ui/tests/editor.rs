@@ -9,7 +9,8 @@ use archsmith::Catalog;
 use archsmith::EditOp;
 use archsmith::format;
 use archsmith::model::{Component, ComponentId, Document, KindId, Meta, Point};
-use archsmith_ui::{EditorApp, Host, HostEvent, HostRequest, welcome_document};
+use archsmith_ui::host::RecoveredDocument;
+use archsmith_ui::{EditorApp, Host, HostEvent, HostRequest, NativeHost, welcome_document};
 use egui::{Event, Key, Modifiers, Pos2, pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -23,6 +24,8 @@ struct FakeFs {
     save_as: Option<String>,
     /// What the next Open dialog answers.
     open: Option<String>,
+    /// Recovery copies the startup reports.
+    recoveries: Vec<RecoveredDocument>,
 }
 
 struct FakeHost {
@@ -55,6 +58,12 @@ impl Host for FakeHost {
             HostRequest::RecentFiles => {
                 Some(HostEvent::RecentFiles(fs.files.keys().cloned().collect()))
             }
+            HostRequest::Startup => {
+                let recoveries = std::mem::take(&mut fs.recoveries);
+                self.events
+                    .extend(recoveries.into_iter().map(HostEvent::RecoveryAvailable));
+                None
+            }
             _ => None,
         };
         self.events.extend(event);
@@ -66,17 +75,27 @@ impl Host for FakeHost {
 }
 
 fn harness_with(doc: Document) -> (Harness<'static, EditorApp>, Rc<RefCell<FakeFs>>) {
-    let fs = Rc::new(RefCell::new(FakeFs::default()));
+    harness_with_fs(doc, FakeFs::default())
+}
+
+fn harness_with_fs(
+    doc: Document,
+    fs: FakeFs,
+) -> (Harness<'static, EditorApp>, Rc<RefCell<FakeFs>>) {
+    let fs = Rc::new(RefCell::new(fs));
     let host = FakeHost {
         fs: Rc::clone(&fs),
         events: Vec::new(),
     };
-    let app = EditorApp::new(doc, None, Box::new(host));
+    (harness_on(EditorApp::new(doc, None, Box::new(host))), fs)
+}
+
+fn harness_on(app: EditorApp) -> Harness<'static, EditorApp> {
     let mut harness = Harness::builder()
         .with_size(vec2(1400.0, 900.0))
         .build_ui_state(|ui, app: &mut EditorApp| app.frame_ui(ui), app);
     harness.run();
-    (harness, fs)
+    harness
 }
 
 /// An empty document with a few components far apart.
@@ -492,4 +511,307 @@ fn tidy_up_lays_the_model_out_in_one_undoable_step() {
         "one undo restores it"
     );
     assert_eq!(position(&harness, "cache"), Point::new(500.0, 400.0));
+}
+
+/// A recovery copy of `small_doc` with one component fewer, left for `/models/shop.ron`.
+fn recovered_shop() -> RecoveredDocument {
+    let mut doc = small_doc();
+    EditOp::RemoveComponent(ComponentId::new("cache").expect("id"))
+        .apply(&mut doc, Catalog::builtin())
+        .expect("removes");
+    RecoveredDocument {
+        key: "file-0123456789abcdef".into(),
+        path: Some("/models/shop.ron".into()),
+        text: format::to_string(&doc),
+    }
+}
+
+/// An editor on `/models/shop.ron` that has just recovered `recovered_shop()`.
+fn recovered_harness() -> (Harness<'static, EditorApp>, Rc<RefCell<FakeFs>>) {
+    let fs = FakeFs {
+        recoveries: vec![recovered_shop()],
+        ..FakeFs::default()
+    };
+    let (mut harness, fs) = harness_with_fs(small_doc(), fs);
+    harness.get_by_label("Recover unsaved work?");
+    harness.get_by_label("shop.ron");
+    harness.get_by_label("Recover").click();
+    harness.run();
+    (harness, fs)
+}
+
+/// Every viewport command the editor sent over `frames` frames.
+fn viewport_commands(
+    harness: &mut Harness<'_, EditorApp>,
+    frames: usize,
+) -> Vec<egui::ViewportCommand> {
+    let mut commands = Vec::new();
+    for _ in 0..frames {
+        harness.step();
+        if let Some(output) = harness
+            .output()
+            .viewport_output
+            .get(&egui::ViewportId::ROOT)
+        {
+            commands.extend(output.commands.iter().cloned());
+        }
+    }
+    commands
+}
+
+fn request_close(harness: &mut Harness<'_, EditorApp>) {
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+}
+
+#[test]
+fn a_recovered_copy_is_unsaved_work_on_the_file_it_came_from() {
+    let (harness, fs) = recovered_harness();
+    let app = harness.state();
+    assert_eq!(app.editor.path.as_deref(), Some("/models/shop.ron"));
+    assert!(app.editor.is_dirty(), "recovered changes are not saved yet");
+    assert!(
+        app.editor.doc().component("cache").is_none(),
+        "the recovered text"
+    );
+    assert!(
+        app.editor.title().starts_with('•'),
+        "{}",
+        app.editor.title()
+    );
+    assert!(harness.query_by_label("Recover unsaved work?").is_none());
+    assert!(
+        fs.borrow().requests.contains(&HostRequest::AdoptRecovery {
+            key: "file-0123456789abcdef".into()
+        }),
+        "the host moves the copy to this instance"
+    );
+}
+
+#[test]
+fn new_after_recovering_asks_before_dropping_the_recovered_work() {
+    let (mut harness, fs) = recovered_harness();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    harness.run();
+    harness.get_by_label("Unsaved changes");
+    harness.get_by_label("Save them before starting a new model?");
+    assert_eq!(
+        harness.state().editor.path.as_deref(),
+        Some("/models/shop.ron"),
+        "nothing is replaced before the answer"
+    );
+    let cleared = |fs: &Rc<RefCell<FakeFs>>| {
+        fs.borrow()
+            .requests
+            .iter()
+            .any(|r| matches!(r, HostRequest::ClearRecovery { .. }))
+    };
+    assert!(
+        !cleared(&fs),
+        "the recovery copy is kept while the user decides"
+    );
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert!(harness.query_by_label("Unsaved changes").is_none());
+    assert!(harness.state().editor.is_dirty());
+    assert!(!cleared(&fs));
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    harness.run();
+    harness.get_by_label("Discard").click();
+    harness.run();
+    assert_eq!(harness.state().editor.path, None, "a new model");
+    assert!(fs.borrow().requests.contains(&HostRequest::ClearRecovery {
+        path: Some("/models/shop.ron".into())
+    }));
+}
+
+#[test]
+fn save_in_the_question_saves_to_the_recovered_file_then_goes_on() {
+    let (mut harness, fs) = recovered_harness();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::N);
+    harness.run();
+    harness.get_by_label("Save").click();
+    harness.run();
+    let saved = fs
+        .borrow()
+        .files
+        .get("/models/shop.ron")
+        .cloned()
+        .expect("saved there");
+    assert_eq!(saved, recovered_shop().text);
+    assert_eq!(harness.state().editor.path, None, "then the new model");
+    assert!(!harness.state().editor.is_dirty());
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks_save_discard_or_cancel() {
+    let (mut harness, fs) = harness_with(small_doc());
+    let at = component_center(&harness, "api");
+    click(&mut harness, at);
+    harness.key_press(Key::Delete);
+    harness.run();
+    assert!(harness.state().editor.is_dirty());
+
+    request_close(&mut harness);
+    let commands = viewport_commands(&mut harness, 3);
+    assert!(
+        commands.contains(&egui::ViewportCommand::CancelClose),
+        "{commands:?}"
+    );
+    harness.get_by_label("Save them before closing?");
+    assert!(
+        fs.borrow()
+            .requests
+            .iter()
+            .any(|r| matches!(r, HostRequest::Autosave { path: None, .. })),
+        "the work is kept while the question is open"
+    );
+    harness.get_by_label("Cancel").click();
+    let commands = viewport_commands(&mut harness, 3);
+    assert!(
+        !commands.contains(&egui::ViewportCommand::Close),
+        "{commands:?}"
+    );
+    assert!(
+        harness
+            .query_by_label("Save them before closing?")
+            .is_none()
+    );
+
+    request_close(&mut harness);
+    viewport_commands(&mut harness, 3);
+    harness.get_by_label("Discard").click();
+    let commands = viewport_commands(&mut harness, 3);
+    assert!(
+        commands.contains(&egui::ViewportCommand::Close),
+        "{commands:?}"
+    );
+    assert!(
+        fs.borrow()
+            .requests
+            .contains(&HostRequest::ClearRecovery { path: None }),
+        "discarded work is not offered again"
+    );
+    request_close(&mut harness);
+    let commands = viewport_commands(&mut harness, 3);
+    assert!(
+        !commands.contains(&egui::ViewportCommand::CancelClose),
+        "once agreed, the close goes through"
+    );
+}
+
+#[test]
+fn closing_after_save_in_the_question_closes_once_saved() {
+    let (mut harness, fs) = harness_with(small_doc());
+    harness
+        .state_mut()
+        .run_command(archsmith_ui::UiCommand::AddNote);
+    harness.run();
+    fs.borrow_mut().save_as = Some("/models/new.ron".into());
+    request_close(&mut harness);
+    viewport_commands(&mut harness, 3);
+    harness.get_by_label("Save").click();
+    let commands = viewport_commands(&mut harness, 3);
+    assert!(
+        commands.contains(&egui::ViewportCommand::Close),
+        "{commands:?}"
+    );
+    assert!(fs.borrow().files.contains_key("/models/new.ron"));
+}
+
+/// A folder for one test's data, removed when the test ends.
+struct ScratchDir(std::path::PathBuf);
+
+impl ScratchDir {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("archsmith-ui-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        Self(dir)
+    }
+
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The files in the store's recovery folder.
+fn recovery_files(data: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(data.join("recovery"))
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// An editor on `doc` at `path` whose host keeps its session in `data`.
+fn native_harness(
+    data: &std::path::Path,
+    doc: Document,
+    path: Option<String>,
+) -> Harness<'static, EditorApp> {
+    let store = archsmith::session::SessionStore::new(data);
+    let host = NativeHost::with_store(Some(store), None);
+    harness_on(EditorApp::new(doc, path, Box::new(host)))
+}
+
+/// Deletes a component and lets the autosave interval pass.
+fn edit_and_autosave(harness: &mut Harness<'_, EditorApp>, id: &str) {
+    let at = component_center(harness, id);
+    click(harness, at);
+    harness.key_press(Key::Delete);
+    harness.run();
+    let later = harness.state().editor.revision() as f64 * 1000.0 + 1000.0;
+    harness.input_mut().time = Some(later);
+    harness.step();
+}
+
+#[test]
+fn two_documents_in_two_windows_keep_two_recovery_files() {
+    let data = ScratchDir::new("two-documents");
+    let shop = data.path().join("shop.ron").display().to_string();
+    let mut titled = native_harness(data.path(), small_doc(), Some(shop.clone()));
+    let mut untitled = native_harness(data.path(), small_doc(), None);
+    edit_and_autosave(&mut titled, "api");
+    edit_and_autosave(&mut untitled, "db");
+    assert_eq!(
+        recovery_files(data.path()).len(),
+        2,
+        "one file each, neither clobbered"
+    );
+
+    // The first window goes away with its work unsaved (as in a crash); a new window offers
+    // that work, attached to its file, and not the live work of the other window.
+    drop(titled);
+    let mut next = native_harness(data.path(), welcome_document(), None);
+    next.get_by_label("Recover unsaved work?");
+    next.get_by_label("shop.ron");
+    next.get_by_label("Recover").click();
+    next.run();
+    let app = next.state();
+    assert_eq!(app.editor.path.as_deref(), Some(shop.as_str()));
+    assert!(app.editor.is_dirty());
+    assert!(app.editor.doc().component("api").is_none());
+    assert!(
+        next.query_by_label("Recover unsaved work?").is_none(),
+        "the untitled window is still open: its work is not offered"
+    );
+    assert_eq!(recovery_files(data.path()).len(), 2);
+    drop(untitled);
 }

@@ -16,12 +16,23 @@ pub struct OpenedFile {
     pub text: String,
 }
 
+/// Unsaved work a session that did not end cleanly left behind.
+#[derive(Debug, Serialize)]
+pub struct RecoveryOffer {
+    /// Passed back to `adopt_recovery` or `discard_recovery`.
+    pub key: String,
+    /// The file the work belongs to; `None` for a model never saved. Not granted: saving
+    /// there needs the file to have been opened through a dialog before.
+    pub path: Option<String>,
+    pub text: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct Startup {
     /// The file named on the command line, else the last file opened.
     pub file: Option<OpenedFile>,
-    /// Unsaved work from a session that did not end cleanly.
-    pub recovery: Option<String>,
+    /// Unsaved work of instances that are no longer running.
+    pub recoveries: Vec<RecoveryOffer>,
 }
 
 fn read(state: &AppState, path: &std::path::Path) -> CommandResult<OpenedFile> {
@@ -51,10 +62,17 @@ pub fn startup(state: State<'_, AppState>) -> CommandResult<Startup> {
         .filter(|p| p.exists())
         .map(|p| read(&state, &p))
         .transpose()?;
-    Ok(Startup {
-        file,
-        recovery: state.store.recovery(),
-    })
+    let recoveries = state
+        .store
+        .orphaned_recoveries()
+        .into_iter()
+        .map(|(key, recovery)| RecoveryOffer {
+            key: key.to_string(),
+            path: recovery.path,
+            text: recovery.text,
+        })
+        .collect();
+    Ok(Startup { file, recoveries })
 }
 
 #[tauri::command(rename_all = "snake_case")]

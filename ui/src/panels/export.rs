@@ -30,6 +30,9 @@ impl Default for ExportState {
 pub struct ExportRequest {
     pub suggested_name: String,
     pub output: Output,
+    /// The exporter's id and the provider it ran with, so that a host can run it again.
+    pub format: &'static str,
+    pub provider: Cloud,
 }
 
 fn preview_text(output: &Output) -> String {
@@ -158,6 +161,8 @@ pub fn export_ui(
                         request = Some(ExportRequest {
                             suggested_name,
                             output,
+                            format: exporter.id(),
+                            provider: state.provider,
                         });
                     }
                     Err(error) => {
