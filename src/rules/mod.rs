@@ -388,6 +388,25 @@ impl Report {
         Self { findings, summary }
     }
 
+    /// The findings grouped by severity, most severe first, as indices into `findings`;
+    /// severities with no findings are left out. Every report view lists them this way.
+    pub fn sections(&self) -> Vec<(Severity, Vec<usize>)> {
+        [Severity::Error, Severity::Warning, Severity::Info]
+            .into_iter()
+            .map(|severity| {
+                let indices = self
+                    .findings
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| f.severity == severity)
+                    .map(|(i, _)| i)
+                    .collect::<Vec<_>>();
+                (severity, indices)
+            })
+            .filter(|(_, indices)| !indices.is_empty())
+            .collect()
+    }
+
     /// True when an unwaived finding is at least as severe as `threshold`.
     pub fn fails_at(&self, threshold: Severity) -> bool {
         self.findings

@@ -340,22 +340,15 @@ pub fn write_human(
     out: &mut impl Write,
 ) -> io::Result<()> {
     let shown_name = for_terminal(name);
-    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-        let count = report
-            .findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count();
-        if count == 0 {
-            continue;
-        }
+    for (severity, indices) in report.sections() {
         let style = severity_style(severity, color);
         writeln!(
             out,
-            "{style}{} ({count}){style:#}",
-            severity.label().to_uppercase()
+            "{style}{} ({}){style:#}",
+            severity.label().to_uppercase(),
+            indices.len()
         )?;
-        for finding in report.findings.iter().filter(|f| f.severity == severity) {
+        for finding in indices.iter().filter_map(|&i| report.findings.get(i)) {
             write!(
                 out,
                 "  {style}{}{style:#} {shown_name}",

@@ -65,25 +65,10 @@ pub fn problems_ui(
     }
     // Only the visible rows are laid out, so thousands of findings cost nothing per frame.
     let mut rows = Vec::new();
-    for severity in [Severity::Error, Severity::Warning, Severity::Info] {
-        let count = report
-            .findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count();
-        if count == 0 {
-            continue;
-        }
-        rows.push(Row::Header(severity, count));
+    for (severity, indices) in report.sections() {
+        rows.push(Row::Header(severity, indices.len()));
         if !state.collapsed.contains(&severity) {
-            rows.extend(
-                report
-                    .findings
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, f)| f.severity == severity)
-                    .map(|(i, _)| Row::Finding(i)),
-            );
+            rows.extend(indices.into_iter().map(Row::Finding));
         }
     }
     let row_height = ui.spacing().interact_size.y + ui.spacing().item_spacing.y;
