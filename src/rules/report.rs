@@ -161,6 +161,9 @@ fn sarif_level(severity: Severity) -> &'static str {
 /// relative reference (forward slashes, percent-encoded) otherwise. SARIF requires URIs, so
 /// an absolute path written as is fails validation.
 pub fn sarif_uri(path: &Path) -> String {
+    // `Url::from_file_path` exists only where paths have an OS meaning (not on wasm32, where
+    // the editor runs this core); there every path is written as a relative reference.
+    #[cfg(any(unix, windows))]
     if path.is_absolute()
         && let Ok(url) = url::Url::from_file_path(path)
     {
