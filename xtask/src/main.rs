@@ -204,6 +204,9 @@ fn build_wasm_editor(release: bool) -> Result {
         .input_path(&wasm)
         .web(true)
         .map_err(|e| format!("wasm-bindgen: {e}"))?
+        // The library defaults to omitting it (the CLI does not): without it the page's
+        // `init()` has no module to load and fails in `WebAssembly.instantiate`.
+        .omit_default_module_path(false)
         .typescript(false)
         .generate(&out_dir)
         .map_err(|e| format!("wasm-bindgen {}: {e}", wasm.display()))
