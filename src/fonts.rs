@@ -13,43 +13,85 @@ pub enum Weight {
     SemiBold,
 }
 
+/// Measures characters of one weight at one size: the font is parsed once per measurement,
+/// not once per character or per candidate cut.
+struct Advances {
+    face: Option<ttf_parser::Face<'static>>,
+    scale: f32,
+    fallback: f32,
+}
+
+impl Advances {
+    fn new(size: f32, weight: Weight) -> Self {
+        let data = match weight {
+            Weight::Regular => REGULAR,
+            Weight::SemiBold => SEMIBOLD,
+        };
+        match ttf_parser::Face::parse(data, 0) {
+            Ok(face) => {
+                let units = f32::from(face.units_per_em());
+                Self {
+                    scale: size / units,
+                    fallback: units * 0.55,
+                    face: Some(face),
+                }
+            }
+            // The bytes are compiled in; this only guards against a corrupt asset.
+            Err(_) => Self {
+                face: None,
+                scale: size,
+                fallback: 0.55,
+            },
+        }
+    }
+
+    fn of(&self, c: char) -> f32 {
+        let units = self
+            .face
+            .as_ref()
+            .and_then(|face| face.glyph_index(c).and_then(|g| face.glyph_hor_advance(g)))
+            .map_or(self.fallback, f32::from);
+        units * self.scale
+    }
+
+    fn width(&self, text: &str) -> f32 {
+        text.chars().map(|c| self.of(c)).sum()
+    }
+}
+
 /// Advance width of `text` at `size` pixels. Characters the font lacks count as an average
 /// glyph, which is what a fallback font will roughly take.
 pub fn text_width(text: &str, size: f32, weight: Weight) -> f32 {
-    let data = match weight {
-        Weight::Regular => REGULAR,
-        Weight::SemiBold => SEMIBOLD,
-    };
-    let Ok(face) = ttf_parser::Face::parse(data, 0) else {
-        // The bytes are compiled in; this only guards against a corrupt asset.
-        return text.chars().count() as f32 * size * 0.55;
-    };
-    let units = f32::from(face.units_per_em());
-    let fallback = units * 0.55;
-    let total: f32 = text
-        .chars()
-        .map(|c| {
-            face.glyph_index(c)
-                .and_then(|g| face.glyph_hor_advance(g))
-                .map_or(fallback, f32::from)
-        })
-        .sum();
-    total * size / units
+    Advances::new(size, weight).width(text)
 }
 
 /// The longest prefix of `text` that fits in `max_width`, with an ellipsis when cut.
+///
+/// One pass over the characters: advances are never negative, so the running width of the
+/// prefix only grows and the first prefix that no longer fits ends the search.
 pub fn fit(text: &str, size: f32, weight: Weight, max_width: f32) -> String {
-    if text_width(text, size, weight) <= max_width {
-        return text.to_owned();
-    }
-    let mut cut: String = text.to_owned();
-    while cut.pop().is_some() {
-        let candidate = format!("{}…", cut.trim_end());
-        if text_width(&candidate, size, weight) <= max_width {
-            return candidate;
+    const ELLIPSIS: &str = "…";
+    let advances = Advances::new(size, weight);
+    let budget = max_width - advances.width(ELLIPSIS);
+    let mut width = 0.0;
+    // Byte end of the longest fitting prefix that ends in a visible character (a cut never
+    // leaves trailing spaces before the ellipsis).
+    let mut cut_at = 0;
+    let mut cut_found = false;
+    for (index, c) in text.char_indices() {
+        width += advances.of(c);
+        if !cut_found {
+            if width > budget {
+                cut_found = true;
+            } else if !c.is_whitespace() {
+                cut_at = index + c.len_utf8();
+            }
+        }
+        if width > max_width {
+            return format!("{}{ELLIPSIS}", &text[..cut_at]);
         }
     }
-    "…".to_owned()
+    text.to_owned()
 }
 
 /// Splits `text` into lines no wider than `max_width`, breaking at spaces where it can.
@@ -98,6 +140,31 @@ mod tests {
         assert!(cut.ends_with('…'));
         assert!(text_width(&cut, 13.0, Weight::Regular) <= 80.0);
         assert_eq!(fit("short", 13.0, Weight::Regular, 80.0), "short");
+        assert_eq!(fit("WWWWWWWW", 13.0, Weight::Regular, 1.0), "…");
+        assert_eq!(
+            fit("ab         cdefghijklmnop", 13.0, Weight::Regular, 40.0),
+            "ab…"
+        );
+    }
+
+    #[test]
+    fn fitting_keeps_the_longest_prefix_that_fits() {
+        let text = "Payments ledger service (primary, eu-west-1)";
+        for max_width in [20.0, 55.0, 90.0, 140.0, 200.0] {
+            let cut = fit(text, 13.0, Weight::SemiBold, max_width);
+            let kept = cut.trim_end_matches('…');
+            assert!(text.starts_with(kept));
+            assert!(text_width(&cut, 13.0, Weight::SemiBold) <= max_width || cut == "…");
+            if cut.ends_with('…') && kept.len() < text.len() {
+                // One more visible character would no longer fit.
+                let longer = &text[..text[kept.len()..]
+                    .char_indices()
+                    .find(|(_, c)| !c.is_whitespace())
+                    .map_or(text.len(), |(i, c)| kept.len() + i + c.len_utf8())];
+                let longer = format!("{longer}…");
+                assert!(text_width(&longer, 13.0, Weight::SemiBold) > max_width);
+            }
+        }
     }
 
     #[test]

@@ -163,3 +163,81 @@ fn the_layout_command_writes_a_laid_out_model_that_loads() {
     };
     assert_eq!(svg(&unplaced("iot-telemetry")), svg(&doc));
 }
+
+/// Sorted sweep over x: components overlap only with those starting before they end.
+fn assert_no_overlaps(doc: &Document) {
+    let mut rects: Vec<Rect> = doc.components().iter().map(|c| c.rect()).collect();
+    rects.sort_by(|a, b| a.x.total_cmp(&b.x));
+    let mut open: Vec<Rect> = Vec::new();
+    for rect in rects {
+        open.retain(|o| o.x + o.w > rect.x);
+        for o in &open {
+            assert!(!overlaps(*o, rect), "{o:?} overlaps {rect:?}");
+        }
+        open.push(rect);
+    }
+}
+
+#[test]
+fn a_ten_thousand_component_model_lays_out_compact_with_few_bends() {
+    let nodes = 10_000;
+    let doc = samples::synthetic(nodes, nodes * 2);
+    let laid_out = laid_out(doc.clone());
+    assert_no_overlaps(&laid_out);
+    let (mut right, mut bottom) = (0.0f32, 0.0f32);
+    for c in laid_out.components() {
+        right = right.max(c.position.x + c.size.w);
+        bottom = bottom.max(c.position.y + c.size.h);
+    }
+    // Before bounded layers and bands, the drawing was 319,880 x 63,978: one strip of 600
+    // layers, one of them thousands of nodes tall.
+    assert!(right < 60_000.0 && bottom < 60_000.0, "{right} x {bottom}");
+    assert!(
+        right / bottom < 4.0 && bottom / right < 4.0,
+        "{right} x {bottom}"
+    );
+
+    // No edge bends more than twice per layer it spans.
+    let index: std::collections::HashMap<&str, usize> = doc
+        .components()
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    let edges: Vec<(usize, usize)> = doc
+        .connections()
+        .iter()
+        .map(|c| (index[c.from.as_str()], index[c.to.as_str()]))
+        .collect();
+    let sizes: Vec<_> = doc.components().iter().map(|c| c.size).collect();
+    let drawing = layout::draw(&sizes, &edges, Spacing::default());
+    let mut total = 0;
+    for (&(a, b), bends) in edges.iter().zip(&drawing.bends) {
+        let span = drawing.layers[a].abs_diff(drawing.layers[b]).max(1);
+        assert!(
+            bends.len() <= 2 * span,
+            "{a} -> {b}: {} bends over {span} layers",
+            bends.len()
+        );
+        total += bends.len();
+    }
+    // Before: 571k bend points.
+    assert!(total < 10 * nodes, "{total} bends");
+}
+
+#[test]
+fn islands_are_packed_into_rows_not_stacked_in_one_column() {
+    // 200 components and no connections: every one is an island.
+    let doc = samples::synthetic(200, 0);
+    let laid_out = laid_out(doc);
+    assert_no_overlaps(&laid_out);
+    let (mut right, mut bottom) = (0.0f32, 0.0f32);
+    for c in laid_out.components() {
+        right = right.max(c.position.x + c.size.w);
+        bottom = bottom.max(c.position.y + c.size.h);
+    }
+    assert!(
+        right / bottom > 1.0 && right / bottom < 4.0,
+        "{right} x {bottom}"
+    );
+}

@@ -517,9 +517,13 @@ fn export_model(
         .into());
     }
     let (_, doc, _) = load_for_checking(catalog, file, &[])?;
-    let bytes = exporter
-        .export(&doc, catalog, options)
+    let exported = exporter
+        .export_noted(&doc, catalog, options)
         .map_err(|e| e.to_string())?;
+    for note in &exported.notes {
+        eprintln!("note: {}", for_terminal(note));
+    }
+    let bytes = exported.output;
     if let (true, Output::File(bytes)) = (to_stdout, &bytes) {
         out.write_all(bytes)?;
         return Ok(ExitCode::SUCCESS);

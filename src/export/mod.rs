@@ -136,6 +136,14 @@ pub struct Format {
     pub extension: Option<&'static str>,
 }
 
+/// An export's output with what the user should hear about it (a PNG drawn smaller than
+/// asked, say). Notes are plain sentences; front ends print or show them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exported {
+    pub output: Output,
+    pub notes: Vec<String>,
+}
+
 /// One export format.
 pub trait Exporter: Sync {
     fn format(&self) -> &'static Format;
@@ -157,7 +165,24 @@ pub trait Exporter: Sync {
         doc: &Document,
         catalog: &Catalog,
         options: &ExportOptions,
-    ) -> Result<Output, ExportError>;
+    ) -> Result<Output, ExportError> {
+        self.export_noted(doc, catalog, options)
+            .map(|exported| exported.output)
+    }
+
+    /// The output and its notes. Exporters with something to say override this; the rest
+    /// override [`Exporter::export`] and have no notes.
+    fn export_noted(
+        &self,
+        doc: &Document,
+        catalog: &Catalog,
+        options: &ExportOptions,
+    ) -> Result<Exported, ExportError> {
+        Ok(Exported {
+            output: self.export(doc, catalog, options)?,
+            notes: Vec::new(),
+        })
+    }
 }
 
 static REGISTRY: &[&dyn Exporter] = &[

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use resvg::{tiny_skia, usvg};
 
 use super::{
-    ExportError, ExportOptions, Exporter, Format, MAX_SCALE, Output, parse_background, svg,
+    ExportError, ExportOptions, Exported, Exporter, Format, MAX_SCALE, Output, parse_background,
+    svg,
 };
 use crate::catalog::Catalog;
 use crate::fonts;
@@ -14,8 +15,18 @@ use crate::model::Document;
 #[derive(Debug)]
 pub struct PngExporter;
 
-/// Largest raster side we agree to allocate, so a huge model or scale cannot exhaust memory.
-const MAX_SIDE: f32 = 16_384.0;
+/// Largest raster we agree to allocate, a side and in all (4 bytes a pixel: 256 MB), so a
+/// huge model or scale cannot exhaust memory. Bigger drawings are scaled down to fit.
+pub const MAX_SIDE: f32 = 16_384.0;
+pub const MAX_PIXELS: f32 = 64.0 * 1024.0 * 1024.0;
+
+/// The scale that draws a `width` x `height` canvas as close to `wanted` as the limits allow.
+pub(crate) fn fitted_scale(width: f32, height: f32, wanted: f32) -> f32 {
+    let by_side = MAX_SIDE / width.max(height).max(1.0);
+    let by_area = (MAX_PIXELS / (width * height).max(1.0)).sqrt();
+    // Rounding up a side must not cross the limit: stay a hair under it.
+    wanted.min(by_side * 0.9999).min(by_area * 0.9999)
+}
 
 fn encode_error(message: impl Into<String>) -> ExportError {
     ExportError::Encode {
@@ -33,12 +44,12 @@ impl Exporter for PngExporter {
         }
     }
 
-    fn export(
+    fn export_noted(
         &self,
         doc: &Document,
         catalog: &Catalog,
         options: &ExportOptions,
-    ) -> Result<Output, ExportError> {
+    ) -> Result<Exported, ExportError> {
         if !(options.scale.is_finite() && options.scale > 0.0 && options.scale <= MAX_SCALE) {
             return Err(encode_error(format!(
                 "the scale must be greater than 0 and at most {MAX_SCALE}, got {}",
@@ -55,8 +66,23 @@ impl Exporter for PngExporter {
             background: None,
             ..options.clone()
         };
-        let source = svg::render(doc, catalog, &svg_options);
-        Ok(Output::File(rasterise(&source, options.scale, background)?))
+        let rendered = svg::render_sized(doc, catalog, &svg_options);
+        // Fitted before the SVG is parsed: parsing a drawing too big to raster is the cost.
+        let scale = fitted_scale(rendered.width, rendered.height, options.scale);
+        let mut notes = Vec::new();
+        if scale < options.scale {
+            notes.push(format!(
+                "the diagram is {:.0}x{:.0} units: drawn at scale {scale:.3} instead of {} to stay within {MAX_SIDE:.0} pixels a side and {:.0} megapixels",
+                rendered.width,
+                rendered.height,
+                options.scale,
+                MAX_PIXELS / 1e6
+            ));
+        }
+        Ok(Exported {
+            output: Output::File(rasterise(&rendered.text, scale, background)?),
+            notes,
+        })
     }
 }
 
@@ -79,9 +105,10 @@ pub(crate) fn rasterise(
         usvg::Tree::from_str(source, &parse_options).map_err(|e| encode_error(e.to_string()))?;
     let size = tree.size();
     let (w, h) = (size.width() * scale, size.height() * scale);
-    if w > MAX_SIDE || h > MAX_SIDE {
+    if w > MAX_SIDE || h > MAX_SIDE || w * h > MAX_PIXELS {
         return Err(encode_error(format!(
-            "the image would be {w:.0}x{h:.0} pixels; the limit is {MAX_SIDE:.0} a side: lower --scale"
+            "the image would be {w:.0}x{h:.0} pixels; the limit is {MAX_SIDE:.0} a side and {:.0} megapixels: lower --scale",
+            MAX_PIXELS / 1e6
         )));
     }
     let mut pixmap = tiny_skia::Pixmap::new(w.ceil() as u32, h.ceil() as u32)

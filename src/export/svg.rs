@@ -67,6 +67,17 @@ impl Exporter for SvgExporter {
 
 /// The whole SVG document.
 pub(crate) fn render(doc: &Document, catalog: &Catalog, options: &ExportOptions) -> String {
+    render_sized(doc, catalog, options).text
+}
+
+/// An SVG document with the size of its canvas, known before anyone parses it.
+pub(crate) struct Rendered {
+    pub text: String,
+    pub width: f32,
+    pub height: f32,
+}
+
+pub(crate) fn render_sized(doc: &Document, catalog: &Catalog, options: &ExportOptions) -> Rendered {
     let scene = Scene::new(doc, catalog);
     let doc = scene.doc.as_ref();
     let badges = if options.findings {
@@ -125,7 +136,11 @@ pub(crate) fn render(doc: &Document, catalog: &Catalog, options: &ExportOptions)
         write_legend(&mut out, height - LEGEND, options.findings);
     }
     out.push_str("</svg>\n");
-    out
+    Rendered {
+        text: out,
+        width,
+        height,
+    }
 }
 
 fn write_defs(out: &mut String, doc: &Document, catalog: &Catalog) {

@@ -1,10 +1,13 @@
-//! Layered (Sugiyama-style) drawing of one level of the diagram, left to right: break cycles,
-//! assign layers, insert dummy nodes on long edges, order each layer to reduce crossings, then
-//! assign coordinates and read edge bends off the dummy nodes.
+//! Layered (Sugiyama-style) drawing of one level of the diagram, left to right. Each connected
+//! part is drawn on its own (the parts are then packed, see `pack`): break cycles, assign
+//! layers, plan bands and dummy nodes (see `bands`), insert the dummies, order each layer to
+//! reduce crossings, then assign coordinates and read edge bends off the dummies or route the
+//! edges without dummies through the channels between bands.
 
 use crate::model::{Point, Size};
 
-use super::order;
+use super::bands::{DUMMY_HEIGHT, Plan};
+use super::{order, pack, width};
 
 /// Spacing of a layered drawing, in world units.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,58 +33,141 @@ pub struct Drawing {
     pub positions: Vec<Point>,
     /// Interior bend points of each input edge, from its source to its target.
     pub bends: Vec<Vec<Point>>,
+    /// The layer each node was given, counted within its connected part: an edge between
+    /// nodes `k` layers apart spans `k` layers.
+    pub layers: Vec<usize>,
     pub size: Size,
 }
 
-/// Height a dummy node reserves in its layer, so that long edges keep apart.
-const DUMMY_HEIGHT: f32 = 12.0;
-
 /// Lays out nodes of the given sizes joined by `edges` (source, target). Self-loops are kept
-/// out of the layering; edges closing a cycle are drawn backwards.
+/// out of the layering; edges closing a cycle are drawn backwards. Disconnected parts are
+/// drawn apart and packed in rows.
 pub fn draw(sizes: &[Size], edges: &[(usize, usize)], spacing: Spacing) -> Drawing {
     let n = sizes.len();
-    if n == 0 {
-        return Drawing {
-            positions: Vec::new(),
-            bends: vec![Vec::new(); edges.len()],
-            size: Size::new(0.0, 0.0),
-        };
+    let parts = pack::parts(n, edges);
+    if parts.len() <= 1 {
+        return draw_connected(sizes, edges, spacing);
     }
-    let oriented = break_cycles(n, edges);
-    let layer_of = assign_layers(n, &oriented);
-    let mut graph = LayeredGraph::with_dummies(sizes, &oriented, &layer_of);
-    order::minimise_crossings(&mut graph);
-    let (xs, ys, size) = coordinates(&graph, spacing);
-
-    let positions = (0..n)
-        .map(|v| {
-            Point::new(
-                xs[v] - graph.widths[v] / 2.0,
-                ys[v] - graph.heights[v] / 2.0,
-            )
+    let mut part_of = vec![0usize; n];
+    let mut local = vec![0usize; n];
+    for (p, part) in parts.iter().enumerate() {
+        for (i, &v) in part.iter().enumerate() {
+            part_of[v] = p;
+            local[v] = i;
+        }
+    }
+    let mut part_edges: Vec<Vec<(usize, usize)>> = vec![Vec::new(); parts.len()];
+    // Where each input edge went: its part and its index among that part's edges.
+    let slots: Vec<Option<(usize, usize)>> = edges
+        .iter()
+        .map(|&(a, b)| {
+            (a < n && b < n).then(|| {
+                let p = part_of[a];
+                part_edges[p].push((local[a], local[b]));
+                (p, part_edges[p].len() - 1)
+            })
         })
         .collect();
-    let bends = oriented
+    let drawings: Vec<Drawing> = parts
         .iter()
-        .enumerate()
-        .map(|(e, edge)| {
-            let Some((_, _, reversed)) = edge else {
-                return Vec::new();
-            };
-            let mut points: Vec<Point> = graph.chains[e]
-                .iter()
-                .map(|&d| Point::new(xs[d], ys[d]))
-                .collect();
-            if *reversed {
-                points.reverse();
-            }
-            points
+        .zip(&part_edges)
+        .map(|(part, edges)| {
+            let part_sizes: Vec<Size> = part.iter().map(|&v| sizes[v]).collect();
+            draw_connected(&part_sizes, edges, spacing)
+        })
+        .collect();
+    let boxes: Vec<Size> = drawings.iter().map(|d| d.size).collect();
+    let (corners, size) = pack::shelves(&boxes, spacing.layer_gap);
+    let shift = |p: &Point, by: Point| Point::new(p.x + by.x, p.y + by.y);
+    let mut positions = vec![Point::default(); n];
+    let mut layers = vec![0usize; n];
+    for ((part, drawing), &corner) in parts.iter().zip(&drawings).zip(&corners) {
+        for (i, &v) in part.iter().enumerate() {
+            positions[v] = shift(&drawing.positions[i], corner);
+            layers[v] = drawing.layers[i];
+        }
+    }
+    let bends = slots
+        .iter()
+        .map(|slot| {
+            slot.map_or_else(Vec::new, |(p, i)| {
+                drawings[p].bends[i]
+                    .iter()
+                    .map(|b| shift(b, corners[p]))
+                    .collect()
+            })
         })
         .collect();
     Drawing {
         positions,
         bends,
+        layers,
         size,
+    }
+}
+
+/// The layered drawing of one connected graph.
+fn draw_connected(sizes: &[Size], edges: &[(usize, usize)], spacing: Spacing) -> Drawing {
+    let n = sizes.len();
+    if n == 0 {
+        return Drawing {
+            positions: Vec::new(),
+            bends: vec![Vec::new(); edges.len()],
+            layers: Vec::new(),
+            size: Size::new(0.0, 0.0),
+        };
+    }
+    let oriented = break_cycles(n, edges);
+    let mut layer_of = assign_layers(n, &oriented);
+    let depth = layer_of.iter().max().map_or(0, |m| m + 1);
+    let capacity = width::capacity(sizes, depth, spacing);
+    width::bound_layers(&oriented, &mut layer_of, capacity);
+    let plan = Plan::new(sizes, &oriented, &layer_of, capacity, spacing);
+    let mut graph = LayeredGraph::with_dummies(sizes, &oriented, &layer_of, &plan.through_dummies);
+    order::minimise_crossings(&mut graph);
+    let placed = coordinates(&graph, &plan, spacing);
+
+    let positions: Vec<Point> = (0..n)
+        .map(|v| {
+            Point::new(
+                placed.xs[v] - graph.widths[v] / 2.0,
+                placed.ys[v] - graph.heights[v] / 2.0,
+            )
+        })
+        .collect();
+    let bends: Vec<Vec<Point>> = oriented
+        .iter()
+        .enumerate()
+        .map(|(e, edge)| {
+            let Some(&(a, b, reversed)) = edge.as_ref() else {
+                return Vec::new();
+            };
+            let mut points: Vec<Point> = if plan.through_dummies[e] {
+                graph.chains[e]
+                    .iter()
+                    .map(|&d| Point::new(placed.xs[d], placed.ys[d]))
+                    .collect()
+            } else {
+                placed.channel_route(a, b, &graph.layer_of, &plan, spacing)
+            };
+            if reversed {
+                points.reverse();
+            }
+            points
+        })
+        .collect();
+    // Channel routes may run under the last band and right of the widest one.
+    let (width, height) = bends
+        .iter()
+        .flatten()
+        .fold((placed.size.w, placed.size.h), |(w, h), p| {
+            (w.max(p.x), h.max(p.y))
+        });
+    Drawing {
+        positions,
+        bends,
+        layers: layer_of,
+        size: Size::new(width, height),
     }
 }
 
@@ -176,48 +262,65 @@ fn assign_layers(n: usize, edges: &[Option<(usize, usize, bool)>]) -> Vec<usize>
 
 /// Raises vertices toward their predecessors while that shortens edges in total. A raise
 /// pushes predecessors sitting right above along with it; raises that do not pay are undone.
-/// Each round moves vertices by at most a layer, so it takes about as many rounds as layers.
+/// Each round moves vertices by at most a layer.
 fn promote(pred: &[Vec<usize>], succ: &[Vec<usize>], height: &mut [usize]) {
-    fn raise(
-        v: usize,
-        pred: &[Vec<usize>],
-        succ: &[Vec<usize>],
-        height: &mut [usize],
-        log: &mut Vec<usize>,
-    ) -> i64 {
-        let mut saved = 0i64;
-        for &u in &pred[v] {
-            if height[u] == height[v] + 1 {
-                saved += raise(u, pred, succ, height, log);
-            }
-        }
-        height[v] += 1;
-        log.push(v);
-        saved - pred[v].len() as i64 + succ[v].len() as i64
-    }
-    let mut log = Vec::new();
+    // A raise that would drag more vertices than this along is not tried: on a tightly
+    // layered graph one raise can reach most of the graph, which made promotion quadratic,
+    // and such raises almost never pay.
+    const MAX_MOVED: usize = 256;
+    // Rounds are capped too: each is a pass over the graph, and on deep graphs the gains of
+    // late rounds are a few dummies.
+    const MAX_ROUNDS: usize = 100;
+    let n = height.len();
+    // The vertices one raise moves: `v` and, transitively, every predecessor right above a
+    // moved vertex. Collected with an explicit stack: a chain can be as deep as the graph.
+    let mut moved: Vec<usize> = Vec::new();
+    let mut stack: Vec<usize> = Vec::new();
+    let mut stamp = vec![0u32; n];
+    let mut epoch = 0u32;
     // Only vertices near last round's moves can gain from a raise now; the rest are skipped.
-    let mut dirty = vec![true; height.len()];
-    let mut next_dirty = vec![false; height.len()];
+    let mut dirty = vec![true; n];
+    let mut next_dirty = vec![false; n];
     // Every accepted raise removes at least one dummy node, so the rounds end.
-    loop {
+    for _ in 0..MAX_ROUNDS {
         let mut improved = false;
-        for v in 0..height.len() {
+        for v in 0..n {
             if pred[v].is_empty() || !dirty[v] {
                 continue;
             }
-            log.clear();
-            if raise(v, pred, succ, height, &mut log) < 0 {
+            epoch += 1;
+            moved.clear();
+            stack.push(v);
+            stamp[v] = epoch;
+            let mut complete = true;
+            while let Some(u) = stack.pop() {
+                if moved.len() == MAX_MOVED {
+                    complete = false;
+                    break;
+                }
+                moved.push(u);
+                for &p in &pred[u] {
+                    if stamp[p] != epoch && height[p] == height[u] + 1 {
+                        stamp[p] = epoch;
+                        stack.push(p);
+                    }
+                }
+            }
+            // Raising a vertex lengthens its outgoing edges and shortens its incoming ones;
+            // edges between two moved vertices cancel out.
+            let change: i64 = moved
+                .iter()
+                .map(|&u| succ[u].len() as i64 - pred[u].len() as i64)
+                .sum();
+            stack.clear();
+            if complete && change < 0 {
                 improved = true;
-                for &u in &log {
+                for &u in &moved {
+                    height[u] += 1;
                     next_dirty[u] = true;
                     for &w in pred[u].iter().chain(&succ[u]) {
                         next_dirty[w] = true;
                     }
-                }
-            } else {
-                for &u in &log {
-                    height[u] -= 1;
                 }
             }
         }
@@ -271,7 +374,7 @@ fn shorten_edges(topo: &[usize], pred: &[Vec<usize>], succ: &[Vec<usize>], layer
 }
 
 /// Renumbers layers so that none is empty.
-fn compact(layer: &mut [usize]) {
+pub(super) fn compact(layer: &mut [usize]) {
     let mut used: Vec<usize> = layer.to_vec();
     used.sort_unstable();
     used.dedup();
@@ -315,6 +418,7 @@ impl LayeredGraph {
         sizes: &[Size],
         edges: &[Option<(usize, usize, bool)>],
         layer_of: &[usize],
+        through_dummies: &[bool],
     ) -> Self {
         let mut graph = Self {
             layers: Vec::new(),
@@ -329,6 +433,9 @@ impl LayeredGraph {
             let Some(&(a, b, _)) = edge.as_ref() else {
                 continue;
             };
+            if !through_dummies[e] {
+                continue;
+            }
             let mut previous = a;
             for layer in layer_of[a] + 1..layer_of[b] {
                 let dummy = graph.add_node(layer);
@@ -361,24 +468,86 @@ impl LayeredGraph {
     }
 }
 
+/// Where the nodes of a layered graph went.
+struct Placed {
+    /// Centres of every node, dummies included.
+    xs: Vec<f32>,
+    ys: Vec<f32>,
+    /// Width of each layer's column.
+    column_width: Vec<f32>,
+    /// Bottom edge of each band.
+    band_bottom: Vec<f32>,
+    size: Size,
+}
+
+impl Placed {
+    /// Bends of an edge without dummies, from `a` to `b` a layer or more to its right: out
+    /// of the gap right of `a`'s column, along the channel under `a`'s band (and, between bands
+    /// further apart, up the trunk right of the drawing to the channel over `b`'s band), into
+    /// the gap left of `b`'s column. Edges between adjacent layers skip the first and last
+    /// bend, so no edge bends more than twice per layer it spans.
+    fn channel_route(
+        &self,
+        a: usize,
+        b: usize,
+        layer_of: &[usize],
+        plan: &Plan,
+        spacing: Spacing,
+    ) -> Vec<Point> {
+        let half_gap = spacing.layer_gap / 2.0;
+        let (la, lb) = (layer_of[a], layer_of[b]);
+        let exit_x = self.xs[a] + self.column_width[la] / 2.0 + half_gap;
+        let entry_x = self.xs[b] - self.column_width[lb] / 2.0 - half_gap;
+        let (band_a, band_b) = (plan.band_of(la), plan.band_of(lb));
+        let channel_out = self.band_bottom[band_a] + half_gap;
+        let channel_in = if band_b > band_a {
+            self.band_bottom[band_b - 1] + half_gap
+        } else {
+            channel_out
+        };
+        let adjacent = lb <= la + 1;
+        let mut points = Vec::with_capacity(6);
+        if !adjacent {
+            points.push(Point::new(exit_x, self.ys[a]));
+        }
+        points.push(Point::new(exit_x, channel_out));
+        if band_b > band_a + 1 {
+            let trunk = self.size.w + half_gap;
+            points.push(Point::new(trunk, channel_out));
+            points.push(Point::new(trunk, channel_in));
+        }
+        points.push(Point::new(entry_x, channel_in));
+        if !adjacent {
+            points.push(Point::new(entry_x, self.ys[b]));
+        }
+        points
+    }
+}
+
 /// Centre x of each node's column, centre y of each node, and the drawing's size. Columns are
-/// as wide as their widest node. Vertical positions start stacked, then a few sweeps move each
-/// node toward the mean of its neighbours while keeping the order and the gaps.
-fn coordinates(graph: &LayeredGraph, spacing: Spacing) -> (Vec<f32>, Vec<f32>, Size) {
+/// as wide as their widest node; each band starts again at the left, under the one before.
+/// Vertical positions start stacked, then a few sweeps move each node toward the mean of its
+/// neighbours while keeping the order and the gaps.
+fn coordinates(graph: &LayeredGraph, plan: &Plan, spacing: Spacing) -> Placed {
     let count = graph.layer_of.len();
     let mut xs = vec![0.0f32; count];
-    let mut x = 0.0f32;
-    for layer in &graph.layers {
-        let width = layer
+    let mut column_width = vec![0.0f32; graph.layers.len()];
+    let (mut x, mut width) = (0.0f32, 0.0f32);
+    for (l, layer) in graph.layers.iter().enumerate() {
+        if l > 0 && plan.band_of(l) != plan.band_of(l - 1) {
+            x = 0.0;
+        }
+        let column = layer
             .iter()
             .map(|&v| graph.widths[v])
             .fold(0.0f32, f32::max);
+        column_width[l] = column;
         for &v in layer {
-            xs[v] = x + width / 2.0;
+            xs[v] = x + column / 2.0;
         }
-        x += width + spacing.layer_gap;
+        width = width.max(x + column);
+        x += column + spacing.layer_gap;
     }
-    let total_width = (x - spacing.layer_gap).max(0.0);
 
     let mut ys = vec![0.0f32; count];
     for layer in &graph.layers {
@@ -410,16 +579,48 @@ fn coordinates(graph: &LayeredGraph, spacing: Spacing) -> (Vec<f32>, Vec<f32>, S
             }
         }
     }
-    let top = (0..count)
-        .map(|v| ys[v] - graph.heights[v] / 2.0)
-        .fold(f32::INFINITY, f32::min);
-    let bottom = (0..count)
-        .map(|v| ys[v] + graph.heights[v] / 2.0)
-        .fold(f32::NEG_INFINITY, f32::max);
-    for y in &mut ys {
-        *y -= top;
+
+    // Each band from its own top, stacked with a channel between bands.
+    let bands = graph
+        .layers
+        .len()
+        .checked_sub(1)
+        .map_or(0, |l| plan.band_of(l) + 1);
+    let mut top = vec![f32::INFINITY; bands];
+    let mut bottom = vec![f32::NEG_INFINITY; bands];
+    for ((&y, &layer), &height) in ys.iter().zip(&graph.layer_of).zip(&graph.heights) {
+        let band = plan.band_of(layer);
+        top[band] = top[band].min(y - height / 2.0);
+        bottom[band] = bottom[band].max(y + height / 2.0);
     }
-    (xs, ys, Size::new(total_width, (bottom - top).max(0.0)))
+    let mut shift = vec![0.0f32; bands];
+    let mut band_bottom = vec![0.0f32; bands];
+    let mut y = 0.0f32;
+    for band in 0..bands {
+        let height = if top[band].is_finite() {
+            (bottom[band] - top[band]).max(0.0)
+        } else {
+            0.0
+        };
+        shift[band] = if top[band].is_finite() {
+            y - top[band]
+        } else {
+            y
+        };
+        band_bottom[band] = y + height;
+        y += height + spacing.layer_gap;
+    }
+    for v in 0..count {
+        ys[v] += shift[plan.band_of(graph.layer_of[v])];
+    }
+    let height = band_bottom.last().copied().unwrap_or(0.0);
+    Placed {
+        xs,
+        ys,
+        column_width,
+        band_bottom,
+        size: Size::new(width, height),
+    }
 }
 
 /// Centres as close as possible (least squares) to `wanted`, in the same order, with `gap`

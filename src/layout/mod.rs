@@ -7,9 +7,12 @@
 //! sibling boundaries never overlap. Pinned components keep their positions: the rest of the
 //! drawing is placed to their right.
 
+mod bands;
 mod crossings;
 mod layered;
 mod order;
+mod pack;
+mod width;
 
 use std::collections::BTreeMap;
 
@@ -70,6 +73,10 @@ struct Builder<'a> {
     edges: BTreeMap<Option<usize>, Vec<(usize, Member, Member)>>,
     levels: BTreeMap<Option<usize>, Level>,
     block_sizes: Vec<Size>,
+    /// The members of each boundary (`None` is the top level): its unpinned components, then
+    /// its child boundaries, each in document order. A parent the document does not hold
+    /// counts as the top level, so nothing is left out of the drawing.
+    members: BTreeMap<Option<usize>, Vec<Member>>,
 }
 
 /// Lays the document out. Deterministic: the same document gives the same layout.
@@ -109,6 +116,23 @@ impl<'a> Builder<'a> {
             .enumerate()
             .map(|(i, g)| (g.id.as_str(), i))
             .collect();
+        let level_of =
+            |group: Option<&GroupId>| group.and_then(|g| group_index.get(g.as_str()).copied());
+        let mut members: BTreeMap<Option<usize>, Vec<Member>> = BTreeMap::new();
+        for (i, component) in doc.components().iter().enumerate() {
+            if !component.pinned {
+                members
+                    .entry(level_of(component.group.as_ref()))
+                    .or_default()
+                    .push(Member::Component(i));
+            }
+        }
+        for (i, group) in doc.groups().iter().enumerate() {
+            members
+                .entry(level_of(group.parent.as_ref()))
+                .or_default()
+                .push(Member::Group(i));
+        }
         let mut builder = Self {
             doc,
             spacing,
@@ -116,6 +140,7 @@ impl<'a> Builder<'a> {
             edges: BTreeMap::new(),
             levels: BTreeMap::new(),
             block_sizes: vec![EMPTY_GROUP; doc.groups().len()],
+            members,
         };
         builder.assign_edges();
         builder
@@ -168,22 +193,7 @@ impl<'a> Builder<'a> {
     /// Draws a boundary's members (after its child boundaries) and records its block size.
     fn draw_level(&mut self, level: Option<usize>) -> Size {
         let doc = self.doc;
-        let parent_id = level.map(|g| doc.groups()[g].id.as_str());
-        let child_groups: Vec<usize> = doc
-            .groups()
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.parent.as_ref().map(|p| p.as_str()) == parent_id)
-            .map(|(i, _)| i)
-            .collect();
-        let mut members: Vec<Member> = doc
-            .components()
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !c.pinned && c.group.as_ref().map(|g| g.as_str()) == parent_id)
-            .map(|(i, _)| Member::Component(i))
-            .collect();
-        members.extend(child_groups.iter().map(|&g| Member::Group(g)));
+        let members = self.members.get(&level).cloned().unwrap_or_default();
 
         let mut sizes = Vec::with_capacity(members.len());
         for member in &members {
@@ -194,17 +204,14 @@ impl<'a> Builder<'a> {
         }
         let slot: BTreeMap<Member, usize> =
             members.iter().enumerate().map(|(i, &m)| (m, i)).collect();
-        let level_edges = self.edges.get(&level).cloned().unwrap_or_default();
-        let pairs: Vec<(usize, usize)> = level_edges
+        let level_edges = self.edges.remove(&level).unwrap_or_default();
+        // Each drawn edge keeps its connection, so bends cannot shift onto another one.
+        let (connections, pairs): (Vec<usize>, Vec<(usize, usize)>) = level_edges
             .iter()
-            .filter_map(|(_, a, b)| Some((*slot.get(a)?, *slot.get(b)?)))
-            .collect();
+            .filter_map(|(c, a, b)| Some((*c, (*slot.get(a)?, *slot.get(b)?))))
+            .unzip();
         let drawing = draw(&sizes, &pairs, self.spacing);
-        let bends = level_edges
-            .iter()
-            .map(|(c, _, _)| *c)
-            .zip(drawing.bends)
-            .collect();
+        let bends = connections.into_iter().zip(drawing.bends).collect();
         let size = drawing.size;
         self.levels.insert(
             level,

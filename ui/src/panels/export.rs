@@ -126,9 +126,17 @@ pub fn export_ui(
                 *r != revision || *f != state.format || *p != state.provider
             });
             if stale {
+                // The exporter's notes (a PNG drawn smaller than asked) lead the preview.
                 let preview = exporter
-                    .export(doc, catalog, &options)
-                    .map(|o| preview_text(&o))
+                    .export_noted(doc, catalog, &options)
+                    .map(|exported| {
+                        let mut text = String::new();
+                        for note in &exported.notes {
+                            text.push_str(&format!("Note: {note}\n\n"));
+                        }
+                        text.push_str(&preview_text(&exported.output));
+                        text
+                    })
                     .map_err(|e| e.to_string());
                 state.preview = Some((revision, state.format.clone(), state.provider, preview));
             }

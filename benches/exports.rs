@@ -1,0 +1,69 @@
+//! Layout and the exports a user runs on a whole model, on generated models of 1k, 10k and
+//! 100k components with two connections each: the document layout, SVG, PNG (fitted to the
+//! raster limit), Terraform, docker-compose and the Markdown design document.
+//! Targets: layout of 10k under 1 s, Terraform of 10k under 1 s, PNG of 1k under 1 s, and
+//! no worse than 12x from 10k to 100k. Models are unplaced, so every drawing export pays for
+//! the layout as the CLI does on a generated model.
+
+use archsmith::catalog::Catalog;
+use archsmith::export::{ExportOptions, find_exporter};
+use archsmith::layout::{self, Spacing};
+use archsmith::model::{Cloud, Document, Point};
+use archsmith::samples::synthetic;
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+/// The allocator the `archsmith` binary runs with, so the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
+
+/// A generated model with every component at the origin, as an import script writes it.
+fn unplaced(size: usize) -> Document {
+    let mut doc = synthetic(size, size * 2);
+    let wipe = archsmith::edit::EditOp::Batch(
+        doc.components()
+            .iter()
+            .map(|c| archsmith::edit::EditOp::MoveComponent {
+                id: c.id.clone(),
+                to: Point::default(),
+            })
+            .collect(),
+    );
+    // Moves of existing components are always accepted.
+    let _ = wipe.apply(&mut doc, Catalog::builtin());
+    doc
+}
+
+fn export_benches(c: &mut Criterion) {
+    let catalog = Catalog::builtin();
+    let mut group = c.benchmark_group("export");
+    group.sample_size(10);
+    let options = ExportOptions {
+        provider: Some(Cloud::Aws),
+        ..ExportOptions::default()
+    };
+    for size in SIZES {
+        let doc = unplaced(size);
+        group.throughput(Throughput::Elements(size as u64));
+        group.bench_function(BenchmarkId::new("layout", size), |b| {
+            b.iter(|| layout::layout(&doc, Spacing::default()));
+        });
+        for format in ["svg", "png", "terraform", "compose", "markdown"] {
+            let Some(exporter) = find_exporter(format) else {
+                continue;
+            };
+            // PNG rasters the whole canvas; at 100k one run takes long enough on its own.
+            if format == "png" && size > 10_000 {
+                continue;
+            }
+            group.bench_function(BenchmarkId::new(format, size), |b| {
+                b.iter(|| exporter.export(&doc, catalog, &options));
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, export_benches);
+criterion_main!(benches);
