@@ -70,6 +70,10 @@ enum Mutation {
     Token { at: u16, token: usize },
     /// Insert arbitrary text.
     Text { at: u16, text: String },
+    /// Replace the contents of the `nth` string literal (a name, an id, a kind, a property)
+    /// with arbitrary text, escaped for RON: the model usually still loads, so the exporters
+    /// see hostile names, not just the loader broken syntax.
+    Retext { nth: u16, text: String },
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -82,6 +86,9 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         }),
         (any::<u16>(), 0..TOKENS.len()).prop_map(|(at, token)| Mutation::Token { at, token }),
         (any::<u16>(), ".{0,12}").prop_map(|(at, text)| Mutation::Text { at, text }),
+        (any::<u16>(), ".{0,40}").prop_map(|(nth, text)| Mutation::Retext { nth, text }),
+        (any::<u16>(), "[<>&'\"${}\\`|#*_\\[\\]() a-z]{0,24}")
+            .prop_map(|(nth, text)| Mutation::Retext { nth, text }),
     ]
 }
 
@@ -122,7 +129,42 @@ fn apply(text: &mut String, mutation: &Mutation) {
             let at = place(text, *at);
             text.insert_str(at, inserted);
         }
+        Mutation::Retext {
+            nth,
+            text: inserted,
+        } => {
+            let literals = string_literals(text);
+            if literals.is_empty() {
+                return;
+            }
+            let (start, end) = literals[usize::from(*nth) % literals.len()];
+            let escaped = inserted.replace('\\', "\\\\").replace('"', "\\\"");
+            text.replace_range(start..end, &escaped);
+        }
     }
+}
+
+/// Byte ranges of the contents of plain `"..."` string literals (not raw strings).
+fn string_literals(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match (open, c) {
+            (Some(_), '\\') if !escaped => {
+                escaped = true;
+                continue;
+            }
+            (Some(start), '"') if !escaped => {
+                out.push((start, i));
+                open = None;
+            }
+            (None, '"') => open = Some(i + 1),
+            _ => {}
+        }
+        escaped = false;
+    }
+    out
 }
 
 /// Every exporter on `doc`, for every cloud (the Terraform and compose outputs differ by
@@ -182,4 +224,27 @@ proptest! {
             }
         }
     }
+}
+
+#[test]
+fn retexting_keeps_most_models_loadable_so_the_exporters_are_reached() {
+    let catalog = Catalog::builtin();
+    let mut loaded = 0;
+    let total = 60;
+    for nth in 0..total {
+        let mut text = samples()[0].text.to_owned();
+        apply(
+            &mut text,
+            &Mutation::Retext {
+                nth: nth * 7,
+                text: "Pay <b>\"now\"</b> ${x} \\ ok".to_owned(),
+            },
+        );
+        if let Ok(doc) = format::from_str(&text, "fuzz.ron", catalog) {
+            loaded += 1;
+            export_everything(&doc, catalog);
+        }
+    }
+    // Ids, kinds and references refuse such text; names, descriptions and labels take it.
+    assert!(loaded >= total / 8, "only {loaded} of {total} loaded");
 }

@@ -15,10 +15,11 @@ use crate::model::Document;
 #[derive(Debug)]
 pub struct PngExporter;
 
-/// Largest raster we agree to allocate, a side and in all (4 bytes a pixel: 256 MB), so a
-/// huge model or scale cannot exhaust memory. Bigger drawings are scaled down to fit.
+/// Largest raster we agree to allocate, a side and in all (4 bytes a pixel: 128 MB), so a
+/// huge model or scale cannot exhaust memory or take minutes. Bigger drawings are scaled down
+/// to fit; SVG is the format for reading a huge model at full size.
 pub const MAX_SIDE: f32 = 16_384.0;
-pub const MAX_PIXELS: f32 = 64.0 * 1024.0 * 1024.0;
+pub const MAX_PIXELS: f32 = 32.0 * 1024.0 * 1024.0;
 
 /// The scale that draws a `width` x `height` canvas as close to `wanted` as the limits allow.
 pub(crate) fn fitted_scale(width: f32, height: f32, wanted: f32) -> f32 {
@@ -123,12 +124,22 @@ pub(crate) fn rasterise(
         tiny_skia::Transform::from_scale(scale, scale),
         &mut pixmap.as_mut(),
     );
-    let rgba = crate::raster::straight_rgba(&pixmap);
-    let image = image::RgbaImage::from_raw(pixmap.width(), pixmap.height(), rgba)
-        .ok_or_else(|| encode_error("pixel buffer size mismatch"))?;
-    let mut bytes = std::io::Cursor::new(Vec::new());
-    image
-        .write_to(&mut bytes, image::ImageFormat::Png)
-        .map_err(|e| encode_error(e.to_string()))?;
-    Ok(bytes.into_inner())
+    crate::raster::demultiply_in_place(&mut pixmap);
+    let mut bytes = Vec::new();
+    // Fast deflate: a diagram is mostly flat colour, which compresses well at any level, and
+    // the default level spends seconds on a big canvas for a few percent.
+    let encoder = image::codecs::png::PngEncoder::new_with_quality(
+        &mut bytes,
+        image::codecs::png::CompressionType::Fast,
+        image::codecs::png::FilterType::Adaptive,
+    );
+    image::ImageEncoder::write_image(
+        encoder,
+        pixmap.data(),
+        pixmap.width(),
+        pixmap.height(),
+        image::ExtendedColorType::Rgba8,
+    )
+    .map_err(|e| encode_error(e.to_string()))?;
+    Ok(bytes)
 }
