@@ -18,6 +18,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 
+/// `cargo bench` passes `--bench`; `cargo test --all-targets` runs each benchmark once as a
+/// test, in a debug build, where the big sizes would cost minutes and prove nothing more.
+fn sizes() -> &'static [usize] {
+    if std::env::args().any(|a| a == "--bench") {
+        &SIZES
+    } else {
+        &SIZES[..1]
+    }
+}
+
 /// A generated model with every component at the origin, as an import script writes it.
 fn unplaced(size: usize) -> Document {
     let mut doc = synthetic(size, size * 2);
@@ -43,7 +53,7 @@ fn export_benches(c: &mut Criterion) {
         provider: Some(Cloud::Aws),
         ..ExportOptions::default()
     };
-    for size in SIZES {
+    for &size in sizes() {
         let doc = unplaced(size);
         group.throughput(Throughput::Elements(size as u64));
         group.bench_function(BenchmarkId::new("layout", size), |b| {
