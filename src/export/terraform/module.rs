@@ -108,12 +108,13 @@ impl Module {
                         text.push_str(line);
                         text.push('\n');
                     }
-                    let body = hcl::Body::builder().add_block(chunk.block.clone()).build();
+                    // A fresh formatter per block: one keeps state between blocks. Blocks are
+                    // formatted where they are, not copied into a body of their own.
                     let mut formatter = hcl::format::Formatter::builder()
                         .prefer_ident_keys(true)
                         .build_vec();
                     // Formatting into memory cannot fail.
-                    let formatted = body.format_string(&mut formatter).unwrap_or_default();
+                    let formatted = chunk.block.format_string(&mut formatter).unwrap_or_default();
                     text.push_str(&formatted);
                     if !text.ends_with('\n') {
                         text.push('\n');
