@@ -114,7 +114,10 @@ impl Module {
                         .prefer_ident_keys(true)
                         .build_vec();
                     // Formatting into memory cannot fail.
-                    let formatted = chunk.block.format_string(&mut formatter).unwrap_or_default();
+                    let formatted = chunk
+                        .block
+                        .format_string(&mut formatter)
+                        .unwrap_or_default();
                     text.push_str(&formatted);
                     if !text.ends_with('\n') {
                         text.push('\n');
