@@ -96,6 +96,7 @@ pub fn fit(text: &str, size: f32, weight: Weight, max_width: f32) -> String {
 
 /// Splits `text` into lines no wider than `max_width`, breaking at spaces where it can.
 pub fn wrap(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<String> {
+    let advances = Advances::new(size, weight);
     let mut lines = Vec::new();
     for paragraph in text.lines() {
         let mut line = String::new();
@@ -105,7 +106,7 @@ pub fn wrap(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<String
             } else {
                 format!("{line} {word}")
             };
-            if text_width(&candidate, size, weight) <= max_width || line.is_empty() {
+            if advances.width(&candidate) <= max_width || line.is_empty() {
                 line = candidate;
             } else {
                 lines.push(std::mem::take(&mut line));

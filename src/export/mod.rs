@@ -165,13 +165,10 @@ pub trait Exporter: Sync {
         doc: &Document,
         catalog: &Catalog,
         options: &ExportOptions,
-    ) -> Result<Output, ExportError> {
-        self.export_noted(doc, catalog, options)
-            .map(|exported| exported.output)
-    }
+    ) -> Result<Output, ExportError>;
 
-    /// The output and its notes. Exporters with something to say override this; the rest
-    /// override [`Exporter::export`] and have no notes.
+    /// The output and its notes. Exporters with something to say override this; for the
+    /// rest it is their output with no notes.
     fn export_noted(
         &self,
         doc: &Document,

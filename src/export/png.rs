@@ -45,6 +45,16 @@ impl Exporter for PngExporter {
         }
     }
 
+    fn export(
+        &self,
+        doc: &Document,
+        catalog: &Catalog,
+        options: &ExportOptions,
+    ) -> Result<Output, ExportError> {
+        self.export_noted(doc, catalog, options)
+            .map(|exported| exported.output)
+    }
+
     fn export_noted(
         &self,
         doc: &Document,

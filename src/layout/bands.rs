@@ -16,7 +16,7 @@
 
 use crate::model::Size;
 
-use super::Spacing;
+use super::{Spacing, TARGET_ASPECT};
 
 /// Dummy nodes allowed per node and edge of the graph, and at least this many in all, which
 /// covers any hand-drawn model.
@@ -29,8 +29,6 @@ const MIN_DUMMIES_PER_LAYER: usize = 64;
 const MIN_WRAP_LAYERS: usize = 16;
 const WRAP_ASPECT: f32 = 4.0;
 const MIN_BAND_LAYERS: usize = 4;
-/// Width to height the wrapped drawing aims for.
-const TARGET_ASPECT: f32 = 2.0;
 
 /// Height a dummy node reserves in its layer, so that long edges keep apart.
 pub(super) const DUMMY_HEIGHT: f32 = 12.0;
@@ -59,20 +57,20 @@ impl Plan {
     ) -> Self {
         let layers = layer_of.iter().max().map_or(0, |m| m + 1);
         let per_layer = capacity.max(MIN_DUMMIES_PER_LAYER);
-        let mut through_dummies = dummy_budget(sizes.len(), edges, layer_of, per_layer);
+        let through_dummies = dummy_budget(sizes.len(), edges, layer_of, per_layer);
         let band_layers = band_layers(sizes, edges, layer_of, &through_dummies, layers, spacing);
-        let plan_bands = |layer: usize| layer / band_layers.max(1);
-        for (routed, edge) in through_dummies.iter_mut().zip(edges) {
-            if let Some(&(a, b, _)) = edge.as_ref()
-                && plan_bands(layer_of[a]) != plan_bands(layer_of[b])
-            {
-                *routed = false;
-            }
-        }
-        Self {
+        let mut plan = Self {
             band_layers,
             through_dummies,
+        };
+        for (e, edge) in edges.iter().enumerate() {
+            if let Some(&(a, b, _)) = edge.as_ref()
+                && plan.band_of(layer_of[a]) != plan.band_of(layer_of[b])
+            {
+                plan.through_dummies[e] = false;
+            }
         }
+        plan
     }
 }
 

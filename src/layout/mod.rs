@@ -28,6 +28,9 @@ const GROUP_TITLE: f32 = 40.0;
 const EMPTY_GROUP: Size = Size::new(220.0, 110.0);
 /// Where the drawing starts on the canvas.
 const MARGIN: f32 = 40.0;
+/// Width to height that big drawings aim for, wherever the layout has a choice of shape
+/// (layer capacity, bands, packing of parts): about a screen's shape.
+const TARGET_ASPECT: f32 = 2.0;
 
 /// New positions for every component, boundary and connection bend.
 #[derive(Debug, Clone, PartialEq, Default)]

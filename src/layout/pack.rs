@@ -2,10 +2,8 @@
 //! that a model of many small islands (isolated components, boundaries with no connections
 //! between them) fills a screen-shaped area instead of one column as tall as all of them.
 
+use super::TARGET_ASPECT;
 use crate::model::{Point, Size};
-
-/// Width to height the packed drawing aims for.
-const TARGET_ASPECT: f32 = 2.0;
 
 /// The weakly connected parts of a graph: each part's nodes in ascending order, parts in
 /// the order of their first node. Edges naming a node out of range are ignored.

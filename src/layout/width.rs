@@ -13,10 +13,9 @@ use std::collections::BinaryHeap;
 
 use crate::model::Size;
 
-use super::Spacing;
+use super::{Spacing, TARGET_ASPECT};
 
 const MIN_CAPACITY: usize = 24;
-const TARGET_ASPECT: f32 = 2.0;
 /// A deep graph's capacity, in mean layers.
 const DEEP_SLACK: f32 = 2.0;
 
