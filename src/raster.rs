@@ -14,10 +14,10 @@ pub(crate) fn straight_rgba(pixmap: &Pixmap) -> Vec<u8> {
         .collect()
 }
 
-/// Turns the pixmap's premultiplied pixels into straight RGBA in place, for an encoder that
-/// takes straight alpha: a big canvas is not copied a second time.
-pub(crate) fn demultiply_in_place(pixmap: &mut Pixmap) {
-    for pixel in pixmap.data_mut().chunks_exact_mut(4) {
+/// Turns premultiplied RGBA bytes into straight RGBA in place, for an encoder that takes
+/// straight alpha: a big canvas is not copied a second time.
+pub(crate) fn demultiply_in_place(rgba: &mut [u8]) {
+    for pixel in rgba.chunks_exact_mut(4) {
         let alpha = u16::from(pixel[3]);
         if alpha == 0 || alpha == 255 {
             continue;
@@ -47,7 +47,7 @@ mod tests {
             pixmap.pixels_mut()[i] = colour;
         }
         let copied = straight_rgba(&pixmap);
-        demultiply_in_place(&mut pixmap);
+        demultiply_in_place(pixmap.data_mut());
         for (a, b) in copied.iter().zip(pixmap.data()) {
             assert!(a.abs_diff(*b) <= 1, "{copied:?} vs {:?}", pixmap.data());
         }

@@ -152,7 +152,7 @@ fn write_defs(out: &mut String, doc: &Document, catalog: &Catalog) {
     ] {
         let _ = writeln!(
             out,
-            r#"<marker id="arrow-{}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0 0L10 5L0 10z" fill="{}"/></marker>"#,
+            r#"<marker id="arrow-{}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto" overflow="visible"><path d="M0 0L10 5L0 10z" fill="{}"/></marker>"#,
             style_name(style),
             palette::connection(Some(style)).hex()
         );
@@ -165,7 +165,7 @@ fn write_defs(out: &mut String, doc: &Document, catalog: &Catalog) {
     for icon in used.into_iter().filter_map(icons::icon) {
         let _ = writeln!(
             out,
-            r#"<symbol id="icon-{}" viewBox="0 0 24 24">{}</symbol>"#,
+            r#"<symbol id="icon-{}" viewBox="0 0 24 24" overflow="visible">{}</symbol>"#,
             icon.name,
             icon.body()
         );
@@ -312,13 +312,21 @@ fn write_caption(out: &mut String, edge: &DrawnEdge) {
     }
     let at = caption_anchor(&edge.points);
     let caption = fonts::fit(&edge.edge.label, CAPTION_SIZE, Weight::Regular, 180.0);
+    // A chip behind the caption keeps it legible over the lines it crosses. (A stroked halo
+    // around the glyphs looks the same but costs a stroke of every glyph outline, which was
+    // most of a big PNG's raster time.)
+    let width = fonts::text_width(&caption, CAPTION_SIZE, Weight::Regular) + 6.0;
+    let baseline = at.y - 4.0;
     let _ = writeln!(
         out,
-        r#"<text x="{}" y="{}" font-size="{CAPTION_SIZE}" text-anchor="middle" fill="{}" stroke="{}" stroke-width="3" stroke-linejoin="round" paint-order="stroke">{}</text>"#,
-        num(at.x),
-        num(at.y - 4.0),
-        palette::SUBTEXT.hex(),
+        r#"<rect x="{}" y="{}" width="{}" height="14" rx="3" fill="{}"/><text x="{}" y="{}" font-size="{CAPTION_SIZE}" text-anchor="middle" fill="{}">{}</text>"#,
+        num(at.x - width / 2.0),
+        num(baseline - 10.5),
+        num(width),
         palette::CARD.hex(),
+        num(at.x),
+        num(baseline),
+        palette::SUBTEXT.hex(),
         xml_text(&caption)
     );
 }
