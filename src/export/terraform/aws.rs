@@ -320,12 +320,13 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .add_attribute(("network_mode", "awsvpc"))
                     .add_attribute(("cpu", raw(&format!("var.task_cpu[\"{size}\"]"))))
                     .add_attribute(("memory", raw(&format!("var.task_memory[\"{size}\"]"))))
-                    .add_attribute(("execution_role_arn", raw("aws_iam_role.ecs_task_execution.arn")))
+                    .add_attribute((
+                        "execution_role_arn",
+                        raw("aws_iam_role.ecs_task_execution.arn"),
+                    ))
                     .add_attribute((
                         "container_definitions",
-                        raw(&format!(
-                            r#"jsonencode([{{ name = "{slug}", image = "${{aws_ecr_repository.{name}.repository_url}}:${{var.image_tag}}", essential = true, portMappings = [{{ containerPort = {port}, protocol = "tcp" }}], logConfiguration = {{ logDriver = "awslogs", options = {{ awslogs-group = aws_cloudwatch_log_group.{name}.name, awslogs-region = var.region, awslogs-stream-prefix = "{slug}" }} }} }}])"#
-                        )),
+                        container_definitions(slug, name, port),
                     ))
                     .build(),
             );
@@ -1261,4 +1262,48 @@ fn truncate(slug: &str, max: usize) -> String {
         .collect::<String>()
         .trim_end_matches('-')
         .to_owned()
+}
+
+/// The ECS task's one container, as `jsonencode([...])`: built as a tree rather than written
+/// out and parsed back, since every service has one.
+fn container_definitions(slug: &str, name: &str, port: u16) -> Expression {
+    let container = object([
+        ("name", literal(slug)),
+        (
+            "image",
+            raw(&format!(
+                "\"${{aws_ecr_repository.{name}.repository_url}}:${{var.image_tag}}\""
+            )),
+        ),
+        ("essential", Expression::Bool(true)),
+        (
+            "portMappings",
+            list([object([
+                ("containerPort", Expression::from(port)),
+                ("protocol", literal("tcp")),
+            ])]),
+        ),
+        (
+            "logConfiguration",
+            object([
+                ("logDriver", literal("awslogs")),
+                (
+                    "options",
+                    object([
+                        (
+                            "awslogs-group",
+                            raw(&format!("aws_cloudwatch_log_group.{name}.name")),
+                        ),
+                        ("awslogs-region", raw("var.region")),
+                        ("awslogs-stream-prefix", literal(slug)),
+                    ]),
+                ),
+            ]),
+        ),
+    ]);
+    Expression::from(
+        hcl::FuncCall::builder("jsonencode")
+            .arg(list([container]))
+            .build(),
+    )
 }

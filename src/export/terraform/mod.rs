@@ -55,10 +55,11 @@ impl Exporter for TerraformExporter {
         }
         variables(&mut module, cloud, doc);
         outputs(&mut module, &plan, cloud);
+        let todos = std::mem::take(&mut module.todos);
         let mut files = module.render();
         files.insert(
             "README.md".to_owned(),
-            readme(&plan, &module, cloud, &files).into_bytes(),
+            readme(&plan, &todos, cloud, &files).into_bytes(),
         );
         Ok(Output::Folder(files))
     }
@@ -658,7 +659,7 @@ fn outputs(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
 
 fn readme(
     plan: &Plan<'_>,
-    module: &Module,
+    todos: &[String],
     cloud: Cloud,
     files: &std::collections::BTreeMap<String, Vec<u8>>,
 ) -> String {
@@ -690,9 +691,9 @@ fn readme(
     }
     out.push_str("\n## Network policy\n\nEach networked component has its own firewall identity, and each connection into it is one ingress rule on the target's port, from the caller's identity (or from the internet for internet-facing entry points). Access to managed services outside the network (buckets, queues, secrets) goes through IAM and is left to you.\n\n");
     out.push_str("\n## Fill in\n\n- Variables without a default in `variables.tf`: certificates, passwords, the project id.\n- Container images: push each service's image to its registry, then set `image_tag`.\n- Remote state: add a `backend` block to `versions.tf`.\n");
-    if !module.todos.is_empty() {
+    if !todos.is_empty() {
         out.push_str("\n## TODO\n\n");
-        for todo in &module.todos {
+        for todo in todos {
             let _ = writeln!(out, "- {todo}");
         }
     }

@@ -7,16 +7,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use hcl::format::Format;
 use hcl::{Block, BlockBuilder, Expression, ObjectKey};
 
-/// A block with the comment lines written above it. Comments never carry user text: an
-/// id is a slug, and names only ever go into escaped string literals.
-struct Chunk {
-    comments: Vec<String>,
-    block: Block,
-}
-
 #[derive(Default)]
 pub(crate) struct Module {
-    files: BTreeMap<&'static str, Vec<Chunk>>,
+    /// Each file's HCL so far. Blocks are formatted as they are added, so a big model never
+    /// holds its whole module as syntax trees (they take ten times the text's memory).
+    files: BTreeMap<&'static str, String>,
     /// What the engineer must fill in or decide, for the README.
     pub todos: Vec<String>,
     /// Resource names already handed out, to keep them unique.
@@ -26,9 +21,51 @@ pub(crate) struct Module {
 /// A Terraform expression written by us: a reference, a function call or a template over
 /// ids, never user text. A parse failure is a bug in this exporter.
 pub(crate) fn raw(source: &str) -> Expression {
+    if let Some(expression) = plain_traversal(source).or_else(|| quoted_template(source)) {
+        debug_assert_eq!(source.parse::<Expression>().ok(), Some(expression.clone()));
+        return expression;
+    }
     source
         .parse()
         .unwrap_or_else(|e| panic!("the Terraform exporter wrote invalid HCL `{source}`: {e}"))
+}
+
+/// `"${var.project}-orders"`: a one-line template of ours, kept as written (hcl-rs formats a
+/// template verbatim, so there is nothing to parse it for).
+fn quoted_template(source: &str) -> Option<Expression> {
+    let inner = source.strip_prefix('"')?.strip_suffix('"')?;
+    let plain = !inner.contains(['"', '\\', '\n', '\r']) && !inner.contains("%{");
+    (plain && inner.contains("${"))
+        .then(|| Expression::from(hcl::TemplateExpr::QuotedString(inner.to_owned())))
+}
+
+/// `a.b.c` (identifiers joined by dots), built directly: most references are this shape, and
+/// the expression parser is most of a big module's export time.
+fn plain_traversal(source: &str) -> Option<Expression> {
+    let is_identifier = |part: &str| {
+        part.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    let mut parts = source.split('.');
+    let root = parts.next().filter(|root| is_identifier(root))?;
+    let mut operators = Vec::new();
+    for part in parts {
+        if !is_identifier(part) {
+            return None;
+        }
+        operators.push(hcl::TraversalOperator::GetAttr(hcl::Identifier::unchecked(
+            part,
+        )));
+    }
+    if operators.is_empty() {
+        return None;
+    }
+    Some(Expression::from(hcl::Traversal::new(
+        hcl::Variable::unchecked(root),
+        operators,
+    )))
 }
 
 /// User text as an HCL string literal, escaped by hcl-rs.
@@ -63,11 +100,27 @@ impl Module {
         self.add_commented(file, Vec::new(), block);
     }
 
+    /// Formats `block` with its comment lines (ids and fixed text, never user text: names
+    /// only ever go into escaped string literals) at the end of `file`.
     pub fn add_commented(&mut self, file: &'static str, comments: Vec<String>, block: Block) {
-        self.files
-            .entry(file)
-            .or_default()
-            .push(Chunk { comments, block });
+        let text = self.files.entry(file).or_default();
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        for line in &comments {
+            text.push_str("# ");
+            text.push_str(line);
+            text.push('\n');
+        }
+        // A fresh formatter per block: one keeps state between blocks.
+        let mut formatter = hcl::format::Formatter::builder()
+            .prefer_ident_keys(true)
+            .build_vec();
+        // Formatting into memory cannot fail.
+        text.push_str(&block.format_string(&mut formatter).unwrap_or_default());
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
     }
 
     pub fn todo(&mut self, text: impl Into<String>) {
@@ -94,37 +147,42 @@ impl Module {
     }
 
     /// Each file's text, formatted by hcl-rs (two-space indent, one blank line between blocks).
-    pub fn render(&self) -> BTreeMap<String, Vec<u8>> {
+    pub fn render(self) -> BTreeMap<String, Vec<u8>> {
         self.files
-            .iter()
-            .map(|(file, chunks)| {
-                let mut text = String::new();
-                for chunk in chunks {
-                    if !text.is_empty() {
-                        text.push('\n');
-                    }
-                    for line in &chunk.comments {
-                        text.push_str("# ");
-                        text.push_str(line);
-                        text.push('\n');
-                    }
-                    // A fresh formatter per block: one keeps state between blocks. Blocks are
-                    // formatted where they are, not copied into a body of their own.
-                    let mut formatter = hcl::format::Formatter::builder()
-                        .prefer_ident_keys(true)
-                        .build_vec();
-                    // Formatting into memory cannot fail.
-                    let formatted = chunk
-                        .block
-                        .format_string(&mut formatter)
-                        .unwrap_or_default();
-                    text.push_str(&formatted);
-                    if !text.ends_with('\n') {
-                        text.push('\n');
-                    }
-                }
-                ((*file).to_owned(), text.into_bytes())
-            })
+            .into_iter()
+            .map(|(file, text)| (file.to_owned(), text.into_bytes()))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_references_are_built_as_the_parser_would() {
+        for source in [
+            "aws_vpc.main.id",
+            "var.region",
+            "data.aws_caller_identity.this.account_id",
+            "local.tags_v-2",
+        ] {
+            assert_eq!(
+                plain_traversal(source),
+                source.parse::<Expression>().ok(),
+                "{source}"
+            );
+        }
+        for other in [
+            "var",
+            "aws_subnet.x[0].id",
+            "var.db[\"a\"]",
+            "1.5",
+            "a..b",
+            "upper(var.x)",
+            "a.0",
+        ] {
+            assert_eq!(plain_traversal(other), None, "{other}");
+        }
     }
 }
