@@ -11,7 +11,7 @@ use hcl::{Block, BlockBuilder, Expression, ObjectKey};
 pub(crate) struct Module {
     /// Each file's HCL so far. Blocks are formatted as they are added, so a big model never
     /// holds its whole module as syntax trees (they take ten times the text's memory).
-    files: BTreeMap<&'static str, String>,
+    files: BTreeMap<&'static str, Vec<u8>>,
     /// What the engineer must fill in or decide, for the README.
     pub todos: Vec<String>,
     /// Resource names already handed out, to keep them unique.
@@ -105,21 +105,21 @@ impl Module {
     pub fn add_commented(&mut self, file: &'static str, comments: Vec<String>, block: Block) {
         let text = self.files.entry(file).or_default();
         if !text.is_empty() {
-            text.push('\n');
+            text.push(b'\n');
         }
         for line in &comments {
-            text.push_str("# ");
-            text.push_str(line);
-            text.push('\n');
+            text.extend_from_slice(b"# ");
+            text.extend_from_slice(line.as_bytes());
+            text.push(b'\n');
         }
-        // A fresh formatter per block: one keeps state between blocks.
+        // A fresh formatter per block (one keeps state between blocks), writing straight into
+        // the file. Formatting into memory cannot fail.
         let mut formatter = hcl::format::Formatter::builder()
             .prefer_ident_keys(true)
-            .build_vec();
-        // Formatting into memory cannot fail.
-        text.push_str(&block.format_string(&mut formatter).unwrap_or_default());
-        if !text.ends_with('\n') {
-            text.push('\n');
+            .build(&mut *text);
+        let _ = block.format(&mut formatter);
+        if !text.ends_with(b"\n") {
+            text.push(b'\n');
         }
     }
 
@@ -150,7 +150,7 @@ impl Module {
     pub fn render(self) -> BTreeMap<String, Vec<u8>> {
         self.files
             .into_iter()
-            .map(|(file, text)| (file.to_owned(), text.into_bytes()))
+            .map(|(file, text)| (file.to_owned(), text))
             .collect()
     }
 }
