@@ -22,7 +22,7 @@ fn versions(module: &mut Module, plan: &Plan<'_>) {
     super::versions(module, plan, "aws", "hashicorp/aws", "~> 6.0");
     module.add(
         "providers.tf",
-        block("provider")
+        &block("provider")
             .add_label("aws")
             .add_attribute(("region", raw("var.region")))
             .add_block(
@@ -52,7 +52,7 @@ fn network(module: &mut Module, plan: &Plan<'_>) {
     let vpc_name = plan.vpc_name.as_deref().unwrap_or("main");
     module.add_commented(
         "network.tf",
-        vec![format!(
+        &[format!(
             "The VPC{}; two subnet tiers across var.availability_zones.",
             if plan.vpc_name.is_some() {
                 " drawn in the model"
@@ -60,7 +60,7 @@ fn network(module: &mut Module, plan: &Plan<'_>) {
                 " (the model draws none, so a default one)"
             }
         )],
-        resource("aws_vpc", "main")
+        &resource("aws_vpc", "main")
             .add_attribute(("cidr_block", raw("var.vpc_cidr")))
             .add_attribute(("enable_dns_support", true))
             .add_attribute(("enable_dns_hostnames", true))
@@ -70,7 +70,7 @@ fn network(module: &mut Module, plan: &Plan<'_>) {
     for (tier, offset, public) in [("public", 0, true), ("private", 10, false)] {
         module.add(
             "network.tf",
-            resource("aws_subnet", tier)
+            &resource("aws_subnet", tier)
                 .add_attribute(("count", raw("length(var.availability_zones)")))
                 .add_attribute(("vpc_id", raw("aws_vpc.main.id")))
                 .add_attribute((
@@ -98,20 +98,20 @@ fn network(module: &mut Module, plan: &Plan<'_>) {
     }
     module.add(
         "network.tf",
-        resource("aws_internet_gateway", "main")
+        &resource("aws_internet_gateway", "main")
             .add_attribute(("vpc_id", raw("aws_vpc.main.id")))
             .build(),
     );
     module.add(
         "network.tf",
-        resource("aws_eip", "nat")
+        &resource("aws_eip", "nat")
             .add_attribute(("domain", "vpc"))
             .build(),
     );
     module.add_commented(
         "network.tf",
-        vec!["One NAT gateway keeps the skeleton cheap; use one per zone in production.".into()],
-        resource("aws_nat_gateway", "main")
+        &["One NAT gateway keeps the skeleton cheap; use one per zone in production.".into()],
+        &resource("aws_nat_gateway", "main")
             .add_attribute(("allocation_id", raw("aws_eip.nat.id")))
             .add_attribute(("subnet_id", raw("aws_subnet.public[0].id")))
             .build(),
@@ -122,13 +122,13 @@ fn network(module: &mut Module, plan: &Plan<'_>) {
     ] {
         module.add(
             "network.tf",
-            resource("aws_route_table", table)
+            &resource("aws_route_table", table)
                 .add_attribute(("vpc_id", raw("aws_vpc.main.id")))
                 .build(),
         );
         module.add(
             "network.tf",
-            resource("aws_route", &format!("{table}_default"))
+            &resource("aws_route", &format!("{table}_default"))
                 .add_attribute((
                     "route_table_id",
                     raw(&format!("aws_route_table.{table}.id")),
@@ -139,7 +139,7 @@ fn network(module: &mut Module, plan: &Plan<'_>) {
         );
         module.add(
             "network.tf",
-            resource("aws_route_table_association", table)
+            &resource("aws_route_table_association", table)
                 .add_attribute(("count", raw("length(var.availability_zones)")))
                 .add_attribute((
                     "subnet_id",
@@ -159,7 +159,7 @@ fn network(module: &mut Module, plan: &Plan<'_>) {
     {
         module.add(
             "compute.tf",
-            resource("aws_ecs_cluster", "main")
+            &resource("aws_ecs_cluster", "main")
                 .add_attribute(("name", raw("\"${var.project}-${var.environment}\"")))
                 .add_block(
                     block("setting")
@@ -193,7 +193,7 @@ fn network(module: &mut Module, plan: &Plan<'_>) {
     if data_subnets {
         module.add(
             "data.tf",
-            resource("aws_db_subnet_group", "main")
+            &resource("aws_db_subnet_group", "main")
                 .add_attribute(("name", raw("\"${var.project}-${var.environment}\"")))
                 .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
                 .build(),
@@ -206,7 +206,7 @@ fn network(module: &mut Module, plan: &Plan<'_>) {
 pub(super) fn iam_role(module: &mut Module, name: &str, prefix: &str, service: &str, policy: &str) {
     module.add(
         "iam.tf",
-        resource("aws_iam_role", name)
+        &resource("aws_iam_role", name)
             .add_attribute(("name_prefix", raw(&format!("\"${{var.project}}-{prefix}-\""))))
             .add_attribute((
                 "assume_role_policy",
@@ -218,7 +218,7 @@ pub(super) fn iam_role(module: &mut Module, name: &str, prefix: &str, service: &
     );
     module.add(
         "iam.tf",
-        resource("aws_iam_role_policy_attachment", name)
+        &resource("aws_iam_role_policy_attachment", name)
             .add_attribute(("role", raw(&format!("aws_iam_role.{name}.name"))))
             .add_attribute(("policy_arn", policy))
             .build(),
@@ -228,8 +228,8 @@ pub(super) fn iam_role(module: &mut Module, name: &str, prefix: &str, service: &
 fn security_group(module: &mut Module, placed: &Placed<'_>) {
     module.add_commented(
         "security.tf",
-        vec![format!("Security group of {}.", placed.component.id)],
-        resource("aws_security_group", &placed.name)
+        &[format!("Security group of {}.", placed.component.id)],
+        &resource("aws_security_group", &placed.name)
             .add_attribute((
                 "name_prefix",
                 raw(&format!("\"${{var.environment}}-{}-\"", placed.slug)),
@@ -244,7 +244,7 @@ fn security_group(module: &mut Module, placed: &Placed<'_>) {
     );
     module.add(
         "security.tf",
-        resource(
+        &resource(
             "aws_vpc_security_group_egress_rule",
             &format!("{}_all", placed.name),
         )
@@ -281,7 +281,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         | "service-rust" | "service-java" | "worker" | "scheduled-job" => {
             module.add(
                 "compute.tf",
-                resource("aws_ecr_repository", name)
+                &resource("aws_ecr_repository", name)
                     .add_attribute(("name", raw(&format!("\"${{var.project}}/{slug}\""))))
                     .add_attribute(("image_tag_mutability", "IMMUTABLE"))
                     .add_block(
@@ -294,7 +294,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             );
             module.add(
                 "observability.tf",
-                resource("aws_cloudwatch_log_group", name)
+                &resource("aws_cloudwatch_log_group", name)
                     .add_attribute((
                         "name",
                         raw(&format!(
@@ -314,7 +314,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             let port = placed.port;
             module.add(
                 "compute.tf",
-                resource("aws_ecs_task_definition", name)
+                &resource("aws_ecs_task_definition", name)
                     .add_attribute(("family", env_name("")))
                     .add_attribute(("requires_compatibilities", list([literal("FARGATE")])))
                     .add_attribute(("network_mode", "awsvpc"))
@@ -332,7 +332,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             );
             module.add(
                 "compute.tf",
-                resource("aws_ecs_service", name)
+                &resource("aws_ecs_service", name)
                     .add_attribute(("name", literal(slug)))
                     .add_attribute(("cluster", raw("aws_ecs_cluster.main.id")))
                     .add_attribute((
@@ -355,13 +355,13 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "function" => {
             module.add(
                 "compute.tf",
-                resource("aws_ecr_repository", name)
+                &resource("aws_ecr_repository", name)
                     .add_attribute(("name", raw(&format!("\"${{var.project}}/{slug}\""))))
                     .build(),
             );
             module.add(
                 "compute.tf",
-                resource("aws_lambda_function", name)
+                &resource("aws_lambda_function", name)
                     .add_attribute(("function_name", env_name("")))
                     .add_attribute(("role", raw("aws_iam_role.lambda.arn")))
                     .add_attribute(("package_type", "Image"))
@@ -415,12 +415,12 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             if let Some(version) = plan.text(c, "engine_version") {
                 db = db.add_attribute(("engine_version", literal(version)));
             }
-            module.add("data.tf", db.add_attribute(("tags", tags(placed))).build());
+            module.add("data.tf", &db.add_attribute(("tags", tags(placed))).build());
         }
         "redis" | "redis-pubsub" => {
             module.add(
                 "data.tf",
-                resource("aws_elasticache_subnet_group", name)
+                &resource("aws_elasticache_subnet_group", name)
                     .add_attribute(("name", env_name("")))
                     .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
                     .build(),
@@ -428,7 +428,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             let nodes = replicas.max(1);
             module.add(
                 "data.tf",
-                resource("aws_elasticache_replication_group", name)
+                &resource("aws_elasticache_replication_group", name)
                     .add_attribute(("replication_group_id", env_name("")))
                     .add_attribute((
                         "description",
@@ -456,14 +456,14 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "memcached" => {
             module.add(
                 "data.tf",
-                resource("aws_elasticache_subnet_group", name)
+                &resource("aws_elasticache_subnet_group", name)
                     .add_attribute(("name", env_name("")))
                     .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
                     .build(),
             );
             module.add(
                 "data.tf",
-                resource("aws_elasticache_cluster", name)
+                &resource("aws_elasticache_cluster", name)
                     .add_attribute(("cluster_id", env_name("")))
                     .add_attribute(("engine", "memcached"))
                     .add_attribute((
@@ -482,14 +482,14 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "mongodb" => {
             module.add(
                 "data.tf",
-                resource("aws_docdb_subnet_group", name)
+                &resource("aws_docdb_subnet_group", name)
                     .add_attribute(("name", env_name("")))
                     .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
                     .build(),
             );
             module.add(
                 "data.tf",
-                resource("aws_docdb_cluster", name)
+                &resource("aws_docdb_cluster", name)
                     .add_attribute(("cluster_identifier", env_name("")))
                     .add_attribute(("engine", "docdb"))
                     .add_attribute(("master_username", "app_admin"))
@@ -511,7 +511,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             );
             module.add(
                 "data.tf",
-                resource("aws_docdb_cluster_instance", name)
+                &resource("aws_docdb_cluster_instance", name)
                     .add_attribute(("count", replicas.max(1)))
                     .add_attribute((
                         "identifier",
@@ -532,7 +532,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             let nodes = replicas.max(1);
             module.add(
                 "data.tf",
-                resource("aws_opensearch_domain", name)
+                &resource("aws_opensearch_domain", name)
                     .add_attribute((
                         "domain_name",
                         raw(&format!("\"${{var.environment}}-{}\"", truncate(slug, 20))),
@@ -590,7 +590,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             let brokers = replicas.max(2);
             module.add(
                 "messaging.tf",
-                resource("aws_msk_cluster", name)
+                &resource("aws_msk_cluster", name)
                     .add_attribute(("cluster_name", env_name("")))
                     .add_attribute(("kafka_version", "3.7.x"))
                     // MSK wants a multiple of the zones: enough rounds of one broker per zone.
@@ -640,7 +640,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "rabbitmq" => {
             module.add(
                 "messaging.tf",
-                resource("aws_mq_broker", name)
+                &resource("aws_mq_broker", name)
                     .add_attribute(("broker_name", env_name("")))
                     .add_attribute(("engine_type", "RabbitMQ"))
                     .add_attribute(("engine_version", "3.13"))
@@ -677,7 +677,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "sqs" => {
             module.add(
                 "messaging.tf",
-                resource("aws_sqs_queue", &format!("{name}_dlq"))
+                &resource("aws_sqs_queue", &format!("{name}_dlq"))
                     .add_attribute(("name", env_name("-dlq")))
                     .add_attribute(("sqs_managed_sse_enabled", true))
                     .add_attribute(("message_retention_seconds", 1_209_600))
@@ -685,7 +685,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             );
             module.add(
                 "messaging.tf",
-                resource("aws_sqs_queue", name)
+                &resource("aws_sqs_queue", name)
                     .add_attribute(("name", env_name("")))
                     .add_attribute(("sqs_managed_sse_enabled", true))
                     .add_attribute((
@@ -699,7 +699,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "event-bus" => {
             module.add(
                 "messaging.tf",
-                resource("aws_sns_topic", name)
+                &resource("aws_sns_topic", name)
                     .add_attribute(("name", env_name("")))
                     .add_attribute(("kms_master_key_id", "alias/aws/sns"))
                     .add_attribute(("tags", tags(placed)))
@@ -709,7 +709,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "object-storage" => {
             module.add(
                 "storage.tf",
-                resource("aws_s3_bucket", name)
+                &resource("aws_s3_bucket", name)
                     .add_attribute((
                         "bucket_prefix",
                         raw(&format!("\"${{var.environment}}-{}-\"", truncate(slug, 30))),
@@ -719,7 +719,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             );
             module.add(
                 "storage.tf",
-                resource("aws_s3_bucket_server_side_encryption_configuration", name)
+                &resource("aws_s3_bucket_server_side_encryption_configuration", name)
                     .add_attribute(("bucket", raw(&format!("aws_s3_bucket.{name}.id"))))
                     .add_block(
                         block("rule")
@@ -734,7 +734,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             );
             module.add(
                 "storage.tf",
-                resource("aws_s3_bucket_public_access_block", name)
+                &resource("aws_s3_bucket_public_access_block", name)
                     .add_attribute(("bucket", raw(&format!("aws_s3_bucket.{name}.id"))))
                     .add_attribute(("block_public_acls", true))
                     .add_attribute(("block_public_policy", true))
@@ -746,7 +746,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "dynamodb" => {
             module.add(
                 "data.tf",
-                resource("aws_dynamodb_table", name)
+                &resource("aws_dynamodb_table", name)
                     .add_attribute(("name", env_name("")))
                     .add_attribute(("billing_mode", "PAY_PER_REQUEST"))
                     .add_attribute(("hash_key", "pk"))
@@ -773,7 +773,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "cassandra" => {
             module.add(
                 "data.tf",
-                resource("aws_keyspaces_keyspace", name)
+                &resource("aws_keyspaces_keyspace", name)
                     .add_attribute(("name", literal(&slug.replace('-', "_"))))
                     .build(),
             );
@@ -781,13 +781,13 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "data-warehouse" => {
             module.add(
                 "data.tf",
-                resource("aws_redshiftserverless_namespace", name)
+                &resource("aws_redshiftserverless_namespace", name)
                     .add_attribute(("namespace_name", env_name("")))
                     .build(),
             );
             module.add(
                 "data.tf",
-                resource("aws_redshiftserverless_workgroup", name)
+                &resource("aws_redshiftserverless_workgroup", name)
                     .add_attribute((
                         "namespace_name",
                         raw(&format!(
@@ -803,7 +803,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "cdn" => {
             module.add(
                 "edge.tf",
-                resource("aws_cloudfront_distribution", name)
+                &resource("aws_cloudfront_distribution", name)
                     .add_attribute(("enabled", true))
                     .add_attribute(("comment", literal(&c.name)))
                     .add_block(
@@ -870,7 +870,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             };
             module.add(
                 "edge.tf",
-                resource("aws_wafv2_web_acl", name)
+                &resource("aws_wafv2_web_acl", name)
                     .add_attribute(("name", env_name("")))
                     .add_attribute(("scope", "REGIONAL"))
                     .add_block(block("default_action").add_block(block("allow").build()).build())
@@ -888,7 +888,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "api-gateway" => {
             module.add(
                 "edge.tf",
-                resource("aws_apigatewayv2_api", name)
+                &resource("aws_apigatewayv2_api", name)
                     .add_attribute(("name", env_name("")))
                     .add_attribute(("protocol_type", "HTTP"))
                     .add_attribute(("tags", tags(placed)))
@@ -896,7 +896,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             );
             module.add(
                 "edge.tf",
-                resource("aws_apigatewayv2_stage", name)
+                &resource("aws_apigatewayv2_stage", name)
                     .add_attribute(("api_id", raw(&format!("aws_apigatewayv2_api.{name}.id"))))
                     .add_attribute(("name", "$default"))
                     .add_attribute(("auto_deploy", true))
@@ -912,7 +912,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "dns" => {
             module.add(
                 "edge.tf",
-                resource("aws_route53_zone", name)
+                &resource("aws_route53_zone", name)
                     .add_attribute(("name", raw("var.domain_name")))
                     .add_attribute(("tags", tags(placed)))
                     .build(),
@@ -921,7 +921,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "identity-provider" => {
             module.add(
                 "security.tf",
-                resource("aws_cognito_user_pool", name)
+                &resource("aws_cognito_user_pool", name)
                     .add_attribute(("name", env_name("")))
                     .add_attribute(("mfa_configuration", "OPTIONAL"))
                     .add_block(
@@ -936,7 +936,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "secrets-manager" => {
             module.add(
                 "security.tf",
-                resource("aws_secretsmanager_secret", name)
+                &resource("aws_secretsmanager_secret", name)
                     .add_attribute((
                         "name_prefix",
                         raw(&format!("\"${{var.environment}}/{slug}-\"")),
@@ -949,7 +949,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "kms" => {
             module.add(
                 "security.tf",
-                resource("aws_kms_key", name)
+                &resource("aws_kms_key", name)
                     .add_attribute(("description", literal(&c.name)))
                     .add_attribute(("enable_key_rotation", true))
                     .add_attribute(("deletion_window_in_days", 30))
@@ -960,7 +960,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "prometheus" => {
             module.add(
                 "observability.tf",
-                resource("aws_prometheus_workspace", name)
+                &resource("aws_prometheus_workspace", name)
                     .add_attribute(("alias", env_name("")))
                     .add_attribute(("tags", tags(placed)))
                     .build(),
@@ -969,7 +969,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "grafana" => {
             module.add(
                 "observability.tf",
-                resource("aws_grafana_workspace", name)
+                &resource("aws_grafana_workspace", name)
                     .add_attribute(("name", env_name("")))
                     .add_attribute(("account_access_type", "CURRENT_ACCOUNT"))
                     .add_attribute(("authentication_providers", list([literal("AWS_SSO")])))
@@ -989,7 +989,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "jaeger" | "otel-collector" => {
             module.add(
                 "observability.tf",
-                resource("aws_xray_group", name)
+                &resource("aws_xray_group", name)
                     .add_attribute(("group_name", env_name("")))
                     .add_attribute(("filter_expression", "responsetime > 1"))
                     .add_attribute(("tags", tags(placed)))
@@ -999,7 +999,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "loki" | "alertmanager" => {
             module.add(
                 "observability.tf",
-                resource("aws_cloudwatch_log_group", name)
+                &resource("aws_cloudwatch_log_group", name)
                     .add_attribute((
                         "name",
                         raw(&format!(
@@ -1020,7 +1020,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             );
             module.add(
                 "compute.tf",
-                resource("aws_eks_cluster", name)
+                &resource("aws_eks_cluster", name)
                     .add_attribute(("name", env_name("")))
                     .add_attribute(("role_arn", raw(&format!("aws_iam_role.{name}_eks.arn"))))
                     .add_block(
@@ -1046,11 +1046,11 @@ fn placeholder(module: &mut Module, placed: &Placed<'_>, kind: &str) {
     let slug = &placed.slug;
     module.add_commented(
         "placeholders.tf",
-        vec![
+        &[
             format!("TODO: {slug} ({kind}) has no managed AWS service. Run it on EC2 or EKS,"),
             "or use the vendor's cloud offering, and attach the security group above.".into(),
         ],
-        block("locals")
+        &block("locals")
             .add_attribute((
                 format!("{}_todo", placed.name).as_str(),
                 literal(&format!("{kind}: provision it yourself (see README)")),
@@ -1074,7 +1074,7 @@ fn load_balancer(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         .unwrap_or(true);
     module.add(
         "edge.tf",
-        resource("aws_lb", name)
+        &resource("aws_lb", name)
             .add_attribute((
                 "name",
                 raw(&format!("\"${{var.environment}}-{}\"", truncate(slug, 24))),
@@ -1103,7 +1103,7 @@ fn load_balancer(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         let group = format!("{name}_{}", target.name);
         module.add(
             "edge.tf",
-            resource("aws_lb_target_group", &group)
+            &resource("aws_lb_target_group", &group)
                 .add_attribute(("name_prefix", literal(&format!("tg{i}-"))))
                 .add_attribute(("port", target.port))
                 .add_attribute(("protocol", protocol))
@@ -1137,7 +1137,7 @@ fn load_balancer(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     };
     module.add(
         "edge.tf",
-        listener
+        &listener
             .add_attribute(("certificate_arn", raw("var.certificate_arn")))
             .add_block(action.build())
             .build(),
@@ -1175,14 +1175,14 @@ fn security(module: &mut Module, plan: &Plan<'_>) {
             super::Source::Internet => builder.add_attribute(("cidr_ipv4", "0.0.0.0/0")),
             super::Source::Network => builder.add_attribute(("cidr_ipv4", raw("var.vpc_cidr"))),
         };
-        module.add("security.tf", builder.build());
+        module.add("security.tf", &builder.build());
     }
 }
 
 fn monitoring(module: &mut Module, plan: &Plan<'_>) {
     module.add(
         "observability.tf",
-        resource("aws_sns_topic", "alerts")
+        &resource("aws_sns_topic", "alerts")
             .add_attribute(("name", raw("\"${var.project}-${var.environment}-alerts\"")))
             .add_attribute(("kms_master_key_id", "alias/aws/sns"))
             .build(),
@@ -1225,7 +1225,7 @@ fn monitoring(module: &mut Module, plan: &Plan<'_>) {
         };
         module.add(
             "observability.tf",
-            resource("aws_cloudwatch_metric_alarm", &placed.name)
+            &resource("aws_cloudwatch_metric_alarm", &placed.name)
                 .add_attribute((
                     "alarm_name",
                     raw(&format!(

@@ -14,14 +14,14 @@ pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
     super::versions(module, plan, "azurerm", "hashicorp/azurerm", "~> 4.0");
     module.add(
         "providers.tf",
-        block("provider")
+        &block("provider")
             .add_label("azurerm")
             .add_block(block("features").build())
             .build(),
     );
     module.add(
         "providers.tf",
-        block("data")
+        &block("data")
             .add_label("azurerm_client_config")
             .add_label("current")
             .build(),
@@ -36,7 +36,7 @@ pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
         if placed.networked {
             module.add(
                 "security.tf",
-                resource("azurerm_application_security_group", &placed.name)
+                &resource("azurerm_application_security_group", &placed.name)
                     .add_attribute(("name", env_name(&placed.slug, "-asg")))
                     .add_attribute(("resource_group_name", raw(RG)))
                     .add_attribute(("location", raw(LOCATION)))
@@ -70,14 +70,14 @@ fn alnum_name(slug: &str) -> Expression {
 fn network(module: &mut Module) {
     module.add(
         "network.tf",
-        resource("azurerm_resource_group", "main")
+        &resource("azurerm_resource_group", "main")
             .add_attribute(("name", raw("\"rg-${var.project}-${var.environment}\"")))
             .add_attribute(("location", raw("var.region")))
             .build(),
     );
     module.add(
         "network.tf",
-        resource("azurerm_virtual_network", "main")
+        &resource("azurerm_virtual_network", "main")
             .add_attribute(("name", raw("\"vnet-${var.project}-${var.environment}\"")))
             .add_attribute(("resource_group_name", raw(RG)))
             .add_attribute(("location", raw(LOCATION)))
@@ -87,7 +87,7 @@ fn network(module: &mut Module) {
     for (i, tier) in ["apps", "data"].iter().enumerate() {
         module.add(
             "network.tf",
-            resource("azurerm_subnet", tier)
+            &resource("azurerm_subnet", tier)
                 .add_attribute(("name", literal(tier)))
                 .add_attribute(("resource_group_name", raw(RG)))
                 .add_attribute((
@@ -102,7 +102,7 @@ fn network(module: &mut Module) {
         );
         module.add(
             "network.tf",
-            resource("azurerm_subnet_network_security_group_association", tier)
+            &resource("azurerm_subnet_network_security_group_association", tier)
                 .add_attribute(("subnet_id", raw(&format!("azurerm_subnet.{tier}.id"))))
                 .add_attribute((
                     "network_security_group_id",
@@ -113,7 +113,7 @@ fn network(module: &mut Module) {
     }
     module.add(
         "security.tf",
-        resource("azurerm_network_security_group", "main")
+        &resource("azurerm_network_security_group", "main")
             .add_attribute(("name", raw("\"nsg-${var.project}-${var.environment}\"")))
             .add_attribute(("resource_group_name", raw(RG)))
             .add_attribute(("location", raw(LOCATION)))
@@ -124,7 +124,7 @@ fn network(module: &mut Module) {
 fn platform(module: &mut Module) {
     module.add(
         "observability.tf",
-        resource("azurerm_log_analytics_workspace", "main")
+        &resource("azurerm_log_analytics_workspace", "main")
             .add_attribute(("name", raw("\"log-${var.project}-${var.environment}\"")))
             .add_attribute(("resource_group_name", raw(RG)))
             .add_attribute(("location", raw(LOCATION)))
@@ -134,7 +134,7 @@ fn platform(module: &mut Module) {
     );
     module.add(
         "compute.tf",
-        resource("azurerm_container_registry", "main")
+        &resource("azurerm_container_registry", "main")
             .add_attribute(("name", alnum_name("acr")))
             .add_attribute(("resource_group_name", raw(RG)))
             .add_attribute(("location", raw(LOCATION)))
@@ -144,7 +144,7 @@ fn platform(module: &mut Module) {
     );
     module.add(
         "compute.tf",
-        resource("azurerm_container_app_environment", "main")
+        &resource("azurerm_container_app_environment", "main")
             .add_attribute(("name", raw("\"cae-${var.project}-${var.environment}\"")))
             .add_attribute(("resource_group_name", raw(RG)))
             .add_attribute(("location", raw(LOCATION)))
@@ -181,7 +181,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                 .max(replicas);
             module.add(
                 "compute.tf",
-                resource("azurerm_container_app", name)
+                &resource("azurerm_container_app", name)
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("resource_group_name", raw(RG)))
                     .add_attribute(("container_app_environment_id", raw("azurerm_container_app_environment.main.id")))
@@ -254,13 +254,13 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             }
             module.add(
                 "data.tf",
-                server.add_attribute(("tags", tags(placed))).build(),
+                &server.add_attribute(("tags", tags(placed))).build(),
             );
         }
         "redis" | "memcached" | "redis-pubsub" => {
             module.add(
                 "data.tf",
-                base("azurerm_redis_cache")
+                &base("azurerm_redis_cache")
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("capacity", 1))
                     .add_attribute(("family", if replicas > 1 { "P" } else { "C" }))
@@ -277,7 +277,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "rabbitmq" | "sqs" | "nats" => {
             module.add(
                 "messaging.tf",
-                base("azurerm_servicebus_namespace")
+                &base("azurerm_servicebus_namespace")
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("sku", "Standard"))
                     .add_attribute(("minimum_tls_version", "1.2"))
@@ -286,7 +286,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             );
             module.add(
                 "messaging.tf",
-                resource("azurerm_servicebus_queue", name)
+                &resource("azurerm_servicebus_queue", name)
                     .add_attribute(("name", literal(slug)))
                     .add_attribute((
                         "namespace_id",
@@ -300,7 +300,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "kafka" => {
             module.add(
                 "messaging.tf",
-                base("azurerm_eventhub_namespace")
+                &base("azurerm_eventhub_namespace")
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("sku", "Standard"))
                     .add_attribute(("capacity", replicas.max(1)))
@@ -312,7 +312,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "event-bus" => {
             module.add(
                 "messaging.tf",
-                base("azurerm_eventgrid_topic")
+                &base("azurerm_eventgrid_topic")
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("tags", tags(placed)))
                     .build(),
@@ -321,7 +321,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "object-storage" => {
             module.add(
                 "storage.tf",
-                base("azurerm_storage_account")
+                &base("azurerm_storage_account")
                     .add_attribute(("name", alnum_name(slug)))
                     .add_attribute(("account_tier", "Standard"))
                     .add_attribute(("account_replication_type", "ZRS"))
@@ -333,7 +333,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             );
             module.add(
                 "storage.tf",
-                resource("azurerm_storage_container", name)
+                &resource("azurerm_storage_container", name)
                     .add_attribute(("name", literal(slug)))
                     .add_attribute((
                         "storage_account_id",
@@ -381,13 +381,13 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             }
             module.add(
                 "data.tf",
-                account.add_attribute(("tags", tags(placed))).build(),
+                &account.add_attribute(("tags", tags(placed))).build(),
             );
         }
         "secrets-manager" | "kms" => {
             module.add(
                 "security.tf",
-                base("azurerm_key_vault")
+                &base("azurerm_key_vault")
                     .add_attribute((
                         "name",
                         raw(&format!(
@@ -407,7 +407,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             if placed.component.kind.as_str() == "kms" {
                 module.add(
                     "security.tf",
-                    resource("azurerm_key_vault_key", name)
+                    &resource("azurerm_key_vault_key", name)
                         .add_attribute(("name", literal(slug)))
                         .add_attribute((
                             "key_vault_id",
@@ -426,7 +426,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "dns" => {
             module.add(
                 "edge.tf",
-                resource("azurerm_dns_zone", name)
+                &resource("azurerm_dns_zone", name)
                     .add_attribute(("name", raw("var.domain_name")))
                     .add_attribute(("resource_group_name", raw(RG)))
                     .add_attribute(("tags", tags(placed)))
@@ -436,7 +436,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "cdn" => {
             module.add(
                 "edge.tf",
-                resource("azurerm_cdn_frontdoor_profile", name)
+                &resource("azurerm_cdn_frontdoor_profile", name)
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("resource_group_name", raw(RG)))
                     .add_attribute(("sku_name", "Standard_AzureFrontDoor"))
@@ -447,7 +447,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "waf" => {
             module.add(
                 "edge.tf",
-                resource("azurerm_cdn_frontdoor_firewall_policy", name)
+                &resource("azurerm_cdn_frontdoor_firewall_policy", name)
                     .add_attribute(("name", alnum_name(slug)))
                     .add_attribute(("resource_group_name", raw(RG)))
                     .add_attribute(("sku_name", "Standard_AzureFrontDoor"))
@@ -459,7 +459,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "load-balancer" | "network-load-balancer" => {
             module.add(
                 "edge.tf",
-                base("azurerm_public_ip")
+                &base("azurerm_public_ip")
                     .add_attribute(("name", env_name(slug, "-ip")))
                     .add_attribute(("allocation_method", "Static"))
                     .add_attribute(("sku", "Standard"))
@@ -467,7 +467,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             );
             module.add(
                 "edge.tf",
-                base("azurerm_lb")
+                &base("azurerm_lb")
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("sku", "Standard"))
                     .add_block(
@@ -487,7 +487,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "api-gateway" => {
             module.add(
                 "edge.tf",
-                base("azurerm_api_management")
+                &base("azurerm_api_management")
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("publisher_name", raw("var.project")))
                     .add_attribute(("publisher_email", raw("\"platform@${var.domain_name}\"")))
@@ -499,7 +499,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "kubernetes-cluster" => {
             module.add(
                 "compute.tf",
-                base("azurerm_kubernetes_cluster")
+                &base("azurerm_kubernetes_cluster")
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("dns_prefix", env_name(slug, "")))
                     .add_block(
@@ -522,7 +522,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "prometheus" => {
             module.add(
                 "observability.tf",
-                base("azurerm_monitor_workspace")
+                &base("azurerm_monitor_workspace")
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("tags", tags(placed)))
                     .build(),
@@ -531,7 +531,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "grafana" => {
             module.add(
                 "observability.tf",
-                base("azurerm_dashboard_grafana")
+                &base("azurerm_dashboard_grafana")
                     .add_attribute((
                         "name",
                         raw(&format!("substr(\"${{var.environment}}-{slug}\", 0, 23)")),
@@ -544,7 +544,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "jaeger" | "otel-collector" => {
             module.add(
                 "observability.tf",
-                base("azurerm_application_insights")
+                &base("azurerm_application_insights")
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("application_type", "web"))
                     .add_attribute(("tags", tags(placed)))
@@ -554,7 +554,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "alertmanager" => {
             module.add(
                 "observability.tf",
-                resource("azurerm_monitor_action_group", name)
+                &resource("azurerm_monitor_action_group", name)
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("resource_group_name", raw(RG)))
                     .add_attribute(("short_name", "alerts"))
@@ -611,6 +611,6 @@ fn rules(module: &mut Module, plan: &Plan<'_>) {
             Source::Internet => builder.add_attribute(("source_address_prefix", "Internet")),
             Source::Network => builder.add_attribute(("source_address_prefix", "VirtualNetwork")),
         };
-        module.add("security.tf", builder.build());
+        module.add("security.tf", &builder.build());
     }
 }

@@ -11,7 +11,7 @@ pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
     super::versions(module, plan, "google", "hashicorp/google", "~> 6.0");
     module.add(
         "providers.tf",
-        block("provider")
+        &block("provider")
             .add_label("google")
             .add_attribute(("project", raw("var.project_id")))
             .add_attribute(("region", raw("var.region")))
@@ -43,14 +43,14 @@ fn env_name(slug: &str, suffix: &str) -> Expression {
 fn network(module: &mut Module) {
     module.add(
         "network.tf",
-        resource("google_compute_network", "main")
+        &resource("google_compute_network", "main")
             .add_attribute(("name", raw("\"${var.project}-${var.environment}\"")))
             .add_attribute(("auto_create_subnetworks", false))
             .build(),
     );
     module.add(
         "network.tf",
-        resource("google_compute_subnetwork", "private")
+        &resource("google_compute_subnetwork", "private")
             .add_attribute(("name", raw("\"${var.project}-${var.environment}-private\"")))
             .add_attribute(("network", raw("google_compute_network.main.id")))
             .add_attribute(("region", raw("var.region")))
@@ -60,7 +60,7 @@ fn network(module: &mut Module) {
     );
     module.add(
         "network.tf",
-        resource("google_compute_router", "main")
+        &resource("google_compute_router", "main")
             .add_attribute(("name", raw("\"${var.project}-${var.environment}\"")))
             .add_attribute(("network", raw("google_compute_network.main.id")))
             .add_attribute(("region", raw("var.region")))
@@ -68,7 +68,7 @@ fn network(module: &mut Module) {
     );
     module.add(
         "network.tf",
-        resource("google_compute_router_nat", "main")
+        &resource("google_compute_router_nat", "main")
             .add_attribute(("name", raw("\"${var.project}-${var.environment}\"")))
             .add_attribute(("router", raw("google_compute_router.main.name")))
             .add_attribute(("region", raw("var.region")))
@@ -90,7 +90,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         | "service-rust" | "service-java" | "worker" | "scheduled-job" | "function" => {
             module.add(
                 "compute.tf",
-                resource("google_artifact_registry_repository", name)
+                &resource("google_artifact_registry_repository", name)
                     .add_attribute(("repository_id", env_name(slug, "")))
                     .add_attribute(("description", literal(&placed.component.name)))
                     .add_attribute(("location", raw("var.region")))
@@ -110,7 +110,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                 .max(replicas);
             module.add(
                 "compute.tf",
-                resource("google_cloud_run_v2_service", name)
+                &resource("google_cloud_run_v2_service", name)
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("description", literal(&placed.component.name)))
                     .add_attribute(("location", raw("var.region")))
@@ -162,7 +162,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             let ha = plan.flag(placed.component, "multi_az") || replicas > 1;
             module.add(
                 "data.tf",
-                resource("google_sql_database_instance", name)
+                &resource("google_sql_database_instance", name)
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("database_version", version))
                     .add_attribute(("region", raw("var.region")))
@@ -209,7 +209,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "redis" | "memcached" | "redis-pubsub" => {
             module.add(
                 "data.tf",
-                resource("google_redis_instance", name)
+                &resource("google_redis_instance", name)
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("region", raw("var.region")))
                     .add_attribute(("tier", if replicas > 1 { "STANDARD_HA" } else { "BASIC" }))
@@ -229,20 +229,20 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "rabbitmq" | "sqs" | "event-bus" | "kafka" | "nats" => {
             module.add(
                 "messaging.tf",
-                resource("google_pubsub_topic", &format!("{name}_dead_letter"))
+                &resource("google_pubsub_topic", &format!("{name}_dead_letter"))
                     .add_attribute(("name", env_name(slug, "-dead-letter")))
                     .build(),
             );
             module.add(
                 "messaging.tf",
-                resource("google_pubsub_topic", name)
+                &resource("google_pubsub_topic", name)
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("labels", labels(placed)))
                     .build(),
             );
             module.add(
                 "messaging.tf",
-                resource("google_pubsub_subscription", name)
+                &resource("google_pubsub_subscription", name)
                     .add_attribute(("name", env_name(slug, "-consumers")))
                     .add_attribute(("topic", raw(&format!("google_pubsub_topic.{name}.id"))))
                     .add_attribute(("ack_deadline_seconds", 30))
@@ -264,7 +264,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "object-storage" => {
             module.add(
                 "storage.tf",
-                resource("google_storage_bucket", name)
+                &resource("google_storage_bucket", name)
                     .add_attribute((
                         "name",
                         raw(&format!(
@@ -282,7 +282,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "mongodb" | "dynamodb" => {
             module.add(
                 "data.tf",
-                resource("google_firestore_database", name)
+                &resource("google_firestore_database", name)
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("location_id", raw("var.region")))
                     .add_attribute(("type", "FIRESTORE_NATIVE"))
@@ -297,7 +297,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "cassandra" => {
             module.add(
                 "data.tf",
-                resource("google_bigtable_instance", name)
+                &resource("google_bigtable_instance", name)
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("deletion_protection", true))
                     .add_block(
@@ -313,7 +313,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "data-warehouse" => {
             module.add(
                 "data.tf",
-                resource("google_bigquery_dataset", name)
+                &resource("google_bigquery_dataset", name)
                     .add_attribute((
                         "dataset_id",
                         raw(&format!(
@@ -329,7 +329,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "waf" => {
             module.add(
                 "edge.tf",
-                resource("google_compute_security_policy", name)
+                &resource("google_compute_security_policy", name)
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute((
                         "description",
@@ -341,7 +341,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "cdn" | "load-balancer" | "network-load-balancer" => {
             module.add(
                 "edge.tf",
-                resource("google_compute_global_address", name)
+                &resource("google_compute_global_address", name)
                     .add_attribute(("name", env_name(slug, "")))
                     .build(),
             );
@@ -350,7 +350,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "dns" => {
             module.add(
                 "edge.tf",
-                resource("google_dns_managed_zone", name)
+                &resource("google_dns_managed_zone", name)
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("dns_name", raw("\"${var.domain_name}.\"")))
                     .add_attribute(("labels", labels(placed)))
@@ -360,7 +360,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "secrets-manager" => {
             module.add(
                 "security.tf",
-                resource("google_secret_manager_secret", name)
+                &resource("google_secret_manager_secret", name)
                     .add_attribute(("secret_id", env_name(slug, "")))
                     .add_block(
                         block("replication")
@@ -374,14 +374,14 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "kms" => {
             module.add(
                 "security.tf",
-                resource("google_kms_key_ring", name)
+                &resource("google_kms_key_ring", name)
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("location", raw("var.region")))
                     .build(),
             );
             module.add(
                 "security.tf",
-                resource("google_kms_crypto_key", name)
+                &resource("google_kms_crypto_key", name)
                     .add_attribute(("name", env_name(slug, "-key")))
                     .add_attribute(("key_ring", raw(&format!("google_kms_key_ring.{name}.id"))))
                     .add_attribute(("rotation_period", "7776000s"))
@@ -391,7 +391,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         "kubernetes-cluster" => {
             module.add(
                 "compute.tf",
-                resource("google_container_cluster", name)
+                &resource("google_container_cluster", name)
                     .add_attribute(("name", env_name(slug, "")))
                     .add_attribute(("location", raw("var.region")))
                     .add_attribute(("enable_autopilot", true))
@@ -443,6 +443,6 @@ fn firewall(module: &mut Module, plan: &Plan<'_>) {
                 builder.add_attribute(("source_ranges", list([raw("var.subnet_cidr")])))
             }
         };
-        module.add("security.tf", builder.build());
+        module.add("security.tf", &builder.build());
     }
 }

@@ -37,7 +37,7 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
             );
             module.add(
                 "kubernetes.tf",
-                resource("aws_eks_cluster", name)
+                &resource("aws_eks_cluster", name)
                     .add_attribute(("name", raw(&format!("\"${{var.environment}}-{slug}\""))))
                     .add_attribute(("role_arn", raw(&format!("aws_iam_role.{name}_cluster.arn"))))
                     .add_block(
@@ -50,7 +50,7 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
             );
             module.add(
                 "kubernetes.tf",
-                block("data")
+                &block("data")
                     .add_label("aws_eks_cluster_auth")
                     .add_label(name)
                     .add_attribute(("name", raw(&format!("aws_eks_cluster.{name}.name"))))
@@ -74,7 +74,7 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
         Cloud::Gcp => {
             module.add(
                 "kubernetes.tf",
-                resource("google_container_cluster", name)
+                &resource("google_container_cluster", name)
                     .add_attribute(("name", raw(&format!("\"${{var.environment}}-{slug}\""))))
                     .add_attribute(("location", raw("var.region")))
                     .add_attribute(("enable_autopilot", true))
@@ -85,7 +85,7 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
             );
             module.add(
                 "kubernetes.tf",
-                block("data")
+                &block("data")
                     .add_label("google_client_config")
                     .add_label("current")
                     .build(),
@@ -103,7 +103,7 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
         Cloud::Azure => {
             module.add(
                 "kubernetes.tf",
-                resource("azurerm_kubernetes_cluster", name)
+                &resource("azurerm_kubernetes_cluster", name)
                     .add_attribute(("name", raw(&format!("\"${{var.environment}}-{slug}\""))))
                     .add_attribute((
                         "resource_group_name",
@@ -148,7 +148,7 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
                 .build()
         }
     };
-    module.add("providers.tf", provider);
+    module.add("providers.tf", &provider);
     if plan.clusters.len() > 1 {
         module.todo("Only the first Kubernetes boundary gets a cluster and a provider block; add aliased providers for the others.");
     }
@@ -171,7 +171,7 @@ pub(super) fn workload(
     if plan.namespaces.borrow_mut().insert(namespace.to_owned()) {
         module.add(
             "kubernetes.tf",
-            resource("kubernetes_namespace_v1", &namespace.replace('-', "_"))
+            &resource("kubernetes_namespace_v1", &namespace.replace('-', "_"))
                 .add_block(
                     block("metadata")
                         .add_attribute(("name", literal(namespace)))
@@ -190,7 +190,7 @@ pub(super) fn workload(
     };
     module.add(
         "kubernetes.tf",
-        resource("kubernetes_deployment_v1", name)
+        &resource("kubernetes_deployment_v1", name)
             .add_block(metadata())
             .add_block(
                 block("spec")
@@ -230,7 +230,7 @@ pub(super) fn workload(
     );
     module.add(
         "kubernetes.tf",
-        resource("kubernetes_service_v1", name)
+        &resource("kubernetes_service_v1", name)
             .add_block(metadata())
             .add_block(
                 block("spec")

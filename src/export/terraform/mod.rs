@@ -326,10 +326,10 @@ pub(super) fn placeholder(module: &mut Module, placed: &Placed<'_>, kind: &str, 
     let slug = &placed.slug;
     module.add_commented(
         "placeholders.tf",
-        vec![format!(
+        &[format!(
             "TODO: {slug} ({kind}) maps to {service}; configure it by hand."
         )],
-        block("locals")
+        &block("locals")
             .add_attribute((
                 format!("{}_todo", placed.name).as_str(),
                 literal(&format!("{kind}: {service}")),
@@ -359,7 +359,7 @@ pub(super) fn versions(
     }
     module.add(
         "versions.tf",
-        block("terraform")
+        &block("terraform")
             .add_attribute(("required_version", ">= 1.6"))
             .add_block(providers.build())
             .build(),
@@ -383,7 +383,7 @@ fn variable(
     if name.contains("password") {
         b = b.add_attribute(("sensitive", true));
     }
-    module.add("variables.tf", b.build());
+    module.add("variables.tf", &b.build());
 }
 
 fn variables(module: &mut Module, cloud: Cloud, doc: &Document) {
@@ -629,7 +629,7 @@ fn outputs(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
     };
     module.add(
         "outputs.tf",
-        block("output")
+        &block("output")
             .add_label(network)
             .add_attribute(("description", "The network everything runs in."))
             .add_attribute(("value", raw(value)))
@@ -644,7 +644,7 @@ fn outputs(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
         }) {
             module.add(
                 "outputs.tf",
-                block("output")
+                &block("output")
                     .add_label(format!("{}_dns_name", placed.name).as_str())
                     .add_attribute((
                         "description",

@@ -96,18 +96,18 @@ pub(crate) fn block(name: &str) -> BlockBuilder {
 }
 
 impl Module {
-    pub fn add(&mut self, file: &'static str, block: Block) {
-        self.add_commented(file, Vec::new(), block);
+    pub fn add(&mut self, file: &'static str, block: &Block) {
+        self.add_commented(file, &[], block);
     }
 
     /// Formats `block` with its comment lines (ids and fixed text, never user text: names
     /// only ever go into escaped string literals) at the end of `file`.
-    pub fn add_commented(&mut self, file: &'static str, comments: Vec<String>, block: Block) {
+    pub fn add_commented(&mut self, file: &'static str, comments: &[String], block: &Block) {
         let text = self.files.entry(file).or_default();
         if !text.is_empty() {
             text.push(b'\n');
         }
-        for line in &comments {
+        for line in comments {
             text.extend_from_slice(b"# ");
             text.extend_from_slice(line.as_bytes());
             text.push(b'\n');
