@@ -15,7 +15,6 @@ pub mod fonts;
 pub mod format;
 pub mod graph;
 pub mod icons;
-pub mod infra;
 pub mod layout;
 pub mod model;
 pub mod palette;

@@ -361,3 +361,63 @@ fn compose_drops_only_the_waits_that_would_close_a_cycle() {
     assert_eq!(waits("c"), ["d"]);
     assert!(waits("d").is_empty());
 }
+
+/// Every address a compose service is given names the port its target's container listens
+/// on: the catalog's image port, or the service's own `port`. (Callers were once given the
+/// cloud's TLS ports, `events:9094` for a Kafka container listening on 9092.)
+#[test]
+fn compose_addresses_name_the_ports_the_containers_listen_on() {
+    let catalog = Catalog::builtin();
+    let mut checked = 0;
+    for sample in samples::samples() {
+        let doc = format::from_str(sample.text, "model.ron", catalog).expect("loads");
+        let Output::File(bytes) = find_exporter("compose")
+            .expect("registered")
+            .export(&doc, catalog, &ExportOptions::default())
+            .expect("exports")
+        else {
+            panic!("one file");
+        };
+        let compose: serde_yaml_ng::Value = serde_yaml_ng::from_slice(&bytes).expect("YAML");
+        let services = compose["services"].as_mapping().expect("services");
+        for (name, service) in services {
+            let Some(environment) = service["environment"].as_mapping() else {
+                continue;
+            };
+            for (key, value) in environment {
+                let key = key.as_str().expect("key");
+                if !key.ends_with("_ADDR") {
+                    continue;
+                }
+                let value = value.as_str().expect("address");
+                let (host, port) = value.rsplit_once(':').expect("host:port");
+                let target = doc
+                    .components()
+                    .iter()
+                    .find(|c| c.id.as_str() == host)
+                    .unwrap_or_else(|| panic!("{}: {name:?} {key} names {host}", sample.name));
+                let kind = catalog.kind_of(target).expect("known kind");
+                let listening = match &kind.local {
+                    Some(local) => local.port,
+                    None => catalog
+                        .property(target, "port")
+                        .and_then(|p| p.as_int())
+                        .and_then(|p| u16::try_from(p).ok())
+                        .unwrap_or(8080),
+                };
+                assert_eq!(
+                    port.parse::<u16>().ok(),
+                    Some(listening),
+                    "{}: {name:?} {key}={value}",
+                    sample.name
+                );
+                // The image is the one the catalog names for that port.
+                if let Some(local) = &kind.local {
+                    assert_eq!(services[host]["image"].as_str(), Some(local.image.as_str()));
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "only {checked} addresses checked");
+}

@@ -2,6 +2,7 @@
 //! (embedded at build time). It decides which properties a kind takes and which connections
 //! are legal between two kinds.
 
+mod deployment;
 mod schema;
 
 use rustc_hash::FxHashMap;
@@ -10,9 +11,10 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
+pub use deployment::{Availability, CloudService, CloudServices, Deployment, Health, LocalImage};
 pub use schema::{PropertySpec, PropertyType, PropertyTypeError, did_you_mean};
 
-use crate::model::{Component, Connection, ConnectionKindId, KindId, PropertyValue};
+use crate::model::{Cloud, Component, Connection, ConnectionKindId, KindId, PropertyValue};
 
 /// Palette section of a kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -121,6 +123,13 @@ pub struct ComponentKind {
     pub starts: Vec<ConnectionKindId>,
     /// Connection kinds this kind may accept.
     pub ends: Vec<ConnectionKindId>,
+    /// How it is deployed.
+    pub runs: Deployment,
+    /// The image that stands in for it in a local stack, if one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local: Option<LocalImage>,
+    /// The managed service it becomes on each cloud.
+    pub clouds: CloudServices,
     /// Positions in `properties` by name: rules look properties up constantly.
     #[serde(skip)]
     property_index: FxHashMap<String, usize>,
@@ -275,6 +284,11 @@ struct KindFile {
     extra_starts: Vec<ConnectionKindId>,
     #[serde(default)]
     extra_ends: Vec<ConnectionKindId>,
+    runs: Deployment,
+    #[serde(default)]
+    local: Option<LocalImage>,
+    #[serde(default)]
+    clouds: CloudServices,
     doc: String,
 }
 
@@ -426,6 +440,12 @@ impl Catalog {
                     return Err(fail(format!("unknown connection kind `{id}`")));
                 }
             }
+            if kind.runs.is_own_code() && kind.local.is_some() {
+                return Err(fail(
+                    "is the team's own code, built locally, and takes no `local` image".into(),
+                ));
+            }
+            kind.clouds.check(kind.runs).map_err(fail)?;
             starts.sort();
             starts.dedup();
             ends.sort();
@@ -447,6 +467,9 @@ impl Catalog {
                 properties,
                 starts,
                 ends,
+                runs: kind.runs,
+                local: kind.local,
+                clouds: kind.clouds,
             });
         }
         kinds.sort_by(|a, b| a.id.cmp(&b.id));
@@ -497,6 +520,12 @@ impl Catalog {
 
     /// What a component is, for a diagram caption: its kind's label, or the kind id itself when
     /// the catalog does not know it.
+    /// The managed service `kind` becomes on `cloud`, or `None` when nothing is provisioned
+    /// for it there (clients, external systems, SaaS outside the account, unknown kinds).
+    pub fn cloud_service(&self, kind: &str, cloud: Cloud) -> Option<&CloudService> {
+        self.kind(kind).and_then(|k| k.clouds.get(cloud))
+    }
+
     pub fn kind_label<'a>(&'a self, component: &'a Component) -> &'a str {
         self.kind_of(component)
             .map_or(component.kind.as_str(), |k| k.label.as_str())
@@ -680,5 +709,64 @@ mod tests {
             error.to_string().contains("did you mean `db_query`"),
             "{error}"
         );
+    }
+
+    /// The built-in catalog with `kind`'s deployment fields replaced by `fields`.
+    fn with_deployment(kind: &str, fields: &str) -> Result<Catalog, CatalogError> {
+        let start = COMPONENTS_RON
+            .find(&format!("(id: \"{kind}\""))
+            .expect("kind present");
+        let runs = start + COMPONENTS_RON[start..].find("runs:").expect("runs");
+        let doc = runs + COMPONENTS_RON[runs..].find("doc:").expect("doc");
+        let edited = format!(
+            "{}{fields}\n{}",
+            &COMPONENTS_RON[..runs],
+            &COMPONENTS_RON[doc..]
+        );
+        Catalog::parse(&edited, CONNECTIONS_RON)
+    }
+
+    #[test]
+    fn a_kind_in_the_account_needs_a_service_on_every_cloud_and_one_outside_needs_none() {
+        let aws_only = r#"runs: managed, local: (image: "x", port: 1, health: tcp(1)),
+            clouds: (aws: (service: "S", port: 1, availability: model, encrypts_at_rest: true, in_network: true)),"#;
+        let error = with_deployment("kafka", aws_only).expect_err("gcp and azure are missing");
+        assert!(error.to_string().contains("no service on Gcp"), "{error}");
+        let saas_in_aws = r#"runs: saas,
+            clouds: (aws: (service: "S", port: 1, availability: model, encrypts_at_rest: true, in_network: true)),"#;
+        let error = with_deployment("pagerduty", saas_in_aws).expect_err("outside the account");
+        assert!(error.to_string().contains("outside the account"), "{error}");
+        let service_with_image = r#"runs: built, local: (image: "x", port: 1, health: tcp(1)),"#;
+        let error = with_deployment("service-go", service_with_image).expect_err("built locally");
+        assert!(error.to_string().contains("no `local` image"), "{error}");
+        let unknown = r#"runs: teleported,"#;
+        assert!(with_deployment("pagerduty", unknown).is_err());
+    }
+
+    #[test]
+    fn every_kind_says_how_it_runs_and_what_it_becomes() {
+        let catalog = Catalog::builtin();
+        for kind in catalog.kinds() {
+            for cloud in [Cloud::Aws, Cloud::Gcp, Cloud::Azure] {
+                let service = kind.clouds.get(cloud);
+                assert_eq!(
+                    service.is_some(),
+                    kind.runs.in_account(),
+                    "{} on {cloud:?}",
+                    kind.id
+                );
+                if let Some(service) = service {
+                    assert!(
+                        !service.service.is_empty() && service.port > 0,
+                        "{}",
+                        kind.id
+                    );
+                }
+            }
+            // Stateful infrastructure always has a stand-in image for a local stack.
+            if kind.has(Trait::Stateful) {
+                assert!(kind.local.is_some(), "{} has no local image", kind.id);
+            }
+        }
     }
 }

@@ -14,9 +14,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
 use super::{ExportError, ExportOptions, Exporter, Format, Output};
-use crate::catalog::{Catalog, ConnectionStyle};
+use crate::catalog::{Catalog, ConnectionStyle, Health, LocalImage};
 use crate::graph::ArchGraph;
-use crate::infra::port;
 use crate::model::{Component, Document};
 
 #[derive(Debug)]
@@ -106,321 +105,60 @@ fn healthcheck(test: Vec<String>) -> Option<Healthcheck> {
     })
 }
 
-/// The image, data path, healthcheck, environment and command of a kind, or `None` when the
-/// kind does not run locally (clients, external systems, cloud-only edge services).
-fn runtime(kind: &str, id: &str) -> Option<Service> {
-    let env = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    };
-    let wget = |url: &str| shell(&format!("wget -q --spider {url} || exit 1"));
-    let tcp = |port: u16| shell(&format!("bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}'"));
-    let spec = match kind {
-        "postgresql" => Runtime::new(
-            "postgres:16-alpine",
-            Some("/var/lib/postgresql/data"),
-            shell("pg_isready -U app -d app"),
-            env(&[
-                ("POSTGRES_USER", "app"),
-                ("POSTGRES_PASSWORD", "${POSTGRES_PASSWORD:-change-me}"),
-                ("POSTGRES_DB", "app"),
-            ]),
-            vec![],
-        ),
-        "mysql" => Runtime::new(
-            "mysql:8.4",
-            Some("/var/lib/mysql"),
-            shell("mysqladmin ping -h 127.0.0.1 --silent"),
-            env(&[
-                ("MYSQL_ROOT_PASSWORD", "${MYSQL_ROOT_PASSWORD:-change-me}"),
-                ("MYSQL_DATABASE", "app"),
-            ]),
-            vec![],
-        ),
-        "mongodb" => Runtime::new(
-            "mongo:7.0",
-            Some("/data/db"),
-            shell("mongosh --quiet --eval 'db.adminCommand({ping: 1}).ok' | grep -q 1"),
-            BTreeMap::new(),
-            vec![],
-        ),
-        "cassandra" => Runtime::new(
-            "cassandra:5.0",
-            Some("/var/lib/cassandra"),
-            shell("cqlsh -e 'describe keyspaces'"),
-            env(&[("CASSANDRA_CLUSTER_NAME", "local")]),
-            vec![],
-        ),
-        "dynamodb" => Runtime::new(
-            "amazon/dynamodb-local:2.5.2",
-            None,
-            tcp(8000),
-            BTreeMap::new(),
-            vec![],
-        ),
-        "redis" | "redis-pubsub" => Runtime::new(
-            "redis:7.4-alpine",
-            Some("/data"),
-            shell("redis-cli ping | grep -q PONG"),
-            BTreeMap::new(),
-            vec![],
-        ),
-        "memcached" => Runtime::new(
-            "memcached:1.6-alpine",
-            None,
-            shell("nc -z 127.0.0.1 11211"),
-            BTreeMap::new(),
-            vec![],
-        ),
-        "elasticsearch" | "elk" => Runtime::new(
-            "opensearchproject/opensearch:2.17.1",
-            Some("/usr/share/opensearch/data"),
-            shell("curl -fs http://localhost:9200/_cluster/health || exit 1"),
-            env(&[
-                ("discovery.type", "single-node"),
-                ("DISABLE_SECURITY_PLUGIN", "true"),
-                ("OPENSEARCH_JAVA_OPTS", "-Xms512m -Xmx512m"),
-            ]),
-            vec![],
-        ),
-        "clickhouse" | "data-warehouse" => Runtime::new(
-            "clickhouse/clickhouse-server:24.8",
-            Some("/var/lib/clickhouse"),
-            wget("http://127.0.0.1:8123/ping"),
-            BTreeMap::new(),
-            vec![],
-        ),
-        "object-storage" => Runtime::new(
-            "minio/minio:RELEASE.2024-10-13T13-34-11Z",
-            Some("/data"),
-            shell("mc ready local"),
-            env(&[
-                ("MINIO_ROOT_USER", "app"),
-                (
-                    "MINIO_ROOT_PASSWORD",
-                    "${MINIO_ROOT_PASSWORD:-change-me-please}",
-                ),
-            ]),
-            vec!["server", "/data", "--console-address", ":9001"],
-        ),
-        "kafka" => Runtime::new(
-            "apache/kafka:3.8.0",
-            Some("/var/lib/kafka/data"),
-            shell(
-                "/opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 > /dev/null",
-            ),
-            env(&[
-                ("KAFKA_NODE_ID", "1"),
-                ("KAFKA_PROCESS_ROLES", "broker,controller"),
-                ("KAFKA_LISTENERS", "PLAINTEXT://:9092,CONTROLLER://:9093"),
-                (
-                    "KAFKA_ADVERTISED_LISTENERS",
-                    &format!("PLAINTEXT://{id}:9092"),
-                ),
-                ("KAFKA_CONTROLLER_LISTENER_NAMES", "CONTROLLER"),
-                (
-                    "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP",
-                    "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-                ),
-                ("KAFKA_CONTROLLER_QUORUM_VOTERS", "1@localhost:9093"),
-                ("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1"),
-            ]),
-            vec![],
-        ),
-        "rabbitmq" => Runtime::new(
-            "rabbitmq:3.13-management-alpine",
-            Some("/var/lib/rabbitmq"),
-            shell("rabbitmq-diagnostics -q ping"),
-            BTreeMap::new(),
-            vec![],
-        ),
-        "sqs" => Runtime::new(
-            "softwaremill/elasticmq-native:1.6.9",
-            None,
-            tcp(9324),
-            BTreeMap::new(),
-            vec![],
-        ),
-        "event-bus" => Runtime::new(
-            "localstack/localstack:3.8",
-            None,
-            shell("curl -fs http://localhost:4566/_localstack/health || exit 1"),
-            env(&[("SERVICES", "sns,sqs,events")]),
-            vec![],
-        ),
-        "nats" => Runtime::new(
-            "nats:2.10-alpine",
-            Some("/data"),
-            wget("http://127.0.0.1:8222/healthz"),
-            BTreeMap::new(),
-            vec!["-js", "-sd", "/data", "-m", "8222"],
-        ),
-        "prometheus" => Runtime::new(
-            "prom/prometheus:v2.54.1",
-            Some("/prometheus"),
-            wget("http://127.0.0.1:9090/-/healthy"),
-            BTreeMap::new(),
-            vec![],
-        ),
-        "grafana" => Runtime::new(
-            "grafana/grafana:11.2.2",
-            Some("/var/lib/grafana"),
-            wget("http://127.0.0.1:3000/api/health"),
-            BTreeMap::new(),
-            vec![],
-        ),
-        "alertmanager" => Runtime::new(
-            "prom/alertmanager:v0.27.0",
-            Some("/alertmanager"),
-            wget("http://127.0.0.1:9093/-/healthy"),
-            BTreeMap::new(),
-            vec![],
-        ),
-        "loki" => Runtime::new(
-            "grafana/loki:3.2.0",
-            Some("/loki"),
-            wget("http://127.0.0.1:3100/ready"),
-            BTreeMap::new(),
-            vec![],
-        ),
-        "jaeger" => Runtime::new(
-            "jaegertracing/all-in-one:1.62.0",
-            None,
-            wget("http://127.0.0.1:14269/"),
-            env(&[("COLLECTOR_OTLP_ENABLED", "true")]),
-            vec![],
-        ),
-        // The collector image has no shell; asking the binary for its version proves it runs.
-        "otel-collector" => Runtime::new(
-            "otel/opentelemetry-collector-contrib:0.111.0",
-            None,
-            vec![
-                "CMD".to_owned(),
-                "/otelcol-contrib".to_owned(),
-                "--version".to_owned(),
-            ],
-            BTreeMap::new(),
-            vec![],
-        ),
-        "datadog-agent" => Runtime::new(
-            "gcr.io/datadoghq/agent:7",
-            None,
-            vec!["CMD".to_owned(), "agent".to_owned(), "health".to_owned()],
-            env(&[("DD_API_KEY", "${DD_API_KEY:-set-me}")]),
-            vec![],
-        ),
-        "identity-provider" => Runtime::new(
-            "quay.io/keycloak/keycloak:25.0",
-            None,
-            tcp(8080),
-            env(&[
-                ("KEYCLOAK_ADMIN", "admin"),
-                (
-                    "KEYCLOAK_ADMIN_PASSWORD",
-                    "${KEYCLOAK_ADMIN_PASSWORD:-change-me}",
-                ),
-            ]),
-            vec!["start-dev"],
-        ),
-        "secrets-manager" | "kms" => Runtime::new(
-            "hashicorp/vault:1.17",
-            None,
-            shell("VAULT_ADDR=http://127.0.0.1:8200 vault status"),
-            env(&[(
-                "VAULT_DEV_ROOT_TOKEN_ID",
-                "${VAULT_DEV_ROOT_TOKEN_ID:-dev-only-token}",
-            )]),
-            vec!["server", "-dev"],
-        ),
-        "load-balancer" | "network-load-balancer" | "api-gateway" | "ingress-controller" => {
-            Runtime::new(
-                "nginx:1.27-alpine",
-                None,
-                wget("http://127.0.0.1/"),
-                BTreeMap::new(),
-                vec![],
-            )
-        }
-        _ => return None,
-    };
-    Some(Service {
-        image: Some(spec.image.to_owned()),
-        volumes: spec
+/// The health test Compose runs for `health`.
+fn health_test(health: &Health) -> Vec<String> {
+    match health {
+        Health::Shell(command) => shell(command),
+        Health::Http(url) => shell(&format!("wget -q --spider {url} || exit 1")),
+        Health::Tcp(port) => shell(&format!("bash -c 'exec 3<>/dev/tcp/127.0.0.1/{port}'")),
+        Health::Exec(argv) => std::iter::once("CMD".to_owned())
+            .chain(argv.iter().cloned())
+            .collect(),
+    }
+}
+
+/// The service running `local`, the catalog's stand-in image for a kind. `{id}` in its
+/// environment is the component's host name in the stack.
+fn runtime(local: &LocalImage, id: &str) -> Service {
+    Service {
+        image: Some(local.image.clone()),
+        volumes: local
             .data
-            .map(|path| vec![format!("{id}-data:{path}")])
-            .unwrap_or_default(),
-        healthcheck: healthcheck(spec.health),
-        environment: spec.environment,
-        command: spec.command.into_iter().map(str::to_owned).collect(),
+            .iter()
+            .map(|path| format!("{id}-data:{path}"))
+            .collect(),
+        healthcheck: healthcheck(health_test(&local.health)),
+        environment: local
+            .env
+            .iter()
+            .map(|(key, value)| (key.clone(), value.replace("{id}", id)))
+            .collect(),
+        command: local.command.clone(),
         ..Service::default()
-    })
-}
-
-/// How a kind runs locally: image, data directory, healthcheck, environment and command.
-struct Runtime {
-    image: &'static str,
-    data: Option<&'static str>,
-    health: Vec<String>,
-    environment: BTreeMap<String, String>,
-    command: Vec<&'static str>,
-}
-
-impl Runtime {
-    fn new(
-        image: &'static str,
-        data: Option<&'static str>,
-        health: Vec<String>,
-        environment: BTreeMap<String, String>,
-        command: Vec<&'static str>,
-    ) -> Self {
-        Self {
-            image,
-            data,
-            health,
-            environment,
-            command,
-        }
     }
 }
 
-/// Kinds built from the project's own code.
-fn is_built(kind: &str) -> bool {
-    matches!(
-        kind,
-        "service"
-            | "service-nodejs"
-            | "service-typescript"
-            | "service-python"
-            | "service-go"
-            | "service-rust"
-            | "service-java"
-            | "worker"
-            | "scheduled-job"
-            | "function"
-    )
+/// The port a component listens on in the stack: its own `port` (the team's code), else its
+/// image's, from the catalog.
+fn listen_port(graph: &ArchGraph<'_>, component: &Component) -> Option<u16> {
+    let kind = graph.catalog().kind_of(component)?;
+    if kind.runs.is_own_code() {
+        let own = graph
+            .int(component, "port")
+            .and_then(|p| u16::try_from(p).ok());
+        return Some(own.unwrap_or(DEFAULT_SERVICE_PORT));
+    }
+    kind.local.as_ref().map(|local| local.port)
 }
 
-/// Host ports worth opening: user interfaces and the public entry points.
-fn published(kind: &str) -> Option<u16> {
-    match kind {
-        "grafana" => Some(3000),
-        "jaeger" => Some(16686),
-        "prometheus" => Some(9090),
-        "rabbitmq" => Some(15672),
-        "load-balancer" | "network-load-balancer" | "api-gateway" | "ingress-controller" => {
-            Some(80)
-        }
-        _ => None,
-    }
-}
+/// What a service without a `port` property (a function) listens on.
+const DEFAULT_SERVICE_PORT: u16 = 8080;
 
 fn service_for(graph: &ArchGraph<'_>, component: &Component) -> Option<Service> {
-    let kind = component.kind.as_str();
+    let kind = graph.catalog().kind_of(component)?;
     let id = component.id.as_str();
-    let mut service = if is_built(kind) {
-        let listen = port(kind, graph.int(component, "port"));
+    let mut service = if kind.runs.is_own_code() {
+        let listen = listen_port(graph, component).unwrap_or(DEFAULT_SERVICE_PORT);
         let mut environment = BTreeMap::from([("PORT".to_owned(), listen.to_string())]);
         // The model's own `KEY=value` pairs, comma-separated.
         if let Some(pairs) = graph.text(component, "env") {
@@ -449,10 +187,10 @@ fn service_for(graph: &ArchGraph<'_>, component: &Component) -> Option<Service> 
             ..Service::default()
         }
     } else {
-        runtime(kind, id)?
+        runtime(kind.local.as_ref()?, id)
     };
     // Loopback only, on a port Docker picks: `docker compose port SERVICE PORT` tells it.
-    if let Some(inside) = published(kind) {
+    if let Some(inside) = kind.local.as_ref().and_then(|local| local.publish) {
         service.ports.push(format!("127.0.0.1::{inside}"));
     }
     service
@@ -463,7 +201,7 @@ fn service_for(graph: &ArchGraph<'_>, component: &Component) -> Option<Service> 
         .insert("archsmith.name".to_owned(), inert(&component.name));
     service
         .labels
-        .insert("archsmith.kind".to_owned(), kind.to_owned());
+        .insert("archsmith.kind".to_owned(), kind.id.to_string());
     Some(service)
 }
 
@@ -572,7 +310,9 @@ fn wire_dependencies(graph: &ArchGraph<'_>, services: &mut BTreeMap<String, Serv
             }
             let from = component.id.to_string();
             let to = target.id.to_string();
-            let listen = port(target.kind.as_str(), graph.int(target, "port"));
+            let Some(listen) = listen_port(graph, target) else {
+                continue;
+            };
             if let Some(service) = services.get_mut(&from) {
                 let variable: String = format!("{to}_ADDR")
                     .to_uppercase()

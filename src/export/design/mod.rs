@@ -16,7 +16,6 @@ use self::content::{Block, Inline, Line, code, plain, slug, strong, text};
 use super::{ExportError, ExportOptions, Exporter, Format, Output, svg};
 use crate::catalog::{Catalog, Trait};
 use crate::graph::ArchGraph;
-use crate::infra::managed_service;
 use crate::model::{AuthMode, Cloud, Component, Connection, Document, GroupKind};
 use crate::rules::{self, Finding, Report, RuleCategory};
 
@@ -1086,7 +1085,13 @@ fn deployment(cx: &Context<'_>, out: &mut Vec<Block>) {
         .by_name()
         .into_iter()
         .map(|c| {
-            let on = |cloud| plain(managed_service(c.kind.as_str(), cloud).unwrap_or("outside"));
+            let on = |cloud| {
+                plain(
+                    cx.catalog
+                        .cloud_service(c.kind.as_str(), cloud)
+                        .map_or("outside", |s| s.service.as_str()),
+                )
+            };
             vec![
                 vec![strong(c.name.clone())],
                 on(Cloud::Aws),

@@ -1,6 +1,6 @@
 //! AWS: a VPC with public and private subnets per availability zone, a security group per
 //! networked component and one ingress rule per connection, then the managed service for
-//! each component (see `crate::infra::managed_service`).
+//! each component (see `crate::catalog::CloudService`).
 
 use hcl::Expression;
 

@@ -561,7 +561,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .build(),
             );
         }
-        other => super::placeholder(module, placed, other, crate::model::Cloud::Azure),
+        other => super::placeholder(module, placed, other),
     }
 }
 

@@ -401,7 +401,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .build(),
             );
         }
-        other => super::placeholder(module, placed, other, crate::model::Cloud::Gcp),
+        other => super::placeholder(module, placed, other),
     }
 }
 

@@ -15,9 +15,8 @@ use std::fmt::Write;
 use self::module::{Module, block, literal, raw};
 use super::design::escape_markdown;
 use super::{ExportError, ExportOptions, Exporter, Format, Output};
-use crate::catalog::{Catalog, ConnectionStyle, Trait};
+use crate::catalog::{Catalog, CloudService, ConnectionStyle, Trait};
 use crate::graph::ArchGraph;
-use crate::infra::{managed_service, port};
 use crate::model::{Cloud, Component, Document, GroupKind};
 
 #[derive(Debug)]
@@ -81,6 +80,9 @@ pub(super) struct Placed<'a> {
     pub name: String,
     /// The component id, for cloud resource names (ids are slugs).
     pub slug: String,
+    /// The managed service it becomes, from the catalog.
+    pub service: &'a CloudService,
+    /// Its own `port` (the team's code), else the managed service's.
     pub port: u16,
     /// Inside the network, with a firewall identity of its own.
     pub networked: bool,
@@ -128,43 +130,6 @@ pub(super) struct Plan<'a> {
     index: HashMap<&'a str, usize>,
 }
 
-/// Kinds that run inside the private network and so get a firewall identity.
-fn networked(kind: &str, graph: &ArchGraph<'_>, component: &Component) -> bool {
-    let has = |t| graph.has_trait(component, t);
-    if matches!(
-        kind,
-        "object-storage"
-            | "sqs"
-            | "event-bus"
-            | "dynamodb"
-            | "cassandra"
-            | "cdn"
-            | "waf"
-            | "api-gateway"
-            | "dns"
-            | "identity-provider"
-            | "secrets-manager"
-            | "kms"
-            | "prometheus"
-            | "grafana"
-            | "jaeger"
-            | "otel-collector"
-            | "loki"
-            | "alertmanager"
-            | "elk"
-    ) {
-        return false;
-    }
-    has(Trait::Compute)
-        || has(Trait::Datastore)
-        || has(Trait::Cache)
-        || has(Trait::Broker)
-        || has(Trait::LoadBalancer)
-        || has(Trait::Orchestrator)
-        || kind == "data-warehouse"
-        || kind == "ingress-controller"
-}
-
 impl<'a> Plan<'a> {
     fn new(graph: &'a ArchGraph<'a>, cloud: Cloud) -> Self {
         let doc = graph.document();
@@ -173,9 +138,9 @@ impl<'a> Plan<'a> {
         let mut index = HashMap::new();
         for component in doc.components() {
             let kind = component.kind.as_str();
-            if managed_service(kind, cloud).is_none() {
+            let Some(service) = graph.catalog().cloud_service(kind, cloud) else {
                 continue;
-            }
+            };
             let role = match kind {
                 "function" => Role::Function,
                 _ if graph.has_trait(component, Trait::Compute)
@@ -204,8 +169,11 @@ impl<'a> Plan<'a> {
                 component,
                 name: names.name_for(component.id.as_str()),
                 slug: component.id.as_str().replace(['_', '.'], "-"),
-                port: port(kind, own_port),
-                networked: networked(kind, graph, component),
+                port: own_port
+                    .and_then(|p| u16::try_from(p).ok())
+                    .unwrap_or(service.port),
+                networked: service.in_network,
+                service,
                 role,
                 namespace,
             });
@@ -321,8 +289,8 @@ impl<'a> Plan<'a> {
 
 /// A kind this provider has no resource mapping for: a valid, commented `locals` entry that
 /// names the managed service to configure by hand, and a README TODO.
-pub(super) fn placeholder(module: &mut Module, placed: &Placed<'_>, kind: &str, cloud: Cloud) {
-    let service = managed_service(kind, cloud).unwrap_or("nothing");
+pub(super) fn placeholder(module: &mut Module, placed: &Placed<'_>, kind: &str) {
+    let service = &placed.service.service;
     let slug = &placed.slug;
     module.add_commented(
         "placeholders.tf",
@@ -686,7 +654,7 @@ fn readme(
             "| {} (`{}`) | {} |",
             escape_markdown(&placed.component.name),
             placed.slug,
-            managed_service(placed.component.kind.as_str(), cloud).unwrap_or("-")
+            placed.service.service
         );
     }
     out.push_str("\n## Network policy\n\nEach networked component has its own firewall identity, and each connection into it is one ingress rule on the target's port, from the caller's identity (or from the internet for internet-facing entry points). Access to managed services outside the network (buckets, queues, secrets) goes through IAM and is left to you.\n\n");
