@@ -153,3 +153,35 @@ fn a_malformed_pack_is_refused_with_its_location() {
         .assert()
         .code(2);
 }
+
+/// The design document lists the findings `validate` reports: a pack given to `export` (or
+/// listed in the model) shows up in it, exactly as in the report.
+#[test]
+fn design_documents_show_the_findings_of_the_packs_validate_runs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let model = sample("workshop-starter");
+    let doc_with = |extra: &[&str]| {
+        let out = dir.path().join(format!("doc-{}", extra.len()));
+        archsmith()
+            .arg("export")
+            .arg(&model)
+            .args(["--format", "markdown", "-o"])
+            .arg(&out)
+            .args(extra)
+            .assert()
+            .success();
+        std::fs::read_to_string(out.join("design.md")).expect("design.md")
+    };
+    let pack = pack();
+    let pack = pack.to_str().expect("utf-8 path");
+    let plain = doc_with(&[]);
+    let with_pack = doc_with(&["--rules", pack]);
+    assert!(!plain.contains("PLAT003"), "no pack, no pack findings");
+    let (_, ids) = fired(&model, Path::new(pack));
+    for id in ids.iter().filter(|id| id.starts_with("PLAT")) {
+        assert!(
+            with_pack.contains(id.as_str()),
+            "{id} is in the report but not the document"
+        );
+    }
+}

@@ -70,6 +70,10 @@ enum Command {
         /// Diagrams: badge each component with its open findings.
         #[arg(long)]
         findings: bool,
+        /// Rule pack files whose findings the documents and diagram badges show (repeatable);
+        /// packs the model lists run too, as in `validate`.
+        #[arg(long = "rules", value_name = "PACK")]
+        packs: Vec<PathBuf>,
         /// Diagrams: leave out the legend.
         #[arg(long)]
         no_legend: bool,
@@ -335,6 +339,7 @@ fn run(
             background,
             force,
             findings,
+            packs,
             no_legend,
         } => {
             let options = ExportOptions {
@@ -343,8 +348,14 @@ fn run(
                 background,
                 findings,
                 legend: !no_legend,
+                report: None,
             };
-            export_model(catalog, &file, &format, &output, &options, force, out)
+            let target = ExportTarget {
+                format: &format,
+                output: &output,
+                force,
+            };
+            export_model(catalog, &file, &target, &options, &packs, out)
         }
         Command::Catalog { format } => {
             print_catalog(catalog, format, out)?;
@@ -497,15 +508,23 @@ fn validate(
     })
 }
 
+/// Where an export goes: the format, the file or folder, and whether foreign files in a
+/// folder may be overwritten.
+struct ExportTarget<'a> {
+    format: &'a str,
+    output: &'a Path,
+    force: bool,
+}
+
 fn export_model(
     catalog: &Catalog,
     file: &Path,
-    format_id: &str,
-    output: &Path,
+    target: &ExportTarget<'_>,
     options: &ExportOptions,
-    force: bool,
+    pack_files: &[PathBuf],
     out: &mut Out<impl Write>,
 ) -> Result<ExitCode, Failure> {
+    let (format_id, output, force) = (target.format, target.output, target.force);
     // The parser accepts only registered formats.
     let exporter = export::find_exporter(format_id)
         .ok_or_else(|| format!("unknown export format `{format_id}`"))?;
@@ -516,9 +535,15 @@ fn export_model(
         )
         .into());
     }
-    let (_, doc, _) = load_for_checking(catalog, file, &[])?;
+    let (_, doc, packs) = load_for_checking(catalog, file, pack_files)?;
+    // Documents and badges show what `validate` reports: the same packs, overrides, waivers.
+    let mut options = options.clone();
+    if exporter.shows_findings(&options) {
+        let graph = ArchGraph::new(&doc, catalog);
+        options.report = Some(std::sync::Arc::new(rules::check_with(&graph, &packs)));
+    }
     let exported = exporter
-        .export_noted(&doc, catalog, options)
+        .export_noted(&doc, catalog, &options)
         .map_err(|e| e.to_string())?;
     for note in &exported.notes {
         eprintln!("note: {}", for_terminal(note));

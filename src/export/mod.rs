@@ -17,12 +17,16 @@ mod svg;
 mod terraform;
 mod tree;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::catalog::Catalog;
 use crate::format::write_atomic;
+use crate::graph::ArchGraph;
 use crate::model::{Cloud, Document};
+use crate::rules::{self, Report};
 
 pub use folder::FolderReport;
 
@@ -47,6 +51,18 @@ pub struct ExportOptions {
     pub findings: bool,
     /// Diagrams: a legend of connection styles (and severities, with findings).
     pub legend: bool,
+    /// The findings the caller computed, with its rule packs, overrides and waivers, so an
+    /// export shows exactly what `validate` reports. `None`: the exporter checks the model
+    /// with the built-in rules and the model's own settings.
+    pub report: Option<Arc<Report>>,
+}
+
+/// The findings an export shows: the caller's report, or the built-in rules' verdict.
+pub(crate) fn findings<'o>(options: &'o ExportOptions, graph: &ArchGraph<'_>) -> Cow<'o, Report> {
+    options
+        .report
+        .as_deref()
+        .map_or_else(|| Cow::Owned(rules::check(graph)), Cow::Borrowed)
 }
 
 impl Default for ExportOptions {
@@ -57,6 +73,7 @@ impl Default for ExportOptions {
             background: None,
             findings: false,
             legend: true,
+            report: None,
         }
     }
 }
@@ -166,6 +183,13 @@ pub trait Exporter: Sync {
         catalog: &Catalog,
         options: &ExportOptions,
     ) -> Result<Output, ExportError>;
+
+    /// Whether this export, with these options, shows findings: callers that run the rules
+    /// with packs pass their report in [`ExportOptions::report`], and others skip the work.
+    fn shows_findings(&self, options: &ExportOptions) -> bool {
+        let _ = options;
+        false
+    }
 
     /// The output and its notes. Exporters with something to say override this; for the
     /// rest it is their output with no notes.

@@ -54,6 +54,10 @@ impl Exporter for PngExporter {
         }
     }
 
+    fn shows_findings(&self, options: &ExportOptions) -> bool {
+        options.findings
+    }
+
     fn export(
         &self,
         doc: &Document,

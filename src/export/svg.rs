@@ -16,7 +16,6 @@ use crate::graph::ArchGraph;
 use crate::icons;
 use crate::model::{Component, Document, Group, GroupKind, Note, Point, Severity};
 use crate::palette::{self, Rgb};
-use crate::rules;
 
 #[derive(Debug)]
 pub struct SvgExporter;
@@ -47,6 +46,10 @@ impl Exporter for SvgExporter {
             label: "SVG image",
             extension: Some("svg"),
         }
+    }
+
+    fn shows_findings(&self, options: &ExportOptions) -> bool {
+        options.findings
     }
 
     fn export(
@@ -81,7 +84,7 @@ pub(crate) fn render_sized(doc: &Document, catalog: &Catalog, options: &ExportOp
     let scene = Scene::new(doc, catalog);
     let doc = scene.doc.as_ref();
     let badges = if options.findings {
-        findings_by_component(doc, catalog)
+        findings_by_component(doc, catalog, options)
     } else {
         BTreeMap::new()
     };
@@ -481,9 +484,13 @@ fn severity_label(severity: Severity) -> &'static str {
 }
 
 /// Open (unwaived) findings per component: the worst severity and how many.
-fn findings_by_component(doc: &Document, catalog: &Catalog) -> BTreeMap<String, (Severity, usize)> {
+fn findings_by_component(
+    doc: &Document,
+    catalog: &Catalog,
+    options: &ExportOptions,
+) -> BTreeMap<String, (Severity, usize)> {
     let graph = ArchGraph::new(doc, catalog);
-    let report = rules::check(&graph);
+    let report = super::findings(options, &graph);
     let mut badges: BTreeMap<String, (Severity, usize)> = BTreeMap::new();
     for finding in report.findings.iter().filter(|f| f.waived.is_none()) {
         for target in &finding.targets {

@@ -114,6 +114,7 @@ pub(crate) fn run(rule: &dyn Rule, doc: &Document) -> Vec<Finding> {
     let cx = RuleContext {
         graph: &graph,
         rule_id: rule.meta().id,
+        category: rule.meta().category,
     };
     let mut findings = Vec::new();
     rule.check(&cx, &mut findings);

@@ -139,6 +139,7 @@ pub trait Rule: Send + Sync {
 pub struct RuleContext<'a> {
     pub graph: &'a ArchGraph<'a>,
     pub rule_id: &'static str,
+    pub category: RuleCategory,
 }
 
 impl<'a> RuleContext<'a> {
@@ -159,6 +160,7 @@ impl<'a> RuleContext<'a> {
     ) -> Finding {
         Finding {
             rule: Cow::Borrowed(self.rule_id),
+            category: self.category,
             severity: Severity::Warning,
             message: message.into(),
             targets,
@@ -219,6 +221,8 @@ impl<'a> RuleContext<'a> {
 pub struct Finding {
     /// Borrowed for built-in rules, so that a finding costs fewer allocations.
     pub rule: Cow<'static, str>,
+    /// The rule's category (built-in or from a pack), which documents group findings by.
+    pub category: RuleCategory,
     pub severity: Severity,
     pub message: String,
     /// Ids of the components, connections and groups concerned.
@@ -357,7 +361,7 @@ pub fn unknown_rule_references(
 }
 
 /// Findings and their totals.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Report {
     pub findings: Vec<Finding>,
     pub summary: Summary,
@@ -444,6 +448,7 @@ pub fn check_with(graph: &ArchGraph<'_>, packs: &[pack::RulePack]) -> Report {
             let cx = RuleContext {
                 graph,
                 rule_id: meta.id,
+                category: meta.category,
             };
             let start = findings.len();
             rule.check(&cx, &mut findings);

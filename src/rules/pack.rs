@@ -279,6 +279,7 @@ impl PackRule {
         };
         Finding {
             rule: self.id.clone().into(),
+            category: self.category,
             severity: self.severity,
             message: format!("{}: {detail}", self.message),
             targets,

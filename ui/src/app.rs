@@ -761,14 +761,7 @@ impl EditorApp {
             .suggested_file_name()
             .trim_end_matches(".ron")
             .to_owned();
-        if let Some(request) = export_ui(
-            ctx,
-            self.editor.doc(),
-            self.editor.catalog(),
-            self.editor.revision(),
-            &base_name,
-            &mut self.export,
-        ) {
+        if let Some(request) = export_ui(ctx, &self.editor, &base_name, &mut self.export) {
             let output = match request.output {
                 archsmith::export::Output::File(bytes) => ExportPayload::File(bytes),
                 archsmith::export::Output::Folder(files) => ExportPayload::Folder {

@@ -17,7 +17,7 @@ use super::{ExportError, ExportOptions, Exporter, Format, Output, svg};
 use crate::catalog::{Catalog, Trait};
 use crate::graph::ArchGraph;
 use crate::model::{AuthMode, Cloud, Component, Connection, Document, GroupKind};
-use crate::rules::{self, Finding, Report, RuleCategory};
+use crate::rules::{Finding, Report, RuleCategory};
 
 #[derive(Debug)]
 pub struct MarkdownExporter;
@@ -36,13 +36,18 @@ impl Exporter for MarkdownExporter {
         }
     }
 
+    /// The document's findings sections list every open finding.
+    fn shows_findings(&self, _options: &ExportOptions) -> bool {
+        true
+    }
+
     fn export(
         &self,
         doc: &Document,
         catalog: &Catalog,
         options: &ExportOptions,
     ) -> Result<Output, ExportError> {
-        let blocks = sections(doc, catalog);
+        let blocks = sections(doc, catalog, options);
         let diagram = svg::render(doc, catalog, &diagram_options(options));
         Ok(Output::Folder(BTreeMap::from([
             (
@@ -63,13 +68,18 @@ impl Exporter for HtmlExporter {
         }
     }
 
+    /// The document's findings sections list every open finding.
+    fn shows_findings(&self, _options: &ExportOptions) -> bool {
+        true
+    }
+
     fn export(
         &self,
         doc: &Document,
         catalog: &Catalog,
         options: &ExportOptions,
     ) -> Result<Output, ExportError> {
-        let blocks = sections(doc, catalog);
+        let blocks = sections(doc, catalog, options);
         let diagram = svg::render(doc, catalog, &diagram_options(options));
         let title = format!("{} design", doc.meta.name);
         Ok(Output::File(
@@ -192,7 +202,7 @@ impl<'a> Context<'a> {
         self.report
             .findings
             .iter()
-            .filter(|f| category_of(&f.rule) == Some(category))
+            .filter(|f| f.category == category)
             .collect()
     }
 
@@ -208,14 +218,6 @@ impl<'a> Context<'a> {
             })
             .collect()
     }
-}
-
-fn category_of(rule: &str) -> Option<RuleCategory> {
-    rules::registry()
-        .iter()
-        .map(|r| r.meta())
-        .find(|m| m.id == rule)
-        .map(|m| m.category)
 }
 
 fn heading(out: &mut Vec<Block>, level: u8, title: &str) {
@@ -250,9 +252,9 @@ fn yes_no(value: bool) -> Line {
     plain(if value { "yes" } else { "no" })
 }
 
-pub(crate) fn sections(doc: &Document, catalog: &Catalog) -> Vec<Block> {
+pub(crate) fn sections(doc: &Document, catalog: &Catalog, options: &ExportOptions) -> Vec<Block> {
     let graph = ArchGraph::new(doc, catalog);
-    let report = rules::check(&graph);
+    let report = super::findings(options, &graph).into_owned();
     let mut name_counts = BTreeMap::new();
     for component in doc.components() {
         *name_counts

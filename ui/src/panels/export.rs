@@ -1,9 +1,12 @@
 //! The export dialog: every exporter in the core's registry, with a preview of text outputs.
 
-use archsmith::catalog::Catalog;
+use std::sync::Arc;
+
 use archsmith::export::{self, ExportOptions, Output};
-use archsmith::model::{Cloud, Document};
+use archsmith::model::Cloud;
 use egui::{RichText, Ui};
+
+use crate::state::Editor;
 
 #[derive(Debug)]
 pub struct ExportState {
@@ -70,12 +73,11 @@ fn preview_text(output: &Output) -> String {
 
 pub fn export_ui(
     ctx: &egui::Context,
-    doc: &Document,
-    catalog: &Catalog,
-    revision: u64,
+    editor: &Editor,
     base_name: &str,
     state: &mut ExportState,
 ) -> Option<ExportRequest> {
+    let (doc, catalog, revision) = (editor.doc(), editor.catalog(), editor.revision());
     let mut request = None;
     let mut open = state.open;
     egui::Window::new("Export")
@@ -118,10 +120,14 @@ pub fn export_ui(
                 ui.label("Unknown format");
                 return;
             };
-            let options = ExportOptions {
+            let mut options = ExportOptions {
                 provider: Some(state.provider),
                 ..ExportOptions::default()
             };
+            // The document lists the findings the problems panel shows, not a second opinion.
+            if exporter.shows_findings(&options) {
+                options.report = Some(Arc::new(editor.report().clone()));
+            }
             let stale = state.preview.as_ref().is_none_or(|(r, f, p, _)| {
                 *r != revision || *f != state.format || *p != state.provider
             });
