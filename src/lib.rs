@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod clipboard;
 pub mod edit;
 pub mod export;
+pub mod facts;
 pub mod fonts;
 pub mod format;
 pub mod graph;

@@ -89,6 +89,20 @@ pub enum Availability {
     Model,
 }
 
+/// Whether a managed service encrypts its data at rest, as the generated infrastructure
+/// configures it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AtRest {
+    /// Always: the platform encrypts and offers no way to turn it off (S3, Cloud SQL, MSK).
+    Always,
+    /// Unless the model turns it off: the skeleton sets the service's switch from the
+    /// model's `encryption_at_rest`, and turns it on when the model leaves it at its default.
+    ByDefault,
+    /// Only if the model says it is (a self-managed placeholder, an in-memory cache).
+    Off,
+}
+
 /// The managed service a kind becomes on one cloud, and its facts as the generated
 /// infrastructure configures it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -99,8 +113,7 @@ pub struct CloudService {
     /// The port clients reach it on (TLS where the service offers it).
     pub port: u16,
     pub availability: Availability,
-    /// Whether data at rest is encrypted unless the model says otherwise.
-    pub encrypts_at_rest: bool,
+    pub encryption_at_rest: AtRest,
     /// Whether it lives inside the private network, with a firewall identity of its own.
     pub in_network: bool,
 }

@@ -11,7 +11,9 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-pub use deployment::{Availability, CloudService, CloudServices, Deployment, Health, LocalImage};
+pub use deployment::{
+    AtRest, Availability, CloudService, CloudServices, Deployment, Health, LocalImage,
+};
 pub use schema::{PropertySpec, PropertyType, PropertyTypeError, did_you_mean};
 
 use crate::model::{Cloud, Component, Connection, ConnectionKindId, KindId, PropertyValue};
@@ -729,11 +731,11 @@ mod tests {
     #[test]
     fn a_kind_in_the_account_needs_a_service_on_every_cloud_and_one_outside_needs_none() {
         let aws_only = r#"runs: managed, local: (image: "x", port: 1, health: tcp(1)),
-            clouds: (aws: (service: "S", port: 1, availability: model, encrypts_at_rest: true, in_network: true)),"#;
+            clouds: (aws: (service: "S", port: 1, availability: model, encryption_at_rest: always, in_network: true)),"#;
         let error = with_deployment("kafka", aws_only).expect_err("gcp and azure are missing");
         assert!(error.to_string().contains("no service on Gcp"), "{error}");
         let saas_in_aws = r#"runs: saas,
-            clouds: (aws: (service: "S", port: 1, availability: model, encrypts_at_rest: true, in_network: true)),"#;
+            clouds: (aws: (service: "S", port: 1, availability: model, encryption_at_rest: always, in_network: true)),"#;
         let error = with_deployment("pagerduty", saas_in_aws).expect_err("outside the account");
         assert!(error.to_string().contains("outside the account"), "{error}");
         let service_with_image = r#"runs: built, local: (image: "x", port: 1, health: tcp(1)),"#;

@@ -147,6 +147,11 @@ impl<'a> RuleContext<'a> {
         self.graph.document()
     }
 
+    /// The resolved facts on the model's target cloud: what the exports deploy.
+    pub fn facts(&self) -> crate::facts::Facts<'a> {
+        crate::facts::Facts::of_model(self.graph)
+    }
+
     pub fn catalog(&self) -> &'a Catalog {
         self.graph.catalog()
     }

@@ -7,7 +7,8 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Flags stateful components (databases, brokers, stateful caches) with one replica and no
-    /// multi-AZ standby. Managed services without a replica setting are left alone.
+    /// multi-AZ standby. Managed services without a replica setting are left alone, and so are
+    /// those the target cloud spreads over zones by construction (MSK, Pub/Sub, Event Hubs).
     ///
     /// ## Why it matters
     /// One instance means one disk, one host and one zone: any of them failing takes the data
@@ -35,7 +36,7 @@ impl Rule for SingleInstanceStateful {
             .graph
             .of_kinds(|k| k.has(Trait::Stateful) && k.property("replicas").is_some())
         {
-            if cx.int(component, "replicas").unwrap_or(1) > 1 || cx.flag(component, "multi_az") {
+            if cx.facts().redundant(component) {
                 continue;
             }
             let mut finding = cx.finding(

@@ -9,7 +9,8 @@ declare_rule! {
     /// ## What it does
     /// Finds articulation points of the request graph reachable from the entry points: components
     /// whose loss splits the graph. Those that run one instance, with no multi-AZ standby and
-    /// not a managed service, are single points of failure.
+    /// not a managed service that the target cloud runs across zones (an API gateway or a load
+    /// balancer on AWS, GCP or Azure), are single points of failure.
     ///
     /// ## Why it matters
     /// Everything behind such a component goes dark when it fails, whatever redundancy the rest
@@ -51,9 +52,7 @@ impl Rule for SinglePointOfFailure {
             if outside.iter().any(|t| cx.has_trait(component, *t)) {
                 continue;
             }
-            let redundant = cx.int(component, "replicas").unwrap_or(1) > 1
-                || cx.flag(component, "multi_az")
-                || cx.flag(component, "autoscaling");
+            let redundant = cx.facts().redundant(component) || cx.flag(component, "autoscaling");
             let has_replica_setting = cx
                 .graph
                 .kind(component)

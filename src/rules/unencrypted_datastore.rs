@@ -6,7 +6,10 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Flags stateful datastores, brokers and caches whose `encryption_at_rest` is off.
+    /// Flags stateful datastores, brokers and caches whose data is not encrypted at rest, as
+    /// deployed: `encryption_at_rest` when the model sets it, else what the managed service on
+    /// the target cloud does (RDS, ElastiCache and DocumentDB are encrypted by the skeleton,
+    /// S3, Cloud SQL or MSK always are), else off.
     ///
     /// ## Why it matters
     /// Disks, snapshots and backups get copied, shared and lost. Encryption at rest makes a leaked
@@ -34,7 +37,7 @@ impl Rule for UnencryptedDatastore {
             .graph
             .of_kinds(|k| k.has(Trait::Stateful) && k.property("encryption_at_rest").is_some())
         {
-            if cx.flag(component, "encryption_at_rest") {
+            if cx.facts().encrypted_at_rest(component) != Some(false) {
                 continue;
             }
             let mut finding = cx.finding(

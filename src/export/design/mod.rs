@@ -15,6 +15,7 @@ use petgraph::Direction;
 use self::content::{Block, Inline, Line, code, plain, slug, strong, text};
 use super::{ExportError, ExportOptions, Exporter, Format, Output, svg};
 use crate::catalog::{Catalog, Trait};
+use crate::facts::Facts;
 use crate::graph::ArchGraph;
 use crate::model::{AuthMode, Cloud, Component, Connection, Document, GroupKind};
 use crate::rules::{Finding, Report, RuleCategory};
@@ -121,6 +122,8 @@ struct Context<'a> {
     doc: &'a Document,
     catalog: &'a Catalog,
     graph: ArchGraph<'a>,
+    /// The cloud the facts are resolved on: the export's provider, else the model's.
+    cloud: Option<Cloud>,
     report: Report,
     /// How many components carry each name (trimmed, lower case), counted once for headings.
     name_counts: BTreeMap<String, usize>,
@@ -172,6 +175,11 @@ impl<'a> Context<'a> {
             .map(|c| c.name.clone())
             .or_else(|| self.doc.group(id).map(|g| g.name.clone()))
             .unwrap_or_else(|| id.to_owned())
+    }
+
+    /// What the rules and the infrastructure exports take to be true of each component.
+    fn facts(&self) -> Facts<'_> {
+        Facts::new(&self.graph, self.cloud)
     }
 
     fn int(&self, component: &Component, name: &str) -> Option<i64> {
@@ -265,6 +273,7 @@ pub(crate) fn sections(doc: &Document, catalog: &Catalog, options: &ExportOption
         doc,
         catalog,
         graph,
+        cloud: options.provider.or(doc.meta.cloud),
         report,
         name_counts,
     };
@@ -648,7 +657,8 @@ fn data_stores(cx: &Context<'_>, out: &mut Vec<Block>) {
         .iter()
         .filter(|c| cx.has(c, Trait::Datastore) || cx.has(c, Trait::Cache))
         .map(|c| {
-            let replicas = cx.int(c, "replicas").unwrap_or(1);
+            let facts = cx.facts();
+            let replicas = facts.instances(c);
             let read_replicas = cx.int(c, "read_replicas").unwrap_or(0);
             let replication = format!(
                 "{replicas} instance{}{}{}",
@@ -658,7 +668,7 @@ fn data_stores(cx: &Context<'_>, out: &mut Vec<Block>) {
                 } else {
                     String::new()
                 },
-                if cx.flag(c, "multi_az") {
+                if facts.multi_zone(c) {
                     ", multi-AZ"
                 } else {
                     ""
@@ -685,7 +695,7 @@ fn data_stores(cx: &Context<'_>, out: &mut Vec<Block>) {
                 plain(cx.kind_label(c)),
                 plain(replication),
                 plain(backups),
-                yes_no(cx.flag(c, "encryption_at_rest")),
+                yes_no(facts.encrypted_at_rest(c).unwrap_or(false)),
                 plain(writers),
             ]
         })
@@ -834,7 +844,7 @@ fn security(cx: &Context<'_>, out: &mut Vec<Block>) {
         .components()
         .iter()
         .filter(|c| cx.has(c, Trait::Datastore))
-        .filter(|c| cx.flag(c, "encryption_at_rest"))
+        .filter(|c| cx.facts().encrypted_at_rest(c) == Some(true))
         .count();
     let stores = cx
         .doc
@@ -854,14 +864,14 @@ fn security(cx: &Context<'_>, out: &mut Vec<Block>) {
 
 fn reliability(cx: &Context<'_>, out: &mut Vec<Block>) {
     heading(out, 2, "Reliability and disaster recovery");
-    let reachable = cx.graph.reachable_from_entry_points();
+    // The same verdict as REL008, so the prose and the findings never disagree.
     let spofs: Vec<Line> = cx
-        .graph
-        .articulation_points(Some(&reachable))
-        .into_iter()
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "REL008")
+        .flat_map(|f| &f.targets)
         .filter_map(|id| cx.doc.component(id))
-        // Managed edge services have no replica count; the provider runs them redundantly.
-        .filter(|c| cx.int(c, "replicas").is_some_and(|r| r <= 1))
         .map(|c| {
             vec![
                 strong(c.name.clone()),
@@ -885,7 +895,7 @@ fn reliability(cx: &Context<'_>, out: &mut Vec<Block>) {
         .filter(|c| cx.has(c, Trait::Datastore))
         .collect();
     let backed_up = stateful.iter().filter(|c| cx.flag(c, "backups")).count();
-    let multi_az = stateful.iter().filter(|c| cx.flag(c, "multi_az")).count();
+    let multi_az = stateful.iter().filter(|c| cx.facts().multi_zone(c)).count();
     paragraph(
         out,
         format!(

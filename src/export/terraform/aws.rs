@@ -404,8 +404,8 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                 .add_attribute(("allocated_storage", plan.int(c, "storage_gb", 20)))
                 .add_attribute(("username", "app_admin"))
                 .add_attribute(("manage_master_user_password", true))
-                .add_attribute(("multi_az", plan.flag(c, "multi_az") || replicas > 1))
-                .add_attribute(("storage_encrypted", true))
+                .add_attribute(("multi_az", plan.multi_zone(c)))
+                .add_attribute(("storage_encrypted", plan.encrypted(c)))
                 .add_attribute(("backup_retention_period", if backups { 7 } else { 1 }))
                 .add_attribute(("deletion_protection", true))
                 .add_attribute(("db_subnet_group_name", raw("aws_db_subnet_group.main.name")))
@@ -425,7 +425,8 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
                     .build(),
             );
-            let nodes = replicas.max(1);
+            // A multi-AZ replication group needs a replica in a second zone.
+            let nodes = replicas.max(if plan.multi_zone(c) { 2 } else { 1 });
             module.add(
                 "data.tf",
                 &resource("aws_elasticache_replication_group", name)
@@ -442,7 +443,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .add_attribute(("num_cache_clusters", nodes))
                     .add_attribute(("automatic_failover_enabled", nodes > 1))
                     .add_attribute(("multi_az_enabled", nodes > 1))
-                    .add_attribute(("at_rest_encryption_enabled", true))
+                    .add_attribute(("at_rest_encryption_enabled", plan.encrypted(c)))
                     .add_attribute(("transit_encryption_enabled", true))
                     .add_attribute((
                         "subnet_group_name",
@@ -494,7 +495,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .add_attribute(("engine", "docdb"))
                     .add_attribute(("master_username", "app_admin"))
                     .add_attribute(("manage_master_user_password", true))
-                    .add_attribute(("storage_encrypted", true))
+                    .add_attribute(("storage_encrypted", plan.encrypted(c)))
                     .add_attribute((
                         "backup_retention_period",
                         if plan.flag(c, "backups") { 7 } else { 1 },
@@ -556,7 +557,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     )
                     .add_block(
                         block("encrypt_at_rest")
-                            .add_attribute(("enabled", true))
+                            .add_attribute(("enabled", plan.encrypted(c)))
                             .build(),
                     )
                     .add_block(

@@ -16,6 +16,7 @@ use self::module::{Module, block, literal, raw};
 use super::design::escape_markdown;
 use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, CloudService, ConnectionStyle, Trait};
+use crate::facts::Facts;
 use crate::graph::ArchGraph;
 use crate::model::{Cloud, Component, Document, GroupKind};
 
@@ -121,6 +122,9 @@ pub(super) struct IngressRule<'p, 'a> {
 
 pub(super) struct Plan<'a> {
     pub graph: &'a ArchGraph<'a>,
+    /// What the rules and the design document take to be true on this cloud; the skeleton
+    /// provisions exactly that (encryption, zone spread).
+    pub facts: Facts<'a>,
     pub components: Vec<Placed<'a>>,
     /// The model's VPC or VNet boundary, if it draws one.
     pub vpc_name: Option<String>,
@@ -194,6 +198,7 @@ impl<'a> Plan<'a> {
             .collect();
         Self {
             graph,
+            facts: Facts::new(graph, Some(cloud)),
             components,
             vpc_name,
             clusters,
@@ -208,6 +213,16 @@ impl<'a> Plan<'a> {
 
     pub fn flag(&self, component: &Component, name: &str) -> bool {
         self.graph.flag(component, name)
+    }
+
+    /// Whether `component` keeps its data encrypted at rest (see [`Facts`]).
+    pub fn encrypted(&self, component: &Component) -> bool {
+        self.facts.encrypted_at_rest(component).unwrap_or(true)
+    }
+
+    /// Whether `component` spans availability zones (see [`Facts`]).
+    pub fn multi_zone(&self, component: &Component) -> bool {
+        self.facts.multi_zone(component)
     }
 
     /// A text property, when set and not empty.

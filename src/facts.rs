@@ -1,0 +1,88 @@
+//! The resolved facts about each component: what the model says, completed by what the
+//! catalog says its managed service does on the target cloud. Rules, the design document and
+//! the Terraform skeletons all read these, so that "encrypted at rest", "multi-zone" and
+//! "single instance" mean the same thing in the findings, in the prose and in the HCL.
+//!
+//! An explicit property in the model always wins. A property left at its default takes the
+//! managed service's behaviour (RDS encrypts at rest because the skeleton turns it on; MSK
+//! puts a broker in every zone whatever `replicas` says), and without a target cloud the
+//! catalog's default stands: the model is then read as self-hosted.
+
+use crate::catalog::{AtRest, Availability, CloudService};
+use crate::graph::ArchGraph;
+use crate::model::{Cloud, Component};
+
+/// Facts about the components of one graph, for one target cloud (or none).
+#[derive(Debug, Clone, Copy)]
+pub struct Facts<'g> {
+    graph: &'g ArchGraph<'g>,
+    cloud: Option<Cloud>,
+}
+
+impl<'g> Facts<'g> {
+    /// Facts as deployed on `cloud`; `None` reads the model as self-hosted.
+    pub fn new(graph: &'g ArchGraph<'g>, cloud: Option<Cloud>) -> Self {
+        Self { graph, cloud }
+    }
+
+    /// Facts on the model's own target cloud (`meta.cloud`): what `validate` judges.
+    pub fn of_model(graph: &'g ArchGraph<'g>) -> Self {
+        Self::new(graph, graph.document().meta.cloud)
+    }
+
+    pub fn cloud(&self) -> Option<Cloud> {
+        self.cloud
+    }
+
+    /// The managed service `component` becomes on the target cloud.
+    pub fn service(&self, component: &Component) -> Option<&'g CloudService> {
+        self.graph
+            .catalog()
+            .cloud_service(component.kind.as_str(), self.cloud?)
+    }
+
+    /// Whether its data is encrypted at rest; `None` for kinds that keep no data to encrypt.
+    pub fn encrypted_at_rest(&self, component: &Component) -> Option<bool> {
+        let kind = self.graph.catalog().kind_of(component)?;
+        let default = kind.property("encryption_at_rest")?.default.as_bool();
+        let explicit = component
+            .properties
+            .get("encryption_at_rest")
+            .and_then(|value| value.as_bool());
+        Some(
+            match self.service(component).map(|s| s.encryption_at_rest) {
+                Some(AtRest::Always) => true,
+                Some(AtRest::ByDefault) => explicit.unwrap_or(true),
+                Some(AtRest::Off) | None => explicit.or(default).unwrap_or(false),
+            },
+        )
+    }
+
+    /// Whether it spans availability zones: a managed service spread over zones by
+    /// construction, a standby in another zone (`multi_az`), or, on a cloud, several
+    /// instances (the skeletons put replicas in different zones: RDS and Cloud SQL high
+    /// availability, ElastiCache and Amazon MQ multi-AZ, zone-redundant Cosmos DB).
+    pub fn multi_zone(&self, component: &Component) -> bool {
+        self.spread_by_service(component)
+            || self.graph.flag(component, "multi_az")
+            || (self.service(component).is_some() && self.instances(component) > 1)
+    }
+
+    /// How many instances the model runs (`replicas`, or 1).
+    pub fn instances(&self, component: &Component) -> i64 {
+        self.graph.int(component, "replicas").unwrap_or(1).max(1)
+    }
+
+    /// Whether losing one instance leaves it running: several instances, a standby, an
+    /// autoscaling floor above one, or a managed service that is redundant by construction.
+    pub fn redundant(&self, component: &Component) -> bool {
+        let autoscaled = self.graph.flag(component, "autoscaling")
+            && self.graph.int(component, "autoscaling_min").unwrap_or(1) > 1;
+        self.instances(component) > 1 || self.multi_zone(component) || autoscaled
+    }
+
+    fn spread_by_service(&self, component: &Component) -> bool {
+        self.service(component)
+            .is_some_and(|service| service.availability == Availability::MultiZone)
+    }
+}
