@@ -8,7 +8,7 @@
 //! puts a broker in every zone whatever `replicas` says), and without a target cloud the
 //! catalog's default stands: the model is then read as self-hosted.
 
-use crate::catalog::{AtRest, Availability, CloudService};
+use crate::catalog::{AtRest, Availability, CloudService, Deployment, Trait};
 use crate::graph::ArchGraph;
 use crate::model::{Cloud, Component};
 
@@ -34,8 +34,22 @@ impl<'g> Facts<'g> {
         self.cloud
     }
 
-    /// The managed service `component` becomes on the target cloud.
+    /// How `component` is deployed: its kind's way, unless the model buys it as SaaS
+    /// (`hosting: "saas"`). `None` for an unknown kind.
+    pub fn runs(&self, component: &Component) -> Option<Deployment> {
+        let kind = self.graph.catalog().kind_of(component)?;
+        if self.graph.text(component, "hosting") == Some("saas") {
+            return Some(Deployment::Saas);
+        }
+        Some(kind.runs)
+    }
+
+    /// The managed service `component` becomes on the target cloud; `None` without a cloud
+    /// and for what runs outside the account.
     pub fn service(&self, component: &Component) -> Option<&'g CloudService> {
+        if !self.runs(component)?.in_account() {
+            return None;
+        }
         self.graph
             .catalog()
             .cloud_service(component.kind.as_str(), self.cloud?)
@@ -79,6 +93,20 @@ impl<'g> Facts<'g> {
         let autoscaled = self.graph.flag(component, "autoscaling")
             && self.graph.int(component, "autoscaling_min").unwrap_or(1) > 1;
         self.instances(component) > 1 || self.multi_zone(component) || autoscaled
+    }
+
+    /// The store `component` replicates from, when it is a read replica or a standby: the
+    /// source of a `replication` connection into it. Its primary's backups and redundancy
+    /// cover it.
+    pub fn replica_of(&self, component: &Component) -> Option<&'g Component> {
+        self.graph
+            .neighbours(
+                component,
+                petgraph::Direction::Incoming,
+                Some("replication"),
+            )
+            .into_iter()
+            .find(|source| self.graph.has_trait(source, Trait::Stateful))
     }
 
     fn spread_by_service(&self, component: &Component) -> bool {

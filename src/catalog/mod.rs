@@ -84,6 +84,8 @@ pub enum Trait {
     Broker,
     Queue,
     Stream,
+    /// A log split into partitions, each read by one consumer of a group (Kafka, Event Hubs).
+    Partitioned,
     EventBus,
     TelemetrySink,
     Metrics,

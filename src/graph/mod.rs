@@ -788,8 +788,9 @@ impl<'a> ArchGraph<'a> {
     }
 
     /// For every component, the number of components on the longest chain of synchronous calls
-    /// that starts there. Members of a sync cycle count once, so cycles do not make chains
-    /// endless; linear in the size of the graph, and computed once per graph.
+    /// that starts there. A sync cycle counts each of its members once (a request can go round
+    /// it once), so cycles neither make chains endless nor hide their depth; linear in the
+    /// size of the graph, and computed once per graph.
     pub fn sync_chain_lengths(&self) -> HashMap<&'a str, usize> {
         let condensed = self.sync_condensation();
         let components: &'a [Component] = self.doc.components();
@@ -826,8 +827,10 @@ impl<'a> ArchGraph<'a> {
             }
             members.push(positions);
         }
+        // A sync cycle is walked through once: each of its members is a hop of the chain.
         let mut best: Vec<(usize, Option<NodeIndex>)> = vec![(1, None); sccs.len()];
         for (index, scc) in sccs.iter().enumerate() {
+            let size = scc.len();
             let mut next: Option<(usize, usize)> = None;
             for node in scc {
                 for succ in (&sync).neighbors(*node) {
@@ -846,8 +849,8 @@ impl<'a> ArchGraph<'a> {
                     }
                 }
             }
-            best[index] = next.map_or((1, None), |(length, target)| {
-                (length + 1, Some(NodeIndex::new(target)))
+            best[index] = next.map_or((size, None), |(length, target)| {
+                (length + size, Some(NodeIndex::new(target)))
             });
         }
         SyncCondensation {
@@ -857,8 +860,8 @@ impl<'a> ArchGraph<'a> {
         }
     }
 
-    /// The longest chain of sync calls starting at `id`, as component ids; a sync cycle on the
-    /// way appears as its first member.
+    /// The longest chain of sync calls starting at `id`, as component ids; the members of a
+    /// sync cycle on the way appear together, in id order.
     pub fn longest_sync_chain(&self, id: &str) -> Vec<&'a str> {
         let condensed = self.sync_condensation();
         let components: &'a [Component] = self.doc.components();
@@ -868,12 +871,16 @@ impl<'a> ArchGraph<'a> {
         let Some(mut node) = condensed.node_of.get(start).copied() else {
             return Vec::new();
         };
+        // The start, the rest of a cycle it is on, then each cycle or component on the way.
         let mut chain = vec![start];
+        chain.extend(
+            condensed.members[node.index()]
+                .iter()
+                .filter(|member| **member != start),
+        );
         while let Some(next) = condensed.best.get(node.index()).and_then(|b| b.1) {
             node = next;
-            if let Some(first) = condensed.members[node.index()].first() {
-                chain.push(*first);
-            }
+            chain.extend(&condensed.members[node.index()]);
         }
         chain
             .iter()

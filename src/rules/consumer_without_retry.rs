@@ -6,7 +6,9 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Flags `consume` connections with no retries and no idempotent handling.
+    /// Flags `consume` connections whose handler is not idempotent, and says when it has no
+    /// retries either. An idempotent consumer without retries of its own passes: the broker
+    /// redelivers what it fails on.
     ///
     /// ## Why it matters
     /// Brokers deliver at least once. Without retries a transient error loses the message; without
@@ -43,16 +45,19 @@ impl Rule for ConsumerWithoutRetry {
                 .connection_property(connection, "idempotent")
                 .and_then(PropertyValue::as_bool)
                 .unwrap_or(false);
-            if retries > 0 && idempotent {
+            // Brokers redeliver what a handler fails on, so an idempotent consumer without
+            // retries of its own loses nothing (and a last-write-wins stream must not retry
+            // stale data); a handler that is not idempotent is wrong however it retries.
+            if idempotent {
                 continue;
             }
             let consumer = doc
                 .component(connection.from.as_str())
                 .map_or(connection.from.as_str(), |c| c.name.as_str());
-            let missing = match (retries > 0, idempotent) {
-                (false, false) => "neither retries nor idempotent handling",
-                (false, true) => "no retries",
-                _ => "no idempotent handling",
+            let missing = if retries > 0 {
+                "no idempotent handling"
+            } else {
+                "neither retries nor idempotent handling"
             };
             let mut finding = cx.finding(
                 format!("{consumer} consumes with {missing}"),
@@ -96,6 +101,16 @@ mod tests {
     #[test]
     fn fails_without() {
         insta::assert_snapshot!(render(&run(&ConsumerWithoutRetry, &doc(0, false))));
-        assert_quick_fixes_resolve(&ConsumerWithoutRetry, &doc(0, true));
+        assert_quick_fixes_resolve(&ConsumerWithoutRetry, &doc(0, false));
+        assert_eq!(
+            run(&ConsumerWithoutRetry, &doc(3, false)).len(),
+            1,
+            "retries do not make it idempotent"
+        );
+    }
+
+    #[test]
+    fn an_idempotent_consumer_relies_on_redelivery() {
+        assert!(run(&ConsumerWithoutRetry, &doc(0, true)).is_empty());
     }
 }

@@ -6,7 +6,9 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Flags datastores that have neither automated backups nor point-in-time recovery.
+    /// Flags datastores that have neither automated backups nor point-in-time recovery. A
+    /// bucket with object versioning has its point-in-time recovery; a read replica or standby
+    /// (the target of a `replication` connection) is restored from its primary's backups.
     ///
     /// ## Why it matters
     /// Replicas copy mistakes as faithfully as data: a bad migration or a `DELETE` without
@@ -34,7 +36,13 @@ impl Rule for DatastoreWithoutBackups {
             .graph
             .of_kinds(|k| k.has(Trait::Datastore) && k.property("backups").is_some())
         {
-            if cx.flag(component, "backups") || cx.flag(component, "point_in_time_recovery") {
+            // A bucket's object versioning is its point-in-time recovery, and a replica is
+            // restored from its primary's backups.
+            if cx.flag(component, "backups")
+                || cx.flag(component, "point_in_time_recovery")
+                || cx.flag(component, "versioning")
+                || cx.facts().replica_of(component).is_some()
+            {
                 continue;
             }
             let mut finding = cx.finding(
@@ -70,5 +78,16 @@ mod tests {
         let doc = Fixture::new().component("db", "postgresql", &[]).build();
         insta::assert_snapshot!(render(&run(&DatastoreWithoutBackups, &doc)));
         assert_quick_fixes_resolve(&DatastoreWithoutBackups, &doc);
+    }
+
+    #[test]
+    fn replicas_and_versioned_buckets_are_covered() {
+        let doc = Fixture::new()
+            .component("db", "postgresql", &[("backups", true.into())])
+            .component("replica", "postgresql", &[])
+            .component("assets", "object-storage", &[("versioning", true.into())])
+            .connect("db", "replica", "replication")
+            .build();
+        assert!(run(&DatastoreWithoutBackups, &doc).is_empty());
     }
 }

@@ -41,8 +41,13 @@ impl Rule for LowReplicationFactor {
             }
             let mut finding = cx.finding(
                 format!(
-                    "{} keeps {factor} copy/copies of each partition",
-                    component.name
+                    "{} keeps {} of each partition",
+                    component.name,
+                    if factor == 1 {
+                        "one copy".to_owned()
+                    } else {
+                        format!("{factor} copies")
+                    }
                 ),
                 vec![component.id.as_str().to_owned()],
                 "run three brokers and set replication_factor to 3 with acks=all",

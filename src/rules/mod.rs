@@ -221,6 +221,17 @@ impl<'a> RuleContext<'a> {
     }
 }
 
+/// `count` and `noun`, in the plural unless the count is one: "1 partition", "3 partitions".
+/// Every noun rules count takes an `s`.
+pub(crate) fn counted(count: impl Into<i64>, noun: &str) -> String {
+    let count = count.into();
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
 /// One problem a rule found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {

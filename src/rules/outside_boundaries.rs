@@ -43,7 +43,12 @@ impl Rule for OutsideBoundaries {
             Trait::Waf,
         ];
         for component in doc.components().iter().filter(|c| c.group.is_none()) {
-            if expected_outside.iter().any(|t| cx.has_trait(component, *t)) {
+            // A SaaS product (PagerDuty, an Auth0 tenant) runs in its vendor's account.
+            let outside_the_account = cx
+                .facts()
+                .runs(component)
+                .is_some_and(|runs| !runs.in_account());
+            if outside_the_account || expected_outside.iter().any(|t| cx.has_trait(component, *t)) {
                 continue;
             }
             out.push(cx.finding(

@@ -10,8 +10,10 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// For partitioned streams (Kafka, NATS JetStream), adds up the concurrency of each consumer
-    /// group and flags groups with more consumers than the stream has partitions.
+    /// For partitioned logs (kinds with the `partitioned` trait: Kafka), adds up the concurrency
+    /// of each consumer group and flags groups with more consumers than the log has
+    /// partitions. NATS JetStream and queues are left alone: many workers sharing one of their
+    /// consumers all receive messages.
     ///
     /// ## Why it matters
     /// A partition is read by one consumer of a group at a time. Extra consumers sit idle, so the
@@ -36,7 +38,9 @@ impl Rule for PartitionsBelowConsumers {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        for stream in cx.graph.with_trait(Trait::Stream) {
+        // Only partitioned logs (Kafka, Event Hubs) cap a group's parallelism at the partition
+        // count; a JetStream or queue consumer shared by many workers delivers in parallel.
+        for stream in cx.graph.with_trait(Trait::Partitioned) {
             let partitions = cx.int(stream, "partitions").unwrap_or(1);
             let mut groups: BTreeMap<&str, (i64, Vec<String>)> = BTreeMap::new();
             for link in cx
@@ -65,7 +69,12 @@ impl Rule for PartitionsBelowConsumers {
                 let mut targets = vec![stream.id.as_str().to_owned()];
                 targets.extend(connections);
                 out.push(cx.finding(
-                    format!("consumer group `{group}` has {consumers} consumers but {} has {partitions} partitions", stream.name),
+                    format!(
+                        "consumer group `{group}` has {} but {} has {}",
+                        super::counted(consumers, "consumer"),
+                        stream.name,
+                        super::counted(partitions, "partition")
+                    ),
                     targets,
                     "raise the partition count to at least the number of consumers",
                 ));
@@ -95,6 +104,21 @@ mod tests {
     #[test]
     fn passes_with_enough_partitions() {
         assert!(run(&PartitionsBelowConsumers, &doc(6)).is_empty());
+    }
+
+    #[test]
+    fn a_jetstream_consumer_shared_by_many_workers_is_not_capped() {
+        let group = |c: &mut crate::model::Connection| {
+            c.properties
+                .insert("consumer_group".into(), "fanout".into());
+            c.properties.insert("concurrency".into(), 16.into());
+        };
+        let doc = Fixture::new()
+            .component("bus", "nats", &[])
+            .component("a", "worker", &[])
+            .connect_with("a", "bus", "consume", group)
+            .build();
+        assert!(run(&PartitionsBelowConsumers, &doc).is_empty());
     }
 
     #[test]

@@ -8,7 +8,9 @@ declare_rule! {
     /// ## What it does
     /// Flags stateful components (databases, brokers, stateful caches) with one replica and no
     /// multi-AZ standby. Managed services without a replica setting are left alone, and so are
-    /// those the target cloud spreads over zones by construction (MSK, Pub/Sub, Event Hubs).
+    /// those the target cloud spreads over zones by construction (MSK, Pub/Sub, Event Hubs),
+    /// and read replicas or standbys (the target of a `replication` connection), which are
+    /// their primary's redundancy.
     ///
     /// ## Why it matters
     /// One instance means one disk, one host and one zone: any of them failing takes the data
@@ -36,7 +38,8 @@ impl Rule for SingleInstanceStateful {
             .graph
             .of_kinds(|k| k.has(Trait::Stateful) && k.property("replicas").is_some())
         {
-            if cx.facts().redundant(component) {
+            // A read replica or standby is the redundancy of its primary, not a store of its own.
+            if cx.facts().redundant(component) || cx.facts().replica_of(component).is_some() {
                 continue;
             }
             let mut finding = cx.finding(
@@ -76,5 +79,31 @@ mod tests {
             .build();
         insta::assert_snapshot!(render(&run(&SingleInstanceStateful, &doc)));
         assert_quick_fixes_resolve(&SingleInstanceStateful, &doc);
+    }
+
+    #[test]
+    fn a_read_replica_is_its_primarys_redundancy() {
+        let doc = Fixture::new()
+            .component("db", "postgresql", &[("replicas", 2.into())])
+            .component("replica", "postgresql", &[])
+            .connect("db", "replica", "replication")
+            .build();
+        assert!(run(&SingleInstanceStateful, &doc).is_empty());
+    }
+
+    #[test]
+    fn a_multi_zone_managed_broker_is_not_a_single_instance() {
+        let mut doc = Fixture::new().component("events", "kafka", &[]).build();
+        doc.meta.cloud = Some(crate::model::Cloud::Aws);
+        assert!(
+            run(&SingleInstanceStateful, &doc).is_empty(),
+            "MSK puts a broker in each zone"
+        );
+        doc.meta.cloud = None;
+        assert_eq!(
+            run(&SingleInstanceStateful, &doc).len(),
+            1,
+            "self-hosted, one broker"
+        );
     }
 }

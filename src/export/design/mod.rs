@@ -1099,8 +1099,8 @@ fn deployment(cx: &Context<'_>, out: &mut Vec<Block>) {
         .map(|c| {
             let on = |cloud| {
                 plain(
-                    cx.catalog
-                        .cloud_service(c.kind.as_str(), cloud)
+                    Facts::new(&cx.graph, Some(cloud))
+                        .service(c)
                         .map_or("outside", |s| s.service.as_str()),
                 )
             };

@@ -142,7 +142,8 @@ impl<'a> Plan<'a> {
         let mut index = HashMap::new();
         for component in doc.components() {
             let kind = component.kind.as_str();
-            let Some(service) = graph.catalog().cloud_service(kind, cloud) else {
+            // Nothing is provisioned for what runs outside the account (SaaS, clients).
+            let Some(service) = Facts::new(graph, Some(cloud)).service(component) else {
                 continue;
             };
             let role = match kind {
