@@ -773,4 +773,49 @@ mod tests {
             }
         }
     }
+
+    /// These kinds were added as catalog entries and icons only; what they are drives the
+    /// rules (an in-memory fan-out keeps nothing to dead-letter or encrypt) and the exports.
+    #[test]
+    fn kinds_added_as_data_carry_their_semantics() {
+        let catalog = Catalog::builtin();
+        for id in [
+            "scylladb",
+            "azure-service-bus",
+            "gcp-pubsub",
+            "event-hubs",
+            "nats-core",
+            "nats",
+        ] {
+            let kind = catalog
+                .kind(id)
+                .unwrap_or_else(|| panic!("{id} is in the catalog"));
+            assert!(
+                crate::icons::icon(&kind.icon).is_some(),
+                "{id} has its icon"
+            );
+        }
+        let core = catalog.kind("nats-core").expect("nats-core");
+        assert!(
+            core.property("dead_letter_queue").is_none()
+                && core.property("encryption_at_rest").is_none()
+        );
+        assert!(
+            catalog
+                .kind("event-hubs")
+                .is_some_and(|k| k.has(Trait::Partitioned))
+        );
+        assert!(
+            catalog
+                .kind("nats")
+                .is_some_and(|k| !k.has(Trait::Partitioned))
+        );
+        assert_eq!(
+            catalog
+                .cloud_service("event-hubs", Cloud::Azure)
+                .map(|s| s.port),
+            Some(9093),
+            "the Kafka endpoint"
+        );
+    }
 }

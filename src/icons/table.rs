@@ -2,6 +2,7 @@
 
 /// Every vendored icon by name, sorted by name.
 pub(super) static ICONS: &[(&str, &str)] = &[
+    ("activity", include_str!("../../assets/icons/activity.svg")),
     (
         "apachecassandra",
         include_str!("../../assets/icons/apachecassandra.svg"),
@@ -53,6 +54,10 @@ pub(super) static ICONS: &[(&str, &str)] = &[
     ),
     ("globe", include_str!("../../assets/icons/globe.svg")),
     ("go", include_str!("../../assets/icons/go.svg")),
+    (
+        "googlepubsub",
+        include_str!("../../assets/icons/googlepubsub.svg"),
+    ),
     ("grafana", include_str!("../../assets/icons/grafana.svg")),
     ("inbox", include_str!("../../assets/icons/inbox.svg")),
     ("jaeger", include_str!("../../assets/icons/jaeger.svg")),
@@ -70,6 +75,7 @@ pub(super) static ICONS: &[(&str, &str)] = &[
         "lock-keyhole",
         include_str!("../../assets/icons/lock-keyhole.svg"),
     ),
+    ("mails", include_str!("../../assets/icons/mails.svg")),
     ("mongodb", include_str!("../../assets/icons/mongodb.svg")),
     ("mysql", include_str!("../../assets/icons/mysql.svg")),
     (
@@ -107,6 +113,7 @@ pub(super) static ICONS: &[(&str, &str)] = &[
     ),
     ("redis", include_str!("../../assets/icons/redis.svg")),
     ("rust", include_str!("../../assets/icons/rust.svg")),
+    ("scylladb", include_str!("../../assets/icons/scylladb.svg")),
     ("shield", include_str!("../../assets/icons/shield.svg")),
     ("signpost", include_str!("../../assets/icons/signpost.svg")),
     (
