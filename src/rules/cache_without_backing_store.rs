@@ -8,7 +8,9 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 declare_rule! {
     /// ## What it does
     /// Flags caches (Memcached, Redis without persistence) none of whose clients reads a
-    /// datastore or calls another service: the cache is the only copy of the data.
+    /// datastore or calls another service: the cache is the only copy of the data. State that
+    /// every client writes with a TTL of at most `ephemeral_ttl_s` (a rule parameter, 300 by
+    /// default) is short-lived by design (presence, counters) and passes.
     ///
     /// ## Why it matters
     /// Caches evict, restart and fail over empty. Data that lives only in a cache is lost at the
@@ -49,6 +51,22 @@ impl Rule for CacheWithoutBackingStore {
         for cache in cx.graph.with_trait(Trait::Cache) {
             // A persistent, replicated Redis is a store in its own right.
             if cx.text(cache, "persistence").is_some_and(|p| p != "none") {
+                continue;
+            }
+            // Short-lived state (presence, rate-limit counters, one-time codes) that every
+            // client writes with a TTL of minutes is meant to live only there: its producers
+            // renew it, and losing it costs one renewal.
+            let ephemeral_ttl = cx.int_param("ephemeral_ttl_s", 300);
+            let lookups = cx
+                .graph
+                .connections(cache, Direction::Incoming, Some("cache_lookup"));
+            let expires_soon = |c: &&crate::model::Connection| {
+                cx.graph
+                    .connection_property(c, "ttl_s")
+                    .and_then(crate::model::PropertyValue::as_int)
+                    .is_some_and(|ttl| ttl > 0 && ttl <= ephemeral_ttl)
+            };
+            if !lookups.is_empty() && lookups.iter().all(expires_soon) {
                 continue;
             }
             let clients = cx
@@ -97,6 +115,31 @@ mod tests {
             .connect("api", "db", "db_query")
             .build();
         assert!(run(&CacheWithoutBackingStore, &doc).is_empty());
+    }
+
+    #[test]
+    fn short_lived_state_may_live_only_in_a_cache() {
+        let ttl = |seconds: i64| {
+            move |c: &mut crate::model::Connection| {
+                c.properties.insert("ttl_s".into(), seconds.into());
+            }
+        };
+        let presence = |seconds| {
+            Fixture::new()
+                .component("presence", "service-go", &[])
+                .component("cache", "memcached", &[])
+                .connect_with("presence", "cache", "cache_lookup", ttl(seconds))
+                .build()
+        };
+        assert!(
+            run(&CacheWithoutBackingStore, &presence(90)).is_empty(),
+            "heartbeats renew it"
+        );
+        assert_eq!(
+            run(&CacheWithoutBackingStore, &presence(86_400)).len(),
+            1,
+            "a day of carts"
+        );
     }
 
     #[test]

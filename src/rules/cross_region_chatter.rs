@@ -1,12 +1,14 @@
 //! COST002: synchronous calls between regions.
 
 use crate::graph::ArchGraph;
+use crate::model::PropertyValue;
 use crate::model::{Component, GroupKind};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Flags synchronous calls whose two ends sit in different regions.
+    /// Flags synchronous calls whose two ends sit in different regions. Fetching signing keys
+    /// (`auth` with `flow: jwks`) is not one: the keys are cached for hours.
     ///
     /// ## Why it matters
     /// Every cross-region request pays inter-region transfer fees and tens of milliseconds of
@@ -47,6 +49,16 @@ impl Rule for CrossRegionChatter {
             if cx.graph.share_groups(from, to) {
                 continue;
             }
+            // Signing keys fetched from a JWKS endpoint are cached for hours: not a call on
+            // the request path.
+            let key_fetch = cx
+                .graph
+                .connection_property(connection, "flow")
+                .and_then(PropertyValue::as_text)
+                == Some("jwks");
+            if key_fetch {
+                continue;
+            }
             if let (Some(a), Some(b)) = (region(cx.graph, from), region(cx.graph, to))
                 && a != b
             {
@@ -83,6 +95,22 @@ mod tests {
     #[test]
     fn passes_within_a_region() {
         assert!(run(&CrossRegionChatter, &doc(true)).is_empty());
+    }
+
+    #[test]
+    fn a_cached_key_fetch_across_regions_is_not_chatter() {
+        let doc = Fixture::new()
+            .group("eu", GroupKind::Region, None)
+            .group("us", GroupKind::Region, None)
+            .component("api", "service-go", &[])
+            .component("idp", "identity-provider", &[])
+            .in_group("api", "eu")
+            .in_group("idp", "us")
+            .connect_with("api", "idp", "auth", |c| {
+                c.properties.insert("flow".into(), "jwks".into());
+            })
+            .build();
+        assert!(run(&CrossRegionChatter, &doc).is_empty());
     }
 
     #[test]

@@ -8,8 +8,11 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// When the stated peak is at least `min_peak_rps` (a rule parameter, 5,000 by default),
-    /// flags relational and document databases read by services that use no cache at all.
+    /// Flags relational and document databases with no read replica whose uncached reads
+    /// from request-serving services add up to at least `min_peak_rps` (a rule parameter,
+    /// 5,000 by default). The load is the `peak_rps` of those read connections: each store is
+    /// judged by its own flows, never by the system's peak, and a store whose reads carry no
+    /// figure is not judged.
     ///
     /// ## Why it matters
     /// Databases scale reads expensively (replicas, bigger instances) and fail abruptly when
@@ -17,7 +20,7 @@ declare_rule! {
     /// capacity there is.
     ///
     /// ## Example
-    /// A 20,000 requests/s design where `catalog -> catalog-db` reads every product page.
+    /// `catalog -> catalog-db` (db_query, `peak_rps: 20000`) reads every product page.
     ///
     /// ## How to fix
     /// Cache hot reads (cache-aside with Redis or Memcached) or add read replicas.
@@ -34,12 +37,7 @@ impl Rule for UncachedReadPath {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let Some(peak) = cx.doc().meta.targets.peak_rps else {
-            return;
-        };
-        if i64::try_from(peak).unwrap_or(i64::MAX) < cx.int_param("min_peak_rps", 5000) {
-            return;
-        }
+        let threshold = u64::try_from(cx.int_param("min_peak_rps", 5000)).unwrap_or(5000);
         for db in cx
             .graph
             .of_kinds(|k| k.has(Trait::Relational) || k.has(Trait::DocumentStore))
@@ -62,20 +60,30 @@ impl Rule for UncachedReadPath {
                         .connections(c.from.as_str(), Direction::Outgoing, Some("cache_lookup"))
                         .is_empty()
                 })
+                .filter(|c| {
+                    cx.doc().component(c.from.as_str()).is_some_and(|s| {
+                        !cx.has_trait(s, Trait::Consumer) && !cx.has_trait(s, Trait::Scheduled)
+                    })
+                })
                 .collect();
-            let serving = readers
+            // The database's own read load: what its uncached readers' flows carry. The
+            // system's peak says nothing about one store (a ledger sees a fraction of it).
+            let load: u64 = readers
                 .iter()
-                .filter_map(|c| cx.doc().component(c.from.as_str()))
-                .any(|s| !cx.has_trait(s, Trait::Consumer) && !cx.has_trait(s, Trait::Scheduled));
-            if !serving {
+                .filter_map(|c| cx.graph.connection_property(c, "peak_rps"))
+                .filter_map(PropertyValue::as_int)
+                .filter_map(|rps| u64::try_from(rps).ok())
+                .sum();
+            if load < threshold.max(1) {
                 continue;
             }
             let mut targets = vec![db.id.as_str().to_owned()];
             targets.extend(readers.iter().map(|c| c.id.as_str().to_owned()));
             out.push(cx.finding(
                 format!(
-                    "{} serves reads at a {peak} requests/s peak with no cache and no read replica",
-                    db.name
+                    "{} takes {load} reads/s at peak from {}, with no cache in front and no read replica",
+                    db.name,
+                    super::counted(i64::try_from(readers.len()).unwrap_or(i64::MAX), "reader")
                 ),
                 targets,
                 "cache hot reads (cache-aside) or add read replicas",
@@ -89,11 +97,13 @@ mod tests {
     use super::*;
     use crate::rules::fixture::{Fixture, render, run};
 
-    fn doc(cached: bool) -> crate::model::Document {
+    fn doc(cached: bool, read_rps: i64) -> crate::model::Document {
         let mut fixture = Fixture::new()
             .component("api", "service-go", &[])
             .component("db", "postgresql", &[])
-            .connect("api", "db", "db_query");
+            .connect_with("api", "db", "db_query", |c| {
+                c.properties.insert("peak_rps".into(), read_rps.into());
+            });
         if cached {
             fixture =
                 fixture
@@ -101,17 +111,29 @@ mod tests {
                     .connect("api", "cache", "cache_lookup");
         }
         let mut doc = fixture.build();
-        doc.meta.targets.peak_rps = Some(20_000);
+        doc.meta.targets.peak_rps = Some(150_000);
         doc
     }
 
     #[test]
     fn passes_with_a_cache() {
-        assert!(run(&UncachedReadPath, &doc(true)).is_empty());
+        assert!(run(&UncachedReadPath, &doc(true, 20_000)).is_empty());
+    }
+
+    #[test]
+    fn a_store_is_judged_by_its_own_reads_not_the_systems_peak() {
+        assert!(
+            run(&UncachedReadPath, &doc(false, 300)).is_empty(),
+            "a ledger read 300 times a second"
+        );
+        assert!(
+            run(&UncachedReadPath, &doc(false, 0)).is_empty(),
+            "no figure, no verdict"
+        );
     }
 
     #[test]
     fn fails_without() {
-        insta::assert_snapshot!(render(&run(&UncachedReadPath, &doc(false))));
+        insta::assert_snapshot!(render(&run(&UncachedReadPath, &doc(false, 20_000))));
     }
 }
