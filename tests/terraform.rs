@@ -421,3 +421,61 @@ fn compose_addresses_name_the_ports_the_containers_listen_on() {
     }
     assert!(checked > 50, "only {checked} addresses checked");
 }
+
+/// Every reference in a generated module names a resource or data source the module declares:
+/// `terraform plan` fails on a dangling one, and the schema check does not look at them. (AWS
+/// alarms once named the ECS services of workloads that run on EKS.)
+#[test]
+fn every_reference_names_a_resource_the_module_declares() {
+    let reference = regex::Regex::new(
+        r"\b(data\.)?((?:aws|google|azurerm|kubernetes)_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)",
+    )
+    .expect("pattern");
+    let models = samples::samples().iter().map(|s| (s.name, s.text)).chain([
+        ("ridehail", include_str!("fixtures/reference/ridehail.ron")),
+        ("chat", include_str!("fixtures/reference/chat.ron")),
+        ("saas", include_str!("fixtures/reference/saas.ron")),
+    ]);
+    let mut checked = 0;
+    for (name, text) in models {
+        for (cloud, _) in PROVIDERS {
+            let files = terraform(text, cloud);
+            let mut declared = std::collections::BTreeSet::new();
+            for (file, bytes) in files.iter().filter(|(f, _)| f.ends_with(".tf")) {
+                let body: hcl::Body =
+                    hcl::from_slice(bytes).unwrap_or_else(|e| panic!("{file}: {e}"));
+                for block in body.blocks() {
+                    let labels: Vec<&str> = block.labels().iter().map(|l| l.as_str()).collect();
+                    if let ("resource" | "data", [kind, label]) =
+                        (block.identifier(), labels.as_slice())
+                    {
+                        declared.insert((
+                            block.identifier() == "data",
+                            (*kind).to_owned(),
+                            (*label).to_owned(),
+                        ));
+                    }
+                }
+            }
+            for (file, bytes) in files.iter().filter(|(f, _)| f.ends_with(".tf")) {
+                let text = String::from_utf8_lossy(bytes);
+                for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+                    for found in reference.captures_iter(line) {
+                        let key = (
+                            found.get(1).is_some(),
+                            found[2].to_owned(),
+                            found[3].to_owned(),
+                        );
+                        assert!(
+                            declared.contains(&key),
+                            "{name} on {cloud:?}, {file}: `{}` is not declared: {line}",
+                            &found[0]
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} references checked");
+}
