@@ -8,7 +8,7 @@
 //! puts a broker in every zone whatever `replicas` says), and without a target cloud the
 //! catalog's default stands: the model is then read as self-hosted.
 
-use crate::catalog::{AtRest, Availability, CloudService, Deployment, Trait};
+use crate::catalog::{AtRest, Availability, CloudService, ComponentKind, Deployment, Trait};
 use crate::graph::ArchGraph;
 use crate::model::{Cloud, Component};
 
@@ -37,27 +37,36 @@ impl<'g> Facts<'g> {
     /// How `component` is deployed: its kind's way, unless the model buys it as SaaS
     /// (`hosting: "saas"`). `None` for an unknown kind.
     pub fn runs(&self, component: &Component) -> Option<Deployment> {
-        let kind = self.graph.catalog().kind_of(component)?;
-        if self.graph.text(component, "hosting") == Some("saas") {
-            return Some(Deployment::Saas);
-        }
-        Some(kind.runs)
+        let kind = self.graph.kind(component)?;
+        Some(if self.bought_as_saas(component, kind) {
+            Deployment::Saas
+        } else {
+            kind.runs
+        })
     }
 
     /// The managed service `component` becomes on the target cloud; `None` without a cloud
     /// and for what runs outside the account.
     pub fn service(&self, component: &Component) -> Option<&'g CloudService> {
-        if !self.runs(component)?.in_account() {
+        let cloud = self.cloud?;
+        let kind = self.graph.kind(component)?;
+        if !kind.runs.in_account() || self.bought_as_saas(component, kind) {
             return None;
         }
-        self.graph
-            .catalog()
-            .cloud_service(component.kind.as_str(), self.cloud?)
+        kind.clouds.get(cloud)
+    }
+
+    /// Whether the model says the component is bought as SaaS. Only kinds that take the
+    /// `hosting` property can say so; the lookup is skipped for the rest, since rules ask
+    /// this of every component.
+    fn bought_as_saas(&self, component: &Component, kind: &ComponentKind) -> bool {
+        kind.property_position("hosting").is_some()
+            && self.graph.text(component, "hosting") == Some("saas")
     }
 
     /// Whether its data is encrypted at rest; `None` for kinds that keep no data to encrypt.
     pub fn encrypted_at_rest(&self, component: &Component) -> Option<bool> {
-        let kind = self.graph.catalog().kind_of(component)?;
+        let kind = self.graph.kind(component)?;
         let default = kind.property("encryption_at_rest")?.default.as_bool();
         let explicit = component
             .properties
@@ -77,9 +86,7 @@ impl<'g> Facts<'g> {
     /// instances (the skeletons put replicas in different zones: RDS and Cloud SQL high
     /// availability, ElastiCache and Amazon MQ multi-AZ, zone-redundant Cosmos DB).
     pub fn multi_zone(&self, component: &Component) -> bool {
-        self.spread_by_service(component)
-            || self.graph.flag(component, "multi_az")
-            || (self.service(component).is_some() && self.instances(component) > 1)
+        self.multi_zone_on(component, self.service(component))
     }
 
     /// How many instances the model runs (`replicas`, or 1).
@@ -90,9 +97,23 @@ impl<'g> Facts<'g> {
     /// Whether losing one instance leaves it running: several instances, a standby, an
     /// autoscaling floor above one, or a managed service that is redundant by construction.
     pub fn redundant(&self, component: &Component) -> bool {
-        let autoscaled = self.graph.flag(component, "autoscaling")
-            && self.graph.int(component, "autoscaling_min").unwrap_or(1) > 1;
-        self.instances(component) > 1 || self.multi_zone(component) || autoscaled
+        let service = self.service(component);
+        if service.is_some_and(|s| s.availability == Availability::MultiZone)
+            || self.instances(component) > 1
+            || self.multi_zone_on(component, service)
+        {
+            return true;
+        }
+        self.graph.flag(component, "autoscaling")
+            && self.graph.int(component, "autoscaling_min").unwrap_or(1) > 1
+    }
+
+    fn multi_zone_on(&self, component: &Component, service: Option<&CloudService>) -> bool {
+        match service {
+            Some(service) if service.availability == Availability::MultiZone => true,
+            Some(_) => self.graph.flag(component, "multi_az") || self.instances(component) > 1,
+            None => self.graph.flag(component, "multi_az"),
+        }
     }
 
     /// The store `component` replicates from, when it is a read replica or a standby: the
@@ -107,10 +128,5 @@ impl<'g> Facts<'g> {
             )
             .into_iter()
             .find(|source| self.graph.has_trait(source, Trait::Stateful))
-    }
-
-    fn spread_by_service(&self, component: &Component) -> bool {
-        self.service(component)
-            .is_some_and(|service| service.availability == Availability::MultiZone)
     }
 }

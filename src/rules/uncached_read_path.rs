@@ -3,7 +3,7 @@
 use petgraph::Direction;
 
 use crate::catalog::Trait;
-use crate::model::PropertyValue;
+use crate::model::{Connection, PropertyValue};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
@@ -45,16 +45,36 @@ impl Rule for UncachedReadPath {
             if cx.int(db, "read_replicas").unwrap_or(0) > 0 {
                 continue;
             }
-            let readers: Vec<_> = cx
+            let peak_rps = |c: &Connection| {
+                cx.graph
+                    .connection_property(c, "peak_rps")
+                    .and_then(PropertyValue::as_int)
+                    .and_then(|rps| u64::try_from(rps).ok())
+                    .unwrap_or(0)
+            };
+            let reads = |c: &Connection| {
+                cx.graph
+                    .connection_property(c, "access")
+                    .and_then(PropertyValue::as_text)
+                    != Some("write")
+            };
+            let queries = cx
                 .graph
-                .connections(db, Direction::Incoming, Some("db_query"))
+                .connections(db, Direction::Incoming, Some("db_query"));
+            // Most stores state no read load: they are done with after one pass over their
+            // queries, before the readers' caches are looked at.
+            if queries
+                .iter()
+                .filter(|c| reads(c))
+                .map(|c| peak_rps(c))
+                .sum::<u64>()
+                < threshold.max(1)
+            {
+                continue;
+            }
+            let readers: Vec<&Connection> = queries
                 .into_iter()
-                .filter(|c| {
-                    cx.graph
-                        .connection_property(c, "access")
-                        .and_then(PropertyValue::as_text)
-                        != Some("write")
-                })
+                .filter(|c| reads(c))
                 .filter(|c| {
                     cx.graph
                         .connections(c.from.as_str(), Direction::Outgoing, Some("cache_lookup"))
@@ -68,12 +88,7 @@ impl Rule for UncachedReadPath {
                 .collect();
             // The database's own read load: what its uncached readers' flows carry. The
             // system's peak says nothing about one store (a ledger sees a fraction of it).
-            let load: u64 = readers
-                .iter()
-                .filter_map(|c| cx.graph.connection_property(c, "peak_rps"))
-                .filter_map(PropertyValue::as_int)
-                .filter_map(|rps| u64::try_from(rps).ok())
-                .sum();
+            let load: u64 = readers.iter().map(|c| peak_rps(c)).sum();
             if load < threshold.max(1) {
                 continue;
             }
