@@ -56,6 +56,7 @@ mod low_replication_factor;
 mod missing_health_check;
 mod missing_telemetry;
 mod monitoring_without_alerting;
+mod no_monitoring;
 mod orphan_component;
 mod outside_boundaries;
 mod overprovisioned_replicas;
@@ -70,11 +71,13 @@ mod single_point_of_failure;
 mod single_zone_replicas;
 mod sync_call_cycle;
 mod timeout_over_budget;
+mod topic_without_consumers;
 mod uncached_read_path;
 mod undocumented_public_api;
 mod unencrypted_connection;
 mod unencrypted_datastore;
 mod unprotected_public_entry;
+mod writer_on_replica;
 
 use serde::Serialize;
 use std::borrow::Cow;
@@ -267,6 +270,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &monitoring_without_alerting::MonitoringWithoutAlerting,
     &chain_without_tracing::ChainWithoutTracing,
     &alerts_reach_nobody::AlertsReachNobody,
+    &no_monitoring::NoMonitoring,
     &timeout_over_budget::TimeoutOverBudget,
     &cache_without_ttl::CacheWithoutTtl,
     &single_instance_stateful::SingleInstanceStateful,
@@ -281,6 +285,8 @@ static REGISTRY: &[&dyn Rule] = &[
     &deep_sync_chain::DeepSyncChain,
     &low_replication_factor::LowReplicationFactor,
     &missing_health_check::MissingHealthCheck,
+    &writer_on_replica::WriterOnReplica,
+    &topic_without_consumers::TopicWithoutConsumers,
     &local_sessions::LocalSessions,
     &shared_database::SharedDatabase,
     &autoscaling_bounds::AutoscalingBounds,
