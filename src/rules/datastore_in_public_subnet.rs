@@ -39,8 +39,9 @@ impl Rule for DatastoreInPublicSubnet {
             if let Some(subnet) = chain.iter().find(|g| g.kind == GroupKind::PublicSubnet) {
                 out.push(cx.finding(
                     format!(
-                        "{} sits in the public subnet {}",
-                        component.name, subnet.name
+                        "{} sits in {}",
+                        component.name,
+                        super::group_phrase("public subnet", &subnet.name)
                     ),
                     vec![component.id.as_str().to_owned()],
                     "move it into a private subnet; only the service tier should reach it",
@@ -67,6 +68,33 @@ mod tests {
     #[test]
     fn passes_in_a_private_subnet() {
         assert!(run(&DatastoreInPublicSubnet, &doc(GroupKind::PrivateSubnet)).is_empty());
+    }
+
+    #[test]
+    fn a_subnet_named_for_what_it_is_is_not_named_twice() {
+        let doc = Fixture::new()
+            .group("edge", GroupKind::PublicSubnet, None)
+            .component("db", "postgresql", &[])
+            .in_group("db", "edge")
+            .build();
+        let findings = run(&DatastoreInPublicSubnet, &doc);
+        assert!(
+            findings[0]
+                .message
+                .ends_with("sits in the public subnet edge"),
+            "{}",
+            findings[0].message
+        );
+        let mut named = doc.clone();
+        if let Some(group) = named.groups.first_mut() {
+            group.name = "Public subnets".into();
+        }
+        let findings = run(&DatastoreInPublicSubnet, &named);
+        assert!(
+            findings[0].message.ends_with("sits in Public subnets"),
+            "{}",
+            findings[0].message
+        );
     }
 
     #[test]

@@ -65,6 +65,7 @@ mod public_bucket;
 mod queue_without_dlq;
 mod secrets_in_properties;
 mod secrets_without_rotation;
+mod service_in_public_subnet;
 mod shared_database;
 mod single_instance_stateful;
 mod single_point_of_failure;
@@ -235,6 +236,18 @@ pub(crate) fn counted(count: impl Into<i64>, noun: &str) -> String {
     }
 }
 
+/// "the public subnet `edge`", or just "`Public subnets`" when the group's name already says
+/// what it is: never "the public subnet Public subnet".
+pub(crate) fn group_phrase(what: &str, name: &str) -> String {
+    let what_words = what.to_lowercase();
+    let last_word = what_words.split_whitespace().last().unwrap_or_default();
+    if name.to_lowercase().contains(last_word) {
+        name.to_owned()
+    } else {
+        format!("the {what} {name}")
+    }
+}
+
 /// One problem a rule found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Finding {
@@ -303,6 +316,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &cross_context_without_auth::CrossContextWithoutAuth,
     &public_bucket::PublicBucket,
     &secrets_without_rotation::SecretsWithoutRotation,
+    &service_in_public_subnet::ServiceInPublicSubnet,
 ];
 
 /// Every rule shipped with Archsmith.
