@@ -67,6 +67,9 @@ pub enum Trait {
     Waf,
     Gateway,
     LoadBalancer,
+    /// Balances TCP/UDP connections without reading requests: no WAF or request auth can sit
+    /// in front of it or inside it.
+    Layer4,
     PublicEntry,
     Compute,
     Serverless,

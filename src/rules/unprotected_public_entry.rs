@@ -48,14 +48,28 @@ impl Rule for UnprotectedPublicEntry {
             if behind_waf || rate_limited || cx.flag(entry, "auth_required") {
                 continue;
             }
-            out.push(cx.finding(
-                format!(
-                    "{} faces the internet with no WAF, rate limit or authentication",
-                    entry.name
-                ),
-                vec![entry.id.as_str().to_owned()],
-                "put a WAF in front, set rate_limit_rps, or set auth_required",
-            ));
+            // A TCP balancer cannot take a WAF or authenticate requests: what protects it is a
+            // limit on connections and rate, and the fix says so.
+            let finding = if cx.has_trait(entry, Trait::Layer4) {
+                cx.finding(
+                    format!(
+                        "{} faces the internet with no rate or connection limit",
+                        entry.name
+                    ),
+                    vec![entry.id.as_str().to_owned()],
+                    "set rate_limit_rps (connection and rate limits, DDoS protection at the edge); authenticate in the service behind it",
+                )
+            } else {
+                cx.finding(
+                    format!(
+                        "{} faces the internet with no WAF, rate limit or authentication",
+                        entry.name
+                    ),
+                    vec![entry.id.as_str().to_owned()],
+                    "put a WAF in front, set rate_limit_rps, or set auth_required",
+                )
+            };
+            out.push(finding);
         }
     }
 }
@@ -64,6 +78,25 @@ impl Rule for UnprotectedPublicEntry {
 mod tests {
     use super::*;
     use crate::rules::fixture::{Fixture, render, run};
+
+    #[test]
+    fn a_tcp_balancer_is_asked_for_limits_not_a_waf() {
+        let doc = Fixture::new()
+            .component("nlb", "network-load-balancer", &[])
+            .build();
+        let findings = run(&UnprotectedPublicEntry, &doc);
+        assert_eq!(findings.len(), 1);
+        assert!(
+            findings[0].message.ends_with("no rate or connection limit"),
+            "{}",
+            findings[0].message
+        );
+        assert!(
+            !findings[0].fix_hint.contains("WAF"),
+            "{}",
+            findings[0].fix_hint
+        );
+    }
 
     #[test]
     fn passes_behind_a_waf_or_with_a_limit() {
