@@ -97,11 +97,7 @@ impl<'g> Facts<'g> {
     /// Whether losing one instance leaves it running: several instances, a standby, an
     /// autoscaling floor above one, or a managed service that is redundant by construction.
     pub fn redundant(&self, component: &Component) -> bool {
-        let service = self.service(component);
-        if service.is_some_and(|s| s.availability == Availability::MultiZone)
-            || self.instances(component) > 1
-            || self.multi_zone_on(component, service)
-        {
+        if self.instances(component) > 1 || self.multi_zone(component) {
             return true;
         }
         self.graph.flag(component, "autoscaling")

@@ -1,7 +1,6 @@
 //! SEC001: a datastore placed in a public subnet.
 
 use crate::catalog::Trait;
-use crate::model::GroupKind;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
@@ -35,14 +34,9 @@ impl Rule for DatastoreInPublicSubnet {
             .graph
             .of_kinds(|k| k.has(Trait::Datastore) || k.has(Trait::Cache))
         {
-            let chain = cx.graph.groups_around(component);
-            if let Some(subnet) = chain.iter().find(|g| g.kind == GroupKind::PublicSubnet) {
+            if let Some(place) = cx.public_subnet_of(component) {
                 out.push(cx.finding(
-                    format!(
-                        "{} sits in {}",
-                        component.name,
-                        super::group_phrase("public subnet", &subnet.name)
-                    ),
+                    format!("{} sits in {place}", component.name),
                     vec![component.id.as_str().to_owned()],
                     "move it into a private subnet; only the service tier should reach it",
                 ));
@@ -54,6 +48,7 @@ impl Rule for DatastoreInPublicSubnet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::GroupKind;
     use crate::rules::fixture::{Fixture, render, run};
 
     fn doc(subnet: GroupKind) -> crate::model::Document {

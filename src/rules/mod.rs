@@ -151,6 +151,16 @@ impl<'a> RuleContext<'a> {
         self.graph.document()
     }
 
+    /// Where `component` sits when a public subnet holds it, phrased for a message ("the
+    /// public subnet edge", or "Public subnets" when the name says it).
+    pub fn public_subnet_of(&self, component: &Component) -> Option<String> {
+        self.graph
+            .groups_around(component)
+            .iter()
+            .find(|g| g.kind == crate::model::GroupKind::PublicSubnet)
+            .map(|subnet| group_phrase("public subnet", &subnet.name))
+    }
+
     /// The resolved facts on the model's target cloud: what the exports deploy.
     pub fn facts(&self) -> crate::facts::Facts<'a> {
         crate::facts::Facts::of_model(self.graph)

@@ -1,7 +1,6 @@
 //! SEC011: a service placed in a public subnet.
 
 use crate::catalog::Trait;
-use crate::model::GroupKind;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
@@ -37,14 +36,9 @@ impl Rule for ServiceInPublicSubnet {
             .graph
             .of_kinds(|k| k.has(Trait::Compute) && !k.has(Trait::Serverless))
         {
-            let chain = cx.graph.groups_around(component);
-            if let Some(subnet) = chain.iter().find(|g| g.kind == GroupKind::PublicSubnet) {
+            if let Some(place) = cx.public_subnet_of(component) {
                 out.push(cx.finding(
-                    format!(
-                        "{} runs in {}",
-                        component.name,
-                        super::group_phrase("public subnet", &subnet.name)
-                    ),
+                    format!("{} runs in {place}", component.name),
                     vec![component.id.as_str().to_owned()],
                     "move it into a private subnet behind its load balancer or gateway",
                 ));
@@ -56,6 +50,7 @@ impl Rule for ServiceInPublicSubnet {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::GroupKind;
     use crate::rules::fixture::{Fixture, render, run};
 
     fn doc(subnet: GroupKind) -> crate::model::Document {
