@@ -41,6 +41,8 @@ pub enum GroupField {
     Description(String),
     Kind(GroupKind),
     Parent(Option<GroupId>),
+    /// The cloud's region or zone code (`us-east-1`), for region and zone boundaries.
+    Location(Option<String>),
 }
 
 /// Every mutation of a document.
@@ -436,6 +438,9 @@ impl EditOp {
                     GroupField::Kind(v) => GroupField::Kind(std::mem::replace(&mut probe.kind, v)),
                     GroupField::Parent(v) => {
                         GroupField::Parent(std::mem::replace(&mut probe.parent, v))
+                    }
+                    GroupField::Location(v) => {
+                        GroupField::Location(std::mem::replace(&mut probe.location, v))
                     }
                 };
                 let mut problems = Vec::new();

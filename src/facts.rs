@@ -8,9 +8,31 @@
 //! puts a broker in every zone whatever `replicas` says), and without a target cloud the
 //! catalog's default stands: the model is then read as self-hosted.
 
-use crate::catalog::{AtRest, Availability, CloudService, ComponentKind, Deployment, Trait};
+use crate::catalog::{
+    AtRest, Availability, CloudRegion, CloudService, ComponentKind, Deployment, Regions, Trait,
+};
 use crate::graph::ArchGraph;
-use crate::model::{Cloud, Component};
+use crate::model::{Cloud, Component, Group, GroupKind};
+
+/// A region boundary of the model and the cloud region it deploys to.
+#[derive(Debug, Clone, Copy)]
+pub struct ModelRegion<'g> {
+    pub group: &'g Group,
+    /// The code the model gives (`location`).
+    pub location: &'g str,
+    /// The cloud the code belongs to.
+    pub home: Cloud,
+    /// The region on the target cloud (the model's own, or its nearest counterpart when the
+    /// model is exported for another cloud).
+    pub region: &'static CloudRegion,
+}
+
+impl ModelRegion<'_> {
+    /// Whether the target region is not the one the model names (another cloud's nearest).
+    pub fn translated(&self) -> bool {
+        self.region.code != self.location
+    }
+}
 
 /// Facts about the components of one graph, for one target cloud (or none).
 #[derive(Debug, Clone, Copy)]
@@ -110,6 +132,75 @@ impl<'g> Facts<'g> {
             Some(_) => self.graph.flag(component, "multi_az") || self.instances(component) > 1,
             None => self.graph.flag(component, "multi_az"),
         }
+    }
+
+    /// The region boundaries that name a region the table knows, in document order, resolved
+    /// on the target cloud (on the code's own cloud without a target).
+    pub fn regions(&self) -> Vec<ModelRegion<'g>> {
+        let doc: &'g crate::model::Document = self.graph.document();
+        doc.groups()
+            .iter()
+            .filter(|g| g.kind == GroupKind::Region)
+            .filter_map(|group| self.model_region(group))
+            .collect()
+    }
+
+    /// The region everything deploys to unless placed in another: the first region boundary
+    /// with a known `location`.
+    pub fn primary_region(&self) -> Option<ModelRegion<'g>> {
+        let doc: &'g crate::model::Document = self.graph.document();
+        doc.groups()
+            .iter()
+            .filter(|g| g.kind == GroupKind::Region)
+            .find_map(|group| self.model_region(group))
+    }
+
+    /// The region `component` sits in, when a region boundary around it names one.
+    pub fn region_of(&self, component: &Component) -> Option<ModelRegion<'g>> {
+        self.graph
+            .groups_around(component)
+            .iter()
+            .find(|g| g.kind == GroupKind::Region)
+            .and_then(|group| self.model_region(group))
+    }
+
+    /// The zones of `region` that the model draws (availability-zone boundaries inside its
+    /// boundary whose `location` is one of its zones), else the region's own zones.
+    pub fn zones(&self, region: &ModelRegion<'g>) -> Vec<&'g str> {
+        let doc: &'g crate::model::Document = self.graph.document();
+        let drawn: Vec<&'g str> = doc
+            .groups()
+            .iter()
+            .filter(|g| g.kind == GroupKind::AvailabilityZone)
+            .filter(|g| {
+                doc.group_chain(g.parent.as_ref())
+                    .iter()
+                    .any(|outer| outer.id == region.group.id)
+            })
+            .filter_map(|g| g.location.as_deref())
+            .filter(|zone| region.region.zones.iter().any(|z| z == zone))
+            .collect();
+        if drawn.is_empty() {
+            region.region.zones.iter().map(String::as_str).collect()
+        } else {
+            drawn
+        }
+    }
+
+    fn model_region(&self, group: &'g Group) -> Option<ModelRegion<'g>> {
+        let location = group.location.as_deref()?;
+        let regions = Regions::builtin();
+        let (home, own) = regions.identify(location)?;
+        let region = match self.cloud {
+            Some(cloud) => regions.resolve(location, cloud)?,
+            None => own,
+        };
+        Some(ModelRegion {
+            group,
+            location,
+            home,
+            region,
+        })
     }
 
     /// The store `component` replicates from, when it is a read replica or a standby: the

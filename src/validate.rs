@@ -69,6 +69,11 @@ pub enum Problem {
         field: &'static str,
         error: TextError,
     },
+    #[error("group `{}` field `location` {reason}", echo(.element))]
+    BadLocation {
+        element: String,
+        reason: &'static str,
+    },
     #[error("waiver for rule `{}` names `{}`, which does not exist", echo(.rule), echo(.element))]
     DanglingWaiver { rule: String, element: String },
     #[error("waiver for rule `{}` on `{}` needs a reason", echo(.rule), echo(.element))]
@@ -87,6 +92,7 @@ impl Problem {
             | Self::GroupTooDeep { element, .. }
             | Self::BadGeometry { element } => (Some(element), None),
             Self::BadText { element, field, .. } => (Some(element), Some(field)),
+            Self::BadLocation { element, .. } => (Some(element), Some("location")),
             Self::UnknownKind { element, .. } => (Some(element), Some("kind")),
             Self::UnknownProperty { element, key, .. }
             | Self::PropertyType { element, key, .. } => (Some(element), Some(key)),
@@ -343,6 +349,28 @@ pub(crate) fn check_group(doc: &Document, group: &Group, out: &mut Vec<Problem>)
     }
     check_name(id, &group.name, out);
     check_description(id, "description", &group.description, out);
+    if let Some(location) = &group.location {
+        let reason = if !group.kind.has_location() {
+            Some("is only for region and availability-zone boundaries")
+        } else if location.is_empty()
+            || location.len() > 64
+            || !location
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
+            Some(
+                "must be a cloud's region or zone code: 1 to 64 lowercase letters, digits and hyphens, like `us-east-1`",
+            )
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            out.push(Problem::BadLocation {
+                element: id.to_owned(),
+                reason,
+            });
+        }
+    }
     if let Some(parent) = &group.parent {
         if doc.group(parent.as_str()).is_none() {
             out.push(Problem::DanglingReference {

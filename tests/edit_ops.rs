@@ -141,6 +141,7 @@ fn materialize(seed: &Seed, doc: &Document, catalog: &Catalog) -> Option<EditOp>
                 kind: GroupKind::ALL[seed.a % GroupKind::ALL.len()],
                 name: "Zone".into(),
                 description: String::new(),
+                location: None,
                 parent: if seed.flag {
                     group.map(|g| g.id.clone())
                 } else {

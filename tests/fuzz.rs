@@ -170,7 +170,7 @@ fn string_literals(text: &str) -> Vec<(usize, usize)> {
 /// Every exporter on `doc`, for every cloud (the Terraform and compose outputs differ by
 /// provider), at a small raster scale so a case stays quick.
 fn export_everything(doc: &archsmith::model::Document, catalog: &Catalog) {
-    for provider in [Cloud::Aws, Cloud::Gcp, Cloud::Azure] {
+    for provider in Cloud::ALL {
         let options = ExportOptions {
             provider: Some(provider),
             scale: 0.25,
@@ -245,6 +245,7 @@ fn retexting_keeps_most_models_loadable_so_the_exporters_are_reached() {
             export_everything(&doc, catalog);
         }
     }
-    // Ids, kinds and references refuse such text; names, descriptions and labels take it.
-    assert!(loaded >= total / 8, "only {loaded} of {total} loaded");
+    // Ids, kinds, references and locations refuse such text; names, descriptions and labels
+    // take it (about one string in eight of the e-commerce sample).
+    assert!(loaded >= total / 10, "only {loaded} of {total} loaded");
 }

@@ -142,7 +142,7 @@ impl CloudServices {
     /// What is wrong with a kind deployed as `runs` having these services, if anything: a
     /// kind in the account needs a service on every cloud, one outside it has none.
     pub(super) fn check(&self, runs: Deployment) -> Result<(), String> {
-        for cloud in [Cloud::Aws, Cloud::Gcp, Cloud::Azure] {
+        for cloud in Cloud::ALL {
             match (runs.in_account(), self.get(cloud).is_some()) {
                 (true, false) => {
                     return Err(format!(

@@ -3,6 +3,7 @@
 //! are legal between two kinds.
 
 mod deployment;
+mod regions;
 mod schema;
 
 use rustc_hash::FxHashMap;
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 pub use deployment::{
     AtRest, Availability, CloudService, CloudServices, Deployment, Health, LocalImage,
 };
+pub use regions::{CloudRegion, Near, Regions};
 pub use schema::{PropertySpec, PropertyType, PropertyTypeError, did_you_mean};
 
 use crate::model::{Cloud, Component, Connection, ConnectionKindId, KindId, PropertyValue};
@@ -754,7 +756,7 @@ mod tests {
     fn every_kind_says_how_it_runs_and_what_it_becomes() {
         let catalog = Catalog::builtin();
         for kind in catalog.kinds() {
-            for cloud in [Cloud::Aws, Cloud::Gcp, Cloud::Azure] {
+            for cloud in Cloud::ALL {
                 let service = kind.clouds.get(cloud);
                 assert_eq!(
                     service.is_some(),

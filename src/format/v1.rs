@@ -103,6 +103,7 @@ pub(super) fn migrate(file: FileV1) -> Result<Document, IdError> {
             kind: group.kind,
             name: group.name,
             description: String::new(),
+            location: None,
             parent: group.parent,
             rect: Rect::new(group.x, group.y, group.w, group.h),
         });

@@ -61,6 +61,19 @@ pub enum Cloud {
     Azure,
 }
 
+impl Cloud {
+    pub const ALL: [Cloud; 3] = [Self::Aws, Self::Gcp, Self::Azure];
+
+    /// The cloud's name as its vendor writes it: "AWS", "Google Cloud", "Azure".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Aws => "AWS",
+            Self::Gcp => "Google Cloud",
+            Self::Azure => "Azure",
+        }
+    }
+}
+
 /// Non-functional targets the design must meet.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -240,6 +253,12 @@ impl GroupKind {
         }
     }
 
+    /// Whether a boundary of this kind stands for a place on a cloud and may name it with a
+    /// `location`.
+    pub fn has_location(self) -> bool {
+        matches!(self, Self::Region | Self::AvailabilityZone)
+    }
+
     pub fn is_network(self) -> bool {
         matches!(
             self,
@@ -261,6 +280,10 @@ pub struct Group {
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// The cloud's code for the place a region or availability-zone boundary stands for
+    /// (`us-east-1`, `us-east-1a`): Terraform deploys what it holds there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<GroupId>,
     pub rect: Rect,

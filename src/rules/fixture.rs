@@ -42,6 +42,7 @@ impl Fixture {
                 kind,
                 name: group.to_owned(),
                 description: String::new(),
+                location: None,
                 parent: parent.map(|p| id(GroupId::new, p)),
                 rect: Rect::new(n * 10.0, n * 10.0, 4000.0 - n * 20.0, 4000.0 - n * 20.0),
             })),
@@ -67,6 +68,18 @@ impl Fixture {
             .map(|(k, v)| ((*k).to_owned(), v.clone()))
             .collect();
         apply(&mut self.doc, EditOp::AddComponent(Box::new(component)));
+        self
+    }
+
+    /// Gives a region or zone boundary the cloud's code for its place.
+    pub fn location(mut self, group: &str, code: &str) -> Self {
+        apply(
+            &mut self.doc,
+            EditOp::SetGroupField {
+                id: id(GroupId::new, group),
+                field: crate::edit::GroupField::Location(Some(code.to_owned())),
+            },
+        );
         self
     }
 

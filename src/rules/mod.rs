@@ -77,6 +77,7 @@ mod uncached_read_path;
 mod undocumented_public_api;
 mod unencrypted_connection;
 mod unencrypted_datastore;
+mod unknown_location;
 mod unprotected_public_entry;
 mod writer_on_replica;
 
@@ -289,6 +290,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &outside_boundaries::OutsideBoundaries,
     &bidirectional_sync::BidirectionalSync,
     &undocumented_public_api::UndocumentedPublicApi,
+    &unknown_location::UnknownLocation,
     &missing_telemetry::MissingTelemetry,
     &monitoring_without_alerting::MonitoringWithoutAlerting,
     &chain_without_tracing::ChainWithoutTracing,

@@ -548,6 +548,7 @@ impl EditorApp {
             kind: archsmith::model::GroupKind::Generic,
             name: "Boundary".to_owned(),
             description: String::new(),
+            location: None,
             parent,
             rect: geometry::from_rect(rect),
         }))];

@@ -14,7 +14,7 @@ use petgraph::Direction;
 
 use self::content::{Block, Inline, Line, code, plain, slug, strong, text};
 use super::{ExportError, ExportOptions, Exporter, Format, Output, svg};
-use crate::catalog::{Catalog, Trait};
+use crate::catalog::{Catalog, Regions, Trait};
 use crate::facts::Facts;
 use crate::graph::ArchGraph;
 use crate::model::{AuthMode, Cloud, Component, Connection, Document, GroupKind};
@@ -346,7 +346,7 @@ fn overview(cx: &Context<'_>, out: &mut Vec<Block>) {
             vec![
                 plain("Target cloud"),
                 plain(or_unset(
-                    cx.doc.meta.cloud.map(cloud_name).map(str::to_owned),
+                    cx.doc.meta.cloud.map(Cloud::label).map(str::to_owned),
                 )),
             ],
         ],
@@ -368,14 +368,6 @@ fn overview(cx: &Context<'_>, out: &mut Vec<Block>) {
             }
         ),
     );
-}
-
-fn cloud_name(cloud: Cloud) -> &'static str {
-    match cloud {
-        Cloud::Aws => "AWS",
-        Cloud::Gcp => "Google Cloud",
-        Cloud::Azure => "Azure",
-    }
 }
 
 fn inventory(cx: &Context<'_>, out: &mut Vec<Block>) {
@@ -1093,6 +1085,7 @@ fn deployment(cx: &Context<'_>, out: &mut Vec<Block>) {
         code("archsmith export --format terraform --provider aws|gcp|azure"),
         text(" provisions for each component. Components marked outside are not provisioned."),
     ]));
+    regions(cx, out);
     let rows = cx
         .by_name()
         .into_iter()
@@ -1114,6 +1107,49 @@ fn deployment(cx: &Context<'_>, out: &mut Vec<Block>) {
         .collect();
     out.push(Block::Table {
         header: vec!["Component", "AWS", "Google Cloud", "Azure"],
+        rows,
+    });
+}
+
+/// Where each region boundary deploys on every cloud: the model's own code on its cloud, the
+/// nearest region elsewhere (the Terraform skeleton's `region` default reads the same table).
+fn regions(cx: &Context<'_>, out: &mut Vec<Block>) {
+    let boundaries: Vec<_> = cx
+        .doc
+        .groups()
+        .iter()
+        .filter(|g| g.kind == GroupKind::Region)
+        .collect();
+    if boundaries.is_empty() {
+        return;
+    }
+    let rows = boundaries
+        .into_iter()
+        .map(|group| {
+            let on = |cloud: Cloud| {
+                let region = group
+                    .location
+                    .as_deref()
+                    .and_then(|code| Regions::builtin().resolve(code, cloud));
+                plain(region.map_or_else(
+                    || "-".to_owned(),
+                    |r| format!("{} ({})", r.code, r.place),
+                ))
+            };
+            vec![
+                vec![strong(group.name.clone())],
+                group
+                    .location
+                    .as_deref()
+                    .map_or_else(|| plain("not given"), |location| vec![code(location)]),
+                on(Cloud::Aws),
+                on(Cloud::Gcp),
+                on(Cloud::Azure),
+            ]
+        })
+        .collect();
+    out.push(Block::Table {
+        header: vec!["Region", "Location", "AWS", "Google Cloud", "Azure"],
         rows,
     });
 }

@@ -53,7 +53,7 @@ impl Exporter for TerraformExporter {
             Cloud::Gcp => gcp::generate(&mut module, &plan),
             Cloud::Azure => azure::generate(&mut module, &plan),
         }
-        variables(&mut module, cloud, doc);
+        variables(&mut module, &plan, cloud, doc);
         outputs(&mut module, &plan, cloud);
         let todos = std::mem::take(&mut module.todos);
         let mut files = module.render();
@@ -370,12 +370,24 @@ fn variable(
     module.add("variables.tf", &b.build());
 }
 
-fn variables(module: &mut Module, cloud: Cloud, doc: &Document) {
-    let region = match cloud {
-        Cloud::Aws => "eu-west-1",
-        Cloud::Gcp => "europe-west1",
-        Cloud::Azure => "westeurope",
-    };
+/// How many zones the skeleton spreads subnets over: three where the region has them.
+const ZONES_USED: usize = 3;
+
+fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud, doc: &Document) {
+    // The model's own region, so nothing about where it runs is invented here; a model
+    // that names none leaves the variables to fill in.
+    let primary = plan.facts.primary_region();
+    let region = primary.map(|r| literal(&r.region.code));
+    let zones = primary.map(|r| {
+        let zones = plan.facts.zones(&r);
+        let list = zones
+            .iter()
+            .take(ZONES_USED)
+            .map(|z| format!("{z:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        raw(&format!("[{list}]"))
+    });
     let project = doc
         .meta
         .name
@@ -411,8 +423,8 @@ fn variables(module: &mut Module, cloud: Cloud, doc: &Document) {
         module,
         "region",
         "string",
-        "Region to deploy into.",
-        Some(literal(region)),
+        "Region to deploy into (the model's primary region boundary).",
+        region,
     );
     variable(
         module,
@@ -448,8 +460,8 @@ fn variables(module: &mut Module, cloud: Cloud, doc: &Document) {
                 module,
                 "availability_zones",
                 "list(string)",
-                "Zones to spread subnets over.",
-                Some(raw(r#"["eu-west-1a", "eu-west-1b", "eu-west-1c"]"#)),
+                "Zones to spread subnets over (the model's zones of its primary region).",
+                zones,
             );
             variable(
                 module,
@@ -641,6 +653,68 @@ fn outputs(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
     }
 }
 
+/// Where the skeleton deploys, from the model's region boundaries, and what of the model's
+/// geography it does not reproduce.
+fn regions_section(out: &mut String, plan: &Plan<'_>, cloud: Cloud) {
+    let doc = plan.graph.document();
+    out.push_str("\n## Regions\n\n");
+    let resolved = plan.facts.regions();
+    let Some(primary) = resolved.first() else {
+        out.push_str("The model names no region (give a region boundary a `location`, like `us-east-1`): set `region`");
+        if cloud == Cloud::Aws {
+            out.push_str(" and `availability_zones`");
+        }
+        out.push_str(" in `variables.tf`.\n");
+        return;
+    };
+    out.push_str("| Region boundary | Model's location | Deployed to |\n| --- | --- | --- |\n");
+    for region in &resolved {
+        let target = if region.translated() {
+            format!(
+                "`{}` ({}), the nearest {} region to this {} region",
+                region.region.code,
+                escape_markdown(&region.region.place),
+                cloud.label(),
+                region.home.label()
+            )
+        } else {
+            format!(
+                "`{}` ({})",
+                region.region.code,
+                escape_markdown(&region.region.place)
+            )
+        };
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {target} |",
+            escape_markdown(&region.group.name),
+            region.location
+        );
+    }
+    let unknown: Vec<_> = doc
+        .groups()
+        .iter()
+        .filter(|g| g.kind == GroupKind::Region && g.location.is_some())
+        .filter(|g| !resolved.iter().any(|r| r.group.id == g.id))
+        .collect();
+    for group in unknown {
+        let _ = writeln!(
+            out,
+            "\n`{}` names `{}`, which is not a region Archsmith knows: its components are deployed to `var.region`.",
+            escape_markdown(&group.name),
+            group.location.as_deref().unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n`region` defaults to `{}`, the model's primary region (its first region boundary with a location).",
+        primary.region.code
+    );
+    if resolved.len() > 1 {
+        out.push_str("Not generated: one provider per region. Everything is deployed to `var.region`, including the components the model places in the other regions listed above; cross-region replicas and failover need a provider alias per region.\n");
+    }
+}
+
 fn readme(
     plan: &Plan<'_>,
     todos: &[String],
@@ -648,11 +722,7 @@ fn readme(
     files: &std::collections::BTreeMap<String, Vec<u8>>,
 ) -> String {
     let doc = plan.graph.document();
-    let provider = match cloud {
-        Cloud::Aws => "AWS",
-        Cloud::Gcp => "Google Cloud",
-        Cloud::Azure => "Azure",
-    };
+    let provider = cloud.label();
     let mut out = format!(
         "# Terraform skeleton for {}\n\nGenerated by Archsmith for {provider} from the model, which stays the source of truth.\n",
         escape_markdown(&doc.meta.name)
@@ -673,6 +743,7 @@ fn readme(
             placed.service.service
         );
     }
+    regions_section(&mut out, plan, cloud);
     out.push_str("\n## Network policy\n\nEach networked component has its own firewall identity, and each connection into it is one ingress rule on the target's port, from the caller's identity (or from the internet for internet-facing entry points). Access to managed services outside the network (buckets, queues, secrets) goes through IAM and is left to you.\n\n");
     out.push_str("\n## Fill in\n\n- Variables without a default in `variables.tf`: certificates, passwords, the project id.\n- Container images: push each service's image to its registry, then set `image_tag`.\n- Remote state: add a `backend` block to `versions.tf`.\n");
     if !todos.is_empty() {

@@ -105,7 +105,7 @@ pub fn export_ui(
                 egui::ComboBox::from_id_salt("export-provider")
                     .selected_text(format!("{:?}", state.provider))
                     .show_ui(ui, |ui| {
-                        for provider in [Cloud::Aws, Cloud::Gcp, Cloud::Azure] {
+                        for provider in Cloud::ALL {
                             ui.selectable_value(
                                 &mut state.provider,
                                 provider,

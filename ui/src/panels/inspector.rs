@@ -217,16 +217,12 @@ fn document_ui(ui: &mut Ui, doc: &Document) -> Option<EditOp> {
         let label = ui.label("Target cloud");
         let mut cloud = meta.cloud;
         egui::ComboBox::from_id_salt("cloud")
-            .selected_text(cloud.map_or("none", |c| match c {
-                Cloud::Aws => "AWS",
-                Cloud::Gcp => "GCP",
-                Cloud::Azure => "Azure",
-            }))
+            .selected_text(cloud.map_or("none", Cloud::label))
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut cloud, None, "none");
-                ui.selectable_value(&mut cloud, Some(Cloud::Aws), "AWS");
-                ui.selectable_value(&mut cloud, Some(Cloud::Gcp), "GCP");
-                ui.selectable_value(&mut cloud, Some(Cloud::Azure), "Azure");
+                for option in Cloud::ALL {
+                    ui.selectable_value(&mut cloud, Some(option), option.label());
+                }
             })
             .response
             .labelled_by(label.id);
@@ -552,8 +548,37 @@ fn group_ui(ui: &mut Ui, doc: &Document, group: &Group) -> Option<EditOp> {
             .labelled_by(label.id);
         if kind != group.kind {
             op = field(GroupField::Kind(kind));
+            // A location names a region or zone; another kind of boundary cannot keep one.
+            if group.location.is_some() && !kind.has_location() {
+                op = Some(EditOp::Batch(vec![
+                    EditOp::SetGroupField {
+                        id: id.clone(),
+                        field: GroupField::Location(None),
+                    },
+                    EditOp::SetGroupField {
+                        id: id.clone(),
+                        field: GroupField::Kind(kind),
+                    },
+                ]));
+            }
         }
     });
+    if group.kind.has_location() {
+        let current = group.location.clone().unwrap_or_default();
+        if let Some(location) = committed_text(ui, "Location", &current, false) {
+            let location = location.trim().to_owned();
+            op = field(GroupField::Location(
+                (!location.is_empty()).then_some(location),
+            ));
+        }
+        ui.label(
+            RichText::new(match group.kind {
+                GroupKind::Region => "The cloud's region code, like us-east-1, europe-west1 or westeurope.",
+                _ => "The cloud's zone code, like us-east-1a, europe-west1-b or 1.",
+            })
+            .weak(),
+        );
+    }
     ui.horizontal(|ui| {
         let label = ui.label("Inside");
         let mut parent = group.parent.clone();
