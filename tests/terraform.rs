@@ -479,3 +479,99 @@ fn every_reference_names_a_resource_the_module_declares() {
     }
     assert!(checked > 1000, "only {checked} references checked");
 }
+
+/// The `default` of `variable "name"` in variables.tf, as HCL text.
+fn variable_default(files: &BTreeMap<String, Vec<u8>>, name: &str) -> Option<String> {
+    let text = String::from_utf8_lossy(files.get("variables.tf")?).into_owned();
+    let body: hcl::Body = hcl::from_str(&text).expect("variables.tf parses");
+    body.blocks()
+        .find(|b| {
+            b.identifier() == "variable" && b.labels().first().map(|l| l.as_str()) == Some(name)
+        })?
+        .body()
+        .attributes()
+        .find(|a| a.key() == "default")
+        .map(|a| a.expr().to_string().split_whitespace().collect())
+}
+
+#[test]
+fn the_region_comes_from_the_model_on_every_cloud() {
+    // Each sample's first region boundary names its own cloud's region: on that cloud the
+    // skeleton deploys there, on the others to the nearest region the table gives.
+    let expected = [
+        (
+            "ecommerce",
+            [
+                (Cloud::Aws, "us-east-1"),
+                (Cloud::Gcp, "us-east4"),
+                (Cloud::Azure, "eastus"),
+            ],
+        ),
+        (
+            "iot-telemetry",
+            [
+                (Cloud::Aws, "us-east-2"),
+                (Cloud::Gcp, "us-central1"),
+                (Cloud::Azure, "centralus"),
+            ],
+        ),
+        (
+            "payments-cqrs",
+            [
+                (Cloud::Aws, "eu-west-1"),
+                (Cloud::Gcp, "europe-west4"),
+                (Cloud::Azure, "westeurope"),
+            ],
+        ),
+        (
+            "social-api",
+            [
+                (Cloud::Aws, "eu-west-1"),
+                (Cloud::Gcp, "europe-west1"),
+                (Cloud::Azure, "westeurope"),
+            ],
+        ),
+        (
+            "video-streaming",
+            [
+                (Cloud::Aws, "us-west-2"),
+                (Cloud::Gcp, "us-west1"),
+                (Cloud::Azure, "westus2"),
+            ],
+        ),
+    ];
+    for (name, clouds) in expected {
+        let sample = samples::sample(name).expect("sample exists");
+        for (cloud, region) in clouds {
+            let files = terraform(sample.text, cloud);
+            assert_eq!(
+                variable_default(&files, "region").as_deref(),
+                Some(format!("\"{region}\"").as_str()),
+                "{name} on {cloud:?}"
+            );
+            let readme = String::from_utf8_lossy(&files["README.md"]).into_owned();
+            assert!(
+                readme.contains(&format!("`{region}`")),
+                "{name} on {cloud:?}: README names the region"
+            );
+        }
+    }
+    let aws = terraform(
+        samples::sample("ecommerce").expect("sample").text,
+        Cloud::Aws,
+    );
+    assert_eq!(
+        variable_default(&aws, "availability_zones").as_deref(),
+        Some(r#"["us-east-1a","us-east-1b","us-east-1c"]"#)
+    );
+}
+
+#[test]
+fn a_model_without_a_region_leaves_the_region_to_fill_in() {
+    let workshop = samples::sample("workshop-starter").expect("sample exists");
+    let files = terraform(workshop.text, Cloud::Aws);
+    assert_eq!(variable_default(&files, "region"), None);
+    assert_eq!(variable_default(&files, "availability_zones"), None);
+    let readme = String::from_utf8_lossy(&files["README.md"]).into_owned();
+    assert!(readme.contains("The model names no region"), "{readme}");
+}

@@ -1131,10 +1131,9 @@ fn regions(cx: &Context<'_>, out: &mut Vec<Block>) {
                     .location
                     .as_deref()
                     .and_then(|code| Regions::builtin().resolve(code, cloud));
-                plain(region.map_or_else(
-                    || "-".to_owned(),
-                    |r| format!("{} ({})", r.code, r.place),
-                ))
+                plain(
+                    region.map_or_else(|| "-".to_owned(), |r| format!("{} ({})", r.code, r.place)),
+                )
             };
             vec![
                 vec![strong(group.name.clone())],

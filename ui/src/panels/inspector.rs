@@ -573,7 +573,9 @@ fn group_ui(ui: &mut Ui, doc: &Document, group: &Group) -> Option<EditOp> {
         }
         ui.label(
             RichText::new(match group.kind {
-                GroupKind::Region => "The cloud's region code, like us-east-1, europe-west1 or westeurope.",
+                GroupKind::Region => {
+                    "The cloud's region code, like us-east-1, europe-west1 or westeurope."
+                }
                 _ => "The cloud's zone code, like us-east-1a, europe-west1-b or 1.",
             })
             .weak(),
