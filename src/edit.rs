@@ -8,7 +8,7 @@ use crate::catalog::Catalog;
 use crate::model::{
     AuthMode, Component, ComponentId, Connection, ConnectionId, ConnectionKindId, Decision,
     DecisionId, Document, Group, GroupId, GroupKind, KindId, Meta, Note, NoteId, Point,
-    PropertyValue, Rect, RuleOverride, Size, Waiver, find_mut, insert_sorted, remove_sorted,
+    PropertyValue, Rect, RuleOverride, Size, Topic, Waiver, find_mut, insert_sorted, remove_sorted,
 };
 use crate::validate::{self, Problem};
 
@@ -20,6 +20,10 @@ pub enum ComponentField {
     Tags(Vec<String>),
     Pinned(bool),
     Kind(KindId),
+    /// Trust zones and bounded contexts it belongs to besides its placement.
+    MemberOf(Vec<GroupId>),
+    /// A broker's topics.
+    Topics(Vec<Topic>),
 }
 
 /// A field of a connection that is replaced as a whole.
@@ -207,6 +211,7 @@ impl EditOp {
                 }
                 let mut problems = Vec::new();
                 validate::check_component(catalog, &component, &mut problems);
+                validate::check_memberships(doc, &component, &mut problems);
                 if let Some(group) = &component.group
                     && doc.group(group.as_str()).is_none()
                 {
@@ -392,6 +397,18 @@ impl EditOp {
                         group: Some(id.clone()),
                     });
                 }
+                for component in doc
+                    .components
+                    .iter_mut()
+                    .filter(|c| c.member_of.contains(&id))
+                {
+                    let memberships = component.member_of.clone();
+                    component.member_of.retain(|g| *g != id);
+                    restore.push(Self::SetComponentField {
+                        id: component.id.clone(),
+                        field: ComponentField::MemberOf(memberships),
+                    });
+                }
                 for child in doc
                     .groups
                     .iter_mut()
@@ -448,7 +465,18 @@ impl EditOp {
                 first_problem(problems)?;
                 let group = find_mut(&mut doc.groups, id.as_str())
                     .ok_or_else(|| not_found("group", &id))?;
-                *group = probe;
+                let previous = std::mem::replace(group, probe);
+                // A new kind may no longer be one that components can be members of.
+                let mut problems = Vec::new();
+                for component in doc.components.iter().filter(|c| c.member_of.contains(&id)) {
+                    validate::check_memberships(doc, component, &mut problems);
+                }
+                if let Some(problem) = problems.into_iter().next() {
+                    if let Some(group) = find_mut(&mut doc.groups, id.as_str()) {
+                        *group = previous;
+                    }
+                    return Err(EditError::Invalid(Box::new(problem)));
+                }
                 Ok(Self::SetGroupField { id, field: old })
             }
             Self::AddNote(note) => {
@@ -610,9 +638,19 @@ fn set_component_field(
             ComponentField::Pinned(std::mem::replace(&mut probe.pinned, v))
         }
         ComponentField::Kind(v) => ComponentField::Kind(std::mem::replace(&mut probe.kind, v)),
+        ComponentField::MemberOf(mut v) => {
+            v.sort();
+            v.dedup();
+            ComponentField::MemberOf(std::mem::replace(&mut probe.member_of, v))
+        }
+        ComponentField::Topics(mut v) => {
+            v.sort_by(|a, b| a.name.cmp(&b.name));
+            ComponentField::Topics(std::mem::replace(&mut probe.topics, v))
+        }
     };
     let mut problems = Vec::new();
     validate::check_component(catalog, &probe, &mut problems);
+    validate::check_memberships(doc, &probe, &mut problems);
     first_problem(problems)?;
     let kind_changed = matches!(old, ComponentField::Kind(_));
     let slot =

@@ -24,6 +24,7 @@ pub mod rules;
 pub mod samples;
 pub mod session;
 pub mod text;
+pub mod topics;
 pub mod validate;
 
 pub use catalog::Catalog;

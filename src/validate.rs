@@ -7,11 +7,11 @@ use std::collections::BTreeSet;
 use rustc_hash::FxHashMap;
 
 use crate::catalog::{
-    Catalog, IllegalConnection, PropertySpec, PropertyTypeError, did_you_mean, suggestion,
+    Catalog, IllegalConnection, PropertySpec, PropertyTypeError, Trait, did_you_mean, suggestion,
 };
 use crate::model::{
-    CURRENT_VERSION, Component, Connection, Document, Group, IdError, Properties, PropertyValue,
-    Rect, check_slug,
+    CURRENT_VERSION, Component, Connection, Document, Group, GroupKind, IdError, Properties,
+    PropertyValue, Rect, check_slug,
 };
 use crate::text::{
     self, MAX_GROUP_DEPTH, MAX_NAME_CHARS, MAX_TEXT_CHARS, MAX_VALUE_CHARS, TextError, TextKind,
@@ -74,6 +74,18 @@ pub enum Problem {
         element: String,
         reason: &'static str,
     },
+    #[error("component `{}` field `member_of`: `{}` {reason}", echo(.element), echo(.group))]
+    BadMembership {
+        element: String,
+        group: String,
+        reason: &'static str,
+    },
+    #[error("component `{}` topic `{}`: {reason}", echo(.element), echo(.topic))]
+    BadTopic {
+        element: String,
+        topic: String,
+        reason: String,
+    },
     #[error("waiver for rule `{}` names `{}`, which does not exist", echo(.rule), echo(.element))]
     DanglingWaiver { rule: String, element: String },
     #[error("waiver for rule `{}` on `{}` needs a reason", echo(.rule), echo(.element))]
@@ -97,6 +109,8 @@ impl Problem {
             Self::UnknownProperty { element, key, .. }
             | Self::PropertyType { element, key, .. } => (Some(element), Some(key)),
             Self::DanglingReference { element, field, .. } => (Some(element), Some(field)),
+            Self::BadMembership { element, .. } => (Some(element), Some("member_of")),
+            Self::BadTopic { element, .. } => (Some(element), Some("topics")),
             Self::IllegalConnection { element, .. } => (Some(element), Some("kind")),
             Self::DanglingWaiver { element, .. } | Self::WaiverWithoutReason { element, .. } => {
                 (Some(element), None)
@@ -237,6 +251,121 @@ pub(crate) fn check_component(catalog: &Catalog, component: &Component, out: &mu
         || kind.properties.iter().map(|p| p.name.as_str()).collect(),
         out,
     );
+    check_topics(component, kind.has(Trait::Broker), out);
+}
+
+/// Most partitions a topic may declare (Kafka's own practical ceiling per cluster is far
+/// lower; this only stops nonsense).
+pub const MAX_TOPIC_PARTITIONS: u32 = 100_000;
+
+/// A broker's topics: named, unique, with a dead letter on the same broker.
+fn check_topics(component: &Component, is_broker: bool, out: &mut Vec<Problem>) {
+    let id = component.id.as_str();
+    let problem = |topic: &str, reason: String| Problem::BadTopic {
+        element: id.to_owned(),
+        topic: topic.to_owned(),
+        reason,
+    };
+    if !is_broker {
+        if let Some(topic) = component.topics.first() {
+            out.push(problem(
+                &topic.name,
+                format!(
+                    "only brokers carry topics, and `{}` is not one",
+                    echo(component.kind.as_str())
+                ),
+            ));
+        }
+        return;
+    }
+    for (index, topic) in component.topics.iter().enumerate() {
+        check_text(
+            id,
+            "topics",
+            &topic.name,
+            TextKind::Line,
+            MAX_VALUE_CHARS,
+            out,
+        );
+        check_text(
+            id,
+            "topics",
+            &topic.key,
+            TextKind::Line,
+            MAX_VALUE_CHARS,
+            out,
+        );
+        check_description(id, "topics", &topic.description, out);
+        if topic.name.trim().is_empty() {
+            out.push(problem(&topic.name, "a topic needs a name".to_owned()));
+        }
+        // Sorted by name on load, so a repeat sits next to its twin.
+        if index > 0 && component.topics[index - 1].name == topic.name {
+            out.push(problem(&topic.name, "the name is used twice".to_owned()));
+        }
+        if let Some(partitions) = topic.partitions
+            && !(1..=MAX_TOPIC_PARTITIONS).contains(&partitions)
+        {
+            out.push(problem(
+                &topic.name,
+                format!(
+                    "partitions must be between 1 and {MAX_TOPIC_PARTITIONS}, got {partitions}"
+                ),
+            ));
+        }
+        if let Some(dead_letter) = &topic.dead_letter {
+            if dead_letter == &topic.name {
+                out.push(problem(
+                    &topic.name,
+                    "a topic cannot be its own dead letter".to_owned(),
+                ));
+            } else if component.topic(dead_letter).is_none() {
+                out.push(problem(
+                    &topic.name,
+                    format!(
+                        "the dead letter `{}` is not a topic of this broker",
+                        echo(dead_letter)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// A component's trust-zone and bounded-context memberships: groups that exist, of those
+/// two kinds, at most one of each.
+pub(crate) fn check_memberships(doc: &Document, component: &Component, out: &mut Vec<Problem>) {
+    let id = component.id.as_str();
+    let mut seen_kinds = Vec::new();
+    for group_id in &component.member_of {
+        let Some(group) = doc.group(group_id.as_str()) else {
+            out.push(Problem::DanglingReference {
+                element: id.to_owned(),
+                field: "member_of",
+                target: group_id.to_string(),
+            });
+            continue;
+        };
+        let reason = if !matches!(group.kind, GroupKind::TrustZone | GroupKind::BoundedContext) {
+            Some(
+                "is not a trust zone or a bounded context: a component is placed in one network boundary (`group`) and may also belong to trust zones and bounded contexts",
+            )
+        } else if seen_kinds.contains(&group.kind) {
+            Some(
+                "is a second group of its kind: a component belongs to at most one trust zone and one bounded context",
+            )
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            out.push(Problem::BadMembership {
+                element: id.to_owned(),
+                group: group_id.to_string(),
+                reason,
+            });
+        }
+        seen_kinds.push(group.kind);
+    }
 }
 
 /// Problems with one connection given the document it belongs to.
@@ -450,6 +579,7 @@ pub fn check_document(catalog: &Catalog, doc: &Document) -> Vec<Problem> {
     }
     for component in doc.components() {
         check_component(catalog, component, &mut problems);
+        check_memberships(doc, component, &mut problems);
         if let Some(group) = &component.group
             && doc.group(group.as_str()).is_none()
         {

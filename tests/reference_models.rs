@@ -40,12 +40,14 @@ fn ride_hailing_on_aws() {
         ("COST002", "rider-bff-usw2-dispatch-svc"),
         ("COST002", "rider-bff-usw2-pricing-svc"),
         ("COST002", "rider-bff-usw2-trips-svc"),
-        // Rejected by the review (a last-write-wins GPS stream needs no DLQ); kept visible here
-        // until topics can say what a stream's messages are.
-        ("REL003", "location-stream"),
         ("REL004", "payments-svc-trip-events-consume"),
         ("REL007", "eta-svc-maps-api"),
         ("REL011", "location-stream"),
+        // Both write their database and publish trip events with no outbox.
+        ("REL016", "payments-svc-trip-events-publish"),
+        ("REL016", "trips-svc-trip-events"),
+        // The review's miss M1: us-west-2 keeps replicas but cannot serve requests alone.
+        ("REL017", "usw2"),
         ("SCA002", "trips-db"),
         ("SEC004", "nlb-use1"),
     ]);
@@ -60,6 +62,8 @@ fn chat_on_gcp() {
         ("SEC009", "media-bucket"),
         ("REL004", "moderation-worker-nats"),
         ("REL012", "ws-gateway"),
+        // Messages are stored in Scylla and fanned out on NATS in two steps.
+        ("REL016", "message-svc-nats"),
     ]);
     assert_eq!(findings("chat.ron", CHAT), expected);
 }
@@ -72,6 +76,8 @@ fn multi_tenant_saas_on_azure() {
         ("REL005", "clickhouse"),
         ("REL003", "usage-queue"),
         ("REL007", "webhooks-dispatcher-customer-webhooks"),
+        ("REL016", "billing-job-jobs-queue"),
+        ("REL016", "projects-svc-jobs-queue"),
         ("SCA002", "billing-db"),
         ("SEC008", "billing-job-tenant-svc"),
         ("PERF002", "projects-svc-redis"),
@@ -145,6 +151,11 @@ fn the_rejected_findings_stay_gone() {
             "REL004",
             "ws-gateway-nats",
             "an idempotent consumer relies on redelivery",
+        ),
+        (
+            "REL003",
+            "location-stream",
+            "a latest-wins GPS topic drops a failed fix instead of dead-lettering it",
         ),
     ] {
         assert!(

@@ -126,6 +126,7 @@ pub(crate) fn render_sized(doc: &Document, catalog: &Catalog, options: &ExportOp
     for component in doc.components() {
         write_component(
             &mut out,
+            doc,
             catalog,
             component,
             badges.get(component.id.as_str()),
@@ -336,6 +337,7 @@ fn write_caption(out: &mut String, edge: &DrawnEdge) {
 
 fn write_component(
     out: &mut String,
+    doc: &Document,
     catalog: &Catalog,
     component: &Component,
     badge: Option<&(Severity, usize)>,
@@ -376,6 +378,9 @@ fn write_component(
         .filter(|&n| n > 1)
     {
         let _ = write!(subtitle, " · ×{replicas}");
+    }
+    for membership in doc.membership_names(component) {
+        let _ = write!(subtitle, " · {membership}");
     }
     let subtitle = fonts::fit(&subtitle, KIND_SIZE, Weight::Regular, room);
     let middle = r.y + r.h / 2.0;

@@ -11,7 +11,7 @@ use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex, UnGraph};
 use petgraph::visit::{Bfs, EdgeFiltered, EdgeRef, IntoNeighbors};
 
 use crate::catalog::{Catalog, ComponentKind, ConnectionStyle, Trait};
-use crate::model::{Component, Connection, Document, Group, PropertyValue};
+use crate::model::{Component, Connection, Document, Group, GroupId, GroupKind, PropertyValue};
 
 mod compact;
 
@@ -271,6 +271,52 @@ impl<'a> ArchGraph<'a> {
             .map_or(&[], Vec::as_slice)
     }
 
+    /// The groups a component belongs to besides its placement (`member_of`), each with the
+    /// groups around it, innermost first.
+    fn memberships<'s>(&'s self, component: &'s Component) -> impl Iterator<Item = &'a Group> + 's {
+        component.member_of.iter().flat_map(move |id| {
+            self.doc
+                .groups()
+                .binary_search_by(|g| g.id.cmp(id))
+                .ok()
+                .and_then(|position| self.chains.get(position))
+                .map_or(&[][..], Vec::as_slice)
+                .iter()
+                .copied()
+        })
+    }
+
+    /// The innermost group of `kind` a component belongs to: one it is a member of (a trust
+    /// zone or bounded context named in `member_of`) first, else one around its placement.
+    pub fn zone(&self, component: &Component, kind: GroupKind) -> Option<&'a Group> {
+        self.memberships(component)
+            .find(|g| g.kind == kind)
+            .or_else(|| {
+                self.groups_around(component)
+                    .iter()
+                    .copied()
+                    .find(|g| g.kind == kind)
+            })
+    }
+
+    /// Every group a component is in: the groups around its placement, innermost first, then
+    /// its memberships with the groups around them.
+    pub fn belongs_to<'s>(
+        &'s self,
+        component: &'s Component,
+    ) -> impl Iterator<Item = &'a Group> + 's {
+        self.groups_around(component)
+            .iter()
+            .copied()
+            .chain(self.memberships(component))
+    }
+
+    /// Whether a component is inside `group`: placed in it (at any depth), or a member of it
+    /// or of a group inside it.
+    pub fn within(&self, component: &Component, group: &GroupId) -> bool {
+        self.belongs_to(component).any(|g| g.id == *group)
+    }
+
     pub fn document(&self) -> &'a Document {
         self.doc
     }
@@ -496,9 +542,13 @@ impl<'a> ArchGraph<'a> {
         list.dedup_by(|a, b| std::ptr::eq(*a, *b));
     }
 
-    /// Whether two components sit in the same innermost group (or both in none), so that
-    /// every boundary around one is around the other.
+    /// Whether two components sit in the same innermost group (or both in none) and belong
+    /// to the same trust zones and contexts, so that every boundary around one is around the
+    /// other.
     pub fn share_groups(&self, a: &Component, b: &Component) -> bool {
+        if a.member_of != b.member_of {
+            return false;
+        }
         let components = self.doc.components();
         match (
             Self::position_in(components, a),

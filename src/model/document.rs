@@ -104,13 +104,21 @@ pub struct Component {
     pub name: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// Where it runs: its one network placement (a subnet, a zone, a cluster...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<GroupId>,
+    /// Trust zones and bounded contexts it also belongs to, whatever its placement: a payment
+    /// service sits in the app subnet and in the PCI trust zone and the Payments context.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub member_of: Vec<GroupId>,
     pub position: Point,
     #[serde(default, skip_serializing_if = "is_default_size")]
     pub size: Size,
     #[serde(default, skip_serializing_if = "Properties::is_empty")]
     pub properties: Properties,
+    /// The topics, queues or streams a broker carries, sorted by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topics: Vec<Topic>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "is_false")]
@@ -125,9 +133,11 @@ impl Component {
             name: name.into(),
             description: String::new(),
             group: None,
+            member_of: Vec::new(),
             position,
             size: Size::default(),
             properties: Properties::new(),
+            topics: Vec::new(),
             tags: Vec::new(),
             pinned: false,
         }
@@ -135,6 +145,52 @@ impl Component {
 
     pub fn rect(&self) -> Rect {
         Rect::from_pos_size(self.position, self.size)
+    }
+}
+
+/// A topic, queue or stream on a broker. Publish and consume connections name it in their
+/// `topic` property; rules judge dead-lettering, partitions and consumers per topic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Topic {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Partitions of a partitioned log; `None` takes the broker's `partitions`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partitions: Option<u32>,
+    /// What messages are keyed by: the order they keep and how they spread over partitions.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
+    /// The topic on the same broker that messages go to when their handling keeps failing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dead_letter: Option<String>,
+    /// Each message supersedes the previous one for its key (a position, a price): one that
+    /// fails is dropped and replaced by the next, never replayed, so it needs no dead letter.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub latest_wins: bool,
+}
+
+impl Topic {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            description: String::new(),
+            partitions: None,
+            key: String::new(),
+            dead_letter: None,
+            latest_wins: false,
+        }
+    }
+}
+
+impl Component {
+    /// A topic of this broker by name.
+    pub fn topic(&self, name: &str) -> Option<&Topic> {
+        self.topics
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .ok()
+            .and_then(|i| self.topics.get(i))
     }
 }
 
@@ -565,6 +621,17 @@ impl Document {
             .filter(move |g| g.parent.as_ref().is_some_and(|p| p.as_str() == id))
     }
 
+    /// The names of the trust zones and bounded contexts a component belongs to besides its
+    /// placement, for the captions that show memberships on its card.
+    pub fn membership_names(&self, component: &Component) -> Vec<&str> {
+        component
+            .member_of
+            .iter()
+            .filter_map(|id| self.group(id.as_str()))
+            .map(|g| g.name.as_str())
+            .collect()
+    }
+
     /// The chain of groups from the component's own group up to the outermost one.
     pub fn group_chain(&self, start: Option<&GroupId>) -> Vec<&Group> {
         let mut chain = Vec::new();
@@ -595,6 +662,9 @@ impl Document {
         for component in &mut self.components {
             component.tags.sort();
             component.tags.dedup();
+            component.member_of.sort();
+            component.member_of.dedup();
+            component.topics.sort_by(|a, b| a.name.cmp(&b.name));
         }
     }
 }

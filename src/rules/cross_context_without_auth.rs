@@ -7,8 +7,8 @@ use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
     /// ## What it does
-    /// Flags synchronous service-to-service calls that cross from one bounded context (or trust
-    /// zone) into another with `auth: none`.
+    /// Flags synchronous service-to-service calls that cross from one bounded context into
+    /// another with `auth: none`. Hops into a trust zone are SEC012's, whatever the caller.
     ///
     /// ## Why it matters
     /// Inside a context a team trusts its own services; across contexts, "it came from inside
@@ -29,9 +29,7 @@ declare_rule! {
 
 fn context<'a>(graph: &ArchGraph<'a>, component: &Component) -> Option<&'a str> {
     graph
-        .groups_around(component)
-        .iter()
-        .find(|g| matches!(g.kind, GroupKind::BoundedContext | GroupKind::TrustZone))
+        .zone(component, GroupKind::BoundedContext)
         .map(|g| g.id.as_str())
 }
 

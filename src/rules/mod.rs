@@ -45,11 +45,13 @@ mod datastore_in_public_subnet;
 mod datastore_without_backups;
 mod datastore_without_service_tier;
 mod deep_sync_chain;
+mod dual_write_without_outbox;
 mod duplicate_names;
 mod exposed_admin_ui;
 mod external_call_unguarded;
 #[cfg(test)]
 mod fixture;
+mod internal_call_without_timeout;
 mod invalid_schedule;
 mod local_sessions;
 mod low_replication_factor;
@@ -70,14 +72,17 @@ mod shared_database;
 mod single_instance_stateful;
 mod single_point_of_failure;
 mod single_zone_replicas;
+mod standby_region_gaps;
 mod sync_call_cycle;
 mod timeout_over_budget;
 mod topic_without_consumers;
+mod unauthenticated_trust_zone_entry;
 mod uncached_read_path;
 mod undocumented_public_api;
 mod unencrypted_connection;
 mod unencrypted_datastore;
 mod unknown_location;
+mod unknown_topic;
 mod unprotected_public_entry;
 mod writer_on_replica;
 
@@ -283,6 +288,7 @@ pub struct Finding {
 static REGISTRY: &[&dyn Rule] = &[
     &async_forced_sync::AsyncForcedSync,
     &invalid_schedule::InvalidSchedule,
+    &unknown_topic::UnknownTopic,
     &overprovisioned_replicas::OverprovisionedReplicas,
     &cross_region_chatter::CrossRegionChatter,
     &orphan_component::OrphanComponent,
@@ -312,6 +318,9 @@ static REGISTRY: &[&dyn Rule] = &[
     &missing_health_check::MissingHealthCheck,
     &writer_on_replica::WriterOnReplica,
     &topic_without_consumers::TopicWithoutConsumers,
+    &internal_call_without_timeout::InternalCallWithoutTimeout,
+    &dual_write_without_outbox::DualWriteWithoutOutbox,
+    &standby_region_gaps::StandbyRegionGaps,
     &local_sessions::LocalSessions,
     &shared_database::SharedDatabase,
     &autoscaling_bounds::AutoscalingBounds,
@@ -329,6 +338,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &public_bucket::PublicBucket,
     &secrets_without_rotation::SecretsWithoutRotation,
     &service_in_public_subnet::ServiceInPublicSubnet,
+    &unauthenticated_trust_zone_entry::UnauthenticatedTrustZoneEntry,
 ];
 
 /// Every rule shipped with Archsmith.

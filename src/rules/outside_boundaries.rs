@@ -42,7 +42,11 @@ impl Rule for OutsideBoundaries {
             Trait::Cdn,
             Trait::Waf,
         ];
-        for component in doc.components().iter().filter(|c| c.group.is_none()) {
+        for component in doc
+            .components()
+            .iter()
+            .filter(|c| c.group.is_none() && c.member_of.is_empty())
+        {
             // A SaaS product (PagerDuty, an Auth0 tenant) runs in its vendor's account.
             let outside_the_account = cx
                 .facts()

@@ -430,10 +430,10 @@ impl PackRule {
             }
             Check::RequireBoundary { on, kind } => {
                 for component in doc.components().iter().filter(|c| on.matches(graph, c)) {
-                    let groups = graph.groups_around(component);
+                    let mut groups = graph.belongs_to(component);
                     let inside = match kind {
-                        Some(kind) => groups.iter().any(|g| g.kind == *kind),
-                        None => !groups.is_empty(),
+                        Some(kind) => groups.any(|g| g.kind == *kind),
+                        None => groups.next().is_some(),
                     };
                     if !inside {
                         let wanted = kind.map_or("a boundary", |k| k.label());

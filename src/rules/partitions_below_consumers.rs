@@ -2,17 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use petgraph::Direction;
-
 use crate::catalog::Trait;
 use crate::model::PropertyValue;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+use crate::topics::BrokerFlows;
 
 declare_rule! {
     /// ## What it does
     /// For partitioned logs (kinds with the `partitioned` trait: Kafka), adds up the concurrency
     /// of each consumer group and flags groups with more consumers than the log has
-    /// partitions. NATS JetStream and queues are left alone: many workers sharing one of their
+    /// partitions: per topic when the broker declares topics (a topic's own `partitions`, else
+    /// the broker's). NATS JetStream and queues are left alone: many workers sharing one of their
     /// consumers all receive messages.
     ///
     /// ## Why it matters
@@ -41,43 +41,44 @@ impl Rule for PartitionsBelowConsumers {
         // Only partitioned logs (Kafka, Event Hubs) cap a group's parallelism at the partition
         // count; a JetStream or queue consumer shared by many workers delivers in parallel.
         for stream in cx.graph.with_trait(Trait::Partitioned) {
-            let partitions = cx.int(stream, "partitions").unwrap_or(1);
-            let mut groups: BTreeMap<&str, (i64, Vec<String>)> = BTreeMap::new();
-            for link in cx
-                .graph
-                .links(stream, Direction::Incoming)
-                .iter()
-                .filter(|link| cx.graph.link_is(link, "consume"))
-            {
-                let property = |name| cx.graph.link_property(link, name);
-                let connection = cx.graph.connection(link);
-                let group = property("consumer_group")
-                    .and_then(PropertyValue::as_text)
-                    .filter(|g| !g.is_empty())
-                    .unwrap_or(connection.from.as_str());
-                let concurrency = property("concurrency")
-                    .and_then(PropertyValue::as_int)
-                    .unwrap_or(1);
-                let entry = groups.entry(group).or_default();
-                entry.0 += concurrency;
-                entry.1.push(connection.id.as_str().to_owned());
-            }
-            for (group, (consumers, connections)) in groups {
-                if consumers <= partitions {
-                    continue;
+            let default_partitions = cx.int(stream, "partitions").unwrap_or(1);
+            let flows = BrokerFlows::new(cx.graph, stream);
+            for topic in flows.topics() {
+                let partitions = topic
+                    .topic
+                    .and_then(|t| t.partitions)
+                    .map_or(default_partitions, i64::from);
+                let mut groups: BTreeMap<&str, (i64, Vec<String>)> = BTreeMap::new();
+                for connection in topic.consumes() {
+                    let property = |name| cx.graph.connection_property(connection, name);
+                    let group = property("consumer_group")
+                        .and_then(PropertyValue::as_text)
+                        .filter(|g| !g.is_empty())
+                        .unwrap_or(connection.from.as_str());
+                    let concurrency = property("concurrency")
+                        .and_then(PropertyValue::as_int)
+                        .unwrap_or(1);
+                    let entry = groups.entry(group).or_default();
+                    entry.0 += concurrency;
+                    entry.1.push(connection.id.as_str().to_owned());
                 }
-                let mut targets = vec![stream.id.as_str().to_owned()];
-                targets.extend(connections);
-                out.push(cx.finding(
-                    format!(
-                        "consumer group `{group}` has {} but {} has {}",
-                        super::counted(consumers, "consumer"),
-                        stream.name,
-                        super::counted(partitions, "partition")
-                    ),
-                    targets,
-                    "raise the partition count to at least the number of consumers",
-                ));
+                for (group, (consumers, connections)) in groups {
+                    if consumers <= partitions {
+                        continue;
+                    }
+                    let mut targets = vec![stream.id.as_str().to_owned()];
+                    targets.extend(connections);
+                    out.push(cx.finding(
+                        format!(
+                            "consumer group `{group}` has {} but {} has {}",
+                            super::counted(consumers, "consumer"),
+                            topic.label(),
+                            super::counted(partitions, "partition")
+                        ),
+                        targets,
+                        "raise the partition count to at least the number of consumers",
+                    ));
+                }
             }
         }
     }

@@ -4,12 +4,13 @@ use petgraph::Direction;
 
 use crate::catalog::Trait;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
+use crate::topics::BrokerFlows;
 
 declare_rule! {
     /// ## What it does
     /// Flags queues, streams and buses that components publish to but that have no
     /// `consume` connection and forward nowhere (an event bus that publishes onwards to a
-    /// queue delivers its messages).
+    /// queue delivers its messages). A broker that declares topics is judged topic by topic.
     ///
     /// ## Why it matters
     /// Messages nobody reads pile up until retention drops them: the work they stand for
@@ -34,26 +35,30 @@ impl Rule for TopicWithoutConsumers {
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
         for broker in cx.graph.with_trait(Trait::Broker) {
-            let incoming = cx.graph.links(broker, Direction::Incoming);
-            let published = incoming
-                .iter()
-                .any(|link| cx.graph.link_is(link, "publish"));
-            let consumed = incoming
-                .iter()
-                .any(|link| cx.graph.link_is(link, "consume"));
             let forwards = cx
                 .graph
                 .links(broker, Direction::Outgoing)
                 .iter()
                 .any(|link| cx.graph.link_is(link, "publish"));
-            if !published || consumed || forwards {
+            if forwards {
                 continue;
             }
-            out.push(cx.finding(
-                format!("{} receives messages that nobody consumes", broker.name),
-                vec![broker.id.as_str().to_owned()],
-                "draw the consumer that handles these messages, or stop publishing them",
-            ));
+            let flows = BrokerFlows::new(cx.graph, broker);
+            for topic in flows.topics() {
+                let mut publishes = topic.publishes().peekable();
+                if publishes.peek().is_none() || topic.consumes().next().is_some() {
+                    continue;
+                }
+                let mut targets = vec![broker.id.as_str().to_owned()];
+                if topic.topic.is_some() {
+                    targets.extend(publishes.map(|c| c.id.as_str().to_owned()));
+                }
+                out.push(cx.finding(
+                    format!("{} receives messages that nobody consumes", topic.label()),
+                    targets,
+                    "draw the consumer that handles these messages, or stop publishing them",
+                ));
+            }
         }
     }
 }

@@ -30,10 +30,12 @@ declare_rule! {
 }
 
 /// The zones a component belongs to: trust zones, contexts and subnets around it.
-fn zones<'a>(graph: &ArchGraph<'a>, component: &Component) -> impl Iterator<Item = &'a str> {
+fn zones<'a, 's>(
+    graph: &'s ArchGraph<'a>,
+    component: &'s Component,
+) -> impl Iterator<Item = &'a str> + 's {
     graph
-        .groups_around(component)
-        .iter()
+        .belongs_to(component)
         .filter(|g| {
             matches!(
                 g.kind,

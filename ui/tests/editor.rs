@@ -387,6 +387,58 @@ fn an_inspector_edit_changes_the_document() {
 }
 
 #[test]
+fn the_inspector_adds_a_topic_to_a_broker_and_a_trust_zone_membership() {
+    let mut doc = small_doc();
+    let catalog = Catalog::builtin();
+    EditOp::AddComponent(Box::new(Component::new(
+        ComponentId::new("events").expect("id"),
+        KindId::new("kafka"),
+        "Events",
+        Point::new(100.0, 400.0),
+    )))
+    .apply(&mut doc, catalog)
+    .expect("adds the broker");
+    EditOp::AddGroup(Box::new(archsmith::model::Group {
+        id: archsmith::model::GroupId::new("pci").expect("id"),
+        kind: archsmith::model::GroupKind::TrustZone,
+        name: "PCI zone".into(),
+        description: String::new(),
+        location: None,
+        parent: None,
+        rect: archsmith::model::Rect::new(900.0, 600.0, 200.0, 100.0),
+    }))
+    .apply(&mut doc, catalog)
+    .expect("adds the zone");
+    let (mut harness, _) = harness_with(doc);
+
+    let at = component_center(&harness, "events");
+    click(&mut harness, at);
+    harness.get_by_label("Add topic").click();
+    harness.run();
+    let events = harness
+        .state()
+        .editor
+        .doc()
+        .component("events")
+        .expect("events");
+    assert_eq!(events.topics.len(), 1, "one topic added");
+    assert_eq!(events.topics[0].name, "topic-1");
+
+    let at = component_center(&harness, "api");
+    click(&mut harness, at);
+    harness.get_by_label("Trust zone").click();
+    harness.run();
+    harness.get_by_label("PCI zone").click();
+    harness.run();
+    let api = harness.state().editor.doc().component("api").expect("api");
+    assert_eq!(
+        api.member_of.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+        ["pci"]
+    );
+    assert!(harness.state().editor.history().can_undo());
+}
+
+#[test]
 fn save_and_open_round_trip_through_the_host() {
     let (mut harness, fs) = harness_with(small_doc());
     fs.borrow_mut().save_as = Some("/models/test.ron".into());

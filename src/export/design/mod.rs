@@ -17,8 +17,9 @@ use super::{ExportError, ExportOptions, Exporter, Format, Output, svg};
 use crate::catalog::{Catalog, Regions, Trait};
 use crate::facts::Facts;
 use crate::graph::ArchGraph;
-use crate::model::{AuthMode, Cloud, Component, Connection, Document, GroupKind};
+use crate::model::{AuthMode, Cloud, Component, ComponentId, Connection, Document, GroupKind};
 use crate::rules::{Finding, Report, RuleCategory};
+use crate::topics::BrokerFlows;
 
 #[derive(Debug)]
 pub struct MarkdownExporter;
@@ -202,7 +203,16 @@ impl<'a> Context<'a> {
             .map(|g| g.name.as_str())
             .collect();
         chain.reverse();
-        chain.join(" › ")
+        let mut placed = chain.join(" › ");
+        let memberships = self.doc.membership_names(component);
+        if !memberships.is_empty() {
+            if !placed.is_empty() {
+                placed.push_str("; ");
+            }
+            placed.push_str("in ");
+            placed.push_str(&memberships.join(", "));
+        }
+        placed
     }
 
     /// Open and waived findings of one rule category.
@@ -711,43 +721,78 @@ fn data_stores(cx: &Context<'_>, out: &mut Vec<Block>) {
 
 fn messaging(cx: &Context<'_>, out: &mut Vec<Block>) {
     heading(out, 2, "Messaging");
-    let rows: Vec<Vec<Line>> = cx
+    let list = |connections: Vec<&Connection>, end: fn(&Connection) -> &ComponentId| {
+        let mut names: Vec<&str> = connections
+            .into_iter()
+            .filter_map(|c| cx.doc.component(end(c).as_str()))
+            .map(|c| c.name.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names.join(", ")
+    };
+    let mut rows: Vec<Vec<Line>> = Vec::new();
+    for broker in cx
         .doc
         .components()
         .iter()
         .filter(|c| cx.has(c, Trait::Broker))
-        .map(|broker| {
-            let producers = cx
-                .graph
-                .neighbours(broker, Direction::Incoming, Some("publish"));
-            let consumers = cx
-                .graph
-                .neighbours(broker, Direction::Incoming, Some("consume"));
-            let topics: BTreeSet<String> = cx
-                .graph
-                .connections(broker, Direction::Incoming, None)
-                .into_iter()
-                .filter_map(|c| cx.graph.connection_property(c, "topic"))
-                .filter_map(|v| v.as_text())
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned)
-                .collect();
-            let list = |cs: &[&Component]| {
-                cs.iter()
-                    .map(|c| c.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+    {
+        let flows = BrokerFlows::new(&cx.graph, broker);
+        for topic in flows.topics() {
+            let (name, dead_letter) = match topic.topic {
+                Some(declared) => {
+                    let mut name = declared.name.clone();
+                    let mut details = Vec::new();
+                    if let Some(partitions) = declared.partitions {
+                        details.push(crate::rules::counted(partitions, "partition"));
+                    }
+                    if !declared.key.is_empty() {
+                        details.push(format!("keyed by {}", declared.key));
+                    }
+                    if !details.is_empty() {
+                        name = format!("{name} ({})", details.join(", "));
+                    }
+                    let dead_letter = if let Some(target) = &declared.dead_letter {
+                        target.clone()
+                    } else if let Some(source) = topic.dead_letter_of() {
+                        format!("dead letters of {}", source.name)
+                    } else if declared.latest_wins {
+                        "none: latest wins".to_owned()
+                    } else if cx.flag(broker, "dead_letter_queue") {
+                        "yes".to_owned()
+                    } else {
+                        "no".to_owned()
+                    };
+                    (name, dead_letter)
+                }
+                None => {
+                    let named: BTreeSet<&str> = topic
+                        .publishes()
+                        .chain(topic.consumes())
+                        .filter_map(|c| crate::topics::named_topic(&cx.graph, c))
+                        .collect();
+                    let dead_letter = if cx.flag(broker, "dead_letter_queue") {
+                        "yes"
+                    } else {
+                        "no"
+                    };
+                    (
+                        named.into_iter().collect::<Vec<_>>().join(", "),
+                        dead_letter.to_owned(),
+                    )
+                }
             };
-            vec![
+            rows.push(vec![
                 vec![strong(broker.name.clone())],
                 plain(cx.kind_label(broker)),
-                plain(topics.into_iter().collect::<Vec<_>>().join(", ")),
-                plain(list(&producers)),
-                plain(list(&consumers)),
-                yes_no(cx.flag(broker, "dead_letter_queue")),
-            ]
-        })
-        .collect();
+                plain(name),
+                plain(list(topic.publishes().collect(), |c| &c.from)),
+                plain(list(topic.consumes().collect(), |c| &c.from)),
+                plain(dead_letter),
+            ]);
+        }
+    }
     if rows.is_empty() {
         paragraph(out, "The model has no brokers, queues or event buses.");
     } else {

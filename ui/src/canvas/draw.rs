@@ -445,7 +445,11 @@ fn paint_components(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
             name,
             style::CARD_TEXT,
         );
-        let subtitle = kind.map_or_else(|| component.kind.to_string(), |k| k.label.clone());
+        let mut subtitle = kind.map_or_else(|| component.kind.to_string(), |k| k.label.clone());
+        for membership in scene.doc.membership_names(component) {
+            subtitle.push_str(" · ");
+            subtitle.push_str(membership);
+        }
         let sub = single_line(
             screen.painter,
             &subtitle,

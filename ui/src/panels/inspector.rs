@@ -3,11 +3,11 @@
 //! when editing ends, so a drag or a word is one undo step, not one per frame.
 
 use archsmith::EditOp;
-use archsmith::catalog::{Catalog, PropertySpec, PropertyType};
+use archsmith::catalog::{Catalog, PropertySpec, PropertyType, Trait};
 use archsmith::edit::{ComponentField, ConnectionField, GroupField};
 use archsmith::model::{
-    AuthMode, Cloud, Component, ComponentId, Connection, ConnectionId, Document, Group, GroupKind,
-    Meta, Note, NoteColor, Properties, PropertyValue,
+    AuthMode, Cloud, Component, ComponentId, Connection, ConnectionId, Document, Group, GroupId,
+    GroupKind, Meta, Note, NoteColor, Properties, PropertyValue, Topic,
 };
 use egui::{Id, RichText, Ui};
 
@@ -367,6 +367,11 @@ fn component_ui(
             });
         }
     });
+    for kind in [GroupKind::TrustZone, GroupKind::BoundedContext] {
+        if let Some(member_of) = membership_ui(ui, doc, component, kind) {
+            op = field(ComponentField::MemberOf(member_of));
+        }
+    }
     let mut pinned = component.pinned;
     if ui
         .checkbox(&mut pinned, "Pinned (tidy-up keeps its position)")
@@ -394,7 +399,170 @@ fn component_ui(
             value,
         });
     }
+    if kind.has(Trait::Broker) {
+        ui.separator();
+        if let Some(topics) = topics_ui(ui, &component.topics) {
+            op = field(ComponentField::Topics(topics));
+        }
+    }
     op
+}
+
+/// The trust zone (or bounded context) a component belongs to besides its placement: the new
+/// `member_of` list when the user picks another.
+fn membership_ui(
+    ui: &mut Ui,
+    doc: &Document,
+    component: &Component,
+    kind: GroupKind,
+) -> Option<Vec<GroupId>> {
+    let candidates: Vec<&Group> = doc.groups().iter().filter(|g| g.kind == kind).collect();
+    if candidates.is_empty() {
+        return None;
+    }
+    let current = component
+        .member_of
+        .iter()
+        .find(|id| doc.group(id.as_str()).is_some_and(|g| g.kind == kind))
+        .cloned();
+    let mut chosen = current.clone();
+    ui.horizontal(|ui| {
+        let label = ui.label(kind.label());
+        let shown = chosen
+            .as_ref()
+            .and_then(|id| doc.group(id.as_str()))
+            .map_or("none", |g| g.name.as_str());
+        egui::ComboBox::from_id_salt(("member-of", kind.label()))
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut chosen, None, "none");
+                for group in &candidates {
+                    ui.selectable_value(&mut chosen, Some(group.id.clone()), &group.name);
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text("Belongs to it wherever it is placed: trust zones and bounded contexts combine with the network boundary.");
+    });
+    if chosen == current {
+        return None;
+    }
+    let mut member_of: Vec<GroupId> = component
+        .member_of
+        .iter()
+        .filter(|id| Some(*id) != current.as_ref())
+        .cloned()
+        .collect();
+    member_of.extend(chosen);
+    Some(member_of)
+}
+
+/// A broker's topics as a table: the whole new list when any field changes.
+fn topics_ui(ui: &mut Ui, topics: &[Topic]) -> Option<Vec<Topic>> {
+    ui.label(RichText::new("Topics").strong());
+    let mut next = None;
+    for (index, topic) in topics.iter().enumerate() {
+        ui.push_id(("topic", index), |ui| {
+            let mut edited = topic.clone();
+            let mut changed = false;
+            let mut removed = false;
+            egui::CollapsingHeader::new(format!("Topic {}", topic.name))
+                .default_open(false)
+                .show(ui, |ui| {
+                    if let Some(name) = committed_text(ui, "Topic name", &topic.name, false) {
+                        edited.name = name.trim().to_owned();
+                        changed = true;
+                    }
+                    if let Some(key) = committed_text(ui, "Message key", &topic.key, false) {
+                        edited.key = key;
+                        changed = true;
+                    }
+                    ui.horizontal(|ui| {
+                        let label = ui.label("Partitions");
+                        if let Some(value) = committed_number(
+                            ui,
+                            ui.scope_id().with("partitions"),
+                            label.id,
+                            f64::from(topic.partitions.unwrap_or(0)),
+                            0.0..=100_000.0,
+                            true,
+                        ) {
+                            edited.partitions = (value >= 1.0).then_some(value.round() as u32);
+                            changed = true;
+                        }
+                    });
+                    ui.horizontal(|ui| {
+                        let label = ui.label("Dead letter");
+                        let mut dead_letter = topic.dead_letter.clone();
+                        egui::ComboBox::from_id_salt("dead-letter")
+                            .selected_text(dead_letter.as_deref().unwrap_or("none"))
+                            .show_ui(ui, |ui| {
+                                ui.selectable_value(&mut dead_letter, None, "none");
+                                for other in topics.iter().filter(|t| t.name != topic.name) {
+                                    ui.selectable_value(
+                                        &mut dead_letter,
+                                        Some(other.name.clone()),
+                                        &other.name,
+                                    );
+                                }
+                            })
+                            .response
+                            .labelled_by(label.id);
+                        if dead_letter != topic.dead_letter {
+                            edited.dead_letter = dead_letter;
+                            changed = true;
+                        }
+                    });
+                    if ui
+                        .checkbox(
+                            &mut edited.latest_wins,
+                            "Latest wins (a failed message is superseded, not replayed)",
+                        )
+                        .changed()
+                    {
+                        changed = true;
+                    }
+                    if let Some(description) =
+                        committed_text(ui, "Topic description", &topic.description, true)
+                    {
+                        edited.description = description;
+                        changed = true;
+                    }
+                    removed = ui.button("Remove topic").clicked();
+                });
+            if removed {
+                let mut list = topics.to_vec();
+                list.remove(index);
+                for other in &mut list {
+                    if other.dead_letter.as_deref() == Some(topic.name.as_str()) {
+                        other.dead_letter = None;
+                    }
+                }
+                next = Some(list);
+            } else if changed {
+                let mut list = topics.to_vec();
+                if edited.name != topic.name {
+                    for other in &mut list {
+                        if other.dead_letter.as_deref() == Some(topic.name.as_str()) {
+                            other.dead_letter = Some(edited.name.clone());
+                        }
+                    }
+                }
+                list[index] = edited;
+                next = Some(list);
+            }
+        });
+    }
+    if ui.button("Add topic").clicked() {
+        let mut list = topics.to_vec();
+        let name = (1..)
+            .map(|n| format!("topic-{n}"))
+            .find(|name| topics.iter().all(|t| &t.name != name))
+            .unwrap_or_else(|| "topic".to_owned());
+        list.push(Topic::new(name));
+        next = Some(list);
+    }
+    next
 }
 
 fn connection_ui(
