@@ -12,21 +12,12 @@ use archsmith::model::{Cloud, Document, Point};
 use archsmith::samples::synthetic;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
+mod support;
+use support::sizes;
+
 /// The allocator the `archsmith` binary runs with, so the figures are the CLI's.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
-
-/// `cargo bench` passes `--bench`; `cargo test --all-targets` runs each benchmark once as a
-/// test, in a debug build, where the big sizes would cost minutes and prove nothing more.
-fn sizes() -> &'static [usize] {
-    if std::env::args().any(|a| a == "--bench") {
-        &SIZES
-    } else {
-        &SIZES[..1]
-    }
-}
 
 /// A generated model with every component at the origin, as an import script writes it.
 fn unplaced(size: usize) -> Document {
@@ -63,10 +54,6 @@ fn export_benches(c: &mut Criterion) {
             let Some(exporter) = find_exporter(format) else {
                 continue;
             };
-            // PNG rasters the whole canvas; at 100k one run takes long enough on its own.
-            if format == "png" && size > 10_000 {
-                continue;
-            }
             group.bench_function(BenchmarkId::new(format, size), |b| {
                 b.iter(|| exporter.export(&doc, catalog, &options));
             });

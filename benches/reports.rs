@@ -11,17 +11,18 @@ use archsmith::rules::{self, report};
 use archsmith::samples::synthetic;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
+mod support;
+use support::sizes;
+
 /// The allocator the `archsmith` binary runs with, so the figures are the CLI's.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 
 fn report_benches(c: &mut Criterion) {
     let catalog = Catalog::builtin();
     let mut group = c.benchmark_group("report");
     group.sample_size(10);
-    for size in SIZES {
+    for &size in sizes() {
         let doc = synthetic(size, size * 2);
         let text = format::to_string(&doc);
         let report = rules::check(&ArchGraph::new(&doc, catalog));

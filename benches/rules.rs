@@ -12,11 +12,12 @@ use archsmith::samples::synthetic;
 use archsmith::{ArchGraph, rules};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
+mod support;
+use support::sizes;
+
 /// The allocator the `archsmith` binary runs with, so the figures are the CLI's.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 
 /// Bigger than any cache this runs on: the machine measured here stops getting slower for
 /// random reads at 32 MiB.
@@ -24,7 +25,7 @@ const EVICTION_BYTES: usize = 256 << 20;
 
 fn rule_benches(c: &mut Criterion) {
     let catalog = Catalog::builtin();
-    let models: Vec<_> = SIZES
+    let models: Vec<_> = sizes()
         .iter()
         .map(|&size| synthetic(size, size * 2))
         .collect();
@@ -35,7 +36,7 @@ fn rule_benches(c: &mut Criterion) {
 
     let mut hot = c.benchmark_group("all_rules");
     hot.sample_size(10);
-    for (size, graph) in SIZES.iter().zip(&graphs) {
+    for (size, graph) in sizes().iter().zip(&graphs) {
         hot.throughput(Throughput::Elements(*size as u64));
         hot.bench_with_input(BenchmarkId::from_parameter(size), graph, |b, graph| {
             b.iter(|| rules::check(graph));
@@ -46,7 +47,7 @@ fn rule_benches(c: &mut Criterion) {
     let mut eviction = vec![0u8; EVICTION_BYTES];
     let mut cold = c.benchmark_group("all_rules_cold");
     cold.sample_size(10);
-    for (size, graph) in SIZES.iter().zip(&graphs) {
+    for (size, graph) in sizes().iter().zip(&graphs) {
         cold.throughput(Throughput::Elements(*size as u64));
         cold.bench_with_input(BenchmarkId::from_parameter(size), graph, |b, graph| {
             b.iter_batched(

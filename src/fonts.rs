@@ -59,6 +59,22 @@ impl Advances {
     }
 }
 
+/// Where a label's x stands relative to its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+}
+
+/// The parsed face of one weight (`None` only if the compiled-in asset were corrupt).
+pub(crate) fn face(weight: Weight) -> Option<ttf_parser::Face<'static>> {
+    let data = match weight {
+        Weight::Regular => REGULAR,
+        Weight::SemiBold => SEMIBOLD,
+    };
+    ttf_parser::Face::parse(data, 0).ok()
+}
+
 /// Advance width of `text` at `size` pixels. Characters the font lacks count as an average
 /// glyph, which is what a fallback font will roughly take.
 pub fn text_width(text: &str, size: f32, weight: Weight) -> f32 {

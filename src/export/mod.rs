@@ -13,7 +13,7 @@ mod plantuml;
 mod png;
 mod scene;
 mod structurizr;
-mod svg;
+pub(crate) mod svg;
 mod terraform;
 mod tree;
 

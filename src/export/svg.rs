@@ -11,7 +11,7 @@ use std::fmt::Write;
 use super::scene::{DrawnEdge, Scene, num};
 use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, ConnectionStyle};
-use crate::fonts::{self, Weight};
+use crate::fonts::{self, Anchor, Weight};
 use crate::graph::ArchGraph;
 use crate::icons;
 use crate::model::{Component, Document, Group, GroupKind, Note, Point, Severity};
@@ -37,6 +37,179 @@ pub(crate) fn xml_text(raw: &str) -> String {
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     quick_xml::escape::escape(cleaned.as_str()).into_owned()
+}
+
+/// How labels are written: as SVG text (the SVG export, where text stays selectable), or
+/// collected for the PNG rasteriser, which paints them from cached glyph outlines instead of
+/// having every label shaped again. Both lay text out by the same advance widths.
+#[derive(Debug)]
+pub(crate) enum Labels {
+    Text,
+    Raster(RasterLayers),
+}
+
+/// The drawing as layers for the rasteriser: each an SVG document without text and the
+/// labels painted over it, bottom first. Captions sit in the lower layer, names in the upper,
+/// so that a node still hides a caption that runs under it.
+#[derive(Debug, Default)]
+pub(crate) struct RasterLayers {
+    pub layers: Vec<RasterLayer>,
+    pending: Vec<PlacedLabel>,
+    /// Where the drawing's own coordinates start on the canvas (its translation).
+    origin: (f32, f32),
+}
+
+#[derive(Debug)]
+pub(crate) struct RasterLayer {
+    pub svg: String,
+    pub labels: Vec<PlacedLabel>,
+}
+
+/// A label in canvas coordinates.
+#[derive(Debug, Clone)]
+pub(crate) struct PlacedLabel {
+    pub x: f32,
+    pub y: f32,
+    pub size: f32,
+    pub weight: Weight,
+    pub anchor: Anchor,
+    pub fill: Rgb,
+    pub text: String,
+    pub chip: Option<Chip>,
+}
+
+/// A rounded box painted behind a label, so that it stays legible over the lines it crosses.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Chip {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub radius: f32,
+    pub fill: Rgb,
+}
+
+/// One line of text in the drawing. `text` is user text or ours; it is escaped here.
+struct Label<'a> {
+    x: f32,
+    y: f32,
+    size: f32,
+    weight: Weight,
+    anchor: Anchor,
+    fill: Rgb,
+    text: &'a str,
+    chip: Option<Chip>,
+}
+
+impl Label<'_> {
+    fn new(x: f32, y: f32, size: f32, fill: Rgb, text: &str) -> Label<'_> {
+        Label {
+            x,
+            y,
+            size,
+            weight: Weight::Regular,
+            anchor: Anchor::Start,
+            fill,
+            text,
+            chip: None,
+        }
+    }
+
+    fn on_chip(mut self, chip: Chip) -> Self {
+        self.chip = Some(chip);
+        self
+    }
+
+    fn semibold(mut self) -> Self {
+        self.weight = Weight::SemiBold;
+        self
+    }
+
+    fn centred(mut self) -> Self {
+        self.anchor = Anchor::Middle;
+        self
+    }
+}
+
+impl Labels {
+    fn write(&mut self, out: &mut String, label: &Label<'_>) {
+        match self {
+            Self::Text => {
+                if let Some(chip) = &label.chip {
+                    let _ = write!(
+                        out,
+                        r#"<rect x="{}" y="{}" width="{}" height="{}" rx="{}" fill="{}"/>"#,
+                        num(chip.x),
+                        num(chip.y),
+                        num(chip.w),
+                        num(chip.h),
+                        num(chip.radius),
+                        chip.fill.hex()
+                    );
+                }
+                let _ = write!(
+                    out,
+                    r#"<text x="{}" y="{}" font-size="{}""#,
+                    num(label.x),
+                    num(label.y),
+                    label.size
+                );
+                if label.weight == Weight::SemiBold {
+                    out.push_str(r#" font-weight="600""#);
+                }
+                if label.anchor == Anchor::Middle {
+                    out.push_str(r#" text-anchor="middle""#);
+                }
+                let _ = write!(
+                    out,
+                    r#" fill="{}">{}</text>"#,
+                    label.fill.hex(),
+                    xml_text(label.text)
+                );
+            }
+            Self::Raster(layers) => {
+                // The same characters the SVG would show: controls become spaces.
+                let text: String = label
+                    .text
+                    .chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect();
+                layers.pending.push(PlacedLabel {
+                    x: label.x + layers.origin.0,
+                    y: label.y + layers.origin.1,
+                    size: label.size,
+                    weight: label.weight,
+                    anchor: label.anchor,
+                    fill: label.fill,
+                    text,
+                    chip: label.chip.map(|chip| Chip {
+                        x: chip.x + layers.origin.0,
+                        y: chip.y + layers.origin.1,
+                        ..chip
+                    }),
+                });
+            }
+        }
+    }
+
+    /// Enters (or, with zero, leaves) the translated group that holds the drawing.
+    fn set_origin(&mut self, dx: f32, dy: f32) {
+        if let Self::Raster(layers) = self {
+            layers.origin = (dx, dy);
+        }
+    }
+
+    /// Ends a raster layer with the finished document in `out` (which it takes); the text
+    /// mode keeps one document and leaves `out` alone.
+    fn end_layer(&mut self, out: &mut String) {
+        if let Self::Raster(layers) = self {
+            let labels = std::mem::take(&mut layers.pending);
+            layers.layers.push(RasterLayer {
+                svg: std::mem::take(out),
+                labels,
+            });
+        }
+    }
 }
 
 impl Exporter for SvgExporter {
@@ -81,6 +254,16 @@ pub(crate) struct Rendered {
 }
 
 pub(crate) fn render_sized(doc: &Document, catalog: &Catalog, options: &ExportOptions) -> Rendered {
+    render_with(doc, catalog, options, &mut Labels::Text)
+}
+
+/// [`render_sized`] with labels written as `labels` says.
+pub(crate) fn render_with(
+    doc: &Document,
+    catalog: &Catalog,
+    options: &ExportOptions,
+    labels: &mut Labels,
+) -> Rendered {
     let scene = Scene::new(doc, catalog);
     let doc = scene.doc.as_ref();
     let badges = if options.findings {
@@ -95,15 +278,18 @@ pub(crate) fn render_sized(doc: &Document, catalog: &Catalog, options: &ExportOp
     let height = HEADER + bounds.h + 2.0 * MARGIN + legend;
     let (dx, dy) = (MARGIN - bounds.x, HEADER + MARGIN - bounds.y);
 
+    let open = |out: &mut String| {
+        let _ = writeln!(
+            out,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT_STACK}">"#,
+            w = num(width),
+            h = num(height),
+        );
+        let _ = writeln!(out, "<title>{}</title>", xml_text(&doc.meta.name));
+        write_defs(out, doc, catalog);
+    };
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT_STACK}">"#,
-        w = num(width),
-        h = num(height),
-    );
-    let _ = writeln!(out, "<title>{}</title>", xml_text(&doc.meta.name));
-    write_defs(&mut out, doc, catalog);
+    open(&mut out);
     if let Some(background) = &options.background {
         let _ = writeln!(
             out,
@@ -111,17 +297,24 @@ pub(crate) fn render_sized(doc: &Document, catalog: &Catalog, options: &ExportOp
             xml_text(background)
         );
     }
-    write_header(&mut out, doc);
+    write_header(&mut out, doc, labels);
     let _ = writeln!(out, r#"<g transform="translate({} {})">"#, num(dx), num(dy));
+    labels.set_origin(dx, dy);
     for group in groups_outermost_first(doc) {
-        write_group(&mut out, group);
+        write_group(&mut out, group, labels);
     }
     for edge in &scene.edges {
         write_edge(&mut out, edge);
     }
     // Captions go under the nodes: a caption hidden behind a node beats a garbled name.
     for edge in &scene.edges {
-        write_caption(&mut out, edge);
+        write_caption(&mut out, edge, labels);
+    }
+    if let Labels::Raster(_) = labels {
+        out.push_str("</g>\n</svg>\n");
+        labels.end_layer(&mut out);
+        open(&mut out);
+        let _ = writeln!(out, r#"<g transform="translate({} {})">"#, num(dx), num(dy));
     }
     for component in doc.components() {
         write_component(
@@ -130,16 +323,19 @@ pub(crate) fn render_sized(doc: &Document, catalog: &Catalog, options: &ExportOp
             catalog,
             component,
             badges.get(component.id.as_str()),
+            labels,
         );
     }
     for note in doc.notes() {
-        write_note(&mut out, note);
+        write_note(&mut out, note, labels);
     }
     out.push_str("</g>\n");
+    labels.set_origin(0.0, 0.0);
     if options.legend {
-        write_legend(&mut out, height - LEGEND, options.findings);
+        write_legend(&mut out, height - LEGEND, options.findings, labels);
     }
     out.push_str("</svg>\n");
+    labels.end_layer(&mut out);
     Rendered {
         text: out,
         width,
@@ -177,25 +373,24 @@ fn write_defs(out: &mut String, doc: &Document, catalog: &Catalog) {
     out.push_str("</defs>\n");
 }
 
-fn write_header(out: &mut String, doc: &Document) {
+fn write_header(out: &mut String, doc: &Document, labels: &mut Labels) {
     let title = fonts::fit(&doc.meta.name, 18.0, Weight::SemiBold, 900.0);
-    let _ = writeln!(
+    labels.write(
         out,
-        r#"<text x="{MARGIN}" y="34" font-size="18" font-weight="600" fill="{}">{}</text>"#,
-        palette::INK.hex(),
-        xml_text(&title)
+        &Label::new(MARGIN, 34.0, 18.0, palette::INK, &title).semibold(),
     );
+    out.push('\n');
     let summary = format!(
         "{} components · {} connections · {} boundaries",
         doc.components().len(),
         doc.connections().len(),
         doc.groups().len()
     );
-    let _ = writeln!(
+    labels.write(
         out,
-        r#"<text x="{MARGIN}" y="50" font-size="11" fill="{}">{summary}</text>"#,
-        palette::SUBTEXT.hex()
+        &Label::new(MARGIN, 50.0, 11.0, palette::SUBTEXT, &summary),
     );
+    out.push('\n');
 }
 
 /// Parents before children, so that inner boundaries paint over outer ones.
@@ -221,7 +416,7 @@ pub(crate) fn dashed_boundary(kind: GroupKind) -> bool {
     )
 }
 
-fn write_group(out: &mut String, group: &Group) {
+fn write_group(out: &mut String, group: &Group, labels: &mut Labels) {
     let colour = palette::group(group.kind);
     let r = group.rect;
     let dash = if dashed_boundary(group.kind) {
@@ -242,16 +437,31 @@ fn write_group(out: &mut String, group: &Group) {
     let kind = group.kind.label();
     let kind_width = fonts::text_width(kind, KIND_SIZE, Weight::Regular);
     let name = fonts::fit(&group.name, 12.0, Weight::SemiBold, r.w - kind_width - 40.0);
-    let _ = writeln!(
-        out,
-        r#"<text x="{}" y="{}" font-size="12" font-weight="600" fill="{}">{}<tspan font-size="{KIND_SIZE}" font-weight="400" fill="{}" dx="8">{}</tspan></text></g>"#,
-        num(r.x + 12.0),
-        num(r.y + 22.0),
-        colour.hex(),
-        xml_text(&name),
-        palette::SUBTEXT.hex(),
-        xml_text(kind)
-    );
+    let (x, y) = (r.x + 12.0, r.y + 22.0);
+    match labels {
+        // One text element with the kind as a span, so that the title reads as one line.
+        Labels::Text => {
+            let _ = writeln!(
+                out,
+                r#"<text x="{}" y="{}" font-size="12" font-weight="600" fill="{}">{}<tspan font-size="{KIND_SIZE}" font-weight="400" fill="{}" dx="8">{}</tspan></text></g>"#,
+                num(x),
+                num(y),
+                colour.hex(),
+                xml_text(&name),
+                palette::SUBTEXT.hex(),
+                xml_text(kind)
+            );
+        }
+        Labels::Raster(_) => {
+            labels.write(out, &Label::new(x, y, 12.0, colour, &name).semibold());
+            let kind_x = x + fonts::text_width(&name, 12.0, Weight::SemiBold) + 8.0;
+            labels.write(
+                out,
+                &Label::new(kind_x, y, KIND_SIZE, palette::SUBTEXT, kind),
+            );
+            out.push_str("</g>\n");
+        }
+    }
 }
 
 fn style_name(style: ConnectionStyle) -> &'static str {
@@ -309,7 +519,7 @@ fn caption_anchor(points: &[Point]) -> Point {
     }
 }
 
-fn write_caption(out: &mut String, edge: &DrawnEdge) {
+fn write_caption(out: &mut String, edge: &DrawnEdge, labels: &mut Labels) {
     // Dotted grey already says "telemetry"; repeating it on every metrics link is noise.
     if edge.edge.style == ConnectionStyle::Telemetry && !edge.edge.label.contains(':') {
         return;
@@ -321,18 +531,21 @@ fn write_caption(out: &mut String, edge: &DrawnEdge) {
     // most of a big PNG's raster time.)
     let width = fonts::text_width(&caption, CAPTION_SIZE, Weight::Regular) + 6.0;
     let baseline = at.y - 4.0;
-    let _ = writeln!(
+    let chip = Chip {
+        x: at.x - width / 2.0,
+        y: baseline - 10.5,
+        w: width,
+        h: 14.0,
+        radius: 3.0,
+        fill: palette::CARD,
+    };
+    labels.write(
         out,
-        r#"<rect x="{}" y="{}" width="{}" height="14" rx="3" fill="{}"/><text x="{}" y="{}" font-size="{CAPTION_SIZE}" text-anchor="middle" fill="{}">{}</text>"#,
-        num(at.x - width / 2.0),
-        num(baseline - 10.5),
-        num(width),
-        palette::CARD.hex(),
-        num(at.x),
-        num(baseline),
-        palette::SUBTEXT.hex(),
-        xml_text(&caption)
+        &Label::new(at.x, baseline, CAPTION_SIZE, palette::SUBTEXT, &caption)
+            .centred()
+            .on_chip(chip),
     );
+    out.push('\n');
 }
 
 fn write_component(
@@ -341,6 +554,7 @@ fn write_component(
     catalog: &Catalog,
     component: &Component,
     badge: Option<&(Severity, usize)>,
+    labels: &mut Labels,
 ) {
     let kind = catalog.kind_of(component);
     let colour = component_colour(catalog, component);
@@ -384,35 +598,44 @@ fn write_component(
     }
     let subtitle = fonts::fit(&subtitle, KIND_SIZE, Weight::Regular, room);
     let middle = r.y + r.h / 2.0;
-    let _ = writeln!(
+    labels.write(
         out,
-        r#"<text x="{x}" y="{}" font-size="{NAME_SIZE}" font-weight="600" fill="{}">{}</text><text x="{x}" y="{}" font-size="{KIND_SIZE}" fill="{}">{}</text>"#,
-        num(middle - 3.0),
-        palette::INK.hex(),
-        xml_text(&name),
-        num(middle + 13.0),
-        palette::SUBTEXT.hex(),
-        xml_text(&subtitle),
-        x = num(text_x),
+        &Label::new(text_x, middle - 3.0, NAME_SIZE, palette::INK, &name).semibold(),
     );
+    labels.write(
+        out,
+        &Label::new(
+            text_x,
+            middle + 13.0,
+            KIND_SIZE,
+            palette::SUBTEXT,
+            &subtitle,
+        ),
+    );
+    out.push('\n');
     if let Some(&(severity, count)) = badge {
         let (cx, cy) = (r.x + r.w - 2.0, r.y + 2.0);
-        let _ = writeln!(
+        let _ = write!(
             out,
-            r#"<circle cx="{}" cy="{}" r="9" fill="{}" stroke="{}" stroke-width="1.5"/><text x="{}" y="{}" font-size="10" font-weight="600" text-anchor="middle" fill="{}">{count}</text>"#,
+            r#"<circle cx="{}" cy="{}" r="9" fill="{}" stroke="{}" stroke-width="1.5"/>"#,
             num(cx),
             num(cy),
             palette::severity(severity).hex(),
             palette::CARD.hex(),
-            num(cx),
-            num(cy + 3.5),
-            palette::CARD.hex()
         );
+        let count = count.to_string();
+        labels.write(
+            out,
+            &Label::new(cx, cy + 3.5, 10.0, palette::CARD, &count)
+                .semibold()
+                .centred(),
+        );
+        out.push('\n');
     }
     out.push_str("</g>\n");
 }
 
-fn write_note(out: &mut String, note: &Note) {
+fn write_note(out: &mut String, note: &Note, labels: &mut Labels) {
     let _ = writeln!(
         out,
         r#"<g class="note"><rect x="{}" y="{}" width="{}" height="{}" rx="4" fill="{}"/>"#,
@@ -425,22 +648,24 @@ fn write_note(out: &mut String, note: &Note) {
     let lines = fonts::wrap(&note.text, 12.0, Weight::Regular, note.size.w - 16.0);
     let fitting = ((note.size.h - 12.0) / 16.0).max(1.0) as usize;
     for (i, line) in lines.iter().take(fitting).enumerate() {
-        let _ = writeln!(
+        labels.write(
             out,
-            r#"<text x="{}" y="{}" font-size="12" fill="{}">{}</text>"#,
-            num(note.position.x + 8.0),
-            num(note.position.y + 20.0 + 16.0 * i as f32),
-            palette::INK.hex(),
-            xml_text(line)
+            &Label::new(
+                note.position.x + 8.0,
+                note.position.y + 20.0 + 16.0 * i as f32,
+                12.0,
+                palette::INK,
+                line,
+            ),
         );
+        out.push('\n');
     }
     out.push_str("</g>\n");
 }
 
-fn write_legend(out: &mut String, top: f32, findings: bool) {
+fn write_legend(out: &mut String, top: f32, findings: bool, labels: &mut Labels) {
     let y = top + LEGEND / 2.0;
     let mut x = MARGIN;
-    let ink = palette::SUBTEXT.hex();
     for (style, label) in [
         (ConnectionStyle::Sync, "sync call"),
         (ConnectionStyle::Async, "async message"),
@@ -449,32 +674,38 @@ fn write_legend(out: &mut String, top: f32, findings: bool) {
         let dash = dash_pattern(style)
             .map(|d| format!(r#" stroke-dasharray="{d}""#))
             .unwrap_or_default();
-        let _ = writeln!(
+        let _ = write!(
             out,
-            r#"<path d="M{} {}L{} {}" stroke="{}" stroke-width="1.5"{dash} marker-end="url(#arrow-{})"/><text x="{}" y="{}" font-size="11" fill="{ink}">{label}</text>"#,
+            r#"<path d="M{} {}L{} {}" stroke="{}" stroke-width="1.5"{dash} marker-end="url(#arrow-{})"/>"#,
             num(x),
             num(y),
             num(x + 36.0),
             num(y),
             palette::connection(Some(style)).hex(),
             style_name(style),
-            num(x + 44.0),
-            num(y + 4.0)
         );
+        labels.write(
+            out,
+            &Label::new(x + 44.0, y + 4.0, 11.0, palette::SUBTEXT, label),
+        );
+        out.push('\n');
         x += 44.0 + fonts::text_width(label, 11.0, Weight::Regular) + 24.0;
     }
     if findings {
         for severity in [Severity::Error, Severity::Warning, Severity::Info] {
             let label = severity_label(severity);
-            let _ = writeln!(
+            let _ = write!(
                 out,
-                r#"<circle cx="{}" cy="{}" r="6" fill="{}"/><text x="{}" y="{}" font-size="11" fill="{ink}">{label}</text>"#,
+                r#"<circle cx="{}" cy="{}" r="6" fill="{}"/>"#,
                 num(x + 6.0),
                 num(y),
                 palette::severity(severity).hex(),
-                num(x + 16.0),
-                num(y + 4.0)
             );
+            labels.write(
+                out,
+                &Label::new(x + 16.0, y + 4.0, 11.0, palette::SUBTEXT, label),
+            );
+            out.push('\n');
             x += 16.0 + fonts::text_width(label, 11.0, Weight::Regular) + 20.0;
         }
     }
