@@ -203,6 +203,55 @@ impl<'g> Facts<'g> {
         })
     }
 
+    /// What the rules, the documents and the exports take to be true of `component`, as
+    /// (label, value) lines for people: the editor's inspector shows them.
+    pub fn summary(&self, component: &Component) -> Vec<(&'static str, String)> {
+        let mut lines = Vec::new();
+        let yes_no = |value: bool| if value { "yes" } else { "no" }.to_owned();
+        if let Some(runs) = self.runs(component) {
+            let how = match runs {
+                Deployment::Client => "a client, outside the infrastructure".to_owned(),
+                Deployment::External => "someone else's system".to_owned(),
+                Deployment::Saas => "a SaaS product, outside the account".to_owned(),
+                Deployment::Built
+                | Deployment::Function
+                | Deployment::Cluster
+                | Deployment::Container
+                | Deployment::Managed => match (self.service(component), self.cloud) {
+                    (Some(service), Some(cloud)) => {
+                        format!("{} on {}", service.service, cloud.label())
+                    }
+                    _ => "self-hosted (the model names no target cloud)".to_owned(),
+                },
+            };
+            lines.push(("Runs as", how));
+        }
+        if let Some(encrypted) = self.encrypted_at_rest(component) {
+            lines.push(("Encrypted at rest", yes_no(encrypted)));
+        }
+        if self.runs(component).is_some_and(Deployment::in_account) {
+            lines.push(("Spans zones", yes_no(self.multi_zone(component))));
+            lines.push((
+                "Survives losing an instance",
+                yes_no(self.redundant(component)),
+            ));
+        }
+        if let Some(primary) = self.replica_of(component) {
+            lines.push(("Replica of", primary.name.clone()));
+        }
+        if let Some(region) = self.region_of(component) {
+            lines.push(("Region", region.region.code.clone()));
+        }
+        if let Some(load) = self.graph.loads().component(self.graph, component) {
+            let basis = match load.basis {
+                crate::load::Basis::Stated => "stated",
+                crate::load::Basis::Derived => "propagated from the entry points",
+            };
+            lines.push(("Load at peak", format!("{}/s ({basis})", load.rounded())));
+        }
+        lines
+    }
+
     /// The store `component` replicates from, when it is a read replica or a standby: the
     /// source of a `replication` connection into it. Its primary's backups and redundancy
     /// cover it.

@@ -17,6 +17,7 @@ pub mod format;
 pub mod graph;
 pub mod icons;
 pub mod layout;
+pub mod load;
 pub mod model;
 pub mod palette;
 mod raster;

@@ -64,8 +64,13 @@ impl Link {
         }
     }
 
-    /// Both ends' positions, when the document has both.
-    pub(super) fn ends(&self) -> Option<(usize, usize)> {
+    /// The connection's position in the document.
+    pub fn position(&self) -> usize {
+        self.position as usize
+    }
+
+    /// Both ends' positions in the document, when the document has both.
+    pub fn ends(&self) -> Option<(usize, usize)> {
         (self.from != u32::MAX && self.to != u32::MAX)
             .then_some((self.from as usize, self.to as usize))
     }

@@ -72,6 +72,7 @@ pub struct ArchGraph<'a> {
     /// Per component (by position): the position of its innermost group, `u32::MAX` for none.
     group_of: Vec<u32>,
     sync_condensed: std::cell::OnceCell<SyncCondensation>,
+    loads: std::cell::OnceCell<crate::load::Loads>,
 }
 
 impl<'a> ArchGraph<'a> {
@@ -172,6 +173,7 @@ impl<'a> ArchGraph<'a> {
             chains,
             group_of,
             sync_condensed: std::cell::OnceCell::new(),
+            loads: std::cell::OnceCell::new(),
         }
     }
 
@@ -520,6 +522,23 @@ impl<'a> ArchGraph<'a> {
             .iter()
             .filter(move |link| wanted(link))
             .filter_map(move |link| connections.get(link.position as usize))
+    }
+
+    /// The load at peak of every component and connection, propagated once per graph.
+    pub fn loads(&self) -> &crate::load::Loads {
+        self.loads.get_or_init(|| crate::load::propagate(self))
+    }
+
+    /// Every connection's link, in document order.
+    pub fn all_links(&self) -> &[Link] {
+        &self.links
+    }
+
+    /// The catalog's kind of a link; `None` for a kind the catalog does not know.
+    pub fn link_kind(&self, link: &Link) -> Option<&'a crate::catalog::ConnectionKind> {
+        let catalog: &'a Catalog = self.catalog;
+        link.kind
+            .and_then(|slot| catalog.connection_kinds().get(usize::from(slot)))
     }
 
     /// Whether a link is of the connection kind `kind`.

@@ -50,7 +50,7 @@ mod duplicate_names;
 mod exposed_admin_ui;
 mod external_call_unguarded;
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 mod internal_call_without_timeout;
 mod invalid_schedule;
 mod local_sessions;

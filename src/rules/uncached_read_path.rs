@@ -3,6 +3,7 @@
 use petgraph::Direction;
 
 use crate::catalog::Trait;
+use crate::load::{Basis, Figure};
 use crate::model::{Connection, PropertyValue};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
@@ -10,9 +11,10 @@ declare_rule! {
     /// ## What it does
     /// Flags relational and document databases with no read replica whose uncached reads
     /// from request-serving services add up to at least `min_peak_rps` (a rule parameter,
-    /// 5,000 by default). The load is the `peak_rps` of those read connections: each store is
-    /// judged by its own flows, never by the system's peak, and a store whose reads carry no
-    /// figure is not judged.
+    /// 5,000 by default). The load is what those read flows carry at peak: their own
+    /// `peak_rps`, or the load propagated to them from the entry points (see
+    /// `archsmith::load`), which the message marks as an estimate. Each store is judged by its
+    /// own flows, and a store whose reads carry no known load is not judged.
     ///
     /// ## Why it matters
     /// Databases scale reads expensively (replicas, bigger instances) and fail abruptly when
@@ -37,7 +39,14 @@ impl Rule for UncachedReadPath {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let threshold = u64::try_from(cx.int_param("min_peak_rps", 5000)).unwrap_or(5000);
+        let threshold = cx.int_param("min_peak_rps", 5000).max(1) as f64;
+        let loads = cx.graph.loads();
+        let reads = |c: &Connection| {
+            cx.graph
+                .connection_property(c, "access")
+                .and_then(PropertyValue::as_text)
+                != Some("write")
+        };
         for db in cx
             .graph
             .of_kinds(|k| k.has(Trait::Relational) || k.has(Trait::DocumentStore))
@@ -45,34 +54,16 @@ impl Rule for UncachedReadPath {
             if cx.int(db, "read_replicas").unwrap_or(0) > 0 {
                 continue;
             }
-            let peak_rps = |c: &Connection| {
-                cx.graph
-                    .connection_property(c, "peak_rps")
-                    .and_then(PropertyValue::as_int)
-                    .and_then(|rps| u64::try_from(rps).ok())
-                    .unwrap_or(0)
-            };
-            let reads = |c: &Connection| {
-                cx.graph
-                    .connection_property(c, "access")
-                    .and_then(PropertyValue::as_text)
-                    != Some("write")
-            };
-            let queries = cx
-                .graph
-                .connections(db, Direction::Incoming, Some("db_query"));
-            // Most stores state no read load: they are done with after one pass over their
-            // queries, before the readers' caches are looked at.
-            if queries
-                .iter()
-                .filter(|c| reads(c))
-                .map(|c| peak_rps(c))
-                .sum::<u64>()
-                < threshold.max(1)
+            // Most stores carry no known load: they are done with after one lookup.
+            if loads
+                .component(cx.graph, db)
+                .is_none_or(|load| load.rps < threshold)
             {
                 continue;
             }
-            let readers: Vec<&Connection> = queries
+            let readers: Vec<(&Connection, Figure)> = cx
+                .graph
+                .connections(db, Direction::Incoming, Some("db_query"))
                 .into_iter()
                 .filter(|c| reads(c))
                 .filter(|c| {
@@ -85,20 +76,37 @@ impl Rule for UncachedReadPath {
                         !cx.has_trait(s, Trait::Consumer) && !cx.has_trait(s, Trait::Scheduled)
                     })
                 })
+                .filter_map(|c| loads.connection(cx.graph, c).map(|load| (c, load)))
                 .collect();
             // The database's own read load: what its uncached readers' flows carry. The
             // system's peak says nothing about one store (a ledger sees a fraction of it).
-            let load: u64 = readers.iter().map(|c| peak_rps(c)).sum();
-            if load < threshold.max(1) {
+            let load: f64 = readers.iter().map(|(_, figure)| figure.rps).sum();
+            if load < threshold {
                 continue;
             }
+            let derived = readers.iter().any(|(_, f)| f.basis == Basis::Derived);
+            let total = Figure {
+                rps: load,
+                basis: if derived {
+                    Basis::Derived
+                } else {
+                    Basis::Stated
+                },
+            };
             let mut targets = vec![db.id.as_str().to_owned()];
-            targets.extend(readers.iter().map(|c| c.id.as_str().to_owned()));
+            targets.extend(readers.iter().map(|(c, _)| c.id.as_str().to_owned()));
             out.push(cx.finding(
                 format!(
-                    "{} takes {load} reads/s at peak from {}, with no cache in front and no read replica",
+                    "{} takes {}{} reads/s at peak from {}, with no cache in front and no read replica{}",
                     db.name,
-                    super::counted(i64::try_from(readers.len()).unwrap_or(i64::MAX), "reader")
+                    if derived { "about " } else { "" },
+                    total.rounded(),
+                    super::counted(i64::try_from(readers.len()).unwrap_or(i64::MAX), "reader"),
+                    if derived {
+                        " (propagated from the entry points' peak; state the flows' peak_rps or share_pct to refine it)"
+                    } else {
+                        ""
+                    }
                 ),
                 targets,
                 "cache hot reads (cache-aside) or add read replicas",

@@ -218,10 +218,15 @@ impl EditorApp {
             .default_size(320.0)
             .resizable(true)
             .show(ui, |ui| {
+                let resolved = self.editor.resolved_selection().to_vec();
                 let selected: Vec<&str> = self.editor.selection.iter().collect();
-                if let Some(op) =
-                    inspector_ui(ui, self.editor.doc(), self.editor.catalog(), &selected)
-                {
+                if let Some(op) = inspector_ui(
+                    ui,
+                    self.editor.doc(),
+                    self.editor.catalog(),
+                    &selected,
+                    &resolved,
+                ) {
                     self.apply(op);
                 }
             });

@@ -66,6 +66,14 @@ impl Selection {
     }
 }
 
+/// What the core resolves for one selected component, read at one revision.
+#[derive(Debug)]
+struct ResolvedSelection {
+    revision: u64,
+    id: String,
+    lines: Vec<(&'static str, String)>,
+}
+
 /// An open model: the document, its history, where it lives and its findings.
 #[derive(Debug)]
 pub struct Editor {
@@ -77,6 +85,8 @@ pub struct Editor {
     saved_revision: Option<u64>,
     report: Report,
     report_revision: Option<u64>,
+    /// The resolved facts of the one selected component, for the revision they were read at.
+    resolved: Option<ResolvedSelection>,
     pub selection: Selection,
 }
 
@@ -89,6 +99,7 @@ impl Editor {
             saved_revision: Some(0),
             report: Report::default(),
             report_revision: None,
+            resolved: None,
             selection: Selection::default(),
         };
         editor.refresh();
@@ -163,6 +174,31 @@ impl Editor {
         self.report = rules::check(&graph);
         self.report_revision = Some(revision);
         self.selection.retain_existing(&self.doc);
+    }
+
+    /// What the core resolves for the selected component (how it runs, encryption, zones,
+    /// load at peak): the facts the rules and exports read. Read once per revision.
+    pub fn resolved_selection(&mut self) -> &[(&'static str, String)] {
+        let revision = self.history.revision();
+        let Some(id) = self.selection.single().map(str::to_owned) else {
+            return &[];
+        };
+        let fresh = self
+            .resolved
+            .as_ref()
+            .is_some_and(|r| r.revision == revision && r.id == id);
+        if !fresh {
+            let lines = self.doc.component(&id).map_or_else(Vec::new, |component| {
+                let graph = ArchGraph::new(&self.doc, Catalog::builtin());
+                archsmith::facts::Facts::of_model(&graph).summary(component)
+            });
+            self.resolved = Some(ResolvedSelection {
+                revision,
+                id,
+                lines,
+            });
+        }
+        self.resolved.as_ref().map_or(&[], |r| r.lines.as_slice())
     }
 
     /// The display name of the document, for titles.

@@ -439,6 +439,19 @@ fn the_inspector_adds_a_topic_to_a_broker_and_a_trust_zone_membership() {
 }
 
 #[test]
+fn the_inspector_shows_what_the_core_resolves_for_a_component() {
+    let mut doc = small_doc();
+    doc.meta.cloud = Some(archsmith::model::Cloud::Aws);
+    let (mut harness, _) = harness_with(doc);
+    let at = component_center(&harness, "db");
+    click(&mut harness, at);
+    harness.get_by_label("Resolved");
+    harness.get_by_label("RDS for PostgreSQL on AWS");
+    // RDS encrypts by default, so the model's unset property resolves to yes.
+    harness.get_by_label("Encrypted at rest");
+}
+
+#[test]
 fn save_and_open_round_trip_through_the_host() {
     let (mut harness, fs) = harness_with(small_doc());
     fs.borrow_mut().save_as = Some("/models/test.ron".into());

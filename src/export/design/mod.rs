@@ -1029,6 +1029,7 @@ fn scalability(cx: &Context<'_>, out: &mut Vec<Block>) {
             rows,
         });
     }
+    load_at_peak(cx, out);
     let lengths = cx.graph.sync_chain_lengths();
     let start = cx.doc.components().iter().max_by_key(|c| {
         (
@@ -1057,6 +1058,46 @@ fn scalability(cx: &Context<'_>, out: &mut Vec<Block>) {
         "Scalability and performance findings:",
     )));
     list_or(out, cx.finding_lines(&findings), "None.");
+}
+
+/// Every component's load at peak that the model states or that propagates to it from the
+/// entry points (the same figures the rules judge), busiest first.
+fn load_at_peak(cx: &Context<'_>, out: &mut Vec<Block>) {
+    let loads = cx.graph.loads();
+    let mut known: Vec<(&Component, crate::load::Figure)> = cx
+        .doc
+        .components()
+        .iter()
+        .filter_map(|c| loads.component(&cx.graph, c).map(|load| (c, load)))
+        .collect();
+    if known.is_empty() {
+        paragraph(
+            out,
+            "Load at peak: the model states no entry point's peak_rps and no flow's load, so no component's load is known.",
+        );
+        return;
+    }
+    known.sort_by(|(a, la), (b, lb)| lb.rps.total_cmp(&la.rps).then_with(|| a.id.cmp(&b.id)));
+    out.push(Block::Paragraph(plain(
+        "Load at peak (requests or messages per second; propagated figures follow the connections from the entry points, with shares, router splits and cache hit ratios where the model states them):",
+    )));
+    let rows = known
+        .into_iter()
+        .map(|(c, load)| {
+            vec![
+                vec![strong(c.name.clone())],
+                plain(load.rounded().to_string()),
+                plain(match load.basis {
+                    crate::load::Basis::Stated => "stated",
+                    crate::load::Basis::Derived => "propagated",
+                }),
+            ]
+        })
+        .collect();
+    out.push(Block::Table {
+        header: vec!["Component", "Load at peak", "Basis"],
+        rows,
+    });
 }
 
 fn observability(cx: &Context<'_>, out: &mut Vec<Block>) {

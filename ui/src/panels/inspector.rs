@@ -170,6 +170,7 @@ pub fn inspector_ui(
     doc: &Document,
     catalog: &Catalog,
     selected: &[&str],
+    resolved: &[(&str, String)],
 ) -> Option<EditOp> {
     egui::ScrollArea::vertical()
         .auto_shrink([false, false])
@@ -177,7 +178,9 @@ pub fn inspector_ui(
             [] => document_ui(ui, doc),
             [id] => {
                 if let Some(component) = doc.component(id) {
-                    component_ui(ui, doc, catalog, component)
+                    let op = component_ui(ui, doc, catalog, component);
+                    resolved_ui(ui, resolved);
+                    op
                 } else if let Some(connection) = doc.connection(id) {
                     connection_ui(ui, doc, catalog, connection)
                 } else if let Some(group) = doc.group(id) {
@@ -406,6 +409,25 @@ fn component_ui(
         }
     }
     op
+}
+
+/// What the core resolves from the model, the catalog and the target cloud: read-only, the
+/// same facts the rules, the documents and the infrastructure exports state.
+fn resolved_ui(ui: &mut Ui, resolved: &[(&str, String)]) {
+    if resolved.is_empty() {
+        return;
+    }
+    ui.separator();
+    ui.label(RichText::new("Resolved").strong()).on_hover_text(
+        "What the rules, the design document and the exports take to be true of this component.",
+    );
+    egui::Grid::new("resolved").num_columns(2).show(ui, |ui| {
+        for (label, value) in resolved {
+            ui.label(RichText::new(*label).weak());
+            ui.label(value);
+            ui.end_row();
+        }
+    });
 }
 
 /// The trust zone (or bounded context) a component belongs to besides its placement: the new
