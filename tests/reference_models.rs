@@ -78,7 +78,6 @@ fn multi_tenant_saas_on_azure() {
         ("REL007", "webhooks-dispatcher-customer-webhooks"),
         ("REL016", "billing-job-jobs-queue"),
         ("REL016", "projects-svc-jobs-queue"),
-        ("SCA002", "billing-db"),
         ("SEC008", "billing-job-tenant-svc"),
         ("PERF002", "projects-svc-redis"),
     ]);
@@ -151,6 +150,11 @@ fn the_rejected_findings_stay_gone() {
             "REL004",
             "ws-gateway-nats",
             "an idempotent consumer relies on redelivery",
+        ),
+        (
+            "SCA002",
+            "billing-db",
+            "the billing service and its own nightly job are one bounded context",
         ),
         (
             "REL003",

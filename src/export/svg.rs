@@ -27,6 +27,7 @@ const ICON: f32 = 28.0;
 const NAME_SIZE: f32 = 13.0;
 const KIND_SIZE: f32 = 11.0;
 const CAPTION_SIZE: f32 = 10.5;
+const TAG_SIZE: f32 = 9.5;
 const FONT_STACK: &str = "Inter, 'Helvetica Neue', Arial, sans-serif";
 
 /// User text as XML character data or an attribute value: markup characters become entities
@@ -593,9 +594,6 @@ fn write_component(
     {
         let _ = write!(subtitle, " · ×{replicas}");
     }
-    for membership in doc.membership_names(component) {
-        let _ = write!(subtitle, " · {membership}");
-    }
     let subtitle = fonts::fit(&subtitle, KIND_SIZE, Weight::Regular, room);
     let middle = r.y + r.h / 2.0;
     labels.write(
@@ -613,6 +611,36 @@ fn write_component(
         ),
     );
     out.push('\n');
+    // Trust zones and contexts it belongs to besides its placement hang under the card as
+    // tags in their boundary's colour.
+    let mut tag_x = r.x + 10.0;
+    for group in doc.memberships(component) {
+        let tag = fonts::fit(&group.name, TAG_SIZE, Weight::SemiBold, 140.0);
+        let width = fonts::text_width(&tag, TAG_SIZE, Weight::SemiBold) + 8.0;
+        let baseline = r.y + r.h + 4.5;
+        let chip = Chip {
+            x: tag_x,
+            y: baseline - 9.5,
+            w: width,
+            h: 13.0,
+            radius: 6.5,
+            fill: palette::CARD,
+        };
+        labels.write(
+            out,
+            &Label::new(
+                tag_x + 4.0,
+                baseline,
+                TAG_SIZE,
+                palette::group(group.kind),
+                &tag,
+            )
+            .semibold()
+            .on_chip(chip),
+        );
+        out.push('\n');
+        tag_x += width + 4.0;
+    }
     if let Some(&(severity, count)) = badge {
         let (cx, cy) = (r.x + r.w - 2.0, r.y + 2.0);
         let _ = write!(

@@ -621,13 +621,19 @@ impl Document {
             .filter(move |g| g.parent.as_ref().is_some_and(|p| p.as_str() == id))
     }
 
-    /// The names of the trust zones and bounded contexts a component belongs to besides its
-    /// placement, for the captions that show memberships on its card.
-    pub fn membership_names(&self, component: &Component) -> Vec<&str> {
+    /// The trust zones and bounded contexts a component belongs to besides its placement.
+    pub fn memberships(&self, component: &Component) -> Vec<&Group> {
         component
             .member_of
             .iter()
             .filter_map(|id| self.group(id.as_str()))
+            .collect()
+    }
+
+    /// Their names, for captions and documents.
+    pub fn membership_names(&self, component: &Component) -> Vec<&str> {
+        self.memberships(component)
+            .into_iter()
             .map(|g| g.name.as_str())
             .collect()
     }

@@ -105,7 +105,7 @@ impl Rule for DualWriteWithoutOutbox {
             broker_names.dedup();
             out.push(cx.finding(
                 format!(
-                    "{} writes to {} and publishes to {} in separate transactions: a failure between them loses or invents events",
+                    "{} writes to {} and publishes to {} in separate transactions: a failure between the two leaves the events disagreeing with the database",
                     service.name,
                     store_names.join(", "),
                     broker_names.join(", ")

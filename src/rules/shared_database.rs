@@ -3,13 +3,14 @@
 use petgraph::Direction;
 
 use crate::catalog::Trait;
-use crate::model::{Component, PropertyValue};
+use crate::model::{Component, GroupKind, PropertyValue};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
     /// ## What it does
     /// Flags datastores that more than one service writes to (`db_query` with `write` or
-    /// `read_write` access).
+    /// `read_write` access), unless every writer belongs to the same bounded context (one
+    /// team's service and its own jobs still give the data one owner).
     ///
     /// ## Why it matters
     /// A shared write path couples schemas, deployments and scaling: one team's migration breaks
@@ -55,6 +56,15 @@ impl Rule for SharedDatabase {
             if writers.len() < 2 {
                 continue;
             }
+            // Writers of one bounded context are one team's code (a service and its own
+            // batch job): the data still has one owner.
+            let context =
+                |c: &Component| cx.graph.zone(c, GroupKind::BoundedContext).map(|g| &g.id);
+            if context(writers[0]).is_some()
+                && writers.iter().all(|w| context(w) == context(writers[0]))
+            {
+                continue;
+            }
             let names: Vec<&str> = writers.iter().map(|c| c.name.as_str()).collect();
             let mut targets = vec![store.id.as_str().to_owned()];
             targets.extend(writers.iter().map(|w| w.id.as_str().to_owned()));
@@ -92,6 +102,21 @@ mod tests {
     #[test]
     fn passes_with_one_writer() {
         assert!(run(&SharedDatabase, &doc("read")).is_empty());
+    }
+
+    #[test]
+    fn passes_with_writers_of_one_bounded_context() {
+        let doc = Fixture::new()
+            .group("billing", GroupKind::BoundedContext, None)
+            .component("db", "postgresql", &[])
+            .component("api", "service-go", &[])
+            .component("nightly", "scheduled-job", &[])
+            .in_group("api", "billing")
+            .in_group("nightly", "billing")
+            .connect("api", "db", "db_query")
+            .connect("nightly", "db", "db_query")
+            .build();
+        assert!(run(&SharedDatabase, &doc).is_empty());
     }
 
     #[test]

@@ -445,10 +445,28 @@ fn paint_components(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
             name,
             style::CARD_TEXT,
         );
-        let mut subtitle = kind.map_or_else(|| component.kind.to_string(), |k| k.label.clone());
-        for membership in scene.doc.membership_names(component) {
-            subtitle.push_str(" · ");
-            subtitle.push_str(membership);
+        let subtitle = kind.map_or_else(|| component.kind.to_string(), |k| k.label.clone());
+        // Trust zones and contexts it belongs to besides its placement hang under the card
+        // as tags in their boundary's colour, as in the exported diagrams.
+        let mut tag_left = rect.min.x + 10.0 * zoom;
+        for group in scene.doc.memberships(component) {
+            let (colour, _) = style::group_colors(group.kind);
+            let galley = single_line(
+                screen.painter,
+                &group.name,
+                screen.bold_font(9.5),
+                colour,
+                140.0 * zoom,
+            );
+            let size = galley.size() + vec2(8.0 * zoom, 3.0 * zoom);
+            let chip = Rect::from_min_size(pos2(tag_left, rect.max.y - size.y / 2.0), size);
+            screen
+                .painter
+                .rect_filled(chip, chip.height() / 2.0, style::CARD_FILL);
+            screen
+                .painter
+                .galley(chip.min + vec2(4.0 * zoom, 1.5 * zoom), galley, colour);
+            tag_left = chip.max.x + 4.0 * zoom;
         }
         let sub = single_line(
             screen.painter,

@@ -178,9 +178,7 @@ pub fn inspector_ui(
             [] => document_ui(ui, doc),
             [id] => {
                 if let Some(component) = doc.component(id) {
-                    let op = component_ui(ui, doc, catalog, component);
-                    resolved_ui(ui, resolved);
-                    op
+                    component_ui(ui, doc, catalog, component, resolved)
                 } else if let Some(connection) = doc.connection(id) {
                     connection_ui(ui, doc, catalog, connection)
                 } else if let Some(group) = doc.group(id) {
@@ -299,6 +297,7 @@ fn component_ui(
     doc: &Document,
     catalog: &Catalog,
     component: &Component,
+    resolved: &[(&str, String)],
 ) -> Option<EditOp> {
     let id = component.id.clone();
     let field = |field| {
@@ -393,6 +392,7 @@ fn component_ui(
     if let Some(description) = committed_text(ui, "Description", &component.description, true) {
         op = field(ComponentField::Description(description));
     }
+    resolved_ui(ui, resolved);
     ui.separator();
     ui.label(RichText::new("Properties").strong());
     if let Some((key, value)) = properties_ui(ui, &kind.properties, &component.properties) {
@@ -421,13 +421,13 @@ fn resolved_ui(ui: &mut Ui, resolved: &[(&str, String)]) {
     ui.label(RichText::new("Resolved").strong()).on_hover_text(
         "What the rules, the design document and the exports take to be true of this component.",
     );
-    egui::Grid::new("resolved").num_columns(2).show(ui, |ui| {
-        for (label, value) in resolved {
-            ui.label(RichText::new(*label).weak());
+    for (label, value) in resolved {
+        // Wrapped lines, so that a long service name never widens the panel.
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(format!("{label}:")).weak());
             ui.label(value);
-            ui.end_row();
-        }
-    });
+        });
+    }
 }
 
 /// The trust zone (or bounded context) a component belongs to besides its placement: the new
