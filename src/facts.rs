@@ -266,3 +266,41 @@ impl<'g> Facts<'g> {
             .find(|source| self.graph.has_trait(source, Trait::Stateful))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::rules::fixture::Fixture;
+
+    #[test]
+    fn the_summary_states_what_the_exports_deploy() {
+        let mut doc = Fixture::new()
+            .component("db", "postgresql", &[])
+            .component("idp", "identity-provider", &[("hosting", "saas".into())])
+            .build();
+        doc.meta.cloud = Some(Cloud::Aws);
+        let graph = ArchGraph::new(&doc, Catalog::builtin());
+        let facts = Facts::of_model(&graph);
+        let db = facts.summary(doc.component("db").expect("db"));
+        assert!(
+            db.contains(&("Runs as", "RDS for PostgreSQL on AWS".to_owned())),
+            "{db:?}"
+        );
+        // RDS encrypts unless the model turns it off.
+        assert!(
+            db.contains(&("Encrypted at rest", "yes".to_owned())),
+            "{db:?}"
+        );
+        assert!(
+            db.contains(&("Survives losing an instance", "no".to_owned())),
+            "{db:?}"
+        );
+        let idp = facts.summary(doc.component("idp").expect("idp"));
+        assert_eq!(
+            idp.first(),
+            Some(&("Runs as", "a SaaS product, outside the account".to_owned()))
+        );
+        assert!(!idp.iter().any(|(label, _)| *label == "Spans zones"));
+    }
+}

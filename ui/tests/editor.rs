@@ -413,6 +413,9 @@ fn the_inspector_adds_a_topic_to_a_broker_and_a_trust_zone_membership() {
 
     let at = component_center(&harness, "events");
     click(&mut harness, at);
+    // Below the properties: scrolled into view first, as a user would.
+    harness.get_by_label("Add topic").scroll_to_me();
+    harness.run();
     harness.get_by_label("Add topic").click();
     harness.run();
     let events = harness
@@ -448,7 +451,7 @@ fn the_inspector_shows_what_the_core_resolves_for_a_component() {
     harness.get_by_label("Resolved");
     harness.get_by_label("RDS for PostgreSQL on AWS");
     // RDS encrypts by default, so the model's unset property resolves to yes.
-    harness.get_by_label("Encrypted at rest");
+    harness.get_by_label("Encrypted at rest:");
 }
 
 #[test]
