@@ -121,6 +121,9 @@ fn rounded_rect(x: f32, y: f32, w: f32, h: f32, radius: f32) -> Option<tiny_skia
     path.finish()
 }
 
+/// Below this many pixels of font size a label is drawn as a bar, not as glyphs.
+const GREEKING_PX: f32 = 3.0;
+
 /// Labels painted from glyph outlines. [`Glyphs::prepare`] loads every character first, so
 /// that the drawing threads share the cache without locks.
 #[derive(Debug)]
@@ -176,9 +179,9 @@ impl Glyphs {
         let face = self.face(label.weight);
         let em = label.size / face.units_per_em;
         let mut pen = label.x;
+        let width = || label.text.chars().map(|c| face.advance(c)).sum::<f32>() * em;
         if label.anchor == Anchor::Middle {
-            let width: f32 = label.text.chars().map(|c| face.advance(c)).sum();
-            pen -= width * em / 2.0;
+            pen -= width() / 2.0;
         }
         let strip = tiny_skia::Transform::from_scale(scale, scale).post_translate(0.0, -top);
         if let Some(chip) = &label.chip
@@ -186,6 +189,29 @@ impl Glyphs {
         {
             let paint = solid(chip.fill);
             pixmap.fill_path(&path, &paint, tiny_skia::FillRule::Winding, strip, None);
+        }
+        if label.size * scale < GREEKING_PX {
+            // Too small to read at this scale: a faint bar where the text runs (greeking)
+            // says the same for a fraction of the cost of its glyphs.
+            let (left, right) = (pen * scale, (pen + width()) * scale);
+            let bar_top = (label.y - label.size * 0.6) * scale - top;
+            let bar = tiny_skia::Rect::from_ltrb(
+                left,
+                bar_top,
+                right.max(left + 0.5),
+                bar_top + (label.size * 0.55 * scale).max(0.5),
+            );
+            if let Some(bar) = bar {
+                let mut paint = solid(label.fill);
+                paint.shader = tiny_skia::Shader::SolidColor(tiny_skia::Color::from_rgba8(
+                    label.fill.0,
+                    label.fill.1,
+                    label.fill.2,
+                    96,
+                ));
+                pixmap.fill_rect(bar, &paint, tiny_skia::Transform::identity(), None);
+            }
+            return;
         }
         let paint = solid(label.fill);
         for c in label.text.chars() {

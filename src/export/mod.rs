@@ -10,7 +10,7 @@ mod json;
 mod mermaid;
 mod mermaid_architecture;
 mod plantuml;
-mod png;
+pub(crate) mod png;
 mod scene;
 mod structurizr;
 pub(crate) mod svg;

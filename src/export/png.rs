@@ -93,14 +93,14 @@ impl Exporter for PngExporter {
         };
         // Labels are painted from cached glyph outlines, laid out by the SVG's own metrics:
         // shaping thousands of labels one by one was a sixth of a big PNG's time.
-        let mut labels = svg::Labels::Raster(svg::RasterLayers::default());
+        // The drawing is fitted to the raster limits before it is parsed (parsing a drawing
+        // too big to raster is the cost), and leaves out detail too fine for that scale.
+        let mut labels = svg::Labels::Raster(svg::RasterLayers::new(options.scale));
         let rendered = svg::render_with(doc, catalog, &svg_options, &mut labels);
-        let layers = match labels {
-            svg::Labels::Raster(raster) => raster.layers,
-            svg::Labels::Text => Vec::new(),
+        let (layers, scale) = match labels {
+            svg::Labels::Raster(raster) => (raster.layers, raster.scale),
+            svg::Labels::Text => (Vec::new(), options.scale),
         };
-        // Fitted before the SVG is parsed: parsing a drawing too big to raster is the cost.
-        let scale = fitted_scale(rendered.width, rendered.height, options.scale);
         let mut notes = Vec::new();
         if scale < options.scale {
             notes.push(format!(
@@ -223,12 +223,49 @@ fn rasterise_layers(
 mod tests {
     use super::*;
 
+    /// The layers the rasteriser gets for the e-commerce sample asked at `scale`.
+    fn raster_layers(scale: f32) -> svg::RasterLayers {
+        let catalog = Catalog::builtin();
+        let sample = crate::samples::sample("ecommerce").expect("bundled sample");
+        let doc = crate::format::from_str(sample.text, "ecommerce.ron", catalog).expect("loads");
+        let mut labels = svg::Labels::Raster(svg::RasterLayers::new(scale));
+        svg::render_with(&doc, catalog, &ExportOptions::default(), &mut labels);
+        match labels {
+            svg::Labels::Raster(layers) => layers,
+            svg::Labels::Text => panic!("raster labels"),
+        }
+    }
+
+    #[test]
+    fn detail_too_fine_for_the_scale_is_left_out_of_the_raster() {
+        // Edges are drawn in the lower layer (the legend's samples in the upper one).
+        let edges_dashed = |layers: &svg::RasterLayers| {
+            layers.layers[0]
+                .svg
+                .lines()
+                .any(|l| l.contains("marker-end") && l.contains("stroke-dasharray"))
+        };
+        let full = raster_layers(1.0);
+        assert!(edges_dashed(&full), "async edges are dashed at full size");
+        assert!(!full.layers.iter().any(|l| l.svg.contains("optimizeSpeed")));
+        let tiny = raster_layers(0.05);
+        assert!(!edges_dashed(&tiny), "a dash under a pixel is not drawn");
+        assert!(tiny.layers[0].svg.contains("optimizeSpeed"));
+        assert_eq!(tiny.scale, 0.05);
+        assert_eq!(
+            full.layers.len(),
+            2,
+            "captions under the nodes, names over them"
+        );
+        assert!(full.layers.iter().all(|l| !l.svg.contains("<text")));
+    }
+
     #[test]
     fn strips_draw_the_same_pixels_as_one_pass() {
         let catalog = Catalog::builtin();
         let sample = crate::samples::sample("ecommerce").expect("bundled sample");
         let doc = crate::format::from_str(sample.text, "ecommerce.ron", catalog).expect("loads");
-        let mut labels = svg::Labels::Raster(svg::RasterLayers::default());
+        let mut labels = svg::Labels::Raster(svg::RasterLayers::new(1.5));
         svg::render_with(&doc, catalog, &ExportOptions::default(), &mut labels);
         let svg::Labels::Raster(raster) = labels else {
             panic!("raster labels");

@@ -52,12 +52,27 @@ pub(crate) enum Labels {
 /// The drawing as layers for the rasteriser: each an SVG document without text and the
 /// labels painted over it, bottom first. Captions sit in the lower layer, names in the upper,
 /// so that a node still hides a caption that runs under it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct RasterLayers {
     pub layers: Vec<RasterLayer>,
     pending: Vec<PlacedLabel>,
     /// Where the drawing's own coordinates start on the canvas (its translation).
     origin: (f32, f32),
+    /// The scale asked for, and the one the raster limits allow (set when rendering).
+    wanted_scale: f32,
+    pub scale: f32,
+}
+
+impl RasterLayers {
+    pub(crate) fn new(wanted_scale: f32) -> Self {
+        Self {
+            layers: Vec::new(),
+            pending: Vec::new(),
+            origin: (0.0, 0.0),
+            wanted_scale,
+            scale: wanted_scale,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -304,8 +319,15 @@ pub(crate) fn render_with(
     for group in groups_outermost_first(doc) {
         write_group(&mut out, group, labels);
     }
+    let detail = match labels {
+        Labels::Raster(layers) => {
+            layers.scale = super::png::fitted_scale(width, height, layers.wanted_scale);
+            Detail::at_scale(layers.scale)
+        }
+        Labels::Text => Detail::FULL,
+    };
     for edge in &scene.edges {
-        write_edge(&mut out, edge);
+        write_edge(&mut out, edge, detail);
     }
     // Captions go under the nodes: a caption hidden behind a node beats a garbled name.
     for edge in &scene.edges {
@@ -496,18 +518,51 @@ fn path_data(points: &[Point]) -> String {
     d
 }
 
-fn write_edge(out: &mut String, edge: &DrawnEdge) {
+fn write_edge(out: &mut String, edge: &DrawnEdge, detail: Detail) {
     let style = edge.edge.style;
     let dash = dash_pattern(style)
+        .filter(|_| detail.dashes)
         .map(|d| format!(r#" stroke-dasharray="{d}""#))
         .unwrap_or_default();
+    let crisp = if detail.smooth_lines {
+        ""
+    } else {
+        r#" shape-rendering="optimizeSpeed""#
+    };
     let _ = writeln!(
         out,
-        r#"<path d="{}" fill="none" stroke="{}" stroke-width="1.5"{dash} marker-end="url(#arrow-{})"/>"#,
+        r#"<path d="{}" fill="none" stroke="{}" stroke-width="1.5"{dash}{crisp} marker-end="url(#arrow-{})"/>"#,
         path_data(&edge.points),
         palette::connection(Some(style)).hex(),
         style_name(style)
     );
+}
+
+/// How much of the drawing's fine detail is worth drawing at the scale it is seen at.
+#[derive(Debug, Clone, Copy)]
+struct Detail {
+    /// Dash patterns (a dash shorter than a pixel costs thousands of segments and shows
+    /// as a grey line anyway).
+    dashes: bool,
+    /// Anti-aliased lines (hairlines far thinner than a pixel cost a blend per pixel for a
+    /// difference nobody sees).
+    smooth_lines: bool,
+}
+
+impl Detail {
+    const FULL: Self = Self {
+        dashes: true,
+        smooth_lines: true,
+    };
+
+    /// What to draw when the canvas is rastered at `scale` pixels a unit.
+    fn at_scale(scale: f32) -> Self {
+        // The shortest dash period is 6 units; the lines are 1.5 units wide.
+        Self {
+            dashes: scale * 6.0 >= 2.0,
+            smooth_lines: scale * 1.5 >= 0.25,
+        }
+    }
 }
 
 /// Midpoint of the middle segment: on straight edges the middle, on bent ones a bend's leg.
