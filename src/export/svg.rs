@@ -347,6 +347,7 @@ pub(crate) fn render_with(
             component,
             badges.get(component.id.as_str()),
             labels,
+            detail,
         );
     }
     for note in doc.notes() {
@@ -529,12 +530,16 @@ fn write_edge(out: &mut String, edge: &DrawnEdge, detail: Detail) {
     } else {
         r#" shape-rendering="optimizeSpeed""#
     };
+    let marker = if detail.arrowheads {
+        format!(r#" marker-end="url(#arrow-{})""#, style_name(style))
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        r#"<path d="{}" fill="none" stroke="{}" stroke-width="1.5"{dash}{crisp} marker-end="url(#arrow-{})"/>"#,
+        r#"<path d="{}" fill="none" stroke="{}" stroke-width="1.5"{dash}{crisp}{marker}/>"#,
         path_data(&edge.points),
         palette::connection(Some(style)).hex(),
-        style_name(style)
     );
 }
 
@@ -547,20 +552,28 @@ struct Detail {
     /// Anti-aliased lines (hairlines far thinner than a pixel cost a blend per pixel for a
     /// difference nobody sees).
     smooth_lines: bool,
+    /// Arrowheads and technology icons, which shrink to a dot under a few pixels.
+    arrowheads: bool,
+    icons: bool,
 }
 
 impl Detail {
     const FULL: Self = Self {
         dashes: true,
         smooth_lines: true,
+        arrowheads: true,
+        icons: true,
     };
 
     /// What to draw when the canvas is rastered at `scale` pixels a unit.
     fn at_scale(scale: f32) -> Self {
-        // The shortest dash period is 6 units; the lines are 1.5 units wide.
+        // The shortest dash period is 6 units; lines are 1.5 units wide, arrowheads about 10
+        // and icons 28.
         Self {
             dashes: scale * 6.0 >= 2.0,
             smooth_lines: scale * 1.5 >= 0.25,
+            arrowheads: scale * 10.0 >= 2.0,
+            icons: scale * ICON >= 4.0,
         }
     }
 }
@@ -611,6 +624,7 @@ fn write_component(
     component: &Component,
     badge: Option<&(Severity, usize)>,
     labels: &mut Labels,
+    detail: Detail,
 ) {
     let kind = catalog.kind_of(component);
     let colour = component_colour(catalog, component);
@@ -627,13 +641,16 @@ fn write_component(
     );
     let icon = kind.and_then(|k| icons::icon(&k.icon));
     let text_x = if let Some(icon) = icon {
-        let _ = writeln!(
-            out,
-            r##"<use href="#icon-{}" x="{}" y="{}" width="{ICON}" height="{ICON}"/>"##,
-            icon.name,
-            num(r.x + 12.0),
-            num(r.y + (r.h - ICON) / 2.0)
-        );
+        // Below a few pixels an icon is a smudge that costs every path it is made of.
+        if detail.icons {
+            let _ = writeln!(
+                out,
+                r##"<use href="#icon-{}" x="{}" y="{}" width="{ICON}" height="{ICON}"/>"##,
+                icon.name,
+                num(r.x + 12.0),
+                num(r.y + (r.h - ICON) / 2.0)
+            );
+        }
         r.x + 12.0 + ICON + 10.0
     } else {
         r.x + 12.0
