@@ -120,30 +120,30 @@ impl<'f, 'a> TopicFlows<'f, 'a> {
         self.dead_letter_of().is_none()
     }
 
-    pub fn publishes(&self) -> impl Iterator<Item = &'a Connection> + 'f {
+    /// The flows of one direction: those that name this topic, and the unnamed ones when it
+    /// takes them.
+    fn flows(
+        &self,
+        side: for<'n> fn(&'n Named<'a>) -> &'n [&'a Connection],
+    ) -> impl Iterator<Item = &'a Connection> + 'f {
         let unnamed: &'f [&'a Connection] = if self.takes_unnamed() {
-            &self.flows.unnamed.publishes
+            side(&self.flows.unnamed)
         } else {
             &[]
         };
         self.named()
-            .map_or(&[][..], |n| &n.publishes[..])
+            .map_or(&[][..], side)
             .iter()
             .chain(unnamed)
             .copied()
     }
 
+    pub fn publishes(&self) -> impl Iterator<Item = &'a Connection> + 'f {
+        self.flows(|named| &named.publishes)
+    }
+
     pub fn consumes(&self) -> impl Iterator<Item = &'a Connection> + 'f {
-        let unnamed: &'f [&'a Connection] = if self.takes_unnamed() {
-            &self.flows.unnamed.consumes
-        } else {
-            &[]
-        };
-        self.named()
-            .map_or(&[][..], |n| &n.consumes[..])
-            .iter()
-            .chain(unnamed)
-            .copied()
+        self.flows(|named| &named.consumes)
     }
 
     /// How messages name it: "topic `orders.created` on Order events", or the broker's name

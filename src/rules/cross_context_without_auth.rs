@@ -1,6 +1,5 @@
 //! SEC008: a call between bounded contexts with no authentication.
 
-use crate::edit::{ConnectionField, EditOp};
 use crate::graph::ArchGraph;
 use crate::model::{AuthMode, Component, GroupKind};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
@@ -64,16 +63,7 @@ impl Rule for CrossContextWithoutAuth {
                 vec![connection.id.as_str().to_owned()],
                 "authenticate the caller with mutual TLS or service tokens",
             );
-            finding.quick_fix = Some(vec![
-                EditOp::SetConnectionField {
-                    id: connection.id.clone(),
-                    field: ConnectionField::Auth(AuthMode::Mtls),
-                },
-                EditOp::SetConnectionField {
-                    id: connection.id.clone(),
-                    field: ConnectionField::Tls(true),
-                },
-            ]);
+            finding.quick_fix = Some(super::require_mtls(connection));
             out.push(finding);
         }
     }

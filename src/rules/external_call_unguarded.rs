@@ -2,7 +2,6 @@
 
 use crate::catalog::Trait;
 use crate::edit::EditOp;
-use crate::model::PropertyValue;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
@@ -40,21 +39,7 @@ impl Rule for ExternalCallUnguarded {
             if !cx.has_trait(target, Trait::External) {
                 continue;
             }
-            let kind = cx.catalog().connection_kind(connection.kind.as_str());
-            if kind.is_none_or(|k| k.property("timeout_ms").is_none()) {
-                continue;
-            }
-            let timeout = cx
-                .graph
-                .connection_property(connection, "timeout_ms")
-                .and_then(PropertyValue::as_int)
-                .unwrap_or(0);
-            let breaker = cx
-                .graph
-                .connection_property(connection, "circuit_breaker")
-                .and_then(PropertyValue::as_bool)
-                .unwrap_or(false);
-            if timeout > 0 || breaker {
+            if !cx.states_timeouts(connection) || cx.call_is_guarded(connection) {
                 continue;
             }
             let mut finding = cx.finding(

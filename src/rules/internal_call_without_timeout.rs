@@ -2,7 +2,7 @@
 
 use crate::catalog::Trait;
 use crate::edit::EditOp;
-use crate::model::{Component, Connection, PropertyValue};
+use crate::model::{Component, Connection};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta, counted};
 
 declare_rule! {
@@ -40,21 +40,6 @@ fn suggested_timeout_ms(cx: &RuleContext<'_>) -> i64 {
 }
 
 impl InternalCallWithoutTimeout {
-    /// Whether `connection` is a guarded call: it sets a timeout or a breaker.
-    fn guarded(cx: &RuleContext<'_>, connection: &Connection) -> bool {
-        let timeout = cx
-            .graph
-            .connection_property(connection, "timeout_ms")
-            .and_then(PropertyValue::as_int)
-            .unwrap_or(0);
-        let breaker = cx
-            .graph
-            .connection_property(connection, "circuit_breaker")
-            .and_then(PropertyValue::as_bool)
-            .unwrap_or(false);
-        timeout > 0 || breaker
-    }
-
     fn unguarded_calls<'a>(
         cx: &RuleContext<'a>,
         caller: &'a Component,
@@ -67,13 +52,7 @@ impl InternalCallWithoutTimeout {
             if !cx.graph.is_sync(connection) {
                 continue;
             }
-            // Only kinds that can state a timeout: a database query or a cache lookup is
-            // bounded by its driver's settings, which the model does not draw.
-            let declares_timeout = cx
-                .catalog()
-                .connection_kind(connection.kind.as_str())
-                .is_some_and(|kind| kind.property("timeout_ms").is_some());
-            if !declares_timeout || Self::guarded(cx, connection) {
+            if !cx.states_timeouts(connection) || cx.call_is_guarded(connection) {
                 continue;
             }
             let Some((_, callee)) = cx.graph.endpoints(connection) else {

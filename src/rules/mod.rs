@@ -167,6 +167,28 @@ impl<'a> RuleContext<'a> {
             .map(|subnet| group_phrase("public subnet", &subnet.name))
     }
 
+    /// Whether a call is bounded: it sets a timeout or a circuit breaker guards it.
+    pub fn call_is_guarded(&self, connection: &crate::model::Connection) -> bool {
+        let timeout = self
+            .graph
+            .connection_property(connection, "timeout_ms")
+            .and_then(PropertyValue::as_int)
+            .unwrap_or(0);
+        let breaker = self
+            .graph
+            .connection_property(connection, "circuit_breaker")
+            .and_then(PropertyValue::as_bool)
+            .unwrap_or(false);
+        timeout > 0 || breaker
+    }
+
+    /// Whether a connection's kind can state a timeout (HTTP, gRPC, GraphQL, queries).
+    pub fn states_timeouts(&self, connection: &crate::model::Connection) -> bool {
+        self.catalog()
+            .connection_kind(connection.kind.as_str())
+            .is_some_and(|kind| kind.property("timeout_ms").is_some())
+    }
+
     /// The resolved facts on the model's target cloud: what the exports deploy.
     pub fn facts(&self) -> crate::facts::Facts<'a> {
         crate::facts::Facts::of_model(self.graph)
@@ -262,6 +284,20 @@ pub(crate) fn group_phrase(what: &str, name: &str) -> String {
     } else {
         format!("the {what} {name}")
     }
+}
+
+/// The quick fix that authenticates a connection's caller with mutual TLS.
+pub(crate) fn require_mtls(connection: &crate::model::Connection) -> Vec<EditOp> {
+    vec![
+        EditOp::SetConnectionField {
+            id: connection.id.clone(),
+            field: crate::edit::ConnectionField::Auth(crate::model::AuthMode::Mtls),
+        },
+        EditOp::SetConnectionField {
+            id: connection.id.clone(),
+            field: crate::edit::ConnectionField::Tls(true),
+        },
+    ]
 }
 
 /// One problem a rule found.

@@ -1,7 +1,6 @@
 //! SEC012: a connection into a trust zone from outside it with no authentication.
 
 use crate::catalog::ConnectionStyle;
-use crate::edit::{ConnectionField, EditOp};
 use crate::model::{AuthMode, GroupKind};
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta, group_phrase};
 
@@ -63,16 +62,7 @@ impl Rule for UnauthenticatedTrustZoneEntry {
                 vec![connection.id.as_str().to_owned()],
                 "authenticate every hop into the zone: mutual TLS, IAM or tokens it verifies",
             );
-            finding.quick_fix = Some(vec![
-                EditOp::SetConnectionField {
-                    id: connection.id.clone(),
-                    field: ConnectionField::Auth(AuthMode::Mtls),
-                },
-                EditOp::SetConnectionField {
-                    id: connection.id.clone(),
-                    field: ConnectionField::Tls(true),
-                },
-            ]);
+            finding.quick_fix = Some(super::require_mtls(connection));
             out.push(finding);
         }
     }
