@@ -1,5 +1,6 @@
 //! REL004: a consumer with neither retries nor idempotent handling.
 
+use crate::catalog::Trait;
 use crate::edit::EditOp;
 use crate::model::PropertyValue;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
@@ -51,19 +52,39 @@ impl Rule for ConsumerWithoutRetry {
             if idempotent {
                 continue;
             }
-            let consumer = doc
-                .component(connection.from.as_str())
-                .map_or(connection.from.as_str(), |c| c.name.as_str());
-            let missing = if retries > 0 {
-                "no idempotent handling"
-            } else {
-                "neither retries nor idempotent handling"
+            let component = doc.component(connection.from.as_str());
+            let consumer = component.map_or(connection.from.as_str(), |c| c.name.as_str());
+            // What a redelivery repeats outside the system: the calls the handler makes to
+            // external systems (a charge, an email), which no database constraint undoes.
+            let mut externals: Vec<&str> = component
+                .map(|c| {
+                    cx.graph
+                        .neighbours(c, petgraph::Direction::Outgoing, None)
+                        .into_iter()
+                        .filter(|n| cx.has_trait(n, Trait::External))
+                        .map(|n| n.name.as_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            externals.dedup();
+            let (message, hint) = match (retries > 0, externals.is_empty()) {
+                (true, false) => (
+                    format!(
+                        "{consumer} consumes with no idempotent handling, so every redelivery calls {} again",
+                        externals.join(", ")
+                    ),
+                    "deduplicate on the message's key and send an idempotency key with each external call",
+                ),
+                (true, true) => (
+                    format!("{consumer} consumes with no idempotent handling"),
+                    "make the handler idempotent: deduplicate on the message's key",
+                ),
+                (false, _) => (
+                    format!("{consumer} consumes with neither retries nor idempotent handling"),
+                    "retry with backoff and make the handler idempotent",
+                ),
             };
-            let mut finding = cx.finding(
-                format!("{consumer} consumes with {missing}"),
-                vec![connection.id.as_str().to_owned()],
-                "retry with backoff and make the handler idempotent",
-            );
+            let mut finding = cx.finding(message, vec![connection.id.as_str().to_owned()], hint);
             finding.quick_fix = Some(vec![
                 EditOp::set_connection_property(
                     &connection.id,
@@ -107,6 +128,29 @@ mod tests {
             1,
             "retries do not make it idempotent"
         );
+    }
+
+    #[test]
+    fn a_redelivery_that_repeats_an_external_call_says_so() {
+        let doc = Fixture::new()
+            .component("events", "kafka", &[])
+            .component("payments", "worker", &[])
+            .component("psp", "external-system", &[])
+            .connect_with("payments", "events", "consume", |c| {
+                c.properties.insert("retries".into(), 5.into());
+            })
+            .connect("payments", "psp", "http")
+            .build();
+        let findings = run(&ConsumerWithoutRetry, &doc);
+        assert_eq!(findings.len(), 1);
+        assert!(
+            findings[0]
+                .message
+                .contains("every redelivery calls psp again"),
+            "{}",
+            findings[0].message
+        );
+        assert!(findings[0].fix_hint.contains("idempotency key"));
     }
 
     #[test]
