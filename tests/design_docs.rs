@@ -197,3 +197,31 @@ fn hostile_names_stay_text_in_html() {
         "the page's and the diagram's"
     );
 }
+
+/// The reviewer of the ride-hailing model found the document saying "Single points of
+/// failure: None" next to a single-instance error, and counting fewer stores than its own
+/// table lists.
+#[test]
+fn the_reliability_prose_agrees_with_the_findings_and_the_store_table() {
+    let (md, _) = markdown(include_str!("fixtures/reference/ridehail.ron"));
+    let spofs = md
+        .split("Single points of failure:")
+        .nth(1)
+        .and_then(|rest| rest.split("\n\n").nth(1))
+        .expect("a list after the heading");
+    assert!(
+        spofs.contains("**Driver geo index** (Redis) keeps state on a single instance"),
+        "{spofs}"
+    );
+    let table = md
+        .split("## Data stores")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("a data stores section");
+    let rows = table.lines().filter(|l| l.starts_with("| **")).count();
+    assert!(
+        md.contains(&format!(" of {rows} data stores; ")),
+        "the backups sentence counts the {rows} stores of the table"
+    );
+    assert!(md.contains(&format!(" of {rows} data stores encrypt at rest")));
+}

@@ -141,6 +141,16 @@ impl<'a> Context<'a> {
         self.graph.has_trait(component, t)
     }
 
+    /// The stores the "Data stores" table lists; every count of stores in the document is
+    /// over the same set, so a sentence never disagrees with the table next to it.
+    fn stores(&self) -> Vec<&'a Component> {
+        self.doc
+            .components()
+            .iter()
+            .filter(|c| self.has(c, Trait::Datastore) || self.has(c, Trait::Cache))
+            .collect()
+    }
+
     /// A component's name for a heading: with its id when another component has the same name,
     /// so headings stay distinct.
     fn heading_name(&self, component: &Component) -> String {
@@ -654,10 +664,8 @@ fn api_surface(cx: &Context<'_>, out: &mut Vec<Block>) {
 fn data_stores(cx: &Context<'_>, out: &mut Vec<Block>) {
     heading(out, 2, "Data stores");
     let rows: Vec<Vec<Line>> = cx
-        .doc
-        .components()
-        .iter()
-        .filter(|c| cx.has(c, Trait::Datastore) || cx.has(c, Trait::Cache))
+        .stores()
+        .into_iter()
         .map(|c| {
             let facts = cx.facts();
             let replicas = facts.instances(c);
@@ -877,18 +885,11 @@ fn security(cx: &Context<'_>, out: &mut Vec<Block>) {
         .filter(|c| c.auth != AuthMode::None)
         .count();
     let encrypted_stores = cx
-        .doc
-        .components()
-        .iter()
-        .filter(|c| cx.has(c, Trait::Datastore))
+        .stores()
+        .into_iter()
         .filter(|c| cx.facts().encrypted_at_rest(c) == Some(true))
         .count();
-    let stores = cx
-        .doc
-        .components()
-        .iter()
-        .filter(|c| cx.has(c, Trait::Datastore))
-        .count();
+    let stores = cx.stores().len();
     paragraph(
         out,
         format!(
@@ -901,21 +902,26 @@ fn security(cx: &Context<'_>, out: &mut Vec<Block>) {
 
 fn reliability(cx: &Context<'_>, out: &mut Vec<Block>) {
     heading(out, 2, "Reliability and disaster recovery");
-    // The same verdict as REL008, so the prose and the findings never disagree.
+    // The same verdicts as REL008 (one instance every path depends on) and REL001 (stateful
+    // and single instance), so the prose and the findings never disagree.
+    let mut listed = BTreeSet::new();
     let spofs: Vec<Line> = cx
         .report
         .findings
         .iter()
-        .filter(|f| f.rule == "REL008")
-        .flat_map(|f| &f.targets)
-        .filter_map(|id| cx.doc.component(id))
-        .map(|c| {
+        .filter_map(|f| match f.rule.as_ref() {
+            "REL008" => Some((f, "runs one instance and every path through it depends on it")),
+            "REL001" => Some((f, "keeps state on a single instance: losing it loses the service and its data until restored")),
+            _ => None,
+        })
+        .filter_map(|(f, why)| {
+            let component = f.targets.first().and_then(|id| cx.doc.component(id))?;
+            listed.insert(component.id.as_str()).then_some((component, why))
+        })
+        .map(|(c, why)| {
             vec![
                 strong(c.name.clone()),
-                text(format!(
-                    " ({}) runs one instance and every path through it depends on it",
-                    cx.kind_label(c)
-                )),
+                text(format!(" ({}) {why}", cx.kind_label(c))),
             ]
         })
         .collect();
@@ -925,12 +931,7 @@ fn reliability(cx: &Context<'_>, out: &mut Vec<Block>) {
         spofs,
         "None: every component on a request path is replicated or bypassable.",
     );
-    let stateful: Vec<&Component> = cx
-        .doc
-        .components()
-        .iter()
-        .filter(|c| cx.has(c, Trait::Datastore))
-        .collect();
+    let stateful = cx.stores();
     let backed_up = stateful.iter().filter(|c| cx.flag(c, "backups")).count();
     let multi_az = stateful.iter().filter(|c| cx.facts().multi_zone(c)).count();
     paragraph(
