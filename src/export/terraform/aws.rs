@@ -2,6 +2,7 @@
 //! networked component and one ingress rule per connection, then the managed service for
 //! each component (see `crate::catalog::CloudService`).
 
+use crate::catalog::Deployment;
 use hcl::Expression;
 
 use super::module::{Module, block, list, literal, object, raw, resource};
@@ -276,9 +277,9 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let replicas = plan.int(c, "replicas", 1);
     let size = plan.size(c);
     let env_name = |suffix: &str| raw(&format!("\"${{var.environment}}-{slug}{suffix}\""));
+    let own_code = plan.facts.runs(c);
     match c.kind.as_str() {
-        "service" | "service-nodejs" | "service-typescript" | "service-python" | "service-go"
-        | "service-rust" | "service-java" | "worker" | "scheduled-job" => {
+        _ if own_code == Some(Deployment::Built) => {
             module.add(
                 "compute.tf",
                 &resource("aws_ecr_repository", name)
@@ -352,7 +353,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     .build(),
             );
         }
-        "function" => {
+        _ if own_code == Some(Deployment::Function) => {
             module.add(
                 "compute.tf",
                 &resource("aws_ecr_repository", name)
@@ -1214,7 +1215,7 @@ fn monitoring(module: &mut Module, plan: &Plan<'_>) {
                 "QueueName",
                 format!("aws_sqs_queue.{}.name", placed.name),
             ),
-            "function" => (
+            _ if plan.facts.runs(c) == Some(Deployment::Function) => (
                 "AWS/Lambda",
                 "Errors",
                 "FunctionName",
@@ -1222,17 +1223,12 @@ fn monitoring(module: &mut Module, plan: &Plan<'_>) {
             ),
             // Services on EKS are Kubernetes deployments, not ECS services: the README's
             // TODO asks for Container Insights alarms instead of naming a missing resource.
-            "service" | "service-nodejs" | "service-typescript" | "service-python"
-            | "service-go" | "service-rust" | "service-java" | "worker" | "scheduled-job"
-                if placed.namespace.is_none() =>
-            {
-                (
-                    "AWS/ECS",
-                    "CPUUtilization",
-                    "ServiceName",
-                    format!("aws_ecs_service.{}.name", placed.name),
-                )
-            }
+            _ if placed.namespace.is_none() && plan.facts.runs(c) == Some(Deployment::Built) => (
+                "AWS/ECS",
+                "CPUUtilization",
+                "ServiceName",
+                format!("aws_ecs_service.{}.name", placed.name),
+            ),
             _ => continue,
         };
         module.add(

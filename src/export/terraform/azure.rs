@@ -2,6 +2,7 @@
 //! group; each networked component gets an application security group, and each connection
 //! into it one NSG rule between the two groups. Then the managed service for each component.
 
+use crate::catalog::Deployment;
 use hcl::Expression;
 
 use super::module::{Module, block, list, literal, object, raw, resource};
@@ -166,9 +167,13 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             .add_attribute(("resource_group_name", raw(RG)))
             .add_attribute(("location", raw(LOCATION)))
     };
+    // The team's own code, as a container or a function: the catalog says which kinds are.
+    let own_code = plan
+        .facts
+        .runs(placed.component)
+        .is_some_and(Deployment::is_own_code);
     match placed.component.kind.as_str() {
-        "service" | "service-nodejs" | "service-typescript" | "service-python" | "service-go"
-        | "service-rust" | "service-java" | "worker" | "scheduled-job" | "function" => {
+        _ if own_code => {
             if placed.namespace.is_some() {
                 let image = raw(&format!(
                     "\"${{azurerm_container_registry.main.login_server}}/{slug}:${{var.image_tag}}\""

@@ -2,6 +2,7 @@
 //! networked component and one firewall rule per connection into it, then the managed
 //! service for each component.
 
+use crate::catalog::Deployment;
 use hcl::Expression;
 
 use super::module::{Module, block, list, literal, object, raw, resource};
@@ -85,9 +86,13 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
     let replicas = plan.int(placed.component, "replicas", 1);
+    // The team's own code, as a container or a function: the catalog says which kinds are.
+    let own_code = plan
+        .facts
+        .runs(placed.component)
+        .is_some_and(Deployment::is_own_code);
     match placed.component.kind.as_str() {
-        "service" | "service-nodejs" | "service-typescript" | "service-python" | "service-go"
-        | "service-rust" | "service-java" | "worker" | "scheduled-job" | "function" => {
+        _ if own_code => {
             module.add(
                 "compute.tf",
                 &resource("google_artifact_registry_repository", name)
