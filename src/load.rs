@@ -22,6 +22,8 @@
 //! documents never present an estimate as a stated figure. Flows inside a call cycle carry
 //! load one way round the cycle: the edge that closes it carries none.
 
+use std::collections::HashMap;
+
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::catalog::{ConnectionStyle, Trait};
@@ -131,20 +133,13 @@ pub fn propagate(graph: &ArchGraph<'_>) -> Loads {
         })
         .filter_map(|link| {
             let (from, to) = link.ends()?;
-            let consume = graph.link_is(link, "consume");
-            Some(if consume {
-                Flow {
-                    link,
-                    source: to,
-                    sink: from,
-                }
+            // A consumer takes its load from the broker it reads.
+            let (source, sink) = if graph.link_is(link, "consume") {
+                (to, from)
             } else {
-                Flow {
-                    link,
-                    source: from,
-                    sink: to,
-                }
-            })
+                (from, to)
+            };
+            Some(Flow { link, source, sink })
         })
         .collect();
 
@@ -161,257 +156,270 @@ pub fn propagate(graph: &ArchGraph<'_>) -> Loads {
         order_graph.add_edge(nodes[flow.source], nodes[flow.sink], ());
     }
 
-    let property = |link: &Link, name: &str| -> Option<f64> {
-        connections
-            .get(link.position())
-            .and_then(|c| positive(graph.connection_property(c, name)))
+    let mut propagation = Propagation {
+        graph,
+        flows,
+        incoming,
+        outgoing,
+        done: vec![false; components.len()],
+        loads: Loads {
+            components: vec![None; components.len()],
+            connections: vec![None; connections.len()],
+        },
     };
-    let stated_entry = |position: usize| -> Option<f64> {
-        components
-            .get(position)
-            .and_then(|c| positive(graph.property(c, "peak_rps")))
-    };
-    let is_router = |position: usize| {
-        components.get(position).is_some_and(|c| {
-            [Trait::LoadBalancer, Trait::Gateway, Trait::Cdn, Trait::Waf]
-                .iter()
-                .any(|t| graph.has_trait(c, *t))
-        })
-    };
-    let outside = |position: usize| {
-        components.get(position).is_some_and(|c| {
-            graph.has_trait(c, Trait::Client) || graph.has_trait(c, Trait::External)
-        })
-    };
-
-    // The system's peak goes to the one entry point, when there is exactly one.
-    let entries: Vec<usize> = (0..components.len())
-        .filter(|&p| {
-            graph.has_trait(&components[p], Trait::PublicEntry)
-                && incoming[p].iter().all(|&f| outside(flows[f].source))
-        })
-        .collect();
-    let system_entry = match (entries.as_slice(), doc.meta.targets.peak_rps) {
-        ([only], Some(peak)) if stated_entry(*only).is_none() && peak > 0 => {
-            Some((*only, peak as f64))
-        }
-        _ => None,
-    };
-
-    // The share of cache hits each component's database reads are spared.
-    let hit_ratio: Vec<f64> = (0..components.len())
-        .map(|p| {
-            outgoing[p]
-                .iter()
-                .filter(|&&f| graph.link_is(flows[f].link, "cache_lookup"))
-                .filter_map(|&f| property(flows[f].link, "hit_ratio_pct"))
-                .fold(0.0_f64, f64::max)
-                .min(100.0)
-                / 100.0
-        })
-        .collect();
-
-    let mut loads = Loads {
-        components: vec![None; components.len()],
-        connections: vec![None; connections.len()],
-    };
-    // Stated flows are known whatever their source.
-    for flow in &flows {
-        if let Some(rps) = property(flow.link, "peak_rps") {
-            loads.connections[flow.link.position()] = Some(Figure::stated(rps));
-        }
-    }
-
-    // Components in topological order of the flows; a cycle's members in the order its
-    // entries reach them, so that only the edge closing the cycle goes unused.
-    let mut done = vec![false; components.len()];
-    let mut sccs = petgraph::algo::tarjan_scc(&order_graph);
-    sccs.reverse();
-    for scc in sccs {
-        let mut members: Vec<usize> = scc.iter().map(|n| order_graph[*n]).collect();
-        if members.len() > 1 {
-            members = cycle_order(&members, &flows, &incoming, &outgoing, &done);
-        }
-        for position in members {
-            finish(
-                position,
-                &flows,
-                &incoming[position],
-                &outgoing[position],
-                &done,
-                &mut loads,
-                FlowContext {
-                    stated_entry: stated_entry(position),
-                    system_peak: system_entry
-                        .filter(|(entry, _)| *entry == position)
-                        .map(|(_, peak)| peak),
-                    router: is_router(position),
-                    hit_ratio: hit_ratio[position],
-                },
-                graph,
-                &property,
-            );
-            done[position] = true;
-        }
-    }
-    loads
+    propagation.run(&order_graph);
+    propagation.loads
 }
 
-/// The members of a call cycle in the order load reaches them: breadth first from those fed
-/// from outside the cycle, along the cycle's own flows; members nothing reaches come last.
-fn cycle_order(
-    members: &[usize],
-    flows: &[Flow<'_>],
-    incoming: &[Vec<usize>],
-    outgoing: &[Vec<usize>],
-    done: &[bool],
-) -> Vec<usize> {
-    let inside: rustc_hash::FxHashSet<usize> = members.iter().copied().collect();
-    let mut seen = rustc_hash::FxHashSet::default();
-    let mut order: Vec<usize> = Vec::with_capacity(members.len());
-    let mut fed: Vec<usize> = members
-        .iter()
-        .copied()
-        .filter(|&p| incoming[p].iter().any(|&f| done[flows[f].source]))
-        .collect();
-    fed.sort_unstable();
-    for start in fed {
-        if !seen.insert(start) {
-            continue;
+/// The state of one propagation: the flows and their indexes, which components are settled,
+/// and the figures so far.
+struct Propagation<'g, 'a> {
+    graph: &'g ArchGraph<'a>,
+    flows: Vec<Flow<'g>>,
+    /// Flows out of and into each component, as positions in `flows`.
+    incoming: Vec<Vec<usize>>,
+    outgoing: Vec<Vec<usize>>,
+    done: Vec<bool>,
+    loads: Loads,
+}
+
+impl Propagation<'_, '_> {
+    fn component(&self, position: usize) -> Option<&Component> {
+        self.graph.document().components().get(position)
+    }
+
+    fn connection(&self, link: &Link) -> Option<&Connection> {
+        self.graph.document().connections().get(link.position())
+    }
+
+    /// A positive number the connection states for `name`.
+    fn property(&self, link: &Link, name: &str) -> Option<f64> {
+        self.connection(link)
+            .and_then(|c| positive(self.graph.connection_property(c, name)))
+    }
+
+    fn has_any(&self, position: usize, traits: &[Trait]) -> bool {
+        self.component(position)
+            .is_some_and(|c| traits.iter().any(|t| self.graph.has_trait(c, *t)))
+    }
+
+    fn stated_entry(&self, position: usize) -> Option<f64> {
+        self.component(position)
+            .and_then(|c| positive(self.graph.property(c, "peak_rps")))
+    }
+
+    /// The one entry point that takes the system's peak, when there is exactly one and it
+    /// states none of its own.
+    fn system_entry(&self) -> Option<(usize, f64)> {
+        let peak = self
+            .graph
+            .document()
+            .meta
+            .targets
+            .peak_rps
+            .filter(|p| *p > 0)?;
+        let mut entries = (0..self.incoming.len()).filter(|&p| {
+            self.has_any(p, &[Trait::PublicEntry])
+                && self.incoming[p]
+                    .iter()
+                    .all(|&f| self.has_any(self.flows[f].source, &[Trait::Client, Trait::External]))
+        });
+        match (entries.next(), entries.next()) {
+            (Some(only), None) if self.stated_entry(only).is_none() => Some((only, peak as f64)),
+            _ => None,
         }
-        let mut queue = std::collections::VecDeque::from([start]);
-        while let Some(position) = queue.pop_front() {
-            order.push(position);
-            for &f in &outgoing[position] {
-                let next = flows[f].sink;
-                if inside.contains(&next) && seen.insert(next) {
-                    queue.push_back(next);
-                }
+    }
+
+    /// The share of cache hits a component's database reads are spared.
+    fn hit_ratio(&self, position: usize) -> f64 {
+        self.outgoing[position]
+            .iter()
+            .filter(|&&f| self.graph.link_is(self.flows[f].link, "cache_lookup"))
+            .filter_map(|&f| self.property(self.flows[f].link, "hit_ratio_pct"))
+            .fold(0.0_f64, f64::max)
+            .min(100.0)
+            / 100.0
+    }
+
+    /// Components in topological order of the flows; a cycle's members in the order its
+    /// entries reach them, so that only the edge closing the cycle goes unused.
+    fn run(&mut self, order_graph: &DiGraph<usize, ()>) {
+        // Stated flows are known whatever their source.
+        for flow in &self.flows {
+            if let Some(rps) = self.property(flow.link, "peak_rps") {
+                self.loads.connections[flow.link.position()] = Some(Figure::stated(rps));
+            }
+        }
+        let system_entry = self.system_entry();
+        let mut sccs = petgraph::algo::tarjan_scc(order_graph);
+        sccs.reverse();
+        for scc in sccs {
+            let mut members: Vec<usize> = scc.iter().map(|n| order_graph[*n]).collect();
+            if members.len() > 1 {
+                members = self.cycle_order(&members);
+            }
+            for position in members {
+                let system_peak = system_entry
+                    .filter(|(entry, _)| *entry == position)
+                    .map(|(_, peak)| peak);
+                self.finish(position, system_peak);
+                self.done[position] = true;
             }
         }
     }
-    order.extend(members.iter().copied().filter(|p| !seen.contains(p)));
-    order
-}
 
-/// What one component's figures start from.
-#[derive(Debug, Clone, Copy)]
-struct FlowContext {
-    stated_entry: Option<f64>,
-    system_peak: Option<f64>,
-    router: bool,
-    hit_ratio: f64,
-}
+    /// The members of a call cycle in the order load reaches them: breadth first from those
+    /// fed from outside the cycle, along the cycle's own flows; members nothing reaches last.
+    fn cycle_order(&self, members: &[usize]) -> Vec<usize> {
+        let inside: rustc_hash::FxHashSet<usize> = members.iter().copied().collect();
+        let mut seen = rustc_hash::FxHashSet::default();
+        let mut order: Vec<usize> = Vec::with_capacity(members.len());
+        let mut fed: Vec<usize> = members
+            .iter()
+            .copied()
+            .filter(|&p| {
+                self.incoming[p]
+                    .iter()
+                    .any(|&f| self.done[self.flows[f].source])
+            })
+            .collect();
+        fed.sort_unstable();
+        for start in fed {
+            if !seen.insert(start) {
+                continue;
+            }
+            let mut queue = std::collections::VecDeque::from([start]);
+            while let Some(position) = queue.pop_front() {
+                order.push(position);
+                for &f in &self.outgoing[position] {
+                    let next = self.flows[f].sink;
+                    if inside.contains(&next) && seen.insert(next) {
+                        queue.push_back(next);
+                    }
+                }
+            }
+        }
+        order.extend(members.iter().copied().filter(|p| !seen.contains(p)));
+        order
+    }
 
-/// Settles a component's load from its finished inputs, then the load of its outgoing flows.
-#[allow(clippy::too_many_arguments)]
-fn finish(
-    position: usize,
-    flows: &[Flow<'_>],
-    incoming: &[usize],
-    outgoing: &[usize],
-    done: &[bool],
-    loads: &mut Loads,
-    context: FlowContext,
-    graph: &ArchGraph<'_>,
-    property: &dyn Fn(&Link, &str) -> Option<f64>,
-) {
-    let figure = if let Some(rps) = context.stated_entry {
-        Some(Figure::stated(rps))
-    } else {
-        // Inputs from components not finished yet close a cycle and carry nothing.
+    /// What flows into a component from settled components (inputs from components not
+    /// settled yet close a cycle and carry nothing), or its own stated or system peak.
+    fn settle(&self, position: usize, system_peak: Option<f64>) -> Option<Figure> {
+        if let Some(rps) = self.stated_entry(position) {
+            return Some(Figure::stated(rps));
+        }
+        let incoming = &self.incoming[position];
         let inputs: Vec<Figure> = incoming
             .iter()
-            .filter(|&&f| done[flows[f].source] || flows[f].source == position)
-            .filter_map(|&f| loads.connections[flows[f].link.position()])
+            .filter(|&&f| self.done[self.flows[f].source] || self.flows[f].source == position)
+            .filter_map(|&f| self.loads.connections[self.flows[f].link.position()])
             .collect();
         if inputs.is_empty() {
-            context.system_peak.map(Figure::derived)
-        } else {
-            let rps = inputs.iter().map(|f| f.rps).sum();
-            // Only a sum of stated flows covering every input is itself stated.
-            let stated =
-                inputs.len() == incoming.len() && inputs.iter().all(|f| f.basis == Basis::Stated);
-            Some(if stated {
-                Figure::stated(rps)
-            } else {
-                Figure::derived(rps)
-            })
+            return system_peak.map(Figure::derived);
         }
-    };
-    loads.components[position] = figure;
-    let Some(load) = figure else {
-        return;
-    };
-    // A router splits what no route states among the routes that state nothing.
-    let open_routes = outgoing
-        .iter()
-        .filter(|&&f| {
-            let link = flows[f].link;
-            loads.connections[link.position()].is_none() && property(link, "share_pct").is_none()
+        let rps = inputs.iter().map(|f| f.rps).sum();
+        // Only a sum of stated flows covering every input is itself stated.
+        let stated =
+            inputs.len() == incoming.len() && inputs.iter().all(|f| f.basis == Basis::Stated);
+        Some(if stated {
+            Figure::stated(rps)
+        } else {
+            Figure::derived(rps)
         })
-        .count()
-        .max(1);
-    for &f in outgoing {
-        let flow = flows[f];
-        let slot = flow.link.position();
-        if loads.connections[slot].is_some() {
-            continue;
-        }
-        let consume = graph.link_is(flow.link, "consume");
-        let mut rps = if let Some(share) = property(flow.link, "share_pct") {
-            load.rps * share / 100.0
-        } else if consume {
-            topic_load(graph, flows, incoming, loads, flow.link).unwrap_or(load.rps)
-        } else if context.router {
-            load.rps / open_routes as f64
-        } else {
-            load.rps
-        };
-        if context.hit_ratio > 0.0
-            && graph.link_is(flow.link, "db_query")
-            && graph
-                .document()
-                .connections()
-                .get(slot)
-                .and_then(|c| graph.connection_property(c, "access"))
-                .and_then(PropertyValue::as_text)
-                != Some("write")
-        {
-            rps *= 1.0 - context.hit_ratio;
-        }
-        loads.connections[slot] = Some(Figure::derived(rps));
     }
-}
 
-/// What is published to the topic a consume reads: the flows into the broker that name that
-/// topic or none. `None` when the consume names no topic (it reads everything).
-fn topic_load(
-    graph: &ArchGraph<'_>,
-    flows: &[Flow<'_>],
-    incoming: &[usize],
-    loads: &Loads,
-    consume: &Link,
-) -> Option<f64> {
-    let connections = graph.document().connections();
-    let topic = connections
-        .get(consume.position())
-        .and_then(|c| named_topic(graph, c))?;
-    Some(
-        incoming
+    /// What is published into a broker per topic name, and without a name: each consume of
+    /// it takes its own topic's share, found in one pass however many consumers it has.
+    fn published(&self, position: usize) -> (f64, HashMap<&str, f64>) {
+        let mut unnamed = 0.0;
+        let mut named: HashMap<&str, f64> = HashMap::new();
+        for &f in &self.incoming[position] {
+            let link = self.flows[f].link;
+            if !self.graph.link_is(link, "publish") {
+                continue;
+            }
+            let Some(figure) = self.loads.connections[link.position()] else {
+                continue;
+            };
+            match self
+                .connection(link)
+                .and_then(|c| named_topic(self.graph, c))
+            {
+                Some(name) => *named.entry(name).or_default() += figure.rps,
+                None => unnamed += figure.rps,
+            }
+        }
+        (unnamed, named)
+    }
+
+    /// Settles a component's load from its settled inputs, then the load of its outgoing
+    /// flows.
+    fn finish(&mut self, position: usize, system_peak: Option<f64>) {
+        let figure = self.settle(position, system_peak);
+        self.loads.components[position] = figure;
+        let Some(load) = figure else {
+            return;
+        };
+        let router = self.has_any(
+            position,
+            &[Trait::LoadBalancer, Trait::Gateway, Trait::Cdn, Trait::Waf],
+        );
+        let hit_ratio = self.hit_ratio(position);
+        let outgoing = &self.outgoing[position];
+        // A router splits what no route states among the routes that state nothing.
+        let open_routes = outgoing
             .iter()
-            .map(|&f| flows[f].link)
-            .filter(|link| graph.link_is(link, "publish"))
-            .filter(|link| {
-                connections
-                    .get(link.position())
-                    .and_then(|c| named_topic(graph, c))
-                    .is_none_or(|name| name == topic)
+            .filter(|&&f| {
+                let link = self.flows[f].link;
+                self.loads.connections[link.position()].is_none()
+                    && self.property(link, "share_pct").is_none()
             })
-            .filter_map(|link| loads.connections[link.position()])
-            .map(|figure| figure.rps)
-            .sum(),
-    )
+            .count()
+            .max(1);
+        let mut published = None;
+        let mut settled = Vec::with_capacity(outgoing.len());
+        for &f in outgoing {
+            let link = self.flows[f].link;
+            let slot = link.position();
+            if self.loads.connections[slot].is_some() {
+                continue;
+            }
+            let mut rps = if let Some(share) = self.property(link, "share_pct") {
+                load.rps * share / 100.0
+            } else if self.graph.link_is(link, "consume") {
+                // A consume that names no topic reads everything the broker takes.
+                let topic = self
+                    .connection(link)
+                    .and_then(|c| named_topic(self.graph, c));
+                match topic {
+                    Some(topic) => {
+                        let (unnamed, named) =
+                            published.get_or_insert_with(|| self.published(position));
+                        *unnamed + named.get(topic).copied().unwrap_or(0.0)
+                    }
+                    None => load.rps,
+                }
+            } else if router {
+                load.rps / open_routes as f64
+            } else {
+                load.rps
+            };
+            let reads = self.graph.link_is(link, "db_query")
+                && self
+                    .connection(link)
+                    .and_then(|c| self.graph.connection_property(c, "access"))
+                    .and_then(PropertyValue::as_text)
+                    != Some("write");
+            if hit_ratio > 0.0 && reads {
+                rps *= 1.0 - hit_ratio;
+            }
+            settled.push((slot, Figure::derived(rps)));
+        }
+        for (slot, figure) in settled {
+            self.loads.connections[slot] = Some(figure);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -33,11 +33,14 @@ const FONT_STACK: &str = "Inter, 'Helvetica Neue', Arial, sans-serif";
 /// User text as XML character data or an attribute value: markup characters become entities
 /// and characters XML 1.0 forbids (controls) become spaces.
 pub(crate) fn xml_text(raw: &str) -> String {
-    let cleaned: String = raw
-        .chars()
+    quick_xml::escape::escape(visible(raw).as_str()).into_owned()
+}
+
+/// User text as a drawing shows it: control characters become spaces.
+fn visible(raw: &str) -> String {
+    raw.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    quick_xml::escape::escape(cleaned.as_str()).into_owned()
+        .collect()
 }
 
 /// How labels are written: as SVG text (the SVG export, where text stays selectable), or
@@ -184,12 +187,8 @@ impl Labels {
                 );
             }
             Self::Raster(layers) => {
-                // The same characters the SVG would show: controls become spaces.
-                let text: String = label
-                    .text
-                    .chars()
-                    .map(|c| if c.is_control() { ' ' } else { c })
-                    .collect();
+                // The same characters the SVG would show.
+                let text = visible(label.text);
                 layers.pending.push(PlacedLabel {
                     x: label.x + layers.origin.0,
                     y: label.y + layers.origin.1,
