@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::Recipe;
 use crate::model::Cloud;
 
 /// How a kind is deployed.
@@ -116,6 +117,11 @@ pub struct CloudService {
     pub encryption_at_rest: AtRest,
     /// Whether it lives inside the private network, with a firewall identity of its own.
     pub in_network: bool,
+    /// The Terraform that provisions it.
+    pub recipe: Recipe,
+    /// What a user must know about the mapping (a changed client protocol), for the README.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// A kind's managed service on each cloud.
@@ -155,6 +161,21 @@ impl CloudServices {
                     ));
                 }
                 _ => {}
+            }
+            let Some(service) = self.get(cloud) else {
+                continue;
+            };
+            if !service.recipe.generates_on(cloud) {
+                return Err(format!(
+                    "names recipe `{:?}` on {cloud:?}, which is another cloud's",
+                    service.recipe
+                ));
+            }
+            if runs.is_own_code() != (service.recipe == Recipe::OwnCode) {
+                return Err(format!(
+                    "runs `{runs:?}` but has recipe `{:?}` on {cloud:?}: the team's own code, and only it, uses `own_code`",
+                    service.recipe
+                ));
             }
         }
         Ok(())

@@ -3,6 +3,7 @@
 //! are legal between two kinds.
 
 mod deployment;
+mod recipe;
 mod regions;
 mod schema;
 
@@ -15,6 +16,7 @@ use serde::{Deserialize, Serialize};
 pub use deployment::{
     AtRest, Availability, CloudService, CloudServices, Deployment, Health, LocalImage,
 };
+pub use recipe::Recipe;
 pub use regions::{CloudRegion, Near, Regions};
 pub use schema::{PropertySpec, PropertyType, PropertyTypeError, did_you_mean};
 
@@ -738,11 +740,11 @@ mod tests {
     #[test]
     fn a_kind_in_the_account_needs_a_service_on_every_cloud_and_one_outside_needs_none() {
         let aws_only = r#"runs: managed, local: (image: "x", port: 1, health: tcp(1)),
-            clouds: (aws: (service: "S", port: 1, availability: model, encryption_at_rest: always, in_network: true)),"#;
+            clouds: (aws: (service: "S", port: 1, availability: model, encryption_at_rest: always, in_network: true, recipe: msk)),"#;
         let error = with_deployment("kafka", aws_only).expect_err("gcp and azure are missing");
         assert!(error.to_string().contains("no service on Gcp"), "{error}");
         let saas_in_aws = r#"runs: saas,
-            clouds: (aws: (service: "S", port: 1, availability: model, encryption_at_rest: always, in_network: true)),"#;
+            clouds: (aws: (service: "S", port: 1, availability: model, encryption_at_rest: always, in_network: true, recipe: sqs)),"#;
         let error = with_deployment("pagerduty", saas_in_aws).expect_err("outside the account");
         assert!(error.to_string().contains("outside the account"), "{error}");
         let service_with_image = r#"runs: built, local: (image: "x", port: 1, health: tcp(1)),"#;
@@ -750,6 +752,49 @@ mod tests {
         assert!(error.to_string().contains("no `local` image"), "{error}");
         let unknown = r#"runs: teleported,"#;
         assert!(with_deployment("pagerduty", unknown).is_err());
+    }
+
+    #[test]
+    fn a_cloud_service_names_a_recipe_of_its_own_cloud_and_only_own_code_builds_images() {
+        let service = |cloud: &str, recipe: &str| {
+            format!(
+                r#"{cloud}: (service: "S", port: 1, availability: model, encryption_at_rest: always, in_network: true, recipe: {recipe})"#
+            )
+        };
+        let clouds = |aws: &str, gcp: &str, azure: &str| {
+            format!(
+                "clouds: ({}, {}, {}),",
+                service("aws", aws),
+                service("gcp", gcp),
+                service("azure", azure)
+            )
+        };
+        let local = r#"local: (image: "x", port: 1, health: tcp(1)),"#;
+        let fine = format!(
+            "runs: managed, {local} {}",
+            clouds("msk", "pubsub", "event_hubs")
+        );
+        assert!(with_deployment("kafka", &fine).is_ok());
+        let crossed = format!(
+            "runs: managed, {local} {}",
+            clouds("msk", "event_hubs", "event_hubs")
+        );
+        let error = with_deployment("kafka", &crossed).expect_err("an Azure recipe on GCP");
+        assert!(error.to_string().contains("another cloud's"), "{error}");
+        let managed_as_code = format!(
+            "runs: managed, {local} {}",
+            clouds("own_code", "pubsub", "event_hubs")
+        );
+        let error = with_deployment("kafka", &managed_as_code).expect_err("not own code");
+        assert!(error.to_string().contains("own_code"), "{error}");
+        let code_as_queue = format!("runs: built, {}", clouds("sqs", "own_code", "own_code"));
+        let error = with_deployment("service-go", &code_as_queue).expect_err("own code");
+        assert!(error.to_string().contains("own_code"), "{error}");
+        let unknown = format!(
+            "runs: managed, {local} {}",
+            clouds("teleport", "pubsub", "event_hubs")
+        );
+        assert!(with_deployment("kafka", &unknown).is_err());
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
     let slug = &cluster.slug;
     let provider = match cloud {
         Cloud::Aws => {
-            super::aws::iam_role(
+            super::aws::compute::iam_role(
                 module,
                 &format!("{name}_cluster"),
                 slug,

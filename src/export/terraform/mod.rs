@@ -15,7 +15,7 @@ use std::fmt::Write;
 use self::module::{Module, block, literal, raw};
 use super::design::escape_markdown;
 use super::{ExportError, ExportOptions, Exporter, Format, Output};
-use crate::catalog::{Catalog, CloudService, ConnectionStyle, Trait};
+use crate::catalog::{Catalog, CloudService, ConnectionStyle, Deployment, Recipe, Trait};
 use crate::facts::Facts;
 use crate::graph::ArchGraph;
 use crate::model::{Cloud, Component, Document, GroupKind};
@@ -92,6 +92,13 @@ pub(super) struct Placed<'a> {
     pub namespace: Option<String>,
 }
 
+impl Placed<'_> {
+    /// The cloud resource name `<environment>-<id><suffix>`.
+    pub fn env_name(&self, suffix: &str) -> hcl::Expression {
+        raw(&format!("\"${{var.environment}}-{}{suffix}\"", self.slug))
+    }
+}
+
 /// A Kubernetes boundary of the model: it becomes the cloud's managed cluster.
 #[derive(Debug)]
 pub(super) struct ClusterBoundary {
@@ -140,14 +147,14 @@ impl<'a> Plan<'a> {
         let mut names = Module::default();
         let mut components = Vec::new();
         let mut index = HashMap::new();
+        let facts = Facts::new(graph, Some(cloud));
         for component in doc.components() {
-            let kind = component.kind.as_str();
             // Nothing is provisioned for what runs outside the account (SaaS, clients).
-            let Some(service) = Facts::new(graph, Some(cloud)).service(component) else {
+            let Some(service) = facts.service(component) else {
                 continue;
             };
-            let role = match kind {
-                "function" => Role::Function,
+            let role = match facts.runs(component) {
+                Some(Deployment::Function) => Role::Function,
                 _ if graph.has_trait(component, Trait::Compute)
                     && !graph.has_trait(component, Trait::Serverless) =>
                 {
@@ -199,7 +206,7 @@ impl<'a> Plan<'a> {
             .collect();
         Self {
             graph,
-            facts: Facts::new(graph, Some(cloud)),
+            facts,
             components,
             vpc_name,
             clusters,
@@ -632,12 +639,11 @@ fn outputs(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
             .build(),
     );
     if cloud == Cloud::Aws {
-        for placed in plan.components.iter().filter(|p| {
-            matches!(
-                p.component.kind.as_str(),
-                "load-balancer" | "network-load-balancer"
-            )
-        }) {
+        for placed in plan
+            .components
+            .iter()
+            .filter(|p| matches!(p.service.recipe, Recipe::Alb | Recipe::Nlb))
+        {
             module.add(
                 "outputs.tf",
                 &block("output")

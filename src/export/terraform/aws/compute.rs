@@ -1,0 +1,225 @@
+//! The team's own code (ECS Fargate services, Lambda functions) and EKS clusters.
+
+use hcl::Expression;
+
+use super::super::module::{Module, block, list, literal, object, raw, resource};
+use super::super::{Placed, Plan};
+use super::{sg, tags};
+
+/// A role that `service` assumes, with one managed policy attached. AWS names it
+/// `<project>-<prefix>-<random>`.
+pub(in super::super) fn iam_role(
+    module: &mut Module,
+    name: &str,
+    prefix: &str,
+    service: &str,
+    policy: &str,
+) {
+    module.add(
+        "iam.tf",
+        &resource("aws_iam_role", name)
+            .add_attribute(("name_prefix", raw(&format!("\"${{var.project}}-{prefix}-\""))))
+            .add_attribute((
+                "assume_role_policy",
+                raw(&format!(
+                    r#"jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Action = "sts:AssumeRole", Principal = {{ Service = "{service}" }} }}] }})"#
+                )),
+            ))
+            .build(),
+    );
+    module.add(
+        "iam.tf",
+        &resource("aws_iam_role_policy_attachment", name)
+            .add_attribute(("role", raw(&format!("aws_iam_role.{name}.name"))))
+            .add_attribute(("policy_arn", policy))
+            .build(),
+    );
+}
+
+/// The ECS task's one container, as `jsonencode([...])`: built as a tree rather than written
+/// out and parsed back, since every service has one.
+fn container_definitions(slug: &str, name: &str, port: u16) -> Expression {
+    let container = object([
+        ("name", literal(slug)),
+        (
+            "image",
+            raw(&format!(
+                "\"${{aws_ecr_repository.{name}.repository_url}}:${{var.image_tag}}\""
+            )),
+        ),
+        ("essential", Expression::Bool(true)),
+        (
+            "portMappings",
+            list([object([
+                ("containerPort", Expression::from(port)),
+                ("protocol", literal("tcp")),
+            ])]),
+        ),
+        (
+            "logConfiguration",
+            object([
+                ("logDriver", literal("awslogs")),
+                (
+                    "options",
+                    object([
+                        (
+                            "awslogs-group",
+                            raw(&format!("aws_cloudwatch_log_group.{name}.name")),
+                        ),
+                        ("awslogs-region", raw("var.region")),
+                        ("awslogs-stream-prefix", literal(slug)),
+                    ]),
+                ),
+            ]),
+        ),
+    ]);
+    Expression::from(
+        hcl::FuncCall::builder("jsonencode")
+            .arg(list([container]))
+            .build(),
+    )
+}
+
+pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let size = plan.size(placed.component);
+    let c = placed.component;
+    let name = placed.name.as_str();
+    let slug = placed.slug.as_str();
+    let replicas = plan.int(c, "replicas", 1);
+    module.add(
+        "compute.tf",
+        &resource("aws_ecr_repository", name)
+            .add_attribute(("name", raw(&format!("\"${{var.project}}/{slug}\""))))
+            .add_attribute(("image_tag_mutability", "IMMUTABLE"))
+            .add_block(
+                block("image_scanning_configuration")
+                    .add_attribute(("scan_on_push", true))
+                    .build(),
+            )
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+    module.add(
+        "observability.tf",
+        &resource("aws_cloudwatch_log_group", name)
+            .add_attribute((
+                "name",
+                raw(&format!(
+                    "\"/${{var.project}}/${{var.environment}}/{slug}\""
+                )),
+            ))
+            .add_attribute(("retention_in_days", raw("var.log_retention_days")))
+            .build(),
+    );
+    if placed.namespace.is_some() {
+        let image = raw(&format!(
+            "\"${{aws_ecr_repository.{name}.repository_url}}:${{var.image_tag}}\""
+        ));
+        super::super::kubernetes::workload(module, plan, placed, image);
+        return;
+    }
+    let port = placed.port;
+    module.add(
+        "compute.tf",
+        &resource("aws_ecs_task_definition", name)
+            .add_attribute(("family", placed.env_name("")))
+            .add_attribute(("requires_compatibilities", list([literal("FARGATE")])))
+            .add_attribute(("network_mode", "awsvpc"))
+            .add_attribute(("cpu", raw(&format!("var.task_cpu[\"{size}\"]"))))
+            .add_attribute(("memory", raw(&format!("var.task_memory[\"{size}\"]"))))
+            .add_attribute((
+                "execution_role_arn",
+                raw("aws_iam_role.ecs_task_execution.arn"),
+            ))
+            .add_attribute((
+                "container_definitions",
+                container_definitions(slug, name, port),
+            ))
+            .build(),
+    );
+    module.add(
+        "compute.tf",
+        &resource("aws_ecs_service", name)
+            .add_attribute(("name", literal(slug)))
+            .add_attribute(("cluster", raw("aws_ecs_cluster.main.id")))
+            .add_attribute((
+                "task_definition",
+                raw(&format!("aws_ecs_task_definition.{name}.arn")),
+            ))
+            .add_attribute(("desired_count", replicas))
+            .add_attribute(("launch_type", "FARGATE"))
+            .add_block(
+                block("network_configuration")
+                    .add_attribute(("subnets", raw("aws_subnet.private[*].id")))
+                    .add_attribute(("security_groups", sg(placed)))
+                    .add_attribute(("assign_public_ip", false))
+                    .build(),
+            )
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}
+
+pub(super) fn function(module: &mut Module, placed: &Placed<'_>) {
+    let slug = placed.slug.as_str();
+    let name = placed.name.as_str();
+    module.add(
+        "compute.tf",
+        &resource("aws_ecr_repository", name)
+            .add_attribute(("name", raw(&format!("\"${{var.project}}/{slug}\""))))
+            .build(),
+    );
+    module.add(
+        "compute.tf",
+        &resource("aws_lambda_function", name)
+            .add_attribute(("function_name", placed.env_name("")))
+            .add_attribute(("role", raw("aws_iam_role.lambda.arn")))
+            .add_attribute(("package_type", "Image"))
+            .add_attribute((
+                "image_uri",
+                raw(&format!(
+                    "\"${{aws_ecr_repository.{name}.repository_url}}:${{var.image_tag}}\""
+                )),
+            ))
+            .add_attribute(("timeout", 30))
+            .add_block(
+                block("vpc_config")
+                    .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
+                    .add_attribute(("security_group_ids", sg(placed)))
+                    .build(),
+            )
+            .add_block(
+                block("tracing_config")
+                    .add_attribute(("mode", "Active"))
+                    .build(),
+            )
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}
+
+pub(super) fn eks(module: &mut Module, placed: &Placed<'_>) {
+    let name = placed.name.as_str();
+    iam_role(
+        module,
+        &format!("{name}_eks"),
+        &format!("{name}_eks").replace('_', "-"),
+        "eks.amazonaws.com",
+        "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+    );
+    module.add(
+        "compute.tf",
+        &resource("aws_eks_cluster", name)
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("role_arn", raw(&format!("aws_iam_role.{name}_eks.arn"))))
+            .add_block(
+                block("vpc_config")
+                    .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
+                    .add_attribute(("security_group_ids", sg(placed)))
+                    .add_attribute(("endpoint_public_access", false))
+                    .build(),
+            )
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}

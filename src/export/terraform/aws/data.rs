@@ -1,0 +1,330 @@
+//! Databases, caches, search, warehouses and object storage.
+
+use super::super::module::{Module, block, literal, raw, resource};
+use super::super::{Placed, Plan};
+use super::{sg, tags, truncate};
+
+pub(super) fn rds(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, engine: &str) {
+    let c = placed.component;
+    let name = placed.name.as_str();
+    let size = plan.size(c);
+    let backups = plan.flag(c, "backups");
+    let mut db = resource("aws_db_instance", name)
+        .add_attribute(("identifier", placed.env_name("")))
+        .add_attribute(("engine", engine))
+        .add_attribute((
+            "instance_class",
+            raw(&format!("var.db_instance_class[\"{size}\"]")),
+        ))
+        .add_attribute(("allocated_storage", plan.int(c, "storage_gb", 20)))
+        .add_attribute(("username", "app_admin"))
+        .add_attribute(("manage_master_user_password", true))
+        .add_attribute(("multi_az", plan.multi_zone(c)))
+        .add_attribute(("storage_encrypted", plan.encrypted(c)))
+        .add_attribute(("backup_retention_period", if backups { 7 } else { 1 }))
+        .add_attribute(("deletion_protection", true))
+        .add_attribute(("db_subnet_group_name", raw("aws_db_subnet_group.main.name")))
+        .add_attribute(("vpc_security_group_ids", sg(placed)))
+        .add_attribute(("skip_final_snapshot", false))
+        .add_attribute(("final_snapshot_identifier", placed.env_name("-final")));
+    if let Some(version) = plan.text(c, "engine_version") {
+        db = db.add_attribute(("engine_version", literal(version)));
+    }
+    module.add("data.tf", &db.add_attribute(("tags", tags(placed))).build());
+}
+
+pub(super) fn elasticache_redis(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let size = plan.size(placed.component);
+    let c = placed.component;
+    let name = placed.name.as_str();
+    let replicas = plan.int(c, "replicas", 1);
+    module.add(
+        "data.tf",
+        &resource("aws_elasticache_subnet_group", name)
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
+            .build(),
+    );
+    // A multi-AZ replication group needs a replica in a second zone.
+    let nodes = replicas.max(if plan.multi_zone(c) { 2 } else { 1 });
+    module.add(
+        "data.tf",
+        &resource("aws_elasticache_replication_group", name)
+            .add_attribute(("replication_group_id", placed.env_name("")))
+            .add_attribute((
+                "description",
+                literal(&format!("Archsmith component {}", c.id)),
+            ))
+            .add_attribute(("engine", "redis"))
+            .add_attribute((
+                "node_type",
+                raw(&format!("var.cache_node_type[\"{size}\"]")),
+            ))
+            .add_attribute(("num_cache_clusters", nodes))
+            .add_attribute(("automatic_failover_enabled", nodes > 1))
+            .add_attribute(("multi_az_enabled", nodes > 1))
+            .add_attribute(("at_rest_encryption_enabled", plan.encrypted(c)))
+            .add_attribute(("transit_encryption_enabled", true))
+            .add_attribute((
+                "subnet_group_name",
+                raw(&format!("aws_elasticache_subnet_group.{name}.name")),
+            ))
+            .add_attribute(("security_group_ids", sg(placed)))
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}
+
+pub(super) fn elasticache_memcached(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let size = plan.size(placed.component);
+    let c = placed.component;
+    let name = placed.name.as_str();
+    let replicas = plan.int(c, "replicas", 1);
+    module.add(
+        "data.tf",
+        &resource("aws_elasticache_subnet_group", name)
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
+            .build(),
+    );
+    module.add(
+        "data.tf",
+        &resource("aws_elasticache_cluster", name)
+            .add_attribute(("cluster_id", placed.env_name("")))
+            .add_attribute(("engine", "memcached"))
+            .add_attribute((
+                "node_type",
+                raw(&format!("var.cache_node_type[\"{size}\"]")),
+            ))
+            .add_attribute(("num_cache_nodes", replicas.max(1)))
+            .add_attribute((
+                "subnet_group_name",
+                raw(&format!("aws_elasticache_subnet_group.{name}.name")),
+            ))
+            .add_attribute(("security_group_ids", sg(placed)))
+            .build(),
+    );
+}
+
+pub(super) fn documentdb(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let size = plan.size(placed.component);
+    let slug = placed.slug.as_str();
+    let c = placed.component;
+    let name = placed.name.as_str();
+    let replicas = plan.int(c, "replicas", 1);
+    module.add(
+        "data.tf",
+        &resource("aws_docdb_subnet_group", name)
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
+            .build(),
+    );
+    module.add(
+        "data.tf",
+        &resource("aws_docdb_cluster", name)
+            .add_attribute(("cluster_identifier", placed.env_name("")))
+            .add_attribute(("engine", "docdb"))
+            .add_attribute(("master_username", "app_admin"))
+            .add_attribute(("manage_master_user_password", true))
+            .add_attribute(("storage_encrypted", plan.encrypted(c)))
+            .add_attribute((
+                "backup_retention_period",
+                if plan.flag(c, "backups") { 7 } else { 1 },
+            ))
+            .add_attribute(("deletion_protection", true))
+            .add_attribute((
+                "db_subnet_group_name",
+                raw(&format!("aws_docdb_subnet_group.{name}.name")),
+            ))
+            .add_attribute(("vpc_security_group_ids", sg(placed)))
+            .add_attribute(("skip_final_snapshot", false))
+            .add_attribute(("final_snapshot_identifier", placed.env_name("-final")))
+            .build(),
+    );
+    module.add(
+        "data.tf",
+        &resource("aws_docdb_cluster_instance", name)
+            .add_attribute(("count", replicas.max(1)))
+            .add_attribute((
+                "identifier",
+                raw(&format!("\"${{var.environment}}-{slug}-${{count.index}}\"")),
+            ))
+            .add_attribute((
+                "cluster_identifier",
+                raw(&format!("aws_docdb_cluster.{name}.id")),
+            ))
+            .add_attribute((
+                "instance_class",
+                raw(&format!("var.docdb_instance_class[\"{size}\"]")),
+            ))
+            .build(),
+    );
+}
+
+pub(super) fn opensearch(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let size = plan.size(placed.component);
+    let c = placed.component;
+    let name = placed.name.as_str();
+    let slug = placed.slug.as_str();
+    let replicas = plan.int(c, "replicas", 1);
+    let nodes = replicas.max(1);
+    module.add(
+        "data.tf",
+        &resource("aws_opensearch_domain", name)
+            .add_attribute((
+                "domain_name",
+                raw(&format!("\"${{var.environment}}-{}\"", truncate(slug, 20))),
+            ))
+            .add_attribute(("engine_version", "OpenSearch_2.13"))
+            .add_block(
+                block("cluster_config")
+                    .add_attribute((
+                        "instance_type",
+                        raw(&format!("var.search_instance_type[\"{size}\"]")),
+                    ))
+                    .add_attribute(("instance_count", nodes))
+                    .add_attribute(("zone_awareness_enabled", nodes > 1))
+                    .build(),
+            )
+            .add_block(
+                block("ebs_options")
+                    .add_attribute(("ebs_enabled", true))
+                    .add_attribute(("volume_size", plan.int(c, "storage_gb", 20)))
+                    .build(),
+            )
+            .add_block(
+                block("encrypt_at_rest")
+                    .add_attribute(("enabled", plan.encrypted(c)))
+                    .build(),
+            )
+            .add_block(
+                block("node_to_node_encryption")
+                    .add_attribute(("enabled", true))
+                    .build(),
+            )
+            .add_block(
+                block("domain_endpoint_options")
+                    .add_attribute(("enforce_https", true))
+                    .build(),
+            )
+            .add_block(
+                block("vpc_options")
+                    .add_attribute((
+                        "subnet_ids",
+                        raw(if nodes > 1 {
+                            "slice(aws_subnet.private[*].id, 0, 2)"
+                        } else {
+                            "[aws_subnet.private[0].id]"
+                        }),
+                    ))
+                    .add_attribute(("security_group_ids", sg(placed)))
+                    .build(),
+            )
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}
+
+pub(super) fn s3(module: &mut Module, placed: &Placed<'_>) {
+    let name = placed.name.as_str();
+    let slug = placed.slug.as_str();
+    module.add(
+        "storage.tf",
+        &resource("aws_s3_bucket", name)
+            .add_attribute((
+                "bucket_prefix",
+                raw(&format!("\"${{var.environment}}-{}-\"", truncate(slug, 30))),
+            ))
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+    module.add(
+        "storage.tf",
+        &resource("aws_s3_bucket_server_side_encryption_configuration", name)
+            .add_attribute(("bucket", raw(&format!("aws_s3_bucket.{name}.id"))))
+            .add_block(
+                block("rule")
+                    .add_block(
+                        block("apply_server_side_encryption_by_default")
+                            .add_attribute(("sse_algorithm", "aws:kms"))
+                            .build(),
+                    )
+                    .build(),
+            )
+            .build(),
+    );
+    module.add(
+        "storage.tf",
+        &resource("aws_s3_bucket_public_access_block", name)
+            .add_attribute(("bucket", raw(&format!("aws_s3_bucket.{name}.id"))))
+            .add_attribute(("block_public_acls", true))
+            .add_attribute(("block_public_policy", true))
+            .add_attribute(("ignore_public_acls", true))
+            .add_attribute(("restrict_public_buckets", true))
+            .build(),
+    );
+}
+
+pub(super) fn dynamodb(module: &mut Module, placed: &Placed<'_>) {
+    let name = placed.name.as_str();
+    module.add(
+        "data.tf",
+        &resource("aws_dynamodb_table", name)
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("billing_mode", "PAY_PER_REQUEST"))
+            .add_attribute(("hash_key", "pk"))
+            .add_block(
+                block("attribute")
+                    .add_attribute(("name", "pk"))
+                    .add_attribute(("type", "S"))
+                    .build(),
+            )
+            .add_block(
+                block("point_in_time_recovery")
+                    .add_attribute(("enabled", true))
+                    .build(),
+            )
+            .add_block(
+                block("server_side_encryption")
+                    .add_attribute(("enabled", true))
+                    .build(),
+            )
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}
+
+pub(super) fn keyspaces(module: &mut Module, placed: &Placed<'_>) {
+    let name = placed.name.as_str();
+    let slug = placed.slug.as_str();
+    module.add(
+        "data.tf",
+        &resource("aws_keyspaces_keyspace", name)
+            .add_attribute(("name", literal(&slug.replace('-', "_"))))
+            .build(),
+    );
+}
+
+pub(super) fn redshift_serverless(module: &mut Module, placed: &Placed<'_>) {
+    let name = placed.name.as_str();
+    module.add(
+        "data.tf",
+        &resource("aws_redshiftserverless_namespace", name)
+            .add_attribute(("namespace_name", placed.env_name("")))
+            .build(),
+    );
+    module.add(
+        "data.tf",
+        &resource("aws_redshiftserverless_workgroup", name)
+            .add_attribute((
+                "namespace_name",
+                raw(&format!(
+                    "aws_redshiftserverless_namespace.{name}.namespace_name"
+                )),
+            ))
+            .add_attribute(("workgroup_name", placed.env_name("")))
+            .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
+            .add_attribute(("security_group_ids", sg(placed)))
+            .build(),
+    );
+}

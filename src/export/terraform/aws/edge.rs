@@ -1,0 +1,215 @@
+//! What faces clients: CloudFront, WAF, API Gateway, load balancers and Route 53.
+
+use super::super::module::{Module, block, list, literal, raw, resource};
+use super::super::{Placed, Plan};
+use super::{sg, tags, truncate};
+use crate::catalog::Recipe;
+
+pub(super) fn load_balancer(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let c = placed.component;
+    let name = placed.name.as_str();
+    let slug = placed.slug.as_str();
+    let network = placed.service.recipe == Recipe::Nlb;
+    let internet_facing = plan
+        .graph
+        .property(c, "internet_facing")
+        .and_then(|v| v.as_bool())
+        .unwrap_or(true);
+    module.add(
+        "edge.tf",
+        &resource("aws_lb", name)
+            .add_attribute((
+                "name",
+                raw(&format!("\"${{var.environment}}-{}\"", truncate(slug, 24))),
+            ))
+            .add_attribute((
+                "load_balancer_type",
+                if network { "network" } else { "application" },
+            ))
+            .add_attribute(("internal", !internet_facing))
+            .add_attribute((
+                "subnets",
+                raw(if internet_facing {
+                    "aws_subnet.public[*].id"
+                } else {
+                    "aws_subnet.private[*].id"
+                }),
+            ))
+            .add_attribute(("security_groups", sg(placed)))
+            .add_attribute(("drop_invalid_header_fields", !network))
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+    let targets: Vec<&Placed<'_>> = plan.outgoing(c).filter_map(|to| plan.placed(to)).collect();
+    let protocol = if network { "TCP" } else { "HTTP" };
+    for (i, target) in targets.iter().enumerate() {
+        let group = format!("{name}_{}", target.name);
+        module.add(
+            "edge.tf",
+            &resource("aws_lb_target_group", &group)
+                .add_attribute(("name_prefix", literal(&format!("tg{i}-"))))
+                .add_attribute(("port", target.port))
+                .add_attribute(("protocol", protocol))
+                .add_attribute(("target_type", "ip"))
+                .add_attribute(("vpc_id", raw("aws_vpc.main.id")))
+                .build(),
+        );
+    }
+    let mut action = block("default_action");
+    action = match targets.first() {
+        Some(first) => action.add_attribute(("type", "forward")).add_attribute((
+            "target_group_arn",
+            raw(&format!("aws_lb_target_group.{name}_{}.arn", first.name)),
+        )),
+        None => action.add_attribute(("type", "fixed-response")).add_block(
+            block("fixed_response")
+                .add_attribute(("content_type", "text/plain"))
+                .add_attribute(("status_code", "404"))
+                .build(),
+        ),
+    };
+    let mut listener = resource("aws_lb_listener", name)
+        .add_attribute(("load_balancer_arn", raw(&format!("aws_lb.{name}.arn"))))
+        .add_attribute(("port", 443));
+    listener = if network {
+        listener.add_attribute(("protocol", "TLS"))
+    } else {
+        listener
+            .add_attribute(("protocol", "HTTPS"))
+            .add_attribute(("ssl_policy", "ELBSecurityPolicy-TLS13-1-2-2021-06"))
+    };
+    module.add(
+        "edge.tf",
+        &listener
+            .add_attribute(("certificate_arn", raw("var.certificate_arn")))
+            .add_block(action.build())
+            .build(),
+    );
+    if targets.len() > 1 {
+        module.todo(format!(
+            "`{slug}`: {} target groups exist; add listener rules that route to all but the first.",
+            targets.len()
+        ));
+    }
+}
+
+pub(super) fn cloudfront(module: &mut Module, placed: &Placed<'_>) {
+    let slug = placed.slug.as_str();
+    let c = placed.component;
+    let name = placed.name.as_str();
+    module.add(
+        "edge.tf",
+        &resource("aws_cloudfront_distribution", name)
+            .add_attribute(("enabled", true))
+            .add_attribute(("comment", literal(&c.name)))
+            .add_block(
+                block("origin")
+                    .add_attribute(("domain_name", raw("var.origin_domain_name")))
+                    .add_attribute(("origin_id", "primary"))
+                    .add_block(
+                        block("custom_origin_config")
+                            .add_attribute(("http_port", 80))
+                            .add_attribute(("https_port", 443))
+                            .add_attribute(("origin_protocol_policy", "https-only"))
+                            .add_attribute(("origin_ssl_protocols", list([literal("TLSv1.2")])))
+                            .build(),
+                    )
+                    .build(),
+            )
+            .add_block(
+                block("default_cache_behavior")
+                    .add_attribute(("target_origin_id", "primary"))
+                    .add_attribute(("viewer_protocol_policy", "redirect-to-https"))
+                    .add_attribute((
+                        "allowed_methods",
+                        list(
+                            ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+                                .map(literal),
+                        ),
+                    ))
+                    .add_attribute(("cached_methods", list(["GET", "HEAD"].map(literal))))
+                    .add_attribute(("cache_policy_id", "658327ea-f89d-4fab-a63d-7e88639e58f6"))
+                    .build(),
+            )
+            .add_block(
+                block("restrictions")
+                    .add_block(
+                        block("geo_restriction")
+                            .add_attribute(("restriction_type", "none"))
+                            .build(),
+                    )
+                    .build(),
+            )
+            .add_block(
+                block("viewer_certificate")
+                    .add_attribute(("cloudfront_default_certificate", true))
+                    .build(),
+            )
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+    module.todo(format!("`{slug}`: set var.origin_domain_name, and a certificate in viewer_certificate for your own domain."));
+}
+
+pub(super) fn wafv2(module: &mut Module, placed: &Placed<'_>) {
+    let slug = placed.slug.as_str();
+    let name = placed.name.as_str();
+    let visibility = |metric: &str| {
+        block("visibility_config")
+            .add_attribute(("cloudwatch_metrics_enabled", true))
+            .add_attribute(("metric_name", literal(metric)))
+            .add_attribute(("sampled_requests_enabled", true))
+            .build()
+    };
+    module.add(
+        "edge.tf",
+        &resource("aws_wafv2_web_acl", name)
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("scope", "REGIONAL"))
+            .add_block(block("default_action").add_block(block("allow").build()).build())
+            // Rules as JSON: the statement block nests without limit, and rule_json is how
+            // the provider takes it without a dozen levels of blocks.
+            .add_attribute((
+                "rule_json",
+                raw(r#"jsonencode([{ Name = "aws-common-rules", Priority = 1, OverrideAction = { None = {} }, Statement = { ManagedRuleGroupStatement = { Name = "AWSManagedRulesCommonRuleSet", VendorName = "AWS" } }, VisibilityConfig = { CloudWatchMetricsEnabled = true, MetricName = "aws-common-rules", SampledRequestsEnabled = true } }])"#),
+            ))
+            .add_block(visibility(&format!("{slug}-acl")))
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}
+
+pub(super) fn api_gateway(module: &mut Module, placed: &Placed<'_>) {
+    let slug = placed.slug.as_str();
+    let name = placed.name.as_str();
+    module.add(
+        "edge.tf",
+        &resource("aws_apigatewayv2_api", name)
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("protocol_type", "HTTP"))
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+    module.add(
+        "edge.tf",
+        &resource("aws_apigatewayv2_stage", name)
+            .add_attribute(("api_id", raw(&format!("aws_apigatewayv2_api.{name}.id"))))
+            .add_attribute(("name", "$default"))
+            .add_attribute(("auto_deploy", true))
+            .build(),
+    );
+    module.todo(format!(
+        "`{slug}`: add routes and a VPC link to the services behind the API gateway."
+    ));
+}
+
+pub(super) fn route53(module: &mut Module, placed: &Placed<'_>) {
+    let name = placed.name.as_str();
+    module.add(
+        "edge.tf",
+        &resource("aws_route53_zone", name)
+            .add_attribute(("name", raw("var.domain_name")))
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}

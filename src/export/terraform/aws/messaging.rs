@@ -1,0 +1,135 @@
+//! Brokers, queues, topics and streams.
+
+use super::super::module::{Module, block, raw, resource};
+use super::super::{Placed, Plan};
+use super::{sg, tags};
+
+pub(super) fn msk(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let size = plan.size(placed.component);
+    let c = placed.component;
+    let name = placed.name.as_str();
+    let replicas = plan.int(c, "replicas", 1);
+    let brokers = replicas.max(2);
+    module.add(
+        "messaging.tf",
+        &resource("aws_msk_cluster", name)
+            .add_attribute(("cluster_name", placed.env_name("")))
+            .add_attribute(("kafka_version", "3.7.x"))
+            // MSK wants a multiple of the zones: enough rounds of one broker per zone.
+            .add_attribute((
+                "number_of_broker_nodes",
+                raw(&format!(
+                    "length(var.availability_zones) * {}",
+                    (brokers + 2) / 3
+                )),
+            ))
+            .add_block(
+                block("broker_node_group_info")
+                    .add_attribute((
+                        "instance_type",
+                        raw(&format!("var.kafka_instance_type[\"{size}\"]")),
+                    ))
+                    .add_attribute(("client_subnets", raw("aws_subnet.private[*].id")))
+                    .add_attribute(("security_groups", sg(placed)))
+                    .add_block(
+                        block("storage_info")
+                            .add_block(
+                                block("ebs_storage_info")
+                                    .add_attribute(("volume_size", plan.int(c, "storage_gb", 100)))
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .add_block(
+                block("encryption_info")
+                    .add_block(
+                        block("encryption_in_transit")
+                            .add_attribute(("client_broker", "TLS"))
+                            .add_attribute(("in_cluster", true))
+                            .build(),
+                    )
+                    .build(),
+            )
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}
+
+pub(super) fn amazon_mq(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let c = placed.component;
+    let name = placed.name.as_str();
+    let replicas = plan.int(c, "replicas", 1);
+    module.add(
+        "messaging.tf",
+        &resource("aws_mq_broker", name)
+            .add_attribute(("broker_name", placed.env_name("")))
+            .add_attribute(("engine_type", "RabbitMQ"))
+            .add_attribute(("engine_version", "3.13"))
+            .add_attribute(("auto_minor_version_upgrade", true))
+            .add_attribute(("host_instance_type", "mq.m5.large"))
+            .add_attribute((
+                "deployment_mode",
+                if replicas > 1 {
+                    "CLUSTER_MULTI_AZ"
+                } else {
+                    "SINGLE_INSTANCE"
+                },
+            ))
+            .add_attribute(("publicly_accessible", false))
+            .add_attribute((
+                "subnet_ids",
+                raw(if replicas > 1 {
+                    "aws_subnet.private[*].id"
+                } else {
+                    "[aws_subnet.private[0].id]"
+                }),
+            ))
+            .add_attribute(("security_groups", sg(placed)))
+            .add_block(
+                block("user")
+                    .add_attribute(("username", "app"))
+                    .add_attribute(("password", raw("var.mq_password")))
+                    .build(),
+            )
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}
+
+pub(super) fn sqs(module: &mut Module, placed: &Placed<'_>) {
+    let name = placed.name.as_str();
+    module.add(
+        "messaging.tf",
+        &resource("aws_sqs_queue", &format!("{name}_dlq"))
+            .add_attribute(("name", placed.env_name("-dlq")))
+            .add_attribute(("sqs_managed_sse_enabled", true))
+            .add_attribute(("message_retention_seconds", 1_209_600))
+            .build(),
+    );
+    module.add(
+        "messaging.tf",
+        &resource("aws_sqs_queue", name)
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("sqs_managed_sse_enabled", true))
+            .add_attribute((
+                "redrive_policy",
+                raw(&format!("jsonencode({{ deadLetterTargetArn = aws_sqs_queue.{name}_dlq.arn, maxReceiveCount = 5 }})")),
+            ))
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}
+
+pub(super) fn sns(module: &mut Module, placed: &Placed<'_>) {
+    let name = placed.name.as_str();
+    module.add(
+        "messaging.tf",
+        &resource("aws_sns_topic", name)
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("kms_master_key_id", "alias/aws/sns"))
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}

@@ -1,0 +1,135 @@
+//! AWS: a VPC with public and private subnets per availability zone, a security group per
+//! networked component and one ingress rule per connection, then the managed service for
+//! each component (see `crate::catalog::CloudService`).
+
+pub(super) mod compute;
+mod data;
+mod edge;
+mod messaging;
+mod network;
+mod observability;
+mod security;
+
+use hcl::Expression;
+
+use super::module::{Module, block, list, literal, object, raw};
+use super::{Placed, Plan};
+use crate::catalog::{Deployment, Recipe};
+
+pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
+    versions(module, plan);
+    network::network(module, plan);
+    super::kubernetes::cluster(module, plan, crate::model::Cloud::Aws);
+    for placed in &plan.components {
+        component(module, plan, placed);
+    }
+    network::security(module, plan);
+    observability::monitoring(module, plan);
+}
+
+fn versions(module: &mut Module, plan: &Plan<'_>) {
+    super::versions(module, plan, "aws", "hashicorp/aws", "~> 6.0");
+    module.add(
+        "providers.tf",
+        &block("provider")
+            .add_label("aws")
+            .add_attribute(("region", raw("var.region")))
+            .add_block(
+                block("default_tags")
+                    .add_attribute((
+                        "tags",
+                        object([
+                            ("environment", raw("var.environment")),
+                            ("managed_by", literal("terraform")),
+                            ("generated_by", literal("archsmith")),
+                        ]),
+                    ))
+                    .build(),
+            )
+            .build(),
+    );
+}
+
+fn tags(placed: &Placed<'_>) -> Expression {
+    object([
+        ("Name", literal(&placed.component.name)),
+        ("archsmith_id", literal(placed.component.id.as_str())),
+    ])
+}
+
+fn sg(placed: &Placed<'_>) -> Expression {
+    list([raw(&format!("aws_security_group.{}.id", placed.name))])
+}
+
+/// The resources of one component, by the recipe of the managed service it becomes.
+fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    if placed.networked {
+        network::security_group(module, placed);
+    }
+    match placed.service.recipe {
+        Recipe::OwnCode if plan.facts.runs(placed.component) == Some(Deployment::Function) => {
+            compute::function(module, placed);
+        }
+        Recipe::OwnCode => compute::container_service(module, plan, placed),
+        Recipe::Eks => compute::eks(module, placed),
+        Recipe::RdsPostgresql => data::rds(module, plan, placed, "postgres"),
+        Recipe::RdsMysql => data::rds(module, plan, placed, "mysql"),
+        Recipe::ElasticacheRedis => data::elasticache_redis(module, plan, placed),
+        Recipe::ElasticacheMemcached => data::elasticache_memcached(module, plan, placed),
+        Recipe::Documentdb => data::documentdb(module, plan, placed),
+        Recipe::Opensearch => data::opensearch(module, plan, placed),
+        Recipe::Dynamodb => data::dynamodb(module, placed),
+        Recipe::Keyspaces => data::keyspaces(module, placed),
+        Recipe::RedshiftServerless => data::redshift_serverless(module, placed),
+        Recipe::S3 => data::s3(module, placed),
+        Recipe::Msk => messaging::msk(module, plan, placed),
+        Recipe::AmazonMq => messaging::amazon_mq(module, plan, placed),
+        Recipe::Sqs => messaging::sqs(module, placed),
+        Recipe::Sns => messaging::sns(module, placed),
+        Recipe::Cloudfront => edge::cloudfront(module, placed),
+        Recipe::Wafv2 => edge::wafv2(module, placed),
+        Recipe::ApiGatewayV2 => edge::api_gateway(module, placed),
+        Recipe::Alb | Recipe::Nlb => edge::load_balancer(module, plan, placed),
+        Recipe::Route53 => edge::route53(module, placed),
+        Recipe::Cognito => security::cognito(module, placed),
+        Recipe::SecretsManager => security::secrets_manager(module, placed),
+        Recipe::Kms => security::kms(module, placed),
+        Recipe::Amp => observability::amp(module, placed),
+        Recipe::ManagedGrafana => observability::managed_grafana(module, placed),
+        Recipe::Xray => observability::xray(module, placed),
+        Recipe::CloudwatchLogs => observability::log_group(module, placed),
+        // The catalog gives AWS services only AWS recipes (checked when it loads).
+        _ => placeholder(module, placed, placed.component.kind.as_str()),
+    }
+}
+
+/// A kind with no managed AWS service (ClickHouse, NATS, an ingress controller): a valid
+/// `locals` entry that says what to do, next to the security group it will need.
+fn placeholder(module: &mut Module, placed: &Placed<'_>, kind: &str) {
+    let slug = &placed.slug;
+    module.add_commented(
+        "placeholders.tf",
+        &[
+            format!("TODO: {slug} ({kind}) has no managed AWS service. Run it on EC2 or EKS,"),
+            "or use the vendor's cloud offering, and attach the security group above.".into(),
+        ],
+        &block("locals")
+            .add_attribute((
+                format!("{}_todo", placed.name).as_str(),
+                literal(&format!("{kind}: provision it yourself (see README)")),
+            ))
+            .build(),
+    );
+    module.todo(format!(
+        "`{slug}` ({kind}): no managed service; see placeholders.tf."
+    ));
+}
+
+/// At most `max` characters, for names AWS limits in length.
+fn truncate(slug: &str, max: usize) -> String {
+    slug.chars()
+        .take(max)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_owned()
+}

@@ -1,0 +1,124 @@
+//! The team's own code (Container Apps, or workloads on AKS), the platform they share, and AKS clusters.
+
+use super::super::module::{Module, block, literal, raw, resource};
+use super::super::{Placed, Plan};
+use super::{LOCATION, RG, alnum_name, tags};
+
+pub(super) fn platform(module: &mut Module) {
+    module.add(
+        "observability.tf",
+        &resource("azurerm_log_analytics_workspace", "main")
+            .add_attribute(("name", raw("\"log-${var.project}-${var.environment}\"")))
+            .add_attribute(("resource_group_name", raw(RG)))
+            .add_attribute(("location", raw(LOCATION)))
+            .add_attribute(("sku", "PerGB2018"))
+            .add_attribute(("retention_in_days", raw("var.log_retention_days")))
+            .build(),
+    );
+    module.add(
+        "compute.tf",
+        &resource("azurerm_container_registry", "main")
+            .add_attribute(("name", alnum_name("acr")))
+            .add_attribute(("resource_group_name", raw(RG)))
+            .add_attribute(("location", raw(LOCATION)))
+            .add_attribute(("sku", "Standard"))
+            .add_attribute(("admin_enabled", false))
+            .build(),
+    );
+    module.add(
+        "compute.tf",
+        &resource("azurerm_container_app_environment", "main")
+            .add_attribute(("name", raw("\"cae-${var.project}-${var.environment}\"")))
+            .add_attribute(("resource_group_name", raw(RG)))
+            .add_attribute(("location", raw(LOCATION)))
+            .add_attribute((
+                "log_analytics_workspace_id",
+                raw("azurerm_log_analytics_workspace.main.id"),
+            ))
+            .add_attribute(("infrastructure_subnet_id", raw("azurerm_subnet.apps.id")))
+            .build(),
+    );
+}
+
+pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let name = placed.name.as_str();
+    let slug = placed.slug.as_str();
+    let replicas = plan.int(placed.component, "replicas", 1);
+    if placed.namespace.is_some() {
+        let image = raw(&format!(
+            "\"${{azurerm_container_registry.main.login_server}}/{slug}:${{var.image_tag}}\""
+        ));
+        super::super::kubernetes::workload(module, plan, placed, image);
+        return;
+    }
+    let max = plan
+        .int(placed.component, "autoscaling_max", replicas)
+        .max(replicas);
+    module.add(
+        "compute.tf",
+        &resource("azurerm_container_app", name)
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("resource_group_name", raw(RG)))
+            .add_attribute(("container_app_environment_id", raw("azurerm_container_app_environment.main.id")))
+            .add_attribute(("revision_mode", "Single"))
+            .add_block(
+                block("template")
+                    .add_attribute(("min_replicas", replicas))
+                    .add_attribute(("max_replicas", max))
+                    .add_block(
+                        block("container")
+                            .add_attribute(("name", literal(slug)))
+                            .add_attribute(("image", raw(&format!("\"${{azurerm_container_registry.main.login_server}}/{slug}:${{var.image_tag}}\""))))
+                            .add_attribute(("cpu", 0.5))
+                            .add_attribute(("memory", "1Gi"))
+                            .build(),
+                    )
+                    .build(),
+            )
+            .add_block(
+                block("ingress")
+                    .add_attribute(("target_port", placed.port))
+                    .add_attribute(("external_enabled", false))
+                    .add_block(
+                        block("traffic_weight")
+                            .add_attribute(("percentage", 100))
+                            .add_attribute(("latest_revision", true))
+                            .build(),
+                    )
+                    .build(),
+            )
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}
+
+pub(super) fn aks(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let name = placed.name.as_str();
+    let replicas = plan.int(placed.component, "replicas", 1);
+    let base = |kind: &str| {
+        resource(kind, name)
+            .add_attribute(("resource_group_name", raw(RG)))
+            .add_attribute(("location", raw(LOCATION)))
+    };
+    module.add(
+        "compute.tf",
+        &base("azurerm_kubernetes_cluster")
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("dns_prefix", placed.env_name("")))
+            .add_block(
+                block("default_node_pool")
+                    .add_attribute(("name", "system"))
+                    .add_attribute(("vm_size", "Standard_D4s_v5"))
+                    .add_attribute(("node_count", replicas.max(3)))
+                    .add_attribute(("vnet_subnet_id", raw("azurerm_subnet.apps.id")))
+                    .build(),
+            )
+            .add_block(
+                block("identity")
+                    .add_attribute(("type", "SystemAssigned"))
+                    .build(),
+            )
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}

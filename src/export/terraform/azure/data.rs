@@ -1,0 +1,153 @@
+//! Databases, caches and storage accounts.
+
+use super::super::module::{Module, block, literal, raw, resource};
+use super::super::{Placed, Plan};
+use super::{LOCATION, RG, alnum_name, tags};
+
+/// A PostgreSQL or MySQL Flexible Server: `resource_type` at `version`.
+pub(super) fn flexible_server(
+    module: &mut Module,
+    plan: &Plan<'_>,
+    placed: &Placed<'_>,
+    resource_type: &str,
+    version: &str,
+) {
+    let name = placed.name.as_str();
+    let replicas = plan.int(placed.component, "replicas", 1);
+    let mut server = resource(resource_type, name)
+        .add_attribute(("name", placed.env_name("")))
+        .add_attribute(("resource_group_name", raw(RG)))
+        .add_attribute(("location", raw(LOCATION)))
+        .add_attribute(("version", version))
+        .add_attribute((
+            "sku_name",
+            raw(&format!("var.db_sku[\"{}\"]", plan.size(placed.component))),
+        ))
+        .add_attribute(("administrator_login", "app_admin"))
+        .add_attribute(("administrator_password", raw("var.db_admin_password")))
+        .add_attribute((
+            "backup_retention_days",
+            if plan.flag(placed.component, "backups") {
+                14
+            } else {
+                7
+            },
+        ))
+        .add_attribute((
+            "geo_redundant_backup_enabled",
+            plan.flag(placed.component, "backups"),
+        ));
+    if plan.flag(placed.component, "multi_az") || replicas > 1 {
+        server = server.add_block(
+            block("high_availability")
+                .add_attribute(("mode", "ZoneRedundant"))
+                .build(),
+        );
+    }
+    module.add(
+        "data.tf",
+        &server.add_attribute(("tags", tags(placed))).build(),
+    );
+}
+
+pub(super) fn redis_cache(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let name = placed.name.as_str();
+    let replicas = plan.int(placed.component, "replicas", 1);
+    let base = |kind: &str| {
+        resource(kind, name)
+            .add_attribute(("resource_group_name", raw(RG)))
+            .add_attribute(("location", raw(LOCATION)))
+    };
+    module.add(
+        "data.tf",
+        &base("azurerm_redis_cache")
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("capacity", 1))
+            .add_attribute(("family", if replicas > 1 { "P" } else { "C" }))
+            .add_attribute((
+                "sku_name",
+                if replicas > 1 { "Premium" } else { "Standard" },
+            ))
+            .add_attribute(("minimum_tls_version", "1.2"))
+            .add_attribute(("non_ssl_port_enabled", false))
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}
+
+pub(super) fn storage_account(module: &mut Module, placed: &Placed<'_>) {
+    let name = placed.name.as_str();
+    let slug = placed.slug.as_str();
+    let base = |kind: &str| {
+        resource(kind, name)
+            .add_attribute(("resource_group_name", raw(RG)))
+            .add_attribute(("location", raw(LOCATION)))
+    };
+    module.add(
+        "storage.tf",
+        &base("azurerm_storage_account")
+            .add_attribute(("name", alnum_name(slug)))
+            .add_attribute(("account_tier", "Standard"))
+            .add_attribute(("account_replication_type", "ZRS"))
+            .add_attribute(("min_tls_version", "TLS1_2"))
+            .add_attribute(("https_traffic_only_enabled", true))
+            .add_attribute(("allow_nested_items_to_be_public", false))
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+    module.add(
+        "storage.tf",
+        &resource("azurerm_storage_container", name)
+            .add_attribute(("name", literal(slug)))
+            .add_attribute((
+                "storage_account_id",
+                raw(&format!("azurerm_storage_account.{name}.id")),
+            ))
+            .add_attribute(("container_access_type", "private"))
+            .build(),
+    );
+}
+
+/// A Cosmos DB account of `account_kind`, with the API `capability` turns on, if any.
+pub(super) fn cosmos(
+    module: &mut Module,
+    plan: &Plan<'_>,
+    placed: &Placed<'_>,
+    account_kind: &str,
+    capability: Option<&str>,
+) {
+    let name = placed.name.as_str();
+    let replicas = plan.int(placed.component, "replicas", 1);
+    let base = |kind: &str| {
+        resource(kind, name)
+            .add_attribute(("resource_group_name", raw(RG)))
+            .add_attribute(("location", raw(LOCATION)))
+    };
+    let mut account = base("azurerm_cosmosdb_account")
+        .add_attribute(("name", placed.env_name("")))
+        .add_attribute(("offer_type", "Standard"))
+        .add_attribute(("kind", account_kind))
+        .add_block(
+            block("consistency_policy")
+                .add_attribute(("consistency_level", "Session"))
+                .build(),
+        )
+        .add_block(
+            block("geo_location")
+                .add_attribute(("location", raw(LOCATION)))
+                .add_attribute(("failover_priority", 0))
+                .add_attribute(("zone_redundant", replicas > 1))
+                .build(),
+        );
+    if let Some(capability) = capability {
+        account = account.add_block(
+            block("capabilities")
+                .add_attribute(("name", capability))
+                .build(),
+        );
+    }
+    module.add(
+        "data.tf",
+        &account.add_attribute(("tags", tags(placed))).build(),
+    );
+}

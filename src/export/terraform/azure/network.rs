@@ -1,0 +1,109 @@
+//! The resource group, virtual network, subnets and their security group, and one NSG rule per connection into a networked component.
+
+use super::super::module::{Module, list, literal, raw, resource};
+use super::super::{Plan, Source};
+use super::{LOCATION, RG};
+
+pub(super) fn network(module: &mut Module) {
+    module.add(
+        "network.tf",
+        &resource("azurerm_resource_group", "main")
+            .add_attribute(("name", raw("\"rg-${var.project}-${var.environment}\"")))
+            .add_attribute(("location", raw("var.region")))
+            .build(),
+    );
+    module.add(
+        "network.tf",
+        &resource("azurerm_virtual_network", "main")
+            .add_attribute(("name", raw("\"vnet-${var.project}-${var.environment}\"")))
+            .add_attribute(("resource_group_name", raw(RG)))
+            .add_attribute(("location", raw(LOCATION)))
+            .add_attribute(("address_space", list([raw("var.vnet_cidr")])))
+            .build(),
+    );
+    for (i, tier) in ["apps", "data"].iter().enumerate() {
+        module.add(
+            "network.tf",
+            &resource("azurerm_subnet", tier)
+                .add_attribute(("name", literal(tier)))
+                .add_attribute(("resource_group_name", raw(RG)))
+                .add_attribute((
+                    "virtual_network_name",
+                    raw("azurerm_virtual_network.main.name"),
+                ))
+                .add_attribute((
+                    "address_prefixes",
+                    list([raw(&format!("cidrsubnet(var.vnet_cidr, 7, {i})"))]),
+                ))
+                .build(),
+        );
+        module.add(
+            "network.tf",
+            &resource("azurerm_subnet_network_security_group_association", tier)
+                .add_attribute(("subnet_id", raw(&format!("azurerm_subnet.{tier}.id"))))
+                .add_attribute((
+                    "network_security_group_id",
+                    raw("azurerm_network_security_group.main.id"),
+                ))
+                .build(),
+        );
+    }
+    module.add(
+        "security.tf",
+        &resource("azurerm_network_security_group", "main")
+            .add_attribute(("name", raw("\"nsg-${var.project}-${var.environment}\"")))
+            .add_attribute(("resource_group_name", raw(RG)))
+            .add_attribute(("location", raw(LOCATION)))
+            .build(),
+    );
+}
+
+/// One NSG rule per (target, source), between application security groups.
+pub(super) fn rules(module: &mut Module, plan: &Plan<'_>) {
+    for (i, rule) in plan.ingress_rules().into_iter().enumerate() {
+        let target = rule.target;
+        let mut builder = resource(
+            "azurerm_network_security_rule",
+            &format!("{}_from_{}", target.name, rule.source_name),
+        )
+        .add_attribute((
+            "name",
+            literal(&format!(
+                "{}-from-{}",
+                target.slug,
+                rule.source_name.replace('_', "-")
+            )),
+        ))
+        .add_attribute(("description", literal(&rule.description)))
+        .add_attribute(("priority", 100 + i64::try_from(i).unwrap_or(0)))
+        .add_attribute(("direction", "Inbound"))
+        .add_attribute(("access", "Allow"))
+        .add_attribute(("protocol", "Tcp"))
+        .add_attribute(("source_port_range", "*"))
+        .add_attribute(("destination_port_range", literal(&target.port.to_string())))
+        .add_attribute((
+            "destination_application_security_group_ids",
+            list([raw(&format!(
+                "azurerm_application_security_group.{}.id",
+                target.name
+            ))]),
+        ))
+        .add_attribute(("resource_group_name", raw(RG)))
+        .add_attribute((
+            "network_security_group_name",
+            raw("azurerm_network_security_group.main.name"),
+        ));
+        builder = match rule.source {
+            Source::Group(source) => builder.add_attribute((
+                "source_application_security_group_ids",
+                list([raw(&format!(
+                    "azurerm_application_security_group.{}.id",
+                    source.name
+                ))]),
+            )),
+            Source::Internet => builder.add_attribute(("source_address_prefix", "Internet")),
+            Source::Network => builder.add_attribute(("source_address_prefix", "VirtualNetwork")),
+        };
+        module.add("security.tf", &builder.build());
+    }
+}

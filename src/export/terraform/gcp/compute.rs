@@ -1,0 +1,88 @@
+//! The team's own code (Cloud Run services, or workloads on GKE) and GKE clusters.
+
+use super::super::module::{Module, block, list, literal, raw, resource};
+use super::super::{Placed, Plan};
+use super::labels;
+
+pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let name = placed.name.as_str();
+    let slug = placed.slug.as_str();
+    let replicas = plan.int(placed.component, "replicas", 1);
+    module.add(
+        "compute.tf",
+        &resource("google_artifact_registry_repository", name)
+            .add_attribute(("repository_id", placed.env_name("")))
+            .add_attribute(("description", literal(&placed.component.name)))
+            .add_attribute(("location", raw("var.region")))
+            .add_attribute(("format", "DOCKER"))
+            .add_attribute(("labels", labels(placed)))
+            .build(),
+    );
+    if placed.namespace.is_some() {
+        let image = raw(&format!(
+            "\"${{var.region}}-docker.pkg.dev/${{var.project_id}}/${{google_artifact_registry_repository.{name}.repository_id}}/{slug}:${{var.image_tag}}\""
+        ));
+        super::super::kubernetes::workload(module, plan, placed, image);
+        return;
+    }
+    let max = plan
+        .int(placed.component, "autoscaling_max", replicas)
+        .max(replicas);
+    module.add(
+        "compute.tf",
+        &resource("google_cloud_run_v2_service", name)
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("description", literal(&placed.component.name)))
+            .add_attribute(("location", raw("var.region")))
+            .add_attribute(("ingress", "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"))
+            .add_attribute(("deletion_protection", false))
+            .add_block(
+                block("template")
+                    .add_block(
+                        block("containers")
+                            .add_attribute((
+                                "image",
+                                raw(&format!("\"${{var.region}}-docker.pkg.dev/${{var.project_id}}/${{google_artifact_registry_repository.{name}.repository_id}}/{slug}:${{var.image_tag}}\"")),
+                            ))
+                            .add_block(block("ports").add_attribute(("container_port", placed.port)).build())
+                            .build(),
+                    )
+                    .add_block(
+                        block("scaling")
+                            .add_attribute(("min_instance_count", replicas))
+                            .add_attribute(("max_instance_count", max))
+                            .build(),
+                    )
+                    .add_block(
+                        block("vpc_access")
+                            .add_attribute(("egress", "PRIVATE_RANGES_ONLY"))
+                            .add_block(
+                                block("network_interfaces")
+                                    .add_attribute(("network", raw("google_compute_network.main.id")))
+                                    .add_attribute(("subnetwork", raw("google_compute_subnetwork.private.id")))
+                                    .add_attribute(("tags", list([literal(slug)])))
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .add_attribute(("labels", labels(placed)))
+            .build(),
+    );
+}
+
+pub(super) fn gke(module: &mut Module, placed: &Placed<'_>) {
+    let name = placed.name.as_str();
+    module.add(
+        "compute.tf",
+        &resource("google_container_cluster", name)
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("location", raw("var.region")))
+            .add_attribute(("enable_autopilot", true))
+            .add_attribute(("network", raw("google_compute_network.main.id")))
+            .add_attribute(("subnetwork", raw("google_compute_subnetwork.private.id")))
+            .add_attribute(("deletion_protection", true))
+            .build(),
+    );
+}

@@ -1,0 +1,87 @@
+//! The VPC network, its private subnet and Cloud NAT, and one firewall rule per connection into a networked component.
+
+use super::super::module::{Module, block, list, literal, raw, resource};
+use super::super::{Plan, Source};
+
+pub(super) fn network(module: &mut Module) {
+    module.add(
+        "network.tf",
+        &resource("google_compute_network", "main")
+            .add_attribute(("name", raw("\"${var.project}-${var.environment}\"")))
+            .add_attribute(("auto_create_subnetworks", false))
+            .build(),
+    );
+    module.add(
+        "network.tf",
+        &resource("google_compute_subnetwork", "private")
+            .add_attribute(("name", raw("\"${var.project}-${var.environment}-private\"")))
+            .add_attribute(("network", raw("google_compute_network.main.id")))
+            .add_attribute(("region", raw("var.region")))
+            .add_attribute(("ip_cidr_range", raw("var.subnet_cidr")))
+            .add_attribute(("private_ip_google_access", true))
+            .build(),
+    );
+    module.add(
+        "network.tf",
+        &resource("google_compute_router", "main")
+            .add_attribute(("name", raw("\"${var.project}-${var.environment}\"")))
+            .add_attribute(("network", raw("google_compute_network.main.id")))
+            .add_attribute(("region", raw("var.region")))
+            .build(),
+    );
+    module.add(
+        "network.tf",
+        &resource("google_compute_router_nat", "main")
+            .add_attribute(("name", raw("\"${var.project}-${var.environment}\"")))
+            .add_attribute(("router", raw("google_compute_router.main.name")))
+            .add_attribute(("region", raw("var.region")))
+            .add_attribute(("nat_ip_allocate_option", "AUTO_ONLY"))
+            .add_attribute((
+                "source_subnetwork_ip_ranges_to_nat",
+                "ALL_SUBNETWORKS_ALL_IP_RANGES",
+            ))
+            .build(),
+    );
+}
+
+/// One firewall rule per (target, source): tag to tag inside the network, or from anywhere to
+/// an internet-facing entry point.
+pub(super) fn firewall(module: &mut Module, plan: &Plan<'_>) {
+    for rule in plan.ingress_rules() {
+        let target = rule.target;
+        let mut builder = resource(
+            "google_compute_firewall",
+            &format!("{}_from_{}", target.name, rule.source_name),
+        )
+        .add_attribute((
+            "name",
+            raw(&format!(
+                "\"${{var.environment}}-{}-from-{}\"",
+                target.slug,
+                rule.source_name.replace('_', "-")
+            )),
+        ))
+        .add_attribute(("network", raw("google_compute_network.main.id")))
+        .add_attribute(("direction", "INGRESS"))
+        .add_attribute(("description", literal(&rule.description)))
+        .add_attribute(("target_tags", list([literal(&target.slug)])))
+        .add_block(
+            block("allow")
+                .add_attribute(("protocol", "tcp"))
+                .add_attribute(("ports", list([literal(&target.port.to_string())])))
+                .build(),
+        );
+        builder = match rule.source {
+            Source::Group(source) => {
+                builder.add_attribute(("source_tags", list([literal(&source.slug)])))
+            }
+            Source::Internet => {
+                builder.add_attribute(("source_ranges", list([literal("0.0.0.0/0")])))
+            }
+            Source::Network => {
+                builder.add_attribute(("source_ranges", list([raw("var.subnet_cidr")])))
+            }
+        };
+        module.add("security.tf", &builder.build());
+    }
+}
