@@ -28,7 +28,7 @@ PROVIDERS = {
     "azurerm": "@cdktf/provider-azurerm",
 }
 
-source = "".join(open(p).read() for p in glob.glob(os.path.join(ROOT, "src/export/terraform/*.rs")))
+source = "".join(open(p).read() for p in glob.glob(os.path.join(ROOT, "src/export/terraform/**/*.rs"), recursive=True))
 # Every provider-prefixed string literal in the exporter that names a type.
 named = set(re.findall(r'"((?:aws|google|azurerm)_[a-z0-9_]+)"', source))
 data_sources = set(re.findall(r'\.add_label\("((?:aws|google|azurerm)_[a-z0-9_]+)"\)', source))

@@ -575,3 +575,68 @@ fn a_model_without_a_region_leaves_the_region_to_fill_in() {
     let readme = String::from_utf8_lossy(&files["README.md"]).into_owned();
     assert!(readme.contains("The model names no region"), "{readme}");
 }
+
+/// A provider, and how many times each snippet appears in its module.
+type Expectation = (Cloud, &'static str, &'static [(&'static str, usize)]);
+
+/// ScyllaDB, Event Hubs, Google Pub/Sub, Azure Service Bus and core NATS were added to the
+/// catalog as data: each maps to a managed service on every cloud, with a topic, stream or
+/// event hub per declared topic and a subscription, queue or consumer group per consumer.
+#[test]
+fn kinds_added_as_data_deploy_their_topics_and_consumers_on_every_cloud() {
+    let text = include_str!("fixtures/messaging-kinds.ron");
+    let count = |files: &BTreeMap<String, Vec<u8>>, needle: &str| {
+        files
+            .values()
+            .map(|bytes| String::from_utf8_lossy(bytes).matches(needle).count())
+            .sum::<usize>()
+    };
+    let expectations: [Expectation; 3] = [
+        (
+            Cloud::Aws,
+            "aws",
+            &[
+                ("resource \"aws_kinesis_stream\"", 2),
+                ("shard_count = 8", 1),
+                ("resource \"aws_sns_topic_subscription\"", 3),
+                ("resource \"aws_sqs_queue_policy\"", 3),
+                ("resource \"aws_sqs_queue\" \"work\"", 1),
+                ("resource \"aws_keyspaces_keyspace\" \"ledger\"", 1),
+            ],
+        ),
+        (
+            Cloud::Gcp,
+            "google",
+            &[
+                ("resource \"google_pubsub_topic\"", 4 + 5),
+                ("resource \"google_pubsub_subscription\"", 6),
+                ("resource \"google_bigtable_instance\" \"ledger\"", 1),
+            ],
+        ),
+        (
+            Cloud::Azure,
+            "azurerm",
+            &[
+                ("resource \"azurerm_eventhub\"", 2),
+                ("partition_count = 8", 1),
+                ("resource \"azurerm_eventhub_consumer_group\"", 2),
+                ("resource \"azurerm_servicebus_topic\"", 2),
+                ("resource \"azurerm_servicebus_subscription\"", 3),
+                ("resource \"azurerm_servicebus_queue\" \"work\"", 1),
+                ("name = \"EnableCassandra\"", 1),
+            ],
+        ),
+    ];
+    for (cloud, provider, expected) in expectations {
+        let files = terraform(text, cloud);
+        let problems = schema_problems(&files, provider);
+        assert!(problems.is_empty(), "{provider}:\n{}", problems.join("\n"));
+        assert!(
+            !files.contains_key("placeholders.tf"),
+            "{provider}: every kind has a managed service"
+        );
+        for (needle, times) in expected {
+            assert_eq!(count(&files, needle), *times, "{provider}: `{needle}`");
+        }
+    }
+}

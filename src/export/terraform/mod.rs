@@ -18,7 +18,8 @@ use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, CloudService, ConnectionStyle, Deployment, Recipe, Trait};
 use crate::facts::Facts;
 use crate::graph::ArchGraph;
-use crate::model::{Cloud, Component, Document, GroupKind};
+use crate::model::{Cloud, Component, Document, GroupKind, slugify};
+use crate::topics::BrokerFlows;
 
 #[derive(Debug)]
 pub struct TerraformExporter;
@@ -52,6 +53,11 @@ impl Exporter for TerraformExporter {
             Cloud::Aws => aws::generate(&mut module, &plan),
             Cloud::Gcp => gcp::generate(&mut module, &plan),
             Cloud::Azure => azure::generate(&mut module, &plan),
+        }
+        for placed in &plan.components {
+            if let Some(note) = &placed.service.note {
+                module.todo(format!("`{}`: {note}", placed.slug));
+            }
         }
         variables(&mut module, &plan, cloud, doc);
         outputs(&mut module, &plan, cloud);
@@ -90,6 +96,34 @@ pub(super) struct Placed<'a> {
     pub role: Role,
     /// The Kubernetes namespace it runs in, when it sits inside a Kubernetes boundary.
     pub namespace: Option<String>,
+    /// What a broker carries, one channel per declared topic (one for the whole broker when
+    /// it declares none); empty for everything else.
+    pub channels: Vec<Channel>,
+}
+
+/// A topic, queue or stream of a broker, as the cloud resources it becomes.
+#[derive(Debug)]
+pub(super) struct Channel {
+    /// Terraform identifier, unique in the module.
+    pub name: String,
+    /// Appended to the broker's cloud name: `-orders-created`, or nothing for a broker that
+    /// declares no topics. Made of `[a-z0-9-]` only, so it is safe inside a template.
+    pub suffix: String,
+    /// Partitions or shards: the topic's own, else the broker's `partitions`.
+    pub partitions: i64,
+    /// Each component that consumes it, once, in connection order.
+    pub consumers: Vec<Consumer>,
+    /// The Terraform name of the channel the model makes its dead letter, if it names one.
+    pub dead_letter: Option<String>,
+}
+
+/// A consumer of a channel, which gets its own subscription or queue.
+#[derive(Debug)]
+pub(super) struct Consumer {
+    /// Terraform identifier, unique in the module.
+    pub name: String,
+    /// The consumer's id as a slug, for cloud names.
+    pub slug: String,
 }
 
 impl Placed<'_> {
@@ -176,10 +210,16 @@ impl<'a> Plan<'a> {
                             |g| g.id.as_str().replace(['_', '.'], "-"),
                         )
                 });
+            let name = names.name_for(component.id.as_str());
+            let channels = if graph.has_trait(component, Trait::Broker) {
+                channels(graph, component, &name, &mut names)
+            } else {
+                Vec::new()
+            };
             index.insert(component.id.as_str(), components.len());
             components.push(Placed {
                 component,
-                name: names.name_for(component.id.as_str()),
+                name,
                 slug: component.id.as_str().replace(['_', '.'], "-"),
                 port: own_port
                     .and_then(|p| u16::try_from(p).ok())
@@ -188,6 +228,7 @@ impl<'a> Plan<'a> {
                 service,
                 role,
                 namespace,
+                channels,
             });
         }
         let vpc_name = doc
@@ -308,6 +349,69 @@ impl<'a> Plan<'a> {
         }
         rules
     }
+}
+
+/// A broker's channels, named by `names` so they never collide with the components' names.
+fn channels(
+    graph: &ArchGraph<'_>,
+    broker: &Component,
+    broker_name: &str,
+    names: &mut Module,
+) -> Vec<Channel> {
+    let slug = broker.id.as_str().replace(['_', '.'], "-");
+    let partitions = graph.int(broker, "partitions").unwrap_or(1).max(1);
+    let flows = BrokerFlows::new(graph, broker);
+    let mut channels: Vec<Channel> = flows
+        .topics()
+        .iter()
+        .map(|flows| {
+            let (name, suffix) = match flows.topic {
+                Some(topic) => {
+                    let suffix = format!("-{}", slugify(&topic.name));
+                    (names.name_for(&format!("{slug}{suffix}")), suffix)
+                }
+                // A broker without topics is its one channel, named as the broker is.
+                None => (broker_name.to_owned(), String::new()),
+            };
+            let mut seen = BTreeSet::new();
+            let consumers = flows
+                .consumes()
+                .filter_map(|connection| graph.endpoints(connection))
+                .filter(|(consumer, _)| seen.insert(consumer.id.as_str()))
+                .map(|(consumer, _)| {
+                    let consumer_slug = consumer.id.as_str().replace(['_', '.'], "-");
+                    Consumer {
+                        name: names.name_for(&format!("{name}-{consumer_slug}")),
+                        slug: consumer_slug,
+                    }
+                })
+                .collect();
+            Channel {
+                name,
+                suffix,
+                partitions: flows
+                    .topic
+                    .and_then(|topic| topic.partitions)
+                    .map_or(partitions, i64::from),
+                consumers,
+                dead_letter: None,
+            }
+        })
+        .collect();
+    // Topics are sorted by name and channels follow them one to one.
+    let names_by_topic: HashMap<&str, String> = broker
+        .topics
+        .iter()
+        .zip(&channels)
+        .map(|(topic, channel)| (topic.name.as_str(), channel.name.clone()))
+        .collect();
+    for (topic, channel) in broker.topics.iter().zip(&mut channels) {
+        channel.dead_letter = topic
+            .dead_letter
+            .as_deref()
+            .and_then(|name| names_by_topic.get(name).cloned());
+    }
+    channels
 }
 
 /// A kind this provider has no resource mapping for: a valid, commented `locals` entry that

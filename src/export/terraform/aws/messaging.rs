@@ -99,11 +99,16 @@ pub(super) fn amazon_mq(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_
 }
 
 pub(super) fn sqs(module: &mut Module, placed: &Placed<'_>) {
-    let name = placed.name.as_str();
+    queue_with_dead_letter(module, placed, &placed.name, "");
+}
+
+/// An encrypted SQS queue `name` whose messages go to its own dead-letter queue after five
+/// failed receives; `suffix` extends the component's cloud name.
+fn queue_with_dead_letter(module: &mut Module, placed: &Placed<'_>, name: &str, suffix: &str) {
     module.add(
         "messaging.tf",
         &resource("aws_sqs_queue", &format!("{name}_dlq"))
-            .add_attribute(("name", placed.env_name("-dlq")))
+            .add_attribute(("name", placed.env_name(&format!("{suffix}-dlq"))))
             .add_attribute(("sqs_managed_sse_enabled", true))
             .add_attribute(("message_retention_seconds", 1_209_600))
             .build(),
@@ -111,7 +116,7 @@ pub(super) fn sqs(module: &mut Module, placed: &Placed<'_>) {
     module.add(
         "messaging.tf",
         &resource("aws_sqs_queue", name)
-            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("name", placed.env_name(suffix)))
             .add_attribute(("sqs_managed_sse_enabled", true))
             .add_attribute((
                 "redrive_policy",
@@ -120,6 +125,75 @@ pub(super) fn sqs(module: &mut Module, placed: &Placed<'_>) {
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
+}
+
+/// A topic per channel, fanned out to one queue per consumer (each with its dead-letter
+/// queue), so every consumer gets every message and retries on its own.
+pub(super) fn sns_sqs(module: &mut Module, placed: &Placed<'_>) {
+    for channel in &placed.channels {
+        let topic = channel.name.as_str();
+        module.add(
+            "messaging.tf",
+            &resource("aws_sns_topic", topic)
+                .add_attribute(("name", placed.env_name(&channel.suffix)))
+                .add_attribute(("kms_master_key_id", "alias/aws/sns"))
+                .add_attribute(("tags", tags(placed)))
+                .build(),
+        );
+        for consumer in &channel.consumers {
+            let queue = consumer.name.as_str();
+            let suffix = format!("{}-{}", channel.suffix, consumer.slug);
+            queue_with_dead_letter(module, placed, queue, &suffix);
+            module.add(
+                "messaging.tf",
+                &resource("aws_sns_topic_subscription", queue)
+                    .add_attribute(("topic_arn", raw(&format!("aws_sns_topic.{topic}.arn"))))
+                    .add_attribute(("protocol", "sqs"))
+                    .add_attribute(("endpoint", raw(&format!("aws_sqs_queue.{queue}.arn"))))
+                    .add_attribute(("raw_message_delivery", true))
+                    .build(),
+            );
+            module.add(
+                "messaging.tf",
+                &resource("aws_sqs_queue_policy", queue)
+                    .add_attribute(("queue_url", raw(&format!("aws_sqs_queue.{queue}.id"))))
+                    .add_attribute((
+                        "policy",
+                        raw(&format!(
+                            r#"jsonencode({{ Version = "2012-10-17", Statement = [{{ Effect = "Allow", Principal = {{ Service = "sns.amazonaws.com" }}, Action = "sqs:SendMessage", Resource = aws_sqs_queue.{queue}.arn, Condition = {{ ArnEquals = {{ "aws:SourceArn" = aws_sns_topic.{topic}.arn }} }} }}] }})"#
+                        )),
+                    ))
+                    .build(),
+            );
+        }
+    }
+}
+
+/// A Kinesis data stream per channel, with a shard per partition, encrypted with the
+/// account's Kinesis key.
+pub(super) fn kinesis(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    // Kinesis keeps records between 24 hours and a year.
+    let retention = plan
+        .int(placed.component, "retention_hours", 24)
+        .clamp(24, 8760);
+    for channel in &placed.channels {
+        module.add(
+            "messaging.tf",
+            &resource("aws_kinesis_stream", &channel.name)
+                .add_attribute(("name", placed.env_name(&channel.suffix)))
+                .add_attribute(("shard_count", channel.partitions))
+                .add_attribute(("retention_period", retention))
+                .add_attribute(("encryption_type", "KMS"))
+                .add_attribute(("kms_key_id", "alias/aws/kinesis"))
+                .add_block(
+                    block("stream_mode_details")
+                        .add_attribute(("stream_mode", "PROVISIONED"))
+                        .build(),
+                )
+                .add_attribute(("tags", tags(placed)))
+                .build(),
+        );
+    }
 }
 
 pub(super) fn sns(module: &mut Module, placed: &Placed<'_>) {

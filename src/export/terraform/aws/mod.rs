@@ -86,6 +86,8 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         Recipe::AmazonMq => messaging::amazon_mq(module, plan, placed),
         Recipe::Sqs => messaging::sqs(module, placed),
         Recipe::Sns => messaging::sns(module, placed),
+        Recipe::SnsSqs => messaging::sns_sqs(module, placed),
+        Recipe::Kinesis => messaging::kinesis(module, plan, placed),
         Recipe::Cloudfront => edge::cloudfront(module, placed),
         Recipe::Wafv2 => edge::wafv2(module, placed),
         Recipe::ApiGatewayV2 => edge::api_gateway(module, placed),

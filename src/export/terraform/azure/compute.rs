@@ -2,7 +2,7 @@
 
 use super::super::module::{Module, block, literal, raw, resource};
 use super::super::{Placed, Plan};
-use super::{LOCATION, RG, alnum_name, tags};
+use super::{LOCATION, RG, alnum_name, in_resource_group, tags};
 
 pub(super) fn platform(module: &mut Module) {
     module.add(
@@ -95,14 +95,9 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
 pub(super) fn aks(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let replicas = plan.int(placed.component, "replicas", 1);
-    let base = |kind: &str| {
-        resource(kind, name)
-            .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("location", raw(LOCATION)))
-    };
     module.add(
         "compute.tf",
-        &base("azurerm_kubernetes_cluster")
+        &in_resource_group("azurerm_kubernetes_cluster", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("dns_prefix", placed.env_name("")))
             .add_block(

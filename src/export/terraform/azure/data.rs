@@ -2,7 +2,7 @@
 
 use super::super::module::{Module, block, literal, raw, resource};
 use super::super::{Placed, Plan};
-use super::{LOCATION, RG, alnum_name, tags};
+use super::{LOCATION, RG, alnum_name, in_resource_group, tags};
 
 /// A PostgreSQL or MySQL Flexible Server: `resource_type` at `version`.
 pub(super) fn flexible_server(
@@ -53,14 +53,9 @@ pub(super) fn flexible_server(
 pub(super) fn redis_cache(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let replicas = plan.int(placed.component, "replicas", 1);
-    let base = |kind: &str| {
-        resource(kind, name)
-            .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("location", raw(LOCATION)))
-    };
     module.add(
         "data.tf",
-        &base("azurerm_redis_cache")
+        &in_resource_group("azurerm_redis_cache", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("capacity", 1))
             .add_attribute(("family", if replicas > 1 { "P" } else { "C" }))
@@ -78,14 +73,9 @@ pub(super) fn redis_cache(module: &mut Module, plan: &Plan<'_>, placed: &Placed<
 pub(super) fn storage_account(module: &mut Module, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
-    let base = |kind: &str| {
-        resource(kind, name)
-            .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("location", raw(LOCATION)))
-    };
     module.add(
         "storage.tf",
-        &base("azurerm_storage_account")
+        &in_resource_group("azurerm_storage_account", name)
             .add_attribute(("name", alnum_name(slug)))
             .add_attribute(("account_tier", "Standard"))
             .add_attribute(("account_replication_type", "ZRS"))
@@ -118,12 +108,7 @@ pub(super) fn cosmos(
 ) {
     let name = placed.name.as_str();
     let replicas = plan.int(placed.component, "replicas", 1);
-    let base = |kind: &str| {
-        resource(kind, name)
-            .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("location", raw(LOCATION)))
-    };
-    let mut account = base("azurerm_cosmosdb_account")
+    let mut account = in_resource_group("azurerm_cosmosdb_account", name)
         .add_attribute(("name", placed.env_name("")))
         .add_attribute(("offer_type", "Standard"))
         .add_attribute(("kind", account_kind))

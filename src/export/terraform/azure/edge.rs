@@ -2,7 +2,7 @@
 
 use super::super::Placed;
 use super::super::module::{Module, block, raw, resource};
-use super::{LOCATION, RG, alnum_name, tags};
+use super::{RG, alnum_name, in_resource_group, tags};
 
 pub(super) fn dns_zone(module: &mut Module, placed: &Placed<'_>) {
     let name = placed.name.as_str();
@@ -47,14 +47,9 @@ pub(super) fn front_door_waf(module: &mut Module, placed: &Placed<'_>) {
 pub(super) fn load_balancer(module: &mut Module, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
-    let base = |kind: &str| {
-        resource(kind, name)
-            .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("location", raw(LOCATION)))
-    };
     module.add(
         "edge.tf",
-        &base("azurerm_public_ip")
+        &in_resource_group("azurerm_public_ip", name)
             .add_attribute(("name", placed.env_name("-ip")))
             .add_attribute(("allocation_method", "Static"))
             .add_attribute(("sku", "Standard"))
@@ -62,7 +57,7 @@ pub(super) fn load_balancer(module: &mut Module, placed: &Placed<'_>) {
     );
     module.add(
         "edge.tf",
-        &base("azurerm_lb")
+        &in_resource_group("azurerm_lb", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("sku", "Standard"))
             .add_block(
@@ -82,14 +77,9 @@ pub(super) fn load_balancer(module: &mut Module, placed: &Placed<'_>) {
 
 pub(super) fn api_management(module: &mut Module, placed: &Placed<'_>) {
     let name = placed.name.as_str();
-    let base = |kind: &str| {
-        resource(kind, name)
-            .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("location", raw(LOCATION)))
-    };
     module.add(
         "edge.tf",
-        &base("azurerm_api_management")
+        &in_resource_group("azurerm_api_management", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("publisher_name", raw("var.project")))
             .add_attribute(("publisher_email", raw("\"platform@${var.domain_name}\"")))

@@ -72,6 +72,13 @@ fn alnum_name(slug: &str) -> Expression {
     ))
 }
 
+/// A resource of `resource_type` named `name`, in the module's resource group and location.
+fn in_resource_group(resource_type: &str, name: &str) -> hcl::BlockBuilder {
+    resource(resource_type, name)
+        .add_attribute(("resource_group_name", raw(RG)))
+        .add_attribute(("location", raw(LOCATION)))
+}
+
 /// The resources of one component, by the recipe of the managed service it becomes.
 fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     match placed.service.recipe {
@@ -109,6 +116,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         }
         Recipe::StorageAccount => data::storage_account(module, placed),
         Recipe::ServiceBusQueue => messaging::service_bus_queue(module, placed),
+        Recipe::ServiceBusTopic => messaging::service_bus_topic(module, placed),
         Recipe::EventHubs => messaging::event_hubs(module, plan, placed),
         Recipe::EventGrid => messaging::event_grid(module, placed),
         Recipe::KeyVault => security::key_vault(module, placed, false),

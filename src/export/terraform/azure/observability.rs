@@ -2,18 +2,13 @@
 
 use super::super::Placed;
 use super::super::module::{Module, raw, resource};
-use super::{LOCATION, RG, tags};
+use super::{RG, in_resource_group, tags};
 
 pub(super) fn monitor_workspace(module: &mut Module, placed: &Placed<'_>) {
     let name = placed.name.as_str();
-    let base = |kind: &str| {
-        resource(kind, name)
-            .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("location", raw(LOCATION)))
-    };
     module.add(
         "observability.tf",
-        &base("azurerm_monitor_workspace")
+        &in_resource_group("azurerm_monitor_workspace", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("tags", tags(placed)))
             .build(),
@@ -23,14 +18,9 @@ pub(super) fn monitor_workspace(module: &mut Module, placed: &Placed<'_>) {
 pub(super) fn managed_grafana(module: &mut Module, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
-    let base = |kind: &str| {
-        resource(kind, name)
-            .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("location", raw(LOCATION)))
-    };
     module.add(
         "observability.tf",
-        &base("azurerm_dashboard_grafana")
+        &in_resource_group("azurerm_dashboard_grafana", name)
             .add_attribute((
                 "name",
                 raw(&format!("substr(\"${{var.environment}}-{slug}\", 0, 23)")),
@@ -43,14 +33,9 @@ pub(super) fn managed_grafana(module: &mut Module, placed: &Placed<'_>) {
 
 pub(super) fn application_insights(module: &mut Module, placed: &Placed<'_>) {
     let name = placed.name.as_str();
-    let base = |kind: &str| {
-        resource(kind, name)
-            .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("location", raw(LOCATION)))
-    };
     module.add(
         "observability.tf",
-        &base("azurerm_application_insights")
+        &in_resource_group("azurerm_application_insights", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("application_type", "web"))
             .add_attribute(("tags", tags(placed)))

@@ -2,20 +2,15 @@
 
 use super::super::Placed;
 use super::super::module::{Module, list, literal, raw, resource};
-use super::{LOCATION, RG, tags};
+use super::{in_resource_group, tags};
 
 /// A Key Vault, and a key in it when the component is a key rather than a secret store.
 pub(super) fn key_vault(module: &mut Module, placed: &Placed<'_>, with_key: bool) {
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
-    let base = |kind: &str| {
-        resource(kind, name)
-            .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("location", raw(LOCATION)))
-    };
     module.add(
         "security.tf",
-        &base("azurerm_key_vault")
+        &in_resource_group("azurerm_key_vault", name)
             .add_attribute((
                 "name",
                 raw(&format!(
