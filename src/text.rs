@@ -160,8 +160,31 @@ pub fn truncate_chars(text: &str, max: usize) -> &str {
     }
 }
 
+/// `12,000`: figures as the reader writes them.
+pub fn thousands(value: i64) -> String {
+    let digits = value.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if value < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn figures_read_with_thousands_separators() {
+        assert_eq!(thousands(6000), "6,000");
+        assert_eq!(thousands(300), "300");
+        assert_eq!(thousands(-1_234_567), "-1,234,567");
+    }
+
     use super::*;
 
     #[test]

@@ -780,6 +780,34 @@ impl<'a> ArchGraph<'a> {
         reached
     }
 
+    /// Ids of the components that serve requests: an entry point (a client, an external
+    /// system, a public entry) and whatever it reaches along synchronous calls, found in one
+    /// pass. A queue worker or a nightly job is not on a request path unless something waits
+    /// on it.
+    pub fn on_request_paths(&self) -> BTreeSet<&'a str> {
+        let sync = self.sync_graph();
+        let mut seen = vec![false; sync.node_count()];
+        let mut queue: std::collections::VecDeque<NodeIndex> = self
+            .entry_points()
+            .iter()
+            .filter_map(|c| self.node_of.get(c.id.as_str()).copied())
+            .collect();
+        for node in &queue {
+            seen[node.index()] = true;
+        }
+        while let Some(node) = queue.pop_front() {
+            for next in sync.neighbors(node) {
+                if !std::mem::replace(&mut seen[next.index()], true) {
+                    queue.push_back(next);
+                }
+            }
+        }
+        sync.node_indices()
+            .filter(|node| seen[node.index()])
+            .map(|node| sync[node])
+            .collect()
+    }
+
     /// Ids reachable from any entry point.
     pub fn reachable_from_entry_points(&self) -> BTreeSet<&'a str> {
         let entries: Vec<&str> = self.entry_points().iter().map(|c| c.id.as_str()).collect();

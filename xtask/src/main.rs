@@ -60,8 +60,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// The workspace root. `cargo run` tells the running task where its manifest is; the path
+/// compiled in is only a fallback, because a build cache shared between clones (as CI keeps
+/// one) can hand this binary to a clone in another directory without rebuilding it.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
 }
