@@ -517,7 +517,10 @@ fn waived_findings_are_reported_as_waived() {
         .collect();
     let rules: Vec<&str> = waived.iter().filter_map(|f| f["rule"].as_str()).collect();
     assert_eq!(rules, ["PERF001", "PERF001", "SCA006"]);
-    let sca006 = waived.iter().find(|f| f["rule"] == "SCA006").expect("SCA006");
+    let sca006 = waived
+        .iter()
+        .find(|f| f["rule"] == "SCA006")
+        .expect("SCA006");
     assert!(
         sca006["waiver_reason"]
             .as_str()
