@@ -50,6 +50,13 @@ fn ride_hailing_on_aws() {
         ("REL017", "usw2"),
         ("SCA002", "trips-db"),
         ("SEC004", "nlb-use1"),
+        // The second review's miss 4: timeouts several times the 300 ms p99 budget on the
+        // ride-request path (2,000 ms, and 500 ms times 3 attempts), in both regions.
+        ("PERF001", "dispatch-svc-trips-svc"),
+        ("PERF001", "rider-bff-dispatch-svc"),
+        ("PERF001", "rider-bff-trips-svc"),
+        ("PERF001", "rider-bff-usw2-dispatch-svc"),
+        ("PERF001", "rider-bff-usw2-trips-svc"),
     ]);
     assert_eq!(findings("ridehail.ron", RIDEHAIL), expected);
 }

@@ -36,6 +36,13 @@ fn terraform(text: &str, cloud: Cloud) -> BTreeMap<String, Vec<u8>> {
     }
 }
 
+/// HCL with each attribute's `=` one space after its key, as before `terraform fmt` aligns
+/// them, so that tests can look for `key = value`.
+fn unaligned(text: &str) -> String {
+    let spaces = regex::Regex::new(r"(?m)^(\s*\S+) +=").expect("regex");
+    spaces.replace_all(text, "$1 =").into_owned()
+}
+
 /// Checks a block body against a schema entry; returns problems as text.
 fn check_body(
     body: &hcl::Body,
@@ -212,7 +219,7 @@ fn hostile_names_never_interpolate_for_any_provider() {
 #[test]
 fn every_connection_into_a_networked_component_becomes_one_ingress_rule() {
     let files = terraform(include_str!("../samples/ecommerce.ron"), Cloud::Aws);
-    let security = String::from_utf8(files["security.tf"].clone()).expect("utf-8");
+    let security = unaligned(&String::from_utf8(files["security.tf"].clone()).expect("utf-8"));
     let rule = |name: &str| {
         let start = security
             .find(&format!(
@@ -588,7 +595,11 @@ fn kinds_added_as_data_deploy_their_topics_and_consumers_on_every_cloud() {
     let count = |files: &BTreeMap<String, Vec<u8>>, needle: &str| {
         files
             .values()
-            .map(|bytes| String::from_utf8_lossy(bytes).matches(needle).count())
+            .map(|bytes| {
+                unaligned(&String::from_utf8_lossy(bytes))
+                    .matches(needle)
+                    .count()
+            })
             .sum::<usize>()
     };
     let expectations: [Expectation; 3] = [
@@ -639,4 +650,48 @@ fn kinds_added_as_data_deploy_their_topics_and_consumers_on_every_cloud() {
             assert_eq!(count(&files, needle), *times, "{provider}: `{needle}`");
         }
     }
+}
+
+/// The fixtures are modules the exporter wrote, formatted by the real `terraform fmt`: the
+/// exporter must write them exactly so. When the exporter's output changes on purpose,
+/// `scripts/terraform-fmt-fixtures.sh` regenerates them with Terraform.
+#[test]
+fn modules_are_laid_out_as_terraform_fmt_lays_them_out() {
+    let root =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/terraform-fmt");
+    let mut compared = 0;
+    for entry in std::fs::read_dir(&root).expect("fixtures") {
+        let dir = entry.expect("entry").path();
+        if !dir.is_dir() {
+            continue;
+        }
+        let name = dir.file_name().and_then(|n| n.to_str()).expect("name");
+        let (sample, provider) = name.rsplit_once('-').expect("<sample>-<provider>");
+        let cloud = match provider {
+            "aws" => Cloud::Aws,
+            "gcp" => Cloud::Gcp,
+            _ => Cloud::Azure,
+        };
+        let text = samples::samples()
+            .iter()
+            .find(|s| s.name == sample)
+            .expect("sample")
+            .text;
+        let files = terraform(text, cloud);
+        for file in std::fs::read_dir(&dir).expect("fixture dir") {
+            let path = file.expect("file").path();
+            let file_name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("file name");
+            let formatted = std::fs::read_to_string(&path).expect("fixture");
+            let generated = String::from_utf8(files[file_name].clone()).expect("utf-8");
+            assert!(
+                generated == formatted,
+                "{name}/{file_name} differs from `terraform fmt` (if the exporter changed on purpose, run scripts/terraform-fmt-fixtures.sh)"
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared >= 9, "{compared} fixture files");
 }

@@ -3,6 +3,7 @@
 //! application security group) and every connection into it one least-privilege ingress
 //! rule on the target's port. Everything is built with hcl-rs (see [`module`]).
 
+mod align;
 mod aws;
 mod azure;
 mod gcp;

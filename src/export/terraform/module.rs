@@ -112,12 +112,16 @@ impl Module {
             text.extend_from_slice(line.as_bytes());
             text.push(b'\n');
         }
-        // A fresh formatter per block (one keeps state between blocks), writing straight into
-        // the file. Formatting into memory cannot fail.
+        // A fresh formatter per block (one keeps state between blocks). Formatting into
+        // memory cannot fail, and hcl-rs writes UTF-8.
+        let mut formatted = Vec::new();
         let mut formatter = hcl::format::Formatter::builder()
             .prefer_ident_keys(true)
-            .build(&mut *text);
+            .build(&mut formatted);
         let _ = block.format(&mut formatter);
+        text.extend_from_slice(
+            super::align::align(&String::from_utf8_lossy(&formatted)).as_bytes(),
+        );
         if !text.ends_with(b"\n") {
             text.push(b'\n');
         }
