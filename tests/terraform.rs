@@ -695,3 +695,143 @@ fn modules_are_laid_out_as_terraform_fmt_lays_them_out() {
     }
     assert!(compared >= 9, "{compared} fixture files");
 }
+
+/// A fact of the model, and the HCL snippets that encode it.
+type Encoding = (&'static str, &'static [&'static str]);
+
+/// What the model states, and the resource argument it becomes on each provider. A fact a
+/// provider does not encode must be in the README's "Not generated" table instead, so no
+/// row of this table can silently go missing.
+#[test]
+fn model_intents_become_resource_arguments_or_are_listed_as_not_generated() {
+    let text = include_str!("fixtures/intents.ron");
+    // (fact, snippets that encode it) per provider.
+    let table: [(Cloud, &[Encoding]); 3] = [
+        (
+            Cloud::Aws,
+            &[
+                (
+                    "autoscaling",
+                    &[
+                        "resource \"aws_appautoscaling_target\" \"api\"",
+                        "min_capacity = 2",
+                        "max_capacity = 9",
+                        "ECSServiceAverageCPUUtilization",
+                        "ignore_changes = [\n      desired_count\n    ]",
+                    ],
+                ),
+                (
+                    "health_check",
+                    &[
+                        "healthCheck",
+                        "curl -fsS http://localhost:8080/healthz",
+                        "path = \"/healthz\"",
+                        "matcher = \"200-399\"",
+                        "health_check_grace_period_seconds = 60",
+                    ],
+                ),
+                (
+                    "connection path",
+                    &[
+                        "resource \"aws_lb_listener_rule\" \"alb_api\"",
+                        "\"/api\",\n        \"/api/*\"",
+                        "target_group_arn = aws_lb_target_group.alb_web.arn",
+                    ],
+                ),
+                (
+                    "load balancer targets",
+                    &[
+                        "target_group_arn = aws_lb_target_group.alb_api.arn",
+                        "container_name = \"api\"",
+                    ],
+                ),
+                (
+                    "read_replicas",
+                    &[
+                        "resource \"aws_db_instance\" \"db_read\"",
+                        "count = 2",
+                        "replicate_source_db = aws_db_instance.db.identifier",
+                    ],
+                ),
+                (
+                    "versioning",
+                    &["resource \"aws_s3_bucket_versioning\" \"bucket\""],
+                ),
+                ("lifecycle_days", &["days = 90"]),
+                (
+                    "rotation_days",
+                    &[
+                        "resource \"aws_secretsmanager_secret_rotation\" \"secrets\"",
+                        "automatically_after_days = 30",
+                    ],
+                ),
+                ("rate_limit_rps", &["RateBasedStatement = { Limit = 60000"]),
+                (
+                    "waf in front of the balancer",
+                    &["resource \"aws_wafv2_web_acl_association\" \"waf_alb\""],
+                ),
+            ],
+        ),
+        (
+            Cloud::Gcp,
+            &[
+                (
+                    "autoscaling",
+                    &["min_instance_count = 2", "max_instance_count = 9"],
+                ),
+                (
+                    "health_check",
+                    &["startup_probe {", "liveness_probe {", "path = \"/healthz\""],
+                ),
+                ("lifecycle_days", &["age = 90"]),
+            ],
+        ),
+        (
+            Cloud::Azure,
+            &[
+                ("autoscaling", &["min_replicas = 2", "max_replicas = 9"]),
+                (
+                    "health_check",
+                    &[
+                        "liveness_probe {",
+                        "readiness_probe {",
+                        "path = \"/healthz\"",
+                    ],
+                ),
+            ],
+        ),
+    ];
+    for (cloud, facts) in table {
+        let files = terraform(text, cloud);
+        let hcl: String = files
+            .iter()
+            .filter(|(name, _)| name.ends_with(".tf"))
+            .map(|(_, bytes)| unaligned(&String::from_utf8_lossy(bytes)))
+            .collect();
+        for (fact, snippets) in facts {
+            for snippet in *snippets {
+                assert!(hcl.contains(snippet), "{cloud:?} {fact}: `{snippet}`");
+            }
+        }
+        // Whatever the provider leaves out is listed, with the component and the property.
+        let readme = String::from_utf8(files["README.md"].clone()).expect("utf-8");
+        let listed = |slug: &str, property: &str| {
+            readme.lines().any(|line| {
+                line.contains(&format!("(`{slug}`)"))
+                    && line.contains(&format!("`{}`", property.replace('_', "\\_")))
+            })
+        };
+        for (slug, property, encoded_by) in [
+            ("db", "read_replicas", "replicate_source_db"),
+            ("bucket", "versioning", "versioning"),
+            ("bucket", "lifecycle_days", "90"),
+            ("secrets", "rotation_days", "= 30"),
+            ("waf", "rate_limit_rps", "60000"),
+        ] {
+            assert!(
+                hcl.contains(encoded_by) || listed(slug, property),
+                "{cloud:?}: `{slug}`.{property} is neither in the module nor in Not generated"
+            );
+        }
+    }
+}

@@ -37,6 +37,19 @@ pub struct PropertySpec {
     pub default: PropertyValue,
     #[serde(default)]
     pub doc: String,
+    /// Whether the value is something infrastructure deploys (a size, a replica count), as
+    /// opposed to a design fact the code carries (its language, its sessions). The
+    /// infrastructure exports list every deployable value they do not encode.
+    #[serde(default = "deploys_by_default", skip_serializing_if = "is_true")]
+    pub deploys: bool,
+}
+
+fn deploys_by_default() -> bool {
+    true
+}
+
+fn is_true(value: &bool) -> bool {
+    *value
 }
 
 /// Why a value does not fit its property's type.
@@ -124,6 +137,7 @@ mod tests {
 
     fn spec(ty: PropertyType, default: PropertyValue) -> PropertySpec {
         PropertySpec {
+            deploys: true,
             name: "p".into(),
             ty,
             default,

@@ -16,10 +16,12 @@ use std::fmt::Write;
 use self::module::{Module, block, literal, raw};
 use super::design::escape_markdown;
 use super::{ExportError, ExportOptions, Exporter, Format, Output};
-use crate::catalog::{Catalog, CloudService, ConnectionStyle, Deployment, Recipe, Trait};
+use crate::catalog::{
+    AtRest, Availability, Catalog, CloudService, ConnectionStyle, Deployment, Recipe, Trait,
+};
 use crate::facts::Facts;
 use crate::graph::ArchGraph;
-use crate::model::{Cloud, Component, Document, GroupKind, slugify};
+use crate::model::{Cloud, Component, Document, GroupKind, PropertyValue, slugify};
 use crate::topics::BrokerFlows;
 
 #[derive(Debug)]
@@ -134,6 +136,13 @@ impl Placed<'_> {
     }
 }
 
+/// A component a proxy forwards to, and the path prefix that selects it, if any.
+#[derive(Debug)]
+pub(super) struct Route<'p, 'a> {
+    pub target: &'p Placed<'a>,
+    pub path: Option<&'a str>,
+}
+
 /// A Kubernetes boundary of the model: it becomes the cloud's managed cluster.
 #[derive(Debug)]
 pub(super) struct ClusterBoundary {
@@ -173,6 +182,8 @@ pub(super) struct Plan<'a> {
     pub clusters: Vec<ClusterBoundary>,
     /// Kubernetes namespaces already declared, so each is declared once.
     pub namespaces: std::cell::RefCell<BTreeSet<String>>,
+    /// The (component id, property) pairs the module encodes.
+    used: std::cell::RefCell<BTreeSet<(String, String)>>,
     index: HashMap<&'a str, usize>,
 }
 
@@ -183,6 +194,7 @@ impl<'a> Plan<'a> {
         let mut components = Vec::new();
         let mut index = HashMap::new();
         let facts = Facts::new(graph, Some(cloud));
+        let mut used = BTreeSet::new();
         for component in doc.components() {
             // Nothing is provisioned for what runs outside the account (SaaS, clients).
             let Some(service) = facts.service(component) else {
@@ -198,6 +210,8 @@ impl<'a> Plan<'a> {
                 _ => Role::Other,
             };
             let own_port = graph.int(component, "port");
+            // Firewall rules and containers listen on it.
+            used.insert((component.id.as_str().to_owned(), "port".to_owned()));
             let chain = graph.groups_around(component);
             let namespace = chain
                 .iter()
@@ -253,30 +267,77 @@ impl<'a> Plan<'a> {
             vpc_name,
             clusters,
             namespaces: std::cell::RefCell::new(BTreeSet::new()),
+            used: std::cell::RefCell::new(used),
             index,
         }
     }
 
+    /// Records that the module encodes `component`'s property `name`, so the README can list
+    /// what the model states and the module does not.
+    pub fn uses(&self, component: &Component, name: &str) {
+        self.used
+            .borrow_mut()
+            .insert((component.id.as_str().to_owned(), name.to_owned()));
+    }
+
+    fn is_used(&self, component: &Component, name: &str) -> bool {
+        self.used
+            .borrow()
+            .contains(&(component.id.as_str().to_owned(), name.to_owned()))
+    }
+
     pub fn int(&self, component: &Component, name: &str, default: i64) -> i64 {
+        self.uses(component, name);
         self.graph.int(component, name).unwrap_or(default)
     }
 
     pub fn flag(&self, component: &Component, name: &str) -> bool {
+        self.uses(component, name);
         self.graph.flag(component, name)
+    }
+
+    /// A flag whose absence means `default` (`internet_facing` is on unless turned off).
+    pub fn flag_or(&self, component: &Component, name: &str, default: bool) -> bool {
+        self.uses(component, name);
+        self.graph
+            .property(component, name)
+            .and_then(|v| v.as_bool())
+            .unwrap_or(default)
     }
 
     /// Whether `component` keeps its data encrypted at rest (see [`Facts`]).
     pub fn encrypted(&self, component: &Component) -> bool {
+        self.uses(component, "encryption_at_rest");
         self.facts.encrypted_at_rest(component).unwrap_or(true)
     }
 
     /// Whether `component` spans availability zones (see [`Facts`]).
     pub fn multi_zone(&self, component: &Component) -> bool {
+        self.uses(component, "multi_az");
+        self.uses(component, "replicas");
         self.facts.multi_zone(component)
+    }
+
+    /// The fewest and most instances `component` runs: its autoscaling bounds when it
+    /// autoscales, else its replicas.
+    pub fn instance_bounds(&self, component: &Component) -> (i64, i64) {
+        let replicas = self.int(component, "replicas", 1);
+        if self.flag(component, "autoscaling") {
+            let min = self.int(component, "autoscaling_min", replicas).max(0);
+            (
+                min,
+                self.int(component, "autoscaling_max", replicas)
+                    .max(min)
+                    .max(1),
+            )
+        } else {
+            (replicas, replicas)
+        }
     }
 
     /// A text property, when set and not empty.
     pub fn text(&self, component: &'a Component, name: &str) -> Option<&'a str> {
+        self.uses(component, name);
         self.graph.text(component, name).filter(|s| !s.is_empty())
     }
 
@@ -296,13 +357,58 @@ impl<'a> Plan<'a> {
             .map(|&i| &self.components[i])
     }
 
-    /// Components `component` calls or sends to, in connection order.
-    pub fn outgoing(&self, component: &Component) -> impl Iterator<Item = &'a Component> + '_ {
-        self.graph
-            .connections(component, petgraph::Direction::Outgoing, None)
-            .into_iter()
-            .filter(|c| self.graph.style(c) != Some(ConnectionStyle::Telemetry))
-            .filter_map(|c| self.graph.endpoints(c).map(|(_, to)| to))
+    /// Where a proxy forwards: each placed component it calls once, in connection order,
+    /// with the path prefix of the first connection that gives one.
+    pub fn routes<'p>(&'p self, proxy: &Component) -> Vec<Route<'p, 'a>> {
+        let mut routes: Vec<Route<'p, 'a>> = Vec::new();
+        for connection in self
+            .graph
+            .connections(proxy, petgraph::Direction::Outgoing, None)
+        {
+            if self.graph.style(connection) == Some(ConnectionStyle::Telemetry) {
+                continue;
+            }
+            let Some(target) = self
+                .graph
+                .endpoints(connection)
+                .and_then(|(_, to)| self.placed(to))
+            else {
+                continue;
+            };
+            let path = self
+                .graph
+                .connection_property(connection, "path")
+                .and_then(PropertyValue::as_text)
+                .map(str::trim)
+                .filter(|p| p.starts_with('/'));
+            match routes.iter_mut().find(|r| r.target.name == target.name) {
+                Some(route) => route.path = route.path.or(path),
+                None => routes.push(Route { target, path }),
+            }
+        }
+        routes
+    }
+
+    /// The load balancers that forward to `component`.
+    pub fn balancers_of<'p>(&'p self, component: &Component) -> Vec<&'p Placed<'a>> {
+        let mut balancers: Vec<&'p Placed<'a>> = Vec::new();
+        for connection in self
+            .graph
+            .connections(component, petgraph::Direction::Incoming, None)
+        {
+            let Some(from) = self
+                .graph
+                .endpoints(connection)
+                .and_then(|(from, _)| self.placed(from))
+            else {
+                continue;
+            };
+            let balancer = matches!(from.service.recipe, Recipe::Alb | Recipe::Nlb);
+            if balancer && !balancers.iter().any(|b| b.name == from.name) {
+                balancers.push(from);
+            }
+        }
+        balancers
     }
 
     /// One rule per (target, source, port), in document order of the connections.
@@ -323,11 +429,7 @@ impl<'a> Plan<'a> {
                 Some(source) if source.networked => Source::Group(source),
                 _ if self.graph.has_trait(to, Trait::PublicEntry)
                     || self.graph.has_trait(to, Trait::LoadBalancer)
-                        && self
-                            .graph
-                            .property(to, "internet_facing")
-                            .and_then(|v| v.as_bool())
-                            .unwrap_or(false) =>
+                        && self.flag_or(to, "internet_facing", false) =>
                 {
                     Source::Internet
                 }
@@ -349,6 +451,28 @@ impl<'a> Plan<'a> {
             });
         }
         rules
+    }
+}
+
+/// The health endpoint's path, when it is safe inside the container's shell command (letters,
+/// digits and `/._-~`); anything else probes `/health` and asks for a look.
+pub(super) fn health_path(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) -> String {
+    let path = plan
+        .text(placed.component, "health_path")
+        .unwrap_or("/health");
+    let safe = path.starts_with('/')
+        && path.len() <= 200
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-~".contains(c));
+    if safe {
+        path.to_owned()
+    } else {
+        module.todo(format!(
+            "`{}`: its health path is not a plain URL path; the health check probes `/health` instead.",
+            placed.slug
+        ));
+        "/health".to_owned()
     }
 }
 
@@ -764,6 +888,77 @@ fn outputs(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
     }
 }
 
+/// Every deployable value the model states that no resource encodes, so that nothing the
+/// model says is dropped silently. Values at their catalog default are the kind's own and
+/// are not listed; design facts (a language, a peak load) deploy nothing.
+fn not_generated_section(out: &mut String, plan: &Plan<'_>) {
+    let mut rows = Vec::new();
+    for placed in &plan.components {
+        let component = placed.component;
+        let Some(kind) = plan.graph.kind(component) else {
+            continue;
+        };
+        for (name, value) in &component.properties {
+            let Some(spec) = kind.property(name) else {
+                continue;
+            };
+            if !spec.deploys || *value == spec.default || plan.is_used(component, name) {
+                continue;
+            }
+            let service = &placed.service;
+            let on = value.as_bool() == Some(true);
+            let why = match name.as_str() {
+                // What the service does by construction needs no setting.
+                "encryption_at_rest" if on && service.encryption_at_rest == AtRest::Always => {
+                    continue;
+                }
+                "multi_az" if on && service.availability == Availability::MultiZone => continue,
+                "replicas" | "instance_size" | "multi_az"
+                    if service.availability == Availability::MultiZone =>
+                {
+                    format!(
+                        "{} sizes and spreads itself; there is nothing to set",
+                        escape_markdown(&service.service)
+                    )
+                }
+                "partitions" | "replication_factor" | "dead_letter_queue"
+                    if service.recipe == Recipe::Msk =>
+                {
+                    "Kafka topics live in the cluster: create them with the Kafka provider or at deploy time, not with the AWS provider".to_owned()
+                }
+                "point_in_time_recovery" if service.recipe == Recipe::Opensearch => {
+                    "OpenSearch Service restores from its hourly snapshots, not to any point in time".to_owned()
+                }
+                _ if service.recipe == Recipe::Placeholder => format!(
+                    "{} is not generated (see placeholders.tf)",
+                    escape_markdown(&service.service)
+                ),
+                _ => format!(
+                    "the {} skeleton has no setting for it yet; configure it by hand",
+                    escape_markdown(&service.service)
+                ),
+            };
+            rows.push(format!(
+                "| {} (`{}`) | `{}` | {} | {why} |",
+                escape_markdown(&component.name),
+                placed.slug,
+                escape_markdown(name),
+                escape_markdown(&value.to_string()),
+            ));
+        }
+    }
+    out.push_str("\n## Not generated\n\n");
+    if rows.is_empty() {
+        out.push_str("Every deployable value the model states is in the module.\n");
+        return;
+    }
+    out.push_str("What the model states that this module does not encode:\n\n| Component | Property | Model says | Why |\n| --- | --- | --- | --- |\n");
+    for row in rows {
+        out.push_str(&row);
+        out.push('\n');
+    }
+}
+
 /// Where the skeleton deploys, from the model's region boundaries, and what of the model's
 /// geography it does not reproduce.
 fn regions_section(out: &mut String, plan: &Plan<'_>, cloud: Cloud) {
@@ -855,6 +1050,7 @@ fn readme(
         );
     }
     regions_section(&mut out, plan, cloud);
+    not_generated_section(&mut out, plan);
     out.push_str("\n## Network policy\n\nEach networked component has its own firewall identity, and each connection into it is one ingress rule on the target's port, from the caller's identity (or from the internet for internet-facing entry points). Access to managed services outside the network (buckets, queues, secrets) goes through IAM and is left to you.\n\n");
     out.push_str("\n## Fill in\n\n- Variables without a default in `variables.tf`: certificates, passwords, the project id.\n- Container images: push each service's image to its registry, then set `image_tag`.\n- Remote state: add a `backend` block to `versions.tf`.\n");
     if !todos.is_empty() {

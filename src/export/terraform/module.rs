@@ -127,6 +127,12 @@ impl Module {
         }
     }
 
+    /// True the first time it is asked about `key`: for what a module declares once however
+    /// many components need it (a shared variable).
+    pub fn first_time(&mut self, key: &str) -> bool {
+        self.names.insert(format!("once:{key}"))
+    }
+
     pub fn todo(&mut self, text: impl Into<String>) {
         self.todos.push(text.into());
     }

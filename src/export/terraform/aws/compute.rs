@@ -38,8 +38,8 @@ pub(in super::super) fn iam_role(
 
 /// The ECS task's one container, as `jsonencode([...])`: built as a tree rather than written
 /// out and parsed back, since every service has one.
-fn container_definitions(slug: &str, name: &str, port: u16) -> Expression {
-    let container = object([
+fn container_definitions(slug: &str, name: &str, port: u16, health: Option<&str>) -> Expression {
+    let mut container = object([
         ("name", literal(slug)),
         (
             "image",
@@ -73,6 +73,26 @@ fn container_definitions(slug: &str, name: &str, port: u16) -> Expression {
             ]),
         ),
     ]);
+    if let (Some(path), Expression::Object(container)) = (health, &mut container) {
+        container.insert(
+            hcl::ObjectKey::from("healthCheck"),
+            object([
+                (
+                    "command",
+                    list([
+                        literal("CMD-SHELL"),
+                        literal(&format!(
+                            "curl -fsS http://localhost:{port}{path} > /dev/null || exit 1"
+                        )),
+                    ]),
+                ),
+                ("interval", Expression::from(15)),
+                ("timeout", Expression::from(5)),
+                ("retries", Expression::from(3)),
+                ("startPeriod", Expression::from(30)),
+            ]),
+        );
+    }
     Expression::from(
         hcl::FuncCall::builder("jsonencode")
             .arg(list([container]))
@@ -119,6 +139,9 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
         return;
     }
     let port = placed.port;
+    let health = plan
+        .flag(c, "health_check")
+        .then(|| super::super::health_path(module, plan, placed));
     module.add(
         "compute.tf",
         &resource("aws_ecs_task_definition", name)
@@ -133,29 +156,117 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
             ))
             .add_attribute((
                 "container_definitions",
-                container_definitions(slug, name, port),
+                container_definitions(slug, name, port, health.as_deref()),
             ))
+            .build(),
+    );
+    let autoscaling = plan.flag(c, "autoscaling");
+    let balancers = plan.balancers_of(c);
+    let mut service = resource("aws_ecs_service", name)
+        .add_attribute(("name", literal(slug)))
+        .add_attribute(("cluster", raw("aws_ecs_cluster.main.id")))
+        .add_attribute((
+            "task_definition",
+            raw(&format!("aws_ecs_task_definition.{name}.arn")),
+        ))
+        .add_attribute(("desired_count", replicas))
+        .add_attribute(("launch_type", "FARGATE"));
+    if !balancers.is_empty() && health.is_some() {
+        // New tasks get time to start before failed health checks replace them.
+        service = service.add_attribute(("health_check_grace_period_seconds", 60));
+    }
+    service = service.add_block(
+        block("network_configuration")
+            .add_attribute(("subnets", raw("aws_subnet.private[*].id")))
+            .add_attribute(("security_groups", sg(placed)))
+            .add_attribute(("assign_public_ip", false))
+            .build(),
+    );
+    for balancer in &balancers {
+        service = service.add_block(
+            block("load_balancer")
+                .add_attribute((
+                    "target_group_arn",
+                    raw(&format!(
+                        "aws_lb_target_group.{}.arn",
+                        super::edge::target_group(balancer, placed)
+                    )),
+                ))
+                .add_attribute(("container_name", literal(slug)))
+                .add_attribute(("container_port", port))
+                .build(),
+        );
+    }
+    if autoscaling {
+        // The scaling policy owns the task count once the service exists.
+        service = service.add_block(
+            block("lifecycle")
+                .add_attribute(("ignore_changes", list([raw("desired_count")])))
+                .build(),
+        );
+    }
+    module.add(
+        "compute.tf",
+        &service.add_attribute(("tags", tags(placed))).build(),
+    );
+    if autoscaling {
+        autoscaling_policy(module, plan, placed);
+    }
+}
+
+/// Target tracking on the service's average CPU between the model's bounds.
+fn autoscaling_policy(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let name = placed.name.as_str();
+    let (min, max) = plan.instance_bounds(placed.component);
+    module.add(
+        "compute.tf",
+        &resource("aws_appautoscaling_target", name)
+            .add_attribute(("service_namespace", "ecs"))
+            .add_attribute((
+                "resource_id",
+                raw(&format!(
+                    "\"service/${{aws_ecs_cluster.main.name}}/${{aws_ecs_service.{name}.name}}\""
+                )),
+            ))
+            .add_attribute(("scalable_dimension", "ecs:service:DesiredCount"))
+            .add_attribute(("min_capacity", min))
+            .add_attribute(("max_capacity", max))
             .build(),
     );
     module.add(
         "compute.tf",
-        &resource("aws_ecs_service", name)
-            .add_attribute(("name", literal(slug)))
-            .add_attribute(("cluster", raw("aws_ecs_cluster.main.id")))
+        &resource("aws_appautoscaling_policy", name)
+            .add_attribute(("name", placed.env_name("-cpu")))
+            .add_attribute(("policy_type", "TargetTrackingScaling"))
             .add_attribute((
-                "task_definition",
-                raw(&format!("aws_ecs_task_definition.{name}.arn")),
+                "service_namespace",
+                raw(&format!(
+                    "aws_appautoscaling_target.{name}.service_namespace"
+                )),
             ))
-            .add_attribute(("desired_count", replicas))
-            .add_attribute(("launch_type", "FARGATE"))
+            .add_attribute((
+                "resource_id",
+                raw(&format!("aws_appautoscaling_target.{name}.resource_id")),
+            ))
+            .add_attribute((
+                "scalable_dimension",
+                raw(&format!(
+                    "aws_appautoscaling_target.{name}.scalable_dimension"
+                )),
+            ))
             .add_block(
-                block("network_configuration")
-                    .add_attribute(("subnets", raw("aws_subnet.private[*].id")))
-                    .add_attribute(("security_groups", sg(placed)))
-                    .add_attribute(("assign_public_ip", false))
+                block("target_tracking_scaling_policy_configuration")
+                    .add_attribute(("target_value", 60))
+                    .add_block(
+                        block("predefined_metric_specification")
+                            .add_attribute((
+                                "predefined_metric_type",
+                                "ECSServiceAverageCPUUtilization",
+                            ))
+                            .build(),
+                    )
                     .build(),
             )
-            .add_attribute(("tags", tags(placed)))
             .build(),
     );
 }

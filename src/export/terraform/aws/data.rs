@@ -8,29 +8,96 @@ pub(super) fn rds(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, eng
     let c = placed.component;
     let name = placed.name.as_str();
     let size = plan.size(c);
-    let backups = plan.flag(c, "backups");
+    let source = plan
+        .facts
+        .replica_of(c)
+        .and_then(|primary| plan.placed(primary))
+        .filter(|primary| primary.service.recipe == placed.service.recipe);
     let mut db = resource("aws_db_instance", name)
         .add_attribute(("identifier", placed.env_name("")))
-        .add_attribute(("engine", engine))
         .add_attribute((
             "instance_class",
             raw(&format!("var.db_instance_class[\"{size}\"]")),
-        ))
-        .add_attribute(("allocated_storage", plan.int(c, "storage_gb", 20)))
-        .add_attribute(("username", "app_admin"))
-        .add_attribute(("manage_master_user_password", true))
-        .add_attribute(("multi_az", plan.multi_zone(c)))
-        .add_attribute(("storage_encrypted", plan.encrypted(c)))
-        .add_attribute(("backup_retention_period", if backups { 7 } else { 1 }))
-        .add_attribute(("deletion_protection", true))
-        .add_attribute(("db_subnet_group_name", raw("aws_db_subnet_group.main.name")))
-        .add_attribute(("vpc_security_group_ids", sg(placed)))
-        .add_attribute(("skip_final_snapshot", false))
-        .add_attribute(("final_snapshot_identifier", placed.env_name("-final")));
-    if let Some(version) = plan.text(c, "engine_version") {
+        ));
+    db = match source {
+        // A replica the model draws: its engine, credentials and storage come from its
+        // source, whose backups cover it.
+        Some(primary) => {
+            let cross_region = plan.facts.region_of(c).map(|r| r.group.id.clone())
+                != plan
+                    .facts
+                    .region_of(primary.component)
+                    .map(|r| r.group.id.clone());
+            if cross_region {
+                module.todo(format!(
+                    "`{}`: replicates `{}` from another region; apply it with a provider for its own region (replicate_source_db takes the source's ARN).",
+                    placed.slug, primary.slug
+                ));
+            }
+            db.add_attribute((
+                "replicate_source_db",
+                raw(&format!(
+                    "aws_db_instance.{}.{}",
+                    primary.name,
+                    if cross_region { "arn" } else { "identifier" }
+                )),
+            ))
+            .add_attribute(("multi_az", plan.multi_zone(c)))
+            .add_attribute(("storage_encrypted", plan.encrypted(c)))
+            .add_attribute(("vpc_security_group_ids", sg(placed)))
+            .add_attribute(("skip_final_snapshot", true))
+        }
+        None => {
+            let backups = plan.flag(c, "backups");
+            // RDS restores to any second of the retention period whenever backups are kept,
+            // which they always are here (one day at least).
+            plan.uses(c, "point_in_time_recovery");
+            db.add_attribute(("engine", engine))
+                .add_attribute(("allocated_storage", plan.int(c, "storage_gb", 20)))
+                .add_attribute(("username", "app_admin"))
+                .add_attribute(("manage_master_user_password", true))
+                .add_attribute(("multi_az", plan.multi_zone(c)))
+                .add_attribute(("storage_encrypted", plan.encrypted(c)))
+                .add_attribute(("backup_retention_period", if backups { 7 } else { 1 }))
+                .add_attribute(("deletion_protection", true))
+                .add_attribute(("db_subnet_group_name", raw("aws_db_subnet_group.main.name")))
+                .add_attribute(("vpc_security_group_ids", sg(placed)))
+                .add_attribute(("skip_final_snapshot", false))
+                .add_attribute(("final_snapshot_identifier", placed.env_name("-final")))
+        }
+    };
+    if let Some(version) = plan.text(c, "engine_version").filter(|_| source.is_none()) {
         db = db.add_attribute(("engine_version", literal(version)));
     }
     module.add("data.tf", &db.add_attribute(("tags", tags(placed))).build());
+    let replicas = plan.int(c, "read_replicas", 0);
+    if replicas > 0 {
+        module.add(
+            "data.tf",
+            &resource("aws_db_instance", &format!("{name}_read"))
+                .add_attribute(("count", replicas))
+                .add_attribute((
+                    "identifier",
+                    raw(&format!(
+                        "\"${{var.environment}}-{}-read-${{count.index}}\"",
+                        placed.slug
+                    )),
+                ))
+                .add_attribute((
+                    "replicate_source_db",
+                    raw(&format!("aws_db_instance.{name}.identifier")),
+                ))
+                .add_attribute((
+                    "instance_class",
+                    raw(&format!("var.db_instance_class[\"{size}\"]")),
+                ))
+                .add_attribute(("storage_encrypted", plan.encrypted(c)))
+                .add_attribute(("vpc_security_group_ids", sg(placed)))
+                .add_attribute(("skip_final_snapshot", true))
+                .add_attribute(("tags", tags(placed)))
+                .build(),
+        );
+    }
 }
 
 pub(super) fn elasticache_redis(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
@@ -167,7 +234,10 @@ pub(super) fn opensearch(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
     let replicas = plan.int(c, "replicas", 1);
-    let nodes = replicas.max(1);
+    // Zone awareness needs a node in each of two zones.
+    let nodes = replicas.max(if plan.multi_zone(c) { 2 } else { 1 });
+    // The service snapshots every domain hourly by itself, and restores from those.
+    plan.uses(c, "backups");
     module.add(
         "data.tf",
         &resource("aws_opensearch_domain", name)
@@ -225,9 +295,51 @@ pub(super) fn opensearch(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
     );
 }
 
-pub(super) fn s3(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn s3(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let c = placed.component;
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
+    if plan.flag(c, "versioning") {
+        module.add(
+            "storage.tf",
+            &resource("aws_s3_bucket_versioning", name)
+                .add_attribute(("bucket", raw(&format!("aws_s3_bucket.{name}.id"))))
+                .add_block(
+                    block("versioning_configuration")
+                        .add_attribute(("status", "Enabled"))
+                        .build(),
+                )
+                .build(),
+        );
+        // Earlier versions restore what was overwritten or deleted: the bucket's backup.
+        plan.uses(c, "backups");
+    }
+    let lifecycle = plan.int(c, "lifecycle_days", 0);
+    if lifecycle > 0 {
+        module.add(
+            "storage.tf",
+            &resource("aws_s3_bucket_lifecycle_configuration", name)
+                .add_attribute(("bucket", raw(&format!("aws_s3_bucket.{name}.id"))))
+                .add_block(
+                    block("rule")
+                        .add_attribute(("id", "expire"))
+                        .add_attribute(("status", "Enabled"))
+                        .add_block(block("filter").build())
+                        .add_block(
+                            block("expiration")
+                                .add_attribute(("days", lifecycle))
+                                .build(),
+                        )
+                        .add_block(
+                            block("noncurrent_version_expiration")
+                                .add_attribute(("noncurrent_days", lifecycle))
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build(),
+        );
+    }
     module.add(
         "storage.tf",
         &resource("aws_s3_bucket", name)

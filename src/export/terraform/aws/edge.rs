@@ -1,7 +1,7 @@
 //! What faces clients: CloudFront, WAF, API Gateway, load balancers and Route 53.
 
 use super::super::module::{Module, block, list, literal, raw, resource};
-use super::super::{Placed, Plan};
+use super::super::{Placed, Plan, Route};
 use super::{sg, tags, truncate};
 use crate::catalog::Recipe;
 
@@ -10,11 +10,7 @@ pub(super) fn load_balancer(module: &mut Module, plan: &Plan<'_>, placed: &Place
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
     let network = placed.service.recipe == Recipe::Nlb;
-    let internet_facing = plan
-        .graph
-        .property(c, "internet_facing")
-        .and_then(|v| v.as_bool())
-        .unwrap_or(true);
+    let internet_facing = plan.flag_or(c, "internet_facing", true);
     module.add(
         "edge.tf",
         &resource("aws_lb", name)
@@ -40,26 +36,57 @@ pub(super) fn load_balancer(module: &mut Module, plan: &Plan<'_>, placed: &Place
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
-    let targets: Vec<&Placed<'_>> = plan.outgoing(c).filter_map(|to| plan.placed(to)).collect();
+    let targets = plan.routes(c);
     let protocol = if network { "TCP" } else { "HTTP" };
-    for (i, target) in targets.iter().enumerate() {
-        let group = format!("{name}_{}", target.name);
-        module.add(
-            "edge.tf",
-            &resource("aws_lb_target_group", &group)
-                .add_attribute(("name_prefix", literal(&format!("tg{i}-"))))
-                .add_attribute(("port", target.port))
-                .add_attribute(("protocol", protocol))
-                .add_attribute(("target_type", "ip"))
-                .add_attribute(("vpc_id", raw("aws_vpc.main.id")))
-                .build(),
-        );
+    for (i, route) in targets.iter().enumerate() {
+        let target = route.target;
+        let mut group = resource("aws_lb_target_group", &target_group(placed, target))
+            .add_attribute(("name_prefix", literal(&format!("tg{i}-"))))
+            .add_attribute(("port", target.port))
+            .add_attribute(("protocol", protocol))
+            .add_attribute(("target_type", "ip"))
+            .add_attribute(("vpc_id", raw("aws_vpc.main.id")));
+        if plan.flag(target.component, "health_check") {
+            let mut check = block("health_check")
+                .add_attribute(("enabled", true))
+                .add_attribute(("healthy_threshold", 2))
+                .add_attribute(("unhealthy_threshold", 3))
+                .add_attribute(("interval", 15));
+            check = if network {
+                check.add_attribute(("protocol", "TCP"))
+            } else {
+                check
+                    .add_attribute(("protocol", "HTTP"))
+                    .add_attribute((
+                        "path",
+                        literal(
+                            plan.text(target.component, "health_path")
+                                .unwrap_or("/health"),
+                        ),
+                    ))
+                    .add_attribute(("matcher", "200-399"))
+            };
+            group = group.add_block(check.build());
+        }
+        module.add("edge.tf", &group.build());
     }
+    // Requests go by path where the connections give one; the default goes to the one
+    // target without a path (or answers 404 when every target has one).
+    let (routed, unrouted): (Vec<_>, Vec<_>) = targets.iter().partition(|r| r.path.is_some());
+    let routed: Vec<&Route<'_, '_>> = if network { Vec::new() } else { routed };
+    let default = if network {
+        targets.first()
+    } else {
+        unrouted.first().copied()
+    };
     let mut action = block("default_action");
-    action = match targets.first() {
-        Some(first) => action.add_attribute(("type", "forward")).add_attribute((
+    action = match default {
+        Some(route) => action.add_attribute(("type", "forward")).add_attribute((
             "target_group_arn",
-            raw(&format!("aws_lb_target_group.{name}_{}.arn", first.name)),
+            raw(&format!(
+                "aws_lb_target_group.{}.arn",
+                target_group(placed, route.target)
+            )),
         )),
         None => action.add_attribute(("type", "fixed-response")).add_block(
             block("fixed_response")
@@ -85,12 +112,56 @@ pub(super) fn load_balancer(module: &mut Module, plan: &Plan<'_>, placed: &Place
             .add_block(action.build())
             .build(),
     );
-    if targets.len() > 1 {
+    for (i, route) in routed.iter().enumerate() {
+        let path = route.path.unwrap_or("/");
+        let prefix = path.trim_end_matches(['/', '*']);
+        let patterns = if prefix.is_empty() {
+            list([literal("/*")])
+        } else {
+            list([literal(prefix), literal(&format!("{prefix}/*"))])
+        };
+        let group = target_group(placed, route.target);
+        module.add(
+            "edge.tf",
+            &resource("aws_lb_listener_rule", &group)
+                .add_attribute(("listener_arn", raw(&format!("aws_lb_listener.{name}.arn"))))
+                .add_attribute(("priority", 100 + i64::try_from(i).unwrap_or(0) * 10))
+                .add_block(
+                    block("action")
+                        .add_attribute(("type", "forward"))
+                        .add_attribute((
+                            "target_group_arn",
+                            raw(&format!("aws_lb_target_group.{group}.arn")),
+                        ))
+                        .build(),
+                )
+                .add_block(
+                    block("condition")
+                        .add_block(
+                            block("path_pattern")
+                                .add_attribute(("values", patterns))
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build(),
+        );
+    }
+    let unreachable = if network {
+        targets.len().saturating_sub(1)
+    } else {
+        unrouted.len().saturating_sub(1)
+    };
+    if unreachable > 0 {
         module.todo(format!(
-            "`{slug}`: {} target groups exist; add listener rules that route to all but the first.",
-            targets.len()
+            "`{slug}`: {unreachable} of its targets have no `path` on their connection, so only the first gets the default route; give each connection a path (or use separate listeners for a layer-4 balancer)."
         ));
     }
+}
+
+/// The target group of `balancer` that forwards to `target`.
+pub(super) fn target_group(balancer: &Placed<'_>, target: &Placed<'_>) -> String {
+    format!("{}_{}", balancer.name, target.name)
 }
 
 pub(super) fn cloudfront(module: &mut Module, placed: &Placed<'_>) {
@@ -151,7 +222,8 @@ pub(super) fn cloudfront(module: &mut Module, placed: &Placed<'_>) {
     module.todo(format!("`{slug}`: set var.origin_domain_name, and a certificate in viewer_certificate for your own domain."));
 }
 
-pub(super) fn wafv2(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn wafv2(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let c = placed.component;
     let slug = placed.slug.as_str();
     let name = placed.name.as_str();
     let visibility = |metric: &str| {
@@ -161,22 +233,58 @@ pub(super) fn wafv2(module: &mut Module, placed: &Placed<'_>) {
             .add_attribute(("sampled_requests_enabled", true))
             .build()
     };
+    let mut rules = vec![
+        r#"{ Name = "aws-common-rules", Priority = 1, OverrideAction = { None = {} }, Statement = { ManagedRuleGroupStatement = { Name = "AWSManagedRulesCommonRuleSet", VendorName = "AWS" } }, VisibilityConfig = { CloudWatchMetricsEnabled = true, MetricName = "aws-common-rules", SampledRequestsEnabled = true } }"#.to_owned(),
+    ];
+    let rate = plan.int(c, "rate_limit_rps", 0);
+    if rate > 0 {
+        // WAF counts each client address over a five-minute window.
+        let limit = rate.saturating_mul(300).clamp(100, 2_000_000_000);
+        rules.push(format!(
+            r#"{{ Name = "rate-limit", Priority = 2, Action = {{ Block = {{}} }}, Statement = {{ RateBasedStatement = {{ Limit = {limit}, AggregateKeyType = "IP" }} }}, VisibilityConfig = {{ CloudWatchMetricsEnabled = true, MetricName = "rate-limit", SampledRequestsEnabled = true }} }}"#
+        ));
+    }
     module.add(
         "edge.tf",
         &resource("aws_wafv2_web_acl", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("scope", "REGIONAL"))
-            .add_block(block("default_action").add_block(block("allow").build()).build())
+            .add_block(
+                block("default_action")
+                    .add_block(block("allow").build())
+                    .build(),
+            )
             // Rules as JSON: the statement block nests without limit, and rule_json is how
             // the provider takes it without a dozen levels of blocks.
             .add_attribute((
                 "rule_json",
-                raw(r#"jsonencode([{ Name = "aws-common-rules", Priority = 1, OverrideAction = { None = {} }, Statement = { ManagedRuleGroupStatement = { Name = "AWSManagedRulesCommonRuleSet", VendorName = "AWS" } }, VisibilityConfig = { CloudWatchMetricsEnabled = true, MetricName = "aws-common-rules", SampledRequestsEnabled = true } }])"#),
+                raw(&format!("jsonencode([{}])", rules.join(", "))),
             ))
             .add_block(visibility(&format!("{slug}-acl")))
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
+    // The ACL protects what the model puts behind it: each load balancer it forwards to.
+    // (HTTP APIs cannot take a web ACL, and CloudFront needs one in us-east-1.)
+    for route in plan.routes(c) {
+        let target = route.target;
+        match target.service.recipe {
+            Recipe::Alb => module.add(
+                "edge.tf",
+                &resource(
+                    "aws_wafv2_web_acl_association",
+                    &format!("{name}_{}", target.name),
+                )
+                .add_attribute(("resource_arn", raw(&format!("aws_lb.{}.arn", target.name))))
+                .add_attribute(("web_acl_arn", raw(&format!("aws_wafv2_web_acl.{name}.arn"))))
+                .build(),
+            ),
+            _ => module.todo(format!(
+                "`{slug}` filters traffic for `{}`, which this skeleton cannot attach a regional web ACL to ({}); attach it by hand or put an Application Load Balancer behind the WAF.",
+                target.slug, target.service.service
+            )),
+        }
+    }
 }
 
 pub(super) fn api_gateway(module: &mut Module, placed: &Placed<'_>) {

@@ -1,7 +1,7 @@
 //! Identity, secrets and keys.
 
-use super::super::Placed;
 use super::super::module::{Module, block, literal, raw, resource};
+use super::super::{Placed, Plan};
 use super::tags;
 
 pub(super) fn cognito(module: &mut Module, placed: &Placed<'_>) {
@@ -21,7 +21,7 @@ pub(super) fn cognito(module: &mut Module, placed: &Placed<'_>) {
     );
 }
 
-pub(super) fn secrets_manager(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn secrets_manager(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let slug = placed.slug.as_str();
     let c = placed.component;
     let name = placed.name.as_str();
@@ -36,6 +36,33 @@ pub(super) fn secrets_manager(module: &mut Module, placed: &Placed<'_>) {
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
+    let rotation = plan.int(c, "rotation_days", 0);
+    if rotation > 0 {
+        if module.first_time("secret_rotation_lambda_arn") {
+            super::super::variable(
+                module,
+                "secret_rotation_lambda_arn",
+                "string",
+                "The Lambda function that rotates the secrets (fill in: AWS publishes rotation functions per engine).",
+                None,
+            );
+        }
+        module.add(
+            "security.tf",
+            &resource("aws_secretsmanager_secret_rotation", name)
+                .add_attribute((
+                    "secret_id",
+                    raw(&format!("aws_secretsmanager_secret.{name}.id")),
+                ))
+                .add_attribute(("rotation_lambda_arn", raw("var.secret_rotation_lambda_arn")))
+                .add_block(
+                    block("rotation_rules")
+                        .add_attribute(("automatically_after_days", rotation))
+                        .build(),
+                )
+                .build(),
+        );
+    }
 }
 
 pub(super) fn kms(module: &mut Module, placed: &Placed<'_>) {

@@ -43,7 +43,6 @@ pub(super) fn platform(module: &mut Module) {
 pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
-    let replicas = plan.int(placed.component, "replicas", 1);
     if placed.namespace.is_some() {
         let image = raw(&format!(
             "\"${{azurerm_container_registry.main.login_server}}/{slug}:${{var.image_tag}}\""
@@ -51,28 +50,48 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
         super::super::kubernetes::workload(module, plan, placed, image);
         return;
     }
-    let max = plan
-        .int(placed.component, "autoscaling_max", replicas)
-        .max(replicas);
+    let (min, max) = plan.instance_bounds(placed.component);
+    let health = plan
+        .flag(placed.component, "health_check")
+        .then(|| super::super::health_path(module, plan, placed));
+    let mut container = block("container")
+        .add_attribute(("name", literal(slug)))
+        .add_attribute((
+            "image",
+            raw(&format!(
+                "\"${{azurerm_container_registry.main.login_server}}/{slug}:${{var.image_tag}}\""
+            )),
+        ))
+        .add_attribute(("cpu", 0.5))
+        .add_attribute(("memory", "1Gi"));
+    if let Some(path) = &health {
+        // Container Apps sends traffic once the readiness probe passes and restarts a
+        // replica whose liveness probe fails.
+        for probe in ["liveness_probe", "readiness_probe"] {
+            container = container.add_block(
+                block(probe)
+                    .add_attribute(("transport", "HTTP"))
+                    .add_attribute(("port", placed.port))
+                    .add_attribute(("path", literal(path)))
+                    .build(),
+            );
+        }
+    }
     module.add(
         "compute.tf",
         &resource("azurerm_container_app", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("container_app_environment_id", raw("azurerm_container_app_environment.main.id")))
+            .add_attribute((
+                "container_app_environment_id",
+                raw("azurerm_container_app_environment.main.id"),
+            ))
             .add_attribute(("revision_mode", "Single"))
             .add_block(
                 block("template")
-                    .add_attribute(("min_replicas", replicas))
+                    .add_attribute(("min_replicas", min))
                     .add_attribute(("max_replicas", max))
-                    .add_block(
-                        block("container")
-                            .add_attribute(("name", literal(slug)))
-                            .add_attribute(("image", raw(&format!("\"${{azurerm_container_registry.main.login_server}}/{slug}:${{var.image_tag}}\""))))
-                            .add_attribute(("cpu", 0.5))
-                            .add_attribute(("memory", "1Gi"))
-                            .build(),
-                    )
+                    .add_block(container.build())
                     .build(),
             )
             .add_block(

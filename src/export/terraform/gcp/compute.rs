@@ -7,7 +7,6 @@ use super::labels;
 pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
-    let replicas = plan.int(placed.component, "replicas", 1);
     module.add(
         "compute.tf",
         &resource("google_artifact_registry_repository", name)
@@ -25,9 +24,32 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
         super::super::kubernetes::workload(module, plan, placed, image);
         return;
     }
-    let max = plan
-        .int(placed.component, "autoscaling_max", replicas)
-        .max(replicas);
+    let (min, max) = plan.instance_bounds(placed.component);
+    let health = plan
+        .flag(placed.component, "health_check")
+        .then(|| super::super::health_path(module, plan, placed));
+    let mut containers = block("containers")
+        .add_attribute((
+            "image",
+            raw(&format!("\"${{var.region}}-docker.pkg.dev/${{var.project_id}}/${{google_artifact_registry_repository.{name}.repository_id}}/{slug}:${{var.image_tag}}\"")),
+        ))
+        .add_block(block("ports").add_attribute(("container_port", placed.port)).build());
+    if let Some(path) = &health {
+        // Cloud Run routes to an instance once its startup probe passes and restarts one
+        // whose liveness probe fails.
+        for probe in ["startup_probe", "liveness_probe"] {
+            containers = containers.add_block(
+                block(probe)
+                    .add_block(
+                        block("http_get")
+                            .add_attribute(("path", literal(path)))
+                            .add_attribute(("port", placed.port))
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
+    }
     module.add(
         "compute.tf",
         &resource("google_cloud_run_v2_service", name)
@@ -38,18 +60,10 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
             .add_attribute(("deletion_protection", false))
             .add_block(
                 block("template")
-                    .add_block(
-                        block("containers")
-                            .add_attribute((
-                                "image",
-                                raw(&format!("\"${{var.region}}-docker.pkg.dev/${{var.project_id}}/${{google_artifact_registry_repository.{name}.repository_id}}/{slug}:${{var.image_tag}}\"")),
-                            ))
-                            .add_block(block("ports").add_attribute(("container_port", placed.port)).build())
-                            .build(),
-                    )
+                    .add_block(containers.build())
                     .add_block(
                         block("scaling")
-                            .add_attribute(("min_instance_count", replicas))
+                            .add_attribute(("min_instance_count", min))
                             .add_attribute(("max_instance_count", max))
                             .build(),
                     )
@@ -58,8 +72,14 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
                             .add_attribute(("egress", "PRIVATE_RANGES_ONLY"))
                             .add_block(
                                 block("network_interfaces")
-                                    .add_attribute(("network", raw("google_compute_network.main.id")))
-                                    .add_attribute(("subnetwork", raw("google_compute_subnetwork.private.id")))
+                                    .add_attribute((
+                                        "network",
+                                        raw("google_compute_network.main.id"),
+                                    ))
+                                    .add_attribute((
+                                        "subnetwork",
+                                        raw("google_compute_subnetwork.private.id"),
+                                    ))
                                     .add_attribute(("tags", list([literal(slug)])))
                                     .build(),
                             )

@@ -76,24 +76,36 @@ pub(super) fn memorystore(module: &mut Module, plan: &Plan<'_>, placed: &Placed<
     );
 }
 
-pub(super) fn gcs(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn gcs(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let c = placed.component;
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
+    // Every bucket keeps object versions, which restore what was overwritten or deleted.
+    plan.uses(c, "versioning");
+    plan.uses(c, "backups");
+    let lifecycle = plan.int(c, "lifecycle_days", 0);
+    let mut bucket = resource("google_storage_bucket", name)
+        .add_attribute((
+            "name",
+            raw(&format!(
+                "\"${{var.project_id}}-${{var.environment}}-{slug}\""
+            )),
+        ))
+        .add_attribute(("location", raw("var.region")))
+        .add_attribute(("uniform_bucket_level_access", true))
+        .add_attribute(("public_access_prevention", "enforced"))
+        .add_block(block("versioning").add_attribute(("enabled", true)).build());
+    if lifecycle > 0 {
+        bucket = bucket.add_block(
+            block("lifecycle_rule")
+                .add_block(block("condition").add_attribute(("age", lifecycle)).build())
+                .add_block(block("action").add_attribute(("type", "Delete")).build())
+                .build(),
+        );
+    }
     module.add(
         "storage.tf",
-        &resource("google_storage_bucket", name)
-            .add_attribute((
-                "name",
-                raw(&format!(
-                    "\"${{var.project_id}}-${{var.environment}}-{slug}\""
-                )),
-            ))
-            .add_attribute(("location", raw("var.region")))
-            .add_attribute(("uniform_bucket_level_access", true))
-            .add_attribute(("public_access_prevention", "enforced"))
-            .add_block(block("versioning").add_attribute(("enabled", true)).build())
-            .add_attribute(("labels", labels(placed)))
-            .build(),
+        &bucket.add_attribute(("labels", labels(placed))).build(),
     );
 }
 

@@ -55,7 +55,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         Recipe::Firestore => data::firestore(module, placed),
         Recipe::Bigtable => data::bigtable(module, plan, placed),
         Recipe::Bigquery => data::bigquery(module, placed),
-        Recipe::Gcs => data::gcs(module, placed),
+        Recipe::Gcs => data::gcs(module, plan, placed),
         Recipe::Pubsub => messaging::pubsub(module, plan, placed),
         Recipe::CloudArmor => edge::cloud_armor(module, placed),
         Recipe::GlobalAddress => edge::global_address(module, placed),
