@@ -69,9 +69,12 @@ fn check_body(
             continue;
         }
         match spec.get(key) {
+            // As the reference checker does, a block whose schema the extract does not
+            // describe is not looked into.
             Some(entry) if entry["block"] == Value::Bool(true) => {
-                let nested = entry["nested"].as_object().cloned().unwrap_or_default();
-                check_body(&block.body, &nested, &format!("{at}.{key}"), false, out);
+                if let Some(nested) = entry["nested"].as_object() {
+                    check_body(&block.body, nested, &format!("{at}.{key}"), false, out);
+                }
             }
             Some(_) => out.push(format!("{at}: `{key}` is an argument, written as a block")),
             None => out.push(format!("{at}: unknown block `{key}`")),

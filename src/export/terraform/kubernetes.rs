@@ -4,7 +4,7 @@
 
 use hcl::Expression;
 
-use super::module::{Module, block, literal, object, raw, resource};
+use super::module::{Module, block, list, literal, object, raw, resource};
 use super::{Placed, Plan};
 use crate::model::Cloud;
 
@@ -28,26 +28,7 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
     let slug = &cluster.slug;
     let provider = match cloud {
         Cloud::Aws => {
-            super::aws::compute::iam_role(
-                module,
-                &format!("{name}_cluster"),
-                slug,
-                "eks.amazonaws.com",
-                "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
-            );
-            module.add(
-                "kubernetes.tf",
-                &resource("aws_eks_cluster", name)
-                    .add_attribute(("name", raw(&format!("\"${{var.environment}}-{slug}\""))))
-                    .add_attribute(("role_arn", raw(&format!("aws_iam_role.{name}_cluster.arn"))))
-                    .add_block(
-                        block("vpc_config")
-                            .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
-                            .add_attribute(("endpoint_public_access", false))
-                            .build(),
-                    )
-                    .build(),
-            );
+            super::aws::compute::eks_cluster(module, "kubernetes.tf", name, slug, None, None);
             module.add(
                 "kubernetes.tf",
                 &block("data")
@@ -72,17 +53,7 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
                 .build()
         }
         Cloud::Gcp => {
-            module.add(
-                "kubernetes.tf",
-                &resource("google_container_cluster", name)
-                    .add_attribute(("name", raw(&format!("\"${{var.environment}}-{slug}\""))))
-                    .add_attribute(("location", raw("var.region")))
-                    .add_attribute(("enable_autopilot", true))
-                    .add_attribute(("network", raw("google_compute_network.main.id")))
-                    .add_attribute(("subnetwork", raw("google_compute_subnetwork.private.id")))
-                    .add_attribute(("deletion_protection", true))
-                    .build(),
-            );
+            super::gcp::compute::gke_cluster(module, "kubernetes.tf", name, slug, None);
             module.add(
                 "kubernetes.tf",
                 &block("data")
@@ -101,34 +72,9 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
                 .build()
         }
         Cloud::Azure => {
-            module.add(
-                "kubernetes.tf",
-                &resource("azurerm_kubernetes_cluster", name)
-                    .add_attribute(("name", raw(&format!("\"${{var.environment}}-{slug}\""))))
-                    .add_attribute((
-                        "resource_group_name",
-                        raw("azurerm_resource_group.main.name"),
-                    ))
-                    .add_attribute(("location", raw("azurerm_resource_group.main.location")))
-                    .add_attribute((
-                        "dns_prefix",
-                        raw(&format!("\"${{var.environment}}-{slug}\"")),
-                    ))
-                    .add_block(
-                        block("default_node_pool")
-                            .add_attribute(("name", "system"))
-                            .add_attribute(("vm_size", "Standard_D4s_v5"))
-                            .add_attribute(("node_count", 3))
-                            .add_attribute(("vnet_subnet_id", raw("azurerm_subnet.apps.id")))
-                            .build(),
-                    )
-                    .add_block(
-                        block("identity")
-                            .add_attribute(("type", "SystemAssigned"))
-                            .build(),
-                    )
-                    .build(),
-            );
+            // The provider below signs in with the cluster's client certificate, so this
+            // cluster keeps its local accounts.
+            super::azure::compute::aks_cluster(module, "kubernetes.tf", name, slug, 3, None, false);
             let config = format!("azurerm_kubernetes_cluster.{name}.kube_config[0]");
             block("provider")
                 .add_label("kubernetes")
@@ -152,6 +98,75 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
     if plan.clusters.len() > 1 {
         module.todo("Only the first Kubernetes boundary gets a cluster and a provider block; add aliased providers for the others.");
     }
+}
+
+/// The workload's container: its port, requests and limits by size, probes, and a
+/// security context that runs it unprivileged on a read-only root file system.
+fn hardened_container(
+    module: &mut Module,
+    plan: &Plan<'_>,
+    placed: &Placed<'_>,
+    image: Expression,
+) -> hcl::Block {
+    let (cpu, memory) = match plan.size(placed.component) {
+        "medium" => ("500m", "1Gi"),
+        "large" => ("1", "2Gi"),
+        "xlarge" => ("2", "4Gi"),
+        _ => ("250m", "512Mi"),
+    };
+    let resources = object([("cpu", literal(cpu)), ("memory", literal(memory))]);
+    let mut container = block("container")
+        .add_attribute(("name", literal(&placed.slug)))
+        .add_attribute(("image", image))
+        // Tags are immutable in the registries, and pulling checks the node may still read it.
+        .add_attribute(("image_pull_policy", "Always"))
+        .add_block(
+            block("port")
+                .add_attribute(("container_port", placed.port))
+                .build(),
+        )
+        .add_block(
+            block("resources")
+                .add_attribute(("requests", resources.clone()))
+                .add_attribute(("limits", resources))
+                .build(),
+        );
+    // An HTTP probe of the health endpoint the model declares; without one, the port
+    // accepting connections is what the cluster can check.
+    let health = plan
+        .flag(placed.component, "health_check")
+        .then(|| super::health_path(module, plan, placed));
+    for probe in ["liveness_probe", "readiness_probe"] {
+        let check = match &health {
+            Some(path) => block("http_get")
+                .add_attribute(("path", literal(path)))
+                .add_attribute(("port", placed.port))
+                .build(),
+            None => block("tcp_socket")
+                .add_attribute(("port", placed.port))
+                .build(),
+        };
+        container = container.add_block(
+            block(probe)
+                .add_block(check)
+                .add_attribute(("period_seconds", 10))
+                .build(),
+        );
+    }
+    container
+        .add_block(
+            block("security_context")
+                .add_attribute(("run_as_non_root", true))
+                .add_attribute(("read_only_root_filesystem", true))
+                .add_attribute(("allow_privilege_escalation", false))
+                .add_block(
+                    block("capabilities")
+                        .add_attribute(("drop", list([literal("ALL")])))
+                        .build(),
+                )
+                .build(),
+        )
+        .build()
 }
 
 /// The namespace, deployment and service of a containerised component inside a Kubernetes
@@ -181,6 +196,7 @@ pub(super) fn workload(
         );
     }
     let labels = || object([("app", literal(slug))]);
+    let container = hardened_container(module, plan, placed, image);
     let metadata = || {
         block("metadata")
             .add_attribute(("name", literal(slug)))
@@ -209,17 +225,18 @@ pub(super) fn workload(
                             )
                             .add_block(
                                 block("spec")
+                                    .add_attribute(("automount_service_account_token", false))
                                     .add_block(
-                                        block("container")
-                                            .add_attribute(("name", literal(slug)))
-                                            .add_attribute(("image", image))
+                                        block("security_context")
+                                            .add_attribute(("run_as_non_root", true))
                                             .add_block(
-                                                block("port")
-                                                    .add_attribute(("container_port", placed.port))
+                                                block("seccomp_profile")
+                                                    .add_attribute(("type", "RuntimeDefault"))
                                                     .build(),
                                             )
                                             .build(),
                                     )
+                                    .add_block(container)
                                     .build(),
                             )
                             .build(),

@@ -239,7 +239,10 @@ impl<'a> Plan<'a> {
                 port: own_port
                     .and_then(|p| u16::try_from(p).ok())
                     .unwrap_or(service.port),
-                networked: service.in_network,
+                // The team's code inside a cluster runs as pods, which take the cluster's
+                // network identity; managed services drawn there keep their own.
+                networked: service.in_network
+                    && !(namespace.is_some() && facts.runs(component) == Some(Deployment::Built)),
                 service,
                 role,
                 namespace,
@@ -666,15 +669,15 @@ fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud, doc: &Document)
         module,
         "image_tag",
         "string",
-        "Container image tag to deploy for every service.",
-        Some(literal("latest")),
+        "Container image tag to deploy for every service: a release or commit (fill in; the registries keep tags immutable, so never `latest`).",
+        None,
     );
     variable(
         module,
         "log_retention_days",
         "number",
-        "Days to keep logs.",
-        Some(30.into()),
+        "Days to keep logs (a year by default, as audits expect).",
+        Some(365.into()),
     );
     variable(
         module,
@@ -704,6 +707,13 @@ fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud, doc: &Document)
                 "certificate_arn",
                 "string",
                 "ACM certificate for HTTPS listeners (fill in).",
+                None,
+            );
+            variable(
+                module,
+                "cdn_certificate_arn",
+                "string",
+                "ACM certificate in us-east-1 for the CDN's domain (fill in).",
                 None,
             );
             variable(

@@ -48,6 +48,8 @@ fn container_definitions(slug: &str, name: &str, port: u16, health: Option<&str>
             )),
         ),
         ("essential", Expression::Bool(true)),
+        // Writable paths are volumes the task mounts; the image itself stays as built.
+        ("readonlyRootFilesystem", Expression::Bool(true)),
         (
             "portMappings",
             list([object([
@@ -116,21 +118,15 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
                     .add_attribute(("scan_on_push", true))
                     .build(),
             )
+            .add_block(
+                block("encryption_configuration")
+                    .add_attribute(("encryption_type", "KMS"))
+                    .build(),
+            )
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
-    module.add(
-        "observability.tf",
-        &resource("aws_cloudwatch_log_group", name)
-            .add_attribute((
-                "name",
-                raw(&format!(
-                    "\"/${{var.project}}/${{var.environment}}/{slug}\""
-                )),
-            ))
-            .add_attribute(("retention_in_days", raw("var.log_retention_days")))
-            .build(),
-    );
+    super::observability::encrypted_log_group(module, name, slug);
     if placed.namespace.is_some() {
         let image = raw(&format!(
             "\"${{aws_ecr_repository.{name}.repository_url}}:${{var.image_tag}}\""
@@ -271,13 +267,25 @@ fn autoscaling_policy(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>)
     );
 }
 
-pub(super) fn function(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn function(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let reserved = plan.int(placed.component, "reserved_concurrency", 0);
     let slug = placed.slug.as_str();
     let name = placed.name.as_str();
     module.add(
         "compute.tf",
         &resource("aws_ecr_repository", name)
             .add_attribute(("name", raw(&format!("\"${{var.project}}/{slug}\""))))
+            .add_attribute(("image_tag_mutability", "IMMUTABLE"))
+            .add_block(
+                block("image_scanning_configuration")
+                    .add_attribute(("scan_on_push", true))
+                    .build(),
+            )
+            .add_block(
+                block("encryption_configuration")
+                    .add_attribute(("encryption_type", "KMS"))
+                    .build(),
+            )
             .build(),
     );
     module.add(
@@ -299,6 +307,10 @@ pub(super) fn function(module: &mut Module, placed: &Placed<'_>) {
                     .add_attribute(("security_group_ids", sg(placed)))
                     .build(),
             )
+            .add_attribute((
+                "reserved_concurrent_executions",
+                if reserved > 0 { reserved } else { -1 },
+            ))
             .add_block(
                 block("tracing_config")
                     .add_attribute(("mode", "Active"))
@@ -310,7 +322,26 @@ pub(super) fn function(module: &mut Module, placed: &Placed<'_>) {
 }
 
 pub(super) fn eks(module: &mut Module, placed: &Placed<'_>) {
-    let name = placed.name.as_str();
+    eks_cluster(
+        module,
+        "compute.tf",
+        &placed.name,
+        &placed.slug,
+        Some(sg(placed)),
+        Some(tags(placed)),
+    );
+}
+
+/// An EKS cluster `name` with a private endpoint, control-plane logs and its secrets
+/// encrypted with the module's data key, and the role it runs as.
+pub(in super::super) fn eks_cluster(
+    module: &mut Module,
+    file: &'static str,
+    name: &str,
+    slug: &str,
+    security_groups: Option<Expression>,
+    tags: Option<Expression>,
+) {
     iam_role(
         module,
         &format!("{name}_eks"),
@@ -318,19 +349,37 @@ pub(super) fn eks(module: &mut Module, placed: &Placed<'_>) {
         "eks.amazonaws.com",
         "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
     );
-    module.add(
-        "compute.tf",
-        &resource("aws_eks_cluster", name)
-            .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("role_arn", raw(&format!("aws_iam_role.{name}_eks.arn"))))
-            .add_block(
-                block("vpc_config")
-                    .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
-                    .add_attribute(("security_group_ids", sg(placed)))
-                    .add_attribute(("endpoint_public_access", false))
-                    .build(),
-            )
-            .add_attribute(("tags", tags(placed)))
-            .build(),
-    );
+    let key = super::security::data_key(module);
+    let mut vpc =
+        block("vpc_config").add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")));
+    if let Some(groups) = security_groups {
+        vpc = vpc.add_attribute(("security_group_ids", groups));
+    }
+    let mut cluster = resource("aws_eks_cluster", name)
+        .add_attribute(("name", raw(&format!("\"${{var.environment}}-{slug}\""))))
+        .add_attribute(("role_arn", raw(&format!("aws_iam_role.{name}_eks.arn"))))
+        .add_block(vpc.add_attribute(("endpoint_public_access", false)).build())
+        .add_attribute((
+            "enabled_cluster_log_types",
+            list(
+                [
+                    "api",
+                    "audit",
+                    "authenticator",
+                    "controllerManager",
+                    "scheduler",
+                ]
+                .map(literal),
+            ),
+        ))
+        .add_block(
+            block("encryption_config")
+                .add_attribute(("resources", list([literal("secrets")])))
+                .add_block(block("provider").add_attribute(("key_arn", key)).build())
+                .build(),
+        );
+    if let Some(tags) = tags {
+        cluster = cluster.add_attribute(("tags", tags));
+    }
+    module.add(file, &cluster.build());
 }

@@ -1,6 +1,6 @@
 //! Databases, caches, search, warehouses and object storage.
 
-use super::super::module::{Module, block, literal, raw, resource};
+use super::super::module::{Module, block, list, literal, raw, resource};
 use super::super::{Placed, Plan};
 use super::{sg, tags, truncate};
 
@@ -69,12 +69,19 @@ pub(super) fn rds(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, eng
     if let Some(version) = plan.text(c, "engine_version").filter(|_| source.is_none()) {
         db = db.add_attribute(("engine_version", literal(version)));
     }
+    let db = hardened_rds(module, db, engine)
+        .add_attribute(("iam_database_authentication_enabled", true));
     module.add("data.tf", &db.add_attribute(("tags", tags(placed))).build());
     let replicas = plan.int(c, "read_replicas", 0);
     if replicas > 0 {
+        let replica = hardened_rds(
+            module,
+            resource("aws_db_instance", &format!("{name}_read")),
+            engine,
+        );
         module.add(
             "data.tf",
-            &resource("aws_db_instance", &format!("{name}_read"))
+            &replica
                 .add_attribute(("count", replicas))
                 .add_attribute((
                     "identifier",
@@ -94,10 +101,46 @@ pub(super) fn rds(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, eng
                 .add_attribute(("storage_encrypted", plan.encrypted(c)))
                 .add_attribute(("vpc_security_group_ids", sg(placed)))
                 .add_attribute(("skip_final_snapshot", true))
+                .add_attribute(("deletion_protection", true))
                 .add_attribute(("tags", tags(placed)))
                 .build(),
         );
     }
+}
+
+/// What every RDS instance gets whatever the model says: Performance Insights, enhanced
+/// monitoring, minor-version patches, and its tags copied to snapshots.
+fn hardened_rds(module: &mut Module, db: hcl::BlockBuilder, engine: &str) -> hcl::BlockBuilder {
+    let logs: &[&str] = if engine == "postgres" {
+        &["postgresql", "upgrade"]
+    } else {
+        &["audit", "error", "general", "slowquery"]
+    };
+    if module.first_time("rds_monitoring_role") {
+        super::compute::iam_role(
+            module,
+            "rds_monitoring",
+            "rds-monitoring",
+            "monitoring.rds.amazonaws.com",
+            "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+        );
+    }
+    db.add_attribute(("performance_insights_enabled", true))
+        .add_attribute((
+            "performance_insights_kms_key_id",
+            super::security::data_key(module),
+        ))
+        .add_attribute(("monitoring_interval", 60))
+        .add_attribute((
+            "monitoring_role_arn",
+            raw("aws_iam_role.rds_monitoring.arn"),
+        ))
+        .add_attribute(("auto_minor_version_upgrade", true))
+        .add_attribute(("copy_tags_to_snapshot", true))
+        .add_attribute((
+            "enabled_cloudwatch_logs_exports",
+            list(logs.iter().map(|log| literal(log))),
+        ))
 }
 
 pub(super) fn elasticache_redis(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
@@ -105,6 +148,16 @@ pub(super) fn elasticache_redis(module: &mut Module, plan: &Plan<'_>, placed: &P
     let c = placed.component;
     let name = placed.name.as_str();
     let replicas = plan.int(c, "replicas", 1);
+    if module.first_time("cache_auth_token") {
+        super::super::variable(
+            module,
+            "cache_auth_token",
+            "string",
+            "AUTH token clients present to the Redis caches, 16 to 128 characters (fill in; keep it out of version control).",
+            None,
+        );
+    }
+    let key = super::security::data_key(module);
     module.add(
         "data.tf",
         &resource("aws_elasticache_subnet_group", name)
@@ -131,7 +184,9 @@ pub(super) fn elasticache_redis(module: &mut Module, plan: &Plan<'_>, placed: &P
             .add_attribute(("automatic_failover_enabled", nodes > 1))
             .add_attribute(("multi_az_enabled", nodes > 1))
             .add_attribute(("at_rest_encryption_enabled", plan.encrypted(c)))
+            .add_attribute(("kms_key_id", key))
             .add_attribute(("transit_encryption_enabled", true))
+            .add_attribute(("auth_token", raw("var.cache_auth_token")))
             .add_attribute((
                 "subnet_group_name",
                 raw(&format!("aws_elasticache_subnet_group.{name}.name")),
@@ -179,6 +234,7 @@ pub(super) fn documentdb(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
     let c = placed.component;
     let name = placed.name.as_str();
     let replicas = plan.int(c, "replicas", 1);
+    let key = super::security::data_key(module);
     module.add(
         "data.tf",
         &resource("aws_docdb_subnet_group", name)
@@ -191,6 +247,11 @@ pub(super) fn documentdb(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
         &resource("aws_docdb_cluster", name)
             .add_attribute(("cluster_identifier", placed.env_name("")))
             .add_attribute(("engine", "docdb"))
+            .add_attribute(("kms_key_id", key))
+            .add_attribute((
+                "enabled_cloudwatch_logs_exports",
+                list([literal("audit"), literal("profiler")]),
+            ))
             .add_attribute(("master_username", "app_admin"))
             .add_attribute(("manage_master_user_password", true))
             .add_attribute(("storage_encrypted", plan.encrypted(c)))
@@ -238,6 +299,21 @@ pub(super) fn opensearch(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
     let nodes = replicas.max(if plan.multi_zone(c) { 2 } else { 1 });
     // The service snapshots every domain hourly by itself, and restores from those.
     plan.uses(c, "backups");
+    let key = super::security::data_key(module);
+    // Slow queries and errors go to an encrypted log group OpenSearch may write to.
+    super::observability::encrypted_log_group(module, name, slug);
+    if module.first_time("opensearch_log_policy") {
+        module.add(
+            "observability.tf",
+            &resource("aws_cloudwatch_log_resource_policy", "opensearch")
+                .add_attribute(("policy_name", raw("\"${var.project}-${var.environment}-opensearch\"")))
+                .add_attribute((
+                    "policy_document",
+                    raw(r#"jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "es.amazonaws.com" }, Action = ["logs:PutLogEvents", "logs:CreateLogStream"], Resource = "arn:aws:logs:*:${data.aws_caller_identity.current.account_id}:log-group:/${var.project}/${var.environment}/*" }] })"#),
+                ))
+                .build(),
+        );
+    }
     module.add(
         "data.tf",
         &resource("aws_opensearch_domain", name)
@@ -265,6 +341,25 @@ pub(super) fn opensearch(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
             .add_block(
                 block("encrypt_at_rest")
                     .add_attribute(("enabled", plan.encrypted(c)))
+                    .add_attribute(("kms_key_id", key))
+                    .build(),
+            )
+            .add_block(
+                block("log_publishing_options")
+                    .add_attribute(("log_type", "INDEX_SLOW_LOGS"))
+                    .add_attribute((
+                        "cloudwatch_log_group_arn",
+                        raw(&format!("aws_cloudwatch_log_group.{name}.arn")),
+                    ))
+                    .build(),
+            )
+            .add_block(
+                block("log_publishing_options")
+                    .add_attribute(("log_type", "ES_APPLICATION_LOGS"))
+                    .add_attribute((
+                        "cloudwatch_log_group_arn",
+                        raw(&format!("aws_cloudwatch_log_group.{name}.arn")),
+                    ))
                     .build(),
             )
             .add_block(
@@ -275,6 +370,7 @@ pub(super) fn opensearch(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
             .add_block(
                 block("domain_endpoint_options")
                     .add_attribute(("enforce_https", true))
+                    .add_attribute(("tls_security_policy", "Policy-Min-TLS-1-2-2019-07"))
                     .build(),
             )
             .add_block(
@@ -315,31 +411,41 @@ pub(super) fn s3(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         plan.uses(c, "backups");
     }
     let lifecycle = plan.int(c, "lifecycle_days", 0);
-    if lifecycle > 0 {
-        module.add(
-            "storage.tf",
-            &resource("aws_s3_bucket_lifecycle_configuration", name)
-                .add_attribute(("bucket", raw(&format!("aws_s3_bucket.{name}.id"))))
+    // Uploads that never finish are deleted after a week, whatever the model keeps.
+    let mut rules = resource("aws_s3_bucket_lifecycle_configuration", name)
+        .add_attribute(("bucket", raw(&format!("aws_s3_bucket.{name}.id"))))
+        .add_block(
+            block("rule")
+                .add_attribute(("id", "abort-incomplete-uploads"))
+                .add_attribute(("status", "Enabled"))
+                .add_block(block("filter").build())
                 .add_block(
-                    block("rule")
-                        .add_attribute(("id", "expire"))
-                        .add_attribute(("status", "Enabled"))
-                        .add_block(block("filter").build())
-                        .add_block(
-                            block("expiration")
-                                .add_attribute(("days", lifecycle))
-                                .build(),
-                        )
-                        .add_block(
-                            block("noncurrent_version_expiration")
-                                .add_attribute(("noncurrent_days", lifecycle))
-                                .build(),
-                        )
+                    block("abort_incomplete_multipart_upload")
+                        .add_attribute(("days_after_initiation", 7))
+                        .build(),
+                )
+                .build(),
+        );
+    if lifecycle > 0 {
+        rules = rules.add_block(
+            block("rule")
+                .add_attribute(("id", "expire"))
+                .add_attribute(("status", "Enabled"))
+                .add_block(block("filter").build())
+                .add_block(
+                    block("expiration")
+                        .add_attribute(("days", lifecycle))
+                        .build(),
+                )
+                .add_block(
+                    block("noncurrent_version_expiration")
+                        .add_attribute(("noncurrent_days", lifecycle))
                         .build(),
                 )
                 .build(),
         );
     }
+    module.add("storage.tf", &rules.build());
     module.add(
         "storage.tf",
         &resource("aws_s3_bucket", name)
@@ -419,10 +525,12 @@ pub(super) fn keyspaces(module: &mut Module, placed: &Placed<'_>) {
 
 pub(super) fn redshift_serverless(module: &mut Module, placed: &Placed<'_>) {
     let name = placed.name.as_str();
+    let key = super::security::data_key(module);
     module.add(
         "data.tf",
         &resource("aws_redshiftserverless_namespace", name)
             .add_attribute(("namespace_name", placed.env_name("")))
+            .add_attribute(("kms_key_id", key))
             .build(),
     );
     module.add(

@@ -33,6 +33,8 @@ pub(super) fn load_balancer(module: &mut Module, plan: &Plan<'_>, placed: &Place
             ))
             .add_attribute(("security_groups", sg(placed)))
             .add_attribute(("drop_invalid_header_fields", !network))
+            .add_attribute(("enable_deletion_protection", true))
+            .add_attribute(("enable_cross_zone_load_balancing", true))
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
@@ -46,28 +48,29 @@ pub(super) fn load_balancer(module: &mut Module, plan: &Plan<'_>, placed: &Place
             .add_attribute(("protocol", protocol))
             .add_attribute(("target_type", "ip"))
             .add_attribute(("vpc_id", raw("aws_vpc.main.id")));
-        if plan.flag(target.component, "health_check") {
-            let mut check = block("health_check")
-                .add_attribute(("enabled", true))
-                .add_attribute(("healthy_threshold", 2))
-                .add_attribute(("unhealthy_threshold", 3))
-                .add_attribute(("interval", 15));
-            check = if network {
-                check.add_attribute(("protocol", "TCP"))
+        // Balancers always check their targets: the model's health endpoint when it
+        // declares one, else the root (HTTP) or the port (TCP).
+        let declared = plan.flag(target.component, "health_check");
+        let mut check = block("health_check")
+            .add_attribute(("enabled", true))
+            .add_attribute(("healthy_threshold", 2))
+            .add_attribute(("unhealthy_threshold", 3))
+            .add_attribute(("interval", 15));
+        check = if network {
+            check.add_attribute(("protocol", "TCP"))
+        } else {
+            let path = if declared {
+                plan.text(target.component, "health_path")
+                    .unwrap_or("/health")
             } else {
-                check
-                    .add_attribute(("protocol", "HTTP"))
-                    .add_attribute((
-                        "path",
-                        literal(
-                            plan.text(target.component, "health_path")
-                                .unwrap_or("/health"),
-                        ),
-                    ))
-                    .add_attribute(("matcher", "200-399"))
+                "/"
             };
-            group = group.add_block(check.build());
-        }
+            check
+                .add_attribute(("protocol", "HTTP"))
+                .add_attribute(("path", literal(path)))
+                .add_attribute(("matcher", "200-399"))
+        };
+        group = group.add_block(check.build());
         module.add("edge.tf", &group.build());
     }
     // Requests go by path where the connections give one; the default goes to the one
@@ -99,11 +102,13 @@ pub(super) fn load_balancer(module: &mut Module, plan: &Plan<'_>, placed: &Place
         .add_attribute(("load_balancer_arn", raw(&format!("aws_lb.{name}.arn"))))
         .add_attribute(("port", 443));
     listener = if network {
-        listener.add_attribute(("protocol", "TLS"))
+        listener
+            .add_attribute(("protocol", "TLS"))
+            .add_attribute(("ssl_policy", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"))
     } else {
         listener
             .add_attribute(("protocol", "HTTPS"))
-            .add_attribute(("ssl_policy", "ELBSecurityPolicy-TLS13-1-2-2021-06"))
+            .add_attribute(("ssl_policy", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06"))
     };
     module.add(
         "edge.tf",
@@ -168,6 +173,16 @@ pub(super) fn cloudfront(module: &mut Module, placed: &Placed<'_>) {
     let slug = placed.slug.as_str();
     let c = placed.component;
     let name = placed.name.as_str();
+    if module.first_time("security_headers_policy") {
+        module.add(
+            "edge.tf",
+            &block("data")
+                .add_label("aws_cloudfront_response_headers_policy")
+                .add_label("security_headers")
+                .add_attribute(("name", "Managed-SecurityHeadersPolicy"))
+                .build(),
+        );
+    }
     module.add(
         "edge.tf",
         &resource("aws_cloudfront_distribution", name)
@@ -200,6 +215,11 @@ pub(super) fn cloudfront(module: &mut Module, placed: &Placed<'_>) {
                     ))
                     .add_attribute(("cached_methods", list(["GET", "HEAD"].map(literal))))
                     .add_attribute(("cache_policy_id", "658327ea-f89d-4fab-a63d-7e88639e58f6"))
+                    // AWS's managed security headers (HSTS, nosniff, frame options...).
+                    .add_attribute((
+                        "response_headers_policy_id",
+                        raw("data.aws_cloudfront_response_headers_policy.security_headers.id"),
+                    ))
                     .build(),
             )
             .add_block(
@@ -213,13 +233,15 @@ pub(super) fn cloudfront(module: &mut Module, placed: &Placed<'_>) {
             )
             .add_block(
                 block("viewer_certificate")
-                    .add_attribute(("cloudfront_default_certificate", true))
+                    .add_attribute(("acm_certificate_arn", raw("var.cdn_certificate_arn")))
+                    .add_attribute(("ssl_support_method", "sni-only"))
+                    .add_attribute(("minimum_protocol_version", "TLSv1.2_2021"))
                     .build(),
             )
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
-    module.todo(format!("`{slug}`: set var.origin_domain_name, and a certificate in viewer_certificate for your own domain."));
+    module.todo(format!("`{slug}`: set var.origin_domain_name and var.cdn_certificate_arn (a certificate in us-east-1 for your own domain)."));
 }
 
 pub(super) fn wafv2(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
@@ -235,6 +257,7 @@ pub(super) fn wafv2(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     };
     let mut rules = vec![
         r#"{ Name = "aws-common-rules", Priority = 1, OverrideAction = { None = {} }, Statement = { ManagedRuleGroupStatement = { Name = "AWSManagedRulesCommonRuleSet", VendorName = "AWS" } }, VisibilityConfig = { CloudWatchMetricsEnabled = true, MetricName = "aws-common-rules", SampledRequestsEnabled = true } }"#.to_owned(),
+        r#"{ Name = "aws-known-bad-inputs", Priority = 3, OverrideAction = { None = {} }, Statement = { ManagedRuleGroupStatement = { Name = "AWSManagedRulesKnownBadInputsRuleSet", VendorName = "AWS" } }, VisibilityConfig = { CloudWatchMetricsEnabled = true, MetricName = "aws-known-bad-inputs", SampledRequestsEnabled = true } }"#.to_owned(),
     ];
     let rate = plan.int(c, "rate_limit_rps", 0);
     if rate > 0 {
@@ -264,6 +287,25 @@ pub(super) fn wafv2(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
+    // WAF requires its log groups to be named aws-waf-logs-*.
+    super::observability::encrypted_log_group_named(
+        module,
+        &format!("{name}_waf"),
+        raw(&format!("\"aws-waf-logs-${{var.environment}}-{slug}\"")),
+    );
+    module.add(
+        "edge.tf",
+        &resource("aws_wafv2_web_acl_logging_configuration", name)
+            .add_attribute((
+                "log_destination_configs",
+                list([raw(&format!("aws_cloudwatch_log_group.{name}_waf.arn"))]),
+            ))
+            .add_attribute((
+                "resource_arn",
+                raw(&format!("aws_wafv2_web_acl.{name}.arn")),
+            ))
+            .build(),
+    );
     // The ACL protects what the model puts behind it: each load balancer it forwards to.
     // (HTTP APIs cannot take a web ACL, and CloudFront needs one in us-east-1.)
     for route in plan.routes(c) {
@@ -290,6 +332,7 @@ pub(super) fn wafv2(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
 pub(super) fn api_gateway(module: &mut Module, placed: &Placed<'_>) {
     let slug = placed.slug.as_str();
     let name = placed.name.as_str();
+    super::observability::encrypted_log_group(module, &placed.name, &placed.slug);
     module.add(
         "edge.tf",
         &resource("aws_apigatewayv2_api", name)
@@ -304,6 +347,18 @@ pub(super) fn api_gateway(module: &mut Module, placed: &Placed<'_>) {
             .add_attribute(("api_id", raw(&format!("aws_apigatewayv2_api.{name}.id"))))
             .add_attribute(("name", "$default"))
             .add_attribute(("auto_deploy", true))
+            .add_block(
+                block("access_log_settings")
+                    .add_attribute((
+                        "destination_arn",
+                        raw(&format!("aws_cloudwatch_log_group.{name}.arn")),
+                    ))
+                    .add_attribute((
+                        "format",
+                        raw(r#"jsonencode({ requestId = "$context.requestId", ip = "$context.identity.sourceIp", requestTime = "$context.requestTime", httpMethod = "$context.httpMethod", routeKey = "$context.routeKey", status = "$context.status", responseLength = "$context.responseLength", integrationLatency = "$context.integrationLatency" })"#),
+                    ))
+                    .build(),
+            )
             .build(),
     );
     module.todo(format!(

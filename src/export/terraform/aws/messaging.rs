@@ -5,6 +5,7 @@ use super::super::{Placed, Plan};
 use super::{sg, tags};
 
 pub(super) fn msk(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    super::observability::encrypted_log_group(module, &placed.name, &placed.slug);
     let size = plan.size(placed.component);
     let c = placed.component;
     let name = placed.name.as_str();
@@ -48,6 +49,23 @@ pub(super) fn msk(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                         block("encryption_in_transit")
                             .add_attribute(("client_broker", "TLS"))
                             .add_attribute(("in_cluster", true))
+                            .build(),
+                    )
+                    .build(),
+            )
+            .add_block(
+                block("logging_info")
+                    .add_block(
+                        block("broker_logs")
+                            .add_block(
+                                block("cloudwatch_logs")
+                                    .add_attribute(("enabled", true))
+                                    .add_attribute((
+                                        "log_group",
+                                        raw(&format!("aws_cloudwatch_log_group.{name}.name")),
+                                    ))
+                                    .build(),
+                            )
                             .build(),
                     )
                     .build(),

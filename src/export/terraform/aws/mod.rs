@@ -68,7 +68,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     }
     match placed.service.recipe {
         Recipe::OwnCode if plan.facts.runs(placed.component) == Some(Deployment::Function) => {
-            compute::function(module, placed);
+            compute::function(module, plan, placed);
         }
         Recipe::OwnCode => compute::container_service(module, plan, placed),
         Recipe::Eks => compute::eks(module, placed),

@@ -24,7 +24,7 @@ pub(super) fn network(module: &mut Module, plan: &Plan<'_>) {
             .add_attribute(("tags", object([("Name", literal(vpc_name))])))
             .build(),
     );
-    for (tier, offset, public) in [("public", 0, true), ("private", 10, false)] {
+    for (tier, offset) in [("public", 0), ("private", 10)] {
         module.add(
             "network.tf",
             &resource("aws_subnet", tier)
@@ -40,7 +40,9 @@ pub(super) fn network(module: &mut Module, plan: &Plan<'_>) {
                         "cidrsubnet(var.vpc_cidr, 8, count.index + {offset})"
                     )),
                 ))
-                .add_attribute(("map_public_ip_on_launch", public))
+                // Only load balancers and NAT gateways live in the public tier, and they get
+                // their addresses explicitly.
+                .add_attribute(("map_public_ip_on_launch", false))
                 .add_attribute((
                     "tags",
                     object([(
@@ -53,6 +55,14 @@ pub(super) fn network(module: &mut Module, plan: &Plan<'_>) {
                 .build(),
         );
     }
+    // The default security group admits nothing: every component has its own.
+    module.add(
+        "security.tf",
+        &resource("aws_default_security_group", "default")
+            .add_attribute(("vpc_id", raw("aws_vpc.main.id")))
+            .build(),
+    );
+    flow_logs(module);
     module.add(
         "network.tf",
         &resource("aws_internet_gateway", "main")
@@ -228,4 +238,41 @@ pub(super) fn security(module: &mut Module, plan: &Plan<'_>) {
         };
         module.add("security.tf", &builder.build());
     }
+}
+
+/// Every flow in the VPC, accepted or rejected, logged to an encrypted log group.
+fn flow_logs(module: &mut Module) {
+    super::observability::encrypted_log_group(module, "vpc_flow_logs", "vpc-flow-logs");
+    module.add(
+        "iam.tf",
+        &resource("aws_iam_role", "vpc_flow_logs")
+            .add_attribute(("name_prefix", raw("\"${var.project}-flow-logs-\"")))
+            .add_attribute((
+                "assume_role_policy",
+                raw(r#"jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "vpc-flow-logs.amazonaws.com" } }] })"#),
+            ))
+            .build(),
+    );
+    module.add(
+        "iam.tf",
+        &resource("aws_iam_role_policy", "vpc_flow_logs")
+            .add_attribute(("role", raw("aws_iam_role.vpc_flow_logs.id")))
+            .add_attribute((
+                "policy",
+                raw(r#"jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource = "${aws_cloudwatch_log_group.vpc_flow_logs.arn}:*" }] })"#),
+            ))
+            .build(),
+    );
+    module.add(
+        "network.tf",
+        &resource("aws_flow_log", "main")
+            .add_attribute(("vpc_id", raw("aws_vpc.main.id")))
+            .add_attribute(("traffic_type", "ALL"))
+            .add_attribute((
+                "log_destination",
+                raw("aws_cloudwatch_log_group.vpc_flow_logs.arn"),
+            ))
+            .add_attribute(("iam_role_arn", raw("aws_iam_role.vpc_flow_logs.arn")))
+            .build(),
+    );
 }

@@ -1,6 +1,6 @@
 //! Metrics, dashboards, traces, logs, and the CloudWatch alarms on every component that has a standard metric.
 
-use super::super::module::{Module, list, literal, object, raw, resource};
+use super::super::module::{Module, block, list, literal, object, raw, resource};
 use super::super::{Placed, Plan};
 use super::tags;
 use crate::catalog::Recipe;
@@ -137,18 +137,68 @@ pub(super) fn xray(module: &mut Module, placed: &Placed<'_>) {
 }
 
 pub(super) fn log_group(module: &mut Module, placed: &Placed<'_>) {
-    let slug = placed.slug.as_str();
-    let name = placed.name.as_str();
+    encrypted_log_group(module, &placed.name, &placed.slug);
+}
+
+/// A log group `/<project>/<environment>/<path>`, encrypted with the module's logs key and
+/// kept `var.log_retention_days`.
+pub(super) fn encrypted_log_group(module: &mut Module, name: &str, path: &str) {
+    encrypted_log_group_named(
+        module,
+        name,
+        raw(&format!(
+            "\"/${{var.project}}/${{var.environment}}/{path}\""
+        )),
+    );
+}
+
+/// An encrypted log group called `log_name`, kept `var.log_retention_days`.
+pub(super) fn encrypted_log_group_named(
+    module: &mut Module,
+    name: &str,
+    log_name: hcl::Expression,
+) {
+    logs_key(module);
     module.add(
         "observability.tf",
         &resource("aws_cloudwatch_log_group", name)
-            .add_attribute((
-                "name",
-                raw(&format!(
-                    "\"/${{var.project}}/${{var.environment}}/{slug}\""
-                )),
-            ))
+            .add_attribute(("name", log_name))
             .add_attribute(("retention_in_days", raw("var.log_retention_days")))
+            .add_attribute(("kms_key_id", raw("aws_kms_key.logs.arn")))
             .build(),
     );
+}
+
+/// The customer-managed key every log group is encrypted with, once per module: the account
+/// administers it and CloudWatch Logs in the region may use it.
+fn logs_key(module: &mut Module) {
+    if !module.first_time("logs_kms_key") {
+        return;
+    }
+    caller_identity(module);
+    module.add(
+        "security.tf",
+        &resource("aws_kms_key", "logs")
+            .add_attribute(("description", "CloudWatch Logs"))
+            .add_attribute(("enable_key_rotation", true))
+            .add_attribute(("deletion_window_in_days", 30))
+            .add_attribute((
+                "policy",
+                raw(r#"jsonencode({ Version = "2012-10-17", Statement = [{ Sid = "Account", Effect = "Allow", Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }, Action = "kms:*", Resource = "*" }, { Sid = "Logs", Effect = "Allow", Principal = { Service = "logs.${var.region}.amazonaws.com" }, Action = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], Resource = "*" }] })"#),
+            ))
+            .build(),
+    );
+}
+
+/// `data.aws_caller_identity.current`, declared once: the account the module deploys into.
+pub(super) fn caller_identity(module: &mut Module) {
+    if module.first_time("aws_caller_identity") {
+        module.add(
+            "security.tf",
+            &block("data")
+                .add_label("aws_caller_identity")
+                .add_label("current")
+                .build(),
+        );
+    }
 }

@@ -25,6 +25,7 @@ pub(super) fn secrets_manager(module: &mut Module, plan: &Plan<'_>, placed: &Pla
     let slug = placed.slug.as_str();
     let c = placed.component;
     let name = placed.name.as_str();
+    let key = data_key(module);
     module.add(
         "security.tf",
         &resource("aws_secretsmanager_secret", name)
@@ -33,6 +34,7 @@ pub(super) fn secrets_manager(module: &mut Module, plan: &Plan<'_>, placed: &Pla
                 raw(&format!("\"${{var.environment}}/{slug}-\"")),
             ))
             .add_attribute(("description", literal(&format!("Secrets of {}", c.name))))
+            .add_attribute(("kms_key_id", key))
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
@@ -68,13 +70,42 @@ pub(super) fn secrets_manager(module: &mut Module, plan: &Plan<'_>, placed: &Pla
 pub(super) fn kms(module: &mut Module, placed: &Placed<'_>) {
     let c = placed.component;
     let name = placed.name.as_str();
+    super::observability::caller_identity(module);
     module.add(
         "security.tf",
         &resource("aws_kms_key", name)
             .add_attribute(("description", literal(&c.name)))
             .add_attribute(("enable_key_rotation", true))
             .add_attribute(("deletion_window_in_days", 30))
+            .add_attribute(("policy", account_key_policy()))
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
+}
+
+/// The customer-managed key the module's data services encrypt with (Performance Insights,
+/// caches, secrets, search), declared once: rotated yearly, administered by the account.
+pub(super) fn data_key(module: &mut Module) -> hcl::Expression {
+    super::observability::caller_identity(module);
+    if module.first_time("data_kms_key") {
+        module.add(
+            "security.tf",
+            &resource("aws_kms_key", "data")
+                .add_attribute(("description", "Data at rest"))
+                .add_attribute(("enable_key_rotation", true))
+                .add_attribute(("deletion_window_in_days", 30))
+                // The account administers the key; services use it through grants their
+                // callers' IAM permissions allow.
+                .add_attribute(("policy", account_key_policy()))
+                .build(),
+        );
+    }
+    raw("aws_kms_key.data.arn")
+}
+
+/// A key policy that lets the account administer the key and its IAM principals use it.
+pub(super) fn account_key_policy() -> hcl::Expression {
+    raw(
+        r#"jsonencode({ Version = "2012-10-17", Statement = [{ Sid = "Account", Effect = "Allow", Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }, Action = "kms:*", Resource = "*" }] })"#,
+    )
 }

@@ -65,6 +65,7 @@ pub(super) fn redis_cache(module: &mut Module, plan: &Plan<'_>, placed: &Placed<
             ))
             .add_attribute(("minimum_tls_version", "1.2"))
             .add_attribute(("non_ssl_port_enabled", false))
+            .add_attribute(("public_network_access_enabled", false))
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
@@ -78,10 +79,35 @@ pub(super) fn storage_account(module: &mut Module, placed: &Placed<'_>) {
         &in_resource_group("azurerm_storage_account", name)
             .add_attribute(("name", alnum_name(slug)))
             .add_attribute(("account_tier", "Standard"))
-            .add_attribute(("account_replication_type", "ZRS"))
+            // Zone- and geo-redundant, reachable only through the network, keys and SAS
+            // tokens off in favour of Entra ID, deleted blobs and containers kept a week.
+            .add_attribute(("account_replication_type", "GZRS"))
             .add_attribute(("min_tls_version", "TLS1_2"))
             .add_attribute(("https_traffic_only_enabled", true))
             .add_attribute(("allow_nested_items_to_be_public", false))
+            .add_attribute(("public_network_access_enabled", false))
+            .add_attribute(("shared_access_key_enabled", false))
+            .add_attribute(("default_to_oauth_authentication", true))
+            .add_block(
+                block("blob_properties")
+                    .add_attribute(("versioning_enabled", true))
+                    .add_block(
+                        block("delete_retention_policy")
+                            .add_attribute(("days", 7))
+                            .build(),
+                    )
+                    .add_block(
+                        block("container_delete_retention_policy")
+                            .add_attribute(("days", 7))
+                            .build(),
+                    )
+                    .build(),
+            )
+            .add_block(
+                block("sas_policy")
+                    .add_attribute(("expiration_period", "01.00:00:00"))
+                    .build(),
+            )
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
@@ -110,6 +136,9 @@ pub(super) fn cosmos(
     let replicas = plan.int(placed.component, "replicas", 1);
     let mut account = in_resource_group("azurerm_cosmosdb_account", name)
         .add_attribute(("name", placed.env_name("")))
+        .add_attribute(("public_network_access_enabled", false))
+        .add_attribute(("is_virtual_network_filter_enabled", true))
+        .add_attribute(("access_key_metadata_writes_enabled", false))
         .add_attribute(("offer_type", "Standard"))
         .add_attribute(("kind", account_kind))
         .add_block(

@@ -1,6 +1,6 @@
 //! Service Bus, Event Hubs and Event Grid.
 
-use super::super::module::{Module, literal, raw, resource};
+use super::super::module::{Module, block, literal, raw, resource};
 use super::super::{Placed, Plan};
 use super::{RG, in_resource_group, tags};
 
@@ -62,6 +62,14 @@ fn service_bus_namespace(module: &mut Module, placed: &Placed<'_>) {
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("sku", "Standard"))
             .add_attribute(("minimum_tls_version", "1.2"))
+            // Entra ID only: no connection strings to leak.
+            .add_attribute(("local_auth_enabled", false))
+            .add_attribute(("public_network_access_enabled", false))
+            .add_block(
+                block("identity")
+                    .add_attribute(("type", "SystemAssigned"))
+                    .build(),
+            )
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
@@ -131,6 +139,13 @@ pub(super) fn event_grid(module: &mut Module, placed: &Placed<'_>) {
         "messaging.tf",
         &in_resource_group("azurerm_eventgrid_topic", name)
             .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("public_network_access_enabled", false))
+            .add_attribute(("local_auth_enabled", false))
+            .add_block(
+                block("identity")
+                    .add_attribute(("type", "SystemAssigned"))
+                    .build(),
+            )
             .add_attribute(("tags", tags(placed)))
             .build(),
     );

@@ -2,7 +2,7 @@
 //! group; each networked component gets an application security group, and each connection
 //! into it one NSG rule between the two groups. Then the managed service for each component.
 
-mod compute;
+pub(super) mod compute;
 mod data;
 mod edge;
 mod messaging;

@@ -1,7 +1,7 @@
 //! Key Vaults and their keys.
 
 use super::super::Placed;
-use super::super::module::{Module, list, literal, raw, resource};
+use super::super::module::{Module, block, list, literal, raw, resource};
 use super::{in_resource_group, tags};
 
 /// A Key Vault, and a key in it when the component is a key rather than a secret store.
@@ -24,6 +24,13 @@ pub(super) fn key_vault(module: &mut Module, placed: &Placed<'_>, with_key: bool
             .add_attribute(("sku_name", "standard"))
             .add_attribute(("purge_protection_enabled", true))
             .add_attribute(("rbac_authorization_enabled", true))
+            .add_attribute(("public_network_access_enabled", false))
+            .add_block(
+                block("network_acls")
+                    .add_attribute(("default_action", "Deny"))
+                    .add_attribute(("bypass", "AzureServices"))
+                    .build(),
+            )
             .add_attribute(("tags", tags(placed)))
             .build(),
     );

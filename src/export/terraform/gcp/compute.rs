@@ -7,6 +7,7 @@ use super::labels;
 pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
+    let (key, grant) = super::security::cmek(module, "artifactregistry");
     module.add(
         "compute.tf",
         &resource("google_artifact_registry_repository", name)
@@ -14,6 +15,8 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
             .add_attribute(("description", literal(&placed.component.name)))
             .add_attribute(("location", raw("var.region")))
             .add_attribute(("format", "DOCKER"))
+            .add_attribute(("kms_key_name", key))
+            .add_attribute(("depends_on", grant))
             .add_attribute(("labels", labels(placed)))
             .build(),
     );
@@ -93,16 +96,66 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
 }
 
 pub(super) fn gke(module: &mut Module, placed: &Placed<'_>) {
-    let name = placed.name.as_str();
-    module.add(
+    gke_cluster(
+        module,
         "compute.tf",
-        &resource("google_container_cluster", name)
-            .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("location", raw("var.region")))
-            .add_attribute(("enable_autopilot", true))
-            .add_attribute(("network", raw("google_compute_network.main.id")))
-            .add_attribute(("subnetwork", raw("google_compute_subnetwork.private.id")))
-            .add_attribute(("deletion_protection", true))
+        &placed.name,
+        &placed.slug,
+        Some(labels(placed)),
+    );
+}
+
+/// An Autopilot GKE cluster `name` with private nodes and control plane, reached from the
+/// network only, VPC-native pod addresses and Binary Authorization.
+pub(in super::super) fn gke_cluster(
+    module: &mut Module,
+    file: &'static str,
+    name: &str,
+    slug: &str,
+    labels: Option<hcl::Expression>,
+) {
+    let mut cluster = resource("google_container_cluster", name)
+        .add_attribute(("name", raw(&format!("\"${{var.environment}}-{slug}\""))))
+        .add_attribute(("location", raw("var.region")))
+        .add_attribute(("enable_autopilot", true))
+        .add_attribute(("network", raw("google_compute_network.main.id")))
+        .add_attribute(("subnetwork", raw("google_compute_subnetwork.private.id")))
+        .add_attribute(("deletion_protection", true));
+    if let Some(labels) = labels {
+        cluster = cluster.add_attribute(("resource_labels", labels));
+    }
+    module.add(
+        file,
+        &cluster
+            // Private nodes and control plane, reached from the network only; VPC-native
+            // (alias IP) pod addresses; images admitted by Binary Authorization.
+            .add_block(
+                block("private_cluster_config")
+                    .add_attribute(("enable_private_nodes", true))
+                    .add_attribute(("enable_private_endpoint", true))
+                    .build(),
+            )
+            .add_block(
+                block("master_authorized_networks_config")
+                    .add_block(
+                        block("cidr_blocks")
+                            .add_attribute(("cidr_block", raw("var.subnet_cidr")))
+                            .add_attribute(("display_name", "private subnet"))
+                            .build(),
+                    )
+                    .build(),
+            )
+            .add_block(block("ip_allocation_policy").build())
+            .add_block(
+                block("release_channel")
+                    .add_attribute(("channel", "REGULAR"))
+                    .build(),
+            )
+            .add_block(
+                block("binary_authorization")
+                    .add_attribute(("evaluation_mode", "PROJECT_SINGLETON_POLICY_ENFORCE"))
+                    .build(),
+            )
             .build(),
     );
 }

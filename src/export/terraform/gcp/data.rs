@@ -4,14 +4,77 @@ use super::super::module::{Module, block, raw, resource};
 use super::super::{Placed, Plan};
 use super::labels;
 
-/// Cloud SQL at `version` (`POSTGRES_16`, `MYSQL_8_0`).
-pub(super) fn cloud_sql(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, version: &str) {
+/// Cloud SQL for `engine` (`POSTGRES`, `MYSQL`) at the model's `engine_version`, else at
+/// `default_version`.
+pub(super) fn cloud_sql(
+    module: &mut Module,
+    plan: &Plan<'_>,
+    placed: &Placed<'_>,
+    engine: &str,
+    default_version: &str,
+) {
+    let version = database_version(plan.text(placed.component, "engine_version"), engine)
+        .unwrap_or_else(|| format!("{engine}_{default_version}"));
+    let version = version.as_str();
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
     let replicas = plan.int(placed.component, "replicas", 1);
     let backups = plan.flag(placed.component, "backups");
     let pitr = plan.flag(placed.component, "point_in_time_recovery");
     let ha = plan.flag(placed.component, "multi_az") || replicas > 1;
+    let mut settings = block("settings")
+        .add_attribute((
+            "tier",
+            raw(&format!("var.db_tier[\"{}\"]", plan.size(placed.component))),
+        ))
+        .add_attribute(("availability_type", if ha { "REGIONAL" } else { "ZONAL" }))
+        .add_attribute(("disk_size", plan.int(placed.component, "storage_gb", 20)))
+        .add_attribute(("user_labels", labels(placed)))
+        .add_block(
+            block("backup_configuration")
+                .add_attribute(("enabled", backups))
+                .add_attribute((
+                    "point_in_time_recovery_enabled",
+                    pitr && version.starts_with("POSTGRES"),
+                ))
+                .build(),
+        )
+        .add_block(
+            block("ip_configuration")
+                .add_attribute(("ipv4_enabled", false))
+                .add_attribute(("private_network", raw("google_compute_network.main.id")))
+                // Clients present certificates, which the Cloud SQL connectors and Auth Proxy
+                // do by themselves.
+                .add_attribute(("ssl_mode", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"))
+                .build(),
+        );
+    // What an audit asks a PostgreSQL server to log: sessions, locks, checkpoints, errors,
+    // schema changes, and pgAudit's record of reads and writes.
+    let flags: &[(&str, &str)] = if version.starts_with("POSTGRES") {
+        &[
+            ("cloudsql.enable_pgaudit", "on"),
+            ("log_checkpoints", "on"),
+            ("log_connections", "on"),
+            ("log_disconnections", "on"),
+            ("log_duration", "on"),
+            ("log_hostname", "on"),
+            ("log_lock_waits", "on"),
+            ("log_min_error_statement", "error"),
+            ("log_min_messages", "error"),
+            ("log_statement", "ddl"),
+            ("pgaudit.log", "'all'"),
+        ]
+    } else {
+        &[]
+    };
+    for (flag, value) in flags {
+        settings = settings.add_block(
+            block("database_flags")
+                .add_attribute(("name", *flag))
+                .add_attribute(("value", *value))
+                .build(),
+        );
+    }
     module.add(
         "data.tf",
         &resource("google_sql_database_instance", name)
@@ -19,35 +82,7 @@ pub(super) fn cloud_sql(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_
             .add_attribute(("database_version", version))
             .add_attribute(("region", raw("var.region")))
             .add_attribute(("deletion_protection", true))
-            .add_block(
-                block("settings")
-                    .add_attribute((
-                        "tier",
-                        raw(&format!("var.db_tier[\"{}\"]", plan.size(placed.component))),
-                    ))
-                    .add_attribute(("availability_type", if ha { "REGIONAL" } else { "ZONAL" }))
-                    .add_attribute(("disk_size", plan.int(placed.component, "storage_gb", 20)))
-                    .add_attribute(("user_labels", labels(placed)))
-                    .add_block(
-                        block("backup_configuration")
-                            .add_attribute(("enabled", backups))
-                            .add_attribute((
-                                "point_in_time_recovery_enabled",
-                                pitr && version.starts_with("POSTGRES"),
-                            ))
-                            .build(),
-                    )
-                    .add_block(
-                        block("ip_configuration")
-                            .add_attribute(("ipv4_enabled", false))
-                            .add_attribute((
-                                "private_network",
-                                raw("google_compute_network.main.id"),
-                            ))
-                            .build(),
-                    )
-                    .build(),
-            )
+            .add_block(settings.build())
             .build(),
     );
     module.todo(format!("`{slug}`: Cloud SQL with a private IP needs a private services access connection (google_service_networking_connection) on the network."));
@@ -71,6 +106,7 @@ pub(super) fn memorystore(module: &mut Module, plan: &Plan<'_>, placed: &Placed<
             ))
             .add_attribute(("authorized_network", raw("google_compute_network.main.id")))
             .add_attribute(("transit_encryption_mode", "SERVER_AUTHENTICATION"))
+            .add_attribute(("auth_enabled", true))
             .add_attribute(("labels", labels(placed)))
             .build(),
     );
@@ -162,4 +198,34 @@ pub(super) fn bigquery(module: &mut Module, placed: &Placed<'_>) {
             .add_attribute(("labels", labels(placed)))
             .build(),
     );
+}
+
+/// `POSTGRES_16` for `16` or `16.4`, `MYSQL_8_0` for `8.0.36`: the Cloud SQL version of the
+/// model's engine version, when it reads as one.
+fn database_version(engine_version: Option<&str>, engine: &str) -> Option<String> {
+    let mut parts = engine_version?.trim().split('.');
+    let major: u32 = parts.next()?.parse().ok()?;
+    Some(if engine == "MYSQL" {
+        let minor: u32 = parts.next().and_then(|m| m.parse().ok()).unwrap_or(0);
+        format!("MYSQL_{major}_{minor}")
+    } else {
+        format!("{engine}_{major}")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn engine_versions_read_as_cloud_sql_versions() {
+        assert_eq!(
+            super::database_version(Some("16.4"), "POSTGRES").as_deref(),
+            Some("POSTGRES_16")
+        );
+        assert_eq!(
+            super::database_version(Some("8.0.36"), "MYSQL").as_deref(),
+            Some("MYSQL_8_0")
+        );
+        assert_eq!(super::database_version(Some("latest"), "POSTGRES"), None);
+        assert_eq!(super::database_version(None, "MYSQL"), None);
+    }
 }

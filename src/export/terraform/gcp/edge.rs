@@ -1,7 +1,7 @@
 //! What faces clients: Cloud Armor, load-balancer addresses and Cloud DNS.
 
 use super::super::Placed;
-use super::super::module::{Module, literal, raw, resource};
+use super::super::module::{Module, block, list, literal, raw, resource};
 use super::labels;
 
 pub(super) fn cloud_armor(module: &mut Module, placed: &Placed<'_>) {
@@ -14,6 +14,44 @@ pub(super) fn cloud_armor(module: &mut Module, placed: &Placed<'_>) {
                 "description",
                 literal(&format!("WAF policy for {}", placed.component.name)),
             ))
+            // Google's preconfigured rule against Log4j lookups (CVE-2021-44228); the
+            // policy's default rule still allows the rest.
+            .add_block(
+                block("rule")
+                    .add_attribute(("action", "deny(403)"))
+                    .add_attribute(("priority", 1000))
+                    .add_attribute(("description", "Log4j JNDI lookups"))
+                    .add_block(
+                        block("match")
+                            .add_block(
+                                block("expr")
+                                    .add_attribute((
+                                        "expression",
+                                        "evaluatePreconfiguredWaf('cve-canary', {'sensitivity': 1})",
+                                    ))
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .add_block(
+                block("rule")
+                    .add_attribute(("action", "allow"))
+                    .add_attribute(("priority", 2147483647))
+                    .add_attribute(("description", "Default rule"))
+                    .add_block(
+                        block("match")
+                            .add_attribute(("versioned_expr", "SRC_IPS_V1"))
+                            .add_block(
+                                block("config")
+                                    .add_attribute(("src_ip_ranges", list([literal("*")])))
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
             .build(),
     );
 }

@@ -12,6 +12,7 @@ pub(super) fn pubsub(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) 
     let retention =
         (plan.int(placed.component, "retention_hours", 168) * 3600).clamp(600, 2_678_400);
     let shared_dead_letter = format!("{name}_dead_letter");
+    let (key, grant) = super::security::cmek(module, "pubsub");
     // Subscriptions of topics without a dead letter of their own share one.
     if placed
         .channels
@@ -22,6 +23,8 @@ pub(super) fn pubsub(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) 
             "messaging.tf",
             &resource("google_pubsub_topic", &shared_dead_letter)
                 .add_attribute(("name", placed.env_name("-dead-letter")))
+                .add_attribute(("kms_key_name", key.clone()))
+                .add_attribute(("depends_on", grant.clone()))
                 .build(),
         );
     }
@@ -36,6 +39,8 @@ pub(super) fn pubsub(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) 
                     "message_retention_duration",
                     literal(&format!("{retention}s")),
                 ))
+                .add_attribute(("kms_key_name", key.clone()))
+                .add_attribute(("depends_on", grant.clone()))
                 .add_attribute(("labels", labels(placed)))
                 .build(),
         );

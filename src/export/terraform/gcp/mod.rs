@@ -2,7 +2,7 @@
 //! networked component and one firewall rule per connection into it, then the managed
 //! service for each component.
 
-mod compute;
+pub(super) mod compute;
 mod data;
 mod edge;
 mod messaging;
@@ -49,8 +49,8 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     match placed.service.recipe {
         Recipe::OwnCode => compute::own_code(module, plan, placed),
         Recipe::Gke => compute::gke(module, placed),
-        Recipe::CloudSqlPostgresql => data::cloud_sql(module, plan, placed, "POSTGRES_16"),
-        Recipe::CloudSqlMysql => data::cloud_sql(module, plan, placed, "MYSQL_8_0"),
+        Recipe::CloudSqlPostgresql => data::cloud_sql(module, plan, placed, "POSTGRES", "17"),
+        Recipe::CloudSqlMysql => data::cloud_sql(module, plan, placed, "MYSQL", "8_0"),
         Recipe::Memorystore => data::memorystore(module, plan, placed),
         Recipe::Firestore => data::firestore(module, placed),
         Recipe::Bigtable => data::bigtable(module, plan, placed),

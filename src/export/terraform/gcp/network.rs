@@ -19,6 +19,13 @@ pub(super) fn network(module: &mut Module) {
             .add_attribute(("region", raw("var.region")))
             .add_attribute(("ip_cidr_range", raw("var.subnet_cidr")))
             .add_attribute(("private_ip_google_access", true))
+            .add_block(
+                block("log_config")
+                    .add_attribute(("aggregation_interval", "INTERVAL_5_SEC"))
+                    .add_attribute(("flow_sampling", 0.5))
+                    .add_attribute(("metadata", "INCLUDE_ALL_METADATA"))
+                    .build(),
+            )
             .build(),
     );
     module.add(

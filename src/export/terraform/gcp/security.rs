@@ -1,7 +1,7 @@
 //! Secrets and keys.
 
 use super::super::Placed;
-use super::super::module::{Module, block, raw, resource};
+use super::super::module::{Module, block, list, raw, resource};
 use super::labels;
 
 pub(super) fn secret_manager(module: &mut Module, placed: &Placed<'_>) {
@@ -35,6 +35,66 @@ pub(super) fn cloud_kms(module: &mut Module, placed: &Placed<'_>) {
             .add_attribute(("name", placed.env_name("-key")))
             .add_attribute(("key_ring", raw(&format!("google_kms_key_ring.{name}.id"))))
             .add_attribute(("rotation_period", "7776000s"))
+            .add_block(
+                block("lifecycle")
+                    .add_attribute(("prevent_destroy", true))
+                    .build(),
+            )
             .build(),
     );
+}
+
+/// The module's customer-managed key, which `service`'s agent (`artifactregistry`, `pubsub`)
+/// may encrypt and decrypt with; declared once, the grant once per service. Returns the
+/// key, and the grant that resources using it must wait for.
+pub(super) fn cmek(module: &mut Module, service: &str) -> (hcl::Expression, hcl::Expression) {
+    if module.first_time("gcp_cmek") {
+        module.add(
+            "security.tf",
+            &block("data")
+                .add_label("google_project")
+                .add_label("current")
+                .build(),
+        );
+        module.add(
+            "security.tf",
+            &resource("google_kms_key_ring", "cmek")
+                .add_attribute(("name", raw("\"${var.project}-${var.environment}-cmek\"")))
+                .add_attribute(("location", raw("var.region")))
+                .build(),
+        );
+        module.add(
+            "security.tf",
+            &resource("google_kms_crypto_key", "cmek")
+                .add_attribute(("name", "data"))
+                .add_attribute(("key_ring", raw("google_kms_key_ring.cmek.id")))
+                .add_attribute(("rotation_period", "7776000s"))
+                .add_block(
+                    block("lifecycle")
+                        .add_attribute(("prevent_destroy", true))
+                        .build(),
+                )
+                .build(),
+        );
+    }
+    let grant = format!("cmek_{service}");
+    if module.first_time(&grant) {
+        module.add(
+            "security.tf",
+            &resource("google_kms_crypto_key_iam_member", &grant)
+                .add_attribute(("crypto_key_id", raw("google_kms_crypto_key.cmek.id")))
+                .add_attribute(("role", "roles/cloudkms.cryptoKeyEncrypterDecrypter"))
+                .add_attribute((
+                    "member",
+                    raw(&format!(
+                        "\"serviceAccount:service-${{data.google_project.current.number}}@gcp-sa-{service}.iam.gserviceaccount.com\""
+                    )),
+                ))
+                .build(),
+        );
+    }
+    (
+        raw("google_kms_crypto_key.cmek.id"),
+        list([raw(&format!("google_kms_crypto_key_iam_member.{grant}"))]),
+    )
 }
