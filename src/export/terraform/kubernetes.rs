@@ -53,7 +53,13 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
                 .build()
         }
         Cloud::Gcp => {
-            super::gcp::compute::gke_cluster(module, "kubernetes.tf", name, slug, None);
+            super::gcp::compute::gke_cluster(
+                module,
+                "kubernetes.tf",
+                name,
+                slug,
+                Some(object([("archsmith_id", literal(slug))])),
+            );
             module.add(
                 "kubernetes.tf",
                 &block("data")

@@ -111,6 +111,7 @@ pub(super) fn amazon_mq(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_
                     .add_attribute(("password", raw("var.mq_password")))
                     .build(),
             )
+            .add_block(block("logs").add_attribute(("general", true)).build())
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
