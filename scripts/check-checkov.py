@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""Runs checkov on every Terraform module under DIR and compares its failed checks with the
-allowlist (.ci/checkov-allowlist.txt: `<CHECK_ID> <reason>` per line).
+"""Runs checkov on every folder under each DIR (one checkov framework per DIR) and compares
+its failed checks with the allowlist (.ci/checkov-allowlist.txt: `<CHECK_ID> <reason>` per
+line).
 
 Fails on a failed check the allowlist does not name, on an allowlist line without a reason,
 and on an allowlisted check that no longer fails anywhere (so the list stays true).
-usage: check-checkov.py CHECKOV_BINARY MODULES_DIR ALLOWLIST
+usage: check-checkov.py CHECKOV_BINARY ALLOWLIST FRAMEWORK:DIR [FRAMEWORK:DIR ...]
+  e.g. check-checkov.py checkov .ci/checkov-allowlist.txt terraform:out/tf kubernetes:out/k8s
 """
 import collections
 import json
@@ -26,9 +28,9 @@ def allowlist(path):
     return allowed
 
 
-def failures(checkov, module):
+def failures(checkov, framework, module):
     run = subprocess.run(
-        [checkov, "-d", module, "--framework", "terraform", "--quiet", "--compact", "-o", "json"],
+        [checkov, "-d", module, "--framework", framework, "--quiet", "--compact", "-o", "json"],
         capture_output=True, text=True,
     )
     try:
@@ -45,19 +47,22 @@ def failures(checkov, module):
 
 
 def main():
-    checkov, root, allowed_path = sys.argv[1:4]
+    checkov, allowed_path = sys.argv[1:3]
     allowed = allowlist(allowed_path)
     seen = collections.Counter()
     unexpected = []
-    modules = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)))
-    for module in modules:
-        for check, resource, name in failures(checkov, os.path.join(root, module)):
-            seen[check] += 1
-            if check not in allowed:
-                unexpected.append(f"{module}: {check} {resource}: {name}")
+    modules = []
+    for target in sys.argv[3:]:
+        framework, _, root = target.partition(":")
+        for module in sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d))):
+            modules.append(module)
+            for check, resource, name in failures(checkov, framework, os.path.join(root, module)):
+                seen[check] += 1
+                if check not in allowed:
+                    unexpected.append(f"{framework} {module}: {check} {resource}: {name}")
     stale = sorted(set(allowed) - set(seen))
     total = sum(seen.values())
-    print(f"checkov: {len(modules)} modules, {total} failed checks, all allowlisted" if not unexpected
+    print(f"checkov: {len(modules)} folders, {total} failed checks, all allowlisted" if not unexpected
           else f"checkov: {len(unexpected)} failed checks not in the allowlist:")
     for line in unexpected:
         print("  " + line)

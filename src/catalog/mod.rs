@@ -74,6 +74,8 @@ pub enum Trait {
     /// Balances TCP/UDP connections without reading requests: no WAF or request auth can sit
     /// in front of it or inside it.
     Layer4,
+    /// Routes HTTP into a Kubernetes cluster (its Ingress objects are generated from it).
+    Ingress,
     PublicEntry,
     Compute,
     Serverless,

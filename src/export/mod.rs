@@ -7,6 +7,7 @@ mod dot;
 mod drawio;
 pub mod folder;
 mod json;
+mod kubernetes;
 mod mermaid;
 mod mermaid_architecture;
 mod plantuml;
@@ -16,6 +17,7 @@ mod structurizr;
 pub(crate) mod svg;
 mod terraform;
 mod tree;
+mod workload;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -217,6 +219,7 @@ static REGISTRY: &[&dyn Exporter] = &[
     &structurizr::StructurizrExporter,
     &terraform::TerraformExporter,
     &compose::ComposeExporter,
+    &kubernetes::KubernetesExporter,
     &design::MarkdownExporter,
     &design::HtmlExporter,
     &json::JsonExporter,

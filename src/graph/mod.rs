@@ -780,32 +780,42 @@ impl<'a> ArchGraph<'a> {
         reached
     }
 
-    /// Ids of the components that serve requests: an entry point (a client, an external
+    /// The components that serve requests: an entry point (a client, an external
     /// system, a public entry) and whatever it reaches along synchronous calls, found in one
     /// pass. A queue worker or a nightly job is not on a request path unless something waits
     /// on it.
-    pub fn on_request_paths(&self) -> BTreeSet<&'a str> {
-        let sync = self.sync_graph();
-        let mut seen = vec![false; sync.node_count()];
-        let mut queue: std::collections::VecDeque<NodeIndex> = self
+    pub fn on_request_paths(&self) -> RequestPaths {
+        let components = self.doc.components();
+        let mut seen = vec![false; components.len()];
+        let mut queue: std::collections::VecDeque<usize> = self
             .entry_points()
             .iter()
-            .filter_map(|c| self.node_of.get(c.id.as_str()).copied())
+            .filter_map(|c| Self::position_in(components, c))
             .collect();
-        for node in &queue {
-            seen[node.index()] = true;
+        for &position in &queue {
+            seen[position] = true;
         }
-        while let Some(node) = queue.pop_front() {
-            for next in sync.neighbors(node) {
-                if !std::mem::replace(&mut seen[next.index()], true) {
+        // Over the compact adjacency rows: no graph is built for this.
+        while let Some(position) = queue.pop_front() {
+            for link in self.adjacent(NodeIndex::new(position), Direction::Outgoing) {
+                let next = link.to as usize;
+                if self.is_sync_call(link)
+                    && next < seen.len()
+                    && !std::mem::replace(&mut seen[next], true)
+                {
                     queue.push_back(next);
                 }
             }
         }
-        sync.node_indices()
-            .filter(|node| seen[node.index()])
-            .map(|node| sync[node])
-            .collect()
+        RequestPaths { seen }
+    }
+
+    /// Whether `component` serves requests, as [`Self::on_request_paths`] found.
+    pub fn serves_requests(&self, paths: &RequestPaths, component: &Component) -> bool {
+        Self::position_in(self.doc.components(), component)
+            .and_then(|position| paths.seen.get(position))
+            .copied()
+            .unwrap_or(false)
     }
 
     /// Ids reachable from any entry point.
@@ -1012,6 +1022,13 @@ struct SyncCondensation {
     node_of: Vec<NodeIndex>,
     /// Per node: chain length from it and the next node on its longest chain.
     best: Vec<(usize, Option<NodeIndex>)>,
+}
+
+/// Which components serve requests, by document position (see
+/// [`ArchGraph::on_request_paths`]).
+#[derive(Debug, Clone, Default)]
+pub struct RequestPaths {
+    seen: Vec<bool>,
 }
 
 #[cfg(test)]

@@ -45,7 +45,8 @@ impl Rule for TimeoutOverBudget {
         let budget = i64::from(budget.max(1));
         let factor = cx.int_param("factor", 4).max(1);
         let limit = budget.saturating_mul(factor);
-        let serving = cx.graph.on_request_paths();
+        // Who serves requests is a walk of the whole graph: only asked once a call is over.
+        let serving = std::cell::OnceCell::new();
         for connection in cx.graph.connections_where(|link| link.is_sync()) {
             let int = |name| {
                 cx.graph
@@ -63,7 +64,12 @@ impl Rule for TimeoutOverBudget {
             let between_services = [from, to]
                 .iter()
                 .all(|c| cx.has_trait(c, crate::catalog::Trait::Compute));
-            if worst <= limit || !between_services || !serving.contains(from.id.as_str()) {
+            if worst <= limit
+                || !between_services
+                || !cx
+                    .graph
+                    .serves_requests(serving.get_or_init(|| cx.graph.on_request_paths()), from)
+            {
                 continue;
             }
             let wait = if attempts > 1 {

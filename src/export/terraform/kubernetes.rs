@@ -114,12 +114,7 @@ fn hardened_container(
     placed: &Placed<'_>,
     image: Expression,
 ) -> hcl::Block {
-    let (cpu, memory) = match plan.size(placed.component) {
-        "medium" => ("500m", "1Gi"),
-        "large" => ("1", "2Gi"),
-        "xlarge" => ("2", "4Gi"),
-        _ => ("250m", "512Mi"),
-    };
+    let (cpu, memory) = crate::export::workload::resources(plan.size(placed.component));
     let resources = object([("cpu", literal(cpu)), ("memory", literal(memory))]);
     let mut container = block("container")
         .add_attribute(("name", literal(&placed.slug)))

@@ -212,19 +212,7 @@ impl<'a> Plan<'a> {
             let own_port = graph.int(component, "port");
             // Firewall rules and containers listen on it.
             used.insert((component.id.as_str().to_owned(), "port".to_owned()));
-            let chain = graph.groups_around(component);
-            let namespace = chain
-                .iter()
-                .any(|g| g.kind == GroupKind::K8sCluster)
-                .then(|| {
-                    chain
-                        .iter()
-                        .find(|g| g.kind == GroupKind::K8sNamespace)
-                        .map_or_else(
-                            || "default".to_owned(),
-                            |g| g.id.as_str().replace(['_', '.'], "-"),
-                        )
-                });
+            let namespace = super::workload::namespace(graph, component);
             let name = names.name_for(component.id.as_str());
             let channels = if graph.has_trait(component, Trait::Broker) {
                 channels(graph, component, &name, &mut names)
@@ -463,12 +451,7 @@ pub(super) fn health_path(module: &mut Module, plan: &Plan<'_>, placed: &Placed<
     let path = plan
         .text(placed.component, "health_path")
         .unwrap_or("/health");
-    let safe = path.starts_with('/')
-        && path.len() <= 200
-        && path
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-~".contains(c));
-    if safe {
+    if super::workload::safe_health_path(path) {
         path.to_owned()
     } else {
         module.todo(format!(

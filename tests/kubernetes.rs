@@ -1,0 +1,122 @@
+//! `--format kubernetes`: plain manifests for the team's services, checked as documents here
+//! (the schemas and checkov run in .ci/run): every sample exports deterministically, the
+//! model's replicas, autoscaling, probes and flows become the objects that enforce them, and
+//! user text stays inert.
+
+use std::collections::BTreeMap;
+
+use archsmith::catalog::Catalog;
+use archsmith::export::{ExportOptions, Output, find_exporter};
+use archsmith::{format, samples};
+use serde::Deserialize;
+use serde_json::Value;
+
+fn manifests(text: &str) -> BTreeMap<String, Vec<u8>> {
+    let catalog = Catalog::builtin();
+    let doc = format::from_str(text, "model.ron", catalog).expect("loads");
+    match find_exporter("kubernetes")
+        .expect("registered")
+        .export(&doc, catalog, &ExportOptions::default())
+        .expect("exports")
+    {
+        Output::Folder(files) => files,
+        Output::File(_) => panic!("a folder"),
+    }
+}
+
+/// Every YAML document of the folder, as JSON values.
+fn objects(files: &BTreeMap<String, Vec<u8>>) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".yaml")) {
+        let text = std::str::from_utf8(bytes).expect("utf-8");
+        for document in serde_yaml_ng::Deserializer::from_str(text) {
+            let value = Value::deserialize(document).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(
+                value["apiVersion"].is_string() && value["kind"].is_string(),
+                "{name}: {value}"
+            );
+            out.push(value);
+        }
+    }
+    out
+}
+
+fn find<'v>(objects: &'v [Value], kind: &str, name: &str) -> Option<&'v Value> {
+    objects
+        .iter()
+        .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
+}
+
+#[test]
+fn every_sample_exports_deterministic_manifests() {
+    for sample in samples::samples() {
+        let files = manifests(sample.text);
+        assert_eq!(manifests(sample.text), files, "{} is deterministic", sample.name);
+        assert!(files.contains_key("README.md"), "{}", sample.name);
+        let objects = objects(&files);
+        let deployments = objects.iter().filter(|o| o["kind"] == "Deployment").count();
+        let services = objects.iter().filter(|o| o["kind"] == "Service").count();
+        assert_eq!(deployments, services, "{}: a Service per Deployment", sample.name);
+    }
+}
+
+#[test]
+fn replicas_autoscaling_probes_and_sizes_come_from_the_model() {
+    let files = manifests(include_str!("fixtures/intents.ron"));
+    let objects = objects(&files);
+    let api = find(&objects, "Deployment", "api").expect("api deployment");
+    let container = &api["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(container["readinessProbe"]["httpGet"]["path"], "/healthz");
+    assert_eq!(container["livenessProbe"]["httpGet"]["port"], 8080);
+    assert_eq!(container["securityContext"]["readOnlyRootFilesystem"], true);
+    assert_eq!(container["resources"]["limits"]["cpu"], "250m");
+    // The autoscaler owns the count.
+    assert!(api["spec"]["replicas"].is_null());
+    let hpa = find(&objects, "HorizontalPodAutoscaler", "api").expect("autoscaler");
+    assert_eq!(hpa["spec"]["minReplicas"], 2);
+    assert_eq!(hpa["spec"]["maxReplicas"], 9);
+    assert!(find(&objects, "PodDisruptionBudget", "api").is_some());
+    // One replica, no autoscaling: a fixed count, no budget to keep.
+    let web = find(&objects, "Deployment", "web").expect("web deployment");
+    assert_eq!(web["spec"]["replicas"], 1);
+    assert!(find(&objects, "PodDisruptionBudget", "web").is_none());
+    assert!(find(&objects, "HorizontalPodAutoscaler", "web").is_none());
+}
+
+#[test]
+fn network_policies_deny_by_default_and_admit_exactly_the_drawn_flows() {
+    let sample = samples::samples()
+        .iter()
+        .find(|s| s.name == "video-streaming")
+        .expect("video-streaming");
+    let objects = objects(&manifests(sample.text));
+    let policies: Vec<&Value> = objects.iter().filter(|o| o["kind"] == "NetworkPolicy").collect();
+    let deny = policies
+        .iter()
+        .find(|p| p["metadata"]["name"] == "default-deny-ingress")
+        .expect("a default deny");
+    assert_eq!(deny["spec"]["podSelector"], serde_json::json!({}));
+    assert!(deny["spec"]["ingress"].is_null());
+    // Every service's policy names only peers the model draws, on the service's port.
+    for deployment in objects.iter().filter(|o| o["kind"] == "Deployment") {
+        let name = deployment["metadata"]["name"].as_str().expect("name");
+        let policy = find(&objects, "NetworkPolicy", name).expect("a policy per service");
+        let port = &deployment["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"];
+        for rule in policy["spec"]["ingress"].as_array().into_iter().flatten() {
+            assert_eq!(&rule["ports"][0]["port"], port, "{name}");
+            assert!(!rule["from"].as_array().expect("peers").is_empty(), "{name}");
+        }
+    }
+}
+
+#[test]
+fn hostile_text_stays_inert_in_yaml() {
+    let files = manifests(include_str!("fixtures/hostile.ron"));
+    for (name, bytes) in &files {
+        let text = std::str::from_utf8(bytes).expect("utf-8");
+        if name.ends_with(".yaml") {
+            assert!(!text.contains("\n!!"), "{name}: no YAML tags");
+        }
+    }
+    let _ = objects(&files);
+}
