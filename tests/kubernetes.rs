@@ -51,12 +51,21 @@ fn find<'v>(objects: &'v [Value], kind: &str, name: &str) -> Option<&'v Value> {
 fn every_sample_exports_deterministic_manifests() {
     for sample in samples::samples() {
         let files = manifests(sample.text);
-        assert_eq!(manifests(sample.text), files, "{} is deterministic", sample.name);
+        assert_eq!(
+            manifests(sample.text),
+            files,
+            "{} is deterministic",
+            sample.name
+        );
         assert!(files.contains_key("README.md"), "{}", sample.name);
         let objects = objects(&files);
         let deployments = objects.iter().filter(|o| o["kind"] == "Deployment").count();
         let services = objects.iter().filter(|o| o["kind"] == "Service").count();
-        assert_eq!(deployments, services, "{}: a Service per Deployment", sample.name);
+        assert_eq!(
+            deployments, services,
+            "{}: a Service per Deployment",
+            sample.name
+        );
     }
 }
 
@@ -90,7 +99,10 @@ fn network_policies_deny_by_default_and_admit_exactly_the_drawn_flows() {
         .find(|s| s.name == "video-streaming")
         .expect("video-streaming");
     let objects = objects(&manifests(sample.text));
-    let policies: Vec<&Value> = objects.iter().filter(|o| o["kind"] == "NetworkPolicy").collect();
+    let policies: Vec<&Value> = objects
+        .iter()
+        .filter(|o| o["kind"] == "NetworkPolicy")
+        .collect();
     let deny = policies
         .iter()
         .find(|p| p["metadata"]["name"] == "default-deny-ingress")
@@ -101,10 +113,14 @@ fn network_policies_deny_by_default_and_admit_exactly_the_drawn_flows() {
     for deployment in objects.iter().filter(|o| o["kind"] == "Deployment") {
         let name = deployment["metadata"]["name"].as_str().expect("name");
         let policy = find(&objects, "NetworkPolicy", name).expect("a policy per service");
-        let port = &deployment["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"];
+        let port =
+            &deployment["spec"]["template"]["spec"]["containers"][0]["ports"][0]["containerPort"];
         for rule in policy["spec"]["ingress"].as_array().into_iter().flatten() {
             assert_eq!(&rule["ports"][0]["port"], port, "{name}");
-            assert!(!rule["from"].as_array().expect("peers").is_empty(), "{name}");
+            assert!(
+                !rule["from"].as_array().expect("peers").is_empty(),
+                "{name}"
+            );
         }
     }
 }
