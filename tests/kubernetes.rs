@@ -136,3 +136,61 @@ fn hostile_text_stays_inert_in_yaml() {
     }
     let _ = objects(&files);
 }
+
+const CLUSTER: &str = r#"#![enable(implicit_some)]
+(
+    version: 2,
+    meta: (name: "Cluster"),
+    groups: [
+        (id: "k8s", kind: k8s_cluster, name: "Cluster", rect: (x: 0.0, y: 0.0, w: 900.0, h: 600.0)),
+        (id: "shop", kind: k8s_namespace, name: "Shop", parent: "k8s", rect: (x: 20.0, y: 40.0, w: 860.0, h: 540.0)),
+    ],
+    components: [
+        (id: "api", kind: "service-go", name: "API", group: "shop", position: (x: 300.0, y: 100.0)),
+        (id: "edge", kind: "ingress-controller", name: "Ingress", group: "k8s", position: (x: 40.0, y: 100.0)),
+        (id: "users", kind: "web-client", name: "Users", position: (x: 40.0, y: 700.0)),
+        (id: "web", kind: "service-nodejs", name: "Web", group: "shop", position: (x: 300.0, y: 300.0), properties: {"port": 3000}),
+    ],
+    connections: [
+        (id: "edge-api", from: "edge", to: "api", kind: "http", properties: {"path": "/api"}),
+        (id: "edge-web", from: "edge", to: "web", kind: "http"),
+        (id: "users-edge", from: "users", to: "edge", kind: "http"),
+        (id: "web-api", from: "web", to: "api", kind: "http"),
+    ],
+)
+"#;
+
+#[test]
+fn the_ingress_controller_routes_by_the_connections_paths_and_its_namespace_is_admitted() {
+    let objects = objects(&manifests(CLUSTER));
+    let ingress = find(&objects, "Ingress", "routes").expect("an ingress");
+    assert_eq!(ingress["metadata"]["namespace"], "shop");
+    let paths = ingress["spec"]["rules"][0]["http"]["paths"]
+        .as_array()
+        .expect("paths");
+    let route = |path: &str| {
+        paths.iter().find(|p| p["path"] == path).map(|p| {
+            (
+                p["backend"]["service"]["name"].clone(),
+                p["backend"]["service"]["port"]["number"].clone(),
+            )
+        })
+    };
+    assert_eq!(route("/api"), Some(("api".into(), 8080.into())));
+    assert_eq!(route("/"), Some(("web".into(), 3000.into())));
+    // The API admits the web pods and the ingress controller's namespace, nothing else.
+    let policy = find(&objects, "NetworkPolicy", "api").expect("api policy");
+    let peers = policy["spec"]["ingress"][0]["from"]
+        .as_array()
+        .expect("peers");
+    assert_eq!(peers.len(), 2, "{peers:?}");
+    assert!(
+        peers
+            .iter()
+            .any(|p| p["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "web")
+    );
+    assert!(peers.iter().any(
+        |p| p["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] == "k8s"
+            && p["podSelector"].is_null()
+    ));
+}

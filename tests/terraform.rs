@@ -838,3 +838,33 @@ fn model_intents_become_resource_arguments_or_are_listed_as_not_generated() {
         }
     }
 }
+
+/// A database the model puts in a public subnet lands in the public tier on AWS, and every
+/// README says so; where the network has no public tier, the README says the module differs.
+#[test]
+fn a_store_in_a_public_subnet_is_placed_there_and_said_loudly() {
+    let moved = "name: \"DB\",\n            group: \"public\",";
+    let text = include_str!("fixtures/intents.ron")
+        .replace("name: \"DB\",\n            group: \"private\",", moved);
+    assert!(text.contains(moved), "the fixture moved");
+    let aws = terraform(&text, Cloud::Aws);
+    let data = unaligned(&String::from_utf8_lossy(&aws["data.tf"]));
+    assert!(data.contains("db_subnet_group_name = aws_db_subnet_group.public.name"));
+    assert!(data.contains("subnet_ids = aws_subnet.public[*].id"));
+    let readme = String::from_utf8_lossy(&aws["README.md"]).into_owned();
+    assert!(readme.contains("## In public subnets, as the model says"));
+    assert!(readme.contains("- DB (`db`)"));
+    for cloud in [Cloud::Gcp, Cloud::Azure] {
+        let readme =
+            String::from_utf8(terraform(&text, cloud)["README.md"].clone()).expect("utf-8");
+        assert!(
+            readme.contains("the module differs from the model"),
+            "{cloud:?}"
+        );
+    }
+    // Left where the model puts it, the database has no public-tier group at all.
+    let private = terraform(include_str!("fixtures/intents.ron"), Cloud::Aws);
+    assert!(
+        !String::from_utf8_lossy(&private["data.tf"]).contains("aws_db_subnet_group\" \"public\"")
+    );
+}

@@ -96,6 +96,8 @@ pub(super) struct Placed<'a> {
     pub port: u16,
     /// Inside the network, with a firewall identity of its own.
     pub networked: bool,
+    /// The model puts it in a public subnet (the exports put it there too, and say so).
+    pub public: bool,
     pub role: Role,
     /// The Kubernetes namespace it runs in, when it sits inside a Kubernetes boundary.
     pub namespace: Option<String>,
@@ -231,6 +233,11 @@ impl<'a> Plan<'a> {
                 // network identity; managed services drawn there keep their own.
                 networked: service.in_network
                     && !(namespace.is_some() && facts.runs(component) == Some(Deployment::Built)),
+                public: service.in_network
+                    && graph
+                        .groups_around(component)
+                        .iter()
+                        .any(|g| g.kind == GroupKind::PublicSubnet),
                 service,
                 role,
                 namespace,
@@ -881,6 +888,35 @@ fn outputs(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
     }
 }
 
+/// What the model places in a public subnet, stated loudly: the module follows the model
+/// (on AWS, the public tier; it gets no public address unless it is an entry point), and the
+/// rules report it.
+fn public_subnet_section(out: &mut String, plan: &Plan<'_>, cloud: Cloud) {
+    // Balancers and gateways belong at the edge; anything else there is worth a warning.
+    let public: Vec<&Placed<'_>> = plan
+        .components
+        .iter()
+        .filter(|p| p.public && !plan.graph.has_trait(p.component, Trait::Edge))
+        .collect();
+    if public.is_empty() {
+        return;
+    }
+    out.push_str("\n## In public subnets, as the model says\n\n");
+    out.push_str(match cloud {
+        Cloud::Aws => "**These components sit in the public subnets because the model puts them there.** Only entry points get public addresses; still, anything but a load balancer or a NAT gateway belongs in a private subnet (see the findings of `archsmith validate`):\n\n",
+        Cloud::Gcp | Cloud::Azure => "**The model puts these components in a public subnet, but this network has one private tier, so they are private here: the module differs from the model.** Move them to a private subnet in the model, or add a public tier by hand:\n\n",
+    });
+    for placed in public {
+        let _ = writeln!(
+            out,
+            "- {} (`{}`): {}",
+            escape_markdown(&placed.component.name),
+            placed.slug,
+            escape_markdown(&placed.service.service)
+        );
+    }
+}
+
 /// Every deployable value the model states that no resource encodes, so that nothing the
 /// model says is dropped silently. Values at their catalog default are the kind's own and
 /// are not listed; design facts (a language, a peak load) deploy nothing.
@@ -1043,6 +1079,7 @@ fn readme(
         );
     }
     regions_section(&mut out, plan, cloud);
+    public_subnet_section(&mut out, plan, cloud);
     not_generated_section(&mut out, plan);
     out.push_str("\n## Network policy\n\nEach networked component has its own firewall identity, and each connection into it is one ingress rule on the target's port, from the caller's identity (or from the internet for internet-facing entry points). Access to managed services outside the network (buckets, queues, secrets) goes through IAM and is left to you.\n\n");
     out.push_str("\n## Fill in\n\n- Variables without a default in `variables.tf`: certificates, passwords, the project id.\n- Container images: push each service's image to its registry, then set `image_tag`.\n- Remote state: add a `backend` block to `versions.tf`.\n");

@@ -4,7 +4,7 @@ use hcl::Expression;
 
 use super::super::module::{Module, block, list, literal, object, raw, resource};
 use super::super::{Placed, Plan};
-use super::{sg, tags};
+use super::{sg, subnets, tags};
 
 /// A role that `service` assumes, with one managed policy attached. AWS names it
 /// `<project>-<prefix>-<random>`.
@@ -173,7 +173,7 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
     }
     service = service.add_block(
         block("network_configuration")
-            .add_attribute(("subnets", raw("aws_subnet.private[*].id")))
+            .add_attribute(("subnets", subnets(placed)))
             .add_attribute(("security_groups", sg(placed)))
             .add_attribute(("assign_public_ip", false))
             .build(),
@@ -303,7 +303,7 @@ pub(super) fn function(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
             .add_attribute(("timeout", 30))
             .add_block(
                 block("vpc_config")
-                    .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
+                    .add_attribute(("subnet_ids", subnets(placed)))
                     .add_attribute(("security_group_ids", sg(placed)))
                     .build(),
             )

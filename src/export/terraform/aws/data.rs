@@ -2,7 +2,7 @@
 
 use super::super::module::{Module, block, list, literal, raw, resource};
 use super::super::{Placed, Plan};
-use super::{sg, tags, truncate};
+use super::{first_subnets, sg, subnets, tags, truncate};
 
 pub(super) fn rds(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, engine: &str) {
     let c = placed.component;
@@ -60,7 +60,14 @@ pub(super) fn rds(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, eng
                 .add_attribute(("storage_encrypted", plan.encrypted(c)))
                 .add_attribute(("backup_retention_period", if backups { 7 } else { 1 }))
                 .add_attribute(("deletion_protection", true))
-                .add_attribute(("db_subnet_group_name", raw("aws_db_subnet_group.main.name")))
+                .add_attribute((
+                    "db_subnet_group_name",
+                    raw(if placed.public {
+                        "aws_db_subnet_group.public.name"
+                    } else {
+                        "aws_db_subnet_group.main.name"
+                    }),
+                ))
                 .add_attribute(("vpc_security_group_ids", sg(placed)))
                 .add_attribute(("skip_final_snapshot", false))
                 .add_attribute(("final_snapshot_identifier", placed.env_name("-final")))
@@ -74,37 +81,31 @@ pub(super) fn rds(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, eng
     module.add("data.tf", &db.add_attribute(("tags", tags(placed))).build());
     let replicas = plan.int(c, "read_replicas", 0);
     if replicas > 0 {
-        let replica = hardened_rds(
-            module,
-            resource("aws_db_instance", &format!("{name}_read")),
-            engine,
-        );
-        module.add(
-            "data.tf",
-            &replica
-                .add_attribute(("count", replicas))
-                .add_attribute((
-                    "identifier",
-                    raw(&format!(
-                        "\"${{var.environment}}-{}-read-${{count.index}}\"",
-                        placed.slug
-                    )),
-                ))
-                .add_attribute((
-                    "replicate_source_db",
-                    raw(&format!("aws_db_instance.{name}.identifier")),
-                ))
-                .add_attribute((
-                    "instance_class",
-                    raw(&format!("var.db_instance_class[\"{size}\"]")),
-                ))
-                .add_attribute(("storage_encrypted", plan.encrypted(c)))
-                .add_attribute(("vpc_security_group_ids", sg(placed)))
-                .add_attribute(("skip_final_snapshot", true))
-                .add_attribute(("deletion_protection", true))
-                .add_attribute(("tags", tags(placed)))
-                .build(),
-        );
+        let replica = resource("aws_db_instance", &format!("{name}_read"))
+            .add_attribute(("count", replicas))
+            .add_attribute((
+                "identifier",
+                raw(&format!(
+                    "\"${{var.environment}}-{}-read-${{count.index}}\"",
+                    placed.slug
+                )),
+            ))
+            .add_attribute((
+                "replicate_source_db",
+                raw(&format!("aws_db_instance.{name}.identifier")),
+            ))
+            .add_attribute((
+                "instance_class",
+                raw(&format!("var.db_instance_class[\"{size}\"]")),
+            ))
+            .add_attribute(("storage_encrypted", plan.encrypted(c)))
+            .add_attribute(("vpc_security_group_ids", sg(placed)))
+            .add_attribute(("skip_final_snapshot", true))
+            .add_attribute(("deletion_protection", true));
+        let replica = hardened_rds(module, replica, engine)
+            .add_attribute(("tags", tags(placed)))
+            .build();
+        module.add("data.tf", &replica);
     }
 }
 
@@ -162,7 +163,7 @@ pub(super) fn elasticache_redis(module: &mut Module, plan: &Plan<'_>, placed: &P
         "data.tf",
         &resource("aws_elasticache_subnet_group", name)
             .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
+            .add_attribute(("subnet_ids", subnets(placed)))
             .build(),
     );
     // A multi-AZ replication group needs a replica in a second zone.
@@ -206,7 +207,7 @@ pub(super) fn elasticache_memcached(module: &mut Module, plan: &Plan<'_>, placed
         "data.tf",
         &resource("aws_elasticache_subnet_group", name)
             .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
+            .add_attribute(("subnet_ids", subnets(placed)))
             .build(),
     );
     module.add(
@@ -239,7 +240,7 @@ pub(super) fn documentdb(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
         "data.tf",
         &resource("aws_docdb_subnet_group", name)
             .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
+            .add_attribute(("subnet_ids", subnets(placed)))
             .build(),
     );
     module.add(
@@ -377,11 +378,7 @@ pub(super) fn opensearch(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
                 block("vpc_options")
                     .add_attribute((
                         "subnet_ids",
-                        raw(if nodes > 1 {
-                            "slice(aws_subnet.private[*].id, 0, 2)"
-                        } else {
-                            "[aws_subnet.private[0].id]"
-                        }),
+                        first_subnets(placed, if nodes > 1 { 2 } else { 1 }),
                     ))
                     .add_attribute(("security_group_ids", sg(placed)))
                     .build(),
@@ -543,7 +540,7 @@ pub(super) fn redshift_serverless(module: &mut Module, placed: &Placed<'_>) {
                 )),
             ))
             .add_attribute(("workgroup_name", placed.env_name("")))
-            .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
+            .add_attribute(("subnet_ids", subnets(placed)))
             .add_attribute(("security_group_ids", sg(placed)))
             .build(),
     );

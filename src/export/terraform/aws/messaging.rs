@@ -2,7 +2,7 @@
 
 use super::super::module::{Module, block, raw, resource};
 use super::super::{Placed, Plan};
-use super::{sg, tags};
+use super::{first_subnets, sg, subnets, tags};
 
 pub(super) fn msk(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     super::observability::encrypted_log_group(module, &placed.name, &placed.slug);
@@ -30,7 +30,7 @@ pub(super) fn msk(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                         "instance_type",
                         raw(&format!("var.kafka_instance_type[\"{size}\"]")),
                     ))
-                    .add_attribute(("client_subnets", raw("aws_subnet.private[*].id")))
+                    .add_attribute(("client_subnets", subnets(placed)))
                     .add_attribute(("security_groups", sg(placed)))
                     .add_block(
                         block("storage_info")
@@ -98,11 +98,11 @@ pub(super) fn amazon_mq(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_
             .add_attribute(("publicly_accessible", false))
             .add_attribute((
                 "subnet_ids",
-                raw(if replicas > 1 {
-                    "aws_subnet.private[*].id"
+                if replicas > 1 {
+                    subnets(placed)
                 } else {
-                    "[aws_subnet.private[0].id]"
-                }),
+                    first_subnets(placed, 1)
+                },
             ))
             .add_attribute(("security_groups", sg(placed)))
             .add_block(

@@ -61,6 +61,27 @@ fn sg(placed: &Placed<'_>) -> Expression {
     list([raw(&format!("aws_security_group.{}.id", placed.name))])
 }
 
+/// The subnet tier the model puts a component in: `public` or `private`.
+fn tier(placed: &Placed<'_>) -> &'static str {
+    if placed.public { "public" } else { "private" }
+}
+
+/// Every subnet of the component's tier, one per zone.
+fn subnets(placed: &Placed<'_>) -> Expression {
+    raw(&format!("aws_subnet.{}[*].id", tier(placed)))
+}
+
+/// The first `count` subnets of the component's tier (1 or 2), for services that take a
+/// fixed number.
+fn first_subnets(placed: &Placed<'_>, count: usize) -> Expression {
+    let tier = tier(placed);
+    raw(&if count > 1 {
+        format!("slice(aws_subnet.{tier}[*].id, 0, {count})")
+    } else {
+        format!("[aws_subnet.{tier}[0].id]")
+    })
+}
+
 /// The resources of one component, by the recipe of the managed service it becomes.
 fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     if placed.networked {

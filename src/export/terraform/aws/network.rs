@@ -157,16 +157,27 @@ pub(super) fn network(module: &mut Module, plan: &Plan<'_>) {
             "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
         );
     }
-    let data_subnets = plan
-        .components
-        .iter()
-        .any(|p| matches!(p.service.recipe, Recipe::RdsPostgresql | Recipe::RdsMysql));
-    if data_subnets {
+    let databases = || {
+        plan.components
+            .iter()
+            .filter(|p| matches!(p.service.recipe, Recipe::RdsPostgresql | Recipe::RdsMysql))
+    };
+    if databases().any(|p| !p.public) {
         module.add(
             "data.tf",
             &resource("aws_db_subnet_group", "main")
                 .add_attribute(("name", raw("\"${var.project}-${var.environment}\"")))
                 .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
+                .build(),
+        );
+    }
+    // Where the model puts a database in a public subnet (the README says so, loudly).
+    if databases().any(|p| p.public) {
+        module.add(
+            "data.tf",
+            &resource("aws_db_subnet_group", "public")
+                .add_attribute(("name", raw("\"${var.project}-${var.environment}-public\"")))
+                .add_attribute(("subnet_ids", raw("aws_subnet.public[*].id")))
                 .build(),
         );
     }
