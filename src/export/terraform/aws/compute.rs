@@ -108,24 +108,7 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
     let replicas = plan.int(c, "replicas", 1);
-    module.add(
-        "compute.tf",
-        &resource("aws_ecr_repository", name)
-            .add_attribute(("name", raw(&format!("\"${{var.project}}/{slug}\""))))
-            .add_attribute(("image_tag_mutability", "IMMUTABLE"))
-            .add_block(
-                block("image_scanning_configuration")
-                    .add_attribute(("scan_on_push", true))
-                    .build(),
-            )
-            .add_block(
-                block("encryption_configuration")
-                    .add_attribute(("encryption_type", "KMS"))
-                    .build(),
-            )
-            .add_attribute(("tags", tags(placed)))
-            .build(),
-    );
+    repository(module, placed);
     super::observability::encrypted_log_group(module, name, slug);
     if placed.namespace.is_some() {
         let image = raw(&format!(
@@ -210,6 +193,30 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
     }
 }
 
+/// The component's image repository: tags immutable, images scanned on push, encrypted
+/// with KMS.
+fn repository(module: &mut Module, placed: &Placed<'_>) {
+    let slug = placed.slug.as_str();
+    module.add(
+        "compute.tf",
+        &resource("aws_ecr_repository", &placed.name)
+            .add_attribute(("name", raw(&format!("\"${{var.project}}/{slug}\""))))
+            .add_attribute(("image_tag_mutability", "IMMUTABLE"))
+            .add_block(
+                block("image_scanning_configuration")
+                    .add_attribute(("scan_on_push", true))
+                    .build(),
+            )
+            .add_block(
+                block("encryption_configuration")
+                    .add_attribute(("encryption_type", "KMS"))
+                    .build(),
+            )
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+}
+
 /// Target tracking on the service's average CPU between the model's bounds.
 fn autoscaling_policy(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
@@ -269,25 +276,8 @@ fn autoscaling_policy(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>)
 
 pub(super) fn function(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let reserved = plan.int(placed.component, "reserved_concurrency", 0);
-    let slug = placed.slug.as_str();
     let name = placed.name.as_str();
-    module.add(
-        "compute.tf",
-        &resource("aws_ecr_repository", name)
-            .add_attribute(("name", raw(&format!("\"${{var.project}}/{slug}\""))))
-            .add_attribute(("image_tag_mutability", "IMMUTABLE"))
-            .add_block(
-                block("image_scanning_configuration")
-                    .add_attribute(("scan_on_push", true))
-                    .build(),
-            )
-            .add_block(
-                block("encryption_configuration")
-                    .add_attribute(("encryption_type", "KMS"))
-                    .build(),
-            )
-            .build(),
-    );
+    repository(module, placed);
     module.add(
         "compute.tf",
         &resource("aws_lambda_function", name)

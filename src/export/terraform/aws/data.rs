@@ -109,6 +109,18 @@ pub(super) fn rds(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, eng
     }
 }
 
+/// The subnet group (`resource_type`) a data service is placed in: the subnets of the tier
+/// the model puts it in.
+fn subnet_group(module: &mut Module, resource_type: &str, placed: &Placed<'_>) {
+    module.add(
+        "data.tf",
+        &resource(resource_type, &placed.name)
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("subnet_ids", subnets(placed)))
+            .build(),
+    );
+}
+
 /// What every RDS instance gets whatever the model says: Performance Insights, enhanced
 /// monitoring, minor-version patches, and its tags copied to snapshots.
 fn hardened_rds(module: &mut Module, db: hcl::BlockBuilder, engine: &str) -> hcl::BlockBuilder {
@@ -159,13 +171,7 @@ pub(super) fn elasticache_redis(module: &mut Module, plan: &Plan<'_>, placed: &P
         );
     }
     let key = super::security::data_key(module);
-    module.add(
-        "data.tf",
-        &resource("aws_elasticache_subnet_group", name)
-            .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("subnet_ids", subnets(placed)))
-            .build(),
-    );
+    subnet_group(module, "aws_elasticache_subnet_group", placed);
     // A multi-AZ replication group needs a replica in a second zone.
     let nodes = replicas.max(if plan.multi_zone(c) { 2 } else { 1 });
     module.add(
@@ -203,13 +209,7 @@ pub(super) fn elasticache_memcached(module: &mut Module, plan: &Plan<'_>, placed
     let c = placed.component;
     let name = placed.name.as_str();
     let replicas = plan.int(c, "replicas", 1);
-    module.add(
-        "data.tf",
-        &resource("aws_elasticache_subnet_group", name)
-            .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("subnet_ids", subnets(placed)))
-            .build(),
-    );
+    subnet_group(module, "aws_elasticache_subnet_group", placed);
     module.add(
         "data.tf",
         &resource("aws_elasticache_cluster", name)
@@ -236,13 +236,7 @@ pub(super) fn documentdb(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
     let name = placed.name.as_str();
     let replicas = plan.int(c, "replicas", 1);
     let key = super::security::data_key(module);
-    module.add(
-        "data.tf",
-        &resource("aws_docdb_subnet_group", name)
-            .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("subnet_ids", subnets(placed)))
-            .build(),
-    );
+    subnet_group(module, "aws_docdb_subnet_group", placed);
     module.add(
         "data.tf",
         &resource("aws_docdb_cluster", name)
