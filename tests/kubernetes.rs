@@ -59,13 +59,15 @@ fn every_sample_exports_deterministic_manifests() {
         );
         assert!(files.contains_key("README.md"), "{}", sample.name);
         let objects = objects(&files);
-        let deployments = objects.iter().filter(|o| o["kind"] == "Deployment").count();
-        let services = objects.iter().filter(|o| o["kind"] == "Service").count();
-        assert_eq!(
-            deployments, services,
-            "{}: a Service per Deployment",
-            sample.name
-        );
+        // Every Service selects a Deployment; workers that nothing calls have none.
+        for service in objects.iter().filter(|o| o["kind"] == "Service") {
+            let name = service["metadata"]["name"].as_str().expect("name");
+            assert!(
+                find(&objects, "Deployment", name).is_some(),
+                "{}: {name}",
+                sample.name
+            );
+        }
     }
 }
 
@@ -150,12 +152,14 @@ const CLUSTER: &str = r#"#![enable(implicit_some)]
         (id: "edge", kind: "ingress-controller", name: "Ingress", group: "k8s", position: (x: 40.0, y: 100.0)),
         (id: "users", kind: "web-client", name: "Users", position: (x: 40.0, y: 700.0)),
         (id: "web", kind: "service-nodejs", name: "Web", group: "shop", position: (x: 300.0, y: 300.0), properties: {"port": 3000}),
+        (id: "nightly", kind: "scheduled-job", name: "Nightly", group: "shop", position: (x: 600.0, y: 300.0), properties: {"schedule": "0 3 * * *"}),
     ],
     connections: [
         (id: "edge-api", from: "edge", to: "api", kind: "http", properties: {"path": "/api"}),
         (id: "edge-web", from: "edge", to: "web", kind: "http"),
         (id: "users-edge", from: "users", to: "edge", kind: "http"),
         (id: "web-api", from: "web", to: "api", kind: "http"),
+        (id: "nightly-api", from: "nightly", to: "api", kind: "http"),
     ],
 )
 "#;
@@ -183,7 +187,12 @@ fn the_ingress_controller_routes_by_the_connections_paths_and_its_namespace_is_a
     let peers = policy["spec"]["ingress"][0]["from"]
         .as_array()
         .expect("peers");
-    assert_eq!(peers.len(), 2, "{peers:?}");
+    assert_eq!(peers.len(), 3, "{peers:?}");
+    assert!(
+        peers
+            .iter()
+            .any(|p| p["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "nightly")
+    );
     assert!(
         peers
             .iter()
@@ -193,4 +202,17 @@ fn the_ingress_controller_routes_by_the_connections_paths_and_its_namespace_is_a
         |p| p["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] == "k8s"
             && p["podSelector"].is_null()
     ));
+}
+
+#[test]
+fn a_scheduled_job_runs_as_a_cron_job_without_a_service() {
+    let objects = objects(&manifests(CLUSTER));
+    let job = find(&objects, "CronJob", "nightly").expect("a cron job");
+    assert_eq!(job["spec"]["schedule"], "0 3 * * *");
+    assert_eq!(job["spec"]["concurrencyPolicy"], "Forbid");
+    let pod = &job["spec"]["jobTemplate"]["spec"]["template"]["spec"];
+    assert_eq!(pod["restartPolicy"], "OnFailure");
+    assert!(pod["containers"][0]["livenessProbe"].is_null());
+    assert!(find(&objects, "Deployment", "nightly").is_none());
+    assert!(find(&objects, "Service", "nightly").is_none());
 }

@@ -65,6 +65,8 @@ fn ride_hailing_on_aws() {
 fn chat_on_gcp() {
     let expected = set(&[
         ("SEC002", "message-svc-messages-db"),
+        // Planted flaw C7, missed by both reviews until SEC003 read passwords in URLs.
+        ("SEC003", "push-worker"),
         ("SEC005", "grafana"),
         ("SEC009", "media-bucket"),
         ("REL004", "moderation-worker-nats"),

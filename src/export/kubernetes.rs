@@ -15,10 +15,11 @@ use k8s_openapi::api::autoscaling::v2::{
     CrossVersionObjectReference, HorizontalPodAutoscaler, HorizontalPodAutoscalerSpec, MetricSpec,
     MetricTarget, ResourceMetricSource,
 };
+use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::{
-    Capabilities, Container, ContainerPort, EnvVar, HTTPGetAction, Namespace, PodSecurityContext,
-    PodSpec, PodTemplateSpec, Probe, ResourceRequirements, SeccompProfile, SecurityContext,
-    Service, ServicePort, ServiceSpec, TCPSocketAction,
+    Capabilities, Container, ContainerPort, EnvVar, EnvVarSource, HTTPGetAction, Namespace,
+    PodSecurityContext, PodSpec, PodTemplateSpec, Probe, ResourceRequirements, SeccompProfile,
+    SecretKeySelector, SecurityContext, Service, ServicePort, ServiceSpec, TCPSocketAction,
 };
 use k8s_openapi::api::networking::v1::{
     HTTPIngressPath, HTTPIngressRuleValue, IPBlock, Ingress, IngressBackend, IngressRule,
@@ -38,6 +39,7 @@ use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, ConnectionStyle, Trait};
 use crate::graph::ArchGraph;
 use crate::model::{Component, Document, PropertyValue, slugify};
+use crate::rules::looks_like_secret;
 
 /// Callers outside the cluster (load balancers, gateways in the VPC) reach services from the
 /// network's range; the Terraform's `var.vpc_cidr` defaults to the same.
@@ -88,13 +90,39 @@ impl Exporter for KubernetesExporter {
         }
         for workload in &workloads {
             let mut text = String::new();
-            push(&mut text, &deployment(&graph, workload))?;
-            push(&mut text, &service(workload))?;
-            if let Some(hpa) = autoscaler(workload) {
-                push(&mut text, &hpa)?;
+            let mut secrets = Vec::new();
+            let scheduled = graph
+                .text(workload.component, "schedule")
+                .filter(|_| graph.has_trait(workload.component, Trait::Scheduled));
+            let deployment = deployment(&graph, workload, &mut secrets);
+            match scheduled {
+                // A job runs to completion on its schedule: no replicas, probes or Service.
+                Some(schedule) => push(&mut text, &cron_job(deployment, schedule))?,
+                None => push(&mut text, &deployment)?,
             }
-            if let Some(pdb) = disruption_budget(workload) {
-                push(&mut text, &pdb)?;
+            if !secrets.is_empty() {
+                notes.push(format!(
+                    "`{}`: create the Secret `{}-secrets` with {}: the model's values look like credentials, so they are not written here (and belong in a secret store, not the model).",
+                    workload.slug,
+                    workload.slug,
+                    secrets.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            // Only what something calls gets a Service: workers pull their work.
+            let called = graph
+                .connections(workload.component, Direction::Incoming, None)
+                .iter()
+                .any(|c| graph.is_sync(c));
+            if called && scheduled.is_none() {
+                push(&mut text, &service(workload))?;
+            }
+            if scheduled.is_none() {
+                if let Some(hpa) = autoscaler(workload) {
+                    push(&mut text, &hpa)?;
+                }
+                if let Some(pdb) = disruption_budget(workload) {
+                    push(&mut text, &pdb)?;
+                }
             }
             push(&mut text, &network_policy(&graph, workload, &workloads))?;
             files.insert(format!("{}.yaml", workload.slug), text.into_bytes());
@@ -210,28 +238,58 @@ fn probe(workload: &Workload<'_>) -> Probe {
     probe
 }
 
-/// `KEY=value` pairs of the model's `env`, with names a process environment allows.
-fn environment(graph: &ArchGraph<'_>, component: &Component) -> Vec<EnvVar> {
+/// The model's `env` (`KEY=value`, comma-separated), with names a process environment allows.
+/// A value that looks like a credential is never written: the variable reads it from the
+/// service's Secret instead, which the README asks to create.
+fn environment(
+    graph: &ArchGraph<'_>,
+    component: &Component,
+    slug: &str,
+) -> (Vec<EnvVar>, Vec<String>) {
     let valid = |name: &str| {
         name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     };
-    graph
+    let mut secrets = Vec::new();
+    let vars = graph
         .text(component, "env")
         .unwrap_or_default()
         .split(',')
         .filter_map(|pair| pair.split_once('='))
         .map(|(name, value)| (name.trim(), value.trim()))
         .filter(|(name, _)| valid(name))
-        .map(|(name, value)| EnvVar {
-            name: name.to_owned(),
-            value: Some(value.to_owned()),
-            ..EnvVar::default()
+        .map(|(name, value)| {
+            if looks_like_secret(&format!("{name}={value}")).is_some() {
+                secrets.push(name.to_owned());
+                EnvVar {
+                    name: name.to_owned(),
+                    value_from: Some(EnvVarSource {
+                        secret_key_ref: Some(SecretKeySelector {
+                            name: format!("{slug}-secrets"),
+                            key: name.to_owned(),
+                            ..SecretKeySelector::default()
+                        }),
+                        ..EnvVarSource::default()
+                    }),
+                    ..EnvVar::default()
+                }
+            } else {
+                EnvVar {
+                    name: name.to_owned(),
+                    value: Some(value.to_owned()),
+                    ..EnvVar::default()
+                }
+            }
         })
-        .collect()
+        .collect();
+    (vars, secrets)
 }
 
-fn deployment(graph: &ArchGraph<'_>, workload: &Workload<'_>) -> Deployment {
+fn deployment(
+    graph: &ArchGraph<'_>,
+    workload: &Workload<'_>,
+    secrets: &mut Vec<String>,
+) -> Deployment {
     let component = workload.component;
     let image = graph
         .text(component, "image")
@@ -241,7 +299,8 @@ fn deployment(graph: &ArchGraph<'_>, workload: &Workload<'_>) -> Deployment {
         ("cpu".to_owned(), Quantity(workload.cpu.to_owned())),
         ("memory".to_owned(), Quantity(workload.memory.to_owned())),
     ]);
-    let env = environment(graph, component);
+    let (env, secret_names) = environment(graph, component, &workload.slug);
+    *secrets = secret_names;
     let container = Container {
         name: workload.slug.clone(),
         image: Some(image),
@@ -303,6 +362,37 @@ fn deployment(graph: &ArchGraph<'_>, workload: &Workload<'_>) -> Deployment {
             ..DeploymentSpec::default()
         },
         ..Deployment::default()
+    }
+}
+
+/// The deployment's pod, run by a CronJob on `schedule`: one run at a time, retried on
+/// failure, without the probes a long-running service needs.
+fn cron_job(deployment: Deployment, schedule: &str) -> CronJob {
+    let mut template = deployment.spec.template;
+    if let Some(spec) = template.spec.as_mut() {
+        spec.restart_policy = Some("OnFailure".to_owned());
+        for container in &mut spec.containers {
+            container.liveness_probe = None;
+            container.readiness_probe = None;
+            container.ports = None;
+        }
+    }
+    CronJob {
+        metadata: deployment.metadata,
+        spec: CronJobSpec {
+            schedule: schedule.to_owned(),
+            concurrency_policy: Some("Forbid".to_owned()),
+            job_template: JobTemplateSpec {
+                spec: Some(JobSpec {
+                    backoff_limit: Some(3),
+                    template,
+                    ..JobSpec::default()
+                }),
+                ..JobTemplateSpec::default()
+            },
+            ..CronJobSpec::default()
+        },
+        ..CronJob::default()
     }
 }
 

@@ -66,6 +66,7 @@ mod partitions_below_consumers;
 mod public_bucket;
 mod queue_without_dlq;
 mod secrets_in_properties;
+pub(crate) use secrets_in_properties::looks_like_secret;
 mod secrets_without_rotation;
 mod service_in_public_subnet;
 mod shared_database;

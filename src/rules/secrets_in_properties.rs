@@ -71,6 +71,9 @@ pub(crate) fn looks_like_secret(text: &str) -> Option<&'static str> {
     if text.contains("-----BEGIN") && text.contains("PRIVATE KEY") {
         return Some("a private key");
     }
+    if has_url_password(text) {
+        return Some("a password in a URL");
+    }
     let words =
         text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.'));
     for word in words {
@@ -94,6 +97,22 @@ pub(crate) fn looks_like_secret(text: &str) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// `scheme://user:password@host`: a URL that carries its own password (not a `${...}`
+/// placeholder).
+fn has_url_password(text: &str) -> bool {
+    text.match_indices("://").any(|(at, _)| {
+        let authority = text[at + 3..]
+            .split(['/', ' ', ',', ';', '"', '\''])
+            .next()
+            .unwrap_or_default();
+        authority.rsplit_once('@').is_some_and(|(userinfo, _)| {
+            userinfo
+                .split_once(':')
+                .is_some_and(|(_, password)| !password.is_empty() && !password.starts_with("${"))
+        })
+    })
 }
 
 impl Rule for SecretsInProperties {
@@ -137,6 +156,12 @@ mod tests {
         assert!(looks_like_secret("DB_PASSWORD=hunter2").is_some());
         assert!(looks_like_secret("key sk_live_51HxQ2eKx9vTq8LmN3pR7sYwZ").is_some());
         assert!(looks_like_secret("AKIAIOSFODNN7EXAMPLE").is_some());
+        assert_eq!(
+            looks_like_secret("NATS_URL=nats://push:Qx7pL2vR9sTe@nats:4222"),
+            Some("a password in a URL")
+        );
+        assert!(looks_like_secret("DB_URL=postgres://app@db:5432/orders").is_none());
+        assert!(looks_like_secret("DB_URL=postgres://app:${DB_PASSWORD}@db/orders").is_none());
         assert!(looks_like_secret("password rotation every 30 days").is_none());
         assert!(looks_like_secret("LOG_LEVEL=info,PORT=8080").is_none());
         assert!(

@@ -81,7 +81,8 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
             // The provider below signs in with the cluster's client certificate, so this
             // cluster keeps its local accounts.
             super::azure::compute::aks_cluster(module, "kubernetes.tf", name, slug, 3, None, false);
-            let config = format!("azurerm_kubernetes_cluster.{name}.kube_config[0]");
+            // With Entra ID RBAC the user kube config carries no certificate; the admin one does.
+            let config = format!("azurerm_kubernetes_cluster.{name}.kube_admin_config[0]");
             block("provider")
                 .add_label("kubernetes")
                 .add_attribute(("host", raw(&format!("{config}.host"))))
@@ -196,7 +197,9 @@ pub(super) fn workload(
                 .build(),
         );
     }
-    let labels = || object([("app", literal(slug))]);
+    // The labels and selector of the manifests export, so the two never fight over a
+    // Deployment (its selector cannot change once applied).
+    let labels = || object([("app.kubernetes.io/name", literal(slug))]);
     let container = hardened_container(module, plan, placed, image);
     let metadata = || {
         block("metadata")

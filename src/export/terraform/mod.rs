@@ -967,12 +967,24 @@ fn not_generated_section(out: &mut String, plan: &Plan<'_>) {
                     escape_markdown(&service.service)
                 ),
             };
+            // Environment values may hold what should have been secrets: names only.
+            let said = if name == "env" {
+                value
+                    .as_text()
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter_map(|pair| pair.split_once('=').map(|(key, _)| key.trim()))
+                    .map(|key| format!("`{}`", escape_markdown(key)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                escape_markdown(&value.to_string())
+            };
             rows.push(format!(
-                "| {} (`{}`) | `{}` | {} | {why} |",
+                "| {} (`{}`) | `{}` | {said} | {why} |",
                 escape_markdown(&component.name),
                 placed.slug,
                 escape_markdown(name),
-                escape_markdown(&value.to_string()),
             ));
         }
     }
@@ -1082,7 +1094,10 @@ fn readme(
     public_subnet_section(&mut out, plan, cloud);
     not_generated_section(&mut out, plan);
     out.push_str("\n## Network policy\n\nEach networked component has its own firewall identity, and each connection into it is one ingress rule on the target's port, from the caller's identity (or from the internet for internet-facing entry points). Access to managed services outside the network (buckets, queues, secrets) goes through IAM and is left to you.\n\n");
-    out.push_str("\n## Fill in\n\n- Variables without a default in `variables.tf`: certificates, passwords, the project id.\n- Container images: push each service's image to its registry, then set `image_tag`.\n- Remote state: add a `backend` block to `versions.tf`.\n");
+    out.push_str("\n## Fill in\n\n- Variables without a default in `variables.tf`: certificates, passwords, the project id.\n- Container images: push each service's image to its registry, then set `image_tag`.\n- Remote state: add a `backend` block to `versions.tf`.\n- Containers run on a read-only root file system: give each service a writable volume where it writes.\n");
+    if !plan.clusters.is_empty() {
+        out.push_str("- The Kubernetes API server is private, and `kubernetes.tf` is applied through it: run `terraform apply` from inside the network (a runner in the VPC or VNet).\n- `kubernetes.tf` deploys the services in the cluster. `archsmith export --format kubernetes` writes the same workloads as manifests (with autoscalers, disruption budgets and network policies): use one or the other, not both.\n");
+    }
     if !todos.is_empty() {
         out.push_str("\n## TODO\n\n");
         for todo in todos {

@@ -193,6 +193,72 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
     }
 }
 
+/// The managed nodes the cluster's pods run on, in the private subnets, with the role nodes
+/// need (joining, pod networking, pulling from ECR).
+fn node_group(module: &mut Module, file: &'static str, cluster: &str) {
+    let role = format!("{cluster}_nodes");
+    module.add(
+        "iam.tf",
+        &resource("aws_iam_role", &role)
+            .add_attribute((
+                "name_prefix",
+                raw(&format!("\"${{var.project}}-{}-\"", role.replace('_', "-"))),
+            ))
+            .add_attribute((
+                "assume_role_policy",
+                raw(r#"jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ec2.amazonaws.com" } }] })"#),
+            ))
+            .build(),
+    );
+    for (suffix, policy) in [
+        ("worker", "AmazonEKSWorkerNodePolicy"),
+        ("cni", "AmazonEKS_CNI_Policy"),
+        ("ecr", "AmazonEC2ContainerRegistryReadOnly"),
+    ] {
+        module.add(
+            "iam.tf",
+            &resource(
+                "aws_iam_role_policy_attachment",
+                &format!("{role}_{suffix}"),
+            )
+            .add_attribute(("role", raw(&format!("aws_iam_role.{role}.name"))))
+            .add_attribute((
+                "policy_arn",
+                literal(&format!("arn:aws:iam::aws:policy/{policy}")),
+            ))
+            .build(),
+        );
+    }
+    module.add(
+        file,
+        &resource("aws_eks_node_group", cluster)
+            .add_attribute((
+                "cluster_name",
+                raw(&format!("aws_eks_cluster.{cluster}.name")),
+            ))
+            .add_attribute(("node_group_name_prefix", raw("\"${var.environment}-\"")))
+            .add_attribute(("node_role_arn", raw(&format!("aws_iam_role.{role}.arn"))))
+            .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
+            .add_attribute(("instance_types", list([literal("m6i.large")])))
+            .add_block(
+                block("scaling_config")
+                    .add_attribute(("desired_size", 3))
+                    .add_attribute(("min_size", 3))
+                    .add_attribute(("max_size", 9))
+                    .build(),
+            )
+            .add_attribute((
+                "depends_on",
+                list(
+                    ["worker", "cni", "ecr"].map(|suffix| {
+                        raw(&format!("aws_iam_role_policy_attachment.{role}_{suffix}"))
+                    }),
+                ),
+            ))
+            .build(),
+    );
+}
+
 /// The component's image repository: tags immutable, images scanned on push, encrypted
 /// with KMS.
 fn repository(module: &mut Module, placed: &Placed<'_>) {
@@ -372,4 +438,5 @@ pub(in super::super) fn eks_cluster(
         cluster = cluster.add_attribute(("tags", tags));
     }
     module.add(file, &cluster.build());
+    node_group(module, file, name);
 }

@@ -474,7 +474,10 @@ pub(super) fn s3(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     );
 }
 
-pub(super) fn dynamodb(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn dynamodb(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    // Point-in-time recovery is always on: the table's backups.
+    plan.uses(placed.component, "point_in_time_recovery");
+    plan.uses(placed.component, "backups");
     let name = placed.name.as_str();
     module.add(
         "data.tf",

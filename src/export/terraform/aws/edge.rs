@@ -41,6 +41,13 @@ pub(super) fn load_balancer(module: &mut Module, plan: &Plan<'_>, placed: &Place
     let targets = plan.routes(c);
     let protocol = if network { "TCP" } else { "HTTP" };
     for (i, route) in targets.iter().enumerate() {
+        if route.target.namespace.is_some() {
+            module.todo(format!(
+                "`{slug}` forwards to `{}`, which runs in the cluster: install the AWS Load Balancer Controller and bind target group `{}` to its Service (TargetGroupBinding), or nothing registers its pods.",
+                route.target.slug,
+                target_group(placed, route.target)
+            ));
+        }
         let target = route.target;
         let mut group = resource("aws_lb_target_group", &target_group(placed, target))
             .add_attribute(("name_prefix", literal(&format!("tg{i}-"))))

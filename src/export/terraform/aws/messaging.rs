@@ -117,7 +117,8 @@ pub(super) fn amazon_mq(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_
     );
 }
 
-pub(super) fn sqs(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn sqs(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    plan.uses(placed.component, "dead_letter_queue");
     queue_with_dead_letter(module, placed, &placed.name, "");
 }
 

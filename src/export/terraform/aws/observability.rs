@@ -102,7 +102,9 @@ pub(super) fn amp(module: &mut Module, placed: &Placed<'_>) {
     );
 }
 
-pub(super) fn managed_grafana(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn managed_grafana(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    // Sign-in is always single sign-on (IAM Identity Center).
+    plan.uses(placed.component, "sso");
     let name = placed.name.as_str();
     module.add(
         "observability.tf",

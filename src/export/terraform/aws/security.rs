@@ -4,13 +4,18 @@ use super::super::module::{Module, block, literal, raw, resource};
 use super::super::{Placed, Plan};
 use super::tags;
 
-pub(super) fn cognito(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn cognito(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let mfa = if plan.flag(placed.component, "mfa") {
+        "ON"
+    } else {
+        "OPTIONAL"
+    };
     let name = placed.name.as_str();
     module.add(
         "security.tf",
         &resource("aws_cognito_user_pool", name)
             .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("mfa_configuration", "OPTIONAL"))
+            .add_attribute(("mfa_configuration", mfa))
             .add_block(
                 block("software_token_mfa_configuration")
                     .add_attribute(("enabled", true))
@@ -45,7 +50,7 @@ pub(super) fn secrets_manager(module: &mut Module, plan: &Plan<'_>, placed: &Pla
                 module,
                 "secret_rotation_lambda_arn",
                 "string",
-                "The Lambda function that rotates the secrets (fill in: AWS publishes rotation functions per engine).",
+                "The Lambda function that rotates the secrets (fill in: AWS publishes rotation functions for its databases; other secrets, such as third-party API keys, need one you write).",
                 None,
             );
         }

@@ -21,14 +21,12 @@ pub(super) fn platform(module: &mut Module) {
             .add_attribute(("name", alnum_name("acr")))
             .add_attribute(("resource_group_name", raw(RG)))
             .add_attribute(("location", raw(LOCATION)))
-            // Premium: zone redundancy, a private data endpoint, quarantine of unscanned
-            // images, content trust and retention of untagged manifests.
+            // Premium: zone redundancy, a dedicated data endpoint, content trust and retention
+            // of untagged manifests. It stays reachable: no private endpoint is generated.
             .add_attribute(("sku", "Premium"))
             .add_attribute(("admin_enabled", false))
             .add_attribute(("zone_redundancy_enabled", true))
             .add_attribute(("data_endpoint_enabled", true))
-            .add_attribute(("public_network_access_enabled", false))
-            .add_attribute(("quarantine_policy_enabled", true))
             .add_attribute(("trust_policy_enabled", true))
             .add_attribute(("retention_policy_in_days", 7))
             .build(),

@@ -14,15 +14,26 @@ pub(super) fn flexible_server(
 ) {
     let name = placed.name.as_str();
     let replicas = plan.int(placed.component, "replicas", 1);
+    let ha = plan.flag(placed.component, "multi_az") || replicas > 1;
+    // Zone-redundant HA needs the General Purpose tier: a small server becomes a medium one.
+    let size = match plan.size(placed.component) {
+        "small" if ha => {
+            module.todo(format!(
+                "`{}`: zone-redundant HA needs General Purpose, so it runs at the medium size instead of a burstable small one.",
+                placed.slug
+            ));
+            "medium"
+        }
+        size => size,
+    };
+    // Flexible Server restores to any point within its backup retention by itself.
+    plan.uses(placed.component, "point_in_time_recovery");
     let mut server = resource(resource_type, name)
         .add_attribute(("name", placed.env_name("")))
         .add_attribute(("resource_group_name", raw(RG)))
         .add_attribute(("location", raw(LOCATION)))
         .add_attribute(("version", version))
-        .add_attribute((
-            "sku_name",
-            raw(&format!("var.db_sku[\"{}\"]", plan.size(placed.component))),
-        ))
+        .add_attribute(("sku_name", raw(&format!("var.db_sku[\"{size}\"]"))))
         .add_attribute(("administrator_login", "app_admin"))
         .add_attribute(("administrator_password", raw("var.db_admin_password")))
         .add_attribute((
@@ -37,7 +48,7 @@ pub(super) fn flexible_server(
             "geo_redundant_backup_enabled",
             plan.flag(placed.component, "backups"),
         ));
-    if plan.flag(placed.component, "multi_az") || replicas > 1 {
+    if ha {
         server = server.add_block(
             block("high_availability")
                 .add_attribute(("mode", "ZoneRedundant"))
@@ -69,9 +80,19 @@ pub(super) fn redis_cache(module: &mut Module, plan: &Plan<'_>, placed: &Placed<
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
+    super::network::private_endpoint(
+        module,
+        placed,
+        &format!("azurerm_redis_cache.{name}"),
+        "redisCache",
+        "privatelink.redis.cache.windows.net",
+    );
 }
 
-pub(super) fn storage_account(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn storage_account(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    // Blob versions and a week of soft delete restore what was overwritten or deleted.
+    plan.uses(placed.component, "versioning");
+    plan.uses(placed.component, "backups");
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
     module.add(
@@ -79,14 +100,14 @@ pub(super) fn storage_account(module: &mut Module, placed: &Placed<'_>) {
         &in_resource_group("azurerm_storage_account", name)
             .add_attribute(("name", alnum_name(slug)))
             .add_attribute(("account_tier", "Standard"))
-            // Zone- and geo-redundant, reachable only through the network, keys and SAS
-            // tokens off in favour of Entra ID, deleted blobs and containers kept a week.
+            // Zone- and geo-redundant, keys and SAS tokens off in favour of Entra ID (the
+            // provider signs in with it too), deleted blobs and containers kept a week.
             .add_attribute(("account_replication_type", "GZRS"))
             .add_attribute(("min_tls_version", "TLS1_2"))
             .add_attribute(("https_traffic_only_enabled", true))
             .add_attribute(("allow_nested_items_to_be_public", false))
-            .add_attribute(("public_network_access_enabled", false))
             .add_attribute(("shared_access_key_enabled", false))
+            .add_attribute(("public_network_access_enabled", false))
             .add_attribute(("default_to_oauth_authentication", true))
             .add_block(
                 block("blob_properties")
@@ -121,6 +142,13 @@ pub(super) fn storage_account(module: &mut Module, placed: &Placed<'_>) {
             ))
             .add_attribute(("container_access_type", "private"))
             .build(),
+    );
+    super::network::private_endpoint(
+        module,
+        placed,
+        &format!("azurerm_storage_account.{name}"),
+        "blob",
+        "privatelink.blob.core.windows.net",
     );
 }
 
@@ -163,5 +191,17 @@ pub(super) fn cosmos(
     module.add(
         "data.tf",
         &account.add_attribute(("tags", tags(placed))).build(),
+    );
+    let (subresource, zone) = match capability {
+        Some("EnableMongo") => ("MongoDB", "privatelink.mongo.cosmos.azure.com"),
+        Some("EnableCassandra") => ("Cassandra", "privatelink.cassandra.cosmos.azure.com"),
+        _ => ("Sql", "privatelink.documents.azure.com"),
+    };
+    super::network::private_endpoint(
+        module,
+        placed,
+        &format!("azurerm_cosmosdb_account.{name}"),
+        subresource,
+        zone,
     );
 }

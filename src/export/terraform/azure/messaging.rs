@@ -4,7 +4,8 @@ use super::super::module::{Module, block, literal, raw, resource};
 use super::super::{Placed, Plan};
 use super::{RG, in_resource_group, tags};
 
-pub(super) fn service_bus_queue(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn service_bus_queue(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    plan.uses(placed.component, "dead_letter_queue");
     let name = placed.name.as_str();
     service_bus_namespace(module, placed);
     module.add(
@@ -23,7 +24,8 @@ pub(super) fn service_bus_queue(module: &mut Module, placed: &Placed<'_>) {
 
 /// A Service Bus topic per channel with a subscription per consumer, each dead-lettering
 /// what keeps failing.
-pub(super) fn service_bus_topic(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn service_bus_topic(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    plan.uses(placed.component, "dead_letter_queue");
     let name = placed.name.as_str();
     service_bus_namespace(module, placed);
     for channel in &placed.channels {
@@ -64,7 +66,6 @@ fn service_bus_namespace(module: &mut Module, placed: &Placed<'_>) {
             .add_attribute(("minimum_tls_version", "1.2"))
             // Entra ID only: no connection strings to leak.
             .add_attribute(("local_auth_enabled", false))
-            .add_attribute(("public_network_access_enabled", false))
             .add_block(
                 block("identity")
                     .add_attribute(("type", "SystemAssigned"))
@@ -148,5 +149,12 @@ pub(super) fn event_grid(module: &mut Module, placed: &Placed<'_>) {
             )
             .add_attribute(("tags", tags(placed)))
             .build(),
+    );
+    super::network::private_endpoint(
+        module,
+        placed,
+        &format!("azurerm_eventgrid_topic.{name}"),
+        "topic",
+        "privatelink.eventgrid.azure.net",
     );
 }

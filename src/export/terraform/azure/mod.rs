@@ -25,6 +25,8 @@ pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
         "providers.tf",
         &block("provider")
             .add_label("azurerm")
+            // Storage accounts take no shared keys, so the provider uses Entra ID for them.
+            .add_attribute(("storage_use_azuread", true))
             .add_block(block("features").build())
             .build(),
     );
@@ -66,9 +68,16 @@ fn tags(placed: &Placed<'_>) -> Expression {
 }
 
 /// Names Azure allows only letters and digits in (registries, storage accounts).
+/// Unique per project, environment and component: a short readable prefix and a hash, since
+/// truncating a long project name would cut the component off and make two names collide.
 fn alnum_name(slug: &str) -> Expression {
+    let prefix: String = slug
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(8)
+        .collect();
     raw(&format!(
-        "substr(replace(\"${{var.project}}${{var.environment}}{slug}\", \"-\", \"\"), 0, 24)"
+        "\"{prefix}${{substr(md5(\"${{var.project}}-${{var.environment}}-{slug}\"), 0, 16)}}\""
     ))
 }
 
@@ -114,9 +123,9 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                 Some("EnableCassandra"),
             );
         }
-        Recipe::StorageAccount => data::storage_account(module, placed),
-        Recipe::ServiceBusQueue => messaging::service_bus_queue(module, placed),
-        Recipe::ServiceBusTopic => messaging::service_bus_topic(module, placed),
+        Recipe::StorageAccount => data::storage_account(module, plan, placed),
+        Recipe::ServiceBusQueue => messaging::service_bus_queue(module, plan, placed),
+        Recipe::ServiceBusTopic => messaging::service_bus_topic(module, plan, placed),
         Recipe::EventHubs => messaging::event_hubs(module, plan, placed),
         Recipe::EventGrid => messaging::event_grid(module, placed),
         Recipe::KeyVault => security::key_vault(module, placed, false),

@@ -1,7 +1,7 @@
 //! The resource group, virtual network, subnets and their security group, and one NSG rule per connection into a networked component.
 
-use super::super::module::{Module, list, literal, raw, resource};
-use super::super::{Plan, Source};
+use super::super::module::{Module, block, list, literal, raw, resource};
+use super::super::{Placed, Plan, Source};
 use super::{LOCATION, RG};
 
 pub(super) fn network(module: &mut Module) {
@@ -106,4 +106,69 @@ pub(super) fn rules(module: &mut Module, plan: &Plan<'_>) {
         };
         module.add("security.tf", &builder.build());
     }
+}
+
+/// Closes `resource` (`azurerm_storage_account.assets`) to the public network and reaches it
+/// through a private endpoint in the data subnet, resolved inside the network by the
+/// service's private DNS zone (declared once per zone).
+pub(super) fn private_endpoint(
+    module: &mut Module,
+    placed: &Placed<'_>,
+    target: &str,
+    subresource: &str,
+    zone: &str,
+) {
+    let zone_name = zone.replace(['.', '-'], "_");
+    if module.first_time(&format!("dns_zone_{zone_name}")) {
+        module.add(
+            "network.tf",
+            &resource("azurerm_private_dns_zone", &zone_name)
+                .add_attribute(("name", zone))
+                .add_attribute(("resource_group_name", raw(RG)))
+                .build(),
+        );
+        module.add(
+            "network.tf",
+            &resource("azurerm_private_dns_zone_virtual_network_link", &zone_name)
+                .add_attribute((
+                    "name",
+                    literal(&format!("{zone_name}-link").replace('_', "-")),
+                ))
+                .add_attribute(("resource_group_name", raw(RG)))
+                .add_attribute((
+                    "private_dns_zone_name",
+                    raw(&format!("azurerm_private_dns_zone.{zone_name}.name")),
+                ))
+                .add_attribute(("virtual_network_id", raw("azurerm_virtual_network.main.id")))
+                .build(),
+        );
+    }
+    let name = &placed.name;
+    module.add(
+        "network.tf",
+        &super::in_resource_group("azurerm_private_endpoint", name)
+            .add_attribute(("name", placed.env_name("-pe")))
+            .add_attribute(("subnet_id", raw("azurerm_subnet.data.id")))
+            .add_block(
+                block("private_service_connection")
+                    .add_attribute(("name", placed.env_name("-psc")))
+                    .add_attribute((
+                        "private_connection_resource_id",
+                        raw(&format!("{target}.id")),
+                    ))
+                    .add_attribute(("is_manual_connection", false))
+                    .add_attribute(("subresource_names", list([literal(subresource)])))
+                    .build(),
+            )
+            .add_block(
+                block("private_dns_zone_group")
+                    .add_attribute(("name", "default"))
+                    .add_attribute((
+                        "private_dns_zone_ids",
+                        list([raw(&format!("azurerm_private_dns_zone.{zone_name}.id"))]),
+                    ))
+                    .build(),
+            )
+            .build(),
+    );
 }

@@ -49,4 +49,11 @@ pub(super) fn key_vault(module: &mut Module, placed: &Placed<'_>, with_key: bool
                 .build(),
         );
     }
+    super::network::private_endpoint(
+        module,
+        placed,
+        &format!("azurerm_key_vault.{name}"),
+        "vault",
+        "privatelink.vaultcore.azure.net",
+    );
 }

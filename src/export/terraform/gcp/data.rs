@@ -96,7 +96,14 @@ pub(super) fn memorystore(module: &mut Module, plan: &Plan<'_>, placed: &Placed<
         &resource("google_redis_instance", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("region", raw("var.region")))
-            .add_attribute(("tier", if replicas > 1 { "STANDARD_HA" } else { "BASIC" }))
+            .add_attribute((
+                "tier",
+                if replicas > 1 || plan.multi_zone(placed.component) {
+                    "STANDARD_HA"
+                } else {
+                    "BASIC"
+                },
+            ))
             .add_attribute((
                 "memory_size_gb",
                 raw(&format!(

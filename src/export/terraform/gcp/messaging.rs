@@ -13,6 +13,8 @@ pub(super) fn pubsub(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) 
         (plan.int(placed.component, "retention_hours", 168) * 3600).clamp(600, 2_678_400);
     let shared_dead_letter = format!("{name}_dead_letter");
     let (key, grant) = super::security::cmek(module, "pubsub");
+    // Every subscription dead-letters what keeps failing.
+    plan.uses(placed.component, "dead_letter_queue");
     // Subscriptions of topics without a dead letter of their own share one.
     if placed
         .channels
