@@ -868,3 +868,46 @@ fn a_store_in_a_public_subnet_is_placed_there_and_said_loudly() {
         !String::from_utf8_lossy(&private["data.tf"]).contains("aws_db_subnet_group\" \"public\"")
     );
 }
+
+/// A scheduled job inside a Kubernetes boundary runs as a CronJob, never as a Deployment that
+/// would repeat its work on every restart.
+#[test]
+fn a_scheduled_job_in_the_cluster_is_a_cron_job() {
+    let text = r#"#![enable(implicit_some)]
+(
+    version: 2,
+    meta: (name: "Jobs"),
+    groups: [
+        (id: "k8s", kind: k8s_cluster, name: "Cluster", rect: (x: 0.0, y: 0.0, w: 600.0, h: 400.0)),
+    ],
+    components: [
+        (id: "api", kind: "service-go", name: "API", group: "k8s", position: (x: 40.0, y: 40.0)),
+        (id: "billing", kind: "scheduled-job", name: "Billing", group: "k8s", position: (x: 300.0, y: 40.0), properties: {"schedule": "0 2 * * *"}),
+    ],
+    connections: [
+        (id: "billing-api", from: "billing", to: "api", kind: "http"),
+    ],
+)
+"#;
+    for cloud in [Cloud::Aws, Cloud::Gcp, Cloud::Azure] {
+        let files = terraform(text, cloud);
+        let k8s = unaligned(&String::from_utf8_lossy(&files["kubernetes.tf"]));
+        assert!(
+            k8s.contains("resource \"kubernetes_cron_job_v1\" \"billing\""),
+            "{cloud:?}"
+        );
+        assert!(k8s.contains("schedule = \"0 2 * * *\""), "{cloud:?}");
+        assert!(
+            !k8s.contains("resource \"kubernetes_deployment_v1\" \"billing\""),
+            "{cloud:?}"
+        );
+        assert!(
+            !k8s.contains("resource \"kubernetes_service_v1\" \"billing\""),
+            "{cloud:?}"
+        );
+        assert!(
+            k8s.contains("resource \"kubernetes_deployment_v1\" \"api\""),
+            "{cloud:?}"
+        );
+    }
+}

@@ -114,6 +114,7 @@ fn hardened_container(
     plan: &Plan<'_>,
     placed: &Placed<'_>,
     image: Expression,
+    long_running: bool,
 ) -> hcl::Block {
     let (cpu, memory) = crate::export::workload::resources(plan.size(placed.component));
     let resources = object([("cpu", literal(cpu)), ("memory", literal(memory))]);
@@ -138,7 +139,12 @@ fn hardened_container(
     let health = plan
         .flag(placed.component, "health_check")
         .then(|| super::health_path(module, plan, placed));
-    for probe in ["liveness_probe", "readiness_probe"] {
+    let probes: &[&str] = if long_running {
+        &["liveness_probe", "readiness_probe"]
+    } else {
+        &[]
+    };
+    for probe in probes {
         let check = match &health {
             Some(path) => block("http_get")
                 .add_attribute(("path", literal(path)))
@@ -200,7 +206,11 @@ pub(super) fn workload(
     // The labels and selector of the manifests export, so the two never fight over a
     // Deployment (its selector cannot change once applied).
     let labels = || object([("app.kubernetes.io/name", literal(slug))]);
-    let container = hardened_container(module, plan, placed, image);
+    let schedule = plan.text(placed.component, "schedule").filter(|_| {
+        plan.graph
+            .has_trait(placed.component, crate::catalog::Trait::Scheduled)
+    });
+    let container = hardened_container(module, plan, placed, image, schedule.is_none());
     let metadata = || {
         block("metadata")
             .add_attribute(("name", literal(slug)))
@@ -208,6 +218,70 @@ pub(super) fn workload(
             .add_attribute(("labels", labels()))
             .build()
     };
+    let pod_security = || {
+        block("security_context")
+            .add_attribute(("run_as_non_root", true))
+            .add_block(
+                block("seccomp_profile")
+                    .add_attribute(("type", "RuntimeDefault"))
+                    .build(),
+            )
+            .build()
+    };
+    // A scheduled job runs to completion on its schedule, one run at a time: a CronJob with
+    // no replicas, probes or Service.
+    if let Some(schedule) = schedule {
+        module.add(
+            "kubernetes.tf",
+            &resource("kubernetes_cron_job_v1", name)
+                .add_block(metadata())
+                .add_block(
+                    block("spec")
+                        .add_attribute(("schedule", literal(schedule)))
+                        .add_attribute(("concurrency_policy", "Forbid"))
+                        .add_block(
+                            block("job_template")
+                                .add_block(
+                                    block("metadata")
+                                        .add_attribute(("labels", labels()))
+                                        .build(),
+                                )
+                                .add_block(
+                                    block("spec")
+                                        .add_attribute(("backoff_limit", 3))
+                                        .add_block(
+                                            block("template")
+                                                .add_block(
+                                                    block("metadata")
+                                                        .add_attribute(("labels", labels()))
+                                                        .build(),
+                                                )
+                                                .add_block(
+                                                    block("spec")
+                                                        .add_attribute((
+                                                            "restart_policy",
+                                                            "OnFailure",
+                                                        ))
+                                                        .add_attribute((
+                                                            "automount_service_account_token",
+                                                            false,
+                                                        ))
+                                                        .add_block(pod_security())
+                                                        .add_block(container)
+                                                        .build(),
+                                                )
+                                                .build(),
+                                        )
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build(),
+        );
+        return;
+    }
     module.add(
         "kubernetes.tf",
         &resource("kubernetes_deployment_v1", name)
@@ -230,16 +304,7 @@ pub(super) fn workload(
                             .add_block(
                                 block("spec")
                                     .add_attribute(("automount_service_account_token", false))
-                                    .add_block(
-                                        block("security_context")
-                                            .add_attribute(("run_as_non_root", true))
-                                            .add_block(
-                                                block("seccomp_profile")
-                                                    .add_attribute(("type", "RuntimeDefault"))
-                                                    .build(),
-                                            )
-                                            .build(),
-                                    )
+                                    .add_block(pod_security())
                                     .add_block(container)
                                     .build(),
                             )
