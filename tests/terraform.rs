@@ -911,3 +911,14 @@ fn a_scheduled_job_in_the_cluster_is_a_cron_job() {
         );
     }
 }
+
+/// The Container Apps environment has a subnet of its own, apart from the apps tier that a
+/// cluster's nodes use.
+#[test]
+fn container_apps_get_their_own_subnet_on_azure() {
+    let files = terraform(include_str!("fixtures/intents.ron"), Cloud::Azure);
+    let network = unaligned(&String::from_utf8_lossy(&files["network.tf"]));
+    assert!(network.contains("resource \"azurerm_subnet\" \"container_apps\""));
+    let compute = unaligned(&String::from_utf8_lossy(&files["compute.tf"]));
+    assert!(compute.contains("infrastructure_subnet_id = azurerm_subnet.container_apps.id"));
+}
