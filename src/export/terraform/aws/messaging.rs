@@ -43,6 +43,13 @@ pub(super) fn msk(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                     )
                     .build(),
             )
+            // Only clients that sign in with IAM: nothing else in the network reads topics.
+            .add_block(
+                block("client_authentication")
+                    .add_attribute(("unauthenticated", false))
+                    .add_block(block("sasl").add_attribute(("iam", true)).build())
+                    .build(),
+            )
             .add_block(
                 block("encryption_info")
                     .add_block(
