@@ -801,6 +801,14 @@ fn model_intents_become_resource_arguments_or_are_listed_as_not_generated() {
                         "path = \"/healthz\"",
                     ],
                 ),
+                (
+                    "read_replicas",
+                    &[
+                        "create_mode = \"Replica\"",
+                        "source_server_id = azurerm_postgresql_flexible_server.db.id",
+                        "count = 2",
+                    ],
+                ),
             ],
         ),
     ];
@@ -825,7 +833,7 @@ fn model_intents_become_resource_arguments_or_are_listed_as_not_generated() {
             })
         };
         for (slug, property, encoded_by) in [
-            ("db", "read_replicas", "replicate_source_db"),
+            ("db", "read_replicas", "\"db_read\""),
             ("bucket", "versioning", "versioning"),
             ("bucket", "lifecycle_days", "90"),
             ("secrets", "rotation_days", "= 30"),

@@ -33,22 +33,38 @@ pub(super) fn flexible_server(
         .add_attribute(("resource_group_name", raw(RG)))
         .add_attribute(("location", raw(LOCATION)))
         .add_attribute(("version", version))
-        .add_attribute(("sku_name", raw(&format!("var.db_sku[\"{size}\"]"))))
-        .add_attribute(("administrator_login", "app_admin"))
-        .add_attribute(("administrator_password", raw("var.db_admin_password")))
-        .add_attribute((
-            "backup_retention_days",
-            if plan.flag(placed.component, "backups") {
-                14
-            } else {
-                7
-            },
-        ))
-        .add_attribute((
-            "geo_redundant_backup_enabled",
-            plan.flag(placed.component, "backups"),
-        ));
-    if ha {
+        .add_attribute(("sku_name", raw(&format!("var.db_sku[\"{size}\"]"))));
+    // A replica the model draws (a `replication` connection from a server of the same kind)
+    // is created from its source, whose credentials and backups cover it.
+    let source = plan
+        .facts
+        .replica_of(placed.component)
+        .and_then(|primary| plan.placed(primary))
+        .filter(|primary| primary.service.recipe == placed.service.recipe);
+    server = match source {
+        Some(primary) => server
+            .add_attribute(("create_mode", "Replica"))
+            .add_attribute((
+                "source_server_id",
+                raw(&format!("{resource_type}.{}.id", primary.name)),
+            )),
+        None => server
+            .add_attribute(("administrator_login", "app_admin"))
+            .add_attribute(("administrator_password", raw("var.db_admin_password")))
+            .add_attribute((
+                "backup_retention_days",
+                if plan.flag(placed.component, "backups") {
+                    14
+                } else {
+                    7
+                },
+            ))
+            .add_attribute((
+                "geo_redundant_backup_enabled",
+                plan.flag(placed.component, "backups"),
+            )),
+    };
+    if ha && source.is_none() {
         server = server.add_block(
             block("high_availability")
                 .add_attribute(("mode", "ZoneRedundant"))
@@ -59,6 +75,31 @@ pub(super) fn flexible_server(
         "data.tf",
         &server.add_attribute(("tags", tags(placed))).build(),
     );
+    // Read replicas the model counts: servers created from this one.
+    let replicas = plan.int(placed.component, "read_replicas", 0);
+    if replicas > 0 && source.is_none() {
+        module.add(
+            "data.tf",
+            &in_resource_group(resource_type, &format!("{name}_read"))
+                .add_attribute(("count", replicas))
+                .add_attribute((
+                    "name",
+                    raw(&format!(
+                        "\"${{var.environment}}-{}-read-${{count.index}}\"",
+                        placed.slug
+                    )),
+                ))
+                .add_attribute(("version", version))
+                .add_attribute(("sku_name", raw(&format!("var.db_sku[\"{size}\"]"))))
+                .add_attribute(("create_mode", "Replica"))
+                .add_attribute((
+                    "source_server_id",
+                    raw(&format!("{resource_type}.{name}.id")),
+                ))
+                .add_attribute(("tags", tags(placed)))
+                .build(),
+        );
+    }
 }
 
 pub(super) fn redis_cache(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
