@@ -11,7 +11,7 @@ use std::path::{Component, Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::ExportError;
-use crate::format::write_atomic;
+use crate::format::{write_atomic, write_atomic_many};
 
 /// The manifest's file name inside an exported folder.
 pub const MANIFEST: &str = ".archsmith-export.json";
@@ -123,13 +123,18 @@ pub fn write_folder(
         });
     }
     std::fs::create_dir_all(folder).map_err(|e| write_error(folder, e))?;
+    let mut targets = Vec::with_capacity(files.len());
+    let mut made = BTreeSet::new();
     for (name, bytes) in files {
         let target = folder.join(safe_relative(name)?);
-        if let Some(parent) = target.parent() {
+        if let Some(parent) = target.parent()
+            && made.insert(parent.to_path_buf())
+        {
             std::fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
         }
-        write_atomic(&target, bytes).map_err(|e| write_error(&target, e))?;
+        targets.push((target, bytes.as_slice()));
     }
+    write_atomic_many(targets).map_err(|(path, e)| write_error(&path, e))?;
     let mut report = FolderReport {
         overwritten_foreign: foreign
             .into_iter()

@@ -7,7 +7,7 @@
 //! from the ingress controller's connections. Types come from k8s-openapi and YAML from
 //! serde, so user text is always a quoted scalar.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentSpec};
@@ -79,6 +79,10 @@ impl Exporter for KubernetesExporter {
             .collect();
         let mut files = BTreeMap::new();
         let mut notes = Vec::new();
+        let by_id: Workloads<'_, '_> = workloads
+            .iter()
+            .map(|w| (w.component.id.as_str(), w))
+            .collect();
         let namespaces: BTreeSet<&str> = workloads.iter().map(|w| w.namespace.as_str()).collect();
         let mut shared = String::new();
         for name in &namespaces {
@@ -124,7 +128,7 @@ impl Exporter for KubernetesExporter {
                     push(&mut text, &pdb)?;
                 }
             }
-            push(&mut text, &network_policy(&graph, workload, &workloads))?;
+            push(&mut text, &network_policy(&graph, workload, &by_id))?;
             files.insert(format!("{}.yaml", workload.slug), text.into_bytes());
             if let Some(path) = workload.unsafe_health_path {
                 notes.push(format!(
@@ -134,7 +138,7 @@ impl Exporter for KubernetesExporter {
                 ));
             }
         }
-        if let Some(text) = ingress(&graph, &workloads)? {
+        if let Some(text) = ingress(&graph, &by_id)? {
             files.insert("ingress.yaml".to_owned(), text.into_bytes());
         }
         files.insert(
@@ -144,6 +148,9 @@ impl Exporter for KubernetesExporter {
         Ok(Output::Folder(files))
     }
 }
+
+/// The workloads by component id, so that each flow finds its peer in one lookup.
+type Workloads<'w, 'a> = HashMap<&'a str, &'w Workload<'a>>;
 
 /// Appends one YAML document.
 fn push(out: &mut String, object: &impl Serialize) -> Result<(), ExportError> {
@@ -473,7 +480,7 @@ fn disruption_budget(workload: &Workload<'_>) -> Option<PodDisruptionBudget> {
 fn network_policy(
     graph: &ArchGraph<'_>,
     workload: &Workload<'_>,
-    workloads: &[Workload<'_>],
+    workloads: &Workloads<'_, '_>,
 ) -> NetworkPolicy {
     let mut peers: Vec<NetworkPolicyPeer> = Vec::new();
     let mut seen = BTreeSet::new();
@@ -484,7 +491,7 @@ fn network_policy(
         let Some((caller, _)) = graph.endpoints(connection) else {
             continue;
         };
-        let peer = match workloads.iter().find(|w| w.component.id == caller.id) {
+        let peer = match workloads.get(caller.id.as_str()) {
             Some(other) => NetworkPolicyPeer {
                 pod_selector: Some(selector(&other.slug)),
                 namespace_selector: Some(namespace_selector(&other.namespace)),
@@ -544,7 +551,7 @@ fn namespace_selector(namespace: &str) -> LabelSelector {
 /// controller to a service is a path (the connection's `path`, else `/`).
 fn ingress(
     graph: &ArchGraph<'_>,
-    workloads: &[Workload<'_>],
+    workloads: &Workloads<'_, '_>,
 ) -> Result<Option<String>, ExportError> {
     let mut routes: BTreeMap<&str, Vec<HTTPIngressPath>> = BTreeMap::new();
     for controller in graph.with_trait(Trait::Ingress) {
@@ -552,7 +559,7 @@ fn ingress(
             let Some((_, target)) = graph.endpoints(connection) else {
                 continue;
             };
-            let Some(workload) = workloads.iter().find(|w| w.component.id == target.id) else {
+            let Some(workload) = workloads.get(target.id.as_str()) else {
                 continue;
             };
             let path = graph

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-pub use atomic::write_atomic;
+pub use atomic::{write_atomic, write_atomic_many};
 pub use locate::{Location, SourceIndex};
 
 use std::io::Read as _;

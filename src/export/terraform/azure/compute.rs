@@ -1,40 +1,13 @@
 //! The team's own code (Container Apps, or workloads on AKS), the platform they share, and AKS clusters.
 
-use super::super::module::{Module, block, list, literal, raw, resource};
+use super::super::module::{Module, block, literal, raw, resource};
 use super::super::{Placed, Plan};
 use super::{LOCATION, RG, alnum_name, in_resource_group, tags};
 
 pub(super) fn platform(module: &mut Module) {
     // The Container Apps environment takes a subnet of its own: it cannot share one with a
     // cluster's nodes or anything else.
-    module.add(
-        "network.tf",
-        &resource("azurerm_subnet", "container_apps")
-            .add_attribute(("name", "container-apps"))
-            .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute((
-                "virtual_network_name",
-                raw("azurerm_virtual_network.main.name"),
-            ))
-            .add_attribute((
-                "address_prefixes",
-                list([raw("cidrsubnet(var.vnet_cidr, 7, 2)")]),
-            ))
-            .build(),
-    );
-    module.add(
-        "network.tf",
-        &resource(
-            "azurerm_subnet_network_security_group_association",
-            "container_apps",
-        )
-        .add_attribute(("subnet_id", raw("azurerm_subnet.container_apps.id")))
-        .add_attribute((
-            "network_security_group_id",
-            raw("azurerm_network_security_group.main.id"),
-        ))
-        .build(),
-    );
+    super::network::subnet(module, "container_apps", "container-apps", 2);
     module.add(
         "observability.tf",
         &resource("azurerm_log_analytics_workspace", "main")

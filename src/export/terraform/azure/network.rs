@@ -21,32 +21,8 @@ pub(super) fn network(module: &mut Module) {
             .add_attribute(("address_space", list([raw("var.vnet_cidr")])))
             .build(),
     );
-    for (i, tier) in ["apps", "data"].iter().enumerate() {
-        module.add(
-            "network.tf",
-            &resource("azurerm_subnet", tier)
-                .add_attribute(("name", literal(tier)))
-                .add_attribute(("resource_group_name", raw(RG)))
-                .add_attribute((
-                    "virtual_network_name",
-                    raw("azurerm_virtual_network.main.name"),
-                ))
-                .add_attribute((
-                    "address_prefixes",
-                    list([raw(&format!("cidrsubnet(var.vnet_cidr, 7, {i})"))]),
-                ))
-                .build(),
-        );
-        module.add(
-            "network.tf",
-            &resource("azurerm_subnet_network_security_group_association", tier)
-                .add_attribute(("subnet_id", raw(&format!("azurerm_subnet.{tier}.id"))))
-                .add_attribute((
-                    "network_security_group_id",
-                    raw("azurerm_network_security_group.main.id"),
-                ))
-                .build(),
-        );
+    for (i, tier) in ["apps", "data"].into_iter().enumerate() {
+        subnet(module, tier, tier, i);
     }
     module.add(
         "security.tf",
@@ -108,7 +84,37 @@ pub(super) fn rules(module: &mut Module, plan: &Plan<'_>) {
     }
 }
 
-/// Closes `resource` (`azurerm_storage_account.assets`) to the public network and reaches it
+/// Subnet `name` of the virtual network (the `index`th /23 of its range), under the shared
+/// network security group.
+pub(super) fn subnet(module: &mut Module, name: &str, label: &str, index: usize) {
+    module.add(
+        "network.tf",
+        &resource("azurerm_subnet", name)
+            .add_attribute(("name", label))
+            .add_attribute(("resource_group_name", raw(RG)))
+            .add_attribute((
+                "virtual_network_name",
+                raw("azurerm_virtual_network.main.name"),
+            ))
+            .add_attribute((
+                "address_prefixes",
+                list([raw(&format!("cidrsubnet(var.vnet_cidr, 7, {index})"))]),
+            ))
+            .build(),
+    );
+    module.add(
+        "network.tf",
+        &resource("azurerm_subnet_network_security_group_association", name)
+            .add_attribute(("subnet_id", raw(&format!("azurerm_subnet.{name}.id"))))
+            .add_attribute((
+                "network_security_group_id",
+                raw("azurerm_network_security_group.main.id"),
+            ))
+            .build(),
+    );
+}
+
+/// Closes `target` (`azurerm_storage_account.assets`) to the public network and reaches it
 /// through a private endpoint in the data subnet, resolved inside the network by the
 /// service's private DNS zone (declared once per zone).
 pub(super) fn private_endpoint(
