@@ -3,7 +3,7 @@
 //! (tests/fixtures/terraform-schemas.json, from scripts/extract-terraform-schemas.py), with
 //! every required argument set; user text never becomes an interpolation.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use archsmith::catalog::Catalog;
 use archsmith::export::{ExportOptions, Output, find_exporter};
@@ -13,6 +13,12 @@ use serde_json::Value;
 
 const HOSTILE: &str = include_str!("fixtures/hostile.ron");
 const SCHEMAS: &str = include_str!("fixtures/terraform-schemas.json");
+/// Realistic models outside the samples; ridehail spans two regions.
+const REFERENCE_MODELS: [(&str, &str); 3] = [
+    ("ridehail", include_str!("fixtures/reference/ridehail.ron")),
+    ("chat", include_str!("fixtures/reference/chat.ron")),
+    ("saas", include_str!("fixtures/reference/saas.ron")),
+];
 const PROVIDERS: [(Cloud, &str); 3] = [
     (Cloud::Aws, "aws"),
     (Cloud::Gcp, "google"),
@@ -130,7 +136,8 @@ fn every_sample_matches_the_real_provider_schemas_for_every_provider() {
     let models = samples::samples()
         .iter()
         .map(|s| (s.name, s.text))
-        .chain([("hostile", HOSTILE)]);
+        .chain([("hostile", HOSTILE)])
+        .chain(REFERENCE_MODELS);
     for (name, text) in models {
         for (cloud, provider) in PROVIDERS {
             let files = terraform(text, cloud);
@@ -441,11 +448,10 @@ fn every_reference_names_a_resource_the_module_declares() {
         r"\b(data\.)?((?:aws|google|azurerm|kubernetes)_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)",
     )
     .expect("pattern");
-    let models = samples::samples().iter().map(|s| (s.name, s.text)).chain([
-        ("ridehail", include_str!("fixtures/reference/ridehail.ron")),
-        ("chat", include_str!("fixtures/reference/chat.ron")),
-        ("saas", include_str!("fixtures/reference/saas.ron")),
-    ]);
+    let models = samples::samples()
+        .iter()
+        .map(|s| (s.name, s.text))
+        .chain(REFERENCE_MODELS);
     let mut checked = 0;
     for (name, text) in models {
         for (cloud, _) in PROVIDERS {
@@ -677,9 +683,11 @@ fn modules_are_laid_out_as_terraform_fmt_lays_them_out() {
         };
         let text = samples::samples()
             .iter()
-            .find(|s| s.name == sample)
-            .expect("sample")
-            .text;
+            .map(|s| (s.name, s.text))
+            .chain(REFERENCE_MODELS)
+            .find(|(name, _)| *name == sample)
+            .expect("sample or reference model")
+            .1;
         let files = terraform(text, cloud);
         for file in std::fs::read_dir(&dir).expect("fixture dir") {
             let path = file.expect("file").path();
@@ -929,4 +937,99 @@ fn container_apps_get_their_own_subnet_on_azure() {
     assert!(network.contains("resource \"azurerm_subnet\" \"container_apps\""));
     let compute = unaligned(&String::from_utf8_lossy(&files["compute.tf"]));
     assert!(compute.contains("infrastructure_subnet_id = azurerm_subnet.container_apps.id"));
+}
+
+/// Ridehail runs in us-east-1 and us-west-2: each region gets a provider, a network and its
+/// own keys, and nothing regional in one region refers to a resource of the other.
+#[test]
+fn a_model_in_two_regions_deploys_each_component_in_its_region() {
+    let files = terraform(REFERENCE_MODELS[0].1, Cloud::Aws);
+    let text = |name: &str| String::from_utf8(files[name].clone()).expect("utf-8");
+    let providers = text("providers.tf");
+    assert!(providers.contains("alias  = \"us_west_2\"\n  region = var.region_us_west_2"));
+    let variables = text("variables.tf");
+    assert!(variables.contains("variable \"region_us_west_2\""));
+    assert!(variables.contains("\"us-west-2a\""), "{variables}");
+    assert!(variables.contains("variable \"vpc_cidr_us_west_2\""));
+
+    // Which region each resource is declared in, by its provider meta-argument.
+    let block = regex::Regex::new(
+        r#"(?m)^(resource|data) "([a-z0-9_]+)" "([A-Za-z0-9_-]+)" \{\n((?:.*\n)*?)\}"#,
+    )
+    .expect("pattern");
+    let mut region_of = HashMap::new();
+    let mut bodies = Vec::new();
+    for (name, bytes) in &files {
+        if !name.ends_with(".tf") {
+            continue;
+        }
+        let source = String::from_utf8(bytes.clone()).expect("utf-8");
+        for capture in block.captures_iter(&source) {
+            let address = format!("{}.{}", &capture[2], &capture[3]);
+            let body = capture[4].to_owned();
+            let region =
+                if body.trim_start().starts_with("provider") && body.contains("aws.us_west_2") {
+                    "us-west-2"
+                } else {
+                    "us-east-1"
+                };
+            region_of.insert(address.clone(), region);
+            bodies.push((address, region, body));
+        }
+    }
+    for address in [
+        "aws_vpc.main_us_west_2",
+        "aws_db_instance.trips_db_dr",
+        "aws_lb.alb_usw2",
+        "aws_kms_key.data_us_west_2",
+        "aws_wafv2_web_acl.waf_us_west_2",
+        "aws_wafv2_web_acl_association.waf_alb_usw2",
+    ] {
+        assert_eq!(region_of.get(address), Some(&"us-west-2"), "{address}");
+    }
+    assert_eq!(
+        region_of.get("aws_db_instance.trips_db"),
+        Some(&"us-east-1")
+    );
+    // The standby replicates the primary across regions by ARN, into its region's subnets.
+    let standby = &bodies
+        .iter()
+        .find(|(address, ..)| address == "aws_db_instance.trips_db_dr")
+        .expect("standby")
+        .2;
+    assert!(
+        standby.contains("replicate_source_db  = aws_db_instance.trips_db.arn"),
+        "{standby}"
+    );
+    assert!(
+        standby.contains("aws_db_subnet_group.usw2_data.name"),
+        "{standby}"
+    );
+
+    // Regional resources only refer to regional resources of their own region.
+    let regional = regex::Regex::new(
+        r"\b(aws_(?:vpc|subnet|kms_key|security_group|ecs_cluster|db_subnet_group|cloudwatch_log_group|sns_topic|lb|lb_target_group|wafv2_web_acl|elasticache_subnet_group|nat_gateway|internet_gateway|route_table|eip)\.[A-Za-z0-9_]+)\b",
+    )
+    .expect("pattern");
+    let mut checked = 0;
+    for (address, region, body) in &bodies {
+        for reference in regional.captures_iter(body) {
+            let target = &reference[1];
+            let Some(target_region) = region_of.get(target) else {
+                panic!("{address} refers to undeclared {target}");
+            };
+            assert_eq!(
+                target_region, region,
+                "{address} ({region}) refers to {target}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked} references checked");
+    let readme = text("README.md");
+    assert!(
+        readme.contains("| `us-west-2` | `var.region_us_west_2` |"),
+        "{readme}"
+    );
+    assert!(!readme.contains("Everything is deployed to `var.region`"));
 }

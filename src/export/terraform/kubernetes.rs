@@ -28,7 +28,15 @@ pub(super) fn cluster(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
     let slug = &cluster.slug;
     let provider = match cloud {
         Cloud::Aws => {
-            super::aws::compute::eks_cluster(module, "kubernetes.tf", name, slug, None, None);
+            super::aws::compute::eks_cluster(
+                module,
+                "kubernetes.tf",
+                name,
+                slug,
+                &super::aws::tier_subnets(&plan.regions[0], false),
+                None,
+                None,
+            );
             module.add(
                 "kubernetes.tf",
                 &block("data")

@@ -9,6 +9,7 @@ mod azure;
 mod gcp;
 mod kubernetes;
 mod module;
+mod regions;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
@@ -98,6 +99,10 @@ pub(super) struct Placed<'a> {
     pub networked: bool,
     /// The model puts it in a public subnet (the exports put it there too, and say so).
     pub public: bool,
+    /// Its region, an index into [`Plan::regions`].
+    pub region: usize,
+    /// Its subnet tier, an index into its region's tiers.
+    pub tier: usize,
     pub role: Role,
     /// The Kubernetes namespace it runs in, when it sits inside a Kubernetes boundary.
     pub namespace: Option<String>,
@@ -179,6 +184,8 @@ pub(super) struct Plan<'a> {
     /// provisions exactly that (encryption, zone spread).
     pub facts: Facts<'a>,
     pub components: Vec<Placed<'a>>,
+    /// The regions it deploys to, the primary first.
+    pub regions: Vec<regions::DeployRegion>,
     /// The model's VPC or VNet boundary, if it draws one.
     pub vpc_name: Option<String>,
     pub clusters: Vec<ClusterBoundary>,
@@ -196,6 +203,7 @@ impl<'a> Plan<'a> {
         let mut components = Vec::new();
         let mut index = HashMap::new();
         let facts = Facts::new(graph, Some(cloud));
+        let layout = regions::Layout::new(graph, &facts);
         let mut used = BTreeSet::new();
         for component in doc.components() {
             // Nothing is provisioned for what runs outside the account (SaaS, clients).
@@ -222,6 +230,7 @@ impl<'a> Plan<'a> {
                 Vec::new()
             };
             index.insert(component.id.as_str(), components.len());
+            let (region, tier) = layout.of(component);
             components.push(Placed {
                 component,
                 name,
@@ -233,11 +242,9 @@ impl<'a> Plan<'a> {
                 // network identity; managed services drawn there keep their own.
                 networked: service.in_network
                     && !(namespace.is_some() && facts.runs(component) == Some(Deployment::Built)),
-                public: service.in_network
-                    && graph
-                        .groups_around(component)
-                        .iter()
-                        .any(|g| g.kind == GroupKind::PublicSubnet),
+                public: service.in_network && layout.regions[region].tiers[tier].public,
+                region,
+                tier,
                 service,
                 role,
                 namespace,
@@ -262,12 +269,28 @@ impl<'a> Plan<'a> {
             graph,
             facts,
             components,
+            regions: layout.regions,
             vpc_name,
             clusters,
             namespaces: std::cell::RefCell::new(BTreeSet::new()),
             used: std::cell::RefCell::new(used),
             index,
         }
+    }
+
+    /// The region `placed` deploys to.
+    pub fn region_of(&self, placed: &Placed<'_>) -> &regions::DeployRegion {
+        &self.regions[placed.region]
+    }
+
+    /// The subnet tier `placed` sits in.
+    pub fn tier_of(&self, placed: &Placed<'_>) -> &regions::Tier {
+        &self.regions[placed.region].tiers[placed.tier]
+    }
+
+    /// Whether the module spans more than one region.
+    pub fn multi_region(&self) -> bool {
+        self.regions.len() > 1
     }
 
     /// Records that the module encodes `component`'s property `name`, so the README can list
@@ -599,24 +622,18 @@ fn variable(
     module.add("variables.tf", &b.build());
 }
 
-/// How many zones the skeleton spreads subnets over: three where the region has them.
-const ZONES_USED: usize = 3;
+/// The zones of `region` as an HCL list, when the model names the region.
+fn zones_list(region: &regions::DeployRegion) -> Option<hcl::Expression> {
+    region.code.as_ref()?;
+    Some(module::list(region.zones.iter().map(|z| literal(z))))
+}
 
 fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud, doc: &Document) {
     // The model's own region, so nothing about where it runs is invented here; a model
     // that names none leaves the variables to fill in.
-    let primary = plan.facts.primary_region();
-    let region = primary.map(|r| literal(&r.region.code));
-    let zones = primary.map(|r| {
-        let zones = plan.facts.zones(&r);
-        let list = zones
-            .iter()
-            .take(ZONES_USED)
-            .map(|z| format!("{z:?}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        raw(&format!("[{list}]"))
-    });
+    let primary = &plan.regions[0];
+    let region = primary.code.as_deref().map(literal);
+    let zones = zones_list(primary);
     let project = doc
         .meta
         .name
@@ -699,6 +716,41 @@ fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud, doc: &Document)
                 "ACM certificate for HTTPS listeners (fill in).",
                 None,
             );
+            for (index, region) in plan.regions.iter().enumerate().skip(1) {
+                let code = region.code.as_deref().unwrap_or_default();
+                variable(
+                    module,
+                    &format!("region{}", region.suffix()),
+                    "string",
+                    &format!("Another region the model uses ({code})."),
+                    Some(literal(code)),
+                );
+                variable(
+                    module,
+                    &format!("vpc_cidr{}", region.suffix()),
+                    "string",
+                    &format!(
+                        "Address range of the VPC in {code}; keep it apart from the others so the networks can be peered."
+                    ),
+                    Some(literal(&format!("10.{index}.0.0/16"))),
+                );
+                variable(
+                    module,
+                    &format!("availability_zones{}", region.suffix()),
+                    "list(string)",
+                    &format!("Zones to spread subnets over in {code} (the model's zones there)."),
+                    zones_list(region),
+                );
+                variable(
+                    module,
+                    &format!("certificate_arn{}", region.suffix()),
+                    "string",
+                    &format!(
+                        "ACM certificate in {code} for its HTTPS listeners (fill in; certificates are regional)."
+                    ),
+                    None,
+                );
+            }
             variable(
                 module,
                 "cdn_certificate_arn",
@@ -1057,8 +1109,94 @@ fn regions_section(out: &mut String, plan: &Plan<'_>, cloud: Cloud) {
         "\n`region` defaults to `{}`, the model's primary region (its first region boundary with a location).",
         primary.region.code
     );
-    if resolved.len() > 1 {
-        out.push_str("Not generated: one provider per region. Everything is deployed to `var.region`, including the components the model places in the other regions listed above; cross-region replicas and failover need a provider alias per region.\n");
+    if plan.multi_region() {
+        let (provider, alias) = match cloud {
+            Cloud::Aws => ("aws", "provider alias"),
+            Cloud::Gcp => ("google", "provider alias"),
+            Cloud::Azure => ("azurerm", "location variable"),
+        };
+        let _ = writeln!(
+            out,
+            "\nEach region gets its own network and its components are deployed there: the default `{provider}` provider serves `{}`, and each other region has a {alias}:\n\n| Region | Variable | Components |\n| --- | --- | --- |",
+            plan.regions[0].code.as_deref().unwrap_or_default()
+        );
+        for (index, region) in plan.regions.iter().enumerate() {
+            let count = plan.components.iter().filter(|p| p.region == index).count();
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}` | {count} |",
+                region.code.as_deref().unwrap_or_default(),
+                region.var("region"),
+            );
+        }
+        cross_region_section(out, plan);
+    }
+    subnet_tiers_section(out, plan, cloud);
+}
+
+/// The flows between regions: their firewall rules admit the caller's network range, which
+/// carries traffic only once the networks are joined.
+fn cross_region_section(out: &mut String, plan: &Plan<'_>) {
+    let mut flows = Vec::new();
+    for connection in plan.graph.document().connections() {
+        let Some((from, to)) = plan.graph.endpoints(connection) else {
+            continue;
+        };
+        let (Some(from), Some(to)) = (plan.placed(from), plan.placed(to)) else {
+            continue;
+        };
+        // Replication between managed databases travels over the provider's own network.
+        let replication = plan
+            .facts
+            .replica_of(to.component)
+            .is_some_and(|source| source.id == from.component.id);
+        if from.region != to.region && from.networked && to.networked && !replication {
+            flows.push(format!(
+                "- `{}` → `{}` ({} → {})",
+                from.slug,
+                to.slug,
+                plan.region_of(from).code.as_deref().unwrap_or_default(),
+                plan.region_of(to).code.as_deref().unwrap_or_default()
+            ));
+        }
+    }
+    if flows.is_empty() {
+        return;
+    }
+    out.push_str("\n**Not generated: the link between the regions' networks** (peering or a transit gateway: its routes and address plan are an organisation decision). These flows cross regions; their firewall rules admit the caller's network range, which carries nothing until the networks are joined:\n\n");
+    for flow in flows {
+        out.push_str(&flow);
+        out.push('\n');
+    }
+}
+
+/// The subnet tiers of each region: the model's subnet boundaries, and the default tiers
+/// added where it draws none.
+fn subnet_tiers_section(out: &mut String, plan: &Plan<'_>, cloud: Cloud) {
+    if cloud != Cloud::Aws {
+        return;
+    }
+    out.push_str("\n### Subnet tiers\n\nOne subnet per zone in each tier. The model's subnet boundaries become tiers; a region where it draws no public (or no private) subnet gets a default one.\n\n| Region | Tier | From the model | Kind | Components |\n| --- | --- | --- | --- | --- |\n");
+    for (index, region) in plan.regions.iter().enumerate() {
+        for (ordinal, tier) in region.tiers.iter().enumerate() {
+            let count = plan
+                .components
+                .iter()
+                .filter(|p| p.region == index && p.tier == ordinal && p.service.in_network)
+                .count();
+            let _ = writeln!(
+                out,
+                "| `{}` | `aws_subnet.{}` | {} | {} | {count} |",
+                region.code.as_deref().unwrap_or("var.region"),
+                tier.name,
+                if tier.drawn {
+                    escape_markdown(&tier.label)
+                } else {
+                    "(default)".to_owned()
+                },
+                if tier.public { "public" } else { "private" },
+            );
+        }
     }
 }
 

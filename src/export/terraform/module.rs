@@ -16,6 +16,13 @@ pub(crate) struct Module {
     pub todos: Vec<String>,
     /// Resource names already handed out, to keep them unique.
     names: BTreeSet<String>,
+    /// The provider alias of the region whose resources are being added (`aws.us_west_2`),
+    /// set while a secondary region's network or components are generated: every resource
+    /// and data source added meanwhile gets it as its `provider`.
+    provider: Option<String>,
+    /// `""`, or `_<region key>` while a secondary region is entered: the suffix of the
+    /// region's shared resources and variables (see [`Module::regional`]).
+    suffix: String,
 }
 
 /// A Terraform expression written by us: a reference, a function call or a template over
@@ -68,6 +75,20 @@ fn plain_traversal(source: &str) -> Option<Expression> {
     )))
 }
 
+/// `block` with `provider = <alias>` as its first argument.
+fn with_provider(block: &Block, provider: &str) -> Block {
+    let mut body = vec![hcl::Structure::Attribute(hcl::Attribute::new(
+        "provider",
+        raw(provider),
+    ))];
+    body.extend(block.body.iter().cloned());
+    Block {
+        identifier: block.identifier.clone(),
+        labels: block.labels.clone(),
+        body: hcl::Body::from(body),
+    }
+}
+
 /// User text as an HCL string literal, escaped by hcl-rs.
 pub(crate) fn literal(text: &str) -> Expression {
     Expression::String(text.to_owned())
@@ -96,6 +117,20 @@ pub(crate) fn block(name: &str) -> BlockBuilder {
 }
 
 impl Module {
+    /// Adds what follows to `region`: its resources get the region's provider alias of
+    /// `provider` (none for the primary region), and [`Module::regional`] names its shared
+    /// resources.
+    pub fn enter_region(&mut self, region: &super::regions::DeployRegion, provider: &str) {
+        self.provider = region.provider(provider);
+        self.suffix = region.suffix();
+    }
+
+    /// The name of the current region's copy of a shared resource or variable: `base` in
+    /// the primary region, `base_<key>` in another.
+    pub fn regional(&self, base: &str) -> String {
+        format!("{base}{}", self.suffix)
+    }
+
     pub fn add(&mut self, file: &'static str, block: &Block) {
         self.add_commented(file, &[], block);
     }
@@ -103,6 +138,14 @@ impl Module {
     /// Formats `block` with its comment lines (ids and fixed text, never user text: names
     /// only ever go into escaped string literals) at the end of `file`.
     pub fn add_commented(&mut self, file: &'static str, comments: &[String], block: &Block) {
+        let in_region;
+        let block = match &self.provider {
+            Some(provider) if matches!(block.identifier(), "resource" | "data") => {
+                in_region = with_provider(block, provider);
+                &in_region
+            }
+            _ => block,
+        };
         let text = self.files.entry(file).or_default();
         if !text.is_empty() {
             text.push(b'\n');

@@ -38,7 +38,13 @@ pub(in super::super) fn iam_role(
 
 /// The ECS task's one container, as `jsonencode([...])`: built as a tree rather than written
 /// out and parsed back, since every service has one.
-fn container_definitions(slug: &str, name: &str, port: u16, health: Option<&str>) -> Expression {
+fn container_definitions(
+    slug: &str,
+    name: &str,
+    port: u16,
+    health: Option<&str>,
+    region_var: &str,
+) -> Expression {
     let mut container = object([
         ("name", literal(slug)),
         (
@@ -68,7 +74,7 @@ fn container_definitions(slug: &str, name: &str, port: u16, health: Option<&str>
                             "awslogs-group",
                             raw(&format!("aws_cloudwatch_log_group.{name}.name")),
                         ),
-                        ("awslogs-region", raw("var.region")),
+                        ("awslogs-region", raw(region_var)),
                         ("awslogs-stream-prefix", literal(slug)),
                     ]),
                 ),
@@ -135,7 +141,13 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
             ))
             .add_attribute((
                 "container_definitions",
-                container_definitions(slug, name, port, health.as_deref()),
+                container_definitions(
+                    slug,
+                    name,
+                    port,
+                    health.as_deref(),
+                    &plan.region_of(placed).var("region"),
+                ),
             ))
             .build(),
     );
@@ -143,7 +155,10 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
     let balancers = plan.balancers_of(c);
     let mut service = resource("aws_ecs_service", name)
         .add_attribute(("name", literal(slug)))
-        .add_attribute(("cluster", raw("aws_ecs_cluster.main.id")))
+        .add_attribute((
+            "cluster",
+            raw(&format!("aws_ecs_cluster.{}.id", module.regional("main"))),
+        ))
         .add_attribute((
             "task_definition",
             raw(&format!("aws_ecs_task_definition.{name}.arn")),
@@ -156,7 +171,7 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
     }
     service = service.add_block(
         block("network_configuration")
-            .add_attribute(("subnets", subnets(placed)))
+            .add_attribute(("subnets", subnets(plan, placed)))
             .add_attribute(("security_groups", sg(placed)))
             .add_attribute(("assign_public_ip", false))
             .build(),
@@ -195,7 +210,7 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
 
 /// The managed nodes the cluster's pods run on, in the private subnets, with the role nodes
 /// need (joining, pod networking, pulling from ECR).
-fn node_group(module: &mut Module, file: &'static str, cluster: &str) {
+fn node_group(module: &mut Module, file: &'static str, cluster: &str, subnets: Expression) {
     let role = format!("{cluster}_nodes");
     module.add(
         "iam.tf",
@@ -238,7 +253,7 @@ fn node_group(module: &mut Module, file: &'static str, cluster: &str) {
             ))
             .add_attribute(("node_group_name_prefix", raw("\"${var.environment}-\"")))
             .add_attribute(("node_role_arn", raw(&format!("aws_iam_role.{role}.arn"))))
-            .add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")))
+            .add_attribute(("subnet_ids", subnets))
             .add_attribute(("instance_types", list([literal("m6i.large")])))
             .add_block(
                 block("scaling_config")
@@ -294,7 +309,8 @@ fn autoscaling_policy(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>)
             .add_attribute((
                 "resource_id",
                 raw(&format!(
-                    "\"service/${{aws_ecs_cluster.main.name}}/${{aws_ecs_service.{name}.name}}\""
+                    "\"service/${{aws_ecs_cluster.{}.name}}/${{aws_ecs_service.{name}.name}}\"",
+                    module.regional("main")
                 )),
             ))
             .add_attribute(("scalable_dimension", "ecs:service:DesiredCount"))
@@ -359,7 +375,7 @@ pub(super) fn function(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
             .add_attribute(("timeout", 30))
             .add_block(
                 block("vpc_config")
-                    .add_attribute(("subnet_ids", subnets(placed)))
+                    .add_attribute(("subnet_ids", subnets(plan, placed)))
                     .add_attribute(("security_group_ids", sg(placed)))
                     .build(),
             )
@@ -377,12 +393,13 @@ pub(super) fn function(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
     );
 }
 
-pub(super) fn eks(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn eks(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     eks_cluster(
         module,
         "compute.tf",
         &placed.name,
         &placed.slug,
+        &subnets(plan, placed),
         Some(sg(placed)),
         Some(tags(placed)),
     );
@@ -395,6 +412,7 @@ pub(in super::super) fn eks_cluster(
     file: &'static str,
     name: &str,
     slug: &str,
+    subnets: &Expression,
     security_groups: Option<Expression>,
     tags: Option<Expression>,
 ) {
@@ -406,8 +424,7 @@ pub(in super::super) fn eks_cluster(
         "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
     );
     let key = super::security::data_key(module);
-    let mut vpc =
-        block("vpc_config").add_attribute(("subnet_ids", raw("aws_subnet.private[*].id")));
+    let mut vpc = block("vpc_config").add_attribute(("subnet_ids", subnets.clone()));
     if let Some(groups) = security_groups {
         vpc = vpc.add_attribute(("security_group_ids", groups));
     }
@@ -438,5 +455,5 @@ pub(in super::super) fn eks_cluster(
         cluster = cluster.add_attribute(("tags", tags));
     }
     module.add(file, &cluster.build());
-    node_group(module, file, name);
+    node_group(module, file, name, subnets.clone());
 }

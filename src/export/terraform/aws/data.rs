@@ -23,29 +23,36 @@ pub(super) fn rds(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, eng
         // A replica the model draws: its engine, credentials and storage come from its
         // source, whose backups cover it.
         Some(primary) => {
-            let cross_region = plan.facts.region_of(c).map(|r| r.group.id.clone())
-                != plan
-                    .facts
-                    .region_of(primary.component)
-                    .map(|r| r.group.id.clone());
-            if cross_region {
-                module.todo(format!(
-                    "`{}`: replicates `{}` from another region; apply it with a provider for its own region (replicate_source_db takes the source's ARN).",
-                    placed.slug, primary.slug
-                ));
-            }
-            db.add_attribute((
+            let cross_region = primary.region != placed.region;
+            let replica = db.add_attribute((
                 "replicate_source_db",
                 raw(&format!(
                     "aws_db_instance.{}.{}",
                     primary.name,
                     if cross_region { "arn" } else { "identifier" }
                 )),
-            ))
-            .add_attribute(("multi_az", plan.multi_zone(c)))
-            .add_attribute(("storage_encrypted", plan.encrypted(c)))
-            .add_attribute(("vpc_security_group_ids", sg(placed)))
-            .add_attribute(("skip_final_snapshot", true))
+            ));
+            // A replica in another region lands in that region's network, encrypted with
+            // that region's key (keys do not cross regions); one in the source's region
+            // shares its subnets.
+            let replica = if cross_region {
+                replica
+                    .add_attribute((
+                        "db_subnet_group_name",
+                        raw(&format!(
+                            "aws_db_subnet_group.{}.name",
+                            plan.tier_of(placed).name
+                        )),
+                    ))
+                    .add_attribute(("kms_key_id", super::security::data_key(module)))
+            } else {
+                replica
+            };
+            replica
+                .add_attribute(("multi_az", plan.multi_zone(c)))
+                .add_attribute(("storage_encrypted", plan.encrypted(c)))
+                .add_attribute(("vpc_security_group_ids", sg(placed)))
+                .add_attribute(("skip_final_snapshot", true))
         }
         None => {
             let backups = plan.flag(c, "backups");
@@ -62,11 +69,10 @@ pub(super) fn rds(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, eng
                 .add_attribute(("deletion_protection", true))
                 .add_attribute((
                     "db_subnet_group_name",
-                    raw(if placed.public {
-                        "aws_db_subnet_group.public.name"
-                    } else {
-                        "aws_db_subnet_group.main.name"
-                    }),
+                    raw(&format!(
+                        "aws_db_subnet_group.{}.name",
+                        plan.tier_of(placed).name
+                    )),
                 ))
                 .add_attribute(("vpc_security_group_ids", sg(placed)))
                 .add_attribute(("skip_final_snapshot", false))
@@ -111,12 +117,12 @@ pub(super) fn rds(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, eng
 
 /// The subnet group (`resource_type`) a data service is placed in: the subnets of the tier
 /// the model puts it in.
-fn subnet_group(module: &mut Module, resource_type: &str, placed: &Placed<'_>) {
+fn subnet_group(module: &mut Module, plan: &Plan<'_>, resource_type: &str, placed: &Placed<'_>) {
     module.add(
         "data.tf",
         &resource(resource_type, &placed.name)
             .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("subnet_ids", subnets(placed)))
+            .add_attribute(("subnet_ids", subnets(plan, placed)))
             .build(),
     );
 }
@@ -171,7 +177,7 @@ pub(super) fn elasticache_redis(module: &mut Module, plan: &Plan<'_>, placed: &P
         );
     }
     let key = super::security::data_key(module);
-    subnet_group(module, "aws_elasticache_subnet_group", placed);
+    subnet_group(module, plan, "aws_elasticache_subnet_group", placed);
     // A multi-AZ replication group needs a replica in a second zone.
     let nodes = replicas.max(if plan.multi_zone(c) { 2 } else { 1 });
     module.add(
@@ -209,7 +215,7 @@ pub(super) fn elasticache_memcached(module: &mut Module, plan: &Plan<'_>, placed
     let c = placed.component;
     let name = placed.name.as_str();
     let replicas = plan.int(c, "replicas", 1);
-    subnet_group(module, "aws_elasticache_subnet_group", placed);
+    subnet_group(module, plan, "aws_elasticache_subnet_group", placed);
     module.add(
         "data.tf",
         &resource("aws_elasticache_cluster", name)
@@ -236,7 +242,7 @@ pub(super) fn documentdb(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
     let name = placed.name.as_str();
     let replicas = plan.int(c, "replicas", 1);
     let key = super::security::data_key(module);
-    subnet_group(module, "aws_docdb_subnet_group", placed);
+    subnet_group(module, plan, "aws_docdb_subnet_group", placed);
     module.add(
         "data.tf",
         &resource("aws_docdb_cluster", name)
@@ -372,7 +378,7 @@ pub(super) fn opensearch(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
                 block("vpc_options")
                     .add_attribute((
                         "subnet_ids",
-                        first_subnets(placed, if nodes > 1 { 2 } else { 1 }),
+                        first_subnets(plan, placed, if nodes > 1 { 2 } else { 1 }),
                     ))
                     .add_attribute(("security_group_ids", sg(placed)))
                     .build(),
@@ -517,7 +523,7 @@ pub(super) fn keyspaces(module: &mut Module, placed: &Placed<'_>) {
     );
 }
 
-pub(super) fn redshift_serverless(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn redshift_serverless(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let key = super::security::data_key(module);
     module.add(
@@ -537,7 +543,7 @@ pub(super) fn redshift_serverless(module: &mut Module, placed: &Placed<'_>) {
                 )),
             ))
             .add_attribute(("workgroup_name", placed.env_name("")))
-            .add_attribute(("subnet_ids", subnets(placed)))
+            .add_attribute(("subnet_ids", subnets(plan, placed)))
             .add_attribute(("security_group_ids", sg(placed)))
             .build(),
     );

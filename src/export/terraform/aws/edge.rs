@@ -25,11 +25,7 @@ pub(super) fn load_balancer(module: &mut Module, plan: &Plan<'_>, placed: &Place
             .add_attribute(("internal", !internet_facing))
             .add_attribute((
                 "subnets",
-                raw(if internet_facing {
-                    "aws_subnet.public[*].id"
-                } else {
-                    "aws_subnet.private[*].id"
-                }),
+                super::region_subnets(plan, placed, internet_facing),
             ))
             .add_attribute(("security_groups", sg(placed)))
             .add_attribute(("drop_invalid_header_fields", !network))
@@ -54,7 +50,7 @@ pub(super) fn load_balancer(module: &mut Module, plan: &Plan<'_>, placed: &Place
             .add_attribute(("port", target.port))
             .add_attribute(("protocol", protocol))
             .add_attribute(("target_type", "ip"))
-            .add_attribute(("vpc_id", raw("aws_vpc.main.id")));
+            .add_attribute(("vpc_id", super::vpc_id(module)));
         // Balancers always check their targets: the model's health endpoint when it
         // declares one, else the root (HTTP) or the port (TCP).
         let declared = plan.flag(target.component, "health_check");
@@ -120,7 +116,10 @@ pub(super) fn load_balancer(module: &mut Module, plan: &Plan<'_>, placed: &Place
     module.add(
         "edge.tf",
         &listener
-            .add_attribute(("certificate_arn", raw("var.certificate_arn")))
+            .add_attribute((
+                "certificate_arn",
+                raw(&plan.region_of(placed).var("certificate_arn")),
+            ))
             .add_block(action.build())
             .build(),
     );
@@ -274,66 +273,92 @@ pub(super) fn wafv2(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             r#"{{ Name = "rate-limit", Priority = 2, Action = {{ Block = {{}} }}, Statement = {{ RateBasedStatement = {{ Limit = {limit}, AggregateKeyType = "IP" }} }}, VisibilityConfig = {{ CloudWatchMetricsEnabled = true, MetricName = "rate-limit", SampledRequestsEnabled = true }} }}"#
         ));
     }
-    module.add(
-        "edge.tf",
-        &resource("aws_wafv2_web_acl", name)
-            .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("scope", "REGIONAL"))
-            .add_block(
-                block("default_action")
-                    .add_block(block("allow").build())
-                    .build(),
+    // A regional web ACL protects resources of its own region only: the WAF gets one in its
+    // region and a copy, with the same rules, in each other region where a load balancer
+    // it fronts runs.
+    let routes = plan.routes(c);
+    let mut regions = vec![placed.region];
+    for route in &routes {
+        if route.target.service.recipe == Recipe::Alb && !regions.contains(&route.target.region) {
+            regions.push(route.target.region);
+        }
+    }
+    for &index in &regions {
+        let region = &plan.regions[index];
+        module.enter_region(region, "aws");
+        let (acl, acl_slug) = if index == placed.region {
+            (name.to_owned(), slug.to_owned())
+        } else {
+            (
+                format!("{name}_{}", region.key),
+                format!("{slug}-{}", region.key.replace('_', "-")),
             )
-            // Rules as JSON: the statement block nests without limit, and rule_json is how
-            // the provider takes it without a dozen levels of blocks.
-            .add_attribute((
-                "rule_json",
-                raw(&format!("jsonencode([{}])", rules.join(", "))),
-            ))
-            .add_block(visibility(&format!("{slug}-acl")))
-            .add_attribute(("tags", tags(placed)))
-            .build(),
-    );
-    // WAF requires its log groups to be named aws-waf-logs-*.
-    super::observability::encrypted_log_group_named(
-        module,
-        &format!("{name}_waf"),
-        raw(&format!("\"aws-waf-logs-${{var.environment}}-{slug}\"")),
-    );
-    module.add(
-        "edge.tf",
-        &resource("aws_wafv2_web_acl_logging_configuration", name)
-            .add_attribute((
-                "log_destination_configs",
-                list([raw(&format!("aws_cloudwatch_log_group.{name}_waf.arn"))]),
-            ))
-            .add_attribute((
-                "resource_arn",
-                raw(&format!("aws_wafv2_web_acl.{name}.arn")),
-            ))
-            .build(),
-    );
-    // The ACL protects what the model puts behind it: each load balancer it forwards to.
-    // (HTTP APIs cannot take a web ACL, and CloudFront needs one in us-east-1.)
-    for route in plan.routes(c) {
-        let target = route.target;
-        match target.service.recipe {
-            Recipe::Alb => module.add(
+        };
+        module.add(
+            "edge.tf",
+            &resource("aws_wafv2_web_acl", &acl)
+                .add_attribute(("name", raw(&format!("\"${{var.environment}}-{acl_slug}\""))))
+                .add_attribute(("scope", "REGIONAL"))
+                .add_block(
+                    block("default_action")
+                        .add_block(block("allow").build())
+                        .build(),
+                )
+                // Rules as JSON: the statement block nests without limit, and rule_json is
+                // how the provider takes it without a dozen levels of blocks.
+                .add_attribute((
+                    "rule_json",
+                    raw(&format!("jsonencode([{}])", rules.join(", "))),
+                ))
+                .add_block(visibility(&format!("{acl_slug}-acl")))
+                .add_attribute(("tags", tags(placed)))
+                .build(),
+        );
+        // WAF requires its log groups to be named aws-waf-logs-*.
+        super::observability::encrypted_log_group_named(
+            module,
+            &format!("{acl}_waf"),
+            raw(&format!("\"aws-waf-logs-${{var.environment}}-{acl_slug}\"")),
+        );
+        module.add(
+            "edge.tf",
+            &resource("aws_wafv2_web_acl_logging_configuration", &acl)
+                .add_attribute((
+                    "log_destination_configs",
+                    list([raw(&format!("aws_cloudwatch_log_group.{acl}_waf.arn"))]),
+                ))
+                .add_attribute(("resource_arn", raw(&format!("aws_wafv2_web_acl.{acl}.arn"))))
+                .build(),
+        );
+        // The ACL protects what the model puts behind it: each load balancer it forwards
+        // to. (HTTP APIs cannot take a web ACL, and CloudFront needs one in us-east-1.)
+        for route in routes
+            .iter()
+            .filter(|r| r.target.region == index && r.target.service.recipe == Recipe::Alb)
+        {
+            let target = route.target;
+            module.add(
                 "edge.tf",
                 &resource(
                     "aws_wafv2_web_acl_association",
                     &format!("{name}_{}", target.name),
                 )
                 .add_attribute(("resource_arn", raw(&format!("aws_lb.{}.arn", target.name))))
-                .add_attribute(("web_acl_arn", raw(&format!("aws_wafv2_web_acl.{name}.arn"))))
+                .add_attribute(("web_acl_arn", raw(&format!("aws_wafv2_web_acl.{acl}.arn"))))
                 .build(),
-            ),
-            _ => module.todo(format!(
-                "`{slug}` filters traffic for `{}`, which this skeleton cannot attach a regional web ACL to ({}); attach it by hand or put an Application Load Balancer behind the WAF.",
-                target.slug, target.service.service
-            )),
+            );
         }
     }
+    for route in routes
+        .iter()
+        .filter(|r| r.target.service.recipe != Recipe::Alb)
+    {
+        module.todo(format!(
+            "`{slug}` filters traffic for `{}`, which this skeleton cannot attach a regional web ACL to ({}); attach it by hand or put an Application Load Balancer behind the WAF.",
+            route.target.slug, route.target.service.service
+        ));
+    }
+    module.enter_region(plan.region_of(placed), "aws");
 }
 
 pub(super) fn api_gateway(module: &mut Module, placed: &Placed<'_>) {

@@ -20,7 +20,8 @@ pub(super) fn msk(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             .add_attribute((
                 "number_of_broker_nodes",
                 raw(&format!(
-                    "length(var.availability_zones) * {}",
+                    "length({}) * {}",
+                    plan.region_of(placed).var("availability_zones"),
                     (brokers + 2) / 3
                 )),
             ))
@@ -30,7 +31,7 @@ pub(super) fn msk(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                         "instance_type",
                         raw(&format!("var.kafka_instance_type[\"{size}\"]")),
                     ))
-                    .add_attribute(("client_subnets", subnets(placed)))
+                    .add_attribute(("client_subnets", subnets(plan, placed)))
                     .add_attribute(("security_groups", sg(placed)))
                     .add_block(
                         block("storage_info")
@@ -106,9 +107,9 @@ pub(super) fn amazon_mq(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_
             .add_attribute((
                 "subnet_ids",
                 if replicas > 1 {
-                    subnets(placed)
+                    subnets(plan, placed)
                 } else {
-                    first_subnets(placed, 1)
+                    first_subnets(plan, placed, 1)
                 },
             ))
             .add_attribute(("security_groups", sg(placed)))

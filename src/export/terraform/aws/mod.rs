@@ -18,36 +18,49 @@ use crate::catalog::{Deployment, Recipe};
 
 pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
     versions(module, plan);
-    network::network(module, plan);
+    for (index, region) in plan.regions.iter().enumerate() {
+        module.enter_region(region, "aws");
+        network::network(module, plan, index);
+    }
+    module.enter_region(&plan.regions[0], "aws");
     super::kubernetes::cluster(module, plan, crate::model::Cloud::Aws);
     for placed in &plan.components {
+        module.enter_region(plan.region_of(placed), "aws");
         component(module, plan, placed);
     }
     network::security(module, plan);
     observability::monitoring(module, plan);
+    module.enter_region(&plan.regions[0], "aws");
 }
 
+/// The default provider serves the primary region; each other region the model uses gets
+/// an alias named after it.
 fn versions(module: &mut Module, plan: &Plan<'_>) {
     super::versions(module, plan, "aws", "hashicorp/aws", "~> 6.0");
-    module.add(
-        "providers.tf",
-        &block("provider")
-            .add_label("aws")
-            .add_attribute(("region", raw("var.region")))
-            .add_block(
-                block("default_tags")
-                    .add_attribute((
-                        "tags",
-                        object([
-                            ("environment", raw("var.environment")),
-                            ("managed_by", literal("terraform")),
-                            ("generated_by", literal("archsmith")),
-                        ]),
-                    ))
-                    .build(),
-            )
-            .build(),
-    );
+    for region in &plan.regions {
+        let mut provider = block("provider").add_label("aws");
+        if !region.key.is_empty() {
+            provider = provider.add_attribute(("alias", region.key.as_str()));
+        }
+        module.add(
+            "providers.tf",
+            &provider
+                .add_attribute(("region", raw(&region.var("region"))))
+                .add_block(
+                    block("default_tags")
+                        .add_attribute((
+                            "tags",
+                            object([
+                                ("environment", raw("var.environment")),
+                                ("managed_by", literal("terraform")),
+                                ("generated_by", literal("archsmith")),
+                            ]),
+                        ))
+                        .build(),
+                )
+                .build(),
+        );
+    }
 }
 
 fn tags(placed: &Placed<'_>) -> Expression {
@@ -61,20 +74,38 @@ fn sg(placed: &Placed<'_>) -> Expression {
     list([raw(&format!("aws_security_group.{}.id", placed.name))])
 }
 
-/// The subnet tier the model puts a component in: `public` or `private`.
-fn tier(placed: &Placed<'_>) -> &'static str {
-    if placed.public { "public" } else { "private" }
+/// Every subnet of the tier the model puts a component in, one per zone.
+fn subnets(plan: &Plan<'_>, placed: &Placed<'_>) -> Expression {
+    raw(&format!("aws_subnet.{}[*].id", plan.tier_of(placed).name))
 }
 
-/// Every subnet of the component's tier, one per zone.
-fn subnets(placed: &Placed<'_>) -> Expression {
-    raw(&format!("aws_subnet.{}[*].id", tier(placed)))
+/// Every subnet of the component region's first public tier (internet-facing entry points
+/// the model draws outside a public subnet) or first private tier.
+fn region_subnets(plan: &Plan<'_>, placed: &Placed<'_>, public: bool) -> Expression {
+    if plan.tier_of(placed).public == public {
+        subnets(plan, placed)
+    } else {
+        tier_subnets(plan.region_of(placed), public)
+    }
+}
+
+/// The subnets of `region`'s first public or private tier.
+pub(super) fn tier_subnets(region: &super::regions::DeployRegion, public: bool) -> Expression {
+    raw(&format!(
+        "aws_subnet.{}[*].id",
+        region.tiers[region.first_tier(public)].name
+    ))
+}
+
+/// The VPC of the region the module has entered.
+fn vpc_id(module: &Module) -> Expression {
+    raw(&format!("aws_vpc.{}.id", module.regional("main")))
 }
 
 /// The first `count` subnets of the component's tier (1 or 2), for services that take a
 /// fixed number.
-fn first_subnets(placed: &Placed<'_>, count: usize) -> Expression {
-    let tier = tier(placed);
+fn first_subnets(plan: &Plan<'_>, placed: &Placed<'_>, count: usize) -> Expression {
+    let tier = &plan.tier_of(placed).name;
     raw(&if count > 1 {
         format!("slice(aws_subnet.{tier}[*].id, 0, {count})")
     } else {
@@ -92,7 +123,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             compute::function(module, plan, placed);
         }
         Recipe::OwnCode => compute::container_service(module, plan, placed),
-        Recipe::Eks => compute::eks(module, placed),
+        Recipe::Eks => compute::eks(module, plan, placed),
         Recipe::RdsPostgresql => data::rds(module, plan, placed, "postgres"),
         Recipe::RdsMysql => data::rds(module, plan, placed, "mysql"),
         Recipe::ElasticacheRedis => data::elasticache_redis(module, plan, placed),
@@ -101,7 +132,7 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         Recipe::Opensearch => data::opensearch(module, plan, placed),
         Recipe::Dynamodb => data::dynamodb(module, plan, placed),
         Recipe::Keyspaces => data::keyspaces(module, placed),
-        Recipe::RedshiftServerless => data::redshift_serverless(module, placed),
+        Recipe::RedshiftServerless => data::redshift_serverless(module, plan, placed),
         Recipe::S3 => data::s3(module, plan, placed),
         Recipe::Msk => messaging::msk(module, plan, placed),
         Recipe::AmazonMq => messaging::amazon_mq(module, plan, placed),

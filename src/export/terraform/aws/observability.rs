@@ -11,15 +11,9 @@ pub(super) fn monitoring(module: &mut Module, plan: &Plan<'_>) {
             "Workloads on EKS have no CloudWatch alarms: enable Container Insights and alarm on pod CPU and restarts.",
         );
     }
-    module.add(
-        "observability.tf",
-        &resource("aws_sns_topic", "alerts")
-            .add_attribute(("name", raw("\"${var.project}-${var.environment}-alerts\"")))
-            .add_attribute(("kms_master_key_id", "alias/aws/sns"))
-            .build(),
-    );
     for placed in &plan.components {
         let c = placed.component;
+        module.enter_region(plan.region_of(placed), "aws");
         let (namespace, metric, dimension, value) = match placed.service.recipe {
             Recipe::RdsPostgresql | Recipe::RdsMysql => (
                 "AWS/RDS",
@@ -59,6 +53,23 @@ pub(super) fn monitoring(module: &mut Module, plan: &Plan<'_>) {
             }
             _ => continue,
         };
+        // Alarms notify a topic of their own region.
+        let alerts = module.regional("alerts");
+        if module.first_time(&format!("sns_{alerts}")) {
+            module.add(
+                "observability.tf",
+                &resource("aws_sns_topic", &alerts)
+                    .add_attribute((
+                        "name",
+                        raw(&format!(
+                            "\"${{var.project}}-${{var.environment}}-{}\"",
+                            alerts.replace('_', "-")
+                        )),
+                    ))
+                    .add_attribute(("kms_master_key_id", "alias/aws/sns"))
+                    .build(),
+            );
+        }
         module.add(
             "observability.tf",
             &resource("aws_cloudwatch_metric_alarm", &placed.name)
@@ -81,7 +92,10 @@ pub(super) fn monitoring(module: &mut Module, plan: &Plan<'_>) {
                     raw(&format!("var.alarm_thresholds[\"{metric}\"]")),
                 ))
                 .add_attribute(("dimensions", object([(dimension, raw(&value))])))
-                .add_attribute(("alarm_actions", list([raw("aws_sns_topic.alerts.arn")])))
+                .add_attribute((
+                    "alarm_actions",
+                    list([raw(&format!("aws_sns_topic.{alerts}.arn"))]),
+                ))
                 .add_attribute((
                     "alarm_description",
                     literal(&format!("{} on {}", metric, c.name)),
@@ -160,36 +174,40 @@ pub(super) fn encrypted_log_group_named(
     name: &str,
     log_name: hcl::Expression,
 ) {
-    logs_key(module);
+    let key = logs_key(module);
     module.add(
         "observability.tf",
         &resource("aws_cloudwatch_log_group", name)
             .add_attribute(("name", log_name))
             .add_attribute(("retention_in_days", raw("var.log_retention_days")))
-            .add_attribute(("kms_key_id", raw("aws_kms_key.logs.arn")))
+            .add_attribute(("kms_key_id", raw(&format!("aws_kms_key.{key}.arn"))))
             .build(),
     );
 }
 
-/// The customer-managed key every log group is encrypted with, once per module: the account
-/// administers it and CloudWatch Logs in the region may use it.
-fn logs_key(module: &mut Module) {
-    if !module.first_time("logs_kms_key") {
-        return;
+/// The customer-managed key the log groups of the current region are encrypted with, once
+/// per region (keys are regional): the account administers it and CloudWatch Logs in the
+/// region may use it. Returns its name.
+fn logs_key(module: &mut Module) -> String {
+    let name = module.regional("logs");
+    if !module.first_time(&format!("kms_{name}")) {
+        return name;
     }
+    let region = module.regional("var.region");
     caller_identity(module);
     module.add(
         "security.tf",
-        &resource("aws_kms_key", "logs")
+        &resource("aws_kms_key", &name)
             .add_attribute(("description", "CloudWatch Logs"))
             .add_attribute(("enable_key_rotation", true))
             .add_attribute(("deletion_window_in_days", 30))
             .add_attribute((
                 "policy",
-                raw(r#"jsonencode({ Version = "2012-10-17", Statement = [{ Sid = "Account", Effect = "Allow", Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }, Action = "kms:*", Resource = "*" }, { Sid = "Logs", Effect = "Allow", Principal = { Service = "logs.${var.region}.amazonaws.com" }, Action = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], Resource = "*" }] })"#),
+                raw(&format!(r#"jsonencode({{ Version = "2012-10-17", Statement = [{{ Sid = "Account", Effect = "Allow", Principal = {{ AWS = "arn:aws:iam::${{data.aws_caller_identity.current.account_id}}:root" }}, Action = "kms:*", Resource = "*" }}, {{ Sid = "Logs", Effect = "Allow", Principal = {{ Service = "logs.${{{region}}}.amazonaws.com" }}, Action = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], Resource = "*" }}] }})"#)),
             ))
             .build(),
     );
+    name
 }
 
 /// `data.aws_caller_identity.current`, declared once: the account the module deploys into.

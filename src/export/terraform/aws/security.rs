@@ -92,10 +92,12 @@ pub(super) fn kms(module: &mut Module, placed: &Placed<'_>) {
 /// caches, secrets, search), declared once: rotated yearly, administered by the account.
 pub(super) fn data_key(module: &mut Module) -> hcl::Expression {
     super::observability::caller_identity(module);
-    if module.first_time("data_kms_key") {
+    // Keys are regional: one per region the module deploys to.
+    let name = module.regional("data");
+    if module.first_time(&format!("kms_{name}")) {
         module.add(
             "security.tf",
-            &resource("aws_kms_key", "data")
+            &resource("aws_kms_key", &name)
                 .add_attribute(("description", "Data at rest"))
                 .add_attribute(("enable_key_rotation", true))
                 .add_attribute(("deletion_window_in_days", 30))
@@ -105,7 +107,7 @@ pub(super) fn data_key(module: &mut Module) -> hcl::Expression {
                 .build(),
         );
     }
-    raw("aws_kms_key.data.arn")
+    raw(&format!("aws_kms_key.{name}.arn"))
 }
 
 /// A key policy that lets the account administer the key and its IAM principals use it.
