@@ -939,6 +939,70 @@ fn container_apps_get_their_own_subnet_on_azure() {
     assert!(compute.contains("infrastructure_subnet_id = azurerm_subnet.container_apps.id"));
 }
 
+/// Every resource and data block of a module: (`type.name`, body).
+fn blocks_of(files: &BTreeMap<String, Vec<u8>>) -> Vec<(String, String)> {
+    let block = regex::Regex::new(
+        r#"(?m)^(?:resource|data) "([a-z0-9_]+)" "([A-Za-z0-9_-]+)" \{\n((?:.*\n)*?)\}"#,
+    )
+    .expect("pattern");
+    let mut found = Vec::new();
+    for (name, bytes) in files {
+        if !name.ends_with(".tf") {
+            continue;
+        }
+        let source = String::from_utf8(bytes.clone()).expect("utf-8");
+        for capture in block.captures_iter(&source) {
+            found.push((
+                format!("{}.{}", &capture[1], &capture[2]),
+                capture[3].to_owned(),
+            ));
+        }
+    }
+    found
+}
+
+/// Checks that each block refers only to regional resources (`regional` matches their
+/// addresses) of its own region, telling regions apart by the `provider` alias; returns
+/// each block's region (`""` for the primary, else the alias).
+fn regions_are_consistent(blocks: &[(String, String)], regional: &str) -> HashMap<String, String> {
+    let alias = regex::Regex::new(r"^\s*provider\s*=\s*[a-z]+\.([a-z0-9_]+)").expect("pattern");
+    let region_of: HashMap<String, String> = blocks
+        .iter()
+        .map(|(address, body)| {
+            let region = alias
+                .captures(body)
+                .map(|c| c[1].to_owned())
+                .unwrap_or_default();
+            (address.clone(), region)
+        })
+        .collect();
+    let regional = regex::Regex::new(regional).expect("pattern");
+    let mut checked = 0;
+    for (address, body) in blocks {
+        for reference in regional.captures_iter(body) {
+            let target = &reference[1];
+            let Some(target_region) = region_of.get(target) else {
+                panic!("{address} refers to undeclared {target}");
+            };
+            assert_eq!(
+                target_region, &region_of[address],
+                "{address} refers to {target} of another region"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "{checked} references checked");
+    region_of
+}
+
+fn body<'b>(blocks: &'b [(String, String)], address: &str) -> &'b str {
+    &blocks
+        .iter()
+        .find(|(a, _)| a == address)
+        .unwrap_or_else(|| panic!("{address} declared"))
+        .1
+}
+
 /// Ridehail runs in us-east-1 and us-west-2: each region gets a provider, a network and its
 /// own keys, and nothing regional in one region refers to a resource of the other.
 #[test]
@@ -951,32 +1015,11 @@ fn a_model_in_two_regions_deploys_each_component_in_its_region() {
     assert!(variables.contains("variable \"region_us_west_2\""));
     assert!(variables.contains("\"us-west-2a\""), "{variables}");
     assert!(variables.contains("variable \"vpc_cidr_us_west_2\""));
-
-    // Which region each resource is declared in, by its provider meta-argument.
-    let block = regex::Regex::new(
-        r#"(?m)^(resource|data) "([a-z0-9_]+)" "([A-Za-z0-9_-]+)" \{\n((?:.*\n)*?)\}"#,
-    )
-    .expect("pattern");
-    let mut region_of = HashMap::new();
-    let mut bodies = Vec::new();
-    for (name, bytes) in &files {
-        if !name.ends_with(".tf") {
-            continue;
-        }
-        let source = String::from_utf8(bytes.clone()).expect("utf-8");
-        for capture in block.captures_iter(&source) {
-            let address = format!("{}.{}", &capture[2], &capture[3]);
-            let body = capture[4].to_owned();
-            let region =
-                if body.trim_start().starts_with("provider") && body.contains("aws.us_west_2") {
-                    "us-west-2"
-                } else {
-                    "us-east-1"
-                };
-            region_of.insert(address.clone(), region);
-            bodies.push((address, region, body));
-        }
-    }
+    let blocks = blocks_of(&files);
+    let region_of = regions_are_consistent(
+        &blocks,
+        r"\b(aws_(?:vpc|subnet|kms_key|security_group|ecs_cluster|db_subnet_group|cloudwatch_log_group|sns_topic|lb|lb_target_group|wafv2_web_acl|elasticache_subnet_group|nat_gateway|internet_gateway|route_table|eip)\.[A-Za-z0-9_]+)\b",
+    );
     for address in [
         "aws_vpc.main_us_west_2",
         "aws_db_instance.trips_db_dr",
@@ -985,18 +1028,11 @@ fn a_model_in_two_regions_deploys_each_component_in_its_region() {
         "aws_wafv2_web_acl.waf_us_west_2",
         "aws_wafv2_web_acl_association.waf_alb_usw2",
     ] {
-        assert_eq!(region_of.get(address), Some(&"us-west-2"), "{address}");
+        assert_eq!(region_of[address], "us_west_2", "{address}");
     }
-    assert_eq!(
-        region_of.get("aws_db_instance.trips_db"),
-        Some(&"us-east-1")
-    );
+    assert_eq!(region_of["aws_db_instance.trips_db"], "");
     // The standby replicates the primary across regions by ARN, into its region's subnets.
-    let standby = &bodies
-        .iter()
-        .find(|(address, ..)| address == "aws_db_instance.trips_db_dr")
-        .expect("standby")
-        .2;
+    let standby = body(&blocks, "aws_db_instance.trips_db_dr");
     assert!(
         standby.contains("replicate_source_db  = aws_db_instance.trips_db.arn"),
         "{standby}"
@@ -1005,31 +1041,58 @@ fn a_model_in_two_regions_deploys_each_component_in_its_region() {
         standby.contains("aws_db_subnet_group.usw2_data.name"),
         "{standby}"
     );
-
-    // Regional resources only refer to regional resources of their own region.
-    let regional = regex::Regex::new(
-        r"\b(aws_(?:vpc|subnet|kms_key|security_group|ecs_cluster|db_subnet_group|cloudwatch_log_group|sns_topic|lb|lb_target_group|wafv2_web_acl|elasticache_subnet_group|nat_gateway|internet_gateway|route_table|eip)\.[A-Za-z0-9_]+)\b",
-    )
-    .expect("pattern");
-    let mut checked = 0;
-    for (address, region, body) in &bodies {
-        for reference in regional.captures_iter(body) {
-            let target = &reference[1];
-            let Some(target_region) = region_of.get(target) else {
-                panic!("{address} refers to undeclared {target}");
-            };
-            assert_eq!(
-                target_region, region,
-                "{address} ({region}) refers to {target}"
-            );
-            checked += 1;
-        }
-    }
-    assert!(checked > 100, "{checked} references checked");
     let readme = text("README.md");
     assert!(
         readme.contains("| `us-west-2` | `var.region_us_west_2` |"),
         "{readme}"
     );
     assert!(!readme.contains("Everything is deployed to `var.region`"));
+
+    // Google Cloud: one global network, a subnet, router and key per region.
+    let files = terraform(REFERENCE_MODELS[0].1, Cloud::Gcp);
+    let blocks = blocks_of(&files);
+    let region_of = regions_are_consistent(
+        &blocks,
+        r"\b(google_(?:compute_subnetwork|compute_router|kms_key_ring|kms_crypto_key|kms_crypto_key_iam_member)\.[A-Za-z0-9_]+)\b",
+    );
+    assert_eq!(
+        region_of["google_compute_subnetwork.private_us_west1"],
+        "us_west1"
+    );
+    assert_eq!(
+        region_of["google_sql_database_instance.trips_db_dr"],
+        "us_west1"
+    );
+    assert_eq!(region_of["google_sql_database_instance.trips_db"], "");
+
+    // Azure: a virtual network per region; what runs in westus2 is located there and uses
+    // that region's network and Container Apps environment.
+    let files = terraform(REFERENCE_MODELS[0].1, Cloud::Azure);
+    let blocks = blocks_of(&files);
+    assert!(
+        body(&blocks, "azurerm_virtual_network.main_westus2").contains("var.vnet_cidr_westus2")
+    );
+    let standby = body(&blocks, "azurerm_postgresql_flexible_server.trips_db_dr");
+    assert!(
+        standby.contains("location") && standby.contains("= var.region_westus2"),
+        "{standby}"
+    );
+    let bff = body(&blocks, "azurerm_container_app.rider_bff_usw2");
+    assert!(
+        bff.contains("azurerm_container_app_environment.main_westus2.id"),
+        "{bff}"
+    );
+    for (address, body) in &blocks {
+        let in_west = body.contains("var.region_westus2");
+        for primary in [
+            "azurerm_subnet.data.id",
+            "azurerm_subnet.apps.id",
+            "azurerm_container_app_environment.main.id",
+        ] {
+            assert!(
+                !(in_west && body.contains(primary)),
+                "{address} is in westus2 but uses {primary}"
+            );
+        }
+    }
 }

@@ -622,6 +622,18 @@ fn variable(
     module.add("variables.tf", &b.build());
 }
 
+/// `region_<key>`: where a region other than the primary is, defaulting to the model's.
+fn region_variable(module: &mut Module, region: &regions::DeployRegion) {
+    let code = region.code.as_deref().unwrap_or_default();
+    variable(
+        module,
+        &format!("region{}", region.suffix()),
+        "string",
+        &format!("Another region the model uses ({code})."),
+        Some(literal(code)),
+    );
+}
+
 /// The zones of `region` as an HCL list, when the model names the region.
 fn zones_list(region: &regions::DeployRegion) -> Option<hcl::Expression> {
     region.code.as_ref()?;
@@ -718,13 +730,7 @@ fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud, doc: &Document)
             );
             for (index, region) in plan.regions.iter().enumerate().skip(1) {
                 let code = region.code.as_deref().unwrap_or_default();
-                variable(
-                    module,
-                    &format!("region{}", region.suffix()),
-                    "string",
-                    &format!("Another region the model uses ({code})."),
-                    Some(literal(code)),
-                );
+                region_variable(module, region);
                 variable(
                     module,
                     &format!("vpc_cidr{}", region.suffix()),
@@ -860,6 +866,17 @@ fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud, doc: &Document)
                 "Address range of the private subnet.",
                 Some(literal("10.10.0.0/20")),
             );
+            for (index, region) in plan.regions.iter().enumerate().skip(1) {
+                let code = region.code.as_deref().unwrap_or_default();
+                region_variable(module, region);
+                variable(
+                    module,
+                    &format!("subnet_cidr{}", region.suffix()),
+                    "string",
+                    &format!("Address range of the private subnet in {code}."),
+                    Some(literal(&format!("10.{}.0.0/20", 10 + index))),
+                );
+            }
             variable(
                 module,
                 "db_tier",
@@ -885,6 +902,19 @@ fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud, doc: &Document)
                 "Address space of the virtual network.",
                 Some(literal("10.20.0.0/16")),
             );
+            for (index, region) in plan.regions.iter().enumerate().skip(1) {
+                let code = region.code.as_deref().unwrap_or_default();
+                region_variable(module, region);
+                variable(
+                    module,
+                    &format!("vnet_cidr{}", region.suffix()),
+                    "string",
+                    &format!(
+                        "Address space of the virtual network in {code}; keep it apart from the others so the networks can be peered."
+                    ),
+                    Some(literal(&format!("10.{}.0.0/16", 20 + index))),
+                );
+            }
             variable(
                 module,
                 "db_sku",
@@ -1110,15 +1140,21 @@ fn regions_section(out: &mut String, plan: &Plan<'_>, cloud: Cloud) {
         primary.region.code
     );
     if plan.multi_region() {
-        let (provider, alias) = match cloud {
-            Cloud::Aws => ("aws", "provider alias"),
-            Cloud::Gcp => ("google", "provider alias"),
-            Cloud::Azure => ("azurerm", "location variable"),
+        let primary = plan.regions[0].code.as_deref().unwrap_or_default();
+        let how = match cloud {
+            Cloud::Aws => format!(
+                "Each region gets its own VPC, and its components are deployed there: the default `aws` provider serves `{primary}`, and each other region has a provider alias named after it."
+            ),
+            Cloud::Gcp => format!(
+                "Each region gets its own subnet and Cloud NAT, and its components are deployed there: the default `google` provider serves `{primary}`, and each other region has a provider alias named after it."
+            ),
+            Cloud::Azure => format!(
+                "Each region gets its own virtual network, and its components are deployed there: one resource group (in `{primary}`) holds every region's resources, each located by its region's variable."
+            ),
         };
         let _ = writeln!(
             out,
-            "\nEach region gets its own network and its components are deployed there: the default `{provider}` provider serves `{}`, and each other region has a {alias}:\n\n| Region | Variable | Components |\n| --- | --- | --- |",
-            plan.regions[0].code.as_deref().unwrap_or_default()
+            "\n{how}\n\n| Region | Variable | Components |\n| --- | --- | --- |"
         );
         for (index, region) in plan.regions.iter().enumerate() {
             let count = plan.components.iter().filter(|p| p.region == index).count();
@@ -1129,14 +1165,18 @@ fn regions_section(out: &mut String, plan: &Plan<'_>, cloud: Cloud) {
                 region.var("region"),
             );
         }
-        cross_region_section(out, plan);
+        cross_region_section(out, plan, cloud);
     }
     subnet_tiers_section(out, plan, cloud);
 }
 
 /// The flows between regions: their firewall rules admit the caller's network range, which
 /// carries traffic only once the networks are joined.
-fn cross_region_section(out: &mut String, plan: &Plan<'_>) {
+fn cross_region_section(out: &mut String, plan: &Plan<'_>, cloud: Cloud) {
+    if cloud == Cloud::Gcp {
+        out.push_str("\nThe regions share one global VPC network, with a subnet and Cloud NAT in each: flows between regions need no peering, and the firewall rules admit them by network tag.\n");
+        return;
+    }
     let mut flows = Vec::new();
     for connection in plan.graph.document().connections() {
         let Some((from, to)) = plan.graph.endpoints(connection) else {

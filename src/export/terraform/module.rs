@@ -117,12 +117,17 @@ pub(crate) fn block(name: &str) -> BlockBuilder {
 }
 
 impl Module {
-    /// Adds what follows to `region`: its resources get the region's provider alias of
-    /// `provider` (none for the primary region), and [`Module::regional`] names its shared
-    /// resources.
-    pub fn enter_region(&mut self, region: &super::regions::DeployRegion, provider: &str) {
-        self.provider = region.provider(provider);
+    /// Adds what follows to `region`: its resources get the region's alias of `provider`
+    /// (none for the primary region, or for a provider whose resources name their location
+    /// themselves), and [`Module::regional`] names its shared resources.
+    pub fn enter_region(&mut self, region: &super::regions::DeployRegion, provider: Option<&str>) {
+        self.provider = provider.and_then(|provider| region.provider(provider));
         self.suffix = region.suffix();
+    }
+
+    /// Whether the module is adding to the primary region.
+    pub fn in_primary_region(&self) -> bool {
+        self.suffix.is_empty()
     }
 
     /// The name of the current region's copy of a shared resource or variable: `base` in

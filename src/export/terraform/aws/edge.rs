@@ -285,7 +285,7 @@ pub(super) fn wafv2(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     }
     for &index in &regions {
         let region = &plan.regions[index];
-        module.enter_region(region, "aws");
+        module.enter_region(region, Some("aws"));
         let (acl, acl_slug) = if index == placed.region {
             (name.to_owned(), slug.to_owned())
         } else {
@@ -358,7 +358,7 @@ pub(super) fn wafv2(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             route.target.slug, route.target.service.service
         ));
     }
-    module.enter_region(plan.region_of(placed), "aws");
+    module.enter_region(plan.region_of(placed), Some("aws"));
 }
 
 pub(super) fn api_gateway(module: &mut Module, placed: &Placed<'_>) {

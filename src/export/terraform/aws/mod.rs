@@ -19,18 +19,18 @@ use crate::catalog::{Deployment, Recipe};
 pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
     versions(module, plan);
     for (index, region) in plan.regions.iter().enumerate() {
-        module.enter_region(region, "aws");
+        module.enter_region(region, Some("aws"));
         network::network(module, plan, index);
     }
-    module.enter_region(&plan.regions[0], "aws");
+    module.enter_region(&plan.regions[0], Some("aws"));
     super::kubernetes::cluster(module, plan, crate::model::Cloud::Aws);
     for placed in &plan.components {
-        module.enter_region(plan.region_of(placed), "aws");
+        module.enter_region(plan.region_of(placed), Some("aws"));
         component(module, plan, placed);
     }
     network::security(module, plan);
     observability::monitoring(module, plan);
-    module.enter_region(&plan.regions[0], "aws");
+    module.enter_region(&plan.regions[0], Some("aws"));
 }
 
 /// The default provider serves the primary region; each other region the model uses gets

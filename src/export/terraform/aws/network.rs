@@ -295,7 +295,7 @@ pub(super) fn security(module: &mut Module, plan: &Plan<'_>) {
     for rule in plan.ingress_rules() {
         let target = rule.target;
         let region = plan.region_of(target);
-        module.enter_region(region, "aws");
+        module.enter_region(region, Some("aws"));
         let mut builder = resource(
             "aws_vpc_security_group_ingress_rule",
             &format!("{}_from_{}", target.name, rule.source_name),

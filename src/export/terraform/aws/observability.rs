@@ -13,7 +13,7 @@ pub(super) fn monitoring(module: &mut Module, plan: &Plan<'_>) {
     }
     for placed in &plan.components {
         let c = placed.component;
-        module.enter_region(plan.region_of(placed), "aws");
+        module.enter_region(plan.region_of(placed), Some("aws"));
         let (namespace, metric, dimension, value) = match placed.service.recipe {
             Recipe::RdsPostgresql | Recipe::RdsMysql => (
                 "AWS/RDS",

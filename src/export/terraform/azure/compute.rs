@@ -2,51 +2,71 @@
 
 use super::super::module::{Module, block, literal, raw, resource};
 use super::super::{Placed, Plan};
-use super::{LOCATION, RG, alnum_name, in_resource_group, tags};
+use super::{RG, alnum_name, in_resource_group, location, tags};
 
+/// What the region's Container Apps share: a subnet, a Log Analytics workspace and an
+/// environment; and the one registry every region pulls from.
 pub(super) fn platform(module: &mut Module) {
     // The Container Apps environment takes a subnet of its own: it cannot share one with a
     // cluster's nodes or anything else.
     super::network::subnet(module, "container_apps", "container-apps", 2);
+    let main = module.regional("main");
+    let cloud_suffix = main.trim_start_matches("main").replace('_', "-");
     module.add(
         "observability.tf",
-        &resource("azurerm_log_analytics_workspace", "main")
-            .add_attribute(("name", raw("\"log-${var.project}-${var.environment}\"")))
+        &resource("azurerm_log_analytics_workspace", &main)
+            .add_attribute((
+                "name",
+                raw(&format!(
+                    "\"log-${{var.project}}-${{var.environment}}{cloud_suffix}\""
+                )),
+            ))
             .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("location", raw(LOCATION)))
+            .add_attribute(("location", location(module)))
             .add_attribute(("sku", "PerGB2018"))
             .add_attribute(("retention_in_days", raw("var.log_retention_days")))
             .build(),
     );
+    if module.first_time("container_registry") {
+        module.add(
+            "compute.tf",
+            &resource("azurerm_container_registry", "main")
+                .add_attribute(("name", alnum_name("acr")))
+                .add_attribute(("resource_group_name", raw(RG)))
+                .add_attribute(("location", location(module)))
+                // Premium: zone redundancy, a dedicated data endpoint, content trust and
+                // retention of untagged manifests. It stays reachable: no private endpoint
+                // is generated.
+                .add_attribute(("sku", "Premium"))
+                .add_attribute(("admin_enabled", false))
+                .add_attribute(("zone_redundancy_enabled", true))
+                .add_attribute(("data_endpoint_enabled", true))
+                .add_attribute(("trust_policy_enabled", true))
+                .add_attribute(("retention_policy_in_days", 7))
+                .build(),
+        );
+    }
     module.add(
         "compute.tf",
-        &resource("azurerm_container_registry", "main")
-            .add_attribute(("name", alnum_name("acr")))
+        &resource("azurerm_container_app_environment", &main)
+            .add_attribute((
+                "name",
+                raw(&format!(
+                    "\"cae-${{var.project}}-${{var.environment}}{cloud_suffix}\""
+                )),
+            ))
             .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("location", raw(LOCATION)))
-            // Premium: zone redundancy, a dedicated data endpoint, content trust and retention
-            // of untagged manifests. It stays reachable: no private endpoint is generated.
-            .add_attribute(("sku", "Premium"))
-            .add_attribute(("admin_enabled", false))
-            .add_attribute(("zone_redundancy_enabled", true))
-            .add_attribute(("data_endpoint_enabled", true))
-            .add_attribute(("trust_policy_enabled", true))
-            .add_attribute(("retention_policy_in_days", 7))
-            .build(),
-    );
-    module.add(
-        "compute.tf",
-        &resource("azurerm_container_app_environment", "main")
-            .add_attribute(("name", raw("\"cae-${var.project}-${var.environment}\"")))
-            .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("location", raw(LOCATION)))
+            .add_attribute(("location", location(module)))
             .add_attribute((
                 "log_analytics_workspace_id",
-                raw("azurerm_log_analytics_workspace.main.id"),
+                raw(&format!("azurerm_log_analytics_workspace.{main}.id")),
             ))
             .add_attribute((
                 "infrastructure_subnet_id",
-                raw("azurerm_subnet.container_apps.id"),
+                raw(&format!(
+                    "azurerm_subnet.{}.id",
+                    module.regional("container_apps")
+                )),
             ))
             .build(),
     );
@@ -96,7 +116,10 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
             .add_attribute(("resource_group_name", raw(RG)))
             .add_attribute((
                 "container_app_environment_id",
-                raw("azurerm_container_app_environment.main.id"),
+                raw(&format!(
+                    "azurerm_container_app_environment.{}.id",
+                    module.regional("main")
+                )),
             ))
             .add_attribute(("revision_mode", "Single"))
             .add_block(
@@ -148,7 +171,7 @@ pub(in super::super) fn aks_cluster(
     tags: Option<hcl::Expression>,
     local_accounts_disabled: bool,
 ) {
-    let mut cluster = in_resource_group("azurerm_kubernetes_cluster", name)
+    let mut cluster = in_resource_group(module, "azurerm_kubernetes_cluster", name)
         .add_attribute(("name", raw(&format!("\"${{var.environment}}-{slug}\""))))
         .add_attribute((
             "dns_prefix",
@@ -159,7 +182,10 @@ pub(in super::super) fn aks_cluster(
                 .add_attribute(("name", "system"))
                 .add_attribute(("vm_size", "Standard_D4s_v5"))
                 .add_attribute(("node_count", nodes))
-                .add_attribute(("vnet_subnet_id", raw("azurerm_subnet.apps.id")))
+                .add_attribute((
+                    "vnet_subnet_id",
+                    raw(&format!("azurerm_subnet.{}.id", module.regional("apps"))),
+                ))
                 .add_attribute(("max_pods", 50))
                 .add_attribute(("host_encryption_enabled", true))
                 .build(),

@@ -2,7 +2,7 @@
 
 use super::super::module::{Module, block, literal, raw, resource};
 use super::super::{Placed, Plan};
-use super::{LOCATION, RG, alnum_name, in_resource_group, tags};
+use super::{RG, alnum_name, in_resource_group, location, tags};
 
 /// A PostgreSQL or MySQL Flexible Server: `resource_type` at `version`.
 pub(super) fn flexible_server(
@@ -31,7 +31,7 @@ pub(super) fn flexible_server(
     let mut server = resource(resource_type, name)
         .add_attribute(("name", placed.env_name("")))
         .add_attribute(("resource_group_name", raw(RG)))
-        .add_attribute(("location", raw(LOCATION)))
+        .add_attribute(("location", location(module)))
         .add_attribute(("version", version))
         .add_attribute(("sku_name", raw(&format!("var.db_sku[\"{size}\"]"))));
     // A replica the model draws (a `replication` connection from a server of the same kind)
@@ -80,7 +80,7 @@ pub(super) fn flexible_server(
     if replicas > 0 && source.is_none() {
         module.add(
             "data.tf",
-            &in_resource_group(resource_type, &format!("{name}_read"))
+            &in_resource_group(module, resource_type, &format!("{name}_read"))
                 .add_attribute(("count", replicas))
                 .add_attribute((
                     "name",
@@ -107,7 +107,7 @@ pub(super) fn redis_cache(module: &mut Module, plan: &Plan<'_>, placed: &Placed<
     let replicas = plan.int(placed.component, "replicas", 1);
     module.add(
         "data.tf",
-        &in_resource_group("azurerm_redis_cache", name)
+        &in_resource_group(module, "azurerm_redis_cache", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("capacity", 1))
             .add_attribute(("family", if replicas > 1 { "P" } else { "C" }))
@@ -138,7 +138,7 @@ pub(super) fn storage_account(module: &mut Module, plan: &Plan<'_>, placed: &Pla
     let slug = placed.slug.as_str();
     module.add(
         "storage.tf",
-        &in_resource_group("azurerm_storage_account", name)
+        &in_resource_group(module, "azurerm_storage_account", name)
             .add_attribute(("name", alnum_name(slug)))
             .add_attribute(("account_tier", "Standard"))
             // Zone- and geo-redundant, keys and SAS tokens off in favour of Entra ID (the
@@ -203,7 +203,7 @@ pub(super) fn cosmos(
 ) {
     let name = placed.name.as_str();
     let replicas = plan.int(placed.component, "replicas", 1);
-    let mut account = in_resource_group("azurerm_cosmosdb_account", name)
+    let mut account = in_resource_group(module, "azurerm_cosmosdb_account", name)
         .add_attribute(("name", placed.env_name("")))
         .add_attribute(("public_network_access_enabled", false))
         .add_attribute(("is_virtual_network_filter_enabled", true))
@@ -217,7 +217,7 @@ pub(super) fn cosmos(
         )
         .add_block(
             block("geo_location")
-                .add_attribute(("location", raw(LOCATION)))
+                .add_attribute(("location", location(module)))
                 .add_attribute(("failover_priority", 0))
                 .add_attribute(("zone_redundant", replicas > 1))
                 .build(),

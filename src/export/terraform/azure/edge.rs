@@ -49,7 +49,7 @@ pub(super) fn load_balancer(module: &mut Module, placed: &Placed<'_>) {
     let slug = placed.slug.as_str();
     module.add(
         "edge.tf",
-        &in_resource_group("azurerm_public_ip", name)
+        &in_resource_group(module, "azurerm_public_ip", name)
             .add_attribute(("name", placed.env_name("-ip")))
             .add_attribute(("allocation_method", "Static"))
             .add_attribute(("sku", "Standard"))
@@ -57,7 +57,7 @@ pub(super) fn load_balancer(module: &mut Module, placed: &Placed<'_>) {
     );
     module.add(
         "edge.tf",
-        &in_resource_group("azurerm_lb", name)
+        &in_resource_group(module, "azurerm_lb", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("sku", "Standard"))
             .add_block(
@@ -79,7 +79,7 @@ pub(super) fn api_management(module: &mut Module, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     module.add(
         "edge.tf",
-        &in_resource_group("azurerm_api_management", name)
+        &in_resource_group(module, "azurerm_api_management", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("publisher_name", raw("var.project")))
             .add_attribute(("publisher_email", raw("\"platform@${var.domain_name}\"")))

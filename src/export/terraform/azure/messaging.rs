@@ -60,7 +60,7 @@ pub(super) fn service_bus_topic(module: &mut Module, plan: &Plan<'_>, placed: &P
 fn service_bus_namespace(module: &mut Module, placed: &Placed<'_>) {
     module.add(
         "messaging.tf",
-        &in_resource_group("azurerm_servicebus_namespace", &placed.name)
+        &in_resource_group(module, "azurerm_servicebus_namespace", &placed.name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("sku", "Standard"))
             .add_attribute(("minimum_tls_version", "1.2"))
@@ -91,7 +91,7 @@ pub(super) fn event_hubs(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
     let retention_days = (plan.int(placed.component, "retention_hours", 24) / 24).clamp(1, 7);
     module.add(
         "messaging.tf",
-        &in_resource_group("azurerm_eventhub_namespace", name)
+        &in_resource_group(module, "azurerm_eventhub_namespace", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("sku", "Standard"))
             .add_attribute(("capacity", replicas.max(1)))
@@ -138,7 +138,7 @@ pub(super) fn event_grid(module: &mut Module, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     module.add(
         "messaging.tf",
-        &in_resource_group("azurerm_eventgrid_topic", name)
+        &in_resource_group(module, "azurerm_eventgrid_topic", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("public_network_access_enabled", false))
             .add_attribute(("local_auth_enabled", false))

@@ -17,7 +17,16 @@ use super::{Placed, Plan};
 use crate::catalog::Recipe;
 
 const RG: &str = "azurerm_resource_group.main.name";
-const LOCATION: &str = "azurerm_resource_group.main.location";
+
+/// Where the resources being added go: the resource group's location in the primary region,
+/// the region's variable in another (one resource group holds every region's resources).
+fn location(module: &Module) -> Expression {
+    if module.in_primary_region() {
+        raw("azurerm_resource_group.main.location")
+    } else {
+        raw(&module.regional("var.region"))
+    }
+}
 
 pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
     super::versions(module, plan, "azurerm", "hashicorp/azurerm", "~> 4.0");
@@ -37,26 +46,33 @@ pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
             .add_label("current")
             .build(),
     );
-    network::network(module);
-    super::kubernetes::cluster(module, plan, crate::model::Cloud::Azure);
-    let services = plan.components.iter().any(|p| p.role != super::Role::Other);
-    if services {
-        compute::platform(module);
+    network::resource_group(module);
+    for (index, region) in plan.regions.iter().enumerate() {
+        module.enter_region(region, None);
+        network::network(module);
+        let here = plan.components.iter().filter(|p| p.region == index);
+        if here.clone().any(|p| p.role != super::Role::Other) {
+            compute::platform(module);
+        }
     }
+    module.enter_region(&plan.regions[0], None);
+    super::kubernetes::cluster(module, plan, crate::model::Cloud::Azure);
     for placed in &plan.components {
+        module.enter_region(plan.region_of(placed), None);
         if placed.networked {
             module.add(
                 "security.tf",
                 &resource("azurerm_application_security_group", &placed.name)
                     .add_attribute(("name", placed.env_name("-asg")))
                     .add_attribute(("resource_group_name", raw(RG)))
-                    .add_attribute(("location", raw(LOCATION)))
+                    .add_attribute(("location", location(module)))
                     .add_attribute(("tags", tags(placed)))
                     .build(),
             );
         }
         component(module, plan, placed);
     }
+    module.enter_region(&plan.regions[0], None);
     network::rules(module, plan);
 }
 
@@ -81,11 +97,12 @@ fn alnum_name(slug: &str) -> Expression {
     ))
 }
 
-/// A resource of `resource_type` named `name`, in the module's resource group and location.
-fn in_resource_group(resource_type: &str, name: &str) -> hcl::BlockBuilder {
+/// A resource of `resource_type` named `name`, in the module's resource group, located in
+/// the region being added to.
+fn in_resource_group(module: &Module, resource_type: &str, name: &str) -> hcl::BlockBuilder {
     resource(resource_type, name)
         .add_attribute(("resource_group_name", raw(RG)))
-        .add_attribute(("location", raw(LOCATION)))
+        .add_attribute(("location", location(module)))
 }
 
 /// The resources of one component, by the recipe of the managed service it becomes.

@@ -2,9 +2,10 @@
 
 use super::super::module::{Module, block, list, literal, raw, resource};
 use super::super::{Placed, Plan, Source};
-use super::{LOCATION, RG};
+use super::{RG, location};
 
-pub(super) fn network(module: &mut Module) {
+/// The one resource group, which holds every region's resources.
+pub(super) fn resource_group(module: &mut Module) {
     module.add(
         "network.tf",
         &resource("azurerm_resource_group", "main")
@@ -12,13 +13,27 @@ pub(super) fn network(module: &mut Module) {
             .add_attribute(("location", raw("var.region")))
             .build(),
     );
+}
+
+/// The virtual network of the region being added to, its subnets and their security group.
+pub(super) fn network(module: &mut Module) {
+    let vnet = module.regional("main");
+    let cloud_suffix = vnet.trim_start_matches("main").replace('_', "-");
     module.add(
         "network.tf",
-        &resource("azurerm_virtual_network", "main")
-            .add_attribute(("name", raw("\"vnet-${var.project}-${var.environment}\"")))
+        &resource("azurerm_virtual_network", &vnet)
+            .add_attribute((
+                "name",
+                raw(&format!(
+                    "\"vnet-${{var.project}}-${{var.environment}}{cloud_suffix}\""
+                )),
+            ))
             .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("location", raw(LOCATION)))
-            .add_attribute(("address_space", list([raw("var.vnet_cidr")])))
+            .add_attribute(("location", location(module)))
+            .add_attribute((
+                "address_space",
+                list([raw(&module.regional("var.vnet_cidr"))]),
+            ))
             .build(),
     );
     for (i, tier) in ["apps", "data"].into_iter().enumerate() {
@@ -26,10 +41,15 @@ pub(super) fn network(module: &mut Module) {
     }
     module.add(
         "security.tf",
-        &resource("azurerm_network_security_group", "main")
-            .add_attribute(("name", raw("\"nsg-${var.project}-${var.environment}\"")))
+        &resource("azurerm_network_security_group", &vnet)
+            .add_attribute((
+                "name",
+                raw(&format!(
+                    "\"nsg-${{var.project}}-${{var.environment}}{cloud_suffix}\""
+                )),
+            ))
             .add_attribute(("resource_group_name", raw(RG)))
-            .add_attribute(("location", raw(LOCATION)))
+            .add_attribute(("location", location(module)))
             .build(),
     );
 }
@@ -38,6 +58,7 @@ pub(super) fn network(module: &mut Module) {
 pub(super) fn rules(module: &mut Module, plan: &Plan<'_>) {
     for (i, rule) in plan.ingress_rules().into_iter().enumerate() {
         let target = rule.target;
+        let region = plan.region_of(target);
         let mut builder = resource(
             "azurerm_network_security_rule",
             &format!("{}_from_{}", target.name, rule.source_name),
@@ -67,9 +88,19 @@ pub(super) fn rules(module: &mut Module, plan: &Plan<'_>) {
         .add_attribute(("resource_group_name", raw(RG)))
         .add_attribute((
             "network_security_group_name",
-            raw("azurerm_network_security_group.main.name"),
+            raw(&format!(
+                "azurerm_network_security_group.main{}.name",
+                region.suffix()
+            )),
         ));
         builder = match rule.source {
+            // Application security groups work within their region: a caller in another
+            // region is admitted by its network's range (the networks need peering, which
+            // the README lists as not generated).
+            Source::Group(source) if source.region != target.region => builder.add_attribute((
+                "source_address_prefix",
+                raw(&plan.region_of(source).var("vnet_cidr")),
+            )),
             Source::Group(source) => builder.add_attribute((
                 "source_application_security_group_ids",
                 list([raw(&format!(
@@ -86,29 +117,34 @@ pub(super) fn rules(module: &mut Module, plan: &Plan<'_>) {
 
 /// Subnet `name` of the virtual network (the `index`th /23 of its range), under the shared
 /// network security group.
-pub(super) fn subnet(module: &mut Module, name: &str, label: &str, index: usize) {
+pub(super) fn subnet(module: &mut Module, base: &str, label: &str, index: usize) {
+    let name = module.regional(base);
+    let vnet = module.regional("main");
     module.add(
         "network.tf",
-        &resource("azurerm_subnet", name)
+        &resource("azurerm_subnet", &name)
             .add_attribute(("name", label))
             .add_attribute(("resource_group_name", raw(RG)))
             .add_attribute((
                 "virtual_network_name",
-                raw("azurerm_virtual_network.main.name"),
+                raw(&format!("azurerm_virtual_network.{vnet}.name")),
             ))
             .add_attribute((
                 "address_prefixes",
-                list([raw(&format!("cidrsubnet(var.vnet_cidr, 7, {index})"))]),
+                list([raw(&format!(
+                    "cidrsubnet({}, 7, {index})",
+                    module.regional("var.vnet_cidr")
+                ))]),
             ))
             .build(),
     );
     module.add(
         "network.tf",
-        &resource("azurerm_subnet_network_security_group_association", name)
+        &resource("azurerm_subnet_network_security_group_association", &name)
             .add_attribute(("subnet_id", raw(&format!("azurerm_subnet.{name}.id"))))
             .add_attribute((
                 "network_security_group_id",
-                raw("azurerm_network_security_group.main.id"),
+                raw(&format!("azurerm_network_security_group.{vnet}.id")),
             ))
             .build(),
     );
@@ -133,28 +169,36 @@ pub(super) fn private_endpoint(
                 .add_attribute(("resource_group_name", raw(RG)))
                 .build(),
         );
+    }
+    // The zone is global; each region's network resolves it through a link of its own.
+    let link = module.regional(&zone_name);
+    let vnet = module.regional("main");
+    if module.first_time(&format!("dns_zone_link_{link}")) {
         module.add(
             "network.tf",
-            &resource("azurerm_private_dns_zone_virtual_network_link", &zone_name)
-                .add_attribute((
-                    "name",
-                    literal(&format!("{zone_name}-link").replace('_', "-")),
-                ))
+            &resource("azurerm_private_dns_zone_virtual_network_link", &link)
+                .add_attribute(("name", literal(&format!("{link}-link").replace('_', "-"))))
                 .add_attribute(("resource_group_name", raw(RG)))
                 .add_attribute((
                     "private_dns_zone_name",
                     raw(&format!("azurerm_private_dns_zone.{zone_name}.name")),
                 ))
-                .add_attribute(("virtual_network_id", raw("azurerm_virtual_network.main.id")))
+                .add_attribute((
+                    "virtual_network_id",
+                    raw(&format!("azurerm_virtual_network.{vnet}.id")),
+                ))
                 .build(),
         );
     }
     let name = &placed.name;
     module.add(
         "network.tf",
-        &super::in_resource_group("azurerm_private_endpoint", name)
+        &super::in_resource_group(module, "azurerm_private_endpoint", name)
             .add_attribute(("name", placed.env_name("-pe")))
-            .add_attribute(("subnet_id", raw("azurerm_subnet.data.id")))
+            .add_attribute((
+                "subnet_id",
+                raw(&format!("azurerm_subnet.{}.id", module.regional("data"))),
+            ))
             .add_block(
                 block("private_service_connection")
                     .add_attribute(("name", placed.env_name("-psc")))

@@ -8,7 +8,7 @@ pub(super) fn monitor_workspace(module: &mut Module, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     module.add(
         "observability.tf",
-        &in_resource_group("azurerm_monitor_workspace", name)
+        &in_resource_group(module, "azurerm_monitor_workspace", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("tags", tags(placed)))
             .build(),
@@ -20,7 +20,7 @@ pub(super) fn managed_grafana(module: &mut Module, placed: &Placed<'_>) {
     let slug = placed.slug.as_str();
     module.add(
         "observability.tf",
-        &in_resource_group("azurerm_dashboard_grafana", name)
+        &in_resource_group(module, "azurerm_dashboard_grafana", name)
             .add_attribute((
                 "name",
                 raw(&format!("substr(\"${{var.environment}}-{slug}\", 0, 23)")),
@@ -35,7 +35,7 @@ pub(super) fn application_insights(module: &mut Module, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     module.add(
         "observability.tf",
-        &in_resource_group("azurerm_application_insights", name)
+        &in_resource_group(module, "azurerm_application_insights", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("application_type", "web"))
             .add_attribute(("tags", tags(placed)))

@@ -10,7 +10,7 @@ pub(super) fn key_vault(module: &mut Module, placed: &Placed<'_>, with_key: bool
     let slug = placed.slug.as_str();
     module.add(
         "security.tf",
-        &in_resource_group("azurerm_key_vault", name)
+        &in_resource_group(module, "azurerm_key_vault", name)
             .add_attribute((
                 "name",
                 raw(&format!(

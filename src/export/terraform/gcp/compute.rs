@@ -8,12 +8,13 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
     let (key, grant) = super::security::cmek(module, "artifactregistry");
+    let region = module.regional("var.region");
     module.add(
         "compute.tf",
         &resource("google_artifact_registry_repository", name)
             .add_attribute(("repository_id", placed.env_name("")))
             .add_attribute(("description", literal(&placed.component.name)))
-            .add_attribute(("location", raw("var.region")))
+            .add_attribute(("location", raw(&module.regional("var.region"))))
             .add_attribute(("format", "DOCKER"))
             .add_attribute(("kms_key_name", key))
             .add_attribute(("depends_on", grant))
@@ -22,7 +23,7 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
     );
     if placed.namespace.is_some() {
         let image = raw(&format!(
-            "\"${{var.region}}-docker.pkg.dev/${{var.project_id}}/${{google_artifact_registry_repository.{name}.repository_id}}/{slug}:${{var.image_tag}}\""
+            "\"${{{region}}}-docker.pkg.dev/${{var.project_id}}/${{google_artifact_registry_repository.{name}.repository_id}}/{slug}:${{var.image_tag}}\""
         ));
         super::super::kubernetes::workload(module, plan, placed, image);
         return;
@@ -34,7 +35,7 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
     let mut containers = block("containers")
         .add_attribute((
             "image",
-            raw(&format!("\"${{var.region}}-docker.pkg.dev/${{var.project_id}}/${{google_artifact_registry_repository.{name}.repository_id}}/{slug}:${{var.image_tag}}\"")),
+            raw(&format!("\"${{{region}}}-docker.pkg.dev/${{var.project_id}}/${{google_artifact_registry_repository.{name}.repository_id}}/{slug}:${{var.image_tag}}\"")),
         ))
         .add_block(block("ports").add_attribute(("container_port", placed.port)).build());
     if let Some(path) = &health {
@@ -58,7 +59,7 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
         &resource("google_cloud_run_v2_service", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("description", literal(&placed.component.name)))
-            .add_attribute(("location", raw("var.region")))
+            .add_attribute(("location", raw(&module.regional("var.region"))))
             .add_attribute(("ingress", "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"))
             .add_attribute(("deletion_protection", false))
             .add_block(
@@ -81,7 +82,10 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
                                     ))
                                     .add_attribute((
                                         "subnetwork",
-                                        raw("google_compute_subnetwork.private.id"),
+                                        raw(&format!(
+                                            "google_compute_subnetwork.{}.id",
+                                            module.regional("private")
+                                        )),
                                     ))
                                     .add_attribute(("tags", list([literal(slug)])))
                                     .build(),
@@ -116,10 +120,16 @@ pub(in super::super) fn gke_cluster(
 ) {
     let mut cluster = resource("google_container_cluster", name)
         .add_attribute(("name", raw(&format!("\"${{var.environment}}-{slug}\""))))
-        .add_attribute(("location", raw("var.region")))
+        .add_attribute(("location", raw(&module.regional("var.region"))))
         .add_attribute(("enable_autopilot", true))
         .add_attribute(("network", raw("google_compute_network.main.id")))
-        .add_attribute(("subnetwork", raw("google_compute_subnetwork.private.id")))
+        .add_attribute((
+            "subnetwork",
+            raw(&format!(
+                "google_compute_subnetwork.{}.id",
+                module.regional("private")
+            )),
+        ))
         .add_attribute(("deletion_protection", true));
     if let Some(labels) = labels {
         cluster = cluster.add_attribute(("resource_labels", labels));
@@ -139,7 +149,7 @@ pub(in super::super) fn gke_cluster(
                 block("master_authorized_networks_config")
                     .add_block(
                         block("cidr_blocks")
-                            .add_attribute(("cidr_block", raw("var.subnet_cidr")))
+                            .add_attribute(("cidr_block", raw(&module.regional("var.subnet_cidr"))))
                             .add_attribute(("display_name", "private subnet"))
                             .build(),
                     )

@@ -80,7 +80,7 @@ pub(super) fn cloud_sql(
         &resource("google_sql_database_instance", name)
             .add_attribute(("name", placed.env_name("")))
             .add_attribute(("database_version", version))
-            .add_attribute(("region", raw("var.region")))
+            .add_attribute(("region", raw(&module.regional("var.region"))))
             .add_attribute(("deletion_protection", true))
             .add_block(settings.build())
             .build(),
@@ -95,7 +95,7 @@ pub(super) fn memorystore(module: &mut Module, plan: &Plan<'_>, placed: &Placed<
         "data.tf",
         &resource("google_redis_instance", name)
             .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("region", raw("var.region")))
+            .add_attribute(("region", raw(&module.regional("var.region"))))
             .add_attribute((
                 "tier",
                 if replicas > 1 || plan.multi_zone(placed.component) {
@@ -134,7 +134,7 @@ pub(super) fn gcs(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                 "\"${{var.project_id}}-${{var.environment}}-{slug}\""
             )),
         ))
-        .add_attribute(("location", raw("var.region")))
+        .add_attribute(("location", raw(&module.regional("var.region"))))
         .add_attribute(("uniform_bucket_level_access", true))
         .add_attribute(("public_access_prevention", "enforced"))
         .add_block(block("versioning").add_attribute(("enabled", true)).build());
@@ -158,7 +158,7 @@ pub(super) fn firestore(module: &mut Module, placed: &Placed<'_>) {
         "data.tf",
         &resource("google_firestore_database", name)
             .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("location_id", raw("var.region")))
+            .add_attribute(("location_id", raw(&module.regional("var.region"))))
             .add_attribute(("type", "FIRESTORE_NATIVE"))
             .add_attribute((
                 "point_in_time_recovery_enablement",
@@ -180,7 +180,10 @@ pub(super) fn bigtable(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
             .add_block(
                 block("cluster")
                     .add_attribute(("cluster_id", placed.env_name("-c1")))
-                    .add_attribute(("zone", raw("\"${var.region}-b\"")))
+                    .add_attribute((
+                        "zone",
+                        raw(&format!("\"${{{}}}-b\"", module.regional("var.region"))),
+                    ))
                     .add_attribute(("num_nodes", replicas.max(1)))
                     .build(),
             )
@@ -201,7 +204,7 @@ pub(super) fn bigquery(module: &mut Module, placed: &Placed<'_>) {
                     slug.replace('-', "_")
                 )),
             ))
-            .add_attribute(("location", raw("var.region")))
+            .add_attribute(("location", raw(&module.regional("var.region"))))
             .add_attribute(("labels", labels(placed)))
             .build(),
     );

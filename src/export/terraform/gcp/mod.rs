@@ -17,26 +17,40 @@ use crate::catalog::Recipe;
 
 pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
     super::versions(module, plan, "google", "hashicorp/google", "~> 6.0");
-    module.add(
-        "providers.tf",
-        &block("provider")
-            .add_label("google")
-            .add_attribute(("project", raw("var.project_id")))
-            .add_attribute(("region", raw("var.region")))
-            .add_attribute((
-                "default_labels",
-                object([
-                    ("environment", raw("var.environment")),
-                    ("generated_by", literal("archsmith")),
-                ]),
-            ))
-            .build(),
-    );
+    // The default provider serves the primary region; each other region the model uses
+    // gets an alias named after it.
+    for region in &plan.regions {
+        let mut provider = block("provider").add_label("google");
+        if !region.key.is_empty() {
+            provider = provider.add_attribute(("alias", region.key.as_str()));
+        }
+        module.add(
+            "providers.tf",
+            &provider
+                .add_attribute(("project", raw("var.project_id")))
+                .add_attribute(("region", raw(&region.var("region"))))
+                .add_attribute((
+                    "default_labels",
+                    object([
+                        ("environment", raw("var.environment")),
+                        ("generated_by", literal("archsmith")),
+                    ]),
+                ))
+                .build(),
+        );
+    }
     network::network(module);
+    for region in &plan.regions {
+        module.enter_region(region, Some("google"));
+        network::regional_network(module);
+    }
+    module.enter_region(&plan.regions[0], Some("google"));
     super::kubernetes::cluster(module, plan, crate::model::Cloud::Gcp);
     for placed in &plan.components {
+        module.enter_region(plan.region_of(placed), Some("google"));
         component(module, plan, placed);
     }
+    module.enter_region(&plan.regions[0], Some("google"));
     network::firewall(module, plan);
 }
 

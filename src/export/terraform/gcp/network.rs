@@ -3,6 +3,8 @@
 use super::super::module::{Module, block, list, literal, raw, resource};
 use super::super::{Plan, Source};
 
+/// The VPC network: global on Google Cloud, so one for every region, whose firewall rules
+/// apply across regions.
 pub(super) fn network(module: &mut Module) {
     module.add(
         "network.tf",
@@ -11,13 +13,26 @@ pub(super) fn network(module: &mut Module) {
             .add_attribute(("auto_create_subnetworks", false))
             .build(),
     );
+}
+
+/// The private subnet and Cloud NAT of the region the module has entered.
+pub(super) fn regional_network(module: &mut Module) {
+    let subnet = module.regional("private");
+    let router = module.regional("main");
+    let region = module.regional("var.region");
+    let cloud_name = |part: &str| {
+        raw(&format!(
+            "\"${{var.project}}-${{var.environment}}{}\"",
+            part.replace('_', "-")
+        ))
+    };
     module.add(
         "network.tf",
-        &resource("google_compute_subnetwork", "private")
-            .add_attribute(("name", raw("\"${var.project}-${var.environment}-private\"")))
+        &resource("google_compute_subnetwork", &subnet)
+            .add_attribute(("name", cloud_name(&format!("-{subnet}"))))
             .add_attribute(("network", raw("google_compute_network.main.id")))
-            .add_attribute(("region", raw("var.region")))
-            .add_attribute(("ip_cidr_range", raw("var.subnet_cidr")))
+            .add_attribute(("region", raw(&region)))
+            .add_attribute(("ip_cidr_range", raw(&module.regional("var.subnet_cidr"))))
             .add_attribute(("private_ip_google_access", true))
             .add_block(
                 block("log_config")
@@ -28,20 +43,24 @@ pub(super) fn network(module: &mut Module) {
             )
             .build(),
     );
+    let router_suffix = router.trim_start_matches("main").to_owned();
     module.add(
         "network.tf",
-        &resource("google_compute_router", "main")
-            .add_attribute(("name", raw("\"${var.project}-${var.environment}\"")))
+        &resource("google_compute_router", &router)
+            .add_attribute(("name", cloud_name(&router_suffix)))
             .add_attribute(("network", raw("google_compute_network.main.id")))
-            .add_attribute(("region", raw("var.region")))
+            .add_attribute(("region", raw(&region)))
             .build(),
     );
     module.add(
         "network.tf",
-        &resource("google_compute_router_nat", "main")
-            .add_attribute(("name", raw("\"${var.project}-${var.environment}\"")))
-            .add_attribute(("router", raw("google_compute_router.main.name")))
-            .add_attribute(("region", raw("var.region")))
+        &resource("google_compute_router_nat", &router)
+            .add_attribute(("name", cloud_name(&router_suffix)))
+            .add_attribute((
+                "router",
+                raw(&format!("google_compute_router.{router}.name")),
+            ))
+            .add_attribute(("region", raw(&region)))
             .add_attribute(("nat_ip_allocate_option", "AUTO_ONLY"))
             .add_attribute((
                 "source_subnetwork_ip_ranges_to_nat",
@@ -85,9 +104,10 @@ pub(super) fn firewall(module: &mut Module, plan: &Plan<'_>) {
             Source::Internet => {
                 builder.add_attribute(("source_ranges", list([literal("0.0.0.0/0")])))
             }
-            Source::Network => {
-                builder.add_attribute(("source_ranges", list([raw("var.subnet_cidr")])))
-            }
+            Source::Network => builder.add_attribute((
+                "source_ranges",
+                list([raw(&plan.region_of(target).var("subnet_cidr"))]),
+            )),
         };
         module.add("security.tf", &builder.build());
     }

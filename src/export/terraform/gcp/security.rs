@@ -26,7 +26,7 @@ pub(super) fn cloud_kms(module: &mut Module, placed: &Placed<'_>) {
         "security.tf",
         &resource("google_kms_key_ring", name)
             .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("location", raw("var.region")))
+            .add_attribute(("location", raw(&module.regional("var.region"))))
             .build(),
     );
     module.add(
@@ -48,7 +48,7 @@ pub(super) fn cloud_kms(module: &mut Module, placed: &Placed<'_>) {
 /// may encrypt and decrypt with; declared once, the grant once per service. Returns the
 /// key, and the grant that resources using it must wait for.
 pub(super) fn cmek(module: &mut Module, service: &str) -> (hcl::Expression, hcl::Expression) {
-    if module.first_time("gcp_cmek") {
+    if module.first_time("google_project") {
         module.add(
             "security.tf",
             &block("data")
@@ -56,18 +56,29 @@ pub(super) fn cmek(module: &mut Module, service: &str) -> (hcl::Expression, hcl:
                 .add_label("current")
                 .build(),
         );
+    }
+    // Keys are regional and a service encrypts only with a key of its own region: one key
+    // per region, the grants once per region and service.
+    let cmek = module.regional("cmek");
+    if module.first_time(&format!("gcp_{cmek}")) {
         module.add(
             "security.tf",
-            &resource("google_kms_key_ring", "cmek")
-                .add_attribute(("name", raw("\"${var.project}-${var.environment}-cmek\"")))
-                .add_attribute(("location", raw("var.region")))
+            &resource("google_kms_key_ring", &cmek)
+                .add_attribute((
+                    "name",
+                    raw(&format!(
+                        "\"${{var.project}}-${{var.environment}}-{}\"",
+                        cmek.replace('_', "-")
+                    )),
+                ))
+                .add_attribute(("location", raw(&module.regional("var.region"))))
                 .build(),
         );
         module.add(
             "security.tf",
-            &resource("google_kms_crypto_key", "cmek")
+            &resource("google_kms_crypto_key", &cmek)
                 .add_attribute(("name", "data"))
-                .add_attribute(("key_ring", raw("google_kms_key_ring.cmek.id")))
+                .add_attribute(("key_ring", raw(&format!("google_kms_key_ring.{cmek}.id"))))
                 .add_attribute(("rotation_period", "7776000s"))
                 .add_block(
                     block("lifecycle")
@@ -77,12 +88,15 @@ pub(super) fn cmek(module: &mut Module, service: &str) -> (hcl::Expression, hcl:
                 .build(),
         );
     }
-    let grant = format!("cmek_{service}");
+    let grant = module.regional(&format!("cmek_{service}"));
     if module.first_time(&grant) {
         module.add(
             "security.tf",
             &resource("google_kms_crypto_key_iam_member", &grant)
-                .add_attribute(("crypto_key_id", raw("google_kms_crypto_key.cmek.id")))
+                .add_attribute((
+                    "crypto_key_id",
+                    raw(&format!("google_kms_crypto_key.{cmek}.id")),
+                ))
                 .add_attribute(("role", "roles/cloudkms.cryptoKeyEncrypterDecrypter"))
                 .add_attribute((
                     "member",
@@ -94,7 +108,7 @@ pub(super) fn cmek(module: &mut Module, service: &str) -> (hcl::Expression, hcl:
         );
     }
     (
-        raw("google_kms_crypto_key.cmek.id"),
+        raw(&format!("google_kms_crypto_key.{cmek}.id")),
         list([raw(&format!("google_kms_crypto_key_iam_member.{grant}"))]),
     )
 }
