@@ -7,6 +7,7 @@
 //! [`export`] turns it into other formats. Every change is an [`edit::EditOp`], whose
 //! `apply` returns the inverse, which gives undo.
 
+pub mod analysis;
 pub mod catalog;
 pub mod clipboard;
 pub mod edit;

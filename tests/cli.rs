@@ -553,3 +553,42 @@ fn rules_can_be_listed_and_explained() {
         "{text}"
     );
 }
+
+#[test]
+fn analyze_reports_every_analysis_as_json_and_fails_on_a_missed_target() {
+    let output = archsmith()
+        .args(["analyze", "--format", "json"])
+        .arg(sample("ecommerce"))
+        .output()
+        .expect("runs");
+    // The composite of the published SLAs misses the sample's 99.95% objective.
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    for key in ["availability", "capacity", "failures", "scenario"] {
+        assert!(report.get(key).is_some(), "{key}");
+    }
+    let only = archsmith()
+        .args(["analyze", "--format", "json", "--only", "capacity"])
+        .arg(sample("ecommerce"))
+        .output()
+        .expect("runs");
+    let report: serde_json::Value = serde_json::from_slice(&only.stdout).expect("JSON");
+    assert!(report.get("capacity").is_some() && report.get("availability").is_none());
+}
+
+#[test]
+fn analyze_names_the_line_of_a_bad_scenario() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let scenario = dir.path().join("surge.ron");
+    std::fs::write(&scenario, "(name: \"Surge\",\n load_multiplier: \"ten\")\n").expect("write");
+    let output = archsmith()
+        .arg("analyze")
+        .arg(sample("ecommerce"))
+        .arg("--scenario")
+        .arg(&scenario)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("surge.ron:2:"), "{stderr}");
+}

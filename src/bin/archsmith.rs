@@ -44,6 +44,20 @@ enum Command {
         #[arg(long = "rules", value_name = "PACK")]
         packs: Vec<PathBuf>,
     },
+    /// Availability, capacity at peak and failure blast radius, computed from the model.
+    /// Exits 1 when the model misses a target it states (its availability objective, or the
+    /// capacity to carry its peak).
+    Analyze {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = AnalysisFormat::Human)]
+        format: AnalysisFormat,
+        /// Only this analysis (repeatable).
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(archsmith::analysis::NAMES))]
+        only: Vec<String>,
+        /// A scenario file, e.g. `(name: "Black Friday", load_multiplier: 10.0)`.
+        #[arg(long)]
+        scenario: Option<PathBuf>,
+    },
     /// Export a model to another format.
     Export {
         file: PathBuf,
@@ -165,6 +179,13 @@ enum ReportFormat {
     Human,
     Json,
     Sarif,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AnalysisFormat {
+    Human,
+    Json,
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -330,6 +351,12 @@ fn run(
             deny,
             packs,
         } => validate(catalog, &file, format, deny, &packs, out),
+        Command::Analyze {
+            file,
+            format,
+            only,
+            scenario,
+        } => analyze(catalog, &file, format, &only, scenario.as_deref(), out),
         Command::Export {
             file,
             format,
@@ -502,6 +529,69 @@ fn validate(
         None => Severity::Error,
     };
     Ok(if report.fails_at(threshold) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn analyze(
+    catalog: &Catalog,
+    file: &Path,
+    format: AnalysisFormat,
+    only: &[String],
+    scenario: Option<&Path>,
+    out: &mut Out<impl Write>,
+) -> Result<ExitCode, Failure> {
+    let text = read(file)?;
+    let doc = format::from_str(&text, &file.display().to_string(), catalog)?;
+    let scenario = match scenario {
+        Some(path) => {
+            let source = read(path)?;
+            let scenario: archsmith::analysis::Scenario =
+                ron::from_str(&source).map_err(|e| {
+                    format!(
+                        "{}:{}:{}: {}; expected a scenario such as (name: \"Black Friday\", load_multiplier: 10.0)",
+                        path.display(),
+                        e.span.start.line,
+                        e.span.start.col,
+                        e.code
+                    )
+                })?;
+            if !(scenario.load_multiplier.is_finite() && scenario.load_multiplier > 0.0) {
+                return Err(Failure::Message(format!(
+                    "{}: load_multiplier must be a positive number, not {}",
+                    path.display(),
+                    scenario.load_multiplier
+                )));
+            }
+            scenario
+        }
+        None => archsmith::analysis::Scenario::default(),
+    };
+    let graph = ArchGraph::new(&doc, catalog);
+    let report = archsmith::analysis::analyze(&graph, scenario);
+    match format {
+        AnalysisFormat::Human => {
+            out.write_all(archsmith::analysis::render::human(&report, only).as_bytes())?;
+        }
+        AnalysisFormat::Markdown => {
+            out.write_all(archsmith::analysis::render::markdown(&report, only).as_bytes())?;
+        }
+        AnalysisFormat::Json => {
+            let mut value = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+            if let Some(object) = value.as_object_mut()
+                && !only.is_empty()
+            {
+                object.retain(|key, _| key == "scenario" || only.iter().any(|o| o == key));
+            }
+            let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+            out.write_all(text.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+    }
+    out.flush()?;
+    Ok(if report.misses_a_target() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

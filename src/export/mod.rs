@@ -3,6 +3,7 @@
 
 mod compose;
 mod design;
+pub(crate) use design::escape_markdown;
 mod dot;
 mod drawio;
 pub mod folder;

@@ -810,6 +810,21 @@ impl<'a> ArchGraph<'a> {
         RequestPaths { seen }
     }
 
+    /// The document positions of the components the component at `position` calls
+    /// synchronously (waiting for the answer), once per connection.
+    pub fn sync_callees(&self, position: usize) -> impl Iterator<Item = usize> + '_ {
+        let count = self.doc.components().len();
+        self.adjacent(NodeIndex::new(position), Direction::Outgoing)
+            .iter()
+            .filter(move |link| self.is_sync_call(link) && (link.to as usize) < count)
+            .map(|link| link.to as usize)
+    }
+
+    /// The document position of `component` (one of this graph's document's components).
+    pub fn position(&self, component: &Component) -> Option<usize> {
+        Self::position_in(self.doc.components(), component)
+    }
+
     /// Whether `component` serves requests, as [`Self::on_request_paths`] found.
     pub fn serves_requests(&self, paths: &RequestPaths, component: &Component) -> bool {
         Self::position_in(self.doc.components(), component)

@@ -1,0 +1,346 @@
+//! Availability: each component's expected monthly uptime, from the published SLA of the
+//! managed service it becomes or, self-hosted, from a per-instance figure and its replicas;
+//! then each entry point's, along what a request through it waits on. Synchronous
+//! dependencies are in series (all must answer), replicas in parallel (one must), and
+//! replicas that share a zone share its fate; asynchronous hops are off the request path.
+
+use serde::Serialize;
+
+use super::{Inputs, percent};
+use crate::catalog::{Deployment, Recipe, Trait};
+use crate::model::Component;
+
+/// A zone's own availability: what replicas kept in one zone can never exceed.
+const ZONE: f64 = 0.9999;
+
+/// What a component is expected to achieve, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentAvailability {
+    pub component: String,
+    pub percent: f64,
+    /// How the figure was reached, for people.
+    pub basis: String,
+    /// Where the figure comes from: the SLA's page and date, or `estimate`.
+    pub source: String,
+    #[serde(skip)]
+    fraction: f64,
+    /// What would raise it, when something obvious would.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    #[serde(skip)]
+    fixed_fraction: f64,
+}
+
+/// A component whose improvement buys the most for an entry point.
+#[derive(Debug, Clone, Serialize)]
+pub struct WeakLink {
+    pub component: String,
+    pub percent: f64,
+    pub fix: String,
+    /// The entry point's availability once fixed.
+    pub entry_percent_if_fixed: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EntryAvailability {
+    pub entry: String,
+    pub percent: f64,
+    /// Expected downtime a month (30 days), in minutes.
+    pub downtime_minutes_per_month: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meets_objective: Option<bool>,
+    /// The components a request waits on on its least available journey, itself included:
+    /// a router (CDN, WAF, load balancer, gateway) sends each request down one of its routes,
+    /// everything else waits on all it calls.
+    pub depends_on: Vec<String>,
+    /// The weakest links first: what fixing each buys.
+    pub weakest: Vec<WeakLink>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Availability {
+    /// The model's `availability_slo`, in percent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objective: Option<f64>,
+    pub entries: Vec<EntryAvailability>,
+    /// Every component on an entry point's path, by document order.
+    pub components: Vec<ComponentAvailability>,
+}
+
+impl Availability {
+    pub fn misses_objective(&self) -> bool {
+        self.entries
+            .iter()
+            .any(|e| e.meets_objective == Some(false))
+    }
+}
+
+pub fn analyze(inputs: &Inputs<'_>) -> Availability {
+    let components = inputs.graph.document().components();
+    let objective = inputs.graph.document().meta.targets.availability_slo;
+    let mut figures: Vec<Option<ComponentAvailability>> = vec![None; components.len()];
+    let mut entries = Vec::new();
+    for entry in &inputs.entries {
+        for &member in &entry.depends_on {
+            if figures[member].is_none() {
+                figures[member] = Some(component(inputs, &components[member]));
+            }
+        }
+        let journey = worst_journey(inputs, entry.position, &figures);
+        let counted = || {
+            journey
+                .iter()
+                .filter_map(|&m| figures[m].as_ref())
+                .filter(|f| f.fraction < 1.0)
+        };
+        let fraction: f64 = counted().map(|f| f.fraction).product();
+        let mut weakest: Vec<WeakLink> = counted()
+            .filter(|f| f.fix.is_some())
+            .map(|f| WeakLink {
+                component: f.component.clone(),
+                percent: f.percent,
+                fix: f.fix.clone().unwrap_or_default(),
+                entry_percent_if_fixed: percent(fraction / f.fraction * f.fixed_fraction),
+            })
+            .collect();
+        weakest.sort_by(|a, b| {
+            b.entry_percent_if_fixed
+                .total_cmp(&a.entry_percent_if_fixed)
+                .then_with(|| a.component.cmp(&b.component))
+        });
+        weakest.truncate(3);
+        let entry_percent = percent(fraction);
+        entries.push(EntryAvailability {
+            entry: components[entry.position].id.as_str().to_owned(),
+            percent: entry_percent,
+            downtime_minutes_per_month: ((1.0 - fraction) * 30.0 * 24.0 * 60.0 * 10.0).round()
+                / 10.0,
+            meets_objective: objective.map(|slo| fraction * 100.0 >= slo - 1e-9),
+            depends_on: journey
+                .iter()
+                .map(|&m| components[m].id.as_str().to_owned())
+                .collect(),
+            weakest,
+        });
+    }
+    Availability {
+        objective,
+        entries,
+        components: figures.into_iter().flatten().collect(),
+    }
+}
+
+/// The components of the least available journey from `start`, sorted: a router's requests
+/// take one route each (the worst route counts), other components wait on every synchronous
+/// call. Shared dependencies count once; a call that closes a cycle adds nothing.
+fn worst_journey(
+    inputs: &Inputs<'_>,
+    start: usize,
+    figures: &[Option<ComponentAvailability>],
+) -> Vec<usize> {
+    fn visit(
+        inputs: &Inputs<'_>,
+        position: usize,
+        figures: &[Option<ComponentAvailability>],
+        memo: &mut std::collections::HashMap<usize, Vec<usize>>,
+        active: &mut Vec<usize>,
+    ) -> Vec<usize> {
+        if let Some(done) = memo.get(&position) {
+            return done.clone();
+        }
+        if active.contains(&position) {
+            return Vec::new();
+        }
+        active.push(position);
+        let component = inputs.component(position);
+        let graph = inputs.graph;
+        let router = [
+            Trait::Cdn,
+            Trait::Waf,
+            Trait::LoadBalancer,
+            Trait::Gateway,
+            Trait::Ingress,
+        ]
+        .into_iter()
+        .any(|t| graph.has_trait(component, t));
+        let mut callees: Vec<usize> = graph.sync_callees(position).collect();
+        callees.sort_unstable();
+        callees.dedup();
+        let mut set: Vec<usize> = if router {
+            callees
+                .iter()
+                .map(|&c| visit(inputs, c, figures, memo, active))
+                .min_by(|a, b| product(a, figures).total_cmp(&product(b, figures)))
+                .unwrap_or_default()
+        } else {
+            let mut all = Vec::new();
+            for &c in &callees {
+                all.extend(visit(inputs, c, figures, memo, active));
+            }
+            all
+        };
+        set.push(position);
+        set.sort_unstable();
+        set.dedup();
+        active.pop();
+        memo.insert(position, set.clone());
+        set
+    }
+    let mut memo = std::collections::HashMap::new();
+    visit(inputs, start, figures, &mut memo, &mut Vec::new())
+}
+
+fn product(set: &[usize], figures: &[Option<ComponentAvailability>]) -> f64 {
+    set.iter()
+        .filter_map(|&m| figures[m].as_ref())
+        .map(|f| f.fraction)
+        .product()
+}
+
+/// The availability of one component, with how it was reached and what would raise it.
+pub fn component(inputs: &Inputs<'_>, component: &Component) -> ComponentAvailability {
+    let id = component.id.as_str().to_owned();
+    let graph = inputs.graph;
+    let facts = &inputs.facts;
+    let data = inputs.data;
+    let kind = component.kind.as_str();
+    let figure = |fraction: f64, basis: String, source: String, fix: Option<(String, f64)>| {
+        let (fix, fixed_fraction) = match fix {
+            Some((text, fixed)) if fixed > fraction => (Some(text), fixed),
+            _ => (None, fraction),
+        };
+        ComponentAvailability {
+            component: id.clone(),
+            percent: percent(fraction),
+            basis,
+            source,
+            fraction,
+            fix,
+            fixed_fraction,
+        }
+    };
+    // Clients are the users' own devices: outside what the design promises.
+    if graph.has_trait(component, Trait::Client) {
+        return figure(1.0, "a client: not counted".into(), String::new(), None);
+    }
+    if let Some(service) = facts.service(component)
+        && !matches!(service.recipe, Recipe::OwnCode | Recipe::Placeholder)
+        && let Some(sla) = data.sla(service.recipe)
+    {
+        let source = format!("{} ({})", sla.source, sla.as_of);
+        let redundant = facts.redundant(component) || facts.multi_zone(component);
+        let redundant_fraction = sla.percent / 100.0;
+        return if redundant {
+            figure(
+                redundant_fraction,
+                format!("{} SLA, redundant across zones", service.service),
+                source,
+                None,
+            )
+        } else {
+            let single = sla
+                .single_instance_percent
+                .unwrap_or(super::data::DEFAULT_INSTANCE_PERCENT);
+            figure(
+                single / 100.0,
+                match sla.single_instance_percent {
+                    Some(_) => format!("{} SLA for a single instance", service.service),
+                    None => format!(
+                        "{}: no SLA for a single instance; a self-hosted instance's figure",
+                        service.service
+                    ),
+                },
+                source,
+                Some((
+                    format!(
+                        "run it across zones (multi_az or a second replica): {} SLA",
+                        sla.percent
+                    ),
+                    redundant_fraction,
+                )),
+            )
+        };
+    }
+    // Self-hosted, the team's own code, someone else's system or a SaaS product: a
+    // per-instance figure, and replicas in parallel.
+    let per_instance = data.instance_percent(kind) / 100.0;
+    let outside = matches!(
+        facts.runs(component),
+        Some(Deployment::External | Deployment::Saas)
+    );
+    if outside {
+        return figure(
+            per_instance,
+            "someone else's service: the kind's typical availability".into(),
+            "estimate".into(),
+            None,
+        );
+    }
+    let instances = instances(inputs, component);
+    let multi_zone = facts.multi_zone(component);
+    let fraction = replicated(per_instance, instances, multi_zone);
+    let basis = format!(
+        "{instances} instance{} at {}% each{}",
+        if instances == 1 { "" } else { "s" },
+        percent(per_instance),
+        match (instances > 1, multi_zone) {
+            (true, true) => ", across zones",
+            (true, false) => ", in one zone",
+            _ => "",
+        }
+    );
+    let fix = if instances == 1 {
+        Some((
+            "add a replica in another zone".to_owned(),
+            replicated(per_instance, 2, true),
+        ))
+    } else if !multi_zone {
+        Some((
+            "spread its replicas across zones".to_owned(),
+            replicated(per_instance, instances, true),
+        ))
+    } else {
+        None
+    };
+    figure(fraction, basis, "estimate".into(), fix)
+}
+
+/// Instances that are always running: the autoscaling floor when it scales, else replicas.
+fn instances(inputs: &Inputs<'_>, component: &Component) -> i64 {
+    let graph = inputs.graph;
+    let replicas = inputs.facts.instances(component);
+    if graph.flag(component, "autoscaling") {
+        graph
+            .int(component, "autoscaling_min")
+            .unwrap_or(replicas)
+            .max(1)
+    } else {
+        replicas
+    }
+}
+
+/// `instances` replicas in parallel: up unless all are down; replicas in one zone also go
+/// down with it.
+fn replicated(per_instance: f64, instances: i64, across_zones: bool) -> f64 {
+    let count = i32::try_from(instances.clamp(1, 64)).unwrap_or(1);
+    let all_down = (1.0 - per_instance).powi(count);
+    let fraction = 1.0 - all_down;
+    if count > 1 && !across_zones {
+        fraction * ZONE
+    } else {
+        fraction
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replicas_are_parallel_and_one_zone_caps_them() {
+        assert!((replicated(0.995, 1, false) - 0.995).abs() < 1e-12);
+        // Two instances at 99.5%: both down 0.0025% of the time.
+        assert!((replicated(0.995, 2, true) - 0.999_975).abs() < 1e-12);
+        assert!((replicated(0.995, 2, false) - 0.999_975 * 0.9999).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,139 @@
+//! Capacity: the load on each component at peak (propagated from the entry points along the
+//! connections, see [`crate::load`], times the scenario's multiplier) against what its
+//! instances serve (per-instance figures by kind and size, times the most instances it runs:
+//! its autoscaling maximum, or its replicas plus read replicas). Headroom per component, the
+//! first to saturate as the peak grows, and the instances each needs.
+
+use serde::Serialize;
+
+use super::Inputs;
+use crate::load::Basis;
+use crate::model::Component;
+
+/// The utilisation instances are sized for: a third spare for bursts and a lost instance.
+const TARGET_UTILISATION: f64 = 0.7;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComponentCapacity {
+    pub component: String,
+    /// Requests (or messages) per second at the scenario's peak.
+    pub load_rps: f64,
+    /// Whether the model states the load or it was propagated.
+    pub load_basis: &'static str,
+    pub instance_size: String,
+    /// What one instance serves (a planning estimate by kind and size).
+    pub per_instance_rps: f64,
+    /// The most instances it runs.
+    pub instances: i64,
+    pub capacity_rps: f64,
+    pub utilisation_pct: f64,
+    /// How many times the scenario's peak it carries before saturating.
+    pub headroom: f64,
+    /// Instances needed to run at 70% at the scenario's peak.
+    pub instances_needed: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Capacity {
+    pub load_multiplier: f64,
+    /// Assessed components, the least headroom first.
+    pub components: Vec<ComponentCapacity>,
+    /// The component that runs out first as the peak grows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_to_saturate: Option<String>,
+    /// Components past 100% at the scenario's peak.
+    pub saturated: Vec<String>,
+    /// Components carrying load with no capacity figure (managed services that scale
+    /// themselves, kinds without sizes), not assessed.
+    pub not_assessed: Vec<String>,
+}
+
+impl Capacity {
+    pub fn saturated(&self) -> bool {
+        !self.saturated.is_empty()
+    }
+}
+
+pub fn analyze(inputs: &Inputs<'_>) -> Capacity {
+    let multiplier = inputs.scenario.load_multiplier;
+    let mut assessed = Vec::new();
+    let mut not_assessed = Vec::new();
+    for component in inputs.graph.document().components() {
+        let Some(load) = inputs.loads.component(inputs.graph, component) else {
+            continue;
+        };
+        if load.rps <= 0.0 {
+            continue;
+        }
+        match assess(inputs, component, load.rps * multiplier, load.basis) {
+            Some(figure) => assessed.push(figure),
+            None => not_assessed.push(component.id.as_str().to_owned()),
+        }
+    }
+    assessed.sort_by(|a: &ComponentCapacity, b| {
+        a.headroom
+            .total_cmp(&b.headroom)
+            .then_with(|| a.component.cmp(&b.component))
+    });
+    Capacity {
+        load_multiplier: multiplier,
+        first_to_saturate: assessed.first().map(|c| c.component.clone()),
+        saturated: assessed
+            .iter()
+            .filter(|c| c.headroom < 1.0)
+            .map(|c| c.component.clone())
+            .collect(),
+        components: assessed,
+        not_assessed,
+    }
+}
+
+fn assess(
+    inputs: &Inputs<'_>,
+    component: &Component,
+    load_rps: f64,
+    basis: Basis,
+) -> Option<ComponentCapacity> {
+    let graph = inputs.graph;
+    let kind = graph.kind(component)?;
+    // Only kinds that run sized instances have a per-instance figure to scale.
+    kind.property("instance_size")?;
+    let size = graph.text(component, "instance_size").unwrap_or("small");
+    let per_instance = inputs.data.capacity_rps(kind.id.as_str(), size)?;
+    let replicas = inputs.facts.instances(component);
+    let instances = if graph.flag(component, "autoscaling") {
+        graph
+            .int(component, "autoscaling_max")
+            .unwrap_or(replicas)
+            .max(replicas)
+    } else {
+        replicas + graph.int(component, "read_replicas").unwrap_or(0).max(0)
+    }
+    .max(1);
+    let capacity = per_instance * instances as f64;
+    let needed = (load_rps / (per_instance * TARGET_UTILISATION)).ceil();
+    Some(ComponentCapacity {
+        component: component.id.as_str().to_owned(),
+        load_rps: round(load_rps),
+        load_basis: match basis {
+            Basis::Stated => "stated",
+            Basis::Derived => "propagated",
+        },
+        instance_size: size.to_owned(),
+        per_instance_rps: per_instance,
+        instances,
+        capacity_rps: capacity,
+        utilisation_pct: round(load_rps / capacity * 100.0),
+        headroom: round(capacity / load_rps),
+        instances_needed: if needed.is_finite() {
+            (needed as i64).max(1)
+        } else {
+            1
+        },
+    })
+}
+
+/// Two decimals: figures for people, stable in JSON.
+fn round(value: f64) -> f64 {
+    (value * 100.0).round() / 100.0
+}

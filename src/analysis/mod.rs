@@ -1,0 +1,216 @@
+//! Answers from the design itself: will it meet its availability objective, which component
+//! runs out first at peak, and what breaks when a component, a zone or a region goes down.
+//! Each analysis is a pure function of the graph, the catalog's facts and the reference
+//! figures in [`data`]; every figure names the elements it concerns and the inputs it used.
+
+pub mod availability;
+pub mod capacity;
+pub mod data;
+pub mod failures;
+pub mod render;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Trait;
+use crate::facts::Facts;
+use crate::graph::ArchGraph;
+use crate::load::Loads;
+use crate::model::Component;
+
+pub use data::AnalysisData;
+
+/// What-if conditions: a load multiplier (10 for Black Friday).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// What the scenario is called, for reports.
+    #[serde(default = "Scenario::default_name")]
+    pub name: String,
+    /// Every entry point's peak load is multiplied by this.
+    #[serde(default = "Scenario::default_multiplier")]
+    pub load_multiplier: f64,
+}
+
+impl Scenario {
+    fn default_name() -> String {
+        "baseline".to_owned()
+    }
+
+    fn default_multiplier() -> f64 {
+        1.0
+    }
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Self {
+            name: Self::default_name(),
+            load_multiplier: Self::default_multiplier(),
+        }
+    }
+}
+
+/// Everything an analysis reads, computed once.
+#[derive(Debug)]
+pub struct Inputs<'g> {
+    pub graph: &'g ArchGraph<'g>,
+    pub facts: Facts<'g>,
+    pub loads: Loads,
+    pub data: &'static AnalysisData,
+    pub scenario: Scenario,
+    /// The entry points and, for each, what it depends on synchronously.
+    pub entries: Vec<Entry>,
+}
+
+/// An entry point and the components a request through it waits on (itself included), by
+/// document position, in breadth-first order.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub position: usize,
+    pub depends_on: Vec<usize>,
+}
+
+impl<'g> Inputs<'g> {
+    pub fn new(graph: &'g ArchGraph<'g>, scenario: Scenario) -> Self {
+        let facts = Facts::of_model(graph);
+        let loads = crate::load::propagate(graph);
+        let entries = entries(graph, &facts);
+        Self {
+            graph,
+            facts,
+            loads,
+            data: AnalysisData::builtin(),
+            scenario,
+            entries,
+        }
+    }
+
+    pub fn component(&self, position: usize) -> &'g Component {
+        &self.graph.document().components()[position]
+    }
+}
+
+/// The entry points: the components clients and public traffic reach first (public entry
+/// kinds that run in the account, and what clients call directly), less those another entry
+/// point already leads to.
+fn entries(graph: &ArchGraph<'_>, facts: &Facts<'_>) -> Vec<Entry> {
+    let components = graph.document().components();
+    let in_account = |c: &Component| facts.runs(c).is_some_and(|r| r.in_account());
+    let mut candidates: Vec<usize> = Vec::new();
+    let mut seen = vec![false; components.len()];
+    for (position, component) in components.iter().enumerate() {
+        let public = graph.has_trait(component, Trait::PublicEntry) && in_account(component);
+        if public && !std::mem::replace(&mut seen[position], true) {
+            candidates.push(position);
+        }
+        if graph.has_trait(component, Trait::Client) {
+            for next in graph.sync_callees(position) {
+                if in_account(&components[next]) && !std::mem::replace(&mut seen[next], true) {
+                    candidates.push(next);
+                }
+            }
+        }
+    }
+    candidates.sort_unstable();
+    let mut closures = Closures::new(components.len());
+    let all: Vec<Entry> = candidates
+        .iter()
+        .map(|&position| Entry {
+            position,
+            depends_on: closures.of(graph, position),
+        })
+        .collect();
+    // An entry another entry reaches is a step on that entry's path, not an entry itself
+    // (unless they reach each other).
+    let mut reached_by_other = vec![false; components.len()];
+    for entry in &all {
+        for &member in &entry.depends_on {
+            if member != entry.position {
+                reached_by_other[member] = true;
+            }
+        }
+    }
+    let is_candidate: std::collections::HashSet<usize> = candidates.iter().copied().collect();
+    all.iter()
+        .filter(|entry| {
+            !reached_by_other[entry.position]
+                || all.iter().any(|other| {
+                    other.position != entry.position
+                        && entry.depends_on.contains(&other.position)
+                        && other.depends_on.contains(&entry.position)
+                })
+        })
+        .filter(|entry| is_candidate.contains(&entry.position))
+        .cloned()
+        .collect()
+}
+
+/// Breadth-first closures over synchronous calls, reusing one visited array (stamped per
+/// search) so that many entries cost no allocation each.
+struct Closures {
+    stamp: Vec<u32>,
+    current: u32,
+}
+
+impl Closures {
+    fn new(len: usize) -> Self {
+        Self {
+            stamp: vec![0; len],
+            current: 0,
+        }
+    }
+
+    fn of(&mut self, graph: &ArchGraph<'_>, start: usize) -> Vec<usize> {
+        self.current += 1;
+        let mut order = vec![start];
+        self.stamp[start] = self.current;
+        let mut next = 0;
+        while next < order.len() {
+            let position = order[next];
+            next += 1;
+            for callee in graph.sync_callees(position) {
+                if self.stamp[callee] != self.current {
+                    self.stamp[callee] = self.current;
+                    order.push(callee);
+                }
+            }
+        }
+        order
+    }
+}
+
+/// Every analysis of one model.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub scenario: Scenario,
+    pub availability: availability::Availability,
+    pub capacity: capacity::Capacity,
+    pub failures: failures::Failures,
+}
+
+impl Report {
+    /// Whether the model misses a target it states (an availability objective, or the
+    /// capacity to carry its peak).
+    pub fn misses_a_target(&self) -> bool {
+        self.availability.misses_objective() || self.capacity.saturated()
+    }
+}
+
+/// The analyses by name, for `--only`.
+pub const NAMES: [&str; 3] = ["availability", "capacity", "failures"];
+
+/// Runs every analysis.
+pub fn analyze(graph: &ArchGraph<'_>, scenario: Scenario) -> Report {
+    let inputs = Inputs::new(graph, scenario);
+    Report {
+        availability: availability::analyze(&inputs),
+        capacity: capacity::analyze(&inputs),
+        failures: failures::analyze(&inputs),
+        scenario: inputs.scenario.clone(),
+    }
+}
+
+/// `part` of 1 as a percentage rounded for people (99.9512 → 99.951).
+pub(crate) fn percent(fraction: f64) -> f64 {
+    (fraction * 100_000.0).round() / 1000.0
+}
