@@ -116,6 +116,27 @@ impl<'g> Facts<'g> {
         self.graph.int(component, "replicas").unwrap_or(1).max(1)
     }
 
+    /// The fewest and the most instances it runs: its autoscaling floor and ceiling when it
+    /// scales, else its replicas for both.
+    pub fn instance_bounds(&self, component: &Component) -> (i64, i64) {
+        let replicas = self.instances(component);
+        if self.graph.flag(component, "autoscaling") {
+            let min = self
+                .graph
+                .int(component, "autoscaling_min")
+                .unwrap_or(replicas)
+                .max(1);
+            let max = self
+                .graph
+                .int(component, "autoscaling_max")
+                .unwrap_or(replicas)
+                .max(min);
+            (min, max)
+        } else {
+            (replicas, replicas)
+        }
+    }
+
     /// Whether losing one instance leaves it running: several instances, a standby, an
     /// autoscaling floor above one, or a managed service that is redundant by construction.
     pub fn redundant(&self, component: &Component) -> bool {

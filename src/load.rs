@@ -10,10 +10,13 @@
 //!
 //! The rest is propagated from the entry points, in topological order of the flows:
 //! - a component carries what flows into it (its own `peak_rps` instead, when it states one);
-//! - a service's call without a share carries the caller's whole load (each request makes
-//!   it), less the cache hits when it reads a database behind a cache;
-//! - a router (load balancer, gateway, CDN, WAF) splits what it takes evenly over its
-//!   routes that state no figure;
+//! - a call every request makes (`per_request: sequential` or `parallel`; a service's
+//!   queries, cache lookups, storage and auth calls by default) carries the caller's whole
+//!   load, less the cache hits when it reads a database behind a cache;
+//! - routes split what the caller takes evenly over those that state no figure: every call
+//!   of a router (load balancer, gateway, CDN, WAF, ingress), and a service's calls to other
+//!   services unless the model marks them as made by every request (`per_request: route`,
+//!   their default: a BFF sends each request to one of the services it fronts);
 //! - a consumer takes everything published to the topic it reads;
 //! - when the model has a single entry point that states no peak, it takes the system's
 //!   `peak_rps` target; with several, the system's peak is not spread over them by guess.
@@ -361,18 +364,18 @@ impl Propagation<'_, '_> {
         let Some(load) = figure else {
             return;
         };
-        let router = self.has_any(
-            position,
-            &[Trait::LoadBalancer, Trait::Gateway, Trait::Cdn, Trait::Waf],
-        );
         let hit_ratio = self.hit_ratio(position);
         let outgoing = &self.outgoing[position];
-        // A router splits what no route states among the routes that state nothing.
+        // Routes (every call of a router, a service's calls to other services unless every
+        // request makes them) split what no route states among the routes that state
+        // nothing.
+        let is_route = |f: usize| self.graph.is_route(self.flows[f].link);
         let open_routes = outgoing
             .iter()
             .filter(|&&f| {
                 let link = self.flows[f].link;
-                self.loads.connections[link.position()].is_none()
+                is_route(f)
+                    && self.loads.connections[link.position()].is_none()
                     && self.property(link, "share_pct").is_none()
             })
             .count()
@@ -400,7 +403,7 @@ impl Propagation<'_, '_> {
                     }
                     None => load.rps,
                 }
-            } else if router {
+            } else if is_route(f) {
                 load.rps / open_routes as f64
             } else {
                 load.rps

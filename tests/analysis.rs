@@ -67,7 +67,7 @@ fn availability_is_series_along_the_path_and_parallel_across_replicas() {
     assert_eq!(entry.meets_objective, Some(false));
     assert!(report.misses_a_target());
     assert_eq!(entry.weakest[0].component, "db");
-    assert!(entry.weakest[0].entry_percent_if_fixed > entry.percent);
+    assert!(entry.weakest[0].entry_percent_if_fixed.expect("a fix") > entry.percent);
 }
 
 #[test]
@@ -132,8 +132,199 @@ fn every_sample_gets_a_result_from_every_analysis() {
         let report = report(sample.text, Scenario::default());
         assert!(!report.availability.entries.is_empty(), "{}", sample.name);
         let text = analysis::render::markdown(&report, &[]);
-        for section in ["## Availability", "## Capacity at peak", "## Failures"] {
+        assert!(!report.latency.entries.is_empty(), "{}", sample.name);
+        assert!(
+            report.cost.providers.iter().all(|p| p.baseline_usd > 0.0),
+            "{}",
+            sample.name
+        );
+        for section in [
+            "## Availability",
+            "## Latency",
+            "## Capacity at peak",
+            "## Failures",
+            "## Recovery",
+            "## Cost a month",
+        ] {
             assert!(text.contains(section), "{}: {section}", sample.name);
         }
     }
+}
+
+/// SHOP with a Redis cache in front of the database reads (`hit`% of them), the API's two
+/// calls made as `per_request` says, and a timeout on the database query.
+fn shop_with_cache(hit: i64, per_request: &str, timeout_ms: i64) -> String {
+    SHOP.replace(
+        r#"(id: "api-db", from: "api", to: "db", kind: "db_query"),"#,
+        &format!(
+            r#"(id: "api-cache", from: "api", to: "cache", kind: "cache_lookup", properties: {{"hit_ratio_pct": {hit}, "per_request": "{per_request}"}}),
+        (id: "api-db", from: "api", to: "db", kind: "db_query", properties: {{"timeout_ms": {timeout_ms}, "per_request": "{per_request}"}}),"#
+        ),
+    )
+    .replace(
+        r#"(id: "browser", kind"#,
+        r#"(id: "cache", kind: "redis", name: "Cache", group: "az-a", position: (x: 100.0, y: 400.0)),
+        (id: "browser", kind"#,
+    )
+}
+
+/// p50 and p99 of independent delays in series: medians add, tails (p99 − p50) add in
+/// quadrature.
+fn series(parts: &[(f64, f64)]) -> (f64, f64) {
+    let p50: f64 = parts.iter().map(|p| p.0).sum();
+    let tails: f64 = parts.iter().map(|p| (p.1 - p.0).powi(2)).sum();
+    (p50, p50 + tails.sqrt())
+}
+
+fn tenth(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
+}
+
+#[test]
+fn latency_adds_medians_and_combines_tails_along_the_critical_path() {
+    let data = AnalysisData::builtin();
+    let own = |kind: &str| {
+        let m = data.latency(kind).expect("figure");
+        (m.p50, m.p99)
+    };
+    let hop = data.network.cross_zone;
+    let plus = |a: (f64, f64)| (a.0 + hop.p50, a.1 + hop.p99);
+    let report = report(SHOP, Scenario::default());
+    let entry = &report.latency.entries[0];
+    // The balancer is the entry (no hop into it); the API and the database are each reached
+    // across zones (the API spans zones, the balancer and the API sit in no drawn zone).
+    let (p50, p99) = series(&[
+        own("load-balancer"),
+        plus(own("service-go")),
+        plus(own("postgresql")),
+    ]);
+    assert_eq!(entry.p50_ms, tenth(p50));
+    assert_eq!(entry.p99_ms, tenth(p99));
+    let path: Vec<&str> = entry
+        .critical_path
+        .iter()
+        .map(|h| h.component.as_str())
+        .collect();
+    assert_eq!(path, ["lb", "api", "db"]);
+    assert_eq!(entry.slowest.as_deref(), Some("db"));
+}
+
+#[test]
+fn a_cache_spares_the_median_and_a_timeout_bounds_the_tail() {
+    let data = AnalysisData::builtin();
+    let own = |kind: &str| {
+        let m = data.latency(kind).expect("figure");
+        (m.p50, m.p99)
+    };
+    let hop = data.network.cross_zone;
+    let plus = |a: (f64, f64)| (a.0 + hop.p50, a.1 + hop.p99);
+    // 95% hits: the database is off the median (5% of reads) but in the tail (over 1%).
+    let cached = report(&shop_with_cache(95, "sequential", 0), Scenario::default());
+    let (_, db_p99) = plus(own("postgresql"));
+    let (p50, p99) = series(&[
+        own("load-balancer"),
+        plus(own("service-go")),
+        plus(own("redis")),
+        (0.0, db_p99),
+    ]);
+    let entry = &cached.latency.entries[0];
+    assert_eq!(entry.p50_ms, tenth(p50));
+    assert_eq!(entry.p99_ms, tenth(p99));
+    // 99.5% hits: the database is off the tail too.
+    let mostly_cached = report(&shop_with_cache(100, "sequential", 0), Scenario::default());
+    let (p50, p99) = series(&[
+        own("load-balancer"),
+        plus(own("service-go")),
+        plus(own("redis")),
+    ]);
+    assert_eq!(mostly_cached.latency.entries[0].p50_ms, tenth(p50));
+    assert_eq!(mostly_cached.latency.entries[0].p99_ms, tenth(p99));
+    // In parallel with a 10% hit ratio and a 5 ms timeout on the query: the slower branch
+    // (the database, capped at 5 ms at the tail, no retry) is all that counts after the API.
+    let parallel = report(&shop_with_cache(10, "parallel", 5), Scenario::default());
+    let (db_p50, _) = plus(own("postgresql"));
+    let (p50, p99) = series(&[own("load-balancer"), plus(own("service-go")), (db_p50, 5.0)]);
+    assert_eq!(parallel.latency.entries[0].p50_ms, tenth(p50));
+    assert_eq!(parallel.latency.entries[0].p99_ms, tenth(p99));
+}
+
+#[test]
+fn a_request_takes_the_slowest_of_the_routes_it_may_take() {
+    let data = AnalysisData::builtin();
+    let own = |kind: &str| {
+        let m = data.latency(kind).expect("figure");
+        (m.p50, m.p99)
+    };
+    let hop = data.network.cross_zone;
+    let plus = |a: (f64, f64)| (a.0 + hop.p50, a.1 + hop.p99);
+    // Routes (the default), nothing cached: a read goes to the cache or the database, and
+    // the database is the slower route.
+    let routes = report(&shop_with_cache(0, "route", 0), Scenario::default());
+    let (p50, p99) = series(&[
+        own("load-balancer"),
+        plus(own("service-go")),
+        plus(own("postgresql")),
+    ]);
+    let entry = &routes.latency.entries[0];
+    assert_eq!((entry.p50_ms, entry.p99_ms), (tenth(p50), tenth(p99)));
+}
+
+#[test]
+fn the_monthly_cost_adds_up_the_price_table() {
+    let report = report(SHOP, Scenario::default());
+    let aws = report
+        .cost
+        .on(archsmith::model::Cloud::Aws)
+        .expect("priced on AWS");
+    // By hand, from the table (us-east-1, 730 hours):
+    //   LB: an ALB at $0.0225/h = 16.43, plus 1,000 req/s × 30% × 2,628,000 s = 788.4 million
+    //       requests × $0.0022 = 1.73                                         → 18.16
+    //   API: 2 Fargate tasks of 0.25 vCPU and 0.5 GiB at $0.04048 and $0.004445 an hour
+    //        = 2 × 9.01                                                       → 18.02
+    //   DB: db.t4g.medium at $0.065/h = 47.45, 20 GB at $0.115 = 2.30          → 49.75
+    assert_eq!(aws.baseline_usd, 85.93, "{:#?}", aws.components);
+    let by_id = |id: &str| {
+        aws.components
+            .iter()
+            .find(|c| c.component == id)
+            .map(|c| c.baseline_usd)
+    };
+    assert_eq!(by_id("lb"), Some(18.16));
+    assert_eq!(by_id("api"), Some(18.02));
+    assert_eq!(by_id("db"), Some(49.75));
+    // Nothing scales, so the peak costs the same instances, and requests the same month.
+    assert_eq!(aws.peak_usd, 85.93);
+    // Every cloud is priced, the model's own first.
+    assert_eq!(report.cost.providers[0].cloud, archsmith::model::Cloud::Aws);
+    assert_eq!(report.cost.providers.len(), 3);
+}
+
+#[test]
+fn recovery_follows_standby_backups_and_point_in_time() {
+    let bare = report(SHOP, Scenario::default());
+    let db = &bare.recovery.datastores[0];
+    assert_eq!(db.component, "db");
+    // One instance, no backups: nothing brings it back.
+    assert_eq!(db.instance_or_zone_loss.rpo_minutes, None);
+    assert_eq!(db.corruption.rpo_minutes, None);
+    let protected = SHOP.replace(
+        r#"group: "az-a", position: (x: 100.0, y: 100.0))"#,
+        r#"group: "az-a", position: (x: 100.0, y: 100.0), properties: {"backups": true, "multi_az": true, "point_in_time_recovery": true, "storage_gb": 100})"#,
+    );
+    let report = report(&protected, Scenario::default());
+    let data = AnalysisData::builtin().recovery;
+    let db = &report.recovery.datastores[0];
+    assert_eq!(db.instance_or_zone_loss.rpo_minutes, Some(0.0));
+    assert_eq!(
+        db.instance_or_zone_loss.rto_minutes,
+        Some(data.failover_minutes)
+    );
+    assert_eq!(db.corruption.rpo_minutes, Some(data.point_in_time_minutes));
+    // A restore of 100 GB: the fixed part plus the load at its rate.
+    assert_eq!(
+        db.corruption.rto_minutes,
+        Some((data.restore_base_minutes + 100.0 / data.restore_gb_per_minute).round())
+    );
+    // No copy outside the region.
+    assert_eq!(db.region_loss.rpo_minutes, None);
 }

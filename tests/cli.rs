@@ -516,7 +516,7 @@ fn waived_findings_are_reported_as_waived() {
         .filter(|f| f["waived"] == true)
         .collect();
     let rules: Vec<&str> = waived.iter().filter_map(|f| f["rule"].as_str()).collect();
-    assert_eq!(rules, ["PERF001", "PERF001", "SCA006"]);
+    assert_eq!(rules, ["PERF001", "PERF001", "PERF003", "REL018", "SCA006"]);
     let sca006 = waived
         .iter()
         .find(|f| f["rule"] == "SCA006")
@@ -564,9 +564,23 @@ fn analyze_reports_every_analysis_as_json_and_fails_on_a_missed_target() {
     // The composite of the published SLAs misses the sample's 99.95% objective.
     assert_eq!(output.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    for key in ["availability", "capacity", "failures", "scenario"] {
+    for key in [
+        "availability",
+        "latency",
+        "capacity",
+        "failures",
+        "recovery",
+        "cost",
+        "scenario",
+    ] {
         assert!(report.get(key).is_some(), "{key}");
     }
+    // Every figure names the elements it concerns.
+    let entry = &report["latency"]["entries"][0];
+    assert!(entry["entry"].is_string() && entry["critical_path"][0]["component"].is_string());
+    let aws = &report["cost"]["providers"][0];
+    assert_eq!(aws["cloud"], "aws");
+    assert!(aws["components"][0]["source"].is_string());
     let only = archsmith()
         .args(["analyze", "--format", "json", "--only", "capacity"])
         .arg(sample("ecommerce"))

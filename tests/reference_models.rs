@@ -35,6 +35,10 @@ const SAAS: &str = include_str!("fixtures/reference/saas.ron");
 #[test]
 fn ride_hailing_on_aws() {
     let expected = set(&[
+        ("PERF003", "nlb-use1"),
+        ("PERF003", "waf"),
+        ("REL018", "nlb-use1"),
+        ("REL018", "waf"),
         ("MNT004", "dispatch-svc"),
         ("REL001", "redis-geo"),
         ("COST002", "rider-bff-usw2-dispatch-svc"),
@@ -64,6 +68,7 @@ fn ride_hailing_on_aws() {
 #[test]
 fn chat_on_gcp() {
     let expected = set(&[
+        ("REL018", "waf"),
         ("SEC002", "message-svc-messages-db"),
         // Planted flaw C7, missed by both reviews until SEC003 read passwords in URLs.
         ("SEC003", "push-worker"),
@@ -80,6 +85,8 @@ fn chat_on_gcp() {
 #[test]
 fn multi_tenant_saas_on_azure() {
     let expected = set(&[
+        ("PERF003", "front-door"),
+        ("REL018", "front-door"),
         ("COR002", "billing-job"),
         ("REL001", "clickhouse"),
         ("REL005", "clickhouse"),

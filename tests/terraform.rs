@@ -1096,3 +1096,73 @@ fn a_model_in_two_regions_deploys_each_component_in_its_region() {
         }
     }
 }
+
+/// The cost analysis prices the instance types the Terraform deploys: each size map in
+/// `variables.tf` names exactly the types the price table lists for its services.
+#[test]
+fn the_price_table_prices_the_instance_types_the_terraform_deploys() {
+    use archsmith::analysis::prices::Prices;
+    use archsmith::catalog::Recipe;
+    let prices = Prices::builtin();
+    let maps = [
+        (Cloud::Aws, "db_instance_class", Recipe::RdsPostgresql),
+        (Cloud::Aws, "db_instance_class", Recipe::RdsMysql),
+        (Cloud::Aws, "cache_node_type", Recipe::ElasticacheRedis),
+        (Cloud::Aws, "cache_node_type", Recipe::ElasticacheMemcached),
+        (Cloud::Aws, "docdb_instance_class", Recipe::Documentdb),
+        (Cloud::Aws, "search_instance_type", Recipe::Opensearch),
+        (Cloud::Aws, "kafka_instance_type", Recipe::Msk),
+        (Cloud::Gcp, "db_tier", Recipe::CloudSqlPostgresql),
+        (Cloud::Gcp, "db_tier", Recipe::CloudSqlMysql),
+        (Cloud::Azure, "db_sku", Recipe::PostgresqlFlexible),
+        (Cloud::Azure, "db_sku", Recipe::MysqlFlexible),
+    ];
+    let sample = samples::samples().first().expect("a sample");
+    for (cloud, variable, recipe) in maps {
+        let files = terraform(sample.text, cloud);
+        let deployed = variable_default(&files, variable).expect("size map");
+        let instance = prices
+            .service(recipe)
+            .and_then(|p| p.instance.as_ref())
+            .unwrap_or_else(|| panic!("{recipe:?} has instance prices"));
+        let priced = format!(
+            "{{{}}}",
+            instance
+                .all()
+                .iter()
+                .map(|(size, i)| format!("{size}=\"{}\"", i.0))
+                .collect::<Vec<_>>()
+                .join("")
+        );
+        assert_eq!(deployed, priced, "{cloud:?} {variable} vs {recipe:?}");
+    }
+    // Own code: the Fargate task sizes are the vCPU and memory the table prices.
+    let files = terraform(sample.text, Cloud::Aws);
+    let sizes = &prices.own_code_sizes;
+    let cpu = format!(
+        "{{{}}}",
+        sizes
+            .all()
+            .iter()
+            .map(|(size, r)| format!("{size}={}", (r.vcpu * 1024.0) as i64))
+            .collect::<Vec<_>>()
+            .join("")
+    );
+    let memory = format!(
+        "{{{}}}",
+        sizes
+            .all()
+            .iter()
+            .map(|(size, r)| format!("{size}={}", (r.gib * 1024.0) as i64))
+            .collect::<Vec<_>>()
+            .join("")
+    );
+    assert_eq!(
+        variable_default(&files, "task_cpu").as_deref(),
+        Some(cpu.as_str())
+    );
+    assert_eq!(
+        variable_default(&files, "task_memory").as_deref(),
+        Some(memory.as_str())
+    );
+}

@@ -1,8 +1,10 @@
 //! Availability: each component's expected monthly uptime, from the published SLA of the
 //! managed service it becomes or, self-hosted, from a per-instance figure and its replicas;
 //! then each entry point's, along what a request through it waits on. Synchronous
-//! dependencies are in series (all must answer), replicas in parallel (one must), and
-//! replicas that share a zone share its fate; asynchronous hops are off the request path.
+//! dependencies every request makes are in series (all must answer), replicas in parallel
+//! (one must), and replicas that share a zone share its fate; of the routes a request may
+//! take (a router's, a service's calls to other services), the least available counts; and
+//! asynchronous hops are off the request path.
 
 use serde::Serialize;
 
@@ -31,14 +33,19 @@ pub struct ComponentAvailability {
     fixed_fraction: f64,
 }
 
-/// A component whose improvement buys the most for an entry point.
+/// One of the least available components an entry point waits on.
 #[derive(Debug, Clone, Serialize)]
 pub struct WeakLink {
     pub component: String,
     pub percent: f64,
-    pub fix: String,
+    /// What would raise it within the design, when something would (a managed service at
+    /// its SLA, or someone else's system, has no such fix: depend on it asynchronously or
+    /// degrade without it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
     /// The entry point's availability once fixed.
-    pub entry_percent_if_fixed: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry_percent_if_fixed: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -50,8 +57,9 @@ pub struct EntryAvailability {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meets_objective: Option<bool>,
     /// The components a request waits on on its least available journey, itself included:
-    /// a router (CDN, WAF, load balancer, gateway) sends each request down one of its routes,
-    /// everything else waits on all it calls.
+    /// each request takes one of a component's route calls (every call of a router; a
+    /// service's calls to other services unless `per_request` says every request makes them)
+    /// and waits on all its other calls (its stores, by default).
     pub depends_on: Vec<String>,
     /// The weakest links first: what fixing each buys.
     pub weakest: Vec<WeakLink>,
@@ -94,21 +102,25 @@ pub fn analyze(inputs: &Inputs<'_>) -> Availability {
                 .filter(|f| f.fraction < 1.0)
         };
         let fraction: f64 = counted().map(|f| f.fraction).product();
-        let mut weakest: Vec<WeakLink> = counted()
-            .filter(|f| f.fix.is_some())
-            .map(|f| WeakLink {
-                component: f.component.clone(),
-                percent: f.percent,
-                fix: f.fix.clone().unwrap_or_default(),
-                entry_percent_if_fixed: percent(fraction / f.fraction * f.fixed_fraction),
-            })
-            .collect();
+        let mut weakest: Vec<&ComponentAvailability> = counted().collect();
         weakest.sort_by(|a, b| {
-            b.entry_percent_if_fixed
-                .total_cmp(&a.entry_percent_if_fixed)
+            a.fraction
+                .total_cmp(&b.fraction)
                 .then_with(|| a.component.cmp(&b.component))
         });
         weakest.truncate(3);
+        let weakest: Vec<WeakLink> = weakest
+            .into_iter()
+            .map(|f| WeakLink {
+                component: f.component.clone(),
+                percent: f.percent,
+                fix: f.fix.clone(),
+                entry_percent_if_fixed: f
+                    .fix
+                    .is_some()
+                    .then(|| percent(fraction / f.fraction * f.fixed_fraction)),
+            })
+            .collect();
         let entry_percent = percent(fraction);
         entries.push(EntryAvailability {
             entry: components[entry.position].id.as_str().to_owned(),
@@ -152,33 +164,34 @@ fn worst_journey(
             return Vec::new();
         }
         active.push(position);
-        let component = inputs.component(position);
         let graph = inputs.graph;
-        let router = [
-            Trait::Cdn,
-            Trait::Waf,
-            Trait::LoadBalancer,
-            Trait::Gateway,
-            Trait::Ingress,
-        ]
-        .into_iter()
-        .any(|t| graph.has_trait(component, t));
-        let mut callees: Vec<usize> = graph.sync_callees(position).collect();
-        callees.sort_unstable();
-        callees.dedup();
-        let mut set: Vec<usize> = if router {
-            callees
-                .iter()
-                .map(|&c| visit(inputs, c, figures, memo, active))
-                .min_by(|a, b| product(a, figures).total_cmp(&product(b, figures)))
-                .unwrap_or_default()
-        } else {
-            let mut all = Vec::new();
-            for &c in &callees {
-                all.extend(visit(inputs, c, figures, memo, active));
+        // As the latency analysis reads them: a router sends each request down one route,
+        // and a component's calls are routes unless every request makes them
+        // (`per_request: sequential` or `parallel`, the default for its stores).
+        let mut calls: Vec<(usize, bool)> = graph
+            .sync_calls(position)
+            .filter(|link| graph.is_required(link))
+            .filter_map(|link| {
+                let (_, callee) = link.ends()?;
+                Some((callee, !graph.is_route(link)))
+            })
+            .collect();
+        calls.sort_unstable();
+        calls.dedup();
+        let mut set: Vec<usize> = Vec::new();
+        let mut worst_route: Option<Vec<usize>> = None;
+        for (callee, every_request) in calls {
+            let reached = visit(inputs, callee, figures, memo, active);
+            if every_request {
+                set.extend(reached);
+            } else {
+                worst_route = Some(match worst_route {
+                    Some(worst) if product(&worst, figures) <= product(&reached, figures) => worst,
+                    _ => reached,
+                });
             }
-            all
-        };
+        }
+        set.extend(worst_route.unwrap_or_default());
         set.push(position);
         set.sort_unstable();
         set.dedup();
@@ -223,6 +236,14 @@ pub fn component(inputs: &Inputs<'_>, component: &Component) -> ComponentAvailab
     if graph.has_trait(component, Trait::Client) {
         return figure(1.0, "a client: not counted".into(), String::new(), None);
     }
+    if let Some(stated) = graph.positive(component, "availability_pct") {
+        return figure(
+            stated.min(100.0) / 100.0,
+            "stated in the model (availability_pct)".into(),
+            "model".into(),
+            None,
+        );
+    }
     if let Some(service) = facts.service(component)
         && !matches!(service.recipe, Recipe::OwnCode | Recipe::Placeholder)
         && let Some(sla) = data.sla(service.recipe)
@@ -261,14 +282,28 @@ pub fn component(inputs: &Inputs<'_>, component: &Component) -> ComponentAvailab
             )
         };
     }
+    if let Some(service) = facts.service(component)
+        && let Some(sla) = data.managed_sla(&service.service)
+    {
+        return figure(
+            sla.percent / 100.0,
+            format!("{} SLA", service.service),
+            format!("{} ({})", sla.source, sla.as_of),
+            None,
+        );
+    }
     // Self-hosted, the team's own code, someone else's system or a SaaS product: a
     // per-instance figure, and replicas in parallel.
     let per_instance = data.instance_percent(kind) / 100.0;
-    let outside = matches!(
-        facts.runs(component),
-        Some(Deployment::External | Deployment::Saas)
-    );
-    if outside {
+    if facts.runs(component) == Some(Deployment::Saas) {
+        return figure(
+            data.saas_percent / 100.0,
+            "bought as SaaS: the commitment vendors typically publish".into(),
+            "estimate".into(),
+            None,
+        );
+    }
+    if facts.runs(component) == Some(Deployment::External) {
         return figure(
             per_instance,
             "someone else's service: the kind's typical availability".into(),
@@ -276,7 +311,22 @@ pub fn component(inputs: &Inputs<'_>, component: &Component) -> ComponentAvailab
             None,
         );
     }
-    let instances = instances(inputs, component);
+    // A managed service spread over zones by its provider, with no SLA on file: the kind's
+    // figure, and no replica for the design to add.
+    if let Some(service) = facts.service(component)
+        && service.availability == crate::catalog::Availability::MultiZone
+    {
+        return figure(
+            per_instance,
+            format!(
+                "{}: managed, no SLA on file; the kind's typical availability",
+                service.service
+            ),
+            "estimate".into(),
+            None,
+        );
+    }
+    let instances = facts.instance_bounds(component).0;
     let multi_zone = facts.multi_zone(component);
     let fraction = replicated(per_instance, instances, multi_zone);
     let basis = format!(
@@ -303,20 +353,6 @@ pub fn component(inputs: &Inputs<'_>, component: &Component) -> ComponentAvailab
         None
     };
     figure(fraction, basis, "estimate".into(), fix)
-}
-
-/// Instances that are always running: the autoscaling floor when it scales, else replicas.
-fn instances(inputs: &Inputs<'_>, component: &Component) -> i64 {
-    let graph = inputs.graph;
-    let replicas = inputs.facts.instances(component);
-    if graph.flag(component, "autoscaling") {
-        graph
-            .int(component, "autoscaling_min")
-            .unwrap_or(replicas)
-            .max(1)
-    } else {
-        replicas
-    }
 }
 
 /// `instances` replicas in parallel: up unless all are down; replicas in one zone also go

@@ -96,18 +96,18 @@ fn assess(
 ) -> Option<ComponentCapacity> {
     let graph = inputs.graph;
     let kind = graph.kind(component)?;
-    // Only kinds that run sized instances have a per-instance figure to scale.
-    kind.property("instance_size")?;
     let size = graph.text(component, "instance_size").unwrap_or("small");
-    let per_instance = inputs.data.capacity_rps(kind.id.as_str(), size)?;
-    let replicas = inputs.facts.instances(component);
+    // The model's own figure wins; otherwise only kinds that run sized instances have a
+    // per-instance figure to scale.
+    let per_instance = graph.positive(component, "capacity_rps").or_else(|| {
+        kind.property("instance_size")?;
+        inputs.data.capacity_rps(kind.id.as_str(), size)
+    })?;
     let instances = if graph.flag(component, "autoscaling") {
-        graph
-            .int(component, "autoscaling_max")
-            .unwrap_or(replicas)
-            .max(replicas)
+        inputs.facts.instance_bounds(component).1
     } else {
-        replicas + graph.int(component, "read_replicas").unwrap_or(0).max(0)
+        inputs.facts.instances(component)
+            + graph.int(component, "read_replicas").unwrap_or(0).max(0)
     }
     .max(1);
     let capacity = per_instance * instances as f64;

@@ -43,11 +43,69 @@ struct Capacity {
     xlarge: f64,
 }
 
+/// Milliseconds at the median and at the 99th percentile.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, serde::Serialize)]
+pub struct Millis {
+    pub p50: f64,
+    pub p99: f64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct KindLatency {
+    kind: String,
+    p50: f64,
+    p99: f64,
+}
+
+/// What one network hop adds, by how far apart its ends are.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct NetworkLatency {
+    pub same_zone: Millis,
+    pub cross_zone: Millis,
+    pub cross_region: Millis,
+}
+
+/// The published SLA of a managed service the exports do not provision (a placeholder
+/// recipe), by the catalog's name for it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NamedSla {
+    pub service: String,
+    pub percent: f64,
+    pub source: String,
+    pub as_of: String,
+}
+
 #[derive(Debug, Deserialize)]
 struct Table {
+    managed_sla: Vec<NamedSla>,
+    saas_percent: f64,
     sla: Vec<Sla>,
     self_hosted: Vec<SelfHosted>,
     capacity_rps: Vec<Capacity>,
+    latency_ms: Vec<KindLatency>,
+    network_ms: NetworkLatency,
+    recovery: RecoveryTimes,
+}
+
+/// How long each recovery mechanism takes and how much it loses, in minutes.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecoveryTimes {
+    /// A synchronous standby taking over.
+    pub failover_minutes: f64,
+    /// How far an asynchronous replica trails its primary.
+    pub replica_lag_minutes: f64,
+    /// Promoting a replica to primary and pointing clients at it.
+    pub promotion_minutes: f64,
+    /// How close to the failure a point-in-time restore reaches.
+    pub point_in_time_minutes: f64,
+    /// How often automated backups run.
+    pub backup_interval_minutes: f64,
+    /// A restore's fixed part, and how fast it loads data.
+    pub restore_base_minutes: f64,
+    pub restore_gb_per_minute: f64,
+    /// Failing a whole system over to another region.
+    pub region_failover_minutes: f64,
 }
 
 /// The analyses' reference figures, indexed.
@@ -56,6 +114,12 @@ pub struct AnalysisData {
     sla: HashMap<Recipe, Sla>,
     self_hosted: HashMap<String, f64>,
     capacity: HashMap<String, [f64; 4]>,
+    latency: HashMap<String, Millis>,
+    managed_sla: HashMap<String, NamedSla>,
+    /// What a product bought as SaaS is assumed to commit to, in percent.
+    pub saas_percent: f64,
+    pub network: NetworkLatency,
+    pub recovery: RecoveryTimes,
 }
 
 impl AnalysisData {
@@ -82,6 +146,27 @@ impl AnalysisData {
                 .into_iter()
                 .map(|c| (c.kind, [c.small, c.medium, c.large, c.xlarge]))
                 .collect(),
+            latency: table
+                .latency_ms
+                .into_iter()
+                .map(|l| {
+                    (
+                        l.kind,
+                        Millis {
+                            p50: l.p50,
+                            p99: l.p99,
+                        },
+                    )
+                })
+                .collect(),
+            managed_sla: table
+                .managed_sla
+                .into_iter()
+                .map(|s| (s.service.clone(), s))
+                .collect(),
+            saas_percent: table.saas_percent,
+            network: table.network_ms,
+            recovery: table.recovery,
         })
     }
 
@@ -95,6 +180,16 @@ impl AnalysisData {
             .get(kind)
             .copied()
             .unwrap_or(DEFAULT_INSTANCE_PERCENT)
+    }
+
+    /// The SLA of a managed service the exports leave as a placeholder, by its name.
+    pub fn managed_sla(&self, service: &str) -> Option<&NamedSla> {
+        self.managed_sla.get(service)
+    }
+
+    /// Time one request spends in a component of `kind`, its own work only.
+    pub fn latency(&self, kind: &str) -> Option<Millis> {
+        self.latency.get(kind).copied()
     }
 
     /// Requests per second one instance of `kind` serves at `size` (`small` to `xlarge`).
@@ -125,6 +220,16 @@ mod tests {
         for (kind, sizes) in &data.capacity {
             assert!(catalog.kind(kind).is_some(), "unknown kind {kind}");
             assert!(sizes.windows(2).all(|w| w[0] <= w[1]), "{kind}: sizes grow");
+        }
+        for (kind, millis) in &data.latency {
+            assert!(catalog.kind(kind).is_some(), "unknown kind {kind}");
+            assert!(0.0 <= millis.p50 && millis.p50 <= millis.p99, "{kind}");
+        }
+        // Every kind a request can pass through has a latency figure.
+        for kind in catalog.kinds() {
+            if !kind.has(crate::catalog::Trait::Client) {
+                assert!(data.latency(kind.id.as_str()).is_some(), "{}", kind.id);
+            }
         }
         for sla in data.sla.values() {
             // DNS services commit to 100%.

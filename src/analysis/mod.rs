@@ -5,8 +5,13 @@
 
 pub mod availability;
 pub mod capacity;
+pub mod cost;
 pub mod data;
 pub mod failures;
+pub mod latency;
+pub mod overlay;
+pub mod prices;
+pub mod recovery;
 pub mod render;
 
 use serde::{Deserialize, Serialize};
@@ -73,7 +78,7 @@ pub struct Entry {
 impl<'g> Inputs<'g> {
     pub fn new(graph: &'g ArchGraph<'g>, scenario: Scenario) -> Self {
         let facts = Facts::of_model(graph);
-        let loads = crate::load::propagate(graph);
+        let loads = graph.loads().clone();
         let entries = entries(graph, &facts);
         Self {
             graph,
@@ -145,7 +150,8 @@ fn entries(graph: &ArchGraph<'_>, facts: &Facts<'_>) -> Vec<Entry> {
         .collect()
 }
 
-/// Breadth-first closures over synchronous calls, reusing one visited array (stamped per
+/// Breadth-first closures over the synchronous calls requests need (not those made once at
+/// start-up, nor cache lookups a database backs), reusing one visited array (stamped per
 /// search) so that many entries cost no allocation each.
 struct Closures {
     stamp: Vec<u32>,
@@ -168,7 +174,11 @@ impl Closures {
         while next < order.len() {
             let position = order[next];
             next += 1;
-            for callee in graph.sync_callees(position) {
+            let required = graph
+                .sync_calls(position)
+                .filter(|link| graph.is_required(link))
+                .filter_map(|link| link.ends().map(|(_, to)| to));
+            for callee in required {
                 if self.stamp[callee] != self.current {
                     self.stamp[callee] = self.current;
                     order.push(callee);
@@ -184,30 +194,61 @@ impl Closures {
 pub struct Report {
     pub scenario: Scenario,
     pub availability: availability::Availability,
+    pub latency: latency::Latency,
     pub capacity: capacity::Capacity,
     pub failures: failures::Failures,
+    pub recovery: recovery::Recovery,
+    pub cost: cost::Cost,
 }
 
 impl Report {
     /// Whether the model misses a target it states (an availability objective, or the
     /// capacity to carry its peak).
     pub fn misses_a_target(&self) -> bool {
-        self.availability.misses_objective() || self.capacity.saturated()
+        self.availability.misses_objective()
+            || self.latency.misses_budget()
+            || self.capacity.saturated()
+            || self.recovery.misses_objective()
     }
 }
 
 /// The analyses by name, for `--only`.
-pub const NAMES: [&str; 3] = ["availability", "capacity", "failures"];
+pub const NAMES: [&str; 6] = [
+    "availability",
+    "latency",
+    "capacity",
+    "failures",
+    "recovery",
+    "cost",
+];
 
 /// Runs every analysis.
 pub fn analyze(graph: &ArchGraph<'_>, scenario: Scenario) -> Report {
     let inputs = Inputs::new(graph, scenario);
+    let capacity = capacity::analyze(&inputs);
     Report {
         availability: availability::analyze(&inputs),
-        capacity: capacity::analyze(&inputs),
+        latency: latency::analyze(&inputs),
         failures: failures::analyze(&inputs),
+        recovery: recovery::analyze(&inputs),
+        cost: cost::analyze(&inputs, &capacity),
+        capacity,
         scenario: inputs.scenario.clone(),
     }
+}
+
+/// Minutes for people: whole hours from a day up, "unbounded" for none.
+pub fn minutes_text(figure: Option<f64>) -> String {
+    match figure {
+        None => "unbounded".to_owned(),
+        Some(m) if m >= 1440.0 && m % 60.0 == 0.0 => format!("{} h", m / 60.0),
+        Some(m) => format!("{m} min"),
+    }
+}
+
+/// Dollars to the cent: figures for people, stable in JSON.
+pub(crate) fn round_cents(usd: f64) -> f64 {
+    (usd * 100.0).round() / 100.0
 }
 
 /// `part` of 1 as a percentage rounded for people (99.9512 → 99.951).

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::Report;
+use super::{Report, minutes_text};
 use crate::export::escape_markdown;
 
 /// Markdown: a section per analysis in `only` (every analysis when it is empty).
@@ -36,11 +36,20 @@ fn sections(out: &mut String, report: &Report, only: &[String], markdown: bool) 
     if wanted("availability") {
         availability(out, report, markdown);
     }
+    if wanted("latency") {
+        latency(out, report, markdown);
+    }
     if wanted("capacity") {
         capacity(out, report, markdown);
     }
     if wanted("failures") {
         failures(out, report, markdown);
+    }
+    if wanted("recovery") {
+        recovery(out, report, markdown);
+    }
+    if wanted("cost") {
+        cost(out, report, markdown);
     }
 }
 
@@ -91,18 +100,72 @@ fn availability(out: &mut String, report: &Report, md: bool) {
             entry.depends_on.len()
         );
         for weak in &entry.weakest {
+            let fix = match (&weak.fix, weak.entry_percent_if_fixed) {
+                (Some(fix), Some(fixed)) => format!(
+                    ": {} → {fixed}%",
+                    if md {
+                        escape_markdown(fix)
+                    } else {
+                        fix.clone()
+                    }
+                ),
+                _ => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "  {}weakest: {} at {}%: {} → {}%",
+                "  {}weakest: {} at {}%{fix}",
                 if md { "- " } else { "" },
                 id(&weak.component, md),
                 weak.percent,
+            );
+        }
+    }
+}
+
+fn latency(out: &mut String, report: &Report, md: bool) {
+    let l = &report.latency;
+    heading(out, "Latency", md);
+    match l.budget_ms {
+        Some(budget) => {
+            let _ = writeln!(out, "Budget: p99 {budget} ms.\n");
+        }
+        None => out.push_str("The model states no latency budget (`p99_latency_ms`).\n\n"),
+    }
+    if l.entries.is_empty() {
+        out.push_str("No entry points: nothing serves requests from outside.\n");
+        return;
+    }
+    for entry in &l.entries {
+        let verdict = match entry.meets_budget {
+            Some(true) => " (within the budget)",
+            Some(false) => " (OVER the budget)",
+            None => "",
+        };
+        let path: Vec<String> = entry
+            .critical_path
+            .iter()
+            .map(|hop| id(&hop.component, md))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}{}: p50 {} ms, p99 {} ms{verdict}; critical path: {}",
+            if md { "- " } else { "" },
+            id(&entry.entry, md),
+            entry.p50_ms,
+            entry.p99_ms,
+            path.join(" → ")
+        );
+        if let (Some(slowest), Some(advice)) = (&entry.slowest, &entry.advice) {
+            let _ = writeln!(
+                out,
+                "  {}longest tail: {}: {}",
+                if md { "- " } else { "" },
+                id(slowest, md),
                 if md {
-                    escape_markdown(&weak.fix)
+                    escape_markdown(advice)
                 } else {
-                    weak.fix.clone()
-                },
-                weak.entry_percent_if_fixed
+                    advice.clone()
+                }
             );
         }
     }
@@ -218,6 +281,174 @@ fn failures(out: &mut String, report: &Report, md: bool) {
             f.in_no_drawn_zone.len(),
             list_ids(&f.in_no_drawn_zone, md)
         );
+    }
+}
+
+fn recovery(out: &mut String, report: &Report, md: bool) {
+    let r = &report.recovery;
+    heading(out, "Recovery", md);
+    match (r.rpo_objective_minutes, r.rto_objective_minutes) {
+        (None, None) => out.push_str(
+            "The model states no recovery objectives (`rpo_minutes`, `rto_minutes`).\n\n",
+        ),
+        (rpo, rto) => {
+            let _ = writeln!(
+                out,
+                "Objectives: RPO {}, RTO {}.\n",
+                rpo.map_or("unset".to_owned(), |m| format!("{m} min")),
+                rto.map_or("unset".to_owned(), |m| format!("{m} min"))
+            );
+        }
+    }
+    if r.datastores.is_empty() {
+        out.push_str("No datastore in the account.\n");
+    } else if md {
+        out.push_str("| Datastore | Instance or zone lost (RPO / RTO) | Region lost (RPO / RTO) | Corruption (RPO / RTO) |\n| --- | --- | --- | --- |\n");
+    }
+    for d in &r.datastores {
+        let cell = |o: &super::recovery::Outcome| {
+            format!(
+                "{} / {}: {}",
+                minutes_text(o.rpo_minutes),
+                minutes_text(o.rto_minutes),
+                if md {
+                    escape_markdown(&o.how)
+                } else {
+                    o.how.clone()
+                }
+            )
+        };
+        let verdict = match d.meets_objectives {
+            Some(false) => " (MISSES the objectives)",
+            _ => "",
+        };
+        if md {
+            let _ = writeln!(
+                out,
+                "| {}{verdict} | {} | {} | {} |",
+                id(&d.component, md),
+                cell(&d.instance_or_zone_loss),
+                cell(&d.region_loss),
+                cell(&d.corruption)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "{}{verdict}\n  instance or zone lost: {}\n  region lost: {}\n  corruption: {}",
+                d.component,
+                cell(&d.instance_or_zone_loss),
+                cell(&d.region_loss),
+                cell(&d.corruption)
+            );
+        }
+    }
+    let bullet = if md { "- " } else { "" };
+    for gap in &r.standby_gaps {
+        let _ = writeln!(
+            out,
+            "\n{bullet}Standby region {} of {} lacks counterparts of: {}",
+            id(&gap.standby, md),
+            id(&gap.primary, md),
+            list_ids(&gap.missing, md)
+        );
+    }
+    for write in &r.writes_to_replicas {
+        let _ = writeln!(
+            out,
+            "\n{bullet}{} writes to {}, a replica of {}: writes belong on the primary",
+            id(&write.caller, md),
+            id(&write.replica, md),
+            id(&write.primary, md)
+        );
+    }
+}
+
+fn usd(value: f64) -> String {
+    let cents = (value * 100.0).round() as i64;
+    format!(
+        "${}.{:02}",
+        crate::text::thousands(cents / 100),
+        (cents % 100).abs()
+    )
+}
+
+fn cost(out: &mut String, report: &Report, md: bool) {
+    let c = &report.cost;
+    heading(out, "Cost a month", md);
+    let _ = writeln!(
+        out,
+        "On-demand list prices (USD) from the offline price table; baseline runs the fewest instances at an average month's load, peak a month at the scenario's load (×{}) with autoscaling.\n",
+        c.load_multiplier
+    );
+    if md {
+        out.push_str("| Cloud | Prices of | Baseline | Peak | Not priced |\n| --- | --- | ---: | ---: | ---: |\n");
+    }
+    for p in &c.providers {
+        if md {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                p.cloud.label(),
+                p.price_region,
+                usd(p.baseline_usd),
+                usd(p.peak_usd),
+                p.not_priced.len()
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "{} ({}): {} baseline, {} at peak; {} components not priced",
+                p.cloud.label(),
+                p.price_region,
+                usd(p.baseline_usd),
+                usd(p.peak_usd),
+                p.not_priced.len()
+            );
+        }
+    }
+    let Some(first) = c.providers.first() else {
+        return;
+    };
+    let _ = writeln!(out, "\nBy component on {}:\n", first.cloud.label());
+    if md {
+        out.push_str("| Component | Priced as | Baseline | Peak |\n| --- | --- | ---: | ---: |\n");
+    }
+    for component in &first.components {
+        if md {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                id(&component.component, md),
+                escape_markdown(&component.service),
+                usd(component.baseline_usd),
+                usd(component.peak_usd)
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "{}: {} baseline, {} at peak ({})",
+                component.component,
+                usd(component.baseline_usd),
+                usd(component.peak_usd),
+                component.service
+            );
+        }
+    }
+    if !first.not_priced.is_empty() {
+        let _ = writeln!(out, "\nNot priced:\n");
+        for n in &first.not_priced {
+            let _ = writeln!(
+                out,
+                "{}{}: {}",
+                if md { "- " } else { "" },
+                id(&n.component, md),
+                if md {
+                    escape_markdown(&n.reason)
+                } else {
+                    n.reason.clone()
+                }
+            );
+        }
     }
 }
 

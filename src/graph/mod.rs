@@ -73,6 +73,7 @@ pub struct ArchGraph<'a> {
     group_of: Vec<u32>,
     sync_condensed: std::cell::OnceCell<SyncCondensation>,
     loads: std::cell::OnceCell<crate::load::Loads>,
+    analysis: std::cell::OnceCell<crate::analysis::Report>,
 }
 
 impl<'a> ArchGraph<'a> {
@@ -174,6 +175,7 @@ impl<'a> ArchGraph<'a> {
             group_of,
             sync_condensed: std::cell::OnceCell::new(),
             loads: std::cell::OnceCell::new(),
+            analysis: std::cell::OnceCell::new(),
         }
     }
 
@@ -470,6 +472,14 @@ impl<'a> ArchGraph<'a> {
             .and_then(PropertyValue::as_int)
     }
 
+    /// A number the model states for `name` (own value or default) when it is positive:
+    /// the analyses' overrides, where 0 means "use the reference figure".
+    pub fn positive(&self, component: &Component, name: &str) -> Option<f64> {
+        self.property(component, name)
+            .and_then(PropertyValue::as_float)
+            .filter(|v| v.is_finite() && *v > 0.0)
+    }
+
     /// A boolean property (own value or default); false when unset or not a boolean.
     pub fn flag(&self, component: &Component, name: &str) -> bool {
         self.property(component, name)
@@ -484,6 +494,71 @@ impl<'a> ArchGraph<'a> {
     {
         self.property(component, name)
             .and_then(PropertyValue::as_text)
+    }
+
+    /// Whether `component` sends each request down one of its routes (CDN, WAF, load
+    /// balancer, gateway, ingress) rather than making every call it draws.
+    pub fn is_router(&self, component: &Component) -> bool {
+        [
+            Trait::Cdn,
+            Trait::Waf,
+            Trait::LoadBalancer,
+            Trait::Gateway,
+            Trait::Ingress,
+        ]
+        .into_iter()
+        .any(|t| self.has_trait(component, t))
+    }
+
+    /// Whether a request through the caller takes this call on only some requests: every
+    /// call of a router, and a call whose `per_request` is `route` (service-to-service calls,
+    /// by default). Calls every request makes are `sequential` or `parallel`.
+    pub fn is_route(&self, link: &Link) -> bool {
+        let caller_routes = link
+            .ends()
+            .and_then(|(from, _)| self.doc.components().get(from))
+            .is_some_and(|caller| self.is_router(caller));
+        caller_routes
+            || self
+                .link_property(link, "per_request")
+                .and_then(PropertyValue::as_text)
+                == Some("route")
+    }
+
+    /// Whether a request still succeeds when this call's target is down: a cache lookup by a
+    /// caller that also queries a datastore (cache-aside: a cache that is down is a miss, and
+    /// the read goes to the database), and a CDN's origin that is a bucket (the edge keeps
+    /// serving the objects it has cached).
+    pub fn is_bypassable(&self, link: &Link) -> bool {
+        let Some((caller, target)) = link.ends() else {
+            return false;
+        };
+        if self.link_is(link, "cdn_origin") {
+            return self
+                .doc
+                .components()
+                .get(target)
+                .is_some_and(|origin| self.has_trait(origin, Trait::ObjectStore));
+        }
+        self.link_is(link, "cache_lookup")
+            && self
+                .adjacent(NodeIndex::new(caller), Direction::Outgoing)
+                .iter()
+                .any(|other| self.link_is(other, "db_query"))
+    }
+
+    /// Whether a request needs this call to succeed: it is on the request path and not
+    /// bypassable.
+    pub fn is_required(&self, link: &Link) -> bool {
+        self.on_request_path(link) && !self.is_bypassable(link)
+    }
+
+    /// Whether requests wait on this call: not when the caller makes it once at start-up
+    /// and caches the answer (`per_request: startup`, how secrets are read by default).
+    pub fn on_request_path(&self, link: &Link) -> bool {
+        self.link_property(link, "per_request")
+            .and_then(PropertyValue::as_text)
+            != Some("startup")
     }
 
     pub fn has_trait(&self, component: &Component, t: Trait) -> bool {
@@ -527,6 +602,13 @@ impl<'a> ArchGraph<'a> {
     /// The load at peak of every component and connection, propagated once per graph.
     pub fn loads(&self) -> &crate::load::Loads {
         self.loads.get_or_init(|| crate::load::propagate(self))
+    }
+
+    /// Every analysis of the model at its stated peak (the baseline scenario), run once per
+    /// graph: the rules built on the analyses share it.
+    pub fn analysis(&self) -> &crate::analysis::Report {
+        self.analysis
+            .get_or_init(|| crate::analysis::analyze(self, crate::analysis::Scenario::default()))
     }
 
     /// Every connection's link, in document order.
@@ -813,11 +895,16 @@ impl<'a> ArchGraph<'a> {
     /// The document positions of the components the component at `position` calls
     /// synchronously (waiting for the answer), once per connection.
     pub fn sync_callees(&self, position: usize) -> impl Iterator<Item = usize> + '_ {
+        self.sync_calls(position).map(|link| link.to as usize)
+    }
+
+    /// The synchronous calls (the caller waits for the answer) the component at `position`
+    /// makes, in connection order.
+    pub fn sync_calls(&self, position: usize) -> impl Iterator<Item = &Link> + '_ {
         let count = self.doc.components().len();
         self.adjacent(NodeIndex::new(position), Direction::Outgoing)
             .iter()
             .filter(move |link| self.is_sync_call(link) && (link.to as usize) < count)
-            .map(|link| link.to as usize)
     }
 
     /// The document position of `component` (one of this graph's document's components).

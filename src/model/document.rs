@@ -87,11 +87,21 @@ pub struct Targets {
     /// End-to-end p99 latency budget in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub p99_latency_ms: Option<u32>,
+    /// Recovery point objective in minutes: the most data, in time, a loss may cost.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rpo_minutes: Option<u32>,
+    /// Recovery time objective in minutes: how long restoring service may take.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rto_minutes: Option<u32>,
 }
 
 impl Targets {
     pub fn is_empty(&self) -> bool {
-        self.peak_rps.is_none() && self.availability_slo.is_none() && self.p99_latency_ms.is_none()
+        self.peak_rps.is_none()
+            && self.availability_slo.is_none()
+            && self.p99_latency_ms.is_none()
+            && self.rpo_minutes.is_none()
+            && self.rto_minutes.is_none()
     }
 }
 

@@ -33,10 +33,12 @@ macro_rules! declare_rule {
 mod alerts_reach_nobody;
 mod async_forced_sync;
 mod autoscaling_bounds;
+mod availability_objective_missed;
 mod balancer_single_target;
 mod bidirectional_sync;
 mod cache_without_backing_store;
 mod cache_without_ttl;
+mod capacity_short_at_peak;
 mod chain_without_tracing;
 mod consumer_without_retry;
 mod cross_context_without_auth;
@@ -53,6 +55,7 @@ mod external_call_unguarded;
 pub(crate) mod fixture;
 mod internal_call_without_timeout;
 mod invalid_schedule;
+mod latency_budget_missed;
 mod local_sessions;
 mod low_replication_factor;
 mod missing_health_check;
@@ -65,6 +68,7 @@ mod overprovisioned_replicas;
 mod partitions_below_consumers;
 mod public_bucket;
 mod queue_without_dlq;
+mod recovery_objective_missed;
 mod secrets_in_properties;
 pub(crate) use secrets_in_properties::looks_like_secret;
 mod secrets_without_rotation;
@@ -341,6 +345,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &no_monitoring::NoMonitoring,
     &timeout_over_budget::TimeoutOverBudget,
     &cache_without_ttl::CacheWithoutTtl,
+    &latency_budget_missed::LatencyBudgetMissed,
     &single_instance_stateful::SingleInstanceStateful,
     &sync_call_cycle::SyncCallCycle,
     &queue_without_dlq::QueueWithoutDlq,
@@ -358,12 +363,15 @@ static REGISTRY: &[&dyn Rule] = &[
     &internal_call_without_timeout::InternalCallWithoutTimeout,
     &dual_write_without_outbox::DualWriteWithoutOutbox,
     &standby_region_gaps::StandbyRegionGaps,
+    &availability_objective_missed::AvailabilityObjectiveMissed,
+    &recovery_objective_missed::RecoveryObjectiveMissed,
     &local_sessions::LocalSessions,
     &shared_database::SharedDatabase,
     &autoscaling_bounds::AutoscalingBounds,
     &partitions_below_consumers::PartitionsBelowConsumers,
     &cache_without_backing_store::CacheWithoutBackingStore,
     &uncached_read_path::UncachedReadPath,
+    &capacity_short_at_peak::CapacityShortAtPeak,
     &datastore_in_public_subnet::DatastoreInPublicSubnet,
     &unencrypted_connection::UnencryptedConnection,
     &secrets_in_properties::SecretsInProperties,

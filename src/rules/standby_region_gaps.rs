@@ -1,12 +1,6 @@
 //! REL017: a standby region lacks counterparts of what the primary's requests depend on.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
-
-use petgraph::Direction;
-
-use crate::catalog::{ConnectionStyle, Trait};
-use crate::graph::ArchGraph;
-use crate::model::{Component, Group, GroupKind};
+use crate::analysis::recovery::standby_gaps;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta, counted};
 
 declare_rule! {
@@ -41,121 +35,23 @@ declare_rule! {
     severity: Warning,
 }
 
-fn region<'a>(graph: &ArchGraph<'a>, component: &Component) -> Option<&'a Group> {
-    graph
-        .groups_around(component)
-        .iter()
-        .copied()
-        .find(|g| g.kind == GroupKind::Region)
-}
-
-fn in_region(graph: &ArchGraph<'_>, component: &Component, group: &Group) -> bool {
-    region(graph, component).is_some_and(|r| r.id == group.id)
-}
-
-/// The components of `primary` that its entry points reach along synchronous requests.
-fn critical_path<'a>(cx: &RuleContext<'a>, primary: &Group) -> Vec<&'a Component> {
-    let graph = cx.graph;
-    let doc: &'a crate::model::Document = graph.document();
-    let entered_by_client = |component: &Component| {
-        graph.any_neighbour(component, Direction::Incoming, None, |caller| {
-            cx.has_trait(caller, Trait::Client) || cx.has_trait(caller, Trait::External)
-        })
-    };
-    let mut queue: Vec<&'a Component> = doc
-        .components()
-        .iter()
-        .filter(|c| in_region(graph, c, primary))
-        .filter(|c| cx.has_trait(c, Trait::PublicEntry) || entered_by_client(c))
-        .collect();
-    let mut seen: HashSet<&str> = queue.iter().map(|c| c.id.as_str()).collect();
-    let mut path = Vec::new();
-    while let Some(component) = queue.pop() {
-        path.push(component);
-        for connection in graph.connections(component, Direction::Outgoing, None) {
-            if !graph.is_sync(connection)
-                || graph.style(connection) == Some(ConnectionStyle::Telemetry)
-            {
-                continue;
-            }
-            let Some((_, next)) = graph.endpoints(connection) else {
-                continue;
-            };
-            if in_region(graph, next, primary) && seen.insert(next.id.as_str()) {
-                queue.push(next);
-            }
-        }
-    }
-    path.sort_by(|a, b| a.id.cmp(&b.id));
-    path
-}
-
-/// Whether `component` needs a counterpart in a standby region: it runs in the account and
-/// is not a global edge service.
-fn needs_counterpart(cx: &RuleContext<'_>, component: &Component) -> bool {
-    let in_account = cx
-        .facts()
-        .runs(component)
-        .is_some_and(crate::catalog::Deployment::in_account);
-    in_account && !cx.has_trait(component, Trait::Cdn) && !cx.has_trait(component, Trait::Dns)
-}
-
 impl Rule for StandbyRegionGaps {
     fn meta(&self) -> &RuleMeta {
         &META
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let graph = cx.graph;
-        // (primary, standby) pairs, ordered by the groups' ids for a stable report.
-        let mut pairs: BTreeMap<(&str, &str), (&Group, &Group)> = BTreeMap::new();
-        for connection in graph.connections_of_kind("replication") {
-            let Some((source, replica)) = graph.endpoints(connection) else {
-                continue;
-            };
-            if let (Some(primary), Some(standby)) = (region(graph, source), region(graph, replica))
-                && primary.id != standby.id
-            {
-                pairs.insert(
-                    (primary.id.as_str(), standby.id.as_str()),
-                    (primary, standby),
-                );
-            }
-        }
-        for (primary, standby) in pairs.into_values() {
-            let standby_kinds: BTreeSet<&str> = graph
-                .document()
-                .components()
-                .iter()
-                .filter(|c| in_region(graph, c, standby))
-                .map(|c| c.kind.as_str())
-                .collect();
-            let has_replica_there = |component: &Component| {
-                graph.any_neighbour(
-                    component,
-                    Direction::Outgoing,
-                    Some("replication"),
-                    |replica| in_region(graph, replica, standby),
-                )
-            };
-            let missing: Vec<&Component> = critical_path(cx, primary)
-                .into_iter()
-                .filter(|c| needs_counterpart(cx, c))
-                .filter(|c| !standby_kinds.contains(c.kind.as_str()) && !has_replica_there(c))
-                .collect();
-            if missing.is_empty() {
-                continue;
-            }
-            let names: Vec<&str> = missing.iter().map(|c| c.name.as_str()).collect();
-            let mut targets = vec![standby.id.as_str().to_owned()];
-            targets.extend(missing.iter().map(|c| c.id.as_str().to_owned()));
+        for gap in standby_gaps(cx.graph, &cx.facts()) {
+            let names: Vec<&str> = gap.missing.iter().map(|c| c.name.as_str()).collect();
+            let mut targets = vec![gap.standby.id.as_str().to_owned()];
+            targets.extend(gap.missing.iter().map(|c| c.id.as_str().to_owned()));
             out.push(cx.finding(
                 format!(
                     "{} is a standby of {} but lacks counterparts of {} on the critical path of {}: {}",
-                    standby.name,
-                    primary.name,
-                    counted(missing.len() as i64, "component"),
-                    primary.name,
+                    gap.standby.name,
+                    gap.primary.name,
+                    counted(gap.missing.len() as i64, "component"),
+                    gap.primary.name,
                     names.join(", ")
                 ),
                 targets,
@@ -168,6 +64,7 @@ impl Rule for StandbyRegionGaps {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::GroupKind;
     use crate::rules::fixture::{Fixture, render, run};
 
     fn fixture() -> Fixture {

@@ -1,6 +1,6 @@
 //! REL013: writes sent to a read replica or standby.
 
-use crate::model::PropertyValue;
+use crate::analysis::recovery::replica_writes;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta};
 
 declare_rule! {
@@ -32,28 +32,13 @@ impl Rule for WriterOnReplica {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
-        let facts = cx.facts();
-        for connection in cx.graph.connections_of_kind("db_query") {
-            let writes = cx
-                .graph
-                .connection_property(connection, "access")
-                .and_then(PropertyValue::as_text)
-                != Some("read");
-            if !writes {
-                continue;
-            }
-            let Some((writer, store)) = cx.graph.endpoints(connection) else {
-                continue;
-            };
-            let Some(primary) = facts.replica_of(store) else {
-                continue;
-            };
+        for write in replica_writes(cx.graph, &cx.facts()) {
             out.push(cx.finding(
                 format!(
                     "{} writes to {}, a replica of {}",
-                    writer.name, store.name, primary.name
+                    write.writer.name, write.replica.name, write.primary.name
                 ),
-                vec![connection.id.as_str().to_owned()],
+                vec![write.connection.id.as_str().to_owned()],
                 "send writes to the primary and mark this connection access: read",
             ));
         }

@@ -189,9 +189,14 @@ impl EditorApp {
             minimap: self.canvas.show_minimap,
         };
         egui::Panel::top("menu").show(ui, |ui| {
-            if let Some(path) =
-                menu_bar_ui(ui, &self.editor, &self.recent, toggles, &mut self.commands)
-            {
+            if let Some(path) = menu_bar_ui(
+                ui,
+                &self.editor,
+                &self.recent,
+                toggles,
+                &mut self.canvas.overlay,
+                &mut self.commands,
+            ) {
                 self.guard_unsaved(ui.ctx(), Pending::OpenRecent(path));
             }
         });
@@ -252,12 +257,16 @@ impl EditorApp {
                 if self.badges.0 != self.editor.revision() {
                     self.badges = (self.editor.revision(), canvas::badges(self.editor.report()));
                 }
+                let marks = self.editor.analysis().map_or_else(HashMap::new, |report| {
+                    archsmith::analysis::overlay::marks(report, &self.canvas.overlay)
+                });
                 let events = canvas::canvas_ui(
                     ui,
                     self.editor.doc(),
                     self.editor.catalog(),
                     &self.editor.selection,
                     &self.badges.1,
+                    &marks,
                     &mut self.canvas,
                 );
                 for event in events {

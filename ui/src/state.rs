@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use archsmith::analysis;
 use archsmith::catalog::Catalog;
 use archsmith::model::Document;
 use archsmith::rules::{self, Report};
@@ -84,6 +85,8 @@ pub struct Editor {
     /// The revision that matches the file; `None` when no revision does (a recovered copy).
     saved_revision: Option<u64>,
     report: Report,
+    /// The analyses of the same revision as `report` (the rules read them too).
+    analysis: Option<analysis::Report>,
     report_revision: Option<u64>,
     /// The resolved facts of the one selected component, for the revision they were read at.
     resolved: Option<ResolvedSelection>,
@@ -98,6 +101,7 @@ impl Editor {
             path,
             saved_revision: Some(0),
             report: Report::default(),
+            analysis: None,
             report_revision: None,
             resolved: None,
             selection: Selection::default(),
@@ -125,6 +129,12 @@ impl Editor {
 
     pub fn report(&self) -> &Report {
         &self.report
+    }
+
+    /// The analyses of the current revision: availability, latency, capacity, failures,
+    /// recovery and cost.
+    pub fn analysis(&self) -> Option<&analysis::Report> {
+        self.analysis.as_ref()
     }
 
     pub fn history(&self) -> &History {
@@ -172,6 +182,7 @@ impl Editor {
         }
         let graph = ArchGraph::new(&self.doc, Catalog::builtin());
         self.report = rules::check(&graph);
+        self.analysis = Some(graph.analysis().clone());
         self.report_revision = Some(revision);
         self.selection.retain_existing(&self.doc);
     }

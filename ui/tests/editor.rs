@@ -883,3 +883,51 @@ fn two_documents_in_two_windows_keep_two_recovery_files() {
     assert_eq!(recovery_files(data.path()).len(), 2);
     drop(untitled);
 }
+
+#[test]
+fn the_analyze_menu_paints_an_overlay_that_follows_every_edit() {
+    use archsmith::analysis::overlay::{self, Overlay, Verdict};
+    // The workshop starter has single points of failure on purpose.
+    let starter = archsmith::samples::sample("workshop-starter").expect("sample");
+    let doc = format::from_str(starter.text, starter.name, Catalog::builtin()).expect("loads");
+    let (mut harness, _) = harness_with(doc);
+    harness.get_by_label("Analyze").click();
+    harness.run();
+    harness.get_by_label("Single points of failure").click();
+    harness.run();
+    assert_eq!(harness.state().canvas.overlay, Overlay::SinglePoints);
+    let marks = |harness: &Harness<'_, EditorApp>| {
+        let app = harness.state();
+        overlay::marks(
+            app.editor.analysis().expect("analysed"),
+            &app.canvas.overlay,
+        )
+    };
+    let before = marks(&harness);
+    let catalog = Catalog::builtin();
+    // A single point of failure that a second replica fixes.
+    let (id, _) = before
+        .iter()
+        .filter(|(_, mark)| mark.verdict == Verdict::Critical)
+        .find(|(id, _)| {
+            let doc = harness.state().editor.doc();
+            doc.component(id)
+                .and_then(|c| catalog.kind_of(c))
+                .is_some_and(|k| k.property("replicas").is_some())
+        })
+        .expect("a replicable single point of failure");
+    let id = id.clone();
+    harness
+        .state_mut()
+        .editor
+        .apply(EditOp::set_property(
+            &ComponentId::new(id.clone()).expect("id"),
+            "replicas",
+            2_i64,
+        ))
+        .expect("applies");
+    harness.run();
+    let after = marks(&harness);
+    assert!(!after.contains_key(&id), "{id} is redundant now: {after:?}");
+    assert!(after.len() < before.len());
+}

@@ -2,6 +2,7 @@
 //! properties, boundaries, rule findings, waivers and decisions), rendered as Markdown with
 //! the diagram beside it, or as one self-contained HTML file.
 
+mod analyses;
 mod content;
 mod html;
 mod markdown;
@@ -101,7 +102,7 @@ fn diagram_options(options: &ExportOptions) -> ExportOptions {
 }
 
 /// Section titles, in order; the table of contents links to each.
-const SECTIONS: [&str; 15] = [
+const SECTIONS: [&str; 16] = [
     "Overview",
     "Architecture diagram",
     "Component inventory",
@@ -112,6 +113,7 @@ const SECTIONS: [&str; 15] = [
     "Security",
     "Reliability and disaster recovery",
     "Scalability and performance",
+    "Analyses",
     "Observability",
     "Deployment",
     "Open findings",
@@ -331,6 +333,7 @@ pub(crate) fn sections(doc: &Document, catalog: &Catalog, options: &ExportOption
     security(&cx, &mut out);
     reliability(&cx, &mut out);
     scalability(&cx, &mut out);
+    analyses::analyses(&cx, &mut out);
     observability(&cx, &mut out);
     deployment(&cx, &mut out);
     open_findings(&cx, &mut out);
@@ -362,6 +365,14 @@ fn overview(cx: &Context<'_>, out: &mut Vec<Block>) {
             vec![
                 plain("p99 latency budget"),
                 plain(or_unset(targets.p99_latency_ms.map(|l| format!("{l} ms")))),
+            ],
+            vec![
+                plain("Recovery point objective"),
+                plain(or_unset(targets.rpo_minutes.map(|m| format!("{m} min")))),
+            ],
+            vec![
+                plain("Recovery time objective"),
+                plain(or_unset(targets.rto_minutes.map(|m| format!("{m} min")))),
             ],
             vec![
                 plain("Target cloud"),

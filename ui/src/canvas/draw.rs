@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use archsmith::analysis::overlay::Mark;
 use archsmith::catalog::{Catalog, ConnectionStyle};
 use archsmith::model::{Document, Severity};
 use egui::epaint::{CornerRadius, PathShape, PathStroke};
@@ -60,6 +61,8 @@ pub struct Scene<'a> {
     pub catalog: &'a Catalog,
     pub selection: &'a Selection,
     pub badges: &'a HashMap<String, (Severity, usize)>,
+    /// The analysis overlay's mark on each component it concerns.
+    pub marks: &'a HashMap<String, Mark>,
     pub preview: &'a MovePreview,
     pub hovered: Option<&'a str>,
     pub connect: Option<&'a ConnectPreview>,
@@ -403,7 +406,9 @@ fn paint_components(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
                 Color32::from_black_alpha(14),
             );
         }
-        screen.painter.rect_filled(rect, radius, style::CARD_FILL);
+        let mark = scene.marks.get(component.id.as_str());
+        let fill = mark.map_or(style::CARD_FILL, |m| style::verdict_colors(m.verdict).0);
+        screen.painter.rect_filled(rect, radius, fill);
         let border = if selected {
             Stroke::new(2.5, style::SELECTION)
         } else if hovered {
@@ -445,6 +450,9 @@ fn paint_components(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
             name,
             style::CARD_TEXT,
         );
+        if let Some(mark) = mark {
+            paint_mark(screen, rect, mark);
+        }
         let subtitle = kind.map_or_else(|| component.kind.to_string(), |k| k.label.clone());
         // Trust zones and contexts it belongs to besides its placement hang under the card
         // as tags in their boundary's colour, as in the exported diagrams.
@@ -518,6 +526,36 @@ fn paint_components(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
             rect.left_top() + vec2(2.0, 2.0),
         );
     }
+}
+
+/// The overlay's label in a chip on the card's top edge, in the verdict's colour.
+fn paint_mark(screen: &Screen<'_>, card: Rect, mark: &Mark) {
+    let zoom = screen.zoom();
+    let (_, ink) = style::verdict_colors(mark.verdict);
+    let galley = single_line(
+        screen.painter,
+        &mark.label,
+        screen.bold_font(9.5),
+        ink,
+        card.width() - 16.0 * zoom,
+    );
+    let size = galley.size() + vec2(8.0 * zoom, 3.0 * zoom);
+    let chip = Rect::from_min_size(
+        pos2(card.max.x - size.x - 8.0 * zoom, card.min.y - size.y / 2.0),
+        size,
+    );
+    screen
+        .painter
+        .rect_filled(chip, chip.height() / 2.0, style::CARD_FILL);
+    screen.painter.rect_stroke(
+        chip,
+        chip.height() / 2.0,
+        Stroke::new(1.0, ink),
+        StrokeKind::Inside,
+    );
+    screen
+        .painter
+        .galley(chip.min + vec2(4.0 * zoom, 1.5 * zoom), galley, ink);
 }
 
 fn paint_notes(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {

@@ -11,6 +11,7 @@ pub mod view;
 use std::collections::HashMap;
 
 use archsmith::EditOp;
+use archsmith::analysis::overlay::{Mark, Overlay};
 use archsmith::catalog::Catalog;
 use archsmith::edit::{ComponentField, GroupField};
 use archsmith::model::{
@@ -103,6 +104,8 @@ pub struct CanvasState {
     pub show_grid: bool,
     pub snap: bool,
     pub show_minimap: bool,
+    /// The analysis painted over the cards.
+    pub overlay: Overlay,
     /// A palette kind clicked and waiting for a click on the canvas.
     pub placing: Option<KindId>,
     gesture: Gesture,
@@ -120,6 +123,7 @@ impl Default for CanvasState {
             show_grid: true,
             snap: true,
             show_minimap: true,
+            overlay: Overlay::None,
             placing: None,
             gesture: Gesture::Idle,
             connect_menu: None,
@@ -282,6 +286,7 @@ pub fn canvas_ui(
     catalog: &Catalog,
     selection: &Selection,
     badges: &HashMap<String, (Severity, usize)>,
+    marks: &HashMap<String, Mark>,
     state: &mut CanvasState,
 ) -> Vec<CanvasEvent> {
     let mut events = Vec::new();
@@ -474,6 +479,7 @@ pub fn canvas_ui(
         catalog,
         selection,
         badges,
+        marks,
         preview: &preview,
         hovered: hovered_hit.id(),
         connect: connect_preview.as_ref(),

@@ -1,5 +1,6 @@
 //! Colours and shapes of the canvas, by category and connection style.
 
+use archsmith::analysis::overlay::Verdict;
 use archsmith::catalog::{Category, ConnectionStyle};
 use archsmith::model::{GroupKind, NoteColor, Severity};
 use archsmith::palette::{self, Rgb};
@@ -17,6 +18,28 @@ pub const ACCEPTED: Color32 = Color32::from_rgb(22, 163, 74);
 
 const fn color(rgb: Rgb) -> Color32 {
     Color32::from_rgb(rgb.0, rgb.1, rgb.2)
+}
+
+/// Tint and label colour of a card under an analysis overlay.
+pub fn verdict_colors(verdict: Verdict) -> (Color32, Color32) {
+    match verdict {
+        Verdict::Good => (
+            Color32::from_rgb(220, 252, 231),
+            Color32::from_rgb(21, 128, 61),
+        ),
+        Verdict::Warning => (
+            Color32::from_rgb(254, 243, 199),
+            Color32::from_rgb(180, 83, 9),
+        ),
+        Verdict::Critical => (
+            Color32::from_rgb(254, 226, 226),
+            Color32::from_rgb(185, 28, 28),
+        ),
+        Verdict::Lost => (
+            Color32::from_rgb(226, 232, 240),
+            Color32::from_rgb(71, 85, 105),
+        ),
+    }
 }
 
 pub fn category_color(category: Category) -> Color32 {

@@ -280,6 +280,36 @@ fn document_ui(ui: &mut Ui, doc: &Document) -> Option<EditOp> {
             next = Some(meta);
         }
         ui.end_row();
+        for (label, salt, value, set) in [
+            (
+                "Recovery point objective (min)",
+                "rpo",
+                targets.rpo_minutes,
+                (|targets: &mut archsmith::model::Targets, v| targets.rpo_minutes = v)
+                    as fn(&mut archsmith::model::Targets, Option<u32>),
+            ),
+            (
+                "Recovery time objective (min)",
+                "rto",
+                targets.rto_minutes,
+                |targets, v| targets.rto_minutes = v,
+            ),
+        ] {
+            let label = ui.label(label);
+            if let Some(v) = committed_number(
+                ui,
+                Id::unique(salt),
+                label.id,
+                f64::from(value.unwrap_or(0)),
+                0.0..=525_600.0,
+                true,
+            ) {
+                let mut meta = meta.clone();
+                set(&mut meta.targets, (v > 0.0).then_some(v.round() as u32));
+                next = Some(meta);
+            }
+            ui.end_row();
+        }
     });
     ui.separator();
     ui.label(format!(

@@ -1,5 +1,6 @@
 //! The menu bar and the status bar.
 
+use archsmith::analysis::overlay::Overlay;
 use archsmith::export;
 use egui::{RichText, Ui};
 
@@ -45,6 +46,7 @@ pub fn menu_bar_ui(
     editor: &Editor,
     recent: &[String],
     toggles: ViewToggles,
+    overlay: &mut Overlay,
     commands: &mut CommandQueue,
 ) -> Option<String> {
     let mut open_recent = None;
@@ -118,6 +120,21 @@ pub fn menu_bar_ui(
             toggle(ui, commands, UiCommand::ToggleMinimap, toggles.minimap);
             ui.separator();
             item(ui, commands, UiCommand::CommandPalette, true);
+        });
+        ui.menu_button("Analyze", |ui| {
+            // The analyses recomputed on every edit; each overlay paints its verdict on
+            // the cards it concerns.
+            let Some(report) = editor.analysis() else {
+                ui.label(RichText::new("No analysis yet").weak());
+                return;
+            };
+            for (choice, label) in Overlay::choices(report) {
+                let selected = *overlay == choice;
+                if ui.radio(selected, label).clicked() {
+                    *overlay = choice;
+                    ui.close();
+                }
+            }
         });
         ui.menu_button("Arrange", |ui| {
             item(ui, commands, UiCommand::AddBoundary, true);

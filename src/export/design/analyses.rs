@@ -1,0 +1,388 @@
+//! The "Analyses" section: what `archsmith analyze` computes, from the same report the
+//! rules read, so the document, the findings and the command line never disagree.
+
+use super::content::{Block, Line, plain, strong, text};
+use super::{Context, heading, list_or, paragraph, sub_heading};
+use crate::analysis::recovery::Outcome;
+use crate::analysis::{Report, minutes_text};
+
+fn name(cx: &Context<'_>, id: &str) -> String {
+    cx.doc
+        .component(id)
+        .map_or_else(|| id.to_owned(), |c| c.name.clone())
+}
+
+fn group_name(cx: &Context<'_>, id: &str) -> String {
+    cx.doc
+        .group(id)
+        .map_or_else(|| id.to_owned(), |g| g.name.clone())
+}
+
+fn names(cx: &Context<'_>, ids: &[String]) -> String {
+    if ids.is_empty() {
+        return "none".to_owned();
+    }
+    ids.iter()
+        .map(|id| name(cx, id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn yes_no(verdict: Option<bool>) -> Line {
+    plain(match verdict {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "no target",
+    })
+}
+
+pub(super) fn analyses(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "Analyses");
+    paragraph(
+        out,
+        "Computed from the model by the same analyses as `archsmith analyze` and the rules: published SLAs and planning figures for each kind (with their sources in the catalog), the load the model states at peak, and list prices from the offline price table.",
+    );
+    let report = cx.graph.analysis();
+    availability(cx, report, out);
+    latency(cx, report, out);
+    capacity(cx, report, out);
+    failures(cx, report, out);
+    recovery(cx, report, out);
+    cost(cx, report, out);
+}
+
+fn availability(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
+    sub_heading(out, "Availability");
+    let a = &report.availability;
+    paragraph(
+        out,
+        match a.objective {
+            Some(slo) => format!(
+                "Objective: {slo}%. Each entry point's figure is the product of what a request waits on along its least available journey: the floor the published SLAs and replicas allow, before deployments and bugs."
+            ),
+            None => "The model states no availability objective.".to_owned(),
+        },
+    );
+    if a.entries.is_empty() {
+        paragraph(
+            out,
+            "No entry points: nothing serves requests from outside.",
+        );
+        return;
+    }
+    let rows = a
+        .entries
+        .iter()
+        .map(|e| {
+            vec![
+                vec![strong(name(cx, &e.entry))],
+                plain(format!("{}%", e.percent)),
+                plain(format!("{} min", e.downtime_minutes_per_month)),
+                yes_no(e.meets_objective),
+                plain(e.weakest.first().map_or("-".to_owned(), |w| {
+                    match (&w.fix, w.entry_percent_if_fixed) {
+                        (Some(fix), Some(fixed)) => format!(
+                            "{} at {}%: {fix} → {fixed}%",
+                            name(cx, &w.component),
+                            w.percent
+                        ),
+                        _ => format!("{} at {}%", name(cx, &w.component), w.percent),
+                    }
+                })),
+            ]
+        })
+        .collect();
+    out.push(Block::Table {
+        header: vec![
+            "Entry point",
+            "Expected",
+            "Down a month",
+            "Meets objective",
+            "Weakest link",
+        ],
+        rows,
+    });
+}
+
+fn latency(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
+    sub_heading(out, "Latency");
+    let l = &report.latency;
+    paragraph(
+        out,
+        match l.budget_ms {
+            Some(budget) => format!(
+                "Budget: {budget} ms at p99. Medians add up along the critical path and tails combine as independent delays; parallel calls cost the slowest, caches spare reads by their hit ratio, timeouts and retries bound each call."
+            ),
+            None => "The model states no latency budget.".to_owned(),
+        },
+    );
+    if l.entries.is_empty() {
+        return;
+    }
+    let rows = l
+        .entries
+        .iter()
+        .map(|e| {
+            vec![
+                vec![strong(name(cx, &e.entry))],
+                plain(format!("{} ms", e.p50_ms)),
+                plain(format!("{} ms", e.p99_ms)),
+                yes_no(e.meets_budget),
+                plain(
+                    e.critical_path
+                        .iter()
+                        .map(|hop| name(cx, &hop.component))
+                        .collect::<Vec<_>>()
+                        .join(" → "),
+                ),
+            ]
+        })
+        .collect();
+    out.push(Block::Table {
+        header: vec![
+            "Entry point",
+            "p50",
+            "p99",
+            "Within budget",
+            "Critical path",
+        ],
+        rows,
+    });
+}
+
+fn capacity(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
+    sub_heading(out, "Capacity at peak");
+    let c = &report.capacity;
+    if c.components.is_empty() {
+        paragraph(
+            out,
+            "No component with a sized instance carries a known load: state peak_rps on the entry points to size the design.",
+        );
+        return;
+    }
+    if let Some(first) = &c.first_to_saturate {
+        paragraph(
+            out,
+            format!(
+                "First to run out as the peak grows: {}. Per-instance figures are planning estimates by kind and size; measure yours and state them as capacity_rps.",
+                name(cx, first)
+            ),
+        );
+    }
+    let rows = c
+        .components
+        .iter()
+        .map(|e| {
+            vec![
+                vec![strong(name(cx, &e.component))],
+                plain(format!("{} ({})", e.load_rps, e.load_basis)),
+                plain(format!(
+                    "{} × {} = {}",
+                    e.instances, e.instance_size, e.capacity_rps
+                )),
+                plain(format!("{}%", e.utilisation_pct)),
+                plain(format!("×{}", e.headroom)),
+                plain(e.instances_needed.to_string()),
+            ]
+        })
+        .collect();
+    out.push(Block::Table {
+        header: vec![
+            "Component",
+            "Load at peak (req/s)",
+            "Capacity (req/s)",
+            "Utilisation",
+            "Headroom",
+            "Instances needed at 70%",
+        ],
+        rows,
+    });
+    if !c.not_assessed.is_empty() {
+        paragraph(
+            out,
+            format!(
+                "Not assessed (managed services that scale themselves, kinds without sizes): {}.",
+                names(cx, &c.not_assessed)
+            ),
+        );
+    }
+}
+
+fn failures(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
+    sub_heading(out, "Failure blast radius");
+    let f = &report.failures;
+    out.push(Block::Paragraph(plain(
+        "Single points of failure (one component down takes an entry point down):",
+    )));
+    list_or(
+        out,
+        f.single_points_of_failure
+            .iter()
+            .map(|o| {
+                vec![
+                    strong(name(cx, &o.fails)),
+                    text(format!(": {} down", names(cx, &o.entries_down))),
+                ]
+            })
+            .collect(),
+        "None.",
+    );
+    let rows: Vec<Vec<Line>> = f
+        .zones
+        .iter()
+        .map(|o| ("zone", o))
+        .chain(f.regions.iter().map(|o| ("region", o)))
+        .map(|(what, o)| {
+            vec![
+                vec![strong(format!("{what} {}", group_name(cx, &o.fails)))],
+                plain(o.lost.len().to_string()),
+                plain(names(cx, &o.entries_down)),
+                plain(names(cx, &o.data_unavailable)),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        out.push(Block::Table {
+            header: vec![
+                "Losing",
+                "Components lost",
+                "Entry points down",
+                "Data unavailable",
+            ],
+            rows,
+        });
+    }
+}
+
+fn outcome(o: &Outcome) -> Line {
+    plain(format!(
+        "RPO {}, RTO {}: {}",
+        minutes_text(o.rpo_minutes),
+        minutes_text(o.rto_minutes),
+        o.how
+    ))
+}
+
+fn recovery(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
+    sub_heading(out, "Recovery");
+    let r = &report.recovery;
+    paragraph(
+        out,
+        match (r.rpo_objective_minutes, r.rto_objective_minutes) {
+            (None, None) => "The model states no recovery objectives.".to_owned(),
+            (rpo, rto) => format!(
+                "Objectives: RPO {}, RTO {}.",
+                rpo.map_or("unset".to_owned(), |m| format!("{m} min")),
+                rto.map_or("unset".to_owned(), |m| format!("{m} min"))
+            ),
+        },
+    );
+    if r.datastores.is_empty() {
+        paragraph(out, "No datastore runs in the account.");
+    } else {
+        let rows = r
+            .datastores
+            .iter()
+            .map(|d| {
+                vec![
+                    vec![strong(name(cx, &d.component))],
+                    outcome(&d.instance_or_zone_loss),
+                    outcome(&d.region_loss),
+                    outcome(&d.corruption),
+                ]
+            })
+            .collect();
+        out.push(Block::Table {
+            header: vec![
+                "Datastore",
+                "Instance or zone lost",
+                "Region lost",
+                "Corruption",
+            ],
+            rows,
+        });
+    }
+    for gap in &r.standby_gaps {
+        paragraph(
+            out,
+            format!(
+                "Standby region {} of {} lacks counterparts of: {}.",
+                group_name(cx, &gap.standby),
+                group_name(cx, &gap.primary),
+                names(cx, &gap.missing)
+            ),
+        );
+    }
+}
+
+fn usd(value: f64) -> String {
+    let cents = (value * 100.0).round() as i64;
+    format!(
+        "${}.{:02}",
+        crate::text::thousands(cents / 100),
+        (cents % 100).abs()
+    )
+}
+
+fn cost(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
+    sub_heading(out, "Cost a month");
+    let c = &report.cost;
+    paragraph(
+        out,
+        "On-demand list prices in US dollars (no free tiers, discounts or data transfer). Baseline: the fewest instances the model runs at an average month's load. Peak: a month at the stated peak, autoscaled.",
+    );
+    out.push(Block::Table {
+        header: vec!["Cloud", "Prices of", "Baseline", "Peak", "Not priced"],
+        rows: c
+            .providers
+            .iter()
+            .map(|p| {
+                vec![
+                    plain(p.cloud.label()),
+                    plain(p.price_region),
+                    plain(usd(p.baseline_usd)),
+                    plain(usd(p.peak_usd)),
+                    plain(p.not_priced.len().to_string()),
+                ]
+            })
+            .collect(),
+    });
+    let Some(provider) = cx
+        .cloud
+        .and_then(|cloud| c.on(cloud))
+        .or_else(|| c.providers.first())
+    else {
+        return;
+    };
+    paragraph(out, format!("By component on {}:", provider.cloud.label()));
+    out.push(Block::Table {
+        header: vec!["Component", "Priced as", "Baseline", "Peak"],
+        rows: provider
+            .components
+            .iter()
+            .map(|e| {
+                vec![
+                    vec![strong(name(cx, &e.component))],
+                    plain(e.service.clone()),
+                    plain(usd(e.baseline_usd)),
+                    plain(usd(e.peak_usd)),
+                ]
+            })
+            .collect(),
+    });
+    if !provider.not_priced.is_empty() {
+        out.push(Block::Paragraph(plain("Not priced:")));
+        out.push(Block::List(
+            provider
+                .not_priced
+                .iter()
+                .map(|n| {
+                    vec![
+                        strong(name(cx, &n.component)),
+                        text(format!(": {}", n.reason)),
+                    ]
+                })
+                .collect(),
+        ));
+    }
+}
