@@ -6,7 +6,8 @@
 //! - a flow's own `peak_rps`, which always wins;
 //! - a flow's `share_pct` of its caller's load (30 for three requests in ten, 200 for two
 //!   calls per request);
-//! - a cache lookup's `hit_ratio_pct`, which the caller's database reads are spared.
+//! - a cache lookup's `hit_ratio_pct`, which the caller's database reads are spared, and a
+//!   CDN origin's, which the origin is spared;
 //!
 //! The rest is propagated from the entry points, in topological order of the flows:
 //! - a component carries what flows into it (its own `peak_rps` instead, when it states one);
@@ -416,6 +417,12 @@ impl Propagation<'_, '_> {
                     != Some("write");
             if hit_ratio > 0.0 && reads {
                 rps *= 1.0 - hit_ratio;
+            }
+            // A CDN fetches from its origin only what its edge cache misses.
+            if self.graph.link_is(link, "cdn_origin")
+                && let Some(hits) = self.property(link, "hit_ratio_pct")
+            {
+                rps *= 1.0 - hits.min(100.0) / 100.0;
             }
             settled.push((slot, Figure::derived(rps)));
         }

@@ -85,6 +85,10 @@ fn chat_on_gcp() {
 #[test]
 fn multi_tenant_saas_on_azure() {
     let expected = set(&[
+        ("SCA007", "analytics-api"),
+        ("SCA007", "clickhouse"),
+        ("SCA007", "tenant-svc"),
+        ("SCA007", "usage-collector"),
         ("PERF003", "front-door"),
         ("REL018", "front-door"),
         ("COR002", "billing-job"),

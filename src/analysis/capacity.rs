@@ -2,11 +2,13 @@
 //! connections, see [`crate::load`], times the scenario's multiplier) against what its
 //! instances serve (per-instance figures by kind and size, times the most instances it runs:
 //! its autoscaling maximum, or its replicas plus read replicas). Headroom per component, the
-//! first to saturate as the peak grows, and the instances each needs.
+//! first to saturate as the peak grows, and the instances each needs. An analytics store is
+//! measured by the queries it takes, not the rows loaded into it.
 
 use serde::Serialize;
 
 use super::Inputs;
+use crate::catalog::Trait;
 use crate::load::Basis;
 use crate::model::Component;
 
@@ -62,10 +64,11 @@ pub fn analyze(inputs: &Inputs<'_>) -> Capacity {
         let Some(load) = inputs.loads.component(inputs.graph, component) else {
             continue;
         };
-        if load.rps <= 0.0 {
+        let rps = queried(inputs, component).unwrap_or(load.rps);
+        if rps <= 0.0 {
             continue;
         }
-        match assess(inputs, component, load.rps * multiplier, load.basis) {
+        match assess(inputs, component, rps * multiplier, load.basis) {
             Some(figure) => assessed.push(figure),
             None => not_assessed.push(component.id.as_str().to_owned()),
         }
@@ -86,6 +89,29 @@ pub fn analyze(inputs: &Inputs<'_>) -> Capacity {
         components: assessed,
         not_assessed,
     }
+}
+
+/// What an analytics store is asked at peak: its queries, not the rows loaded into it, which
+/// arrive in batches its per-instance query figure does not measure. `None` for other kinds.
+fn queried(inputs: &Inputs<'_>, component: &Component) -> Option<f64> {
+    let graph = inputs.graph;
+    if !graph.has_trait(component, Trait::Analytics) {
+        return None;
+    }
+    Some(
+        graph
+            .connections(component, petgraph::Direction::Incoming, Some("db_query"))
+            .into_iter()
+            .filter(|c| {
+                graph
+                    .connection_property(c, "access")
+                    .and_then(crate::model::PropertyValue::as_text)
+                    != Some("write")
+            })
+            .filter_map(|c| inputs.loads.connection(graph, c))
+            .map(|figure| figure.rps)
+            .sum(),
+    )
 }
 
 fn assess(

@@ -256,6 +256,9 @@ impl Walk<'_, '_> {
             // Reads behind a cache reach the database only on a miss.
             let reach = if graph.link_is(link, "db_query") {
                 miss_ratio
+            } else if graph.link_is(link, "cdn_origin") {
+                // The edge answers its hits; the origin serves the misses.
+                1.0 - link_float(inputs, link, "hit_ratio_pct").clamp(0.0, 100.0) / 100.0
             } else {
                 1.0
             };
@@ -381,6 +384,14 @@ fn int(inputs: &Inputs<'_>, link: &Link, name: &str) -> Option<i64> {
         .graph
         .link_property(link, name)
         .and_then(PropertyValue::as_int)
+}
+
+fn link_float(inputs: &Inputs<'_>, link: &Link, name: &str) -> f64 {
+    inputs
+        .graph
+        .link_property(link, name)
+        .and_then(PropertyValue::as_float)
+        .unwrap_or(0.0)
 }
 
 /// The slower of what was found so far and `delay`.

@@ -204,7 +204,7 @@ fn datastore(inputs: &Inputs<'_>, component: &Component) -> DatastoreRecovery {
         Outcome {
             rpo_minutes: Some(0.0),
             rto_minutes: Some(times.failover_minutes),
-            how: "fails over to its standby in another zone".into(),
+            how: "keeps serving from another zone (a standby, replicas, or the provider's own spread)".into(),
         }
     } else if let Some(&(replica, synchronous)) = replicas.first() {
         Outcome {
