@@ -328,3 +328,36 @@ fn recovery_follows_standby_backups_and_point_in_time() {
     // No copy outside the region.
     assert_eq!(db.region_loss.rpo_minutes, None);
 }
+
+#[test]
+fn a_consumer_works_on_no_more_instances_than_its_log_has_partitions() {
+    let text = r#"(
+    version: 2,
+    meta: (name: "Stream"),
+    components: [
+        (id: "api", kind: "service-go", name: "API", position: (x: 300.0, y: 0.0)),
+        (id: "gw", kind: "api-gateway", name: "Gateway", position: (x: 0.0, y: 0.0), properties: {"peak_rps": 400}),
+        (id: "log", kind: "kafka", name: "Log", position: (x: 600.0, y: 0.0), properties: {"partitions": 2}),
+        (id: "worker", kind: "worker", name: "Worker", position: (x: 900.0, y: 0.0), properties: {"autoscaling": true, "autoscaling_max": 10}),
+    ],
+    connections: [
+        (id: "api-log", from: "api", to: "log", kind: "publish"),
+        (id: "gw-api", from: "gw", to: "api", kind: "http"),
+        (id: "worker-log", from: "worker", to: "log", kind: "consume"),
+    ],
+)"#;
+    let data = AnalysisData::builtin();
+    let per_instance = data.capacity_rps("worker", "small").expect("figure");
+    let report = report(text, Scenario::default());
+    let worker = report
+        .capacity
+        .components
+        .iter()
+        .find(|c| c.component == "worker")
+        .expect("worker assessed");
+    // Ten instances may run, but two partitions keep eight of them idle.
+    assert_eq!(worker.instances, 2);
+    assert_eq!(worker.capacity_rps, 2.0 * per_instance);
+    let cap = worker.partition_cap.as_ref().expect("capped");
+    assert_eq!((cap.broker.as_str(), cap.partitions), ("log", 2));
+}

@@ -33,6 +33,27 @@ pub struct ComponentCapacity {
     pub headroom: f64,
     /// Instances needed to run at 70% at the scenario's peak.
     pub instances_needed: i64,
+    /// A consumer of a partitioned log works on at most one partition per instance: the
+    /// partitions that cap its working instances, and the broker that has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partition_cap: Option<PartitionCap>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PartitionCap {
+    pub broker: String,
+    pub partitions: i64,
+}
+
+/// The connections the callers' pools may open to a datastore at their most instances,
+/// against what the datastore accepts at its size.
+#[derive(Debug, Clone, Serialize)]
+pub struct PoolUse {
+    pub datastore: String,
+    pub connections: i64,
+    pub limit: i64,
+    /// Each caller with its pool size and most instances.
+    pub callers: Vec<(String, i64, i64)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -48,11 +69,20 @@ pub struct Capacity {
     /// Components carrying load with no capacity figure (managed services that scale
     /// themselves, kinds without sizes), not assessed.
     pub not_assessed: Vec<String>,
+    /// Datastores whose callers state connection pools, the fullest first.
+    pub connection_pools: Vec<PoolUse>,
 }
 
 impl Capacity {
     pub fn saturated(&self) -> bool {
-        !self.saturated.is_empty()
+        !self.saturated.is_empty() || self.pools_exhausted().next().is_some()
+    }
+
+    /// Datastores the callers' pools could open more connections to than they accept.
+    pub fn pools_exhausted(&self) -> impl Iterator<Item = &PoolUse> {
+        self.connection_pools
+            .iter()
+            .filter(|p| p.connections > p.limit)
     }
 }
 
@@ -88,6 +118,7 @@ pub fn analyze(inputs: &Inputs<'_>) -> Capacity {
             .collect(),
         components: assessed,
         not_assessed,
+        connection_pools: connection_pools(inputs),
     }
 }
 
@@ -129,13 +160,17 @@ fn assess(
         kind.property("instance_size")?;
         inputs.data.capacity_rps(kind.id.as_str(), size)
     })?;
-    let instances = if graph.flag(component, "autoscaling") {
+    let mut instances = if graph.flag(component, "autoscaling") {
         inputs.facts.instance_bounds(component).1
     } else {
         inputs.facts.instances(component)
             + graph.int(component, "read_replicas").unwrap_or(0).max(0)
     }
     .max(1);
+    let partition_cap = partition_cap(inputs, component).filter(|cap| cap.partitions < instances);
+    if let Some(cap) = &partition_cap {
+        instances = cap.partitions;
+    }
     let capacity = per_instance * instances as f64;
     let needed = (load_rps / (per_instance * TARGET_UTILISATION)).ceil();
     Some(ComponentCapacity {
@@ -156,7 +191,76 @@ fn assess(
         } else {
             1
         },
+        partition_cap,
     })
+}
+
+/// The fewest partitions among the partitioned logs `component` consumes: no more of its
+/// instances than that can work at once.
+fn partition_cap(inputs: &Inputs<'_>, component: &Component) -> Option<PartitionCap> {
+    let graph = inputs.graph;
+    graph
+        .neighbours(component, petgraph::Direction::Outgoing, Some("consume"))
+        .into_iter()
+        .filter(|broker| graph.has_trait(broker, Trait::Partitioned))
+        .filter_map(|broker| {
+            Some(PartitionCap {
+                broker: broker.id.as_str().to_owned(),
+                partitions: graph.int(broker, "partitions")?.max(1),
+            })
+        })
+        .min_by_key(|cap| cap.partitions)
+}
+
+/// Connections each datastore's callers may open: each caller's stated `pool_size` times the
+/// most instances it runs, against the datastore's connection limit at its size.
+fn connection_pools(inputs: &Inputs<'_>) -> Vec<PoolUse> {
+    let graph = inputs.graph;
+    let mut pools: Vec<PoolUse> = graph
+        .document()
+        .components()
+        .iter()
+        .filter_map(|store| {
+            let size = graph.text(store, "instance_size").unwrap_or("small");
+            let per_instance = inputs.data.max_connections(store.kind.as_str(), size)?;
+            let mut callers = Vec::new();
+            for connection in
+                graph.connections(store, petgraph::Direction::Incoming, Some("db_query"))
+            {
+                let pool = graph
+                    .connection_property(connection, "pool_size")
+                    .and_then(crate::model::PropertyValue::as_int)
+                    .filter(|p| *p > 0);
+                let (Some(pool), Some((caller, _))) = (pool, graph.endpoints(connection)) else {
+                    continue;
+                };
+                callers.push((
+                    caller.id.as_str().to_owned(),
+                    pool,
+                    inputs.facts.instance_bounds(caller).1,
+                ));
+            }
+            if callers.is_empty() {
+                return None;
+            }
+            // Writes and pooled reads go to the primary; read replicas take their own.
+            Some(PoolUse {
+                datastore: store.id.as_str().to_owned(),
+                connections: callers
+                    .iter()
+                    .map(|(_, pool, instances)| pool.saturating_mul(*instances))
+                    .sum(),
+                limit: per_instance,
+                callers,
+            })
+        })
+        .collect();
+    pools.sort_by(|a, b| {
+        (b.connections as f64 / b.limit.max(1) as f64)
+            .total_cmp(&(a.connections as f64 / a.limit.max(1) as f64))
+            .then_with(|| a.datastore.cmp(&b.datastore))
+    });
+    pools
 }
 
 /// Two decimals: figures for people, stable in JSON.

@@ -77,6 +77,7 @@ pub struct NamedSla {
 
 #[derive(Debug, Deserialize)]
 struct Table {
+    max_connections: Vec<Capacity>,
     managed_sla: Vec<NamedSla>,
     saas_percent: f64,
     sla: Vec<Sla>,
@@ -116,6 +117,7 @@ pub struct AnalysisData {
     capacity: HashMap<String, [f64; 4]>,
     latency: HashMap<String, Millis>,
     managed_sla: HashMap<String, NamedSla>,
+    max_connections: HashMap<String, [f64; 4]>,
     /// What a product bought as SaaS is assumed to commit to, in percent.
     pub saas_percent: f64,
     pub network: NetworkLatency,
@@ -165,6 +167,11 @@ impl AnalysisData {
                 .map(|s| (s.service.clone(), s))
                 .collect(),
             saas_percent: table.saas_percent,
+            max_connections: table
+                .max_connections
+                .into_iter()
+                .map(|c| (c.kind, [c.small, c.medium, c.large, c.xlarge]))
+                .collect(),
             network: table.network_ms,
             recovery: table.recovery,
         })
@@ -192,15 +199,25 @@ impl AnalysisData {
         self.latency.get(kind).copied()
     }
 
+    /// Connections one instance of a database of `kind` accepts at `size`.
+    pub fn max_connections(&self, kind: &str, size: &str) -> Option<i64> {
+        let sizes = self.max_connections.get(kind)?;
+        Some(sized(sizes, size) as i64)
+    }
+
     /// Requests per second one instance of `kind` serves at `size` (`small` to `xlarge`).
     pub fn capacity_rps(&self, kind: &str, size: &str) -> Option<f64> {
-        let sizes = self.capacity.get(kind)?;
-        Some(match size {
-            "medium" => sizes[1],
-            "large" => sizes[2],
-            "xlarge" => sizes[3],
-            _ => sizes[0],
-        })
+        Some(sized(self.capacity.get(kind)?, size))
+    }
+}
+
+/// The figure for a size name; unknown names are `small`, as the exports treat them.
+fn sized(figures: &[f64; 4], size: &str) -> f64 {
+    match size {
+        "medium" => figures[1],
+        "large" => figures[2],
+        "xlarge" => figures[3],
+        _ => figures[0],
     }
 }
 

@@ -13,6 +13,7 @@ pub mod overlay;
 pub mod prices;
 pub mod recovery;
 pub mod render;
+mod summary;
 
 use serde::{Deserialize, Serialize};
 

@@ -219,11 +219,38 @@ fn capacity(out: &mut String, report: &Report, md: bool) {
             );
         }
     }
+    for e in &c.components {
+        if let Some(cap) = &e.partition_cap {
+            let _ = writeln!(
+                out,
+                "\n{} works on at most {} instances: {} has {} partitions.",
+                id(&e.component, md),
+                cap.partitions,
+                id(&cap.broker, md),
+                cap.partitions
+            );
+        }
+    }
     if !c.saturated.is_empty() {
         let _ = writeln!(
             out,
             "\nSaturated at this peak: {}.",
             list_ids(&c.saturated, md)
+        );
+    }
+    for pool in &c.connection_pools {
+        let _ = writeln!(
+            out,
+            "\n{}Connection pools into {}: up to {} connections against {} accepted{}",
+            if md { "- " } else { "" },
+            id(&pool.datastore, md),
+            pool.connections,
+            pool.limit,
+            if pool.connections > pool.limit {
+                " (EXHAUSTED)"
+            } else {
+                ""
+            }
         );
     }
     if !c.not_assessed.is_empty() {

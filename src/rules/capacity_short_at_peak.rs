@@ -11,8 +11,10 @@ declare_rule! {
     /// component at peak, stated or propagated from the entry points along the connections,
     /// against what its instances serve: a per-instance figure by kind and `instance_size`
     /// (or the model's `capacity_rps`) times the most instances it runs (its autoscaling
-    /// maximum, else its replicas and read replicas). Flags every component whose load is
-    /// above its capacity at the stated peak.
+    /// maximum, else its replicas and read replicas; a consumer of a partitioned log no more
+    /// instances than its partitions). Flags every component whose load is above its
+    /// capacity at the stated peak, and every database whose callers' connection pools
+    /// (`pool_size` times their most instances) exceed the connections it accepts.
     ///
     /// ## Why it matters
     /// A component past its capacity at peak queues requests until timeouts fire, and the
@@ -81,6 +83,30 @@ impl Rule for CapacityShortAtPeak {
             };
             out.push(finding);
         }
+        for pool in report.capacity.pools_exhausted() {
+            let Some(store) = cx.doc().component(&pool.datastore) else {
+                continue;
+            };
+            let callers: Vec<String> = pool
+                .callers
+                .iter()
+                .filter_map(|(id, size, instances)| {
+                    let caller = cx.doc().component(id)?;
+                    Some(format!("{} ({size} × {instances})", caller.name))
+                })
+                .collect();
+            out.push(cx.finding(
+                format!(
+                    "the connection pools into {} may open {} connections at their most instances, but it accepts about {}: {}",
+                    store.name,
+                    thousands(pool.connections),
+                    thousands(pool.limit),
+                    callers.join(", ")
+                ),
+                vec![pool.datastore.clone()],
+                "shrink the pools, put a connection pooler (PgBouncer, RDS Proxy) in front, or size the database up",
+            ));
+        }
     }
 }
 
@@ -115,5 +141,32 @@ mod tests {
             )])
         );
         insta::assert_snapshot!(render(&findings));
+    }
+
+    #[test]
+    fn pools_that_outgrow_the_database_are_named_with_their_callers() {
+        // 40 instances with pools of 20 may open 800 connections; a small PostgreSQL
+        // accepts about 400.
+        let doc = Fixture::new()
+            .component(
+                "api",
+                "service-go",
+                &[
+                    ("autoscaling", true.into()),
+                    ("autoscaling_max", 40_i64.into()),
+                ],
+            )
+            .component("db", "postgresql", &[])
+            .connect_with("api", "db", "db_query", |c| {
+                c.properties.insert("pool_size".into(), 20_i64.into());
+            })
+            .build();
+        let findings = run(&CapacityShortAtPeak, &doc);
+        assert_eq!(findings.len(), 1);
+        assert!(
+            findings[0].message.contains("800 connections"),
+            "{}",
+            findings[0].message
+        );
     }
 }

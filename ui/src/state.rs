@@ -199,10 +199,15 @@ impl Editor {
             .as_ref()
             .is_some_and(|r| r.revision == revision && r.id == id);
         if !fresh {
-            let lines = self.doc.component(&id).map_or_else(Vec::new, |component| {
+            let mut lines = self.doc.component(&id).map_or_else(Vec::new, |component| {
                 let graph = ArchGraph::new(&self.doc, Catalog::builtin());
                 archsmith::facts::Facts::of_model(&graph).summary(component)
             });
+            // The analyses of the same revision: availability, capacity, latency, failure,
+            // recovery and cost figures of this component.
+            if let Some(report) = &self.analysis {
+                lines.extend(report.about(&id));
+            }
             self.resolved = Some(ResolvedSelection {
                 revision,
                 id,

@@ -452,6 +452,9 @@ fn the_inspector_shows_what_the_core_resolves_for_a_component() {
     harness.get_by_label("RDS for PostgreSQL on AWS");
     // RDS encrypts by default, so the model's unset property resolves to yes.
     harness.get_by_label("Encrypted at rest:");
+    // The analyses of the same revision: what it costs and how it recovers.
+    harness.get_by_label("Cost a month:");
+    harness.get_by_label("Recovery (RPO / RTO):");
 }
 
 #[test]

@@ -197,6 +197,22 @@ fn capacity(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
         ],
         rows,
     });
+    for pool in &c.connection_pools {
+        paragraph(
+            out,
+            format!(
+                "Connection pools into {}: up to {} connections at the callers' most instances, against about {} accepted{}.",
+                name(cx, &pool.datastore),
+                pool.connections,
+                pool.limit,
+                if pool.connections > pool.limit {
+                    ": exhausted before the callers scale out"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
     if !c.not_assessed.is_empty() {
         paragraph(
             out,
