@@ -429,6 +429,9 @@ fn the_inspector_adds_a_topic_to_a_broker_and_a_trust_zone_membership() {
 
     let at = component_center(&harness, "api");
     click(&mut harness, at);
+    // Below the properties too.
+    harness.get_by_label("Trust zone").scroll_to_me();
+    harness.run();
     harness.get_by_label("Trust zone").click();
     harness.run();
     harness.get_by_label("PCI zone").click();
