@@ -361,3 +361,48 @@ fn a_consumer_works_on_no_more_instances_than_its_log_has_partitions() {
     let cap = worker.partition_cap.as_ref().expect("capped");
     assert_eq!((cap.broker.as_str(), cap.partitions), ("log", 2));
 }
+
+#[test]
+fn losing_one_route_degrades_an_entry_and_losing_every_route_takes_it_down() {
+    // A gateway routes to orders (zone a) and to catalog (zone b); each service runs one
+    // instance in its zone.
+    let text = r#"(
+    version: 2,
+    meta: (name: "Routes"),
+    groups: [
+        (id: "a", kind: availability_zone, name: "Zone A", rect: (x: 0.0, y: 0.0, w: 300.0, h: 300.0)),
+        (id: "b", kind: availability_zone, name: "Zone B", rect: (x: 400.0, y: 0.0, w: 300.0, h: 300.0)),
+    ],
+    components: [
+        (id: "catalog", kind: "service-go", name: "Catalog", group: "b", position: (x: 450.0, y: 50.0)),
+        (id: "gw", kind: "api-gateway", name: "Gateway", position: (x: 200.0, y: 400.0)),
+        (id: "orders", kind: "service-go", name: "Orders", group: "a", position: (x: 50.0, y: 50.0)),
+        (id: "web", kind: "web-client", name: "Web", position: (x: 200.0, y: 600.0)),
+    ],
+    connections: [
+        (id: "gw-catalog", from: "gw", to: "catalog", kind: "http"),
+        (id: "gw-orders", from: "gw", to: "orders", kind: "http"),
+        (id: "web-gw", from: "web", to: "gw", kind: "http"),
+    ],
+)"#;
+    let report = report(text, Scenario::default());
+    let zone_a = report
+        .failures
+        .zones
+        .iter()
+        .find(|o| o.fails == "a")
+        .expect("zone a");
+    assert!(zone_a.entries_down.is_empty(), "{zone_a:?}");
+    assert_eq!(zone_a.entries_degraded, ["gw"]);
+    // Neither service alone is a single point of failure: the gateway has another route.
+    let spofs: Vec<&str> = report
+        .failures
+        .single_points_of_failure
+        .iter()
+        .map(|o| o.fails.as_str())
+        .collect();
+    assert!(
+        !spofs.contains(&"orders") && !spofs.contains(&"catalog"),
+        "{spofs:?}"
+    );
+}

@@ -35,7 +35,7 @@ const SAAS: &str = include_str!("fixtures/reference/saas.ron");
 #[test]
 fn ride_hailing_on_aws() {
     let expected = set(&[
-        ("PERF003", "nlb-use1"),
+        ("REL018", "cognito"),
         ("PERF003", "waf"),
         ("REL018", "nlb-use1"),
         ("REL018", "waf"),
@@ -85,6 +85,7 @@ fn chat_on_gcp() {
 #[test]
 fn multi_tenant_saas_on_azure() {
     let expected = set(&[
+        ("SCA007", "tenants-db"),
         ("SCA007", "analytics-api"),
         ("SCA007", "clickhouse"),
         ("SCA007", "tenant-svc"),

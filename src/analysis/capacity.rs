@@ -1,7 +1,8 @@
 //! Capacity: the load on each component at peak (propagated from the entry points along the
 //! connections, see [`crate::load`], times the scenario's multiplier) against what its
 //! instances serve (per-instance figures by kind and size, times the most instances it runs:
-//! its autoscaling maximum, or its replicas plus read replicas). Headroom per component, the
+//! its autoscaling maximum, or its replicas plus read replicas; a relational database's
+//! primary and read replicas, its standbys serving nothing). Headroom per component, the
 //! first to saturate as the peak grows, and the instances each needs. An analytics store is
 //! measured by the queries it takes, not the rows loaded into it.
 
@@ -160,11 +161,14 @@ fn assess(
         kind.property("instance_size")?;
         inputs.data.capacity_rps(kind.id.as_str(), size)
     })?;
-    let mut instances = if graph.flag(component, "autoscaling") {
+    let read_replicas = graph.int(component, "read_replicas").unwrap_or(0).max(0);
+    let mut instances = if graph.has_trait(component, Trait::Relational) {
+        // One primary serves (its replicas are standbys); read replicas take reads.
+        1 + read_replicas
+    } else if graph.flag(component, "autoscaling") {
         inputs.facts.instance_bounds(component).1
     } else {
-        inputs.facts.instances(component)
-            + graph.int(component, "read_replicas").unwrap_or(0).max(0)
+        inputs.facts.instances(component) + read_replicas
     }
     .max(1);
     let partition_cap = partition_cap(inputs, component).filter(|cap| cap.partitions < instances);

@@ -235,11 +235,14 @@ fn price(
     };
     let (service_name, source, not_counted) = match service.recipe {
         Recipe::Placeholder => {
-            return Priced::No(format!("no managed service for it on {}", cloud.label()));
+            return Priced::No(format!(
+                "{}: the exports leave it to be provisioned by hand, and the price table has no figure for it",
+                service.service
+            ));
         }
         Recipe::OwnCode if graph.zone(component, GroupKind::K8sCluster).is_some() => {
             return Priced::No(
-                "runs on its Kubernetes cluster's nodes, which are priced with the cluster".into(),
+                "runs on a Kubernetes cluster's nodes, which the model does not size: price the node pools apart".into(),
             );
         }
         Recipe::OwnCode if facts.runs(component) == Some(Deployment::Function) => {

@@ -167,6 +167,9 @@ pub fn marks(report: &Report, overlay: &Overlay) -> HashMap<String, Mark> {
                 for id in &outage.entries_down {
                     marks.insert(id.clone(), mark(Verdict::Critical, "cannot serve"));
                 }
+                for id in &outage.entries_degraded {
+                    marks.insert(id.clone(), mark(Verdict::Warning, "degraded"));
+                }
             }
         }
         Overlay::SinglePoints => {

@@ -69,7 +69,8 @@ pub struct Recovery {
     pub rpo_objective_minutes: Option<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rto_objective_minutes: Option<u32>,
-    /// Datastores the account runs, replicas excluded (they recover with their primary).
+    /// Datastores the account runs, and caches that hold state no database behind them
+    /// holds; replicas excluded (they recover with their primary).
     pub datastores: Vec<DatastoreRecovery>,
     /// Whether the design spans regions, so that a region's loss counts against the
     /// objectives.
@@ -96,15 +97,16 @@ pub fn analyze(inputs: &Inputs<'_>) -> Recovery {
         .filter(|g| g.kind == GroupKind::Region)
         .count()
         > 1;
+    let gaps = standby_gaps(graph, &inputs.facts);
     let datastores = graph
         .document()
         .components()
         .iter()
-        .filter(|c| graph.has_trait(c, Trait::Datastore))
+        .filter(|c| holds_data(inputs, c))
         .filter(|c| inputs.facts.runs(c).is_some_and(Deployment::in_account))
         .filter(|c| inputs.facts.replica_of(c).is_none())
         .map(|c| {
-            let mut recovery = datastore(inputs, c);
+            let mut recovery = datastore(inputs, c, &gaps);
             if targets.rpo_minutes.is_some() || targets.rto_minutes.is_some() {
                 // A region's loss counts once the design spans regions: a single-region
                 // design has chosen to wait for its region.
@@ -129,7 +131,7 @@ pub fn analyze(inputs: &Inputs<'_>) -> Recovery {
         rto_objective_minutes: targets.rto_minutes,
         datastores,
         multi_region,
-        standby_gaps: standby_gaps(graph, &inputs.facts)
+        standby_gaps: gaps
             .into_iter()
             .map(|gap| StandbyGap {
                 primary: gap.primary.id.as_str().to_owned(),
@@ -145,7 +147,30 @@ pub fn analyze(inputs: &Inputs<'_>) -> Recovery {
     }
 }
 
-fn datastore(inputs: &Inputs<'_>, component: &Component) -> DatastoreRecovery {
+/// Whether `component` holds data a loss would cost: a datastore, or a cache that keeps state
+/// no database behind it holds (a cart or session store; a cache-aside cache rebuilds from
+/// its database).
+fn holds_data(inputs: &Inputs<'_>, component: &Component) -> bool {
+    let graph = inputs.graph;
+    if graph.has_trait(component, Trait::Datastore) {
+        return true;
+    }
+    if !(graph.has_trait(component, Trait::Cache) && graph.has_trait(component, Trait::Stateful)) {
+        return false;
+    }
+    let Some(position) = graph.position(component) else {
+        return false;
+    };
+    let lookups: Vec<&crate::graph::Link> = graph
+        .links(component, Direction::Incoming)
+        .iter()
+        .filter(|link| graph.link_is(link, "cache_lookup"))
+        .filter(|link| link.ends().is_some_and(|(_, to)| to == position))
+        .collect();
+    !lookups.is_empty() && !lookups.iter().all(|link| graph.is_bypassable(link))
+}
+
+fn datastore(inputs: &Inputs<'_>, component: &Component, gaps: &[Gap<'_>]) -> DatastoreRecovery {
     let graph = inputs.graph;
     let times = inputs.data.recovery;
     let restore = times.restore_base_minutes
@@ -222,13 +247,26 @@ fn datastore(inputs: &Inputs<'_>, component: &Component) -> DatastoreRecovery {
             matches!((region(component), region(replica)), (Some(a), Some(b)) if a != b)
         })
         .copied();
-    let region_loss = match remote {
-        Some((replica, synchronous)) => Outcome {
+    let standby_gap = remote.and_then(|(replica, _)| {
+        let standby = region(replica)?;
+        gaps.iter().find(|gap| &gap.standby.id == standby)
+    });
+    let region_loss = match (remote, standby_gap) {
+        (Some((replica, synchronous)), Some(gap)) => Outcome {
+            rpo_minutes: Some(lag(synchronous)),
+            rto_minutes: None,
+            how: format!(
+                "its data is copied to {}, but the standby region lacks {} of the components its requests need",
+                replica.id,
+                gap.missing.len()
+            ),
+        },
+        (Some((replica, synchronous)), None) => Outcome {
             rpo_minutes: Some(lag(synchronous)),
             rto_minutes: Some(times.region_failover_minutes),
             how: format!("fail over to the replica {} in its region", replica.id),
         },
-        None => Outcome {
+        (None, _) => Outcome {
             rpo_minutes: None,
             rto_minutes: None,
             how: "no copy outside its region: the data waits for the region to return".into(),

@@ -175,7 +175,7 @@ fn capacity(out: &mut String, report: &Report, md: bool) {
     let c = &report.capacity;
     heading(out, "Capacity at peak", md);
     if c.components.is_empty() {
-        out.push_str("No component with a sized instance carries load: state `peak_rps` on an entry point (or the system's target) to size the design.\n");
+        out.push_str("No component with a sized instance carries a known load: state `peak_rps` on each entry point (a system-wide target reaches the components only through a single entry point; with several, it is not split between them by guess).\n");
         return;
     }
     if let Some(first) = &c.first_to_saturate {
@@ -285,13 +285,18 @@ fn failures(out: &mut String, report: &Report, md: bool) {
         for o in outages {
             let _ = writeln!(
                 out,
-                "{bullet}Losing {what} {}: {} components lost; entry points down: {}; data unavailable: {}",
+                "{bullet}Losing {what} {}: {} components lost; entry points down: {}; degraded: {}; data unavailable: {}",
                 id(&o.fails, md),
                 o.lost.len(),
                 if o.entries_down.is_empty() {
                     "none".to_owned()
                 } else {
                     list_ids(&o.entries_down, md)
+                },
+                if o.entries_degraded.is_empty() {
+                    "none".to_owned()
+                } else {
+                    list_ids(&o.entries_degraded, md)
                 },
                 if o.data_unavailable.is_empty() {
                     "none".to_owned()
@@ -404,7 +409,7 @@ fn cost(out: &mut String, report: &Report, md: bool) {
     heading(out, "Cost a month", md);
     let _ = writeln!(
         out,
-        "On-demand list prices (USD) from the offline price table; baseline runs the fewest instances at an average month's load, peak a month at the scenario's load (×{}) with autoscaling.\n",
+        "On-demand list prices (USD) from the offline price table, without data transfer, free tiers or discounts; baseline runs the fewest instances at an average month's load, peak the instances the scenario's peak needs (within each autoscaling maximum) with a month of requests at its load (×{}).\n",
         c.load_multiplier
     );
     if md {

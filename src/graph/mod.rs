@@ -554,11 +554,14 @@ impl<'a> ArchGraph<'a> {
     }
 
     /// Whether requests wait on this call: not when the caller makes it once at start-up
-    /// and caches the answer (`per_request: startup`, how secrets are read by default).
+    /// and caches the answer (`per_request: startup`, how secrets are read by default), nor
+    /// when it fetches signing keys to validate tokens locally (`flow: jwks`).
     pub fn on_request_path(&self, link: &Link) -> bool {
-        self.link_property(link, "per_request")
-            .and_then(PropertyValue::as_text)
-            != Some("startup")
+        let text = |name| {
+            self.link_property(link, name)
+                .and_then(PropertyValue::as_text)
+        };
+        text("per_request") != Some("startup") && text("flow") != Some("jwks")
     }
 
     pub fn has_trait(&self, component: &Component, t: Trait) -> bool {

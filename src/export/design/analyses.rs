@@ -58,7 +58,7 @@ fn availability(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
         out,
         match a.objective {
             Some(slo) => format!(
-                "Objective: {slo}%. Each entry point's figure is the product of what a request waits on along its least available journey: the floor the published SLAs and replicas allow, before deployments and bugs."
+                "Objective: {slo}%. Each entry point's figure is the product of what a request waits on along its least available journey: the most the published SLAs and replicas promise, before deployments, bugs and overload take their share."
             ),
             None => "The model states no availability objective.".to_owned(),
         },
@@ -156,7 +156,7 @@ fn capacity(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
     if c.components.is_empty() {
         paragraph(
             out,
-            "No component with a sized instance carries a known load: state peak_rps on the entry points to size the design.",
+            "No component with a sized instance carries a known load: state peak_rps on each entry point (a system-wide target is not split between several entry points by guess).",
         );
         return;
     }
@@ -253,6 +253,7 @@ fn failures(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
                 vec![strong(format!("{what} {}", group_name(cx, &o.fails)))],
                 plain(o.lost.len().to_string()),
                 plain(names(cx, &o.entries_down)),
+                plain(names(cx, &o.entries_degraded)),
                 plain(names(cx, &o.data_unavailable)),
             ]
         })
@@ -263,6 +264,7 @@ fn failures(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
                 "Losing",
                 "Components lost",
                 "Entry points down",
+                "Degraded (some routes lost)",
                 "Data unavailable",
             ],
             rows,
@@ -345,7 +347,7 @@ fn cost(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
     let c = &report.cost;
     paragraph(
         out,
-        "On-demand list prices in US dollars (no free tiers, discounts or data transfer). Baseline: the fewest instances the model runs at an average month's load. Peak: a month at the stated peak, autoscaled.",
+        "On-demand list prices in US dollars (no free tiers, discounts, data transfer or support). Baseline: the fewest instances the model runs, with request-priced services billed for an average month (a share of the peak). Peak: the instances the stated peak needs (within each autoscaling maximum), with requests billed as if the month ran at the scenario's multiple of that average.",
     );
     out.push(Block::Table {
         header: vec!["Cloud", "Prices of", "Baseline", "Peak", "Not priced"],
