@@ -406,3 +406,30 @@ fn losing_one_route_degrades_an_entry_and_losing_every_route_takes_it_down() {
         "{spofs:?}"
     );
 }
+
+#[test]
+fn messages_queue_up_when_a_zone_takes_only_the_consumer() {
+    let text = r#"(
+    version: 2,
+    meta: (name: "Queue"),
+    groups: [
+        (id: "a", kind: availability_zone, name: "Zone A", rect: (x: 0.0, y: 0.0, w: 300.0, h: 300.0)),
+    ],
+    components: [
+        (id: "api", kind: "service-go", name: "API", position: (x: 400.0, y: 0.0), properties: {"replicas": 2}),
+        (id: "gw", kind: "api-gateway", name: "Gateway", position: (x: 700.0, y: 0.0)),
+        (id: "jobs", kind: "sqs", name: "Jobs", position: (x: 400.0, y: 400.0)),
+        (id: "worker", kind: "worker", name: "Worker", group: "a", position: (x: 50.0, y: 50.0)),
+    ],
+    connections: [
+        (id: "api-jobs", from: "api", to: "jobs", kind: "publish"),
+        (id: "gw-api", from: "gw", to: "api", kind: "http"),
+        (id: "worker-jobs", from: "worker", to: "jobs", kind: "consume"),
+    ],
+)"#;
+    let report = report(text, Scenario::default());
+    let zone = &report.failures.zones[0];
+    assert_eq!(zone.lost, ["worker"]);
+    assert!(zone.entries_down.is_empty());
+    assert_eq!(zone.queues_up, ["jobs → worker"]);
+}

@@ -26,6 +26,10 @@ pub struct Outage {
     pub entries_degraded: Vec<String>,
     /// Datastores and caches that become unavailable.
     pub data_unavailable: Vec<String>,
+    /// Messages that queue up: a broker that survives, still fed by a producer that
+    /// survives, whose consumer is lost (`broker → consumer`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub queues_up: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -75,6 +79,7 @@ pub fn analyze(inputs: &Inputs<'_>) -> Failures {
                 .collect(),
             entries_down,
             entries_degraded,
+            queues_up: queues_up(inputs, &down),
             data_unavailable: lost
                 .iter()
                 .map(|&p| &components[p])
@@ -121,6 +126,7 @@ pub fn analyze(inputs: &Inputs<'_>) -> Failures {
                 })
                 .collect(),
             entries_degraded: Vec::new(),
+            queues_up: Vec::new(),
             data_unavailable: if stores_data(inputs, c) {
                 vec![c.id.as_str().to_owned()]
             } else {
@@ -317,6 +323,40 @@ impl<'i, 'g> MustPass<'i, 'g> {
         self.memo[position] = Some(set.clone());
         set
     }
+}
+
+/// `broker → consumer` for each consumer lost while its broker and one of the broker's
+/// producers survive: the messages wait in the broker until the consumer returns.
+fn queues_up(inputs: &Inputs<'_>, down: &[bool]) -> Vec<String> {
+    let graph = inputs.graph;
+    let components = graph.document().components();
+    let mut queued = Vec::new();
+    for link in graph.all_links() {
+        if !graph.link_is(link, "consume") {
+            continue;
+        }
+        let Some((consumer, broker)) = link.ends() else {
+            continue;
+        };
+        if !down[consumer] || down[broker] {
+            continue;
+        }
+        let fed = graph
+            .links(&components[broker], petgraph::Direction::Incoming)
+            .iter()
+            .filter(|l| graph.link_is(l, "publish"))
+            .filter_map(|l| l.ends())
+            .any(|(producer, _)| !down[producer]);
+        if fed {
+            queued.push(format!(
+                "{} → {}",
+                components[broker].id, components[consumer].id
+            ));
+        }
+    }
+    queued.sort();
+    queued.dedup();
+    queued
 }
 
 /// The members two sorted lists share, in one pass.

@@ -304,6 +304,18 @@ fn failures(out: &mut String, report: &Report, md: bool) {
                     list_ids(&o.data_unavailable, md)
                 },
             );
+            if !o.queues_up.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "{}  messages queue up: {}",
+                    bullet,
+                    if md {
+                        escape_markdown(&o.queues_up.join(", "))
+                    } else {
+                        o.queues_up.join(", ")
+                    }
+                );
+            }
         }
     }
     if !f.in_no_drawn_zone.is_empty() {

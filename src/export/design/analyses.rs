@@ -255,6 +255,11 @@ fn failures(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
                 plain(names(cx, &o.entries_down)),
                 plain(names(cx, &o.entries_degraded)),
                 plain(names(cx, &o.data_unavailable)),
+                plain(if o.queues_up.is_empty() {
+                    "none".to_owned()
+                } else {
+                    o.queues_up.join(", ")
+                }),
             ]
         })
         .collect();
@@ -266,6 +271,7 @@ fn failures(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
                 "Entry points down",
                 "Degraded (some routes lost)",
                 "Data unavailable",
+                "Messages queue up",
             ],
             rows,
         });
