@@ -95,6 +95,11 @@ impl Loads {
         self.components.get(position).copied().flatten()
     }
 
+    /// What flows through the component at document position `position` at peak.
+    pub fn at(&self, position: usize) -> Option<Figure> {
+        self.components.get(position).copied().flatten()
+    }
+
     /// What `connection` carries at peak, when anything says.
     pub fn connection(&self, graph: &ArchGraph<'_>, connection: &Connection) -> Option<Figure> {
         let position = graph

@@ -101,3 +101,69 @@ pub fn synthetic(components: usize, connections: usize) -> crate::Document {
     doc.normalize();
     doc
 }
+
+/// [`synthetic`] with traffic: a web client, one API gateway (1,000 requests/s at peak) in
+/// front of every fiftieth service, and targets to meet, so that every analysis has entry
+/// points, journeys and load to work through. For benchmarks and scale tests.
+pub fn synthetic_served(components: usize, connections: usize) -> crate::Document {
+    use crate::model::{
+        Component, ComponentId, Connection, ConnectionId, ConnectionKindId, KindId,
+    };
+    use crate::model::{Point, PropertyValue};
+
+    let mut doc = synthetic(components, connections);
+    doc.meta.targets.availability_slo = Some(99.9);
+    doc.meta.targets.p99_latency_ms = Some(300);
+    doc.meta.targets.rpo_minutes = Some(15);
+    doc.meta.cloud = Some(crate::model::Cloud::Aws);
+    let client = ComponentId::new("web");
+    let services: Vec<ComponentId> = doc
+        .components
+        .iter()
+        .filter(|c| c.kind.as_str() == "service-go")
+        .map(|c| c.id.clone())
+        .step_by(50)
+        .collect();
+    let Ok(client) = client else {
+        return doc;
+    };
+    doc.components.push(Component::new(
+        client.clone(),
+        KindId::new("web-client"),
+        "Web".to_owned(),
+        Point::new(-400.0, 0.0),
+    ));
+    for (n, service) in services.iter().enumerate() {
+        let (Ok(gateway), Ok(inbound), Ok(outbound)) = (
+            ComponentId::new(format!("gw{n:05}")),
+            ConnectionId::new(format!("in{n:05}")),
+            ConnectionId::new(format!("out{n:05}")),
+        ) else {
+            continue;
+        };
+        let mut component = Component::new(
+            gateway.clone(),
+            KindId::new("api-gateway"),
+            format!("Gateway {n}"),
+            Point::new(-200.0, n as f32 * 120.0),
+        );
+        component
+            .properties
+            .insert("peak_rps".into(), PropertyValue::Int(1000));
+        doc.components.push(component);
+        doc.connections.push(Connection::new(
+            inbound,
+            client.clone(),
+            gateway.clone(),
+            ConnectionKindId::new("http"),
+        ));
+        doc.connections.push(Connection::new(
+            outbound,
+            gateway,
+            service.clone(),
+            ConnectionKindId::new("http"),
+        ));
+    }
+    doc.normalize();
+    doc
+}

@@ -87,14 +87,17 @@ pub fn analyze(inputs: &Inputs<'_>) -> Availability {
     let components = inputs.graph.document().components();
     let objective = inputs.graph.document().meta.targets.availability_slo;
     let mut figures: Vec<Option<ComponentAvailability>> = vec![None; components.len()];
-    let mut entries = Vec::new();
     for entry in &inputs.entries {
         for &member in &entry.depends_on {
             if figures[member].is_none() {
                 figures[member] = Some(component(inputs, &components[member]));
             }
         }
-        let journey = worst_journey(inputs, entry.position, &figures);
+    }
+    let mut journeys = Journeys::new(inputs, &figures);
+    let mut entries = Vec::new();
+    for entry in &inputs.entries {
+        let journey = journeys.of(entry.position);
         let counted = || {
             journey
                 .iter()
@@ -142,72 +145,95 @@ pub fn analyze(inputs: &Inputs<'_>) -> Availability {
     }
 }
 
-/// The components of the least available journey from `start`, sorted: a router's requests
-/// take one route each (the worst route counts), other components wait on every synchronous
-/// call. Shared dependencies count once; a call that closes a cycle adds nothing.
-fn worst_journey(
-    inputs: &Inputs<'_>,
-    start: usize,
-    figures: &[Option<ComponentAvailability>],
-) -> Vec<usize> {
-    fn visit(
-        inputs: &Inputs<'_>,
-        position: usize,
-        figures: &[Option<ComponentAvailability>],
-        memo: &mut std::collections::HashMap<usize, Vec<usize>>,
-        active: &mut Vec<usize>,
-    ) -> Vec<usize> {
-        if let Some(done) = memo.get(&position) {
-            return done.clone();
-        }
-        if active.contains(&position) {
-            return Vec::new();
-        }
-        active.push(position);
-        let graph = inputs.graph;
-        // As the latency analysis reads them: a router sends each request down one route,
-        // and a component's calls are routes unless every request makes them
-        // (`per_request: sequential` or `parallel`, the default for its stores).
-        let mut calls: Vec<(usize, bool)> = graph
-            .sync_calls(position)
-            .filter(|link| graph.is_required(link))
-            .filter_map(|link| {
-                let (_, callee) = link.ends()?;
-                Some((callee, !graph.is_route(link)))
-            })
-            .collect();
-        calls.sort_unstable();
-        calls.dedup();
-        let mut set: Vec<usize> = Vec::new();
-        let mut worst_route: Option<Vec<usize>> = None;
-        for (callee, every_request) in calls {
-            let reached = visit(inputs, callee, figures, memo, active);
-            if every_request {
-                set.extend(reached);
-            } else {
-                worst_route = Some(match worst_route {
-                    Some(worst) if product(&worst, figures) <= product(&reached, figures) => worst,
-                    _ => reached,
-                });
-            }
-        }
-        set.extend(worst_route.unwrap_or_default());
-        set.push(position);
-        set.sort_unstable();
-        set.dedup();
-        active.pop();
-        memo.insert(position, set.clone());
-        set
-    }
-    let mut memo = std::collections::HashMap::new();
-    visit(inputs, start, figures, &mut memo, &mut Vec::new())
+/// The least available journey from each entry: a request takes one of a component's routes
+/// (the worst, chosen once per component) and needs every call all requests make. The
+/// choice ranks routes by the product of what each needs (shared dependencies counted once
+/// per branch); the journey itself is then collected once, so each dependency counts once.
+struct Journeys<'i, 'g> {
+    inputs: &'i Inputs<'g>,
+    figures: &'i [Option<ComponentAvailability>],
+    /// Per component: the calls every request makes, and the route taken (the worst).
+    choice: Vec<Option<(Vec<usize>, Option<usize>)>>,
+    /// The ranking product of what a request through each component needs.
+    rank: Vec<f64>,
+    active: Vec<bool>,
+    stamp: Vec<u32>,
+    current: u32,
 }
 
-fn product(set: &[usize], figures: &[Option<ComponentAvailability>]) -> f64 {
-    set.iter()
-        .filter_map(|&m| figures[m].as_ref())
-        .map(|f| f.fraction)
-        .product()
+impl<'i, 'g> Journeys<'i, 'g> {
+    fn new(inputs: &'i Inputs<'g>, figures: &'i [Option<ComponentAvailability>]) -> Self {
+        let len = figures.len();
+        Self {
+            inputs,
+            figures,
+            choice: vec![None; len],
+            rank: vec![1.0; len],
+            active: vec![false; len],
+            stamp: vec![0; len],
+            current: 0,
+        }
+    }
+
+    fn own(&self, position: usize) -> f64 {
+        self.figures[position].as_ref().map_or(1.0, |f| f.fraction)
+    }
+
+    /// Chooses the worst route below `position` (memoised) and returns its ranking product.
+    fn choose(&mut self, position: usize) -> f64 {
+        if self.choice[position].is_some() {
+            return self.rank[position];
+        }
+        if self.active[position] {
+            // A call that closes a cycle adds nothing.
+            return 1.0;
+        }
+        self.active[position] = true;
+        let calls = &self.inputs.required_calls[position];
+        let mut rank = self.own(position);
+        let mut required = Vec::new();
+        let mut worst: Option<(usize, f64)> = None;
+        for &(callee, route) in calls {
+            let below = self.choose(callee);
+            if route {
+                if worst.is_none_or(|(_, w)| below < w) {
+                    worst = Some((callee, below));
+                }
+            } else {
+                rank *= below;
+                required.push(callee);
+            }
+        }
+        if let Some((_, below)) = worst {
+            rank *= below;
+        }
+        self.active[position] = false;
+        self.rank[position] = rank;
+        self.choice[position] = Some((required, worst.map(|(callee, _)| callee)));
+        rank
+    }
+
+    /// The components of the least available journey from `start`, sorted.
+    fn of(&mut self, start: usize) -> Vec<usize> {
+        self.choose(start);
+        self.current += 1;
+        let mut journey = Vec::new();
+        let mut stack = vec![start];
+        self.stamp[start] = self.current;
+        while let Some(position) = stack.pop() {
+            journey.push(position);
+            if let Some((required, route)) = &self.choice[position] {
+                for &next in required.iter().chain(route.iter()) {
+                    if self.stamp[next] != self.current {
+                        self.stamp[next] = self.current;
+                        stack.push(next);
+                    }
+                }
+            }
+        }
+        journey.sort_unstable();
+        journey
+    }
 }
 
 /// The availability of one component, with how it was reached and what would raise it.

@@ -91,8 +91,8 @@ pub fn analyze(inputs: &Inputs<'_>) -> Capacity {
     let multiplier = inputs.scenario.load_multiplier;
     let mut assessed = Vec::new();
     let mut not_assessed = Vec::new();
-    for component in inputs.graph.document().components() {
-        let Some(load) = inputs.loads.component(inputs.graph, component) else {
+    for (position, component) in inputs.graph.document().components().iter().enumerate() {
+        let Some(load) = inputs.loads.at(position) else {
             continue;
         };
         let rps = queried(inputs, component).unwrap_or(load.rps);

@@ -10,6 +10,8 @@
 //! their own. Components the table cannot price from the model (usage it does not state, a
 //! vendor's product) are listed with the reason, never counted as free.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::capacity::Capacity;
@@ -35,8 +37,9 @@ pub struct ComponentCost {
     pub baseline_usd: f64,
     pub peak_usd: f64,
     pub lines: Vec<CostLine>,
-    /// Where the prices come from, with their date.
-    pub source: String,
+    /// Where the prices come from, and their date.
+    pub source: &'static str,
+    pub as_of: &'static str,
     /// Part of its bill the model cannot price, when part is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_counted: Option<String>,
@@ -86,6 +89,12 @@ fn price_region(cloud: Cloud) -> &'static str {
 
 pub fn analyze(inputs: &Inputs<'_>, capacity: &Capacity) -> Cost {
     let prices = Prices::builtin();
+    // The instances each assessed component needs at the scenario's peak.
+    let needed: HashMap<&str, i64> = capacity
+        .components
+        .iter()
+        .map(|c| (c.component.as_str(), c.instances_needed))
+        .collect();
     let own = inputs.facts.cloud();
     let mut clouds: Vec<Cloud> = own.into_iter().collect();
     clouds.extend(Cloud::ALL.into_iter().filter(|c| Some(*c) != own));
@@ -94,22 +103,22 @@ pub fn analyze(inputs: &Inputs<'_>, capacity: &Capacity) -> Cost {
         load_multiplier: inputs.scenario.load_multiplier,
         providers: clouds
             .into_iter()
-            .map(|cloud| on_cloud(inputs, capacity, prices, cloud))
+            .map(|cloud| on_cloud(inputs, &needed, prices, cloud))
             .collect(),
     }
 }
 
 fn on_cloud(
     inputs: &Inputs<'_>,
-    capacity: &Capacity,
-    prices: &Prices,
+    needed: &HashMap<&str, i64>,
+    prices: &'static Prices,
     cloud: Cloud,
 ) -> ProviderCost {
     let facts = Facts::new(inputs.graph, Some(cloud));
     let mut components = Vec::new();
     let mut not_priced = Vec::new();
-    for component in inputs.graph.document().components() {
-        match price(inputs, capacity, prices, &facts, cloud, component) {
+    for (position, component) in inputs.graph.document().components().iter().enumerate() {
+        match price(inputs, needed, prices, &facts, cloud, position, component) {
             Priced::Yes(cost) => components.push(cost),
             Priced::No(reason) => not_priced.push(NotPriced {
                 component: component.id.as_str().to_owned(),
@@ -149,25 +158,24 @@ struct Usage {
 
 fn usage(
     inputs: &Inputs<'_>,
-    capacity: &Capacity,
-    prices: &Prices,
+    needed: &HashMap<&str, i64>,
+    prices: &'static Prices,
     facts: &Facts<'_>,
+    position: usize,
     component: &Component,
 ) -> Usage {
     let graph = inputs.graph;
     let (min, max) = facts.instance_bounds(component);
     let peak_instances = if graph.flag(component, "autoscaling") {
-        capacity
-            .components
-            .iter()
-            .find(|c| c.component == component.id.as_str())
-            .map_or(min, |c| c.instances_needed.clamp(min, max))
+        needed
+            .get(component.id.as_str())
+            .map_or(min, |&n| n.clamp(min, max))
     } else {
         min
     };
     let rps = inputs
         .loads
-        .component(graph, component)
+        .at(position)
         .map_or(0.0, |figure| figure.rps.max(0.0));
     let seconds = prices.hours_per_month * 3600.0;
     let baseline = rps * prices.average_share_of_peak * seconds / 1e6;
@@ -179,10 +187,11 @@ fn usage(
 
 fn price(
     inputs: &Inputs<'_>,
-    capacity: &Capacity,
-    prices: &Prices,
+    needed: &HashMap<&str, i64>,
+    prices: &'static Prices,
     facts: &Facts<'_>,
     cloud: Cloud,
+    position: usize,
     component: &Component,
 ) -> Priced {
     let graph = inputs.graph;
@@ -201,7 +210,8 @@ fn price(
                 baseline_usd: round_cents(stated),
                 peak_usd: round_cents(stated),
             }],
-            source: "model".into(),
+            source: "model",
+            as_of: "",
             not_counted: None,
         });
     }
@@ -220,7 +230,7 @@ fn price(
     let Some(service) = facts.service(component) else {
         return Priced::No(format!("no managed service for it on {}", cloud.label()));
     };
-    let usage = usage(inputs, capacity, prices, facts, component);
+    let usage = usage(inputs, needed, prices, facts, position, component);
     let size = graph.text(component, "instance_size").unwrap_or("small");
     let hours = prices.hours_per_month;
     let mut lines = Vec::new();
@@ -233,7 +243,7 @@ fn price(
             });
         }
     };
-    let (service_name, source, not_counted) = match service.recipe {
+    let (service_name, (source, as_of), not_counted) = match service.recipe {
         Recipe::Placeholder => {
             return Priced::No(format!(
                 "{}: the exports leave it to be provisioned by hand, and the price table has no figure for it",
@@ -263,7 +273,7 @@ fn price(
             );
             (
                 function.service.clone(),
-                format!("{} ({})", function.source, function.as_of),
+                (function.source.as_str(), function.as_of.as_str()),
                 None,
             )
         }
@@ -288,7 +298,7 @@ fn price(
             );
             (
                 compute.service.clone(),
-                format!("{} ({})", compute.source, compute.as_of),
+                (compute.source.as_str(), compute.as_of.as_str()),
                 None,
             )
         }
@@ -308,7 +318,7 @@ fn price(
             }
             (
                 service.service.clone(),
-                format!("{} ({})", price.source, price.as_of),
+                (price.source.as_str(), price.as_of.as_str()),
                 price.usage.clone(),
             )
         }
@@ -322,6 +332,7 @@ fn price(
         peak_usd: peak,
         lines,
         source,
+        as_of,
         not_counted,
     })
 }

@@ -227,15 +227,11 @@ impl<'i, 'g> Status<'i, 'g> {
             return Service::Full;
         }
         self.active[position] = true;
-        let graph = self.inputs.graph;
-        let calls: Vec<(usize, bool)> = graph
-            .sync_calls(position)
-            .filter(|link| graph.is_required(link))
-            .filter_map(|link| link.ends().map(|(_, to)| (to, graph.is_route(link))))
-            .collect();
+        let inputs = self.inputs;
+        let calls = &inputs.required_calls[position];
         let mut service = Service::Full;
         let (mut routes, mut routes_down) = (0, 0);
-        for (callee, route) in calls {
+        for &(callee, route) in calls {
             let callee_service = self.of(callee);
             if route {
                 routes += 1;
@@ -297,15 +293,11 @@ impl<'i, 'g> MustPass<'i, 'g> {
             return Vec::new();
         }
         self.active[position] = true;
-        let graph = self.inputs.graph;
-        let calls: Vec<(usize, bool)> = graph
-            .sync_calls(position)
-            .filter(|link| graph.is_required(link))
-            .filter_map(|link| link.ends().map(|(_, to)| (to, graph.is_route(link))))
-            .collect();
+        let inputs = self.inputs;
+        let calls = &inputs.required_calls[position];
         let mut set = vec![position];
         let mut common: Option<Vec<usize>> = None;
-        for (callee, route) in calls {
+        for &(callee, route) in calls {
             let needed = self.of(callee);
             if route {
                 common = Some(match common {

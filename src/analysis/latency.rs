@@ -18,6 +18,8 @@
 //! `retries`, a call that times out at the tail is tried again and costs the timeout plus a
 //! median answer.
 
+use std::rc::Rc;
+
 use serde::Serialize;
 
 use super::Inputs;
@@ -71,11 +73,48 @@ impl Latency {
 
 /// A delay distribution as the analysis carries it: the median, the sum of squared tails
 /// (p99 − p50)² of independent parts, and the path that produced it.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Delay {
     p50: f64,
     tail_squares: f64,
-    path: Vec<Step>,
+    path: Rc<Path>,
+}
+
+impl Default for Delay {
+    fn default() -> Self {
+        Self {
+            p50: 0.0,
+            tail_squares: 0.0,
+            path: Rc::new(Path::Empty),
+        }
+    }
+}
+
+/// The steps behind a delay, shared rather than copied: joining two paths and cloning a
+/// memoised one cost nothing, and an entry's path is flattened once.
+#[derive(Debug)]
+enum Path {
+    Empty,
+    Step(Step),
+    Join(Rc<Path>, Rc<Path>),
+}
+
+impl Path {
+    fn steps(self: &Rc<Self>) -> Vec<Step> {
+        let mut steps = Vec::new();
+        let mut stack = vec![Rc::clone(self)];
+        while let Some(path) = stack.pop() {
+            match &*path {
+                Path::Empty => {}
+                Path::Step(step) => steps.push(*step),
+                Path::Join(first, second) => {
+                    stack.push(Rc::clone(second));
+                    stack.push(Rc::clone(first));
+                }
+            }
+        }
+        steps
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -95,14 +134,14 @@ impl Delay {
         Self {
             p50: millis.p50,
             tail_squares: (millis.p99 - millis.p50).max(0.0).powi(2),
-            path: vec![step],
+            path: Rc::new(Path::Step(step)),
         }
     }
 
     fn then(mut self, next: Delay) -> Self {
         self.p50 += next.p50;
         self.tail_squares += next.tail_squares;
-        self.path.extend(next.path);
+        self.path = Rc::new(Path::Join(self.path, next.path));
         self
     }
 
@@ -139,8 +178,8 @@ pub fn analyze(inputs: &Inputs<'_>) -> Latency {
             let delay = walk.from(entry.position, "entry");
             let p50 = round(delay.p50);
             let p99 = round(delay.p99());
-            let critical_path: Vec<Hop> = delay
-                .path
+            let steps = delay.path.steps();
+            let critical_path: Vec<Hop> = steps
                 .iter()
                 .map(|step| Hop {
                     component: components[step.position].id.as_str().to_owned(),
@@ -150,8 +189,7 @@ pub fn analyze(inputs: &Inputs<'_>) -> Latency {
                     basis: if step.stated { "model" } else { "kind" },
                 })
                 .collect();
-            let slowest = delay
-                .path
+            let slowest = steps
                 .iter()
                 .max_by(|a, b| {
                     (a.own.p99 - a.own.p50)

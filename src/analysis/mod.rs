@@ -66,6 +66,11 @@ pub struct Inputs<'g> {
     pub scenario: Scenario,
     /// The entry points and, for each, what it depends on synchronously.
     pub entries: Vec<Entry>,
+    /// For each component (by position), the synchronous calls its requests need (not those
+    /// made once at start-up, nor cache lookups a database backs): the callee's position,
+    /// and whether the call is a route (each request takes one of a component's routes).
+    /// Read once, so that the analyses' walks never look properties up per edge.
+    pub required_calls: Vec<Vec<(usize, bool)>>,
 }
 
 /// An entry point and the components a request through it waits on (itself included), by
@@ -80,7 +85,19 @@ impl<'g> Inputs<'g> {
     pub fn new(graph: &'g ArchGraph<'g>, scenario: Scenario) -> Self {
         let facts = Facts::of_model(graph);
         let loads = graph.loads().clone();
-        let entries = entries(graph, &facts);
+        let required_calls: Vec<Vec<(usize, bool)>> = (0..graph.document().components().len())
+            .map(|position| {
+                let mut calls: Vec<(usize, bool)> = graph
+                    .sync_calls(position)
+                    .filter(|link| graph.is_required(link))
+                    .filter_map(|link| link.ends().map(|(_, to)| (to, graph.is_route(link))))
+                    .collect();
+                calls.sort_unstable();
+                calls.dedup();
+                calls
+            })
+            .collect();
+        let entries = entries(graph, &facts, &required_calls);
         Self {
             graph,
             facts,
@@ -88,6 +105,7 @@ impl<'g> Inputs<'g> {
             data: AnalysisData::builtin(),
             scenario,
             entries,
+            required_calls,
         }
     }
 
@@ -99,7 +117,11 @@ impl<'g> Inputs<'g> {
 /// The entry points: the components clients and public traffic reach first (public entry
 /// kinds that run in the account, and what clients call directly), less those another entry
 /// point already leads to.
-fn entries(graph: &ArchGraph<'_>, facts: &Facts<'_>) -> Vec<Entry> {
+fn entries(
+    graph: &ArchGraph<'_>,
+    facts: &Facts<'_>,
+    required_calls: &[Vec<(usize, bool)>],
+) -> Vec<Entry> {
     let components = graph.document().components();
     let in_account = |c: &Component| facts.runs(c).is_some_and(|r| r.in_account());
     let mut candidates: Vec<usize> = Vec::new();
@@ -123,32 +145,49 @@ fn entries(graph: &ArchGraph<'_>, facts: &Facts<'_>) -> Vec<Entry> {
         .iter()
         .map(|&position| Entry {
             position,
-            depends_on: closures.of(graph, position),
+            depends_on: closures.of(required_calls, position),
         })
         .collect();
     // An entry another entry reaches is a step on that entry's path, not an entry itself
-    // (unless they reach each other).
-    let mut reached_by_other = vec![false; components.len()];
-    for entry in &all {
+    // (unless they reach each other). Who reaches each candidate is recorded in one pass over
+    // the closures; mutual reach is then checked against one stamped closure at a time.
+    let index_of: std::collections::HashMap<usize, usize> = all
+        .iter()
+        .enumerate()
+        .map(|(index, entry)| (entry.position, index))
+        .collect();
+    let mut reached_by: Vec<Vec<usize>> = vec![Vec::new(); all.len()];
+    for (index, entry) in all.iter().enumerate() {
         for &member in &entry.depends_on {
-            if member != entry.position {
-                reached_by_other[member] = true;
+            if member != entry.position
+                && let Some(&reached) = index_of.get(&member)
+            {
+                reached_by[reached].push(index);
             }
         }
     }
-    let is_candidate: std::collections::HashSet<usize> = candidates.iter().copied().collect();
-    all.iter()
-        .filter(|entry| {
-            !reached_by_other[entry.position]
-                || all.iter().any(|other| {
-                    other.position != entry.position
-                        && entry.depends_on.contains(&other.position)
-                        && other.depends_on.contains(&entry.position)
-                })
-        })
-        .filter(|entry| is_candidate.contains(&entry.position))
-        .cloned()
-        .collect()
+    let positions: Vec<usize> = all.iter().map(|entry| entry.position).collect();
+    let mut in_closure = vec![false; components.len()];
+    let mut kept = Vec::new();
+    for (index, entry) in all.into_iter().enumerate() {
+        if reached_by[index].is_empty() {
+            kept.push(entry);
+            continue;
+        }
+        for &member in &entry.depends_on {
+            in_closure[member] = true;
+        }
+        let mutual = reached_by[index]
+            .iter()
+            .any(|&other| in_closure[positions[other]]);
+        for &member in &entry.depends_on {
+            in_closure[member] = false;
+        }
+        if mutual {
+            kept.push(entry);
+        }
+    }
+    kept
 }
 
 /// Breadth-first closures over the synchronous calls requests need (not those made once at
@@ -167,7 +206,7 @@ impl Closures {
         }
     }
 
-    fn of(&mut self, graph: &ArchGraph<'_>, start: usize) -> Vec<usize> {
+    fn of(&mut self, required_calls: &[Vec<(usize, bool)>], start: usize) -> Vec<usize> {
         self.current += 1;
         let mut order = vec![start];
         self.stamp[start] = self.current;
@@ -175,11 +214,7 @@ impl Closures {
         while next < order.len() {
             let position = order[next];
             next += 1;
-            let required = graph
-                .sync_calls(position)
-                .filter(|link| graph.is_required(link))
-                .filter_map(|link| link.ends().map(|(_, to)| to));
-            for callee in required {
+            for &(callee, _) in &required_calls[position] {
                 if self.stamp[callee] != self.current {
                     self.stamp[callee] = self.current;
                     order.push(callee);
