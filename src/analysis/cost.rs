@@ -154,6 +154,17 @@ enum Priced {
 struct Usage {
     instances: (f64, f64),
     million_requests: (f64, f64),
+    /// The instances the peak needs when the autoscaling maximum allows fewer.
+    short_by_max: Option<i64>,
+}
+
+impl Usage {
+    /// " (the autoscaling maximum; 429 needed)" when that maximum caps the peak's instances.
+    fn capped(&self) -> String {
+        self.short_by_max.map_or_else(String::new, |needed| {
+            format!(" (the autoscaling maximum; {needed} needed)")
+        })
+    }
 }
 
 fn usage(
@@ -166,13 +177,14 @@ fn usage(
 ) -> Usage {
     let graph = inputs.graph;
     let (min, max) = facts.instance_bounds(component);
+    let wanted = needed.get(component.id.as_str()).copied();
     let peak_instances = if graph.flag(component, "autoscaling") {
-        needed
-            .get(component.id.as_str())
-            .map_or(min, |&n| n.clamp(min, max))
+        wanted.map_or(min, |n| n.clamp(min, max))
     } else {
         min
     };
+    let short_by_max =
+        wanted.filter(|&n| graph.flag(component, "autoscaling") && n > peak_instances);
     let rps = inputs
         .loads
         .at(position)
@@ -182,6 +194,7 @@ fn usage(
     Usage {
         instances: (min as f64, peak_instances as f64),
         million_requests: (baseline, baseline * inputs.scenario.load_multiplier),
+        short_by_max,
     }
 }
 
@@ -285,8 +298,12 @@ fn price(
             let hourly = resources.vcpu * compute.vcpu_hour + resources.gib * compute.gib_hour;
             line(
                 format!(
-                    "{} × {size} ({} vCPU, {} GiB) → {} at peak",
-                    usage.instances.0, resources.vcpu, resources.gib, usage.instances.1
+                    "{} × {size} ({} vCPU, {} GiB) → {} at peak{}",
+                    usage.instances.0,
+                    resources.vcpu,
+                    resources.gib,
+                    usage.instances.1,
+                    usage.capped()
                 ),
                 usage.instances.0 * hourly * hours,
                 usage.instances.1 * hourly * hours,
@@ -357,8 +374,11 @@ fn managed(
         let sized = instance.get(size);
         line(
             format!(
-                "{} × {}{standby_note} → {} at peak",
-                usage.instances.0, sized.0, usage.instances.1
+                "{} × {}{standby_note} → {} at peak{}",
+                usage.instances.0,
+                sized.0,
+                usage.instances.1,
+                usage.capped()
             ),
             usage.instances.0 * sized.1 * hours * factor,
             usage.instances.1 * sized.1 * hours * factor,
