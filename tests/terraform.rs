@@ -1136,6 +1136,16 @@ fn the_price_table_prices_the_instance_types_the_terraform_deploys() {
         );
         assert_eq!(deployed, priced, "{cloud:?} {variable} vs {recipe:?}");
     }
+    // OpenSearch's dedicated masters: the type the table prices.
+    let masters = prices
+        .service(Recipe::Opensearch)
+        .and_then(|p| p.control_nodes.as_ref())
+        .expect("OpenSearch masters priced");
+    let files = terraform(sample.text, Cloud::Aws);
+    assert_eq!(
+        variable_default(&files, "search_master_type"),
+        Some(format!("\"{}\"", masters.instance))
+    );
     // Own code: the Fargate task sizes are the vCPU and memory the table prices.
     let files = terraform(sample.text, Cloud::Aws);
     let sizes = &prices.own_code_sizes;

@@ -393,6 +393,20 @@ fn managed(
             );
         }
     }
+    if let Some(masters) = &price.control_nodes {
+        let cost = |instances: f64| {
+            if instances >= masters.from_instances as f64 {
+                masters.count as f64 * masters.hourly * hours
+            } else {
+                0.0
+            }
+        };
+        line(
+            format!("{} dedicated masters × {}", masters.count, masters.instance),
+            cost(usage.instances.0),
+            cost(usage.instances.1),
+        );
+    }
     if price.hourly > 0.0 {
         line(
             format!("{} × hourly fee{standby_note}", usage.instances.0),

@@ -66,6 +66,10 @@ pub struct ServicePrice {
     pub per_million: f64,
     #[serde(default)]
     pub storage_gb_month: f64,
+    /// Nodes a deployment adds once it runs `from_instances` instances or more (OpenSearch's
+    /// dedicated masters), which the exports deploy and the cost analysis prices.
+    #[serde(default)]
+    pub control_nodes: Option<ControlNodes>,
     /// Why part of the bill cannot be estimated from the model, when it cannot.
     #[serde(default)]
     pub usage: Option<String>,
@@ -75,6 +79,15 @@ pub struct ServicePrice {
 
 fn one() -> f64 {
     1.0
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ControlNodes {
+    pub instance: String,
+    pub hourly: f64,
+    pub count: i64,
+    pub from_instances: i64,
 }
 
 /// The team's own code on one cloud's container service.

@@ -834,6 +834,18 @@ fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud, doc: &Document)
             );
             variable(
                 module,
+                "search_master_type",
+                "string",
+                "OpenSearch dedicated master node type, for domains of three data nodes or more.",
+                Some(literal(
+                    crate::analysis::prices::Prices::builtin()
+                        .service(Recipe::Opensearch)
+                        .and_then(|price| price.control_nodes.as_ref())
+                        .map_or("m6g.large.search", |masters| masters.instance.as_str()),
+                )),
+            );
+            variable(
+                module,
                 "kafka_instance_type",
                 "map(string)",
                 "MSK broker type by instance size.",

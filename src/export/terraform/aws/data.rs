@@ -323,16 +323,7 @@ pub(super) fn opensearch(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
                 raw(&format!("\"${{var.environment}}-{}\"", truncate(slug, 20))),
             ))
             .add_attribute(("engine_version", "OpenSearch_2.13"))
-            .add_block(
-                block("cluster_config")
-                    .add_attribute((
-                        "instance_type",
-                        raw(&format!("var.search_instance_type[\"{size}\"]")),
-                    ))
-                    .add_attribute(("instance_count", nodes))
-                    .add_attribute(("zone_awareness_enabled", nodes > 1))
-                    .build(),
-            )
+            .add_block(search_cluster(nodes, size))
             .add_block(
                 block("ebs_options")
                     .add_attribute(("ebs_enabled", true))
@@ -547,4 +538,28 @@ pub(super) fn redshift_serverless(module: &mut Module, plan: &Plan<'_>, placed: 
             .add_attribute(("security_group_ids", sg(placed)))
             .build(),
     );
+}
+
+/// An OpenSearch domain's nodes: its data nodes, and the dedicated masters the price table
+/// gives domains of its size (AWS recommends three for production domains of three data
+/// nodes or more; the cost analysis prices the same nodes).
+fn search_cluster(nodes: i64, size: &str) -> hcl::Block {
+    let mut cluster = block("cluster_config")
+        .add_attribute((
+            "instance_type",
+            raw(&format!("var.search_instance_type[\"{size}\"]")),
+        ))
+        .add_attribute(("instance_count", nodes))
+        .add_attribute(("zone_awareness_enabled", nodes > 1));
+    if let Some(masters) = crate::analysis::prices::Prices::builtin()
+        .service(crate::catalog::Recipe::Opensearch)
+        .and_then(|price| price.control_nodes.as_ref())
+        .filter(|masters| nodes >= masters.from_instances)
+    {
+        cluster = cluster
+            .add_attribute(("dedicated_master_enabled", true))
+            .add_attribute(("dedicated_master_type", raw("var.search_master_type")))
+            .add_attribute(("dedicated_master_count", masters.count));
+    }
+    cluster.build()
 }
