@@ -176,19 +176,24 @@ fn series(parts: &[(f64, f64)]) -> (f64, f64) {
     (p50, p50 + tails.sqrt())
 }
 
+/// A kind's own p50 and p99 from the reference data.
+fn own(kind: &str) -> (f64, f64) {
+    let m = AnalysisData::builtin().latency(kind).expect("figure");
+    (m.p50, m.p99)
+}
+
+/// A step reached over a cross-zone hop: its own figures plus the hop's.
+fn plus((p50, p99): (f64, f64)) -> (f64, f64) {
+    let hop = AnalysisData::builtin().network.cross_zone;
+    (p50 + hop.p50, p99 + hop.p99)
+}
+
 fn tenth(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
 }
 
 #[test]
 fn latency_adds_medians_and_combines_tails_along_the_critical_path() {
-    let data = AnalysisData::builtin();
-    let own = |kind: &str| {
-        let m = data.latency(kind).expect("figure");
-        (m.p50, m.p99)
-    };
-    let hop = data.network.cross_zone;
-    let plus = |a: (f64, f64)| (a.0 + hop.p50, a.1 + hop.p99);
     let report = report(SHOP, Scenario::default());
     let entry = &report.latency.entries[0];
     // The balancer is the entry (no hop into it); the API and the database are each reached
@@ -211,13 +216,6 @@ fn latency_adds_medians_and_combines_tails_along_the_critical_path() {
 
 #[test]
 fn a_cache_spares_the_median_and_a_timeout_bounds_the_tail() {
-    let data = AnalysisData::builtin();
-    let own = |kind: &str| {
-        let m = data.latency(kind).expect("figure");
-        (m.p50, m.p99)
-    };
-    let hop = data.network.cross_zone;
-    let plus = |a: (f64, f64)| (a.0 + hop.p50, a.1 + hop.p99);
     // 95% hits: the database is off the median (5% of reads) but in the tail (over 1%).
     let cached = report(&shop_with_cache(95, "sequential", 0), Scenario::default());
     let (_, db_p99) = plus(own("postgresql"));
@@ -250,13 +248,6 @@ fn a_cache_spares_the_median_and_a_timeout_bounds_the_tail() {
 
 #[test]
 fn a_request_takes_the_slowest_of_the_routes_it_may_take() {
-    let data = AnalysisData::builtin();
-    let own = |kind: &str| {
-        let m = data.latency(kind).expect("figure");
-        (m.p50, m.p99)
-    };
-    let hop = data.network.cross_zone;
-    let plus = |a: (f64, f64)| (a.0 + hop.p50, a.1 + hop.p99);
     // Routes (the default), nothing cached: a read goes to the cache or the database, and
     // the database is the slower route.
     let routes = report(&shop_with_cache(0, "route", 0), Scenario::default());

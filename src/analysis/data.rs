@@ -211,14 +211,20 @@ impl AnalysisData {
     }
 }
 
-/// The figure for a size name; unknown names are `small`, as the exports treat them.
-fn sized(figures: &[f64; 4], size: &str) -> f64 {
+/// The slot of a size name among small, medium, large and xlarge; unknown names are
+/// `small`, as the exports treat them.
+pub(crate) fn size_slot(size: &str) -> usize {
     match size {
-        "medium" => figures[1],
-        "large" => figures[2],
-        "xlarge" => figures[3],
-        _ => figures[0],
+        "medium" => 1,
+        "large" => 2,
+        "xlarge" => 3,
+        _ => 0,
     }
+}
+
+/// The figure for a size name.
+fn sized(figures: &[f64; 4], size: &str) -> f64 {
+    figures[size_slot(size)]
 }
 
 #[cfg(test)]

@@ -282,6 +282,16 @@ pub fn minutes_text(figure: Option<f64>) -> String {
     }
 }
 
+/// Dollars for people: "$51,769.58".
+pub fn usd_text(value: f64) -> String {
+    let cents = (value * 100.0).round() as i64;
+    format!(
+        "${}.{:02}",
+        crate::text::thousands(cents / 100),
+        (cents % 100).abs()
+    )
+}
+
 /// Dollars to the cent: figures for people, stable in JSON.
 pub(crate) fn round_cents(usd: f64) -> f64 {
     (usd * 100.0).round() / 100.0

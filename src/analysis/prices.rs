@@ -28,10 +28,10 @@ pub struct Sized<T> {
 impl<T> Sized<T> {
     /// The entry for a size name; unknown names are `small`, as the exports treat them.
     pub fn get(&self, size: &str) -> &T {
-        match size {
-            "medium" => &self.medium,
-            "large" => &self.large,
-            "xlarge" => &self.xlarge,
+        match super::data::size_slot(size) {
+            1 => &self.medium,
+            2 => &self.large,
+            3 => &self.xlarge,
             _ => &self.small,
         }
     }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::{Report, minutes_text};
+use super::{Report, minutes_text, usd_text as usd};
 use crate::export::escape_markdown;
 
 /// Markdown: a section per analysis in `only` (every analysis when it is empty).
@@ -405,15 +405,6 @@ fn recovery(out: &mut String, report: &Report, md: bool) {
             id(&write.primary, md)
         );
     }
-}
-
-fn usd(value: f64) -> String {
-    let cents = (value * 100.0).round() as i64;
-    format!(
-        "${}.{:02}",
-        crate::text::thousands(cents / 100),
-        (cents % 100).abs()
-    )
 }
 
 fn cost(out: &mut String, report: &Report, md: bool) {

@@ -38,6 +38,10 @@ impl Rule for RecoveryObjectiveMissed {
     }
 
     fn check(&self, cx: &RuleContext<'_>, out: &mut Vec<Finding>) {
+        let targets = &cx.doc().meta.targets;
+        if targets.rpo_minutes.is_none() && targets.rto_minutes.is_none() {
+            return;
+        }
         let report = cx.graph.analysis();
         let recovery = &report.recovery;
         let rpo = recovery.rpo_objective_minutes;

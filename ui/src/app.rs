@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use archsmith::analysis::overlay::{Mark, Overlay};
 use archsmith::clipboard::Fragment;
 use archsmith::format;
 use archsmith::model::{Document, GroupId, Meta, Note, NoteId, Point, Severity};
@@ -71,6 +72,9 @@ pub struct EditorApp {
     last_autosave: Option<f64>,
     autosaved_revision: Option<u64>,
     badges: (u64, HashMap<String, (Severity, usize)>),
+    /// The overlay's marks, for the revision and overlay they were read for: recomputed on
+    /// an edit or another overlay, not every frame.
+    marks: (u64, Overlay, HashMap<String, Mark>),
     title: String,
     styled: bool,
 }
@@ -156,6 +160,7 @@ impl EditorApp {
             last_autosave: None,
             autosaved_revision: None,
             badges: (u64::MAX, HashMap::new()),
+            marks: (u64::MAX, Overlay::None, HashMap::new()),
             title: String::new(),
             styled: false,
         }
@@ -257,16 +262,19 @@ impl EditorApp {
                 if self.badges.0 != self.editor.revision() {
                     self.badges = (self.editor.revision(), canvas::badges(self.editor.report()));
                 }
-                let marks = self.editor.analysis().map_or_else(HashMap::new, |report| {
-                    archsmith::analysis::overlay::marks(report, &self.canvas.overlay)
-                });
+                if self.marks.0 != self.editor.revision() || self.marks.1 != self.canvas.overlay {
+                    let marks = self.editor.analysis().map_or_else(HashMap::new, |report| {
+                        archsmith::analysis::overlay::marks(report, &self.canvas.overlay)
+                    });
+                    self.marks = (self.editor.revision(), self.canvas.overlay.clone(), marks);
+                }
                 let events = canvas::canvas_ui(
                     ui,
                     self.editor.doc(),
                     self.editor.catalog(),
                     &self.editor.selection,
                     &self.badges.1,
-                    &marks,
+                    &self.marks.2,
                     &mut self.canvas,
                 );
                 for event in events {

@@ -4,7 +4,7 @@
 use super::content::{Block, Line, plain, strong, text};
 use super::{Context, heading, list_or, paragraph, sub_heading};
 use crate::analysis::recovery::Outcome;
-use crate::analysis::{Report, minutes_text};
+use crate::analysis::{Report, minutes_text, usd_text as usd};
 
 fn name(cx: &Context<'_>, id: &str) -> String {
     cx.doc
@@ -337,15 +337,6 @@ fn recovery(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
             ),
         );
     }
-}
-
-fn usd(value: f64) -> String {
-    let cents = (value * 100.0).round() as i64;
-    format!(
-        "${}.{:02}",
-        crate::text::thousands(cents / 100),
-        (cents % 100).abs()
-    )
 }
 
 fn cost(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
