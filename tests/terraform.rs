@@ -49,6 +49,9 @@ fn unaligned(text: &str) -> String {
     spaces.replace_all(text, "$1 =").into_owned()
 }
 
+/// Blocks the schema extract describes as arguments (see `check_body`), by path.
+const COLLAPSED_BLOCKS: [&str; 1] = [": aws_wafv2_web_acl.rule.statement"];
+
 /// Checks a block body against a schema entry; returns problems as text.
 fn check_body(
     body: &hcl::Body,
@@ -82,6 +85,13 @@ fn check_body(
                     check_body(&block.body, nested, &format!("{at}.{key}"), false, out);
                 }
             }
+            // The CDKTF bindings the extract comes from type a few recursive blocks as a
+            // plain value (JSII cannot express their depth); the provider takes them as
+            // blocks, and the reference checker does not look into them.
+            Some(_)
+                if COLLAPSED_BLOCKS
+                    .iter()
+                    .any(|path| format!("{at}.{key}").ends_with(path)) => {}
             Some(_) => out.push(format!("{at}: `{key}` is an argument, written as a block")),
             None => out.push(format!("{at}: unknown block `{key}`")),
         }
@@ -776,7 +786,10 @@ fn model_intents_become_resource_arguments_or_are_listed_as_not_generated() {
                         "automatically_after_days = 30",
                     ],
                 ),
-                ("rate_limit_rps", &["RateBasedStatement = { Limit = 60000"]),
+                (
+                    "rate_limit_rps",
+                    &["rate_based_statement {", "limit = 60000"],
+                ),
                 (
                     "waf in front of the balancer",
                     &["resource \"aws_wafv2_web_acl_association\" \"waf_alb\""],
@@ -1094,6 +1107,105 @@ fn a_model_in_two_regions_deploys_each_component_in_its_region() {
                 "{address} is in westus2 but uses {primary}"
             );
         }
+    }
+}
+
+/// CloudFront takes only a web ACL of scope CLOUDFRONT, and Route 53 logs queries only to a
+/// log group, both in us-east-1: a model in us-west-2 (video streaming) gets an
+/// `aws.us_east_1` provider for them, with a log key of its own there, and the README says
+/// so; a model in us-east-1 (e-commerce) needs no alias.
+#[test]
+fn the_edge_services_keep_their_web_acl_and_query_logs_in_us_east_1() {
+    let sample = |name: &str| {
+        samples::samples()
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("sample {name}"))
+            .text
+    };
+    let files = terraform(sample("video-streaming"), Cloud::Aws);
+    let text = |name: &str| String::from_utf8(files[name].clone()).expect("utf-8");
+    assert!(
+        text("providers.tf").contains("alias  = \"us_east_1\"\n  region = \"us-east-1\""),
+        "{}",
+        text("providers.tf")
+    );
+    let blocks = blocks_of(&files);
+    let in_edge_region =
+        |address: &str| unaligned(body(&blocks, address)).contains("provider = aws.us_east_1");
+    for address in [
+        "aws_wafv2_web_acl.cdn_edge",
+        "aws_wafv2_web_acl_logging_configuration.cdn_edge",
+        "aws_cloudwatch_log_group.cdn_edge_waf",
+        "aws_cloudwatch_log_group.dns_queries",
+        "aws_cloudwatch_log_resource_policy.route53_query_logging_us_east_1",
+        "aws_route53_query_log.dns",
+        "aws_kms_key.logs_us_east_1",
+    ] {
+        assert!(in_edge_region(address), "{address} in us-east-1");
+    }
+    for address in ["aws_cloudfront_distribution.cdn", "aws_route53_zone.dns"] {
+        assert!(!in_edge_region(address), "{address} in the model's region");
+    }
+    let acl = unaligned(body(&blocks, "aws_wafv2_web_acl.cdn_edge"));
+    for snippet in [
+        "scope = \"CLOUDFRONT\"",
+        "name = \"AWSManagedRulesKnownBadInputsRuleSet\"",
+        "name = \"AWSManagedRulesAnonymousIpList\"",
+    ] {
+        assert!(acl.contains(snippet), "{snippet} in {acl}");
+    }
+    assert!(
+        unaligned(body(&blocks, "aws_cloudfront_distribution.cdn"))
+            .contains("web_acl_id = aws_wafv2_web_acl.cdn_edge.arn")
+    );
+    // The log key lets CloudWatch Logs of us-east-1 use it, not of the model's region.
+    assert!(body(&blocks, "aws_kms_key.logs_us_east_1").contains("logs.us-east-1.amazonaws.com"));
+    assert!(
+        text("README.md").contains(
+            "through the `aws.us_east_1` provider alias, a region the model does not draw"
+        ),
+        "{}",
+        text("README.md")
+    );
+
+    let files = terraform(sample("ecommerce"), Cloud::Aws);
+    let providers = String::from_utf8(files["providers.tf"].clone()).expect("utf-8");
+    assert!(!providers.contains("alias"), "{providers}");
+    let blocks = blocks_of(&files);
+    assert!(!body(&blocks, "aws_wafv2_web_acl.cdn_edge").contains("provider ="));
+}
+
+/// Every RDS instance takes a parameter group of its engine's family that requires TLS and
+/// logs slow statements; read replicas share their primary's.
+#[test]
+fn databases_require_tls_and_log_slow_queries() {
+    let files = terraform(
+        samples::samples()
+            .iter()
+            .find(|s| s.name == "ecommerce")
+            .expect("sample")
+            .text,
+        Cloud::Aws,
+    );
+    let blocks = blocks_of(&files);
+    let group = unaligned(body(&blocks, "aws_db_parameter_group.catalog_db"));
+    for snippet in [
+        "family = \"postgres16\"",
+        "name = \"rds.force_ssl\"",
+        "name = \"log_min_duration_statement\"",
+    ] {
+        assert!(group.contains(snippet), "{snippet} in {group}");
+    }
+    for address in [
+        "aws_db_instance.catalog_db",
+        "aws_db_instance.catalog_db_read",
+    ] {
+        assert!(
+            unaligned(body(&blocks, address))
+                .contains("parameter_group_name = aws_db_parameter_group.catalog_db.name"),
+            "{address}"
+        );
     }
 }
 

@@ -1106,6 +1106,9 @@ fn regions_section(out: &mut String, plan: &Plan<'_>, cloud: Cloud) {
             out.push_str(" and `availability_zones`");
         }
         out.push_str(" in `variables.tf`.\n");
+        if cloud == Cloud::Aws {
+            aws::edge_region_note(out, plan);
+        }
         return;
     };
     out.push_str("| Region boundary | Model's location | Deployed to |\n| --- | --- | --- |\n");
@@ -1178,6 +1181,9 @@ fn regions_section(out: &mut String, plan: &Plan<'_>, cloud: Cloud) {
             );
         }
         cross_region_section(out, plan, cloud);
+    }
+    if cloud == Cloud::Aws {
+        aws::edge_region_note(out, plan);
     }
     subnet_tiers_section(out, plan, cloud);
 }

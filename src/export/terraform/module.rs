@@ -23,6 +23,10 @@ pub(crate) struct Module {
     /// `""`, or `_<region key>` while a secondary region is entered: the suffix of the
     /// region's shared resources and variables (see [`Module::regional`]).
     suffix: String,
+    /// The code of the region being added to, as template text: `${var.region}`,
+    /// `${var.region_us_west_2}`, or a fixed code such as `us-east-1` (see
+    /// [`Module::enter_fixed_region`]).
+    region_code: String,
 }
 
 /// A Terraform expression written by us: a reference, a function call or a template over
@@ -123,6 +127,25 @@ impl Module {
     pub fn enter_region(&mut self, region: &super::regions::DeployRegion, provider: Option<&str>) {
         self.provider = provider.and_then(|provider| region.provider(provider));
         self.suffix = region.suffix();
+        self.region_code = format!("${{{}}}", region.var("region"));
+    }
+
+    /// Adds what follows to a region the model does not deploy to but a cloud's global
+    /// service keeps its regional parts in (CloudFront's web ACLs in us-east-1): its
+    /// resources get `provider`, and its shared resources the suffix `_<key>`.
+    pub fn enter_fixed_region(&mut self, key: &str, code: &str, provider: String) {
+        self.provider = Some(provider);
+        self.suffix = format!("_{key}");
+        self.region_code = code.to_owned();
+    }
+
+    /// The current region's code as template text, to interpolate in a quoted string.
+    pub fn region_code(&self) -> &str {
+        if self.region_code.is_empty() {
+            "${var.region}"
+        } else {
+            &self.region_code
+        }
     }
 
     /// Whether the module is adding to the primary region.

@@ -82,6 +82,15 @@ pub(super) fn rds(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, eng
     if let Some(version) = plan.text(c, "engine_version").filter(|_| source.is_none()) {
         db = db.add_attribute(("engine_version", literal(version)));
     }
+    // A replica runs its source's engine version, so its parameters are that version's.
+    let version = plan.text(
+        source.map_or(c, |primary| primary.component),
+        "engine_version",
+    );
+    let parameters = parameter_group(module, placed, engine, version);
+    if let Some(group) = &parameters {
+        db = db.add_attribute(("parameter_group_name", raw(&format!("{group}.name"))));
+    }
     let db = hardened_rds(module, db, engine)
         .add_attribute(("iam_database_authentication_enabled", true));
     module.add("data.tf", &db.add_attribute(("tags", tags(placed))).build());
@@ -108,11 +117,83 @@ pub(super) fn rds(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, eng
             .add_attribute(("vpc_security_group_ids", sg(placed)))
             .add_attribute(("skip_final_snapshot", true))
             .add_attribute(("deletion_protection", true));
+        let replica = match &parameters {
+            Some(group) => {
+                replica.add_attribute(("parameter_group_name", raw(&format!("{group}.name"))))
+            }
+            None => replica,
+        };
         let replica = hardened_rds(module, replica, engine)
             .add_attribute(("tags", tags(placed)))
             .build();
         module.add("data.tf", &replica);
     }
+}
+
+/// The database's parameter group, which requires TLS of clients and turns on the
+/// slow-query log (statements over a second) and, for PostgreSQL, logs every schema change:
+/// without them the log exports `hardened_rds` enables carry no queries. Returns its reference, or `None` (with a note)
+/// when the model gives no engine version to take the parameter family from.
+fn parameter_group(
+    module: &mut Module,
+    placed: &Placed<'_>,
+    engine: &str,
+    version: Option<&str>,
+) -> Option<String> {
+    let mut numbers = version.unwrap_or_default().split('.');
+    let major = numbers
+        .next()
+        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+    // PostgreSQL's families are named by major version (postgres16), MySQL's by major and
+    // minor (mysql8.0).
+    let family = match (engine, major) {
+        ("postgres", Some(major)) => format!("postgres{major}"),
+        ("mysql", Some(major)) => format!("mysql{major}.{}", numbers.next().unwrap_or("0")),
+        _ => {
+            module.todo(format!(
+                "`{}`: no engine version in the model, so no parameter group turns on its slow-query log; set `engine_version`.",
+                placed.slug
+            ));
+            return None;
+        }
+    };
+    // Clients must use TLS, as they must with the caches (transit encryption).
+    let parameters: &[(&str, &str)] = if engine == "postgres" {
+        &[
+            ("log_min_duration_statement", "1000"),
+            ("log_statement", "ddl"),
+            ("rds.force_ssl", "1"),
+        ]
+    } else {
+        &[
+            ("slow_query_log", "1"),
+            ("long_query_time", "1"),
+            ("log_output", "FILE"),
+            ("require_secure_transport", "1"),
+        ]
+    };
+    let mut group = resource("aws_db_parameter_group", &placed.name)
+        .add_attribute(("name_prefix", placed.env_name("-")))
+        .add_attribute(("family", literal(&family)));
+    for (name, value) in parameters {
+        group = group.add_block(
+            block("parameter")
+                .add_attribute(("name", literal(name)))
+                .add_attribute(("value", literal(value)))
+                .build(),
+        );
+    }
+    module.add(
+        "data.tf",
+        &group
+            .add_block(
+                block("lifecycle")
+                    .add_attribute(("create_before_destroy", true))
+                    .build(),
+            )
+            .build(),
+    );
+    Some(format!("aws_db_parameter_group.{}", placed.name))
 }
 
 /// The subnet group (`resource_type`) a data service is placed in: the subnets of the tier

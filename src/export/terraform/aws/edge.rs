@@ -175,7 +175,7 @@ pub(super) fn target_group(balancer: &Placed<'_>, target: &Placed<'_>) -> String
     format!("{}_{}", balancer.name, target.name)
 }
 
-pub(super) fn cloudfront(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn cloudfront(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let slug = placed.slug.as_str();
     let c = placed.component;
     let name = placed.name.as_str();
@@ -189,10 +189,36 @@ pub(super) fn cloudfront(module: &mut Module, placed: &Placed<'_>) {
                 .build(),
         );
     }
+    // A distribution takes only a CLOUDFRONT-scoped web ACL, which lives in us-east-1. It
+    // carries the rules of a WAF the model puts in front of the distribution, else the
+    // managed baseline every ACL has.
+    let fronting_limit = plan
+        .graph
+        .connections(c, petgraph::Direction::Incoming, None)
+        .into_iter()
+        .filter_map(|connection| plan.graph.endpoints(connection))
+        .filter(|(waf, _)| {
+            plan.placed(waf)
+                .is_some_and(|p| p.service.recipe == Recipe::Wafv2)
+        })
+        .map(|(waf, _)| plan.int(waf, "rate_limit_rps", 0))
+        .max()
+        .unwrap_or(0);
+    super::enter_edge_region(module, plan);
+    let acl = format!("{name}_edge");
+    web_acl(
+        module,
+        placed,
+        (&acl, &format!("{slug}-edge")),
+        "CLOUDFRONT",
+        &waf_rules(fronting_limit),
+    );
+    module.enter_region(plan.region_of(placed), Some("aws"));
     module.add(
         "edge.tf",
         &resource("aws_cloudfront_distribution", name)
             .add_attribute(("enabled", true))
+            .add_attribute(("web_acl_id", raw(&format!("aws_wafv2_web_acl.{acl}.arn"))))
             .add_attribute(("comment", literal(&c.name)))
             .add_block(
                 block("origin")
@@ -250,10 +276,11 @@ pub(super) fn cloudfront(module: &mut Module, placed: &Placed<'_>) {
     module.todo(format!("`{slug}`: set var.origin_domain_name and var.cdn_certificate_arn (a certificate in us-east-1 for your own domain)."));
 }
 
-pub(super) fn wafv2(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
-    let c = placed.component;
-    let slug = placed.slug.as_str();
-    let name = placed.name.as_str();
+/// The rules every web ACL carries: AWS's common rule set and known bad inputs (Log4j and
+/// friends) block; the anonymous-IP list (VPNs, Tor, hosting providers) only counts, since
+/// blocking it would also turn away partners who call from a cloud, a decision for the team
+/// once the counts are in; a rate limit per client address where the model states one.
+fn waf_rules(rate_limit_rps: i64) -> Vec<hcl::Block> {
     let visibility = |metric: &str| {
         block("visibility_config")
             .add_attribute(("cloudwatch_metrics_enabled", true))
@@ -261,18 +288,127 @@ pub(super) fn wafv2(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
             .add_attribute(("sampled_requests_enabled", true))
             .build()
     };
-    let mut rules = vec![
-        r#"{ Name = "aws-common-rules", Priority = 1, OverrideAction = { None = {} }, Statement = { ManagedRuleGroupStatement = { Name = "AWSManagedRulesCommonRuleSet", VendorName = "AWS" } }, VisibilityConfig = { CloudWatchMetricsEnabled = true, MetricName = "aws-common-rules", SampledRequestsEnabled = true } }"#.to_owned(),
-        r#"{ Name = "aws-known-bad-inputs", Priority = 3, OverrideAction = { None = {} }, Statement = { ManagedRuleGroupStatement = { Name = "AWSManagedRulesKnownBadInputsRuleSet", VendorName = "AWS" } }, VisibilityConfig = { CloudWatchMetricsEnabled = true, MetricName = "aws-known-bad-inputs", SampledRequestsEnabled = true } }"#.to_owned(),
-    ];
-    let rate = plan.int(c, "rate_limit_rps", 0);
-    if rate > 0 {
+    let managed = |name: &str, priority: i64, group: &str, mode: &str| {
+        block("rule")
+            .add_attribute(("name", literal(name)))
+            .add_attribute(("priority", priority))
+            .add_block(
+                block("override_action")
+                    .add_block(block(mode).build())
+                    .build(),
+            )
+            .add_block(
+                block("statement")
+                    .add_block(
+                        block("managed_rule_group_statement")
+                            .add_attribute(("name", literal(group)))
+                            .add_attribute(("vendor_name", "AWS"))
+                            .build(),
+                    )
+                    .build(),
+            )
+            .add_block(visibility(name))
+            .build()
+    };
+    let mut rules = vec![managed(
+        "aws-common-rules",
+        1,
+        "AWSManagedRulesCommonRuleSet",
+        "none",
+    )];
+    if rate_limit_rps > 0 {
         // WAF counts each client address over a five-minute window.
-        let limit = rate.saturating_mul(300).clamp(100, 2_000_000_000);
-        rules.push(format!(
-            r#"{{ Name = "rate-limit", Priority = 2, Action = {{ Block = {{}} }}, Statement = {{ RateBasedStatement = {{ Limit = {limit}, AggregateKeyType = "IP" }} }}, VisibilityConfig = {{ CloudWatchMetricsEnabled = true, MetricName = "rate-limit", SampledRequestsEnabled = true }} }}"#
-        ));
+        let limit = rate_limit_rps.saturating_mul(300).clamp(100, 2_000_000_000);
+        rules.push(
+            block("rule")
+                .add_attribute(("name", "rate-limit"))
+                .add_attribute(("priority", 2))
+                .add_block(block("action").add_block(block("block").build()).build())
+                .add_block(
+                    block("statement")
+                        .add_block(
+                            block("rate_based_statement")
+                                .add_attribute(("limit", limit))
+                                .add_attribute(("aggregate_key_type", "IP"))
+                                .build(),
+                        )
+                        .build(),
+                )
+                .add_block(visibility("rate-limit"))
+                .build(),
+        );
     }
+    rules.push(managed(
+        "aws-known-bad-inputs",
+        3,
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "none",
+    ));
+    rules.push(managed(
+        "aws-anonymous-ip",
+        4,
+        "AWSManagedRulesAnonymousIpList",
+        "count",
+    ));
+    rules
+}
+
+/// A web ACL named `acl` with `rules` in the region the module has entered, and its log
+/// group and logging configuration. `scope` is REGIONAL (balancers) or CLOUDFRONT.
+fn web_acl(
+    module: &mut Module,
+    placed: &Placed<'_>,
+    (acl, acl_slug): (&str, &str),
+    scope: &str,
+    rules: &[hcl::Block],
+) {
+    let mut web_acl = resource("aws_wafv2_web_acl", acl)
+        .add_attribute(("name", raw(&format!("\"${{var.environment}}-{acl_slug}\""))))
+        .add_attribute(("scope", scope))
+        .add_block(
+            block("default_action")
+                .add_block(block("allow").build())
+                .build(),
+        );
+    for rule in rules {
+        web_acl = web_acl.add_block(rule.clone());
+    }
+    module.add(
+        "edge.tf",
+        &web_acl
+            .add_block(
+                block("visibility_config")
+                    .add_attribute(("cloudwatch_metrics_enabled", true))
+                    .add_attribute(("metric_name", literal(&format!("{acl_slug}-acl"))))
+                    .add_attribute(("sampled_requests_enabled", true))
+                    .build(),
+            )
+            .add_attribute(("tags", tags(placed)))
+            .build(),
+    );
+    // WAF requires its log groups to be named aws-waf-logs-*.
+    super::observability::encrypted_log_group_named(
+        module,
+        &format!("{acl}_waf"),
+        raw(&format!("\"aws-waf-logs-${{var.environment}}-{acl_slug}\"")),
+    );
+    module.add(
+        "edge.tf",
+        &resource("aws_wafv2_web_acl_logging_configuration", acl)
+            .add_attribute((
+                "log_destination_configs",
+                list([raw(&format!("aws_cloudwatch_log_group.{acl}_waf.arn"))]),
+            ))
+            .add_attribute(("resource_arn", raw(&format!("aws_wafv2_web_acl.{acl}.arn"))))
+            .build(),
+    );
+}
+
+pub(super) fn wafv2(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let c = placed.component;
+    let slug = placed.slug.as_str();
+    let name = placed.name.as_str();
+    let rules = waf_rules(plan.int(c, "rate_limit_rps", 0));
     // A regional web ACL protects resources of its own region only: the WAF gets one in its
     // region and a copy, with the same rules, in each other region where a load balancer
     // it fronts runs.
@@ -294,44 +430,10 @@ pub(super) fn wafv2(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
                 format!("{slug}-{}", region.key.replace('_', "-")),
             )
         };
-        module.add(
-            "edge.tf",
-            &resource("aws_wafv2_web_acl", &acl)
-                .add_attribute(("name", raw(&format!("\"${{var.environment}}-{acl_slug}\""))))
-                .add_attribute(("scope", "REGIONAL"))
-                .add_block(
-                    block("default_action")
-                        .add_block(block("allow").build())
-                        .build(),
-                )
-                // Rules as JSON: the statement block nests without limit, and rule_json is
-                // how the provider takes it without a dozen levels of blocks.
-                .add_attribute((
-                    "rule_json",
-                    raw(&format!("jsonencode([{}])", rules.join(", "))),
-                ))
-                .add_block(visibility(&format!("{acl_slug}-acl")))
-                .add_attribute(("tags", tags(placed)))
-                .build(),
-        );
-        // WAF requires its log groups to be named aws-waf-logs-*.
-        super::observability::encrypted_log_group_named(
-            module,
-            &format!("{acl}_waf"),
-            raw(&format!("\"aws-waf-logs-${{var.environment}}-{acl_slug}\"")),
-        );
-        module.add(
-            "edge.tf",
-            &resource("aws_wafv2_web_acl_logging_configuration", &acl)
-                .add_attribute((
-                    "log_destination_configs",
-                    list([raw(&format!("aws_cloudwatch_log_group.{acl}_waf.arn"))]),
-                ))
-                .add_attribute(("resource_arn", raw(&format!("aws_wafv2_web_acl.{acl}.arn"))))
-                .build(),
-        );
+        web_acl(module, placed, (&acl, &acl_slug), "REGIONAL", &rules);
         // The ACL protects what the model puts behind it: each load balancer it forwards
-        // to. (HTTP APIs cannot take a web ACL, and CloudFront needs one in us-east-1.)
+        // to. (A distribution it fronts takes its rules in its own CLOUDFRONT-scoped ACL,
+        // and HTTP APIs cannot take a web ACL.)
         for route in routes
             .iter()
             .filter(|r| r.target.region == index && r.target.service.recipe == Recipe::Alb)
@@ -351,7 +453,7 @@ pub(super) fn wafv2(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     }
     for route in routes
         .iter()
-        .filter(|r| r.target.service.recipe != Recipe::Alb)
+        .filter(|r| !matches!(r.target.service.recipe, Recipe::Alb | Recipe::Cloudfront))
     {
         module.todo(format!(
             "`{slug}` filters traffic for `{}`, which this skeleton cannot attach a regional web ACL to ({}); attach it by hand or put an Application Load Balancer behind the WAF.",
@@ -398,7 +500,7 @@ pub(super) fn api_gateway(module: &mut Module, placed: &Placed<'_>) {
     ));
 }
 
-pub(super) fn route53(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn route53(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     module.add(
         "edge.tf",
@@ -407,4 +509,44 @@ pub(super) fn route53(module: &mut Module, placed: &Placed<'_>) {
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
+    // Query logs of a public zone go to a log group in us-east-1, which Route 53 may write
+    // to under one resource policy per account and region.
+    super::enter_edge_region(module, plan);
+    let log_group = format!("{name}_queries");
+    super::observability::encrypted_log_group_named(
+        module,
+        &log_group,
+        raw(&format!(
+            "\"/aws/route53/${{var.environment}}-{}\"",
+            placed.slug
+        )),
+    );
+    let policy = module.regional("route53_query_logging");
+    if module.first_time(&policy) {
+        module.add(
+            "edge.tf",
+            &resource("aws_cloudwatch_log_resource_policy", &policy)
+                .add_attribute(("policy_name", raw(r#""${var.environment}-route53-query-logging""#)))
+                .add_attribute((
+                    "policy_document",
+                    raw(r#"jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Principal = { Service = "route53.amazonaws.com" }, Action = ["logs:CreateLogStream", "logs:PutLogEvents"], Resource = "arn:aws:logs:us-east-1:*:log-group:/aws/route53/*" }] })"#),
+                ))
+                .build(),
+        );
+    }
+    module.add(
+        "edge.tf",
+        &resource("aws_route53_query_log", name)
+            .add_attribute((
+                "cloudwatch_log_group_arn",
+                raw(&format!("aws_cloudwatch_log_group.{log_group}.arn")),
+            ))
+            .add_attribute(("zone_id", raw(&format!("aws_route53_zone.{name}.zone_id"))))
+            .add_attribute((
+                "depends_on",
+                list([raw(&format!("aws_cloudwatch_log_resource_policy.{policy}"))]),
+            ))
+            .build(),
+    );
+    module.enter_region(plan.region_of(placed), Some("aws"));
 }

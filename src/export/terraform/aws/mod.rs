@@ -33,19 +33,95 @@ pub(super) fn generate(module: &mut Module, plan: &Plan<'_>) {
     module.enter_region(&plan.regions[0], Some("aws"));
 }
 
+/// Where CloudFront and Route 53, global services, keep their regional parts: a
+/// distribution's web ACL and a hosted zone's query log must be in us-east-1.
+const EDGE_REGION: &str = "us-east-1";
+const EDGE_REGION_KEY: &str = "us_east_1";
+
+/// Whether the module needs [`EDGE_REGION`] without deploying to it: the model has a CDN or
+/// a DNS zone and none of its regions is us-east-1.
+fn needs_edge_provider(plan: &Plan<'_>) -> bool {
+    plan.components
+        .iter()
+        .any(|p| matches!(p.service.recipe, Recipe::Cloudfront | Recipe::Route53))
+        && !plan
+            .regions
+            .iter()
+            .any(|r| r.code.as_deref() == Some(EDGE_REGION))
+}
+
+/// For the README: what the module puts in [`EDGE_REGION`] although the model may not draw
+/// that region.
+pub(super) fn edge_region_note(out: &mut String, plan: &Plan<'_>) {
+    let has = |recipe: Recipe| plan.components.iter().any(|p| p.service.recipe == recipe);
+    let mut parts = Vec::new();
+    if has(Recipe::Cloudfront) {
+        parts.push("each CloudFront distribution's web ACL (scope CLOUDFRONT: AWS's common and known-bad-inputs rule sets block, the anonymous-IP list only counts until you decide to block it, and the rate limit of a WAF the model puts in front of the distribution) with its log group");
+    }
+    if has(Recipe::Route53) {
+        parts.push("each hosted zone's DNS query log group and the resource policy that lets Route 53 write to it");
+    }
+    if parts.is_empty() {
+        return;
+    }
+    let provider = match plan
+        .regions
+        .iter()
+        .find(|r| r.code.as_deref() == Some(EDGE_REGION))
+    {
+        Some(region) if region.key.is_empty() => String::new(),
+        Some(region) => format!(" through the `aws.{}` provider alias", region.key),
+        None => format!(
+            " through the `aws.{EDGE_REGION_KEY}` provider alias, a region the model does not draw"
+        ),
+    };
+    let _ = std::fmt::Write::write_fmt(
+        out,
+        format_args!(
+            "\nAWS requires some parts of its global services in `{EDGE_REGION}`, so they are created there{provider}: {}.\n",
+            parts.join("; ")
+        ),
+    );
+}
+
+/// Adds what follows to [`EDGE_REGION`]: the model's own region there when it has one,
+/// else the `aws.us_east_1` alias that [`versions`] declares for it.
+fn enter_edge_region(module: &mut Module, plan: &Plan<'_>) {
+    match plan
+        .regions
+        .iter()
+        .find(|r| r.code.as_deref() == Some(EDGE_REGION))
+    {
+        Some(region) => module.enter_region(region, Some("aws")),
+        None => module.enter_fixed_region(
+            EDGE_REGION_KEY,
+            EDGE_REGION,
+            format!("aws.{EDGE_REGION_KEY}"),
+        ),
+    }
+}
+
 /// The default provider serves the primary region; each other region the model uses gets
-/// an alias named after it.
+/// an alias named after it, and so does [`EDGE_REGION`] where the edge services need it.
 fn versions(module: &mut Module, plan: &Plan<'_>) {
     super::versions(module, plan, "aws", "hashicorp/aws", "~> 6.0");
-    for region in &plan.regions {
+    let mut providers: Vec<(&str, Expression)> = plan
+        .regions
+        .iter()
+        .map(|region| (region.key.as_str(), raw(&region.var("region"))))
+        .collect();
+    if needs_edge_provider(plan) {
+        providers.push((EDGE_REGION_KEY, literal(EDGE_REGION)));
+    }
+    for (alias, region) in providers {
         let mut provider = block("provider").add_label("aws");
-        if !region.key.is_empty() {
-            provider = provider.add_attribute(("alias", region.key.as_str()));
+        if !alias.is_empty() {
+            provider = provider.add_attribute(("alias", alias));
         }
         module.add(
             "providers.tf",
             &provider
-                .add_attribute(("region", raw(&region.var("region"))))
+                .add_attribute(("region", region))
                 .add_block(
                     block("default_tags")
                         .add_attribute((
@@ -140,11 +216,11 @@ fn component(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
         Recipe::Sns => messaging::sns(module, placed),
         Recipe::SnsSqs => messaging::sns_sqs(module, placed),
         Recipe::Kinesis => messaging::kinesis(module, plan, placed),
-        Recipe::Cloudfront => edge::cloudfront(module, placed),
+        Recipe::Cloudfront => edge::cloudfront(module, plan, placed),
         Recipe::Wafv2 => edge::wafv2(module, plan, placed),
         Recipe::ApiGatewayV2 => edge::api_gateway(module, placed),
         Recipe::Alb | Recipe::Nlb => edge::load_balancer(module, plan, placed),
-        Recipe::Route53 => edge::route53(module, placed),
+        Recipe::Route53 => edge::route53(module, plan, placed),
         Recipe::Cognito => security::cognito(module, plan, placed),
         Recipe::SecretsManager => security::secrets_manager(module, plan, placed),
         Recipe::Kms => security::kms(module, placed),

@@ -193,7 +193,7 @@ fn logs_key(module: &mut Module) -> String {
     if !module.first_time(&format!("kms_{name}")) {
         return name;
     }
-    let region = module.regional("var.region");
+    let region = module.region_code().to_owned();
     caller_identity(module);
     module.add(
         "security.tf",
@@ -203,7 +203,7 @@ fn logs_key(module: &mut Module) -> String {
             .add_attribute(("deletion_window_in_days", 30))
             .add_attribute((
                 "policy",
-                raw(&format!(r#"jsonencode({{ Version = "2012-10-17", Statement = [{{ Sid = "Account", Effect = "Allow", Principal = {{ AWS = "arn:aws:iam::${{data.aws_caller_identity.current.account_id}}:root" }}, Action = "kms:*", Resource = "*" }}, {{ Sid = "Logs", Effect = "Allow", Principal = {{ Service = "logs.${{{region}}}.amazonaws.com" }}, Action = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], Resource = "*" }}] }})"#)),
+                raw(&format!(r#"jsonencode({{ Version = "2012-10-17", Statement = [{{ Sid = "Account", Effect = "Allow", Principal = {{ AWS = "arn:aws:iam::${{data.aws_caller_identity.current.account_id}}:root" }}, Action = "kms:*", Resource = "*" }}, {{ Sid = "Logs", Effect = "Allow", Principal = {{ Service = "logs.{region}.amazonaws.com" }}, Action = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"], Resource = "*" }}] }})"#)),
             ))
             .build(),
     );
