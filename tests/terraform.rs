@@ -1176,6 +1176,125 @@ fn the_edge_services_keep_their_web_acl_and_query_logs_in_us_east_1() {
     assert!(!body(&blocks, "aws_wafv2_web_acl.cdn_edge").contains("provider ="));
 }
 
+/// What the samples and reference models state reaches a resource argument, and leaves the
+/// README's "Not generated" table: (model, component property, snippets of the AWS HCL).
+#[test]
+fn stated_settings_of_brokers_caches_queues_functions_and_gateways_are_deployed() {
+    let sample = |name: &str| {
+        samples::samples()
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("sample {name}"))
+            .text
+    };
+    let reference = |name: &str| {
+        REFERENCE_MODELS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("reference {name}"))
+            .1
+    };
+    let table: [(&str, &str, &str, &[&str]); 11] = [
+        (
+            "ridehail",
+            "location-stream",
+            "retention_hours",
+            &["log.retention.hours=24\\n"],
+        ),
+        (
+            "ridehail",
+            "location-stream",
+            "partitions",
+            &["num.partitions=12\\n", "configuration_info {"],
+        ),
+        (
+            "ridehail",
+            "location-stream",
+            "replication_factor",
+            &["default.replication.factor=2\\nmin.insync.replicas=1\\n"],
+        ),
+        (
+            "ridehail",
+            "dispatch-svc",
+            "autoscaling_max",
+            &[
+                "resource \"kubernetes_horizontal_pod_autoscaler_v2\" \"dispatch_svc\"",
+                "min_replicas = 4",
+                "max_replicas = 24",
+                "resource \"kubernetes_pod_disruption_budget_v1\" \"dispatch_svc\"",
+                "spec[0].replicas",
+            ],
+        ),
+        (
+            "ridehail",
+            "redis-geo",
+            "eviction_policy",
+            &["name = \"maxmemory-policy\"", "value = \"noeviction\""],
+        ),
+        (
+            "ecommerce",
+            "jaeger",
+            "sampling_rate",
+            &["fixed_rate = 0.05"],
+        ),
+        (
+            "social-api",
+            "posts-db",
+            "read_replicas",
+            &["resource \"aws_docdb_cluster_instance\" \"posts_db\" {\n  count = 3"],
+        ),
+        (
+            "social-api",
+            "gateway",
+            "rate_limit_rps",
+            &["throttling_rate_limit = 25000"],
+        ),
+        (
+            "video-streaming",
+            "transcode-queue",
+            "visibility_timeout_s",
+            &["visibility_timeout_seconds = 3600"],
+        ),
+        (
+            "chat",
+            "thumbnailer",
+            "memory_mb",
+            &["memory_size = 1024", "timeout = 120"],
+        ),
+        (
+            "chat",
+            "loki",
+            "retention_days",
+            &["retention_in_days = 30"],
+        ),
+    ];
+    for (model, component, property, snippets) in table {
+        let text = if samples::samples().iter().any(|s| s.name == model) {
+            sample(model)
+        } else {
+            reference(model)
+        };
+        let files = terraform(text, Cloud::Aws);
+        let hcl: String = files
+            .iter()
+            .filter(|(name, _)| name.ends_with(".tf"))
+            .map(|(_, bytes)| unaligned(&String::from_utf8_lossy(bytes)))
+            .collect();
+        for snippet in snippets {
+            assert!(
+                hcl.contains(snippet),
+                "{model} {component}.{property}: `{snippet}`"
+            );
+        }
+        let readme = String::from_utf8_lossy(&files["README.md"]).into_owned();
+        let row = format!("(`{component}`) | `{}`", property.replace('_', "\\_"));
+        assert!(
+            !readme.contains(&row),
+            "{model}: {row} still listed as not generated"
+        );
+    }
+}
+
 /// Every RDS instance takes a parameter group of its engine's family that requires TLS and
 /// logs slow statements; read replicas share their primary's.
 #[test]

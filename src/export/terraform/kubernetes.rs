@@ -290,38 +290,105 @@ pub(super) fn workload(
         );
         return;
     }
-    module.add(
-        "kubernetes.tf",
-        &resource("kubernetes_deployment_v1", name)
-            .add_block(metadata())
-            .add_block(
-                block("spec")
-                    .add_attribute(("replicas", replicas))
-                    .add_block(
-                        block("selector")
-                            .add_attribute(("match_labels", labels()))
-                            .build(),
-                    )
-                    .add_block(
-                        block("template")
-                            .add_block(
-                                block("metadata")
-                                    .add_attribute(("labels", labels()))
-                                    .build(),
-                            )
-                            .add_block(
-                                block("spec")
-                                    .add_attribute(("automount_service_account_token", false))
-                                    .add_block(pod_security())
-                                    .add_block(container)
-                                    .build(),
-                            )
-                            .build(),
-                    )
-                    .build(),
-            )
-            .build(),
-    );
+    // The model's autoscaling bounds and CPU target, as the manifests export sets them; the
+    // autoscaler then owns the replica count, which Terraform must leave alone.
+    let autoscaling = plan
+        .flag(placed.component, "autoscaling")
+        .then(|| plan.instance_bounds(placed.component));
+    let deployment = resource("kubernetes_deployment_v1", name)
+        .add_block(metadata())
+        .add_block(
+            block("spec")
+                .add_attribute(("replicas", replicas))
+                .add_block(
+                    block("selector")
+                        .add_attribute(("match_labels", labels()))
+                        .build(),
+                )
+                .add_block(
+                    block("template")
+                        .add_block(
+                            block("metadata")
+                                .add_attribute(("labels", labels()))
+                                .build(),
+                        )
+                        .add_block(
+                            block("spec")
+                                .add_attribute(("automount_service_account_token", false))
+                                .add_block(pod_security())
+                                .add_block(container)
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build(),
+        );
+    let deployment = match autoscaling {
+        Some(_) => deployment.add_block(
+            block("lifecycle")
+                .add_attribute(("ignore_changes", list([raw("spec[0].replicas")])))
+                .build(),
+        ),
+        None => deployment,
+    };
+    module.add("kubernetes.tf", &deployment.build());
+    if let Some((min, max)) = autoscaling {
+        module.add(
+            "kubernetes.tf",
+            &resource("kubernetes_horizontal_pod_autoscaler_v2", name)
+                .add_block(metadata())
+                .add_block(
+                    block("spec")
+                        .add_attribute(("min_replicas", min.max(1)))
+                        .add_attribute(("max_replicas", max))
+                        .add_block(
+                            block("scale_target_ref")
+                                .add_attribute(("api_version", "apps/v1"))
+                                .add_attribute(("kind", "Deployment"))
+                                .add_attribute(("name", literal(slug)))
+                                .build(),
+                        )
+                        .add_block(
+                            block("metric")
+                                .add_attribute(("type", "Resource"))
+                                .add_block(
+                                    block("resource")
+                                        .add_attribute(("name", "cpu"))
+                                        .add_block(
+                                            block("target")
+                                                .add_attribute(("type", "Utilization"))
+                                                .add_attribute(("average_utilization", 60))
+                                                .build(),
+                                        )
+                                        .build(),
+                                )
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build(),
+        );
+    }
+    // One pod may be down for maintenance at a time, when the model runs more than one.
+    let fewest = autoscaling.map_or(replicas, |(min, _)| min);
+    if fewest > 1 {
+        module.add(
+            "kubernetes.tf",
+            &resource("kubernetes_pod_disruption_budget_v1", name)
+                .add_block(metadata())
+                .add_block(
+                    block("spec")
+                        .add_attribute(("max_unavailable", "1"))
+                        .add_block(
+                            block("selector")
+                                .add_attribute(("match_labels", labels()))
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build(),
+        );
+    }
     module.add(
         "kubernetes.tf",
         &resource("kubernetes_service_v1", name)

@@ -317,6 +317,15 @@ impl<'a> Plan<'a> {
         self.graph.flag(component, name)
     }
 
+    /// A number (integer or not), or `default` when the model does not give one.
+    pub fn float(&self, component: &Component, name: &str, default: f64) -> f64 {
+        self.uses(component, name);
+        self.graph
+            .property(component, name)
+            .and_then(PropertyValue::as_float)
+            .unwrap_or(default)
+    }
+
     /// A flag whose absence means `default` (`internet_facing` is on unless turned off).
     pub fn flag_or(&self, component: &Component, name: &str, default: bool) -> bool {
         self.uses(component, name);
@@ -1044,10 +1053,37 @@ fn not_generated_section(out: &mut String, plan: &Plan<'_>) {
                         escape_markdown(&service.service)
                     )
                 }
-                "partitions" | "replication_factor" | "dead_letter_queue"
-                    if service.recipe == Recipe::Msk =>
+                "backups" | "storage_gb"
+                    if matches!(service.recipe, Recipe::RdsPostgresql | Recipe::RdsMysql)
+                        && plan.facts.replica_of(component).is_some() =>
                 {
-                    "Kafka topics live in the cluster: create them with the Kafka provider or at deploy time, not with the AWS provider".to_owned()
+                    "a read replica copies its source's storage, and keeps backups of its own only once promoted: set `backup_retention_period` then".to_owned()
+                }
+                "storage_gb" if service.recipe == Recipe::Documentdb => {
+                    "DocumentDB storage grows by itself with the data; there is nothing to set".to_owned()
+                }
+                "auth_required" if service.recipe == Recipe::ApiGatewayV2 => {
+                    "a JWT authorizer needs the identity provider's issuer and audience: add `aws_apigatewayv2_authorizer` with them".to_owned()
+                }
+                "internet_facing" if service.recipe == Recipe::ApiGatewayV2 && !on => {
+                    "HTTP APIs are always public; a private API needs a REST API with a VPC endpoint".to_owned()
+                }
+                "persistence" if service.recipe == Recipe::ElasticacheRedis => {
+                    "ElastiCache keeps no append-only file: daily snapshots kept 7 days are set instead, so a node loss can cost up to a day of writes".to_owned()
+                }
+                "storage_gb" if service.recipe == Recipe::ElasticacheRedis => {
+                    "an ElastiCache node's memory is its node type's (`instance_size`)".to_owned()
+                }
+                "shards" if service.recipe == Recipe::Opensearch => {
+                    "shards are set per index when the application creates it, not on the domain".to_owned()
+                }
+                "rate_limit_rps" | "auth_required"
+                    if matches!(service.recipe, Recipe::Alb | Recipe::Nlb) =>
+                {
+                    "a load balancer neither limits rates nor checks tokens: draw a WAF (rate limit) or a gateway (authentication) in front of it, or check in the services".to_owned()
+                }
+                "dead_letter_queue" if service.recipe == Recipe::Msk => {
+                    "Kafka topics live in the cluster: create the dead-letter topic with the Kafka provider or at deploy time, not with the AWS provider".to_owned()
                 }
                 "point_in_time_recovery" if service.recipe == Recipe::Opensearch => {
                     "OpenSearch Service restores from its hourly snapshots, not to any point in time".to_owned()

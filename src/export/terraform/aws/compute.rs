@@ -372,7 +372,8 @@ pub(super) fn function(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
                     "\"${{aws_ecr_repository.{name}.repository_url}}:${{var.image_tag}}\""
                 )),
             ))
-            .add_attribute(("timeout", 30))
+            .add_attribute(("memory_size", plan.int(placed.component, "memory_mb", 512)))
+            .add_attribute(("timeout", plan.int(placed.component, "timeout_s", 30)))
             .add_block(
                 block("vpc_config")
                     .add_attribute(("subnet_ids", subnets(plan, placed)))

@@ -261,9 +261,50 @@ pub(super) fn elasticache_redis(module: &mut Module, plan: &Plan<'_>, placed: &P
     subnet_group(module, plan, "aws_elasticache_subnet_group", placed);
     // A multi-AZ replication group needs a replica in a second zone.
     let nodes = replicas.max(if plan.multi_zone(c) { 2 } else { 1 });
+    // The model's eviction policy, in a parameter group of the engine's family (Redis 6 is
+    // `redis6.x`, later majors `redis7`...); the default engine is the latest Redis 7.
+    let major = plan
+        .text(c, "engine_version")
+        .and_then(|v| v.split('.').next())
+        .and_then(|m| m.parse::<u32>().ok())
+        .unwrap_or(7);
+    let (family, version) = match major {
+        6 => ("redis6.x".to_owned(), Some("6.2")),
+        major => (format!("redis{major}"), None),
+    };
+    let eviction = plan.text(c, "eviction_policy").unwrap_or("allkeys-lru");
     module.add(
         "data.tf",
-        &resource("aws_elasticache_replication_group", name)
+        &resource("aws_elasticache_parameter_group", name)
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("family", literal(&family)))
+            .add_block(
+                block("parameter")
+                    .add_attribute(("name", "maxmemory-policy"))
+                    .add_attribute(("value", literal(eviction)))
+                    .build(),
+            )
+            .build(),
+    );
+    let mut group = resource("aws_elasticache_replication_group", name);
+    // Persistence becomes daily snapshots kept a week. ElastiCache has no append-only file,
+    // so `aof` stays in the README's "Not generated" table with what it gets instead.
+    let persistence = plan.graph.text(c, "persistence").unwrap_or("none");
+    if persistence != "none" {
+        if persistence == "rdb" {
+            plan.uses(c, "persistence");
+        }
+        group = group
+            .add_attribute(("snapshot_retention_limit", 7))
+            .add_attribute(("snapshot_window", "03:00-05:00"));
+    }
+    let group = match version {
+        Some(version) => group.add_attribute(("engine_version", version)),
+        None => group,
+    };
+    module.add(
+        "data.tf",
+        &group
             .add_attribute(("replication_group_id", placed.env_name("")))
             .add_attribute((
                 "description",
@@ -273,6 +314,10 @@ pub(super) fn elasticache_redis(module: &mut Module, plan: &Plan<'_>, placed: &P
             .add_attribute((
                 "node_type",
                 raw(&format!("var.cache_node_type[\"{size}\"]")),
+            ))
+            .add_attribute((
+                "parameter_group_name",
+                raw(&format!("aws_elasticache_parameter_group.{name}.name")),
             ))
             .add_attribute(("num_cache_clusters", nodes))
             .add_attribute(("automatic_failover_enabled", nodes > 1))
@@ -321,7 +366,14 @@ pub(super) fn documentdb(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
     let slug = placed.slug.as_str();
     let c = placed.component;
     let name = placed.name.as_str();
-    let replicas = plan.int(c, "replicas", 1);
+    // One writer plus the model's read replicas, and a second instance in another zone
+    // when the model asks for multi-AZ (the subnet group spreads them over the zones).
+    let instances = plan
+        .int(c, "replicas", 1)
+        .max(plan.int(c, "read_replicas", 0).saturating_add(1))
+        .max(if plan.multi_zone(c) { 2 } else { 1 });
+    // DocumentDB restores to any second of the backup retention period by itself.
+    plan.uses(c, "point_in_time_recovery");
     let key = super::security::data_key(module);
     subnet_group(module, plan, "aws_docdb_subnet_group", placed);
     module.add(
@@ -354,7 +406,7 @@ pub(super) fn documentdb(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
     module.add(
         "data.tf",
         &resource("aws_docdb_cluster_instance", name)
-            .add_attribute(("count", replicas.max(1)))
+            .add_attribute(("count", instances))
             .add_attribute((
                 "identifier",
                 raw(&format!("\"${{var.environment}}-{slug}-${{count.index}}\"")),

@@ -189,9 +189,9 @@ pub(super) fn cloudfront(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
                 .build(),
         );
     }
-    // A distribution takes only a CLOUDFRONT-scoped web ACL, which lives in us-east-1. It
-    // carries the rules of a WAF the model puts in front of the distribution, else the
-    // managed baseline every ACL has.
+    // A distribution takes only a CLOUDFRONT-scoped web ACL, which lives in us-east-1: the
+    // managed baseline every ACL has, and the stricter of the distribution's own rate limit
+    // and that of a WAF the model puts in front of it.
     let fronting_limit = plan
         .graph
         .connections(c, petgraph::Direction::Incoming, None)
@@ -202,6 +202,7 @@ pub(super) fn cloudfront(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
                 .is_some_and(|p| p.service.recipe == Recipe::Wafv2)
         })
         .map(|(waf, _)| plan.int(waf, "rate_limit_rps", 0))
+        .chain([plan.int(c, "rate_limit_rps", 0)])
         .max()
         .unwrap_or(0);
     super::enter_edge_region(module, plan);
@@ -463,7 +464,7 @@ pub(super) fn wafv2(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     module.enter_region(plan.region_of(placed), Some("aws"));
 }
 
-pub(super) fn api_gateway(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn api_gateway(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let slug = placed.slug.as_str();
     let name = placed.name.as_str();
     super::observability::encrypted_log_group(module, &placed.name, &placed.slug);
@@ -481,6 +482,7 @@ pub(super) fn api_gateway(module: &mut Module, placed: &Placed<'_>) {
             .add_attribute(("api_id", raw(&format!("aws_apigatewayv2_api.{name}.id"))))
             .add_attribute(("name", "$default"))
             .add_attribute(("auto_deploy", true))
+            .add_block(stage_throttling(plan, placed))
             .add_block(
                 block("access_log_settings")
                     .add_attribute((
@@ -498,6 +500,22 @@ pub(super) fn api_gateway(module: &mut Module, placed: &Placed<'_>) {
     module.todo(format!(
         "`{slug}`: add routes and a VPC link to the services behind the API gateway."
     ));
+}
+
+/// The stage's default throttling: the model's rate limit, with bursts of twice that (API
+/// Gateway's own account limits apply where the model states none).
+fn stage_throttling(plan: &Plan<'_>, placed: &Placed<'_>) -> hcl::Block {
+    let rate = plan.int(placed.component, "rate_limit_rps", 0);
+    let settings =
+        block("default_route_settings").add_attribute(("detailed_metrics_enabled", true));
+    if rate > 0 {
+        settings
+            .add_attribute(("throttling_rate_limit", rate))
+            .add_attribute(("throttling_burst_limit", rate.saturating_mul(2).min(5000)))
+            .build()
+    } else {
+        settings.build()
+    }
 }
 
 pub(super) fn route53(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {

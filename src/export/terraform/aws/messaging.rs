@@ -1,8 +1,11 @@
 //! Brokers, queues, topics and streams.
 
-use super::super::module::{Module, block, raw, resource};
+use super::super::module::{Module, block, list, literal, raw, resource};
 use super::super::{Placed, Plan};
 use super::{first_subnets, sg, subnets, tags};
+
+/// The Kafka version the MSK clusters run (and their configurations are for).
+const KAFKA_VERSION: &str = "3.7.x";
 
 pub(super) fn msk(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     super::observability::encrypted_log_group(module, &placed.name, &placed.slug);
@@ -11,11 +14,47 @@ pub(super) fn msk(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let replicas = plan.int(c, "replicas", 1);
     let brokers = replicas.max(2);
+    // The model's topic settings become the brokers' defaults for the topics the services
+    // create. A write is acknowledged once all but one copy has it, so losing one broker
+    // stops no producer.
+    let replication = plan
+        .int(c, "replication_factor", 3)
+        .clamp(1, brokers.max(3));
+    let properties = [
+        format!("default.replication.factor={replication}"),
+        format!("min.insync.replicas={}", (replication - 1).max(1)),
+        format!("num.partitions={}", plan.int(c, "partitions", 1).max(1)),
+        format!(
+            "log.retention.hours={}",
+            plan.int(c, "retention_hours", 168)
+        ),
+        "auto.create.topics.enable=false".to_owned(),
+    ];
+    module.add(
+        "messaging.tf",
+        &resource("aws_msk_configuration", name)
+            .add_attribute(("name", placed.env_name("")))
+            .add_attribute(("kafka_versions", list([literal(KAFKA_VERSION)])))
+            .add_attribute((
+                "server_properties",
+                literal(&(properties.join("\n") + "\n")),
+            ))
+            .build(),
+    );
     module.add(
         "messaging.tf",
         &resource("aws_msk_cluster", name)
             .add_attribute(("cluster_name", placed.env_name("")))
-            .add_attribute(("kafka_version", "3.7.x"))
+            .add_attribute(("kafka_version", KAFKA_VERSION))
+            .add_block(
+                block("configuration_info")
+                    .add_attribute(("arn", raw(&format!("aws_msk_configuration.{name}.arn"))))
+                    .add_attribute((
+                        "revision",
+                        raw(&format!("aws_msk_configuration.{name}.latest_revision")),
+                    ))
+                    .build(),
+            )
             // MSK wants a multiple of the zones: enough rounds of one broker per zone.
             .add_attribute((
                 "number_of_broker_nodes",
@@ -127,12 +166,29 @@ pub(super) fn amazon_mq(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_
 
 pub(super) fn sqs(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     plan.uses(placed.component, "dead_letter_queue");
-    queue_with_dead_letter(module, placed, &placed.name, "");
+    // SQS keeps messages 1 minute to 14 days; a longer retention is capped there.
+    let c = placed.component;
+    let retention = plan.int(c, "retention_hours", 96).saturating_mul(3600);
+    let settings = [
+        (
+            "visibility_timeout_seconds",
+            plan.int(c, "visibility_timeout_s", 30),
+        ),
+        ("message_retention_seconds", retention.clamp(60, 1_209_600)),
+    ];
+    queue_with_dead_letter(module, placed, &placed.name, "", &settings);
 }
 
 /// An encrypted SQS queue `name` whose messages go to its own dead-letter queue after five
 /// failed receives; `suffix` extends the component's cloud name.
-fn queue_with_dead_letter(module: &mut Module, placed: &Placed<'_>, name: &str, suffix: &str) {
+/// `settings` are the queue's own arguments from the model.
+fn queue_with_dead_letter(
+    module: &mut Module,
+    placed: &Placed<'_>,
+    name: &str,
+    suffix: &str,
+    settings: &[(&str, i64)],
+) {
     module.add(
         "messaging.tf",
         &resource("aws_sqs_queue", &format!("{name}_dlq"))
@@ -141,11 +197,15 @@ fn queue_with_dead_letter(module: &mut Module, placed: &Placed<'_>, name: &str, 
             .add_attribute(("message_retention_seconds", 1_209_600))
             .build(),
     );
+    let mut queue = resource("aws_sqs_queue", name)
+        .add_attribute(("name", placed.env_name(suffix)))
+        .add_attribute(("sqs_managed_sse_enabled", true));
+    for &(argument, value) in settings {
+        queue = queue.add_attribute((argument, value));
+    }
     module.add(
         "messaging.tf",
-        &resource("aws_sqs_queue", name)
-            .add_attribute(("name", placed.env_name(suffix)))
-            .add_attribute(("sqs_managed_sse_enabled", true))
+        &queue
             .add_attribute((
                 "redrive_policy",
                 raw(&format!("jsonencode({{ deadLetterTargetArn = aws_sqs_queue.{name}_dlq.arn, maxReceiveCount = 5 }})")),
@@ -171,7 +231,7 @@ pub(super) fn sns_sqs(module: &mut Module, placed: &Placed<'_>) {
         for consumer in &channel.consumers {
             let queue = consumer.name.as_str();
             let suffix = format!("{}-{}", channel.suffix, consumer.slug);
-            queue_with_dead_letter(module, placed, queue, &suffix);
+            queue_with_dead_letter(module, placed, queue, &suffix, &[]);
             module.add(
                 "messaging.tf",
                 &resource("aws_sns_topic_subscription", queue)

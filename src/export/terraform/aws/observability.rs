@@ -105,7 +105,7 @@ pub(super) fn monitoring(module: &mut Module, plan: &Plan<'_>) {
     }
 }
 
-pub(super) fn amp(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn amp(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     module.add(
         "observability.tf",
@@ -114,6 +114,20 @@ pub(super) fn amp(module: &mut Module, placed: &Placed<'_>) {
             .add_attribute(("tags", tags(placed)))
             .build(),
     );
+    // How long samples are kept (the service keeps 150 days unless told otherwise).
+    let days = plan.int(placed.component, "retention_days", 0);
+    if days > 0 {
+        module.add(
+            "observability.tf",
+            &resource("aws_prometheus_workspace_configuration", name)
+                .add_attribute((
+                    "workspace_id",
+                    raw(&format!("aws_prometheus_workspace.{name}.id")),
+                ))
+                .add_attribute(("retention_period_in_days", days))
+                .build(),
+        );
+    }
 }
 
 pub(super) fn managed_grafana(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
@@ -140,8 +154,37 @@ pub(super) fn managed_grafana(module: &mut Module, plan: &Plan<'_>, placed: &Pla
     );
 }
 
-pub(super) fn xray(module: &mut Module, placed: &Placed<'_>) {
+pub(super) fn xray(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
+    // The model's sampling rate, where it states one, for every request after the first
+    // each second (X-Ray's reservoir), ahead of X-Ray's default rule (5%).
+    if placed.component.properties.contains_key("sampling_rate") {
+        let rate = plan
+            .float(placed.component, "sampling_rate", 0.1)
+            .clamp(0.0, 1.0);
+        module.add(
+            "observability.tf",
+            &resource("aws_xray_sampling_rule", name)
+                .add_attribute((
+                    "rule_name",
+                    raw(&format!(
+                        "substr(\"${{var.environment}}-{}\", 0, 32)",
+                        placed.slug
+                    )),
+                ))
+                .add_attribute(("priority", 1000))
+                .add_attribute(("version", 1))
+                .add_attribute(("reservoir_size", 1))
+                .add_attribute(("fixed_rate", rate))
+                .add_attribute(("url_path", "*"))
+                .add_attribute(("host", "*"))
+                .add_attribute(("http_method", "*"))
+                .add_attribute(("service_type", "*"))
+                .add_attribute(("service_name", "*"))
+                .add_attribute(("resource_arn", "*"))
+                .build(),
+        );
+    }
     module.add(
         "observability.tf",
         &resource("aws_xray_group", name)
@@ -152,20 +195,44 @@ pub(super) fn xray(module: &mut Module, placed: &Placed<'_>) {
     );
 }
 
-pub(super) fn log_group(module: &mut Module, placed: &Placed<'_>) {
-    encrypted_log_group(module, &placed.name, &placed.slug);
+pub(super) fn log_group(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
+    let days = plan.int(placed.component, "retention_days", 0);
+    if days <= 0 {
+        encrypted_log_group(module, &placed.name, &placed.slug);
+        return;
+    }
+    // CloudWatch Logs keeps a group only for the periods it lists: the model's retention,
+    // rounded up to the next of them.
+    let kept = LOG_RETENTION_DAYS
+        .iter()
+        .copied()
+        .find(|&allowed| allowed >= days)
+        .unwrap_or(3653);
+    log_group_kept(
+        module,
+        &placed.name,
+        project_log_name(&placed.slug),
+        kept.into(),
+    );
 }
+
+/// The retention periods CloudWatch Logs accepts, in days.
+const LOG_RETENTION_DAYS: [i64; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
+];
 
 /// A log group `/<project>/<environment>/<path>`, encrypted with the module's logs key and
 /// kept `var.log_retention_days`.
 pub(super) fn encrypted_log_group(module: &mut Module, name: &str, path: &str) {
-    encrypted_log_group_named(
-        module,
-        name,
-        raw(&format!(
-            "\"/${{var.project}}/${{var.environment}}/{path}\""
-        )),
-    );
+    encrypted_log_group_named(module, name, project_log_name(path));
+}
+
+/// `/<project>/<environment>/<path>`.
+fn project_log_name(path: &str) -> hcl::Expression {
+    raw(&format!(
+        "\"/${{var.project}}/${{var.environment}}/{path}\""
+    ))
 }
 
 /// An encrypted log group called `log_name`, kept `var.log_retention_days`.
@@ -174,12 +241,22 @@ pub(super) fn encrypted_log_group_named(
     name: &str,
     log_name: hcl::Expression,
 ) {
+    log_group_kept(module, name, log_name, raw("var.log_retention_days"));
+}
+
+/// An encrypted log group called `log_name`, kept `retention` days.
+fn log_group_kept(
+    module: &mut Module,
+    name: &str,
+    log_name: hcl::Expression,
+    retention: hcl::Expression,
+) {
     let key = logs_key(module);
     module.add(
         "observability.tf",
         &resource("aws_cloudwatch_log_group", name)
             .add_attribute(("name", log_name))
-            .add_attribute(("retention_in_days", raw("var.log_retention_days")))
+            .add_attribute(("retention_in_days", retention))
             .add_attribute(("kms_key_id", raw(&format!("aws_kms_key.{key}.arn"))))
             .build(),
     );
