@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 
 use crate::catalog::Catalog;
-use crate::layout;
-use crate::model::{Document, Point, Rect};
+use crate::layout::{self, route};
+use crate::model::{Component, Document, Point, Rect};
 
 use super::tree::{self, Edge};
 
@@ -40,18 +40,16 @@ impl<'a> Scene<'a> {
         } else {
             Cow::Borrowed(doc)
         };
+        // The routes the editor draws too: orthogonal, around boxes and foreign boundaries.
+        let obstacles = route::Obstacles::of(&doc, Component::rect);
+        let mut routes = route::connections(&doc, &obstacles);
         let edges: Vec<DrawnEdge> = tree::edges(&doc, catalog)
             .into_iter()
             .map(|edge| {
-                let from = doc.components()[edge.from].rect();
-                let to = doc.components()[edge.to].rect();
-                let waypoints = &doc.connections()[edge.connection].waypoints;
-                let first = waypoints.first().copied().unwrap_or(to.center());
-                let last = waypoints.last().copied().unwrap_or(from.center());
-                let mut points = Vec::with_capacity(waypoints.len() + 2);
-                points.push(border_point(from, first));
-                points.extend(waypoints.iter().copied());
-                points.push(border_point(to, last));
+                let points = routes
+                    .get_mut(edge.connection)
+                    .and_then(Option::take)
+                    .unwrap_or_default();
                 DrawnEdge { edge, points }
             })
             .collect();
@@ -75,27 +73,6 @@ impl<'a> Scene<'a> {
     }
 }
 
-/// Where the ray from the centre of `rect` toward `toward` leaves it.
-pub(crate) fn border_point(rect: Rect, toward: Point) -> Point {
-    let centre = rect.center();
-    let (dx, dy) = (toward.x - centre.x, toward.y - centre.y);
-    if dx.abs() < f32::EPSILON && dy.abs() < f32::EPSILON {
-        return centre;
-    }
-    let tx = if dx.abs() > f32::EPSILON {
-        (rect.w / 2.0) / dx.abs()
-    } else {
-        f32::INFINITY
-    };
-    let ty = if dy.abs() > f32::EPSILON {
-        (rect.h / 2.0) / dy.abs()
-    } else {
-        f32::INFINITY
-    };
-    let t = tx.min(ty);
-    Point::new(centre.x + dx * t, centre.y + dy * t)
-}
-
 pub(crate) fn union(a: Rect, b: Rect) -> Rect {
     let x = a.x.min(b.x);
     let y = a.y.min(b.y);
@@ -117,19 +94,6 @@ pub(crate) fn num(value: f32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn border_points_sit_on_the_edge_facing_the_target() {
-        let rect = Rect::new(0.0, 0.0, 100.0, 50.0);
-        assert_eq!(
-            border_point(rect, Point::new(500.0, 25.0)),
-            Point::new(100.0, 25.0)
-        );
-        assert_eq!(
-            border_point(rect, Point::new(50.0, -300.0)),
-            Point::new(50.0, 0.0)
-        );
-    }
 
     #[test]
     fn numbers_print_compactly() {

@@ -34,9 +34,7 @@ pub(crate) fn members<'a>(doc: &'a Document, group: Option<&str>) -> Vec<(usize,
 
 /// Position of a component by id.
 pub(crate) fn index_of(doc: &Document, id: &str) -> Option<usize> {
-    doc.components()
-        .binary_search_by(|c| c.id.as_str().cmp(id))
-        .ok()
+    doc.component_index(id)
 }
 
 /// A connection as diagrams draw it: endpoint positions, how it behaves, and its caption.

@@ -12,6 +12,7 @@ mod crossings;
 mod layered;
 mod order;
 mod pack;
+pub mod route;
 mod width;
 
 use std::collections::BTreeMap;

@@ -563,6 +563,13 @@ impl Document {
         find(&self.components, id)
     }
 
+    /// The position of component `id` among [`Document::components`].
+    pub fn component_index(&self, id: &str) -> Option<usize> {
+        self.components
+            .binary_search_by(|c| c.id.as_str().cmp(id))
+            .ok()
+    }
+
     pub fn connection(&self, id: &str) -> Option<&Connection> {
         find(&self.connections, id)
     }

@@ -75,6 +75,9 @@ pub struct EditorApp {
     /// The overlay's marks, for the revision and overlay they were read for: recomputed on
     /// an edit or another overlay, not every frame.
     marks: (u64, Overlay, HashMap<String, Mark>),
+    /// Each connection's route, for the revision it was computed for: routed once per edit,
+    /// not every frame.
+    routes: (u64, Vec<Option<Vec<egui::Pos2>>>),
     title: String,
     styled: bool,
 }
@@ -161,6 +164,7 @@ impl EditorApp {
             autosaved_revision: None,
             badges: (u64::MAX, HashMap::new()),
             marks: (u64::MAX, Overlay::None, HashMap::new()),
+            routes: (u64::MAX, Vec::new()),
             title: String::new(),
             styled: false,
         }
@@ -268,13 +272,22 @@ impl EditorApp {
                     });
                     self.marks = (self.editor.revision(), self.canvas.overlay.clone(), marks);
                 }
+                if self.routes.0 != self.editor.revision() {
+                    self.routes = (
+                        self.editor.revision(),
+                        canvas::connection_routes(self.editor.doc()),
+                    );
+                }
                 let events = canvas::canvas_ui(
                     ui,
                     self.editor.doc(),
                     self.editor.catalog(),
                     &self.editor.selection,
-                    &self.badges.1,
-                    &self.marks.2,
+                    canvas::Derived {
+                        badges: &self.badges.1,
+                        marks: &self.marks.2,
+                        routes: &self.routes.1,
+                    },
                     &mut self.canvas,
                 );
                 for event in events {

@@ -8,7 +8,11 @@ use std::rc::Rc;
 use archsmith::Catalog;
 use archsmith::EditOp;
 use archsmith::format;
-use archsmith::model::{Component, ComponentId, Document, KindId, Meta, Point};
+use archsmith::layout::route;
+use archsmith::model::{
+    Component, ComponentId, Connection, ConnectionId, ConnectionKindId, Document, KindId, Meta,
+    Point,
+};
 use archsmith_ui::host::RecoveredDocument;
 use archsmith_ui::{EditorApp, Host, HostEvent, HostRequest, NativeHost, welcome_document};
 use egui::{Event, Key, Modifiers, Pos2, pos2, vec2};
@@ -546,11 +550,11 @@ fn tidy_up_lays_the_model_out_in_one_undoable_step() {
         ("api-db", "db", "db_query"),
         ("api-cache", "cache", "cache_lookup"),
     ] {
-        EditOp::Connect(Box::new(archsmith::model::Connection::new(
-            archsmith::model::ConnectionId::new(id).expect("id"),
+        EditOp::Connect(Box::new(Connection::new(
+            ConnectionId::new(id).expect("id"),
             ComponentId::new("api").expect("id"),
             ComponentId::new(to).expect("id"),
-            archsmith::model::ConnectionKindId::new(kind),
+            ConnectionKindId::new(kind),
         )))
         .apply(&mut doc, catalog)
         .expect("connects");
@@ -936,4 +940,49 @@ fn the_analyze_menu_paints_an_overlay_that_follows_every_edit() {
     let after = marks(&harness);
     assert!(!after.contains_key(&id), "{id} is redundant now: {after:?}");
     assert!(after.len() < before.len());
+}
+
+/// The canvas draws and hit-tests the core's orthogonal routes, the ones every diagram
+/// export draws: a click on the route's vertical jog, far from the straight line between
+/// the two boxes, selects the connection, and so does a click on the jog where the route
+/// runs after the target moves.
+#[test]
+fn the_canvas_draws_and_picks_the_routes_the_exports_draw() {
+    let catalog = Catalog::builtin();
+    let mut doc = small_doc();
+    EditOp::Connect(Box::new(Connection::new(
+        ConnectionId::new("api-cache").expect("id"),
+        ComponentId::new("api").expect("id"),
+        ComponentId::new("cache").expect("id"),
+        ConnectionKindId::new("cache_lookup"),
+    )))
+    .apply(&mut doc, catalog)
+    .expect("connects");
+    let jog = |doc: &Document| {
+        let obstacles = route::Obstacles::of(doc, Component::rect);
+        let routes = route::connections(doc, &obstacles);
+        let route = routes[0].clone().expect("routed");
+        let vertical = route
+            .windows(2)
+            .find(|w| w[0].x == w[1].x && (w[0].y - w[1].y).abs() > 100.0)
+            // A fifth of the way down the jog: far from the diagonal between the centres.
+            .map(|w| pos2(w[0].x, w[0].y + (w[1].y - w[0].y) / 5.0));
+        vertical.unwrap_or_else(|| panic!("a vertical jog in {route:?}"))
+    };
+    let at = jog(&doc);
+    let (mut harness, _) = harness_with(doc);
+    let point = screen(&harness, at);
+    click(&mut harness, point);
+    assert_eq!(harness.state().editor.selection.single(), Some("api-cache"));
+
+    // Move the cache further right: the route is recomputed with the edit.
+    let from = component_center(&harness, "cache");
+    drag(&mut harness, from, from + vec2(200.0, 0.0));
+    let moved = jog(harness.state().editor.doc());
+    assert_ne!(moved, at);
+    harness.key_press(Key::Escape);
+    harness.run();
+    let point = screen(&harness, moved);
+    click(&mut harness, point);
+    assert_eq!(harness.state().editor.selection.single(), Some("api-cache"));
 }

@@ -32,7 +32,12 @@ pub struct MovePreview {
 }
 
 impl MovePreview {
-    fn shift(&self, id: &str, rect: Rect) -> Rect {
+    /// Whether nothing is being moved or resized.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty() && self.resized.is_empty()
+    }
+
+    pub fn shift(&self, id: &str, rect: Rect) -> Rect {
         if let Some(resized) = self.resized.get(id) {
             return *resized;
         }
@@ -64,6 +69,8 @@ pub struct Scene<'a> {
     /// The analysis overlay's mark on each component it concerns.
     pub marks: &'a HashMap<String, Mark>,
     pub preview: &'a MovePreview,
+    /// Each connection's route, by position (see `geometry::connection_routes`).
+    pub routes: &'a [Option<Vec<Pos2>>],
     pub hovered: Option<&'a str>,
     pub connect: Option<&'a ConnectPreview>,
     pub rubber_band: Option<Rect>,
@@ -261,26 +268,14 @@ fn paint_groups(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
 }
 
 fn paint_connections(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
-    for connection in scene.doc.connections() {
-        let (Some(from), Some(to)) = (
-            scene.doc.component(connection.from.as_str()),
-            scene.doc.component(connection.to.as_str()),
-        ) else {
+    for (connection, route) in scene.doc.connections().iter().zip(scene.routes) {
+        let Some(route) = route else {
             continue;
         };
-        let from_rect = scene
-            .preview
-            .shift(from.id.as_str(), geometry::component_rect(from));
-        let to_rect = scene
-            .preview
-            .shift(to.id.as_str(), geometry::component_rect(to));
-        if !from_rect.union(to_rect).intersects(visible) {
+        if !Rect::from_points(route).intersects(visible) {
             continue;
         }
-        let path: Vec<Pos2> = geometry::connection_path(from_rect, to_rect, &connection.waypoints)
-            .into_iter()
-            .map(|p| screen.pos(p))
-            .collect();
+        let path: Vec<Pos2> = route.iter().map(|&p| screen.pos(p)).collect();
         let kind_style = scene.catalog.style(connection);
         let selected = scene.selection.contains(connection.id.as_str());
         let hovered = scene.hovered == Some(connection.id.as_str());

@@ -1,5 +1,6 @@
 //! World-space geometry of the elements on the canvas, shared by drawing and hit-testing.
 
+use archsmith::layout::route;
 use archsmith::model::{self, Component, Document, Group, Note};
 use egui::{Pos2, Rect, Vec2, pos2, vec2};
 
@@ -48,38 +49,18 @@ pub fn handle_center(rect: Rect) -> Pos2 {
     pos2(rect.max.x, rect.center().y)
 }
 
-/// Where the segment from the centre of `rect` towards `toward` leaves the rectangle.
-pub fn border_point(rect: Rect, toward: Pos2) -> Pos2 {
-    let center = rect.center();
-    let d = toward - center;
-    if d.x.abs() < f32::EPSILON && d.y.abs() < f32::EPSILON {
-        return center;
-    }
-    let half = rect.size() / 2.0;
-    let scale_x = if d.x.abs() > f32::EPSILON {
-        half.x / d.x.abs()
-    } else {
-        f32::INFINITY
-    };
-    let scale_y = if d.y.abs() > f32::EPSILON {
-        half.y / d.y.abs()
-    } else {
-        f32::INFINITY
-    };
-    center + d * scale_x.min(scale_y)
-}
-
-/// The polyline of a connection: from the source's border through the waypoints to the
-/// target's border.
-pub fn connection_path(from: Rect, to: Rect, waypoints: &[model::Point]) -> Vec<Pos2> {
-    let inner: Vec<Pos2> = waypoints.iter().map(|p| pos2(p.x, p.y)).collect();
-    let first_target = inner.first().copied().unwrap_or_else(|| to.center());
-    let last_source = inner.last().copied().unwrap_or_else(|| from.center());
-    let mut path = Vec::with_capacity(inner.len() + 2);
-    path.push(border_point(from, first_target));
-    path.extend(inner);
-    path.push(border_point(to, last_source));
-    path
+/// Every connection's drawn route, by position in the document (`None` when an end is
+/// missing): the core's orthogonal routes (`archsmith::layout::route`), with the components
+/// where `rect_of` puts them (a drag moves some), so the canvas draws what the exports draw.
+pub fn connection_routes(
+    doc: &Document,
+    rect_of: impl Fn(&Component) -> Rect,
+) -> Vec<Option<Vec<Pos2>>> {
+    let obstacles = route::Obstacles::of(doc, |c| from_rect(rect_of(c)));
+    route::connections(doc, &obstacles)
+        .into_iter()
+        .map(|route| route.map(|points| points.iter().map(|p| pos2(p.x, p.y)).collect()))
+        .collect()
 }
 
 pub fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
@@ -180,13 +161,6 @@ pub fn snap_vec(v: Vec2, grid: f32) -> Vec2 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn border_points_lie_on_the_border() {
-        let rect = Rect::from_min_size(Pos2::ZERO, vec2(100.0, 50.0));
-        assert_eq!(border_point(rect, pos2(500.0, 25.0)), pos2(100.0, 25.0));
-        assert_eq!(border_point(rect, pos2(50.0, -500.0)), pos2(50.0, 0.0));
-    }
 
     #[test]
     fn segments_are_clipped_to_the_view() {

@@ -42,6 +42,7 @@ pub fn hit_test(
     doc: &Document,
     world: Pos2,
     zoom: f32,
+    routes: &[Option<Vec<Pos2>>],
     handles_of: impl Fn(&str) -> bool,
     selected_group: impl Fn(&str) -> bool,
 ) -> Hit {
@@ -72,19 +73,11 @@ pub fn hit_test(
         return Hit::Component(component.id.to_string());
     }
     let mut best: Option<(f32, &str)> = None;
-    for connection in doc.connections() {
-        let (Some(from), Some(to)) = (
-            doc.component(connection.from.as_str()),
-            doc.component(connection.to.as_str()),
-        ) else {
+    for (connection, path) in doc.connections().iter().zip(routes) {
+        let Some(path) = path else {
             continue;
         };
-        let path = geometry::connection_path(
-            geometry::component_rect(from),
-            geometry::component_rect(to),
-            &connection.waypoints,
-        );
-        let distance = geometry::distance_to_path(world, &path);
+        let distance = geometry::distance_to_path(world, path);
         if distance <= tolerance && best.is_none_or(|(d, _)| distance < d) {
             best = Some((distance, connection.id.as_str()));
         }

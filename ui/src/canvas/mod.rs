@@ -280,15 +280,36 @@ pub fn place_op(
 }
 
 /// Draws the canvas and handles its input. Returns what the user asked for.
+/// What the app derives from the document once per edit, for the canvas to draw.
+#[derive(Debug, Clone, Copy)]
+pub struct Derived<'a> {
+    /// Findings per element, for the badges.
+    pub badges: &'a HashMap<String, (Severity, usize)>,
+    /// The analysis overlay's mark on each component it concerns.
+    pub marks: &'a HashMap<String, Mark>,
+    /// Each connection's route, by position (see [`connection_routes`]).
+    pub routes: &'a [Option<Vec<Pos2>>],
+}
+
+/// Every connection's route where the document puts its components (see
+/// `geometry::connection_routes`), for the caller to keep until the next edit.
+pub fn connection_routes(doc: &Document) -> Vec<Option<Vec<Pos2>>> {
+    geometry::connection_routes(doc, geometry::component_rect)
+}
+
 pub fn canvas_ui(
     ui: &mut Ui,
     doc: &Document,
     catalog: &Catalog,
     selection: &Selection,
-    badges: &HashMap<String, (Severity, usize)>,
-    marks: &HashMap<String, Mark>,
+    derived: Derived<'_>,
     state: &mut CanvasState,
 ) -> Vec<CanvasEvent> {
+    let Derived {
+        badges,
+        marks,
+        routes,
+    } = derived;
     let mut events = Vec::new();
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
     let canvas = response.rect;
@@ -327,7 +348,7 @@ pub fn canvas_ui(
     }
 
     let hovered_hit = pointer_world
-        .map(|w| hit::hit_test(doc, w, view.zoom, shows_handle, selected_group))
+        .map(|w| hit::hit_test(doc, w, view.zoom, routes, shows_handle, selected_group))
         .unwrap_or(Hit::Empty);
     let space_held = ui.input(|i| i.key_down(Key::Space));
 
@@ -337,7 +358,14 @@ pub fn canvas_ui(
             .unwrap_or(canvas.center());
         let origin_world = view.world_from_screen(canvas, origin);
         let shift = ui.input(|i| i.modifiers.shift);
-        let hit = hit::hit_test(doc, origin_world, view.zoom, shows_handle, selected_group);
+        let hit = hit::hit_test(
+            doc,
+            origin_world,
+            view.zoom,
+            routes,
+            shows_handle,
+            selected_group,
+        );
         state.gesture = start_gesture(doc, selection, &hit, origin_world, shift, &mut events);
     }
 
@@ -378,7 +406,7 @@ pub fn canvas_ui(
 
     let connect_preview = match &state.gesture {
         Gesture::Connecting { from, to_world } => {
-            let target = match hit::hit_test(doc, *to_world, view.zoom, |_| false, |_| false) {
+            let target = match hit::hit_test(doc, *to_world, view.zoom, &[], |_| false, |_| false) {
                 Hit::Component(id) if id != *from => Some(id),
                 _ => None,
             };
@@ -427,7 +455,7 @@ pub fn canvas_ui(
                 events.push(CanvasEvent::Place { kind, world });
             } else {
                 let shift = ui.input(|i| i.modifiers.shift || i.modifiers.command);
-                match hit::hit_test(doc, world, view.zoom, |_| false, selected_group).id() {
+                match hit::hit_test(doc, world, view.zoom, routes, |_| false, selected_group).id() {
                     Some(id) if shift => events.push(CanvasEvent::ToggleSelected(id.to_owned())),
                     Some(id) => events.push(CanvasEvent::Select(vec![id.to_owned()])),
                     None if !shift => events.push(CanvasEvent::ClearSelection),
@@ -439,7 +467,7 @@ pub fn canvas_ui(
     }
     if response.double_clicked()
         && let Some(id) = pointer_world.and_then(|w| {
-            hit::hit_test(doc, w, view.zoom, |_| false, |_| false)
+            hit::hit_test(doc, w, view.zoom, routes, |_| false, |_| false)
                 .id()
                 .map(str::to_owned)
         })
@@ -474,6 +502,16 @@ pub fn canvas_ui(
         } => Some(Rect::from_two_pos(*origin, *current)),
         _ => None,
     };
+    // While boxes move, their routes follow them live; otherwise the cached ones serve.
+    let live;
+    let routes = if preview.is_empty() {
+        routes
+    } else {
+        live = geometry::connection_routes(doc, |c| {
+            preview.shift(c.id.as_str(), geometry::component_rect(c))
+        });
+        &live
+    };
     let scene = Scene {
         doc,
         catalog,
@@ -481,6 +519,7 @@ pub fn canvas_ui(
         badges,
         marks,
         preview: &preview,
+        routes,
         hovered: hovered_hit.id(),
         connect: connect_preview.as_ref(),
         rubber_band,
@@ -619,7 +658,8 @@ fn finish_gesture(
             });
         }
         Gesture::Connecting { from, to_world } => {
-            let Hit::Component(to) = hit::hit_test(doc, to_world, view.zoom, |_| false, |_| false)
+            let Hit::Component(to) =
+                hit::hit_test(doc, to_world, view.zoom, &[], |_| false, |_| false)
             else {
                 return;
             };

@@ -1,0 +1,48 @@
+//! Orthogonal edge routing on laid-out generated models of 100, 500 and 2,000 components
+//! with twice as many connections, as the editor runs it after every edit and the diagram
+//! exports before drawing. Target: 2,000 components / 4,000 connections under 30 ms.
+
+use archsmith::catalog::Catalog;
+use archsmith::layout::{self, Spacing, route};
+use archsmith::model::{Component, Document};
+use archsmith::samples;
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+
+/// The allocator the `archsmith` binary runs with, so the figures are the CLI's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn laid_out(components: usize) -> Document {
+    let catalog = Catalog::builtin();
+    let mut doc = samples::synthetic(components, components * 2);
+    let edit = layout::layout(&doc, Spacing::default()).to_edit(&doc);
+    edit.apply(&mut doc, catalog)
+        .expect("a layout only moves elements");
+    doc
+}
+
+fn routing(c: &mut Criterion) {
+    let mut group = c.benchmark_group("route");
+    for components in [100, 500, 2_000] {
+        let doc = laid_out(components);
+        let obstacles = route::Obstacles::of(&doc, Component::rect);
+        let routes = route::connections(&doc, &obstacles);
+        let drawn: Vec<_> = routes.iter().flatten().collect();
+        let bends: usize = drawn.iter().map(|r| r.len().saturating_sub(2)).sum();
+        println!(
+            "{components} components, {} connections: {bends} bends",
+            drawn.len()
+        );
+        group.throughput(Throughput::Elements(doc.connections().len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(components), &doc, |b, doc| {
+            b.iter(|| {
+                let obstacles = route::Obstacles::of(doc, Component::rect);
+                route::connections(doc, &obstacles)
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, routing);
+criterion_main!(benches);

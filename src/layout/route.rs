@@ -1,0 +1,1052 @@
+//! Orthogonal edge routing: every connection leaves its source and enters its target
+//! through a port on the side that faces the other end, ports spread along each side, and
+//! runs in horizontal and vertical segments that never cross a component or a boundary that
+//! holds neither end. The editor and every diagram export with geometry draw these routes.
+//!
+//! Most connections of a drawing join boxes with a free gap between them: a straight line or
+//! one jog (three segments) through the gap does, and is found by probing a few jog
+//! positions against a spatial index of the obstacles. The rest are routed by a shortest
+//! path with bend penalties over the local orthogonal grid the nearby obstacles span, in a
+//! window that grows until a route exists. Jogs of different connections keep apart, so
+//! parallel segments stay distinguishable.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+
+use crate::model::{Component, Document, Point, Rect};
+
+/// Distance kept from every obstacle.
+const CLEARANCE: f32 = 10.0;
+/// How far a route runs straight out of a port before it may turn.
+const STUB: f32 = 14.0;
+/// Distance between two jogs sharing a channel.
+const TRACK: f32 = 8.0;
+/// What a bend costs, in pixels of length: routes prefer a little detour to an extra bend.
+const BEND_COST: f32 = 40.0;
+/// The most obstacles a grid search takes on.
+const MAX_SEARCH_OBSTACLES: usize = 160;
+/// Side of the spatial index's cells.
+const CELL: f32 = 160.0;
+
+/// The side of a box a route leaves or enters by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    Left,
+    Right,
+    Top,
+    Bottom,
+}
+
+impl Side {
+    fn outward(self) -> (f32, f32) {
+        match self {
+            Side::Left => (-1.0, 0.0),
+            Side::Right => (1.0, 0.0),
+            Side::Top => (0.0, -1.0),
+            Side::Bottom => (0.0, 1.0),
+        }
+    }
+
+    fn horizontal(self) -> bool {
+        matches!(self, Side::Left | Side::Right)
+    }
+}
+
+/// What a route must not cross: a box (component) or a boundary, with the boundaries that
+/// enclose each box so that a route may cross those of its own ends.
+#[derive(Debug, Clone, Default)]
+pub struct Obstacles {
+    pub boxes: Vec<Rect>,
+    pub boundaries: Vec<Rect>,
+}
+
+impl Obstacles {
+    /// The boxes of `doc`'s components (where `rect_of` puts them: the editor shifts the
+    /// ones being dragged) and its boundaries, in document order.
+    pub fn of(doc: &Document, rect_of: impl Fn(&Component) -> Rect) -> Self {
+        Self {
+            boxes: doc.components().iter().map(rect_of).collect(),
+            boundaries: doc.groups().iter().map(|g| g.rect).collect(),
+        }
+    }
+}
+
+/// The route of every connection of `doc` whose ends exist, by connection position (`None`
+/// for one with a missing end), over `obstacles` (see [`Obstacles::of`]).
+pub fn connections(doc: &Document, obstacles: &Obstacles) -> Vec<Option<Vec<Point>>> {
+    let ends: Vec<Option<(usize, usize)>> = doc
+        .connections()
+        .iter()
+        .map(|c| {
+            Some((
+                doc.component_index(c.from.as_str())?,
+                doc.component_index(c.to.as_str())?,
+            ))
+        })
+        .collect();
+    let requests: Vec<Request<'_>> = doc
+        .connections()
+        .iter()
+        .zip(&ends)
+        .filter_map(|(c, ends)| {
+            ends.map(|(from, to)| Request {
+                from,
+                to,
+                via: &c.waypoints,
+            })
+        })
+        .collect();
+    let mut routes = route(obstacles, &requests).into_iter();
+    ends.iter()
+        .map(|ends| ends.and_then(|_| routes.next()))
+        .collect()
+}
+
+/// One connection to route: the boxes it joins (indices into [`Obstacles::boxes`]) and the
+/// points the model makes it pass through, in order.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub from: usize,
+    pub to: usize,
+    pub via: &'a [Point],
+}
+
+/// The routes of `requests`, in order: each a polyline from the source's border to the
+/// target's border, every segment horizontal or vertical.
+pub fn route(obstacles: &Obstacles, requests: &[Request<'_>]) -> Vec<Vec<Point>> {
+    let index = SpatialIndex::new(obstacles);
+    let ports = Ports::assign(obstacles, &index, requests);
+    let mut tracks = Tracks::default();
+    requests
+        .iter()
+        .enumerate()
+        .map(|(i, request)| {
+            let (start, start_side) = ports.start[i];
+            let (end, end_side) = ports.end[i];
+            let blocked = Blocked::new(obstacles, &index, request.from, request.to);
+            let mut points = vec![start];
+            let mut from = (start, start_side);
+            for (k, &via) in request.via.iter().enumerate() {
+                // A bend point the model keeps is passed through: reached along the axis
+                // that reaches it most directly, and left toward the next point (any turn
+                // is fine at a bend).
+                // A bend within a pixel of the line from the previous point is moved onto
+                // it, so the line stays straight.
+                let via = Point::new(
+                    if (via.x - from.0.x).abs() < 1.0 {
+                        from.0.x
+                    } else {
+                        via.x
+                    },
+                    if (via.y - from.0.y).abs() < 1.0 {
+                        from.0.y
+                    } else {
+                        via.y
+                    },
+                );
+                let side = facing(from.0, via);
+                leg(&blocked, &mut tracks, from, (via, side), &mut points);
+                let next = request.via.get(k + 1).copied().unwrap_or(end);
+                from = (via, opposite(facing(via, next)));
+            }
+            leg(&blocked, &mut tracks, from, (end, end_side), &mut points);
+            simplify(points)
+        })
+        .collect()
+}
+
+/// The side of a bend point facing `toward`: across (left or right) whenever there is room
+/// for a jog, since bend points sit in the columns of a left-to-right layout, where running
+/// up or down would cross the column's boxes.
+fn facing(from: Point, toward: Point) -> Side {
+    let (dx, dy) = (toward.x - from.x, toward.y - from.y);
+    if dx.abs() >= 2.0 * STUB + TRACK || dx.abs() >= dy.abs() {
+        if dx >= 0.0 { Side::Left } else { Side::Right }
+    } else if dy >= 0.0 {
+        Side::Top
+    } else {
+        Side::Bottom
+    }
+}
+
+fn opposite(side: Side) -> Side {
+    match side {
+        Side::Left => Side::Right,
+        Side::Right => Side::Left,
+        Side::Top => Side::Bottom,
+        Side::Bottom => Side::Top,
+    }
+}
+
+/// A route using a side of a box: where its far end lies along the side, the request, and
+/// whether the route starts there.
+type PortUse = (f32, usize, bool);
+
+/// Where each route starts and ends: the side of each box facing the other end, with the
+/// routes on one side spread evenly along it in the order of their far ends, so that they
+/// leave without crossing each other.
+struct Ports {
+    start: Vec<(Point, Side)>,
+    end: Vec<(Point, Side)>,
+}
+
+impl Ports {
+    fn assign(obstacles: &Obstacles, index: &SpatialIndex, requests: &[Request<'_>]) -> Self {
+        let boxes = &obstacles.boxes;
+        // Whether a box's side has room for a route to leave it: no other box within a
+        // stub and the clearance of it. Asked once per side.
+        let mut room: HashMap<(usize, Side), bool> = HashMap::new();
+        let mut open = |b: usize, side: Side| {
+            *room.entry((b, side)).or_insert_with(|| {
+                let rect = boxes[b];
+                let reach = STUB + CLEARANCE;
+                let strip = match side {
+                    Side::Left => Rect::new(rect.x - reach, rect.y, reach, rect.h),
+                    Side::Right => Rect::new(rect.x + rect.w, rect.y, reach, rect.h),
+                    Side::Top => Rect::new(rect.x, rect.y - reach, rect.w, reach),
+                    Side::Bottom => Rect::new(rect.x, rect.y + rect.h, rect.w, reach),
+                };
+                !index.near(strip, |id| {
+                    let id = id as usize;
+                    id < boxes.len() && id != b && segment_meets(strip, boxes[id])
+                })
+            })
+        };
+        // The side facing the other end if it has room, else the next best that has.
+        let mut side_of = |b: usize, toward: Point| {
+            let preferred = side_toward(boxes[b], toward);
+            let centre = boxes[b].center();
+            let across = if preferred.horizontal() {
+                if toward.y >= centre.y {
+                    Side::Bottom
+                } else {
+                    Side::Top
+                }
+            } else if toward.x >= centre.x {
+                Side::Right
+            } else {
+                Side::Left
+            };
+            [preferred, across, opposite(across), opposite(preferred)]
+                .into_iter()
+                .find(|&side| open(b, side))
+                .unwrap_or(preferred)
+        };
+        let mut sides: HashMap<(usize, Side), Vec<PortUse>> = HashMap::new();
+        for (i, request) in requests.iter().enumerate() {
+            let (from, to) = (boxes[request.from], boxes[request.to]);
+            let toward_first = request.via.first().copied().unwrap_or(to.center());
+            let toward_last = request.via.last().copied().unwrap_or(from.center());
+            let out = side_of(request.from, toward_first);
+            let into = side_of(request.to, toward_last);
+            let along = |side: Side, p: Point| if side.horizontal() { p.y } else { p.x };
+            sides
+                .entry((request.from, out))
+                .or_default()
+                .push((along(out, toward_first), i, true));
+            sides
+                .entry((request.to, into))
+                .or_default()
+                .push((along(into, toward_last), i, false));
+        }
+        let origin = (Point::default(), Side::Right);
+        let mut start = vec![origin; requests.len()];
+        let mut end = vec![origin; requests.len()];
+        let mut keyed: Vec<_> = sides.into_iter().collect();
+        // Deterministic whatever the map's order.
+        keyed.sort_by_key(|((b, side), _)| (*b, *side as u8));
+        for ((b, side), mut routes) in keyed {
+            routes.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            let rect = boxes[b];
+            let n = routes.len() as f32;
+            for (k, &(_, request, is_start)) in routes.iter().enumerate() {
+                let t = (k as f32 + 1.0) / (n + 1.0);
+                let point = match side {
+                    Side::Left => Point::new(rect.x, rect.y + rect.h * t),
+                    Side::Right => Point::new(rect.x + rect.w, rect.y + rect.h * t),
+                    Side::Top => Point::new(rect.x + rect.w * t, rect.y),
+                    Side::Bottom => Point::new(rect.x + rect.w * t, rect.y + rect.h),
+                };
+                if is_start {
+                    start[request] = (point, side);
+                } else {
+                    end[request] = (point, side);
+                }
+            }
+        }
+        Self { start, end }
+    }
+}
+
+/// The side of `rect` that faces `toward`: left or right whenever `toward` lies beyond the
+/// box's width with room for a jog (boxes are read left to right, and sides across keep
+/// routes out of the stacks of boxes above and below), else the side the ray from the
+/// centre leaves by.
+pub fn side_toward(rect: Rect, toward: Point) -> Side {
+    let centre = rect.center();
+    let (dx, dy) = (toward.x - centre.x, toward.y - centre.y);
+    let room = dx.abs() - rect.w / 2.0 >= 2.0 * STUB + TRACK;
+    if room || dx.abs() / rect.w.max(1.0) >= dy.abs() / rect.h.max(1.0) {
+        if dx >= 0.0 { Side::Right } else { Side::Left }
+    } else if dy >= 0.0 {
+        Side::Bottom
+    } else {
+        Side::Top
+    }
+}
+
+/// Obstacles by the cells of a uniform grid they overlap, for finding what lies near a
+/// segment without looking at every box of a large drawing.
+struct SpatialIndex {
+    cells: HashMap<(i32, i32), Vec<u32>>,
+}
+
+impl SpatialIndex {
+    fn new(obstacles: &Obstacles) -> Self {
+        let mut cells: HashMap<(i32, i32), Vec<u32>> = HashMap::new();
+        let all = obstacles.boxes.iter().chain(&obstacles.boundaries);
+        for (id, rect) in all.enumerate() {
+            let id = u32::try_from(id).unwrap_or(u32::MAX);
+            let ((x0, y0), (x1, y1)) = cell_span(inflate(*rect, CLEARANCE));
+            // A boundary is an obstacle by its outline only where it matters: indexing its
+            // whole area would put a big region in every cell, so boundaries are indexed by
+            // their four edges' cells.
+            if id as usize >= obstacles.boxes.len() {
+                for x in x0..=x1 {
+                    cells.entry((x, y0)).or_default().push(id);
+                    cells.entry((x, y1)).or_default().push(id);
+                }
+                for y in y0 + 1..y1 {
+                    cells.entry((x0, y)).or_default().push(id);
+                    cells.entry((x1, y)).or_default().push(id);
+                }
+                continue;
+            }
+            for x in x0..=x1 {
+                for y in y0..=y1 {
+                    cells.entry((x, y)).or_default().push(id);
+                }
+            }
+        }
+        Self { cells }
+    }
+
+    /// Every obstacle whose cells the rectangle `area` overlaps (with repeats).
+    fn near(&self, area: Rect, mut visit: impl FnMut(u32) -> bool) -> bool {
+        let ((x0, y0), (x1, y1)) = cell_span(area);
+        for x in x0..=x1 {
+            for y in y0..=y1 {
+                if let Some(ids) = self.cells.get(&(x, y)) {
+                    for &id in ids {
+                        if visit(id) {
+                            return true;
+                        }
+                    }
+                }
+            }
+        }
+        false
+    }
+}
+
+fn cell_span(rect: Rect) -> ((i32, i32), (i32, i32)) {
+    let cell = |v: f32| (v / CELL).floor() as i32;
+    (
+        (cell(rect.x), cell(rect.y)),
+        (cell(rect.x + rect.w), cell(rect.y + rect.h)),
+    )
+}
+
+fn inflate(rect: Rect, by: f32) -> Rect {
+    Rect::new(
+        rect.x - by,
+        rect.y - by,
+        rect.w + 2.0 * by,
+        rect.h + 2.0 * by,
+    )
+}
+
+/// What one route must avoid: every box but its two ends, and every boundary that holds
+/// neither end (a route leaves and enters the boundaries of its own ends).
+struct Blocked<'o> {
+    obstacles: &'o Obstacles,
+    index: &'o SpatialIndex,
+    from: usize,
+    to: usize,
+}
+
+impl<'o> Blocked<'o> {
+    fn new(obstacles: &'o Obstacles, index: &'o SpatialIndex, from: usize, to: usize) -> Self {
+        Self {
+            obstacles,
+            index,
+            from,
+            to,
+        }
+    }
+
+    fn rect(&self, id: u32) -> Option<Rect> {
+        let id = id as usize;
+        let boxes = &self.obstacles.boxes;
+        if id < boxes.len() {
+            return (id != self.from && id != self.to).then(|| inflate(boxes[id], CLEARANCE));
+        }
+        let boundary = self.obstacles.boundaries[id - boxes.len()];
+        let holds = |b: usize| boundary.contains_rect(&boxes[b]);
+        (!holds(self.from) && !holds(self.to)).then_some(boundary)
+    }
+
+    /// Whether the horizontal or vertical segment `a`-`b` crosses an obstacle: a box's
+    /// inflated area, or a foreign boundary's outline (a route may not enter one).
+    fn crosses(&self, a: Point, b: Point) -> bool {
+        let span = Rect::new(
+            a.x.min(b.x),
+            a.y.min(b.y),
+            (a.x - b.x).abs(),
+            (a.y - b.y).abs(),
+        );
+        self.index.near(span, |id| {
+            self.rect(id).is_some_and(|rect| segment_meets(span, rect))
+        })
+    }
+
+    /// Whether the segment `a`-`b` runs through the route's own end boxes.
+    fn crosses_ends(&self, a: Point, b: Point) -> bool {
+        let span = Rect::new(
+            a.x.min(b.x),
+            a.y.min(b.y),
+            (a.x - b.x).abs(),
+            (a.y - b.y).abs(),
+        );
+        [self.from, self.to]
+            .iter()
+            .any(|&end| segment_meets(span, inflate(self.obstacles.boxes[end], CLEARANCE / 2.0)))
+    }
+
+    /// The obstacles near `area`, inflated, for the grid search.
+    fn within(&self, area: Rect) -> Vec<Rect> {
+        let mut found: Vec<u32> = Vec::new();
+        self.index.near(area, |id| {
+            found.push(id);
+            false
+        });
+        found.sort_unstable();
+        found.dedup();
+        found.into_iter().filter_map(|id| self.rect(id)).collect()
+    }
+}
+
+/// Whether a degenerate (zero-width or zero-height) rectangle `span` meets the interior of
+/// `rect`.
+fn segment_meets(span: Rect, rect: Rect) -> bool {
+    span.x < rect.x + rect.w
+        && span.x + span.w > rect.x
+        && span.y < rect.y + rect.h
+        && span.y + span.h > rect.y
+}
+
+/// Channels already taken by jogs: vertical ones by x, horizontal ones by y (rounded to the
+/// track width), each with the spans used.
+#[derive(Default)]
+struct Tracks {
+    vertical: HashMap<i32, Vec<(f32, f32)>>,
+    horizontal: HashMap<i32, Vec<(f32, f32)>>,
+}
+
+impl Tracks {
+    fn key(v: f32) -> i32 {
+        (v / (TRACK / 2.0)).round() as i32
+    }
+
+    fn taken(&self, a: Point, b: Point) -> bool {
+        let (map, at, lo, hi) = if (a.x - b.x).abs() < 0.5 {
+            (&self.vertical, a.x, a.y.min(b.y), a.y.max(b.y))
+        } else {
+            (&self.horizontal, a.y, a.x.min(b.x), a.x.max(b.x))
+        };
+        let key = Self::key(at);
+        (key - 1..=key + 1).any(|k| {
+            map.get(&k)
+                .is_some_and(|spans| spans.iter().any(|&(s, e)| s < hi && lo < e))
+        })
+    }
+
+    fn take(&mut self, points: &[Point]) {
+        for pair in points.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            if (a.x - b.x).abs() < 0.5 {
+                self.vertical
+                    .entry(Self::key(a.x))
+                    .or_default()
+                    .push((a.y.min(b.y), a.y.max(b.y)));
+            } else {
+                self.horizontal
+                    .entry(Self::key(a.y))
+                    .or_default()
+                    .push((a.x.min(b.x), a.x.max(b.x)));
+            }
+        }
+    }
+}
+
+/// Appends to `points` (which ends at `from`'s point) a route to `to`: out of `from` along
+/// its side's direction, into `to` against its side's.
+fn leg(
+    blocked: &Blocked<'_>,
+    tracks: &mut Tracks,
+    from: (Point, Side),
+    to: (Point, Side),
+    points: &mut Vec<Point>,
+) {
+    let route = direct(blocked, tracks, from, to)
+        .or_else(|| searched(blocked, from, to))
+        .unwrap_or_else(|| fallback(from, to));
+    tracks.take(&route);
+    points.extend(route.into_iter().skip(1));
+}
+
+fn step(p: Point, side: Side, by: f32) -> Point {
+    let (dx, dy) = side.outward();
+    Point::new(p.x + dx * by, p.y + dy * by)
+}
+
+/// Whether no segment crosses an obstacle, and no segment but the first and the last (which
+/// touch the ports) crosses the route's own end boxes.
+fn clear(blocked: &Blocked<'_>, route: &[Point]) -> bool {
+    let last = route.len().saturating_sub(2);
+    route.windows(2).enumerate().all(|(i, w)| {
+        !blocked.crosses(w[0], w[1]) && (i == 0 || i == last || !blocked.crosses_ends(w[0], w[1]))
+    })
+}
+
+/// A route of at most three bends, when one is free: straight when the ports line up; one
+/// jog through the gap between ends that face each other, tried at the middle of the gap
+/// and then a track further out each time (a jog another route took is skipped); else out
+/// of each port by a stub and one or two bends between the stubs.
+fn direct(
+    blocked: &Blocked<'_>,
+    tracks: &Tracks,
+    (a, out): (Point, Side),
+    (b, into): (Point, Side),
+) -> Option<Vec<Point>> {
+    let horizontal = out.horizontal();
+    let facing_each_other = out.horizontal() == into.horizontal() && out != into;
+    let s = step(a, out, STUB);
+    let e = step(b, into, STUB);
+    let ahead = |p: Point, q: Point, side: Side| toward(p, q, side);
+    if facing_each_other && ahead(s, e, out) {
+        let (a_across, b_across) = if horizontal { (a.y, b.y) } else { (a.x, b.x) };
+        if (a_across - b_across).abs() < 0.01 {
+            let route = vec![a, b];
+            return clear(blocked, &route).then_some(route);
+        }
+        let make = |at: f32| {
+            if horizontal {
+                vec![a, Point::new(at, a.y), Point::new(at, b.y), b]
+            } else {
+                vec![a, Point::new(a.x, at), Point::new(b.x, at), b]
+            }
+        };
+        let (lo, hi) = if horizontal { (s.x, e.x) } else { (s.y, e.y) };
+        let (min, max) = (lo.min(hi), lo.max(hi));
+        let middle = (min + max) / 2.0;
+        let reach = ((max - min) / 2.0 / TRACK).floor() as i32;
+        for k in 0..=reach.clamp(0, 24) {
+            for sign in [1.0, -1.0] {
+                if k == 0 && sign < 0.0 {
+                    continue;
+                }
+                let route = make(middle + sign * k as f32 * TRACK);
+                if !tracks.taken(route[1], route[2]) && clear(blocked, &route) {
+                    return Some(route);
+                }
+            }
+        }
+    }
+    // Out by a stub, then one bend between the stubs (either corner), or two around a
+    // middle line when the stubs point the same way or away from each other.
+    let mut candidates = vec![
+        vec![a, s, Point::new(s.x, e.y), e, b],
+        vec![a, s, Point::new(e.x, s.y), e, b],
+    ];
+    for k in 0..4 {
+        let reach = STUB + (k as f32 + 1.0) * 3.0 * TRACK;
+        // Beyond both stubs on `out`'s side, then across, then back in.
+        let (dx, dy) = out.outward();
+        if horizontal {
+            let x = if dx > 0.0 { s.x.max(e.x) } else { s.x.min(e.x) } + dx * reach;
+            candidates.push(vec![a, s, Point::new(x, s.y), Point::new(x, e.y), e, b]);
+        } else {
+            let y = if dy > 0.0 { s.y.max(e.y) } else { s.y.min(e.y) } + dy * reach;
+            candidates.push(vec![a, s, Point::new(s.x, y), Point::new(e.x, y), e, b]);
+        }
+    }
+    let candidates: Vec<Vec<Point>> = candidates
+        .into_iter()
+        .map(simplify)
+        .filter(|route| well_formed(route) && clear(blocked, route))
+        .collect();
+    // A free track if there is one; sharing one still beats a long search.
+    candidates
+        .iter()
+        .find(|route| !tracks_crowded(tracks, route))
+        .or(candidates.first())
+        .cloned()
+}
+
+/// Whether every segment is horizontal or vertical and none doubles back on the one before.
+fn well_formed(route: &[Point]) -> bool {
+    route
+        .windows(2)
+        .all(|w| (w[0].x - w[1].x).abs() < 0.01 || (w[0].y - w[1].y).abs() < 0.01)
+        && route.windows(3).all(|w| {
+            let (ux, uy) = (w[1].x - w[0].x, w[1].y - w[0].y);
+            let (vx, vy) = (w[2].x - w[1].x, w[2].y - w[1].y);
+            ux * vx + uy * vy >= 0.0
+        })
+}
+
+/// Whether `b` lies ahead of `a` in `side`'s direction (or level with it).
+fn toward(a: Point, b: Point, side: Side) -> bool {
+    let (dx, dy) = side.outward();
+    (b.x - a.x) * dx + (b.y - a.y) * dy >= -0.5
+}
+
+fn tracks_crowded(tracks: &Tracks, route: &[Point]) -> bool {
+    route.windows(2).any(|w| tracks.taken(w[0], w[1]))
+}
+
+/// The shortest route with the fewest bends over the orthogonal grid that the obstacles
+/// near the two ends span, in a window around them that doubles until a route exists (at
+/// most four times).
+fn searched(
+    blocked: &Blocked<'_>,
+    (a, out): (Point, Side),
+    (b, into): (Point, Side),
+) -> Option<Vec<Point>> {
+    let start = step(a, out, STUB);
+    let goal = step(b, into, STUB);
+    let mut margin = 120.0_f32;
+    for _ in 0..4 {
+        let window = Rect::new(
+            start.x.min(goal.x) - margin,
+            start.y.min(goal.y) - margin,
+            (start.x - goal.x).abs() + 2.0 * margin,
+            (start.y - goal.y).abs() + 2.0 * margin,
+        );
+        let mut near = blocked.within(window);
+        // A window this crowded would take longer to search than the whole drawing is
+        // worth: the caller falls back to a plain route.
+        if near.len() > MAX_SEARCH_OBSTACLES {
+            return None;
+        }
+        near.extend(
+            [blocked.from, blocked.to]
+                .map(|end| inflate(blocked.obstacles.boxes[end], CLEARANCE / 2.0)),
+        );
+        if let Some(mut middle) = grid_path(blocked, &near, window, (start, out), (goal, into)) {
+            let mut route = vec![a];
+            route.append(&mut middle);
+            route.push(b);
+            return Some(route);
+        }
+        margin *= 2.0;
+    }
+    None
+}
+
+/// A* over the grid of the window's lines: the ends' coordinates and each obstacle's
+/// sides. A state is a grid point and the direction it was reached in; a turn costs
+/// [`BEND_COST`].
+fn grid_path(
+    blocked: &Blocked<'_>,
+    near: &[Rect],
+    window: Rect,
+    (start, out): (Point, Side),
+    (goal, into): (Point, Side),
+) -> Option<Vec<Point>> {
+    let mut xs = vec![start.x, goal.x, window.x, window.x + window.w];
+    let mut ys = vec![start.y, goal.y, window.y, window.y + window.h];
+    for rect in near {
+        xs.extend([rect.x - 0.5, rect.x + rect.w + 0.5]);
+        ys.extend([rect.y - 0.5, rect.y + rect.h + 0.5]);
+    }
+    let inside_x = |v: &f32| *v >= window.x && *v <= window.x + window.w;
+    let inside_y = |v: &f32| *v >= window.y && *v <= window.y + window.h;
+    xs.retain(inside_x);
+    ys.retain(inside_y);
+    for axis in [&mut xs, &mut ys] {
+        axis.sort_by(f32::total_cmp);
+        axis.dedup_by(|a, b| (*a - *b).abs() < 0.001);
+    }
+    let find = |axis: &[f32], v: f32| {
+        axis.iter()
+            .position(|&c| (c - v).abs() < 0.001)
+            .unwrap_or_default()
+    };
+    let (w, h) = (xs.len(), ys.len());
+    let at = |i: usize, j: usize| Point::new(xs[i], ys[j]);
+    let start_cell = (find(&xs, start.x), find(&ys, start.y));
+    let goal_cell = (find(&xs, goal.x), find(&ys, goal.y));
+    // Directions: 0 right, 1 left, 2 down, 3 up.
+    let direction_of = |side: Side| match side {
+        Side::Right => 0u8,
+        Side::Left => 1,
+        Side::Bottom => 2,
+        Side::Top => 3,
+    };
+    let arrive = direction_of(opposite(into));
+    let state = |i: usize, j: usize, d: u8| (j * w + i) * 4 + d as usize;
+    let mut best = vec![f32::INFINITY; w * h * 4];
+    let mut came: Vec<u32> = vec![u32::MAX; w * h * 4];
+    let mut open = BinaryHeap::new();
+    let first = state(start_cell.0, start_cell.1, direction_of(out));
+    best[first] = 0.0;
+    open.push(Open {
+        estimate: 0.0,
+        state: first,
+    });
+    let distance = |a: Point, b: Point| (a.x - b.x).abs() + (a.y - b.y).abs();
+    let mut reached = None;
+    while let Some(Open { state: current, .. }) = open.pop() {
+        let d = (current % 4) as u8;
+        let cell = current / 4;
+        let (i, j) = (cell % w, cell / w);
+        if (i, j) == goal_cell {
+            // Arriving against the target's side; any other way costs a last bend.
+            if d == arrive {
+                reached = Some(current);
+                break;
+            }
+        }
+        let cost = best[current];
+        for next_d in 0..4u8 {
+            // No reversing.
+            if next_d ^ 1 == d && next_d / 2 == d / 2 {
+                continue;
+            }
+            let (ni, nj) = match next_d {
+                0 if i + 1 < w => (i + 1, j),
+                1 if i > 0 => (i - 1, j),
+                2 if j + 1 < h => (i, j + 1),
+                3 if j > 0 => (i, j - 1),
+                _ => continue,
+            };
+            let (p, q) = (at(i, j), at(ni, nj));
+            let span = Rect::new(
+                p.x.min(q.x),
+                p.y.min(q.y),
+                (p.x - q.x).abs(),
+                (p.y - q.y).abs(),
+            );
+            if near.iter().any(|rect| segment_meets(span, *rect)) {
+                continue;
+            }
+            let turn = if next_d == d { 0.0 } else { BEND_COST };
+            let next = state(ni, nj, next_d);
+            let total = cost + distance(p, q) + turn;
+            if total + 0.01 < best[next] {
+                best[next] = total;
+                came[next] = u32::try_from(current).unwrap_or(u32::MAX);
+                let goal_point = at(goal_cell.0, goal_cell.1);
+                open.push(Open {
+                    estimate: total + distance(q, goal_point),
+                    state: next,
+                });
+            }
+        }
+    }
+    let mut current = reached?;
+    let mut cells = vec![current / 4];
+    while current != first {
+        let previous = came[current];
+        if previous == u32::MAX {
+            return None;
+        }
+        current = previous as usize;
+        if cells.last() != Some(&(current / 4)) {
+            cells.push(current / 4);
+        }
+    }
+    cells.reverse();
+    let route: Vec<Point> = cells.iter().map(|&c| at(c % w, c / w)).collect();
+    // The grid holds only the window's obstacles; a route is kept only when it is clear.
+    clear(blocked, &route).then_some(route)
+}
+
+#[derive(Debug, PartialEq)]
+struct Open {
+    estimate: f32,
+    state: usize,
+}
+
+impl Eq for Open {}
+
+impl Ord for Open {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // BinaryHeap is a max-heap: the smallest estimate comes first, ties by state.
+        other
+            .estimate
+            .total_cmp(&self.estimate)
+            .then(other.state.cmp(&self.state))
+    }
+}
+
+impl PartialOrd for Open {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// When nothing is free (the ends overlap, or the drawing leaves no gap): out of the
+/// source, across, and into the target in two bends, crossing what it must.
+fn fallback((a, out): (Point, Side), (b, into): (Point, Side)) -> Vec<Point> {
+    let s = step(a, out, STUB);
+    let e = step(b, into, STUB);
+    let corner = if out.horizontal() {
+        Point::new(s.x, e.y)
+    } else {
+        Point::new(e.x, s.y)
+    };
+    vec![a, s, corner, e, b]
+}
+
+/// Drops repeated points and the middle of three collinear ones.
+fn simplify(points: Vec<Point>) -> Vec<Point> {
+    let mut out: Vec<Point> = Vec::with_capacity(points.len());
+    for p in points {
+        if out
+            .last()
+            .is_some_and(|q| (q.x - p.x).abs() < 0.01 && (q.y - p.y).abs() < 0.01)
+        {
+            continue;
+        }
+        if out.len() >= 2 {
+            let (a, b) = (out[out.len() - 2], out[out.len() - 1]);
+            let vertical = (a.x - b.x).abs() < 0.01 && (b.x - p.x).abs() < 0.01;
+            let horizontal = (a.y - b.y).abs() < 0.01 && (b.y - p.y).abs() < 0.01;
+            if vertical || horizontal {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// How many segments of `route` cross the interior of a box other than its two ends: what
+/// tests and the benchmark measure (zero for every sample).
+pub fn crossings_through_boxes(
+    obstacles: &Obstacles,
+    requests: &[Request<'_>],
+    routes: &[Vec<Point>],
+) -> usize {
+    let mut count = 0;
+    for (request, route) in requests.iter().zip(routes) {
+        for pair in route.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let span = Rect::new(
+                a.x.min(b.x),
+                a.y.min(b.y),
+                (a.x - b.x).abs(),
+                (a.y - b.y).abs(),
+            );
+            count += obstacles
+                .boxes
+                .iter()
+                .enumerate()
+                .filter(|&(i, rect)| {
+                    i != request.from && i != request.to && segment_meets(span, *rect)
+                })
+                .count();
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn orthogonal(route: &[Point]) -> bool {
+        route
+            .windows(2)
+            .all(|w| (w[0].x - w[1].x).abs() < 0.01 || (w[0].y - w[1].y).abs() < 0.01)
+    }
+
+    /// Pairs of segments of different routes that run over each other.
+    fn overlaps(routes: &[Vec<Point>]) -> usize {
+        let segments: Vec<(usize, Point, Point)> = routes
+            .iter()
+            .enumerate()
+            .flat_map(|(i, r)| r.windows(2).map(move |w| (i, w[0], w[1])))
+            .collect();
+        let mut count = 0;
+        for (k, &(i, a, b)) in segments.iter().enumerate() {
+            for &(j, c, d) in &segments[k + 1..] {
+                let vertical = a.x == b.x && c.x == d.x && a.x == c.x;
+                let horizontal = a.y == b.y && c.y == d.y && a.y == c.y;
+                let (lo1, hi1, lo2, hi2) = if vertical {
+                    (a.y.min(b.y), a.y.max(b.y), c.y.min(d.y), c.y.max(d.y))
+                } else {
+                    (a.x.min(b.x), a.x.max(b.x), c.x.min(d.x), c.x.max(d.x))
+                };
+                if i != j && (vertical || horizontal) && lo1 < hi2 && lo2 < hi1 {
+                    count += 1;
+                }
+            }
+        }
+        count
+    }
+
+    #[test]
+    fn boxes_in_a_row_join_by_a_straight_line_between_facing_sides() {
+        let obstacles = Obstacles {
+            boxes: vec![
+                Rect::new(0.0, 0.0, 100.0, 50.0),
+                Rect::new(300.0, 0.0, 100.0, 50.0),
+            ],
+            boundaries: vec![],
+        };
+        let routes = route(
+            &obstacles,
+            &[Request {
+                from: 0,
+                to: 1,
+                via: &[],
+            }],
+        );
+        assert_eq!(
+            routes[0],
+            vec![Point::new(100.0, 25.0), Point::new(300.0, 25.0)]
+        );
+    }
+
+    #[test]
+    fn a_box_in_the_way_is_gone_around() {
+        let obstacles = Obstacles {
+            boxes: vec![
+                Rect::new(0.0, 0.0, 100.0, 50.0),
+                Rect::new(200.0, -20.0, 100.0, 90.0),
+                Rect::new(400.0, 0.0, 100.0, 50.0),
+            ],
+            boundaries: vec![],
+        };
+        let requests = [Request {
+            from: 0,
+            to: 2,
+            via: &[],
+        }];
+        let routes = route(&obstacles, &requests);
+        assert!(orthogonal(&routes[0]), "{:?}", routes[0]);
+        assert_eq!(
+            crossings_through_boxes(&obstacles, &requests, &routes),
+            0,
+            "{:?}",
+            routes[0]
+        );
+        assert_eq!(routes[0].first(), Some(&Point::new(100.0, 25.0)));
+        assert_eq!(routes[0].last(), Some(&Point::new(400.0, 25.0)));
+    }
+
+    #[test]
+    fn jogs_that_would_overlap_take_separate_tracks() {
+        // Two sources one above the other, two targets further down and swapped: both jogs
+        // cover the same rows of the one gap.
+        let obstacles = Obstacles {
+            boxes: vec![
+                Rect::new(0.0, 0.0, 100.0, 50.0),
+                Rect::new(0.0, 100.0, 100.0, 50.0),
+                Rect::new(300.0, 300.0, 100.0, 50.0),
+                Rect::new(300.0, 400.0, 100.0, 50.0),
+            ],
+            boundaries: vec![],
+        };
+        let requests = [
+            Request {
+                from: 0,
+                to: 2,
+                via: &[],
+            },
+            Request {
+                from: 1,
+                to: 3,
+                via: &[],
+            },
+        ];
+        let routes = route(&obstacles, &requests);
+        for r in &routes {
+            assert!(orthogonal(r), "{r:?}");
+        }
+        assert_eq!(overlaps(&routes), 0, "{routes:?}");
+    }
+
+    #[test]
+    fn a_boundary_holding_neither_end_is_not_entered() {
+        let obstacles = Obstacles {
+            boxes: vec![
+                Rect::new(0.0, 0.0, 100.0, 50.0),
+                Rect::new(230.0, 0.0, 40.0, 40.0),
+                Rect::new(500.0, 0.0, 100.0, 50.0),
+            ],
+            boundaries: vec![Rect::new(180.0, -40.0, 140.0, 130.0)],
+        };
+        let requests = [Request {
+            from: 0,
+            to: 2,
+            via: &[],
+        }];
+        let routes = route(&obstacles, &requests);
+        let boundary = obstacles.boundaries[0];
+        for pair in routes[0].windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            let span = Rect::new(
+                a.x.min(b.x),
+                a.y.min(b.y),
+                (a.x - b.x).abs(),
+                (a.y - b.y).abs(),
+            );
+            assert!(!segment_meets(span, boundary), "{:?}", routes[0]);
+        }
+        // A route into the boundary's own member may enter it.
+        let requests = [Request {
+            from: 0,
+            to: 1,
+            via: &[],
+        }];
+        let routes = route(&obstacles, &requests);
+        assert_eq!(routes[0].last().map(|p| p.x), Some(230.0));
+    }
+
+    #[test]
+    fn routes_sharing_a_side_leave_by_separate_ports_in_the_order_of_their_targets() {
+        let obstacles = Obstacles {
+            boxes: vec![
+                Rect::new(0.0, 100.0, 100.0, 60.0),
+                Rect::new(300.0, 0.0, 100.0, 50.0),
+                Rect::new(300.0, 200.0, 100.0, 50.0),
+            ],
+            boundaries: vec![],
+        };
+        let requests = [
+            Request {
+                from: 0,
+                to: 2,
+                via: &[],
+            },
+            Request {
+                from: 0,
+                to: 1,
+                via: &[],
+            },
+        ];
+        let routes = route(&obstacles, &requests);
+        // The upper target's route leaves higher, so the two never cross.
+        assert!(routes[1][0].y < routes[0][0].y, "{routes:?}");
+        assert_eq!(routes[0][0].x, 100.0);
+        for r in &routes {
+            assert!(orthogonal(r), "{r:?}");
+        }
+        assert_eq!(overlaps(&routes), 0, "{routes:?}");
+    }
+}

@@ -1,0 +1,116 @@
+//! Edge routing on every sample and reference model, drawn where the model puts its
+//! components (or where the automatic layout does, for a model without positions): every
+//! route is orthogonal, starts and ends on its boxes' borders, and crosses no other box and
+//! no boundary that holds neither of its ends.
+
+use archsmith::catalog::Catalog;
+use archsmith::layout::{self, Spacing, route};
+use archsmith::model::{Component, Document, Point, Rect};
+use archsmith::{format, samples};
+
+const REFERENCE_MODELS: [(&str, &str); 3] = [
+    ("ridehail", include_str!("fixtures/reference/ridehail.ron")),
+    ("chat", include_str!("fixtures/reference/chat.ron")),
+    ("saas", include_str!("fixtures/reference/saas.ron")),
+];
+
+fn models() -> Vec<(String, Document)> {
+    let catalog = Catalog::builtin();
+    let mut models: Vec<(String, Document)> = samples::samples()
+        .iter()
+        .map(|s| (s.name, s.text))
+        .chain(REFERENCE_MODELS)
+        .map(|(name, text)| {
+            let doc = format::from_str(text, "model.ron", catalog).expect("loads");
+            (name.to_owned(), doc)
+        })
+        .collect();
+    // Generated models, laid out automatically as the exports lay out a model without
+    // positions.
+    for components in [100, 500] {
+        let mut doc = samples::synthetic(components, components * 2);
+        let edit = layout::layout(&doc, Spacing::default()).to_edit(&doc);
+        edit.apply(&mut doc, catalog)
+            .expect("a layout only moves elements");
+        models.push((format!("synthetic {components}"), doc));
+    }
+    models
+}
+
+fn meets(a: Point, b: Point, rect: Rect) -> bool {
+    a.x.min(b.x) < rect.x + rect.w
+        && a.x.max(b.x) > rect.x
+        && a.y.min(b.y) < rect.y + rect.h
+        && a.y.max(b.y) > rect.y
+}
+
+fn on_border(p: Point, rect: Rect) -> bool {
+    let near = |a: f32, b: f32| (a - b).abs() < 0.01;
+    let within_x = p.x >= rect.x - 0.01 && p.x <= rect.x + rect.w + 0.01;
+    let within_y = p.y >= rect.y - 0.01 && p.y <= rect.y + rect.h + 0.01;
+    ((near(p.x, rect.x) || near(p.x, rect.x + rect.w)) && within_y)
+        || ((near(p.y, rect.y) || near(p.y, rect.y + rect.h)) && within_x)
+}
+
+#[test]
+fn routes_are_orthogonal_and_cross_no_box_and_no_foreign_boundary() {
+    for (name, doc) in models() {
+        let obstacles = route::Obstacles::of(&doc, Component::rect);
+        let routes = route::connections(&doc, &obstacles);
+        assert_eq!(routes.len(), doc.connections().len());
+        for (connection, route) in doc.connections().iter().zip(&routes) {
+            let route = route.as_ref().expect("both ends exist");
+            let from = doc
+                .component_index(connection.from.as_str())
+                .expect("source");
+            let to = doc.component_index(connection.to.as_str()).expect("target");
+            let id = &connection.id;
+            assert!(route.len() >= 2, "{name} {id}: {route:?}");
+            for pair in route.windows(2) {
+                let (a, b) = (pair[0], pair[1]);
+                assert!(
+                    (a.x - b.x).abs() < 0.01 || (a.y - b.y).abs() < 0.01,
+                    "{name} {id}: diagonal segment in {route:?}"
+                );
+                for (i, rect) in obstacles.boxes.iter().enumerate() {
+                    if i != from && i != to {
+                        assert!(
+                            !meets(a, b, *rect),
+                            "{name} {id} runs through {}: {route:?}",
+                            doc.components()[i].id
+                        );
+                    }
+                }
+                for (group, rect) in doc.groups().iter().zip(&obstacles.boundaries) {
+                    let holds = |end: usize| rect.contains_rect(&obstacles.boxes[end]);
+                    if !holds(from) && !holds(to) {
+                        // A foreign boundary is not entered: no segment meets its inside.
+                        assert!(
+                            !meets(a, b, *rect),
+                            "{name} {id} enters boundary {}: {route:?}",
+                            group.id
+                        );
+                    }
+                }
+            }
+            assert!(on_border(route[0], obstacles.boxes[from]), "{name} {id}");
+            assert!(
+                on_border(route[route.len() - 1], obstacles.boxes[to]),
+                "{name} {id}"
+            );
+        }
+    }
+}
+
+/// Two exports of one model route alike, whatever else ran before.
+#[test]
+fn routing_is_deterministic() {
+    for (name, doc) in models().into_iter().take(3) {
+        let obstacles = route::Obstacles::of(&doc, Component::rect);
+        assert_eq!(
+            route::connections(&doc, &obstacles),
+            route::connections(&doc, &obstacles),
+            "{name}"
+        );
+    }
+}
