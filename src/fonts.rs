@@ -110,6 +110,65 @@ pub fn fit(text: &str, size: f32, weight: Weight, max_width: f32) -> String {
     text.to_owned()
 }
 
+/// A name on at most two lines no wider than `max_width`, as cards show it: whole when it
+/// fits, else broken at the last space that lets the first line fit (or inside a word too
+/// long for a line), and cut only when the second line cannot hold the rest. A cut keeps
+/// the name's distinguishing end after the ellipsis: a closing parenthesised qualifier
+/// ("Payment… (standby)"), else its last word, so twins that differ only at the end stay
+/// told apart. One pass over the characters: linear in the name's length.
+pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<String> {
+    const ELLIPSIS: &str = "…";
+    let advances = Advances::new(size, weight);
+    let text = text.trim();
+    if advances.width(text) <= max_width {
+        return vec![text.to_owned()];
+    }
+    // The first line: up to the last space before the width runs out, or as many
+    // characters as fit when no space comes before that.
+    let mut width = 0.0;
+    let mut last_space = None;
+    let mut overflow_at = text.len();
+    for (index, c) in text.char_indices() {
+        width += advances.of(c);
+        if width > max_width {
+            overflow_at = index;
+            break;
+        }
+        if c == ' ' {
+            last_space = Some(index);
+        }
+    }
+    let (first, rest) = match last_space.filter(|&at| at > 0) {
+        Some(at) => (&text[..at], text[at + 1..].trim_start()),
+        None => text.split_at(overflow_at.max(text.chars().next().map_or(0, char::len_utf8))),
+    };
+    let first = first.trim_end().to_owned();
+    if advances.width(rest) <= max_width {
+        return vec![first, rest.to_owned()];
+    }
+    // The distinguishing end: a trailing "(...)", else the last word, when it leaves room.
+    let tail = if rest.ends_with(')') {
+        rest.rfind('(').map(|open| &rest[open..])
+    } else {
+        rest.rfind(' ').map(|space| &rest[space + 1..])
+    }
+    .filter(|tail| advances.width(tail) <= max_width * 2.0 / 3.0);
+    let second = match tail {
+        Some(tail) => {
+            let head = rest[..rest.len() - tail.len()].trim_end();
+            let room = max_width - advances.width(tail) - advances.width(" ");
+            let cut = fit(head, size, weight, room);
+            if cut.ends_with(ELLIPSIS) {
+                format!("{cut} {tail}")
+            } else {
+                format!("{cut}{ELLIPSIS} {tail}")
+            }
+        }
+        None => fit(rest, size, weight, max_width),
+    };
+    vec![first, second]
+}
+
 /// Splits `text` into lines no wider than `max_width`, breaking at spaces where it can.
 pub fn wrap(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<String> {
     let advances = Advances::new(size, weight);
@@ -137,6 +196,40 @@ pub fn wrap(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_wrap_onto_two_lines_before_they_are_cut_and_keep_their_end() {
+        let lines = |name: &str| name_lines(name, 13.0, Weight::SemiBold, 100.0);
+        assert_eq!(lines("Orders DB"), ["Orders DB"]);
+        assert_eq!(lines("Checkout service"), ["Checkout", "service"]);
+        assert_eq!(lines("Orders (standby)"), ["Orders", "(standby)"]);
+        assert_eq!(
+            lines("Payment service (standby)"),
+            ["Payment", "ser… (standby)"]
+        );
+        let cut = lines("Payment authorisation service (standby)");
+        assert_eq!(cut[0], "Payment");
+        assert!(cut[1].ends_with("… (standby)"), "{cut:?}");
+        let cut = lines("Order events outbox relay and archiver");
+        assert!(cut[1].ends_with("… archiver"), "{cut:?}");
+        for line in cut {
+            assert!(text_width(&line, 13.0, Weight::SemiBold) <= 100.0, "{line}");
+        }
+        // A word longer than a line breaks inside it.
+        let long = lines("Supercalifragilisticexpialidocious");
+        assert_eq!(long.len(), 2);
+        assert!(
+            long.iter()
+                .all(|l| text_width(l, 13.0, Weight::SemiBold) <= 100.0)
+        );
+    }
+
+    #[test]
+    fn a_huge_name_is_cut_in_linear_time() {
+        let name = "word ".repeat(200_000);
+        let lines = name_lines(&name, 13.0, Weight::SemiBold, 100.0);
+        assert_eq!(lines.len(), 2);
+    }
 
     #[test]
     fn wider_text_measures_wider_and_bold_is_wider() {

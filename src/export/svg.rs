@@ -14,7 +14,8 @@ use crate::catalog::{Catalog, ConnectionStyle};
 use crate::fonts::{self, Anchor, Weight};
 use crate::graph::ArchGraph;
 use crate::icons;
-use crate::model::{Component, Document, Group, GroupKind, Note, Point, Severity};
+use crate::layout;
+use crate::model::{Component, Document, Group, GroupKind, Note, Point, Rect, Severity};
 use crate::palette::{self, Rgb};
 
 #[derive(Debug)]
@@ -27,6 +28,10 @@ const ICON: f32 = 28.0;
 const NAME_SIZE: f32 = 13.0;
 const KIND_SIZE: f32 = 11.0;
 const CAPTION_SIZE: f32 = 10.5;
+/// Between the baselines of a name's two lines.
+const NAME_LINE: f32 = 14.0;
+/// The least card height that holds a two-line name above its subtitle.
+const TWO_LINE_CARD: f32 = 56.0;
 const TAG_SIZE: f32 = 9.5;
 const FONT_STACK: &str = "Inter, 'Helvetica Neue', Arial, sans-serif";
 
@@ -325,12 +330,17 @@ pub(crate) fn render_with(
         }
         Labels::Text => Detail::FULL,
     };
-    for edge in &scene.edges {
-        write_edge(&mut out, edge, detail);
+    let captions = place_captions(doc, &scene);
+    for (edge, caption) in scene.edges.iter().zip(&captions) {
+        // A caption with no room anywhere is left out; its edge carries it as a tooltip.
+        let dropped = caption.as_ref().is_some_and(|c| c.text.is_empty());
+        write_edge(&mut out, edge, detail, dropped);
     }
     // Captions go under the nodes: a caption hidden behind a node beats a garbled name.
-    for edge in &scene.edges {
-        write_caption(&mut out, edge, labels);
+    for (edge, caption) in scene.edges.iter().zip(&captions) {
+        if let Some(caption) = caption.as_ref().filter(|c| !c.text.is_empty()) {
+            write_caption(&mut out, edge, caption, labels);
+        }
     }
     if let Labels::Raster(_) = labels {
         out.push_str("</g>\n</svg>\n");
@@ -458,8 +468,7 @@ fn write_group(out: &mut String, group: &Group, labels: &mut Labels) {
         c = colour.hex(),
     );
     let kind = group.kind.label();
-    let kind_width = fonts::text_width(kind, KIND_SIZE, Weight::Regular);
-    let name = fonts::fit(&group.name, 12.0, Weight::SemiBold, r.w - kind_width - 40.0);
+    let name = group_title_name(group);
     let (x, y) = (r.x + 12.0, r.y + 22.0);
     match labels {
         // One text element with the kind as a span, so that the title reads as one line.
@@ -485,6 +494,26 @@ fn write_group(out: &mut String, group: &Group, labels: &mut Labels) {
             out.push_str("</g>\n");
         }
     }
+}
+
+/// A boundary's name as its title shows it: cut to leave room for the kind after it.
+fn group_title_name(group: &Group) -> String {
+    let kind_width = fonts::text_width(group.kind.label(), KIND_SIZE, Weight::Regular);
+    fonts::fit(
+        &group.name,
+        12.0,
+        Weight::SemiBold,
+        group.rect.w - kind_width - 40.0,
+    )
+}
+
+/// Where a boundary's title is written, which captions must leave readable.
+fn group_title_rect(group: &Group) -> Rect {
+    let name = group_title_name(group);
+    let width = fonts::text_width(&name, 12.0, Weight::SemiBold)
+        + 8.0
+        + fonts::text_width(group.kind.label(), KIND_SIZE, Weight::Regular);
+    Rect::new(group.rect.x + 8.0, group.rect.y + 8.0, width + 8.0, 20.0)
 }
 
 fn style_name(style: ConnectionStyle) -> &'static str {
@@ -518,7 +547,7 @@ fn path_data(points: &[Point]) -> String {
     d
 }
 
-fn write_edge(out: &mut String, edge: &DrawnEdge, detail: Detail) {
+fn write_edge(out: &mut String, edge: &DrawnEdge, detail: Detail, titled: bool) {
     let style = edge.edge.style;
     let dash = dash_pattern(style)
         .filter(|_| detail.dashes)
@@ -534,9 +563,14 @@ fn write_edge(out: &mut String, edge: &DrawnEdge, detail: Detail) {
     } else {
         String::new()
     };
+    let title = if titled {
+        format!("<title>{}</title>", xml_text(&edge.edge.label))
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        r#"<path d="{}" fill="none" stroke="{}" stroke-width="1.5"{dash}{crisp}{marker}/>"#,
+        r#"<path d="{}" fill="none" stroke="{}" stroke-width="1.5"{dash}{crisp}{marker}>{title}</path>"#,
         path_data(&edge.points),
         palette::connection(Some(style)).hex(),
     );
@@ -577,42 +611,124 @@ impl Detail {
     }
 }
 
-/// Midpoint of the middle segment: on straight edges the middle, on bent ones a bend's leg.
-fn caption_anchor(points: &[Point]) -> Point {
-    let segment = (points.len().saturating_sub(1)) / 2;
-    match (points.get(segment), points.get(segment + 1)) {
-        (Some(a), Some(b)) => Point::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0),
-        (Some(a), None) => *a,
-        _ => Point::default(),
-    }
+/// Widths a caption may be cut to, widest first, when its full text finds no free spot.
+const CAPTION_WIDTHS: [f32; 3] = [180.0, 110.0, 60.0];
+const CAPTION_HEIGHT: f32 = 14.0;
+
+/// A caption as placed: its text (perhaps shortened) and its chip's centre.
+struct PlacedCaption {
+    text: String,
+    centre: Point,
 }
 
-fn write_caption(out: &mut String, edge: &DrawnEdge, labels: &mut Labels) {
-    // Dotted grey already says "telemetry"; repeating it on every metrics link is noise.
-    if edge.edge.style == ConnectionStyle::Telemetry && !edge.edge.label.contains(':') {
-        return;
+/// Each edge's caption placed clear of boxes, routes and other captions (see
+/// `layout::labels`), in its longest form that fits; `None` for edges without one.
+fn place_captions(doc: &Document, scene: &Scene<'_>) -> Vec<Option<PlacedCaption>> {
+    let shown = |edge: &DrawnEdge| {
+        // Dotted grey already says "telemetry"; repeating it on every metrics link is noise.
+        !edge.edge.label.is_empty()
+            && (edge.edge.style != ConnectionStyle::Telemetry || edge.edge.label.contains(':'))
+    };
+    let forms: Vec<Vec<String>> = scene
+        .edges
+        .iter()
+        .map(|edge| {
+            if !shown(edge) {
+                return Vec::new();
+            }
+            let mut forms: Vec<String> = CAPTION_WIDTHS
+                .iter()
+                .map(|&w| fonts::fit(&edge.edge.label, CAPTION_SIZE, Weight::Regular, w))
+                .collect();
+            forms.dedup();
+            // The last resort: no caption on the drawing (the edge's tooltip keeps it).
+            forms.push(String::new());
+            forms
+        })
+        .collect();
+    let captions: Vec<layout::labels::Caption> = forms
+        .iter()
+        .enumerate()
+        .filter(|(_, forms)| !forms.is_empty())
+        .map(|(route, forms)| layout::labels::Caption {
+            route,
+            sizes: forms
+                .iter()
+                .map(|text| {
+                    if text.is_empty() {
+                        (0.0, 0.0)
+                    } else {
+                        (caption_width(text), CAPTION_HEIGHT)
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let boxes: Vec<Rect> = doc
+        .components()
+        .iter()
+        .map(Component::rect)
+        .chain(doc.groups().iter().map(group_title_rect))
+        .collect();
+    let routes: Vec<Vec<Point>> = scene.edges.iter().map(|e| e.points.clone()).collect();
+    let mut placed = layout::labels::place(&boxes, &routes, &captions).into_iter();
+    forms
+        .into_iter()
+        .map(|mut forms| {
+            if forms.is_empty() {
+                return None;
+            }
+            let spot = placed.next()?;
+            Some(PlacedCaption {
+                text: forms.swap_remove(spot.form.min(forms.len() - 1)),
+                centre: spot.centre,
+            })
+        })
+        .collect()
+}
+
+fn caption_width(text: &str) -> f32 {
+    fonts::text_width(text, CAPTION_SIZE, Weight::Regular) + 6.0
+}
+
+fn write_caption(out: &mut String, edge: &DrawnEdge, caption: &PlacedCaption, labels: &mut Labels) {
+    let at = caption.centre;
+    // A shortened caption keeps its whole text as the tooltip.
+    let shortened = caption.text != edge.edge.label;
+    if shortened && matches!(labels, Labels::Text) {
+        let _ = write!(
+            out,
+            "<g class=\"caption\"><title>{}</title>",
+            xml_text(&edge.edge.label)
+        );
     }
-    let at = caption_anchor(&edge.points);
-    let caption = fonts::fit(&edge.edge.label, CAPTION_SIZE, Weight::Regular, 180.0);
     // A chip behind the caption keeps it legible over the lines it crosses. (A stroked halo
     // around the glyphs looks the same but costs a stroke of every glyph outline, which was
     // most of a big PNG's raster time.)
-    let width = fonts::text_width(&caption, CAPTION_SIZE, Weight::Regular) + 6.0;
-    let baseline = at.y - 4.0;
+    let width = caption_width(&caption.text);
     let chip = Chip {
         x: at.x - width / 2.0,
-        y: baseline - 10.5,
+        y: at.y - CAPTION_HEIGHT / 2.0,
         w: width,
-        h: 14.0,
+        h: CAPTION_HEIGHT,
         radius: 3.0,
         fill: palette::CARD,
     };
     labels.write(
         out,
-        &Label::new(at.x, baseline, CAPTION_SIZE, palette::SUBTEXT, &caption)
-            .centred()
-            .on_chip(chip),
+        &Label::new(
+            at.x,
+            at.y + 3.5,
+            CAPTION_SIZE,
+            palette::SUBTEXT,
+            &caption.text,
+        )
+        .centred()
+        .on_chip(chip),
     );
+    if shortened && matches!(labels, Labels::Text) {
+        out.push_str("</g>");
+    }
     out.push('\n');
 }
 
@@ -655,7 +771,17 @@ fn write_component(
         r.x + 12.0
     };
     let room = r.x + r.w - text_x - 8.0;
-    let name = fonts::fit(&component.name, NAME_SIZE, Weight::SemiBold, room);
+    // Names wrap onto a second line before they are cut, where the card is tall enough.
+    let names = if r.h >= TWO_LINE_CARD {
+        fonts::name_lines(&component.name, NAME_SIZE, Weight::SemiBold, room)
+    } else {
+        vec![fonts::fit(
+            &component.name,
+            NAME_SIZE,
+            Weight::SemiBold,
+            room,
+        )]
+    };
     let mut subtitle = catalog.kind_label(component).to_owned();
     if let Some(replicas) = component
         .properties
@@ -666,16 +792,20 @@ fn write_component(
         let _ = write!(subtitle, " · ×{replicas}");
     }
     let subtitle = fonts::fit(&subtitle, KIND_SIZE, Weight::Regular, room);
-    let middle = r.y + r.h / 2.0;
-    labels.write(
-        out,
-        &Label::new(text_x, middle - 3.0, NAME_SIZE, palette::INK, &name).semibold(),
-    );
+    // The name's lines and the subtitle, centred on the card as a block.
+    let first_baseline = r.y + r.h / 2.0 - 3.0 - NAME_LINE * (names.len() as f32 - 1.0) / 2.0;
+    for (line, name) in names.iter().enumerate() {
+        let baseline = first_baseline + NAME_LINE * line as f32;
+        labels.write(
+            out,
+            &Label::new(text_x, baseline, NAME_SIZE, palette::INK, name).semibold(),
+        );
+    }
     labels.write(
         out,
         &Label::new(
             text_x,
-            middle + 13.0,
+            first_baseline + NAME_LINE * (names.len() as f32 - 1.0) + 16.0,
             KIND_SIZE,
             palette::SUBTEXT,
             &subtitle,
@@ -857,4 +987,47 @@ pub(crate) fn component_colour(catalog: &Catalog, component: &Component) -> Rgb 
     catalog
         .kind_of(component)
         .map_or(palette::SUBTEXT, |k| palette::category(k.category))
+}
+
+#[cfg(test)]
+mod caption_tests {
+    use super::*;
+
+    /// Captions on every sample: none overlaps another caption or a box.
+    #[test]
+    fn captions_overlap_no_caption_and_no_box_on_any_sample() {
+        let catalog = Catalog::builtin();
+        for sample in crate::samples::samples() {
+            let doc = crate::format::from_str(sample.text, "s.ron", catalog).expect("loads");
+            let scene = Scene::new(&doc, catalog);
+            let placed: Vec<Rect> = place_captions(&doc, &scene)
+                .into_iter()
+                .flatten()
+                .filter(|c| !c.text.is_empty())
+                .map(|c| {
+                    let w = caption_width(&c.text);
+                    Rect::new(
+                        c.centre.x - w / 2.0,
+                        c.centre.y - CAPTION_HEIGHT / 2.0,
+                        w,
+                        CAPTION_HEIGHT,
+                    )
+                })
+                .collect();
+            let overlap = |a: &Rect, b: &Rect| {
+                a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+            };
+            let mut captions = 0;
+            let mut boxes = 0;
+            for (i, a) in placed.iter().enumerate() {
+                captions += placed[i + 1..].iter().filter(|b| overlap(a, b)).count();
+                boxes += doc
+                    .components()
+                    .iter()
+                    .filter(|c| overlap(a, &c.rect()))
+                    .count();
+            }
+            assert_eq!((captions, boxes), (0, 0), "{}: overlaps", sample.name);
+        }
+    }
 }

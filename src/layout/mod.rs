@@ -9,6 +9,7 @@
 
 mod bands;
 mod crossings;
+pub mod labels;
 mod layered;
 mod order;
 mod pack;

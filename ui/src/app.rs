@@ -77,7 +77,7 @@ pub struct EditorApp {
     marks: (u64, Overlay, HashMap<String, Mark>),
     /// Each connection's route, for the revision it was computed for: routed once per edit,
     /// not every frame.
-    routes: (u64, Vec<Option<Vec<egui::Pos2>>>),
+    routing: (u64, canvas::Routing),
     title: String,
     styled: bool,
 }
@@ -164,7 +164,7 @@ impl EditorApp {
             autosaved_revision: None,
             badges: (u64::MAX, HashMap::new()),
             marks: (u64::MAX, Overlay::None, HashMap::new()),
-            routes: (u64::MAX, Vec::new()),
+            routing: (u64::MAX, canvas::Routing::default()),
             title: String::new(),
             styled: false,
         }
@@ -272,10 +272,10 @@ impl EditorApp {
                     });
                     self.marks = (self.editor.revision(), self.canvas.overlay.clone(), marks);
                 }
-                if self.routes.0 != self.editor.revision() {
-                    self.routes = (
+                if self.routing.0 != self.editor.revision() {
+                    self.routing = (
                         self.editor.revision(),
-                        canvas::connection_routes(self.editor.doc()),
+                        canvas::Routing::of(self.editor.doc()),
                     );
                 }
                 let events = canvas::canvas_ui(
@@ -286,7 +286,7 @@ impl EditorApp {
                     canvas::Derived {
                         badges: &self.badges.1,
                         marks: &self.marks.2,
-                        routes: &self.routes.1,
+                        routing: &self.routing.1,
                     },
                     &mut self.canvas,
                 );

@@ -69,8 +69,8 @@ pub struct Scene<'a> {
     /// The analysis overlay's mark on each component it concerns.
     pub marks: &'a HashMap<String, Mark>,
     pub preview: &'a MovePreview,
-    /// Each connection's route, by position (see `geometry::connection_routes`).
-    pub routes: &'a [Option<Vec<Pos2>>],
+    /// Each connection's route and caption spot, by position.
+    pub routing: &'a super::Routing,
     pub hovered: Option<&'a str>,
     pub connect: Option<&'a ConnectPreview>,
     pub rubber_band: Option<Rect>,
@@ -268,7 +268,14 @@ fn paint_groups(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
 }
 
 fn paint_connections(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
-    for (connection, route) in scene.doc.connections().iter().zip(scene.routes) {
+    let spots = &scene.routing.captions;
+    for (index, (connection, route)) in scene
+        .doc
+        .connections()
+        .iter()
+        .zip(&scene.routing.routes)
+        .enumerate()
+    {
         let Some(route) = route else {
             continue;
         };
@@ -333,16 +340,17 @@ fn paint_connections(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
                 .painter
                 .circle_filled(start, 2.5 * screen.zoom(), color);
         }
-        if !connection.label.is_empty() && screen.zoom() >= 0.5 {
-            let mid = geometry::path_midpoint(&path);
+        if let Some(spot) = spots.get(index).copied().flatten()
+            && screen.zoom() >= 0.5
+        {
             let galley = single_line(
                 screen.painter,
                 &connection.label,
-                screen.font(11.0),
+                screen.font(geometry::CAPTION_SIZE),
                 style::CARD_SUBTEXT,
-                180.0 * screen.zoom(),
+                geometry::caption_size(&connection.label).x * screen.zoom(),
             );
-            let rect = Rect::from_center_size(mid, galley.size() + vec2(6.0, 2.0));
+            let rect = Rect::from_center_size(screen.pos(spot), galley.size() + vec2(6.0, 2.0));
             screen
                 .painter
                 .rect_filled(rect, 3.0, style::CANVAS_BACKGROUND);

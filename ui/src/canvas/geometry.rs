@@ -1,6 +1,6 @@
 //! World-space geometry of the elements on the canvas, shared by drawing and hit-testing.
 
-use archsmith::layout::route;
+use archsmith::layout::{labels, route};
 use archsmith::model::{self, Component, Document, Group, Note};
 use egui::{Pos2, Rect, Vec2, pos2, vec2};
 
@@ -47,6 +47,55 @@ pub fn group_grip_rect(group: &Group) -> Rect {
 /// The connect handle of a component: a dot on the middle of its right edge.
 pub fn handle_center(rect: Rect) -> Pos2 {
     pos2(rect.max.x, rect.center().y)
+}
+
+/// Size of a connection caption's chip, in world units at the canvas's caption font size.
+pub fn caption_size(label: &str) -> Vec2 {
+    vec2(
+        archsmith::fonts::text_width(label, CAPTION_SIZE, archsmith::fonts::Weight::Regular) + 6.0,
+        CAPTION_SIZE + 4.0,
+    )
+}
+
+/// The canvas's caption font size, in world units.
+pub const CAPTION_SIZE: f32 = 11.0;
+
+/// Where each connection's caption goes (by position; `None` without a label or a route):
+/// on its route, clear of boxes, other routes and other captions where there is room, as
+/// the core places the exports' captions (`archsmith::layout::labels`).
+pub fn caption_spots(doc: &Document, routes: &[Option<Vec<Pos2>>]) -> Vec<Option<Pos2>> {
+    let boxes: Vec<model::Rect> = doc.components().iter().map(Component::rect).collect();
+    let lines: Vec<Vec<model::Point>> = routes
+        .iter()
+        .map(|route| {
+            route
+                .iter()
+                .flatten()
+                .map(|p| model::Point::new(p.x, p.y))
+                .collect()
+        })
+        .collect();
+    let captions: Vec<labels::Caption> = doc
+        .connections()
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| !c.label.is_empty() && routes[*i].is_some())
+        .map(|(route, c)| {
+            let size = caption_size(&c.label);
+            labels::Caption {
+                route,
+                sizes: vec![(size.x, size.y)],
+            }
+        })
+        .collect();
+    let mut spots = vec![None; routes.len()];
+    for (caption, placed) in captions
+        .iter()
+        .zip(labels::place(&boxes, &lines, &captions))
+    {
+        spots[caption.route] = Some(pos2(placed.centre.x, placed.centre.y));
+    }
+    spots
 }
 
 /// Every connection's drawn route, by position in the document (`None` when an end is
@@ -103,20 +152,6 @@ pub fn clip_segment(a: Pos2, b: Pos2, rect: Rect) -> Option<(Pos2, Pos2)> {
         }
     }
     (t0 <= t1).then(|| (a + d * t0, a + d * t1))
-}
-
-/// The middle of a polyline, by length, for labels.
-pub fn path_midpoint(path: &[Pos2]) -> Pos2 {
-    let total: f32 = path.windows(2).map(|w| (w[1] - w[0]).length()).sum();
-    let mut remaining = total / 2.0;
-    for w in path.windows(2) {
-        let length = (w[1] - w[0]).length();
-        if remaining <= length && length > 0.0 {
-            return w[0] + (w[1] - w[0]) * (remaining / length);
-        }
-        remaining -= length;
-    }
-    path.first().copied().unwrap_or(Pos2::ZERO)
 }
 
 /// The bounding box of everything in the document, in world units.
@@ -180,9 +215,8 @@ mod tests {
     }
 
     #[test]
-    fn distances_and_midpoints() {
+    fn distances_to_a_path() {
         let path = [pos2(0.0, 0.0), pos2(10.0, 0.0), pos2(10.0, 10.0)];
         assert!((distance_to_path(pos2(5.0, 3.0), &path) - 3.0).abs() < 1e-4);
-        assert_eq!(path_midpoint(&path), pos2(10.0, 0.0));
     }
 }

@@ -287,14 +287,30 @@ pub struct Derived<'a> {
     pub badges: &'a HashMap<String, (Severity, usize)>,
     /// The analysis overlay's mark on each component it concerns.
     pub marks: &'a HashMap<String, Mark>,
-    /// Each connection's route, by position (see [`connection_routes`]).
-    pub routes: &'a [Option<Vec<Pos2>>],
+    /// Each connection's route and caption spot (see [`Routing::of`]).
+    pub routing: &'a Routing,
 }
 
-/// Every connection's route where the document puts its components (see
-/// `geometry::connection_routes`), for the caller to keep until the next edit.
-pub fn connection_routes(doc: &Document) -> Vec<Option<Vec<Pos2>>> {
-    geometry::connection_routes(doc, geometry::component_rect)
+/// Where the connections run and their captions sit, by connection position.
+#[derive(Debug, Clone, Default)]
+pub struct Routing {
+    pub routes: Vec<Option<Vec<Pos2>>>,
+    pub captions: Vec<Option<Pos2>>,
+}
+
+impl Routing {
+    /// The routes (`geometry::connection_routes`) and caption spots
+    /// (`geometry::caption_spots`) with the components where `rect_of` puts them.
+    pub fn with(doc: &Document, rect_of: impl Fn(&Component) -> Rect) -> Self {
+        let routes = geometry::connection_routes(doc, rect_of);
+        let captions = geometry::caption_spots(doc, &routes);
+        Self { routes, captions }
+    }
+
+    /// Where the document puts its components, for the caller to keep until the next edit.
+    pub fn of(doc: &Document) -> Self {
+        Self::with(doc, geometry::component_rect)
+    }
 }
 
 pub fn canvas_ui(
@@ -308,8 +324,9 @@ pub fn canvas_ui(
     let Derived {
         badges,
         marks,
-        routes,
+        routing,
     } = derived;
+    let routes = routing.routes.as_slice();
     let mut events = Vec::new();
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
     let canvas = response.rect;
@@ -504,10 +521,10 @@ pub fn canvas_ui(
     };
     // While boxes move, their routes follow them live; otherwise the cached ones serve.
     let live;
-    let routes = if preview.is_empty() {
-        routes
+    let routing = if preview.is_empty() {
+        routing
     } else {
-        live = geometry::connection_routes(doc, |c| {
+        live = Routing::with(doc, |c| {
             preview.shift(c.id.as_str(), geometry::component_rect(c))
         });
         &live
@@ -519,7 +536,7 @@ pub fn canvas_ui(
         badges,
         marks,
         preview: &preview,
-        routes,
+        routing,
         hovered: hovered_hit.id(),
         connect: connect_preview.as_ref(),
         rubber_band,
