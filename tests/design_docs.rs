@@ -193,7 +193,10 @@ fn hostile_names_stay_text_in_html() {
     assert!(page.contains("&lt;/text&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
     // The page's, the diagram's and the tooltips of shortened captions: each holds text
     // only, so no name opened or closed one.
-    assert_eq!(page.matches("<title>").count(), page.matches("</title>").count());
+    assert_eq!(
+        page.matches("<title>").count(),
+        page.matches("</title>").count()
+    );
     for title in page.split("<title>").skip(1) {
         let text = title.split("</title>").next().unwrap_or_default();
         assert!(!text.contains('<'), "markup in a title: {text}");

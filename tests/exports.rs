@@ -241,3 +241,30 @@ fn every_exporter_handles_an_empty_model_and_a_lone_unplaced_component() {
         }
     }
 }
+
+/// draw.io draws the routes the SVG draws: each edge leaves and enters at the route's ports
+/// and bends at its bends.
+#[test]
+fn drawio_edges_follow_the_routed_paths() {
+    use archsmith::layout::route;
+    use archsmith::model::Component;
+    let catalog = Catalog::builtin();
+    let sample = archsmith::samples::samples()
+        .iter()
+        .find(|s| s.name == "ecommerce")
+        .expect("sample");
+    let doc = format::from_str(sample.text, "s.ron", catalog).expect("loads");
+    let routes = route::connections(&doc, &route::Obstacles::of(&doc, Component::rect));
+    let bends: usize = routes
+        .iter()
+        .flatten()
+        .map(|r| r.len().saturating_sub(2))
+        .sum();
+    assert!(bends > 40, "{bends}");
+    let xml = export("drawio", sample.text);
+    assert_eq!(xml.matches("<mxPoint ").count(), bends);
+    let edges = xml.matches("edge=\"1\"").count();
+    assert_eq!(edges, doc.connections().len());
+    assert_eq!(xml.matches("exitX=").count(), edges);
+    assert_eq!(xml.matches("entryX=").count(), edges);
+}

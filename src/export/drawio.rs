@@ -139,16 +139,39 @@ impl Exporter for DrawioExporter {
             } else {
                 "block"
             };
+            // The route the SVG draws: its ends as the ports on the boxes' sides (relative
+            // positions, as draw.io takes them) and its bends as waypoints.
+            let ports = match (drawn.points.first(), drawn.points.last()) {
+                (Some(&start), Some(&end)) => {
+                    let (from, to) = (
+                        doc.components()[edge.from].rect(),
+                        doc.components()[edge.to].rect(),
+                    );
+                    let (ex, ey) = relative(from, start);
+                    let (nx, ny) = relative(to, end);
+                    format!(
+                        "exitX={};exitY={};exitDx=0;exitDy=0;entryX={};entryY={};entryDx=0;entryDy=0;",
+                        num3(ex),
+                        num3(ey),
+                        num3(nx),
+                        num3(ny)
+                    )
+                }
+                _ => String::new(),
+            };
             let _ = writeln!(
                 out,
-                r#"        <mxCell id="e{i}" value="{}" style="edgeStyle=none;html=0;rounded=0;endArrow={end};endFill=1;strokeColor={colour};strokeWidth=1.5;{dash}fontColor={};fontSize=10;labelBackgroundColor={};" edge="1" parent="1" source="{}" target="{}">"#,
+                r#"        <mxCell id="e{i}" value="{}" style="edgeStyle=none;html=0;rounded=0;{ports}endArrow={end};endFill=1;strokeColor={colour};strokeWidth=1.5;{dash}fontColor={};fontSize=10;labelBackgroundColor={};" edge="1" parent="1" source="{}" target="{}">"#,
                 value(&edge.label),
                 palette::SUBTEXT.hex(),
                 palette::CARD.hex(),
                 cell_of_component(edge.from),
                 cell_of_component(edge.to),
             );
-            let waypoints = &doc.connections()[edge.connection].waypoints;
+            let waypoints = drawn
+                .points
+                .get(1..drawn.points.len().saturating_sub(1))
+                .unwrap_or_default();
             if waypoints.is_empty() {
                 out.push_str("          <mxGeometry relative=\"1\" as=\"geometry\"/>\n");
             } else {
@@ -195,4 +218,17 @@ fn write_geometry(out: &mut String, rect: Rect, origin: Point) {
         num(rect.w),
         num(rect.h)
     );
+}
+/// Where `point` sits on `rect`, as fractions of its width and height.
+fn relative(rect: Rect, point: Point) -> (f32, f32) {
+    (
+        ((point.x - rect.x) / rect.w.max(1.0)).clamp(0.0, 1.0),
+        ((point.y - rect.y) / rect.h.max(1.0)).clamp(0.0, 1.0),
+    )
+}
+
+/// A fraction with at most three decimals.
+fn num3(value: f32) -> String {
+    let rounded = (value * 1000.0).round() / 1000.0;
+    format!("{rounded}")
 }
