@@ -808,6 +808,14 @@ fn model_intents_become_resource_arguments_or_are_listed_as_not_generated() {
                     &["startup_probe {", "liveness_probe {", "path = \"/healthz\""],
                 ),
                 ("lifecycle_days", &["age = 90"]),
+                (
+                    "read_replicas",
+                    &[
+                        "resource \"google_sql_database_instance\" \"db_read\"",
+                        "count = 2",
+                        "master_instance_name = google_sql_database_instance.db.name",
+                    ],
+                ),
             ],
         ),
         (
@@ -1077,6 +1085,11 @@ fn a_model_in_two_regions_deploys_each_component_in_its_region() {
         "us_west1"
     );
     assert_eq!(region_of["google_sql_database_instance.trips_db"], "");
+    // The standby is a cross-region replica of the primary, not a second primary.
+    assert!(
+        unaligned(body(&blocks, "google_sql_database_instance.trips_db_dr"))
+            .contains("master_instance_name = google_sql_database_instance.trips_db.name")
+    );
 
     // Azure: a virtual network per region; what runs in westus2 is located there and uses
     // that region's network and Container Apps environment.

@@ -1053,6 +1053,12 @@ fn not_generated_section(out: &mut String, plan: &Plan<'_>) {
                         escape_markdown(&service.service)
                     )
                 }
+                "backups" | "point_in_time_recovery"
+                    if matches!(service.recipe, Recipe::CloudSqlPostgresql | Recipe::CloudSqlMysql)
+                        && plan.facts.replica_of(component).is_some() =>
+                {
+                    "Cloud SQL keeps no backups of a read replica, whose primary's backups cover it; turn them on when it is promoted".to_owned()
+                }
                 "backups" | "storage_gb"
                     if matches!(service.recipe, Recipe::RdsPostgresql | Recipe::RdsMysql)
                         && plan.facts.replica_of(component).is_some() =>

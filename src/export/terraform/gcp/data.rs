@@ -13,15 +13,89 @@ pub(super) fn cloud_sql(
     engine: &str,
     default_version: &str,
 ) {
-    let version = database_version(plan.text(placed.component, "engine_version"), engine)
-        .unwrap_or_else(|| format!("{engine}_{default_version}"));
+    let c = placed.component;
+    // A replica the model draws (in its region or another) follows its primary: same
+    // engine version, the primary's backups.
+    let primary = plan
+        .facts
+        .replica_of(c)
+        .and_then(|primary| plan.placed(primary))
+        .filter(|primary| primary.service.recipe == placed.service.recipe);
+    let version = database_version(
+        plan.text(primary.map_or(c, |p| p.component), "engine_version"),
+        engine,
+    )
+    .unwrap_or_else(|| format!("{engine}_{default_version}"));
     let version = version.as_str();
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
-    let replicas = plan.int(placed.component, "replicas", 1);
-    let backups = plan.flag(placed.component, "backups");
-    let pitr = plan.flag(placed.component, "point_in_time_recovery");
-    let ha = plan.flag(placed.component, "multi_az") || replicas > 1;
+    let replicas = plan.int(c, "replicas", 1);
+    let ha = plan.flag(c, "multi_az") || replicas > 1;
+    // Cloud SQL keeps no backups of a read replica: its primary's cover it.
+    let (backups, pitr) = match primary {
+        Some(_) => (false, false),
+        None => (
+            plan.flag(c, "backups"),
+            plan.flag(c, "point_in_time_recovery"),
+        ),
+    };
+    let settings = sql_settings(plan, placed, version, ha, (backups, pitr));
+    let mut instance = resource("google_sql_database_instance", name)
+        .add_attribute(("name", placed.env_name("")))
+        .add_attribute(("database_version", version))
+        .add_attribute(("region", raw(&module.regional("var.region"))));
+    if let Some(primary) = primary {
+        instance = instance.add_attribute((
+            "master_instance_name",
+            raw(&format!(
+                "google_sql_database_instance.{}.name",
+                primary.name
+            )),
+        ));
+    }
+    module.add(
+        "data.tf",
+        &instance
+            .add_attribute(("deletion_protection", true))
+            .add_block(settings)
+            .build(),
+    );
+    // Read replicas in the primary's region, as many as the model states.
+    let read_replicas = plan.int(c, "read_replicas", 0);
+    if read_replicas > 0 && primary.is_none() {
+        module.add(
+            "data.tf",
+            &resource("google_sql_database_instance", &format!("{name}_read"))
+                .add_attribute(("count", read_replicas))
+                .add_attribute((
+                    "name",
+                    raw(&format!(
+                        "\"${{var.environment}}-{slug}-read-${{count.index}}\""
+                    )),
+                ))
+                .add_attribute(("database_version", version))
+                .add_attribute(("region", raw(&module.regional("var.region"))))
+                .add_attribute((
+                    "master_instance_name",
+                    raw(&format!("google_sql_database_instance.{name}.name")),
+                ))
+                .add_attribute(("deletion_protection", true))
+                .add_block(sql_settings(plan, placed, version, false, (false, false)))
+                .build(),
+        );
+    }
+    module.todo(format!("`{slug}`: Cloud SQL with a private IP needs a private services access connection (google_service_networking_connection) on the network."));
+}
+
+/// A Cloud SQL instance's settings: its size, zone redundancy, backups (`backups`, `pitr`),
+/// private address and, for PostgreSQL, the flags an audit asks for.
+fn sql_settings(
+    plan: &Plan<'_>,
+    placed: &Placed<'_>,
+    version: &str,
+    ha: bool,
+    (backups, pitr): (bool, bool),
+) -> hcl::Block {
     let mut settings = block("settings")
         .add_attribute((
             "tier",
@@ -75,17 +149,7 @@ pub(super) fn cloud_sql(
                 .build(),
         );
     }
-    module.add(
-        "data.tf",
-        &resource("google_sql_database_instance", name)
-            .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("database_version", version))
-            .add_attribute(("region", raw(&module.regional("var.region"))))
-            .add_attribute(("deletion_protection", true))
-            .add_block(settings.build())
-            .build(),
-    );
-    module.todo(format!("`{slug}`: Cloud SQL with a private IP needs a private services access connection (google_service_networking_connection) on the network."));
+    settings.build()
 }
 
 pub(super) fn memorystore(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {

@@ -1,0 +1,74 @@
+//! Prints the drawn geometry of a model as JSON, for `scripts/diagram-benchmark.py`: each
+//! component's box and each connection's routed path, laid out automatically (`--auto`,
+//! every component re-placed) or where the model puts them, with the time the
+//! layout and the routing took.
+//!
+//! `cargo run --release --example diagram_geometry -- MODEL.ron [--auto]`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use archsmith::catalog::Catalog;
+use archsmith::layout::{self, Spacing, route};
+use archsmith::model::Component;
+use serde_json::json;
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let Some(path) = args.next() else {
+        eprintln!("usage: diagram_geometry MODEL.ron [--auto]");
+        return ExitCode::from(2);
+    };
+    let auto = args.next().as_deref() == Some("--auto");
+    let catalog = Catalog::builtin();
+    let mut doc = match archsmith::format::load(&PathBuf::from(&path), catalog) {
+        Ok(doc) => doc,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    let started = Instant::now();
+    // (No sample pins a component, so the automatic layout places every one.)
+    if auto || layout::needs_layout(&doc) {
+        let edit = layout::layout(&doc, Spacing::default()).to_edit(&doc);
+        if let Err(error) = edit.apply(&mut doc, catalog) {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    }
+    let laid_out = started.elapsed();
+    let started = Instant::now();
+    let obstacles = route::Obstacles::of(&doc, Component::rect);
+    let routes = route::connections(&doc, &obstacles);
+    let routed = started.elapsed();
+    let nodes: Vec<_> = obstacles
+        .boxes
+        .iter()
+        .map(|r| json!([r.x, r.y, r.w, r.h]))
+        .collect();
+    let edges: Vec<_> = doc
+        .connections()
+        .iter()
+        .zip(&routes)
+        .filter_map(|(c, route)| {
+            let route = route.as_ref()?;
+            Some(json!({
+                "from": doc.component_index(c.from.as_str())?,
+                "to": doc.component_index(c.to.as_str())?,
+                "points": route.iter().map(|p| json!([p.x, p.y])).collect::<Vec<_>>(),
+            }))
+        })
+        .collect();
+    println!(
+        "{}",
+        json!({
+            "nodes": nodes,
+            "edges": edges,
+            "layout_ms": laid_out.as_secs_f64() * 1000.0,
+            "route_ms": routed.as_secs_f64() * 1000.0,
+        })
+    );
+    ExitCode::SUCCESS
+}
