@@ -59,8 +59,13 @@ elk.layout({
 """
 
 
-def run(cmd, **kw):
-    return subprocess.run(cmd, check=True, capture_output=True, text=True, **kw)
+# The longest a reference tool may take on one graph; `dot`'s orthogonal routing can run
+# for hours on thousands of nodes, and the table says so instead of waiting.
+TOOL_TIMEOUT_S = 300
+
+
+def run(cmd, timeout=None, **kw):
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=timeout, **kw)
 
 
 def archsmith(model, auto):
@@ -82,7 +87,7 @@ def dot(graph):
         lines.append(f"n{e['from']} -> n{e['to']};")
     lines.append("}")
     started = time.perf_counter()
-    out = json.loads(run(["dot", "-Tjson"], input="\n".join(lines)).stdout)
+    out = json.loads(run(["dot", "-Tjson"], input="\n".join(lines), timeout=TOOL_TIMEOUT_S).stdout)
     ms = (time.perf_counter() - started) * 1000.0
     height = float(out["bb"].split(",")[3])
     nodes = [None] * len(graph["nodes"])
@@ -114,7 +119,7 @@ def elk(graph):
         json.dump(graph, open(data, "w"))
         env = dict(os.environ, NODE_PATH=os.path.join(ELK_HOME, "node_modules"))
         started = time.perf_counter()
-        out = json.loads(run(["node", script, data], env=env).stdout)
+        out = json.loads(run(["node", script, data], env=env, timeout=TOOL_TIMEOUT_S).stdout)
         out["ms"] = (time.perf_counter() - started) * 1000.0
     return out
 
@@ -222,6 +227,9 @@ def main():
         for tool, run_tool in (("dot", dot), ("ELK", elk)):
             try:
                 results.append((tool, run_tool(ours)))
+            except subprocess.TimeoutExpired:
+                rows.append(f"| {name} | {tool} | | | | | | > {TOOL_TIMEOUT_S * 1000} (stopped) |")
+                print(rows[-1], file=sys.stderr)
             except (subprocess.CalledProcessError, json.JSONDecodeError, KeyError) as error:
                 print(f"{tool} failed on {name}: {error}", file=sys.stderr)
         for tool, drawing in results:
@@ -229,7 +237,7 @@ def main():
             rows.append(
                 f"| {name} | {tool} | {m['crossings']} | {m['through']} | {m['bends']} | "
                 f"{m['area'] / 1e6:.2f} | {m['aspect']:.2f} | {m['ms']:.1f} |")
-        print(rows[-1], file=sys.stderr)
+            print(rows[-1], file=sys.stderr)
     table = "\n".join(rows) + "\n"
     print(table)
     if args.out:
