@@ -26,6 +26,8 @@ const BESIDE: [(f32, f32); 7] = [
     (1.0, 2.5),
     (-1.0, 2.5),
 ];
+/// How many spots a caption with no free one weighs by what it would cover.
+const FALLBACK_SPOTS: usize = 16;
 /// Where along a segment a caption is tried, middle first.
 const ALONG: [f32; 7] = [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9];
 
@@ -76,31 +78,33 @@ pub fn place(boxes: &[Rect], routes: &[Vec<Point>], captions: &[Caption]) -> Vec
                 ));
                 break 'forms;
             }
-            for centre in candidates(points, w, h) {
+            let spots = candidates(points, w, h);
+            for &centre in &spots {
                 let rect = Rect::new(centre.x - w / 2.0, centre.y - h / 2.0, w, h);
-                let hits = obstacles.overlaps(inflate(rect, GAP), caption.route);
-                if hits == 0 {
-                    best = Some((
-                        0,
-                        Placed {
-                            centre,
-                            form,
-                            clear: true,
-                        },
-                        rect,
-                    ));
+                if !obstacles.overlaps_any(inflate(rect, GAP), caption.route) {
+                    let spot = Placed {
+                        centre,
+                        form,
+                        clear: true,
+                    };
+                    best = Some((0, spot, rect));
                     break 'forms;
                 }
-                if best.as_ref().is_none_or(|(fewest, ..)| hits < *fewest) {
-                    best = Some((
-                        hits,
-                        Placed {
+            }
+            // No free spot for any form: the first few spots of the shortest, by how much
+            // each would cover (counting is dearer than finding one free spot).
+            if form + 1 == caption.sizes.len() {
+                for &centre in spots.iter().take(FALLBACK_SPOTS) {
+                    let rect = Rect::new(centre.x - w / 2.0, centre.y - h / 2.0, w, h);
+                    let hits = obstacles.overlaps(inflate(rect, GAP), caption.route);
+                    if best.as_ref().is_none_or(|(fewest, ..)| hits < *fewest) {
+                        let spot = Placed {
                             centre,
                             form,
                             clear: false,
-                        },
-                        rect,
-                    ));
+                        };
+                        best = Some((hits, spot, rect));
+                    }
                 }
             }
         }
@@ -205,6 +209,24 @@ impl Grid {
                 self.cells.entry((x, y)).or_default().push(id);
             }
         }
+    }
+
+    /// Whether `rect` overlaps any item but the segments of route `own`.
+    fn overlaps_any(&self, rect: Rect, own: usize) -> bool {
+        let ((x0, y0), (x1, y1)) = cells(rect);
+        (x0..=x1).any(|x| {
+            (y0..=y1).any(|y| {
+                self.cells
+                    .get(&(x, y))
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|&id| {
+                        let (other, item) = self.items[id as usize];
+                        item != Item::Segment(own) && meets(rect, other)
+                    })
+            })
+        })
     }
 
     /// How many items `rect` overlaps, not counting the segments of route `own`.

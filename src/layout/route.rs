@@ -445,12 +445,13 @@ fn segment_meets(span: Rect, rect: Rect) -> bool {
         && span.y + span.h > rect.y
 }
 
-/// Channels already taken by jogs: vertical ones by x, horizontal ones by y (rounded to the
-/// track width), each with the spans used.
+/// Channels already taken by segments: vertical ones by x, horizontal ones by y (rounded to
+/// the track width), and by the cells of [`CELL`] they span along their own axis, so that a
+/// look-up reads only the spans nearby however many routes share a line.
 #[derive(Default)]
 struct Tracks {
-    vertical: HashMap<i32, Vec<(f32, f32)>>,
-    horizontal: HashMap<i32, Vec<(f32, f32)>>,
+    vertical: HashMap<(i32, i32), Vec<(f32, f32)>>,
+    horizontal: HashMap<(i32, i32), Vec<(f32, f32)>>,
 }
 
 impl Tracks {
@@ -458,32 +459,45 @@ impl Tracks {
         (v / (TRACK / 2.0)).round() as i32
     }
 
-    fn taken(&self, a: Point, b: Point) -> bool {
-        let (map, at, lo, hi) = if (a.x - b.x).abs() < 0.5 {
-            (&self.vertical, a.x, a.y.min(b.y), a.y.max(b.y))
+    fn cells(lo: f32, hi: f32) -> std::ops::RangeInclusive<i32> {
+        (lo / CELL).floor() as i32..=(hi / CELL).floor() as i32
+    }
+
+    /// The line a segment runs on, and its span along it.
+    fn line(a: Point, b: Point) -> (bool, f32, f32, f32) {
+        if (a.x - b.x).abs() < 0.5 {
+            (true, a.x, a.y.min(b.y), a.y.max(b.y))
         } else {
-            (&self.horizontal, a.y, a.x.min(b.x), a.x.max(b.x))
+            (false, a.y, a.x.min(b.x), a.x.max(b.x))
+        }
+    }
+
+    fn taken(&self, a: Point, b: Point) -> bool {
+        let (vertical, at, lo, hi) = Self::line(a, b);
+        let map = if vertical {
+            &self.vertical
+        } else {
+            &self.horizontal
         };
         let key = Self::key(at);
         (key - 1..=key + 1).any(|k| {
-            map.get(&k)
-                .is_some_and(|spans| spans.iter().any(|&(s, e)| s < hi && lo < e))
+            Self::cells(lo, hi).any(|cell| {
+                map.get(&(k, cell))
+                    .is_some_and(|spans| spans.iter().any(|&(s, e)| s < hi && lo < e))
+            })
         })
     }
 
     fn take(&mut self, points: &[Point]) {
         for pair in points.windows(2) {
-            let (a, b) = (pair[0], pair[1]);
-            if (a.x - b.x).abs() < 0.5 {
-                self.vertical
-                    .entry(Self::key(a.x))
-                    .or_default()
-                    .push((a.y.min(b.y), a.y.max(b.y)));
+            let (vertical, at, lo, hi) = Self::line(pair[0], pair[1]);
+            let map = if vertical {
+                &mut self.vertical
             } else {
-                self.horizontal
-                    .entry(Self::key(a.y))
-                    .or_default()
-                    .push((a.x.min(b.x), a.x.max(b.x)));
+                &mut self.horizontal
+            };
+            for cell in Self::cells(lo, hi) {
+                map.entry((Self::key(at), cell)).or_default().push((lo, hi));
             }
         }
     }
