@@ -13,6 +13,9 @@
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
 use crate::model::{Component, Document, Point, Rect};
 
 /// Distance kept from every obstacle.
@@ -23,10 +26,10 @@ const STUB: f32 = 14.0;
 const TRACK: f32 = 8.0;
 /// What a bend costs, in pixels of length: routes prefer a little detour to an extra bend.
 const BEND_COST: f32 = 40.0;
+/// Side of the cells that taken tracks are kept by along their lines.
+const CELL: f32 = 160.0;
 /// The most obstacles a grid search takes on.
 const MAX_SEARCH_OBSTACLES: usize = 160;
-/// Side of the spatial index's cells.
-const CELL: f32 = 160.0;
 
 /// The side of a box a route leaves or enters by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -295,66 +298,39 @@ pub fn side_toward(rect: Rect, toward: Point) -> Side {
     }
 }
 
-/// Obstacles by the cells of a uniform grid they overlap, for finding what lies near a
-/// segment without looking at every box of a large drawing.
+/// Obstacles in an R-tree (boxes inflated by the clearance, boundaries whole), so that
+/// finding what a segment meets costs a logarithm and the hits, however long the segment or
+/// large the drawing.
 struct SpatialIndex {
-    cells: HashMap<(i32, i32), Vec<u32>>,
+    tree: RTree<GeomWithData<Rectangle<[f32; 2]>, u32>>,
 }
 
 impl SpatialIndex {
     fn new(obstacles: &Obstacles) -> Self {
-        let mut cells: HashMap<(i32, i32), Vec<u32>> = HashMap::new();
-        let all = obstacles.boxes.iter().chain(&obstacles.boundaries);
-        for (id, rect) in all.enumerate() {
-            let id = u32::try_from(id).unwrap_or(u32::MAX);
-            let ((x0, y0), (x1, y1)) = cell_span(inflate(*rect, CLEARANCE));
-            // A boundary is an obstacle by its outline only where it matters: indexing its
-            // whole area would put a big region in every cell, so boundaries are indexed by
-            // their four edges' cells.
-            if id as usize >= obstacles.boxes.len() {
-                for x in x0..=x1 {
-                    cells.entry((x, y0)).or_default().push(id);
-                    cells.entry((x, y1)).or_default().push(id);
-                }
-                for y in y0 + 1..y1 {
-                    cells.entry((x0, y)).or_default().push(id);
-                    cells.entry((x1, y)).or_default().push(id);
-                }
-                continue;
-            }
-            for x in x0..=x1 {
-                for y in y0..=y1 {
-                    cells.entry((x, y)).or_default().push(id);
-                }
-            }
+        let boxes = obstacles.boxes.iter().map(|rect| inflate(*rect, CLEARANCE));
+        let items = boxes
+            .chain(obstacles.boundaries.iter().copied())
+            .enumerate()
+            .map(|(id, rect)| {
+                GeomWithData::new(
+                    Rectangle::from_corners([rect.x, rect.y], [rect.x + rect.w, rect.y + rect.h]),
+                    u32::try_from(id).unwrap_or(u32::MAX),
+                )
+            })
+            .collect();
+        Self {
+            tree: RTree::bulk_load(items),
         }
-        Self { cells }
     }
 
-    /// Every obstacle whose cells the rectangle `area` overlaps (with repeats).
+    /// Visits the obstacles whose indexed rectangle meets `area` until `visit` says stop;
+    /// returns whether it did.
     fn near(&self, area: Rect, mut visit: impl FnMut(u32) -> bool) -> bool {
-        let ((x0, y0), (x1, y1)) = cell_span(area);
-        for x in x0..=x1 {
-            for y in y0..=y1 {
-                if let Some(ids) = self.cells.get(&(x, y)) {
-                    for &id in ids {
-                        if visit(id) {
-                            return true;
-                        }
-                    }
-                }
-            }
-        }
-        false
+        let envelope = AABB::from_corners([area.x, area.y], [area.x + area.w, area.y + area.h]);
+        self.tree
+            .locate_in_envelope_intersecting(envelope)
+            .any(|item| visit(item.data))
     }
-}
-
-fn cell_span(rect: Rect) -> ((i32, i32), (i32, i32)) {
-    let cell = |v: f32| (v / CELL).floor() as i32;
-    (
-        (cell(rect.x), cell(rect.y)),
-        (cell(rect.x + rect.w), cell(rect.y + rect.h)),
-    )
 }
 
 fn inflate(rect: Rect, by: f32) -> Rect {
@@ -423,16 +399,17 @@ impl<'o> Blocked<'o> {
             .any(|&end| segment_meets(span, inflate(self.obstacles.boxes[end], CLEARANCE / 2.0)))
     }
 
-    /// The obstacles near `area`, inflated, for the grid search.
-    fn within(&self, area: Rect) -> Vec<Rect> {
-        let mut found: Vec<u32> = Vec::new();
-        self.index.near(area, |id| {
-            found.push(id);
-            false
+    /// The obstacles near `area`, inflated, for the grid search; `None` when there are more
+    /// than `most` (it stops looking there, so a window over a huge drawing costs little).
+    fn within(&self, area: Rect, most: usize) -> Option<Vec<Rect>> {
+        let mut found: Vec<Rect> = Vec::new();
+        let crowded = self.index.near(area, |id| {
+            if let Some(rect) = self.rect(id) {
+                found.push(rect);
+            }
+            found.len() > most
         });
-        found.sort_unstable();
-        found.dedup();
-        found.into_iter().filter_map(|id| self.rect(id)).collect()
+        (!crowded).then_some(found)
     }
 }
 
@@ -648,12 +625,9 @@ fn searched(
             (start.x - goal.x).abs() + 2.0 * margin,
             (start.y - goal.y).abs() + 2.0 * margin,
         );
-        let mut near = blocked.within(window);
         // A window this crowded would take longer to search than the whole drawing is
         // worth: the caller falls back to a plain route.
-        if near.len() > MAX_SEARCH_OBSTACLES {
-            return None;
-        }
+        let mut near = blocked.within(window, MAX_SEARCH_OBSTACLES)?;
         near.extend(
             [blocked.from, blocked.to]
                 .map(|end| inflate(blocked.obstacles.boxes[end], CLEARANCE / 2.0)),
