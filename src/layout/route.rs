@@ -26,8 +26,9 @@ const STUB: f32 = 14.0;
 const TRACK: f32 = 8.0;
 /// What a bend costs, in pixels of length: routes prefer a little detour to an extra bend.
 const BEND_COST: f32 = 40.0;
-/// Side of the cells that taken tracks are kept by along their lines.
-const CELL: f32 = 160.0;
+/// Length of the stretches of a line that taken tracks are kept by: long, since a segment
+/// is looked up in every stretch it spans, and few segments share a line.
+const TRACK_CELL: f32 = 1000.0;
 /// The most obstacles a grid search takes on.
 const MAX_SEARCH_OBSTACLES: usize = 160;
 
@@ -423,7 +424,7 @@ fn segment_meets(span: Rect, rect: Rect) -> bool {
 }
 
 /// Channels already taken by segments: vertical ones by x, horizontal ones by y (rounded to
-/// the track width), and by the cells of [`CELL`] they span along their own axis, so that a
+/// the track width), and by the stretches of [`TRACK_CELL`] they span along their own axis, so that a
 /// look-up reads only the spans nearby however many routes share a line.
 #[derive(Default)]
 struct Tracks {
@@ -437,7 +438,7 @@ impl Tracks {
     }
 
     fn cells(lo: f32, hi: f32) -> std::ops::RangeInclusive<i32> {
-        (lo / CELL).floor() as i32..=(hi / CELL).floor() as i32
+        (lo / TRACK_CELL).floor() as i32..=(hi / TRACK_CELL).floor() as i32
     }
 
     /// The line a segment runs on, and its span along it.
