@@ -25,6 +25,15 @@ const PROVIDERS: [(Cloud, &str); 3] = [
     (Cloud::Azure, "azurerm"),
 ];
 
+/// The text of the sample called `name`.
+fn sample(name: &str) -> &'static str {
+    samples::samples()
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("sample {name}"))
+        .text
+}
+
 fn terraform(text: &str, cloud: Cloud) -> BTreeMap<String, Vec<u8>> {
     let catalog = Catalog::builtin();
     let doc = format::from_str(text, "model.ron", catalog).expect("loads");
@@ -1129,13 +1138,6 @@ fn a_model_in_two_regions_deploys_each_component_in_its_region() {
 /// so; a model in us-east-1 (e-commerce) needs no alias.
 #[test]
 fn the_edge_services_keep_their_web_acl_and_query_logs_in_us_east_1() {
-    let sample = |name: &str| {
-        samples::samples()
-            .iter()
-            .find(|s| s.name == name)
-            .unwrap_or_else(|| panic!("sample {name}"))
-            .text
-    };
     let files = terraform(sample("video-streaming"), Cloud::Aws);
     let text = |name: &str| String::from_utf8(files[name].clone()).expect("utf-8");
     assert!(
@@ -1193,13 +1195,6 @@ fn the_edge_services_keep_their_web_acl_and_query_logs_in_us_east_1() {
 /// README's "Not generated" table: (model, component property, snippets of the AWS HCL).
 #[test]
 fn stated_settings_of_brokers_caches_queues_functions_and_gateways_are_deployed() {
-    let sample = |name: &str| {
-        samples::samples()
-            .iter()
-            .find(|s| s.name == name)
-            .unwrap_or_else(|| panic!("sample {name}"))
-            .text
-    };
     let reference = |name: &str| {
         REFERENCE_MODELS
             .iter()
@@ -1312,14 +1307,7 @@ fn stated_settings_of_brokers_caches_queues_functions_and_gateways_are_deployed(
 /// logs slow statements; read replicas share their primary's.
 #[test]
 fn databases_require_tls_and_log_slow_queries() {
-    let files = terraform(
-        samples::samples()
-            .iter()
-            .find(|s| s.name == "ecommerce")
-            .expect("sample")
-            .text,
-        Cloud::Aws,
-    );
+    let files = terraform(sample("ecommerce"), Cloud::Aws);
     let blocks = blocks_of(&files);
     let group = unaligned(body(&blocks, "aws_db_parameter_group.catalog_db"));
     for snippet in [

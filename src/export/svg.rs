@@ -670,7 +670,7 @@ fn place_captions(doc: &Document, scene: &Scene<'_>) -> Vec<Option<PlacedCaption
         .map(Component::rect)
         .chain(doc.groups().iter().map(group_title_rect))
         .collect();
-    let routes: Vec<Vec<Point>> = scene.edges.iter().map(|e| e.points.clone()).collect();
+    let routes: Vec<&[Point]> = scene.edges.iter().map(|e| e.points.as_slice()).collect();
     let mut placed = layout::labels::place(&boxes, &routes, &captions).into_iter();
     forms
         .into_iter()

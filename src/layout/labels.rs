@@ -49,19 +49,19 @@ pub struct Placed {
 }
 
 /// Places every caption (in order: earlier captions get the better spots).
-pub fn place(boxes: &[Rect], routes: &[Vec<Point>], captions: &[Caption]) -> Vec<Placed> {
+pub fn place<R: AsRef<[Point]>>(boxes: &[Rect], routes: &[R], captions: &[Caption]) -> Vec<Placed> {
     let mut obstacles = Grid::default();
     for rect in boxes {
         obstacles.insert(*rect, Item::Box);
     }
-    for (route, points) in routes.iter().enumerate() {
+    for (route, points) in routes.iter().map(AsRef::as_ref).enumerate() {
         for pair in points.windows(2) {
-            obstacles.insert(span(pair[0], pair[1]), Item::Segment(route));
+            obstacles.insert(Rect::spanning(pair[0], pair[1]), Item::Segment(route));
         }
     }
     let mut placed = Vec::with_capacity(captions.len());
     for caption in captions {
-        let points = routes.get(caption.route).map(Vec::as_slice).unwrap_or(&[]);
+        let points = routes.get(caption.route).map_or(&[][..], AsRef::as_ref);
         let mut best: Option<(usize, Placed, Rect)> = None;
         'forms: for (form, &(w, h)) in caption.sizes.iter().enumerate() {
             // An empty form (the caller leaves the caption out) takes no room.
@@ -81,7 +81,7 @@ pub fn place(boxes: &[Rect], routes: &[Vec<Point>], captions: &[Caption]) -> Vec
             let spots = candidates(points, w, h);
             for &centre in &spots {
                 let rect = Rect::new(centre.x - w / 2.0, centre.y - h / 2.0, w, h);
-                if !obstacles.overlaps_any(inflate(rect, GAP), caption.route) {
+                if !obstacles.overlaps_any(rect.inflated(GAP), caption.route) {
                     let spot = Placed {
                         centre,
                         form,
@@ -96,7 +96,7 @@ pub fn place(boxes: &[Rect], routes: &[Vec<Point>], captions: &[Caption]) -> Vec
             if form + 1 == caption.sizes.len() {
                 for &centre in spots.iter().take(FALLBACK_SPOTS) {
                     let rect = Rect::new(centre.x - w / 2.0, centre.y - h / 2.0, w, h);
-                    let hits = obstacles.overlaps(inflate(rect, GAP), caption.route);
+                    let hits = obstacles.overlaps(rect.inflated(GAP), caption.route);
                     if best.as_ref().is_none_or(|(fewest, ..)| hits < *fewest) {
                         let spot = Placed {
                             centre,
@@ -160,24 +160,6 @@ fn candidates(points: &[Point], w: f32, h: f32) -> Vec<Point> {
         }
     }
     spots
-}
-
-fn span(a: Point, b: Point) -> Rect {
-    Rect::new(
-        a.x.min(b.x),
-        a.y.min(b.y),
-        (a.x - b.x).abs(),
-        (a.y - b.y).abs(),
-    )
-}
-
-fn inflate(rect: Rect, by: f32) -> Rect {
-    Rect::new(
-        rect.x - by,
-        rect.y - by,
-        rect.w + 2.0 * by,
-        rect.h + 2.0 * by,
-    )
 }
 
 fn meets(a: Rect, b: Rect) -> bool {

@@ -308,7 +308,7 @@ struct SpatialIndex {
 
 impl SpatialIndex {
     fn new(obstacles: &Obstacles) -> Self {
-        let boxes = obstacles.boxes.iter().map(|rect| inflate(*rect, CLEARANCE));
+        let boxes = obstacles.boxes.iter().map(|rect| rect.inflated(CLEARANCE));
         let items = boxes
             .chain(obstacles.boundaries.iter().copied())
             .enumerate()
@@ -334,15 +334,6 @@ impl SpatialIndex {
     }
 }
 
-fn inflate(rect: Rect, by: f32) -> Rect {
-    Rect::new(
-        rect.x - by,
-        rect.y - by,
-        rect.w + 2.0 * by,
-        rect.h + 2.0 * by,
-    )
-}
-
 /// What one route must avoid: every box but its two ends, and every boundary that holds
 /// neither end (a route leaves and enters the boundaries of its own ends).
 struct Blocked<'o> {
@@ -366,7 +357,7 @@ impl<'o> Blocked<'o> {
         let id = id as usize;
         let boxes = &self.obstacles.boxes;
         if id < boxes.len() {
-            return (id != self.from && id != self.to).then(|| inflate(boxes[id], CLEARANCE));
+            return (id != self.from && id != self.to).then(|| boxes[id].inflated(CLEARANCE));
         }
         let boundary = self.obstacles.boundaries[id - boxes.len()];
         let holds = |b: usize| boundary.contains_rect(&boxes[b]);
@@ -376,12 +367,7 @@ impl<'o> Blocked<'o> {
     /// Whether the horizontal or vertical segment `a`-`b` crosses an obstacle: a box's
     /// inflated area, or a foreign boundary's outline (a route may not enter one).
     fn crosses(&self, a: Point, b: Point) -> bool {
-        let span = Rect::new(
-            a.x.min(b.x),
-            a.y.min(b.y),
-            (a.x - b.x).abs(),
-            (a.y - b.y).abs(),
-        );
+        let span = Rect::spanning(a, b);
         self.index.near(span, |id| {
             self.rect(id).is_some_and(|rect| segment_meets(span, rect))
         })
@@ -389,15 +375,10 @@ impl<'o> Blocked<'o> {
 
     /// Whether the segment `a`-`b` runs through the route's own end boxes.
     fn crosses_ends(&self, a: Point, b: Point) -> bool {
-        let span = Rect::new(
-            a.x.min(b.x),
-            a.y.min(b.y),
-            (a.x - b.x).abs(),
-            (a.y - b.y).abs(),
-        );
+        let span = Rect::spanning(a, b);
         [self.from, self.to]
             .iter()
-            .any(|&end| segment_meets(span, inflate(self.obstacles.boxes[end], CLEARANCE / 2.0)))
+            .any(|&end| segment_meets(span, self.obstacles.boxes[end].inflated(CLEARANCE / 2.0)))
     }
 
     /// The obstacles near `area`, inflated, for the grid search; `None` when there are more
@@ -631,7 +612,7 @@ fn searched(
         let mut near = blocked.within(window, MAX_SEARCH_OBSTACLES)?;
         near.extend(
             [blocked.from, blocked.to]
-                .map(|end| inflate(blocked.obstacles.boxes[end], CLEARANCE / 2.0)),
+                .map(|end| blocked.obstacles.boxes[end].inflated(CLEARANCE / 2.0)),
         );
         if let Some(mut middle) = grid_path(blocked, &near, window, (start, out), (goal, into)) {
             let mut route = vec![a];
@@ -722,12 +703,7 @@ fn grid_path(
                 _ => continue,
             };
             let (p, q) = (at(i, j), at(ni, nj));
-            let span = Rect::new(
-                p.x.min(q.x),
-                p.y.min(q.y),
-                (p.x - q.x).abs(),
-                (p.y - q.y).abs(),
-            );
+            let span = Rect::spanning(p, q);
             if near.iter().any(|rect| segment_meets(span, *rect)) {
                 continue;
             }
@@ -823,39 +799,38 @@ fn simplify(points: Vec<Point>) -> Vec<Point> {
     out
 }
 
-/// How many segments of `route` cross the interior of a box other than its two ends: what
-/// tests and the benchmark measure (zero for every sample).
-pub fn crossings_through_boxes(
-    obstacles: &Obstacles,
-    requests: &[Request<'_>],
-    routes: &[Vec<Point>],
-) -> usize {
-    let mut count = 0;
-    for (request, route) in requests.iter().zip(routes) {
-        for pair in route.windows(2) {
-            let (a, b) = (pair[0], pair[1]);
-            let span = Rect::new(
-                a.x.min(b.x),
-                a.y.min(b.y),
-                (a.x - b.x).abs(),
-                (a.y - b.y).abs(),
-            );
-            count += obstacles
-                .boxes
-                .iter()
-                .enumerate()
-                .filter(|&(i, rect)| {
-                    i != request.from && i != request.to && segment_meets(span, *rect)
-                })
-                .count();
-        }
-    }
-    count
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// How many segments of the routes cross the interior of a box other than their ends.
+    fn crossings_through_boxes(
+        obstacles: &Obstacles,
+        requests: &[Request<'_>],
+        routes: &[Vec<Point>],
+    ) -> usize {
+        let mut count = 0;
+        for (request, route) in requests.iter().zip(routes) {
+            for pair in route.windows(2) {
+                let (a, b) = (pair[0], pair[1]);
+                let span = Rect::spanning(a, b);
+                count += obstacles
+                    .boxes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, rect)| {
+                        i != request.from && i != request.to && segment_meets(span, *rect)
+                    })
+                    .count();
+            }
+        }
+        count
+    }
+
+    /// A connection without bend points.
+    fn request(from: usize, to: usize) -> Request<'static> {
+        Request { from, to, via: &[] }
+    }
 
     fn orthogonal(route: &[Point]) -> bool {
         route
@@ -897,14 +872,7 @@ mod tests {
             ],
             boundaries: vec![],
         };
-        let routes = route(
-            &obstacles,
-            &[Request {
-                from: 0,
-                to: 1,
-                via: &[],
-            }],
-        );
+        let routes = route(&obstacles, &[request(0, 1)]);
         assert_eq!(
             routes[0],
             vec![Point::new(100.0, 25.0), Point::new(300.0, 25.0)]
@@ -921,11 +889,7 @@ mod tests {
             ],
             boundaries: vec![],
         };
-        let requests = [Request {
-            from: 0,
-            to: 2,
-            via: &[],
-        }];
+        let requests = [request(0, 2)];
         let routes = route(&obstacles, &requests);
         assert!(orthogonal(&routes[0]), "{:?}", routes[0]);
         assert_eq!(
@@ -951,18 +915,7 @@ mod tests {
             ],
             boundaries: vec![],
         };
-        let requests = [
-            Request {
-                from: 0,
-                to: 2,
-                via: &[],
-            },
-            Request {
-                from: 1,
-                to: 3,
-                via: &[],
-            },
-        ];
+        let requests = [request(0, 2), request(1, 3)];
         let routes = route(&obstacles, &requests);
         for r in &routes {
             assert!(orthogonal(r), "{r:?}");
@@ -980,29 +933,16 @@ mod tests {
             ],
             boundaries: vec![Rect::new(180.0, -40.0, 140.0, 130.0)],
         };
-        let requests = [Request {
-            from: 0,
-            to: 2,
-            via: &[],
-        }];
+        let requests = [request(0, 2)];
         let routes = route(&obstacles, &requests);
         let boundary = obstacles.boundaries[0];
         for pair in routes[0].windows(2) {
             let (a, b) = (pair[0], pair[1]);
-            let span = Rect::new(
-                a.x.min(b.x),
-                a.y.min(b.y),
-                (a.x - b.x).abs(),
-                (a.y - b.y).abs(),
-            );
+            let span = Rect::spanning(a, b);
             assert!(!segment_meets(span, boundary), "{:?}", routes[0]);
         }
         // A route into the boundary's own member may enter it.
-        let requests = [Request {
-            from: 0,
-            to: 1,
-            via: &[],
-        }];
+        let requests = [request(0, 1)];
         let routes = route(&obstacles, &requests);
         assert_eq!(routes[0].last().map(|p| p.x), Some(230.0));
     }
@@ -1017,18 +957,7 @@ mod tests {
             ],
             boundaries: vec![],
         };
-        let requests = [
-            Request {
-                from: 0,
-                to: 2,
-                via: &[],
-            },
-            Request {
-                from: 0,
-                to: 1,
-                via: &[],
-            },
-        ];
+        let requests = [request(0, 2), request(0, 1)];
         let routes = route(&obstacles, &requests);
         // The upper target's route leaves higher, so the two never cross.
         assert!(routes[1][0].y < routes[0][0].y, "{routes:?}");

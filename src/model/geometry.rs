@@ -63,4 +63,25 @@ impl Rect {
     pub fn center(&self) -> Point {
         Point::new(self.x + self.w / 2.0, self.y + self.h / 2.0)
     }
+
+    /// The smallest rectangle holding `a` and `b`: a segment's bounds (zero wide or tall
+    /// for a vertical or horizontal one).
+    pub fn spanning(a: Point, b: Point) -> Self {
+        Self::new(
+            a.x.min(b.x),
+            a.y.min(b.y),
+            (a.x - b.x).abs(),
+            (a.y - b.y).abs(),
+        )
+    }
+
+    /// This rectangle grown by `by` on every side.
+    pub fn inflated(&self, by: f32) -> Self {
+        Self::new(
+            self.x - by,
+            self.y - by,
+            self.w + 2.0 * by,
+            self.h + 2.0 * by,
+        )
+    }
 }
