@@ -8,7 +8,8 @@ use crate::catalog::Catalog;
 use crate::model::{
     AuthMode, Component, ComponentId, Connection, ConnectionId, ConnectionKindId, Decision,
     DecisionId, Document, Group, GroupId, GroupKind, KindId, Meta, Note, NoteId, Point,
-    PropertyValue, Rect, RuleOverride, Size, Topic, Waiver, find_mut, insert_sorted, remove_sorted,
+    PropertyValue, Rect, RuleOverride, Size, Topic, View, ViewId, Waiver, find_mut, insert_sorted,
+    remove_sorted,
 };
 use crate::validate::{self, Problem};
 
@@ -115,6 +116,10 @@ pub enum EditOp {
     /// Inserts the decision, or replaces the one with the same id.
     PutDecision(Box<Decision>),
     RemoveDecision(DecisionId),
+    /// Inserts the view, or replaces the one with the same id (a view's layout changes this
+    /// way too: moving boxes in a view moves them in that view only).
+    PutView(Box<View>),
+    RemoveView(ViewId),
     /// Several operations as one undo step; all apply or none.
     Batch(Vec<EditOp>),
 }
@@ -197,6 +202,8 @@ impl EditOp {
             Self::SetRuleOverride { .. } => "Change rule setting",
             Self::PutDecision(_) => "Edit decision",
             Self::RemoveDecision(_) => "Delete decision",
+            Self::PutView(_) => "Edit view",
+            Self::RemoveView(_) => "Delete view",
             Self::Batch(_) => "Edit",
         }
     }
@@ -240,6 +247,7 @@ impl EditOp {
                 let mut restore = vec![Self::AddComponent(Box::new(component))];
                 restore.extend(touching.into_iter().map(|c| Self::Connect(Box::new(c))));
                 restore.extend(waivers.into_iter().map(Self::AddWaiver));
+                restore.extend(detach_from_views(doc, id.as_str()));
                 Ok(Self::Batch(restore))
             }
             Self::MoveComponent { id, to } => {
@@ -421,6 +429,7 @@ impl EditOp {
                     });
                 }
                 remove_sorted(&mut doc.groups, id.as_str());
+                restore.extend(detach_from_views(doc, id.as_str()));
                 restore.extend(
                     take_waivers(doc, id.as_str())
                         .into_iter()
@@ -560,6 +569,27 @@ impl EditOp {
                     .ok_or_else(|| not_found("decision", &id))?;
                 Ok(Self::PutDecision(Box::new(decision)))
             }
+            Self::PutView(view) => {
+                let view = *view;
+                let mut problems = Vec::new();
+                validate::check_view(catalog, doc, &view, &mut problems);
+                first_problem(problems)?;
+                if let Some(slot) = find_mut(&mut doc.views, view.id.as_str()) {
+                    return Ok(Self::PutView(Box::new(std::mem::replace(slot, view))));
+                }
+                if doc.id_in_use(view.id.as_str()) {
+                    return Err(EditError::IdInUse(view.id.to_string()));
+                }
+                let id = view.id.clone();
+                insert_sorted(&mut doc.views, view)
+                    .map_err(|v| EditError::IdInUse(v.id.to_string()))?;
+                Ok(Self::RemoveView(id))
+            }
+            Self::RemoveView(id) => {
+                let view = remove_sorted(&mut doc.views, id.as_str())
+                    .ok_or_else(|| not_found("view", &id))?;
+                Ok(Self::PutView(Box::new(view)))
+            }
             Self::Batch(ops) => {
                 let mut inverses = Vec::with_capacity(ops.len());
                 for op in ops {
@@ -579,6 +609,18 @@ impl EditOp {
             }
         }
     }
+}
+
+/// Drops every view's references to `id`, which must not outlive it; returns the edits that
+/// put the views back.
+fn detach_from_views(doc: &mut Document, id: &str) -> Vec<EditOp> {
+    let mut restore = Vec::new();
+    for view in &mut doc.views {
+        if let Some(detached) = view.without(id) {
+            restore.push(EditOp::PutView(Box::new(std::mem::replace(view, detached))));
+        }
+    }
+    restore
 }
 
 /// Removes and returns the waivers that name `target`, which must not outlive it.

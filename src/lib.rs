@@ -28,6 +28,7 @@ pub mod session;
 pub mod text;
 pub mod topics;
 pub mod validate;
+pub mod view;
 
 pub use catalog::Catalog;
 pub use edit::{EditError, EditOp, History};

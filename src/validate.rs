@@ -11,7 +11,7 @@ use crate::catalog::{
 };
 use crate::model::{
     CURRENT_VERSION, Component, Connection, Document, Group, GroupKind, IdError, Properties,
-    PropertyValue, Rect, check_slug,
+    PropertyValue, Rect, View, ViewLevel, check_slug,
 };
 use crate::text::{
     self, MAX_GROUP_DEPTH, MAX_NAME_CHARS, MAX_TEXT_CHARS, MAX_VALUE_CHARS, TextError, TextKind,
@@ -551,6 +551,61 @@ fn ancestry(doc: &Document, group: &Group) -> Ancestry {
 }
 
 /// Every structural problem of a document, in file order.
+/// Problems with one view: its id and text, and every element, kind and trait it names.
+pub(crate) fn check_view(catalog: &Catalog, doc: &Document, view: &View, out: &mut Vec<Problem>) {
+    let id = view.id.as_str();
+    if let Err(error) = check_slug(id) {
+        out.push(Problem::InvalidId {
+            element: id.to_owned(),
+            error,
+        });
+    }
+    check_name(id, &view.name, out);
+    check_description(id, "description", &view.description, out);
+    let system = (view.level == ViewLevel::Context).then(|| crate::view::system_box_id(doc));
+    for (field, target) in view.references() {
+        let exists = match field {
+            "groups" => doc.group(target).is_some(),
+            "layout" => doc.component(target).is_some() || system.as_deref() == Some(target),
+            _ => doc.component(target).is_some(),
+        };
+        if !exists {
+            out.push(Problem::DanglingReference {
+                element: id.to_owned(),
+                field,
+                target: target.to_owned(),
+            });
+        }
+    }
+    for kind in &view.select.kinds {
+        if catalog.kind(kind.as_str()).is_none() {
+            out.push(Problem::DanglingReference {
+                element: id.to_owned(),
+                field: "kinds",
+                target: kind.to_string(),
+            });
+        }
+    }
+    for name in &view.select.traits {
+        if Trait::from_name(name).is_none() {
+            out.push(Problem::DanglingReference {
+                element: id.to_owned(),
+                field: "traits",
+                target: name.clone(),
+            });
+        }
+    }
+    if view
+        .layout
+        .values()
+        .any(|p| !(p.x.is_finite() && p.y.is_finite()))
+    {
+        out.push(Problem::BadGeometry {
+            element: id.to_owned(),
+        });
+    }
+}
+
 pub fn check_document(catalog: &Catalog, doc: &Document) -> Vec<Problem> {
     let mut problems = Vec::new();
     if doc.version > CURRENT_VERSION {
@@ -564,7 +619,8 @@ pub fn check_document(catalog: &Catalog, doc: &Document) -> Vec<Problem> {
         .chain(doc.components().iter().map(|c| c.id.as_str()))
         .chain(doc.connections().iter().map(|c| c.id.as_str()))
         .chain(doc.notes().iter().map(|n| n.id.as_str()))
-        .chain(doc.decisions().iter().map(|d| d.id.as_str()));
+        .chain(doc.decisions().iter().map(|d| d.id.as_str()))
+        .chain(doc.views().iter().map(|v| v.id.as_str()));
     for id in ids {
         let count = seen.entry(id).or_default();
         *count += 1;
@@ -622,6 +678,9 @@ pub fn check_document(catalog: &Catalog, doc: &Document) -> Vec<Problem> {
         ] {
             check_description(id, field, value, &mut problems);
         }
+    }
+    for view in doc.views() {
+        check_view(catalog, doc, view, &mut problems);
     }
     for note in doc.notes() {
         check_description(note.id.as_str(), "text", &note.text, &mut problems);

@@ -606,3 +606,61 @@ fn analyze_names_the_line_of_a_bad_scenario() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("surge.ron:2:"), "{stderr}");
 }
+
+#[test]
+fn views_are_listed_and_drawn_by_the_diagram_exports_only() {
+    let listed = archsmith()
+        .args(["views"])
+        .arg(sample("ecommerce"))
+        .assert()
+        .success();
+    let listed = String::from_utf8_lossy(&listed.get_output().stdout).into_owned();
+    assert!(
+        listed.contains(
+            "checkout-flow  Checkout request flow (dynamic, 24 steps; 21 boxes, 24 connections)"
+        ),
+        "{listed}"
+    );
+    assert!(
+        listed.contains("context  System context (context;"),
+        "{listed}"
+    );
+
+    let drawn = archsmith()
+        .args([
+            "export", "--format", "mermaid", "--view", "context", "-o", "-",
+        ])
+        .arg(sample("ecommerce"))
+        .assert()
+        .success();
+    let mermaid = String::from_utf8_lossy(&drawn.get_output().stdout).into_owned();
+    assert!(mermaid.contains("Software system"), "{mermaid}");
+    assert!(
+        !mermaid.contains("Catalog service"),
+        "folded into the system"
+    );
+
+    let unknown = archsmith()
+        .args(["export", "--format", "svg", "--view", "nope", "-o", "-"])
+        .arg(sample("ecommerce"))
+        .assert()
+        .failure();
+    let message = String::from_utf8_lossy(&unknown.get_output().stderr).into_owned();
+    assert!(
+        message.contains(
+            "no view `nope`; its views are: checkout-flow, context, observability, services"
+        ),
+        "{message}"
+    );
+    let not_a_diagram = archsmith()
+        .args(["export", "--format", "terraform", "--view", "context", "-o"])
+        .arg(tempfile::tempdir().expect("tempdir").path().join("tf"))
+        .arg(sample("ecommerce"))
+        .assert()
+        .failure();
+    let message = String::from_utf8_lossy(&not_a_diagram.get_output().stderr).into_owned();
+    assert!(
+        message.contains("--view applies to diagram formats"),
+        "{message}"
+    );
+}

@@ -57,12 +57,23 @@ fn html(text: &str) -> String {
 fn every_sample_has_both_formats_with_every_section_deterministically() {
     for sample in samples::samples() {
         let (md, files) = markdown(sample.text);
+        let mut expected = vec!["design.md".to_owned(), "diagram.svg".to_owned()];
+        let doc = format::from_str(sample.text, "sample.ron", Catalog::builtin()).expect("loads");
+        expected.extend(doc.views().iter().map(|v| format!("views/{}.svg", v.id)));
         assert_eq!(
-            files.keys().map(String::as_str).collect::<Vec<_>>(),
-            ["design.md", "diagram.svg"],
-            "{}",
+            files.keys().cloned().collect::<Vec<_>>(),
+            expected,
+            "{}: the document's diagram and one per view",
             sample.name
         );
+        for view in doc.views() {
+            assert!(
+                md.contains(&format!("](views/{}.svg)", view.id)),
+                "{}: the document shows view {}",
+                sample.name,
+                view.id
+            );
+        }
         assert!(md.contains("![Architecture diagram of "), "{}", sample.name);
         let page = html(sample.text);
         for section in SECTIONS {

@@ -1,4 +1,4 @@
-//! Edge routing on every sample and reference model, drawn where the model puts its
+//! Edge routing on every sample, reference model and view, drawn where the model puts its
 //! components (or where the automatic layout does, for a model without positions): every
 //! route is orthogonal, starts and ends on its boxes' borders, and crosses no other box and
 //! no boundary that holds neither of its ends.
@@ -25,6 +25,19 @@ fn models() -> Vec<(String, Document)> {
             (name.to_owned(), doc)
         })
         .collect();
+    // Every view, drawn as the exports draw it.
+    let views: Vec<(String, Document)> = models
+        .iter()
+        .flat_map(|(name, doc)| {
+            doc.views().iter().map(move |v| {
+                (
+                    format!("{name} view {}", v.id),
+                    archsmith::view::project(doc, catalog, v).doc,
+                )
+            })
+        })
+        .collect();
+    models.extend(views);
     // Generated models, laid out automatically as the exports lay out a model without
     // positions.
     for components in [100, 500] {

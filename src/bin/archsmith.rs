@@ -91,7 +91,13 @@ enum Command {
         /// Diagrams: leave out the legend.
         #[arg(long)]
         no_legend: bool,
+        /// Diagrams: draw this view of the model (see `archsmith views`) instead of the whole
+        /// model.
+        #[arg(long, value_name = "ID")]
+        view: Option<String>,
     },
+    /// List the model's views: focused diagrams that `export --view` draws.
+    Views { file: PathBuf },
     /// List the component and connection kinds.
     Catalog {
         #[arg(long, value_enum, default_value_t = ListFormat::Human)]
@@ -368,6 +374,7 @@ fn run(
             findings,
             packs,
             no_legend,
+            view,
         } => {
             let options = ExportOptions {
                 provider: provider.map(Cloud::from),
@@ -381,9 +388,11 @@ fn run(
                 format: &format,
                 output: &output,
                 force,
+                view: view.as_deref(),
             };
             export_model(catalog, &file, &target, &options, &packs, out)
         }
+        Command::Views { file } => list_views(catalog, &file, out),
         Command::Catalog { format } => {
             print_catalog(catalog, format, out)?;
             Ok(ExitCode::SUCCESS)
@@ -604,6 +613,8 @@ struct ExportTarget<'a> {
     format: &'a str,
     output: &'a Path,
     force: bool,
+    /// A view of the model to draw instead of the whole model.
+    view: Option<&'a str>,
 }
 
 fn export_model(
@@ -625,15 +636,31 @@ fn export_model(
         )
         .into());
     }
+    if target.view.is_some() && !exporter.draws_views() {
+        return Err(format!(
+            "--view applies to diagram formats (svg, png, mermaid, mermaid-architecture, dot, plantuml, drawio); the `{format_id}` export covers the whole model"
+        )
+        .into());
+    }
     let (_, doc, packs) = load_for_checking(catalog, file, pack_files)?;
-    // Documents and badges show what `validate` reports: the same packs, overrides, waivers.
+    // Documents and badges show what `validate` reports: the same packs, overrides, waivers,
+    // found on the whole model even when one view is drawn.
     let mut options = options.clone();
     if exporter.shows_findings(&options) {
         let graph = ArchGraph::new(&doc, catalog);
         options.report = Some(std::sync::Arc::new(rules::check_with(&graph, &packs)));
     }
+    let projected;
+    let drawn = match target.view {
+        Some(id) => {
+            let view = archsmith::view::find(&doc, id).map_err(|e| e.to_string())?;
+            projected = archsmith::view::project(&doc, catalog, view).doc;
+            &projected
+        }
+        None => &doc,
+    };
     let exported = exporter
-        .export_noted(&doc, catalog, &options)
+        .export_noted(drawn, catalog, &options)
         .map_err(|e| e.to_string())?;
     for note in &exported.notes {
         eprintln!("note: {}", for_terminal(note));
@@ -656,6 +683,39 @@ fn export_model(
             "overwrote files that Archsmith had not generated (--force): {}",
             for_terminal(&written.overwritten_foreign.join(", "))
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list_views(
+    catalog: &Catalog,
+    file: &Path,
+    out: &mut Out<impl Write>,
+) -> Result<ExitCode, Failure> {
+    let (_, doc, _) = load_for_checking(catalog, file, &[])?;
+    if doc.views().is_empty() {
+        writeln!(
+            out,
+            "{} defines no views; `export` draws the whole model.",
+            for_terminal(&file.display().to_string())
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    for view in doc.views() {
+        let projection = archsmith::view::project(&doc, catalog, view);
+        let what = if view.flow.is_some() {
+            format!("dynamic, {} steps", projection.steps.len())
+        } else {
+            view.level.label().to_lowercase()
+        };
+        writeln!(
+            out,
+            "{}  {} ({what}; {} boxes, {} connections)",
+            view.id,
+            for_terminal(&view.name),
+            projection.doc.components().len(),
+            projection.doc.connections().len()
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -65,6 +65,9 @@ impl Category {
 pub enum Trait {
     Client,
     External,
+    /// A whole software system drawn as one box (a context view's system, or another
+    /// in-house system): it says nothing about what runs inside.
+    System,
     Edge,
     Dns,
     Cdn,
@@ -107,6 +110,16 @@ pub enum Trait {
     Secrets,
     KeyManagement,
     Managed,
+}
+
+impl Trait {
+    /// The trait a file names (`datastore`, `load_balancer`), as the catalog spells it.
+    pub fn from_name(name: &str) -> Option<Trait> {
+        use serde::de::IntoDeserializer;
+        let name: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+            name.into_deserializer();
+        Trait::deserialize(name).ok()
+    }
 }
 
 /// How an edge behaves at run time.

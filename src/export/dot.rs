@@ -73,6 +73,10 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
 }
 
 impl Exporter for DotExporter {
+    fn draws_views(&self) -> bool {
+        true
+    }
+
     fn format(&self) -> &'static Format {
         &Format {
             id: "dot",

@@ -35,6 +35,10 @@ fn cell_of_component(index: usize) -> String {
 }
 
 impl Exporter for DrawioExporter {
+    fn draws_views(&self) -> bool {
+        true
+    }
+
     fn format(&self) -> &'static Format {
         &Format {
             id: "drawio",

@@ -86,6 +86,10 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
 }
 
 impl Exporter for MermaidExporter {
+    fn draws_views(&self) -> bool {
+        true
+    }
+
     fn format(&self) -> &'static Format {
         &Format {
             id: "mermaid",

@@ -187,6 +187,12 @@ pub trait Exporter: Sync {
         options: &ExportOptions,
     ) -> Result<Output, ExportError>;
 
+    /// Whether this export is a diagram that can draw one view of the model (`--view`): it
+    /// is then given the view's projection (see [`crate::view`]) instead of the model.
+    fn draws_views(&self) -> bool {
+        false
+    }
+
     /// Whether this export, with these options, shows findings: callers that run the rules
     /// with packs pass their report in [`ExportOptions::report`], and others skip the work.
     fn shows_findings(&self, options: &ExportOptions) -> bool {

@@ -47,6 +47,10 @@ fn encode_error(message: impl Into<String>) -> ExportError {
 }
 
 impl Exporter for PngExporter {
+    fn draws_views(&self) -> bool {
+        true
+    }
+
     fn format(&self) -> &'static Format {
         &Format {
             id: "png",

@@ -68,17 +68,9 @@ impl<'a> Scene<'a> {
                     .iter()
                     .flat_map(|e| e.points.iter().map(|p| Rect::new(p.x, p.y, 0.0, 0.0))),
             );
-        let bounds = rects.reduce(union).unwrap_or_default();
+        let bounds = rects.reduce(Rect::union).unwrap_or_default();
         Self { doc, edges, bounds }
     }
-}
-
-pub(crate) fn union(a: Rect, b: Rect) -> Rect {
-    let x = a.x.min(b.x);
-    let y = a.y.min(b.y);
-    let right = (a.x + a.w).max(b.x + b.w);
-    let bottom = (a.y + a.h).max(b.y + b.h);
-    Rect::new(x, y, right - x, bottom - y)
 }
 
 /// A coordinate as diagrams print it: at most one decimal, no trailing `.0`.

@@ -1,13 +1,18 @@
-//! Structurizr DSL: one software system whose containers are the components, groups for the
-//! boundaries, relationships with technology and behaviour tags, and a container view with
-//! element and relationship styles.
+//! Structurizr DSL: one software system whose containers are the components (external
+//! systems are software systems of their own), groups for the boundaries, relationships with
+//! technology and behaviour tags, a deployment environment of the network boundaries, a
+//! container and a deployment view of everything, one view per model view, and element and
+//! relationship styles.
 
 use std::fmt::Write;
 
-use super::tree::{Step, edges, node, walk};
+use std::collections::BTreeMap;
+
+use super::tree::{Step, edges, group_node, node, walk};
 use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, ConnectionStyle, Trait};
-use crate::model::Document;
+use crate::model::{Component, Document, GroupId, GroupKind, ViewLevel};
+use crate::view;
 
 #[derive(Debug)]
 pub struct StructurizrExporter;
@@ -30,7 +35,7 @@ pub(crate) fn string(raw: &str) -> String {
     out
 }
 
-fn tag(catalog: &Catalog, component: &crate::model::Component) -> &'static str {
+fn tag(catalog: &Catalog, component: &Component) -> &'static str {
     let kind = catalog.kind_of(component);
     let has = |t| kind.is_some_and(|k| k.has(t));
     if has(Trait::Datastore) || has(Trait::Cache) {
@@ -50,7 +55,7 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
         match step {
             Step::Component {
                 index, component, ..
-            } => {
+            } if !is_other_system(catalog, component) => {
                 let technology = catalog.kind_label(component);
                 let _ = writeln!(
                     out,
@@ -73,11 +78,206 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
                     string(&format!("{} ({})", group.name, group.kind.label()))
                 );
             }
+            Step::Component { .. } => {}
             Step::Leave => {
                 let _ = writeln!(out, "{indent}}}");
             }
         }
     });
+}
+
+/// Whether a component is a software system of its own (someone else's, or another of
+/// ours) rather than a container of the modelled system.
+fn is_other_system(catalog: &Catalog, component: &Component) -> bool {
+    component.kind.as_str() == view::SYSTEM_KIND
+        || catalog
+            .kind_of(component)
+            .is_some_and(|k| k.has(Trait::External))
+}
+
+/// Whether a boundary is a place things are deployed to (a deployment node), rather than a
+/// logical grouping.
+fn is_deployment_node(kind: GroupKind) -> bool {
+    kind.is_network() || matches!(kind, GroupKind::K8sCluster | GroupKind::K8sNamespace)
+}
+
+/// Identifier of a component's container instance in the deployment environment.
+fn instance(index: usize) -> String {
+    format!("i{index}")
+}
+
+/// The other systems, next to the modelled one.
+fn write_other_systems(out: &mut String, doc: &Document, catalog: &Catalog) {
+    for (index, component) in doc.components().iter().enumerate() {
+        if is_other_system(catalog, component) {
+            let _ = writeln!(
+                out,
+                "        {} = softwareSystem {} {} {}",
+                node(index),
+                string(&component.name),
+                string(&component.description),
+                string(&format!("Outside,{}", component.kind.as_str())),
+            );
+        }
+    }
+}
+
+/// The deployment environment: network boundaries, clusters and namespaces as nested
+/// deployment nodes (logical boundaries are looked through), each container as an instance
+/// in the innermost one that holds it; containers placed in none share one node.
+fn write_deployment(out: &mut String, doc: &Document, catalog: &Catalog) {
+    let node_of = |group: Option<&GroupId>| -> Option<usize> {
+        doc.group_chain(group)
+            .into_iter()
+            .find(|g| is_deployment_node(g.kind))
+            .and_then(|g| doc.groups().iter().position(|x| x.id == g.id))
+    };
+    let mut children: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
+    for (index, group) in doc.groups().iter().enumerate() {
+        if is_deployment_node(group.kind) {
+            children
+                .entry(node_of(group.parent.as_ref()))
+                .or_default()
+                .push(index);
+        }
+    }
+    let mut instances: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
+    for (index, component) in doc.components().iter().enumerate() {
+        if !is_other_system(catalog, component) {
+            instances
+                .entry(node_of(component.group.as_ref()))
+                .or_default()
+                .push(index);
+        }
+    }
+    fn write_node(
+        out: &mut String,
+        doc: &Document,
+        group: usize,
+        depth: usize,
+        children: &BTreeMap<Option<usize>, Vec<usize>>,
+        instances: &BTreeMap<Option<usize>, Vec<usize>>,
+    ) {
+        let indent = "    ".repeat(depth);
+        let g = &doc.groups()[group];
+        let technology = match &g.location {
+            Some(location) => format!("{} {location}", g.kind.label()),
+            None => g.kind.label().to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "{indent}{} = deploymentNode {} {} {} {{",
+            group_node(group),
+            string(&g.name),
+            string(&g.description),
+            string(&technology)
+        );
+        for &c in instances.get(&Some(group)).into_iter().flatten() {
+            let _ = writeln!(
+                out,
+                "{indent}    {} = containerInstance {}",
+                instance(c),
+                node(c)
+            );
+        }
+        for &child in children.get(&Some(group)).into_iter().flatten() {
+            write_node(out, doc, child, depth + 1, children, instances);
+        }
+        let _ = writeln!(out, "{indent}}}");
+    }
+    out.push_str("        live = deploymentEnvironment \"Live\" {\n");
+    for &root in children.get(&None).into_iter().flatten() {
+        write_node(out, doc, root, 3, &children, &instances);
+    }
+    if let Some(unplaced) = instances.get(&None) {
+        out.push_str(
+            "            unplaced = deploymentNode \"Not placed\" \"Components the model places in no network\" {\n",
+        );
+        for &c in unplaced {
+            let _ = writeln!(
+                out,
+                "                {} = containerInstance {}",
+                instance(c),
+                node(c)
+            );
+        }
+        out.push_str("            }\n");
+    }
+    out.push_str("        }\n");
+}
+
+/// One Structurizr view per model view, drawing what the view's projection shows: context
+/// views as system context views, dynamic views step by step, deployment views over the
+/// container instances.
+fn write_views(out: &mut String, doc: &Document, catalog: &Catalog) {
+    for view in doc.views() {
+        let projection = view::project(doc, catalog, view);
+        let shown: Vec<usize> = projection
+            .doc
+            .components()
+            .iter()
+            .filter_map(|c| doc.component_index(c.id.as_str()))
+            .collect();
+        let key = string(view.id.as_str());
+        let description = string(&view.name);
+        if view.flow.is_some() {
+            let _ = writeln!(out, "        dynamic system {key} {description} {{");
+            let labels: BTreeMap<usize, String> = edges(doc, catalog)
+                .into_iter()
+                .map(|e| (e.connection, e.label))
+                .collect();
+            for step in &projection.steps {
+                let Some(c) = doc.connection_index(step.as_str()) else {
+                    continue;
+                };
+                let connection = &doc.connections()[c];
+                let (Some(from), Some(to)) = (
+                    doc.component_index(connection.from.as_str()),
+                    doc.component_index(connection.to.as_str()),
+                ) else {
+                    continue;
+                };
+                let label = labels.get(&c).map_or("", String::as_str);
+                let _ = writeln!(
+                    out,
+                    "            {} -> {} {}",
+                    node(from),
+                    node(to),
+                    string(label)
+                );
+            }
+        } else {
+            let (header, element): (String, fn(usize) -> String) = match view.level {
+                ViewLevel::Context => (format!("systemContext system {key} {description}"), node),
+                ViewLevel::Container => (format!("container system {key} {description}"), node),
+                ViewLevel::Deployment => (
+                    format!("deployment system \"Live\" {key} {description}"),
+                    |c| instance(c),
+                ),
+            };
+            let _ = writeln!(out, "        {header} {{");
+            let mut include: Vec<String> = Vec::new();
+            if view.level == ViewLevel::Context {
+                include.push("system".to_owned());
+            }
+            for &c in &shown {
+                let other = is_other_system(catalog, &doc.components()[c]);
+                let drawn = match view.level {
+                    // The context view draws the system and the other systems around it.
+                    ViewLevel::Context => other,
+                    ViewLevel::Container => true,
+                    ViewLevel::Deployment => !other,
+                };
+                if drawn {
+                    include.push(element(c));
+                }
+            }
+            if !include.is_empty() {
+                let _ = writeln!(out, "            include {}", include.join(" "));
+            }
+        }
+        out.push_str("            autoLayout lr\n        }\n");
+    }
 }
 
 impl Exporter for StructurizrExporter {
@@ -109,6 +309,7 @@ impl Exporter for StructurizrExporter {
         );
         write_nesting(&mut out, doc, catalog);
         out.push_str("        }\n");
+        write_other_systems(&mut out, doc, catalog);
         for edge in edges(doc, catalog) {
             let behaviour = match edge.style {
                 ConnectionStyle::Sync => "Sync",
@@ -126,6 +327,7 @@ impl Exporter for StructurizrExporter {
                 string(behaviour)
             );
         }
+        write_deployment(&mut out, doc, catalog);
         out.push_str(
             r#"    }
     views {
@@ -133,7 +335,15 @@ impl Exporter for StructurizrExporter {
             include *
             autoLayout lr
         }
-        styles {
+        deployment system "Live" "Deployment" {
+            include *
+            autoLayout lr
+        }
+"#,
+        );
+        write_views(&mut out, doc, catalog);
+        out.push_str(
+            r#"        styles {
             element "Container" {
                 background #ffffff
                 color #0f172a

@@ -233,6 +233,10 @@ impl Labels {
 }
 
 impl Exporter for SvgExporter {
+    fn draws_views(&self) -> bool {
+        true
+    }
+
     fn format(&self) -> &'static Format {
         &Format {
             id: "svg",
@@ -291,7 +295,22 @@ pub(crate) fn render_with(
     } else {
         BTreeMap::new()
     };
-    let bounds = scene.bounds;
+    let captions = place_captions(doc, &scene);
+    // Captions beside a route on the drawing's edge stick out of the boxes and routes.
+    let bounds = captions
+        .iter()
+        .flatten()
+        .filter(|c| !c.text.is_empty())
+        .map(|c| {
+            let w = caption_width(&c.text);
+            Rect::new(
+                c.centre.x - w / 2.0,
+                c.centre.y - CAPTION_HEIGHT / 2.0,
+                w,
+                CAPTION_HEIGHT,
+            )
+        })
+        .fold(scene.bounds, Rect::union);
     let legend_width = 520.0;
     let width = (bounds.w + 2.0 * MARGIN).max(legend_width);
     let legend = if options.legend { LEGEND } else { 0.0 };
@@ -330,7 +349,6 @@ pub(crate) fn render_with(
         }
         Labels::Text => Detail::FULL,
     };
-    let captions = place_captions(doc, &scene);
     for (edge, caption) in scene.edges.iter().zip(&captions) {
         // A caption with no room anywhere is left out; its edge carries it as a tooltip.
         let dropped = caption.as_ref().is_some_and(|c| c.text.is_empty());
@@ -993,12 +1011,20 @@ pub(crate) fn component_colour(catalog: &Catalog, component: &Component) -> Rgb 
 mod caption_tests {
     use super::*;
 
-    /// Captions on every sample: none overlaps another caption or a box.
+    /// Captions on every sample and every view: none overlaps another caption or a box.
     #[test]
-    fn captions_overlap_no_caption_and_no_box_on_any_sample() {
+    fn captions_overlap_no_caption_and_no_box_on_any_sample_or_view() {
         let catalog = Catalog::builtin();
+        let mut drawings = Vec::new();
         for sample in crate::samples::samples() {
             let doc = crate::format::from_str(sample.text, "s.ron", catalog).expect("loads");
+            for view in doc.views() {
+                let name = format!("{} view {}", sample.name, view.id);
+                drawings.push((name, crate::view::project(&doc, catalog, view).doc));
+            }
+            drawings.push((sample.name.to_owned(), doc));
+        }
+        for (name, doc) in drawings {
             let scene = Scene::new(&doc, catalog);
             let placed: Vec<Rect> = place_captions(&doc, &scene)
                 .into_iter()
@@ -1027,7 +1053,7 @@ mod caption_tests {
                     .filter(|c| overlap(a, &c.rect()))
                     .count();
             }
-            assert_eq!((captions, boxes), (0, 0), "{}: overlaps", sample.name);
+            assert_eq!((captions, boxes), (0, 0), "{name}: overlaps");
         }
     }
 }

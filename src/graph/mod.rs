@@ -208,6 +208,11 @@ impl<'a> ArchGraph<'a> {
         &connections[link.position as usize]
     }
 
+    /// Whether a link resolves a name (a DNS query) rather than calling a service.
+    pub fn is_name_lookup(&self, link: &Link) -> bool {
+        link.kind.is_some() && link.kind == self.dns
+    }
+
     /// Whether a link is a synchronous call on the request path: sync, and not a name lookup.
     fn is_sync_call(&self, link: &Link) -> bool {
         link.is_sync() && (link.kind.is_none() || link.kind != self.dns)

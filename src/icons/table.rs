@@ -16,6 +16,7 @@ pub(super) static ICONS: &[(&str, &str)] = &[
         "bell-ring",
         include_str!("../../assets/icons/bell-ring.svg"),
     ),
+    ("boxes", include_str!("../../assets/icons/boxes.svg")),
     (
         "building-2",
         include_str!("../../assets/icons/building-2.svg"),

@@ -16,7 +16,7 @@
 
 use crate::model::Size;
 
-use super::{Spacing, TARGET_ASPECT};
+use super::Spacing;
 
 /// Dummy nodes allowed per node and edge of the graph, and at least this many in all, which
 /// covers any hand-drawn model.
@@ -24,11 +24,11 @@ const DUMMIES_PER_ELEMENT: usize = 3;
 const MIN_DUMMY_BUDGET: usize = 20_000;
 /// Dummies one layer may hold: its node capacity, and at least this many.
 const MIN_DUMMIES_PER_LAYER: usize = 64;
-/// Wrap only drawings deeper than this many layers and wider than `WRAP_ASPECT` times their
-/// height; a band holds at least `MIN_BAND_LAYERS` layers.
-const MIN_WRAP_LAYERS: usize = 16;
-const WRAP_ASPECT: f32 = 4.0;
-const MIN_BAND_LAYERS: usize = 4;
+/// Wrap only drawings of at least this many layers that come out more than `WRAP_SLACK`
+/// times wider than the target aspect; a band holds at least `MIN_BAND_LAYERS` layers.
+const MIN_WRAP_LAYERS: usize = 6;
+const WRAP_SLACK: f32 = 1.5;
+const MIN_BAND_LAYERS: usize = 3;
 
 /// Height a dummy node reserves in its layer, so that long edges keep apart.
 pub(super) const DUMMY_HEIGHT: f32 = 12.0;
@@ -214,14 +214,17 @@ fn band_layers(
     }
     let width: f32 = column_width.iter().map(|w| w + spacing.layer_gap).sum();
     let height = column_height.iter().copied().fold(0.0f32, f32::max);
-    if width <= WRAP_ASPECT * height.max(1.0) {
+    if width <= WRAP_SLACK * spacing.aspect * height.max(1.0) {
         return layers;
     }
     // With `b` layers a band, the drawing is about `width * b / layers` wide and
-    // `(layers / b) * (height + gap)` tall; solve for the target aspect.
+    // `(layers / b) * (height + gap)` tall; solve for the target aspect, then spread the
+    // layers evenly over that many bands so that the last one is not a stub.
     let band_height = height + spacing.layer_gap;
-    let ideal = layers as f32 * (TARGET_ASPECT * band_height / width).sqrt();
-    (ideal.ceil() as usize).clamp(MIN_BAND_LAYERS, layers)
+    let ideal = layers as f32 * (spacing.aspect * band_height / width).sqrt();
+    let per_band = (ideal.ceil() as usize).clamp(MIN_BAND_LAYERS, layers);
+    let bands = layers.div_ceil(per_band);
+    layers.div_ceil(bands).max(MIN_BAND_LAYERS)
 }
 
 #[cfg(test)]
@@ -238,14 +241,30 @@ mod tests {
 
     #[test]
     fn short_graphs_are_not_wrapped() {
-        let (sizes, edges, layers) = chain(10);
+        let (sizes, edges, layers) = chain(5);
         let plan = Plan::new(&sizes, &edges, &layers, 24, Spacing::default());
-        assert_eq!(plan.band_layers, 10);
+        assert_eq!(plan.band_layers, 5);
         assert!(plan.through_dummies.iter().all(|&t| t));
     }
 
     #[test]
-    fn a_long_chain_wraps_into_bands_about_twice_as_wide_as_tall() {
+    fn a_chain_of_ten_wraps_into_even_bands_for_a_slide() {
+        let (sizes, edges, layers) = chain(10);
+        let plan = Plan::new(&sizes, &edges, &layers, 24, Spacing::default());
+        assert_eq!(
+            plan.band_layers, 4,
+            "bands of 4, 4 and 2 rather than 9 and 1"
+        );
+        let wide = Spacing {
+            aspect: 100.0,
+            ..Spacing::default()
+        };
+        let plan = Plan::new(&sizes, &edges, &layers, 24, wide);
+        assert_eq!(plan.band_layers, 10, "a wide target leaves it one row");
+    }
+
+    #[test]
+    fn a_long_chain_wraps_into_bands_about_as_wide_as_the_target() {
         let (sizes, edges, layers) = chain(400);
         let plan = Plan::new(&sizes, &edges, &layers, 24, Spacing::default());
         let bands = 400usize.div_ceil(plan.band_layers);

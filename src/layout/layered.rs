@@ -16,13 +16,20 @@ pub struct Spacing {
     pub layer_gap: f32,
     /// Vertical gap between neighbours in a layer.
     pub node_gap: f32,
+    /// Width to height the drawing aims for wherever the layout has a choice of shape
+    /// (wrapping long chains of layers into bands, layer capacity, packing of parts).
+    pub aspect: f32,
 }
+
+/// A slide's or a laptop screen's shape.
+pub const DEFAULT_ASPECT: f32 = 1.6;
 
 impl Default for Spacing {
     fn default() -> Self {
         Self {
             layer_gap: 110.0,
             node_gap: 36.0,
+            aspect: DEFAULT_ASPECT,
         }
     }
 }
@@ -77,7 +84,7 @@ pub fn draw(sizes: &[Size], edges: &[(usize, usize)], spacing: Spacing) -> Drawi
         })
         .collect();
     let boxes: Vec<Size> = drawings.iter().map(|d| d.size).collect();
-    let (corners, size) = pack::shelves(&boxes, spacing.layer_gap);
+    let (corners, size) = pack::shelves(&boxes, spacing.layer_gap, spacing.aspect);
     let shift = |p: &Point, by: Point| Point::new(p.x + by.x, p.y + by.y);
     let mut positions = vec![Point::default(); n];
     let mut layers = vec![0usize; n];

@@ -19,10 +19,12 @@ mod width;
 use std::collections::BTreeMap;
 
 pub use crossings::count_crossings;
-pub use layered::{Drawing, Spacing, draw};
+pub use layered::{DEFAULT_ASPECT, Drawing, Spacing, draw};
 
 use crate::edit::{ConnectionField, EditOp};
-use crate::model::{ComponentId, ConnectionId, Document, GroupId, Note, NoteId, Point, Rect, Size};
+use crate::model::{
+    Component, ComponentId, ConnectionId, Document, GroupId, Note, NoteId, Point, Rect, Size,
+};
 
 /// Room inside a boundary around its members, and above them for the title.
 const GROUP_PADDING: f32 = 24.0;
@@ -30,9 +32,6 @@ const GROUP_TITLE: f32 = 40.0;
 const EMPTY_GROUP: Size = Size::new(220.0, 110.0);
 /// Where the drawing starts on the canvas.
 const MARGIN: f32 = 40.0;
-/// Width to height that big drawings aim for, wherever the layout has a choice of shape
-/// (layer capacity, bands, packing of parts): about a screen's shape.
-const TARGET_ASPECT: f32 = 2.0;
 
 /// New positions for every component, boundary and connection bend.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -325,6 +324,45 @@ fn union(rect: Rect, inner: Rect, padding: f32) -> Rect {
     let right = (rect.x + rect.w).max(inner.x + inner.w + padding);
     let bottom = (rect.y + rect.h).max(inner.y + inner.h + padding);
     Rect::new(x, y, right - x, bottom - y)
+}
+
+/// Sets every boundary's rectangle around what it holds (its components and child
+/// boundaries, with room for its title), innermost first: for drawings whose boxes were
+/// placed by hand rather than by [`layout`]. A boundary holding nothing keeps its rectangle.
+pub fn fit_groups(doc: &mut Document) {
+    let mut order: Vec<(usize, usize)> = doc
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (doc.group_chain(Some(&g.id)).len(), i))
+        .collect();
+    order.sort_by_key(|&(depth, i)| (std::cmp::Reverse(depth), i));
+    let mut fitted: BTreeMap<GroupId, Rect> = BTreeMap::new();
+    for (_, i) in order {
+        let id = doc.groups[i].id.clone();
+        let inner = doc
+            .components
+            .iter()
+            .filter(|c| c.group.as_ref() == Some(&id))
+            .map(Component::rect)
+            .chain(
+                doc.groups
+                    .iter()
+                    .filter(|g| g.parent.as_ref() == Some(&id))
+                    .map(|g| fitted.get(&g.id).copied().unwrap_or(g.rect)),
+            )
+            .reduce(|a, b| a.union(b));
+        if let Some(inner) = inner {
+            let rect = Rect::new(
+                inner.x - GROUP_PADDING,
+                inner.y - GROUP_TITLE,
+                inner.w + 2.0 * GROUP_PADDING,
+                inner.h + GROUP_TITLE + GROUP_PADDING,
+            );
+            doc.groups[i].rect = rect;
+            fitted.insert(id, rect);
+        }
+    }
 }
 
 /// Whole units keep model files tidy and diffs small.

@@ -2,7 +2,6 @@
 //! that a model of many small islands (isolated components, boundaries with no connections
 //! between them) fills a screen-shaped area instead of one column as tall as all of them.
 
-use super::TARGET_ASPECT;
 use crate::model::{Point, Size};
 
 /// The weakly connected parts of a graph: each part's nodes in ascending order, parts in
@@ -39,12 +38,12 @@ pub(super) fn parts(nodes: usize, edges: &[(usize, usize)]) -> Vec<Vec<usize>> {
 }
 
 /// Top-left corners for boxes of the given sizes, packed in rows (shelves) of about the
-/// width that makes the whole `TARGET_ASPECT` times wider than tall, and never narrower than
+/// width that makes the whole `aspect` times wider than tall, and never narrower than
 /// the widest box. Returns the corners and the size of the whole.
-pub(super) fn shelves(sizes: &[Size], gap: f32) -> (Vec<Point>, Size) {
+pub(super) fn shelves(sizes: &[Size], gap: f32, aspect: f32) -> (Vec<Point>, Size) {
     let area: f32 = sizes.iter().map(|s| (s.w + gap) * (s.h + gap)).sum();
     let widest = sizes.iter().map(|s| s.w).fold(0.0f32, f32::max);
-    let row_limit = widest.max((area * TARGET_ASPECT).sqrt());
+    let row_limit = widest.max((area * aspect).sqrt());
     let mut order: Vec<usize> = (0..sizes.len()).collect();
     order.sort_by(|&a, &b| sizes[b].h.total_cmp(&sizes[a].h).then(a.cmp(&b)));
     let mut corners = vec![Point::default(); sizes.len()];
@@ -77,7 +76,7 @@ mod tests {
     #[test]
     fn many_islands_fill_rows_instead_of_one_column() {
         let sizes = vec![Size::new(160.0, 64.0); 400];
-        let (corners, size) = shelves(&sizes, 40.0);
+        let (corners, size) = shelves(&sizes, 40.0, 2.0);
         assert!(size.w / size.h > 1.0 && size.w / size.h < 4.0, "{size:?}");
         for (i, a) in corners.iter().enumerate() {
             for b in &corners[i + 1..] {
@@ -93,7 +92,7 @@ mod tests {
             Size::new(160.0, 64.0),
             Size::new(160.0, 64.0),
         ];
-        let (corners, size) = shelves(&sizes, 40.0);
+        let (corners, size) = shelves(&sizes, 40.0, 2.0);
         assert_eq!(corners[0], Point::new(0.0, 0.0));
         assert_eq!(corners[1], Point::new(0.0, 440.0));
         assert_eq!(corners[2], Point::new(200.0, 440.0));

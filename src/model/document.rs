@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     ComponentId, ConnectionId, ConnectionKindId, DecisionId, GroupId, KindId, NoteId, Point,
-    Properties, Rect, Size,
+    Properties, Rect, Size, View,
 };
 
 /// The file format version this build writes. Older versions are migrated on load.
@@ -38,6 +38,9 @@ pub struct Document {
     pub(crate) waivers: Vec<Waiver>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) decisions: Vec<Decision>,
+    /// Focused diagrams of the model, sorted by id.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) views: Vec<View>,
 }
 
 /// Name, description, target cloud and non-functional targets.
@@ -489,7 +492,7 @@ macro_rules! keyed {
         }
     )*};
 }
-keyed!(Component, Connection, Group, Note, Decision);
+keyed!(Component, Connection, Group, Note, Decision, View);
 
 pub(crate) fn find<'a, T: Keyed>(items: &'a [T], id: &str) -> Option<&'a T> {
     items
@@ -532,6 +535,7 @@ impl Document {
             rules: RuleSettings::default(),
             waivers: Vec::new(),
             decisions: Vec::new(),
+            views: Vec::new(),
         }
     }
 
@@ -559,6 +563,14 @@ impl Document {
         &self.decisions
     }
 
+    pub fn views(&self) -> &[View] {
+        &self.views
+    }
+
+    pub fn view(&self, id: &str) -> Option<&View> {
+        find(&self.views, id)
+    }
+
     pub fn component(&self, id: &str) -> Option<&Component> {
         find(&self.components, id)
     }
@@ -566,6 +578,12 @@ impl Document {
     /// The position of component `id` among [`Document::components`].
     pub fn component_index(&self, id: &str) -> Option<usize> {
         self.components
+            .binary_search_by(|c| c.id.as_str().cmp(id))
+            .ok()
+    }
+
+    pub fn connection_index(&self, id: &str) -> Option<usize> {
+        self.connections
             .binary_search_by(|c| c.id.as_str().cmp(id))
             .ok()
     }
@@ -602,7 +620,7 @@ impl Document {
 
     /// True when any element already uses `id`.
     pub fn id_in_use(&self, id: &str) -> bool {
-        self.element(id).is_some() || self.decision(id).is_some()
+        self.element(id).is_some() || self.decision(id).is_some() || self.view(id).is_some()
     }
 
     /// A free id derived from `hint`: `orders-db`, then `orders-db-2`, ...
@@ -680,6 +698,10 @@ impl Document {
         self.connections.sort_by(|a, b| a.id.cmp(&b.id));
         self.notes.sort_by(|a, b| a.id.cmp(&b.id));
         self.decisions.sort_by(|a, b| a.id.cmp(&b.id));
+        self.views.sort_by(|a, b| a.id.cmp(&b.id));
+        for view in &mut self.views {
+            view.normalize();
+        }
         self.waivers.sort();
         self.waivers.dedup();
         for component in &mut self.components {

@@ -66,6 +66,18 @@ impl Rect {
 
     /// The smallest rectangle holding `a` and `b`: a segment's bounds (zero wide or tall
     /// for a vertical or horizontal one).
+    /// The smallest rectangle holding both.
+    pub fn union(self, other: Rect) -> Self {
+        let x = self.x.min(other.x);
+        let y = self.y.min(other.y);
+        Self::new(
+            x,
+            y,
+            (self.x + self.w).max(other.x + other.w) - x,
+            (self.y + self.h).max(other.y + other.h) - y,
+        )
+    }
+
     pub fn spanning(a: Point, b: Point) -> Self {
         Self::new(
             a.x.min(b.x),

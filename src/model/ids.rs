@@ -123,6 +123,10 @@ slug_id!(
     /// Id of a [`Decision`](super::Decision) record.
     DecisionId
 );
+slug_id!(
+    /// Id of a [`View`](super::View): one focused diagram of the model.
+    ViewId
+);
 
 /// Id of a component kind in the catalog (`postgresql`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -8,11 +8,13 @@ mod document;
 mod geometry;
 mod ids;
 mod property;
+mod view;
 
 pub use document::*;
 pub use geometry::{Point, Rect, Size};
 pub use ids::{
     ComponentId, ConnectionId, ConnectionKindId, DecisionId, GroupId, IdError, KindId, MAX_ID_LEN,
-    NoteId, check_slug, slugify,
+    NoteId, ViewId, check_slug, slugify,
 };
 pub use property::{Properties, PropertyValue};
+pub use view::{Selection, View, ViewLevel};

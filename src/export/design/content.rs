@@ -33,9 +33,10 @@ pub(crate) enum Block {
         header: Vec<&'static str>,
         rows: Vec<Vec<Line>>,
     },
-    /// The architecture diagram: an image link in Markdown, inline SVG in HTML.
+    /// A diagram: an image link to `file` in Markdown, that file's SVG inline in HTML.
     Diagram {
         alt: String,
+        file: String,
     },
 }
 

@@ -1,6 +1,7 @@
 //! One self-contained, printable HTML file: embedded CSS, the diagram as inline SVG, no
 //! external requests.
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::content::{Block, Inline, Line};
@@ -55,7 +56,7 @@ fn line(parts: &Line) -> String {
     out
 }
 
-pub(crate) fn render(title: &str, blocks: &[Block], diagram_svg: &str) -> String {
+pub(crate) fn render(title: &str, blocks: &[Block], diagrams: &BTreeMap<String, String>) -> String {
     let mut out =
         String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -126,12 +127,12 @@ pub(crate) fn render(title: &str, blocks: &[Block], diagram_svg: &str) -> String
                 }
                 out.push_str("</tbody>\n</table>\n");
             }
-            Block::Diagram { alt } => {
+            Block::Diagram { alt, file } => {
                 let _ = writeln!(
                     out,
                     "<figure role=\"img\" aria-label=\"{}\">\n{}</figure>",
                     escape(alt),
-                    diagram_svg
+                    diagrams.get(file).map_or("", String::as_str)
                 );
             }
         }

@@ -71,7 +71,7 @@ fn cell(parts: &Line) -> String {
     }
 }
 
-pub(crate) fn render(blocks: &[Block], diagram_file: &str) -> String {
+pub(crate) fn render(blocks: &[Block]) -> String {
     let mut out = String::new();
     for block in blocks {
         if !out.is_empty() {
@@ -111,8 +111,8 @@ pub(crate) fn render(blocks: &[Block], diagram_file: &str) -> String {
                     let _ = writeln!(out, "| {} |", cells.join(" | "));
                 }
             }
-            Block::Diagram { alt } => {
-                let _ = writeln!(out, "![{}]({diagram_file})", escape(alt));
+            Block::Diagram { alt, file } => {
+                let _ = writeln!(out, "![{}]({file})", escape(alt));
             }
         }
     }

@@ -21,6 +21,7 @@ use crate::graph::ArchGraph;
 use crate::model::{AuthMode, Cloud, Component, ComponentId, Connection, Document, GroupKind};
 use crate::rules::{Finding, Report, RuleCategory};
 use crate::topics::BrokerFlows;
+use crate::view;
 
 #[derive(Debug)]
 pub struct MarkdownExporter;
@@ -50,15 +51,17 @@ impl Exporter for MarkdownExporter {
         catalog: &Catalog,
         options: &ExportOptions,
     ) -> Result<Output, ExportError> {
-        let blocks = sections(doc, catalog, options);
-        let diagram = svg::render(doc, catalog, &diagram_options(options));
-        Ok(Output::Folder(BTreeMap::from([
-            (
-                "design.md".to_owned(),
-                markdown::render(&blocks, DIAGRAM_FILE).into_bytes(),
-            ),
-            (DIAGRAM_FILE.to_owned(), diagram.into_bytes()),
-        ])))
+        let options = with_report(doc, catalog, options);
+        let blocks = sections(doc, catalog, &options);
+        let mut files: BTreeMap<String, Vec<u8>> = diagrams(doc, catalog, &options)
+            .into_iter()
+            .map(|(file, svg)| (file, svg.into_bytes()))
+            .collect();
+        files.insert(
+            "design.md".to_owned(),
+            markdown::render(&blocks).into_bytes(),
+        );
+        Ok(Output::Folder(files))
     }
 }
 
@@ -82,13 +85,49 @@ impl Exporter for HtmlExporter {
         catalog: &Catalog,
         options: &ExportOptions,
     ) -> Result<Output, ExportError> {
-        let blocks = sections(doc, catalog, options);
-        let diagram = svg::render(doc, catalog, &diagram_options(options));
+        let options = with_report(doc, catalog, options);
+        let blocks = sections(doc, catalog, &options);
         let title = format!("{} design", doc.meta.name);
         Ok(Output::File(
-            html::render(&title, &blocks, &diagram).into_bytes(),
+            html::render(&title, &blocks, &diagrams(doc, catalog, &options)).into_bytes(),
         ))
     }
+}
+
+/// The options with the model's findings: the views' diagrams are projections, and their
+/// badges must show what the whole model's rules found.
+fn with_report(doc: &Document, catalog: &Catalog, options: &ExportOptions) -> ExportOptions {
+    let mut options = options.clone();
+    if options.report.is_none() {
+        let graph = ArchGraph::new(doc, catalog);
+        options.report = Some(std::sync::Arc::new(
+            super::findings(&options, &graph).into_owned(),
+        ));
+    }
+    options
+}
+
+/// Where a view's diagram goes in the document's folder.
+fn view_file(view: &crate::model::View) -> String {
+    format!("views/{}.svg", view.id)
+}
+
+/// The document's diagrams by file: the whole model's, then each view's.
+fn diagrams(
+    doc: &Document,
+    catalog: &Catalog,
+    options: &ExportOptions,
+) -> BTreeMap<String, String> {
+    let options = diagram_options(options);
+    let mut out = BTreeMap::from([(DIAGRAM_FILE.to_owned(), svg::render(doc, catalog, &options))]);
+    for view in doc.views() {
+        let projection = view::project(doc, catalog, view);
+        out.insert(
+            view_file(view),
+            svg::render(&projection.doc, catalog, &options),
+        );
+    }
+    out
 }
 
 /// The document's diagram shows findings: it sits next to the findings sections.
@@ -102,9 +141,10 @@ fn diagram_options(options: &ExportOptions) -> ExportOptions {
 }
 
 /// Section titles, in order; the table of contents links to each.
-const SECTIONS: [&str; 16] = [
+const SECTIONS: [&str; 17] = [
     "Overview",
     "Architecture diagram",
+    "Views",
     "Component inventory",
     "Data flows",
     "API surface per service",
@@ -324,7 +364,9 @@ pub(crate) fn sections(doc: &Document, catalog: &Catalog, options: &ExportOption
     heading(&mut out, 2, "Architecture diagram");
     out.push(Block::Diagram {
         alt: format!("Architecture diagram of {}", doc.meta.name),
+        file: DIAGRAM_FILE.to_owned(),
     });
+    views(&cx, &mut out);
     inventory(&cx, &mut out);
     data_flows(&cx, &mut out);
     api_surface(&cx, &mut out);
@@ -340,6 +382,79 @@ pub(crate) fn sections(doc: &Document, catalog: &Catalog, options: &ExportOption
     decisions(&cx, &mut out);
     glossary(&cx, &mut out);
     out
+}
+
+/// Each view of the model: what it is for, what it shows, its diagram, and a dynamic view's
+/// steps in order.
+fn views(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "Views");
+    if cx.doc.views().is_empty() {
+        paragraph(
+            out,
+            "The model defines no views: the architecture diagram above is its only drawing.",
+        );
+        return;
+    }
+    for view in cx.doc.views() {
+        let projection = view::project(cx.doc, cx.catalog, view);
+        sub_heading(out, view.name.clone());
+        if !view.description.trim().is_empty() {
+            paragraph(out, view.description.clone());
+        }
+        let what = match &view.flow {
+            Some(entry) => format!(
+                "Dynamic view: the request flow from {}, {} steps",
+                cx.name_of(entry.as_str()),
+                projection.steps.len()
+            ),
+            None => format!("{} view", view.level.label()),
+        };
+        out.push(Block::Paragraph(vec![
+            text(format!(
+                "{what}; {} boxes, {} connections. Export it with ",
+                projection.doc.components().len(),
+                projection.doc.connections().len()
+            )),
+            code(format!("--view {}", view.id)),
+            text("."),
+        ]));
+        out.push(Block::Diagram {
+            alt: format!("{} ({})", view.name, cx.doc.meta.name),
+            file: view_file(view),
+        });
+        if projection.steps.is_empty() {
+            continue;
+        }
+        let labels: BTreeMap<&str, String> = super::tree::edges(&projection.doc, cx.catalog)
+            .into_iter()
+            .map(|e| {
+                (
+                    projection.doc.connections()[e.connection].id.as_str(),
+                    e.label,
+                )
+            })
+            .collect();
+        let rows = projection
+            .steps
+            .iter()
+            .enumerate()
+            .filter_map(|(n, id)| {
+                let connection = projection.doc.connection(id.as_str())?;
+                let caption = labels.get(id.as_str()).cloned().unwrap_or_default();
+                let (_, what) = view::split_step(&caption);
+                Some(vec![
+                    plain((n + 1).to_string()),
+                    plain(cx.name_of(connection.from.as_str())),
+                    plain(cx.name_of(connection.to.as_str())),
+                    plain(what),
+                ])
+            })
+            .collect();
+        out.push(Block::Table {
+            header: vec!["Step", "From", "To", "What"],
+            rows,
+        });
+    }
 }
 
 fn overview(cx: &Context<'_>, out: &mut Vec<Block>) {

@@ -1,0 +1,489 @@
+//! Projecting a [`View`] into the document it draws. Every diagram export and the editor
+//! draw a view by drawing its projection, so a view needs no exporter of its own and looks
+//! the same everywhere.
+//!
+//! - The **selection** picks components (everything, when it names nothing); a dynamic view
+//!   picks what its entry point's request flow reaches instead, and numbers the steps.
+//! - The **level** decides what surrounds them: a context view folds everything that is not
+//!   a client or an external system into one box for the system; a container view groups
+//!   components by their bounded contexts and trust zones; a deployment view keeps their
+//!   network placement.
+//! - The view's **layout** places the boxes it has positions for; the rest are laid out
+//!   automatically around them, and boundaries are fitted to what they hold.
+
+use std::collections::{BTreeMap, HashMap};
+
+use petgraph::Direction;
+
+use crate::catalog::{Catalog, ConnectionStyle, Trait};
+use crate::graph::ArchGraph;
+use crate::layout::{self, Spacing};
+use crate::model::{
+    Component, ComponentId, Connection, ConnectionId, Document, Group, GroupId, GroupKind, KindId,
+    Point, View, ViewLevel,
+};
+use crate::topics::BrokerFlows;
+
+/// The kind of the box a context view draws for the whole system.
+pub const SYSTEM_KIND: &str = "software-system";
+
+/// What a view draws: a document of its own (components, boundaries and connections cloned
+/// from the model, positioned for the view) and, for a dynamic view, the steps in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    pub doc: Document,
+    /// A dynamic view's connections in the order a request takes them; step `n` is
+    /// `steps[n - 1]`. Empty for other views.
+    pub steps: Vec<ConnectionId>,
+}
+
+/// A view the model does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the model has no view `{id}`; {}", available(.known))]
+pub struct UnknownView {
+    pub id: String,
+    pub known: Vec<String>,
+}
+
+fn available(known: &[String]) -> String {
+    if known.is_empty() {
+        "it defines no views".to_owned()
+    } else {
+        format!("its views are: {}", known.join(", "))
+    }
+}
+
+/// The view `id` of `doc`.
+pub fn find<'d>(doc: &'d Document, id: &str) -> Result<&'d View, UnknownView> {
+    doc.view(id).ok_or_else(|| UnknownView {
+        id: crate::text::echo(id).to_string(),
+        known: doc.views().iter().map(|v| v.id.to_string()).collect(),
+    })
+}
+
+/// The id of the box a context view draws for the system: `system`, unless the model uses
+/// that id already.
+pub fn system_box_id(doc: &Document) -> String {
+    doc.fresh_id("system")
+}
+
+/// The document `view` draws. Deterministic.
+pub fn project(doc: &Document, catalog: &Catalog, view: &View) -> Projection {
+    let graph = ArchGraph::new(doc, catalog);
+    let (shown, flow_steps) = match view
+        .flow
+        .as_ref()
+        .and_then(|e| doc.component_index(e.as_str()))
+    {
+        Some(entry) => {
+            let steps = flow(&graph, entry);
+            let mut shown = vec![false; doc.components().len()];
+            shown[entry] = true;
+            for &c in &steps {
+                if let Some((from, to)) = ends(doc, &doc.connections()[c]) {
+                    shown[from] = true;
+                    shown[to] = true;
+                }
+            }
+            (shown, Some(steps))
+        }
+        None => (select(&graph, view), None),
+    };
+    // The whole model at deployment level is the model's own drawing, unless the view moved
+    // something.
+    if flow_steps.is_none()
+        && view.level == ViewLevel::Deployment
+        && view.layout.is_empty()
+        && shown.iter().all(|&s| s)
+    {
+        return Projection {
+            doc: doc.clone(),
+            steps: Vec::new(),
+        };
+    }
+    let mut out = Document::new(doc.meta.clone());
+    // Diagrams title themselves with the model's name: say which view this is.
+    out.meta.name = format!("{}: {}", doc.meta.name, view.name);
+    // Where each model component went: itself, or the system box of a context view.
+    let mut target: Vec<Option<ComponentId>> = vec![None; doc.components().len()];
+    let system = (view.level == ViewLevel::Context).then(|| system_box(doc));
+    for (i, component) in doc.components().iter().enumerate() {
+        if !shown[i] {
+            continue;
+        }
+        let outside = graph.has_trait(component, Trait::Client)
+            || graph.has_trait(component, Trait::External);
+        match &system {
+            Some(system) if !outside => target[i] = Some(system.id.clone()),
+            _ => {
+                let mut copy = component.clone();
+                copy.pinned = false;
+                copy.group = placement(doc, view.level, component);
+                copy.member_of.clear();
+                target[i] = Some(copy.id.clone());
+                out.components.push(copy);
+            }
+        }
+    }
+    if let Some(system) = system
+        && target.iter().flatten().any(|t| *t == system.id)
+    {
+        out.components.push(system);
+    }
+    out.groups = groups_holding(doc, view.level, &out.components);
+    let steps = match &flow_steps {
+        Some(steps) => {
+            out.connections = numbered(doc, steps);
+            out.connections.iter().map(|c| c.id.clone()).collect()
+        }
+        None => {
+            out.connections = connections_between(doc, &target);
+            Vec::new()
+        }
+    };
+    out.normalize();
+    place(&mut out, view);
+    Projection { doc: out, steps }
+}
+
+fn ends(doc: &Document, connection: &Connection) -> Option<(usize, usize)> {
+    Some((
+        doc.component_index(connection.from.as_str())?,
+        doc.component_index(connection.to.as_str())?,
+    ))
+}
+
+/// The components a view's selection shows, by position in the document.
+fn select(graph: &ArchGraph<'_>, view: &View) -> Vec<bool> {
+    let doc = graph.document();
+    let select = &view.select;
+    let narrows = !(select.groups.is_empty()
+        && select.tags.is_empty()
+        && select.kinds.is_empty()
+        && select.traits.is_empty()
+        && select.components.is_empty());
+    let traits: Vec<Trait> = select
+        .traits
+        .iter()
+        .filter_map(|t| Trait::from_name(t))
+        .collect();
+    let mut shown: Vec<bool> = doc
+        .components()
+        .iter()
+        .map(|c| {
+            !narrows
+                || select.components.contains(&c.id)
+                || select.kinds.contains(&c.kind)
+                || c.tags.iter().any(|t| select.tags.contains(t))
+                || traits.iter().any(|&t| graph.has_trait(c, t))
+                || select.groups.iter().any(|g| within(doc, c, g))
+        })
+        .collect();
+    if select.neighbours {
+        let chosen = shown.clone();
+        for connection in doc.connections() {
+            if let Some((from, to)) = ends(doc, connection) {
+                if chosen[from] {
+                    shown[to] = true;
+                }
+                if chosen[to] {
+                    shown[from] = true;
+                }
+            }
+        }
+    }
+    for id in &select.exclude {
+        if let Some(i) = doc.component_index(id.as_str()) {
+            shown[i] = false;
+        }
+    }
+    shown
+}
+
+/// Whether `component` sits in `group` (at any depth) or is a member of it.
+fn within(doc: &Document, component: &Component, group: &GroupId) -> bool {
+    component.member_of.contains(group)
+        || doc
+            .group_chain(component.group.as_ref())
+            .iter()
+            .any(|g| g.id == *group)
+}
+
+/// The boundary a component is drawn in at a level.
+fn placement(doc: &Document, level: ViewLevel, component: &Component) -> Option<GroupId> {
+    match level {
+        ViewLevel::Context => None,
+        ViewLevel::Deployment => component.group.clone(),
+        ViewLevel::Container => {
+            let logical = is_logical;
+            let member = |wanted: fn(GroupKind) -> bool| {
+                component
+                    .member_of
+                    .iter()
+                    .filter_map(|g| doc.group(g.as_str()))
+                    .find(|g| wanted(g.kind))
+            };
+            member(|k| k == GroupKind::BoundedContext)
+                .or_else(|| member(logical))
+                .or_else(|| {
+                    doc.group_chain(component.group.as_ref())
+                        .into_iter()
+                        .find(|g| logical(g.kind))
+                })
+                .map(|g| g.id.clone())
+        }
+    }
+}
+
+/// The box a context view draws for the system the model describes.
+fn system_box(doc: &Document) -> Component {
+    let id = ComponentId::new(system_box_id(doc))
+        .unwrap_or_else(|_| unreachable!("fresh ids are slugs"));
+    let mut system = Component::new(
+        id,
+        KindId::new(SYSTEM_KIND),
+        doc.meta.name.clone(),
+        Point::default(),
+    );
+    system.description.clone_from(&doc.meta.description);
+    system
+}
+
+/// Whether a container view draws boundaries of this kind: the logical ones, not networks,
+/// places or clusters.
+fn is_logical(kind: GroupKind) -> bool {
+    matches!(
+        kind,
+        GroupKind::BoundedContext | GroupKind::TrustZone | GroupKind::Generic
+    )
+}
+
+/// The boundaries the components are placed in, with their ancestors (only the logical ones
+/// in a container view); parents that are not kept are skipped over.
+fn groups_holding(doc: &Document, level: ViewLevel, components: &[Component]) -> Vec<Group> {
+    let mut kept: BTreeMap<&str, &Group> = BTreeMap::new();
+    for component in components {
+        for group in doc.group_chain(component.group.as_ref()) {
+            if level != ViewLevel::Container || is_logical(group.kind) {
+                kept.insert(group.id.as_str(), group);
+            }
+        }
+    }
+    kept.values()
+        .map(|group| {
+            let mut copy = (*group).clone();
+            // A container view keeps logical boundaries only: their network parents are gone.
+            while let Some(parent) = copy.parent.as_ref()
+                && !kept.contains_key(parent.as_str())
+            {
+                copy.parent = doc.group(parent.as_str()).and_then(|p| p.parent.clone());
+            }
+            copy
+        })
+        .collect()
+}
+
+/// The model's connections between shown boxes, with their ends moved to where the components
+/// went; several connections between the same two boxes (in a context view) become one,
+/// labelled with what they carry.
+fn connections_between(doc: &Document, target: &[Option<ComponentId>]) -> Vec<Connection> {
+    let mut merged: BTreeMap<(ComponentId, ComponentId), (Connection, Vec<String>)> =
+        BTreeMap::new();
+    for connection in doc.connections() {
+        let Some((from, to)) = ends(doc, connection) else {
+            continue;
+        };
+        let (Some(a), Some(b)) = (&target[from], &target[to]) else {
+            continue;
+        };
+        if a == b {
+            continue;
+        }
+        let label = connection.label.trim().to_owned();
+        match merged.get_mut(&(a.clone(), b.clone())) {
+            Some((_, labels)) => {
+                if !label.is_empty() && !labels.contains(&label) {
+                    labels.push(label);
+                }
+            }
+            None => {
+                let mut copy = connection.clone();
+                copy.from = a.clone();
+                copy.to = b.clone();
+                copy.waypoints.clear();
+                let labels = if label.is_empty() {
+                    vec![]
+                } else {
+                    vec![label]
+                };
+                merged.insert((a.clone(), b.clone()), (copy, labels));
+            }
+        }
+    }
+    merged
+        .into_values()
+        .map(|(mut connection, labels)| {
+            connection.label = labels.join(", ");
+            connection
+        })
+        .collect()
+}
+
+/// A label's leading step number (`12. reserve stock` gives `12` and `reserve stock`), as a
+/// dynamic view numbers its connections.
+pub fn split_step(label: &str) -> (Option<&str>, &str) {
+    let digits = label.bytes().take_while(u8::is_ascii_digit).count();
+    match label[digits..].strip_prefix('.') {
+        Some(rest) if digits > 0 && (rest.is_empty() || rest.starts_with(' ')) => {
+            (Some(&label[..digits]), rest.trim_start())
+        }
+        _ => (None, label),
+    }
+}
+
+/// A dynamic view's connections, labelled with their step numbers.
+fn numbered(doc: &Document, steps: &[usize]) -> Vec<Connection> {
+    steps
+        .iter()
+        .enumerate()
+        .map(|(n, &c)| {
+            let mut connection = doc.connections()[c].clone();
+            connection.waypoints.clear();
+            connection.label = if connection.label.trim().is_empty() {
+                format!("{}.", n + 1)
+            } else {
+                format!("{}. {}", n + 1, connection.label.trim())
+            };
+            connection
+        })
+        .collect()
+}
+
+/// The request flow from `entry`: every call it makes, depth first (name lookups first, then
+/// connection order), each callee's calls before the caller's next call; a publish is
+/// followed by the consumers of what it publishes. Telemetry and calls made once at start-up
+/// are not steps. Connection positions, each once.
+fn flow(graph: &ArchGraph<'_>, entry: usize) -> Vec<usize> {
+    let doc = graph.document();
+    let components = doc.components();
+    let mut visited = vec![false; components.len()];
+    let mut taken = vec![false; doc.connections().len()];
+    let mut steps = Vec::new();
+    let mut brokers: HashMap<usize, BrokerFlows<'_>> = HashMap::new();
+    visited[entry] = true;
+    // A component's calls in the order a request makes them: names are resolved first, then
+    // the calls in connection order.
+    let calls = |at: usize| {
+        let mut links: Vec<_> = graph
+            .links(&components[at], Direction::Outgoing)
+            .iter()
+            .collect();
+        links.sort_by_key(|link| !graph.is_name_lookup(link));
+        links
+    };
+    // Each frame: a component's calls and how many of them the walk has followed.
+    let mut stack = vec![(calls(entry), 0)];
+    while let Some((links, next)) = stack.last_mut() {
+        let Some(link) = links.get(*next).copied() else {
+            stack.pop();
+            continue;
+        };
+        *next += 1;
+        let Some((_, to)) = link.ends() else {
+            continue;
+        };
+        if link.style() == Some(ConnectionStyle::Telemetry)
+            || !graph.on_request_path(link)
+            || taken[link.position()]
+        {
+            continue;
+        }
+        taken[link.position()] = true;
+        steps.push(link.position());
+        let mut then: Vec<usize> = Vec::new();
+        // A name lookup answers and the request goes on from the caller: what the DNS zone
+        // points at is not part of this request's path through it.
+        if !visited[to] && !graph.is_name_lookup(link) {
+            visited[to] = true;
+            then.push(to);
+        }
+        if graph.has_trait(&components[to], Trait::Broker) {
+            let published = &doc.connections()[link.position()];
+            let flows = brokers
+                .entry(to)
+                .or_insert_with(|| BrokerFlows::new(graph, &components[to]));
+            for topic in flows.topics() {
+                if !topic.publishes().any(|p| std::ptr::eq(p, published)) {
+                    continue;
+                }
+                for consume in topic.consumes() {
+                    let Some(position) = doc.connection_index(consume.id.as_str()) else {
+                        continue;
+                    };
+                    let Some(consumer) = doc.component_index(consume.from.as_str()) else {
+                        continue;
+                    };
+                    if taken[position] {
+                        continue;
+                    }
+                    taken[position] = true;
+                    steps.push(position);
+                    if !visited[consumer] {
+                        visited[consumer] = true;
+                        then.push(consumer);
+                    }
+                }
+            }
+        }
+        // The first callee is walked first.
+        stack.extend(then.into_iter().rev().map(|c| (calls(c), 0)));
+    }
+    steps
+}
+
+/// Positions the projection: the view's own positions where it has them, the automatic
+/// layout for the rest; boundaries fitted around what they hold.
+fn place(out: &mut Document, view: &View) {
+    let mut placed = 0;
+    for component in &mut out.components {
+        if let Some(&at) = view.layout.get(component.id.as_str()) {
+            component.position = at;
+            component.pinned = true;
+            placed += 1;
+        }
+    }
+    if placed < out.components.len() {
+        let auto = layout::layout(out, Spacing::default());
+        for component in &mut out.components {
+            if let Some(&at) = auto.components.get(&component.id) {
+                component.position = at;
+            }
+        }
+        for group in &mut out.groups {
+            if let Some(&rect) = auto.groups.get(&group.id) {
+                group.rect = rect;
+            }
+        }
+        for connection in &mut out.connections {
+            if let Some(bends) = auto.bends.get(&connection.id) {
+                connection.waypoints.clone_from(bends);
+            }
+        }
+    }
+    if placed > 0 {
+        layout::fit_groups(out);
+    }
+    for component in &mut out.components {
+        component.pinned = false;
+    }
+}
+
+/// Where a view draws each of its boxes now, for storing as its layout.
+pub fn positions(projection: &Projection) -> BTreeMap<String, Point> {
+    projection
+        .doc
+        .components()
+        .iter()
+        .map(|c| (c.id.to_string(), c.position))
+        .collect()
+}
