@@ -16,11 +16,12 @@ use std::collections::{BTreeMap, HashMap};
 use petgraph::Direction;
 
 use crate::catalog::{Catalog, ConnectionStyle, Trait};
+use crate::edit::{ConnectionField, EditOp};
 use crate::graph::ArchGraph;
 use crate::layout::{self, Spacing};
 use crate::model::{
     Component, ComponentId, Connection, ConnectionId, Document, Group, GroupId, GroupKind, KindId,
-    Point, View, ViewLevel,
+    Point, View, ViewId, ViewLevel,
 };
 use crate::topics::BrokerFlows;
 
@@ -341,6 +342,29 @@ pub fn split_step(label: &str) -> (Option<&str>, &str) {
     }
 }
 
+/// A connection's caption as diagrams print it: its kind, then its own label; a dynamic
+/// view's step number leads (`12. gRPC: reserve stock`).
+pub fn caption(kind: &str, label: &str) -> String {
+    let (step, label) = split_step(label);
+    let text = if label.is_empty() {
+        kind.to_owned()
+    } else {
+        format!("{kind}: {label}")
+    };
+    match step {
+        Some(step) => format!("{step}. {text}"),
+        None => text,
+    }
+}
+
+/// What a step of a dynamic view does, without its number: `gRPC: reserve stock`.
+pub fn step_text(catalog: &Catalog, connection: &Connection) -> String {
+    let kind = catalog
+        .connection_kind(connection.kind.as_str())
+        .map_or(connection.kind.as_str(), |k| k.label.as_str());
+    caption(kind, split_step(&connection.label).1)
+}
+
 /// A dynamic view's connections, labelled with their step numbers.
 fn numbered(doc: &Document, steps: &[usize]) -> Vec<Connection> {
     steps
@@ -476,6 +500,110 @@ fn place(out: &mut Document, view: &View) {
     for component in &mut out.components {
         component.pinned = false;
     }
+}
+
+/// An edit made while a view is shown (`shown` is what it draws now), as it applies to the
+/// model: moving boxes moves them in the view (one [`EditOp::PutView`] for all of them, which
+/// also keeps every other box where it is drawn, so nothing jumps), boundary rectangles and bend
+/// points are the view's to fit and route (dropped), and every other edit changes the model
+/// itself. `None` when nothing is left to apply.
+pub fn edit_in_view(view: &View, shown: &Projection, op: EditOp) -> Option<EditOp> {
+    fn split(op: EditOp, moves: &mut Vec<(ComponentId, Point)>, rest: &mut Vec<EditOp>) {
+        match op {
+            EditOp::MoveComponent { id, to } => moves.push((id, to)),
+            EditOp::Batch(ops) => {
+                for op in ops {
+                    split(op, moves, rest);
+                }
+            }
+            EditOp::SetGroupRect { .. }
+            | EditOp::SetConnectionField {
+                field: ConnectionField::Waypoints(_),
+                ..
+            } => {}
+            other => rest.push(other),
+        }
+    }
+    let (mut moves, mut rest) = (Vec::new(), Vec::new());
+    split(op, &mut moves, &mut rest);
+    if !moves.is_empty() {
+        let mut moved = view.clone();
+        moved.layout = positions(shown);
+        for (id, to) in moves {
+            moved.layout.insert(id.to_string(), to);
+        }
+        rest.push(EditOp::PutView(Box::new(moved)));
+    }
+    match rest.len() {
+        0 => None,
+        1 => rest.pop(),
+        _ => Some(EditOp::Batch(rest)),
+    }
+}
+
+/// The views an editor offers to create from what is selected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// The selected components (every component, when none is selected) and what they call
+    /// or are called by, as containers.
+    Containers,
+    /// The system among its clients and the external systems it talks to.
+    Context,
+    /// The request flow from the one selected component.
+    Flow,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 3] = [Self::Containers, Self::Context, Self::Flow];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Containers => "Containers of the selection",
+            Self::Context => "System context",
+            Self::Flow => "Request flow from the selected component",
+        }
+    }
+}
+
+/// A new view of `doc` made from `preset` and the selected element ids, with a free id;
+/// `None` when the preset needs a selection it does not have (a flow needs exactly one
+/// component).
+pub fn preset(doc: &Document, preset: Preset, selected: &[&str]) -> Option<View> {
+    let components: Vec<ComponentId> = selected
+        .iter()
+        .filter_map(|id| doc.component(id))
+        .map(|c| c.id.clone())
+        .collect();
+    let (name, level, flow) = match preset {
+        Preset::Containers if components.is_empty() => {
+            ("Containers".to_owned(), ViewLevel::Container, None)
+        }
+        Preset::Containers => (
+            format!("Around {}", doc.component(components[0].as_str())?.name),
+            ViewLevel::Container,
+            None,
+        ),
+        Preset::Context => ("System context".to_owned(), ViewLevel::Context, None),
+        Preset::Flow => {
+            let [entry] = components.as_slice() else {
+                return None;
+            };
+            let name = &doc.component(entry.as_str())?.name;
+            (
+                format!("Request flow from {name}"),
+                ViewLevel::Container,
+                Some(entry.clone()),
+            )
+        }
+    };
+    let id = ViewId::new(doc.fresh_id(&name)).ok()?;
+    let mut view = View::new(id, name, level);
+    view.flow = flow;
+    if preset == Preset::Containers && !components.is_empty() {
+        view.select.components = components;
+        view.select.neighbours = true;
+    }
+    Some(view)
 }
 
 /// Where a view draws each of its boxes now, for storing as its layout.

@@ -66,7 +66,7 @@ pub(crate) fn edges(doc: &Document, catalog: &Catalog) -> Vec<Edge> {
             let kind = catalog
                 .connection_kind(connection.kind.as_str())
                 .map_or(connection.kind.as_str(), |k| k.label.as_str());
-            let label = caption(kind, &connection.label);
+            let label = crate::view::caption(kind, &connection.label);
             Some(Edge {
                 connection: index,
                 from,
@@ -76,21 +76,6 @@ pub(crate) fn edges(doc: &Document, catalog: &Catalog) -> Vec<Edge> {
             })
         })
         .collect()
-}
-
-/// A connection's caption: its kind, then its own label; a dynamic view's step number
-/// leads (`12. gRPC: reserve stock`).
-pub(crate) fn caption(kind: &str, label: &str) -> String {
-    let (step, label) = crate::view::split_step(label);
-    let text = if label.is_empty() {
-        kind.to_owned()
-    } else {
-        format!("{kind}: {label}")
-    };
-    match step {
-        Some(step) => format!("{step}. {text}"),
-        None => text,
-    }
 }
 
 /// One step of a depth-first walk over the nesting of boundaries and components. `parent` is

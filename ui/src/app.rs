@@ -7,6 +7,7 @@ use archsmith::analysis::overlay::{Mark, Overlay};
 use archsmith::clipboard::Fragment;
 use archsmith::format;
 use archsmith::model::{Document, GroupId, Meta, Note, NoteId, Point, Severity};
+use archsmith::view::{self, Projection};
 use archsmith::{EditOp, samples};
 use egui::{Key, RichText, Ui};
 
@@ -19,6 +20,7 @@ use crate::panels::inspector::inspector_ui;
 use crate::panels::menu::{ViewToggles, menu_bar_ui, status_bar_ui};
 use crate::panels::palette::{PaletteState, palette_ui};
 use crate::panels::problems::{ProblemsAction, ProblemsState, problems_ui};
+use crate::panels::views::{ViewsAction, views_ui};
 use crate::state::Editor;
 
 /// Seconds between recovery copies of unsaved work.
@@ -48,6 +50,20 @@ impl Pending {
     }
 }
 
+/// Where a presentation is: which slide (the whole model, then each view) and, within a
+/// dynamic view, which step (0: the whole flow, before its first step).
+#[derive(Debug, Clone, PartialEq)]
+struct Presentation {
+    slide: usize,
+    step: usize,
+    /// The canvas toggles to put back afterwards.
+    grid: bool,
+    minimap: bool,
+    /// The canvas size the slide was fitted to: going full screen resizes it a frame or two
+    /// later, and the slide is fitted again.
+    fitted_to: egui::Vec2,
+}
+
 /// The whole editor.
 pub struct EditorApp {
     pub editor: Editor,
@@ -75,9 +91,15 @@ pub struct EditorApp {
     /// The overlay's marks, for the revision and overlay they were read for: recomputed on
     /// an edit or another overlay, not every frame.
     marks: (u64, Overlay, HashMap<String, Mark>),
-    /// Each connection's route, for the revision it was computed for: routed once per edit,
-    /// not every frame.
-    routing: (u64, canvas::Routing),
+    /// Each connection's route, for the revision and view it was computed for: routed once
+    /// per edit, not every frame.
+    routing: (u64, Option<String>, canvas::Routing),
+    /// The view the canvas shows (`None`: the whole model).
+    active_view: Option<String>,
+    /// What the active view draws, for the revision and view it was projected for.
+    projection: Option<(u64, String, Projection)>,
+    /// Workshop mode: full screen, no panels, one view (and flow step) at a time.
+    presentation: Option<Presentation>,
     title: String,
     styled: bool,
 }
@@ -164,7 +186,10 @@ impl EditorApp {
             autosaved_revision: None,
             badges: (u64::MAX, HashMap::new()),
             marks: (u64::MAX, Overlay::None, HashMap::new()),
-            routing: (u64::MAX, canvas::Routing::default()),
+            routing: (u64::MAX, None, canvas::Routing::default()),
+            active_view: None,
+            projection: None,
+            presentation: None,
             title: String::new(),
             styled: false,
         }
@@ -189,6 +214,10 @@ impl EditorApp {
         }
         self.handle_host_events(ui.ctx());
         self.handle_close_request(ui.ctx());
+        if self.presentation.is_some() {
+            self.presentation_ui(ui);
+            return;
+        }
         self.handle_shortcuts(ui);
         self.update_title(ui.ctx());
 
@@ -209,6 +238,20 @@ impl EditorApp {
                 self.guard_unsaved(ui.ctx(), Pending::OpenRecent(path));
             }
         });
+        let views_action = egui::Panel::top("views")
+            .show(ui, |ui| {
+                let selected: Vec<&str> = self.editor.selection.iter().collect();
+                views_ui(
+                    ui,
+                    self.editor.doc(),
+                    self.active_view.as_deref(),
+                    &selected,
+                )
+            })
+            .inner;
+        if let Some(action) = views_action {
+            self.handle_views_action(ui.ctx(), action);
+        }
         egui::Panel::bottom("status").show(ui, |ui| {
             status_bar_ui(
                 ui,
@@ -262,38 +305,7 @@ impl EditorApp {
             });
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
-            .show(ui, |ui| {
-                if self.badges.0 != self.editor.revision() {
-                    self.badges = (self.editor.revision(), canvas::badges(self.editor.report()));
-                }
-                if self.marks.0 != self.editor.revision() || self.marks.1 != self.canvas.overlay {
-                    let marks = self.editor.analysis().map_or_else(HashMap::new, |report| {
-                        archsmith::analysis::overlay::marks(report, &self.canvas.overlay)
-                    });
-                    self.marks = (self.editor.revision(), self.canvas.overlay.clone(), marks);
-                }
-                if self.routing.0 != self.editor.revision() {
-                    self.routing = (
-                        self.editor.revision(),
-                        canvas::Routing::of(self.editor.doc()),
-                    );
-                }
-                let events = canvas::canvas_ui(
-                    ui,
-                    self.editor.doc(),
-                    self.editor.catalog(),
-                    &self.editor.selection,
-                    canvas::Derived {
-                        badges: &self.badges.1,
-                        marks: &self.marks.2,
-                        routing: &self.routing.1,
-                    },
-                    &mut self.canvas,
-                );
-                for event in events {
-                    self.handle_canvas_event(event);
-                }
-            });
+            .show(ui, |ui| self.canvas_panel(ui, true));
 
         self.dialogs_ui(ui.ctx());
         for command in self.commands.take() {
@@ -302,9 +314,373 @@ impl EditorApp {
         self.autosave(ui.ctx());
     }
 
+    /// The canvas: the whole model, or the active view's projection. Read-only while
+    /// presenting.
+    fn canvas_panel(&mut self, ui: &mut Ui, editable: bool) {
+        self.refresh_projection();
+        let revision = self.editor.revision();
+        if self.badges.0 != revision {
+            self.badges = (revision, canvas::badges(self.editor.report()));
+        }
+        if self.marks.0 != revision || self.marks.1 != self.canvas.overlay {
+            let marks = self.editor.analysis().map_or_else(HashMap::new, |report| {
+                archsmith::analysis::overlay::marks(report, &self.canvas.overlay)
+            });
+            self.marks = (revision, self.canvas.overlay.clone(), marks);
+        }
+        let drawn = self
+            .projection
+            .as_ref()
+            .map_or(self.editor.doc(), |(_, _, p)| &p.doc);
+        if self.routing.0 != revision || self.routing.1 != self.active_view {
+            self.routing = (
+                revision,
+                self.active_view.clone(),
+                canvas::Routing::of(drawn),
+            );
+        }
+        let events = canvas::canvas_ui(
+            ui,
+            drawn,
+            self.editor.catalog(),
+            &self.editor.selection,
+            canvas::Derived {
+                badges: &self.badges.1,
+                marks: &self.marks.2,
+                routing: &self.routing.2,
+            },
+            &mut self.canvas,
+        );
+        if editable {
+            for event in events {
+                self.handle_canvas_event(event);
+            }
+        }
+    }
+
+    /// Projects the active view again after an edit; forgets it when it is gone (deleted,
+    /// or undone away).
+    fn refresh_projection(&mut self) {
+        let revision = self.editor.revision();
+        let Some(id) = self.active_view.clone() else {
+            self.projection = None;
+            return;
+        };
+        if self
+            .projection
+            .as_ref()
+            .is_some_and(|(r, shown, _)| *r == revision && *shown == id)
+        {
+            return;
+        }
+        let doc = self.editor.doc();
+        match doc.view(&id) {
+            Some(shown) => {
+                let projection = view::project(doc, self.editor.catalog(), shown);
+                self.projection = Some((revision, id, projection));
+            }
+            None => {
+                self.active_view = None;
+                self.projection = None;
+            }
+        }
+    }
+
+    /// The document the canvas draws now (the active view's, or the model).
+    pub fn drawn_document(&mut self) -> &Document {
+        self.refresh_projection();
+        self.projection
+            .as_ref()
+            .map_or(self.editor.doc(), |(_, _, p)| &p.doc)
+    }
+
+    /// The view the canvas shows, by id; `None` is the whole model.
+    pub fn active_view(&self) -> Option<&str> {
+        self.active_view.as_deref()
+    }
+
+    /// Shows a view (or the whole model) and fits it to the canvas.
+    pub fn show_view(&mut self, id: Option<String>) {
+        self.active_view = id;
+        self.refresh_projection();
+        self.canvas.request_fit();
+    }
+
+    /// `add` (of component `id`), and with it, when a view is shown, the view showing the
+    /// new component where it was dropped, in one undo step. A dynamic view shows its flow
+    /// only.
+    fn with_active_view_showing(
+        &self,
+        add: EditOp,
+        id: &archsmith::model::ComponentId,
+        at: Point,
+    ) -> EditOp {
+        let Some((_, view_id, projection)) = self.projection.as_ref() else {
+            return add;
+        };
+        let Some(mut shown) = self.editor.doc().view(view_id).cloned() else {
+            return add;
+        };
+        if shown.flow.is_some() {
+            return add;
+        }
+        if !shown.select.is_everything() {
+            shown.select.components.push(id.clone());
+        }
+        let placed = EditOp::MoveComponent {
+            id: id.clone(),
+            to: at,
+        };
+        match view::edit_in_view(&shown, projection, placed) {
+            Some(put) => EditOp::Batch(vec![add, put]),
+            None => add,
+        }
+    }
+
+    /// The slides of a presentation: the whole model, then each view.
+    fn slides(&self) -> Vec<Option<String>> {
+        std::iter::once(None)
+            .chain(
+                self.editor
+                    .doc()
+                    .views()
+                    .iter()
+                    .map(|v| Some(v.id.to_string())),
+            )
+            .collect()
+    }
+
+    /// Starts presenting from the view shown now.
+    pub fn start_presenting(&mut self, ctx: &egui::Context) {
+        let slide = self
+            .slides()
+            .iter()
+            .position(|s| *s == self.active_view)
+            .unwrap_or(0);
+        self.presentation = Some(Presentation {
+            slide,
+            step: 0,
+            grid: self.canvas.show_grid,
+            minimap: self.canvas.show_minimap,
+            fitted_to: egui::Vec2::ZERO,
+        });
+        self.canvas.show_grid = false;
+        self.canvas.show_minimap = false;
+        self.editor.selection.clear();
+        ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(true));
+        self.canvas.request_fit();
+    }
+
+    fn stop_presenting(&mut self, ctx: &egui::Context) {
+        if let Some(presentation) = self.presentation.take() {
+            self.canvas.show_grid = presentation.grid;
+            self.canvas.show_minimap = presentation.minimap;
+        }
+        self.editor.selection.clear();
+        ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(false));
+        self.canvas.request_fit();
+    }
+
+    /// Whether the editor is presenting.
+    pub fn is_presenting(&self) -> bool {
+        self.presentation.is_some()
+    }
+
+    /// Moves a presentation one step forward (`true`) or back: through a dynamic view's
+    /// steps, then on to the next view.
+    fn step_presentation(&mut self, forward: bool) {
+        let slides = self.slides();
+        let Some(mut at) = self.presentation.clone() else {
+            return;
+        };
+        let steps = self
+            .projection
+            .as_ref()
+            .map_or(0, |(_, _, p)| p.steps.len());
+        if forward {
+            if at.step < steps {
+                at.step += 1;
+            } else if at.slide + 1 < slides.len() {
+                at.slide += 1;
+                at.step = 0;
+            }
+        } else if at.step > 0 {
+            at.step -= 1;
+        } else if at.slide > 0 {
+            at.slide -= 1;
+            at.step = usize::MAX;
+        }
+        let slide_changed = self
+            .presentation
+            .as_ref()
+            .is_some_and(|p| p.slide != at.slide);
+        self.presentation = Some(at);
+        if slide_changed {
+            self.show_view(
+                slides
+                    .get(self.presentation.as_ref().map_or(0, |p| p.slide))
+                    .cloned()
+                    .flatten(),
+            );
+        }
+        // Going back into a dynamic view starts at its last step.
+        let steps = self
+            .projection
+            .as_ref()
+            .map_or(0, |(_, _, p)| p.steps.len());
+        if let Some(p) = self.presentation.as_mut() {
+            p.step = p.step.min(steps);
+        }
+        self.highlight_step();
+    }
+
+    /// Selects the current step's connection and its two ends, which the canvas highlights.
+    fn highlight_step(&mut self) {
+        self.editor.selection.clear();
+        let (Some(at), Some((_, _, projection))) = (&self.presentation, &self.projection) else {
+            return;
+        };
+        let Some(id) = at.step.checked_sub(1).and_then(|i| projection.steps.get(i)) else {
+            return;
+        };
+        if let Some(connection) = projection.doc.connection(id.as_str()) {
+            let ids = [
+                connection.id.to_string(),
+                connection.from.to_string(),
+                connection.to.to_string(),
+            ];
+            for id in ids {
+                self.editor.selection.insert(id);
+            }
+        }
+    }
+
+    /// The presentation: a title band in large type over the read-only canvas.
+    fn presentation_ui(&mut self, ui: &mut Ui) {
+        let (next, back, stop) = ui.input_mut(|input| {
+            let mut pressed = |keys: &[Key]| {
+                keys.iter()
+                    .any(|&k| input.consume_key(egui::Modifiers::NONE, k))
+            };
+            (
+                pressed(&[Key::ArrowRight, Key::Space, Key::PageDown, Key::ArrowDown]),
+                pressed(&[Key::ArrowLeft, Key::PageUp, Key::ArrowUp]),
+                pressed(&[Key::Escape, Key::F5]),
+            )
+        });
+        if stop {
+            self.stop_presenting(ui.ctx());
+            return;
+        }
+        if next || back {
+            self.step_presentation(next);
+        }
+        self.refresh_projection();
+        let doc = self.editor.doc();
+        let shown = self.active_view.as_deref().and_then(|id| doc.view(id));
+        let title = shown.map_or_else(|| doc.meta.name.clone(), |v| v.name.clone());
+        let description =
+            shown.map_or_else(|| doc.meta.description.clone(), |v| v.description.clone());
+        let step_line = self.presentation.as_ref().and_then(|at| {
+            let (_, _, projection) = self.projection.as_ref()?;
+            let id = projection.steps.get(at.step.checked_sub(1)?)?;
+            let connection = projection.doc.connection(id.as_str())?;
+            let name = |id: &str| {
+                projection
+                    .doc
+                    .component(id)
+                    .map_or(id.to_owned(), |c| c.name.clone())
+            };
+            Some(format!(
+                "Step {} of {}: {} → {} ({})",
+                at.step,
+                projection.steps.len(),
+                name(connection.from.as_str()),
+                name(connection.to.as_str()),
+                view::step_text(self.editor.catalog(), connection)
+            ))
+        });
+        let slides = self.slides().len();
+        let slide = self.presentation.as_ref().map_or(0, |p| p.slide);
+        egui::Panel::top("presentation").show(ui, |ui| {
+            ui.add_space(12.0);
+            ui.horizontal(|ui| {
+                ui.add_space(16.0);
+                ui.vertical(|ui| {
+                    ui.label(RichText::new(title).size(34.0).strong());
+                    if !description.is_empty() {
+                        ui.label(RichText::new(description).size(20.0));
+                    }
+                    if let Some(line) = step_line {
+                        ui.label(
+                            RichText::new(line)
+                                .size(24.0)
+                                .color(egui::Color32::from_rgb(37, 99, 235)),
+                        );
+                    }
+                });
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::TOP), |ui| {
+                    ui.add_space(16.0);
+                    ui.label(
+                        RichText::new(format!(
+                            "{} / {slides}   ← → to step, Esc to end",
+                            slide + 1
+                        ))
+                        .size(16.0)
+                        .weak(),
+                    );
+                });
+            });
+            ui.add_space(8.0);
+        });
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| {
+                let size = ui.available_size();
+                if let Some(at) = self.presentation.as_mut()
+                    && at.fitted_to != size
+                {
+                    at.fitted_to = size;
+                    self.canvas.request_fit();
+                }
+                self.canvas_panel(ui, false);
+            });
+    }
+
+    fn handle_views_action(&mut self, ctx: &egui::Context, action: ViewsAction) {
+        match action {
+            ViewsAction::Show(id) => self.show_view(id),
+            ViewsAction::Apply(op) => self.apply(op),
+            ViewsAction::Create(made) => {
+                let id = made.id.to_string();
+                self.apply(EditOp::PutView(made));
+                if self.editor.doc().view(&id).is_some() {
+                    self.show_view(Some(id));
+                }
+            }
+            ViewsAction::Present => self.start_presenting(ctx),
+        }
+    }
+
+    /// Applies an edit made on the canvas: in a view, moves stay in the view (see
+    /// [`view::edit_in_view`]) and everything else changes the model.
+    fn apply_from_canvas(&mut self, op: EditOp) {
+        let in_view = self.projection.as_ref().and_then(|(_, id, projection)| {
+            Some((self.editor.doc().view(id)?.clone(), projection.clone()))
+        });
+        match in_view {
+            Some((shown, projection)) => {
+                if let Some(op) = view::edit_in_view(&shown, &projection, op) {
+                    self.apply(op);
+                }
+            }
+            None => self.apply(op),
+        }
+    }
+
     fn handle_canvas_event(&mut self, event: CanvasEvent) {
         match event {
-            CanvasEvent::Apply(op) => self.apply(op),
+            CanvasEvent::Apply(op) => self.apply_from_canvas(op),
             CanvasEvent::Select(ids) => {
                 self.editor.selection.clear();
                 for id in ids {
@@ -319,21 +695,25 @@ impl EditorApp {
             CanvasEvent::ToggleSelected(id) => self.editor.selection.toggle(&id),
             CanvasEvent::ClearSelection => self.editor.selection.clear(),
             CanvasEvent::Place { kind, world } => {
-                let op = canvas::place_op(
-                    self.editor.doc(),
-                    self.editor.catalog(),
-                    &kind,
-                    world,
-                    self.canvas.snap,
-                );
+                // Dropped where the canvas shows it: into the boundary drawn there.
+                let drawn = self
+                    .projection
+                    .as_ref()
+                    .map_or(self.editor.doc(), |(_, _, p)| &p.doc);
+                let op =
+                    canvas::place_op(drawn, self.editor.catalog(), &kind, world, self.canvas.snap);
                 if let Some(op) = op {
-                    let new_id = match &op {
-                        EditOp::AddComponent(c) => Some(c.id.to_string()),
+                    let placed = match &op {
+                        EditOp::AddComponent(c) => Some((c.id.clone(), c.position)),
                         _ => None,
                     };
+                    let op = match &placed {
+                        Some((id, at)) => self.with_active_view_showing(op, id, *at),
+                        None => op,
+                    };
                     self.apply(op);
-                    if let Some(id) = new_id {
-                        self.editor.selection.set_only(id);
+                    if let Some((id, _)) = placed {
+                        self.editor.selection.set_only(id.to_string());
                     }
                 }
             }
@@ -547,6 +927,19 @@ impl EditorApp {
             UiCommand::ToggleGrid => self.canvas.show_grid = !self.canvas.show_grid,
             UiCommand::ToggleSnap => self.canvas.snap = !self.canvas.snap,
             UiCommand::ToggleMinimap => self.canvas.show_minimap = !self.canvas.show_minimap,
+            UiCommand::TidyUp if self.active_view.is_some() => {
+                // A view is laid out automatically once it forgets where boxes were moved.
+                let shown = self
+                    .active_view
+                    .as_deref()
+                    .and_then(|id| self.editor.doc().view(id))
+                    .cloned();
+                if let Some(mut shown) = shown {
+                    shown.layout.clear();
+                    self.apply(EditOp::PutView(Box::new(shown)));
+                    self.canvas.request_fit();
+                }
+            }
             UiCommand::TidyUp => {
                 let doc = self.editor.doc();
                 let edit = archsmith::layout::layout(doc, archsmith::layout::Spacing::default())
@@ -554,6 +947,7 @@ impl EditorApp {
                 self.apply(edit);
                 self.canvas.request_fit();
             }
+            UiCommand::Present => self.start_presenting(ctx),
             UiCommand::CommandPalette => self.command_palette.show(),
             UiCommand::About => self.about_open = true,
         }

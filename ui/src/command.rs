@@ -29,6 +29,7 @@ pub enum UiCommand {
     ToggleSnap,
     ToggleMinimap,
     TidyUp,
+    Present,
     CommandPalette,
     About,
 }
@@ -40,7 +41,7 @@ const CTRL_SHIFT: Modifiers = Modifiers {
 };
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 26] = [
+    pub const ALL: [UiCommand; 27] = [
         Self::New,
         Self::Open,
         Self::Save,
@@ -65,6 +66,7 @@ impl UiCommand {
         Self::ToggleSnap,
         Self::ToggleMinimap,
         Self::TidyUp,
+        Self::Present,
         Self::CommandPalette,
         Self::About,
     ];
@@ -95,6 +97,7 @@ impl UiCommand {
             Self::ToggleSnap => "Snap to grid",
             Self::ToggleMinimap => "Show minimap",
             Self::TidyUp => "Tidy up",
+            Self::Present => "Present",
             Self::CommandPalette => "Command palette…",
             Self::About => "About Archsmith",
         }
@@ -126,6 +129,9 @@ impl UiCommand {
             Self::ToggleSnap => "Snap moved components to the grid",
             Self::ToggleMinimap => "Show or hide the minimap",
             Self::TidyUp => "Lay out unpinned components automatically",
+            Self::Present => {
+                "Full screen, large type, one view at a time: arrows step through views and flows, Esc ends"
+            }
             Self::CommandPalette => "Search every command",
             Self::About => "Version and licences",
         }
@@ -152,6 +158,7 @@ impl UiCommand {
             Self::ResetZoom => key(CTRL, Key::Num0),
             Self::CommandPalette => key(CTRL, Key::K),
             Self::AddNote => key(Modifiers::NONE, Key::N),
+            Self::Present => key(Modifiers::NONE, Key::F5),
             // Cut, copy and paste arrive as clipboard events, not keys.
             _ => None,
         }

@@ -986,3 +986,101 @@ fn the_canvas_draws_and_picks_the_routes_the_exports_draw() {
     click(&mut harness, point);
     assert_eq!(harness.state().editor.selection.single(), Some("api-cache"));
 }
+
+#[test]
+fn views_switch_the_canvas_keep_their_own_layout_and_present_step_by_step() {
+    let (mut harness, _) = harness_with(welcome_document());
+    harness.run();
+    harness.get_by_label("System context").click();
+    harness.run();
+    assert_eq!(harness.state().active_view(), Some("context"));
+    let drawn = harness.state_mut().drawn_document().clone();
+    assert!(drawn.component("system").is_some(), "the system as one box");
+    assert!(drawn.component("catalog-svc").is_none());
+
+    // Moving a box in a view moves it there, not in the model.
+    let model_web = harness
+        .state()
+        .editor
+        .doc()
+        .component("web")
+        .expect("web")
+        .position;
+    let web = drawn.component("web").expect("shown").rect();
+    let canvas = &harness.state().canvas;
+    let from = canvas.view.screen_from_world(
+        canvas.last_rect,
+        pos2(web.x + web.w / 2.0, web.y + web.h / 2.0),
+    );
+    drag(&mut harness, from, from + vec2(0.0, 120.0));
+    let state = harness.state();
+    let stored = state
+        .editor
+        .doc()
+        .view("context")
+        .expect("view")
+        .layout
+        .clone();
+    assert!(stored["web"].y > web.y + 50.0, "{stored:?}");
+    assert!(
+        stored.contains_key("system"),
+        "the rest stays where it was drawn"
+    );
+    assert_eq!(
+        state.editor.doc().component("web").expect("web").position,
+        model_web
+    );
+
+    // A new view from the selection, then back to the whole model.
+    harness.state_mut().editor.selection.set_only("orders-svc");
+    harness.get_by_label("+ New view").click();
+    harness.run();
+    harness
+        .get_by_label("Request flow from the selected component")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().active_view(),
+        Some("request-flow-from-order-service")
+    );
+    harness.get_by_label("Whole model").click();
+    harness.run();
+    assert_eq!(harness.state().active_view(), None);
+
+    // Presenting: F5, then the arrows walk the views and a flow's steps; Esc ends.
+    harness
+        .state_mut()
+        .show_view(Some("checkout-flow".to_owned()));
+    harness.run();
+    harness.key_press(Key::F5);
+    harness.run();
+    assert!(harness.state().is_presenting());
+    harness.get_by_label("Checkout request flow");
+    harness.key_press(Key::ArrowRight);
+    harness.run();
+    harness.get_by_label("Step 1 of 24: Web storefront → Route 53 (DNS: shop.example.com)");
+    let selected: Vec<String> = harness
+        .state()
+        .editor
+        .selection
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        selected,
+        ["dns", "web", "web-dns"],
+        "the step is highlighted"
+    );
+    for _ in 0..24 {
+        harness.key_press(Key::ArrowRight);
+        harness.run();
+    }
+    assert_eq!(
+        harness.state().active_view(),
+        Some("context"),
+        "the next view"
+    );
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert!(!harness.state().is_presenting());
+}

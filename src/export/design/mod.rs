@@ -425,28 +425,17 @@ fn views(cx: &Context<'_>, out: &mut Vec<Block>) {
         if projection.steps.is_empty() {
             continue;
         }
-        let labels: BTreeMap<&str, String> = super::tree::edges(&projection.doc, cx.catalog)
-            .into_iter()
-            .map(|e| {
-                (
-                    projection.doc.connections()[e.connection].id.as_str(),
-                    e.label,
-                )
-            })
-            .collect();
         let rows = projection
             .steps
             .iter()
             .enumerate()
             .filter_map(|(n, id)| {
                 let connection = projection.doc.connection(id.as_str())?;
-                let caption = labels.get(id.as_str()).cloned().unwrap_or_default();
-                let (_, what) = view::split_step(&caption);
                 Some(vec![
                     plain((n + 1).to_string()),
                     plain(cx.name_of(connection.from.as_str())),
                     plain(cx.name_of(connection.to.as_str())),
-                    plain(what),
+                    plain(view::step_text(cx.catalog, connection)),
                 ])
             })
             .collect();

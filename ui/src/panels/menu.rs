@@ -119,6 +119,7 @@ pub fn menu_bar_ui(
             toggle(ui, commands, UiCommand::ToggleSnap, toggles.snap);
             toggle(ui, commands, UiCommand::ToggleMinimap, toggles.minimap);
             ui.separator();
+            item(ui, commands, UiCommand::Present, true);
             item(ui, commands, UiCommand::CommandPalette, true);
         });
         ui.menu_button("Analyze", |ui| {

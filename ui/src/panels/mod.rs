@@ -7,3 +7,4 @@ pub mod inspector;
 pub mod menu;
 pub mod palette;
 pub mod problems;
+pub mod views;
