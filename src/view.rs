@@ -68,8 +68,18 @@ pub fn system_box_id(doc: &Document) -> String {
     doc.fresh_id("system")
 }
 
-/// The document `view` draws. Deterministic.
+/// The document `view` draws, laid out for the default page shape. Deterministic.
 pub fn project(doc: &Document, catalog: &Catalog, view: &View) -> Projection {
+    project_with(doc, catalog, view, Spacing::default())
+}
+
+/// The document `view` draws, with the boxes it has not placed laid out with `spacing`.
+pub fn project_with(
+    doc: &Document,
+    catalog: &Catalog,
+    view: &View,
+    spacing: Spacing,
+) -> Projection {
     let graph = ArchGraph::new(doc, catalog);
     let (shown, flow_steps) = match view
         .flow
@@ -143,7 +153,7 @@ pub fn project(doc: &Document, catalog: &Catalog, view: &View) -> Projection {
         }
     };
     out.normalize();
-    place(&mut out, view);
+    place(&mut out, view, spacing);
     Projection { doc: out, steps }
 }
 
@@ -467,7 +477,7 @@ fn flow(graph: &ArchGraph<'_>, entry: usize) -> Vec<usize> {
 
 /// Positions the projection: the view's own positions where it has them, the automatic
 /// layout for the rest; boundaries fitted around what they hold.
-fn place(out: &mut Document, view: &View) {
+fn place(out: &mut Document, view: &View, spacing: Spacing) {
     let mut placed = 0;
     for component in &mut out.components {
         if let Some(&at) = view.layout.get(component.id.as_str()) {
@@ -477,7 +487,7 @@ fn place(out: &mut Document, view: &View) {
         }
     }
     if placed < out.components.len() {
-        let auto = layout::layout(out, Spacing::default());
+        let auto = layout::layout(out, spacing);
         for component in &mut out.components {
             if let Some(&at) = auto.components.get(&component.id) {
                 component.position = at;

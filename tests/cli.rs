@@ -664,3 +664,32 @@ fn views_are_listed_and_drawn_by_the_diagram_exports_only() {
         "{message}"
     );
 }
+
+#[test]
+fn aspect_shapes_what_the_export_lays_out() {
+    let ratio = |aspect: &str| {
+        let run = archsmith()
+            .args([
+                "export", "--format", "svg", "--view", "services", "--aspect", aspect, "-o", "-",
+            ])
+            .arg(sample("ecommerce"))
+            .assert()
+            .success();
+        let svg = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+        let number = |name: &str| -> f32 {
+            let start = svg.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+            let end = start + svg[start..].find('"').expect("closing quote");
+            svg[start..end].parse().expect("a number")
+        };
+        number("width") / number("height")
+    };
+    let (page, wide) = (ratio("4:3"), ratio("3"));
+    assert!(page < 1.6 && wide > 2.2, "4:3 gave {page}, 3 gave {wide}");
+    let refused = archsmith()
+        .args(["export", "--format", "svg", "--aspect", "0:1", "-o", "-"])
+        .arg(sample("ecommerce"))
+        .assert()
+        .failure();
+    let message = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(message.contains("width:height"), "{message}");
+}

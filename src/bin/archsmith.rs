@@ -95,6 +95,10 @@ enum Command {
         /// model.
         #[arg(long, value_name = "ID")]
         view: Option<String>,
+        /// Page shape automatic layout aims for, as width:height (`16:10`, `4:3`, `1:1`) or a
+        /// ratio (`1.6`): for a model without positions and the boxes a view has not placed.
+        #[arg(long, default_value = "16:10", value_parser = parse_aspect)]
+        aspect: f32,
     },
     /// List the model's views: focused diagrams that `export --view` draws.
     Views { file: PathBuf },
@@ -129,6 +133,9 @@ enum Command {
         /// Write even though the file has comments, which the saved model does not keep.
         #[arg(long)]
         drop_comments: bool,
+        /// Page shape to aim for, as width:height (`16:10`, `4:3`) or a ratio (`1.6`).
+        #[arg(long, default_value = "16:10", value_parser = parse_aspect)]
+        aspect: f32,
     },
     /// Rewrite a model file in canonical form.
     Fmt {
@@ -154,6 +161,24 @@ fn export_formats() -> PossibleValuesParser {
             .iter()
             .map(|e| PossibleValue::new(e.id()).help(e.label())),
     )
+}
+
+/// A page shape: `16:10`, or a ratio such as `1.6`, between 1:4 and 8:1.
+fn parse_aspect(text: &str) -> Result<f32, String> {
+    let number = |part: &str| {
+        part.trim()
+            .parse::<f32>()
+            .ok()
+            .filter(|v| v.is_finite() && *v > 0.0)
+    };
+    let aspect = match text.split_once(':') {
+        Some((w, h)) => number(w).zip(number(h)).map(|(w, h)| w / h),
+        None => number(text),
+    };
+    match aspect {
+        Some(aspect) if (0.25..=8.0).contains(&aspect) => Ok(aspect),
+        _ => Err("give the page shape as width:height (`16:10`, `4:3`) or a ratio (`1.6`) between 1:4 and 8:1".to_owned()),
+    }
 }
 
 fn parse_scale(text: &str) -> Result<f32, String> {
@@ -375,10 +400,12 @@ fn run(
             packs,
             no_legend,
             view,
+            aspect,
         } => {
             let options = ExportOptions {
                 provider: provider.map(Cloud::from),
                 scale,
+                aspect,
                 background,
                 findings,
                 legend: !no_legend,
@@ -422,7 +449,15 @@ fn run(
             file,
             output,
             drop_comments,
-        } => layout_model(catalog, &file, output.as_deref(), drop_comments, out),
+            aspect,
+        } => layout_model(
+            catalog,
+            &file,
+            output.as_deref(),
+            drop_comments,
+            aspect,
+            out,
+        ),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "archsmith", out);
             Ok(ExitCode::SUCCESS)
@@ -654,7 +689,8 @@ fn export_model(
     let drawn = match target.view {
         Some(id) => {
             let view = archsmith::view::find(&doc, id).map_err(|e| e.to_string())?;
-            projected = archsmith::view::project(&doc, catalog, view).doc;
+            let spacing = layout::Spacing::for_aspect(options.aspect);
+            projected = archsmith::view::project_with(&doc, catalog, view, spacing).doc;
             &projected
         }
         None => &doc,
@@ -869,6 +905,7 @@ fn layout_model(
     file: &Path,
     output: Option<&Path>,
     drop_comments: bool,
+    aspect: f32,
     out: &mut impl Write,
 ) -> Result<ExitCode, Failure> {
     let text = read(file)?;
@@ -877,7 +914,7 @@ fn layout_model(
     if target == file {
         refuse_dropping_comments(file, &text, drop_comments)?;
     }
-    let edit = layout::layout(&doc, layout::Spacing::default()).to_edit(&doc);
+    let edit = layout::layout(&doc, layout::Spacing::for_aspect(aspect)).to_edit(&doc);
     edit.apply(&mut doc, catalog).map_err(|e| e.to_string())?;
     format::save(target, &doc).map_err(|e| e.to_string())?;
     writeln!(out, "laid out {} into {}", file.display(), target.display())?;

@@ -51,9 +51,9 @@ impl Exporter for DrawioExporter {
         &self,
         doc: &Document,
         catalog: &Catalog,
-        _options: &ExportOptions,
+        options: &ExportOptions,
     ) -> Result<Output, ExportError> {
-        let scene = Scene::new(doc, catalog);
+        let scene = Scene::new(doc, catalog, options.aspect);
         let doc = scene.doc.as_ref();
         let group_index = |id: &str| doc.groups().iter().position(|g| g.id.as_str() == id);
         // Geometry of a child is relative to its container.

@@ -48,6 +48,9 @@ pub struct ExportOptions {
     pub provider: Option<Cloud>,
     /// Raster scale factor for PNG.
     pub scale: f32,
+    /// Width to height that automatic layout aims for, where a drawing is laid out (a model
+    /// without positions, the boxes a view has not placed).
+    pub aspect: f32,
     /// Background colour for raster output, CSS syntax; `None` is transparent.
     pub background: Option<String>,
     /// Diagrams: a badge on each component with open findings.
@@ -73,6 +76,7 @@ impl Default for ExportOptions {
         Self {
             provider: None,
             scale: 1.0,
+            aspect: crate::layout::DEFAULT_ASPECT,
             background: None,
             findings: false,
             legend: true,

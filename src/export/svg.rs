@@ -288,7 +288,7 @@ pub(crate) fn render_with(
     options: &ExportOptions,
     labels: &mut Labels,
 ) -> Rendered {
-    let scene = Scene::new(doc, catalog);
+    let scene = Scene::new(doc, catalog, options.aspect);
     let doc = scene.doc.as_ref();
     let badges = if options.findings {
         findings_by_component(doc, catalog, options)
@@ -1025,7 +1025,7 @@ mod caption_tests {
             drawings.push((sample.name.to_owned(), doc));
         }
         for (name, doc) in drawings {
-            let scene = Scene::new(&doc, catalog);
+            let scene = Scene::new(&doc, catalog, layout::DEFAULT_ASPECT);
             let placed: Vec<Rect> = place_captions(&doc, &scene)
                 .into_iter()
                 .flatten()

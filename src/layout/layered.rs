@@ -21,6 +21,16 @@ pub struct Spacing {
     pub aspect: f32,
 }
 
+impl Spacing {
+    /// The default gaps, aiming at `aspect` (width to height).
+    pub fn for_aspect(aspect: f32) -> Self {
+        Self {
+            aspect,
+            ..Self::default()
+        }
+    }
+}
+
 /// A slide's or a laptop screen's shape.
 pub const DEFAULT_ASPECT: f32 = 1.6;
 

@@ -121,7 +121,8 @@ fn diagrams(
     let options = diagram_options(options);
     let mut out = BTreeMap::from([(DIAGRAM_FILE.to_owned(), svg::render(doc, catalog, &options))]);
     for view in doc.views() {
-        let projection = view::project(doc, catalog, view);
+        let spacing = crate::layout::Spacing::for_aspect(options.aspect);
+        let projection = view::project_with(doc, catalog, view, spacing);
         out.insert(
             view_file(view),
             svg::render(&projection.doc, catalog, &options),
