@@ -26,7 +26,7 @@ fn routing(c: &mut Criterion) {
     for components in [100, 500, 2_000] {
         let doc = laid_out(components);
         let obstacles = route::Obstacles::of(&doc, Component::rect);
-        let routes = route::connections(&doc, &obstacles);
+        let routes = route::connections(&doc, Catalog::builtin(), &obstacles);
         let drawn: Vec<_> = routes.iter().flatten().collect();
         let bends: usize = drawn.iter().map(|r| r.len().saturating_sub(2)).sum();
         println!(
@@ -37,7 +37,7 @@ fn routing(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(components), &doc, |b, doc| {
             b.iter(|| {
                 let obstacles = route::Obstacles::of(doc, Component::rect);
-                route::connections(doc, &obstacles)
+                route::connections(doc, Catalog::builtin(), &obstacles)
             });
         });
     }

@@ -1,7 +1,7 @@
 //! Prints the drawn geometry of a model as JSON, for `scripts/diagram-benchmark.py`: each
 //! component's box and each connection's routed path, laid out automatically (`--auto`,
-//! every component re-placed) or where the model puts them, with the time the
-//! layout and the routing took.
+//! every component re-placed) or where the model puts them, with its boundaries (parent,
+//! components, rectangle) and the time the layout and the routing took.
 //!
 //! `cargo run --release --example diagram_geometry -- MODEL.ron [--auto]`
 
@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use archsmith::catalog::Catalog;
+use archsmith::catalog::{Catalog, ConnectionStyle};
 use archsmith::layout::{self, Spacing, route};
 use archsmith::model::Component;
 use serde_json::json;
@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     let laid_out = started.elapsed();
     let started = Instant::now();
     let obstacles = route::Obstacles::of(&doc, Component::rect);
-    let routes = route::connections(&doc, &obstacles);
+    let routes = route::connections(&doc, catalog, &obstacles);
     let routed = started.elapsed();
     let nodes: Vec<_> = obstacles
         .boxes
@@ -58,12 +58,33 @@ fn main() -> ExitCode {
                 "from": doc.component_index(c.from.as_str())?,
                 "to": doc.component_index(c.to.as_str())?,
                 "points": route.iter().map(|p| json!([p.x, p.y])).collect::<Vec<_>>(),
+                "telemetry": catalog.style(c) == Some(ConnectionStyle::Telemetry),
             }))
+        })
+        .collect();
+    // Boundaries: each with its parent and its components, for tools that draw clusters.
+    let group_index = |id: &str| doc.groups().iter().position(|g| g.id.as_str() == id);
+    let groups: Vec<_> = doc
+        .groups()
+        .iter()
+        .map(|g| {
+            json!({
+                "parent": g.parent.as_ref().and_then(|p| group_index(p.as_str())),
+                "members": doc
+                    .components()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| c.group.as_ref() == Some(&g.id))
+                    .map(|(i, _)| i)
+                    .collect::<Vec<_>>(),
+                "rect": [g.rect.x, g.rect.y, g.rect.w, g.rect.h],
+            })
         })
         .collect();
     println!(
         "{}",
         json!({
+            "groups": groups,
             "nodes": nodes,
             "edges": edges,
             "layout_ms": laid_out.as_secs_f64() * 1000.0,

@@ -254,7 +254,11 @@ fn drawio_edges_follow_the_routed_paths() {
         .find(|s| s.name == "ecommerce")
         .expect("sample");
     let doc = format::from_str(sample.text, "s.ron", catalog).expect("loads");
-    let routes = route::connections(&doc, &route::Obstacles::of(&doc, Component::rect));
+    let routes = route::connections(
+        &doc,
+        Catalog::builtin(),
+        &route::Obstacles::of(&doc, Component::rect),
+    );
     let bends: usize = routes
         .iter()
         .flatten()

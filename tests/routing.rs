@@ -69,7 +69,7 @@ fn on_border(p: Point, rect: Rect) -> bool {
 fn routes_are_orthogonal_and_cross_no_box_and_no_foreign_boundary() {
     for (name, doc) in models() {
         let obstacles = route::Obstacles::of(&doc, Component::rect);
-        let routes = route::connections(&doc, &obstacles);
+        let routes = route::connections(&doc, Catalog::builtin(), &obstacles);
         assert_eq!(routes.len(), doc.connections().len());
         for (connection, route) in doc.connections().iter().zip(&routes) {
             let route = route.as_ref().expect("both ends exist");
@@ -121,9 +121,56 @@ fn routing_is_deterministic() {
     for (name, doc) in models().into_iter().take(3) {
         let obstacles = route::Obstacles::of(&doc, Component::rect);
         assert_eq!(
-            route::connections(&doc, &obstacles),
-            route::connections(&doc, &obstacles),
+            route::connections(&doc, Catalog::builtin(), &obstacles),
+            route::connections(&doc, Catalog::builtin(), &obstacles),
             "{name}"
         );
     }
+}
+
+/// Telemetry into one collector arrives as one trunk per side it comes in by: the routes
+/// entering by a side end at the same point of it.
+#[test]
+fn telemetry_into_a_collector_arrives_as_one_trunk() {
+    let catalog = Catalog::builtin();
+    let mut trunks = 0;
+    for (name, doc) in models() {
+        let obstacles = route::Obstacles::of(&doc, Component::rect);
+        let routes = route::connections(&doc, catalog, &obstacles);
+        let mut ends: std::collections::BTreeMap<&str, Vec<Point>> = Default::default();
+        for (connection, route) in doc.connections().iter().zip(&routes) {
+            if catalog.style(connection) == Some(archsmith::catalog::ConnectionStyle::Telemetry)
+                && let Some(route) = route
+            {
+                ends.entry(connection.to.as_str())
+                    .or_default()
+                    .push(route[route.len() - 1]);
+            }
+        }
+        for (collector, points) in ends.iter().filter(|(_, p)| p.len() > 1) {
+            trunks += 1;
+            // One port per side of the collector the routes come in by.
+            let rect = doc.component(collector).expect("collector").rect();
+            let side = |p: &Point| {
+                if (p.x - rect.x).abs() < 0.5 {
+                    0
+                } else if (p.x - rect.x - rect.w).abs() < 0.5 {
+                    1
+                } else if (p.y - rect.y).abs() < 0.5 {
+                    2
+                } else {
+                    3
+                }
+            };
+            for a in points {
+                for b in points {
+                    assert!(
+                        side(a) != side(b) || a == b,
+                        "{name}: telemetry into {collector} ends at {points:?}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(trunks >= 6, "the samples collect telemetry: {trunks}");
 }

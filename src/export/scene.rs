@@ -42,7 +42,7 @@ impl<'a> Scene<'a> {
         };
         // The routes the editor draws too: orthogonal, around boxes and foreign boundaries.
         let obstacles = route::Obstacles::of(&doc, Component::rect);
-        let mut routes = route::connections(&doc, &obstacles);
+        let mut routes = route::connections(&doc, catalog, &obstacles);
         let edges: Vec<DrawnEdge> = tree::edges(&doc, catalog)
             .into_iter()
             .map(|edge| {

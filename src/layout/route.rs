@@ -16,6 +16,7 @@ use std::collections::{BinaryHeap, HashMap};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
+use crate::catalog::{Catalog, ConnectionStyle};
 use crate::model::{Component, Document, Point, Rect};
 
 /// Distance kept from every obstacle.
@@ -31,6 +32,9 @@ const BEND_COST: f32 = 40.0;
 const TRACK_CELL: f32 = 1000.0;
 /// The most obstacles a grid search takes on.
 const MAX_SEARCH_OBSTACLES: usize = 160;
+/// How far out of its target a trunk starts, longest first: bundled routes meet there and
+/// run in as one.
+const TRUNK_LENGTHS: [f32; 4] = [64.0, 48.0, 32.0, STUB];
 
 /// The side of a box a route leaves or enters by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -76,8 +80,13 @@ impl Obstacles {
 }
 
 /// The route of every connection of `doc` whose ends exist, by connection position (`None`
-/// for one with a missing end), over `obstacles` (see [`Obstacles::of`]).
-pub fn connections(doc: &Document, obstacles: &Obstacles) -> Vec<Option<Vec<Point>>> {
+/// for one with a missing end), over `obstacles` (see [`Obstacles::of`]). Telemetry into
+/// the same collector is bundled into a trunk.
+pub fn connections(
+    doc: &Document,
+    catalog: &Catalog,
+    obstacles: &Obstacles,
+) -> Vec<Option<Vec<Point>>> {
     let ends: Vec<Option<(usize, usize)>> = doc
         .connections()
         .iter()
@@ -97,6 +106,7 @@ pub fn connections(doc: &Document, obstacles: &Obstacles) -> Vec<Option<Vec<Poin
                 from,
                 to,
                 via: &c.waypoints,
+                bundle: catalog.style(c) == Some(ConnectionStyle::Telemetry),
             })
         })
         .collect();
@@ -113,6 +123,9 @@ pub struct Request<'a> {
     pub from: usize,
     pub to: usize,
     pub via: &'a [Point],
+    /// Bundled routes into the same box (telemetry into its collector) enter it through one
+    /// port and meet a little outside it, so that they arrive as one trunk.
+    pub bundle: bool,
 }
 
 /// The routes of `requests`, in order: each a polyline from the source's border to the
@@ -126,8 +139,21 @@ pub fn route(obstacles: &Obstacles, requests: &[Request<'_>]) -> Vec<Vec<Point>>
         .enumerate()
         .map(|(i, request)| {
             let (start, start_side) = ports.start[i];
-            let (end, end_side) = ports.end[i];
+            let (port, end_side) = ports.end[i];
             let blocked = Blocked::new(obstacles, &index, request.from, request.to);
+            // A bundled route runs to the trunk's outer end, then in along the trunk. The
+            // trunk is the same for every route it bundles: only the target is looked past.
+            let trunk = ports.trunk[i].then(|| {
+                let into_target = Blocked::new(obstacles, &index, request.to, request.to);
+                TRUNK_LENGTHS
+                    .iter()
+                    // Room for the trunk and for the routes to reach its outer end.
+                    .find(|&&length| {
+                        !into_target.crosses(port, step(port, end_side, length + STUB + CLEARANCE))
+                    })
+                    .map_or(port, |&length| step(port, end_side, length))
+            });
+            let end = trunk.unwrap_or(port);
             let mut points = vec![start];
             let mut from = (start, start_side);
             for (k, &via) in request.via.iter().enumerate() {
@@ -154,6 +180,9 @@ pub fn route(obstacles: &Obstacles, requests: &[Request<'_>]) -> Vec<Vec<Point>>
                 from = (via, opposite(facing(via, next)));
             }
             leg(&blocked, &mut tracks, from, (end, end_side), &mut points);
+            if end != port {
+                points.push(port);
+            }
             simplify(points)
         })
         .collect()
@@ -192,6 +221,8 @@ type PortUse = (f32, usize, bool);
 struct Ports {
     start: Vec<(Point, Side)>,
     end: Vec<(Point, Side)>,
+    /// Whether each route ends in a trunk shared with other bundled routes.
+    trunk: Vec<bool>,
 }
 
 impl Ports {
@@ -256,14 +287,33 @@ impl Ports {
         let origin = (Point::default(), Side::Right);
         let mut start = vec![origin; requests.len()];
         let mut end = vec![origin; requests.len()];
+        let mut trunk = vec![false; requests.len()];
         let mut keyed: Vec<_> = sides.into_iter().collect();
         // Deterministic whatever the map's order.
         keyed.sort_by_key(|((b, side), _)| (*b, *side as u8));
         for ((b, side), mut routes) in keyed {
             routes.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            // Bundled routes ending here share one port, where the first of them would be.
+            let bundled = |&(_, request, is_start): &PortUse| !is_start && requests[request].bundle;
+            let sharing = routes.iter().filter(|r| bundled(r)).count();
+            let mut slots: Vec<Vec<(usize, bool)>> = Vec::new();
+            let mut shared_slot = None;
+            for route in &routes {
+                let (_, request, is_start) = *route;
+                if sharing > 1 && bundled(route) {
+                    trunk[request] = true;
+                    let slot = *shared_slot.get_or_insert_with(|| {
+                        slots.push(Vec::new());
+                        slots.len() - 1
+                    });
+                    slots[slot].push((request, is_start));
+                } else {
+                    slots.push(vec![(request, is_start)]);
+                }
+            }
             let rect = boxes[b];
-            let n = routes.len() as f32;
-            for (k, &(_, request, is_start)) in routes.iter().enumerate() {
+            let n = slots.len() as f32;
+            for (k, slot) in slots.iter().enumerate() {
                 let t = (k as f32 + 1.0) / (n + 1.0);
                 let point = match side {
                     Side::Left => Point::new(rect.x, rect.y + rect.h * t),
@@ -271,14 +321,16 @@ impl Ports {
                     Side::Top => Point::new(rect.x + rect.w * t, rect.y),
                     Side::Bottom => Point::new(rect.x + rect.w * t, rect.y + rect.h),
                 };
-                if is_start {
-                    start[request] = (point, side);
-                } else {
-                    end[request] = (point, side);
+                for &(request, is_start) in slot {
+                    if is_start {
+                        start[request] = (point, side);
+                    } else {
+                        end[request] = (point, side);
+                    }
                 }
             }
         }
-        Self { start, end }
+        Self { start, end, trunk }
     }
 }
 
@@ -829,7 +881,12 @@ mod tests {
 
     /// A connection without bend points.
     fn request(from: usize, to: usize) -> Request<'static> {
-        Request { from, to, via: &[] }
+        Request {
+            from,
+            to,
+            via: &[],
+            bundle: false,
+        }
     }
 
     fn orthogonal(route: &[Point]) -> bool {
@@ -945,6 +1002,41 @@ mod tests {
         let requests = [request(0, 1)];
         let routes = route(&obstacles, &requests);
         assert_eq!(routes[0].last().map(|p| p.x), Some(230.0));
+    }
+
+    #[test]
+    fn bundled_routes_into_one_box_meet_outside_it_and_enter_as_one_trunk() {
+        // Three sources in a column on the left, one collector on the right.
+        let obstacles = Obstacles {
+            boxes: vec![
+                Rect::new(0.0, 0.0, 160.0, 64.0),
+                Rect::new(0.0, 200.0, 160.0, 64.0),
+                Rect::new(0.0, 400.0, 160.0, 64.0),
+                Rect::new(600.0, 200.0, 160.0, 64.0),
+            ],
+            boundaries: Vec::new(),
+        };
+        let bundled = |from| Request {
+            bundle: true,
+            ..request(from, 3)
+        };
+        let requests = [bundled(0), bundled(1), bundled(2)];
+        let routes = route(&obstacles, &requests);
+        let ends: Vec<Point> = routes.iter().map(|r| *r.last().expect("ends")).collect();
+        assert!(ends.iter().all(|&e| e == ends[0]), "one port: {ends:?}");
+        // The last segments lie on one line into the port and share the trunk: at least
+        // the longest trunk length, well over a stub.
+        for r in &routes {
+            let (a, b) = (r[r.len() - 2], r[r.len() - 1]);
+            assert_eq!(a.y, b.y, "{routes:?}");
+            assert!(b.x - a.x >= TRUNK_LENGTHS[0], "{routes:?}");
+        }
+        assert_eq!(crossings_through_boxes(&obstacles, &requests, &routes), 0);
+        // Unbundled, the three take three ports.
+        let spread = route(&obstacles, &[request(0, 3), request(1, 3), request(2, 3)]);
+        let mut ports: Vec<i32> = spread.iter().map(|r| r[r.len() - 1].y as i32).collect();
+        ports.dedup();
+        assert_eq!(ports.len(), 3);
     }
 
     #[test]

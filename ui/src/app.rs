@@ -336,7 +336,7 @@ impl EditorApp {
             self.routing = (
                 revision,
                 self.active_view.clone(),
-                canvas::Routing::of(drawn),
+                canvas::Routing::of(drawn, self.editor.catalog()),
             );
         }
         let events = canvas::canvas_ui(

@@ -960,7 +960,7 @@ fn the_canvas_draws_and_picks_the_routes_the_exports_draw() {
     .expect("connects");
     let jog = |doc: &Document| {
         let obstacles = route::Obstacles::of(doc, Component::rect);
-        let routes = route::connections(doc, &obstacles);
+        let routes = route::connections(doc, Catalog::builtin(), &obstacles);
         let route = routes[0].clone().expect("routed");
         let vertical = route
             .windows(2)

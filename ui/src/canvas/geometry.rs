@@ -1,5 +1,6 @@
 //! World-space geometry of the elements on the canvas, shared by drawing and hit-testing.
 
+use archsmith::catalog::Catalog;
 use archsmith::layout::{labels, route};
 use archsmith::model::{self, Component, Document, Group, Note};
 use egui::{Pos2, Rect, Vec2, pos2, vec2};
@@ -103,10 +104,11 @@ pub fn caption_spots(doc: &Document, routes: &[Option<Vec<Pos2>>]) -> Vec<Option
 /// where `rect_of` puts them (a drag moves some), so the canvas draws what the exports draw.
 pub fn connection_routes(
     doc: &Document,
+    catalog: &Catalog,
     rect_of: impl Fn(&Component) -> Rect,
 ) -> Vec<Option<Vec<Pos2>>> {
     let obstacles = route::Obstacles::of(doc, |c| from_rect(rect_of(c)));
-    route::connections(doc, &obstacles)
+    route::connections(doc, catalog, &obstacles)
         .into_iter()
         .map(|route| route.map(|points| points.iter().map(|p| pos2(p.x, p.y)).collect()))
         .collect()

@@ -301,15 +301,15 @@ pub struct Routing {
 impl Routing {
     /// The routes (`geometry::connection_routes`) and caption spots
     /// (`geometry::caption_spots`) with the components where `rect_of` puts them.
-    pub fn with(doc: &Document, rect_of: impl Fn(&Component) -> Rect) -> Self {
-        let routes = geometry::connection_routes(doc, rect_of);
+    pub fn with(doc: &Document, catalog: &Catalog, rect_of: impl Fn(&Component) -> Rect) -> Self {
+        let routes = geometry::connection_routes(doc, catalog, rect_of);
         let captions = geometry::caption_spots(doc, &routes);
         Self { routes, captions }
     }
 
     /// Where the document puts its components, for the caller to keep until the next edit.
-    pub fn of(doc: &Document) -> Self {
-        Self::with(doc, geometry::component_rect)
+    pub fn of(doc: &Document, catalog: &Catalog) -> Self {
+        Self::with(doc, catalog, geometry::component_rect)
     }
 }
 
@@ -524,7 +524,7 @@ pub fn canvas_ui(
     let routing = if preview.is_empty() {
         routing
     } else {
-        live = Routing::with(doc, |c| {
+        live = Routing::with(doc, catalog, |c| {
             preview.shift(c.id.as_str(), geometry::component_rect(c))
         });
         &live
