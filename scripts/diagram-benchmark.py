@@ -11,6 +11,10 @@ the same way, from its boxes and edge polylines:
   ms            wall time of one layout and routing (dot and elkjs: their whole process,
                 start-up included; Archsmith: in-process, from the example's own clock)
 
+Models with boundaries are also given to both tools with the boundaries as clusters (dot's
+`subgraph cluster_*`, ELK's compound nodes with `hierarchyHandling: INCLUDE_CHILDREN`), which
+is the drawing Archsmith makes: its layout keeps every component inside its boundaries.
+
 usage: scripts/diagram-benchmark.py [--sizes 100,500,2000] [--out table.md]
 Needs: cargo, dot (Debian's graphviz), node and npm (elkjs is installed into
 ~/.cache/archsmith-elk on first use).
@@ -58,6 +62,69 @@ elk.layout({
 });
 """
 
+# The same, with the model's boundaries as nested compound nodes laid out together with
+# their contents (`hierarchyHandling: INCLUDE_CHILDREN`); coordinates come back relative to
+# the parent (nodes) or the declaring boundary (edges) and are made absolute.
+ELK_CLUSTERS_SCRIPT = r"""
+const ELK = require('elkjs/lib/elk.bundled.js');
+const fs = require('fs');
+const graph = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+const elk = new ELK();
+const groups = graph.groups.map((g, i) => ({ id: 'g' + i, children: [], edges: [], layoutOptions: {
+  'elk.padding': '[top=40,left=24,bottom=24,right=24]' } }));
+const root = { id: 'root', children: [], edges: [], layoutOptions: {
+  'elk.algorithm': 'layered',
+  'elk.direction': 'RIGHT',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '80',
+  'elk.spacing.nodeNode': '40',
+} };
+graph.groups.forEach((g, i) => (g.parent === null ? root : groups[g.parent]).children.push(groups[i]));
+const ownerOf = graph.nodes.map((_, i) => graph.groups.findIndex(g => g.members.includes(i)));
+graph.nodes.forEach((n, i) => {
+  const node = { id: 'n' + i, width: n[2], height: n[3] };
+  (ownerOf[i] < 0 ? root : groups[ownerOf[i]]).children.push(node);
+});
+// Boundaries around a node, outermost first.
+const chain = (i) => {
+  const out = [];
+  for (let g = ownerOf[i]; g >= 0 && g !== null; g = graph.groups[g].parent ?? -1) out.unshift(g);
+  return out;
+};
+// Each edge is declared in the innermost boundary holding both ends: its coordinates are
+// relative to that boundary.
+const containerOf = graph.edges.map(e => {
+  const a = chain(e.from), b = chain(e.to);
+  let k = 0;
+  while (k < a.length && k < b.length && a[k] === b[k]) k++;
+  return k === 0 ? -1 : a[k - 1];
+});
+graph.edges.forEach((e, i) => (containerOf[i] < 0 ? root : groups[containerOf[i]]).edges.push(
+  { id: 'e' + i, sources: ['n' + e.from], targets: ['n' + e.to] }));
+const started = process.hrtime.bigint();
+elk.layout(root).then(out => {
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const nodes = new Array(graph.nodes.length);
+  const edges = [];
+  // Shapes are relative to their parent: add up the offsets on the way down.
+  const visit = (node, ox, oy) => {
+    (node.edges || []).forEach(e => {
+      const i = Number(e.id.slice(1));
+      const s = e.sections[0];
+      const points = [s.startPoint, ...(s.bendPoints || []), s.endPoint].map(p => [p.x + ox, p.y + oy]);
+      edges[i] = { from: graph.edges[i].from, to: graph.edges[i].to, points };
+    });
+    (node.children || []).forEach(c => {
+      if (c.id.startsWith('n')) nodes[Number(c.id.slice(1))] = [c.x + ox, c.y + oy, c.width, c.height];
+      visit(c, ox + c.x, oy + c.y);
+    });
+  };
+  visit(out, 0, 0);
+  console.log(JSON.stringify({ nodes, edges: edges.filter(e => e), layout_ms: ms }));
+});
+"""
+
 
 # The longest a reference tool may take on one graph; `dot`'s orthogonal routing can run
 # for hours on thousands of nodes, and the table says so instead of waiting.
@@ -77,12 +144,27 @@ def archsmith(model, auto):
     return out
 
 
-def dot(graph):
+def dot(graph, clusters=False):
     lines = ["digraph g {", "rankdir=LR;", "splines=ortho;", "nodesep=0.5;", "ranksep=1.1;"]
-    for i, (_, _, w, h) in enumerate(graph["nodes"]):
-        lines.append(
-            f'n{i} [shape=box,fixedsize=true,width={w / POINTS_PER_INCH},height={h / POINTS_PER_INCH},label=""];'
-        )
+
+    def node(i):
+        _, _, w, h = graph["nodes"][i]
+        return f'n{i} [shape=box,fixedsize=true,width={w / POINTS_PER_INCH},height={h / POINTS_PER_INCH},label=""];'
+
+    grouped = set()
+    if clusters:
+        def cluster(g):
+            lines.append(f"subgraph cluster_g{g} {{ label=\"\";")
+            lines.extend(node(i) for i in graph["groups"][g]["members"])
+            for child, other in enumerate(graph["groups"]):
+                if other["parent"] == g:
+                    cluster(child)
+            lines.append("}")
+        for g, group in enumerate(graph["groups"]):
+            grouped.update(group["members"])
+            if group["parent"] is None:
+                cluster(g)
+    lines.extend(node(i) for i in range(len(graph["nodes"])) if i not in grouped)
     for e in graph["edges"]:
         lines.append(f"n{e['from']} -> n{e['to']};")
     lines.append("}")
@@ -108,14 +190,22 @@ def dot(graph):
     return {"nodes": nodes, "edges": edges, "ms": ms}
 
 
-def elk(graph):
+def dot_clusters(graph):
+    return dot(graph, clusters=True)
+
+
+def elk_clusters(graph):
+    return elk(graph, ELK_CLUSTERS_SCRIPT)
+
+
+def elk(graph, source=ELK_SCRIPT):
     if not os.path.exists(os.path.join(ELK_HOME, "node_modules", "elkjs")):
         os.makedirs(ELK_HOME, exist_ok=True)
         run(["npm", "install", "--silent", "--prefix", ELK_HOME, f"elkjs@{ELK_VERSION}"])
     with tempfile.TemporaryDirectory() as work:
         script = os.path.join(work, "layout.js")
         data = os.path.join(work, "graph.json")
-        open(script, "w").write(ELK_SCRIPT)
+        open(script, "w").write(source)
         json.dump(graph, open(data, "w"))
         env = dict(os.environ, NODE_PATH=os.path.join(ELK_HOME, "node_modules"))
         started = time.perf_counter()
@@ -224,7 +314,10 @@ def main():
     for name, path in models:
         ours = archsmith(path, auto=True)
         results = [("Archsmith", ours)]
-        for tool, run_tool in (("dot", dot), ("ELK", elk)):
+        tools = [("dot", dot), ("ELK", elk)]
+        if ours.get("groups"):
+            tools += [("dot, clusters", dot_clusters), ("ELK, clusters", elk_clusters)]
+        for tool, run_tool in tools:
             try:
                 results.append((tool, run_tool(ours)))
             except subprocess.TimeoutExpired:

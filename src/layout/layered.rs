@@ -60,10 +60,21 @@ pub struct Drawing {
 /// out of the layering; edges closing a cycle are drawn backwards. Disconnected parts are
 /// drawn apart and packed in rows.
 pub fn draw(sizes: &[Size], edges: &[(usize, usize)], spacing: Spacing) -> Drawing {
+    draw_hinted(sizes, edges, &[], spacing)
+}
+
+/// [`draw`], with each layer's order starting from `hints` (by node; `None` or missing: no
+/// hint), which say where a node's neighbours outside this drawing lie, top to bottom.
+pub fn draw_hinted(
+    sizes: &[Size],
+    edges: &[(usize, usize)],
+    hints: &[Option<f32>],
+    spacing: Spacing,
+) -> Drawing {
     let n = sizes.len();
     let parts = pack::parts(n, edges);
     if parts.len() <= 1 {
-        return draw_connected(sizes, edges, spacing);
+        return draw_connected(sizes, edges, hints, spacing);
     }
     let mut part_of = vec![0usize; n];
     let mut local = vec![0usize; n];
@@ -90,7 +101,11 @@ pub fn draw(sizes: &[Size], edges: &[(usize, usize)], spacing: Spacing) -> Drawi
         .zip(&part_edges)
         .map(|(part, edges)| {
             let part_sizes: Vec<Size> = part.iter().map(|&v| sizes[v]).collect();
-            draw_connected(&part_sizes, edges, spacing)
+            let part_hints: Vec<Option<f32>> = part
+                .iter()
+                .map(|&v| hints.get(v).copied().flatten())
+                .collect();
+            draw_connected(&part_sizes, edges, &part_hints, spacing)
         })
         .collect();
     let boxes: Vec<Size> = drawings.iter().map(|d| d.size).collect();
@@ -124,7 +139,12 @@ pub fn draw(sizes: &[Size], edges: &[(usize, usize)], spacing: Spacing) -> Drawi
 }
 
 /// The layered drawing of one connected graph.
-fn draw_connected(sizes: &[Size], edges: &[(usize, usize)], spacing: Spacing) -> Drawing {
+fn draw_connected(
+    sizes: &[Size],
+    edges: &[(usize, usize)],
+    hints: &[Option<f32>],
+    spacing: Spacing,
+) -> Drawing {
     let n = sizes.len();
     if n == 0 {
         return Drawing {
@@ -141,7 +161,7 @@ fn draw_connected(sizes: &[Size], edges: &[(usize, usize)], spacing: Spacing) ->
     width::bound_layers(&oriented, &mut layer_of, capacity);
     let plan = Plan::new(sizes, &oriented, &layer_of, capacity, spacing);
     let mut graph = LayeredGraph::with_dummies(sizes, &oriented, &layer_of, &plan.through_dummies);
-    order::minimise_crossings(&mut graph);
+    order::minimise_crossings(&mut graph, hints);
     let placed = coordinates(&graph, &plan, spacing);
 
     let positions: Vec<Point> = (0..n)

@@ -16,10 +16,10 @@ mod pack;
 pub mod route;
 mod width;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub use crossings::count_crossings;
-pub use layered::{DEFAULT_ASPECT, Drawing, Spacing, draw};
+pub use layered::{DEFAULT_ASPECT, Drawing, Spacing, draw, draw_hinted};
 
 use crate::edit::{ConnectionField, EditOp};
 use crate::model::{
@@ -54,7 +54,7 @@ pub fn needs_layout(doc: &Document) -> bool {
 }
 
 /// A member of a boundary, by index into the document's collections.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 enum Member {
     Component(usize),
     Group(usize),
@@ -81,14 +81,33 @@ struct Builder<'a> {
     /// its child boundaries, each in document order. A parent the document does not hold
     /// counts as the top level, so nothing is left out of the drawing.
     members: BTreeMap<Option<usize>, Vec<Member>>,
+    /// Where each member's connections that leave its boundary lead, top to bottom (the mean
+    /// height of their far ends in an earlier drawing), by boundary and member.
+    hints: HashMap<(Option<usize>, Member), f32>,
 }
 
 /// Lays the document out. Deterministic: the same document gives the same layout.
+///
+/// Each boundary is drawn on its own, so the order of its members knows nothing of the
+/// connections that leave it: the databases of a data subnet, which call nothing among
+/// themselves, would come out in file order, crossing every call from the services next door.
+/// A boundary-crossing model is therefore drawn twice: the second time, each member starts
+/// where its outside connections lead in the first drawing.
 pub fn layout(doc: &Document, spacing: Spacing) -> Layout {
     let mut builder = Builder::new(doc, spacing);
     builder.draw_level(None);
     let mut out = Layout::default();
     builder.place(None, Point::new(MARGIN, MARGIN), &mut out);
+    if !doc.groups().is_empty() {
+        let hints = outside_hints(&builder, &out);
+        if !hints.is_empty() {
+            let mut again = Builder::new(doc, spacing);
+            again.hints = hints;
+            again.draw_level(None);
+            out = Layout::default();
+            again.place(None, Point::new(MARGIN, MARGIN), &mut out);
+        }
+    }
     keep_pinned(doc, &mut out, spacing);
     place_notes(doc, &mut out, spacing);
     round(&mut out);
@@ -145,6 +164,7 @@ impl<'a> Builder<'a> {
             levels: BTreeMap::new(),
             block_sizes: vec![EMPTY_GROUP; doc.groups().len()],
             members,
+            hints: HashMap::new(),
         };
         builder.assign_edges();
         builder
@@ -214,7 +234,11 @@ impl<'a> Builder<'a> {
             .iter()
             .filter_map(|(c, a, b)| Some((*c, (*slot.get(a)?, *slot.get(b)?))))
             .unzip();
-        let drawing = draw(&sizes, &pairs, self.spacing);
+        let hints: Vec<Option<f32>> = members
+            .iter()
+            .map(|&m| self.hints.get(&(level, m)).copied())
+            .collect();
+        let drawing = draw_hinted(&sizes, &pairs, &hints, self.spacing);
         let bends = connections.into_iter().zip(drawing.bends).collect();
         let size = drawing.size;
         self.levels.insert(
@@ -270,6 +294,60 @@ impl<'a> Builder<'a> {
             out.bends.insert(doc.connections()[*c].id.clone(), points);
         }
     }
+}
+
+/// For every member of every boundary, the mean height (centre) of the far ends of its
+/// connections that leave the boundary, read off `drawn`.
+fn outside_hints(builder: &Builder<'_>, drawn: &Layout) -> HashMap<(Option<usize>, Member), f32> {
+    let doc = builder.doc;
+    let centre_y = |c: usize| {
+        let component = &doc.components()[c];
+        drawn
+            .components
+            .get(&component.id)
+            .map(|p| p.y + component.size.h / 2.0)
+    };
+    let mut sums: HashMap<(Option<usize>, Member), (f32, u32)> = HashMap::new();
+    for connection in doc.connections() {
+        let (Some(from), Some(to)) = (
+            index_of(doc, connection.from.as_str()),
+            index_of(doc, connection.to.as_str()),
+        ) else {
+            continue;
+        };
+        let (a, b) = (&doc.components()[from], &doc.components()[to]);
+        if from == to || a.pinned || b.pinned {
+            continue;
+        }
+        let (chain_a, chain_b) = (
+            builder.chain(a.group.as_ref()),
+            builder.chain(b.group.as_ref()),
+        );
+        let shared = chain_a
+            .iter()
+            .zip(&chain_b)
+            .take_while(|(x, y)| x == y)
+            .count();
+        // Below the boundary holding both ends, each end's member at every level sees the
+        // connection leave toward the other end.
+        for (chain, component, far) in [(&chain_a, from, to), (&chain_b, to, from)] {
+            let Some(far_y) = centre_y(far) else {
+                continue;
+            };
+            for depth in shared..chain.len() {
+                let level = Some(chain[depth]);
+                let member = chain
+                    .get(depth + 1)
+                    .map_or(Member::Component(component), |&g| Member::Group(g));
+                let entry = sums.entry((level, member)).or_insert((0.0, 0));
+                entry.0 += far_y;
+                entry.1 += 1;
+            }
+        }
+    }
+    sums.into_iter()
+        .map(|(key, (sum, count))| (key, sum / count as f32))
+        .collect()
 }
 
 fn index_of(doc: &Document, id: &str) -> Option<usize> {

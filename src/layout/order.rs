@@ -11,8 +11,14 @@ const LARGE: usize = 4000;
 /// Transposition passes per sweep: each pass is quadratic in degree, so they are capped.
 const TRANSPOSE_PASSES: usize = 4;
 
-pub(super) fn minimise_crossings(graph: &mut LayeredGraph) {
+/// Orders every layer. `hints` (by node, possibly shorter than the graph) place nodes
+/// relative to what lies outside this drawing: each layer starts sorted by them, and a node
+/// with no neighbours in the next layer keeps the place they gave it.
+pub(super) fn minimise_crossings(graph: &mut LayeredGraph, hints: &[Option<f32>]) {
     initial_order(graph);
+    if hints.iter().any(Option::is_some) {
+        follow_hints(graph, hints);
+    }
     let mut position = positions(graph);
     let mut best = graph.layers.clone();
     let mut best_count = total_crossings(graph, &position);
@@ -34,6 +40,26 @@ pub(super) fn minimise_crossings(graph: &mut LayeredGraph) {
         }
     }
     graph.layers = best;
+}
+
+/// Sorts each layer by its nodes' hints; a node without one keeps the key of the node before
+/// it in depth-first order, so that it stays beside what it was placed with.
+fn follow_hints(graph: &mut LayeredGraph, hints: &[Option<f32>]) {
+    for layer in &mut graph.layers {
+        let mut carried = f32::NEG_INFINITY;
+        let mut keyed: Vec<(f32, usize, usize)> = layer
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| {
+                if let Some(hint) = hints.get(v).copied().flatten() {
+                    carried = hint;
+                }
+                (carried, i, v)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        *layer = keyed.into_iter().map(|(_, _, v)| v).collect();
+    }
 }
 
 /// Layers filled in depth-first visiting order from the sources, so that connected nodes
