@@ -174,3 +174,58 @@ fn telemetry_into_a_collector_arrives_as_one_trunk() {
     }
     assert!(trunks >= 6, "the samples collect telemetry: {trunks}");
 }
+
+/// A model can ask for straight or curved connections instead of orthogonal ones; every
+/// export with geometry follows.
+#[test]
+fn straight_and_curved_styles_are_drawn_as_the_model_asks() {
+    let catalog = Catalog::builtin();
+    let sample = samples::samples()
+        .iter()
+        .find(|s| s.name == "ecommerce")
+        .expect("sample");
+    let orthogonal = format::from_str(sample.text, "s.ron", catalog).expect("loads");
+    let routes_of = |doc: &Document| {
+        route::connections(doc, catalog, &route::Obstacles::of(doc, Component::rect))
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+    };
+    let bends = |routes: &[Vec<Point>]| routes.iter().map(|r| r.len()).sum::<usize>();
+    let mut straight = orthogonal.clone();
+    straight.meta.edge_style = archsmith::model::EdgeStyle::Straight;
+    let lines = routes_of(&straight);
+    // The samples keep no bend points: every connection is one segment from border to border.
+    assert!(lines.iter().all(|r| r.len() == 2), "{lines:?}");
+    for (connection, line) in straight.connections().iter().zip(&lines) {
+        let from = straight.component(connection.from.as_str()).expect("from").rect();
+        assert!(on_border(line[0], from), "{}: {line:?}", connection.id);
+    }
+    let mut curved = orthogonal.clone();
+    curved.meta.edge_style = archsmith::model::EdgeStyle::Curved;
+    let (square, round) = (routes_of(&orthogonal), routes_of(&curved));
+    assert!(bends(&round) > bends(&square), "corners become curves");
+    for (a, b) in square.iter().zip(&round) {
+        assert_eq!((a[0], a[a.len() - 1]), (b[0], b[b.len() - 1]), "same ends");
+    }
+    // The file keeps the choice; the orthogonal default is left out.
+    let saved = format::to_string(&curved);
+    assert!(saved.contains("edge_style: curved"), "canonical form names it");
+    assert!(!format::to_string(&orthogonal).contains("edge_style"));
+    // The SVG draws what the router gives: more points on the curved paths.
+    let path_points = |doc: &Document| {
+        let exporter = archsmith::export::find_exporter("svg").expect("svg");
+        let svg = match exporter
+            .export(doc, catalog, &archsmith::export::ExportOptions::default())
+            .expect("exports")
+        {
+            archsmith::export::Output::File(bytes) => String::from_utf8(bytes).expect("utf-8"),
+            archsmith::export::Output::Folder(_) => panic!("one file"),
+        };
+        svg.split(" d=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap_or("").matches('L').count())
+            .sum::<usize>()
+    };
+    assert!(path_points(&curved) > path_points(&orthogonal));
+}

@@ -17,7 +17,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
 use crate::catalog::{Catalog, ConnectionStyle};
-use crate::model::{Component, Document, Point, Rect};
+use crate::model::{Component, Document, EdgeStyle, Point, Rect};
 
 /// Distance kept from every obstacle.
 const CLEARANCE: f32 = 10.0;
@@ -30,6 +30,8 @@ const BEND_COST: f32 = 40.0;
 /// Length of the stretches of a line that taken tracks are kept by: long, since a segment
 /// is looked up in every stretch it spans, and few segments share a line.
 const TRACK_CELL: f32 = 1000.0;
+/// The radius of a curved route's corners.
+const CORNER_RADIUS: f32 = 14.0;
 /// The most obstacles a grid search takes on.
 const MAX_SEARCH_OBSTACLES: usize = 160;
 /// How far out of its target a trunk starts, longest first: bundled routes meet there and
@@ -110,10 +112,95 @@ pub fn connections(
             })
         })
         .collect();
-    let mut routes = route(obstacles, &requests).into_iter();
+    let routed = match doc.meta.edge_style {
+        EdgeStyle::Straight => requests
+            .iter()
+            .map(|r| straight(obstacles.boxes[r.from], obstacles.boxes[r.to], r.via))
+            .collect(),
+        EdgeStyle::Orthogonal => route(obstacles, &requests),
+        EdgeStyle::Curved => route(obstacles, &requests)
+            .iter()
+            .map(|points| rounded(points, CORNER_RADIUS))
+            .collect(),
+    };
+    let mut routes = routed.into_iter();
     ends.iter()
         .map(|ends| ends.and_then(|_| routes.next()))
         .collect()
+}
+
+/// A straight line from box to box through `via`: from where the line toward the first
+/// point leaves `from` to where the line from the last point enters `to`.
+fn straight(from: Rect, to: Rect, via: &[Point]) -> Vec<Point> {
+    let first = via.first().copied().unwrap_or(to.center());
+    let last = via.last().copied().unwrap_or(from.center());
+    let mut points = vec![border_toward(from, first)];
+    points.extend_from_slice(via);
+    points.push(border_toward(to, last));
+    points
+}
+
+/// Where the ray from `rect`'s centre toward `toward` leaves it.
+fn border_toward(rect: Rect, toward: Point) -> Point {
+    let centre = rect.center();
+    let (dx, dy) = (toward.x - centre.x, toward.y - centre.y);
+    if dx == 0.0 && dy == 0.0 {
+        return centre;
+    }
+    let sx = if dx == 0.0 {
+        f32::INFINITY
+    } else {
+        (rect.w / 2.0) / dx.abs()
+    };
+    let sy = if dy == 0.0 {
+        f32::INFINITY
+    } else {
+        (rect.h / 2.0) / dy.abs()
+    };
+    let s = sx.min(sy).min(1.0);
+    Point::new(centre.x + dx * s, centre.y + dy * s)
+}
+
+/// `points` with every corner rounded: the corner is replaced by a quadratic curve of at
+/// most `radius` (less where a segment is short), as a few points, so that every drawing
+/// and hit test reads it as a polyline. The ends stay where they were.
+pub fn rounded(points: &[Point], radius: f32) -> Vec<Point> {
+    const STEPS: usize = 4;
+    let Some((&first, rest)) = points.split_first() else {
+        return Vec::new();
+    };
+    let mut out = vec![first];
+    for (i, &corner) in rest.iter().enumerate() {
+        let (Some(&before), Some(&after)) = (points.get(i), points.get(i + 2)) else {
+            out.push(corner);
+            continue;
+        };
+        let length = |a: Point, b: Point| (b.x - a.x).hypot(b.y - a.y);
+        let r = radius
+            .min(length(before, corner) / 2.0)
+            .min(length(corner, after) / 2.0);
+        if r <= 0.5 {
+            out.push(corner);
+            continue;
+        }
+        let toward = |from: Point, to: Point, by: f32| {
+            let d = length(from, to);
+            Point::new(
+                from.x + (to.x - from.x) * by / d,
+                from.y + (to.y - from.y) * by / d,
+            )
+        };
+        let (entry, exit) = (toward(corner, before, r), toward(corner, after, r));
+        for k in 0..=STEPS {
+            let t = k as f32 / STEPS as f32;
+            let u = 1.0 - t;
+            out.push(Point::new(
+                u * u * entry.x + 2.0 * u * t * corner.x + t * t * exit.x,
+                u * u * entry.y + 2.0 * u * t * corner.y + t * t * exit.y,
+            ));
+        }
+    }
+    out
 }
 
 /// One connection to route: the boxes it joins (indices into [`Obstacles::boxes`]) and the

@@ -54,6 +54,39 @@ pub struct Meta {
     pub cloud: Option<Cloud>,
     #[serde(default, skip_serializing_if = "Targets::is_empty")]
     pub targets: Targets,
+    /// How diagrams draw connections.
+    #[serde(default, skip_serializing_if = "EdgeStyle::is_orthogonal")]
+    pub edge_style: EdgeStyle,
+}
+
+/// How diagrams draw connections: the editor and every export with geometry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeStyle {
+    /// Horizontal and vertical segments around boxes and foreign boundaries.
+    #[default]
+    Orthogonal,
+    /// The same routes with rounded corners.
+    Curved,
+    /// Straight lines from box to box (through the connection's bend points), whatever lies
+    /// between.
+    Straight,
+}
+
+impl EdgeStyle {
+    pub const ALL: [EdgeStyle; 3] = [Self::Orthogonal, Self::Curved, Self::Straight];
+
+    fn is_orthogonal(&self) -> bool {
+        *self == Self::Orthogonal
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Orthogonal => "Orthogonal",
+            Self::Curved => "Curved",
+            Self::Straight => "Straight",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

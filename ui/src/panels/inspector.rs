@@ -6,8 +6,8 @@ use archsmith::EditOp;
 use archsmith::catalog::{Catalog, PropertySpec, PropertyType, Trait};
 use archsmith::edit::{ComponentField, ConnectionField, GroupField};
 use archsmith::model::{
-    AuthMode, Cloud, Component, ComponentId, Connection, ConnectionId, Document, Group, GroupId,
-    GroupKind, Meta, Note, NoteColor, Properties, PropertyValue, Topic,
+    AuthMode, Cloud, Component, ComponentId, Connection, ConnectionId, Document, EdgeStyle, Group,
+    GroupId, GroupKind, Meta, Note, NoteColor, Properties, PropertyValue, Topic,
 };
 use egui::{Id, RichText, Ui};
 
@@ -230,6 +230,26 @@ fn document_ui(ui: &mut Ui, doc: &Document) -> Option<EditOp> {
         if cloud != meta.cloud {
             next = Some(Meta {
                 cloud,
+                ..meta.clone()
+            });
+        }
+    });
+    ui.horizontal(|ui| {
+        let label = ui.label("Connections");
+        let mut edge_style = meta.edge_style;
+        egui::ComboBox::from_id_salt("edge-style")
+            .selected_text(edge_style.label())
+            .show_ui(ui, |ui| {
+                for option in EdgeStyle::ALL {
+                    ui.selectable_value(&mut edge_style, option, option.label());
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text("How the canvas and every diagram export draw connections");
+        if edge_style != meta.edge_style {
+            next = Some(Meta {
+                edge_style,
                 ..meta.clone()
             });
         }
