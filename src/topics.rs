@@ -103,6 +103,24 @@ impl<'a> BrokerFlows<'a> {
     }
 }
 
+impl<'a> BrokerFlows<'a> {
+    /// The consume connections that read what `publish` (a publish into this broker) writes:
+    /// the consumers of the topics it reaches, each once, in topic order.
+    pub fn consumers_of(&self, publish: &Connection) -> Vec<&'a Connection> {
+        let mut out: Vec<&'a Connection> = Vec::new();
+        for topic in self.topics() {
+            if topic.publishes().any(|p| std::ptr::eq(p, publish)) {
+                for consume in topic.consumes() {
+                    if !out.iter().any(|c| std::ptr::eq(*c, consume)) {
+                        out.push(consume);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 impl<'f, 'a> TopicFlows<'f, 'a> {
     /// The topic another topic of the broker dead-letters into this one, if any.
     pub fn dead_letter_of(&self) -> Option<&'a Topic> {

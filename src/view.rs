@@ -446,26 +446,21 @@ fn flow(graph: &ArchGraph<'_>, entry: usize) -> Vec<usize> {
             let flows = brokers
                 .entry(to)
                 .or_insert_with(|| BrokerFlows::new(graph, &components[to]));
-            for topic in flows.topics() {
-                if !topic.publishes().any(|p| std::ptr::eq(p, published)) {
+            for consume in flows.consumers_of(published) {
+                let Some(position) = doc.connection_index(consume.id.as_str()) else {
+                    continue;
+                };
+                let Some(consumer) = doc.component_index(consume.from.as_str()) else {
+                    continue;
+                };
+                if taken[position] {
                     continue;
                 }
-                for consume in topic.consumes() {
-                    let Some(position) = doc.connection_index(consume.id.as_str()) else {
-                        continue;
-                    };
-                    let Some(consumer) = doc.component_index(consume.from.as_str()) else {
-                        continue;
-                    };
-                    if taken[position] {
-                        continue;
-                    }
-                    taken[position] = true;
-                    steps.push(position);
-                    if !visited[consumer] {
-                        visited[consumer] = true;
-                        then.push(consumer);
-                    }
+                taken[position] = true;
+                steps.push(position);
+                if !visited[consumer] {
+                    visited[consumer] = true;
+                    then.push(consumer);
                 }
             }
         }

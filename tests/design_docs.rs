@@ -122,7 +122,7 @@ fn the_ecommerce_document_explains_the_system() {
         "| Peak load | 50000 requests/s |",
         "- Web storefront → CloudFront\n  - → Assets bucket\n  - → AWS WAF → Public ALB → Storefront BFF\n",
         "    - → Checkout service\n      - → Cart service → Session \\& cart cache\n      - → Order service → Orders DB\n",
-        "Order service publishes to Order events (MSK), consumed by Inventory worker, Notification worker",
+        "Order service publishes to topic orders.placed on Order events (MSK), consumed by Inventory worker, Notification worker",
         "| **Orders DB** | PostgreSQL | 2 instances, multi-AZ | yes, with point-in-time recovery | yes | Order service |",
         "| **Order events (MSK)** | Kafka | orders.placed (12 partitions, keyed by order id) | Order service | Inventory worker, Notification worker | orders.placed.dlq |",
         "| **Order events (MSK)** | Kafka | orders.placed.dlq (1 partition) | - | - | dead letters of orders.placed |",
@@ -240,4 +240,57 @@ fn the_reliability_prose_agrees_with_the_findings_and_the_store_table() {
         "the backups sentence counts the {rows} stores of the table"
     );
     assert!(md.contains(&format!(" of {rows} data stores encrypt at rest")));
+}
+
+/// A model built in code: a client calling a gateway that fans out to four services, each
+/// querying four databases (16 chains), and a broker with two topics read by different
+/// consumers.
+fn fan_out_model() -> String {
+    let mut components = vec![
+        r#"(id: "app", kind: "web-client", name: "App", position: (x: 0.0, y: 0.0))"#.to_owned(),
+        r#"(id: "gw", kind: "api-gateway", name: "Gateway", position: (x: 0.0, y: 0.0))"#.to_owned(),
+        r#"(id: "bus", kind: "kafka", name: "Bus", position: (x: 0.0, y: 0.0), topics: [(name: "orders", dead_letter: "dlq"), (name: "payments", dead_letter: "dlq"), (name: "dlq")])"#.to_owned(),
+        r#"(id: "order-reader", kind: "worker", name: "Order reader", position: (x: 0.0, y: 0.0))"#.to_owned(),
+        r#"(id: "payment-reader", kind: "worker", name: "Payment reader", position: (x: 0.0, y: 0.0))"#.to_owned(),
+    ];
+    let mut connections = vec![
+        r#"(id: "app-gw", from: "app", to: "gw", kind: "http")"#.to_owned(),
+        r#"(id: "s0-bus", from: "s0", to: "bus", kind: "publish", properties: {"topic": "orders"})"#.to_owned(),
+        r#"(id: "order-reader-bus", from: "order-reader", to: "bus", kind: "consume", properties: {"topic": "orders"})"#.to_owned(),
+        r#"(id: "payment-reader-bus", from: "payment-reader", to: "bus", kind: "consume", properties: {"topic": "payments"})"#.to_owned(),
+    ];
+    for s in 0..4 {
+        components.push(format!(
+            r#"(id: "s{s}", kind: "service-go", name: "Service {s}", position: (x: 0.0, y: 0.0))"#
+        ));
+        connections.push(format!(
+            r#"(id: "gw-s{s}", from: "gw", to: "s{s}", kind: "http")"#
+        ));
+        for d in 0..4 {
+            components.push(format!(
+                r#"(id: "db{s}{d}", kind: "postgresql", name: "DB {s}{d}", position: (x: 0.0, y: 0.0))"#
+            ));
+            connections.push(format!(
+                r#"(id: "s{s}-db{s}{d}", from: "s{s}", to: "db{s}{d}", kind: "db_query")"#
+            ));
+        }
+    }
+    format!(
+        "(version: 2, meta: (name: \"Fan-out\"), components: [{}], connections: [{}])",
+        components.join(", "),
+        connections.join(", ")
+    )
+}
+
+#[test]
+fn data_flows_say_what_they_leave_out_and_match_consumers_by_topic() {
+    let (md, _) = markdown(&fan_out_model());
+    assert!(
+        md.contains("And 4 more chains from App: the 12 longest are shown."),
+        "{md}"
+    );
+    assert!(
+        md.contains("Service 0 publishes to topic orders on Bus, consumed by Order reader\n"),
+        "the payments topic's reader does not read orders: {md}"
+    );
 }

@@ -198,7 +198,10 @@ fn straight_and_curved_styles_are_drawn_as_the_model_asks() {
     // The samples keep no bend points: every connection is one segment from border to border.
     assert!(lines.iter().all(|r| r.len() == 2), "{lines:?}");
     for (connection, line) in straight.connections().iter().zip(&lines) {
-        let from = straight.component(connection.from.as_str()).expect("from").rect();
+        let from = straight
+            .component(connection.from.as_str())
+            .expect("from")
+            .rect();
         assert!(on_border(line[0], from), "{}: {line:?}", connection.id);
     }
     let mut curved = orthogonal.clone();
@@ -210,7 +213,10 @@ fn straight_and_curved_styles_are_drawn_as_the_model_asks() {
     }
     // The file keeps the choice; the orthogonal default is left out.
     let saved = format::to_string(&curved);
-    assert!(saved.contains("edge_style: curved"), "canonical form names it");
+    assert!(
+        saved.contains("edge_style: curved"),
+        "canonical form names it"
+    );
     assert!(!format::to_string(&orthogonal).contains("edge_style"));
     // The SVG draws what the router gives: more points on the curved paths.
     let path_points = |doc: &Document| {

@@ -548,15 +548,22 @@ fn inventory(cx: &Context<'_>, out: &mut Vec<Block>) {
     });
 }
 
-/// Sync call chains from `start`: every maximal path, up to a depth and a count.
-fn sync_chains<'a>(cx: &Context<'a>, start: &'a Component) -> Vec<Vec<&'a Component>> {
+/// The chains a section shows: the longest first.
+const SHOWN_CHAINS: usize = 12;
+/// Chains are collected up to this many: the count of maximal paths can grow exponentially
+/// with the graph, and past this the document says "at least".
+const COLLECTED_CHAINS: usize = 1_000;
+
+/// Sync call chains from `start`: every maximal path (up to a depth), at most
+/// [`COLLECTED_CHAINS`] of them in depth-first order; the second value says whether more
+/// were left uncollected.
+fn sync_chains<'a>(cx: &Context<'a>, start: &'a Component) -> (Vec<Vec<&'a Component>>, bool) {
     const MAX_DEPTH: usize = 10;
-    const MAX_CHAINS: usize = 12;
     let mut chains = Vec::new();
     let mut stack = vec![vec![start]];
     while let Some(path) = stack.pop() {
-        if chains.len() >= MAX_CHAINS {
-            break;
+        if chains.len() >= COLLECTED_CHAINS {
+            return (chains, true);
         }
         let Some(&last) = path.last() else {
             continue;
@@ -586,7 +593,7 @@ fn sync_chains<'a>(cx: &Context<'a>, start: &'a Component) -> Vec<Vec<&'a Compon
             stack.push(longer);
         }
     }
-    chains
+    (chains, false)
 }
 
 /// The chains as a tree that states each shared prefix once. A run of single steps stays on
@@ -657,11 +664,30 @@ fn data_flows(cx: &Context<'_>, out: &mut Vec<Block>) {
     );
     for entry in entries {
         sub_heading(out, format!("From {}", cx.heading_name(entry)));
-        let chains = sync_chains(cx, entry);
+        let (chains, uncounted) = sync_chains(cx, entry);
         if chains.is_empty() {
             paragraph(out, "No synchronous calls leave this entry point.");
         } else {
-            out.push(Block::Tree(call_tree(&chains)));
+            // The longest chains are the ones a reader must see; they are shown in the order
+            // the calls are drawn.
+            let mut longest: Vec<usize> = (0..chains.len()).collect();
+            longest.sort_by_key(|&i| std::cmp::Reverse(chains[i].len()));
+            longest.truncate(SHOWN_CHAINS);
+            longest.sort_unstable();
+            let shown: Vec<Vec<&Component>> = longest.iter().map(|&i| chains[i].clone()).collect();
+            out.push(Block::Tree(call_tree(&shown)));
+            let more = chains.len() - shown.len();
+            if more > 0 || uncounted {
+                paragraph(
+                    out,
+                    format!(
+                        "And {}{more} more chains from {}: the {} longest are shown.",
+                        if uncounted { "at least " } else { "" },
+                        entry.name,
+                        shown.len()
+                    ),
+                );
+            }
         }
         let on_path: BTreeSet<&str> = chains.iter().flatten().map(|c| c.id.as_str()).collect();
         let mut async_lines = Vec::new();
@@ -678,24 +704,30 @@ fn data_flows(cx: &Context<'_>, out: &mut Vec<Block>) {
                 let Some((_, broker)) = cx.graph.endpoints(publish) else {
                     continue;
                 };
-                let consumers: Vec<&Component> =
-                    cx.graph
-                        .neighbours(broker, Direction::Incoming, Some("consume"));
+                // Consumers of what this publish writes: its topic's, not every topic's of
+                // the broker.
+                let flows = BrokerFlows::new(&cx.graph, broker);
+                let mut consumers: Vec<&str> = flows
+                    .consumers_of(publish)
+                    .into_iter()
+                    .filter_map(|c| cx.doc.component(c.from.as_str()))
+                    .map(|c| c.name.as_str())
+                    .collect();
+                consumers.dedup();
+                let what = match crate::topics::named_topic(&cx.graph, publish) {
+                    Some(topic) => format!("topic {topic} on {}", broker.name),
+                    None => broker.name.clone(),
+                };
                 async_lines.push(plain(if consumers.is_empty() {
                     format!(
-                        "{} publishes to {}, which nothing consumes yet",
-                        component.name, broker.name
+                        "{} publishes to {what}, which nothing consumes yet",
+                        component.name
                     )
                 } else {
                     format!(
-                        "{} publishes to {}, consumed by {}",
+                        "{} publishes to {what}, consumed by {}",
                         component.name,
-                        broker.name,
-                        consumers
-                            .iter()
-                            .map(|c| c.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        consumers.join(", ")
                     )
                 }));
             }
