@@ -21,12 +21,16 @@ use crate::graph::ArchGraph;
 use crate::layout::{self, Spacing};
 use crate::model::{
     Component, ComponentId, Connection, ConnectionId, Document, Group, GroupId, GroupKind, KindId,
-    Point, View, ViewId, ViewLevel,
+    Point, Size, View, ViewId, ViewLevel,
 };
 use crate::topics::BrokerFlows;
 
 /// The kind of the box a context view draws for the whole system.
 pub const SYSTEM_KIND: &str = "software-system";
+/// The system's box: wider than a component's, for the system's name.
+const SYSTEM_SIZE: Size = Size::new(240.0, 80.0);
+/// The most labels a context view's merged arrow lists.
+const MERGED_LABELS: usize = 2;
 
 /// What a view draws: a document of its own (components, boundaries and connections cloned
 /// from the model, positioned for the view) and, for a dynamic view, the steps in order.
@@ -87,7 +91,9 @@ pub fn project_with(
         .and_then(|e| doc.component_index(e.as_str()))
     {
         Some(entry) => {
-            let steps = flow(&graph, entry);
+            // A flow's selection narrows which branches it follows (`exclude` the browsing
+            // side of a checkout flow).
+            let steps = flow(&graph, entry, &select(&graph, view));
             let mut shown = vec![false; doc.components().len()];
             shown[entry] = true;
             for &c in &steps {
@@ -257,6 +263,7 @@ fn system_box(doc: &Document) -> Component {
         Point::default(),
     );
     system.description.clone_from(&doc.meta.description);
+    system.size = SYSTEM_SIZE;
     system
 }
 
@@ -312,8 +319,10 @@ fn connections_between(doc: &Document, target: &[Option<ComponentId>]) -> Vec<Co
         }
         let label = connection.label.trim().to_owned();
         match merged.get_mut(&(a.clone(), b.clone())) {
-            Some((_, labels)) => {
-                if !label.is_empty() && !labels.contains(&label) {
+            // Labels of calls of another kind (a DNS name next to HTTP calls) would be read
+            // as the arrow's own.
+            Some((kept, labels)) => {
+                if kept.kind == connection.kind && !label.is_empty() && !labels.contains(&label) {
                     labels.push(label);
                 }
             }
@@ -334,7 +343,12 @@ fn connections_between(doc: &Document, target: &[Option<ComponentId>]) -> Vec<Co
     merged
         .into_values()
         .map(|(mut connection, labels)| {
-            connection.label = labels.join(", ");
+            // Past two, a list of what flows is noise on an arrow: the kind says enough.
+            connection.label = if labels.len() <= MERGED_LABELS {
+                labels.join(", ")
+            } else {
+                String::new()
+            };
             connection
         })
         .collect()
@@ -393,53 +407,82 @@ fn numbered(doc: &Document, steps: &[usize]) -> Vec<Connection> {
         .collect()
 }
 
-/// The request flow from `entry`: every call it makes, depth first (name lookups first, then
-/// connection order), each callee's calls before the caller's next call; a publish is
-/// followed by the consumers of what it publishes. Telemetry and calls made once at start-up
-/// are not steps. Connection positions, each once.
-fn flow(graph: &ArchGraph<'_>, entry: usize) -> Vec<usize> {
+/// The request flow from `entry` through the components `allowed` shows: every call it
+/// makes, depth first, each callee's calls before the caller's next call. A component's calls
+/// come in the order the catalog's `request_phase` gives (names resolved, session checked,
+/// caches before databases, databases before other services, internal services before
+/// external systems, publishing last), then connection order. A publish is followed by each
+/// consumer of its topic in turn, with what that consumer calls. Telemetry and calls made once
+/// at start-up are not steps. Connection positions, each once.
+fn flow(graph: &ArchGraph<'_>, entry: usize, allowed: &[bool]) -> Vec<usize> {
+    /// A component being walked: its calls in order, how many were followed, and the step
+    /// that brought the walk here, recorded when the walk gets to it (a consumer's consume).
+    struct Frame<'g> {
+        calls: Vec<&'g crate::graph::Link>,
+        next: usize,
+        arrival: Option<usize>,
+    }
     let doc = graph.document();
     let components = doc.components();
+    let catalog = graph.catalog();
     let mut visited = vec![false; components.len()];
     let mut taken = vec![false; doc.connections().len()];
     let mut steps = Vec::new();
     let mut brokers: HashMap<usize, BrokerFlows<'_>> = HashMap::new();
     visited[entry] = true;
-    // A component's calls in the order a request makes them: names are resolved first, then
-    // the calls in connection order.
     let calls = |at: usize| {
         let mut links: Vec<_> = graph
             .links(&components[at], Direction::Outgoing)
             .iter()
             .collect();
-        links.sort_by_key(|link| !graph.is_name_lookup(link));
+        links.sort_by_key(|link| {
+            let connection = graph.connection(link);
+            let phase = catalog
+                .connection_kind(connection.kind.as_str())
+                .map_or(u8::MAX, |k| k.request_phase);
+            let external = link
+                .ends()
+                .is_some_and(|(_, to)| graph.has_trait(&components[to], Trait::External));
+            (phase, external)
+        });
         links
     };
-    // Each frame: a component's calls and how many of them the walk has followed.
-    let mut stack = vec![(calls(entry), 0)];
-    while let Some((links, next)) = stack.last_mut() {
-        let Some(link) = links.get(*next).copied() else {
+    let mut stack = vec![Frame {
+        calls: calls(entry),
+        next: 0,
+        arrival: None,
+    }];
+    while let Some(frame) = stack.last_mut() {
+        if let Some(arrival) = frame.arrival.take() {
+            steps.push(arrival);
+        }
+        let Some(link) = frame.calls.get(frame.next).copied() else {
             stack.pop();
             continue;
         };
-        *next += 1;
+        frame.next += 1;
         let Some((_, to)) = link.ends() else {
             continue;
         };
         if link.style() == Some(ConnectionStyle::Telemetry)
             || !graph.on_request_path(link)
             || taken[link.position()]
+            || !allowed[to]
         {
             continue;
         }
         taken[link.position()] = true;
         steps.push(link.position());
-        let mut then: Vec<usize> = Vec::new();
+        let mut then: Vec<Frame<'_>> = Vec::new();
         // A name lookup answers and the request goes on from the caller: what the DNS zone
         // points at is not part of this request's path through it.
         if !visited[to] && !graph.is_name_lookup(link) {
             visited[to] = true;
-            then.push(to);
+            then.push(Frame {
+                calls: calls(to),
+                next: 0,
+                arrival: None,
+            });
         }
         if graph.has_trait(&components[to], Trait::Broker) {
             let published = &doc.connections()[link.position()];
@@ -447,25 +490,27 @@ fn flow(graph: &ArchGraph<'_>, entry: usize) -> Vec<usize> {
                 .entry(to)
                 .or_insert_with(|| BrokerFlows::new(graph, &components[to]));
             for consume in flows.consumers_of(published) {
-                let Some(position) = doc.connection_index(consume.id.as_str()) else {
+                let (Some(position), Some(consumer)) = (
+                    doc.connection_index(consume.id.as_str()),
+                    doc.component_index(consume.from.as_str()),
+                ) else {
                     continue;
                 };
-                let Some(consumer) = doc.component_index(consume.from.as_str()) else {
-                    continue;
-                };
-                if taken[position] {
+                if taken[position] || !allowed[consumer] {
                     continue;
                 }
                 taken[position] = true;
-                steps.push(position);
-                if !visited[consumer] {
-                    visited[consumer] = true;
-                    then.push(consumer);
-                }
+                let walked = !visited[consumer];
+                visited[consumer] = true;
+                then.push(Frame {
+                    calls: if walked { calls(consumer) } else { Vec::new() },
+                    next: 0,
+                    arrival: Some(position),
+                });
             }
         }
         // The first callee is walked first.
-        stack.extend(then.into_iter().rev().map(|c| (calls(c), 0)));
+        stack.extend(then.into_iter().rev());
     }
     steps
 }

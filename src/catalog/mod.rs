@@ -186,6 +186,11 @@ pub struct ConnectionKind {
     pub protocol: String,
     pub doc: String,
     pub properties: Vec<PropertySpec>,
+    /// When, while a component handles a request, it usually makes a call of this kind,
+    /// earliest first: names are resolved, then the session or token checked, caches read
+    /// before databases, databases before the services called, and events published last
+    /// (after the write they announce). Dynamic views number steps in this order.
+    pub request_phase: u8,
 }
 
 impl ConnectionKind {
@@ -337,6 +342,7 @@ struct ConnectionKindFile {
     property_sets: Vec<String>,
     #[serde(default)]
     properties: Vec<PropertySpec>,
+    request_phase: u8,
 }
 
 const COMPONENTS_RON: &str = include_str!("../../assets/catalog/components.ron");
@@ -420,6 +426,7 @@ impl Catalog {
                 protocol: kind.protocol,
                 doc: kind.doc,
                 properties,
+                request_phase: kind.request_phase,
             });
         }
         connection_kinds.sort_by(|a, b| a.id.cmp(&b.id));

@@ -72,11 +72,10 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
                 );
             }
             Step::Enter { group, .. } => {
-                let _ = writeln!(
-                    out,
-                    "{indent}group {} {{",
-                    string(&format!("{} ({})", group.name, group.kind.label()))
-                );
+                // Nested groups join their names with the separator: it must not occur in one.
+                let name = format!("{} ({})", group.name, group.kind.label())
+                    .replace(GROUP_SEPARATOR, "¦");
+                let _ = writeln!(out, "{indent}group {} {{", string(&name));
             }
             Step::Component { .. } => {}
             Step::Leave => {
@@ -86,13 +85,18 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
     });
 }
 
-/// Whether a component is a software system of its own (someone else's, or another of
-/// ours) rather than a container of the modelled system.
+/// What nested groups' names are joined with (`structurizr.groupSeparator`, without which
+/// Structurizr refuses nested groups).
+const GROUP_SEPARATOR: char = '|';
+
+/// Whether a component is drawn as a software system of its own next to the modelled one:
+/// someone else's system, another of ours, or a client the users run (the browser app, the
+/// mobile app), as the context views draw them.
 fn is_other_system(catalog: &Catalog, component: &Component) -> bool {
     component.kind.as_str() == view::SYSTEM_KIND
         || catalog
             .kind_of(component)
-            .is_some_and(|k| k.has(Trait::External))
+            .is_some_and(|k| k.has(Trait::External) || k.has(Trait::Client))
 }
 
 /// Whether a boundary is a place things are deployed to (a deployment node), rather than a
@@ -191,7 +195,7 @@ fn write_deployment(out: &mut String, doc: &Document, catalog: &Catalog) {
     }
     if let Some(unplaced) = instances.get(&None) {
         out.push_str(
-            "            unplaced = deploymentNode \"Not placed\" \"Components the model places in no network\" {\n",
+            "            unplaced = deploymentNode \"Global services\" \"Components the model places in no network boundary, such as DNS, CDN and WAF\" {\n",
         );
         for &c in unplaced {
             let _ = writeln!(
@@ -298,7 +302,7 @@ impl Exporter for StructurizrExporter {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "workspace {} {} {{\n    model {{",
+            "workspace {} {} {{\n    model {{\n        properties {{\n            \"structurizr.groupSeparator\" \"{GROUP_SEPARATOR}\"\n        }}",
             string(&doc.meta.name),
             string(&doc.meta.description)
         );

@@ -109,7 +109,7 @@ pub struct View {
     #[serde(default, skip_serializing_if = "Selection::is_everything")]
     pub select: Selection,
     /// A dynamic view: the request flow from this entry point (a client or public entry),
-    /// step by step, instead of the selection.
+    /// step by step, through the components the selection shows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow: Option<ComponentId>,
     /// Where this view draws its boxes, by component id; boxes without a position are laid

@@ -18,7 +18,9 @@ use super::{ExportError, ExportOptions, Exporter, Format, Output, svg};
 use crate::catalog::{Catalog, Regions, Trait};
 use crate::facts::Facts;
 use crate::graph::ArchGraph;
-use crate::model::{AuthMode, Cloud, Component, ComponentId, Connection, Document, GroupKind};
+use crate::model::{
+    AuthMode, Cloud, Component, ComponentId, Connection, Document, GroupKind, ViewLevel,
+};
 use crate::rules::{Finding, Report, RuleCategory};
 use crate::topics::BrokerFlows;
 use crate::view;
@@ -396,7 +398,10 @@ fn views(cx: &Context<'_>, out: &mut Vec<Block>) {
         );
         return;
     }
-    for view in cx.doc.views() {
+    // From the widest to the closest look: context, containers, deployment, then flows.
+    let mut ordered: Vec<&crate::model::View> = cx.doc.views().iter().collect();
+    ordered.sort_by_key(|v| (v.flow.is_some(), v.level != ViewLevel::Context, v.level));
+    for view in ordered {
         let projection = view::project(cx.doc, cx.catalog, view);
         sub_heading(out, view.name.clone());
         if !view.description.trim().is_empty() {
