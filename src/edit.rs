@@ -241,13 +241,16 @@ impl EditOp {
                 let component = remove_sorted(&mut doc.components, id.as_str())
                     .ok_or_else(|| not_found("component", &id))?;
                 let mut waivers = take_waivers(doc, id.as_str());
+                let mut views = detach_from_views(doc, id.as_str());
                 for connection in &touching {
                     waivers.extend(take_waivers(doc, connection.id.as_str()));
+                    views.extend(detach_from_views(doc, connection.id.as_str()));
                 }
                 let mut restore = vec![Self::AddComponent(Box::new(component))];
                 restore.extend(touching.into_iter().map(|c| Self::Connect(Box::new(c))));
                 restore.extend(waivers.into_iter().map(Self::AddWaiver));
-                restore.extend(detach_from_views(doc, id.as_str()));
+                // Put back last-detached first, so each view ends as it was.
+                restore.extend(views.into_iter().rev());
                 Ok(Self::Batch(restore))
             }
             Self::MoveComponent { id, to } => {
@@ -323,10 +326,17 @@ impl EditOp {
             Self::Disconnect(id) => {
                 let connection = remove_sorted(&mut doc.connections, id.as_str())
                     .ok_or_else(|| not_found("connection", &id))?;
-                Ok(with_waivers(
+                let restore = with_waivers(
                     Self::Connect(Box::new(connection)),
                     take_waivers(doc, id.as_str()),
-                ))
+                );
+                let views = detach_from_views(doc, id.as_str());
+                if views.is_empty() {
+                    return Ok(restore);
+                }
+                let mut ops = vec![restore];
+                ops.extend(views);
+                Ok(Self::Batch(ops))
             }
             Self::SetConnectionProperty { id, key, value } => {
                 let mut probe = doc

@@ -566,6 +566,7 @@ pub(crate) fn check_view(catalog: &Catalog, doc: &Document, view: &View, out: &m
     for (field, target) in view.references() {
         let exists = match field {
             "groups" => doc.group(target).is_some(),
+            "exclude" => doc.component(target).is_some() || doc.connection(target).is_some(),
             "layout" => doc.component(target).is_some() || system.as_deref() == Some(target),
             _ => doc.component(target).is_some(),
         };

@@ -11,7 +11,7 @@
 //! - The view's **layout** places the boxes it has positions for; the rest are laid out
 //!   automatically around them, and boundaries are fitted to what they hold.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use petgraph::Direction;
 
@@ -21,7 +21,7 @@ use crate::graph::ArchGraph;
 use crate::layout::{self, Spacing};
 use crate::model::{
     Component, ComponentId, Connection, ConnectionId, Document, Group, GroupId, GroupKind, KindId,
-    Point, Size, View, ViewId, ViewLevel,
+    Point, PropertyValue, Size, View, ViewId, ViewLevel,
 };
 use crate::topics::BrokerFlows;
 
@@ -93,7 +93,8 @@ pub fn project_with(
         Some(entry) => {
             // A flow's selection narrows which branches it follows (`exclude` the browsing
             // side of a checkout flow).
-            let steps = flow(&graph, entry, &select(&graph, view));
+            let skipped: BTreeSet<&str> = view.select.exclude.iter().map(|c| c.as_str()).collect();
+            let steps = flow(&graph, entry, &select(&graph, view), &skipped);
             let mut shown = vec![false; doc.components().len()];
             shown[entry] = true;
             for &c in &steps {
@@ -414,7 +415,12 @@ fn numbered(doc: &Document, steps: &[usize]) -> Vec<Connection> {
 /// external systems, publishing last), then connection order. A publish is followed by each
 /// consumer of its topic in turn, with what that consumer calls. Telemetry and calls made once
 /// at start-up are not steps. Connection positions, each once.
-fn flow(graph: &ArchGraph<'_>, entry: usize, allowed: &[bool]) -> Vec<usize> {
+fn flow(
+    graph: &ArchGraph<'_>,
+    entry: usize,
+    allowed: &[bool],
+    skipped: &BTreeSet<&str>,
+) -> Vec<usize> {
     /// A component being walked: its calls in order, how many were followed, and the step
     /// that brought the walk here, recorded when the walk gets to it (a consumer's consume).
     struct Frame<'g> {
@@ -437,13 +443,18 @@ fn flow(graph: &ArchGraph<'_>, entry: usize, allowed: &[bool]) -> Vec<usize> {
             .collect();
         links.sort_by_key(|link| {
             let connection = graph.connection(link);
+            // The model's own order first, where it states one.
+            let stated = graph
+                .link_property(link, "call_order")
+                .and_then(PropertyValue::as_int)
+                .filter(|&n| n > 0);
             let phase = catalog
                 .connection_kind(connection.kind.as_str())
                 .map_or(u8::MAX, |k| k.request_phase);
             let external = link
                 .ends()
                 .is_some_and(|(_, to)| graph.has_trait(&components[to], Trait::External));
-            (phase, external)
+            (stated.is_none(), stated, phase, external)
         });
         links
     };
@@ -468,6 +479,7 @@ fn flow(graph: &ArchGraph<'_>, entry: usize, allowed: &[bool]) -> Vec<usize> {
             || !graph.on_request_path(link)
             || taken[link.position()]
             || !allowed[to]
+            || skipped.contains(graph.connection(link).id.as_str())
         {
             continue;
         }

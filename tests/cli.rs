@@ -617,7 +617,7 @@ fn views_are_listed_and_drawn_by_the_diagram_exports_only() {
     let listed = String::from_utf8_lossy(&listed.get_output().stdout).into_owned();
     assert!(
         listed.contains(
-            "checkout-flow  Checkout request flow (dynamic, 19 steps; 18 boxes, 19 connections)"
+            "checkout-flow  Checkout request flow (dynamic, 18 steps; 18 boxes, 18 connections)"
         ),
         "{listed}"
     );

@@ -125,7 +125,11 @@ fn a_dynamic_view_numbers_the_request_flow_in_the_order_it_happens() {
     // A caller's calls in request order: the session cache before the services, the
     // database write before the event announcing it, internal services before the provider.
     let at = |id: &str| steps.iter().position(|s| *s == id).expect(id);
-    assert!(at("storefront-bff-redis") < at("storefront-bff-cart-svc"));
+    assert!(at("storefront-bff-redis") < at("storefront-bff-checkout-svc"));
+    // The model's stated order wins (payment before the order is placed), and an excluded
+    // connection (the storefront's own cart route) is not taken.
+    assert!(at("checkout-svc-payment-svc") < at("checkout-svc-orders-svc"));
+    assert!(!steps.contains(&"storefront-bff-cart-svc"));
     assert!(at("orders-svc-orders-db") < at("orders-svc-order-events"));
     // A publish is followed by each consumer of its topic in turn, with what it calls.
     assert_eq!(
@@ -394,4 +398,32 @@ fn every_view_of_every_sample_exports_to_every_diagram_format() {
             }
         }
     }
+}
+
+#[test]
+fn deleting_a_connection_a_flow_excludes_drops_it_from_the_view_and_undo_restores_it() {
+    let catalog = Catalog::builtin();
+    let mut doc = sample("ecommerce");
+    let before = doc.clone();
+    let id = archsmith::model::ConnectionId::new("storefront-bff-cart-svc").expect("id");
+    let inverse = EditOp::Disconnect(id)
+        .apply(&mut doc, catalog)
+        .expect("applies");
+    let flow = doc.view("checkout-flow").expect("view");
+    assert!(
+        flow.select
+            .exclude
+            .iter()
+            .all(|c| c.as_str() != "storefront-bff-cart-svc")
+    );
+    assert!(archsmith::validate::check_document(catalog, &doc).is_empty());
+    inverse.apply(&mut doc, catalog).expect("undo");
+    assert_eq!(doc, before);
+    // Deleting the storefront takes the connection with it, and the view's exclusion too.
+    let inverse = EditOp::RemoveComponent(ComponentId::new("storefront-bff").expect("id"))
+        .apply(&mut doc, catalog)
+        .expect("applies");
+    assert!(archsmith::validate::check_document(catalog, &doc).is_empty());
+    inverse.apply(&mut doc, catalog).expect("undo");
+    assert_eq!(doc, before);
 }

@@ -60,7 +60,8 @@ pub struct Selection {
     /// Components by id.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub components: Vec<ComponentId>,
-    /// Components left out whatever else selects them.
+    /// Components left out whatever else selects them; in a dynamic view, connections too
+    /// (the calls a request does not take: a router's other routes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exclude: Vec<ComponentId>,
     /// Also show what the selected components call or are called by, one hop away.

@@ -1058,7 +1058,7 @@ fn views_switch_the_canvas_keep_their_own_layout_and_present_step_by_step() {
     harness.get_by_label("Checkout request flow");
     harness.key_press(Key::ArrowRight);
     harness.run();
-    harness.get_by_label("Step 1 of 19: Web storefront → Route 53 (DNS: shop.example.com)");
+    harness.get_by_label("Step 1 of 18: Web storefront → Route 53 (DNS: shop.example.com)");
     let selected: Vec<String> = harness
         .state()
         .editor
@@ -1071,7 +1071,7 @@ fn views_switch_the_canvas_keep_their_own_layout_and_present_step_by_step() {
         ["dns", "web", "web-dns"],
         "the step is highlighted"
     );
-    for _ in 0..19 {
+    for _ in 0..18 {
         harness.key_press(Key::ArrowRight);
         harness.run();
     }

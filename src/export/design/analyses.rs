@@ -12,13 +12,13 @@ fn name(cx: &Context<'_>, id: &str) -> String {
         .map_or_else(|| id.to_owned(), |c| c.name.clone())
 }
 
-fn group_name(cx: &Context<'_>, id: &str) -> String {
+pub(super) fn group_name(cx: &Context<'_>, id: &str) -> String {
     cx.doc
         .group(id)
         .map_or_else(|| id.to_owned(), |g| g.name.clone())
 }
 
-fn names(cx: &Context<'_>, ids: &[String]) -> String {
+pub(super) fn names(cx: &Context<'_>, ids: &[String]) -> String {
     if ids.is_empty() {
         return "none".to_owned();
     }

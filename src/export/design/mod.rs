@@ -1078,11 +1078,34 @@ fn reliability(cx: &Context<'_>, out: &mut Vec<Block>) {
             ]
         })
         .collect();
+    // A place whose loss takes entry points down is a single point of failure too: one
+    // region holds every copy of what the requests need (the failures analysis says which).
+    let mut spofs = spofs;
+    let failures = &cx.graph.analysis().failures;
+    for place in failures
+        .regions
+        .iter()
+        .map(|o| ("region", o))
+        .chain(failures.zones.iter().map(|o| ("zone", o)))
+        .filter(|(_, o)| !o.entries_down.is_empty())
+    {
+        let (what, outage) = place;
+        spofs.push(vec![
+            strong(format!(
+                "{what} {}",
+                analyses::group_name(cx, &outage.fails)
+            )),
+            text(format!(
+                ": losing it takes {} down (see Failure blast radius)",
+                analyses::names(cx, &outage.entries_down)
+            )),
+        ]);
+    }
     out.push(Block::Paragraph(plain("Single points of failure:")));
     list_or(
         out,
         spofs,
-        "None: every component on a request path is replicated or bypassable.",
+        "None: every component on a request path is replicated or bypassable, and no single zone or region holds all of a request path.",
     );
     let stateful = cx.stores();
     let backed_up = stateful.iter().filter(|c| cx.flag(c, "backups")).count();
