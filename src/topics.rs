@@ -36,6 +36,12 @@ pub struct TopicFlows<'f, 'a> {
     pub topic: Option<&'a Topic>,
 }
 
+/// Whether a connection is a consumer reading from its broker (drawn from the consumer to
+/// the broker, though the messages flow the other way).
+pub fn is_consume(connection: &Connection) -> bool {
+    connection.kind.as_str() == "consume"
+}
+
 /// The topic a connection names, when it names one.
 pub fn named_topic<'a>(graph: &ArchGraph<'a>, connection: &'a Connection) -> Option<&'a str> {
     graph
@@ -60,7 +66,7 @@ impl<'a> BrokerFlows<'a> {
         for connection in graph.connections(broker, Direction::Incoming, None) {
             let publish = match connection.kind.as_str() {
                 "publish" => true,
-                "consume" => false,
+                _ if is_consume(connection) => false,
                 _ => continue,
             };
             let bucket = match named_topic(graph, connection) {

@@ -152,7 +152,10 @@ pub fn project_with(
     let steps = match &flow_steps {
         Some(steps) => {
             out.connections = numbered(doc, steps);
-            out.connections.iter().map(|c| c.id.clone()).collect()
+            steps
+                .iter()
+                .map(|&c| doc.connections()[c].id.clone())
+                .collect()
         }
         None => {
             out.connections = connections_between(doc, &target);
@@ -306,8 +309,10 @@ fn groups_holding(doc: &Document, level: ViewLevel, components: &[Component]) ->
 /// went; several connections between the same two boxes (in a context view) become one,
 /// labelled with what they carry.
 fn connections_between(doc: &Document, target: &[Option<ComponentId>]) -> Vec<Connection> {
-    let mut merged: BTreeMap<(ComponentId, ComponentId), (Connection, Vec<String>)> =
-        BTreeMap::new();
+    /// One arrow: the first connection merged into it, and the labels of the connections of
+    /// its kind (`None` once one of them has no label: then no label speaks for the arrow).
+    type Arrow = (Connection, Option<Vec<String>>);
+    let mut merged: BTreeMap<(ComponentId, ComponentId), Arrow> = BTreeMap::new();
     for connection in doc.connections() {
         let Some((from, to)) = ends(doc, connection) else {
             continue;
@@ -322,21 +327,22 @@ fn connections_between(doc: &Document, target: &[Option<ComponentId>]) -> Vec<Co
         match merged.get_mut(&(a.clone(), b.clone())) {
             // Labels of calls of another kind (a DNS name next to HTTP calls) would be read
             // as the arrow's own.
-            Some((kept, labels)) => {
-                if kept.kind == connection.kind && !label.is_empty() && !labels.contains(&label) {
+            Some((kept, labels)) if kept.kind == connection.kind => {
+                if label.is_empty() {
+                    *labels = None;
+                } else if let Some(labels) = labels
+                    && !labels.contains(&label)
+                {
                     labels.push(label);
                 }
             }
+            Some(_) => {}
             None => {
                 let mut copy = connection.clone();
                 copy.from = a.clone();
                 copy.to = b.clone();
                 copy.waypoints.clear();
-                let labels = if label.is_empty() {
-                    vec![]
-                } else {
-                    vec![label]
-                };
+                let labels = (!label.is_empty()).then(|| vec![label]);
                 merged.insert((a.clone(), b.clone()), (copy, labels));
             }
         }
@@ -345,23 +351,30 @@ fn connections_between(doc: &Document, target: &[Option<ComponentId>]) -> Vec<Co
         .into_values()
         .map(|(mut connection, labels)| {
             // Past two, a list of what flows is noise on an arrow: the kind says enough.
-            connection.label = if labels.len() <= MERGED_LABELS {
-                labels.join(", ")
-            } else {
-                String::new()
+            connection.label = match labels {
+                Some(labels) if labels.len() <= MERGED_LABELS => labels.join(", "),
+                _ => String::new(),
             };
             connection
         })
         .collect()
 }
 
-/// A label's leading step number (`12. reserve stock` gives `12` and `reserve stock`), as a
-/// dynamic view numbers its connections.
+/// A label's leading step numbers (`12. reserve stock` gives `12` and `reserve stock`;
+/// `6, 12. reads` gives `6, 12`), as a dynamic view numbers its connections.
 pub fn split_step(label: &str) -> (Option<&str>, &str) {
-    let digits = label.bytes().take_while(u8::is_ascii_digit).count();
-    match label[digits..].strip_prefix('.') {
-        Some(rest) if digits > 0 && (rest.is_empty() || rest.starts_with(' ')) => {
-            (Some(&label[..digits]), rest.trim_start())
+    let numbers = label
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || matches!(b, b',' | b' '))
+        .count();
+    let prefix = label[..numbers].trim_end();
+    match label[prefix.len()..].strip_prefix('.') {
+        Some(rest)
+            if prefix.starts_with(|c: char| c.is_ascii_digit())
+                && prefix.ends_with(|c: char| c.is_ascii_digit())
+                && (rest.is_empty() || rest.starts_with(' ')) =>
+        {
+            (Some(prefix), rest.trim_start())
         }
         _ => (None, label),
     }
@@ -390,31 +403,43 @@ pub fn step_text(catalog: &Catalog, connection: &Connection) -> String {
     caption(kind, split_step(&connection.label).1)
 }
 
-/// A dynamic view's connections, labelled with their step numbers.
+/// A dynamic view's connections, each labelled with its step numbers (a call made twice in
+/// the flow carries both: `6, 12. Database query`).
 fn numbered(doc: &Document, steps: &[usize]) -> Vec<Connection> {
-    steps
-        .iter()
-        .enumerate()
-        .map(|(n, &c)| {
+    let mut numbers: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (n, &c) in steps.iter().enumerate() {
+        numbers.entry(c).or_default().push((n + 1).to_string());
+    }
+    numbers
+        .into_iter()
+        .map(|(c, numbers)| {
             let mut connection = doc.connections()[c].clone();
             connection.waypoints.clear();
+            let numbers = numbers.join(", ");
             connection.label = if connection.label.trim().is_empty() {
-                format!("{}.", n + 1)
+                format!("{numbers}.")
             } else {
-                format!("{}. {}", n + 1, connection.label.trim())
+                format!("{numbers}. {}", connection.label.trim())
             };
             connection
         })
         .collect()
 }
 
-/// The request flow from `entry` through the components `allowed` shows: every call it
-/// makes, depth first, each callee's calls before the caller's next call. A component's calls
-/// come in the order the catalog's `request_phase` gives (names resolved, session checked,
-/// caches before databases, databases before other services, internal services before
-/// external systems, publishing last), then connection order. A publish is followed by each
-/// consumer of its topic in turn, with what that consumer calls. Telemetry and calls made once
-/// at start-up are not steps. Connection positions, each once.
+/// The most steps a dynamic view numbers: a flow walks a component again each time another
+/// call reaches it, and on a big model the paths multiply.
+pub const MAX_FLOW_STEPS: usize = 500;
+
+/// The request flow from `entry` through the components `allowed` shows, as connection
+/// positions in step order: every call it makes, depth first, each callee's calls before
+/// the caller's next call; a component reached again by another call makes its calls again
+/// (a second lookup reads the database again), except one already being walked (a cycle). A
+/// component's calls come in the order the model states (`call_order`), then the catalog's
+/// `request_phase` (names resolved, session checked, caches before databases, databases
+/// before other services, internal services before external systems, publishing last), then
+/// connection order. A publish is followed by each consumer of its topic in turn, with what
+/// that consumer calls. Telemetry, calls made once at start-up and `skipped` connections are
+/// not steps. At most [`MAX_FLOW_STEPS`].
 fn flow(
     graph: &ArchGraph<'_>,
     entry: usize,
@@ -424,6 +449,7 @@ fn flow(
     /// A component being walked: its calls in order, how many were followed, and the step
     /// that brought the walk here, recorded when the walk gets to it (a consumer's consume).
     struct Frame<'g> {
+        component: usize,
         calls: Vec<&'g crate::graph::Link>,
         next: usize,
         arrival: Option<usize>,
@@ -431,15 +457,22 @@ fn flow(
     let doc = graph.document();
     let components = doc.components();
     let catalog = graph.catalog();
-    let mut visited = vec![false; components.len()];
-    let mut taken = vec![false; doc.connections().len()];
+    let mut walking = vec![false; components.len()];
     let mut steps = Vec::new();
     let mut brokers: HashMap<usize, BrokerFlows<'_>> = HashMap::new();
-    visited[entry] = true;
     let calls = |at: usize| {
         let mut links: Vec<_> = graph
             .links(&components[at], Direction::Outgoing)
             .iter()
+            .filter(|link| {
+                let connection = graph.connection(link);
+                // A consumer's reading from its broker is how it is reached, not a call.
+                link.style() != Some(ConnectionStyle::Telemetry)
+                    && !crate::topics::is_consume(connection)
+                    && graph.on_request_path(link)
+                    && !skipped.contains(connection.id.as_str())
+                    && link.ends().is_some_and(|(_, to)| allowed[to])
+            })
             .collect();
         links.sort_by_key(|link| {
             let connection = graph.connection(link);
@@ -458,43 +491,37 @@ fn flow(
         });
         links
     };
-    let mut stack = vec![Frame {
-        calls: calls(entry),
+    let frame = |component: usize, arrival: Option<usize>, walk: bool| Frame {
+        component,
+        calls: if walk { calls(component) } else { Vec::new() },
         next: 0,
-        arrival: None,
-    }];
-    while let Some(frame) = stack.last_mut() {
-        if let Some(arrival) = frame.arrival.take() {
+        arrival,
+    };
+    walking[entry] = true;
+    let mut stack = vec![frame(entry, None, true)];
+    while let Some(top) = stack.last_mut() {
+        if steps.len() >= MAX_FLOW_STEPS {
+            break;
+        }
+        if let Some(arrival) = top.arrival.take() {
             steps.push(arrival);
         }
-        let Some(link) = frame.calls.get(frame.next).copied() else {
+        let Some(link) = top.calls.get(top.next).copied() else {
+            walking[top.component] = false;
             stack.pop();
             continue;
         };
-        frame.next += 1;
+        top.next += 1;
         let Some((_, to)) = link.ends() else {
             continue;
         };
-        if link.style() == Some(ConnectionStyle::Telemetry)
-            || !graph.on_request_path(link)
-            || taken[link.position()]
-            || !allowed[to]
-            || skipped.contains(graph.connection(link).id.as_str())
-        {
-            continue;
-        }
-        taken[link.position()] = true;
         steps.push(link.position());
         let mut then: Vec<Frame<'_>> = Vec::new();
         // A name lookup answers and the request goes on from the caller: what the DNS zone
         // points at is not part of this request's path through it.
-        if !visited[to] && !graph.is_name_lookup(link) {
-            visited[to] = true;
-            then.push(Frame {
-                calls: calls(to),
-                next: 0,
-                arrival: None,
-            });
+        if !walking[to] && !graph.is_name_lookup(link) {
+            walking[to] = true;
+            then.push(frame(to, None, true));
         }
         if graph.has_trait(&components[to], Trait::Broker) {
             let published = &doc.connections()[link.position()];
@@ -508,22 +535,18 @@ fn flow(
                 ) else {
                     continue;
                 };
-                if taken[position] || !allowed[consumer] {
+                if !allowed[consumer] || skipped.contains(consume.id.as_str()) {
                     continue;
                 }
-                taken[position] = true;
-                let walked = !visited[consumer];
-                visited[consumer] = true;
-                then.push(Frame {
-                    calls: if walked { calls(consumer) } else { Vec::new() },
-                    next: 0,
-                    arrival: Some(position),
-                });
+                let walk = !walking[consumer];
+                walking[consumer] = true;
+                then.push(frame(consumer, Some(position), walk));
             }
         }
         // The first callee is walked first.
         stack.extend(then.into_iter().rev());
     }
+    steps.truncate(MAX_FLOW_STEPS);
     steps
 }
 

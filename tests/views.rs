@@ -427,3 +427,54 @@ fn deleting_a_connection_a_flow_excludes_drops_it_from_the_view_and_undo_restore
     inverse.apply(&mut doc, catalog).expect("undo");
     assert_eq!(doc, before);
 }
+
+#[test]
+fn a_component_reached_again_makes_its_calls_again_and_the_arrow_carries_both_numbers() {
+    let doc = sample("social-api");
+    let projection = projection(&doc, "post-flow");
+    let reads: Vec<usize> = projection
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.as_str() == "users-svc-users-db")
+        .map(|(n, _)| n + 1)
+        .collect();
+    // The author lookup reads the users database, and so does the fan-out's follower query.
+    assert_eq!(reads.len(), 2, "{:?}", projection.steps);
+    let label = &projection
+        .doc
+        .connection("users-svc-users-db")
+        .expect("drawn")
+        .label;
+    let numbers = format!("{}, {}", reads[0], reads[1]);
+    assert_eq!(view::split_step(label).0, Some(numbers.as_str()));
+    assert_eq!(view::split_step("6, 12. reads"), (Some("6, 12"), "reads"));
+    // A consumer's reading from the broker is how it is reached, once.
+    assert_eq!(
+        projection
+            .steps
+            .iter()
+            .filter(|s| s.as_str() == "fanout-worker-post-events")
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_flow_on_a_big_model_stops_at_its_step_cap() {
+    let catalog = Catalog::builtin();
+    let mut doc = samples::synthetic(2_000, 4_000);
+    let entry = doc.components()[0].id.clone();
+    let mut flow = View::new(
+        ViewId::new("flow").expect("id"),
+        "Flow",
+        ViewLevel::Container,
+    );
+    flow.flow = Some(entry);
+    EditOp::PutView(Box::new(flow))
+        .apply(&mut doc, catalog)
+        .expect("applies");
+    let projection = view::project(&doc, catalog, doc.view("flow").expect("view"));
+    assert!(projection.steps.len() <= view::MAX_FLOW_STEPS);
+    assert!(!projection.steps.is_empty());
+}
