@@ -294,3 +294,20 @@ fn data_flows_say_what_they_leave_out_and_match_consumers_by_topic() {
         "the payments topic's reader does not read orders: {md}"
     );
 }
+
+#[test]
+fn the_api_surface_names_each_route_and_where_callers_were_authenticated() {
+    let (md, _) = markdown(include_str!("../samples/social-api.ron"));
+    assert!(
+        md.contains("| API gateway | HTTP/REST | /v2/posts | JWT | yes |"),
+        "{md}"
+    );
+    // The load balancer requires authentication of its callers: its hop to the gateway
+    // carries no credential of its own, and the document says where callers were checked.
+    assert!(
+        md.contains(
+            "| HTTPS load balancer | HTTP/REST | - | callers authenticated at HTTPS load balancer | yes |"
+        ),
+        "{md}"
+    );
+}

@@ -19,7 +19,8 @@ use crate::catalog::{Catalog, Regions, Trait};
 use crate::facts::Facts;
 use crate::graph::ArchGraph;
 use crate::model::{
-    AuthMode, Cloud, Component, ComponentId, Connection, Document, GroupKind, ViewLevel,
+    AuthMode, Cloud, Component, ComponentId, Connection, Document, GroupKind, PropertyValue,
+    ViewLevel,
 };
 use crate::rules::{Finding, Report, RuleCategory};
 use crate::topics::BrokerFlows;
@@ -746,6 +747,36 @@ fn data_flows(cx: &Context<'_>, out: &mut Vec<Block>) {
     }
 }
 
+/// What a call asks for: its label and its route (`path`), whichever the model states.
+fn operation(cx: &Context<'_>, connection: &Connection) -> String {
+    let path = cx
+        .graph
+        .connection_property(connection, "path")
+        .and_then(PropertyValue::as_text)
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
+    let label = connection.label.trim();
+    match (label.is_empty(), path) {
+        (true, Some(path)) => path.to_owned(),
+        (false, Some(path)) => format!("{label} ({path})"),
+        _ => label.to_owned(),
+    }
+}
+
+/// How a call is authenticated: its own mode, or, for a hop from an entry point that
+/// authenticates its callers (`auth_required`), that the caller was checked there.
+fn hop_auth(cx: &Context<'_>, connection: &Connection) -> String {
+    if connection.auth != AuthMode::None {
+        return auth_label(connection.auth).to_owned();
+    }
+    match cx.doc.component(connection.from.as_str()) {
+        Some(caller) if cx.flag(caller, "auth_required") => {
+            format!("callers authenticated at {}", caller.name)
+        }
+        _ => auth_label(connection.auth).to_owned(),
+    }
+}
+
 fn auth_label(auth: AuthMode) -> &'static str {
     match auth {
         AuthMode::None => "none",
@@ -798,8 +829,8 @@ fn api_surface(cx: &Context<'_>, out: &mut Vec<Block>) {
                 vec![
                     plain(cx.name_of(c.from.as_str())),
                     plain(protocol(cx, c)),
-                    plain(c.label.clone()),
-                    plain(auth_label(c.auth)),
+                    plain(operation(cx, c)),
+                    plain(hop_auth(cx, c)),
                     yes_no(c.tls),
                 ]
             })
