@@ -141,6 +141,15 @@ fn a_dynamic_view_numbers_the_request_flow_in_the_order_it_happens() {
         at("inventory-worker-order-events") + 1
     );
     assert!(at("notification-worker-order-events") > at("inventory-worker-catalog-db"));
+    // A consume is drawn the way the message goes: from the broker to the worker.
+    let consume = projection
+        .doc
+        .connection("inventory-worker-order-events")
+        .expect("drawn");
+    assert_eq!(
+        (consume.from.as_str(), consume.to.as_str()),
+        ("order-events", "inventory-worker")
+    );
     // Telemetry and calls made once at start-up (secrets, token keys) are not steps.
     assert!(steps.iter().all(|s| !s.ends_with("-otel")));
     assert!(!steps.contains(&"payment-svc-secrets"));
