@@ -301,15 +301,7 @@ pub(crate) fn render_with(
         .iter()
         .flatten()
         .filter(|c| !c.text.is_empty())
-        .map(|c| {
-            let w = caption_width(&c.text);
-            Rect::new(
-                c.centre.x - w / 2.0,
-                c.centre.y - CAPTION_HEIGHT / 2.0,
-                w,
-                CAPTION_HEIGHT,
-            )
-        })
+        .map(PlacedCaption::rect)
         .fold(scene.bounds, Rect::union);
     let legend_width = 520.0;
     let width = (bounds.w + 2.0 * MARGIN).max(legend_width);
@@ -637,6 +629,19 @@ const CAPTION_HEIGHT: f32 = 14.0;
 struct PlacedCaption {
     text: String,
     centre: Point,
+}
+
+impl PlacedCaption {
+    /// The chip the caption is drawn on.
+    fn rect(&self) -> Rect {
+        let w = caption_width(&self.text);
+        Rect::new(
+            self.centre.x - w / 2.0,
+            self.centre.y - CAPTION_HEIGHT / 2.0,
+            w,
+            CAPTION_HEIGHT,
+        )
+    }
 }
 
 /// Each edge's caption placed clear of boxes, routes and other captions (see
@@ -1030,15 +1035,7 @@ mod caption_tests {
                 .into_iter()
                 .flatten()
                 .filter(|c| !c.text.is_empty())
-                .map(|c| {
-                    let w = caption_width(&c.text);
-                    Rect::new(
-                        c.centre.x - w / 2.0,
-                        c.centre.y - CAPTION_HEIGHT / 2.0,
-                        w,
-                        CAPTION_HEIGHT,
-                    )
-                })
+                .map(|c| c.rect())
                 .collect();
             let overlap = |a: &Rect, b: &Rect| {
                 a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h

@@ -60,6 +60,17 @@ enum Member {
     Group(usize),
 }
 
+/// A connection the layout draws: its position, its ends, the boundaries around each end
+/// (outermost first) and how many of those the two ends share.
+struct LaidOut {
+    connection: usize,
+    from: usize,
+    to: usize,
+    chain_from: Vec<usize>,
+    chain_to: Vec<usize>,
+    shared: usize,
+}
+
 /// The drawing of one boundary's members, relative to its content origin.
 struct Level {
     members: Vec<Member>,
@@ -182,34 +193,57 @@ impl<'a> Builder<'a> {
         chain
     }
 
-    fn assign_edges(&mut self) {
+    /// Every connection the layout draws (both ends exist, are distinct and unpinned), with
+    /// the boundaries around each end, outermost first, and how many of them the ends share.
+    fn laid_out_connections(&self) -> Vec<LaidOut> {
         let doc = self.doc;
-        for (c, connection) in doc.connections().iter().enumerate() {
-            let (Some(from), Some(to)) = (
-                index_of(doc, connection.from.as_str()),
-                index_of(doc, connection.to.as_str()),
-            ) else {
-                continue;
-            };
-            let (a, b) = (&doc.components()[from], &doc.components()[to]);
-            if from == to || a.pinned || b.pinned {
-                continue;
-            }
-            let (chain_a, chain_b) = (self.chain(a.group.as_ref()), self.chain(b.group.as_ref()));
-            let shared = chain_a
-                .iter()
-                .zip(&chain_b)
-                .take_while(|(x, y)| x == y)
-                .count();
-            let level = shared.checked_sub(1).map(|i| chain_a[i]);
+        doc.connections()
+            .iter()
+            .enumerate()
+            .filter_map(|(connection, c)| {
+                let from = index_of(doc, c.from.as_str())?;
+                let to = index_of(doc, c.to.as_str())?;
+                let (a, b) = (&doc.components()[from], &doc.components()[to]);
+                if from == to || a.pinned || b.pinned {
+                    return None;
+                }
+                let (chain_from, chain_to) =
+                    (self.chain(a.group.as_ref()), self.chain(b.group.as_ref()));
+                let shared = chain_from
+                    .iter()
+                    .zip(&chain_to)
+                    .take_while(|(x, y)| x == y)
+                    .count();
+                Some(LaidOut {
+                    connection,
+                    from,
+                    to,
+                    chain_from,
+                    chain_to,
+                    shared,
+                })
+            })
+            .collect()
+    }
+
+    fn assign_edges(&mut self) {
+        for edge in self.laid_out_connections() {
+            let shared = edge.shared;
+            let level = shared.checked_sub(1).map(|i| edge.chain_from[i]);
             let member = |chain: &[usize], component| {
                 chain
                     .get(shared)
                     .map_or(Member::Component(component), |&g| Member::Group(g))
             };
-            let (ma, mb) = (member(&chain_a, from), member(&chain_b, to));
+            let (ma, mb) = (
+                member(&edge.chain_from, edge.from),
+                member(&edge.chain_to, edge.to),
+            );
             if ma != mb {
-                self.edges.entry(level).or_default().push((c, ma, mb));
+                self.edges
+                    .entry(level)
+                    .or_default()
+                    .push((edge.connection, ma, mb));
             }
         }
     }
@@ -308,33 +342,17 @@ fn outside_hints(builder: &Builder<'_>, drawn: &Layout) -> HashMap<(Option<usize
             .map(|p| p.y + component.size.h / 2.0)
     };
     let mut sums: HashMap<(Option<usize>, Member), (f32, u32)> = HashMap::new();
-    for connection in doc.connections() {
-        let (Some(from), Some(to)) = (
-            index_of(doc, connection.from.as_str()),
-            index_of(doc, connection.to.as_str()),
-        ) else {
-            continue;
-        };
-        let (a, b) = (&doc.components()[from], &doc.components()[to]);
-        if from == to || a.pinned || b.pinned {
-            continue;
-        }
-        let (chain_a, chain_b) = (
-            builder.chain(a.group.as_ref()),
-            builder.chain(b.group.as_ref()),
-        );
-        let shared = chain_a
-            .iter()
-            .zip(&chain_b)
-            .take_while(|(x, y)| x == y)
-            .count();
+    for edge in builder.laid_out_connections() {
         // Below the boundary holding both ends, each end's member at every level sees the
         // connection leave toward the other end.
-        for (chain, component, far) in [(&chain_a, from, to), (&chain_b, to, from)] {
+        for (chain, component, far) in [
+            (&edge.chain_from, edge.from, edge.to),
+            (&edge.chain_to, edge.to, edge.from),
+        ] {
             let Some(far_y) = centre_y(far) else {
                 continue;
             };
-            for depth in shared..chain.len() {
+            for depth in edge.shared..chain.len() {
                 let level = Some(chain[depth]);
                 let member = chain
                     .get(depth + 1)
