@@ -21,6 +21,9 @@ use crate::model::{Component, Document, EdgeStyle, Point, Rect};
 
 /// Distance kept from every obstacle.
 const CLEARANCE: f32 = 10.0;
+/// Distance kept from a boundary a route does not enter, so that it is not read as part of
+/// the boundary's outline.
+const BOUNDARY_CLEARANCE: f32 = 8.0;
 /// How far a route runs straight out of a port before it may turn.
 const STUB: f32 = 14.0;
 /// Distance between two jogs sharing a channel.
@@ -449,7 +452,12 @@ impl SpatialIndex {
     fn new(obstacles: &Obstacles) -> Self {
         let boxes = obstacles.boxes.iter().map(|rect| rect.inflated(CLEARANCE));
         let items = boxes
-            .chain(obstacles.boundaries.iter().copied())
+            .chain(
+                obstacles
+                    .boundaries
+                    .iter()
+                    .map(|rect| rect.inflated(BOUNDARY_CLEARANCE)),
+            )
             .enumerate()
             .map(|(id, rect)| {
                 GeomWithData::new(
@@ -500,7 +508,7 @@ impl<'o> Blocked<'o> {
         }
         let boundary = self.obstacles.boundaries[id - boxes.len()];
         let holds = |b: usize| boundary.contains_rect(&boxes[b]);
-        (!holds(self.from) && !holds(self.to)).then_some(boundary)
+        (!holds(self.from) && !holds(self.to)).then(|| boundary.inflated(BOUNDARY_CLEARANCE))
     }
 
     /// Whether the horizontal or vertical segment `a`-`b` crosses an obstacle: a box's
