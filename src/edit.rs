@@ -580,7 +580,9 @@ impl EditOp {
                 Ok(Self::PutDecision(Box::new(decision)))
             }
             Self::PutView(view) => {
-                let view = *view;
+                let mut view = *view;
+                // Kept canonical like the file: a selection extended in the editor is sorted.
+                view.normalize();
                 let mut problems = Vec::new();
                 validate::check_view(catalog, doc, &view, &mut problems);
                 first_problem(problems)?;

@@ -487,3 +487,29 @@ fn a_flow_on_a_big_model_stops_at_its_step_cap() {
     assert!(projection.steps.len() <= view::MAX_FLOW_STEPS);
     assert!(!projection.steps.is_empty());
 }
+
+#[test]
+fn a_view_edited_out_of_order_saves_canonically() {
+    let catalog = Catalog::builtin();
+    let mut doc = sample("ecommerce");
+    let mut view = View::new(
+        ViewId::new("picked").expect("id"),
+        "Picked",
+        ViewLevel::Container,
+    );
+    // The editor appends a dropped component at the end of the list.
+    view.select.components = ["web", "cdn", "alb"]
+        .into_iter()
+        .map(|id| ComponentId::new(id).expect("id"))
+        .collect();
+    EditOp::PutView(Box::new(view))
+        .apply(&mut doc, catalog)
+        .expect("applies");
+    let saved = format::to_string(&doc);
+    let reloaded = format::from_str(&saved, "model.ron", catalog).expect("loads");
+    assert_eq!(
+        format::to_string(&reloaded),
+        saved,
+        "load then save gives the same bytes"
+    );
+}
