@@ -66,6 +66,15 @@ pub fn find<'d>(doc: &'d Document, id: &str) -> Result<&'d View, UnknownView> {
     })
 }
 
+/// Whether a component stands outside the modelled system, as context views draw it: a
+/// client its users run, someone else's system, or another software system.
+pub fn is_outside(catalog: &Catalog, component: &Component) -> bool {
+    component.kind.as_str() == SYSTEM_KIND
+        || catalog
+            .kind_of(component)
+            .is_some_and(|k| k.has(Trait::Client) || k.has(Trait::External))
+}
+
 /// The id of the box a context view draws for the system: `system`, unless the model uses
 /// that id already.
 pub fn system_box_id(doc: &Document) -> String {
@@ -129,10 +138,10 @@ pub fn project_with(
         if !shown[i] {
             continue;
         }
-        let outside = graph.has_trait(component, Trait::Client)
-            || graph.has_trait(component, Trait::External);
         match &system {
-            Some(system) if !outside => target[i] = Some(system.id.clone()),
+            Some(system) if !is_outside(catalog, component) => {
+                target[i] = Some(system.id.clone());
+            }
             _ => {
                 let mut copy = component.clone();
                 copy.pinned = false;
@@ -192,9 +201,11 @@ fn select(graph: &ArchGraph<'_>, view: &View) -> Vec<bool> {
         .components()
         .iter()
         .map(|c| {
+            // The lists are sorted (`View::normalize`): a lookup is a binary search, not a
+            // scan per component.
             !narrows
-                || select.components.contains(&c.id)
-                || select.kinds.contains(&c.kind)
+                || select.components.binary_search(&c.id).is_ok()
+                || select.kinds.binary_search(&c.kind).is_ok()
                 || c.tags.iter().any(|t| select.tags.contains(t))
                 || traits.iter().any(|&t| graph.has_trait(c, t))
                 || select.groups.iter().any(|g| within(doc, c, g))

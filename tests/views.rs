@@ -189,6 +189,7 @@ fn sample_text(name: &str) -> String {
         .to_owned()
 }
 
+/// A model's text exported to a one-file format, drawing one view when `view_id` names it.
 fn export(text: &str, format_id: &str, view_id: Option<&str>) -> String {
     let catalog = Catalog::builtin();
     let doc = format::from_str(text, "model.ron", catalog).expect("loads");
@@ -196,9 +197,13 @@ fn export(text: &str, format_id: &str, view_id: Option<&str>) -> String {
         Some(id) => view::project(&doc, catalog, view::find(&doc, id).expect("view")).doc,
         None => doc,
     };
+    export_doc(&drawn, format_id)
+}
+
+fn export_doc(doc: &Document, format_id: &str) -> String {
     let exporter = find_exporter(format_id).expect("format");
     match exporter
-        .export(&drawn, catalog, &ExportOptions::default())
+        .export(doc, Catalog::builtin(), &ExportOptions::default())
         .expect("exports")
     {
         Output::File(bytes) => String::from_utf8(bytes).expect("utf-8"),
@@ -327,33 +332,13 @@ fn hostile_view_names_stay_text_in_every_diagram() {
     let text = format::to_string(&doc);
     let svg = export(&text, "svg", Some("hostile"));
     assert!(!svg.contains("<script>"));
-    let dsl = {
-        let exporter = find_exporter("structurizr").expect("format");
-        match exporter
-            .export(&doc, catalog, &ExportOptions::default())
-            .expect("exports")
-        {
-            Output::File(bytes) => String::from_utf8(bytes).expect("utf-8"),
-            Output::Folder(_) => panic!("one file"),
-        }
-    };
+    let dsl = export_doc(&doc, "structurizr");
     assert!(!dsl.contains("${x}"));
 }
 
 #[test]
 fn structurizr_writes_each_view_as_a_view_of_its_kind() {
-    let dsl = {
-        let catalog = Catalog::builtin();
-        let doc = sample("ecommerce");
-        match find_exporter("structurizr")
-            .expect("format")
-            .export(&doc, catalog, &ExportOptions::default())
-            .expect("exports")
-        {
-            Output::File(bytes) => String::from_utf8(bytes).expect("utf-8"),
-            Output::Folder(_) => panic!("one file"),
-        }
-    };
+    let dsl = export_doc(&sample("ecommerce"), "structurizr");
     assert!(dsl.contains("systemContext system \"context\" \"System context\" {"));
     assert!(dsl.contains("container system \"services\" \"Services and data\" {"));
     assert!(dsl.contains("deployment system \"Live\" \"observability\" \"Monitoring stack\" {"));

@@ -55,7 +55,7 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
         match step {
             Step::Component {
                 index, component, ..
-            } if !is_other_system(catalog, component) => {
+            } if !view::is_outside(catalog, component) => {
                 let technology = catalog.kind_label(component);
                 let _ = writeln!(
                     out,
@@ -89,16 +89,6 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
 /// Structurizr refuses nested groups).
 const GROUP_SEPARATOR: char = '|';
 
-/// Whether a component is drawn as a software system of its own next to the modelled one:
-/// someone else's system, another of ours, or a client the users run (the browser app, the
-/// mobile app), as the context views draw them.
-fn is_other_system(catalog: &Catalog, component: &Component) -> bool {
-    component.kind.as_str() == view::SYSTEM_KIND
-        || catalog
-            .kind_of(component)
-            .is_some_and(|k| k.has(Trait::External) || k.has(Trait::Client))
-}
-
 /// Whether a boundary is a place things are deployed to (a deployment node), rather than a
 /// logical grouping.
 fn is_deployment_node(kind: GroupKind) -> bool {
@@ -113,7 +103,7 @@ fn instance(index: usize) -> String {
 /// The other systems, next to the modelled one.
 fn write_other_systems(out: &mut String, doc: &Document, catalog: &Catalog) {
     for (index, component) in doc.components().iter().enumerate() {
-        if is_other_system(catalog, component) {
+        if view::is_outside(catalog, component) {
             let _ = writeln!(
                 out,
                 "        {} = softwareSystem {} {} {}",
@@ -147,7 +137,7 @@ fn write_deployment(out: &mut String, doc: &Document, catalog: &Catalog) {
     }
     let mut instances: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
     for (index, component) in doc.components().iter().enumerate() {
-        if !is_other_system(catalog, component) {
+        if !view::is_outside(catalog, component) {
             instances
                 .entry(node_of(component.group.as_ref()))
                 .or_default()
@@ -213,7 +203,14 @@ fn write_deployment(out: &mut String, doc: &Document, catalog: &Catalog) {
 /// One Structurizr view per model view, drawing what the view's projection shows: context
 /// views as system context views, dynamic views step by step, deployment views over the
 /// container instances.
-fn write_views(out: &mut String, doc: &Document, catalog: &Catalog) {
+/// `labels`: each relationship's description by connection position, which a dynamic view's
+/// step repeats to name the relationship it takes.
+fn write_views(
+    out: &mut String,
+    doc: &Document,
+    catalog: &Catalog,
+    labels: &BTreeMap<usize, String>,
+) {
     for view in doc.views() {
         let projection = view::project(doc, catalog, view);
         let shown: Vec<usize> = projection
@@ -226,10 +223,6 @@ fn write_views(out: &mut String, doc: &Document, catalog: &Catalog) {
         let description = string(&view.name);
         if view.flow.is_some() {
             let _ = writeln!(out, "        dynamic system {key} {description} {{");
-            let labels: BTreeMap<usize, String> = edges(doc, catalog)
-                .into_iter()
-                .map(|e| (e.connection, e.label))
-                .collect();
             for step in &projection.steps {
                 let Some(c) = doc.connection_index(step.as_str()) else {
                     continue;
@@ -265,7 +258,7 @@ fn write_views(out: &mut String, doc: &Document, catalog: &Catalog) {
                 include.push("system".to_owned());
             }
             for &c in &shown {
-                let other = is_other_system(catalog, &doc.components()[c]);
+                let other = view::is_outside(catalog, &doc.components()[c]);
                 let drawn = match view.level {
                     // The context view draws the system and the other systems around it.
                     ViewLevel::Context => other,
@@ -314,7 +307,8 @@ impl Exporter for StructurizrExporter {
         write_nesting(&mut out, doc, catalog);
         out.push_str("        }\n");
         write_other_systems(&mut out, doc, catalog);
-        for edge in edges(doc, catalog) {
+        let edges = edges(doc, catalog);
+        for edge in &edges {
             let behaviour = match edge.style {
                 ConnectionStyle::Sync => "Sync",
                 ConnectionStyle::Async => "Async",
@@ -345,7 +339,9 @@ impl Exporter for StructurizrExporter {
         }
 "#,
         );
-        write_views(&mut out, doc, catalog);
+        let labels: BTreeMap<usize, String> =
+            edges.into_iter().map(|e| (e.connection, e.label)).collect();
+        write_views(&mut out, doc, catalog, &labels);
         out.push_str(
             r#"        styles {
             element "Container" {

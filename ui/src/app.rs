@@ -665,16 +665,16 @@ impl EditorApp {
     /// Applies an edit made on the canvas: in a view, moves stay in the view (see
     /// [`view::edit_in_view`]) and everything else changes the model.
     fn apply_from_canvas(&mut self, op: EditOp) {
-        let in_view = self.projection.as_ref().and_then(|(_, id, projection)| {
-            Some((self.editor.doc().view(id)?.clone(), projection.clone()))
-        });
-        match in_view {
-            Some((shown, projection)) => {
-                if let Some(op) = view::edit_in_view(&shown, &projection, op) {
-                    self.apply(op);
-                }
-            }
-            None => self.apply(op),
+        let shown = self
+            .projection
+            .as_ref()
+            .and_then(|(_, id, projection)| Some((self.editor.doc().view(id)?, projection)));
+        let op = match shown {
+            Some((shown, projection)) => view::edit_in_view(shown, projection, op),
+            None => Some(op),
+        };
+        if let Some(op) = op {
+            self.apply(op);
         }
     }
 

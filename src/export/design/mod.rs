@@ -55,8 +55,9 @@ impl Exporter for MarkdownExporter {
         options: &ExportOptions,
     ) -> Result<Output, ExportError> {
         let options = with_report(doc, catalog, options);
-        let blocks = sections(doc, catalog, &options);
-        let mut files: BTreeMap<String, Vec<u8>> = diagrams(doc, catalog, &options)
+        let projections = projections(doc, catalog, &options);
+        let blocks = sections(doc, catalog, &options, &projections);
+        let mut files: BTreeMap<String, Vec<u8>> = diagrams(doc, catalog, &options, &projections)
             .into_iter()
             .map(|(file, svg)| (file, svg.into_bytes()))
             .collect();
@@ -89,10 +90,12 @@ impl Exporter for HtmlExporter {
         options: &ExportOptions,
     ) -> Result<Output, ExportError> {
         let options = with_report(doc, catalog, options);
-        let blocks = sections(doc, catalog, &options);
+        let projections = projections(doc, catalog, &options);
+        let blocks = sections(doc, catalog, &options, &projections);
         let title = format!("{} design", doc.meta.name);
+        let diagrams = diagrams(doc, catalog, &options, &projections);
         Ok(Output::File(
-            html::render(&title, &blocks, &diagrams(doc, catalog, &options)).into_bytes(),
+            html::render(&title, &blocks, &diagrams).into_bytes(),
         ))
     }
 }
@@ -115,17 +118,30 @@ fn view_file(view: &crate::model::View) -> String {
     format!("views/{}.svg", view.id)
 }
 
+/// What each of the model's views draws, in the model's order, projected once for both the
+/// Views section and the views' diagrams.
+fn projections(
+    doc: &Document,
+    catalog: &Catalog,
+    options: &ExportOptions,
+) -> Vec<view::Projection> {
+    let spacing = crate::layout::Spacing::for_aspect(options.aspect);
+    doc.views()
+        .iter()
+        .map(|v| view::project_with(doc, catalog, v, spacing))
+        .collect()
+}
+
 /// The document's diagrams by file: the whole model's, then each view's.
 fn diagrams(
     doc: &Document,
     catalog: &Catalog,
     options: &ExportOptions,
+    projections: &[view::Projection],
 ) -> BTreeMap<String, String> {
     let options = diagram_options(options);
     let mut out = BTreeMap::from([(DIAGRAM_FILE.to_owned(), svg::render(doc, catalog, &options))]);
-    for view in doc.views() {
-        let spacing = crate::layout::Spacing::for_aspect(options.aspect);
-        let projection = view::project_with(doc, catalog, view, spacing);
+    for (view, projection) in doc.views().iter().zip(projections) {
         out.insert(
             view_file(view),
             svg::render(&projection.doc, catalog, &options),
@@ -174,6 +190,8 @@ struct Context<'a> {
     report: Report,
     /// How many components carry each name (trimmed, lower case), counted once for headings.
     name_counts: BTreeMap<String, usize>,
+    /// What each view draws, in the model's order of views.
+    projections: &'a [view::Projection],
 }
 
 impl<'a> Context<'a> {
@@ -326,7 +344,12 @@ fn yes_no(value: bool) -> Line {
     plain(if value { "yes" } else { "no" })
 }
 
-pub(crate) fn sections(doc: &Document, catalog: &Catalog, options: &ExportOptions) -> Vec<Block> {
+pub(crate) fn sections<'a>(
+    doc: &'a Document,
+    catalog: &'a Catalog,
+    options: &ExportOptions,
+    projections: &'a [view::Projection],
+) -> Vec<Block> {
     let graph = ArchGraph::new(doc, catalog);
     let report = super::findings(options, &graph).into_owned();
     let mut name_counts = BTreeMap::new();
@@ -342,6 +365,7 @@ pub(crate) fn sections(doc: &Document, catalog: &Catalog, options: &ExportOption
         cloud: options.provider.or(doc.meta.cloud),
         report,
         name_counts,
+        projections,
     };
     let mut out = Vec::new();
     out.push(Block::Heading {
@@ -400,10 +424,10 @@ fn views(cx: &Context<'_>, out: &mut Vec<Block>) {
         return;
     }
     // From the widest to the closest look: context, containers, deployment, then flows.
-    let mut ordered: Vec<&crate::model::View> = cx.doc.views().iter().collect();
-    ordered.sort_by_key(|v| (v.flow.is_some(), v.level != ViewLevel::Context, v.level));
-    for view in ordered {
-        let projection = view::project(cx.doc, cx.catalog, view);
+    let mut ordered: Vec<(&crate::model::View, &view::Projection)> =
+        cx.doc.views().iter().zip(cx.projections).collect();
+    ordered.sort_by_key(|(v, _)| (v.flow.is_some(), v.level != ViewLevel::Context, v.level));
+    for (view, projection) in ordered {
         sub_heading(out, view.name.clone());
         if !view.description.trim().is_empty() {
             paragraph(out, view.description.clone());
