@@ -449,7 +449,8 @@ pub const MAX_FLOW_STEPS: usize = 500;
 /// The request flow from `entry` through the components `allowed` shows, as connection
 /// positions in step order: every call it makes, depth first, each callee's calls before
 /// the caller's next call; a component reached again by another call makes its calls again
-/// (a second lookup reads the database again), except one already being walked (a cycle). A
+/// (a second lookup reads the database again), except one already being walked (a cycle);
+/// asynchronous steps (a publish, its delivery to each consumer, replication) happen once. A
 /// component's calls come in the order the model states (`call_order`), then the catalog's
 /// `request_phase` (names resolved, session checked, caches before databases, databases
 /// before other services, internal services before external systems, publishing last), then
@@ -474,6 +475,8 @@ fn flow(
     let components = doc.components();
     let catalog = graph.catalog();
     let mut walking = vec![false; components.len()];
+    // Asynchronous connections already in the flow (publishes, consumes, replication).
+    let mut once = vec![false; doc.connections().len()];
     let mut steps = Vec::new();
     let mut brokers: HashMap<usize, BrokerFlows<'_>> = HashMap::new();
     let calls = |at: usize| {
@@ -531,6 +534,15 @@ fn flow(
         let Some((_, to)) = link.ends() else {
             continue;
         };
+        // Messages and replication happen once in a flow: a second publish of the same event
+        // would deliver it to every consumer again, and events that lead back to their
+        // publisher would loop until the cap.
+        if !link.is_sync() {
+            if once[link.position()] {
+                continue;
+            }
+            once[link.position()] = true;
+        }
         steps.push(link.position());
         let mut then: Vec<Frame<'_>> = Vec::new();
         // A name lookup answers and the request goes on from the caller: what the DNS zone
@@ -551,9 +563,10 @@ fn flow(
                 ) else {
                     continue;
                 };
-                if !allowed[consumer] || skipped.contains(consume.id.as_str()) {
+                if !allowed[consumer] || skipped.contains(consume.id.as_str()) || once[position] {
                     continue;
                 }
+                once[position] = true;
                 let walk = !walking[consumer];
                 walking[consumer] = true;
                 then.push(frame(consumer, Some(position), walk));

@@ -498,3 +498,42 @@ fn a_view_edited_out_of_order_saves_canonically() {
         "load then save gives the same bytes"
     );
 }
+
+/// The ride-hailing reference model: trip events lead back to services that publish them
+/// again. Each publish and each delivery to a consumer happens once in a flow, so the flow
+/// ends on its own instead of looping until the step cap.
+#[test]
+fn a_flow_through_event_loops_delivers_each_message_once() {
+    let catalog = Catalog::builtin();
+    let mut doc = format::from_str(
+        include_str!("fixtures/reference/ridehail.ron"),
+        "ridehail.ron",
+        catalog,
+    )
+    .expect("loads");
+    let mut flow = View::new(
+        ViewId::new("ride").expect("id"),
+        "Ride",
+        ViewLevel::Container,
+    );
+    flow.flow = Some(ComponentId::new("rider-app").expect("id"));
+    EditOp::PutView(Box::new(flow))
+        .apply(&mut doc, catalog)
+        .expect("applies");
+    let projection = view::project(&doc, catalog, doc.view("ride").expect("view"));
+    assert!(
+        projection.steps.len() < 100,
+        "{} steps",
+        projection.steps.len()
+    );
+    for connection in doc.connections() {
+        if catalog.style(connection) != Some(archsmith::catalog::ConnectionStyle::Sync) {
+            let taken = projection
+                .steps
+                .iter()
+                .filter(|s| **s == connection.id)
+                .count();
+            assert!(taken <= 1, "{} taken {taken} times", connection.id);
+        }
+    }
+}
