@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Catalog;
 use crate::model::{
     AuthMode, Component, ComponentId, Connection, ConnectionId, ConnectionKindId, Decision,
-    DecisionId, Document, Group, GroupId, GroupKind, KindId, Meta, Note, NoteId, Point,
+    DecisionId, Document, Group, GroupId, GroupKind, KindId, Meta, Note, NoteId, Operation, Point,
     PropertyValue, Rect, RuleOverride, Size, Topic, View, ViewId, Waiver, find_mut, insert_sorted,
     remove_sorted,
 };
@@ -36,6 +36,7 @@ pub enum ConnectionField {
     Sync(Option<bool>),
     Tls(bool),
     Auth(AuthMode),
+    Operations(Vec<Operation>),
     Waypoints(Vec<Point>),
 }
 
@@ -377,6 +378,9 @@ impl EditOp {
                     }
                     ConnectionField::Auth(v) => {
                         ConnectionField::Auth(std::mem::replace(&mut probe.auth, v))
+                    }
+                    ConnectionField::Operations(v) => {
+                        ConnectionField::Operations(std::mem::replace(&mut probe.operations, v))
                     }
                     ConnectionField::Waypoints(v) => {
                         ConnectionField::Waypoints(std::mem::replace(&mut probe.waypoints, v))

@@ -10,6 +10,7 @@
 pub mod analysis;
 pub mod catalog;
 pub mod clipboard;
+pub mod contracts;
 pub mod edit;
 pub mod export;
 pub mod facts;

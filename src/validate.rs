@@ -2,6 +2,10 @@
 //! architecture rules. Loading refuses a document with any of these problems; edit
 //! operations run the same checks on what they touch.
 
+mod operations;
+
+pub(crate) use operations::is_identifier;
+
 use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap;
@@ -86,6 +90,12 @@ pub enum Problem {
         topic: String,
         reason: String,
     },
+    #[error("connection `{}` operation `{}`: {reason}", echo(.element), echo(.operation))]
+    BadOperation {
+        element: String,
+        operation: String,
+        reason: String,
+    },
     #[error("waiver for rule `{}` names `{}`, which does not exist", echo(.rule), echo(.element))]
     DanglingWaiver { rule: String, element: String },
     #[error("waiver for rule `{}` on `{}` needs a reason", echo(.rule), echo(.element))]
@@ -111,6 +121,7 @@ impl Problem {
             Self::DanglingReference { element, field, .. } => (Some(element), Some(field)),
             Self::BadMembership { element, .. } => (Some(element), Some("member_of")),
             Self::BadTopic { element, .. } => (Some(element), Some("topics")),
+            Self::BadOperation { element, .. } => (Some(element), Some("operations")),
             Self::IllegalConnection { element, .. } => (Some(element), Some("kind")),
             Self::DanglingWaiver { element, .. } | Self::WaiverWithoutReason { element, .. } => {
                 (Some(element), None)
@@ -299,6 +310,15 @@ fn check_topics(component: &Component, is_broker: bool, out: &mut Vec<Problem>) 
         if topic.name.trim().is_empty() {
             out.push(problem(&topic.name, "a topic needs a name".to_owned()));
         }
+        if !topic.message.is_empty() && !is_identifier(&topic.message) {
+            out.push(problem(
+                &topic.name,
+                format!(
+                    "`message` names a schema, `{}` is not an identifier (letters, digits and `_`)",
+                    echo(&topic.message)
+                ),
+            ));
+        }
         // Sorted by name on load, so a repeat sits next to its twin.
         if index > 0 && component.topics[index - 1].name == topic.name {
             out.push(problem(&topic.name, "the name is used twice".to_owned()));
@@ -452,14 +472,23 @@ fn check_connection_with<'d>(
             element: id.to_owned(),
             error,
         }),
-        Ok(kind) => check_properties(
-            id,
-            kind.id.as_str(),
-            &connection.properties,
-            |key| kind.property(key),
-            || kind.properties.iter().map(|p| p.name.as_str()).collect(),
-            out,
-        ),
+        Ok(kind) => {
+            check_properties(
+                id,
+                kind.id.as_str(),
+                &connection.properties,
+                |key| kind.property(key),
+                || kind.properties.iter().map(|p| p.name.as_str()).collect(),
+                out,
+            );
+            operations::check_operations(
+                id,
+                kind.id.as_str(),
+                kind.api,
+                &connection.operations,
+                out,
+            );
+        }
     }
 }
 

@@ -67,7 +67,7 @@ fn dot_keeps_hostile_names_inert() {
         .lines()
         .filter(|l| l.trim_start().starts_with('n') && l.contains(" -> "))
         .count();
-    assert_eq!(edges, 2, "only the real connections are edges");
+    assert_eq!(edges, 4, "only the real connections are edges");
 }
 
 #[test]
@@ -140,8 +140,8 @@ fn drawio_keeps_hostile_names_inert() {
     );
     assert_eq!(
         elements.iter().filter(|e| *e == "mxCell").count(),
-        2 + 1 + 3 + 2,
-        "root, layer, one boundary, three components and two edges"
+        2 + 1 + 5 + 4,
+        "root, layer, one boundary, five components and four edges"
     );
 }
 
@@ -156,7 +156,7 @@ fn plantuml_keeps_hostile_names_inert() {
         assert!(!line.contains("${") && !line.contains("%%"), "{line}");
     }
     assert!(!puml.contains("<script>"));
-    assert_eq!(puml.matches(" as n").count(), 3);
+    assert_eq!(puml.matches(" as n").count(), 5);
     assert_eq!(puml.matches("@enduml").count(), 1);
 }
 

@@ -122,6 +122,10 @@ pub struct CloudService {
     /// What a user must know about the mapping (a changed client protocol), for the README.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// What clients speak to it when it is a broker, where that differs from the kind's
+    /// (`sqs` is Pub/Sub on GCP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messaging_protocol: Option<String>,
 }
 
 /// A kind's managed service on each cloud.

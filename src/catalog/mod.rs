@@ -20,7 +20,9 @@ pub use recipe::Recipe;
 pub use regions::{CloudRegion, Near, Regions};
 pub use schema::{PropertySpec, PropertyType, PropertyTypeError, did_you_mean};
 
-use crate::model::{Cloud, Component, Connection, ConnectionKindId, KindId, PropertyValue};
+use crate::model::{
+    ApiStyle, Cloud, Component, Connection, ConnectionKindId, KindId, PropertyValue,
+};
 
 /// Palette section of a kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -156,6 +158,10 @@ pub struct ComponentKind {
     pub local: Option<LocalImage>,
     /// The managed service it becomes on each cloud.
     pub clouds: CloudServices,
+    /// What producers and consumers speak to a broker, as AsyncAPI names protocols (`kafka`,
+    /// `amqp`); a cloud service may speak another (see [`CloudService::messaging_protocol`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messaging_protocol: Option<String>,
     /// Positions in `properties` by name: rules look properties up constantly.
     #[serde(skip)]
     property_index: FxHashMap<String, usize>,
@@ -164,6 +170,14 @@ pub struct ComponentKind {
 impl ComponentKind {
     pub fn has(&self, t: Trait) -> bool {
         self.traits.contains(&t)
+    }
+
+    /// What producers and consumers speak to this broker on `cloud` (or locally, `None`).
+    pub fn messaging_protocol_on(&self, cloud: Option<Cloud>) -> Option<&str> {
+        cloud
+            .and_then(|cloud| self.clouds.get(cloud))
+            .and_then(|service| service.messaging_protocol.as_deref())
+            .or(self.messaging_protocol.as_deref())
     }
 
     pub fn property(&self, name: &str) -> Option<&PropertySpec> {
@@ -191,6 +205,9 @@ pub struct ConnectionKind {
     /// before databases, databases before the services called, and events published last
     /// (after the write they announce). Dynamic views number steps in this order.
     pub request_phase: u8,
+    /// The API style of the operations this kind carries (`Operation`s on the connection);
+    /// `None`: it carries none.
+    pub api: Option<ApiStyle>,
 }
 
 impl ConnectionKind {
@@ -320,6 +337,8 @@ struct KindFile {
     local: Option<LocalImage>,
     #[serde(default)]
     clouds: CloudServices,
+    #[serde(default)]
+    messaging_protocol: Option<String>,
     doc: String,
 }
 
@@ -343,6 +362,8 @@ struct ConnectionKindFile {
     #[serde(default)]
     properties: Vec<PropertySpec>,
     request_phase: u8,
+    #[serde(default)]
+    api: Option<ApiStyle>,
 }
 
 const COMPONENTS_RON: &str = include_str!("../../assets/catalog/components.ron");
@@ -427,6 +448,7 @@ impl Catalog {
                 doc: kind.doc,
                 properties,
                 request_phase: kind.request_phase,
+                api: kind.api,
             });
         }
         connection_kinds.sort_by(|a, b| a.id.cmp(&b.id));
@@ -479,6 +501,12 @@ impl Catalog {
                 ));
             }
             kind.clouds.check(kind.runs).map_err(fail)?;
+            if kind.traits.contains(&Trait::Broker) != kind.messaging_protocol.is_some() {
+                return Err(fail(
+                    "needs a `messaging_protocol` exactly when it is a broker (AsyncAPI names it)"
+                        .into(),
+                ));
+            }
             starts.sort();
             starts.dedup();
             ends.sort();
@@ -495,6 +523,7 @@ impl Catalog {
                 category: kind.category,
                 icon: kind.icon,
                 technology: kind.technology,
+                messaging_protocol: kind.messaging_protocol,
                 doc: kind.doc,
                 traits: kind.traits,
                 properties,

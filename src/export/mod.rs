@@ -1,6 +1,7 @@
 //! Exporters turn a document into bytes. They are pure: no UI types, no file system. The CLI,
 //! the editor's export panel and the desktop shell all read [`registry`].
 
+mod asyncapi;
 mod compose;
 mod design;
 pub(crate) use design::escape_markdown;
@@ -9,10 +10,13 @@ mod drawio;
 pub mod folder;
 mod json;
 mod kubernetes;
+mod listing;
 mod mermaid;
 mod mermaid_architecture;
+pub(crate) mod openapi;
 mod plantuml;
 pub(crate) mod png;
+pub(crate) mod proto;
 mod scene;
 mod structurizr;
 pub(crate) mod svg;
@@ -231,6 +235,9 @@ static REGISTRY: &[&dyn Exporter] = &[
     &terraform::TerraformExporter,
     &compose::ComposeExporter,
     &kubernetes::KubernetesExporter,
+    &openapi::OpenApiExporter,
+    &proto::ProtoExporter,
+    &asyncapi::AsyncApiExporter,
     &design::MarkdownExporter,
     &design::HtmlExporter,
     &json::JsonExporter,

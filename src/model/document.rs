@@ -3,14 +3,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ComponentId, ConnectionId, ConnectionKindId, DecisionId, GroupId, KindId, NoteId, Point,
-    Properties, Rect, Size, View,
+    ComponentId, ConnectionId, ConnectionKindId, DecisionId, GroupId, KindId, NoteId, Operation,
+    Point, Properties, Rect, Size, View,
 };
 
 /// The file format version this build writes. Older versions are migrated on load.
 pub const CURRENT_VERSION: u32 = 2;
 
-fn is_false(b: &bool) -> bool {
+pub(super) fn is_false(b: &bool) -> bool {
     !*b
 }
 
@@ -215,6 +215,10 @@ pub struct Topic {
     /// fails is dropped and replaced by the next, never replayed, so it needs no dead letter.
     #[serde(default, skip_serializing_if = "is_false")]
     pub latest_wins: bool,
+    /// Name of the message schema the topic carries (`PostCreated`); empty: the topic's name
+    /// in upper camel case.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
 }
 
 impl Topic {
@@ -226,6 +230,7 @@ impl Topic {
             key: String::new(),
             dead_letter: None,
             latest_wins: false,
+            message: String::new(),
         }
     }
 }
@@ -257,6 +262,16 @@ pub enum AuthMode {
 }
 
 impl AuthMode {
+    pub const ALL: [AuthMode; 7] = [
+        Self::None,
+        Self::ApiKey,
+        Self::Basic,
+        Self::Jwt,
+        Self::Oauth2,
+        Self::Mtls,
+        Self::Iam,
+    ];
+
     pub fn is_none(&self) -> bool {
         *self == Self::None
     }
@@ -283,6 +298,10 @@ pub struct Connection {
     pub auth: AuthMode,
     #[serde(default, skip_serializing_if = "Properties::is_empty")]
     pub properties: Properties,
+    /// The API operations callers make over this connection, in the order the API lists them
+    /// (only on connection kinds with an `api` style).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub operations: Vec<Operation>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waypoints: Vec<Point>,
 }
@@ -305,6 +324,7 @@ impl Connection {
             tls: false,
             auth: AuthMode::None,
             properties: Properties::new(),
+            operations: Vec::new(),
             waypoints: Vec::new(),
         }
     }

@@ -4,12 +4,14 @@
 //! Collections are kept sorted by id, so that lookups are binary searches and saved files are
 //! canonical. Only [`crate::edit`] mutates them; everything else reads.
 
+mod api;
 mod document;
 mod geometry;
 mod ids;
 mod property;
 mod view;
 
+pub use api::{ApiStyle, HttpMethod, Operation};
 pub use document::*;
 pub use geometry::{Point, Rect, Size};
 pub use ids::{

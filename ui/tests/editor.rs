@@ -1084,3 +1084,71 @@ fn views_switch_the_canvas_keep_their_own_layout_and_present_step_by_step() {
     harness.run();
     assert!(!harness.state().is_presenting());
 }
+
+/// An HTTP call's operations are edited in the inspector: "Add operation" puts one on the
+/// connection (method and path ready to fill in), its fields change it in one undo step
+/// each, and undo takes it away again.
+#[test]
+fn the_inspector_adds_and_edits_an_api_operation_on_a_call() {
+    let catalog = Catalog::builtin();
+    let mut doc = small_doc();
+    EditOp::AddComponent(Box::new(Component::new(
+        ComponentId::new("orders").expect("id"),
+        KindId::new("service-go"),
+        "Orders",
+        Point::new(100.0, 400.0),
+    )))
+    .apply(&mut doc, catalog)
+    .expect("adds the service");
+    EditOp::Connect(Box::new(Connection::new(
+        ConnectionId::new("api-orders").expect("id"),
+        ComponentId::new("api").expect("id"),
+        ComponentId::new("orders").expect("id"),
+        ConnectionKindId::new("http"),
+    )))
+    .apply(&mut doc, catalog)
+    .expect("connects");
+    let (mut harness, _) = harness_with(doc);
+    harness.state_mut().editor.selection.set_only("api-orders");
+    harness.run();
+    harness.get_by_label("Add operation").scroll_to_me();
+    harness.run();
+    harness.get_by_label("Add operation").click();
+    harness.run();
+    let operations = |harness: &Harness<'_, EditorApp>| {
+        harness
+            .state()
+            .editor
+            .doc()
+            .connection("api-orders")
+            .expect("connection")
+            .operations
+            .clone()
+    };
+    let added = operations(&harness);
+    assert_eq!(added.len(), 1, "one operation added");
+    assert_eq!(added[0].name, "operation1");
+    assert_eq!(added[0].method, Some(archsmith::model::HttpMethod::Get));
+    assert_eq!(added[0].path, "/");
+
+    // Open it and mark it deprecated: one edit of the whole list.
+    harness.get_by_label("GET / (operation1)").click();
+    harness.run();
+    harness.get_by_label("Deprecated").scroll_to_me();
+    harness.run();
+    harness.get_by_label("Deprecated").click();
+    harness.run();
+    assert!(operations(&harness)[0].deprecated, "marked deprecated");
+
+    harness.state_mut().editor.undo().expect("undoes the mark");
+    harness
+        .state_mut()
+        .editor
+        .undo()
+        .expect("undoes the addition");
+    harness.run();
+    assert!(
+        operations(&harness).is_empty(),
+        "undo takes both edits back"
+    );
+}

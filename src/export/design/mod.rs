@@ -3,6 +3,7 @@
 //! the diagram beside it, or as one self-contained HTML file.
 
 mod analyses;
+mod api;
 mod content;
 mod html;
 mod markdown;
@@ -161,12 +162,13 @@ fn diagram_options(options: &ExportOptions) -> ExportOptions {
 }
 
 /// Section titles, in order; the table of contents links to each.
-const SECTIONS: [&str; 17] = [
+const SECTIONS: [&str; 18] = [
     "Overview",
     "Architecture diagram",
     "Views",
     "Component inventory",
     "Data flows",
+    "API contracts",
     "API surface per service",
     "Data stores",
     "Messaging",
@@ -397,6 +399,7 @@ pub(crate) fn sections<'a>(
     views(&cx, &mut out);
     inventory(&cx, &mut out);
     data_flows(&cx, &mut out);
+    api::api_contracts(&cx, &mut out);
     api_surface(&cx, &mut out);
     data_stores(&cx, &mut out);
     messaging(&cx, &mut out);
@@ -999,10 +1002,12 @@ fn messaging(cx: &Context<'_>, out: &mut Vec<Block>) {
                     )
                 }
             };
+            let message = crate::contracts::message_of(broker, topic.topic);
             rows.push(vec![
                 vec![strong(broker.name.clone())],
                 plain(cx.kind_label(broker)),
                 plain(name),
+                plain(message),
                 plain(list(topic.publishes().collect(), |c| &c.from)),
                 plain(list(topic.consumes().collect(), |c| &c.from)),
                 plain(dead_letter),
@@ -1017,6 +1022,7 @@ fn messaging(cx: &Context<'_>, out: &mut Vec<Block>) {
                 "Broker",
                 "Kind",
                 "Topics",
+                "Message",
                 "Producers",
                 "Consumers",
                 "Dead-letter queue",

@@ -11,8 +11,15 @@ use archsmith::model::{
 };
 use egui::{Id, RichText, Ui};
 
+use super::operations::operations_ui;
+
 /// A text field that reports its new value once, when editing ends.
-fn committed_text(ui: &mut Ui, label: &str, current: &str, multiline: bool) -> Option<String> {
+pub(super) fn committed_text(
+    ui: &mut Ui,
+    label: &str,
+    current: &str,
+    multiline: bool,
+) -> Option<String> {
     let id = ui.scope_id().with(("text", label));
     let mut buffer = ui
         .data_mut(|d| d.get_temp::<String>(id))
@@ -38,7 +45,7 @@ fn committed_text(ui: &mut Ui, label: &str, current: &str, multiline: bool) -> O
 }
 
 /// A number field that reports its new value once, when a drag or typing ends.
-fn committed_number(
+pub(super) fn committed_number(
     ui: &mut Ui,
     id: Id,
     label: Id,
@@ -549,6 +556,12 @@ fn topics_ui(ui: &mut Ui, topics: &[Topic]) -> Option<Vec<Topic>> {
                         edited.key = key;
                         changed = true;
                     }
+                    if let Some(message) =
+                        committed_text(ui, "Message schema", &topic.message, false)
+                    {
+                        edited.message = message.trim().to_owned();
+                        changed = true;
+                    }
                     ui.horizontal(|ui| {
                         let label = ui.label("Partitions");
                         if let Some(value) = committed_number(
@@ -726,15 +739,7 @@ fn connection_ui(
         egui::ComboBox::from_id_salt("auth")
             .selected_text(format!("{auth:?}"))
             .show_ui(ui, |ui| {
-                for mode in [
-                    AuthMode::None,
-                    AuthMode::ApiKey,
-                    AuthMode::Basic,
-                    AuthMode::Jwt,
-                    AuthMode::Oauth2,
-                    AuthMode::Mtls,
-                    AuthMode::Iam,
-                ] {
+                for mode in AuthMode::ALL {
                     ui.selectable_value(&mut auth, mode, format!("{mode:?}"));
                 }
             })
@@ -755,6 +760,12 @@ fn connection_ui(
             key,
             value,
         });
+    }
+    if let Some(style) = kind.api {
+        ui.separator();
+        if let Some(operations) = operations_ui(ui, style, &connection.operations) {
+            op = field(ConnectionField::Operations(operations));
+        }
     }
     op
 }

@@ -5,6 +5,7 @@ pub mod command_palette;
 pub mod export;
 pub mod inspector;
 pub mod menu;
+mod operations;
 pub mod palette;
 pub mod problems;
 pub mod views;

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Exports every sample (and the hostile-name fixture) as API contracts and checks each file
+# with the reference tool for its format:
+#   openapi   openapi-spec-validator (PyPI), OpenAPI 3.1
+#   asyncapi  @asyncapi/parser (npm), AsyncAPI 3 (scripts/check-asyncapi.cjs)
+#   proto     protoc (Debian's protobuf-compiler), every file compiled to a descriptor set
+# The tools are pinned and installed here, into their own folders under the cache, so a
+# fresh machine gets exactly these versions; nothing is assumed to be on the machine.
+# Usage: scripts/check-contracts.sh ARCHSMITH_BINARY OUT_DIR
+set -euo pipefail
+archsmith="$1"
+out="$2"
+rm -rf "$out"
+mkdir -p "$out/logs"
+cache="${XDG_CACHE_HOME:-$HOME/.cache}/archsmith-contracts"
+openapi_version="0.9.0"
+asyncapi_version="3.6.6"
+
+if ! "$cache/venv/bin/pip" show openapi-spec-validator 2>/dev/null | grep -qx "Version: $openapi_version"; then
+  rm -rf "$cache/venv"
+  python3 -m venv "$cache/venv"
+  "$cache/venv/bin/pip" install --quiet "openapi-spec-validator==$openapi_version"
+fi
+if ! grep -qs "\"version\": \"$asyncapi_version\"" "$cache/npm/node_modules/@asyncapi/parser/package.json"; then
+  rm -rf "$cache/npm"
+  mkdir -p "$cache/npm"
+  npm install --silent --prefix "$cache/npm" --no-audit --no-fund "@asyncapi/parser@$asyncapi_version" >/dev/null
+fi
+if ! command -v protoc >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq protobuf-compiler >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq protobuf-compiler >/dev/null
+  fi
+fi
+echo "contract checkers: openapi-spec-validator $openapi_version, @asyncapi/parser $asyncapi_version, $(protoc --version)"
+
+openapi_files=0
+asyncapi_files=()
+proto_files=0
+for model in samples/*.ron tests/fixtures/hostile.ron; do
+  name="$(basename "$model" .ron)"
+  "$archsmith" export "$model" --format openapi -o "$out/$name-openapi"
+  "$archsmith" export "$model" --format asyncapi -o "$out/$name-asyncapi"
+  "$archsmith" export "$model" --format proto -o "$out/$name-proto"
+  for file in "$out/$name-openapi"/*.yaml; do
+    [ -e "$file" ] || continue
+    log="$out/logs/$name-$(basename "$file").log"
+    if ! "$cache/venv/bin/openapi-spec-validator" "$file" > "$log" 2>&1; then
+      cat "$log"
+      echo "openapi-spec-validator rejects $file"
+      exit 1
+    fi
+    openapi_files=$((openapi_files + 1))
+  done
+  for file in "$out/$name-asyncapi"/*.yaml; do
+    [ -e "$file" ] && asyncapi_files+=("$file")
+  done
+  while IFS= read -r -d '' file; do
+    if ! protoc --proto_path="$out/$name-proto" --proto_path=/usr/include \
+      --descriptor_set_out=/dev/null "$file" 2> "$out/logs/protoc.log"; then
+      cat "$out/logs/protoc.log"
+      echo "protoc rejects $file"
+      exit 1
+    fi
+    proto_files=$((proto_files + 1))
+  done < <(find "$out/$name-proto" -name '*.proto' -print0)
+done
+NODE_PATH="$cache/npm/node_modules" node scripts/check-asyncapi.cjs "${asyncapi_files[@]}"
+echo "contracts ok: $openapi_files OpenAPI, ${#asyncapi_files[@]} AsyncAPI, $proto_files proto files"
+# A check that found nothing to check proves nothing.
+if [ "$openapi_files" -eq 0 ] || [ "${#asyncapi_files[@]}" -eq 0 ] || [ "$proto_files" -eq 0 ]; then
+  echo "expected every contract format among the samples"
+  exit 1
+fi
