@@ -21,6 +21,7 @@ pub mod icons;
 pub mod layout;
 pub mod load;
 pub mod model;
+pub mod monitoring;
 pub mod palette;
 mod raster;
 pub mod rules;

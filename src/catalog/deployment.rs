@@ -78,6 +78,11 @@ pub struct LocalImage {
     /// A port worth opening on the host (a user interface or the stack's front door).
     #[serde(default)]
     pub publish: Option<u16>,
+    /// Configuration another Archsmith export writes, mounted read-only: the path beside
+    /// the compose file (`prometheus/prometheus.yml`, from `--format prometheus -o
+    /// prometheus`) and where the image reads it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub mounts: BTreeMap<String, String>,
 }
 
 /// Whether a managed service spans availability zones on its own.

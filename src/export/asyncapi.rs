@@ -134,7 +134,13 @@ impl Exporter for AsyncApiExporter {
         }
         files.insert(
             "README.md".to_owned(),
-            readme("AsyncAPI contracts", &doc.meta.name, &listed, &[]),
+            readme(
+                "AsyncAPI contracts",
+                &doc.meta.name,
+                "Contract of",
+                &listed,
+                &[],
+            ),
         );
         Ok(Output::Folder(files))
     }

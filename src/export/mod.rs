@@ -16,6 +16,7 @@ mod mermaid_architecture;
 pub(crate) mod openapi;
 mod plantuml;
 pub(crate) mod png;
+pub(crate) mod prometheus;
 pub(crate) mod proto;
 mod scene;
 mod structurizr;
@@ -238,6 +239,7 @@ static REGISTRY: &[&dyn Exporter] = &[
     &openapi::OpenApiExporter,
     &proto::ProtoExporter,
     &asyncapi::AsyncApiExporter,
+    &prometheus::PrometheusExporter,
     &design::MarkdownExporter,
     &design::HtmlExporter,
     &json::JsonExporter,

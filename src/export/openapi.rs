@@ -107,7 +107,13 @@ impl Exporter for OpenApiExporter {
         }
         files.insert(
             "README.md".to_owned(),
-            readme("OpenAPI contracts", &doc.meta.name, &listed, &notes),
+            readme(
+                "OpenAPI contracts",
+                &doc.meta.name,
+                "Contract of",
+                &listed,
+                &notes,
+            ),
         );
         Ok(Exported {
             output: Output::Folder(files),

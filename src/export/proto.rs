@@ -84,6 +84,7 @@ impl Exporter for ProtoExporter {
             readme(
                 "Protocol Buffers contracts",
                 &doc.meta.name,
+                "Contract of",
                 &listed,
                 &notes,
             ),

@@ -7,6 +7,7 @@ mod api;
 mod content;
 mod html;
 mod markdown;
+mod slos;
 
 pub(crate) use markdown::escape as escape_markdown;
 
@@ -162,7 +163,7 @@ fn diagram_options(options: &ExportOptions) -> ExportOptions {
 }
 
 /// Section titles, in order; the table of contents links to each.
-const SECTIONS: [&str; 18] = [
+const SECTIONS: [&str; 19] = [
     "Overview",
     "Architecture diagram",
     "Views",
@@ -177,6 +178,7 @@ const SECTIONS: [&str; 18] = [
     "Scalability and performance",
     "Analyses",
     "Observability",
+    "SLOs and alerts",
     "Deployment",
     "Open findings",
     "Decisions",
@@ -408,6 +410,7 @@ pub(crate) fn sections<'a>(
     scalability(&cx, &mut out);
     analyses::analyses(&cx, &mut out);
     observability(&cx, &mut out);
+    slos::slos_and_alerts(&cx, &mut out);
     deployment(&cx, &mut out);
     open_findings(&cx, &mut out);
     decisions(&cx, &mut out);

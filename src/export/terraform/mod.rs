@@ -5,6 +5,7 @@
 
 mod align;
 mod aws;
+pub(crate) use aws::cloudwatch_alarm;
 mod azure;
 mod gcp;
 mod kubernetes;

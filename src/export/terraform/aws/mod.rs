@@ -8,6 +8,7 @@ mod edge;
 mod messaging;
 mod network;
 mod observability;
+pub(crate) use observability::alarm as cloudwatch_alarm;
 mod security;
 
 use hcl::Expression;

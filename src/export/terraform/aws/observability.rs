@@ -3,7 +3,71 @@
 use super::super::module::{Module, block, list, literal, object, raw, resource};
 use super::super::{Placed, Plan};
 use super::tags;
-use crate::catalog::Recipe;
+use crate::catalog::{Deployment, Recipe};
+
+/// The CloudWatch alarm the skeleton sets on a component: the metric that shows it in
+/// trouble, and the resource attribute that names it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Alarm {
+    pub namespace: &'static str,
+    pub metric: &'static str,
+    pub dimension: &'static str,
+    resource: &'static str,
+    attribute: &'static str,
+}
+
+/// The alarm for a component deployed with `recipe` and run as `runs` (`in_cluster`: on
+/// EKS, where its CPU is the pods', not an ECS service's), if it gets one. The design
+/// document lists what this returns, so it states the alarms the Terraform creates.
+pub(crate) fn alarm(recipe: Recipe, runs: Option<Deployment>, in_cluster: bool) -> Option<Alarm> {
+    let alarm = |namespace, metric, dimension, resource, attribute| Alarm {
+        namespace,
+        metric,
+        dimension,
+        resource,
+        attribute,
+    };
+    Some(match recipe {
+        Recipe::RdsPostgresql | Recipe::RdsMysql => alarm(
+            "AWS/RDS",
+            "CPUUtilization",
+            "DBInstanceIdentifier",
+            "aws_db_instance",
+            "identifier",
+        ),
+        Recipe::ElasticacheRedis => alarm(
+            "AWS/ElastiCache",
+            "EngineCPUUtilization",
+            "ReplicationGroupId",
+            "aws_elasticache_replication_group",
+            "id",
+        ),
+        Recipe::Sqs => alarm(
+            "AWS/SQS",
+            "ApproximateAgeOfOldestMessage",
+            "QueueName",
+            "aws_sqs_queue",
+            "name",
+        ),
+        _ if runs == Some(Deployment::Function) => alarm(
+            "AWS/Lambda",
+            "Errors",
+            "FunctionName",
+            "aws_lambda_function",
+            "function_name",
+        ),
+        // Services on EKS are Kubernetes deployments, not ECS services: the README's TODO
+        // asks for Container Insights alarms instead of naming a missing resource.
+        _ if !in_cluster && runs == Some(Deployment::Built) => alarm(
+            "AWS/ECS",
+            "CPUUtilization",
+            "ServiceName",
+            "aws_ecs_service",
+            "name",
+        ),
+        _ => return None,
+    })
+}
 
 pub(super) fn monitoring(module: &mut Module, plan: &Plan<'_>) {
     if plan.components.iter().any(|p| p.namespace.is_some()) {
@@ -14,45 +78,15 @@ pub(super) fn monitoring(module: &mut Module, plan: &Plan<'_>) {
     for placed in &plan.components {
         let c = placed.component;
         module.enter_region(plan.region_of(placed), Some("aws"));
-        let (namespace, metric, dimension, value) = match placed.service.recipe {
-            Recipe::RdsPostgresql | Recipe::RdsMysql => (
-                "AWS/RDS",
-                "CPUUtilization",
-                "DBInstanceIdentifier",
-                format!("aws_db_instance.{}.identifier", placed.name),
-            ),
-            Recipe::ElasticacheRedis => (
-                "AWS/ElastiCache",
-                "EngineCPUUtilization",
-                "ReplicationGroupId",
-                format!("aws_elasticache_replication_group.{}.id", placed.name),
-            ),
-            Recipe::Sqs => (
-                "AWS/SQS",
-                "ApproximateAgeOfOldestMessage",
-                "QueueName",
-                format!("aws_sqs_queue.{}.name", placed.name),
-            ),
-            _ if plan.facts.runs(c) == Some(crate::catalog::Deployment::Function) => (
-                "AWS/Lambda",
-                "Errors",
-                "FunctionName",
-                format!("aws_lambda_function.{}.function_name", placed.name),
-            ),
-            // Services on EKS are Kubernetes deployments, not ECS services: the README's
-            // TODO asks for Container Insights alarms instead of naming a missing resource.
-            _ if placed.namespace.is_none()
-                && plan.facts.runs(c) == Some(crate::catalog::Deployment::Built) =>
-            {
-                (
-                    "AWS/ECS",
-                    "CPUUtilization",
-                    "ServiceName",
-                    format!("aws_ecs_service.{}.name", placed.name),
-                )
-            }
-            _ => continue,
+        let Some(alarm) = alarm(
+            placed.service.recipe,
+            plan.facts.runs(c),
+            placed.namespace.is_some(),
+        ) else {
+            continue;
         };
+        let (namespace, metric, dimension) = (alarm.namespace, alarm.metric, alarm.dimension);
+        let value = format!("{}.{}.{}", alarm.resource, placed.name, alarm.attribute);
         // Alarms notify a topic of their own region.
         let alerts = module.regional("alerts");
         if module.first_time(&format!("sns_{alerts}")) {

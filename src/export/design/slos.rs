@@ -1,0 +1,235 @@
+//! The design document's "SLOs and alerts" section: the objectives each measured service
+//! is held to, the alerts the Prometheus export writes for it (counted from the same rules
+//! the export serialises), where each severity is routed, what nothing measures, and the
+//! CloudWatch alarms the AWS Terraform sets. One source each, so the document states what
+//! the generated files contain.
+
+use super::content::{Block, Line, code, plain, strong, text};
+use super::{Context, heading, paragraph};
+use crate::export::prometheus::{SATURATION_SHARE, alert_groups};
+use crate::export::terraform::cloudwatch_alarm;
+use crate::export::workload::namespace;
+use crate::facts::Facts;
+use crate::model::Cloud;
+use crate::monitoring::{Monitoring, Severity};
+
+pub(super) fn slos_and_alerts(cx: &Context<'_>, out: &mut Vec<Block>) {
+    heading(out, 2, "SLOs and alerts");
+    let monitoring = Monitoring::new(&cx.graph);
+    let targets = &cx.doc.meta.targets;
+    let mut objectives = Vec::new();
+    if let Some(slo) = targets.availability_slo {
+        objectives.push(format!("{slo}% of requests succeed"));
+    }
+    if let Some(p99) = targets.p99_latency_ms {
+        objectives.push(format!("99% of requests answer within {p99} ms"));
+    }
+    out.push(Block::Paragraph(vec![
+        strong("Objectives."),
+        text(if objectives.is_empty() {
+            " The model states no availability or latency objective (meta.targets), so no error-budget alert is written.".to_owned()
+        } else {
+            format!(
+                " {}, over 30 days, for every service that serves requests and sends metrics; each is alerted on by how fast it spends its error budget (1 hour and 6 hours page, 1 and 3 days open a ticket, each confirmed over a twelfth of its window).",
+                capitalised(&objectives.join(" and "))
+            )
+        }),
+    ]));
+    let groups = alert_groups(&monitoring);
+    if monitoring.scraped.is_empty() {
+        paragraph(
+            out,
+            "No component sends metrics to a metrics store, so the Prometheus export scrapes nothing and alerts on nothing.",
+        );
+    } else {
+        let rows: Vec<Vec<Line>> = monitoring
+            .scraped
+            .iter()
+            .map(|scraped| {
+                let component = scraped.component;
+                let rules: Vec<_> = groups
+                    .iter()
+                    .filter(|g| g.name == component.id.as_str())
+                    .flat_map(|g| &g.rules)
+                    .collect();
+                let count = |alert: &str| {
+                    let matching: Vec<_> = rules
+                        .iter()
+                        .filter(|r| r.alert.as_deref() == Some(alert))
+                        .collect();
+                    if matching.is_empty() {
+                        return "none".to_owned();
+                    }
+                    let pages = matching
+                        .iter()
+                        .filter(|r| {
+                            r.labels.get("severity").map(String::as_str)
+                                == Some(Severity::Page.as_str())
+                        })
+                        .count();
+                    format!(
+                        "{} ({pages} page, {} ticket)",
+                        matching.len(),
+                        matching.len() - pages
+                    )
+                };
+                let objectives = monitoring
+                    .objectives
+                    .iter()
+                    .find(|o| o.component.id == component.id);
+                let saturation = objectives.and_then(|o| o.per_instance_rps).map_or_else(
+                    || "none".to_owned(),
+                    |rps| {
+                        format!(
+                            "over {:.0} requests/s per instance ({:.0}% of {:.0}) for 15 min",
+                            SATURATION_SHARE * rps,
+                            SATURATION_SHARE * 100.0,
+                            rps
+                        )
+                    },
+                );
+                let measured = objectives.map_or_else(
+                    || "up only (serves no API)".to_owned(),
+                    |o| o.requests.histogram().to_owned(),
+                );
+                let instances = if scraped.min_instances > 1 {
+                    format!(
+                        "page when none answer; ticket below {}",
+                        scraped.min_instances
+                    )
+                } else {
+                    "page when none answer".to_owned()
+                };
+                vec![
+                    vec![strong(component.name.clone())],
+                    plain(measured),
+                    plain(count("ErrorBudgetBurn")),
+                    plain(count("LatencyBudgetBurn")),
+                    plain(saturation),
+                    plain(instances),
+                ]
+            })
+            .collect();
+        let total: usize = groups.iter().map(|g| g.rules.len()).sum();
+        out.push(Block::Paragraph(vec![
+            text(format!(
+                "{total} alert rules on {} scrape jobs, written by ",
+                monitoring.scraped.len()
+            )),
+            code("archsmith export --format prometheus"),
+            text(" (which the compose export mounts):"),
+        ]));
+        out.push(Block::Table {
+            header: vec![
+                "Service",
+                "Requests measured by",
+                "Availability burn alerts",
+                "Latency burn alerts",
+                "Saturation",
+                "Instances",
+            ],
+            rows,
+        });
+    }
+    routing(cx, &monitoring, out);
+    if !monitoring.unscraped.is_empty() {
+        let names: Vec<&str> = monitoring
+            .unscraped
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect();
+        out.push(Block::Paragraph(vec![
+            strong("Not measured: "),
+            text(format!(
+                "{} send no metrics, so no alert watches them.",
+                names.join(", ")
+            )),
+        ]));
+    }
+    cloudwatch(cx, out);
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+fn routing(cx: &Context<'_>, monitoring: &Monitoring<'_>, out: &mut Vec<Block>) {
+    let Some(router) = monitoring.router else {
+        if monitoring.store.is_some() {
+            paragraph(
+                out,
+                "Routing: the metrics store sends its alerts to no alert router, so they reach nobody.",
+            );
+        }
+        return;
+    };
+    let lines: Vec<Line> = [Severity::Page, Severity::Ticket]
+        .into_iter()
+        .map(|severity| {
+            let receivers: Vec<String> = monitoring
+                .routes
+                .iter()
+                .filter(|r| r.severity == severity)
+                .map(|r| cx.name_of(r.receiver.id.as_str()))
+                .collect();
+            plain(if receivers.is_empty() {
+                format!(
+                    "{} alerts: nobody (no {} alert connection leaves {})",
+                    severity.as_str(),
+                    severity.as_str(),
+                    router.name
+                )
+            } else {
+                format!("{} alerts: {}", severity.as_str(), receivers.join(", "))
+            })
+        })
+        .collect();
+    out.push(Block::Paragraph(plain(format!(
+        "Routing ({}, alertmanager.yml):",
+        router.name
+    ))));
+    out.push(Block::List(lines));
+}
+
+/// The CloudWatch alarms the AWS Terraform sets, by component: what `observability.tf`
+/// holds when the model is exported for AWS.
+fn cloudwatch(cx: &Context<'_>, out: &mut Vec<Block>) {
+    let facts = Facts::new(&cx.graph, Some(Cloud::Aws));
+    let rows: Vec<Vec<Line>> = cx
+        .doc
+        .components()
+        .iter()
+        .filter_map(|component| {
+            let service = facts.service(component)?;
+            let alarm = cloudwatch_alarm(
+                service.recipe,
+                facts.runs(component),
+                namespace(&cx.graph, component).is_some(),
+            )?;
+            Some(vec![
+                vec![strong(component.name.clone())],
+                plain(format!("{} {}", alarm.namespace, alarm.metric)),
+            ])
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    out.push(Block::Paragraph(vec![
+        text(format!(
+            "On AWS, the Terraform export also sets {} CloudWatch alarms (",
+            rows.len()
+        )),
+        code("observability.tf"),
+        text(", thresholds in "),
+        code("var.alarm_thresholds"),
+        text(", notifying the region's alerts topic):"),
+    ]));
+    out.push(Block::Table {
+        header: vec!["Component", "Metric"],
+        rows,
+    });
+}

@@ -1,0 +1,586 @@
+//! Prometheus and Alertmanager configuration from the model (see [`crate::monitoring`]): a
+//! folder with `prometheus.yml` (a scrape job per component that sends metrics, the rule
+//! files, the Alertmanager the model draws), `rules/recording.yml` (each service's error and
+//! slow-request ratios over every burn-rate window), `rules/alerts.yml` (multi-window
+//! burn-rate alerts for the availability and p99 latency objectives, instances down, and
+//! saturation from the capacity analysis) and `alertmanager.yml` (routes by severity to the
+//! on-call components the alert connections reach).
+//!
+//! User text reaches YAML only through the serialiser; in alert annotations, which
+//! Prometheus expands as Go templates, `{{` is written as a template that prints it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::listing::{Listed, readme};
+use super::{ExportError, ExportOptions, Exported, Exporter, Format, Output};
+use crate::catalog::{Catalog, Trait};
+use crate::graph::ArchGraph;
+use crate::model::{Document, slugify};
+use crate::monitoring::{
+    BURN_WINDOWS, Monitoring, RATE_WINDOWS, Scraped, ServiceObjectives, Severity,
+};
+
+#[derive(Debug)]
+pub struct PrometheusExporter;
+
+/// The share of the capacity an instance may run at before a saturation ticket.
+pub const SATURATION_SHARE: f64 = 0.8;
+/// The share of requests a p99 objective lets be slower than it.
+const P99_BUDGET: f64 = 0.01;
+/// Port of the Alertmanager API when the catalog names no local image for the router.
+const ALERTMANAGER_PORT: u16 = 9093;
+
+#[derive(Serialize)]
+struct PrometheusConfig {
+    global: Global,
+    rule_files: Vec<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    alerting: Option<Alerting>,
+    scrape_configs: Vec<ScrapeConfig>,
+}
+
+#[derive(Serialize)]
+struct Global {
+    scrape_interval: &'static str,
+    evaluation_interval: &'static str,
+    external_labels: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+struct Alerting {
+    alertmanagers: Vec<StaticConfigs>,
+}
+
+#[derive(Serialize)]
+struct StaticConfigs {
+    static_configs: Vec<StaticConfig>,
+}
+
+#[derive(Serialize)]
+struct StaticConfig {
+    targets: Vec<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    labels: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+struct ScrapeConfig {
+    job_name: String,
+    metrics_path: &'static str,
+    static_configs: Vec<StaticConfig>,
+}
+
+#[derive(Serialize)]
+struct RuleFile {
+    groups: Vec<RuleGroup>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct RuleGroup {
+    pub name: String,
+    pub rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct Rule {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alert: Option<String>,
+    pub expr: String,
+    #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
+    for_: Option<&'static str>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    annotations: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+struct AlertmanagerConfig {
+    route: RouteConfig,
+    receivers: Vec<Receiver>,
+}
+
+#[derive(Serialize)]
+struct RouteConfig {
+    receiver: String,
+    group_by: Vec<&'static str>,
+    group_wait: &'static str,
+    group_interval: &'static str,
+    repeat_interval: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    routes: Vec<ChildRoute>,
+}
+
+#[derive(Serialize)]
+struct ChildRoute {
+    receiver: String,
+    matchers: Vec<String>,
+    #[serde(rename = "continue")]
+    continue_: bool,
+}
+
+#[derive(Serialize)]
+struct Receiver {
+    name: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pagerduty_configs: Vec<PagerDuty>,
+}
+
+#[derive(Serialize)]
+struct PagerDuty {
+    routing_key_file: String,
+}
+
+impl Exporter for PrometheusExporter {
+    fn format(&self) -> &'static Format {
+        &Format {
+            id: "prometheus",
+            label: "Prometheus + Alertmanager (scrape, SLO alerts, routes)",
+            extension: None,
+        }
+    }
+
+    fn export(
+        &self,
+        doc: &Document,
+        catalog: &Catalog,
+        options: &ExportOptions,
+    ) -> Result<Output, ExportError> {
+        Ok(self.export_noted(doc, catalog, options)?.output)
+    }
+
+    fn export_noted(
+        &self,
+        doc: &Document,
+        catalog: &Catalog,
+        _options: &ExportOptions,
+    ) -> Result<Exported, ExportError> {
+        let graph = ArchGraph::new(doc, catalog);
+        let monitoring = Monitoring::new(&graph);
+        let mut files = BTreeMap::new();
+        let mut notes = Vec::new();
+        let config = prometheus_config(doc, &graph, &monitoring);
+        files.insert("prometheus.yml".to_owned(), yaml(&config)?);
+        let recording = RuleFile {
+            groups: monitoring.objectives.iter().map(recording_group).collect(),
+        };
+        let recorded: usize = recording.groups.iter().map(|g| g.rules.len()).sum();
+        files.insert("rules/recording.yml".to_owned(), yaml(&recording)?);
+        let alerts = RuleFile {
+            groups: alert_groups(&monitoring),
+        };
+        let alert_count: usize = alerts.groups.iter().map(|g| g.rules.len()).sum();
+        files.insert("rules/alerts.yml".to_owned(), yaml(&alerts)?);
+        let mut listed = vec![
+            Listed {
+                file: "prometheus.yml".to_owned(),
+                of: monitoring
+                    .store
+                    .map_or_else(|| "Prometheus".to_owned(), |s| s.name.clone()),
+                version: String::new(),
+                holds: super::openapi::counted(monitoring.scraped.len(), "scrape job"),
+            },
+            Listed {
+                file: "rules/recording.yml".to_owned(),
+                of: "error and slow-request ratios per service and window".to_owned(),
+                version: String::new(),
+                holds: super::openapi::counted(recorded, "recording rule"),
+            },
+            Listed {
+                file: "rules/alerts.yml".to_owned(),
+                of: "burn-rate, saturation and instance alerts".to_owned(),
+                version: String::new(),
+                holds: super::openapi::counted(alert_count, "alert"),
+            },
+        ];
+        for severity in [Severity::Page, Severity::Ticket] {
+            let raised =
+                alerts.groups.iter().flat_map(|g| &g.rules).any(|r| {
+                    r.labels.get("severity").map(String::as_str) == Some(severity.as_str())
+                });
+            if raised
+                && monitoring.router.is_some()
+                && !monitoring.routes.iter().any(|r| r.severity == severity)
+            {
+                notes.push(format!(
+                    "{} alerts reach nobody: the alert router has no `{}` alert connection",
+                    severity.as_str(),
+                    severity.as_str()
+                ));
+            }
+        }
+        if let Some(router) = monitoring.router {
+            files.insert(
+                "alertmanager.yml".to_owned(),
+                yaml(&alertmanager_config(&graph, &monitoring))?,
+            );
+            listed.push(Listed {
+                file: "alertmanager.yml".to_owned(),
+                of: router.name.clone(),
+                version: String::new(),
+                holds: super::openapi::counted(monitoring.routes.len(), "route"),
+            });
+        } else {
+            notes.push(
+                "alertmanager.yml: the metrics store sends its alerts to no alert router"
+                    .to_owned(),
+            );
+        }
+        if monitoring.store.is_none() {
+            notes.push("the model has no metrics store: nothing scrapes these jobs".to_owned());
+        }
+        if doc.meta.targets.availability_slo.is_none() {
+            notes.push(
+                "no error-budget alerts: the model states no availability objective (meta.targets.availability_slo)".to_owned(),
+            );
+        }
+        if doc.meta.targets.p99_latency_ms.is_none() {
+            notes.push(
+                "no latency alerts: the model states no p99 latency objective (meta.targets.p99_latency_ms)".to_owned(),
+            );
+        }
+        if !monitoring.unscraped.is_empty() {
+            let names: Vec<&str> = monitoring
+                .unscraped
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
+            notes.push(format!(
+                "not scraped, they send no metrics: {}",
+                names.join(", ")
+            ));
+        }
+        files.insert(
+            "README.md".to_owned(),
+            readme(
+                "Prometheus configuration",
+                &doc.meta.name,
+                "Configures",
+                &listed,
+                &notes,
+            ),
+        );
+        Ok(Exported {
+            output: Output::Folder(files),
+            notes,
+        })
+    }
+}
+
+fn yaml(value: &impl Serialize) -> Result<Vec<u8>, ExportError> {
+    let text = serde_yaml_ng::to_string(value).map_err(|e| ExportError::Encode {
+        format: "prometheus",
+        message: e.to_string(),
+    })?;
+    Ok(
+        format!("# Generated by Archsmith from the model; edit the model, not this file.\n{text}")
+            .into_bytes(),
+    )
+}
+
+fn prometheus_config(
+    doc: &Document,
+    graph: &ArchGraph<'_>,
+    monitoring: &Monitoring<'_>,
+) -> PrometheusConfig {
+    let mut external_labels = BTreeMap::new();
+    external_labels.insert("model", slugify(&doc.meta.name));
+    let alerting = monitoring.router.map(|router| {
+        let port = graph
+            .kind(router)
+            .and_then(|k| k.local.as_ref())
+            .map_or(ALERTMANAGER_PORT, |l| l.port);
+        Alerting {
+            alertmanagers: vec![StaticConfigs {
+                static_configs: vec![StaticConfig {
+                    targets: vec![format!("{}:{port}", router.id)],
+                    labels: BTreeMap::new(),
+                }],
+            }],
+        }
+    });
+    PrometheusConfig {
+        global: Global {
+            scrape_interval: "15s",
+            evaluation_interval: "15s",
+            external_labels,
+        },
+        rule_files: vec!["rules/recording.yml", "rules/alerts.yml"],
+        alerting,
+        scrape_configs: monitoring
+            .scraped
+            .iter()
+            .map(|s| {
+                let mut labels = BTreeMap::new();
+                if let Some(kind) = graph.kind(s.component) {
+                    labels.insert("kind", kind.id.to_string());
+                }
+                ScrapeConfig {
+                    job_name: s.component.id.to_string(),
+                    metrics_path: "/metrics",
+                    static_configs: vec![StaticConfig {
+                        targets: vec![s.target.clone()],
+                        labels,
+                    }],
+                }
+            })
+            .collect(),
+    }
+}
+
+/// A recorded series name: `job:slo_errors_per_request:ratio_rate1h`.
+fn ratio(what: &str, window: &str) -> String {
+    format!("job:slo_{what}:ratio_rate{window}")
+}
+
+fn recording_group(objectives: &ServiceObjectives<'_>) -> RuleGroup {
+    let job = objectives.component.id.as_str();
+    let metrics = objectives.requests;
+    let histogram = metrics.histogram();
+    let mut rules = Vec::new();
+    for window in RATE_WINDOWS {
+        let all = format!("sum by (job) (rate({histogram}_count{{job=\"{job}\"}}[{window}]))");
+        if objectives.availability.is_some() {
+            rules.push(Rule {
+                record: Some(ratio("errors_per_request", window)),
+                alert: None,
+                expr: format!(
+                    "sum by (job) (rate({histogram}_count{{job=\"{job}\",{}}}[{window}])) / {all}",
+                    metrics.error_matcher()
+                ),
+                for_: None,
+                labels: BTreeMap::new(),
+                annotations: BTreeMap::new(),
+            });
+        }
+        if let Some(p99) = objectives.p99_ms {
+            rules.push(Rule {
+                record: Some(ratio("slow_requests", window)),
+                alert: None,
+                expr: format!(
+                    "1 - sum by (job) (rate({histogram}_bucket{{job=\"{job}\",le=\"{}\"}}[{window}])) / {all}",
+                    metrics.bucket(p99)
+                ),
+                for_: None,
+                labels: BTreeMap::new(),
+                annotations: BTreeMap::new(),
+            });
+        }
+    }
+    RuleGroup {
+        name: format!("slo-{job}"),
+        rules,
+    }
+}
+
+/// The alert rules, one group per scraped component (named by its id).
+pub(crate) fn alert_groups(monitoring: &Monitoring<'_>) -> Vec<RuleGroup> {
+    monitoring
+        .scraped
+        .iter()
+        .map(|s| {
+            let objectives = monitoring
+                .objectives
+                .iter()
+                .find(|o| o.component.id == s.component.id);
+            alert_group(s, objectives)
+        })
+        .collect()
+}
+
+/// Text for an annotation: `{{` would start a Go template, so it is printed by one.
+fn annotation(text: &str) -> String {
+    text.replace("{{", "{{ \"{{\" }}")
+}
+
+fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>) -> RuleGroup {
+    let component = scraped.component;
+    let job = component.id.as_str();
+    let name = &component.name;
+    let mut rules = Vec::new();
+    let labels = |severity: Severity, extra: &[(&'static str, String)]| {
+        let mut labels = BTreeMap::new();
+        labels.insert("severity", severity.as_str().to_owned());
+        labels.insert("service", job.to_owned());
+        for (key, value) in extra {
+            labels.insert(*key, value.clone());
+        }
+        labels
+    };
+    if let Some(objectives) = objectives {
+        let burns = [
+            (
+                "ErrorBudgetBurn",
+                "errors_per_request",
+                objectives
+                    .availability
+                    .map(|slo| (1.0 - slo / 100.0, format!("{slo}% availability"))),
+            ),
+            (
+                "LatencyBudgetBurn",
+                "slow_requests",
+                objectives
+                    .p99_ms
+                    .map(|p99| (P99_BUDGET, format!("p99 latency of {p99} ms"))),
+            ),
+        ];
+        for (alert, series, objective) in burns {
+            let Some((budget, objective)) = objective else {
+                continue;
+            };
+            for window in BURN_WINDOWS {
+                let threshold = window.factor * budget;
+                rules.push(Rule {
+                    record: None,
+                    alert: Some(alert.to_owned()),
+                    expr: format!(
+                        "{long}{{job=\"{job}\"}} > {threshold} and {short}{{job=\"{job}\"}} > {threshold}",
+                        long = ratio(series, window.long),
+                        short = ratio(series, window.short),
+                        threshold = round(threshold),
+                    ),
+                    for_: None,
+                    labels: labels(
+                        window.severity,
+                        &[("window", window.long.to_owned())],
+                    ),
+                    annotations: [
+                        (
+                            "summary",
+                            annotation(&format!(
+                                "{name} is spending its {objective} budget {}x as fast as a 30-day budget allows (over {} and {})",
+                                window.factor, window.long, window.short
+                            )),
+                        ),
+                    ]
+                    .into_iter()
+                    .collect(),
+                });
+            }
+        }
+        if let Some(per_instance) = objectives.per_instance_rps {
+            let histogram = objectives.requests.histogram();
+            rules.push(Rule {
+                record: None,
+                alert: Some("SaturationHigh".to_owned()),
+                expr: format!(
+                    "sum by (job) (rate({histogram}_count{{job=\"{job}\"}}[5m])) / count by (job) (up{{job=\"{job}\"}} == 1) > {}",
+                    round(SATURATION_SHARE * per_instance)
+                ),
+                for_: Some("15m"),
+                labels: labels(Severity::Ticket, &[]),
+                annotations: [(
+                    "summary",
+                    annotation(&format!(
+                        "{name} instances serve over {}% of the {} requests per second one instance handles",
+                        (SATURATION_SHARE * 100.0).round(),
+                        round(per_instance)
+                    )),
+                )]
+                .into_iter()
+                .collect(),
+            });
+        }
+    }
+    rules.push(Rule {
+        record: None,
+        alert: Some("InstancesDown".to_owned()),
+        expr: format!("sum by (job) (up{{job=\"{job}\"}}) == 0"),
+        for_: Some("2m"),
+        labels: labels(Severity::Page, &[]),
+        annotations: [(
+            "summary",
+            annotation(&format!("No instance of {name} answers its metrics scrape")),
+        )]
+        .into_iter()
+        .collect(),
+    });
+    if scraped.min_instances > 1 {
+        rules.push(Rule {
+            record: None,
+            alert: Some("InstancesBelowMinimum".to_owned()),
+            expr: format!(
+                "sum by (job) (up{{job=\"{job}\"}}) < {}",
+                scraped.min_instances
+            ),
+            for_: Some("10m"),
+            labels: labels(Severity::Ticket, &[]),
+            annotations: [(
+                "summary",
+                annotation(&format!(
+                    "Fewer than the {} instances of {name} the design runs are up",
+                    scraped.min_instances
+                )),
+            )]
+            .into_iter()
+            .collect(),
+        });
+    }
+    RuleGroup {
+        name: job.to_owned(),
+        rules,
+    }
+}
+
+/// A threshold with no float noise (`0.0144`, not `0.014400000000000001`).
+fn round(value: f64) -> f64 {
+    (value * 1e6).round() / 1e6
+}
+
+fn alertmanager_config(graph: &ArchGraph<'_>, monitoring: &Monitoring<'_>) -> AlertmanagerConfig {
+    let mut receivers: Vec<Receiver> = Vec::new();
+    let mut routes = Vec::new();
+    for route in &monitoring.routes {
+        let name = route.receiver.id.to_string();
+        if !receivers.iter().any(|r| r.name == name) {
+            // An external on-call service is paged through the PagerDuty Events API, whose
+            // key Alertmanager reads from a file kept out of the configuration.
+            let pagerduty_configs = if graph.has_trait(route.receiver, Trait::External) {
+                vec![PagerDuty {
+                    routing_key_file: format!("/etc/alertmanager/secrets/{name}"),
+                }]
+            } else {
+                Vec::new()
+            };
+            receivers.push(Receiver {
+                name: name.clone(),
+                pagerduty_configs,
+            });
+        }
+        routes.push(ChildRoute {
+            receiver: name,
+            matchers: vec![format!("severity=\"{}\"", route.severity.as_str())],
+            continue_: true,
+        });
+    }
+    // Alerts no route takes (none, when every severity has one) land here and go nowhere.
+    receivers.push(Receiver {
+        name: "unrouted".to_owned(),
+        pagerduty_configs: Vec::new(),
+    });
+    AlertmanagerConfig {
+        route: RouteConfig {
+            receiver: "unrouted".to_owned(),
+            group_by: vec!["alertname", "service"],
+            group_wait: "30s",
+            group_interval: "5m",
+            repeat_interval: "4h",
+            routes,
+        },
+        receivers,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotations_cannot_start_a_template() {
+        assert_eq!(annotation("a {{ .Foo }} b"), "a {{ \"{{\" }} .Foo }} b");
+    }
+}

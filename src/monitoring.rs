@@ -1,0 +1,282 @@
+//! What the model says about monitoring, resolved once: which components are scraped for
+//! metrics and how their requests are measured, the objectives each request-serving service
+//! is held to (the model's availability and p99 latency targets) as multi-window burn-rate
+//! alerts, the saturation point the capacity analysis gives each service, and where alerts
+//! go (the on-call components behind the alert router, by severity). The Prometheus export
+//! writes it, the design document states it.
+//!
+//! Metric names follow the OpenTelemetry semantic conventions as Prometheus exposes them:
+//! HTTP services `http_server_request_duration_seconds` (a histogram, `http_response_status_code`
+//! label), gRPC services `rpc_server_duration_milliseconds` (`rpc_grpc_status_code` label).
+
+use petgraph::Direction;
+
+use crate::catalog::{ConnectionStyle, Trait};
+use crate::facts::Facts;
+use crate::graph::ArchGraph;
+use crate::model::{ApiStyle, Component, PropertyValue};
+
+/// Port a service listens on (and serves `/metrics` on) when the model states none: the
+/// workload exports' default.
+const DEFAULT_PORT: i64 = 8080;
+
+/// A burn-rate alert's windows: the long window measures the burn, the short one (a
+/// twelfth of it) makes the alert stop soon after the burn does. The Google SRE workbook's
+/// thresholds for a 30-day budget: 2% of it in an hour and 5% in six hours page; 10% in a
+/// day and 10% in three days open a ticket.
+pub const BURN_WINDOWS: [BurnWindow; 4] = [
+    BurnWindow {
+        long: "1h",
+        short: "5m",
+        factor: 14.4,
+        severity: Severity::Page,
+    },
+    BurnWindow {
+        long: "6h",
+        short: "30m",
+        factor: 6.0,
+        severity: Severity::Page,
+    },
+    BurnWindow {
+        long: "1d",
+        short: "2h",
+        factor: 3.0,
+        severity: Severity::Ticket,
+    },
+    BurnWindow {
+        long: "3d",
+        short: "6h",
+        factor: 1.0,
+        severity: Severity::Ticket,
+    },
+];
+
+/// Every window a burn-rate alert reads, shortest first (each is recorded once).
+pub const RATE_WINDOWS: [&str; 7] = ["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
+
+#[derive(Debug, Clone, Copy)]
+pub struct BurnWindow {
+    pub long: &'static str,
+    pub short: &'static str,
+    pub factor: f64,
+    pub severity: Severity,
+}
+
+/// What an alert does, as the model's `alert` connections name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Page,
+    Ticket,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Page => "page",
+            Self::Ticket => "ticket",
+        }
+    }
+}
+
+/// How a scraped service's requests are measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestMetrics {
+    Http,
+    Grpc,
+}
+
+impl RequestMetrics {
+    /// The histogram's base name.
+    pub fn histogram(self) -> &'static str {
+        match self {
+            Self::Http => "http_server_request_duration_seconds",
+            Self::Grpc => "rpc_server_duration_milliseconds",
+        }
+    }
+
+    /// The label matcher that picks the requests that failed on the server's side.
+    pub fn error_matcher(self) -> &'static str {
+        match self {
+            Self::Http => r#"http_response_status_code=~"5..""#,
+            // UNKNOWN, DEADLINE_EXCEEDED, INTERNAL, UNAVAILABLE, DATA_LOSS.
+            Self::Grpc => r#"rpc_grpc_status_code=~"2|4|13|14|15""#,
+        }
+    }
+
+    /// A latency threshold as the histogram's `le` label writes it.
+    pub fn bucket(self, threshold_ms: u32) -> String {
+        match self {
+            Self::Http => {
+                let seconds = f64::from(threshold_ms) / 1000.0;
+                format!("{seconds}")
+            }
+            Self::Grpc => format!("{threshold_ms}"),
+        }
+    }
+}
+
+/// A component Prometheus scrapes.
+#[derive(Debug)]
+pub struct Scraped<'a> {
+    pub component: &'a Component,
+    /// `host:port` of its metrics endpoint.
+    pub target: String,
+    /// How its requests are measured, when it serves requests over an API.
+    pub requests: Option<RequestMetrics>,
+    /// Instances the model runs at least.
+    pub min_instances: i64,
+}
+
+/// The objectives one service is held to.
+#[derive(Debug)]
+pub struct ServiceObjectives<'a> {
+    pub component: &'a Component,
+    pub requests: RequestMetrics,
+    /// Availability objective in percent (99.9).
+    pub availability: Option<f64>,
+    /// p99 latency objective in milliseconds.
+    pub p99_ms: Option<u32>,
+    /// Requests per second one instance serves at its limit, from the capacity analysis.
+    pub per_instance_rps: Option<f64>,
+}
+
+/// Where alerts of one severity go.
+#[derive(Debug)]
+pub struct Route<'a> {
+    pub severity: Severity,
+    pub receiver: &'a Component,
+}
+
+#[derive(Debug)]
+pub struct Monitoring<'a> {
+    /// The metrics store that scrapes (the first component with the metrics trait).
+    pub store: Option<&'a Component>,
+    /// The alert router the store sends alerts to.
+    pub router: Option<&'a Component>,
+    pub scraped: Vec<Scraped<'a>>,
+    /// Services that send no metrics: nothing measures them.
+    pub unscraped: Vec<&'a Component>,
+    pub objectives: Vec<ServiceObjectives<'a>>,
+    pub routes: Vec<Route<'a>>,
+}
+
+impl<'a> Monitoring<'a> {
+    pub fn new(graph: &'a ArchGraph<'a>) -> Self {
+        let doc = graph.document();
+        let store = graph.with_trait(Trait::Metrics).find(|c| {
+            graph.has_trait(c, Trait::TelemetrySink) && !graph.has_trait(c, Trait::Tracing)
+        });
+        let store = store.or_else(|| graph.with_trait(Trait::Metrics).next());
+        let facts = Facts::of_model(graph);
+        let mut scraped = Vec::new();
+        let mut unscraped = Vec::new();
+        for component in doc.components() {
+            let sends_metrics = graph
+                .connections(component, Direction::Outgoing, None)
+                .into_iter()
+                .any(|c| {
+                    graph.style(c) == Some(ConnectionStyle::Telemetry)
+                        && matches!(
+                            graph
+                                .connection_property(c, "signal")
+                                .and_then(PropertyValue::as_text),
+                            Some("metrics" | "all") | None
+                        )
+                        && doc
+                            .component(c.to.as_str())
+                            .is_some_and(|sink| graph.has_trait(sink, Trait::Metrics))
+                });
+            if !sends_metrics {
+                if graph.has_trait(component, Trait::Compute) {
+                    unscraped.push(component);
+                }
+                continue;
+            }
+            let port = graph.int(component, "port").unwrap_or(DEFAULT_PORT);
+            scraped.push(Scraped {
+                component,
+                target: format!("{}:{port}", component.id),
+                requests: request_metrics(graph, component),
+                min_instances: facts.instance_bounds(component).0,
+            });
+        }
+        let targets = &doc.meta.targets;
+        let capacity = &graph.analysis().capacity;
+        let objectives = scraped
+            .iter()
+            .filter_map(|s| {
+                let requests = s.requests?;
+                Some(ServiceObjectives {
+                    component: s.component,
+                    requests,
+                    availability: targets.availability_slo,
+                    p99_ms: targets.p99_latency_ms,
+                    per_instance_rps: capacity
+                        .components
+                        .iter()
+                        .find(|c| c.component == s.component.id.as_str())
+                        .map(|c| c.per_instance_rps)
+                        .filter(|rps| *rps > 0.0),
+                })
+            })
+            .collect();
+        let router = store.and_then(|store| {
+            graph
+                .neighbours(store, Direction::Outgoing, Some("alert"))
+                .into_iter()
+                .next()
+        });
+        let mut routes = Vec::new();
+        if let Some(router) = router {
+            for connection in graph.connections(router, Direction::Outgoing, Some("alert")) {
+                let severity = match graph
+                    .connection_property(connection, "severity")
+                    .and_then(PropertyValue::as_text)
+                {
+                    Some("ticket" | "info") => Severity::Ticket,
+                    _ => Severity::Page,
+                };
+                if let Some(receiver) = doc.component(connection.to.as_str()) {
+                    routes.push(Route { severity, receiver });
+                }
+            }
+        }
+        Self {
+            store,
+            router,
+            scraped,
+            unscraped,
+            objectives,
+            routes,
+        }
+    }
+}
+
+/// How a service's requests are measured: by the API style of its inbound calls (HTTP wins
+/// when it has both); `None` when nothing calls it over an API.
+fn request_metrics(graph: &ArchGraph<'_>, component: &Component) -> Option<RequestMetrics> {
+    let styles: Vec<ApiStyle> = graph
+        .connections(component, Direction::Incoming, None)
+        .into_iter()
+        .filter_map(|c| graph.catalog().connection_kind(c.kind.as_str())?.api)
+        .collect();
+    if styles.contains(&ApiStyle::Http) {
+        Some(RequestMetrics::Http)
+    } else if styles.contains(&ApiStyle::Rpc) {
+        Some(RequestMetrics::Grpc)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_are_written_as_the_histogram_buckets_are() {
+        assert_eq!(RequestMetrics::Http.bucket(250), "0.25");
+        assert_eq!(RequestMetrics::Http.bucket(1000), "1");
+        assert_eq!(RequestMetrics::Grpc.bucket(250), "250");
+    }
+}

@@ -1,0 +1,179 @@
+//! SLOs, alerts and routes from the model: the Prometheus export's scrape jobs, burn-rate
+//! alerts and Alertmanager routes, the compose stack that mounts them, and the design
+//! document's "SLOs and alerts" section, which must count what those files hold.
+
+use std::collections::BTreeMap;
+
+use archsmith::catalog::Catalog;
+use archsmith::export::{ExportOptions, Output, find_exporter};
+use archsmith::model::{Cloud, Document};
+use archsmith::{format, samples};
+
+fn load(text: &str) -> Document {
+    format::from_str(text, "model.ron", Catalog::builtin()).expect("loads")
+}
+
+fn sample(name: &str) -> Document {
+    load(
+        samples::samples()
+            .iter()
+            .find(|s| s.name == name)
+            .expect("sample")
+            .text,
+    )
+}
+
+fn export(doc: &Document, format_id: &str, provider: Option<Cloud>) -> BTreeMap<String, String> {
+    let options = ExportOptions {
+        provider,
+        ..ExportOptions::default()
+    };
+    let output = find_exporter(format_id)
+        .expect("exporter")
+        .export(doc, Catalog::builtin(), &options)
+        .expect("exports");
+    match output {
+        Output::Folder(files) => files
+            .into_iter()
+            .map(|(name, bytes)| (name, String::from_utf8(bytes).expect("utf-8")))
+            .collect(),
+        Output::File(bytes) => {
+            BTreeMap::from([(String::new(), String::from_utf8(bytes).expect("utf-8"))])
+        }
+    }
+}
+
+fn yaml(text: &str) -> serde_yaml_ng::Value {
+    serde_yaml_ng::from_str(text).expect("yaml")
+}
+
+#[test]
+fn the_social_api_is_scraped_alerted_on_by_burn_rate_and_routed_to_its_on_call() {
+    let doc = sample("social-api");
+    let files = export(&doc, "prometheus", None);
+    let config = yaml(&files["prometheus.yml"]);
+    let jobs: Vec<&str> = config["scrape_configs"]
+        .as_sequence()
+        .expect("jobs")
+        .iter()
+        .filter_map(|j| j["job_name"].as_str())
+        .collect();
+    assert_eq!(
+        jobs,
+        [
+            "fanout-worker",
+            "media-svc",
+            "posts-svc",
+            "timeline-svc",
+            "users-svc"
+        ]
+    );
+    assert_eq!(
+        config["alerting"]["alertmanagers"][0]["static_configs"][0]["targets"][0],
+        "alertmanager:9093"
+    );
+    let alerts = &files["rules/alerts.yml"];
+    // 99.9% availability: the 1-hour window pages at 14.4 times the 0.1% budget.
+    assert!(alerts.contains(
+        r#"job:slo_errors_per_request:ratio_rate1h{job="posts-svc"} > 0.0144 and job:slo_errors_per_request:ratio_rate5m{job="posts-svc"} > 0.0144"#
+    ));
+    // p99 of 250 ms: the share of requests over the 0.25 s bucket, 1% budget.
+    let recording = &files["rules/recording.yml"];
+    assert!(
+        recording.contains(
+            r#"http_server_request_duration_seconds_bucket{job="posts-svc",le="0.25"}[1h]"#
+        )
+    );
+    // The users service answers gRPC too, but its HTTP API is what it is measured by.
+    assert!(recording.contains(r#"http_server_request_duration_seconds_count{job="users-svc",http_response_status_code=~"5.."}[3d]"#));
+    let alertmanager = yaml(&files["alertmanager.yml"]);
+    assert_eq!(alertmanager["route"]["routes"][0]["receiver"], "oncall");
+    assert_eq!(
+        alertmanager["route"]["routes"][0]["matchers"][0],
+        "severity=\"page\""
+    );
+    assert_eq!(
+        alertmanager["receivers"][0]["pagerduty_configs"][0]["routing_key_file"],
+        "/etc/alertmanager/secrets/oncall"
+    );
+    assert!(
+        files["README.md"].contains("ticket alerts reach nobody"),
+        "the sample routes pages only: said, not hidden"
+    );
+}
+
+#[test]
+fn the_compose_stack_mounts_the_monitoring_configuration() {
+    let doc = sample("social-api");
+    let compose = export(&doc, "compose", None);
+    let compose = &compose[""];
+    assert!(compose.contains("- ./prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro"));
+    assert!(compose.contains("- ./prometheus/rules:/etc/prometheus/rules:ro"));
+    assert!(
+        compose.contains("- ./prometheus/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro")
+    );
+    assert!(compose.contains("--format prometheus -o prometheus"));
+    let file = yaml(compose);
+    let volumes = file["volumes"].as_mapping().expect("named volumes");
+    assert!(
+        volumes
+            .keys()
+            .all(|k| !k.as_str().unwrap_or("").starts_with("./")),
+        "bind mounts are not declared as named volumes"
+    );
+}
+
+#[test]
+fn alert_annotations_cannot_run_templates() {
+    let text = r#"(version: 2, meta: (name: "T", targets: (availability_slo: 99.9)),
+        components: [
+            (id: "api", kind: "service-go", name: "{{ .Evil }} api", position: (x: 0.0, y: 0.0)),
+            (id: "web", kind: "web-client", name: "Web", position: (x: 0.0, y: 200.0)),
+            (id: "prom", kind: "prometheus", name: "Prometheus", position: (x: 300.0, y: 0.0)),
+        ],
+        connections: [
+            (id: "web-api", from: "web", to: "api", kind: "http", tls: true),
+            (id: "api-prom", from: "api", to: "prom", kind: "telemetry"),
+        ])"#;
+    let files = export(&load(text), "prometheus", None);
+    let alerts = &files["rules/alerts.yml"];
+    assert!(alerts.contains(r#"{{ "{{" }} .Evil }} api"#), "{alerts}");
+    assert!(!alerts.contains("{{ .Evil"), "{alerts}");
+}
+
+/// Every figure the "SLOs and alerts" section prints is counted from the files: alert rules
+/// and scrape jobs from the Prometheus export, alarms from the AWS Terraform.
+#[test]
+fn the_design_document_counts_what_the_monitoring_exports_create() {
+    for sample in samples::samples() {
+        let doc = load(sample.text);
+        let prometheus = export(&doc, "prometheus", None);
+        let alerts = prometheus["rules/alerts.yml"].matches("- alert: ").count();
+        let jobs = prometheus["prometheus.yml"].matches("- job_name: ").count();
+        let design = export(&doc, "markdown", Some(Cloud::Aws));
+        let text = &design["design.md"];
+        let section = text
+            .split("## SLOs and alerts")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .expect("the section");
+        if jobs > 0 {
+            let expected = format!("{alerts} alert rules on {jobs} scrape jobs");
+            assert!(section.contains(&expected), "{}: {expected}", sample.name);
+        }
+        let terraform = export(&doc, "terraform", Some(Cloud::Aws));
+        let alarms: usize = terraform
+            .values()
+            .map(|t| {
+                t.matches("resource \"aws_cloudwatch_metric_alarm\"")
+                    .count()
+            })
+            .sum();
+        if alarms > 0 {
+            let expected = format!("sets {alarms} CloudWatch alarms");
+            assert!(section.contains(&expected), "{}: {expected}", sample.name);
+        } else {
+            assert!(!section.contains("CloudWatch alarms"), "{}", sample.name);
+        }
+    }
+}
