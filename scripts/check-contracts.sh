@@ -4,6 +4,7 @@
 #   openapi   openapi-spec-validator (PyPI), OpenAPI 3.1
 #   asyncapi  @asyncapi/parser (npm), AsyncAPI 3 (scripts/check-asyncapi.cjs)
 #   proto     protoc (Debian's protobuf-compiler), every file compiled to a descriptor set
+#   sql       pglast (PostgreSQL's parser) and sqlglot's MySQL dialect (scripts/check-sql.py)
 # The tools are pinned and installed here, into their own folders under the cache, so a
 # fresh machine gets exactly these versions; nothing is assumed to be on the machine.
 # Usage: scripts/check-contracts.sh ARCHSMITH_BINARY OUT_DIR
@@ -14,12 +15,17 @@ rm -rf "$out"
 mkdir -p "$out/logs"
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/archsmith-contracts"
 openapi_version="0.9.0"
+pglast_version="8.8"
+sqlglot_version="30.31.0"
 asyncapi_version="3.6.6"
 
-if ! "$cache/venv/bin/pip" show openapi-spec-validator 2>/dev/null | grep -qx "Version: $openapi_version"; then
+if ! "$cache/venv/bin/pip" show openapi-spec-validator 2>/dev/null | grep -qx "Version: $openapi_version" \
+  || ! "$cache/venv/bin/pip" show pglast 2>/dev/null | grep -qx "Version: $pglast_version" \
+  || ! "$cache/venv/bin/pip" show sqlglot 2>/dev/null | grep -qx "Version: $sqlglot_version"; then
   rm -rf "$cache/venv"
   python3 -m venv "$cache/venv"
-  "$cache/venv/bin/pip" install --quiet "openapi-spec-validator==$openapi_version"
+  "$cache/venv/bin/pip" install --quiet "openapi-spec-validator==$openapi_version" \
+    "pglast==$pglast_version" "sqlglot==$sqlglot_version"
 fi
 if ! grep -qs "\"version\": \"$asyncapi_version\"" "$cache/npm/node_modules/@asyncapi/parser/package.json"; then
   rm -rf "$cache/npm"
@@ -36,6 +42,7 @@ fi
 echo "contract checkers: openapi-spec-validator $openapi_version, @asyncapi/parser $asyncapi_version, $(protoc --version)"
 
 openapi_files=0
+sql_files=()
 asyncapi_files=()
 proto_files=0
 for model in samples/*.ron tests/fixtures/hostile.ron; do
@@ -43,6 +50,10 @@ for model in samples/*.ron tests/fixtures/hostile.ron; do
   "$archsmith" export "$model" --format openapi -o "$out/$name-openapi"
   "$archsmith" export "$model" --format asyncapi -o "$out/$name-asyncapi"
   "$archsmith" export "$model" --format proto -o "$out/$name-proto"
+  "$archsmith" export "$model" --format sql -o "$out/$name-sql"
+  for file in "$out/$name-sql"/*.sql; do
+    [ -e "$file" ] && sql_files+=("$file")
+  done
   for file in "$out/$name-openapi"/*.yaml; do
     [ -e "$file" ] || continue
     log="$out/logs/$name-$(basename "$file").log"
@@ -67,9 +78,11 @@ for model in samples/*.ron tests/fixtures/hostile.ron; do
   done < <(find "$out/$name-proto" -name '*.proto' -print0)
 done
 NODE_PATH="$cache/npm/node_modules" node scripts/check-asyncapi.cjs "${asyncapi_files[@]}"
-echo "contracts ok: $openapi_files OpenAPI, ${#asyncapi_files[@]} AsyncAPI, $proto_files proto files"
+"$cache/venv/bin/python" scripts/check-sql.py "${sql_files[@]}"
+echo "contracts ok: $openapi_files OpenAPI, ${#asyncapi_files[@]} AsyncAPI, $proto_files proto, ${#sql_files[@]} SQL files"
 # A check that found nothing to check proves nothing.
-if [ "$openapi_files" -eq 0 ] || [ "${#asyncapi_files[@]}" -eq 0 ] || [ "$proto_files" -eq 0 ]; then
+if [ "$openapi_files" -eq 0 ] || [ "${#asyncapi_files[@]}" -eq 0 ] || [ "$proto_files" -eq 0 ] \
+  || [ "${#sql_files[@]}" -eq 0 ]; then
   echo "expected every contract format among the samples"
   exit 1
 fi

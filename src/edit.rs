@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Catalog;
 use crate::model::{
     AuthMode, Component, ComponentId, Connection, ConnectionId, ConnectionKindId, Decision,
-    DecisionId, Document, Group, GroupId, GroupKind, KindId, Meta, Note, NoteId, Operation, Point,
-    PropertyValue, Rect, RuleOverride, Size, Topic, View, ViewId, Waiver, find_mut, insert_sorted,
-    remove_sorted,
+    DecisionId, Document, Entity, Group, GroupId, GroupKind, KindId, Meta, Note, NoteId, Operation,
+    Point, PropertyValue, Query, Rect, RuleOverride, Size, Topic, View, ViewId, Waiver, find_mut,
+    insert_sorted, remove_sorted,
 };
 use crate::validate::{self, Problem};
 
@@ -25,6 +25,8 @@ pub enum ComponentField {
     MemberOf(Vec<GroupId>),
     /// A broker's topics.
     Topics(Vec<Topic>),
+    /// A datastore's entities.
+    Entities(Vec<Entity>),
 }
 
 /// A field of a connection that is replaced as a whole.
@@ -37,6 +39,7 @@ pub enum ConnectionField {
     Tls(bool),
     Auth(AuthMode),
     Operations(Vec<Operation>),
+    Queries(Vec<Query>),
     Waypoints(Vec<Point>),
 }
 
@@ -382,6 +385,9 @@ impl EditOp {
                     ConnectionField::Operations(v) => {
                         ConnectionField::Operations(std::mem::replace(&mut probe.operations, v))
                     }
+                    ConnectionField::Queries(v) => {
+                        ConnectionField::Queries(std::mem::replace(&mut probe.queries, v))
+                    }
                     ConnectionField::Waypoints(v) => {
                         ConnectionField::Waypoints(std::mem::replace(&mut probe.waypoints, v))
                     }
@@ -705,10 +711,17 @@ fn set_component_field(
             v.sort_by(|a, b| a.name.cmp(&b.name));
             ComponentField::Topics(std::mem::replace(&mut probe.topics, v))
         }
+        ComponentField::Entities(v) => {
+            ComponentField::Entities(std::mem::replace(&mut probe.entities, v))
+        }
     };
     let mut problems = Vec::new();
     validate::check_component(catalog, &probe, &mut problems);
     validate::check_memberships(doc, &probe, &mut problems);
+    // The queries callers make must still name entities and fields the store keeps.
+    for connection in doc.connections().iter().filter(|c| c.to == probe.id) {
+        validate::check_queries(connection, Some(&probe), &mut problems);
+    }
     first_problem(problems)?;
     let kind_changed = matches!(old, ComponentField::Kind(_));
     let slot =

@@ -2,9 +2,19 @@
 //! architecture rules. Loading refuses a document with any of these problems; edit
 //! operations run the same checks on what they touch.
 
+mod data;
 mod operations;
 
 pub(crate) use operations::is_identifier;
+
+/// A connection's queries against the store they go to (see [`data::check_queries`]).
+pub(crate) fn check_queries(
+    connection: &Connection,
+    target: Option<&Component>,
+    out: &mut Vec<Problem>,
+) {
+    data::check_queries(connection, target, true, out);
+}
 
 use std::collections::BTreeSet;
 
@@ -96,6 +106,20 @@ pub enum Problem {
         operation: String,
         reason: String,
     },
+    #[error("component `{}` entity `{}`: {reason}", echo(.element), echo(.entity))]
+    BadEntity {
+        element: String,
+        entity: String,
+        reason: String,
+    },
+    #[error("connection `{}` query of `{}`: {reason}", echo(.element), echo(.query))]
+    BadQuery {
+        element: String,
+        query: String,
+        reason: String,
+    },
+    #[error("meta field `tenant_key` `{}` is not an identifier (letters, digits and `_`)", echo(.key))]
+    BadTenantKey { key: String },
     #[error("waiver for rule `{}` names `{}`, which does not exist", echo(.rule), echo(.element))]
     DanglingWaiver { rule: String, element: String },
     #[error("waiver for rule `{}` on `{}` needs a reason", echo(.rule), echo(.element))]
@@ -122,6 +146,9 @@ impl Problem {
             Self::BadMembership { element, .. } => (Some(element), Some("member_of")),
             Self::BadTopic { element, .. } => (Some(element), Some("topics")),
             Self::BadOperation { element, .. } => (Some(element), Some("operations")),
+            Self::BadEntity { element, .. } => (Some(element), Some("entities")),
+            Self::BadQuery { element, .. } => (Some(element), Some("queries")),
+            Self::BadTenantKey { .. } => (None, Some("tenant_key")),
             Self::IllegalConnection { element, .. } => (Some(element), Some("kind")),
             Self::DanglingWaiver { element, .. } | Self::WaiverWithoutReason { element, .. } => {
                 (Some(element), None)
@@ -263,6 +290,11 @@ pub(crate) fn check_component(catalog: &Catalog, component: &Component, out: &mu
         out,
     );
     check_topics(component, kind.has(Trait::Broker), out);
+    data::check_entities(
+        component,
+        kind.has(Trait::Datastore) && !kind.has(Trait::ObjectStore),
+        out,
+    );
 }
 
 /// Most partitions a topic may declare (Kafka's own practical ceiling per cluster is far
@@ -488,6 +520,7 @@ fn check_connection_with<'d>(
                 &connection.operations,
                 out,
             );
+            data::check_queries(connection, to, kind.queries, out);
         }
     }
 }
@@ -690,6 +723,11 @@ pub fn check_document(catalog: &Catalog, doc: &Document) -> Vec<Problem> {
         );
     }
     check_name("meta", &doc.meta.name, &mut problems);
+    if let Some(key) = &doc.meta.tenant_key
+        && !is_identifier(key)
+    {
+        problems.push(Problem::BadTenantKey { key: key.clone() });
+    }
     check_description("meta", "description", &doc.meta.description, &mut problems);
     for decision in doc.decisions() {
         let id = decision.id.as_str();

@@ -108,7 +108,7 @@ fn the_social_api_states_its_versioned_rest_operations_end_to_end() {
     assert!(text.contains("## API contracts"));
     assert!(text.contains("Contract: `openapi/posts-svc.v2.yaml`"));
     assert!(text.contains(
-        "| POST /v2/posts (createPost): Publish a post | NewPost → 201 Post | JWT, issued by Identity Platform | yes: Idempotency-Key | 5/s per caller | API gateway |"
+        "| POST /v2/posts (createPost): Publish a post | NewPost → 201 Post | JWT, issued by Identity Platform | yes: idempotency key | 5/s per caller | API gateway |"
     ));
     assert!(text.contains("GET /v2/users/by-handle/\\{handle\\} (Users service)"));
 }
@@ -266,7 +266,9 @@ fn grpc_services_get_a_proto_in_the_package_their_callers_name() {
     assert!(cart.contains("service Carts {"));
     // Operations two callers share appear once; a missing response is Empty.
     assert_eq!(cart.matches("rpc GetCart(").count(), 1);
-    assert!(cart.contains("rpc ClearCart(ClearCartRequest) returns (google.protobuf.Empty);"));
+    assert!(cart.contains(
+        "  rpc ClearCart(ClearCartRequest) returns (google.protobuf.Empty) {\n    option idempotency_level = IDEMPOTENT;\n  }"
+    ));
     assert!(cart.contains("import \"google/protobuf/empty.proto\";"));
     assert!(
         files["README.md"].contains("| `shop/cart/v1/carts.proto` | Cart service | v1 | 4 rpcs |")

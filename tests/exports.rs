@@ -140,8 +140,8 @@ fn drawio_keeps_hostile_names_inert() {
     );
     assert_eq!(
         elements.iter().filter(|e| *e == "mxCell").count(),
-        2 + 1 + 5 + 4,
-        "root, layer, one boundary, five components and four edges"
+        2 + 1 + 6 + 4,
+        "root, layer, one boundary, six components and four edges"
     );
 }
 
@@ -156,7 +156,7 @@ fn plantuml_keeps_hostile_names_inert() {
         assert!(!line.contains("${") && !line.contains("%%"), "{line}");
     }
     assert!(!puml.contains("<script>"));
-    assert_eq!(puml.matches(" as n").count(), 5);
+    assert_eq!(puml.matches(" as n").count(), 6);
     assert_eq!(puml.matches("@enduml").count(), 1);
 }
 

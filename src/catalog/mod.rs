@@ -124,6 +124,23 @@ impl Trait {
     }
 }
 
+/// The SQL dialect a relational store speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SqlDialect {
+    Postgresql,
+    Mysql,
+}
+
+impl SqlDialect {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Postgresql => "PostgreSQL",
+            Self::Mysql => "MySQL",
+        }
+    }
+}
+
 /// How an edge behaves at run time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -162,6 +179,9 @@ pub struct ComponentKind {
     /// `amqp`); a cloud service may speak another (see [`CloudService::messaging_protocol`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub messaging_protocol: Option<String>,
+    /// The SQL a relational store speaks, for its tables' DDL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sql_dialect: Option<SqlDialect>,
     /// Positions in `properties` by name: rules look properties up constantly.
     #[serde(skip)]
     property_index: FxHashMap<String, usize>,
@@ -208,6 +228,8 @@ pub struct ConnectionKind {
     /// The API style of the operations this kind carries (`Operation`s on the connection);
     /// `None`: it carries none.
     pub api: Option<ApiStyle>,
+    /// Whether it carries queries of the target's entities (a database call).
+    pub queries: bool,
 }
 
 impl ConnectionKind {
@@ -339,6 +361,8 @@ struct KindFile {
     clouds: CloudServices,
     #[serde(default)]
     messaging_protocol: Option<String>,
+    #[serde(default)]
+    sql_dialect: Option<SqlDialect>,
     doc: String,
 }
 
@@ -364,6 +388,8 @@ struct ConnectionKindFile {
     request_phase: u8,
     #[serde(default)]
     api: Option<ApiStyle>,
+    #[serde(default)]
+    queries: bool,
 }
 
 const COMPONENTS_RON: &str = include_str!("../../assets/catalog/components.ron");
@@ -449,6 +475,7 @@ impl Catalog {
                 properties,
                 request_phase: kind.request_phase,
                 api: kind.api,
+                queries: kind.queries,
             });
         }
         connection_kinds.sort_by(|a, b| a.id.cmp(&b.id));
@@ -501,6 +528,11 @@ impl Catalog {
                 ));
             }
             kind.clouds.check(kind.runs).map_err(fail)?;
+            if kind.traits.contains(&Trait::Relational) != kind.sql_dialect.is_some() {
+                return Err(fail(
+                    "needs a `sql_dialect` exactly when it is relational".into(),
+                ));
+            }
             if kind.traits.contains(&Trait::Broker) != kind.messaging_protocol.is_some() {
                 return Err(fail(
                     "needs a `messaging_protocol` exactly when it is a broker (AsyncAPI names it)"
@@ -524,6 +556,7 @@ impl Catalog {
                 icon: kind.icon,
                 technology: kind.technology,
                 messaging_protocol: kind.messaging_protocol,
+                sql_dialect: kind.sql_dialect,
                 doc: kind.doc,
                 traits: kind.traits,
                 properties,

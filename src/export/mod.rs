@@ -19,6 +19,8 @@ pub(crate) mod png;
 pub(crate) mod prometheus;
 pub(crate) mod proto;
 mod scene;
+mod sql;
+pub use sql::MAX_IDENTIFIER as MAX_SQL_IDENTIFIER;
 mod structurizr;
 pub(crate) mod svg;
 mod terraform;
@@ -240,6 +242,7 @@ static REGISTRY: &[&dyn Exporter] = &[
     &proto::ProtoExporter,
     &asyncapi::AsyncApiExporter,
     &prometheus::PrometheusExporter,
+    &sql::SqlExporter,
     &design::MarkdownExporter,
     &design::HtmlExporter,
     &json::JsonExporter,

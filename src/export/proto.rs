@@ -255,13 +255,21 @@ fn proto_file(
         let request = message(&operation.request, "Request");
         let response = message(&operation.response, "Response");
         let rpc = identifier(&operation.name, "Rpc");
+        let mut options = Vec::new();
         if operation.deprecated {
-            let _ = writeln!(
-                out,
-                "  rpc {rpc}({request}) returns ({response}) {{\n    option deprecated = true;\n  }}"
-            );
-        } else {
+            options.push("option deprecated = true;");
+        }
+        if operation.idempotent {
+            options.push("option idempotency_level = IDEMPOTENT;");
+        }
+        if options.is_empty() {
             let _ = writeln!(out, "  rpc {rpc}({request}) returns ({response});");
+        } else {
+            let _ = writeln!(out, "  rpc {rpc}({request}) returns ({response}) {{");
+            for option in options {
+                let _ = writeln!(out, "    {option}");
+            }
+            out.push_str("  }\n");
         }
     }
     out.push_str("}\n");

@@ -91,6 +91,11 @@ pub struct Operation {
     /// Callers send an `Idempotency-Key` header, so a retried request takes effect once.
     #[serde(default, skip_serializing_if = "super::document::is_false")]
     pub idempotency_key: bool,
+    /// Making the call twice has the effect of making it once (a read, a set, a delete).
+    /// HTTP methods other than POST and PATCH are so by definition; a gRPC method says so
+    /// here.
+    #[serde(default, skip_serializing_if = "super::document::is_false")]
+    pub idempotent: bool,
     /// Requests per second one caller may make; `None` takes the route's or the gateway's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit_rps: Option<u64>,
@@ -116,6 +121,7 @@ impl Operation {
             status: None,
             auth: None,
             idempotency_key: false,
+            idempotent: false,
             rate_limit_rps: None,
             version: String::new(),
             deprecated: false,
@@ -138,6 +144,14 @@ impl Operation {
             .split('{')
             .skip(1)
             .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+    }
+
+    /// Whether a client may retry it without doing it twice: it is idempotent (by its HTTP
+    /// method or as stated) or takes an idempotency key.
+    pub fn safe_to_retry(&self) -> bool {
+        self.idempotency_key
+            || self.idempotent
+            || self.method.is_some_and(HttpMethod::is_idempotent)
     }
 
     /// How the operation is written in prose: `POST /v2/posts` or `GetUser`.

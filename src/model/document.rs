@@ -3,8 +3,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ComponentId, ConnectionId, ConnectionKindId, DecisionId, GroupId, KindId, NoteId, Operation,
-    Point, Properties, Rect, Size, View,
+    ComponentId, ConnectionId, ConnectionKindId, DecisionId, Entity, GroupId, KindId, NoteId,
+    Operation, Point, Properties, Query, Rect, Size, View,
 };
 
 /// The file format version this build writes. Older versions are migrated on load.
@@ -57,6 +57,10 @@ pub struct Meta {
     /// How diagrams draw connections.
     #[serde(default, skip_serializing_if = "EdgeStyle::is_orthogonal")]
     pub edge_style: EdgeStyle,
+    /// The field that names the tenant in a multi-tenant model (`tenant_id`): every entity
+    /// must carry it, so no query can read across tenants by accident.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant_key: Option<String>,
 }
 
 /// How diagrams draw connections: the editor and every export with geometry.
@@ -165,6 +169,9 @@ pub struct Component {
     /// The topics, queues or streams a broker carries, sorted by name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub topics: Vec<Topic>,
+    /// The tables or collections a datastore keeps, in the order the model lists them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entities: Vec<Entity>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "is_false")]
@@ -184,6 +191,7 @@ impl Component {
             size: Size::default(),
             properties: Properties::new(),
             topics: Vec::new(),
+            entities: Vec::new(),
             tags: Vec::new(),
             pinned: false,
         }
@@ -302,6 +310,10 @@ pub struct Connection {
     /// (only on connection kinds with an `api` style).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub operations: Vec<Operation>,
+    /// The queries the caller makes of the target's entities (only on connection kinds that
+    /// carry `queries`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queries: Vec<Query>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waypoints: Vec<Point>,
 }
@@ -325,6 +337,7 @@ impl Connection {
             auth: AuthMode::None,
             properties: Properties::new(),
             operations: Vec::new(),
+            queries: Vec::new(),
             waypoints: Vec::new(),
         }
     }

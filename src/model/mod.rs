@@ -5,6 +5,7 @@
 //! canonical. Only [`crate::edit`] mutates them; everything else reads.
 
 mod api;
+mod data;
 mod document;
 mod geometry;
 mod ids;
@@ -12,6 +13,7 @@ mod property;
 mod view;
 
 pub use api::{ApiStyle, HttpMethod, Operation};
+pub use data::{Entity, Field, FieldType, Index, Query};
 pub use document::*;
 pub use geometry::{Point, Rect, Size};
 pub use ids::{

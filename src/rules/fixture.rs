@@ -94,6 +94,41 @@ impl Fixture {
         self
     }
 
+    /// Gives a datastore its entities.
+    pub fn entities(mut self, component: &str, entities: Vec<crate::model::Entity>) -> Self {
+        apply(
+            &mut self.doc,
+            EditOp::SetComponentField {
+                id: id(ComponentId::new, component),
+                field: crate::edit::ComponentField::Entities(entities),
+            },
+        );
+        self
+    }
+
+    /// An entity keyed by its first field; each field is `(name, type)`.
+    pub fn entity(name: &str, fields: &[(&str, crate::model::FieldType)]) -> crate::model::Entity {
+        crate::model::Entity {
+            name: name.into(),
+            description: String::new(),
+            fields: fields
+                .iter()
+                .map(|(field, ty)| crate::model::Field {
+                    name: (*field).into(),
+                    ty: *ty,
+                    nullable: false,
+                    unique: false,
+                    references: String::new(),
+                })
+                .collect(),
+            key: fields
+                .first()
+                .map(|(f, _)| vec![(*f).to_owned()])
+                .unwrap_or_default(),
+            indexes: Vec::new(),
+        }
+    }
+
     pub fn connect(self, from: &str, to: &str, kind: &str) -> Self {
         self.connect_with(from, to, kind, |_| {})
     }

@@ -71,9 +71,13 @@ mod queue_without_dlq;
 mod recovery_objective_missed;
 mod secrets_in_properties;
 pub(crate) use secrets_in_properties::looks_like_secret;
+mod entity_without_tenant_key;
+mod query_without_index;
+mod retried_non_idempotent_operation;
 mod secrets_without_rotation;
 mod service_in_public_subnet;
 mod shared_database;
+mod shared_table_writes;
 mod single_instance_stateful;
 mod single_point_of_failure;
 mod single_zone_replicas;
@@ -338,6 +342,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &bidirectional_sync::BidirectionalSync,
     &undocumented_public_api::UndocumentedPublicApi,
     &unknown_location::UnknownLocation,
+    &shared_table_writes::SharedTableWrites,
     &missing_telemetry::MissingTelemetry,
     &monitoring_without_alerting::MonitoringWithoutAlerting,
     &chain_without_tracing::ChainWithoutTracing,
@@ -346,6 +351,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &timeout_over_budget::TimeoutOverBudget,
     &cache_without_ttl::CacheWithoutTtl,
     &latency_budget_missed::LatencyBudgetMissed,
+    &query_without_index::QueryWithoutIndex,
     &single_instance_stateful::SingleInstanceStateful,
     &sync_call_cycle::SyncCallCycle,
     &queue_without_dlq::QueueWithoutDlq,
@@ -365,6 +371,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &standby_region_gaps::StandbyRegionGaps,
     &availability_objective_missed::AvailabilityObjectiveMissed,
     &recovery_objective_missed::RecoveryObjectiveMissed,
+    &retried_non_idempotent_operation::RetriedNonIdempotentOperation,
     &local_sessions::LocalSessions,
     &shared_database::SharedDatabase,
     &autoscaling_bounds::AutoscalingBounds,
@@ -384,6 +391,7 @@ static REGISTRY: &[&dyn Rule] = &[
     &secrets_without_rotation::SecretsWithoutRotation,
     &service_in_public_subnet::ServiceInPublicSubnet,
     &unauthenticated_trust_zone_entry::UnauthenticatedTrustZoneEntry,
+    &entity_without_tenant_key::EntityWithoutTenantKey,
 ];
 
 /// Every rule shipped with Archsmith.

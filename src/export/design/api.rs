@@ -9,7 +9,7 @@ use super::{Context, auth_label, heading, paragraph, sub_heading};
 use crate::contracts::{ApiOperation, ApiServer, Contracts, LimitSource, ServiceApi};
 use crate::export::openapi::{self, counted};
 use crate::export::proto;
-use crate::model::{ApiStyle, HttpMethod};
+use crate::model::ApiStyle;
 
 pub(super) fn api_contracts(cx: &Context<'_>, out: &mut Vec<Block>) {
     heading(out, 2, "API contracts");
@@ -262,10 +262,10 @@ fn operation_row(cx: &Context<'_>, api_operation: &ApiOperation<'_>) -> Vec<Line
         auth.push_str(&format!(", checked at {}", entry.name));
     }
     let retry = match operation.method {
-        _ if operation.idempotency_key => "yes: Idempotency-Key".to_owned(),
+        _ if operation.idempotency_key => "yes: idempotency key".to_owned(),
         Some(method) if method.is_idempotent() => format!("yes ({})", method.as_str()),
-        Some(HttpMethod::Post | HttpMethod::Patch) => "no: no idempotency key".to_owned(),
-        _ => "not stated (no idempotency key)".to_owned(),
+        _ if operation.idempotent => "yes (idempotent)".to_owned(),
+        _ => "no: not idempotent, no idempotency key".to_owned(),
     };
     let limit = api_operation.rate_limit.map_or_else(
         || "none".to_owned(),

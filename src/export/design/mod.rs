@@ -5,6 +5,7 @@
 mod analyses;
 mod api;
 mod content;
+mod data_model;
 mod html;
 mod markdown;
 mod slos;
@@ -163,7 +164,7 @@ fn diagram_options(options: &ExportOptions) -> ExportOptions {
 }
 
 /// Section titles, in order; the table of contents links to each.
-const SECTIONS: [&str; 19] = [
+const SECTIONS: [&str; 20] = [
     "Overview",
     "Architecture diagram",
     "Views",
@@ -172,6 +173,7 @@ const SECTIONS: [&str; 19] = [
     "API contracts",
     "API surface per service",
     "Data stores",
+    "Data model",
     "Messaging",
     "Security",
     "Reliability and disaster recovery",
@@ -404,6 +406,7 @@ pub(crate) fn sections<'a>(
     api::api_contracts(&cx, &mut out);
     api_surface(&cx, &mut out);
     data_stores(&cx, &mut out);
+    data_model::data_model(&cx, &mut out);
     messaging(&cx, &mut out);
     security(&cx, &mut out);
     reliability(&cx, &mut out);

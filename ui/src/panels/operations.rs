@@ -146,6 +146,12 @@ fn operation_fields(
             "Idempotency key (a retried request takes effect once)",
         )
         .changed();
+    changed |= ui
+        .checkbox(
+            &mut edited.idempotent,
+            "Idempotent (making it twice changes nothing more)",
+        )
+        .changed();
     changed |= ui.checkbox(&mut edited.deprecated, "Deprecated").changed();
     changed
 }
