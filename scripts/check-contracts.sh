@@ -5,6 +5,7 @@
 #   asyncapi  @asyncapi/parser (npm), AsyncAPI 3 (scripts/check-asyncapi.cjs)
 #   proto     protoc (Debian's protobuf-compiler), every file compiled to a descriptor set
 #   sql       pglast (PostgreSQL's parser) and sqlglot's MySQL dialect (scripts/check-sql.py)
+#   github-actions  check-jsonschema's GitHub workflow schema (vendor.github-workflows), each cloud
 # The tools are pinned and installed here, into their own folders under the cache, so a
 # fresh machine gets exactly these versions; nothing is assumed to be on the machine.
 # Usage: scripts/check-contracts.sh ARCHSMITH_BINARY OUT_DIR
@@ -17,15 +18,17 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/archsmith-contracts"
 openapi_version="0.9.0"
 pglast_version="8.8"
 sqlglot_version="30.31.0"
+jsonschema_version="0.39.0"
 asyncapi_version="3.6.6"
 
 if ! "$cache/venv/bin/pip" show openapi-spec-validator 2>/dev/null | grep -qx "Version: $openapi_version" \
   || ! "$cache/venv/bin/pip" show pglast 2>/dev/null | grep -qx "Version: $pglast_version" \
-  || ! "$cache/venv/bin/pip" show sqlglot 2>/dev/null | grep -qx "Version: $sqlglot_version"; then
+  || ! "$cache/venv/bin/pip" show sqlglot 2>/dev/null | grep -qx "Version: $sqlglot_version" \
+  || ! "$cache/venv/bin/pip" show check-jsonschema 2>/dev/null | grep -qx "Version: $jsonschema_version"; then
   rm -rf "$cache/venv"
   python3 -m venv "$cache/venv"
   "$cache/venv/bin/pip" install --quiet "openapi-spec-validator==$openapi_version" \
-    "pglast==$pglast_version" "sqlglot==$sqlglot_version"
+    "pglast==$pglast_version" "sqlglot==$sqlglot_version" "check-jsonschema==$jsonschema_version"
 fi
 if ! grep -qs "\"version\": \"$asyncapi_version\"" "$cache/npm/node_modules/@asyncapi/parser/package.json"; then
   rm -rf "$cache/npm"
@@ -43,6 +46,7 @@ echo "contract checkers: openapi-spec-validator $openapi_version, @asyncapi/pars
 
 openapi_files=0
 sql_files=()
+workflow_files=()
 asyncapi_files=()
 proto_files=0
 for model in samples/*.ron tests/fixtures/hostile.ron; do
@@ -53,6 +57,12 @@ for model in samples/*.ron tests/fixtures/hostile.ron; do
   "$archsmith" export "$model" --format sql -o "$out/$name-sql"
   for file in "$out/$name-sql"/*.sql; do
     [ -e "$file" ] && sql_files+=("$file")
+  done
+  for provider in aws gcp azure; do
+    "$archsmith" export "$model" --format github-actions --provider "$provider" -o "$out/$name-actions-$provider" 2>/dev/null
+    for file in "$out/$name-actions-$provider"/.github/workflows/*.yml; do
+      workflow_files+=("$file")
+    done
   done
   for file in "$out/$name-openapi"/*.yaml; do
     [ -e "$file" ] || continue
@@ -79,10 +89,11 @@ for model in samples/*.ron tests/fixtures/hostile.ron; do
 done
 NODE_PATH="$cache/npm/node_modules" node scripts/check-asyncapi.cjs "${asyncapi_files[@]}"
 "$cache/venv/bin/python" scripts/check-sql.py "${sql_files[@]}"
-echo "contracts ok: $openapi_files OpenAPI, ${#asyncapi_files[@]} AsyncAPI, $proto_files proto, ${#sql_files[@]} SQL files"
+"$cache/venv/bin/check-jsonschema" --builtin-schema vendor.github-workflows "${workflow_files[@]}"
+echo "contracts ok: $openapi_files OpenAPI, ${#asyncapi_files[@]} AsyncAPI, $proto_files proto, ${#sql_files[@]} SQL, ${#workflow_files[@]} workflow files"
 # A check that found nothing to check proves nothing.
 if [ "$openapi_files" -eq 0 ] || [ "${#asyncapi_files[@]}" -eq 0 ] || [ "$proto_files" -eq 0 ] \
-  || [ "${#sql_files[@]}" -eq 0 ]; then
+  || [ "${#sql_files[@]}" -eq 0 ] || [ "${#workflow_files[@]}" -eq 0 ]; then
   echo "expected every contract format among the samples"
   exit 1
 fi

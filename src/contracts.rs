@@ -218,7 +218,14 @@ fn service_api<'a>(
             let (auth, checked_at) = match operation.auth {
                 Some(auth) => (auth, None),
                 None if !route.auth.is_none() => (route.auth, None),
-                None => upstream.checked_auth(graph, route),
+                None => match upstream.checked_auth(graph, route) {
+                    // No hop in front checks callers: the service may check their
+                    // tokens itself against its identity provider.
+                    (AuthMode::None, _) if validates_tokens(graph, service) => {
+                        (AuthMode::Jwt, Some(service))
+                    }
+                    checked => checked,
+                },
             };
             let issuer = match checked_at {
                 Some(entry) => issuer(graph, entry),
@@ -430,6 +437,25 @@ impl<'a> Upstream<'a> {
         }
         servers
     }
+}
+
+/// Whether `component` checks its callers' tokens: it has an `auth` connection to an
+/// identity provider for a user sign-in flow or for validating tokens (not for its own
+/// client credentials).
+fn validates_tokens(graph: &ArchGraph<'_>, component: &Component) -> bool {
+    graph
+        .connections(component, Direction::Outgoing, Some("auth"))
+        .into_iter()
+        .any(|c| {
+            graph
+                .connection_property(c, "flow")
+                .and_then(PropertyValue::as_text)
+                != Some("client_credentials")
+                && graph
+                    .document()
+                    .component(c.to.as_str())
+                    .is_some_and(|idp| graph.has_trait(idp, Trait::Identity))
+        })
 }
 
 /// The identity provider `component` validates tokens with, or authenticates against.

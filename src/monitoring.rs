@@ -14,7 +14,7 @@ use petgraph::Direction;
 use crate::catalog::{ConnectionStyle, Trait};
 use crate::facts::Facts;
 use crate::graph::ArchGraph;
-use crate::model::{ApiStyle, Component, PropertyValue};
+use crate::model::{ApiStyle, Component, Connection, PropertyValue};
 
 /// Port a service listens on (and serves `/metrics` on) when the model states none: the
 /// workload exports' default.
@@ -103,7 +103,7 @@ impl RequestMetrics {
         }
     }
 
-    /// A latency threshold as the histogram's `le` label writes it.
+    /// A latency threshold as the histogram's bucket bound (`0.25` seconds, `300` ms).
     pub fn bucket(self, threshold_ms: u32) -> String {
         match self {
             Self::Http => {
@@ -113,14 +113,28 @@ impl RequestMetrics {
             Self::Grpc => format!("{threshold_ms}"),
         }
     }
+
+    /// A matcher for that bucket's `le` label. Prometheus 3 writes whole-number bounds as
+    /// floats (`300.0`), older versions and clients as integers (`300`): both match.
+    pub fn bucket_matcher(self, threshold_ms: u32) -> String {
+        let bound = self.bucket(threshold_ms);
+        if bound.contains('.') {
+            format!("le=\"{bound}\"")
+        } else {
+            format!("le=~\"{bound}(\\\\.0)?\"")
+        }
+    }
 }
 
-/// A component Prometheus scrapes.
+/// A component whose metrics reach the store: scraped itself, or through a collector.
 #[derive(Debug)]
 pub struct Scraped<'a> {
     pub component: &'a Component,
-    /// `host:port` of its metrics endpoint.
+    /// `host:port` of its metrics endpoint; the host name resolves to every instance.
     pub target: String,
+    /// The collector its metrics go through (then the store scrapes the collector, and the
+    /// series carry the component's id as `job` from its `service.name`).
+    pub via: Option<&'a Component>,
     /// How its requests are measured, when it serves requests over an API.
     pub requests: Option<RequestMetrics>,
     /// Instances the model runs at least.
@@ -132,6 +146,9 @@ pub struct Scraped<'a> {
 pub struct ServiceObjectives<'a> {
     pub component: &'a Component,
     pub requests: RequestMetrics,
+    /// Whether requests enter the system here (a router, a client or an external system
+    /// calls it): the model's objectives are the users', so they are held here.
+    pub entry: bool,
     /// Availability objective in percent (99.9).
     pub availability: Option<f64>,
     /// p99 latency objective in milliseconds.
@@ -154,6 +171,8 @@ pub struct Monitoring<'a> {
     /// The alert router the store sends alerts to.
     pub router: Option<&'a Component>,
     pub scraped: Vec<Scraped<'a>>,
+    /// Collectors the store scrapes for what services send them, with their endpoint.
+    pub collectors: Vec<(&'a Component, String)>,
     /// Services that send no metrics: nothing measures them.
     pub unscraped: Vec<&'a Component>,
     pub objectives: Vec<ServiceObjectives<'a>>,
@@ -168,34 +187,46 @@ impl<'a> Monitoring<'a> {
         });
         let store = store.or_else(|| graph.with_trait(Trait::Metrics).next());
         let facts = Facts::of_model(graph);
-        let mut scraped = Vec::new();
-        let mut unscraped = Vec::new();
-        for component in doc.components() {
-            let sends_metrics = graph
+        let metrics_sink = |c: &Connection| {
+            graph.style(c) == Some(ConnectionStyle::Telemetry)
+                && matches!(
+                    graph
+                        .connection_property(c, "signal")
+                        .and_then(PropertyValue::as_text),
+                    Some("metrics" | "all") | None
+                )
+        };
+        // Where a component's metrics go: the store itself, or a collector on the way.
+        let destination = |component: &Component| -> Option<&'a Component> {
+            graph
                 .connections(component, Direction::Outgoing, None)
                 .into_iter()
-                .any(|c| {
-                    graph.style(c) == Some(ConnectionStyle::Telemetry)
-                        && matches!(
-                            graph
-                                .connection_property(c, "signal")
-                                .and_then(PropertyValue::as_text),
-                            Some("metrics" | "all") | None
-                        )
-                        && doc
-                            .component(c.to.as_str())
-                            .is_some_and(|sink| graph.has_trait(sink, Trait::Metrics))
-                });
-            if !sends_metrics {
+                .filter(|c| metrics_sink(c))
+                .filter_map(|c| doc.component(c.to.as_str()))
+                .find(|sink| graph.has_trait(sink, Trait::Metrics))
+        };
+        let mut scraped = Vec::new();
+        let mut collectors: Vec<(&'a Component, String)> = Vec::new();
+        let mut unscraped = Vec::new();
+        for component in doc.components() {
+            let Some(sink) = destination(component) else {
                 if graph.has_trait(component, Trait::Compute) {
                     unscraped.push(component);
                 }
                 continue;
+            };
+            if graph.has_trait(component, Trait::TelemetrySink) {
+                // A collector forwarding to the store: scraped on its exporter's port.
+                let port = graph.int(component, "metrics_port").unwrap_or(DEFAULT_PORT);
+                collectors.push((component, format!("{}:{port}", component.id)));
+                continue;
             }
+            let via = (Some(sink.id.as_str()) != store.map(|s| s.id.as_str())).then_some(sink);
             let port = graph.int(component, "port").unwrap_or(DEFAULT_PORT);
             scraped.push(Scraped {
                 component,
                 target: format!("{}:{port}", component.id),
+                via,
                 requests: request_metrics(graph, component),
                 min_instances: facts.instance_bounds(component).0,
             });
@@ -206,11 +237,13 @@ impl<'a> Monitoring<'a> {
             .iter()
             .filter_map(|s| {
                 let requests = s.requests?;
+                let entry = serves_entry(graph, s.component);
                 Some(ServiceObjectives {
                     component: s.component,
                     requests,
-                    availability: targets.availability_slo,
-                    p99_ms: targets.p99_latency_ms,
+                    entry,
+                    availability: targets.availability_slo.filter(|_| entry),
+                    p99_ms: targets.p99_latency_ms.filter(|_| entry),
                     per_instance_rps: capacity
                         .components
                         .iter()
@@ -245,11 +278,23 @@ impl<'a> Monitoring<'a> {
             store,
             router,
             scraped,
+            collectors,
             unscraped,
             objectives,
             routes,
         }
     }
+}
+
+/// Whether requests enter the system at `component`: a router, a client, an external
+/// system or a public entry calls it over an API.
+fn serves_entry(graph: &ArchGraph<'_>, component: &Component) -> bool {
+    graph.any_neighbour(component, Direction::Incoming, None, |caller| {
+        graph.is_router(caller)
+            || graph.has_trait(caller, Trait::Client)
+            || graph.has_trait(caller, Trait::External)
+            || graph.has_trait(caller, Trait::PublicEntry)
+    })
 }
 
 /// How a service's requests are measured: by the API style of its inbound calls (HTTP wins

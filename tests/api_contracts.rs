@@ -219,6 +219,23 @@ fn apis(files: &BTreeMap<String, String>) -> usize {
     services.len()
 }
 
+/// A service that checks its callers' tokens itself (its own `auth` connection to the
+/// identity provider) states them in its contract, though the hop in carries none.
+#[test]
+fn a_service_that_validates_tokens_requires_them_in_its_contract() {
+    let doc = load(sample_text("ecommerce"));
+    let files = folder(&doc, "openapi");
+    let bff = openapi(&files, "storefront-bff.v1.yaml");
+    let order = bff.operation_by_id("placeOrder").expect("placeOrder");
+    assert_eq!(order.security.len(), 1, "{:?}", order.security);
+    assert_eq!(bff.servers[0].url, "https://shop.example.com");
+    let asyncapi = folder(&doc, "asyncapi");
+    assert!(
+        !asyncapi["order-events.yaml"].contains("x-acks: leader"),
+        "defaults are not stated"
+    );
+}
+
 #[test]
 fn brokers_become_asyncapi_with_a_channel_per_topic_and_an_operation_per_flow() {
     let doc = load(sample_text("ecommerce"));

@@ -92,13 +92,64 @@ fn the_social_api_is_scraped_alerted_on_by_burn_rate_and_routed_to_its_on_call()
         alertmanager["route"]["routes"][0]["matchers"][0],
         "severity=\"page\""
     );
+    // The model's on-call service is Opsgenie: paged through its own integration.
     assert_eq!(
-        alertmanager["receivers"][0]["pagerduty_configs"][0]["routing_key_file"],
+        alertmanager["receivers"][0]["opsgenie_configs"][0]["api_key_file"],
         "/etc/alertmanager/secrets/oncall"
+    );
+    // Each replica is a target: the service's host name is resolved to every instance.
+    assert_eq!(
+        config["scrape_configs"][2]["dns_sd_configs"][0]["names"][0],
+        "posts-svc"
+    );
+    assert_eq!(
+        config["scrape_configs"][2]["dns_sd_configs"][0]["port"],
+        8080
     );
     assert!(
         files["README.md"].contains("ticket alerts reach nobody"),
         "the sample routes pages only: said, not hidden"
+    );
+}
+
+/// Objectives are the users': held where requests enter, not on every internal service; a
+/// service whose metrics go through a collector is not scraped itself, so nothing counts
+/// its instances.
+#[test]
+fn objectives_are_held_at_the_entry_and_collector_metrics_are_scraped_at_the_collector() {
+    let doc = sample("ecommerce");
+    let files = export(&doc, "prometheus", None);
+    let config = yaml(&files["prometheus.yml"]);
+    let jobs = config["scrape_configs"].as_sequence().expect("jobs");
+    assert_eq!(jobs.len(), 1, "{jobs:?}");
+    assert_eq!(jobs[0]["job_name"], "otel");
+    assert_eq!(jobs[0]["honor_labels"], true);
+    assert_eq!(jobs[0]["static_configs"][0]["targets"][0], "otel:8889");
+    let alerts = &files["rules/alerts.yml"];
+    assert!(alerts.contains(r#"job:slo_errors_per_request:ratio_rate1h{job="storefront-bff"}"#));
+    assert!(
+        !alerts.contains(r#"ratio_rate1h{job="payment-svc"}"#),
+        "internal services answer to timeouts"
+    );
+    assert!(
+        !alerts.contains(r#"up{job="payment-svc"}"#),
+        "no scrape of it, no up"
+    );
+    assert!(
+        files["README.md"]
+            .contains("need a histogram bucket at the 300 ms objective in: storefront-bff")
+    );
+}
+
+#[test]
+fn grpc_latency_buckets_match_whole_and_float_bounds() {
+    assert_eq!(
+        archsmith::monitoring::RequestMetrics::Grpc.bucket_matcher(300),
+        r#"le=~"300(\\.0)?""#
+    );
+    assert_eq!(
+        archsmith::monitoring::RequestMetrics::Http.bucket_matcher(250),
+        r#"le="0.25""#
     );
 }
 

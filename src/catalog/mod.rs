@@ -303,6 +303,7 @@ fn list_or_none(ids: &[ConnectionKindId]) -> String {
 pub struct Catalog {
     kinds: Vec<ComponentKind>,
     connection_kinds: Vec<ConnectionKind>,
+    toolchains: BTreeMap<String, Toolchain>,
 }
 
 /// A problem in a catalog file. The built-in catalog is tested to have none.
@@ -324,7 +325,23 @@ pub enum CatalogError {
 struct ComponentsFile {
     property_sets: BTreeMap<String, Vec<PropertySpec>>,
     profiles: BTreeMap<String, ProfileFile>,
+    #[serde(default)]
+    toolchains: BTreeMap<String, Toolchain>,
     kinds: Vec<KindFile>,
+}
+
+/// How a CI pipeline builds and tests code of one language (`language` property values).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Toolchain {
+    /// The action that installs it; empty when the runner already has it.
+    #[serde(default)]
+    pub setup: String,
+    /// The action's inputs; `{dir}` stands for the service's folder.
+    #[serde(default)]
+    pub with: BTreeMap<String, String>,
+    /// Commands run in the service's folder, in order.
+    pub test: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -481,6 +498,7 @@ impl Catalog {
         connection_kinds.sort_by(|a, b| a.id.cmp(&b.id));
 
         let mut kinds = Vec::new();
+        let toolchains = components.toolchains;
         for kind in components.kinds {
             let fail = |problem: String| CatalogError::Kind {
                 kind: kind.id.0.clone(),
@@ -583,11 +601,17 @@ impl Catalog {
         Ok(Self {
             kinds,
             connection_kinds,
+            toolchains,
         })
     }
 
     pub fn kinds(&self) -> &[ComponentKind] {
         &self.kinds
+    }
+
+    /// How CI builds and tests code in `language` (a `language` property value).
+    pub fn toolchain(&self, language: &str) -> Option<&Toolchain> {
+        self.toolchains.get(language)
     }
 
     pub fn connection_kinds(&self) -> &[ConnectionKind] {

@@ -230,6 +230,9 @@ fn document(graph: &ArchGraph<'_>, contract: &BrokerContract<'_>) -> AsyncApiDoc
         }
         if let Some(dead_letter) = channel.dead_letter {
             extensions.insert("x-dead-letter".to_owned(), json!(dead_letter));
+        } else if graph.flag(broker, "dead_letter_queue") {
+            // The broker's own dead-letter queue takes what consumers keep failing on.
+            extensions.insert("x-dead-letter-queue".to_owned(), json!(true));
         }
         channels.insert(
             channel_id.clone(),
@@ -277,7 +280,7 @@ fn document(graph: &ArchGraph<'_>, contract: &BrokerContract<'_>) -> AsyncApiDoc
                         messages: vec![Reference {
                             path: message_ref.clone(),
                         }],
-                        extensions: guarantees(graph, connection),
+                        extensions: guarantees(connection),
                     },
                 );
             }
@@ -316,7 +319,7 @@ fn message(channel: &Channel<'_>) -> Message {
 }
 
 /// What a publish or consume promises about delivery, as the model states it.
-fn guarantees(graph: &ArchGraph<'_>, connection: &Connection) -> BTreeMap<String, Value> {
+fn guarantees(connection: &Connection) -> BTreeMap<String, Value> {
     let mut out = BTreeMap::new();
     for name in [
         "acks",
@@ -326,7 +329,8 @@ fn guarantees(graph: &ArchGraph<'_>, connection: &Connection) -> BTreeMap<String
         "concurrency",
         "retries",
     ] {
-        let Some(value) = graph.connection_property(connection, name) else {
+        // Only what the model states: a kind's default is not a promise the model makes.
+        let Some(value) = connection.properties.get(name) else {
             continue;
         };
         let value = match value {

@@ -8,6 +8,7 @@ pub(crate) use design::escape_markdown;
 mod dot;
 mod drawio;
 pub mod folder;
+mod github_actions;
 mod json;
 mod kubernetes;
 mod listing;
@@ -243,6 +244,7 @@ static REGISTRY: &[&dyn Exporter] = &[
     &asyncapi::AsyncApiExporter,
     &prometheus::PrometheusExporter,
     &sql::SqlExporter,
+    &github_actions::GithubActionsExporter,
     &design::MarkdownExporter,
     &design::HtmlExporter,
     &json::JsonExporter,

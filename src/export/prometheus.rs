@@ -69,7 +69,23 @@ struct StaticConfig {
 struct ScrapeConfig {
     job_name: String,
     metrics_path: &'static str,
+    /// Keep the `job` the collector's exporter sets from each service's `service.name`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    honor_labels: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     static_configs: Vec<StaticConfig>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    dns_sd_configs: Vec<DnsSdConfig>,
+}
+
+/// Every instance behind a service's host name (its A records), so each replica is a
+/// target of its own and `up` counts instances.
+#[derive(Serialize)]
+struct DnsSdConfig {
+    names: Vec<String>,
+    #[serde(rename = "type")]
+    record: &'static str,
+    port: u16,
 }
 
 #[derive(Serialize)]
@@ -123,16 +139,23 @@ struct ChildRoute {
     continue_: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Default)]
 struct Receiver {
     name: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pagerduty_configs: Vec<PagerDuty>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    opsgenie_configs: Vec<Opsgenie>,
 }
 
 #[derive(Serialize)]
 struct PagerDuty {
     routing_key_file: String,
+}
+
+#[derive(Serialize)]
+struct Opsgenie {
+    api_key_file: String,
 }
 
 impl Exporter for PrometheusExporter {
@@ -182,7 +205,15 @@ impl Exporter for PrometheusExporter {
                     .store
                     .map_or_else(|| "Prometheus".to_owned(), |s| s.name.clone()),
                 version: String::new(),
-                holds: super::openapi::counted(monitoring.scraped.len(), "scrape job"),
+                holds: super::openapi::counted(
+                    monitoring
+                        .scraped
+                        .iter()
+                        .filter(|s| s.via.is_none())
+                        .count()
+                        + monitoring.collectors.len(),
+                    "scrape job",
+                ),
             },
             Listed {
                 file: "rules/recording.yml".to_owned(),
@@ -242,6 +273,27 @@ impl Exporter for PrometheusExporter {
             notes.push(
                 "no latency alerts: the model states no p99 latency objective (meta.targets.p99_latency_ms)".to_owned(),
             );
+        }
+        if let Some(p99) = doc.meta.targets.p99_latency_ms {
+            let held: Vec<String> = monitoring
+                .objectives
+                .iter()
+                .filter(|o| o.p99_ms.is_some())
+                .map(|o| {
+                    format!(
+                        "{} ({} {})",
+                        o.component.id,
+                        o.requests.histogram(),
+                        o.requests.bucket(p99)
+                    )
+                })
+                .collect();
+            if !held.is_empty() {
+                notes.push(format!(
+                    "latency alerts need a histogram bucket at the {p99} ms objective in: {}",
+                    held.join(", ")
+                ));
+            }
         }
         if !monitoring.unscraped.is_empty() {
             let names: Vec<&str> = monitoring
@@ -314,20 +366,36 @@ fn prometheus_config(
         scrape_configs: monitoring
             .scraped
             .iter()
+            .filter(|s| s.via.is_none())
             .map(|s| {
-                let mut labels = BTreeMap::new();
-                if let Some(kind) = graph.kind(s.component) {
-                    labels.insert("kind", kind.id.to_string());
-                }
+                let (host, port) = s.target.rsplit_once(':').unwrap_or((&s.target, "8080"));
                 ScrapeConfig {
                     job_name: s.component.id.to_string(),
                     metrics_path: "/metrics",
-                    static_configs: vec![StaticConfig {
-                        targets: vec![s.target.clone()],
-                        labels,
+                    honor_labels: false,
+                    static_configs: Vec::new(),
+                    dns_sd_configs: vec![DnsSdConfig {
+                        names: vec![host.to_owned()],
+                        record: "A",
+                        port: port.parse().unwrap_or(8080),
                     }],
                 }
             })
+            .chain(
+                monitoring
+                    .collectors
+                    .iter()
+                    .map(|(collector, target)| ScrapeConfig {
+                        job_name: collector.id.to_string(),
+                        metrics_path: "/metrics",
+                        honor_labels: true,
+                        static_configs: vec![StaticConfig {
+                            targets: vec![target.clone()],
+                            labels: BTreeMap::new(),
+                        }],
+                        dns_sd_configs: Vec::new(),
+                    }),
+            )
             .collect(),
     }
 }
@@ -362,8 +430,8 @@ fn recording_group(objectives: &ServiceObjectives<'_>) -> RuleGroup {
                 record: Some(ratio("slow_requests", window)),
                 alert: None,
                 expr: format!(
-                    "1 - sum by (job) (rate({histogram}_bucket{{job=\"{job}\",le=\"{}\"}}[{window}])) / {all}",
-                    metrics.bucket(p99)
+                    "1 - sum by (job) (rate({histogram}_bucket{{job=\"{job}\",{}}}[{window}])) / {all}",
+                    metrics.bucket_matcher(p99)
                 ),
                 for_: None,
                 labels: BTreeMap::new(),
@@ -462,7 +530,11 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
                 });
             }
         }
-        if let Some(per_instance) = objectives.per_instance_rps {
+        // Instances are counted by `up`, which only a scrape of the service gives.
+        if let Some(per_instance) = objectives
+            .per_instance_rps
+            .filter(|_| scraped.via.is_none())
+        {
             let histogram = objectives.requests.histogram();
             rules.push(Rule {
                 record: None,
@@ -485,6 +557,13 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
                 .collect(),
             });
         }
+    }
+    // Through a collector there is no scrape of the service, so no `up` to count.
+    if scraped.via.is_some() {
+        return RuleGroup {
+            name: job.to_owned(),
+            rules,
+        };
     }
     rules.push(Rule {
         record: None,
@@ -537,19 +616,24 @@ fn alertmanager_config(graph: &ArchGraph<'_>, monitoring: &Monitoring<'_>) -> Al
     for route in &monitoring.routes {
         let name = route.receiver.id.to_string();
         if !receivers.iter().any(|r| r.name == name) {
-            // An external on-call service is paged through the PagerDuty Events API, whose
-            // key Alertmanager reads from a file kept out of the configuration.
-            let pagerduty_configs = if graph.has_trait(route.receiver, Trait::External) {
-                vec![PagerDuty {
-                    routing_key_file: format!("/etc/alertmanager/secrets/{name}"),
-                }]
-            } else {
-                Vec::new()
-            };
-            receivers.push(Receiver {
+            // An external on-call service is reached through its integration, with a key
+            // Alertmanager reads from a file kept out of the configuration.
+            let mut receiver = Receiver {
                 name: name.clone(),
-                pagerduty_configs,
-            });
+                ..Receiver::default()
+            };
+            if graph.has_trait(route.receiver, Trait::External) {
+                let key = format!("/etc/alertmanager/secrets/{name}");
+                match graph.text(route.receiver, "integration") {
+                    Some("opsgenie") => receiver
+                        .opsgenie_configs
+                        .push(Opsgenie { api_key_file: key }),
+                    _ => receiver.pagerduty_configs.push(PagerDuty {
+                        routing_key_file: key,
+                    }),
+                }
+            }
+            receivers.push(receiver);
         }
         routes.push(ChildRoute {
             receiver: name,
@@ -560,7 +644,7 @@ fn alertmanager_config(graph: &ArchGraph<'_>, monitoring: &Monitoring<'_>) -> Al
     // Alerts no route takes (none, when every severity has one) land here and go nowhere.
     receivers.push(Receiver {
         name: "unrouted".to_owned(),
-        pagerduty_configs: Vec::new(),
+        ..Receiver::default()
     });
     AlertmanagerConfig {
         route: RouteConfig {

@@ -29,9 +29,20 @@ pub(super) fn slos_and_alerts(cx: &Context<'_>, out: &mut Vec<Block>) {
         text(if objectives.is_empty() {
             " The model states no availability or latency objective (meta.targets), so no error-budget alert is written.".to_owned()
         } else {
+            let entries: Vec<&str> = monitoring
+                .objectives
+                .iter()
+                .filter(|o| o.entry)
+                .map(|o| o.component.name.as_str())
+                .collect();
             format!(
-                " {}, over 30 days, for every service that serves requests and sends metrics; each is alerted on by how fast it spends its error budget (1 hour and 6 hours page, 1 and 3 days open a ticket, each confirmed over a twelfth of its window).",
-                capitalised(&objectives.join(" and "))
+                " {}, over 30 days, held where requests enter the system ({}); each is alerted on by how fast it spends its error budget (1 hour and 6 hours page, 1 and 3 days open a ticket, each confirmed over a twelfth of its window). Services behind them answer to their callers' timeouts and are watched for saturation and lost instances.",
+                capitalised(&objectives.join(" and ")),
+                if entries.is_empty() {
+                    "no measured service takes requests from outside".to_owned()
+                } else {
+                    entries.join(", ")
+                }
             )
         }),
     ]));
@@ -92,7 +103,9 @@ pub(super) fn slos_and_alerts(cx: &Context<'_>, out: &mut Vec<Block>) {
                     || "up only (serves no API)".to_owned(),
                     |o| o.requests.histogram().to_owned(),
                 );
-                let instances = if scraped.min_instances > 1 {
+                let instances = if let Some(collector) = scraped.via {
+                    format!("not counted: metrics come through {}", collector.name)
+                } else if scraped.min_instances > 1 {
                     format!(
                         "page when none answer; ticket below {}",
                         scraped.min_instances
@@ -111,10 +124,15 @@ pub(super) fn slos_and_alerts(cx: &Context<'_>, out: &mut Vec<Block>) {
             })
             .collect();
         let total: usize = groups.iter().map(|g| g.rules.len()).sum();
+        let jobs = monitoring
+            .scraped
+            .iter()
+            .filter(|s| s.via.is_none())
+            .count()
+            + monitoring.collectors.len();
         out.push(Block::Paragraph(vec![
             text(format!(
-                "{total} alert rules on {} scrape jobs, written by ",
-                monitoring.scraped.len()
+                "{total} alert rules on {jobs} scrape jobs, written by "
             )),
             code("archsmith export --format prometheus"),
             text(" (which the compose export mounts):"),

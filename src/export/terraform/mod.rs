@@ -6,6 +6,7 @@
 mod align;
 mod aws;
 pub(crate) use aws::cloudwatch_alarm;
+pub(crate) use regions::primary_region_code;
 mod azure;
 mod gcp;
 mod kubernetes;
@@ -650,12 +651,9 @@ fn zones_list(region: &regions::DeployRegion) -> Option<hcl::Expression> {
     Some(module::list(region.zones.iter().map(|z| literal(z))))
 }
 
-fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud, doc: &Document) {
-    // The model's own region, so nothing about where it runs is invented here; a model
-    // that names none leaves the variables to fill in.
-    let primary = &plan.regions[0];
-    let region = primary.code.as_deref().map(literal);
-    let zones = zones_list(primary);
+/// The `project` variable's default: the model name's first three words, as a slug. The
+/// delivery pipeline names registries with it too.
+pub(crate) fn project_name(doc: &Document) -> String {
     let project = doc
         .meta
         .name
@@ -668,11 +666,20 @@ fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud, doc: &Document)
         .take(3)
         .collect::<Vec<_>>()
         .join("-");
-    let project = if project.is_empty() {
+    if project.is_empty() {
         "app".to_owned()
     } else {
         project
-    };
+    }
+}
+
+fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud, doc: &Document) {
+    // The model's own region, so nothing about where it runs is invented here; a model
+    // that names none leaves the variables to fill in.
+    let primary = &plan.regions[0];
+    let region = primary.code.as_deref().map(literal);
+    let zones = zones_list(primary);
+    let project = project_name(doc);
     variable(
         module,
         "project",

@@ -12,6 +12,12 @@ use crate::model::{Component, GroupKind};
 /// How many zones the skeleton spreads subnets over: three where the region has them.
 pub(super) const ZONES_USED: usize = 3;
 
+/// The region the Terraform deploys into first on the facts' cloud: the model's first
+/// located region (translated to that cloud), if it names one.
+pub(crate) fn primary_region_code(facts: &Facts<'_>) -> Option<String> {
+    facts.regions().first().map(|r| r.region.code.clone())
+}
+
 /// A cloud region the module deploys to.
 #[derive(Debug)]
 pub(crate) struct DeployRegion {
