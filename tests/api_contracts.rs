@@ -243,7 +243,10 @@ fn brokers_become_asyncapi_with_a_channel_per_topic_and_an_operation_per_flow() 
     let text = files.get("order-events.yaml").expect("the MSK cluster");
     let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).expect("yaml");
     assert_eq!(value["asyncapi"], "3.0.0");
-    assert_eq!(value["servers"]["order-events"]["protocol"], "kafka");
+    assert_eq!(
+        value["servers"]["order-events"]["protocol"], "kafka-secure",
+        "every flow uses TLS"
+    );
     let channels = value["channels"].as_mapping().expect("channels");
     let names: Vec<&str> = channels.keys().filter_map(|k| k.as_str()).collect();
     assert_eq!(names, ["orders.placed", "orders.placed.dlq"]);

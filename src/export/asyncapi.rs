@@ -183,7 +183,12 @@ fn document(graph: &ArchGraph<'_>, contract: &BrokerContract<'_>) -> AsyncApiDoc
                 Some(port) => format!("{}:{port}", broker.id),
                 None => broker.id.to_string(),
             },
-            protocol: contract.protocol.to_owned(),
+            // Kafka over TLS is its own protocol name in AsyncAPI.
+            protocol: if contract.protocol == "kafka" && all_tls(contract) {
+                "kafka-secure".to_owned()
+            } else {
+                contract.protocol.to_owned()
+            },
             description: escape_markdown(contract.technology),
         },
     );
@@ -300,6 +305,15 @@ fn document(graph: &ArchGraph<'_>, contract: &BrokerContract<'_>) -> AsyncApiDoc
         operations,
         components: Components { messages },
     }
+}
+
+/// Whether every publish and consume of the broker uses TLS.
+fn all_tls(contract: &BrokerContract<'_>) -> bool {
+    contract
+        .channels
+        .iter()
+        .flat_map(|c| c.publishes.iter().chain(&c.consumes))
+        .all(|c| c.tls)
 }
 
 fn message(channel: &Channel<'_>) -> Message {

@@ -185,11 +185,7 @@ impl Exporter for GithubActionsExporter {
         let region = primary_region_code(&facts);
         let project = project_name(doc);
         let mut notes = Vec::new();
-        let services: Vec<&Component> = doc
-            .components()
-            .iter()
-            .filter(|c| facts.runs(c) == Some(Deployment::Built))
-            .collect();
+        let services = delivered(doc, &facts);
         let mut files = BTreeMap::new();
         let mut listed = Vec::new();
         for service in &services {
@@ -254,6 +250,15 @@ impl Exporter for GithubActionsExporter {
             notes,
         })
     }
+}
+
+/// The services the pipeline builds and deploys: the team's own code, as deployed on the
+/// facts' cloud.
+pub(crate) fn delivered<'d>(doc: &'d Document, facts: &Facts<'_>) -> Vec<&'d Component> {
+    doc.components()
+        .iter()
+        .filter(|c| facts.runs(c) == Some(Deployment::Built))
+        .collect()
 }
 
 fn yaml(value: &impl Serialize) -> Result<Vec<u8>, ExportError> {

@@ -8,7 +8,7 @@ pub(crate) use design::escape_markdown;
 mod dot;
 mod drawio;
 pub mod folder;
-mod github_actions;
+pub(crate) mod github_actions;
 mod json;
 mod kubernetes;
 mod listing;

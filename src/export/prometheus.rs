@@ -568,7 +568,8 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
     rules.push(Rule {
         record: None,
         alert: Some("InstancesDown".to_owned()),
-        expr: format!("sum by (job) (up{{job=\"{job}\"}}) == 0"),
+        // `absent` keeps it firing when discovery finds no instance at all.
+        expr: format!("sum by (job) (up{{job=\"{job}\"}}) == 0 or absent(up{{job=\"{job}\"}})"),
         for_: Some("2m"),
         labels: labels(Severity::Page, &[]),
         annotations: [(

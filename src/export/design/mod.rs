@@ -6,6 +6,7 @@ mod analyses;
 mod api;
 mod content;
 mod data_model;
+mod delivery;
 mod html;
 mod markdown;
 mod slos;
@@ -164,7 +165,7 @@ fn diagram_options(options: &ExportOptions) -> ExportOptions {
 }
 
 /// Section titles, in order; the table of contents links to each.
-const SECTIONS: [&str; 20] = [
+const SECTIONS: [&str; 21] = [
     "Overview",
     "Architecture diagram",
     "Views",
@@ -182,6 +183,7 @@ const SECTIONS: [&str; 20] = [
     "Observability",
     "SLOs and alerts",
     "Deployment",
+    "Delivery and rollout",
     "Open findings",
     "Decisions",
     "Glossary",
@@ -415,6 +417,7 @@ pub(crate) fn sections<'a>(
     observability(&cx, &mut out);
     slos::slos_and_alerts(&cx, &mut out);
     deployment(&cx, &mut out);
+    delivery::delivery(&cx, &mut out);
     open_findings(&cx, &mut out);
     decisions(&cx, &mut out);
     glossary(&cx, &mut out);
@@ -1356,7 +1359,7 @@ fn observability(cx: &Context<'_>, out: &mut Vec<Block>) {
         cx.graph
             .neighbours(c, Direction::Outgoing, Some("telemetry"))
             .iter()
-            .any(|sink| cx.has(sink, t) || cx.has(sink, Trait::TelemetrySink))
+            .any(|sink| cx.has(sink, t))
     };
     let with_telemetry = runtime
         .iter()

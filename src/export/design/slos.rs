@@ -88,17 +88,29 @@ pub(super) fn slos_and_alerts(cx: &Context<'_>, out: &mut Vec<Block>) {
                     .objectives
                     .iter()
                     .find(|o| o.component.id == component.id);
-                let saturation = objectives.and_then(|o| o.per_instance_rps).map_or_else(
-                    || "none".to_owned(),
-                    |rps| {
-                        format!(
-                            "over {:.0} requests/s per instance ({:.0}% of {:.0}) for 15 min",
-                            SATURATION_SHARE * rps,
-                            SATURATION_SHARE * 100.0,
-                            rps
-                        )
-                    },
-                );
+                // The same condition the alert rules apply: a capacity figure, and instances
+                // counted by a scrape of the service.
+                let saturation = objectives
+                    .and_then(|o| o.per_instance_rps)
+                    .filter(|_| scraped.via.is_none())
+                    .map_or_else(
+                        || "none".to_owned(),
+                        |rps| {
+                            // A figure the model states, or the catalog's planning figure for
+                            // the instance size, which the reader should know.
+                            let basis = if cx.graph.positive(component, "capacity_rps").is_some() {
+                                "stated capacity"
+                            } else {
+                                "planning figure for its size"
+                            };
+                            format!(
+                                "over {:.0} requests/s per instance ({:.0}% of {:.0}, {basis}) for 15 min",
+                                SATURATION_SHARE * rps,
+                                SATURATION_SHARE * 100.0,
+                                rps
+                            )
+                        },
+                    );
                 let measured = objectives.map_or_else(
                     || "up only (serves no API)".to_owned(),
                     |o| o.requests.histogram().to_owned(),
@@ -215,6 +227,10 @@ fn routing(cx: &Context<'_>, monitoring: &Monitoring<'_>, out: &mut Vec<Block>) 
 /// The CloudWatch alarms the AWS Terraform sets, by component: what `observability.tf`
 /// holds when the model is exported for AWS.
 fn cloudwatch(cx: &Context<'_>, out: &mut Vec<Block>) {
+    // Only a document about the AWS deployment states what the AWS Terraform sets.
+    if cx.cloud != Some(Cloud::Aws) {
+        return;
+    }
     let facts = Facts::new(&cx.graph, Some(Cloud::Aws));
     let rows: Vec<Vec<Line>> = cx
         .doc

@@ -651,6 +651,26 @@ fn zones_list(region: &regions::DeployRegion) -> Option<hcl::Expression> {
     Some(module::list(region.zones.iter().map(|z| literal(z))))
 }
 
+/// How a new image of the team's own code replaces the running one when the Terraform
+/// applies a new `image_tag`, on `cloud` (`in_cluster`: on the cloud's Kubernetes). What the
+/// generated resources configure, for the design document.
+pub(crate) fn rollout(cloud: Cloud, in_cluster: bool) -> &'static str {
+    if in_cluster {
+        return "a rolling update of the Deployment: one pod at a time may be unavailable (its disruption budget), each new pod taking traffic once its readiness probe passes";
+    }
+    match cloud {
+        Cloud::Aws => {
+            "an ECS rolling deployment: new tasks join the load balancer once its health check passes, and the deployment circuit breaker rolls back to the last working task definition when they keep failing"
+        }
+        Cloud::Gcp => {
+            "a new Cloud Run revision, which takes all traffic once it starts and passes its startup probe; the previous revision stays to roll back to"
+        }
+        Cloud::Azure => {
+            "a new Container Apps revision (single-revision mode), which replaces the old one once its readiness probe passes"
+        }
+    }
+}
+
 /// The `project` variable's default: the model name's first three words, as a slug. The
 /// delivery pipeline names registries with it too.
 pub(crate) fn project_name(doc: &Document) -> String {

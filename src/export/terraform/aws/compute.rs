@@ -169,6 +169,14 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
         // New tasks get time to start before failed health checks replace them.
         service = service.add_attribute(("health_check_grace_period_seconds", 60));
     }
+    // A deployment whose new tasks keep failing their health checks stops and rolls back
+    // to the last one that worked, instead of leaving the service half replaced.
+    service = service.add_block(
+        block("deployment_circuit_breaker")
+            .add_attribute(("enable", true))
+            .add_attribute(("rollback", true))
+            .build(),
+    );
     service = service.add_block(
         block("network_configuration")
             .add_attribute(("subnets", subnets(plan, placed)))
