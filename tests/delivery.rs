@@ -138,6 +138,27 @@ fn delivery_deploys_every_image_to_staging_then_production_with_the_terraform() 
         "${{ vars.PROJECT || 'shopfast-e-commerce' }}"
     );
 
+    // The Terraform's variables without a default come from the environment's secrets.
+    let apply = staging["steps"]
+        .as_sequence()
+        .expect("steps")
+        .iter()
+        .find(|s| s["run"].as_str().is_some_and(|r| r.contains(" apply ")))
+        .expect("the apply");
+    assert_eq!(
+        apply["env"]["TF_VAR_mq_password"],
+        "${{ secrets.TF_VAR_MQ_PASSWORD }}"
+    );
+    // The deploy identity is the environment's; images are pushed by another.
+    let staging_text = serde_yaml_ng::to_string(staging).expect("yaml");
+    assert!(
+        staging_text.contains("${{ vars.AWS_ROLE_ARN_DEPLOY }}"),
+        "{staging_text}"
+    );
+    assert!(text.contains("${{ vars.AWS_ROLE_ARN_PUSH }}"));
+    // A pull request builds without pushing: the action gets a real boolean.
+    assert!(text.contains("push: ${{ inputs.push == true }}"), "{text}");
+
     let check = &files["archsmith.yml"];
     let steps = serde_yaml_ng::to_string(&check["jobs"]["validate"]["steps"]).expect("yaml");
     assert!(steps.contains("--format sarif"));

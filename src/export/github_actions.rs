@@ -121,7 +121,7 @@ struct Step {
     #[serde(skip_serializing_if = "Option::is_none")]
     run: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    env: BTreeMap<&'static str, String>,
+    env: BTreeMap<String, String>,
 }
 
 fn uses(action: &str) -> Step {
@@ -215,7 +215,18 @@ impl Exporter for GithubActionsExporter {
         if region.is_none() {
             notes.push("the model names no region: set the repository variable REGION".to_owned());
         }
-        let deliver = deliver_workflow(doc, &services, cloud, region.as_deref());
+        let secrets = terraform_inputs(doc, catalog, cloud)?;
+        if !secrets.is_empty() {
+            notes.push(format!(
+                "environment secrets the deploy jobs pass to the Terraform: {}",
+                secrets
+                    .iter()
+                    .map(|v| format!("TF_VAR_{}", v.to_uppercase()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let deliver = deliver_workflow(doc, &services, cloud, region.as_deref(), &secrets);
         files.insert(".github/workflows/deliver.yml".to_owned(), yaml(&deliver)?);
         listed.push(Listed {
             file: ".github/workflows/deliver.yml".to_owned(),
@@ -239,8 +250,11 @@ impl Exporter for GithubActionsExporter {
         });
         notes.extend(variables_note(cloud));
         notes.push(format!(
-            "layout: each service's code and Dockerfile in its folder (the compose export's build context), the Terraform export in {INFRA_DIR}/ (its variables without a default given as TF_VAR_* environment secrets), the model at architecture/model.ron; protect the production environment with required reviewers"
+            "layout: each service's code and Dockerfile in its folder (the compose export's build context), the Terraform export in {INFRA_DIR}/ with a remote state backend added to its versions.tf (each run starts on a fresh runner), the model at architecture/model.ron; protect the production environment with required reviewers"
         ));
+        notes.push(
+            "not done by these workflows: a plan for reviewers to read before they approve production, checks of staging's health before promoting, and creating the registries before the first push (apply the Terraform once by hand first)".to_owned(),
+        );
         files.insert(
             "README.md".to_owned(),
             readme("GitHub Actions", &doc.meta.name, "Builds", &listed, &notes),
@@ -250,6 +264,42 @@ impl Exporter for GithubActionsExporter {
             notes,
         })
     }
+}
+
+/// The Terraform variables without a default, other than the ones the pipeline sets: the
+/// deploy jobs pass each from an environment secret. Read from the Terraform export itself,
+/// so the two cannot disagree.
+fn terraform_inputs(
+    doc: &Document,
+    catalog: &Catalog,
+    cloud: Cloud,
+) -> Result<Vec<String>, ExportError> {
+    let options = ExportOptions {
+        provider: Some(cloud),
+        ..ExportOptions::default()
+    };
+    let Output::Folder(files) =
+        super::terraform::TerraformExporter.export(doc, catalog, &options)?
+    else {
+        return Ok(Vec::new());
+    };
+    let Some(text) = files
+        .get("variables.tf")
+        .and_then(|bytes| std::str::from_utf8(bytes).ok())
+    else {
+        return Ok(Vec::new());
+    };
+    let body = hcl::parse(text).map_err(|e| ExportError::Encode {
+        format: "github-actions",
+        message: format!("reading the Terraform variables: {e}"),
+    })?;
+    Ok(body
+        .blocks()
+        .filter(|b| b.identifier() == "variable")
+        .filter(|b| !b.body().attributes().any(|a| a.key() == "default"))
+        .filter_map(|b| b.labels().first().map(|l| l.as_str().to_owned()))
+        .filter(|name| !matches!(name.as_str(), "image_tag" | "project_id"))
+        .collect())
 }
 
 /// The services the pipeline builds and deploys: the team's own code, as deployed on the
@@ -275,9 +325,9 @@ fn yaml(value: &impl Serialize) -> Result<Vec<u8>, ExportError> {
 /// What the workflows read from the repository's variables and environments.
 fn variables_note(cloud: Cloud) -> Option<String> {
     Some(match cloud {
-        Cloud::Aws => "repository variables: AWS_ROLE_ARN (a role GitHub's OIDC provider may assume, allowed to push to ECR and apply the Terraform)".to_owned(),
-        Cloud::Gcp => "repository variables: GCP_PROJECT_ID, GCP_WORKLOAD_IDENTITY_PROVIDER and GCP_SERVICE_ACCOUNT (allowed to push to Artifact Registry and apply the Terraform)".to_owned(),
-        Cloud::Azure => "repository variables: AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_SUBSCRIPTION_ID (a federated identity allowed to push to the registries and apply the Terraform), AZURE_REGISTRY_STAGING and AZURE_REGISTRY_PRODUCTION (each environment's registry login server, a Terraform output)".to_owned(),
+        Cloud::Aws => "variables: AWS_ROLE_ARN_PUSH on the repository (a role GitHub's OIDC provider may assume that may only push to ECR) and AWS_ROLE_ARN_DEPLOY on each environment (a role that applies the Terraform there)".to_owned(),
+        Cloud::Gcp => "variables: GCP_PROJECT_ID and GCP_WORKLOAD_IDENTITY_PROVIDER on the repository, GCP_SERVICE_ACCOUNT_PUSH on the repository (may only push to Artifact Registry) and GCP_SERVICE_ACCOUNT_DEPLOY on each environment (applies the Terraform there)".to_owned(),
+        Cloud::Azure => "variables: AZURE_TENANT_ID and AZURE_SUBSCRIPTION_ID, AZURE_CLIENT_ID_PUSH on the repository (may only push to the registries), AZURE_CLIENT_ID_DEPLOY on each environment (applies the Terraform there), AZURE_REGISTRY_STAGING and AZURE_REGISTRY_PRODUCTION (each environment's registry login server, a Terraform output)".to_owned(),
     })
 }
 
@@ -346,8 +396,8 @@ fn service_workflow(
         uses("actions/checkout@v4"),
         uses("docker/setup-buildx-action@v3"),
     ];
-    let login_if = "${{ inputs.push }}".to_owned();
-    for mut step in registry_login(cloud) {
+    let login_if = "${{ inputs.push == true }}".to_owned();
+    for mut step in registry_login(cloud, Identity::Push) {
         step.condition = Some(login_if.clone());
         steps.push(step);
     }
@@ -355,7 +405,8 @@ fn service_workflow(
         uses("docker/build-push-action@v6"),
         &[
             ("context", dir.clone()),
-            ("push", "${{ inputs.push }}".to_owned()),
+            // On a pull request `inputs` is empty: compare, so the action gets `false`.
+            ("push", "${{ inputs.push == true }}".to_owned()),
             ("tags", image_tags(cloud, &dir)),
         ],
     ));
@@ -418,13 +469,31 @@ fn registry_variable(environment: &str) -> &'static str {
 }
 
 /// Signing in to the cloud and its registry, with the runner's OIDC token (no stored keys).
-fn registry_login(cloud: Cloud) -> Vec<Step> {
+/// Which identity signs in: the one that pushes images (repository variables), or the one
+/// that deploys (the same variable names set on each environment, so production's is only
+/// reachable behind that environment's protection rules).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Identity {
+    Push,
+    Deploy,
+}
+
+impl Identity {
+    fn variable(self, base: &str) -> String {
+        match self {
+            Self::Push => format!("${{{{ vars.{base}_PUSH }}}}"),
+            Self::Deploy => format!("${{{{ vars.{base}_DEPLOY }}}}"),
+        }
+    }
+}
+
+fn registry_login(cloud: Cloud, identity: Identity) -> Vec<Step> {
     match cloud {
         Cloud::Aws => vec![
             with(
                 uses("aws-actions/configure-aws-credentials@v4"),
                 &[
-                    ("role-to-assume", "${{ vars.AWS_ROLE_ARN }}".to_owned()),
+                    ("role-to-assume", identity.variable("AWS_ROLE_ARN")),
                     ("aws-region", "${{ env.REGION }}".to_owned()),
                 ],
             ),
@@ -441,10 +510,7 @@ fn registry_login(cloud: Cloud) -> Vec<Step> {
                         "workload_identity_provider",
                         "${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}".to_owned(),
                     ),
-                    (
-                        "service_account",
-                        "${{ vars.GCP_SERVICE_ACCOUNT }}".to_owned(),
-                    ),
+                    ("service_account", identity.variable("GCP_SERVICE_ACCOUNT")),
                 ],
             ),
             uses("google-github-actions/setup-gcloud@v2"),
@@ -457,7 +523,7 @@ fn registry_login(cloud: Cloud) -> Vec<Step> {
             with(
                 uses("azure/login@v2"),
                 &[
-                    ("client-id", "${{ vars.AZURE_CLIENT_ID }}".to_owned()),
+                    ("client-id", identity.variable("AZURE_CLIENT_ID")),
                     ("tenant-id", "${{ vars.AZURE_TENANT_ID }}".to_owned()),
                     (
                         "subscription-id",
@@ -478,15 +544,16 @@ fn registry_login(cloud: Cloud) -> Vec<Step> {
 fn image_tags(cloud: Cloud, slug: &str) -> String {
     match cloud {
         // ECR repository `${var.project}/<slug>`, shared by the environments.
+        // Without a sign-in (a pull request) the name still has to be a valid reference.
         Cloud::Aws => format!(
-            "${{{{ steps.registry.outputs.registry }}}}/${{{{ env.PROJECT }}}}/{slug}:${{{{ github.sha }}}}"
+            "${{{{ steps.registry.outputs.registry || 'local' }}}}/${{{{ env.PROJECT }}}}/{slug}:${{{{ github.sha }}}}"
         ),
         // Artifact Registry repository `${var.environment}-<slug>` per environment.
         Cloud::Gcp => ENVIRONMENTS
             .iter()
             .map(|environment| {
                 format!(
-                    "${{{{ env.REGION }}}}-docker.pkg.dev/${{{{ env.GCP_PROJECT_ID }}}}/{environment}-{slug}/{slug}:${{{{ github.sha }}}}"
+                    "${{{{ env.REGION }}}}-docker.pkg.dev/${{{{ env.GCP_PROJECT_ID || 'local' }}}}/{environment}-{slug}/{slug}:${{{{ github.sha }}}}"
                 )
             })
             .collect::<Vec<_>>()
@@ -497,7 +564,7 @@ fn image_tags(cloud: Cloud, slug: &str) -> String {
             .iter()
             .map(|environment| {
                 format!(
-                    "${{{{ env.{} }}}}/{slug}:${{{{ github.sha }}}}",
+                    "${{{{ env.{} || 'local' }}}}/{slug}:${{{{ github.sha }}}}",
                     registry_variable(environment)
                 )
             })
@@ -511,11 +578,19 @@ fn deliver_workflow(
     services: &[&Component],
     cloud: Cloud,
     region: Option<&str>,
+    secrets: &[String],
 ) -> Workflow {
-    let on = BTreeMap::from([(
-        "push",
-        serde_yaml_ng::to_value(BTreeMap::from([("branches", vec!["main"])])).unwrap_or_default(),
-    )]);
+    let mut push = serde_yaml_ng::Mapping::new();
+    push.insert(
+        value("branches"),
+        serde_yaml_ng::to_value(vec!["main"]).unwrap_or_default(),
+    );
+    // A change to documentation deploys nothing.
+    push.insert(
+        value("paths-ignore"),
+        serde_yaml_ng::to_value(vec!["**.md", "docs/**"]).unwrap_or_default(),
+    );
+    let on = BTreeMap::from([("push", serde_yaml_ng::Value::Mapping(push))]);
     let mut jobs = indexmap_like::Jobs::default();
     for service in services {
         let id = service.id.to_string();
@@ -533,7 +608,7 @@ fn deliver_workflow(
     let mut previous: Vec<String> = services.iter().map(|s| s.id.to_string()).collect();
     for environment in ENVIRONMENTS {
         let mut steps = vec![uses("actions/checkout@v4")];
-        steps.extend(registry_login(cloud));
+        steps.extend(registry_login(cloud, Identity::Deploy));
         steps.push(uses("hashicorp/setup-terraform@v3"));
         steps.push(run(
             "Initialise",
@@ -551,9 +626,16 @@ fn deliver_workflow(
             ),
         );
         if cloud == Cloud::Gcp {
-            apply
-                .env
-                .insert("TF_VAR_project_id", "${{ vars.GCP_PROJECT_ID }}".to_owned());
+            apply.env.insert(
+                "TF_VAR_project_id".to_owned(),
+                "${{ vars.GCP_PROJECT_ID }}".to_owned(),
+            );
+        }
+        for name in secrets {
+            apply.env.insert(
+                format!("TF_VAR_{name}"),
+                format!("${{{{ secrets.TF_VAR_{} }}}}", name.to_uppercase()),
+            );
         }
         steps.push(apply);
         jobs.0.push((
@@ -593,7 +675,10 @@ fn model_check_workflow() -> Workflow {
     let steps = vec![
         uses("actions/checkout@v4"),
         Step {
-            env: BTreeMap::from([("ARCHSMITH_GIT", "${{ vars.ARCHSMITH_GIT }}".to_owned())]),
+            env: BTreeMap::from([(
+                "ARCHSMITH_GIT".to_owned(),
+                "${{ vars.ARCHSMITH_GIT }}".to_owned(),
+            )]),
             ..run(
                 "Install Archsmith",
                 "cargo install --locked --git \"${ARCHSMITH_GIT:-https://github.com/archsmith/archsmith}\" archsmith",
