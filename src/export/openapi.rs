@@ -87,17 +87,8 @@ impl Exporter for OpenApiExporter {
                 ));
             }
         }
-        let unstated: Vec<&str> = contracts
-            .unstated
-            .iter()
-            .filter(|s| {
-                !contracts
-                    .apis
-                    .iter()
-                    .any(|a| a.service.id == s.id && a.style == ApiStyle::Http)
-            })
-            .map(|s| s.name.as_str())
-            .collect();
+        // Services with no stated operation in any style (by construction of `unstated`).
+        let unstated: Vec<&str> = contracts.unstated.iter().map(|s| s.name.as_str()).collect();
         if !unstated.is_empty() {
             notes.push(format!(
                 "no contract for {} service(s) whose callers state no operations: {}",
