@@ -6,6 +6,7 @@
 #   proto     protoc (Debian's protobuf-compiler), every file compiled to a descriptor set
 #   sql       pglast (PostgreSQL's parser) and sqlglot's MySQL dialect (scripts/check-sql.py)
 #   github-actions  check-jsonschema's GitHub workflow schema (vendor.github-workflows), each cloud
+#   grafana   check-jsonschema against Grafana's dashboard schema (scripts/schemas/)
 # The tools are pinned and installed here, into their own folders under the cache, so a
 # fresh machine gets exactly these versions; nothing is assumed to be on the machine.
 # Usage: scripts/check-contracts.sh ARCHSMITH_BINARY OUT_DIR
@@ -47,6 +48,7 @@ echo "contract checkers: openapi-spec-validator $openapi_version, @asyncapi/pars
 openapi_files=0
 sql_files=()
 workflow_files=()
+dashboard_files=()
 asyncapi_files=()
 proto_files=0
 for model in samples/*.ron tests/fixtures/hostile.ron; do
@@ -57,6 +59,10 @@ for model in samples/*.ron tests/fixtures/hostile.ron; do
   "$archsmith" export "$model" --format sql -o "$out/$name-sql"
   for file in "$out/$name-sql"/*.sql; do
     [ -e "$file" ] && sql_files+=("$file")
+  done
+  "$archsmith" export "$model" --format grafana -o "$out/$name-grafana" 2>/dev/null
+  for file in "$out/$name-grafana"/dashboards/*.json; do
+    [ -e "$file" ] && dashboard_files+=("$file")
   done
   for provider in aws gcp azure; do
     "$archsmith" export "$model" --format github-actions --provider "$provider" -o "$out/$name-actions-$provider" 2>/dev/null
@@ -90,10 +96,12 @@ done
 NODE_PATH="$cache/npm/node_modules" node scripts/check-asyncapi.cjs "${asyncapi_files[@]}"
 "$cache/venv/bin/python" scripts/check-sql.py "${sql_files[@]}"
 "$cache/venv/bin/check-jsonschema" --builtin-schema vendor.github-workflows "${workflow_files[@]}"
-echo "contracts ok: $openapi_files OpenAPI, ${#asyncapi_files[@]} AsyncAPI, $proto_files proto, ${#sql_files[@]} SQL, ${#workflow_files[@]} workflow files"
+"$cache/venv/bin/check-jsonschema" --schemafile scripts/schemas/grafana-dashboard.jsonschema.json "${dashboard_files[@]}"
+echo "contracts ok: $openapi_files OpenAPI, ${#asyncapi_files[@]} AsyncAPI, $proto_files proto, ${#sql_files[@]} SQL, ${#workflow_files[@]} workflow, ${#dashboard_files[@]} dashboard files"
 # A check that found nothing to check proves nothing.
 if [ "$openapi_files" -eq 0 ] || [ "${#asyncapi_files[@]}" -eq 0 ] || [ "$proto_files" -eq 0 ] \
-  || [ "${#sql_files[@]}" -eq 0 ] || [ "${#workflow_files[@]}" -eq 0 ]; then
+  || [ "${#sql_files[@]}" -eq 0 ] || [ "${#workflow_files[@]}" -eq 0 ] \
+  || [ "${#dashboard_files[@]}" -eq 0 ]; then
   echo "expected every contract format among the samples"
   exit 1
 fi

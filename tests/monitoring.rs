@@ -228,3 +228,43 @@ fn the_design_document_counts_what_the_monitoring_exports_create() {
         }
     }
 }
+
+/// A RED dashboard per measured service, querying what the Prometheus export scrapes, with
+/// the objectives drawn as lines, provisioned with the metrics store as data source and
+/// mounted by the compose stack.
+#[test]
+fn grafana_gets_a_red_dashboard_per_measured_service() {
+    let doc = sample("social-api");
+    let files = export(&doc, "grafana", None);
+    let dashboards: Vec<&String> = files
+        .keys()
+        .filter(|k| k.starts_with("dashboards/"))
+        .collect();
+    assert_eq!(
+        dashboards,
+        [
+            "dashboards/media-svc.json",
+            "dashboards/posts-svc.json",
+            "dashboards/timeline-svc.json",
+            "dashboards/users-svc.json"
+        ]
+    );
+    let posts: serde_json::Value =
+        serde_json::from_str(&files["dashboards/posts-svc.json"]).expect("json");
+    assert_eq!(posts["uid"], "archsmith-posts-svc");
+    let text = posts.to_string();
+    assert!(text.contains(r#"http_server_request_duration_seconds_count{job=\"posts-svc\",http_response_status_code=~\"5..\"}"#), "{text}");
+    assert!(
+        text.contains("vector(0.25)"),
+        "the p99 objective as a line: {text}"
+    );
+    assert!(text.contains("error budget"));
+    let datasource = yaml(&files["provisioning/datasources/archsmith.yml"]);
+    assert_eq!(
+        datasource["datasources"][0]["url"],
+        "http://prometheus:9090"
+    );
+    let compose = export(&doc, "compose", None);
+    assert!(compose[""].contains("- ./grafana/dashboards:/var/lib/grafana/dashboards:ro"));
+    assert!(files["README.md"].contains("no USE dashboard for datastores"));
+}

@@ -9,6 +9,7 @@ mod dot;
 mod drawio;
 pub mod folder;
 pub(crate) mod github_actions;
+mod grafana;
 mod json;
 mod kubernetes;
 mod listing;
@@ -243,6 +244,7 @@ static REGISTRY: &[&dyn Exporter] = &[
     &proto::ProtoExporter,
     &asyncapi::AsyncApiExporter,
     &prometheus::PrometheusExporter,
+    &grafana::GrafanaExporter,
     &sql::SqlExporter,
     &github_actions::GithubActionsExporter,
     &design::MarkdownExporter,

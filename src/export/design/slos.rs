@@ -161,6 +161,22 @@ pub(super) fn slos_and_alerts(cx: &Context<'_>, out: &mut Vec<Block>) {
             rows,
         });
     }
+    // The Grafana export draws one RED dashboard per service whose requests are measured.
+    let dashboards: Vec<&str> = monitoring
+        .objectives
+        .iter()
+        .map(|o| o.component.name.as_str())
+        .collect();
+    if !dashboards.is_empty() {
+        out.push(Block::Paragraph(vec![
+            text(format!(
+                "Dashboards: {} RED dashboards (rate, errors against the budget, p50 and p99 against the objective, instances), written by ",
+                dashboards.len()
+            )),
+            code("archsmith export --format grafana"),
+            text(format!(": {}.", dashboards.join(", "))),
+        ]));
+    }
     routing(cx, &monitoring, out);
     if !monitoring.unscraped.is_empty() {
         let names: Vec<&str> = monitoring
