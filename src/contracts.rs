@@ -442,7 +442,7 @@ impl<'a> Upstream<'a> {
 /// Whether `component` checks its callers' tokens: it has an `auth` connection to an
 /// identity provider for a user sign-in flow or for validating tokens (not for its own
 /// client credentials).
-fn validates_tokens(graph: &ArchGraph<'_>, component: &Component) -> bool {
+pub fn validates_tokens(graph: &ArchGraph<'_>, component: &Component) -> bool {
     graph
         .connections(component, Direction::Outgoing, Some("auth"))
         .into_iter()

@@ -453,3 +453,38 @@ fn a_saved_model_with_operations_loads_back_to_the_same_bytes() {
     let saved = format::to_string(&doc);
     assert_eq!(saved, text, "the sample is canonical");
 }
+
+/// The design document says who authenticates where, from the same facts the contracts
+/// use: the gateway that checks callers, a service that checks tokens itself, the
+/// service-to-service calls by mode, the operations that need credentials, who reads which
+/// secret, and how long the logs that make the audit trail are kept.
+#[test]
+fn the_design_document_states_authentication_and_the_audit_trail() {
+    let social = load(sample_text("social-api"));
+    let design = folder(&social, "markdown");
+    let text = &design["design.md"];
+    let section = text
+        .split("## Authentication and audit")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("the section");
+    assert!(
+        section.contains(
+            "- **Identity Platform**: API gateway (jwks), Chirp apps (authorization code)"
+        ),
+        "{section}"
+    );
+    assert!(section.contains(
+        "Callers authenticate at API gateway, HTTPS load balancer. Cloud CDN requires none."
+    ));
+    assert!(section.contains("2 synchronous calls between services: 2 mTLS."));
+    assert!(section.contains("17 of 17 stated operations require credentials."));
+    assert!(section.contains("- **Secret Manager**: read by Users service (users-db-password)"));
+    assert!(section.contains("5 of 5 services ship their logs (Loki keeps them 15 days)."));
+    let shop = load(sample_text("ecommerce"));
+    let design = folder(&shop, "markdown");
+    assert!(
+        design["design.md"]
+            .contains("Services that check their callers' tokens themselves: Storefront BFF.")
+    );
+}

@@ -2,6 +2,7 @@
 //! properties, boundaries, rule findings, waivers and decisions), rendered as Markdown with
 //! the diagram beside it, or as one self-contained HTML file.
 
+mod access;
 mod analyses;
 mod api;
 mod content;
@@ -165,7 +166,7 @@ fn diagram_options(options: &ExportOptions) -> ExportOptions {
 }
 
 /// Section titles, in order; the table of contents links to each.
-const SECTIONS: [&str; 21] = [
+const SECTIONS: [&str; 22] = [
     "Overview",
     "Architecture diagram",
     "Views",
@@ -177,6 +178,7 @@ const SECTIONS: [&str; 21] = [
     "Data model",
     "Messaging",
     "Security",
+    "Authentication and audit",
     "Reliability and disaster recovery",
     "Scalability and performance",
     "Analyses",
@@ -411,6 +413,7 @@ pub(crate) fn sections<'a>(
     data_model::data_model(&cx, &mut out);
     messaging(&cx, &mut out);
     security(&cx, &mut out);
+    access::access(&cx, &mut out);
     reliability(&cx, &mut out);
     scalability(&cx, &mut out);
     analyses::analyses(&cx, &mut out);
