@@ -40,6 +40,8 @@ fn ride_hailing_on_aws() {
         ("REL018", "nlb-use1"),
         ("REL018", "waf"),
         ("MNT004", "dispatch-svc"),
+        // Pages are routed, tickets (slow burns, saturation) are not.
+        ("OBS004", "alertmanager"),
         ("REL001", "redis-geo"),
         ("COST002", "rider-bff-usw2-dispatch-svc"),
         ("COST002", "rider-bff-usw2-pricing-svc"),
@@ -75,6 +77,8 @@ fn chat_on_gcp() {
         ("SEC005", "grafana"),
         ("SEC009", "media-bucket"),
         ("REL004", "moderation-worker-nats"),
+        // Pages are routed, tickets (slow burns, saturation) are not.
+        ("OBS004", "alertmanager"),
         ("REL012", "ws-gateway"),
         // Messages are stored in Scylla and fanned out on NATS in two steps.
         ("REL016", "message-svc-nats"),
@@ -93,6 +97,8 @@ fn multi_tenant_saas_on_azure() {
         ("PERF003", "front-door"),
         ("REL018", "front-door"),
         ("COR002", "billing-job"),
+        // Pages are routed, tickets (slow burns, saturation) are not.
+        ("OBS004", "alertmanager"),
         ("REL001", "clickhouse"),
         ("REL005", "clickhouse"),
         ("REL003", "usage-queue"),
