@@ -211,7 +211,18 @@ fn the_design_document_counts_what_the_monitoring_exports_create() {
             .and_then(|rest| rest.split("\n## ").next())
             .expect("the section");
         if jobs > 0 {
-            let expected = format!("{alerts} alert rules on {jobs} scrape jobs");
+            let plural = |n: usize, noun: &str| {
+                if n == 1 {
+                    format!("1 {noun}")
+                } else {
+                    format!("{n} {noun}s")
+                }
+            };
+            let expected = format!(
+                "{} on {}",
+                plural(alerts, "alert rule"),
+                plural(jobs, "scrape job")
+            );
             assert!(section.contains(&expected), "{}: {expected}", sample.name);
         }
         let terraform = export(&doc, "terraform", Some(Cloud::Aws));

@@ -6,6 +6,7 @@
 
 use super::content::{Block, Line, code, plain, strong, text};
 use super::{Context, heading, paragraph};
+use crate::export::openapi::counted;
 use crate::export::prometheus::{SATURATION_SHARE, alert_groups};
 use crate::export::terraform::cloudwatch_alarm;
 use crate::export::workload::namespace;
@@ -144,7 +145,9 @@ pub(super) fn slos_and_alerts(cx: &Context<'_>, out: &mut Vec<Block>) {
             + monitoring.collectors.len();
         out.push(Block::Paragraph(vec![
             text(format!(
-                "{total} alert rules on {jobs} scrape jobs, written by "
+                "{} on {}, written by ",
+                counted(total, "alert rule"),
+                counted(jobs, "scrape job")
             )),
             code("archsmith export --format prometheus"),
             text(" (which the compose export mounts):"),

@@ -660,7 +660,7 @@ pub(crate) fn rollout(cloud: Cloud, in_cluster: bool) -> &'static str {
     }
     match cloud {
         Cloud::Aws => {
-            "an ECS rolling deployment: new tasks join the load balancer once its health check passes, and the deployment circuit breaker rolls back to the last working task definition when they keep failing"
+            "an ECS rolling deployment: new tasks replace the old ones once they pass their health checks (the load balancer's, where one routes to the service), and the deployment circuit breaker rolls back to the last working task definition when they keep failing"
         }
         Cloud::Gcp => {
             "a new Cloud Run revision, which takes all traffic once it starts and passes its startup probe; the previous revision stays to roll back to"
