@@ -108,7 +108,7 @@ fn the_social_api_states_its_versioned_rest_operations_end_to_end() {
     assert!(text.contains("## API contracts"));
     assert!(text.contains("Contract: `openapi/posts-svc.v2.yaml`"));
     assert!(text.contains(
-        "| POST /v2/posts (createPost): Publish a post | NewPost → 201 Post | JWT, issued by Identity Platform | yes: idempotency key | 5/s per caller | API gateway |"
+        "| POST /v2/posts (createPost): Publish a post | NewPost → 201 Post | JWT, issued by Identity Platform | yes: idempotency key | 5/s per caller | API gateway, for Chirp apps, chirp.example |"
     ));
     assert!(text.contains("GET /v2/users/by-handle/\\{handle\\} (Users service)"));
 }

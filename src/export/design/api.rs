@@ -6,6 +6,7 @@
 
 use super::content::{Block, Line, code, plain, strong, text};
 use super::{Context, auth_label, heading, paragraph, sub_heading};
+use crate::catalog::Trait;
 use crate::contracts::{ApiOperation, ApiServer, Contracts, LimitSource, ServiceApi};
 use crate::export::openapi::{self, counted};
 use crate::export::proto;
@@ -173,10 +174,25 @@ fn service_api(cx: &Context<'_>, api: &ServiceApi<'_>, out: &mut Vec<Block>) {
             intro.push(text("."));
         }
         out.push(Block::Paragraph(intro));
+        // The clients and outside systems that call the public entries in front of it.
+        let mut clients: Vec<&str> = api
+            .servers
+            .iter()
+            .filter(|s| s.public)
+            .flat_map(|s| {
+                cx.graph
+                    .neighbours(s.entry, petgraph::Direction::Incoming, None)
+                    .into_iter()
+                    .filter(|c| cx.has(c, Trait::Client) || cx.has(c, Trait::External))
+            })
+            .map(|c| c.name.as_str())
+            .collect();
+        clients.sort_unstable();
+        clients.dedup();
         let rows = version
             .operations
             .iter()
-            .map(|o| operation_row(cx, o))
+            .map(|o| operation_row(cx, o, &clients))
             .collect();
         out.push(Block::Table {
             header: vec![
@@ -217,7 +233,11 @@ fn server(server: &ApiServer<'_>) -> Line {
     line
 }
 
-fn operation_row(cx: &Context<'_>, api_operation: &ApiOperation<'_>) -> Vec<Line> {
+fn operation_row(
+    cx: &Context<'_>,
+    api_operation: &ApiOperation<'_>,
+    clients: &[&str],
+) -> Vec<Line> {
     let operation = api_operation.operation;
     let mut name = vec![text(operation.signature())];
     if operation.method.is_some() {
@@ -281,6 +301,17 @@ fn operation_row(cx: &Context<'_>, api_operation: &ApiOperation<'_>) -> Vec<Line
         .map(|r| cx.name_of(r.from.as_str()))
         .collect();
     callers.dedup();
+    // A route from a router stands for the clients in front of it: name them, since they
+    // are who the contract is written for.
+    if !clients.is_empty()
+        && api_operation.routes.iter().any(|r| {
+            cx.doc
+                .component(r.from.as_str())
+                .is_some_and(|c| cx.graph.is_router(c))
+        })
+    {
+        callers.push(format!("for {}", clients.join(", ")));
+    }
     vec![
         name,
         plain(exchange),
