@@ -12,7 +12,6 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::listing::{Listed, readme};
-use super::openapi::counted;
 use super::{
     ExportError, ExportOptions, Exporter, Format, Output, escape_markdown, generated_yaml,
 };
@@ -20,6 +19,7 @@ use crate::catalog::Catalog;
 use crate::contracts::{BrokerContract, Channel, Contracts};
 use crate::graph::ArchGraph;
 use crate::model::{Connection, Document, PropertyValue};
+use crate::rules::counted;
 
 #[derive(Debug)]
 pub struct AsyncApiExporter;

@@ -26,6 +26,7 @@ use crate::catalog::Catalog;
 use crate::contracts::{ApiOperation, ApiServer, ApiVersion, Contracts, LimitSource, ServiceApi};
 use crate::graph::ArchGraph;
 use crate::model::{ApiStyle, AuthMode, Document, HttpMethod};
+use crate::rules::counted;
 
 #[derive(Debug)]
 pub struct OpenApiExporter;
@@ -587,12 +588,4 @@ fn components(schemas: &Schemas, security: SecuritySchemes) -> Components {
             .insert(name.to_owned(), ObjectOrReference::Object(scheme));
     }
     components
-}
-
-pub(crate) fn counted(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
-    }
 }

@@ -214,7 +214,7 @@ impl Exporter for PrometheusExporter {
                     .store
                     .map_or_else(|| "Prometheus".to_owned(), |s| s.name.clone()),
                 version: String::new(),
-                holds: super::openapi::counted(
+                holds: crate::rules::counted(
                     monitoring
                         .scraped
                         .iter()
@@ -228,13 +228,13 @@ impl Exporter for PrometheusExporter {
                 file: "rules/recording.yml".to_owned(),
                 of: "error and slow-request ratios per service and window".to_owned(),
                 version: String::new(),
-                holds: super::openapi::counted(recorded, "recording rule"),
+                holds: crate::rules::counted(recorded, "recording rule"),
             },
             Listed {
                 file: "rules/alerts.yml".to_owned(),
                 of: "burn-rate, saturation and instance alerts".to_owned(),
                 version: String::new(),
-                holds: super::openapi::counted(alert_count, "alert"),
+                holds: crate::rules::counted(alert_count, "alert"),
             },
         ];
         for severity in [Severity::Page, Severity::Ticket] {
@@ -262,7 +262,7 @@ impl Exporter for PrometheusExporter {
                 file: "alertmanager.yml".to_owned(),
                 of: router.name.clone(),
                 version: String::new(),
-                holds: super::openapi::counted(monitoring.routes.len(), "route"),
+                holds: crate::rules::counted(monitoring.routes.len(), "route"),
             });
         } else {
             notes.push(

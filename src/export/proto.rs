@@ -13,12 +13,12 @@ use std::fmt::Write as _;
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
 use super::listing::{Listed, readme};
-use super::openapi::counted;
 use super::{ExportError, ExportOptions, Exported, Exporter, Format, Output};
 use crate::catalog::Catalog;
 use crate::contracts::{ApiVersion, Contracts, ServiceApi};
 use crate::graph::ArchGraph;
 use crate::model::{ApiStyle, Document, slugify};
+use crate::rules::counted;
 use crate::validate::is_identifier;
 
 #[derive(Debug)]

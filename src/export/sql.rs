@@ -11,11 +11,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::listing::{Listed, readme};
-use super::openapi::counted;
 use super::{ExportError, ExportOptions, Exported, Exporter, Format, Output};
 use crate::catalog::{Catalog, SqlDialect};
 use crate::graph::ArchGraph;
 use crate::model::{Component, Document, Entity, FieldType};
+use crate::rules::counted;
 
 #[derive(Debug)]
 pub struct SqlExporter;

@@ -273,10 +273,12 @@ impl<'a> RuleContext<'a> {
 }
 
 /// `count` and `noun`, in the plural unless the count is one: "1 partition", "3 partitions".
-/// Every noun rules count takes an `s`.
-pub(crate) fn counted(count: impl Into<i64>, noun: &str) -> String {
-    let count = count.into();
-    if count == 1 {
+/// Every noun rules and exports count takes an `s`.
+pub(crate) fn counted<N: Copy + std::fmt::Display + PartialEq + From<u8>>(
+    count: N,
+    noun: &str,
+) -> String {
+    if count == N::from(1) {
         format!("1 {noun}")
     } else {
         format!("{count} {noun}s")

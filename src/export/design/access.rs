@@ -12,12 +12,12 @@ use crate::catalog::{ConnectionStyle, Trait};
 use crate::contracts::{Contracts, validates_tokens};
 use crate::model::{AuthMode, Component, PropertyValue};
 
-pub(super) fn access(cx: &Context<'_>, out: &mut Vec<Block>) {
+pub(super) fn access(cx: &Context<'_>, contracts: &Contracts<'_>, out: &mut Vec<Block>) {
     heading(out, 2, "Authentication and audit");
     identity(cx, out);
     entries(cx, out);
     service_to_service(cx, out);
-    operations(cx, out);
+    operations(contracts, out);
     secrets(cx, out);
     audit(cx, out);
 }
@@ -163,8 +163,7 @@ fn service_to_service(cx: &Context<'_>, out: &mut Vec<Block>) {
     out.push(Block::Paragraph(line));
 }
 
-fn operations(cx: &Context<'_>, out: &mut Vec<Block>) {
-    let contracts = Contracts::new(&cx.graph);
+fn operations(contracts: &Contracts<'_>, out: &mut Vec<Block>) {
     let all: Vec<_> = contracts
         .apis
         .iter()

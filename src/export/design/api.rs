@@ -8,13 +8,13 @@ use super::content::{Block, Line, code, plain, strong, text};
 use super::{Context, auth_label, heading, paragraph, sub_heading};
 use crate::catalog::Trait;
 use crate::contracts::{ApiOperation, ApiServer, Contracts, LimitSource, ServiceApi};
-use crate::export::openapi::{self, counted};
+use crate::export::openapi;
 use crate::export::proto;
 use crate::model::ApiStyle;
+use crate::rules::counted;
 
-pub(super) fn api_contracts(cx: &Context<'_>, out: &mut Vec<Block>) {
+pub(super) fn api_contracts(cx: &Context<'_>, contracts: &Contracts<'_>, out: &mut Vec<Block>) {
     heading(out, 2, "API contracts");
-    let contracts = Contracts::new(&cx.graph);
     let operations: usize = contracts.apis.iter().map(|a| a.operations().count()).sum();
     let files: usize = contracts.apis.iter().map(|a| a.versions.len()).sum();
     let channels: usize = contracts.brokers.iter().map(|b| b.channels.len()).sum();
@@ -42,7 +42,7 @@ pub(super) fn api_contracts(cx: &Context<'_>, out: &mut Vec<Block>) {
             code("--format asyncapi"),
             text(", one document per broker, listed under Messaging)."),
         ]));
-        versioning(&contracts, out);
+        versioning(contracts, out);
     }
     for api in &contracts.apis {
         service_api(cx, api, out);

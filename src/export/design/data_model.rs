@@ -7,8 +7,8 @@ use petgraph::Direction;
 
 use super::content::{Block, Line, code, plain, strong, text};
 use super::{Context, heading, paragraph, sub_heading};
-use crate::export::openapi::counted;
 use crate::model::{Component, Entity, Field};
+use crate::rules::counted;
 
 pub(super) fn data_model(cx: &Context<'_>, out: &mut Vec<Block>) {
     heading(out, 2, "Data model");

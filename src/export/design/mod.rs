@@ -407,13 +407,15 @@ pub(crate) fn sections<'a>(
     views(&cx, &mut out);
     inventory(&cx, &mut out);
     data_flows(&cx, &mut out);
-    api::api_contracts(&cx, &mut out);
+    // Resolved once: the API contracts section and the authentication section read it.
+    let contracts = crate::contracts::Contracts::new(&cx.graph);
+    api::api_contracts(&cx, &contracts, &mut out);
     api_surface(&cx, &mut out);
     data_stores(&cx, &mut out);
     data_model::data_model(&cx, &mut out);
     messaging(&cx, &mut out);
     security(&cx, &mut out);
-    access::access(&cx, &mut out);
+    access::access(&cx, &contracts, &mut out);
     reliability(&cx, &mut out);
     scalability(&cx, &mut out);
     analyses::analyses(&cx, &mut out);

@@ -6,13 +6,13 @@
 
 use super::content::{Block, Line, code, plain, strong, text};
 use super::{Context, heading, paragraph};
-use crate::export::openapi::counted;
 use crate::export::prometheus::{SATURATION_SHARE, alert_groups};
 use crate::export::terraform::cloudwatch_alarm;
 use crate::export::workload::namespace;
 use crate::facts::Facts;
 use crate::model::Cloud;
 use crate::monitoring::{Monitoring, Severity};
+use crate::rules::counted;
 
 pub(super) fn slos_and_alerts(cx: &Context<'_>, out: &mut Vec<Block>) {
     heading(out, 2, "SLOs and alerts");
