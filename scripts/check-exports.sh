@@ -34,12 +34,16 @@ for model in "${models[@]}"; do
   "$archsmith" export "$model" --format compose -o "$out/$name.compose.yml"
   for provider in aws gcp azure; do
     "$archsmith" export "$model" --format terraform --provider "$provider" -o "$out/$name-tf-$provider"
-    if ! "$VALIDATORS_HOME/venv/bin/python" "$validators/terraform_schema_check.py" "$out/$name-tf-$provider" > "$out/$name-tf-$provider.log"; then
-      cat "$out/$name-tf-$provider.log"
-      echo "terraform schema check failed: $model ($provider)"
-      exit 1
-    fi
-    tail -1 "$out/$name-tf-$provider.log"
+    # Two roots: the environment's, and the registries every environment shares.
+    for root in "$out/$name-tf-$provider" "$out/$name-tf-$provider/registry"; do
+      [ -d "$root" ] || continue  # a model with no code of its own has no registries
+      if ! "$VALIDATORS_HOME/venv/bin/python" "$validators/terraform_schema_check.py" "$root" > "$root.log"; then
+        cat "$root.log"
+        echo "terraform schema check failed: $root ($model, $provider)"
+        exit 1
+      fi
+      tail -1 "$root.log"
+    done
   done
 
   dot -Tsvg "$out/$name.dot" -o /dev/null

@@ -1,6 +1,7 @@
 //! Delivery pipelines from the model: a GitHub Actions workflow per service with its
-//! language's toolchain, a delivery workflow that builds every image at the commit's tag
-//! and deploys it with the Terraform to staging then production, and the model check.
+//! language's toolchain, a delivery workflow that builds each image once (tagged with its
+//! folder's tree hash) into the registries every environment shares, deploys it to staging
+//! then, behind a reviewed plan, to production, and the model and infrastructure checks.
 
 use std::collections::BTreeMap;
 
@@ -48,6 +49,7 @@ fn each_service_is_tested_with_its_toolchain_and_built_into_an_image() {
             "archsmith.yml",
             "deliver.yml",
             "fanout-worker.yml",
+            "infra.yml",
             "media-svc.yml",
             "posts-svc.yml",
             "timeline-svc.yml",
@@ -74,15 +76,17 @@ fn each_service_is_tested_with_its_toolchain_and_built_into_an_image() {
         .iter()
         .find(|s| s["uses"] == "docker/build-push-action@v6")
         .expect("the image build");
-    // GCP: one Artifact Registry repository per environment, as the Terraform creates them.
-    let tags = build["with"]["tags"].as_str().expect("tags");
-    assert!(
-        tags.contains("/staging-posts-svc/posts-svc:${{ github.sha }}"),
-        "{tags}"
+    // The image is named by the registry root (an input from the delivery workflow); a pull
+    // request builds a local tag and pushes nothing.
+    assert_eq!(
+        build["with"]["tags"],
+        "${{ inputs.push == true && format('{0}:{1}', inputs.image, inputs.tag) || 'posts-svc:ci' }}"
     );
-    assert!(
-        tags.contains("/production-posts-svc/posts-svc:${{ github.sha }}"),
-        "{tags}"
+    assert_eq!(build["with"]["push"], "${{ inputs.push == true }}");
+    // Content-addressed tags: an image the registry already holds is not built again.
+    assert_eq!(
+        build["if"],
+        "${{ steps.published.outputs.found != 'true' }}"
     );
     assert_eq!(
         posts["env"]["REGION"],
@@ -90,79 +94,175 @@ fn each_service_is_tested_with_its_toolchain_and_built_into_an_image() {
     );
 }
 
-#[test]
-fn delivery_deploys_every_image_to_staging_then_production_with_the_terraform() {
-    let files = workflows(&sample("ecommerce"), None);
-    let deliver = &files["deliver.yml"];
-    let jobs = deliver["jobs"].as_mapping().expect("jobs");
-    let staging = &deliver["jobs"]["deploy-staging"];
-    let production = &deliver["jobs"]["deploy-production"];
-    assert_eq!(staging["environment"], "staging");
-    assert_eq!(production["environment"], "production");
-    assert_eq!(production["needs"][0], "deploy-staging");
-    let images: Vec<&str> = jobs
-        .iter()
-        .filter(|(_, job)| job["uses"].is_string())
-        .filter_map(|(id, _)| id.as_str())
-        .collect();
-    assert_eq!(
-        staging["needs"].as_sequence().expect("needs").len(),
-        images.len(),
-        "staging waits for every image: the Terraform deploys one image_tag for all"
-    );
-    let commands: Vec<&str> = staging["steps"]
+fn job_ids(workflow: &serde_yaml_ng::Value) -> Vec<&str> {
+    workflow["jobs"]
+        .as_mapping()
+        .expect("jobs")
+        .keys()
+        .filter_map(|k| k.as_str())
+        .collect()
+}
+
+fn commands(job: &serde_yaml_ng::Value) -> Vec<&str> {
+    job["steps"]
         .as_sequence()
         .expect("steps")
         .iter()
         .filter_map(|s| s["run"].as_str())
-        .collect();
+        .collect()
+}
+
+#[test]
+fn delivery_builds_once_and_promotes_the_same_images_through_a_reviewed_plan() {
+    let doc = sample("ecommerce");
+    let files = workflows(&doc, None);
+    let deliver = &files["deliver.yml"];
+    let services = [
+        "cart-svc",
+        "catalog-svc",
+        "checkout-svc",
+        "inventory-worker",
+        "notification-worker",
+        "orders-svc",
+        "payment-svc",
+        "storefront-bff",
+    ];
+    let mut expected = vec!["tags", "registries"];
+    expected.extend(services);
+    expected.extend(["deploy-staging", "plan-production", "deploy-production"]);
+    assert_eq!(job_ids(deliver), expected);
+    let job = |id: &str| &deliver["jobs"][id];
+
+    // One naming rule: the registry root of the Terraform export names every image, the
+    // pipeline pushes there, and each environment's root reads the same registries.
+    let Output::Folder(terraform) = find_exporter("terraform")
+        .expect("exporter")
+        .export(&doc, Catalog::builtin(), &ExportOptions::default())
+        .expect("exports")
+    else {
+        panic!("a folder");
+    };
+    let outputs = String::from_utf8_lossy(&terraform["registry/outputs.tf"]).into_owned();
+    for service in services {
+        assert!(
+            outputs
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("{service} "))),
+            "{outputs}"
+        );
+        assert_eq!(
+            job(service)["with"]["image"],
+            format!("${{{{ fromJSON(needs.registries.outputs.images)['{service}'] }}}}").as_str()
+        );
+        assert_eq!(
+            job(service)["with"]["tag"],
+            format!("${{{{ needs.tags.outputs['{service}'] }}}}").as_str()
+        );
+        assert_eq!(job(service)["needs"][1], "registries");
+    }
+    let compute = String::from_utf8_lossy(&terraform["compute.tf"]).into_owned();
+    assert!(!compute.contains("resource \"aws_ecr_repository\""));
+    assert!(compute.contains("data \"aws_ecr_repository\" \"cart_svc\""));
     assert!(
-        commands
+        commands(job("registries"))
+            .iter()
+            .any(|c| c.contains("terraform -chdir=infra/registry apply"))
+    );
+    let registries = serde_yaml_ng::to_string(job("registries")).expect("yaml");
+    assert!(registries.contains("${{ vars.AWS_ROLE_ARN_PUSH }}"));
+
+    // Each tag is a folder's tree hash, passed to the Terraform as image_tags for every
+    // service it expects (its validation lists them).
+    let script = commands(job("tags")).join("\n");
+    let variables = String::from_utf8_lossy(&terraform["variables.tf"]).into_owned();
+    for service in services {
+        assert!(script.contains(&format!("echo \"{service}=$(tag {service})\"")));
+        assert!(
+            script.contains(&format!("\"{service}\":\"%s\"")),
+            "{script}"
+        );
+        assert!(variables.contains(&format!("\"{service}\"")));
+    }
+    assert!(script.contains("git rev-parse \"HEAD:$1\""));
+
+    // Staging: planned and applied, never auto-approved; the apply waits for the rollout.
+    let staging = job("deploy-staging");
+    assert_eq!(staging["environment"], "staging");
+    let staging_commands = commands(staging);
+    assert!(
+        staging_commands
             .iter()
             .any(|c| c.contains("workspace select -or-create=true staging"))
     );
+    assert!(staging_commands.contains(&"terraform -chdir=infra apply -input=false staging.tfplan"));
+    assert!(compute.contains("wait_for_steady_state = true"));
+    // The Terraform creates alarms on AWS: staging soaks free of them.
     assert!(
-        commands
+        staging_commands
             .iter()
-            .any(|c| c.contains("-var \"image_tag=${GITHUB_SHA}\""))
+            .any(|c| c.contains("--alarm-name-prefix \"staging-\""))
     );
-    // AWS: the ECR repository the Terraform names `${var.project}/<slug>`.
-    let bff = &files["storefront-bff.yml"];
-    let text = serde_yaml_ng::to_string(bff).expect("yaml");
+    assert_eq!(staging["env"]["TF_VAR_environment"], "staging");
+    assert_eq!(
+        staging["env"]["TF_VAR_mq_password"],
+        "${{ secrets.TF_VAR_MQ_PASSWORD }}"
+    );
+    let staging_text = serde_yaml_ng::to_string(staging).expect("yaml");
+    assert!(staging_text.contains("${{ vars.AWS_ROLE_ARN_DEPLOY }}"));
+    assert!(!staging_text.contains("ROLE_ARN_PUSH"));
+
+    // Production: planned where no reviewer waits, the plan shown in the summary; the
+    // approved job applies only a plan with the same changes.
+    let plan = job("plan-production");
+    assert_eq!(plan["environment"], "production-plan");
+    assert_eq!(plan["needs"][1], "deploy-staging");
     assert!(
-        text.contains("/${{ env.PROJECT }}/storefront-bff:${{ github.sha }}"),
-        "{text}"
+        commands(plan)
+            .iter()
+            .any(|c| c.contains("GITHUB_STEP_SUMMARY"))
+    );
+    assert!(
+        commands(plan)
+            .iter()
+            .any(|c| c.contains("-lock=false -out=production.tfplan"))
+    );
+    let production = job("deploy-production");
+    assert_eq!(production["environment"], "production");
+    assert_eq!(production["needs"][1], "plan-production");
+    let production_commands = commands(production);
+    let check = production_commands
+        .iter()
+        .position(|c| c.contains("$REVIEWED"))
+        .expect("the reviewed plan is compared");
+    let apply = production_commands
+        .iter()
+        .position(|c| *c == "terraform -chdir=infra apply -input=false production.tfplan")
+        .expect("the apply of the saved plan");
+    assert!(check < apply);
+    for id in ["plan-production", "deploy-production"] {
+        assert_eq!(job(id)["if"], "${{ vars.DEPLOY_FREEZE != 'true' }}");
+    }
+    let text = serde_yaml_ng::to_string(deliver).expect("yaml");
+    assert!(
+        !text.contains("-auto-approve -var"),
+        "environments are never applied unplanned"
     );
     assert_eq!(
         deliver["env"]["PROJECT"],
         "${{ vars.PROJECT || 'shopfast-e-commerce' }}"
     );
 
-    // The Terraform's variables without a default come from the environment's secrets.
-    let apply = staging["steps"]
-        .as_sequence()
-        .expect("steps")
-        .iter()
-        .find(|s| s["run"].as_str().is_some_and(|r| r.contains(" apply ")))
-        .expect("the apply");
-    assert_eq!(
-        apply["env"]["TF_VAR_mq_password"],
-        "${{ secrets.TF_VAR_MQ_PASSWORD }}"
-    );
-    // The deploy identity is the environment's; images are pushed by another.
-    let staging_text = serde_yaml_ng::to_string(staging).expect("yaml");
-    assert!(
-        staging_text.contains("${{ vars.AWS_ROLE_ARN_DEPLOY }}"),
-        "{staging_text}"
-    );
-    assert!(text.contains("${{ vars.AWS_ROLE_ARN_PUSH }}"));
-    // A pull request builds without pushing: the action gets a real boolean.
-    assert!(text.contains("push: ${{ inputs.push == true }}"), "{text}");
+    // Pull requests: the Terraform is formatted and valid in both roots.
+    let infra = commands(&files["infra.yml"]["jobs"]["terraform"]).join("\n");
+    assert!(infra.contains("terraform fmt -check -recursive infra"));
+    assert!(infra.contains("terraform -chdir=infra/registry validate"));
 
     let check = &files["archsmith.yml"];
     let steps = serde_yaml_ng::to_string(&check["jobs"]["validate"]["steps"]).expect("yaml");
     assert!(steps.contains("--format sarif"));
     assert!(steps.contains("github/codeql-action/upload-sarif@v3"));
+    assert!(steps.contains(&format!("--tag v{}", env!("CARGO_PKG_VERSION"))));
+    assert!(steps.contains("steps.validate.outputs.status == '1'"));
 }
 
 #[test]

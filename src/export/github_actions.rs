@@ -1,21 +1,30 @@
-//! GitHub Actions from the model: a workflow per service of the team's own code (test with
-//! its language's toolchain from the catalog, then build its image, and push it to the
-//! registry the Terraform creates when called by the delivery workflow), `deliver.yml`
-//! (on main: every image at the commit's tag, then `terraform apply` with that `image_tag`
-//! to staging and, behind the production environment's protection rules, to production),
-//! and `archsmith.yml` (validates the model and uploads the findings as SARIF to code
-//! scanning).
+//! GitHub Actions from the model. Build once, promote the same image:
 //!
-//! Every service is built at the same tag in one run because the Terraform deploys one
-//! `image_tag` for all of them. User text reaches YAML only through the serialiser and
-//! never a `${{ }}` expression: names are written as ids, which are slugs.
+//! - a workflow per service of the team's own code: its language's tests (toolchain from
+//!   the catalog) and its image; on a pull request the image is only built, and when the
+//!   delivery workflow calls it, pushed unless the registry already holds that tag;
+//! - `deliver.yml` (on main): each service's tag is the git tree hash of its folder, so an
+//!   unchanged service keeps its tag, is not rebuilt and is not redeployed; the registries
+//!   (the Terraform export's `registry/` root, shared by the environments) are applied first,
+//!   so a push never waits for an environment; staging is planned and applied, and its
+//!   rollout has to succeed; production is planned with a read-only identity and the plan
+//!   shown to its reviewers, and the approved job applies only a plan identical to the one
+//!   they read; a repository variable freezes production deploys;
+//! - `infra.yml`: `terraform fmt` and `validate` of both roots on pull requests to `infra/`;
+//! - `archsmith.yml`: validates the model, uploads the findings as SARIF, and fails on
+//!   errors.
+//!
+//! User text reaches YAML only through the serialiser and never a `${{ }}` expression:
+//! names are written as ids, which are slugs, and values reach scripts through `env`.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::listing::{Listed, readme};
-use super::terraform::{primary_region_code, project_name};
+use super::terraform::{
+    REGISTRY_DIR, REGISTRY_IMAGES_OUTPUT, cloudwatch_alarms, primary_region_code, project_name,
+};
 use super::{ExportError, ExportOptions, Exported, Exporter, Format, Output, generated_yaml};
 use crate::catalog::{Catalog, Deployment};
 use crate::facts::Facts;
@@ -25,8 +34,8 @@ use crate::model::{Cloud, Component, Document};
 #[derive(Debug)]
 pub struct GithubActionsExporter;
 
-/// The environments a change goes through, in order.
-const ENVIRONMENTS: [&str; 2] = ["staging", "production"];
+/// The repository variable that, set to `true`, stops deploys to production (a freeze).
+const FREEZE_VARIABLE: &str = "DEPLOY_FREEZE";
 /// Where the Terraform export is kept in the repository.
 const INFRA_DIR: &str = "infra";
 
@@ -81,8 +90,14 @@ struct Job {
     runs_on: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     environment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    concurrency: Option<Concurrency>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     permissions: BTreeMap<&'static str, &'static str>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    outputs: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    env: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     uses: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -182,8 +197,11 @@ impl Exporter for GithubActionsExporter {
             })?;
         let graph = ArchGraph::new(doc, catalog);
         let facts = Facts::new(&graph, Some(cloud));
-        let region = primary_region_code(&facts);
-        let project = project_name(doc);
+        let coordinates = Coordinates {
+            project: project_name(doc),
+            region: primary_region_code(&facts),
+            cloud,
+        };
         let mut notes = Vec::new();
         let services = delivered(doc, &facts);
         let mut files = BTreeMap::new();
@@ -197,9 +215,9 @@ impl Exporter for GithubActionsExporter {
                     service.name
                 ));
             }
-            let file = format!("{}.yml", service.id);
+            let file = format!(".github/workflows/{}.yml", service.id);
             listed.push(Listed {
-                file: format!(".github/workflows/{file}"),
+                file: file.clone(),
                 of: service.name.clone(),
                 version: String::new(),
                 holds: if toolchain.is_some() {
@@ -208,28 +226,25 @@ impl Exporter for GithubActionsExporter {
                     "image".to_owned()
                 },
             });
-            let workflow =
-                service_workflow(service, toolchain, cloud, (&project, region.as_deref()));
-            files.insert(
-                format!(".github/workflows/{file}"),
-                generated_yaml("github-actions", &workflow)?,
-            );
+            let workflow = service_workflow(service, toolchain, &coordinates);
+            files.insert(file, generated_yaml("github-actions", &workflow)?);
         }
-        if region.is_none() {
+        if coordinates.region.is_none() {
             notes.push("the model names no region: set the repository variable REGION".to_owned());
         }
-        let secrets = terraform_inputs(doc, catalog, cloud)?;
-        if !secrets.is_empty() {
+        let terraform = TerraformFacts::read(doc, catalog, cloud, &graph, &facts)?;
+        if !terraform.secrets.is_empty() {
             notes.push(format!(
-                "environment secrets the deploy jobs pass to the Terraform: {}",
-                secrets
+                "secrets on the staging, production-plan and production environments, which the Terraform reads: {}",
+                terraform
+                    .secrets
                     .iter()
                     .map(|v| format!("TF_VAR_{}", v.to_uppercase()))
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
         }
-        let deliver = deliver_workflow(doc, &services, cloud, region.as_deref(), &secrets);
+        let deliver = deliver_workflow(&services, &coordinates, &terraform);
         files.insert(
             ".github/workflows/deliver.yml".to_owned(),
             generated_yaml("github-actions", &deliver)?,
@@ -239,10 +254,19 @@ impl Exporter for GithubActionsExporter {
             of: "delivery".to_owned(),
             version: String::new(),
             holds: format!(
-                "{} images, then {}",
-                services.len(),
-                ENVIRONMENTS.join(" then ")
+                "registries, {} images (built once, only when their folder changed), staging, production plan, production",
+                services.len()
             ),
+        });
+        files.insert(
+            ".github/workflows/infra.yml".to_owned(),
+            generated_yaml("github-actions", &infra_workflow())?,
+        );
+        listed.push(Listed {
+            file: ".github/workflows/infra.yml".to_owned(),
+            of: "the Terraform".to_owned(),
+            version: String::new(),
+            holds: "fmt and validate on pull requests".to_owned(),
         });
         files.insert(
             ".github/workflows/archsmith.yml".to_owned(),
@@ -252,15 +276,15 @@ impl Exporter for GithubActionsExporter {
             file: ".github/workflows/archsmith.yml".to_owned(),
             of: "the model".to_owned(),
             version: String::new(),
-            holds: "validate, SARIF to code scanning".to_owned(),
+            holds: "validate, SARIF to code scanning, fails on errors".to_owned(),
         });
-        notes.extend(variables_note(cloud));
+        notes.push(variables_note(cloud));
         notes.push(format!(
-            "layout: each service's code and Dockerfile in its folder (the compose export's build context), the Terraform export in {INFRA_DIR}/ with a remote state backend added to its versions.tf (each run starts on a fresh runner), the model at architecture/model.ron; protect the production environment with required reviewers"
+            "environments: `staging` and `production` with the deploy identity of each, and `production-plan` with a read-only identity for production (it plans without reviewers, so the plan is in the run's summary before anyone approves); give `production` required reviewers. Set the repository variable {FREEZE_VARIABLE} to `true` to stop production deploys (staging keeps deploying); STAGING_SOAK_MINUTES (10 by default) is how long staging has to stay free of firing alarms, where the Terraform creates alarms"
         ));
-        notes.push(
-            "not done by these workflows: a plan for reviewers to read before they approve production, checks of staging's health before promoting, and creating the registries before the first push (apply the Terraform once by hand first)".to_owned(),
-        );
+        notes.push(format!(
+            "layout: each service's code and Dockerfile in its folder (the compose export's build context; its tag is the folder's git tree hash, so code it shares with other services belongs in a versioned package, not a sibling folder), the Terraform export in {INFRA_DIR}/ with a remote state backend added to the versions.tf of both roots ({INFRA_DIR}/ and {INFRA_DIR}/{REGISTRY_DIR}/: each run starts on a fresh runner), the model at architecture/model.ron"
+        ));
         files.insert(
             "README.md".to_owned(),
             readme("GitHub Actions", &doc.meta.name, "Builds", &listed, &notes),
@@ -272,40 +296,102 @@ impl Exporter for GithubActionsExporter {
     }
 }
 
-/// The Terraform variables without a default, other than the ones the pipeline sets: the
-/// deploy jobs pass each from an environment secret. Read from the Terraform export itself,
-/// so the two cannot disagree.
-fn terraform_inputs(
-    doc: &Document,
-    catalog: &Catalog,
+/// Where the pipeline deploys: the Terraform's defaults, overridable by repository
+/// variables.
+struct Coordinates {
+    project: String,
+    region: Option<String>,
     cloud: Cloud,
-) -> Result<Vec<String>, ExportError> {
-    let options = ExportOptions {
-        provider: Some(cloud),
-        ..ExportOptions::default()
-    };
-    let Output::Folder(files) =
-        super::terraform::TerraformExporter.export(doc, catalog, &options)?
-    else {
-        return Ok(Vec::new());
-    };
-    let Some(text) = files
-        .get("variables.tf")
-        .and_then(|bytes| std::str::from_utf8(bytes).ok())
-    else {
-        return Ok(Vec::new());
-    };
-    let body = hcl::parse(text).map_err(|e| ExportError::Encode {
-        format: "github-actions",
-        message: format!("reading the Terraform variables: {e}"),
-    })?;
-    Ok(body
-        .blocks()
-        .filter(|b| b.identifier() == "variable")
-        .filter(|b| !b.body().attributes().any(|a| a.key() == "default"))
-        .filter_map(|b| b.labels().first().map(|l| l.as_str().to_owned()))
-        .filter(|name| !matches!(name.as_str(), "image_tag" | "project_id"))
-        .collect())
+}
+
+impl Coordinates {
+    fn project(&self) -> String {
+        format!("${{{{ vars.PROJECT || '{}' }}}}", self.project)
+    }
+
+    fn region(&self) -> String {
+        match &self.region {
+            Some(region) => format!("${{{{ vars.REGION || '{region}' }}}}"),
+            None => "${{ vars.REGION }}".to_owned(),
+        }
+    }
+
+    /// What every job of a workflow that signs in to the cloud sees.
+    fn workflow_env(&self) -> BTreeMap<&'static str, String> {
+        BTreeMap::from([("PROJECT", self.project()), ("REGION", self.region())])
+    }
+
+    /// The Terraform variables every job that runs it sets, from the same repository
+    /// variables the sign-in uses, so an override reaches both.
+    fn terraform_env(&self) -> BTreeMap<String, String> {
+        let mut env = BTreeMap::from([
+            ("TF_VAR_project".to_owned(), self.project()),
+            ("TF_VAR_region".to_owned(), self.region()),
+        ]);
+        if self.cloud == Cloud::Gcp {
+            env.insert(
+                "TF_VAR_project_id".to_owned(),
+                "${{ vars.GCP_PROJECT_ID }}".to_owned(),
+            );
+        }
+        env
+    }
+}
+
+/// What the pipeline reads from the Terraform export itself, so the two cannot disagree:
+/// the variables without a default it passes from environment secrets, and whether the
+/// environment raises alarms staging has to stay clear of.
+struct TerraformFacts {
+    secrets: Vec<String>,
+    alarms: bool,
+}
+
+impl TerraformFacts {
+    fn read(
+        doc: &Document,
+        catalog: &Catalog,
+        cloud: Cloud,
+        graph: &ArchGraph<'_>,
+        facts: &Facts<'_>,
+    ) -> Result<Self, ExportError> {
+        let alarms = staging_soaks(cloud, graph, facts);
+        let options = ExportOptions {
+            provider: Some(cloud),
+            ..ExportOptions::default()
+        };
+        let Output::Folder(files) =
+            super::terraform::TerraformExporter.export(doc, catalog, &options)?
+        else {
+            return Ok(Self {
+                secrets: Vec::new(),
+                alarms,
+            });
+        };
+        let text = |file: &str| {
+            files
+                .get(file)
+                .and_then(|bytes| std::str::from_utf8(bytes).ok())
+                .unwrap_or_default()
+        };
+        let body = hcl::parse(text("variables.tf")).map_err(|e| ExportError::Encode {
+            format: "github-actions",
+            message: format!("reading the Terraform variables: {e}"),
+        })?;
+        let secrets = body
+            .blocks()
+            .filter(|b| b.identifier() == "variable")
+            .filter(|b| !b.body().attributes().any(|a| a.key() == "default"))
+            .filter_map(|b| b.labels().first().map(|l| l.as_str().to_owned()))
+            .filter(|name| !matches!(name.as_str(), "image_tags" | "project_id"))
+            .collect();
+        Ok(Self { secrets, alarms })
+    }
+}
+
+/// Whether staging soaks before production is planned: on AWS, where the Terraform sets
+/// CloudWatch alarms the pipeline can read.
+pub(crate) fn staging_soaks(cloud: Cloud, graph: &ArchGraph<'_>, facts: &Facts<'_>) -> bool {
+    cloud == Cloud::Aws && !cloudwatch_alarms(graph, facts).is_empty()
 }
 
 /// The services the pipeline builds and deploys: the team's own code, as deployed on the
@@ -318,39 +404,67 @@ pub(crate) fn delivered<'d>(doc: &'d Document, facts: &Facts<'_>) -> Vec<&'d Com
 }
 
 /// What the workflows read from the repository's variables and environments.
-fn variables_note(cloud: Cloud) -> Option<String> {
-    Some(match cloud {
-        Cloud::Aws => "variables: AWS_ROLE_ARN_PUSH on the repository (a role GitHub's OIDC provider may assume that may only push to ECR) and AWS_ROLE_ARN_DEPLOY on each environment (a role that applies the Terraform there)".to_owned(),
-        Cloud::Gcp => "variables: GCP_PROJECT_ID and GCP_WORKLOAD_IDENTITY_PROVIDER on the repository, GCP_SERVICE_ACCOUNT_PUSH on the repository (may only push to Artifact Registry) and GCP_SERVICE_ACCOUNT_DEPLOY on each environment (applies the Terraform there)".to_owned(),
-        Cloud::Azure => "variables: AZURE_TENANT_ID and AZURE_SUBSCRIPTION_ID, AZURE_CLIENT_ID_PUSH on the repository (may only push to the registries), AZURE_CLIENT_ID_DEPLOY on each environment (applies the Terraform there), AZURE_REGISTRY_STAGING and AZURE_REGISTRY_PRODUCTION (each environment's registry login server, a Terraform output)".to_owned(),
-    })
+fn variables_note(cloud: Cloud) -> String {
+    match cloud {
+        Cloud::Aws => "variables: AWS_ROLE_ARN_PUSH on the repository (a role GitHub's OIDC provider may assume from main that may apply the registry root and push to it, nothing else) and AWS_ROLE_ARN_DEPLOY on each environment (trusted only for that environment's OIDC subject: applies the Terraform there; on production-plan, read-only)".to_owned(),
+        Cloud::Gcp => "variables: GCP_PROJECT_ID and GCP_WORKLOAD_IDENTITY_PROVIDER on the repository, GCP_SERVICE_ACCOUNT_PUSH on the repository (may apply the registry root and push to it) and GCP_SERVICE_ACCOUNT_DEPLOY on each environment (impersonable only from that environment's OIDC subject: applies the Terraform there; on production-plan, read-only)".to_owned(),
+        Cloud::Azure => "variables: AZURE_TENANT_ID and AZURE_SUBSCRIPTION_ID on the repository, AZURE_CLIENT_ID_PUSH on the repository (may apply the registry root and push to it) and AZURE_CLIENT_ID_DEPLOY on each environment (a federated credential for that environment only: applies the Terraform there; on production-plan, read-only)".to_owned(),
+    }
 }
 
 fn value(text: &str) -> serde_yaml_ng::Value {
     serde_yaml_ng::Value::String(text.to_owned())
 }
 
+fn yaml(value: impl Serialize) -> serde_yaml_ng::Value {
+    serde_yaml_ng::to_value(value).unwrap_or_default()
+}
+
+/// A `workflow_call` input.
+fn input(kind: &str, default: serde_yaml_ng::Value, description: &str) -> serde_yaml_ng::Value {
+    let mut input = serde_yaml_ng::Mapping::new();
+    input.insert(value("type"), value(kind));
+    input.insert(value("default"), default);
+    input.insert(value("description"), value(description));
+    serde_yaml_ng::Value::Mapping(input)
+}
+
 fn service_workflow(
     service: &Component,
     toolchain: Option<&crate::catalog::Toolchain>,
-    cloud: Cloud,
-    coordinates: (&str, Option<&str>),
+    coordinates: &Coordinates,
 ) -> Workflow {
+    let cloud = coordinates.cloud;
     let dir = service.id.to_string();
-    let paths = serde_yaml_ng::to_value(BTreeMap::from([(
+    let paths = yaml(BTreeMap::from([(
         "paths",
         vec![format!("{dir}/**"), format!(".github/workflows/{dir}.yml")],
-    )]))
-    .unwrap_or_default();
-    let mut push_input = serde_yaml_ng::Mapping::new();
-    push_input.insert(value("type"), value("boolean"));
-    push_input.insert(value("default"), serde_yaml_ng::Value::Bool(false));
-    push_input.insert(
-        value("description"),
-        value("Push the image to the registry (the delivery workflow does)"),
-    );
+    )]));
     let mut inputs = serde_yaml_ng::Mapping::new();
-    inputs.insert(value("push"), serde_yaml_ng::Value::Mapping(push_input));
+    inputs.insert(
+        value("push"),
+        input(
+            "boolean",
+            serde_yaml_ng::Value::Bool(false),
+            "Push the image to the registry (the delivery workflow does)",
+        ),
+    );
+    inputs.insert(
+        value("image"),
+        input(
+            "string",
+            value(""),
+            "The image's name in the registry, without a tag (the registry root's output)",
+        ),
+    );
+    inputs.insert(
+        value("tag"),
+        input(
+            "string",
+            value(""),
+            "The tag to push: the folder's tree hash",
+        ),
+    );
     let mut call = serde_yaml_ng::Mapping::new();
     call.insert(value("inputs"), serde_yaml_ng::Value::Mapping(inputs));
     let on = BTreeMap::from([
@@ -387,24 +501,51 @@ fn service_workflow(
         ));
         image_needs.push("test".to_owned());
     }
+    // On a pull request `inputs` is empty: compare, so the actions get a real boolean.
+    let pushing = "${{ inputs.push == true }}".to_owned();
     let mut steps = vec![
         uses("actions/checkout@v4"),
         uses("docker/setup-buildx-action@v3"),
     ];
-    let login_if = "${{ inputs.push == true }}".to_owned();
-    for mut step in registry_login(cloud, Identity::Push) {
-        step.condition = Some(login_if.clone());
+    for mut step in cloud_login(cloud, Identity::Push) {
+        step.condition = Some(pushing.clone());
         steps.push(step);
     }
-    steps.push(with(
-        uses("docker/build-push-action@v6"),
-        &[
-            ("context", dir.clone()),
-            // On a pull request `inputs` is empty: compare, so the action gets `false`.
-            ("push", "${{ inputs.push == true }}".to_owned()),
-            ("tags", image_tags(cloud, &dir)),
-        ],
-    ));
+    steps.push(Step {
+        condition: Some(pushing.clone()),
+        env: BTreeMap::from([("IMAGE".to_owned(), "${{ inputs.image }}".to_owned())]),
+        ..run("Sign in to the registry", registry_sign_in(cloud))
+    });
+    // Tags are immutable and content-addressed: a tag the registry holds is this code,
+    // already built (by an earlier run, or for the other environment).
+    steps.push(Step {
+        id: Some("published"),
+        condition: Some(pushing.clone()),
+        env: BTreeMap::from([(
+            "IMAGE".to_owned(),
+            "${{ inputs.image }}:${{ inputs.tag }}".to_owned(),
+        )]),
+        ..run(
+            "Is this code's image already in the registry?",
+            "if docker buildx imagetools inspect \"$IMAGE\" > /dev/null 2>&1; then echo \"found=true\" >> \"$GITHUB_OUTPUT\"; fi",
+        )
+    });
+    steps.push(Step {
+        condition: Some("${{ steps.published.outputs.found != 'true' }}".to_owned()),
+        ..with(
+            uses("docker/build-push-action@v6"),
+            &[
+                ("context", dir.clone()),
+                ("push", pushing.clone()),
+                (
+                    "tags",
+                    format!(
+                        "${{{{ inputs.push == true && format('{{0}}:{{1}}', inputs.image, inputs.tag) || '{dir}:ci' }}}}"
+                    ),
+                ),
+            ],
+        )
+    });
     jobs.0.push((
         "image".to_owned(),
         Job {
@@ -419,54 +560,16 @@ fn service_workflow(
         name: service.id.to_string(),
         on,
         permissions: BTreeMap::from([("contents", "read")]),
-        env: env(cloud, coordinates.0, coordinates.1),
+        // A called workflow does not see its caller's `env`.
+        env: coordinates.workflow_env(),
         concurrency: None,
         jobs,
     }
 }
 
-/// The environment every job of a workflow sees: the registry's coordinates, defaulting to
-/// what the Terraform export's variables default to, so both name the same registries.
-fn env(cloud: Cloud, project: &str, region: Option<&str>) -> BTreeMap<&'static str, String> {
-    let mut env = BTreeMap::new();
-    env.insert("PROJECT", format!("${{{{ vars.PROJECT || '{project}' }}}}"));
-    env.insert(
-        "REGION",
-        match region {
-            Some(region) => format!("${{{{ vars.REGION || '{region}' }}}}"),
-            None => "${{ vars.REGION }}".to_owned(),
-        },
-    );
-    match cloud {
-        Cloud::Gcp => {
-            env.insert("GCP_PROJECT_ID", "${{ vars.GCP_PROJECT_ID }}".to_owned());
-        }
-        Cloud::Azure => {
-            for environment in ENVIRONMENTS {
-                env.insert(
-                    registry_variable(environment),
-                    format!("${{{{ vars.{} }}}}", registry_variable(environment)),
-                );
-            }
-        }
-        Cloud::Aws => {}
-    }
-    env
-}
-
-/// The repository variable holding an environment's Azure registry login server.
-fn registry_variable(environment: &str) -> &'static str {
-    if environment == "production" {
-        "AZURE_REGISTRY_PRODUCTION"
-    } else {
-        "AZURE_REGISTRY_STAGING"
-    }
-}
-
-/// Signing in to the cloud and its registry, with the runner's OIDC token (no stored keys).
-/// Which identity signs in: the one that pushes images (repository variables), or the one
-/// that deploys (the same variable names set on each environment, so production's is only
-/// reachable behind that environment's protection rules).
+/// Which identity signs in: the one that owns the registries and pushes images
+/// (repository variables), or the one that deploys (the same variable names set on each
+/// environment, so production's is only reachable behind that environment's rules).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Identity {
     Push,
@@ -482,21 +585,16 @@ impl Identity {
     }
 }
 
-fn registry_login(cloud: Cloud, identity: Identity) -> Vec<Step> {
+/// Signing in to the cloud with the runner's OIDC token (no stored keys).
+fn cloud_login(cloud: Cloud, identity: Identity) -> Vec<Step> {
     match cloud {
-        Cloud::Aws => vec![
-            with(
-                uses("aws-actions/configure-aws-credentials@v4"),
-                &[
-                    ("role-to-assume", identity.variable("AWS_ROLE_ARN")),
-                    ("aws-region", "${{ env.REGION }}".to_owned()),
-                ],
-            ),
-            Step {
-                id: Some("registry"),
-                ..uses("aws-actions/amazon-ecr-login@v2")
-            },
-        ],
+        Cloud::Aws => vec![with(
+            uses("aws-actions/configure-aws-credentials@v4"),
+            &[
+                ("role-to-assume", identity.variable("AWS_ROLE_ARN")),
+                ("aws-region", "${{ env.REGION }}".to_owned()),
+            ],
+        )],
         Cloud::Gcp => vec![
             with(
                 uses("google-github-actions/auth@v2"),
@@ -509,189 +607,461 @@ fn registry_login(cloud: Cloud, identity: Identity) -> Vec<Step> {
                 ],
             ),
             uses("google-github-actions/setup-gcloud@v2"),
-            run(
-                "Sign in to Artifact Registry",
-                "gcloud auth configure-docker \"$REGION-docker.pkg.dev\" --quiet",
-            ),
         ],
-        Cloud::Azure => vec![
-            with(
-                uses("azure/login@v2"),
-                &[
-                    ("client-id", identity.variable("AZURE_CLIENT_ID")),
-                    ("tenant-id", "${{ vars.AZURE_TENANT_ID }}".to_owned()),
-                    (
-                        "subscription-id",
-                        "${{ vars.AZURE_SUBSCRIPTION_ID }}".to_owned(),
-                    ),
-                ],
-            ),
-            run(
-                "Sign in to the environments' registries",
-                "for server in \"$AZURE_REGISTRY_STAGING\" \"$AZURE_REGISTRY_PRODUCTION\"; do az acr login --name \"${server%%.*}\"; done",
-            ),
-        ],
+        Cloud::Azure => vec![with(
+            uses("azure/login@v2"),
+            &[
+                ("client-id", identity.variable("AZURE_CLIENT_ID")),
+                ("tenant-id", "${{ vars.AZURE_TENANT_ID }}".to_owned()),
+                (
+                    "subscription-id",
+                    "${{ vars.AZURE_SUBSCRIPTION_ID }}".to_owned(),
+                ),
+            ],
+        )],
     }
 }
 
-/// The image names the Terraform deploys, one per environment where the registry is per
-/// environment, all at the commit's tag.
-fn image_tags(cloud: Cloud, slug: &str) -> String {
+/// Docker's sign-in to the registry host of `$IMAGE`, with the cloud session.
+fn registry_sign_in(cloud: Cloud) -> &'static str {
     match cloud {
-        // ECR repository `${var.project}/<slug>`, shared by the environments.
-        // Without a sign-in (a pull request) the name still has to be a valid reference.
-        Cloud::Aws => format!(
-            "${{{{ steps.registry.outputs.registry || 'local' }}}}/${{{{ env.PROJECT }}}}/{slug}:${{{{ github.sha }}}}"
-        ),
-        // Artifact Registry repository `${var.environment}-<slug>` per environment.
-        Cloud::Gcp => ENVIRONMENTS
-            .iter()
-            .map(|environment| {
-                format!(
-                    "${{{{ env.REGION }}}}-docker.pkg.dev/${{{{ env.GCP_PROJECT_ID || 'local' }}}}/{environment}-{slug}/{slug}:${{{{ github.sha }}}}"
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
-        // One registry per environment, named by the Terraform from the project and
-        // environment: the delivery workflow signs in to each before calling this one.
-        Cloud::Azure => ENVIRONMENTS
-            .iter()
-            .map(|environment| {
-                format!(
-                    "${{{{ env.{} || 'local' }}}}/{slug}:${{{{ github.sha }}}}",
-                    registry_variable(environment)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
+        Cloud::Aws => {
+            "aws ecr get-login-password | docker login --username AWS --password-stdin \"${IMAGE%%/*}\""
+        }
+        Cloud::Gcp => "gcloud auth configure-docker \"${IMAGE%%/*}\" --quiet",
+        Cloud::Azure => "az acr login --name \"${IMAGE%%.*}\"",
+    }
+}
+
+/// The environment a deploy job runs in.
+struct Stage {
+    /// The GitHub environment (its protection rules and its deploy identity).
+    environment: &'static str,
+    /// The Terraform workspace: the environment the resources belong to.
+    workspace: &'static str,
+}
+
+/// Steps that bring a job to a planned Terraform in `stage`'s state: the plan in
+/// `<workspace>.tfplan`.
+fn plan_steps(cloud: Cloud, stage: &Stage, lock: bool) -> Vec<Step> {
+    let workspace = stage.workspace;
+    let mut steps = vec![uses("actions/checkout@v4")];
+    steps.extend(cloud_login(cloud, Identity::Deploy));
+    steps.push(with(
+        uses("hashicorp/setup-terraform@v3"),
+        &[("terraform_wrapper", "false".to_owned())],
+    ));
+    steps.push(run(
+        "Initialise",
+        format!("terraform -chdir={INFRA_DIR} init -input=false"),
+    ));
+    // Each environment keeps its own state, so deploying one never touches the other.
+    steps.push(run(
+        &format!("Select the {workspace} state"),
+        format!("terraform -chdir={INFRA_DIR} workspace select -or-create=true {workspace}"),
+    ));
+    steps.push(Step {
+        env: BTreeMap::from([(
+            "IMAGE_TAGS".to_owned(),
+            "${{ needs.tags.outputs.tfvars }}".to_owned(),
+        )]),
+        ..run(
+            "Deploy each service at its folder's tag",
+            format!("printf '%s\\n' \"$IMAGE_TAGS\" > {INFRA_DIR}/images.auto.tfvars.json"),
+        )
+    });
+    let lock = if lock { "" } else { " -lock=false" };
+    steps.push(run(
+        &format!("Plan {workspace}"),
+        format!("terraform -chdir={INFRA_DIR} plan -input=false{lock} -out={workspace}.tfplan"),
+    ));
+    steps
+}
+
+/// The digest of what a plan changes, to tell whether the plan applied is the plan read.
+fn plan_digest(workspace: &str) -> String {
+    format!(
+        "terraform -chdir={INFRA_DIR} show -json {workspace}.tfplan | jq -S -c '.resource_changes' | sha256sum | cut -d' ' -f1"
+    )
+}
+
+fn deploy_job(
+    stage: &Stage,
+    needs: Vec<String>,
+    env: BTreeMap<String, String>,
+    steps: Vec<Step>,
+) -> Job {
+    Job {
+        name: Some(format!("Deploy to {}", stage.environment)),
+        needs,
+        runs_on: Some("ubuntu-latest"),
+        environment: Some(stage.environment.to_owned()),
+        permissions: BTreeMap::from([("contents", "read"), ("id-token", "write")]),
+        env,
+        steps,
+        ..Job::default()
     }
 }
 
 fn deliver_workflow(
-    doc: &Document,
     services: &[&Component],
-    cloud: Cloud,
-    region: Option<&str>,
-    secrets: &[String],
+    coordinates: &Coordinates,
+    terraform: &TerraformFacts,
 ) -> Workflow {
+    let cloud = coordinates.cloud;
     let mut push = serde_yaml_ng::Mapping::new();
-    push.insert(
-        value("branches"),
-        serde_yaml_ng::to_value(vec!["main"]).unwrap_or_default(),
-    );
+    push.insert(value("branches"), yaml(vec!["main"]));
     // A change to documentation deploys nothing.
-    push.insert(
-        value("paths-ignore"),
-        serde_yaml_ng::to_value(vec!["**.md", "docs/**"]).unwrap_or_default(),
-    );
-    let on = BTreeMap::from([("push", serde_yaml_ng::Value::Mapping(push))]);
+    push.insert(value("paths-ignore"), yaml(vec!["**.md", "docs/**"]));
+    let on = BTreeMap::from([
+        ("push", serde_yaml_ng::Value::Mapping(push)),
+        ("workflow_dispatch", serde_yaml_ng::Value::Null),
+    ]);
     let mut jobs = indexmap_like::Jobs::default();
+
+    // Each service's tag is its folder's tree hash: the same code, the same tag, in every
+    // run and every environment.
+    let mut script = vec!["tag() { git rev-parse \"HEAD:$1\"; }".to_owned()];
+    let mut outputs = BTreeMap::new();
+    for service in services {
+        let id = service.id.as_str();
+        script.push(format!("echo \"{id}=$(tag {id})\" >> \"$GITHUB_OUTPUT\""));
+        outputs.insert(
+            id.to_owned(),
+            format!("${{{{ steps.tags.outputs['{id}'] }}}}"),
+        );
+    }
+    let fields: Vec<String> = services
+        .iter()
+        .map(|s| format!("\"{}\":\"%s\"", s.id))
+        .collect();
+    let arguments: Vec<String> = services
+        .iter()
+        .map(|s| format!("\"$(tag {})\"", s.id))
+        .collect();
+    script.push(format!(
+        "echo \"tfvars=$(printf '{{\"image_tags\":{{{}}}}}' {})\" >> \"$GITHUB_OUTPUT\"",
+        fields.join(","),
+        arguments.join(" ")
+    ));
+    outputs.insert(
+        "tfvars".to_owned(),
+        "${{ steps.tags.outputs.tfvars }}".to_owned(),
+    );
+    jobs.0.push((
+        "tags".to_owned(),
+        Job {
+            name: Some("Image tags".to_owned()),
+            runs_on: Some("ubuntu-latest"),
+            outputs,
+            steps: vec![
+                uses("actions/checkout@v4"),
+                Step {
+                    id: Some("tags"),
+                    ..run(
+                        "Tag each service with its folder's tree hash",
+                        script.join("\n"),
+                    )
+                },
+            ],
+            ..Job::default()
+        },
+    ));
+
+    // The registries exist before anything is pushed, and before any environment.
+    let registry = format!("{INFRA_DIR}/{REGISTRY_DIR}");
+    let mut steps = vec![uses("actions/checkout@v4")];
+    steps.extend(cloud_login(cloud, Identity::Push));
+    steps.push(with(
+        uses("hashicorp/setup-terraform@v3"),
+        &[("terraform_wrapper", "false".to_owned())],
+    ));
+    steps.push(run(
+        "Initialise",
+        format!("terraform -chdir={registry} init -input=false"),
+    ));
+    steps.push(run(
+        "Create or update the registries",
+        format!("terraform -chdir={registry} apply -input=false -auto-approve"),
+    ));
+    steps.push(Step {
+        id: Some("registry"),
+        ..run(
+            "Read each service's image name",
+            format!(
+                "echo \"images=$(terraform -chdir={registry} output -json {REGISTRY_IMAGES_OUTPUT} | jq -c .)\" >> \"$GITHUB_OUTPUT\""
+            ),
+        )
+    });
+    jobs.0.push((
+        "registries".to_owned(),
+        Job {
+            name: Some("Registries".to_owned()),
+            runs_on: Some("ubuntu-latest"),
+            permissions: BTreeMap::from([("contents", "read"), ("id-token", "write")]),
+            outputs: BTreeMap::from([(
+                "images".to_owned(),
+                "${{ steps.registry.outputs.images }}".to_owned(),
+            )]),
+            env: coordinates.terraform_env(),
+            steps,
+            ..Job::default()
+        },
+    ));
+
+    let mut built = vec!["tags".to_owned()];
     for service in services {
         let id = service.id.to_string();
         jobs.0.push((
             id.clone(),
             Job {
+                needs: vec!["tags".to_owned(), "registries".to_owned()],
                 uses: Some(format!("./.github/workflows/{id}.yml")),
-                with: BTreeMap::from([("push".to_owned(), serde_yaml_ng::Value::Bool(true))]),
-                secrets: Some("inherit"),
+                with: BTreeMap::from([
+                    ("push".to_owned(), serde_yaml_ng::Value::Bool(true)),
+                    (
+                        "image".to_owned(),
+                        value(&format!(
+                            "${{{{ fromJSON(needs.registries.outputs.images)['{id}'] }}}}"
+                        )),
+                    ),
+                    (
+                        "tag".to_owned(),
+                        value(&format!("${{{{ needs.tags.outputs['{id}'] }}}}")),
+                    ),
+                ]),
                 permissions: BTreeMap::from([("contents", "read"), ("id-token", "write")]),
                 ..Job::default()
             },
         ));
+        built.push(id);
     }
-    let mut previous: Vec<String> = services.iter().map(|s| s.id.to_string()).collect();
-    for environment in ENVIRONMENTS {
-        let mut steps = vec![uses("actions/checkout@v4")];
-        steps.extend(registry_login(cloud, Identity::Deploy));
-        steps.push(uses("hashicorp/setup-terraform@v3"));
-        steps.push(run(
-            "Initialise",
-            format!("terraform -chdir={INFRA_DIR} init -input=false"),
-        ));
-        // Each environment keeps its own state, so deploying one never touches the other.
-        steps.push(run(
-            &format!("Select the {environment} state"),
-            format!("terraform -chdir={INFRA_DIR} workspace select -or-create=true {environment}"),
-        ));
-        let mut apply = run(
-            &format!("Deploy the images of this commit to {environment}"),
-            format!(
-                "terraform -chdir={INFRA_DIR} apply -input=false -auto-approve -var \"environment={environment}\" -var \"image_tag=${{GITHUB_SHA}}\""
-            ),
-        );
-        if cloud == Cloud::Gcp {
-            apply.env.insert(
-                "TF_VAR_project_id".to_owned(),
-                "${{ vars.GCP_PROJECT_ID }}".to_owned(),
-            );
-        }
-        for name in secrets {
-            apply.env.insert(
+
+    let secrets = |environment: &str| {
+        let mut env = coordinates.terraform_env();
+        env.insert("TF_VAR_environment".to_owned(), environment.to_owned());
+        for name in &terraform.secrets {
+            env.insert(
                 format!("TF_VAR_{name}"),
                 format!("${{{{ secrets.TF_VAR_{} }}}}", name.to_uppercase()),
             );
         }
-        steps.push(apply);
-        jobs.0.push((
-            format!("deploy-{environment}"),
-            Job {
-                name: Some(format!("Deploy to {environment}")),
-                needs: previous.clone(),
-                runs_on: Some("ubuntu-latest"),
-                environment: Some(environment.to_owned()),
-                permissions: BTreeMap::from([("contents", "read"), ("id-token", "write")]),
-                steps,
-                ..Job::default()
-            },
-        ));
-        previous = vec![format!("deploy-{environment}")];
+        env
+    };
+
+    // Staging: plan and apply; the apply waits for the rollout and fails when it did not
+    // start. Then staging has to stay clear of alarms before production is planned.
+    let staging = Stage {
+        environment: "staging",
+        workspace: "staging",
+    };
+    let mut steps = plan_steps(cloud, &staging, true);
+    steps.push(run(
+        "Apply to staging",
+        format!("terraform -chdir={INFRA_DIR} apply -input=false staging.tfplan"),
+    ));
+    if terraform.alarms {
+        steps.push(Step {
+            env: BTreeMap::from([(
+                "SOAK_MINUTES".to_owned(),
+                "${{ vars.STAGING_SOAK_MINUTES || '10' }}".to_owned(),
+            )]),
+            ..run(
+                "Staging raises no alarm while it soaks",
+                "for minute in $(seq \"$SOAK_MINUTES\"); do\n  sleep 60\n  firing=$(aws cloudwatch describe-alarms --alarm-name-prefix \"staging-\" --state-value ALARM --query 'MetricAlarms[].AlarmName' --output text)\n  if [ -n \"$firing\" ]; then echo \"::error::alarms firing in staging after $minute min: $firing\"; exit 1; fi\ndone",
+            )
+        });
     }
+    let mut job = deploy_job(&staging, built, secrets("staging"), steps);
+    job.concurrency = Some(Concurrency {
+        group: "deploy-staging".to_owned(),
+        cancel_in_progress: false,
+    });
+    jobs.0.push(("deploy-staging".to_owned(), job));
+
+    // Production, planned with a read-only identity where no reviewer stands in the way,
+    // so its reviewers read the plan before they approve.
+    let freeze = format!("${{{{ vars.{FREEZE_VARIABLE} != 'true' }}}}");
+    let review = Stage {
+        environment: "production-plan",
+        workspace: "production",
+    };
+    let mut steps = plan_steps(cloud, &review, false);
+    steps.push(run(
+        "Show the plan to the reviewers",
+        format!(
+            "{{\n  echo '## Production plan'\n  echo '```'\n  terraform -chdir={INFRA_DIR} show -no-color production.tfplan | head -c 900000\n  echo '```'\n}} >> \"$GITHUB_STEP_SUMMARY\""
+        ),
+    ));
+    steps.push(Step {
+        id: Some("plan"),
+        ..run(
+            "Record what the plan changes",
+            format!(
+                "echo \"digest=$({})\" >> \"$GITHUB_OUTPUT\"",
+                plan_digest("production")
+            ),
+        )
+    });
+    let mut job = deploy_job(
+        &review,
+        vec!["tags".to_owned(), "deploy-staging".to_owned()],
+        secrets("production"),
+        steps,
+    );
+    job.name = Some("Plan production".to_owned());
+    job.condition = Some(freeze.clone());
+    job.outputs = BTreeMap::from([(
+        "digest".to_owned(),
+        "${{ steps.plan.outputs.digest }}".to_owned(),
+    )]);
+    jobs.0.push(("plan-production".to_owned(), job));
+
+    let production = Stage {
+        environment: "production",
+        workspace: "production",
+    };
+    let mut steps = plan_steps(cloud, &production, true);
+    steps.push(Step {
+        env: BTreeMap::from([(
+            "REVIEWED".to_owned(),
+            "${{ needs.plan-production.outputs.digest }}".to_owned(),
+        )]),
+        ..run(
+            "Apply only the plan the reviewers read",
+            format!(
+                "if [ \"$({})\" != \"$REVIEWED\" ]; then\n  echo \"::error::production changed since its plan was reviewed: run the workflow again\"\n  exit 1\nfi",
+                plan_digest("production")
+            ),
+        )
+    });
+    steps.push(run(
+        "Apply to production",
+        format!("terraform -chdir={INFRA_DIR} apply -input=false production.tfplan"),
+    ));
+    let mut job = deploy_job(
+        &production,
+        vec!["tags".to_owned(), "plan-production".to_owned()],
+        secrets("production"),
+        steps,
+    );
+    job.condition = Some(freeze);
+    job.concurrency = Some(Concurrency {
+        group: "deploy-production".to_owned(),
+        cancel_in_progress: false,
+    });
+    jobs.0.push(("deploy-production".to_owned(), job));
+
     Workflow {
         name: "deliver".to_owned(),
         on,
         permissions: BTreeMap::from([("contents", "read")]),
-        env: env(cloud, &project_name(doc), region),
-        concurrency: Some(Concurrency {
-            group: "deliver".to_owned(),
-            cancel_in_progress: false,
-        }),
+        env: coordinates.workflow_env(),
+        concurrency: None,
+        jobs,
+    }
+}
+
+/// `terraform fmt` and `validate` of both roots on a pull request that changes them; no
+/// cloud identity, no state.
+fn infra_workflow() -> Workflow {
+    let paths = yaml(BTreeMap::from([(
+        "paths",
+        vec![
+            format!("{INFRA_DIR}/**"),
+            ".github/workflows/infra.yml".to_owned(),
+        ],
+    )]));
+    let mut steps = vec![
+        uses("actions/checkout@v4"),
+        uses("hashicorp/setup-terraform@v3"),
+        run(
+            "Formatted",
+            format!("terraform fmt -check -recursive {INFRA_DIR}"),
+        ),
+    ];
+    for root in [INFRA_DIR.to_owned(), format!("{INFRA_DIR}/{REGISTRY_DIR}")] {
+        steps.push(run(
+            &format!("Valid: {root}"),
+            format!(
+                "terraform -chdir={root} init -input=false -backend=false\nterraform -chdir={root} validate"
+            ),
+        ));
+    }
+    let mut jobs = indexmap_like::Jobs::default();
+    jobs.0.push((
+        "terraform".to_owned(),
+        Job {
+            runs_on: Some("ubuntu-latest"),
+            steps,
+            ..Job::default()
+        },
+    ));
+    Workflow {
+        name: "infra".to_owned(),
+        on: BTreeMap::from([("pull_request", paths)]),
+        permissions: BTreeMap::from([("contents", "read")]),
+        env: BTreeMap::new(),
+        concurrency: None,
         jobs,
     }
 }
 
 fn model_check_workflow() -> Workflow {
-    let paths = serde_yaml_ng::to_value(BTreeMap::from([(
+    let paths = yaml(BTreeMap::from([(
         "paths",
         vec!["architecture/**", ".github/workflows/archsmith.yml"],
-    )]))
-    .unwrap_or_default();
+    )]));
     let on = BTreeMap::from([("pull_request", paths.clone()), ("push", paths)]);
+    let version = env!("CARGO_PKG_VERSION");
     let steps = vec![
         uses("actions/checkout@v4"),
+        // The version that wrote this pipeline, cached: the same rules on every run.
         Step {
+            id: Some("cache"),
+            ..with(
+                uses("actions/cache@v4"),
+                &[
+                    ("path", "~/.cargo/bin/archsmith".to_owned()),
+                    ("key", format!("archsmith-{version}-${{{{ runner.os }}}}")),
+                ],
+            )
+        },
+        Step {
+            condition: Some("${{ steps.cache.outputs.cache-hit != 'true' }}".to_owned()),
             env: BTreeMap::from([(
                 "ARCHSMITH_GIT".to_owned(),
-                "${{ vars.ARCHSMITH_GIT }}".to_owned(),
+                "${{ vars.ARCHSMITH_GIT || 'https://github.com/archsmith/archsmith' }}".to_owned(),
             )]),
             ..run(
                 "Install Archsmith",
-                "cargo install --locked --git \"${ARCHSMITH_GIT:-https://github.com/archsmith/archsmith}\" archsmith",
+                format!("cargo install --locked --git \"$ARCHSMITH_GIT\" --tag v{version} archsmith"),
             )
         },
-        // Exit 1 is error findings, which code scanning shows; only bad input fails the job.
-        run(
-            "Validate the model",
-            "archsmith validate architecture/model.ron --format sarif > archsmith.sarif || [ $? -eq 1 ]",
-        ),
+        // Exit 1 is error findings: recorded, shown in code scanning, then failing the job.
         Step {
-            condition: Some("always()".to_owned()),
+            id: Some("validate"),
+            ..run(
+                "Validate the model",
+                "status=0\narchsmith validate architecture/model.ron --format sarif > archsmith.sarif || status=$?\necho \"status=$status\" >> \"$GITHUB_OUTPUT\"\n[ \"$status\" -le 1 ]",
+            )
+        },
+        // A fork's pull request may not write code scanning results.
+        Step {
+            condition: Some("${{ always() && hashFiles('archsmith.sarif') != '' && (github.event_name == 'push' || github.event.pull_request.head.repo.full_name == github.repository) }}".to_owned()),
             ..with(
                 uses("github/codeql-action/upload-sarif@v3"),
                 &[
                     ("sarif_file", "archsmith.sarif".to_owned()),
                     ("category", "archsmith".to_owned()),
                 ],
+            )
+        },
+        Step {
+            condition: Some("${{ steps.validate.outputs.status == '1' }}".to_owned()),
+            ..run(
+                "The model has error findings",
+                "echo \"::error::archsmith found errors in the model: see the code scanning alerts\"\nexit 1",
             )
         },
     ];

@@ -1,11 +1,11 @@
 //! The design document's "Delivery and rollout" section: what the GitHub Actions export
-//! runs for each service (its language's tests, its image), the environments a change
-//! goes through, and how the Terraform replaces a running service with a new image. It
-//! reads the same services, toolchains and rollout the exports use.
+//! runs for each service (its language's tests, its image), how an image is built once and
+//! promoted through the environments, and how the Terraform replaces a running service
+//! with a new image. It reads the same services, toolchains and rollout the exports use.
 
 use super::content::{Block, Line, code, plain, strong, text};
 use super::{Context, heading, paragraph};
-use crate::export::github_actions::delivered;
+use crate::export::github_actions::{delivered, staging_soaks};
 use crate::export::terraform::rollout;
 use crate::export::workload::namespace;
 
@@ -30,11 +30,17 @@ pub(super) fn delivery(cx: &Context<'_>, out: &mut Vec<Block>) {
     out.push(Block::Paragraph(vec![
         code("archsmith export --format github-actions"),
         text(format!(
-            " writes the pipeline on {}: on every pull request each service's tests and image build; on main, every image at the commit's SHA, then ",
+            " writes the pipeline on {}. On every pull request: each service's tests and image build, and ",
             cloud.label()
         )),
-        code("terraform apply"),
-        text(" with that image tag to staging and, once staging is deployed and the production environment's reviewers approve, to production. Each environment has its own Terraform state."),
+        code("terraform validate"),
+        text(" of the infrastructure. On main: each image is built once, tagged with the git tree hash of its service's folder, into registries every environment shares (their own Terraform root, applied first), so a service whose code did not change keeps its image and is not redeployed; staging is planned and applied, and its rollout has to succeed"),
+        text(if staging_soaks(cloud, &cx.graph, &facts) {
+            " and stay clear of alarms for a soak period"
+        } else {
+            ""
+        }),
+        text("; production is planned by a read-only identity and the plan shown to its reviewers, and once they approve only that plan is applied. A repository variable freezes production deploys. Each environment has its own Terraform state and deploy identity."),
     ]));
     let rows: Vec<Vec<Line>> = services
         .iter()

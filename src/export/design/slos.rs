@@ -7,8 +7,7 @@
 use super::content::{Block, Line, code, plain, strong, text};
 use super::{Context, heading, paragraph};
 use crate::export::prometheus::{SATURATION_SHARE, alert_groups};
-use crate::export::terraform::cloudwatch_alarm;
-use crate::export::workload::namespace;
+use crate::export::terraform::cloudwatch_alarms;
 use crate::facts::Facts;
 use crate::model::Cloud;
 use crate::monitoring::{Monitoring, Severity};
@@ -251,21 +250,13 @@ fn cloudwatch(cx: &Context<'_>, out: &mut Vec<Block>) {
         return;
     }
     let facts = Facts::new(&cx.graph, Some(Cloud::Aws));
-    let rows: Vec<Vec<Line>> = cx
-        .doc
-        .components()
-        .iter()
-        .filter_map(|component| {
-            let service = facts.service(component)?;
-            let alarm = cloudwatch_alarm(
-                service.recipe,
-                facts.runs(component),
-                namespace(&cx.graph, component).is_some(),
-            )?;
-            Some(vec![
+    let rows: Vec<Vec<Line>> = cloudwatch_alarms(&cx.graph, &facts)
+        .into_iter()
+        .map(|(component, alarm)| {
+            vec![
                 vec![strong(component.name.clone())],
                 plain(format!("{} {}", alarm.namespace, alarm.metric)),
-            ])
+            ]
         })
         .collect();
     if rows.is_empty() {

@@ -5,13 +5,15 @@
 
 mod align;
 mod aws;
-pub(crate) use aws::cloudwatch_alarm;
+pub(crate) use aws::cloudwatch_alarms;
 pub(crate) use regions::primary_region_code;
+pub(crate) use registry::{DIR as REGISTRY_DIR, IMAGES_OUTPUT as REGISTRY_IMAGES_OUTPUT};
 mod azure;
 mod gcp;
 mod kubernetes;
 mod module;
 mod regions;
+mod registry;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
@@ -69,6 +71,7 @@ impl Exporter for TerraformExporter {
         outputs(&mut module, &plan, cloud);
         let todos = std::mem::take(&mut module.todos);
         let mut files = module.render();
+        files.extend(registry::root(&plan, cloud, &project_name(doc)));
         files.insert(
             "README.md".to_owned(),
             readme(&plan, &todos, cloud, &files).into_bytes(),
@@ -652,7 +655,7 @@ fn zones_list(region: &regions::DeployRegion) -> Option<hcl::Expression> {
 }
 
 /// How a new image of the team's own code replaces the running one when the Terraform
-/// applies a new `image_tag`, on `cloud` (`in_cluster`: on the cloud's Kubernetes). What the
+/// applies a new tag in `image_tags`, on `cloud` (`in_cluster`: on the cloud's Kubernetes). What the
 /// generated resources configure, for the design document.
 pub(crate) fn rollout(cloud: Cloud, in_cluster: bool) -> &'static str {
     if in_cluster {
@@ -660,7 +663,7 @@ pub(crate) fn rollout(cloud: Cloud, in_cluster: bool) -> &'static str {
     }
     match cloud {
         Cloud::Aws => {
-            "an ECS rolling deployment: new tasks replace the old ones once they pass their health checks (the load balancer's, where one routes to the service), and the deployment circuit breaker rolls back to the last working task definition when they keep failing"
+            "an ECS rolling deployment: new tasks replace the old ones once they pass their health checks (the load balancer's, where one routes to the service); the deployment circuit breaker rolls back to the last working task definition when they keep failing, and the apply then fails"
         }
         Cloud::Gcp => {
             "a new Cloud Run revision, which takes all traffic once it starts and passes its startup probe; the previous revision stays to roll back to"
@@ -721,13 +724,7 @@ fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud, doc: &Document)
         "Region to deploy into (the model's primary region boundary).",
         region,
     );
-    variable(
-        module,
-        "image_tag",
-        "string",
-        "Container image tag to deploy for every service: a release or commit (fill in; the registries keep tags immutable, so never `latest`).",
-        None,
-    );
+    registry::variables(module, plan, cloud);
     variable(
         module,
         "log_retention_days",
@@ -1360,7 +1357,7 @@ fn readme(
     public_subnet_section(&mut out, plan, cloud);
     not_generated_section(&mut out, plan);
     out.push_str("\n## Network policy\n\nEach networked component has its own firewall identity, and each connection into it is one ingress rule on the target's port, from the caller's identity (or from the internet for internet-facing entry points). Access to managed services outside the network (buckets, queues, secrets) goes through IAM and is left to you.\n\n");
-    out.push_str("\n## Fill in\n\n- Variables without a default in `variables.tf`: certificates, passwords, the project id.\n- Container images: push each service's image to its registry, then set `image_tag`.\n- Remote state: add a `backend` block to `versions.tf`.\n- Containers run on a read-only root file system: give each service a writable volume where it writes.\n");
+    out.push_str("\n## Fill in\n\n- Variables without a default in `variables.tf`: certificates, passwords, the project id.\n- Container images: apply `registry/` first (the registries every environment shares, in their own state), push each service's image there, then set `image_tags` (a tag per service). `archsmith export --format github-actions` writes a pipeline that does all three.\n- Remote state: add a `backend` block to `versions.tf`.\n- Containers run on a read-only root file system: give each service a writable volume where it writes.\n");
     if !plan.clusters.is_empty() {
         out.push_str("- The Kubernetes API server is private, and `kubernetes.tf` is applied through it: run `terraform apply` from inside the network (a runner in the VPC or VNet).\n- `kubernetes.tf` deploys the services in the cluster. `archsmith export --format kubernetes` writes the same workloads as manifests (with autoscalers, disruption budgets and network policies): use one or the other, not both.\n");
     }

@@ -3,8 +3,9 @@
 use hcl::Expression;
 
 use super::super::module::{Module, block, list, literal, object, raw, resource};
-use super::super::{Placed, Plan};
+use super::super::{Placed, Plan, registry};
 use super::{sg, subnets, tags};
+use crate::model::Cloud;
 
 /// A role that `service` assumes, with one managed policy attached. AWS names it
 /// `<project>-<prefix>-<random>`.
@@ -41,18 +42,14 @@ pub(in super::super) fn iam_role(
 fn container_definitions(
     slug: &str,
     name: &str,
+    image: Expression,
     port: u16,
     health: Option<&str>,
     region_var: &str,
 ) -> Expression {
     let mut container = object([
         ("name", literal(slug)),
-        (
-            "image",
-            raw(&format!(
-                "\"${{aws_ecr_repository.{name}.repository_url}}:${{var.image_tag}}\""
-            )),
-        ),
+        ("image", image),
         ("essential", Expression::Bool(true)),
         // Writable paths are volumes the task mounts; the image itself stays as built.
         ("readonlyRootFilesystem", Expression::Bool(true)),
@@ -114,12 +111,9 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
     let replicas = plan.int(c, "replicas", 1);
-    repository(module, placed);
+    let image = registry::read(module, placed, Cloud::Aws);
     super::observability::encrypted_log_group(module, name, slug);
     if placed.namespace.is_some() {
-        let image = raw(&format!(
-            "\"${{aws_ecr_repository.{name}.repository_url}}:${{var.image_tag}}\""
-        ));
         super::super::kubernetes::workload(module, plan, placed, image);
         return;
     }
@@ -144,6 +138,7 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
                 container_definitions(
                     slug,
                     name,
+                    image,
                     port,
                     health.as_deref(),
                     &plan.region_of(placed).var("region"),
@@ -177,6 +172,31 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
             .add_attribute(("rollback", true))
             .build(),
     );
+    // The apply waits for the rollout, and fails when the service settled on another task
+    // definition (the circuit breaker rolled back): a pipeline never promotes a release that
+    // did not start (the provider alone reports a rolled-back deployment as steady).
+    service = service
+        .add_attribute(("wait_for_steady_state", true))
+        .add_block(
+            block("lifecycle")
+                .add_block(
+                    block("postcondition")
+                        .add_attribute((
+                            "condition",
+                            raw(&format!(
+                                "self.task_definition == aws_ecs_task_definition.{name}.arn"
+                            )),
+                        ))
+                        .add_attribute((
+                            "error_message",
+                            literal(&format!(
+                                "{slug} did not start the new task definition: the deployment circuit breaker rolled it back."
+                            )),
+                        ))
+                        .build(),
+                )
+                .build(),
+        );
     service = service.add_block(
         block("network_configuration")
             .add_attribute(("subnets", subnets(plan, placed)))
@@ -282,30 +302,6 @@ fn node_group(module: &mut Module, file: &'static str, cluster: &str, subnets: E
     );
 }
 
-/// The component's image repository: tags immutable, images scanned on push, encrypted
-/// with KMS.
-fn repository(module: &mut Module, placed: &Placed<'_>) {
-    let slug = placed.slug.as_str();
-    module.add(
-        "compute.tf",
-        &resource("aws_ecr_repository", &placed.name)
-            .add_attribute(("name", raw(&format!("\"${{var.project}}/{slug}\""))))
-            .add_attribute(("image_tag_mutability", "IMMUTABLE"))
-            .add_block(
-                block("image_scanning_configuration")
-                    .add_attribute(("scan_on_push", true))
-                    .build(),
-            )
-            .add_block(
-                block("encryption_configuration")
-                    .add_attribute(("encryption_type", "KMS"))
-                    .build(),
-            )
-            .add_attribute(("tags", tags(placed)))
-            .build(),
-    );
-}
-
 /// Target tracking on the service's average CPU between the model's bounds.
 fn autoscaling_policy(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
@@ -367,19 +363,14 @@ fn autoscaling_policy(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>)
 pub(super) fn function(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let reserved = plan.int(placed.component, "reserved_concurrency", 0);
     let name = placed.name.as_str();
-    repository(module, placed);
+    let image = registry::read(module, placed, Cloud::Aws);
     module.add(
         "compute.tf",
         &resource("aws_lambda_function", name)
             .add_attribute(("function_name", placed.env_name("")))
             .add_attribute(("role", raw("aws_iam_role.lambda.arn")))
             .add_attribute(("package_type", "Image"))
-            .add_attribute((
-                "image_uri",
-                raw(&format!(
-                    "\"${{aws_ecr_repository.{name}.repository_url}}:${{var.image_tag}}\""
-                )),
-            ))
+            .add_attribute(("image_uri", image))
             .add_attribute(("memory_size", plan.int(placed.component, "memory_mb", 512)))
             .add_attribute(("timeout", plan.int(placed.component, "timeout_s", 30)))
             .add_block(

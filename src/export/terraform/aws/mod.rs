@@ -8,7 +8,7 @@ mod edge;
 mod messaging;
 mod network;
 mod observability;
-pub(crate) use observability::alarm as cloudwatch_alarm;
+pub(crate) use observability::alarms as cloudwatch_alarms;
 mod security;
 
 use hcl::Expression;

@@ -16,6 +16,29 @@ pub(crate) struct Alarm {
     attribute: &'static str,
 }
 
+/// The CloudWatch alarms the AWS Terraform sets, by component in model order: what
+/// `observability.tf` holds. The design document lists them and the delivery pipeline
+/// watches them in staging, so both state what the Terraform creates.
+pub(crate) fn alarms<'d>(
+    graph: &crate::graph::ArchGraph<'d>,
+    facts: &crate::facts::Facts<'_>,
+) -> Vec<(&'d crate::model::Component, Alarm)> {
+    graph
+        .document()
+        .components()
+        .iter()
+        .filter_map(|component| {
+            let service = facts.service(component)?;
+            let alarm = alarm(
+                service.recipe,
+                facts.runs(component),
+                crate::export::workload::namespace(graph, component).is_some(),
+            )?;
+            Some((component, alarm))
+        })
+        .collect()
+}
+
 /// The alarm for a component deployed with `recipe` and run as `runs` (`in_cluster`: on
 /// EKS, where its CPU is the pods', not an ECS service's), if it gets one. The design
 /// document lists what this returns, so it states the alarms the Terraform creates.

@@ -1,11 +1,12 @@
 //! The team's own code (Container Apps, or workloads on AKS), the platform they share, and AKS clusters.
 
-use super::super::module::{Module, block, literal, raw, resource};
-use super::super::{Placed, Plan};
-use super::{RG, alnum_name, in_resource_group, location, tags};
+use super::super::module::{Module, block, list, literal, raw, resource};
+use super::super::{Placed, Plan, registry};
+use super::{RG, in_resource_group, location, tags};
+use crate::model::Cloud;
 
 /// What the region's Container Apps share: a subnet, a Log Analytics workspace and an
-/// environment; and the one registry every region pulls from.
+/// environment. Images come from the registry root's one registry (see `registry`).
 pub(super) fn platform(module: &mut Module) {
     // The Container Apps environment takes a subnet of its own: it cannot share one with a
     // cluster's nodes or anything else.
@@ -27,25 +28,6 @@ pub(super) fn platform(module: &mut Module) {
             .add_attribute(("retention_in_days", raw("var.log_retention_days")))
             .build(),
     );
-    if module.first_time("container_registry") {
-        module.add(
-            "compute.tf",
-            &resource("azurerm_container_registry", "main")
-                .add_attribute(("name", alnum_name("acr")))
-                .add_attribute(("resource_group_name", raw(RG)))
-                .add_attribute(("location", location(module)))
-                // Premium: zone redundancy, a dedicated data endpoint, content trust and
-                // retention of untagged manifests. It stays reachable: no private endpoint
-                // is generated.
-                .add_attribute(("sku", "Premium"))
-                .add_attribute(("admin_enabled", false))
-                .add_attribute(("zone_redundancy_enabled", true))
-                .add_attribute(("data_endpoint_enabled", true))
-                .add_attribute(("trust_policy_enabled", true))
-                .add_attribute(("retention_policy_in_days", 7))
-                .build(),
-        );
-    }
     module.add(
         "compute.tf",
         &resource("azurerm_container_app_environment", &main)
@@ -72,28 +54,67 @@ pub(super) fn platform(module: &mut Module) {
     );
 }
 
+/// The identity Container Apps pull images with, once per environment: allowed to pull
+/// from the registry and nothing else. Returns its resource address.
+fn image_pull_identity(module: &mut Module) -> &'static str {
+    const ADDRESS: &str = "azurerm_user_assigned_identity.image_pull";
+    if module.first_time("image_pull_identity") {
+        module.add(
+            "iam.tf",
+            &resource("azurerm_user_assigned_identity", "image_pull")
+                .add_attribute((
+                    "name",
+                    raw("\"id-${var.project}-${var.environment}-image-pull\""),
+                ))
+                .add_attribute(("resource_group_name", raw(RG)))
+                .add_attribute(("location", location(module)))
+                .build(),
+        );
+        image_pull_grant(module, "image_pull", &format!("{ADDRESS}.principal_id"));
+    }
+    ADDRESS
+}
+
+/// `AcrPull` on the registry for the principal at `principal` (an expression).
+fn image_pull_grant(module: &mut Module, name: &str, principal: &str) {
+    module.add(
+        "iam.tf",
+        &resource("azurerm_role_assignment", name)
+            .add_attribute(("scope", raw("data.azurerm_container_registry.main.id")))
+            .add_attribute(("role_definition_name", "AcrPull"))
+            .add_attribute(("principal_id", raw(principal)))
+            .build(),
+    );
+}
+
 pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
+    let image = registry::read(module, placed, Cloud::Azure);
     if placed.namespace.is_some() {
-        let image = raw(&format!(
-            "\"${{azurerm_container_registry.main.login_server}}/{slug}:${{var.image_tag}}\""
-        ));
+        if let Some(cluster) = plan.clusters.first()
+            && module.first_time("aks_image_pull")
+        {
+            image_pull_grant(
+                module,
+                "aks_image_pull",
+                &format!(
+                    "azurerm_kubernetes_cluster.{}.kubelet_identity[0].object_id",
+                    cluster.name
+                ),
+            );
+        }
         super::super::kubernetes::workload(module, plan, placed, image);
         return;
     }
+    let puller = image_pull_identity(module);
     let (min, max) = plan.instance_bounds(placed.component);
     let health = plan
         .flag(placed.component, "health_check")
         .then(|| super::super::health_path(module, plan, placed));
     let mut container = block("container")
         .add_attribute(("name", literal(slug)))
-        .add_attribute((
-            "image",
-            raw(&format!(
-                "\"${{azurerm_container_registry.main.login_server}}/{slug}:${{var.image_tag}}\""
-            )),
-        ))
+        .add_attribute(("image", image))
         .add_attribute(("cpu", 0.5))
         .add_attribute(("memory", "1Gi"));
     if let Some(path) = &health {
@@ -123,6 +144,21 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
             ))
             .add_attribute(("revision_mode", "Single"))
             .add_block(
+                block("identity")
+                    .add_attribute(("type", "UserAssigned"))
+                    .add_attribute(("identity_ids", list([raw(&format!("{puller}.id"))])))
+                    .build(),
+            )
+            .add_block(
+                block("registry")
+                    .add_attribute((
+                        "server",
+                        raw("data.azurerm_container_registry.main.login_server"),
+                    ))
+                    .add_attribute(("identity", raw(&format!("{puller}.id"))))
+                    .build(),
+            )
+            .add_block(
                 block("template")
                     .add_attribute(("min_replicas", min))
                     .add_attribute(("max_replicas", max))
@@ -142,6 +178,12 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
                     .build(),
             )
             .add_attribute(("tags", tags(placed)))
+            // The first revision pulls its image as soon as it is created: only once the
+            // identity may.
+            .add_attribute((
+                "depends_on",
+                list([raw("azurerm_role_assignment.image_pull")]),
+            ))
             .build(),
     );
 }

@@ -1,30 +1,15 @@
 //! The team's own code (Cloud Run services, or workloads on GKE) and GKE clusters.
 
 use super::super::module::{Module, block, list, literal, raw, resource};
-use super::super::{Placed, Plan};
+use super::super::{Placed, Plan, registry};
 use super::labels;
+use crate::model::Cloud;
 
 pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
-    let (key, grant) = super::security::cmek(module, "artifactregistry");
-    let region = module.regional("var.region");
-    module.add(
-        "compute.tf",
-        &resource("google_artifact_registry_repository", name)
-            .add_attribute(("repository_id", placed.env_name("")))
-            .add_attribute(("description", literal(&placed.component.name)))
-            .add_attribute(("location", raw(&module.regional("var.region"))))
-            .add_attribute(("format", "DOCKER"))
-            .add_attribute(("kms_key_name", key))
-            .add_attribute(("depends_on", grant))
-            .add_attribute(("labels", labels(placed)))
-            .build(),
-    );
+    let image = registry::read(module, placed, Cloud::Gcp);
     if placed.namespace.is_some() {
-        let image = raw(&format!(
-            "\"${{{region}}}-docker.pkg.dev/${{var.project_id}}/${{google_artifact_registry_repository.{name}.repository_id}}/{slug}:${{var.image_tag}}\""
-        ));
         super::super::kubernetes::workload(module, plan, placed, image);
         return;
     }
@@ -33,11 +18,12 @@ pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>
         .flag(placed.component, "health_check")
         .then(|| super::super::health_path(module, plan, placed));
     let mut containers = block("containers")
-        .add_attribute((
-            "image",
-            raw(&format!("\"${{{region}}}-docker.pkg.dev/${{var.project_id}}/${{google_artifact_registry_repository.{name}.repository_id}}/{slug}:${{var.image_tag}}\"")),
-        ))
-        .add_block(block("ports").add_attribute(("container_port", placed.port)).build());
+        .add_attribute(("image", image))
+        .add_block(
+            block("ports")
+                .add_attribute(("container_port", placed.port))
+                .build(),
+        );
     if let Some(path) = &health {
         // Cloud Run routes to an instance once its startup probe passes and restarts one
         // whose liveness probe fails.
