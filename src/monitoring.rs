@@ -1,7 +1,8 @@
 //! What the model says about monitoring, resolved once: which components are scraped for
 //! metrics and how their requests are measured, the objectives each request-serving service
 //! is held to (the model's availability and p99 latency targets) as multi-window burn-rate
-//! alerts, the saturation point the capacity analysis gives each service, and where alerts
+//! alerts, the stores and brokers whose metrics the model sends to the store (read through
+//! the exporter the catalog names for their kind), the saturation point the capacity analysis gives each service, and where alerts
 //! go (the on-call components behind the alert router, by severity). The Prometheus export
 //! writes it, the design document states it.
 //!
@@ -11,7 +12,7 @@
 
 use petgraph::Direction;
 
-use crate::catalog::{ConnectionStyle, Trait};
+use crate::catalog::{ConnectionStyle, MetricsExporter, Trait};
 use crate::facts::Facts;
 use crate::graph::ArchGraph;
 use crate::model::{ApiStyle, Component, Connection, PropertyValue};
@@ -139,6 +140,9 @@ pub struct Scraped<'a> {
     pub requests: Option<RequestMetrics>,
     /// Instances the model runs at least.
     pub min_instances: i64,
+    /// The exporter its metrics are read through, for a store or broker (scraped at the
+    /// exporter, never through a collector).
+    pub exporter: Option<&'a MetricsExporter>,
 }
 
 /// The objectives one service is held to.
@@ -175,6 +179,9 @@ pub struct Monitoring<'a> {
     pub collectors: Vec<(&'a Component, String)>,
     /// Services that send no metrics: nothing measures them.
     pub unscraped: Vec<&'a Component>,
+    /// Stores and brokers the model sends to the metrics store that have no exporter in the
+    /// catalog, so nothing can read them.
+    pub unexported: Vec<&'a Component>,
     pub objectives: Vec<ServiceObjectives<'a>>,
     pub routes: Vec<Route<'a>>,
 }
@@ -208,6 +215,7 @@ impl<'a> Monitoring<'a> {
         let mut scraped = Vec::new();
         let mut collectors: Vec<(&'a Component, String)> = Vec::new();
         let mut unscraped = Vec::new();
+        let mut unexported = Vec::new();
         for component in doc.components() {
             let Some(sink) = destination(component) else {
                 if graph.has_trait(component, Trait::Compute) {
@@ -215,6 +223,24 @@ impl<'a> Monitoring<'a> {
                 }
                 continue;
             };
+            if is_store(graph, component) {
+                match graph.kind(component).and_then(|k| k.metrics.as_ref()) {
+                    Some(exporter) => scraped.push(Scraped {
+                        component,
+                        target: format!(
+                            "{}:{}",
+                            exporter.host(component.id.as_str()),
+                            exporter.port
+                        ),
+                        via: None,
+                        requests: None,
+                        min_instances: 1,
+                        exporter: Some(exporter),
+                    }),
+                    None => unexported.push(component),
+                }
+                continue;
+            }
             if graph.has_trait(component, Trait::TelemetrySink) {
                 // A collector forwarding to the store: scraped on its exporter's port.
                 let port = graph.int(component, "metrics_port").unwrap_or(DEFAULT_PORT);
@@ -229,6 +255,7 @@ impl<'a> Monitoring<'a> {
                 via,
                 requests: request_metrics(graph, component),
                 min_instances: facts.instance_bounds(component).0,
+                exporter: None,
             });
         }
         let targets = &doc.meta.targets;
@@ -280,10 +307,20 @@ impl<'a> Monitoring<'a> {
             scraped,
             collectors,
             unscraped,
+            unexported,
             objectives,
             routes,
         }
     }
+}
+
+/// Whether `component` keeps data or messages (a datastore, cache or broker): its metrics
+/// are read through an exporter, and its dashboard is a USE one.
+pub fn is_store(graph: &ArchGraph<'_>, component: &Component) -> bool {
+    [Trait::Datastore, Trait::Cache, Trait::Broker]
+        .into_iter()
+        .any(|t| graph.has_trait(component, t))
+        || graph.kind(component).is_some_and(|k| k.metrics.is_some())
 }
 
 /// Whether requests enter the system at `component`: a router, a client, an external

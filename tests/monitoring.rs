@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use archsmith::catalog::Catalog;
+use archsmith::edit::EditOp;
 use archsmith::export::{ExportOptions, Output, find_exporter};
-use archsmith::model::{Cloud, Document};
+use archsmith::model::{Cloud, ConnectionId, Document};
 use archsmith::{format, samples};
 
 fn load(text: &str) -> Document {
@@ -63,8 +64,12 @@ fn the_social_api_is_scraped_alerted_on_by_burn_rate_and_routed_to_its_on_call()
         [
             "fanout-worker",
             "media-svc",
+            "posts-db",
             "posts-svc",
+            "search",
             "timeline-svc",
+            "timelines",
+            "users-db",
             "users-svc"
         ]
     );
@@ -99,11 +104,11 @@ fn the_social_api_is_scraped_alerted_on_by_burn_rate_and_routed_to_its_on_call()
     );
     // Each replica is a target: the service's host name is resolved to every instance.
     assert_eq!(
-        config["scrape_configs"][2]["dns_sd_configs"][0]["names"][0],
+        config["scrape_configs"][3]["dns_sd_configs"][0]["names"][0],
         "posts-svc"
     );
     assert_eq!(
-        config["scrape_configs"][2]["dns_sd_configs"][0]["port"],
+        config["scrape_configs"][3]["dns_sd_configs"][0]["port"],
         8080
     );
     // Tickets (slow burns, saturation, lost instances) have their own route.
@@ -123,10 +128,23 @@ fn objectives_are_held_at_the_entry_and_collector_metrics_are_scraped_at_the_col
     let files = export(&doc, "prometheus", None);
     let config = yaml(&files["prometheus.yml"]);
     let jobs = config["scrape_configs"].as_sequence().expect("jobs");
-    assert_eq!(jobs.len(), 1, "{jobs:?}");
-    assert_eq!(jobs[0]["job_name"], "otel");
-    assert_eq!(jobs[0]["honor_labels"], true);
-    assert_eq!(jobs[0]["static_configs"][0]["targets"][0], "otel:8889");
+    let names: Vec<&str> = jobs.iter().filter_map(|j| j["job_name"].as_str()).collect();
+    // The services only through the collector; the stores through their exporters.
+    assert_eq!(
+        names,
+        [
+            "catalog-db",
+            "order-events",
+            "orders-db",
+            "product-search",
+            "redis",
+            "otel"
+        ],
+        "{jobs:?}"
+    );
+    let otel = &jobs[5];
+    assert_eq!(otel["honor_labels"], true);
+    assert_eq!(otel["static_configs"][0]["targets"][0], "otel:8889");
     let alerts = &files["rules/alerts.yml"];
     assert!(alerts.contains(r#"job:slo_errors_per_request:ratio_rate1h{job="storefront-bff"}"#));
     assert!(
@@ -225,6 +243,24 @@ fn the_design_document_counts_what_the_monitoring_exports_create() {
             );
             assert!(section.contains(&expected), "{}: {expected}", sample.name);
         }
+        // Dashboards, by kind, as the Grafana export writes them.
+        let grafana = export(&doc, "grafana", None);
+        for (tag, label) in [("red", "RED"), ("use", "USE")] {
+            let count = grafana
+                .iter()
+                .filter(|(file, _)| file.starts_with("dashboards/"))
+                .filter(|(_, text)| {
+                    let dashboard: serde_json::Value = serde_json::from_str(text).expect("json");
+                    dashboard["tags"][1] == tag
+                })
+                .count();
+            if count > 0 {
+                let expected = format!("{count} {label} (");
+                assert!(section.contains(&expected), "{}: {expected}", sample.name);
+            } else {
+                assert!(!section.contains(&format!(" {label} (")), "{}", sample.name);
+            }
+        }
         let terraform = export(&doc, "terraform", Some(Cloud::Aws));
         let alarms: usize = terraform
             .values()
@@ -257,8 +293,12 @@ fn grafana_gets_a_red_dashboard_per_measured_service() {
         dashboards,
         [
             "dashboards/media-svc.json",
+            "dashboards/posts-db.json",
             "dashboards/posts-svc.json",
+            "dashboards/search.json",
             "dashboards/timeline-svc.json",
+            "dashboards/timelines.json",
+            "dashboards/users-db.json",
             "dashboards/users-svc.json"
         ]
     );
@@ -279,5 +319,95 @@ fn grafana_gets_a_red_dashboard_per_measured_service() {
     );
     let compose = export(&doc, "compose", None);
     assert!(compose[""].contains("- ./grafana/dashboards:/var/lib/grafana/dashboards:ro"));
-    assert!(files["README.md"].contains("no USE dashboard for datastores"));
+    assert!(
+        files["README.md"].contains(
+            "no USE dashboard for stores and brokers whose metrics the model sends nowhere"
+        ),
+        "{}",
+        files["README.md"]
+    );
+}
+
+#[test]
+fn stores_the_model_measures_get_an_exporter_a_use_dashboard_and_a_down_alert() {
+    let doc = sample("ecommerce");
+    // The catalog's queries for PostgreSQL, on the store's job.
+    let grafana = export(&doc, "grafana", None);
+    let orders: serde_json::Value =
+        serde_json::from_str(&grafana["dashboards/orders-db.json"]).expect("json");
+    assert_eq!(orders["title"], "Orders DB (USE)");
+    let titles: Vec<&str> = orders["panels"]
+        .as_array()
+        .expect("panels")
+        .iter()
+        .filter_map(|p| p["title"].as_str())
+        .collect();
+    assert_eq!(
+        titles,
+        [
+            "Answers its exporter",
+            "Utilization: Connections in use (share of max_connections)",
+            "Saturation: Longest running transaction",
+            "Errors: Deadlocks per second"
+        ]
+    );
+    let text = orders.to_string();
+    assert!(
+        text.contains(r#"sum(pg_stat_activity_count{job=\"orders-db\"}) / max(pg_settings_max_connections{job=\"orders-db\"})"#),
+        "{text}"
+    );
+    // Kafka: consumer lag is its saturation.
+    let events = grafana["dashboards/order-events.json"].as_str();
+    assert!(events.contains("kafka_consumergroup_lag"));
+
+    // Prometheus scrapes the exporter, named as the compose stack runs it.
+    let prometheus = export(&doc, "prometheus", None);
+    let config = yaml(&prometheus["prometheus.yml"]);
+    let job = config["scrape_configs"]
+        .as_sequence()
+        .expect("jobs")
+        .iter()
+        .find(|j| j["job_name"] == "orders-db")
+        .expect("the store's job");
+    assert_eq!(job["dns_sd_configs"][0]["names"][0], "orders-db-exporter");
+    assert_eq!(job["dns_sd_configs"][0]["port"], 9187);
+    let alerts = yaml(&prometheus["rules/alerts.yml"]);
+    let group = alerts["groups"]
+        .as_sequence()
+        .expect("groups")
+        .iter()
+        .find(|g| g["name"] == "orders-db")
+        .expect("the store's alerts");
+    assert_eq!(group["rules"][0]["alert"], "StoreDown");
+    assert_eq!(
+        group["rules"][0]["expr"],
+        "max(pg_up{job=\"orders-db\"}) == 0"
+    );
+    assert!(
+        !prometheus["rules/alerts.yml"]
+            .contains("InstancesBelowMinimum\n    expr: sum by (job) (up{job=\"orders-db\"})"),
+        "an exporter is one target, whatever the store's instances"
+    );
+    let compose = yaml(&export(&doc, "compose", None)[""]);
+    let exporter = &compose["services"]["orders-db-exporter"];
+    assert_eq!(
+        exporter["image"],
+        "quay.io/prometheuscommunity/postgres-exporter:v0.15.0"
+    );
+    assert_eq!(
+        exporter["environment"]["DATA_SOURCE_URI"],
+        "orders-db:5432/app?sslmode=disable"
+    );
+    assert_eq!(
+        exporter["depends_on"]["orders-db"]["condition"],
+        "service_healthy"
+    );
+    // Without the model's telemetry connection, a store is not measured.
+    let mut unmeasured = doc.clone();
+    EditOp::Disconnect(ConnectionId::new("orders-db-metrics").expect("id"))
+        .apply(&mut unmeasured, Catalog::builtin())
+        .expect("disconnects");
+    let grafana = export(&unmeasured, "grafana", None);
+    assert!(!grafana.contains_key("dashboards/orders-db.json"));
+    assert!(!export(&unmeasured, "compose", None)[""].contains("orders-db-exporter"));
 }

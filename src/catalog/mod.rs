@@ -3,6 +3,7 @@
 //! are legal between two kinds.
 
 mod deployment;
+mod exporter;
 mod recipe;
 mod regions;
 mod schema;
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use deployment::{
     AtRest, Availability, CloudService, CloudServices, Deployment, Health, LocalImage,
 };
+pub use exporter::{MetricsExporter, UsePanel};
 pub use recipe::Recipe;
 pub use regions::{CloudRegion, Near, Regions};
 pub use schema::{PropertySpec, PropertyType, PropertyTypeError, did_you_mean};
@@ -173,6 +175,9 @@ pub struct ComponentKind {
     /// The image that stands in for it in a local stack, if one does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub local: Option<LocalImage>,
+    /// How its metrics are read, when it is a store or broker with a known exporter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<MetricsExporter>,
     /// The managed service it becomes on each cloud.
     pub clouds: CloudServices,
     /// What producers and consumers speak to a broker, as AsyncAPI names protocols (`kafka`,
@@ -374,6 +379,8 @@ struct KindFile {
     runs: Deployment,
     #[serde(default)]
     local: Option<LocalImage>,
+    #[serde(default)]
+    metrics: Option<MetricsExporter>,
     #[serde(default)]
     clouds: CloudServices,
     #[serde(default)]
@@ -582,6 +589,7 @@ impl Catalog {
                 ends,
                 runs: kind.runs,
                 local: kind.local,
+                metrics: kind.metrics,
                 clouds: kind.clouds,
             });
         }

@@ -17,6 +17,7 @@ use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, ConnectionStyle, Health, LocalImage};
 use crate::graph::ArchGraph;
 use crate::model::{Component, Document};
+use crate::monitoring::Monitoring;
 
 #[derive(Debug)]
 pub struct ComposeExporter;
@@ -245,6 +246,7 @@ impl Exporter for ComposeExporter {
             }
         }
         wire_dependencies(&graph, &mut services);
+        add_exporters(&graph, &mut services);
         let file = ComposeFile {
             services,
             volumes,
@@ -275,6 +277,49 @@ impl Exporter for ComposeExporter {
             ));
         }
         Ok(Output::File(format!("{header}{yaml}").into_bytes()))
+    }
+}
+
+/// The metrics exporter beside each store or broker the Prometheus export scrapes through
+/// one (named as it scrapes it), started once the store is healthy.
+fn add_exporters(graph: &ArchGraph<'_>, services: &mut BTreeMap<String, Service>) {
+    let monitoring = Monitoring::new(graph);
+    for scraped in &monitoring.scraped {
+        let Some(exporter) = scraped.exporter else {
+            continue;
+        };
+        let Some(image) = &exporter.image else {
+            continue;
+        };
+        let id = scraped.component.id.as_str();
+        let host = exporter.host(id);
+        if !services.contains_key(id) || services.contains_key(&host) {
+            continue;
+        }
+        let mut service = Service {
+            image: Some(image.clone()),
+            environment: exporter
+                .env
+                .iter()
+                .map(|(key, value)| (key.clone(), value.replace("{id}", id)))
+                .collect(),
+            command: exporter
+                .command
+                .iter()
+                .map(|argument| argument.replace("{id}", id))
+                .collect(),
+            ..Service::default()
+        };
+        service.depends_on.insert(
+            id.to_owned(),
+            Dependency {
+                condition: "service_healthy",
+            },
+        );
+        service
+            .labels
+            .insert("archsmith.exporter-of".to_owned(), id.to_owned());
+        services.insert(host, service);
     }
 }
 

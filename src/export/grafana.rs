@@ -4,9 +4,10 @@
 //! saturation alert uses), with the provisioning that loads them and the metrics store as
 //! the data source. The compose export mounts the folder into its Grafana.
 //!
-//! Only what the model measures is drawn: a datastore gets a USE dashboard only when its
-//! metrics reach the store, and nothing is queried that the Prometheus export does not
-//! scrape. User text reaches JSON and YAML only through the serialisers.
+//! A USE dashboard per store or broker whose metrics the model sends to the metrics store
+//! (utilization, saturation and errors from the catalog's queries for its kind's exporter).
+//! Only what the model measures is drawn: nothing is queried that the Prometheus export
+//! does not scrape. User text reaches JSON and YAML only through the serialisers.
 
 use std::collections::BTreeMap;
 
@@ -15,10 +16,10 @@ use serde_json::{Value, json};
 use super::listing::{Listed, readme};
 use super::prometheus::SATURATION_SHARE;
 use super::{ExportError, ExportOptions, Exported, Exporter, Format, Output, generated_yaml};
-use crate::catalog::{Catalog, Trait};
+use crate::catalog::{Catalog, MetricsExporter};
 use crate::graph::ArchGraph;
 use crate::model::Document;
-use crate::monitoring::{Monitoring, RequestMetrics, Scraped, ServiceObjectives};
+use crate::monitoring::{Monitoring, RequestMetrics, Scraped, ServiceObjectives, is_store};
 
 #[derive(Debug)]
 pub struct GrafanaExporter;
@@ -36,7 +37,7 @@ impl Exporter for GrafanaExporter {
     fn format(&self) -> &'static Format {
         &Format {
             id: "grafana",
-            label: "Grafana dashboards (RED per service) and provisioning",
+            label: "Grafana dashboards (RED per service, USE per store) and provisioning",
             extension: None,
         }
     }
@@ -62,6 +63,17 @@ impl Exporter for GrafanaExporter {
         let mut listed = Vec::new();
         let mut notes = Vec::new();
         for scraped in &monitoring.scraped {
+            if let Some(exporter) = scraped.exporter {
+                let file = format!("dashboards/{}.json", scraped.component.id);
+                listed.push(Listed {
+                    file: file.clone(),
+                    of: scraped.component.name.clone(),
+                    version: String::new(),
+                    holds: "utilization, saturation, errors".to_owned(),
+                });
+                files.insert(file, json_bytes(&use_dashboard(doc, scraped, exporter))?);
+                continue;
+            }
             let Some(objectives) = monitoring
                 .objectives
                 .iter()
@@ -82,14 +94,26 @@ impl Exporter for GrafanaExporter {
         let unmeasured_stores: Vec<&str> = doc
             .components()
             .iter()
-            .filter(|c| graph.has_trait(c, Trait::Datastore))
+            .filter(|c| is_store(&graph, c))
             .filter(|c| !monitoring.scraped.iter().any(|s| s.component.id == c.id))
+            .filter(|c| !monitoring.unexported.iter().any(|u| u.id == c.id))
             .map(|c| c.name.as_str())
             .collect();
         if !unmeasured_stores.is_empty() {
             notes.push(format!(
-                "no USE dashboard for datastores whose metrics reach no store (add a telemetry connection from each to the metrics store and run its exporter): {}",
+                "no USE dashboard for stores and brokers whose metrics the model sends nowhere (add a telemetry connection from each to the metrics store): {}",
                 unmeasured_stores.join(", ")
+            ));
+        }
+        if !monitoring.unexported.is_empty() {
+            let names: Vec<&str> = monitoring
+                .unexported
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
+            notes.push(format!(
+                "no USE dashboard, the catalog knows no metrics exporter for their kind: {}",
+                names.join(", ")
             ));
         }
         let Some(store) = monitoring.store else {
@@ -310,6 +334,67 @@ fn red_dashboard(
             scraped.component.name, doc.meta.name
         ),
         "tags": ["archsmith", "red"],
+        "timezone": "browser",
+        "editable": true,
+        "graphTooltip": 1,
+        "time": { "from": "now-6h", "to": "now" },
+        "refresh": "1m",
+        "schemaVersion": SCHEMA_VERSION,
+        "templating": { "list": [] },
+        "annotations": { "list": [] },
+        "panels": panels,
+    })
+}
+
+/// A USE dashboard for a store or broker read through its exporter: whether it answers,
+/// then the catalog's utilization, saturation and errors queries for its kind.
+fn use_dashboard(doc: &Document, scraped: &Scraped<'_>, exporter: &MetricsExporter) -> Value {
+    let job = scraped.component.id.as_str();
+    let query = |q: &str| MetricsExporter::query(q, job);
+    let mut panels = vec![json!({
+        "type": "stat",
+        "id": 1,
+        "title": "Answers its exporter",
+        "gridPos": { "h": 8, "w": 12, "x": 0, "y": 0 },
+        "datasource": { "type": "prometheus", "uid": DATASOURCE_UID },
+        "targets": [target("A", &query(&exporter.up), "up")],
+        "fieldConfig": {
+            "defaults": {
+                "mappings": [{
+                    "type": "value",
+                    "options": {
+                        "0": { "text": "down", "color": "red" },
+                        "1": { "text": "up", "color": "green" },
+                    },
+                }],
+            },
+            "overrides": [],
+        },
+        "options": {},
+    })];
+    let signals = [
+        ("Utilization", &exporter.utilization, 12, 0),
+        ("Saturation", &exporter.saturation, 0, 8),
+        ("Errors", &exporter.errors, 12, 8),
+    ];
+    for (id, (signal, use_panel, x, y)) in (2..).zip(signals) {
+        panels.push(panel(
+            id,
+            &format!("{signal}: {}", use_panel.title),
+            x,
+            y,
+            &use_panel.unit,
+            &[target("A", &query(&use_panel.query), &use_panel.title)],
+        ));
+    }
+    json!({
+        "uid": uid(job),
+        "title": format!("{} (USE)", scraped.component.name),
+        "description": format!(
+            "Utilization, saturation and errors of {}, from the model {}, read through its metrics exporter. Generated by Archsmith; edit the model, not this dashboard.",
+            scraped.component.name, doc.meta.name
+        ),
+        "tags": ["archsmith", "use"],
         "timezone": "browser",
         "editable": true,
         "graphTooltip": 1,

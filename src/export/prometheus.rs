@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::listing::{Listed, readme};
 use super::{ExportError, ExportOptions, Exported, Exporter, Format, Output, generated_yaml};
-use crate::catalog::{Catalog, Trait};
+use crate::catalog::{Catalog, MetricsExporter, Trait};
 use crate::graph::ArchGraph;
 use crate::model::{Document, slugify};
 use crate::monitoring::{
@@ -232,7 +232,7 @@ impl Exporter for PrometheusExporter {
             },
             Listed {
                 file: "rules/alerts.yml".to_owned(),
-                of: "burn-rate, saturation and instance alerts".to_owned(),
+                of: alert_names(&alerts),
                 version: String::new(),
                 holds: crate::rules::counted(alert_count, "alert"),
             },
@@ -303,6 +303,34 @@ impl Exporter for PrometheusExporter {
                     held.join(", ")
                 ));
             }
+        }
+        let exporters: Vec<String> = monitoring
+            .scraped
+            .iter()
+            .filter_map(|s| {
+                let exporter = s.exporter?;
+                Some(match &exporter.image {
+                    Some(image) => format!("{} through {image} at {}", s.component.id, s.target),
+                    None => format!("{} on its own endpoint {}", s.component.id, s.target),
+                })
+            })
+            .collect();
+        if !exporters.is_empty() {
+            notes.push(format!(
+                "stores and brokers are scraped through their exporter, which runs beside each (the compose export runs them; on a cloud, run each where it reaches its store): {}",
+                exporters.join("; ")
+            ));
+        }
+        if !monitoring.unexported.is_empty() {
+            let names: Vec<&str> = monitoring
+                .unexported
+                .iter()
+                .map(|c| c.name.as_str())
+                .collect();
+            notes.push(format!(
+                "not scraped, the catalog knows no metrics exporter for their kind: {}",
+                names.join(", ")
+            ));
         }
         if !monitoring.unscraped.is_empty() {
             let names: Vec<&str> = monitoring
@@ -563,6 +591,26 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
             rules,
         };
     }
+    if let Some(exporter) = scraped.exporter {
+        let up = MetricsExporter::query(&exporter.up, job);
+        rules.push(Rule {
+            record: None,
+            alert: Some("StoreDown".to_owned()),
+            expr: format!("{up} == 0"),
+            for_: Some("2m"),
+            labels: labels(Severity::Page, &[]),
+            annotations: [(
+                "summary",
+                annotation(&format!("{name} does not answer its metrics exporter")),
+            )]
+            .into_iter()
+            .collect(),
+        });
+    }
+    let unanswered = match scraped.exporter {
+        Some(_) => format!("The metrics exporter of {name} answers no scrape"),
+        None => format!("No instance of {name} answers its metrics scrape"),
+    };
     rules.push(Rule {
         record: None,
         alert: Some("InstancesDown".to_owned()),
@@ -570,12 +618,7 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
         expr: format!("sum by (job) (up{{job=\"{job}\"}}) == 0 or absent(up{{job=\"{job}\"}})"),
         for_: Some("2m"),
         labels: labels(Severity::Page, &[]),
-        annotations: [(
-            "summary",
-            annotation(&format!("No instance of {name} answers its metrics scrape")),
-        )]
-        .into_iter()
-        .collect(),
+        annotations: [("summary", annotation(&unanswered))].into_iter().collect(),
     });
     if scraped.min_instances > 1 {
         rules.push(Rule {
@@ -601,6 +644,24 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
     RuleGroup {
         name: job.to_owned(),
         rules,
+    }
+}
+
+/// What the alerts file holds, by alert name: `alerts: ErrorBudgetBurn, InstancesDown`.
+fn alert_names(alerts: &RuleFile) -> String {
+    let names: std::collections::BTreeSet<&str> = alerts
+        .groups
+        .iter()
+        .flat_map(|g| &g.rules)
+        .filter_map(|r| r.alert.as_deref())
+        .collect();
+    if names.is_empty() {
+        "no alerts".to_owned()
+    } else {
+        format!(
+            "alerts: {}",
+            names.into_iter().collect::<Vec<_>>().join(", ")
+        )
     }
 }
 

@@ -111,11 +111,17 @@ pub(super) fn slos_and_alerts(cx: &Context<'_>, out: &mut Vec<Block>) {
                             )
                         },
                     );
-                let measured = objectives.map_or_else(
-                    || "up only (serves no API)".to_owned(),
-                    |o| o.requests.histogram().to_owned(),
-                );
-                let instances = if let Some(collector) = scraped.via {
+                let measured = match (objectives, scraped.exporter) {
+                    (Some(o), _) => o.requests.histogram().to_owned(),
+                    (None, Some(exporter)) => format!(
+                        "its exporter ({})",
+                        exporter.image.as_deref().unwrap_or("its own metrics endpoint")
+                    ),
+                    (None, None) => "up only (serves no API)".to_owned(),
+                };
+                let instances = if scraped.exporter.is_some() {
+                    "page when it or its exporter does not answer".to_owned()
+                } else if let Some(collector) = scraped.via {
                     format!("not counted: metrics come through {}", collector.name)
                 } else if scraped.min_instances > 1 {
                     format!(
@@ -163,20 +169,39 @@ pub(super) fn slos_and_alerts(cx: &Context<'_>, out: &mut Vec<Block>) {
             rows,
         });
     }
-    // The Grafana export draws one RED dashboard per service whose requests are measured.
-    let dashboards: Vec<&str> = monitoring
+    // The Grafana export draws one RED dashboard per service whose requests are measured,
+    // and one USE dashboard per store read through its exporter.
+    let red: Vec<&str> = monitoring
         .objectives
         .iter()
         .map(|o| o.component.name.as_str())
         .collect();
-    if !dashboards.is_empty() {
+    let use_: Vec<&str> = monitoring
+        .scraped
+        .iter()
+        .filter(|s| s.exporter.is_some())
+        .map(|s| s.component.name.as_str())
+        .collect();
+    let mut kinds = Vec::new();
+    if !red.is_empty() {
+        kinds.push(format!(
+            "{} RED (rate, errors against the budget, p50 and p99 against the objective, instances): {}",
+            red.len(),
+            red.join(", ")
+        ));
+    }
+    if !use_.is_empty() {
+        kinds.push(format!(
+            "{} USE (utilization, saturation and errors, from each store's exporter): {}",
+            use_.len(),
+            use_.join(", ")
+        ));
+    }
+    if !kinds.is_empty() {
         out.push(Block::Paragraph(vec![
-            text(format!(
-                "Dashboards: {} RED dashboards (rate, errors against the budget, p50 and p99 against the objective, instances), written by ",
-                dashboards.len()
-            )),
+            text("Dashboards, written by "),
             code("archsmith export --format grafana"),
-            text(format!(": {}.", dashboards.join(", "))),
+            text(format!(": {}.", kinds.join("; "))),
         ]));
     }
     routing(cx, &monitoring, out);
