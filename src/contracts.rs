@@ -227,7 +227,9 @@ fn service_api<'a>(
                     checked => checked,
                 },
             };
+            // Only a token names who issued it: a key, a password or a signature does not.
             let issuer = match checked_at {
+                _ if !auth.uses_issued_tokens() => None,
                 Some(entry) => issuer(graph, entry),
                 None => issuer(graph, service)
                     .or_else(|| upstream.walk_up(route).find_map(|r| issuer(graph, r))),

@@ -8,6 +8,7 @@
 //! `apply` returns the inverse, which gives undo.
 
 pub mod analysis;
+mod backups;
 pub mod catalog;
 pub mod clipboard;
 pub mod contracts;

@@ -237,6 +237,26 @@ fn a_service_that_validates_tokens_requires_them_in_its_contract() {
 }
 
 #[test]
+fn only_token_auth_names_who_issued_the_token() {
+    let text = sample_text("social-api").replace(
+        r#"(name: "getPost", method: get,"#,
+        r#"(name: "getPost", auth: api_key, method: get,"#,
+    );
+    let doc = load(&text);
+    let design = folder(&doc, "markdown");
+    let row = |name: &str| {
+        design["design.md"]
+            .lines()
+            .find(|l| l.contains(&format!("({name})")))
+            .unwrap_or_else(|| panic!("a row for {name}"))
+            .to_owned()
+    };
+    assert!(row("createPost").contains("JWT, issued by Identity Platform"));
+    let get = row("getPost");
+    assert!(!get.contains("issued by"), "{get}");
+}
+
+#[test]
 fn brokers_become_asyncapi_with_a_channel_per_topic_and_an_operation_per_flow() {
     let doc = load(sample_text("ecommerce"));
     let files = folder(&doc, "asyncapi");

@@ -242,6 +242,55 @@ fn the_reliability_prose_agrees_with_the_findings_and_the_store_table() {
     assert!(md.contains(&format!(" of {rows} data stores encrypt at rest")));
 }
 
+/// The disaster-recovery part states each store's recovery against the objectives and the
+/// backups the Terraform export sets, with the retention it writes.
+#[test]
+fn disaster_recovery_states_the_backups_the_terraform_sets() {
+    let text = include_str!("../samples/ecommerce.ron");
+    let (md, _) = markdown(text);
+    let section = md
+        .split("## Reliability and disaster recovery")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("the section");
+    assert!(section.contains("### Recovery per store"), "{section}");
+    assert!(section.contains(
+        "| Datastore | Instance or zone lost | Region lost | Corruption | Meets the objectives |"
+    ));
+    assert!(section.contains("### Backups as deployed"));
+    let Output::Folder(terraform) = export("terraform", text) else {
+        panic!("a folder");
+    };
+    let data = String::from_utf8_lossy(&terraform["data.tf"]).into_owned();
+    let orders = data
+        .split("resource \"aws_db_instance\" \"orders_db\"")
+        .nth(1)
+        .expect("the Orders DB instance");
+    let days: u32 = orders
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("backup_retention_period")?
+                .trim()
+                .strip_prefix('=')?
+                .trim()
+                .parse()
+                .ok()
+        })
+        .expect("a retention");
+    let row = section
+        .lines()
+        .find(|l| l.starts_with("| **Orders DB** | RDS"))
+        .unwrap_or_else(|| panic!("a backups row for Orders DB: {section}"));
+    assert!(
+        row.contains(&format!(
+            "| {days} days | to any second within the retention | no | `backup_retention_period` |"
+        )),
+        "{row}"
+    );
+    assert!(!md.contains("## Analyses\n\n### Recovery"), "stated once");
+}
+
 /// A model built in code: a client calling a gateway that fans out to four services, each
 /// querying four databases (16 chains), and a broker with two topics read by different
 /// consumers.

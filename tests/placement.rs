@@ -4,6 +4,7 @@
 
 use archsmith::catalog::Catalog;
 use archsmith::edit::{ComponentField, EditOp};
+use archsmith::export::{ExportOptions, Output, find_exporter};
 use archsmith::model::{ComponentId, GroupId, Topic};
 use archsmith::{ArchGraph, format, rules};
 
@@ -88,6 +89,23 @@ fn memberships_and_topics_load_and_save_canonically() {
     assert_eq!(
         events.topic("payments.settled").and_then(|t| t.partitions),
         Some(6)
+    );
+}
+
+#[test]
+fn the_design_document_counts_a_trust_zones_members_by_membership() {
+    let doc = load(MODEL).expect("loads");
+    let Output::Folder(files) = find_exporter("markdown")
+        .expect("exporter")
+        .export(&doc, Catalog::builtin(), &ExportOptions::default())
+        .expect("exports")
+    else {
+        panic!("a folder");
+    };
+    let design = String::from_utf8_lossy(&files["design.md"]).into_owned();
+    assert!(
+        design.contains("- **PCI zone** (Trust zone): 1 component\n"),
+        "{design}"
     );
 }
 

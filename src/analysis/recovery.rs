@@ -266,10 +266,21 @@ fn datastore(inputs: &Inputs<'_>, component: &Component, gaps: &[Gap<'_>]) -> Da
             rto_minutes: Some(times.region_failover_minutes),
             how: format!("fail over to the replica {} in its region", replica.id),
         },
-        (None, _) => Outcome {
-            rpo_minutes: None,
-            rto_minutes: None,
-            how: "no copy outside its region: the data waits for the region to return".into(),
+        // The model's cloud may keep its backups in another region (geo-redundant storage):
+        // the data survives, though nothing serves it until the system runs there.
+        (None, _) => match crate::backups::deployed(graph, &inputs.facts, component)
+            .filter(|b| b.outside_region)
+        {
+            Some(geo) => Outcome {
+                rpo_minutes: geo.geo_rpo_minutes.map(f64::from),
+                rto_minutes: None,
+                how: "its backups are kept in another region: a restore there loses the minutes shown, and serves once the rest of the system runs there".into(),
+            },
+            None => Outcome {
+                rpo_minutes: None,
+                rto_minutes: None,
+                how: "no copy outside its region: the data waits for the region to return".into(),
+            },
         },
     };
 

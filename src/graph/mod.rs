@@ -295,6 +295,18 @@ impl<'a> ArchGraph<'a> {
         })
     }
 
+    /// Every group a component belongs to, once each: the groups around its placement and
+    /// the ones it is a member of (with the groups around those).
+    pub fn groups_of(&self, component: &Component) -> Vec<&'a Group> {
+        let mut groups: Vec<&'a Group> = self.groups_around(component).to_vec();
+        for group in self.memberships(component) {
+            if !groups.iter().any(|g| g.id == group.id) {
+                groups.push(group);
+            }
+        }
+        groups
+    }
+
     /// The innermost group of `kind` a component belongs to: one it is a member of (a trust
     /// zone or bounded context named in `member_of`) first, else one around its placement.
     pub fn zone(&self, component: &Component, kind: GroupKind) -> Option<&'a Group> {

@@ -104,6 +104,15 @@ pub enum Cloud {
 impl Cloud {
     pub const ALL: [Cloud; 3] = [Self::Aws, Self::Gcp, Self::Azure];
 
+    /// The cloud as the model file and `--provider` spell it: `aws`, `gcp`, `azure`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Aws => "aws",
+            Self::Gcp => "gcp",
+            Self::Azure => "azure",
+        }
+    }
+
     /// The cloud's name as its vendor writes it: "AWS", "Google Cloud", "Azure".
     pub fn label(self) -> &'static str {
         match self {
@@ -279,6 +288,12 @@ impl AuthMode {
         Self::Mtls,
         Self::Iam,
     ];
+
+    /// Whether callers present a token an identity provider issued (so naming the issuer
+    /// means something); keys, passwords, certificates and cloud IAM have none.
+    pub fn uses_issued_tokens(self) -> bool {
+        matches!(self, Self::Jwt | Self::Oauth2)
+    }
 
     pub fn is_none(&self) -> bool {
         *self == Self::None

@@ -6,7 +6,7 @@ use super::{Context, heading, list_or, paragraph, sub_heading};
 use crate::analysis::recovery::Outcome;
 use crate::analysis::{Report, minutes_text, usd_text as usd};
 
-fn name(cx: &Context<'_>, id: &str) -> String {
+pub(super) fn name(cx: &Context<'_>, id: &str) -> String {
     cx.doc
         .component(id)
         .map_or_else(|| id.to_owned(), |c| c.name.clone())
@@ -47,7 +47,6 @@ pub(super) fn analyses(cx: &Context<'_>, out: &mut Vec<Block>) {
     latency(cx, report, out);
     capacity(cx, report, out);
     failures(cx, report, out);
-    recovery(cx, report, out);
     cost(cx, report, out);
 }
 
@@ -278,65 +277,13 @@ fn failures(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
     }
 }
 
-fn outcome(o: &Outcome) -> Line {
+pub(super) fn outcome(o: &Outcome) -> Line {
     plain(format!(
         "RPO {}, RTO {}: {}",
         minutes_text(o.rpo_minutes),
         minutes_text(o.rto_minutes),
         o.how
     ))
-}
-
-fn recovery(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {
-    sub_heading(out, "Recovery");
-    let r = &report.recovery;
-    paragraph(
-        out,
-        match (r.rpo_objective_minutes, r.rto_objective_minutes) {
-            (None, None) => "The model states no recovery objectives.".to_owned(),
-            (rpo, rto) => format!(
-                "Objectives: RPO {}, RTO {}.",
-                rpo.map_or("unset".to_owned(), |m| format!("{m} min")),
-                rto.map_or("unset".to_owned(), |m| format!("{m} min"))
-            ),
-        },
-    );
-    if r.datastores.is_empty() {
-        paragraph(out, "No datastore runs in the account.");
-    } else {
-        let rows = r
-            .datastores
-            .iter()
-            .map(|d| {
-                vec![
-                    vec![strong(name(cx, &d.component))],
-                    outcome(&d.instance_or_zone_loss),
-                    outcome(&d.region_loss),
-                    outcome(&d.corruption),
-                ]
-            })
-            .collect();
-        out.push(Block::Table {
-            header: vec![
-                "Datastore",
-                "Instance or zone lost",
-                "Region lost",
-                "Corruption",
-            ],
-            rows,
-        });
-    }
-    for gap in &r.standby_gaps {
-        paragraph(
-            out,
-            format!(
-                "Standby region {} of {} lacks counterparts of: {}.",
-                group_name(cx, &gap.standby),
-                group_name(cx, &gap.primary),
-                names(cx, &gap.missing)
-            ),
-        );
-    }
 }
 
 fn cost(cx: &Context<'_>, report: &Report, out: &mut Vec<Block>) {

@@ -10,11 +10,12 @@ mod data_model;
 mod delivery;
 mod html;
 mod markdown;
+mod recovery;
 mod slos;
 
 pub(crate) use markdown::escape as escape_markdown;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use petgraph::Direction;
 
@@ -1054,6 +1055,14 @@ fn findings_block(cx: &Context<'_>, out: &mut Vec<Block>, category: RuleCategory
 
 fn security(cx: &Context<'_>, out: &mut Vec<Block>) {
     heading(out, 2, "Security");
+    // Members by placement or by `member_of` (a trust zone drawn across subnets), counted
+    // in one pass.
+    let mut members: HashMap<&str, usize> = HashMap::new();
+    for component in cx.doc.components() {
+        for group in cx.graph.groups_of(component) {
+            *members.entry(group.id.as_str()).or_default() += 1;
+        }
+    }
     let boundaries: Vec<Line> = cx
         .doc
         .groups()
@@ -1071,13 +1080,12 @@ fn security(cx: &Context<'_>, out: &mut Vec<Block>) {
             vec![
                 strong(g.name.clone()),
                 text(format!(
-                    " ({}): {} components",
+                    " ({}): {}",
                     g.kind.label(),
-                    cx.doc
-                        .components()
-                        .iter()
-                        .filter(|c| cx.graph.groups_around(c).iter().any(|o| o.id == g.id))
-                        .count()
+                    crate::rules::counted(
+                        members.get(g.id.as_str()).copied().unwrap_or(0),
+                        "component"
+                    )
                 )),
             ]
         })
@@ -1201,6 +1209,7 @@ fn reliability(cx: &Context<'_>, out: &mut Vec<Block>) {
             ),
         );
     }
+    recovery::disaster_recovery(cx, out);
     findings_block(cx, out, RuleCategory::Reliability, "Reliability");
 }
 

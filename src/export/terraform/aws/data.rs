@@ -3,6 +3,7 @@
 use super::super::module::{Module, block, list, literal, raw, resource};
 use super::super::{Placed, Plan};
 use super::{first_subnets, sg, subnets, tags, truncate};
+use crate::backups::{ELASTICACHE_SNAPSHOT_DAYS, aws_retention_days};
 
 pub(super) fn rds(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, engine: &str) {
     let c = placed.component;
@@ -65,7 +66,7 @@ pub(super) fn rds(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>, eng
                 .add_attribute(("manage_master_user_password", true))
                 .add_attribute(("multi_az", plan.multi_zone(c)))
                 .add_attribute(("storage_encrypted", plan.encrypted(c)))
-                .add_attribute(("backup_retention_period", if backups { 7 } else { 1 }))
+                .add_attribute(("backup_retention_period", aws_retention_days(backups)))
                 .add_attribute(("deletion_protection", true))
                 .add_attribute((
                     "db_subnet_group_name",
@@ -295,7 +296,7 @@ pub(super) fn elasticache_redis(module: &mut Module, plan: &Plan<'_>, placed: &P
             plan.uses(c, "persistence");
         }
         group = group
-            .add_attribute(("snapshot_retention_limit", 7))
+            .add_attribute(("snapshot_retention_limit", ELASTICACHE_SNAPSHOT_DAYS))
             .add_attribute(("snapshot_window", "03:00-05:00"));
     }
     let group = match version {
@@ -391,7 +392,7 @@ pub(super) fn documentdb(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'
             .add_attribute(("storage_encrypted", plan.encrypted(c)))
             .add_attribute((
                 "backup_retention_period",
-                if plan.flag(c, "backups") { 7 } else { 1 },
+                aws_retention_days(plan.flag(c, "backups")),
             ))
             .add_attribute(("deletion_protection", true))
             .add_attribute((

@@ -3,6 +3,9 @@
 use super::super::module::{Module, block, literal, raw, resource};
 use super::super::{Placed, Plan};
 use super::{RG, alnum_name, in_resource_group, location, tags};
+use crate::backups::{
+    COSMOS_CONTINUOUS_DAYS, COSMOS_PERIODIC_HOURS, COSMOS_PERIODIC_MINUTES, flexible_retention_days,
+};
 
 /// A PostgreSQL or MySQL Flexible Server: `resource_type` at `version`.
 pub(super) fn flexible_server(
@@ -53,11 +56,7 @@ pub(super) fn flexible_server(
             .add_attribute(("administrator_password", raw("var.db_admin_password")))
             .add_attribute((
                 "backup_retention_days",
-                if plan.flag(placed.component, "backups") {
-                    14
-                } else {
-                    7
-                },
+                flexible_retention_days(plan.flag(placed.component, "backups")),
             ))
             .add_attribute((
                 "geo_redundant_backup_enabled",
@@ -222,6 +221,22 @@ pub(super) fn cosmos(
                 .add_attribute(("zone_redundant", replicas > 1))
                 .build(),
         );
+    // The backups the model asks for, as `crate::backups` states them: continuous (to any
+    // second) for point-in-time recovery, else periodic into geo-redundant storage.
+    plan.uses(placed.component, "backups");
+    let backup = if plan.flag(placed.component, "point_in_time_recovery") {
+        plan.uses(placed.component, "point_in_time_recovery");
+        block("backup")
+            .add_attribute(("type", "Continuous"))
+            .add_attribute(("tier", format!("Continuous{COSMOS_CONTINUOUS_DAYS}Days")))
+    } else {
+        block("backup")
+            .add_attribute(("type", "Periodic"))
+            .add_attribute(("interval_in_minutes", COSMOS_PERIODIC_MINUTES))
+            .add_attribute(("retention_in_hours", COSMOS_PERIODIC_HOURS))
+            .add_attribute(("storage_redundancy", "Geo"))
+    };
+    account = account.add_block(backup.build());
     if let Some(capability) = capability {
         account = account.add_block(
             block("capabilities")
