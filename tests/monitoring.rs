@@ -383,6 +383,21 @@ fn stores_the_model_measures_get_an_exporter_a_use_dashboard_and_a_down_alert() 
         group["rules"][0]["expr"],
         "max(pg_up{job=\"orders-db\"}) == 0"
     );
+    // Near its limit, a ticket from the catalog's threshold for its kind.
+    assert_eq!(group["rules"][1]["alert"], "ConnectionsNearLimit");
+    assert_eq!(group["rules"][1]["labels"]["severity"], "ticket");
+    let events = alerts["groups"]
+        .as_sequence()
+        .expect("groups")
+        .iter()
+        .find(|g| g["name"] == "order-events")
+        .expect("the broker's alerts");
+    assert_eq!(events["rules"][1]["alert"], "ConsumerFallingBehind");
+    assert!(
+        events["rules"][1]["expr"]
+            .as_str()
+            .is_some_and(|e| e.contains(r#"kafka_consumergroup_lag{job="order-events"}"#))
+    );
     assert!(
         !prometheus["rules/alerts.yml"]
             .contains("InstancesBelowMinimum\n    expr: sum by (job) (up{job=\"orders-db\"})"),

@@ -29,6 +29,22 @@ pub struct MetricsExporter {
     pub utilization: UsePanel,
     pub saturation: UsePanel,
     pub errors: UsePanel,
+    /// The ticket raised when the store nears its limit, if its kind has a telling one.
+    #[serde(default)]
+    pub alert: Option<StoreAlert>,
+}
+
+/// A saturation alert on a store: PromQL that returns a series while it holds (`{job}` is
+/// the store's job), how long it must hold, and what it means.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreAlert {
+    pub name: String,
+    pub expr: String,
+    #[serde(rename = "for")]
+    pub for_: String,
+    /// What it means, after the store's name: "is near its connection limit".
+    pub summary: String,
 }
 
 /// One USE signal: what a panel shows and the PromQL behind it (`{job}` stands for the

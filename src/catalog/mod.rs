@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use deployment::{
     AtRest, Availability, CloudService, CloudServices, Deployment, Health, LocalImage,
 };
-pub use exporter::{MetricsExporter, UsePanel};
+pub use exporter::{MetricsExporter, StoreAlert, UsePanel};
 pub use recipe::Recipe;
 pub use regions::{CloudRegion, Near, Regions};
 pub use schema::{PropertySpec, PropertyType, PropertyTypeError, did_you_mean};

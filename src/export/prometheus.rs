@@ -107,7 +107,7 @@ pub(crate) struct Rule {
     pub alert: Option<String>,
     pub expr: String,
     #[serde(rename = "for", skip_serializing_if = "Option::is_none")]
-    for_: Option<&'static str>,
+    for_: Option<String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -569,7 +569,7 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
                     "sum by (job) (rate({histogram}_count{{job=\"{job}\"}}[5m])) / count by (job) (up{{job=\"{job}\"}} == 1) > {}",
                     round(SATURATION_SHARE * per_instance)
                 ),
-                for_: Some("15m"),
+                for_: Some("15m".to_owned()),
                 labels: labels(Severity::Ticket, &[]),
                 annotations: [(
                     "summary",
@@ -597,7 +597,7 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
             record: None,
             alert: Some("StoreDown".to_owned()),
             expr: format!("{up} == 0"),
-            for_: Some("2m"),
+            for_: Some("2m".to_owned()),
             labels: labels(Severity::Page, &[]),
             annotations: [(
                 "summary",
@@ -606,6 +606,18 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
             .into_iter()
             .collect(),
         });
+        if let Some(alert) = &exporter.alert {
+            rules.push(Rule {
+                record: None,
+                alert: Some(alert.name.clone()),
+                expr: MetricsExporter::query(&alert.expr, job),
+                for_: Some(alert.for_.clone()),
+                labels: labels(Severity::Ticket, &[]),
+                annotations: [("summary", annotation(&format!("{name} {}", alert.summary)))]
+                    .into_iter()
+                    .collect(),
+            });
+        }
     }
     let unanswered = match scraped.exporter {
         Some(_) => format!("The metrics exporter of {name} answers no scrape"),
@@ -616,7 +628,7 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
         alert: Some("InstancesDown".to_owned()),
         // `absent` keeps it firing when discovery finds no instance at all.
         expr: format!("sum by (job) (up{{job=\"{job}\"}}) == 0 or absent(up{{job=\"{job}\"}})"),
-        for_: Some("2m"),
+        for_: Some("2m".to_owned()),
         labels: labels(Severity::Page, &[]),
         annotations: [("summary", annotation(&unanswered))].into_iter().collect(),
     });
@@ -628,7 +640,7 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
                 "sum by (job) (up{{job=\"{job}\"}}) < {}",
                 scraped.min_instances
             ),
-            for_: Some("10m"),
+            for_: Some("10m".to_owned()),
             labels: labels(Severity::Ticket, &[]),
             annotations: [(
                 "summary",

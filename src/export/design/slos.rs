@@ -111,6 +111,11 @@ pub(super) fn slos_and_alerts(cx: &Context<'_>, out: &mut Vec<Block>) {
                             )
                         },
                     );
+                // A store's ticket as it nears its limit, from the catalog.
+                let saturation = match scraped.exporter.and_then(|e| e.alert.as_ref()) {
+                    Some(alert) => format!("{} (ticket): {}", alert.name, alert.summary),
+                    None => saturation,
+                };
                 let measured = match (objectives, scraped.exporter) {
                     (Some(o), _) => o.requests.histogram().to_owned(),
                     (None, Some(exporter)) => format!(
