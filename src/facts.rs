@@ -157,23 +157,53 @@ impl<'g> Facts<'g> {
 
     /// The region boundaries that name a region the table knows, in document order, resolved
     /// on the target cloud (on the code's own cloud without a target).
+    /// The model's located regions, the primary first: standby regions (ones that only
+    /// receive replicas from another region) come after the others, each set in model order.
     pub fn regions(&self) -> Vec<ModelRegion<'g>> {
         let doc: &'g crate::model::Document = self.graph.document();
-        doc.groups()
+        let standby = self.standby_regions();
+        let mut regions: Vec<ModelRegion<'g>> = doc
+            .groups()
             .iter()
             .filter(|g| g.kind == GroupKind::Region)
             .filter_map(|group| self.model_region(group))
-            .collect()
+            .collect();
+        // A stable sort: the model's order within each set.
+        regions.sort_by_key(|r| standby.contains(r.group.id.as_str()));
+        regions
     }
 
-    /// The region everything deploys to unless placed in another: the first region boundary
-    /// with a known `location`.
+    /// The region everything deploys to unless placed in another: the first of
+    /// [`Facts::regions`].
     pub fn primary_region(&self) -> Option<ModelRegion<'g>> {
-        let doc: &'g crate::model::Document = self.graph.document();
-        doc.groups()
-            .iter()
-            .filter(|g| g.kind == GroupKind::Region)
-            .find_map(|group| self.model_region(group))
+        self.regions().into_iter().next()
+    }
+
+    /// Regions that receive replicas from another region and send none to one: a disaster
+    /// recovery standby, never the primary.
+    fn standby_regions(&self) -> std::collections::BTreeSet<&'g str> {
+        let region = |component: &Component| {
+            self.graph
+                .groups_around(component)
+                .iter()
+                .find(|g| g.kind == GroupKind::Region)
+                .map(|g| g.id.as_str())
+        };
+        let mut sources = std::collections::BTreeSet::new();
+        let mut targets = std::collections::BTreeSet::new();
+        for connection in self.graph.connections_of_kind("replication") {
+            let Some((from, to)) = self.graph.endpoints(connection) else {
+                continue;
+            };
+            if let (Some(a), Some(b)) = (region(from), region(to))
+                && a != b
+            {
+                sources.insert(a);
+                targets.insert(b);
+            }
+        }
+        targets.retain(|t| !sources.contains(t));
+        targets
     }
 
     /// The region `component` sits in, when a region boundary around it names one.

@@ -335,8 +335,13 @@ fn serves_entry(graph: &ArchGraph<'_>, component: &Component) -> bool {
 }
 
 /// How a service's requests are measured: by the API style of its inbound calls (HTTP wins
-/// when it has both); `None` when nothing calls it over an API.
+/// when it has both); `None` when nothing calls it over an API, or it is not the team's code.
 fn request_metrics(graph: &ArchGraph<'_>, component: &Component) -> Option<RequestMetrics> {
+    // The OpenTelemetry names are what the team's code emits; a proxy or a managed
+    // service names its metrics its own way.
+    if !graph.kind(component).is_some_and(|k| k.runs.is_own_code()) {
+        return None;
+    }
     let styles: Vec<ApiStyle> = graph
         .connections(component, Direction::Incoming, None)
         .into_iter()

@@ -240,7 +240,7 @@ fn a_service_that_validates_tokens_requires_them_in_its_contract() {
 fn only_token_auth_names_who_issued_the_token() {
     let text = sample_text("social-api").replace(
         r#"(name: "getPost", method: get,"#,
-        r#"(name: "getPost", auth: api_key, method: get,"#,
+        r#"(name: "getPost", auth: basic, method: get,"#,
     );
     let doc = load(&text);
     let design = folder(&doc, "markdown");
@@ -254,6 +254,12 @@ fn only_token_auth_names_who_issued_the_token() {
     assert!(row("createPost").contains("JWT, issued by Identity Platform"));
     let get = row("getPost");
     assert!(!get.contains("issued by"), "{get}");
+    // A basic scheme has no bearer format, and OpenAPI refuses a null one.
+    let files = folder(&doc, "openapi");
+    for (file, text) in &files {
+        assert!(!text.contains(": null"), "{file}: {text}");
+    }
+    assert!(files.values().any(|t| t.contains("scheme: basic")));
 }
 
 #[test]

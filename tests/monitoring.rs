@@ -92,7 +92,10 @@ fn the_social_api_is_scraped_alerted_on_by_burn_rate_and_routed_to_its_on_call()
     // The users service answers gRPC too, but its HTTP API is what it is measured by.
     assert!(recording.contains(r#"http_server_request_duration_seconds_count{job="users-svc",http_response_status_code=~"5.."}[3d]"#));
     let alertmanager = yaml(&files["alertmanager.yml"]);
-    assert_eq!(alertmanager["route"]["routes"][0]["receiver"], "oncall");
+    assert_eq!(
+        alertmanager["route"]["routes"][0]["receiver"],
+        "oncall-page"
+    );
     assert_eq!(
         alertmanager["route"]["routes"][0]["matchers"][0],
         "severity=\"page\""
@@ -100,7 +103,11 @@ fn the_social_api_is_scraped_alerted_on_by_burn_rate_and_routed_to_its_on_call()
     // The model's on-call service is Opsgenie: paged through its own integration.
     assert_eq!(
         alertmanager["receivers"][0]["opsgenie_configs"][0]["api_key_file"],
-        "/etc/alertmanager/secrets/oncall"
+        "/etc/alertmanager/secrets/oncall-page"
+    );
+    assert_eq!(
+        alertmanager["receivers"][0]["opsgenie_configs"][0]["priority"],
+        "P1"
     );
     // Each replica is a target: the service's host name is resolved to every instance.
     assert_eq!(
@@ -116,6 +123,16 @@ fn the_social_api_is_scraped_alerted_on_by_burn_rate_and_routed_to_its_on_call()
         alertmanager["route"]["routes"][1]["matchers"][0],
         "severity=\"ticket\""
     );
+    // A ticket reaches the on-call tool at low priority, with a key of its own.
+    assert_eq!(
+        alertmanager["route"]["routes"][1]["receiver"],
+        "oncall-ticket"
+    );
+    assert_eq!(
+        alertmanager["receivers"][1]["opsgenie_configs"][0]["priority"],
+        "P3"
+    );
+    assert_eq!(alertmanager["route"]["routes"][1]["continue"], false);
     assert!(!files["README.md"].contains("reach nobody"));
 }
 

@@ -106,6 +106,15 @@ fn check_body(
         }
     }
     if top {
+        // Terraform refuses a second `lifecycle` block before it loads any provider.
+        if body
+            .blocks()
+            .filter(|b| b.identifier.as_str() == "lifecycle")
+            .count()
+            > 1
+        {
+            out.push(format!("{at}: Duplicate lifecycle block"));
+        }
         for (key, entry) in spec {
             let set = body.attributes().any(|a| a.key.as_str() == key)
                 || body.blocks().any(|b| b.identifier.as_str() == key);

@@ -73,7 +73,7 @@ impl Exporter for OpenApiExporter {
                     version: version.version.to_owned(),
                     holds: counted(version.operations.len(), "operation"),
                 });
-                files.insert(file, generated_yaml("openapi", &spec)?);
+                files.insert(file, generated_yaml("openapi", &without_nulls(&spec)?)?);
             }
             for (connection, operation) in &api.conflicts {
                 notes.push(format!(
@@ -369,6 +369,27 @@ fn security_scheme(operation: &ApiOperation<'_>) -> Option<(&'static str, Securi
             },
         ),
     })
+}
+
+/// The document as JSON values without `null` members: oas3 writes an absent optional
+/// field (a basic scheme's `bearerFormat`) as `null`, which OpenAPI's schema refuses.
+fn without_nulls(spec: &Spec) -> Result<serde_json::Value, ExportError> {
+    fn prune(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(members) => {
+                members.retain(|_, member| !member.is_null());
+                members.values_mut().for_each(prune);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(prune),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(spec).map_err(|e| ExportError::Encode {
+        format: "openapi",
+        message: e.to_string(),
+    })?;
+    prune(&mut value);
+    Ok(value)
 }
 
 fn operation_object(

@@ -151,11 +151,15 @@ struct Receiver {
 #[derive(Serialize)]
 struct PagerDuty {
     routing_key_file: String,
+    /// PagerDuty's event severity: `critical` pages, `warning` is low urgency.
+    severity: &'static str,
 }
 
 #[derive(Serialize)]
 struct Opsgenie {
     api_key_file: String,
+    /// Opsgenie's priority: P1 pages, P3 waits for working hours.
+    priority: &'static str,
 }
 
 impl Exporter for PrometheusExporter {
@@ -685,8 +689,11 @@ fn round(value: f64) -> f64 {
 fn alertmanager_config(graph: &ArchGraph<'_>, monitoring: &Monitoring<'_>) -> AlertmanagerConfig {
     let mut receivers: Vec<Receiver> = Vec::new();
     let mut routes = Vec::new();
+    // One receiver per on-call component and severity: a ticket reaches the on-call tool as
+    // low urgency (its own integration key), never as a page.
     for route in &monitoring.routes {
-        let name = route.receiver.id.to_string();
+        let severity = route.severity.as_str();
+        let name = format!("{}-{severity}", route.receiver.id);
         if !receivers.iter().any(|r| r.name == name) {
             // An external on-call service is reached through its integration, with a key
             // Alertmanager reads from a file kept out of the configuration.
@@ -696,12 +703,15 @@ fn alertmanager_config(graph: &ArchGraph<'_>, monitoring: &Monitoring<'_>) -> Al
             };
             if graph.has_trait(route.receiver, Trait::External) {
                 let key = format!("/etc/alertmanager/secrets/{name}");
+                let paging = route.severity == Severity::Page;
                 match graph.text(route.receiver, "integration") {
-                    Some("opsgenie") => receiver
-                        .opsgenie_configs
-                        .push(Opsgenie { api_key_file: key }),
+                    Some("opsgenie") => receiver.opsgenie_configs.push(Opsgenie {
+                        api_key_file: key,
+                        priority: if paging { "P1" } else { "P3" },
+                    }),
                     _ => receiver.pagerduty_configs.push(PagerDuty {
                         routing_key_file: key,
+                        severity: if paging { "critical" } else { "warning" },
                     }),
                 }
             }
@@ -709,8 +719,9 @@ fn alertmanager_config(graph: &ArchGraph<'_>, monitoring: &Monitoring<'_>) -> Al
         }
         routes.push(ChildRoute {
             receiver: name,
-            matchers: vec![format!("severity=\"{}\"", route.severity.as_str())],
-            continue_: true,
+            matchers: vec![format!("severity=\"{severity}\"")],
+            // Severities are exclusive: the first matching route is the only one.
+            continue_: false,
         });
     }
     // Alerts no route takes (none, when every severity has one) land here and go nowhere.

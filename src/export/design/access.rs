@@ -232,7 +232,41 @@ fn secrets(cx: &Context<'_>, out: &mut Vec<Block>) {
 }
 
 fn audit(cx: &Context<'_>, out: &mut Vec<Block>) {
-    let sinks: Vec<&Component> = cx.graph.with_trait(Trait::Logs).collect();
+    // Logs travel on telemetry connections that carry them (no `signal`, `logs` or `all`).
+    let carries_logs = |connection: &&crate::model::Connection| {
+        matches!(
+            cx.graph
+                .connection_property(connection, "signal")
+                .and_then(PropertyValue::as_text),
+            None | Some("logs" | "all")
+        )
+    };
+    let log_hops = |component: &Component| -> Vec<&Component> {
+        cx.graph
+            .connections(component, Direction::Outgoing, Some("telemetry"))
+            .into_iter()
+            .filter(carries_logs)
+            .filter_map(|c| cx.doc.component(c.to.as_str()))
+            .filter(|sink| cx.has(sink, Trait::Logs))
+            .collect()
+    };
+    // A log store keeps what it receives: a logs sink that forwards nothing on. A collector
+    // that forwards keeps logs only if it sends them on to a store.
+    let stores_logs = |sink: &Component| {
+        cx.has(sink, Trait::Logs)
+            && cx
+                .graph
+                .connections(sink, Direction::Outgoing, Some("telemetry"))
+                .is_empty()
+    };
+    let keeps_logs = |sink: &Component| {
+        stores_logs(sink) || log_hops(sink).into_iter().any(|next| stores_logs(next))
+    };
+    let sinks: Vec<&Component> = cx
+        .graph
+        .with_trait(Trait::Logs)
+        .filter(|sink| stores_logs(sink))
+        .collect();
     let services: Vec<&Component> = cx
         .doc
         .components()
@@ -242,12 +276,7 @@ fn audit(cx: &Context<'_>, out: &mut Vec<Block>) {
     if services.is_empty() {
         return;
     }
-    let logging = |service: &Component| {
-        cx.graph
-            .neighbours(service, Direction::Outgoing, Some("telemetry"))
-            .iter()
-            .any(|sink| cx.has(sink, Trait::Logs))
-    };
+    let logging = |service: &Component| log_hops(service).into_iter().any(|s| keeps_logs(s));
     let silent: Vec<&Component> = services.iter().copied().filter(|s| !logging(s)).collect();
     let kept: Vec<String> = sinks
         .iter()

@@ -54,7 +54,11 @@ pub(super) fn delivery(cx: &Context<'_>, out: &mut Vec<Block>) {
                 vec![strong(service.name.clone())],
                 plain(language),
                 plain(tests),
-                plain(rollout(cloud, namespace(&cx.graph, service).is_some())),
+                plain(rollout(
+                    cloud,
+                    namespace(&cx.graph, service).is_some(),
+                    serves_requests(cx, service),
+                )),
             ]
         })
         .collect();
@@ -62,4 +66,13 @@ pub(super) fn delivery(cx: &Context<'_>, out: &mut Vec<Block>) {
         header: vec!["Service", "Language", "Tests", "Rollout"],
         rows,
     });
+}
+
+/// Whether anything calls `service` (synchronously): a consumer that only reads a queue
+/// takes no requests, and rolls out without a readiness gate.
+fn serves_requests(cx: &Context<'_>, service: &crate::model::Component) -> bool {
+    cx.graph
+        .connections(service, petgraph::Direction::Incoming, None)
+        .into_iter()
+        .any(|c| cx.graph.style(c) == Some(crate::catalog::ConnectionStyle::Sync))
 }

@@ -655,23 +655,40 @@ fn zones_list(region: &regions::DeployRegion) -> Option<hcl::Expression> {
 }
 
 /// How a new image of the team's own code replaces the running one when the Terraform
-/// applies a new tag in `image_tags`, on `cloud` (`in_cluster`: on the cloud's Kubernetes). What the
+/// applies a new tag in `image_tags`, on `cloud` (`in_cluster`: on the cloud's Kubernetes;
+/// `serves_requests`: something calls it, rather than it consuming a queue). What the
 /// generated resources configure, for the design document.
-pub(crate) fn rollout(cloud: Cloud, in_cluster: bool) -> &'static str {
+pub(crate) fn rollout(cloud: Cloud, in_cluster: bool, serves_requests: bool) -> String {
+    let traffic = if serves_requests {
+        ""
+    } else {
+        "; it takes no requests, so a new instance starts consuming as soon as it runs"
+    };
     if in_cluster {
-        return "a rolling update of the Deployment: one pod at a time may be unavailable (its disruption budget), each new pod taking traffic once its readiness probe passes";
+        let taking = if serves_requests {
+            ", each new pod taking traffic once its readiness probe passes"
+        } else {
+            ""
+        };
+        return format!(
+            "a rolling update of the Deployment (Kubernetes' defaults: up to a quarter of the pods replaced at a time){taking}{traffic}; its disruption budget limits evictions when nodes drain, not the update"
+        );
     }
-    match cloud {
+    let how = match cloud {
         Cloud::Aws => {
             "an ECS rolling deployment: new tasks replace the old ones once they pass their health checks (the load balancer's, where one routes to the service); the deployment circuit breaker rolls back to the last working task definition when they keep failing, and the apply then fails"
         }
-        Cloud::Gcp => {
+        Cloud::Gcp if serves_requests => {
             "a new Cloud Run revision, which takes all traffic once it starts and passes its startup probe; the previous revision stays to roll back to"
+        }
+        Cloud::Gcp => {
+            "a new Cloud Run revision, which replaces the previous one once it starts and passes its startup probe (a pull consumer still needs its container to listen for that probe)"
         }
         Cloud::Azure => {
             "a new Container Apps revision (single-revision mode), which replaces the old one once its readiness probe passes"
         }
-    }
+    };
+    format!("{how}{traffic}")
 }
 
 /// The `project` variable's default: the model name's first three words, as a slug. The

@@ -175,10 +175,16 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
     // The apply waits for the rollout, and fails when the service settled on another task
     // definition (the circuit breaker rolled back): a pipeline never promotes a release that
     // did not start (the provider alone reports a rolled-back deployment as steady).
+    // One lifecycle block: the postcondition, and the task count the scaling policy owns
+    // once the service exists.
+    let mut lifecycle = block("lifecycle");
+    if autoscaling {
+        lifecycle = lifecycle.add_attribute(("ignore_changes", list([raw("desired_count")])));
+    }
     service = service
         .add_attribute(("wait_for_steady_state", true))
         .add_block(
-            block("lifecycle")
+            lifecycle
                 .add_block(
                     block("postcondition")
                         .add_attribute((
@@ -216,14 +222,6 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
                 ))
                 .add_attribute(("container_name", literal(slug)))
                 .add_attribute(("container_port", port))
-                .build(),
-        );
-    }
-    if autoscaling {
-        // The scaling policy owns the task count once the service exists.
-        service = service.add_block(
-            block("lifecycle")
-                .add_attribute(("ignore_changes", list([raw("desired_count")])))
                 .build(),
         );
     }

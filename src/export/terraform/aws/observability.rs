@@ -148,7 +148,21 @@ pub(super) fn monitoring(module: &mut Module, plan: &Plan<'_>) {
                     "threshold",
                     raw(&format!("var.alarm_thresholds[\"{metric}\"]")),
                 ))
-                .add_attribute(("dimensions", object([(dimension, raw(&value))])))
+                .add_attribute(("dimensions", {
+                    let mut dimensions = vec![(dimension, raw(&value))];
+                    // ECS publishes service metrics per cluster and service: an alarm on
+                    // the service name alone matches no data.
+                    if namespace == "AWS/ECS" {
+                        dimensions.insert(
+                            0,
+                            (
+                                "ClusterName",
+                                raw(&format!("aws_ecs_cluster.{}.name", module.regional("main"))),
+                            ),
+                        );
+                    }
+                    object(dimensions)
+                }))
                 .add_attribute((
                     "alarm_actions",
                     list([raw(&format!("aws_sns_topic.{alerts}.arn"))]),
