@@ -259,9 +259,8 @@ fn audit(cx: &Context<'_>, out: &mut Vec<Block>) {
                 .connections(sink, Direction::Outgoing, Some("telemetry"))
                 .is_empty()
     };
-    let keeps_logs = |sink: &Component| {
-        stores_logs(sink) || log_hops(sink).into_iter().any(|next| stores_logs(next))
-    };
+    let keeps_logs =
+        |sink: &Component| stores_logs(sink) || log_hops(sink).into_iter().any(&stores_logs);
     let sinks: Vec<&Component> = cx
         .graph
         .with_trait(Trait::Logs)
@@ -276,7 +275,7 @@ fn audit(cx: &Context<'_>, out: &mut Vec<Block>) {
     if services.is_empty() {
         return;
     }
-    let logging = |service: &Component| log_hops(service).into_iter().any(|s| keeps_logs(s));
+    let logging = |service: &Component| log_hops(service).into_iter().any(&keeps_logs);
     let silent: Vec<&Component> = services.iter().copied().filter(|s| !logging(s)).collect();
     let kept: Vec<String> = sinks
         .iter()
