@@ -162,6 +162,37 @@ fn objectives_are_held_at_the_entry_and_collector_metrics_are_scraped_at_the_col
     let otel = &jobs[5];
     assert_eq!(otel["honor_labels"], true);
     assert_eq!(otel["static_configs"][0]["targets"][0], "otel:8889");
+    // The collector serves there what the services send it, and forwards traces to Jaeger.
+    let collector = yaml(&files["collectors/otel.yaml"]);
+    assert_eq!(
+        collector["exporters"]["prometheus"]["endpoint"],
+        "0.0.0.0:8889"
+    );
+    assert_eq!(
+        collector["exporters"]["otlp/jaeger"]["endpoint"],
+        "jaeger:4317"
+    );
+    assert_eq!(
+        collector["service"]["pipelines"]["metrics"]["exporters"][0],
+        "prometheus"
+    );
+    // The compose stack mounts it, and the services send to it under their ids.
+    let compose = yaml(&export(&doc, "compose", None)[""]);
+    assert_eq!(
+        compose["services"]["otel"]["volumes"][0],
+        "./prometheus/collectors/otel.yaml:/etc/otelcol-contrib/config.yaml:ro"
+    );
+    let bff = &compose["services"]["storefront-bff"]["environment"];
+    assert_eq!(bff["OTEL_EXPORTER_OTLP_ENDPOINT"], "http://otel:4317");
+    assert_eq!(bff["OTEL_SERVICE_NAME"], "storefront-bff");
+    // A silent collector, or an SLI that stops arriving, is itself alerted on.
+    let alerts_yaml = &files["rules/alerts.yml"];
+    assert!(alerts_yaml.contains("alert: CollectorDown"));
+    assert!(
+        alerts_yaml.contains(
+            r#"absent(http_server_request_duration_seconds_count{job="storefront-bff"})"#
+        )
+    );
     let alerts = &files["rules/alerts.yml"];
     assert!(alerts.contains(r#"job:slo_errors_per_request:ratio_rate1h{job="storefront-bff"}"#));
     assert!(

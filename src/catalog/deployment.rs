@@ -80,7 +80,7 @@ pub struct LocalImage {
     pub publish: Option<u16>,
     /// Configuration another Archsmith export writes, mounted read-only: the path beside
     /// the compose file (`prometheus/prometheus.yml`, from `--format prometheus -o
-    /// prometheus`) and where the image reads it.
+    /// prometheus`; `{id}` is the component's id) and where the image reads it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub mounts: BTreeMap<String, String>,
 }

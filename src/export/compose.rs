@@ -128,10 +128,9 @@ fn runtime(local: &LocalImage, id: &str) -> Service {
             .iter()
             .map(|path| format!("{id}-data:{path}"))
             .chain(
-                local
-                    .mounts
-                    .iter()
-                    .map(|(beside, inside)| format!("./{beside}:{inside}:ro")),
+                local.mounts.iter().map(|(beside, inside)| {
+                    format!("./{}:{inside}:ro", beside.replace("{id}", id))
+                }),
             )
             .collect(),
         healthcheck: healthcheck(health_test(&local.health)),
@@ -182,6 +181,7 @@ fn service_for(graph: &ArchGraph<'_>, component: &Component) -> Option<Service> 
                 }
             }
         }
+        environment.extend(super::collector::sdk_environment(graph, component));
         Service {
             build: Some(Build {
                 context: format!("./{id}"),

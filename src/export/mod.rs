@@ -2,6 +2,7 @@
 //! the editor's export panel and the desktop shell all read [`registry`].
 
 mod asyncapi;
+mod collector;
 mod compose;
 mod design;
 pub(crate) use design::escape_markdown;

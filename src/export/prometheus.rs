@@ -195,6 +195,18 @@ impl Exporter for PrometheusExporter {
             "prometheus.yml".to_owned(),
             generated_yaml("prometheus", &config)?,
         );
+        // Each collector's own configuration: what it receives and where it sends each
+        // signal, so the store finds metrics where it scrapes them.
+        for (collector, target) in &monitoring.collectors {
+            let port = target
+                .rsplit_once(':')
+                .and_then(|(_, p)| p.parse().ok())
+                .unwrap_or(8889);
+            let (config, unforwarded) = super::collector::config(&graph, collector, port);
+            let file = super::collector::config_path(collector.id.as_str());
+            files.insert(file, generated_yaml("prometheus", &config)?);
+            notes.extend(unforwarded);
+        }
         let recording = RuleFile {
             groups: monitoring.objectives.iter().map(recording_group).collect(),
         };
@@ -241,6 +253,14 @@ impl Exporter for PrometheusExporter {
                 holds: crate::rules::counted(alert_count, "alert"),
             },
         ];
+        for (collector, _) in &monitoring.collectors {
+            listed.push(Listed {
+                file: super::collector::config_path(collector.id.as_str()),
+                of: collector.name.clone(),
+                version: String::new(),
+                holds: "OpenTelemetry collector: OTLP in, each signal to its store".to_owned(),
+            });
+        }
         for severity in [Severity::Page, Severity::Ticket] {
             let raised =
                 alerts.groups.iter().flat_map(|g| &g.rules).any(|r| {
@@ -487,6 +507,35 @@ pub(crate) fn alert_groups(monitoring: &Monitoring<'_>) -> Vec<RuleGroup> {
                 .find(|o| o.component.id == s.component.id);
             alert_group(s, objectives)
         })
+        .chain(monitoring.collectors.iter().map(|(collector, _)| {
+            let job = collector.id.as_str();
+            RuleGroup {
+                name: job.to_owned(),
+                rules: vec![Rule {
+                    record: None,
+                    alert: Some("CollectorDown".to_owned()),
+                    expr: format!(
+                        "sum by (job) (up{{job=\"{job}\"}}) == 0 or absent(up{{job=\"{job}\"}})"
+                    ),
+                    for_: Some("2m".to_owned()),
+                    labels: [
+                        ("severity", Severity::Page.as_str().to_owned()),
+                        ("service", job.to_owned()),
+                    ]
+                    .into_iter()
+                    .collect(),
+                    annotations: [(
+                        "summary",
+                        annotation(&format!(
+                            "{} answers no scrape: the metrics of every service behind it, and the alerts on them, are gone",
+                            collector.name
+                        )),
+                    )]
+                    .into_iter()
+                    .collect(),
+                }],
+            }
+        }))
         .collect()
 }
 
@@ -588,7 +637,31 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
             });
         }
     }
-    // Through a collector there is no scrape of the service, so no `up` to count.
+    // Through a collector there is no scrape of the service, so no `up` to count; a service
+    // whose requests stop being measured leaves its burn alerts blind, which a ticket says.
+    if let (Some(collector), Some(objectives)) = (scraped.via, objectives)
+        && (objectives.availability.is_some() || objectives.p99_ms.is_some())
+    {
+        rules.push(Rule {
+            record: None,
+            alert: Some("SliMissing".to_owned()),
+            expr: format!(
+                "absent({}_count{{job=\"{job}\"}})",
+                objectives.requests.histogram()
+            ),
+            for_: Some("15m".to_owned()),
+            labels: labels(Severity::Ticket, &[]),
+            annotations: [(
+                "summary",
+                annotation(&format!(
+                    "No request of {name} is measured through {}: its objective's alerts cannot fire",
+                    collector.name
+                )),
+            )]
+            .into_iter()
+            .collect(),
+        });
+    }
     if scraped.via.is_some() {
         return RuleGroup {
             name: job.to_owned(),
