@@ -266,6 +266,30 @@ fn delivery_builds_once_and_promotes_the_same_images_through_a_reviewed_plan() {
 }
 
 #[test]
+fn a_private_cluster_is_deployed_from_a_runner_inside_the_network() {
+    let chat = format::from_str(
+        include_str!("fixtures/reference/chat.ron"),
+        "chat.ron",
+        Catalog::builtin(),
+    )
+    .expect("loads");
+    let files = workflows(&chat, Some(Cloud::Aws));
+    let deliver = &files["deliver.yml"];
+    for job in ["deploy-staging", "plan-production", "deploy-production"] {
+        assert_eq!(
+            deliver["jobs"][job]["runs-on"], "${{ vars.DEPLOY_RUNNER || 'self-hosted' }}",
+            "{job}"
+        );
+    }
+    // Without a cluster, GitHub's runners reach everything the Terraform manages.
+    let ecommerce = workflows(&sample("ecommerce"), None);
+    assert_eq!(
+        ecommerce["deliver.yml"]["jobs"]["deploy-staging"]["runs-on"],
+        "ubuntu-latest"
+    );
+}
+
+#[test]
 fn a_pipeline_needs_a_cloud_to_deploy_to() {
     let mut doc = sample("ecommerce");
     doc.meta.cloud = None;

@@ -291,6 +291,22 @@ fn disaster_recovery_states_the_backups_the_terraform_sets() {
     assert!(!md.contains("## Analyses\n\n### Recovery"), "stated once");
 }
 
+/// The Deployment table says what the Terraform makes of the team's code inside a
+/// Kubernetes boundary: a Deployment on the cloud's cluster, not the serverless platform.
+#[test]
+fn services_in_a_cluster_are_deployed_on_it_in_the_deployment_table() {
+    let (md, _) = markdown(include_str!("fixtures/reference/chat.ron"));
+    let section = md
+        .split("## Deployment")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("the section");
+    assert!(
+        section.contains("| Deployment on EKS | Deployment on GKE | Deployment on AKS |"),
+        "{section}"
+    );
+}
+
 /// A model built in code: a client calling a gateway that fans out to four services, each
 /// querying four databases (16 chains), and a broker with two topics read by different
 /// consumers.

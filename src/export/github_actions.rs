@@ -279,6 +279,9 @@ impl Exporter for GithubActionsExporter {
             holds: "validate, SARIF to code scanning, fails on errors".to_owned(),
         });
         notes.push(variables_note(cloud));
+        if terraform.private_cluster {
+            notes.push("runner: the Terraform deploys into a Kubernetes cluster through its private API server, so the plan and deploy jobs need a self-hosted runner inside the network (the label in the repository variable DEPLOY_RUNNER, `self-hosted` by default)".to_owned());
+        }
         notes.push(format!(
             "environments: `staging` and `production` with the deploy identity of each, and `production-plan` with a read-only identity for production (it plans without reviewers, so the plan is in the run's summary before anyone approves); give `production` required reviewers. Set the repository variable {FREEZE_VARIABLE} to `true` to stop production deploys (staging keeps deploying); STAGING_SOAK_MINUTES (10 by default) is how long staging has to stay free of firing alarms, where the Terraform creates alarms"
         ));
@@ -344,6 +347,8 @@ impl Coordinates {
 struct TerraformFacts {
     secrets: Vec<String>,
     alarms: bool,
+    /// The Terraform deploys into a Kubernetes cluster through its private API server.
+    private_cluster: bool,
 }
 
 impl TerraformFacts {
@@ -365,6 +370,7 @@ impl TerraformFacts {
             return Ok(Self {
                 secrets: Vec::new(),
                 alarms,
+                private_cluster: false,
             });
         };
         let text = |file: &str| {
@@ -384,7 +390,12 @@ impl TerraformFacts {
             .filter_map(|b| b.labels().first().map(|l| l.as_str().to_owned()))
             .filter(|name| !matches!(name.as_str(), "image_tags" | "project_id"))
             .collect();
-        Ok(Self { secrets, alarms })
+        let private_cluster = files.contains_key("kubernetes.tf");
+        Ok(Self {
+            secrets,
+            alarms,
+            private_cluster,
+        })
     }
 }
 
@@ -685,16 +696,27 @@ fn plan_digest(workspace: &str) -> String {
     )
 }
 
+/// Where a job that runs the Terraform runs: a GitHub-hosted runner, or, when the Terraform
+/// reaches a private Kubernetes API server, a self-hosted one inside the network.
+fn terraform_runner(terraform: &TerraformFacts) -> &'static str {
+    if terraform.private_cluster {
+        "${{ vars.DEPLOY_RUNNER || 'self-hosted' }}"
+    } else {
+        "ubuntu-latest"
+    }
+}
+
 fn deploy_job(
     stage: &Stage,
     needs: Vec<String>,
     env: BTreeMap<String, String>,
     steps: Vec<Step>,
+    runner: &'static str,
 ) -> Job {
     Job {
         name: Some(format!("Deploy to {}", stage.environment)),
         needs,
-        runs_on: Some("ubuntu-latest"),
+        runs_on: Some(runner),
         environment: Some(stage.environment.to_owned()),
         permissions: BTreeMap::from([("contents", "read"), ("id-token", "write")]),
         env,
@@ -872,7 +894,13 @@ fn deliver_workflow(
             )
         });
     }
-    let mut job = deploy_job(&staging, built, secrets("staging"), steps);
+    let mut job = deploy_job(
+        &staging,
+        built,
+        secrets("staging"),
+        steps,
+        terraform_runner(terraform),
+    );
     job.concurrency = Some(Concurrency {
         group: "deploy-staging".to_owned(),
         cancel_in_progress: false,
@@ -908,6 +936,7 @@ fn deliver_workflow(
         vec!["tags".to_owned(), "deploy-staging".to_owned()],
         secrets("production"),
         steps,
+        terraform_runner(terraform),
     );
     job.name = Some("Plan production".to_owned());
     job.condition = Some(freeze.clone());
@@ -944,6 +973,7 @@ fn deliver_workflow(
         vec!["tags".to_owned(), "plan-production".to_owned()],
         secrets("production"),
         steps,
+        terraform_runner(terraform),
     );
     job.condition = Some(freeze);
     job.concurrency = Some(Concurrency {

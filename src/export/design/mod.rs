@@ -1433,23 +1433,28 @@ fn deployment(cx: &Context<'_>, out: &mut Vec<Block>) {
         text(" provisions for each component. Components marked outside are not provisioned."),
     ]));
     regions(cx, out);
+    let clouds = Cloud::ALL.map(|cloud| (cloud, Facts::new(&cx.graph, Some(cloud))));
+    // The team's code inside a Kubernetes boundary runs as a Deployment on the cloud's
+    // cluster, as the Terraform's kubernetes.tf declares it.
+    let cluster = cx.catalog.kind("kubernetes-cluster");
     let rows = cx
         .by_name()
         .into_iter()
         .map(|c| {
-            let on = |cloud| {
-                plain(
-                    Facts::new(&cx.graph, Some(cloud))
-                        .service(c)
-                        .map_or("outside", |s| s.service.as_str()),
-                )
+            let in_cluster = crate::export::workload::namespace(&cx.graph, c).is_some()
+                && cx.graph.kind(c).is_some_and(|k| k.runs.is_own_code());
+            let on = |(cloud, facts): &(Cloud, Facts<'_>)| {
+                let service = facts.service(c).map_or("outside", |s| s.service.as_str());
+                plain(match cluster.and_then(|k| k.clouds.get(*cloud)) {
+                    Some(platform) if in_cluster => {
+                        format!("Deployment on {}", platform.service)
+                    }
+                    _ => service.to_owned(),
+                })
             };
-            vec![
-                vec![strong(c.name.clone())],
-                on(Cloud::Aws),
-                on(Cloud::Gcp),
-                on(Cloud::Azure),
-            ]
+            let mut row = vec![vec![strong(c.name.clone())]];
+            row.extend(clouds.iter().map(on));
+            row
         })
         .collect();
     out.push(Block::Table {
