@@ -15,7 +15,7 @@ use petgraph::Direction;
 use crate::catalog::{ConnectionStyle, MetricsExporter, Trait};
 use crate::facts::Facts;
 use crate::graph::ArchGraph;
-use crate::model::{ApiStyle, Component, Connection, PropertyValue};
+use crate::model::{ApiStyle, Component, Connection, Operation, PropertyValue};
 
 /// Port a service listens on (and serves `/metrics` on) when the model states none: the
 /// workload exports' default.
@@ -115,6 +115,27 @@ impl RequestMetrics {
         }
     }
 
+    /// The label matchers that pick one operation's requests: its route and method (the
+    /// OpenTelemetry `http.route` is the path template the model states), or its gRPC method.
+    pub fn operation_matcher(self, operation: &Operation) -> String {
+        match self {
+            Self::Http => format!(
+                "http_route=\"{}\",http_request_method=\"{}\"",
+                operation.path,
+                operation.method.map_or("", |m| m.as_str())
+            ),
+            Self::Grpc => format!("rpc_method=\"{}\"", operation.name),
+        }
+    }
+
+    /// The labels [`RequestMetrics::operation_matcher`] matches on.
+    pub fn operation_labels(self) -> &'static str {
+        match self {
+            Self::Http => "http_route, http_request_method",
+            Self::Grpc => "rpc_method",
+        }
+    }
+
     /// A matcher for that bucket's `le` label. Prometheus 3 writes whole-number bounds as
     /// floats (`300.0`), older versions and clients as integers (`300`): both match.
     pub fn bucket_matcher(self, threshold_ms: u32) -> String {
@@ -159,6 +180,9 @@ pub struct ServiceObjectives<'a> {
     pub p99_ms: Option<u32>,
     /// Requests per second one instance serves at its limit, from the capacity analysis.
     pub per_instance_rps: Option<f64>,
+    /// Operations with a latency objective of their own (`p99_ms`): held to it, and left
+    /// out of the service's.
+    pub own_latency: Vec<&'a Operation>,
 }
 
 /// Where alerts of one severity go.
@@ -277,6 +301,7 @@ impl<'a> Monitoring<'a> {
                         .find(|c| c.component == s.component.id.as_str())
                         .map(|c| c.per_instance_rps)
                         .filter(|rps| *rps > 0.0),
+                    own_latency: own_latency(graph, s.component, requests),
                 })
             })
             .collect();
@@ -312,6 +337,34 @@ impl<'a> Monitoring<'a> {
             routes,
         }
     }
+}
+
+/// The operations served by `service`, in the style its requests are measured in, that
+/// state a latency objective of their own; one per name.
+fn own_latency<'a>(
+    graph: &ArchGraph<'a>,
+    service: &Component,
+    requests: RequestMetrics,
+) -> Vec<&'a Operation> {
+    let mut seen = std::collections::BTreeSet::new();
+    graph
+        .connections(service, Direction::Incoming, None)
+        .into_iter()
+        .filter(|c| {
+            let api = graph
+                .catalog()
+                .connection_kind(c.kind.as_str())
+                .and_then(|k| k.api);
+            matches!(
+                (requests, api),
+                (RequestMetrics::Http, Some(ApiStyle::Http))
+                    | (RequestMetrics::Grpc, Some(ApiStyle::Rpc))
+            )
+        })
+        .flat_map(|c| c.operations.iter())
+        .filter(|o| o.p99_ms.is_some())
+        .filter(|o| seen.insert(o.name.as_str()))
+        .collect()
 }
 
 /// Whether `component` keeps data or messages (a datastore, cache or broker): its metrics

@@ -136,6 +136,44 @@ fn the_social_api_is_scraped_alerted_on_by_burn_rate_and_routed_to_its_on_call()
     assert!(!files["README.md"].contains("reach nobody"));
 }
 
+/// An operation with a latency objective of its own (placeOrder, 2 s: it waits on the card
+/// issuer) leaves the entry service's 300 ms objective and is alerted on against its own.
+#[test]
+fn an_operation_with_its_own_latency_objective_leaves_the_services() {
+    let doc = sample("ecommerce");
+    let files = export(&doc, "prometheus", None);
+    let recording = yaml(&files["rules/recording.yml"]);
+    let rules: Vec<&serde_yaml_ng::Value> = recording["groups"]
+        .as_sequence()
+        .expect("groups")
+        .iter()
+        .flat_map(|g| g["rules"].as_sequence().expect("rules"))
+        .filter(|r| r["record"] == "job:slo_slow_requests:ratio_rate1h")
+        .collect();
+    assert_eq!(rules.len(), 2, "{rules:?}");
+    let service = rules[0]["expr"].as_str().expect("expr");
+    assert!(
+        service.contains(r#"unless on (http_route, http_request_method) (http_server_request_duration_seconds_count{job="storefront-bff",http_route="/api/v1/orders",http_request_method="POST"})"#),
+        "{service}"
+    );
+    assert!(service.contains(r#"le="0.3""#));
+    assert_eq!(rules[1]["labels"]["operation"], "placeOrder");
+    let own = rules[1]["expr"].as_str().expect("expr");
+    assert!(
+        own.contains(r#"http_route="/api/v1/orders",http_request_method="POST",le=~"2(\\.0)?""#),
+        "{own}"
+    );
+    let alerts = &files["rules/alerts.yml"];
+    assert!(alerts.contains(
+        r#"job:slo_slow_requests:ratio_rate1h{job="storefront-bff",operation="placeOrder"} > 0.144"#
+    ));
+    assert!(alerts.contains(
+        r#"job:slo_slow_requests:ratio_rate1h{job="storefront-bff",operation=""} > 0.144"#
+    ));
+    let design = export(&doc, "markdown", None);
+    assert!(design["design.md"].contains("placeOrder of Storefront BFF (p99 2000 ms)"));
+}
+
 /// Objectives are the users': held where requests enter, not on every internal service; a
 /// service whose metrics go through a collector is not scraped itself, so nothing counts
 /// its instances.
@@ -194,7 +232,11 @@ fn objectives_are_held_at_the_entry_and_collector_metrics_are_scraped_at_the_col
         )
     );
     let alerts = &files["rules/alerts.yml"];
-    assert!(alerts.contains(r#"job:slo_errors_per_request:ratio_rate1h{job="storefront-bff"}"#));
+    assert!(
+        alerts.contains(
+            r#"job:slo_errors_per_request:ratio_rate1h{job="storefront-bff",operation=""}"#
+        )
+    );
     assert!(
         !alerts.contains(r#"ratio_rate1h{job="payment-svc"}"#),
         "internal services answer to timeouts"

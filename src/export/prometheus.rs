@@ -320,6 +320,17 @@ impl Exporter for PrometheusExporter {
                         o.requests.bucket(p99)
                     )
                 })
+                .chain(monitoring.objectives.iter().flat_map(|o| {
+                    o.own_latency.iter().filter_map(move |operation| {
+                        Some(format!(
+                            "{} {} ({} {})",
+                            o.component.id,
+                            operation.name,
+                            o.requests.histogram(),
+                            o.requests.bucket(operation.p99_ms?)
+                        ))
+                    })
+                }))
                 .collect();
             if !held.is_empty() {
                 notes.push(format!(
@@ -460,8 +471,37 @@ fn recording_group(objectives: &ServiceObjectives<'_>) -> RuleGroup {
     let metrics = objectives.requests;
     let histogram = metrics.histogram();
     let mut rules = Vec::new();
+    // Operations held to their own latency objective leave the service's: their series
+    // are dropped by route and method (or gRPC method) before the sums.
+    let own: Vec<String> = objectives
+        .own_latency
+        .iter()
+        .map(|o| {
+            format!(
+                "{histogram}_count{{job=\"{job}\",{}}}",
+                metrics.operation_matcher(o)
+            )
+        })
+        .collect();
+    let without_own = |selector: String| {
+        if own.is_empty() {
+            selector
+        } else {
+            format!(
+                "{selector} unless on ({}) ({})",
+                metrics.operation_labels(),
+                own.join(" or ")
+            )
+        }
+    };
     for window in RATE_WINDOWS {
         let all = format!("sum by (job) (rate({histogram}_count{{job=\"{job}\"}}[{window}]))");
+        let latency_all = format!(
+            "sum by (job) ({})",
+            without_own(format!(
+                "rate({histogram}_count{{job=\"{job}\"}}[{window}])"
+            ))
+        );
         if objectives.availability.is_some() {
             rules.push(Rule {
                 record: Some(ratio("errors_per_request", window)),
@@ -480,11 +520,32 @@ fn recording_group(objectives: &ServiceObjectives<'_>) -> RuleGroup {
                 record: Some(ratio("slow_requests", window)),
                 alert: None,
                 expr: format!(
-                    "1 - sum by (job) (rate({histogram}_bucket{{job=\"{job}\",{}}}[{window}])) / {all}",
-                    metrics.bucket_matcher(p99)
+                    "1 - sum by (job) ({}) / {latency_all}",
+                    without_own(format!(
+                        "rate({histogram}_bucket{{job=\"{job}\",{}}}[{window}])",
+                        metrics.bucket_matcher(p99)
+                    ))
                 ),
                 for_: None,
                 labels: BTreeMap::new(),
+                annotations: BTreeMap::new(),
+            });
+        }
+        // Each such operation's own ratio, told apart by an `operation` label.
+        for operation in &objectives.own_latency {
+            let Some(p99) = operation.p99_ms else {
+                continue;
+            };
+            let matcher = metrics.operation_matcher(operation);
+            rules.push(Rule {
+                record: Some(ratio("slow_requests", window)),
+                alert: None,
+                expr: format!(
+                    "1 - sum by (job) (rate({histogram}_bucket{{job=\"{job}\",{matcher},{}}}[{window}])) / sum by (job) (rate({histogram}_count{{job=\"{job}\",{matcher}}}[{window}]))",
+                    metrics.bucket_matcher(p99)
+                ),
+                for_: None,
+                labels: BTreeMap::from([("operation", operation.name.clone())]),
                 annotations: BTreeMap::new(),
             });
         }
@@ -575,26 +636,54 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
                     .map(|p99| (P99_BUDGET, format!("p99 latency of {p99} ms"))),
             ),
         ];
-        for (alert, series, objective) in burns {
+        // The service's own objectives, then each operation held to its own latency: its
+        // series carry an `operation` label the service's do not.
+        let own = objectives.own_latency.iter().filter_map(|o| {
+            o.p99_ms.map(|p99| {
+                (
+                    "LatencyBudgetBurn",
+                    "slow_requests",
+                    Some((
+                        P99_BUDGET,
+                        format!("p99 latency of {p99} ms for {}", o.name),
+                    )),
+                    Some(o.name.as_str()),
+                )
+            })
+        });
+        let burns = burns
+            .into_iter()
+            .map(|(alert, series, objective)| (alert, series, objective, None))
+            .chain(own);
+        for (alert, series, objective, operation) in burns {
             let Some((budget, objective)) = objective else {
                 continue;
             };
+            let selector = match operation {
+                Some(name) => format!("{{job=\"{job}\",operation=\"{name}\"}}"),
+                // Only a service with such operations records series that carry the label.
+                None if !objectives.own_latency.is_empty() => {
+                    format!("{{job=\"{job}\",operation=\"\"}}")
+                }
+                None => format!("{{job=\"{job}\"}}"),
+            };
             for window in BURN_WINDOWS {
                 let threshold = window.factor * budget;
+                let mut extra = vec![("window", window.long.to_owned())];
+                if let Some(name) = operation {
+                    extra.push(("operation", name.to_owned()));
+                }
                 rules.push(Rule {
                     record: None,
                     alert: Some(alert.to_owned()),
                     expr: format!(
-                        "{long}{{job=\"{job}\"}} > {threshold} and {short}{{job=\"{job}\"}} > {threshold}",
+                        "{long}{selector} > {threshold} and {short}{selector} > {threshold}",
                         long = ratio(series, window.long),
                         short = ratio(series, window.short),
                         threshold = round(threshold),
                     ),
                     for_: None,
-                    labels: labels(
-                        window.severity,
-                        &[("window", window.long.to_owned())],
-                    ),
+                    labels: labels(window.severity, &extra),
                     annotations: [
                         (
                             "summary",

@@ -106,6 +106,11 @@ pub struct Operation {
     /// Still served, to be removed: callers should move to its successor.
     #[serde(default, skip_serializing_if = "super::document::is_false")]
     pub deprecated: bool,
+    /// Its own p99 latency objective in milliseconds, when it is held to another than the
+    /// model's (a payment that waits on the card issuer): its requests leave the service's
+    /// latency objective and answer to this one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p99_ms: Option<u32>,
 }
 
 impl Operation {
@@ -125,6 +130,7 @@ impl Operation {
             rate_limit_rps: None,
             version: String::new(),
             deprecated: false,
+            p99_ms: None,
         }
     }
 

@@ -8,6 +8,8 @@ use super::{Problem, check_text};
 use crate::model::{ApiStyle, Operation};
 use crate::text::{MAX_NAME_CHARS, MAX_VALUE_CHARS, TextKind, echo};
 
+/// An hour: a request slower than that is a job, not an operation's latency.
+const MAX_OPERATION_P99_MS: u32 = 3_600_000;
 /// Most requests per second an operation may be limited to (the connection property's bound).
 pub const MAX_OPERATION_RATE_LIMIT: u64 = 10_000_000;
 
@@ -102,6 +104,14 @@ pub(super) fn check_operations(
                 format!(
                     "`rate_limit_rps` must be between 1 and {MAX_OPERATION_RATE_LIMIT}, got {rps}"
                 ),
+            ));
+        }
+        if let Some(p99) = operation.p99_ms
+            && !(1..=MAX_OPERATION_P99_MS).contains(&p99)
+        {
+            out.push(problem(
+                name,
+                format!("`p99_ms` must be between 1 and {MAX_OPERATION_P99_MS}, got {p99}"),
             ));
         }
         match style {

@@ -1139,6 +1139,26 @@ fn the_inspector_adds_and_edits_an_api_operation_on_a_call() {
     harness.get_by_label("Deprecated").click();
     harness.run();
     assert!(operations(&harness)[0].deprecated, "marked deprecated");
+    // Its own latency objective, typed into the number field and committed with Enter.
+    let p99 = "Own p99 latency objective (ms, 0: the model's)";
+    harness.get_by_label(p99).scroll_to_me();
+    harness.run();
+    harness.get_by_label(p99).click();
+    harness.run();
+    harness.get_by_label(p99).type_text("2000");
+    harness.run();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(
+        operations(&harness)[0].p99_ms,
+        Some(2000),
+        "own objective set"
+    );
+    harness
+        .state_mut()
+        .editor
+        .undo()
+        .expect("undoes the objective");
 
     harness.state_mut().editor.undo().expect("undoes the mark");
     harness

@@ -36,7 +36,7 @@ pub(super) fn slos_and_alerts(cx: &Context<'_>, out: &mut Vec<Block>) {
                 .map(|o| o.component.name.as_str())
                 .collect();
             format!(
-                " {}, over 30 days, held where requests enter the system ({}); each is alerted on by how fast it spends its error budget (1 hour and 6 hours page, 1 and 3 days open a ticket, each confirmed over a twelfth of its window). Services behind them answer to their callers' timeouts and are watched for saturation and lost instances.",
+                " {}, over 30 days, held where requests enter the system ({}); each is alerted on by how fast it spends its error budget (1 hour and 6 hours page, 1 and 3 days open a ticket, each confirmed over a twelfth of its window). Services behind them answer to their callers' timeouts; the table below shows what else watches each.",
                 capitalised(&objectives.join(" and ")),
                 if entries.is_empty() {
                     "no measured service takes requests from outside".to_owned()
@@ -46,6 +46,28 @@ pub(super) fn slos_and_alerts(cx: &Context<'_>, out: &mut Vec<Block>) {
             )
         }),
     ]));
+    // Operations held to a latency objective of their own, out of their service's.
+    let own: Vec<String> = monitoring
+        .objectives
+        .iter()
+        .flat_map(|o| {
+            o.own_latency.iter().filter_map(move |operation| {
+                Some(format!(
+                    "{} of {} (p99 {} ms)",
+                    operation.name, o.component.name, operation.p99_ms?
+                ))
+            })
+        })
+        .collect();
+    if !own.is_empty() {
+        paragraph(
+            out,
+            format!(
+                "Held to a latency objective of their own, and left out of their service's: {}; each is alerted on the same way.",
+                own.join(", ")
+            ),
+        );
+    }
     let groups = alert_groups(&monitoring);
     if monitoring.scraped.is_empty() {
         paragraph(

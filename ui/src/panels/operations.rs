@@ -124,6 +124,20 @@ fn operation_fields(
             changed = true;
         }
     });
+    ui.horizontal(|ui| {
+        let label = ui.label("Own p99 latency objective (ms, 0: the model's)");
+        if let Some(value) = committed_number(
+            ui,
+            ui.scope_id().with("p99"),
+            label.id,
+            operation.p99_ms.map_or(0.0, f64::from),
+            0.0..=3_600_000.0,
+            true,
+        ) {
+            edited.p99_ms = (value >= 1.0).then_some(value.round() as u32);
+            changed = true;
+        }
+    });
     if style == ApiStyle::Http {
         ui.horizontal(|ui| {
             let label = ui.label("Success status (0: from the method)");
