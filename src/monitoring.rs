@@ -164,6 +164,9 @@ pub struct Scraped<'a> {
     /// The exporter its metrics are read through, for a store or broker (scraped at the
     /// exporter, never through a collector).
     pub exporter: Option<&'a MetricsExporter>,
+    /// A replica of another store (a standby or read replica): losing it costs no request
+    /// at once, and its lag is what a failover to it loses.
+    pub replica: bool,
 }
 
 /// The objectives one service is held to.
@@ -208,6 +211,8 @@ pub struct Monitoring<'a> {
     pub unexported: Vec<&'a Component>,
     pub objectives: Vec<ServiceObjectives<'a>>,
     pub routes: Vec<Route<'a>>,
+    /// The model's recovery point objective: how far a replica may lag.
+    pub rpo_minutes: Option<u32>,
 }
 
 impl<'a> Monitoring<'a> {
@@ -260,6 +265,7 @@ impl<'a> Monitoring<'a> {
                         requests: None,
                         min_instances: 1,
                         exporter: Some(exporter),
+                        replica: facts.replica_of(component).is_some(),
                     }),
                     None => unexported.push(component),
                 }
@@ -280,6 +286,7 @@ impl<'a> Monitoring<'a> {
                 requests: request_metrics(graph, component),
                 min_instances: facts.instance_bounds(component).0,
                 exporter: None,
+                replica: false,
             });
         }
         let targets = &doc.meta.targets;
@@ -335,6 +342,7 @@ impl<'a> Monitoring<'a> {
             unexported,
             objectives,
             routes,
+            rpo_minutes: targets.rpo_minutes,
         }
     }
 }

@@ -75,7 +75,7 @@ pub enum Problem {
     GroupCycle { element: String },
     #[error("group `{}` is nested {depth} groups deep; the limit is {MAX_GROUP_DEPTH}", echo(.element))]
     GroupTooDeep { element: String, depth: usize },
-    #[error("`{}` has a coordinate or size that is not a finite number, or a negative size", echo(.element))]
+    #[error("`{}` has a coordinate or size that is not a finite number within ±{MAX_COORDINATE}, or a negative size", echo(.element))]
     BadGeometry { element: String },
     #[error("`{}` field `{field}` {error}", echo(.element))]
     BadText {
@@ -215,12 +215,22 @@ fn check_property_text(element: &str, properties: &Properties, out: &mut Vec<Pro
     }
 }
 
+/// The farthest a coordinate or size may reach on the canvas: ten million pixels is some
+/// thousand screens across, and keeps the layout's arithmetic (grid cells, route tracks) in
+/// range.
+pub const MAX_COORDINATE: f32 = 10_000_000.0;
+
+/// A coordinate the canvas can hold: finite and within [`MAX_COORDINATE`].
+fn sane(value: f32) -> bool {
+    value.is_finite() && value.abs() <= MAX_COORDINATE
+}
+
+fn sane_point(x: f32, y: f32) -> bool {
+    sane(x) && sane(y)
+}
+
 fn finite_rect(rect: &Rect) -> bool {
-    [rect.x, rect.y, rect.w, rect.h]
-        .iter()
-        .all(|v| v.is_finite())
-        && rect.w >= 0.0
-        && rect.h >= 0.0
+    [rect.x, rect.y, rect.w, rect.h].into_iter().all(sane) && rect.w >= 0.0 && rect.h >= 0.0
 }
 
 /// Checks properties against a schema.
@@ -445,11 +455,7 @@ fn check_connection_with<'d>(
             error,
         });
     }
-    if connection
-        .waypoints
-        .iter()
-        .any(|p| !(p.x.is_finite() && p.y.is_finite()))
-    {
+    if connection.waypoints.iter().any(|p| !sane_point(p.x, p.y)) {
         out.push(Problem::BadGeometry {
             element: id.to_owned(),
         });
@@ -658,11 +664,7 @@ pub(crate) fn check_view(catalog: &Catalog, doc: &Document, view: &View, out: &m
             });
         }
     }
-    if view
-        .layout
-        .values()
-        .any(|p| !(p.x.is_finite() && p.y.is_finite()))
-    {
+    if view.layout.values().any(|p| !sane_point(p.x, p.y)) {
         out.push(Problem::BadGeometry {
             element: id.to_owned(),
         });

@@ -174,6 +174,47 @@ fn an_operation_with_its_own_latency_objective_leaves_the_services() {
     assert!(design["design.md"].contains("placeOrder of Storefront BFF (p99 2000 ms)"));
 }
 
+/// A replica's loss costs no request at once: its alerts are tickets, and its lag is
+/// watched against the model's recovery point objective (15 minutes in staywise).
+#[test]
+fn a_replica_is_watched_for_its_lag_against_the_recovery_point() {
+    let doc = load(include_str!("fixtures/reference/staywise.ron"));
+    let files = export(&doc, "prometheus", None);
+    let alerts = yaml(&files["rules/alerts.yml"]);
+    let group = |name: &str| {
+        alerts["groups"]
+            .as_sequence()
+            .expect("groups")
+            .iter()
+            .find(|g| g["name"] == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
+    let replica = group("booking-db-dr");
+    let rules = replica["rules"].as_sequence().expect("rules");
+    let lag = rules
+        .iter()
+        .find(|r| r["alert"] == "ReplicationLagHigh")
+        .expect("a lag alert");
+    assert_eq!(
+        lag["expr"],
+        r#"max(pg_replication_lag_seconds{job="booking-db-dr"}) > 900"#
+    );
+    assert!(
+        rules.iter().all(|r| r["labels"]["severity"] == "ticket"),
+        "{rules:?}"
+    );
+    // The primary still pages when it does not answer.
+    assert_eq!(
+        group("booking-db")["rules"][0]["labels"]["severity"],
+        "page"
+    );
+    let grafana = export(&doc, "grafana", None);
+    assert!(
+        grafana["dashboards/booking-db-dr.json"].contains("Replication lag behind the primary")
+    );
+}
+
 /// Objectives are the users': held where requests enter, not on every internal service; a
 /// service whose metrics go through a collector is not scraped itself, so nothing counts
 /// its instances.

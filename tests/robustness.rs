@@ -100,6 +100,43 @@ fn a_load_error_past_column_65535_is_located_without_a_panic() {
     );
 }
 
+/// A coordinate far off the canvas (a typo, a mutated file) is refused where it stands, not
+/// carried into the layout, whose grid and route arithmetic it would overflow.
+#[test]
+fn a_coordinate_off_the_canvas_is_refused_with_its_place() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = SMALL.replace(
+        "position: (x: 200.0, y: 0.0)",
+        "position: (x: 9000000000.0, y: 0.0)",
+    );
+    let path = write(dir.path(), "far.ron", &text);
+    let result = run(&["validate"], &[&path]);
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("far.ron:7:10") && result.stderr.contains("within ±10000000"),
+        "{}",
+        result.stderr
+    );
+    // The largest coordinate allowed still lays out and exports.
+    let edge = SMALL.replace(
+        "position: (x: 200.0, y: 0.0)",
+        "position: (x: 10000000.0, y: 0.0)",
+    );
+    let path = write(dir.path(), "edge.ron", &edge);
+    let out = dir.path().join("edge.svg");
+    let result = run(
+        &[
+            "export",
+            "--format",
+            "svg",
+            "-o",
+            out.to_str().expect("utf-8"),
+        ],
+        &[&path],
+    );
+    assert_eq!(result.code, 0, "{}", result.stderr);
+}
+
 #[test]
 fn findings_on_a_one_line_model_point_at_their_columns() {
     let dir = tempfile::tempdir().expect("tempdir");

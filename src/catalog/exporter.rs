@@ -32,6 +32,10 @@ pub struct MetricsExporter {
     /// The ticket raised when the store nears its limit, if its kind has a telling one.
     #[serde(default)]
     pub alert: Option<StoreAlert>,
+    /// PromQL giving how far a replica is behind its primary, in seconds (`{job}` is the
+    /// replica's job), when the exporter reads it: what a standby's recovery point rests on.
+    #[serde(default)]
+    pub replica_lag: Option<String>,
 }
 
 /// A saturation alert on a store: PromQL that returns a series while it holds (`{job}` is

@@ -950,7 +950,19 @@ fn deliver_workflow(
         environment: "production",
         workspace: "production",
     };
-    let mut steps = plan_steps(cloud, &production, true);
+    let mut steps = vec![Step {
+        env: BTreeMap::from([(
+            "FREEZE".to_owned(),
+            format!("${{{{ vars.{FREEZE_VARIABLE} }}}}"),
+        )]),
+        // The job's condition is read when the run starts; a freeze declared while the job
+        // waited for its reviewers is read here.
+        ..run(
+            "No deploy freeze",
+            "if [ \"$FREEZE\" = true ]; then\n  echo \"::error::production deploys are frozen\"\n  exit 1\nfi",
+        )
+    }];
+    steps.extend(plan_steps(cloud, &production, true));
     steps.push(Step {
         env: BTreeMap::from([(
             "REVIEWED".to_owned(),

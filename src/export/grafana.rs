@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use super::listing::{Listed, readme};
 use super::prometheus::SATURATION_SHARE;
 use super::{ExportError, ExportOptions, Exported, Exporter, Format, Output, generated_yaml};
-use crate::catalog::{Catalog, MetricsExporter};
+use crate::catalog::{Catalog, MetricsExporter, UsePanel};
 use crate::graph::ArchGraph;
 use crate::model::Document;
 use crate::monitoring::{Monitoring, RequestMetrics, Scraped, ServiceObjectives, is_store};
@@ -87,7 +87,13 @@ impl Exporter for GrafanaExporter {
                 file: file.clone(),
                 of: scraped.component.name.clone(),
                 version: String::new(),
-                holds: "rate, errors, duration, instances".to_owned(),
+                // Instances are counted by `up`, which only a scrape of the service gives.
+                holds: if scraped.via.is_none() {
+                    "rate, errors, duration, instances"
+                } else {
+                    "rate, errors, duration"
+                }
+                .to_owned(),
             });
             files.insert(file, json_bytes(&dashboard)?);
         }
@@ -372,9 +378,24 @@ fn use_dashboard(doc: &Document, scraped: &Scraped<'_>, exporter: &MetricsExport
         },
         "options": {},
     })];
+    // A replica's saturation that matters is how far behind its primary it is.
+    let lag = scraped
+        .replica
+        .then_some(exporter.replica_lag.as_ref())
+        .flatten()
+        .map(|query| UsePanel {
+            title: "Replication lag behind the primary".to_owned(),
+            query: query.clone(),
+            unit: "s".to_owned(),
+        });
     let signals = [
         ("Utilization", &exporter.utilization, 12, 0),
-        ("Saturation", &exporter.saturation, 0, 8),
+        (
+            "Saturation",
+            lag.as_ref().unwrap_or(&exporter.saturation),
+            0,
+            8,
+        ),
         ("Errors", &exporter.errors, 12, 8),
     ];
     for (id, (signal, use_panel, x, y)) in (2..).zip(signals) {

@@ -566,7 +566,7 @@ pub(crate) fn alert_groups(monitoring: &Monitoring<'_>) -> Vec<RuleGroup> {
                 .objectives
                 .iter()
                 .find(|o| o.component.id == s.component.id);
-            alert_group(s, objectives)
+            alert_group(s, objectives, monitoring.rpo_minutes)
         })
         .chain(monitoring.collectors.iter().map(|(collector, _)| {
             let job = collector.id.as_str();
@@ -605,7 +605,11 @@ fn annotation(text: &str) -> String {
     text.replace("{{", "{{ \"{{\" }}")
 }
 
-fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>) -> RuleGroup {
+fn alert_group(
+    scraped: &Scraped<'_>,
+    objectives: Option<&ServiceObjectives<'_>>,
+    rpo_minutes: Option<u32>,
+) -> RuleGroup {
     let component = scraped.component;
     let job = component.id.as_str();
     let name = &component.name;
@@ -757,6 +761,13 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
             rules,
         };
     }
+    // A replica's loss costs no request at once: it is a ticket, its lag against the
+    // recovery point objective too.
+    let down = if scraped.replica {
+        Severity::Ticket
+    } else {
+        Severity::Page
+    };
     if let Some(exporter) = scraped.exporter {
         let up = MetricsExporter::query(&exporter.up, job);
         rules.push(Rule {
@@ -764,7 +775,7 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
             alert: Some("StoreDown".to_owned()),
             expr: format!("{up} == 0"),
             for_: Some("2m".to_owned()),
-            labels: labels(Severity::Page, &[]),
+            labels: labels(down, &[]),
             annotations: [(
                 "summary",
                 annotation(&format!("{name} does not answer its metrics exporter")),
@@ -784,6 +795,26 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
                     .collect(),
             });
         }
+        if let (true, Some(lag)) = (scraped.replica, &exporter.replica_lag) {
+            // Behind by more than the objective allows, a failover now loses more data
+            // than the design promises; without one, five minutes.
+            let limit = u64::from(rpo_minutes.unwrap_or(5)) * 60;
+            rules.push(Rule {
+                record: None,
+                alert: Some("ReplicationLagHigh".to_owned()),
+                expr: format!("{} > {limit}", MetricsExporter::query(lag, job)),
+                for_: Some("5m".to_owned()),
+                labels: labels(Severity::Ticket, &[]),
+                annotations: [(
+                    "summary",
+                    annotation(&format!(
+                        "{name} is over {limit} s behind its primary: a failover to it would lose more than the recovery point objective allows"
+                    )),
+                )]
+                .into_iter()
+                .collect(),
+            });
+        }
     }
     let unanswered = match scraped.exporter {
         Some(_) => format!("The metrics exporter of {name} answers no scrape"),
@@ -795,7 +826,7 @@ fn alert_group(scraped: &Scraped<'_>, objectives: Option<&ServiceObjectives<'_>>
         // `absent` keeps it firing when discovery finds no instance at all.
         expr: format!("sum by (job) (up{{job=\"{job}\"}}) == 0 or absent(up{{job=\"{job}\"}})"),
         for_: Some("2m".to_owned()),
-        labels: labels(Severity::Page, &[]),
+        labels: labels(down, &[]),
         annotations: [("summary", annotation(&unanswered))].into_iter().collect(),
     });
     if scraped.min_instances > 1 {

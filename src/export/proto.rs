@@ -242,6 +242,14 @@ fn proto_file(
         if !operation.summary.is_empty() {
             comment(&mut out, "  ", &operation.summary);
         }
+        if operation.idempotency_key {
+            // gRPC has no header of its own for it: the key travels as call metadata.
+            comment(
+                &mut out,
+                "  ",
+                "Callers send an `idempotency-key` metadata entry: a retry with the same key takes effect once.",
+            );
+        }
         let mut message = |name: &str, role: &str| -> String {
             if name.is_empty() {
                 return EMPTY.to_owned();

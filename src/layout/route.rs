@@ -586,7 +586,7 @@ impl Tracks {
             &self.horizontal
         };
         let key = Self::key(at);
-        (key - 1..=key + 1).any(|k| {
+        (key.saturating_sub(1)..=key.saturating_add(1)).any(|k| {
             Self::cells(lo, hi).any(|cell| {
                 map.get(&(k, cell))
                     .is_some_and(|spans| spans.iter().any(|&(s, e)| s < hi && lo < e))

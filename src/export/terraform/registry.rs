@@ -17,6 +17,14 @@ use super::{Placed, Plan, variable};
 use crate::catalog::Recipe;
 use crate::model::Cloud;
 
+/// The registries hold every environment's images and are applied without a reviewer:
+/// Terraform refuses to destroy them (remove the block to retire a service's registry).
+fn kept() -> hcl::Block {
+    block("lifecycle")
+        .add_attribute(("prevent_destroy", true))
+        .build()
+}
+
 /// Where the registry root sits in the Terraform export.
 pub(crate) const DIR: &str = "registry";
 
@@ -293,6 +301,7 @@ fn aws(module: &mut Module, plan: &Plan<'_>, primary: Option<Expression>, replic
                         ("archsmith_id", literal(&placed.slug)),
                     ]),
                 ))
+                .add_block(kept())
                 .build(),
         );
         module.add(
@@ -451,6 +460,7 @@ fn gcp(module: &mut Module, plan: &Plan<'_>, primary: Option<Expression>) {
                     "depends_on",
                     list([raw("google_kms_crypto_key_iam_member.registry")]),
                 ))
+                .add_block(kept())
                 .build(),
         );
     }
@@ -495,7 +505,7 @@ fn azure(module: &mut Module, primary: Option<Expression>, replicas: &[&str]) {
                 .build(),
         );
     }
-    module.add("main.tf", &registry.build());
+    module.add("main.tf", &registry.add_block(kept()).build());
 }
 
 /// The one output the pipeline reads: each service's image name without its tag, by
