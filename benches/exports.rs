@@ -107,7 +107,7 @@ fn contract_benches(c: &mut Criterion) {
     for &size in sizes() {
         let doc = with_operations(size);
         group.throughput(Throughput::Elements(size as u64));
-        for format in ["openapi", "prometheus", "github-actions"] {
+        for format in ["openapi", "prometheus", "grafana", "github-actions"] {
             let Some(exporter) = find_exporter(format) else {
                 continue;
             };
