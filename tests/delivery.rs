@@ -204,8 +204,18 @@ fn delivery_builds_once_and_promotes_the_same_images_through_a_reviewed_plan() {
     );
     assert_eq!(staging["env"]["TF_VAR_environment"], "staging");
     assert_eq!(
-        staging["env"]["TF_VAR_mq_password"],
-        "${{ secrets.TF_VAR_MQ_PASSWORD }}"
+        staging["env"]["TF_VAR_certificate_arn"],
+        "${{ secrets.TF_VAR_CERTIFICATE_ARN }}"
+    );
+    // Credentials are the Terraform's own (random_password): no job, the plan of production
+    // without reviewers included, is handed a password.
+    let text = serde_yaml_ng::to_string(deliver).expect("yaml");
+    for credential in ["MQ_PASSWORD", "CACHE_AUTH_TOKEN", "DB_ADMIN_PASSWORD"] {
+        assert!(!text.contains(credential), "{credential}");
+    }
+    assert!(
+        String::from_utf8_lossy(&terraform["security.tf"])
+            .contains("resource \"random_password\" \"cache_auth_token\"")
     );
     let staging_text = serde_yaml_ng::to_string(staging).expect("yaml");
     assert!(staging_text.contains("${{ vars.AWS_ROLE_ARN_DEPLOY }}"));

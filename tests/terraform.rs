@@ -140,8 +140,9 @@ fn schema_problems(files: &BTreeMap<String, Vec<u8>>, provider: &str) -> Vec<Str
                 ("provider", [ty]) => ("provider", *ty),
                 _ => continue,
             };
-            // The Kubernetes provider has no schema extract, as in the reference checker.
-            if ty.starts_with("kubernetes") {
+            // The Kubernetes and Random providers have no schema extract, as in the reference
+            // checker.
+            if ty.starts_with("kubernetes") || ty.starts_with("random_") {
                 continue;
             }
             match schema[section][ty].as_object() {
@@ -477,7 +478,7 @@ fn compose_addresses_name_the_ports_the_containers_listen_on() {
 #[test]
 fn every_reference_names_a_resource_the_module_declares() {
     let reference = regex::Regex::new(
-        r"\b(data\.)?((?:aws|google|azurerm|kubernetes)_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)",
+        r"\b(data\.)?((?:aws|google|azurerm|kubernetes|random)_[a-z0-9_]+)\.([A-Za-z_][A-Za-z0-9_-]*)",
     )
     .expect("pattern");
     let models = samples::samples()

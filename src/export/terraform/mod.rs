@@ -591,8 +591,43 @@ pub(super) fn placeholder(module: &mut Module, placed: &Placed<'_>, kind: &str) 
     ));
 }
 
+/// The credentials the module makes itself rather than take as variables, by the recipe
+/// that needs them: no person types them, and a pipeline passes no secret to plan.
+const GENERATED_SECRETS: [(Recipe, &str); 4] = [
+    (Recipe::ElasticacheRedis, "cache_auth_token"),
+    (Recipe::AmazonMq, "mq_password"),
+    (Recipe::PostgresqlFlexible, "db_admin_password"),
+    (Recipe::MysqlFlexible, "db_admin_password"),
+];
+
+/// A credential the module generates (once, however many resources use it), with a
+/// sensitive output to read it from the state. Returns the expression of its value.
+pub(super) fn generated_secret(module: &mut Module, name: &str, purpose: &str) -> hcl::Expression {
+    debug_assert!(GENERATED_SECRETS.iter().any(|(_, n)| *n == name));
+    if module.first_time(&format!("secret_{name}")) {
+        module.add(
+            "security.tf",
+            &module::resource("random_password", name)
+                .add_attribute(("length", 32))
+                // Letters and digits only: brokers and caches refuse some punctuation.
+                .add_attribute(("special", false))
+                .build(),
+        );
+        module.add(
+            "outputs.tf",
+            &block("output")
+                .add_label(name)
+                .add_attribute(("description", literal(purpose)))
+                .add_attribute(("value", raw(&format!("random_password.{name}.result"))))
+                .add_attribute(("sensitive", true))
+                .build(),
+        );
+    }
+    raw(&format!("random_password.{name}.result"))
+}
+
 /// `terraform { required_providers { ... } }` for the cloud's provider, plus Kubernetes when
-/// the model draws a cluster.
+/// the model draws a cluster, and Random when the module generates credentials.
 pub(super) fn versions(
     module: &mut Module,
     plan: &Plan<'_>,
@@ -606,6 +641,19 @@ pub(super) fn versions(
     ));
     if !plan.clusters.is_empty() {
         providers = providers.add_attribute(kubernetes::required_provider());
+    }
+    if plan.components.iter().any(|p| {
+        GENERATED_SECRETS
+            .iter()
+            .any(|(recipe, _)| *recipe == p.service.recipe)
+    }) {
+        providers = providers.add_attribute((
+            "random",
+            module::object([
+                ("source", literal("hashicorp/random")),
+                ("version", literal("~> 3.6")),
+            ]),
+        ));
     }
     module.add(
         "versions.tf",
@@ -824,13 +872,6 @@ fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud, doc: &Document)
             );
             variable(
                 module,
-                "mq_password",
-                "string",
-                "Password of the message broker user (fill in; keep it out of version control).",
-                None,
-            );
-            variable(
-                module,
                 "task_cpu",
                 "map(number)",
                 "Fargate CPU units by instance size.",
@@ -986,13 +1027,6 @@ fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud, doc: &Document)
                 Some(raw(
                     r#"{ small = "B_Standard_B1ms", medium = "GP_Standard_D2s_v3", large = "GP_Standard_D4s_v3", xlarge = "GP_Standard_D8s_v3" }"#,
                 )),
-            );
-            variable(
-                module,
-                "db_admin_password",
-                "string",
-                "Administrator password of the database servers (fill in).",
-                None,
             );
         }
     }
@@ -1374,7 +1408,7 @@ fn readme(
     public_subnet_section(&mut out, plan, cloud);
     not_generated_section(&mut out, plan);
     out.push_str("\n## Network policy\n\nEach networked component has its own firewall identity, and each connection into it is one ingress rule on the target's port, from the caller's identity (or from the internet for internet-facing entry points). Access to managed services outside the network (buckets, queues, secrets) goes through IAM and is left to you.\n\n");
-    out.push_str("\n## Fill in\n\n- Variables without a default in `variables.tf`: certificates, passwords, the project id.\n- Container images: apply `registry/` first (the registries every environment shares, in their own state), push each service's image there, then set `image_tags` (a tag per service). `archsmith export --format github-actions` writes a pipeline that does all three.\n- Remote state: add a `backend` block to `versions.tf`.\n- Containers run on a read-only root file system: give each service a writable volume where it writes.\n");
+    out.push_str("\n## Fill in\n\n- Variables without a default in `variables.tf`: certificates, the project id. Credentials (cache tokens, broker and database passwords) are generated (`random_password`) and kept in the state, whence the sensitive outputs read them: keep the state encrypted, and readable only by who may read them.\n- Container images: apply `registry/` first (the registries every environment shares, in their own state), push each service's image there, then set `image_tags` (a tag per service). `archsmith export --format github-actions` writes a pipeline that does all three.\n- Remote state: add a `backend` block to `versions.tf`.\n- Containers run on a read-only root file system: give each service a writable volume where it writes.\n");
     if !plan.clusters.is_empty() {
         out.push_str("- The Kubernetes API server is private, and `kubernetes.tf` is applied through it: run `terraform apply` from inside the network (a runner in the VPC or VNet).\n- `kubernetes.tf` deploys the services in the cluster. `archsmith export --format kubernetes` writes the same workloads as manifests (with autoscalers, disruption budgets and network policies): use one or the other, not both.\n");
     }

@@ -249,15 +249,11 @@ pub(super) fn elasticache_redis(module: &mut Module, plan: &Plan<'_>, placed: &P
     let c = placed.component;
     let name = placed.name.as_str();
     let replicas = plan.int(c, "replicas", 1);
-    if module.first_time("cache_auth_token") {
-        super::super::variable(
-            module,
-            "cache_auth_token",
-            "string",
-            "AUTH token clients present to the Redis caches, 16 to 128 characters (fill in; keep it out of version control).",
-            None,
-        );
-    }
+    let token = super::super::generated_secret(
+        module,
+        "cache_auth_token",
+        "AUTH token clients present to the Redis caches.",
+    );
     let key = super::security::data_key(module);
     subnet_group(module, plan, "aws_elasticache_subnet_group", placed);
     // A multi-AZ replication group needs a replica in a second zone.
@@ -326,7 +322,7 @@ pub(super) fn elasticache_redis(module: &mut Module, plan: &Plan<'_>, placed: &P
             .add_attribute(("at_rest_encryption_enabled", plan.encrypted(c)))
             .add_attribute(("kms_key_id", key))
             .add_attribute(("transit_encryption_enabled", true))
-            .add_attribute(("auth_token", raw("var.cache_auth_token")))
+            .add_attribute(("auth_token", token))
             .add_attribute((
                 "subnet_group_name",
                 raw(&format!("aws_elasticache_subnet_group.{name}.name")),

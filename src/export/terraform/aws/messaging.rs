@@ -126,6 +126,11 @@ pub(super) fn amazon_mq(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_
     let c = placed.component;
     let name = placed.name.as_str();
     let replicas = plan.int(c, "replicas", 1);
+    let password = super::super::generated_secret(
+        module,
+        "mq_password",
+        "Password of the message broker user.",
+    );
     module.add(
         "messaging.tf",
         &resource("aws_mq_broker", name)
@@ -155,7 +160,7 @@ pub(super) fn amazon_mq(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_
             .add_block(
                 block("user")
                     .add_attribute(("username", "app"))
-                    .add_attribute(("password", raw("var.mq_password")))
+                    .add_attribute(("password", password))
                     .build(),
             )
             .add_block(block("logs").add_attribute(("general", true)).build())

@@ -53,7 +53,14 @@ pub(super) fn flexible_server(
             )),
         None => server
             .add_attribute(("administrator_login", "app_admin"))
-            .add_attribute(("administrator_password", raw("var.db_admin_password")))
+            .add_attribute((
+                "administrator_password",
+                super::super::generated_secret(
+                    module,
+                    "db_admin_password",
+                    "Administrator password of the database servers.",
+                ),
+            ))
             .add_attribute((
                 "backup_retention_days",
                 flexible_retention_days(plan.flag(placed.component, "backups")),
