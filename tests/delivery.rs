@@ -143,12 +143,15 @@ fn delivery_builds_once_and_promotes_the_same_images_through_a_reviewed_plan() {
         panic!("a folder");
     };
     let outputs = String::from_utf8_lossy(&terraform["registry/outputs.tf"]).into_owned();
+    assert!(
+        outputs.contains("zipmap(keys(aws_ecr_repository.service), values(aws_ecr_repository.service)[*].repository_url)"),
+        "{outputs}"
+    );
+    let registries = String::from_utf8_lossy(&terraform["registry/main.tf"]).into_owned();
     for service in services {
         assert!(
-            outputs
-                .lines()
-                .any(|l| l.trim_start().starts_with(&format!("{service} "))),
-            "{outputs}"
+            registries.contains(&format!("\"{service}\"")),
+            "{registries}"
         );
         assert_eq!(
             job(service)["with"]["image"],
@@ -162,7 +165,8 @@ fn delivery_builds_once_and_promotes_the_same_images_through_a_reviewed_plan() {
     }
     let compute = String::from_utf8_lossy(&terraform["compute.tf"]).into_owned();
     assert!(!compute.contains("resource \"aws_ecr_repository\""));
-    assert!(compute.contains("data \"aws_ecr_repository\" \"cart_svc\""));
+    assert!(compute.contains("data \"aws_ecr_repository\" \"service\""));
+    assert!(compute.contains(r#"${data.aws_ecr_repository.service["cart-svc"].repository_url}:${var.image_tags["cart-svc"]}"#));
     assert!(
         commands(job("registries"))
             .iter()

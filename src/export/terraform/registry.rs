@@ -50,55 +50,63 @@ pub(super) fn image(url: &str, placed: &Placed<'_>) -> Expression {
     ))
 }
 
-/// The ECR repository of a service, in both roots.
-fn aws_repository_name(slug: &str) -> Expression {
-    raw(&format!("\"${{var.project}}/{slug}\""))
-}
-
-/// The Artifact Registry repository of a service, in both roots.
-fn gcp_repository_id(slug: &str) -> Expression {
-    raw(&format!("\"${{var.project}}-{slug}\""))
-}
-
 /// The Azure registry's resource group and name, in both roots (registry names are global
 /// and letters and digits only: a readable prefix and a hash of the project).
 const AZURE_GROUP: &str = "\"rg-${var.project}-registry\"";
 const AZURE_NAME: &str = "\"acr${substr(md5(\"${var.project}-registry\"), 0, 16)}\"";
 
-/// The environment root's reference to the registry of `placed`, added once: a data
-/// source in the current region (the replica, in a region other than the registry's).
-/// Returns the image reference to deploy.
-pub(super) fn read(module: &mut Module, placed: &Placed<'_>, cloud: Cloud) -> Expression {
-    let name = placed.name.as_str();
+/// The environment root's reference to the registry of `placed`: one data source for every
+/// service of the current region, added with the first (in a region other than the
+/// registry's, it reads the replica). Returns the image reference to deploy.
+pub(super) fn read(
+    module: &mut Module,
+    plan: &Plan<'_>,
+    placed: &Placed<'_>,
+    cloud: Cloud,
+) -> Expression {
+    let slug = placed.slug.as_str();
     match cloud {
         Cloud::Aws => {
-            module.add(
-                "compute.tf",
-                &block("data")
-                    .add_label("aws_ecr_repository")
-                    .add_label(name)
-                    .add_attribute(("name", aws_repository_name(&placed.slug)))
-                    .build(),
-            );
+            let data = module.regional("service");
+            if module.first_time(&format!("registry_read_{data}")) {
+                let here: Vec<&str> = images(plan)
+                    .filter(|p| p.region == placed.region)
+                    .map(|p| p.slug.as_str())
+                    .collect();
+                module.add(
+                    "compute.tf",
+                    &block("data")
+                        .add_label("aws_ecr_repository")
+                        .add_label(&data)
+                        .add_attribute(("for_each", for_each(&here)))
+                        .add_attribute(("name", raw("\"${var.project}/${each.key}\"")))
+                        .build(),
+                );
+            }
             image(
-                &format!("${{data.aws_ecr_repository.{name}.repository_url}}"),
+                &format!("${{data.aws_ecr_repository.{data}[\"{slug}\"].repository_url}}"),
                 placed,
             )
         }
         Cloud::Gcp => {
-            module.add(
-                "compute.tf",
-                &block("data")
-                    .add_label("google_artifact_registry_repository")
-                    .add_label(name)
-                    .add_attribute(("location", raw("var.registry_location")))
-                    .add_attribute(("repository_id", gcp_repository_id(&placed.slug)))
-                    .build(),
-            );
+            if module.first_time("registry_read") {
+                let all: Vec<&str> = images(plan).map(|p| p.slug.as_str()).collect();
+                module.add(
+                    "compute.tf",
+                    &block("data")
+                        .add_label("google_artifact_registry_repository")
+                        .add_label("service")
+                        .add_attribute(("for_each", for_each(&all)))
+                        .add_attribute(("location", raw("var.registry_location")))
+                        .add_attribute(("repository_id", raw("\"${var.project}-${each.key}\"")))
+                        .build(),
+                );
+            }
+            let repository =
+                format!("data.google_artifact_registry_repository.service[\"{slug}\"]");
             image(
                 &format!(
-                    "${{data.google_artifact_registry_repository.{name}.location}}-docker.pkg.dev/${{var.project_id}}/${{data.google_artifact_registry_repository.{name}.repository_id}}/{}",
-                    placed.slug
+                    "${{{repository}.location}}-docker.pkg.dev/${{var.project_id}}/${{{repository}.repository_id}}/{slug}"
                 ),
                 placed,
             )
@@ -116,14 +124,18 @@ pub(super) fn read(module: &mut Module, placed: &Placed<'_>, cloud: Cloud) -> Ex
                 );
             }
             image(
-                &format!(
-                    "${{data.azurerm_container_registry.main.login_server}}/{}",
-                    placed.slug
-                ),
+                &format!("${{data.azurerm_container_registry.main.login_server}}/{slug}"),
                 placed,
             )
         }
     }
+}
+
+/// `toset([...])` of service ids: one resource per service with `for_each`, whose addresses
+/// and outputs Terraform builds itself (a map of thousands of entries written out by hand
+/// would cost the exporter time quadratic in their number).
+fn for_each(slugs: &[&str]) -> Expression {
+    raw(&format!("toset({})", hcl_list(slugs)))
 }
 
 /// The environment root's variables about images: the tag of each service, and on GCP
@@ -146,7 +158,7 @@ pub(super) fn variables(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
                 .add_attribute((
                     "condition",
                     raw(&format!(
-                        "alltrue([for service in {} : contains(keys(var.image_tags), service)])",
+                        "length(setsubtract({}, keys(var.image_tags))) == 0",
                         hcl_list(&slugs)
                     )),
                 ))
@@ -277,46 +289,40 @@ fn aws(module: &mut Module, plan: &Plan<'_>, primary: Option<Expression>, replic
             )
             .build(),
     );
-    for placed in images(plan) {
-        let name = placed.name.as_str();
-        module.add(
-            "main.tf",
-            &resource("aws_ecr_repository", name)
-                .add_attribute(("name", aws_repository_name(&placed.slug)))
-                .add_attribute(("image_tag_mutability", "IMMUTABLE"))
-                .add_block(
-                    block("image_scanning_configuration")
-                        .add_attribute(("scan_on_push", true))
-                        .build(),
-                )
-                .add_block(
-                    block("encryption_configuration")
-                        .add_attribute(("encryption_type", "KMS"))
-                        .build(),
-                )
-                .add_attribute((
-                    "tags",
-                    object([
-                        ("Name", literal(&placed.component.name)),
-                        ("archsmith_id", literal(&placed.slug)),
-                    ]),
-                ))
-                .add_block(kept())
-                .build(),
-        );
-        module.add(
-            "main.tf",
-            &resource("aws_ecr_lifecycle_policy", name)
-                .add_attribute(("repository", raw(&format!("aws_ecr_repository.{name}.name"))))
-                .add_attribute((
-                    "policy",
-                    raw(&format!(
-                        r#"jsonencode({{ rules = [{{ rulePriority = 1, description = "Expire untagged images after {UNTAGGED_DAYS} days", selection = {{ tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = {UNTAGGED_DAYS} }}, action = {{ type = "expire" }} }}] }})"#
-                    )),
-                ))
-                .build(),
-        );
-    }
+    let slugs: Vec<&str> = images(plan).map(|p| p.slug.as_str()).collect();
+    module.add(
+        "main.tf",
+        &resource("aws_ecr_repository", "service")
+            .add_attribute(("for_each", for_each(&slugs)))
+            .add_attribute(("name", raw("\"${var.project}/${each.key}\"")))
+            .add_attribute(("image_tag_mutability", "IMMUTABLE"))
+            .add_block(
+                block("image_scanning_configuration")
+                    .add_attribute(("scan_on_push", true))
+                    .build(),
+            )
+            .add_block(
+                block("encryption_configuration")
+                    .add_attribute(("encryption_type", "KMS"))
+                    .build(),
+            )
+            .add_attribute(("tags", object([("archsmith_id", raw("each.key"))])))
+            .add_block(kept())
+            .build(),
+    );
+    module.add(
+        "main.tf",
+        &resource("aws_ecr_lifecycle_policy", "service")
+            .add_attribute(("for_each", raw("aws_ecr_repository.service")))
+            .add_attribute(("repository", raw("each.value.name")))
+            .add_attribute((
+                "policy",
+                raw(&format!(
+                    r#"jsonencode({{ rules = [{{ rulePriority = 1, description = "Expire untagged images after {UNTAGGED_DAYS} days", selection = {{ tagStatus = "untagged", countType = "sinceImagePushed", countUnit = "days", countNumber = {UNTAGGED_DAYS} }}, action = {{ type = "expire" }} }}] }})"#
+                )),
+            ))
+            .build(),
+    );
     if !replicas.is_empty() {
         module.add(
             "main.tf",
@@ -426,44 +432,44 @@ fn gcp(module: &mut Module, plan: &Plan<'_>, primary: Option<Expression>) {
             ))
             .build(),
     );
-    for placed in images(plan) {
-        module.add(
-            "main.tf",
-            &resource("google_artifact_registry_repository", &placed.name)
-                .add_attribute(("repository_id", gcp_repository_id(&placed.slug)))
-                .add_attribute(("description", literal(&placed.component.name)))
-                .add_attribute(("location", raw("var.location")))
-                .add_attribute(("format", "DOCKER"))
-                .add_attribute(("kms_key_name", raw("google_kms_crypto_key.registry.id")))
-                .add_block(
-                    block("docker_config")
-                        .add_attribute(("immutable_tags", true))
-                        .build(),
-                )
-                .add_block(
-                    block("cleanup_policies")
-                        .add_attribute(("id", "expire-untagged"))
-                        .add_attribute(("action", "DELETE"))
-                        .add_block(
-                            block("condition")
-                                .add_attribute(("tag_state", "UNTAGGED"))
-                                .add_attribute((
-                                    "older_than",
-                                    literal(&format!("{}s", UNTAGGED_DAYS * 86_400)),
-                                ))
-                                .build(),
-                        )
-                        .build(),
-                )
-                .add_attribute(("labels", object([("archsmith_id", literal(&placed.slug))])))
-                .add_attribute((
-                    "depends_on",
-                    list([raw("google_kms_crypto_key_iam_member.registry")]),
-                ))
-                .add_block(kept())
-                .build(),
-        );
-    }
+    let slugs: Vec<&str> = images(plan).map(|p| p.slug.as_str()).collect();
+    module.add(
+        "main.tf",
+        &resource("google_artifact_registry_repository", "service")
+            .add_attribute(("for_each", for_each(&slugs)))
+            .add_attribute(("repository_id", raw("\"${var.project}-${each.key}\"")))
+            .add_attribute(("description", raw("each.key")))
+            .add_attribute(("location", raw("var.location")))
+            .add_attribute(("format", "DOCKER"))
+            .add_attribute(("kms_key_name", raw("google_kms_crypto_key.registry.id")))
+            .add_block(
+                block("docker_config")
+                    .add_attribute(("immutable_tags", true))
+                    .build(),
+            )
+            .add_block(
+                block("cleanup_policies")
+                    .add_attribute(("id", "expire-untagged"))
+                    .add_attribute(("action", "DELETE"))
+                    .add_block(
+                        block("condition")
+                            .add_attribute(("tag_state", "UNTAGGED"))
+                            .add_attribute((
+                                "older_than",
+                                literal(&format!("{}s", UNTAGGED_DAYS * 86_400)),
+                            ))
+                            .build(),
+                    )
+                    .build(),
+            )
+            .add_attribute(("labels", object([("archsmith_id", raw("each.key"))])))
+            .add_attribute((
+                "depends_on",
+                list([raw("google_kms_crypto_key_iam_member.registry")]),
+            ))
+            .add_block(kept())
+            .build(),
+    );
 }
 
 fn azure(module: &mut Module, primary: Option<Expression>, replicas: &[&str]) {
@@ -511,21 +517,23 @@ fn azure(module: &mut Module, primary: Option<Expression>, replicas: &[&str]) {
 /// The one output the pipeline reads: each service's image name without its tag, by
 /// component id, so the workflows push exactly where the environments pull from.
 fn images_output(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
-    let names = images(plan).map(|p| {
-        let name = p.name.as_str();
-        let image = match cloud {
-            Cloud::Aws => raw(&format!("aws_ecr_repository.{name}.repository_url")),
-            Cloud::Gcp => raw(&format!(
-                "\"${{google_artifact_registry_repository.{name}.location}}-docker.pkg.dev/${{var.project_id}}/${{google_artifact_registry_repository.{name}.repository_id}}/{}\"",
-                p.slug
-            )),
-            Cloud::Azure => raw(&format!(
-                "\"${{azurerm_container_registry.main.login_server}}/{}\"",
-                p.slug
-            )),
-        };
-        (p.slug.as_str(), image)
-    });
+    // `zipmap` over the repositories' keys and values rather than a `for` expression,
+    // which hcl-rs formats otherwise than `terraform fmt` does.
+    let value = match cloud {
+        Cloud::Aws => raw(
+            "zipmap(keys(aws_ecr_repository.service), values(aws_ecr_repository.service)[*].repository_url)",
+        ),
+        Cloud::Gcp => raw(
+            "zipmap(keys(google_artifact_registry_repository.service), formatlist(\"%s-docker.pkg.dev/%s/%s/%s\", values(google_artifact_registry_repository.service)[*].location, var.project_id, values(google_artifact_registry_repository.service)[*].repository_id, keys(google_artifact_registry_repository.service)))",
+        ),
+        Cloud::Azure => {
+            let slugs: Vec<&str> = images(plan).map(|p| p.slug.as_str()).collect();
+            let list = hcl_list(&slugs);
+            raw(&format!(
+                "zipmap({list}, formatlist(\"%s/%s\", azurerm_container_registry.main.login_server, {list}))"
+            ))
+        }
+    };
     module.add(
         "outputs.tf",
         &block("output")
@@ -534,7 +542,7 @@ fn images_output(module: &mut Module, plan: &Plan<'_>, cloud: Cloud) {
                 "description",
                 "Each service's image name without its tag, by component id.",
             ))
-            .add_attribute(("value", object(names)))
+            .add_attribute(("value", value))
             .build(),
     );
 }

@@ -111,7 +111,7 @@ pub(super) fn container_service(module: &mut Module, plan: &Plan<'_>, placed: &P
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
     let replicas = plan.int(c, "replicas", 1);
-    let image = registry::read(module, placed, Cloud::Aws);
+    let image = registry::read(module, plan, placed, Cloud::Aws);
     super::observability::encrypted_log_group(module, name, slug);
     if placed.namespace.is_some() {
         super::super::kubernetes::workload(module, plan, placed, image);
@@ -361,7 +361,7 @@ fn autoscaling_policy(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>)
 pub(super) fn function(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let reserved = plan.int(placed.component, "reserved_concurrency", 0);
     let name = placed.name.as_str();
-    let image = registry::read(module, placed, Cloud::Aws);
+    let image = registry::read(module, plan, placed, Cloud::Aws);
     module.add(
         "compute.tf",
         &resource("aws_lambda_function", name)

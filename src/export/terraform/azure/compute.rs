@@ -90,7 +90,7 @@ fn image_pull_grant(module: &mut Module, name: &str, principal: &str) {
 pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
-    let image = registry::read(module, placed, Cloud::Azure);
+    let image = registry::read(module, plan, placed, Cloud::Azure);
     if placed.namespace.is_some() {
         if let Some(cluster) = plan.clusters.first()
             && module.first_time("aks_image_pull")

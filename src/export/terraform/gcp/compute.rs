@@ -8,7 +8,7 @@ use crate::model::Cloud;
 pub(super) fn own_code(module: &mut Module, plan: &Plan<'_>, placed: &Placed<'_>) {
     let name = placed.name.as_str();
     let slug = placed.slug.as_str();
-    let image = registry::read(module, placed, Cloud::Gcp);
+    let image = registry::read(module, plan, placed, Cloud::Gcp);
     if placed.namespace.is_some() {
         super::super::kubernetes::workload(module, plan, placed, image);
         return;
