@@ -128,11 +128,43 @@ impl RequestMetrics {
         }
     }
 
-    /// The labels [`RequestMetrics::operation_matcher`] matches on.
-    pub fn operation_labels(self) -> &'static str {
+    /// Label matchers (each `""` or starting with `,`) whose union selects every request
+    /// but those of `operations`: one for the routes none of them is on, and one per route
+    /// they share with other methods (HTTP); one leaving out their methods (gRPC).
+    pub fn other_than(self, operations: &[&Operation]) -> Vec<String> {
+        if operations.is_empty() {
+            return vec![String::new()];
+        }
         match self {
-            Self::Http => "http_route, http_request_method",
-            Self::Grpc => "rpc_method",
+            Self::Http => {
+                let mut routes: std::collections::BTreeMap<&str, Vec<&str>> =
+                    std::collections::BTreeMap::new();
+                for operation in operations {
+                    routes
+                        .entry(operation.path.as_str())
+                        .or_default()
+                        .push(operation.method.map_or("", |m| m.as_str()));
+                }
+                let elsewhere: String = routes
+                    .keys()
+                    .map(|route| format!(",http_route!=\"{route}\""))
+                    .collect();
+                std::iter::once(elsewhere)
+                    .chain(routes.iter().map(|(route, methods)| {
+                        let others: String = methods
+                            .iter()
+                            .map(|m| format!(",http_request_method!=\"{m}\""))
+                            .collect();
+                        format!(",http_route=\"{route}\"{others}")
+                    }))
+                    .collect()
+            }
+            Self::Grpc => vec![
+                operations
+                    .iter()
+                    .map(|o| format!(",rpc_method!=\"{}\"", o.name))
+                    .collect(),
+            ],
         }
     }
 

@@ -289,9 +289,14 @@ fn a_private_cluster_is_deployed_from_a_runner_inside_the_network() {
     .expect("loads");
     let files = workflows(&chat, Some(Cloud::Aws));
     let deliver = &files["deliver.yml"];
-    for job in ["deploy-staging", "plan-production", "deploy-production"] {
+    for (job, label) in [
+        ("deploy-staging", "STAGING"),
+        ("plan-production", "PRODUCTION"),
+        ("deploy-production", "PRODUCTION"),
+    ] {
         assert_eq!(
-            deliver["jobs"][job]["runs-on"], "${{ vars.DEPLOY_RUNNER || 'self-hosted' }}",
+            deliver["jobs"][job]["runs-on"],
+            format!("${{{{ vars.DEPLOY_RUNNER_{label} || 'self-hosted' }}}}").as_str(),
             "{job}"
         );
     }

@@ -180,6 +180,14 @@ pub(crate) fn sdk_environment(
             "OTEL_EXPORTER_OTLP_ENDPOINT".to_owned(),
             format!("http://{}:{OTLP_GRPC_PORT}", sink.id),
         ),
+        // The port is OTLP over gRPC, which some SDKs (Java's agent, Node's) do not default to.
+        ("OTEL_EXPORTER_OTLP_PROTOCOL".to_owned(), "grpc".to_owned()),
+        // The stable HTTP metric names the SLIs read (`http.server.request.duration`), which
+        // some instrumentations emit only when asked.
+        (
+            "OTEL_SEMCONV_STABILITY_OPT_IN".to_owned(),
+            "http".to_owned(),
+        ),
         ("OTEL_SERVICE_NAME".to_owned(), service.id.to_string()),
     ])
 }

@@ -280,7 +280,7 @@ impl Exporter for GithubActionsExporter {
         });
         notes.push(variables_note(cloud));
         if terraform.private_cluster {
-            notes.push("runner: the Terraform deploys into a Kubernetes cluster through its private API server, so the plan and deploy jobs need a self-hosted runner inside the network (the label in the repository variable DEPLOY_RUNNER, `self-hosted` by default)".to_owned());
+            notes.push("runners: the Terraform deploys into a Kubernetes cluster through its private API server, so the plan and deploy jobs run on self-hosted runners inside each environment's network: the labels in the repository variables DEPLOY_RUNNER_STAGING and DEPLOY_RUNNER_PRODUCTION (`self-hosted` by default); use ephemeral runners, one network each, so staging's jobs never run where production's apply does; the first apply of an environment, which creates its network, runs from outside it".to_owned());
         }
         notes.push(format!(
             "environments: `staging` and `production` with the deploy identity of each, and `production-plan` with a read-only identity for production (it plans without reviewers, so the plan is in the run's summary before anyone approves); give `production` required reviewers. Set the repository variable {FREEZE_VARIABLE} to `true` to stop production deploys (staging keeps deploying); STAGING_SOAK_MINUTES (10 by default) is how long staging has to stay free of firing alarms, where the Terraform creates alarms"
@@ -696,13 +696,15 @@ fn plan_digest(workspace: &str) -> String {
     )
 }
 
-/// Where a job that runs the Terraform runs: a GitHub-hosted runner, or, when the Terraform
-/// reaches a private Kubernetes API server, a self-hosted one inside the network.
-fn terraform_runner(terraform: &TerraformFacts) -> &'static str {
-    if terraform.private_cluster {
-        "${{ vars.DEPLOY_RUNNER || 'self-hosted' }}"
-    } else {
-        "ubuntu-latest"
+/// Where a job that runs the Terraform of `environment` runs: a GitHub-hosted runner, or,
+/// when the Terraform reaches a private Kubernetes API server, a self-hosted one inside that
+/// environment's network (a label per environment: `runs-on` cannot read an environment's
+/// variables, and the networks of staging and production are apart).
+fn terraform_runner(terraform: &TerraformFacts, environment: &str) -> &'static str {
+    match (terraform.private_cluster, environment) {
+        (false, _) => "ubuntu-latest",
+        (true, "staging") => "${{ vars.DEPLOY_RUNNER_STAGING || 'self-hosted' }}",
+        (true, _) => "${{ vars.DEPLOY_RUNNER_PRODUCTION || 'self-hosted' }}",
     }
 }
 
@@ -899,7 +901,7 @@ fn deliver_workflow(
         built,
         secrets("staging"),
         steps,
-        terraform_runner(terraform),
+        terraform_runner(terraform, "staging"),
     );
     job.concurrency = Some(Concurrency {
         group: "deploy-staging".to_owned(),
@@ -936,7 +938,7 @@ fn deliver_workflow(
         vec!["tags".to_owned(), "deploy-staging".to_owned()],
         secrets("production"),
         steps,
-        terraform_runner(terraform),
+        terraform_runner(terraform, "production"),
     );
     job.name = Some("Plan production".to_owned());
     job.condition = Some(freeze.clone());
@@ -985,7 +987,7 @@ fn deliver_workflow(
         vec!["tags".to_owned(), "plan-production".to_owned()],
         secrets("production"),
         steps,
-        terraform_runner(terraform),
+        terraform_runner(terraform, "production"),
     );
     job.condition = Some(freeze);
     job.concurrency = Some(Concurrency {

@@ -473,35 +473,21 @@ fn recording_group(objectives: &ServiceObjectives<'_>) -> RuleGroup {
     let mut rules = Vec::new();
     // Operations held to their own latency objective leave the service's: their series
     // are dropped by route and method (or gRPC method) before the sums.
-    let own: Vec<String> = objectives
-        .own_latency
-        .iter()
-        .map(|o| {
-            format!(
-                "{histogram}_count{{job=\"{job}\",{}}}",
-                metrics.operation_matcher(o)
-            )
-        })
-        .collect();
-    let without_own = |selector: String| {
-        if own.is_empty() {
-            selector
-        } else {
-            format!(
-                "{selector} unless on ({}) ({})",
-                metrics.operation_labels(),
-                own.join(" or ")
-            )
-        }
+    // Label matchers whose union is every request but theirs: plain matchers, so the sums
+    // never depend on whether their series exist at the moment.
+    let others = metrics.other_than(&objectives.own_latency);
+    let without_own = |series: &str, extra: &str, window: &str| {
+        others
+            .iter()
+            .map(|matcher| {
+                format!("rate({histogram}_{series}{{job=\"{job}\"{extra}{matcher}}}[{window}])")
+            })
+            .collect::<Vec<_>>()
+            .join(" or ")
     };
     for window in RATE_WINDOWS {
         let all = format!("sum by (job) (rate({histogram}_count{{job=\"{job}\"}}[{window}]))");
-        let latency_all = format!(
-            "sum by (job) ({})",
-            without_own(format!(
-                "rate({histogram}_count{{job=\"{job}\"}}[{window}])"
-            ))
-        );
+        let latency_all = format!("sum by (job) ({})", without_own("count", "", window));
         if objectives.availability.is_some() {
             rules.push(Rule {
                 record: Some(ratio("errors_per_request", window)),
@@ -521,10 +507,11 @@ fn recording_group(objectives: &ServiceObjectives<'_>) -> RuleGroup {
                 alert: None,
                 expr: format!(
                     "1 - sum by (job) ({}) / {latency_all}",
-                    without_own(format!(
-                        "rate({histogram}_bucket{{job=\"{job}\",{}}}[{window}])",
-                        metrics.bucket_matcher(p99)
-                    ))
+                    without_own(
+                        "bucket",
+                        &format!(",{}", metrics.bucket_matcher(p99)),
+                        window
+                    )
                 ),
                 for_: None,
                 labels: BTreeMap::new(),
@@ -796,9 +783,9 @@ fn alert_group(
             });
         }
         if let (true, Some(lag)) = (scraped.replica, &exporter.replica_lag) {
-            // Behind by more than the objective allows, a failover now loses more data
-            // than the design promises; without one, five minutes.
-            let limit = u64::from(rpo_minutes.unwrap_or(5)) * 60;
+            // Halfway to the recovery point objective (without one, to five minutes): time
+            // to act before a failover would lose more than the design promises.
+            let limit = u64::from(rpo_minutes.unwrap_or(5)) * 30;
             rules.push(Rule {
                 record: None,
                 alert: Some("ReplicationLagHigh".to_owned()),
@@ -808,7 +795,7 @@ fn alert_group(
                 annotations: [(
                     "summary",
                     annotation(&format!(
-                        "{name} is over {limit} s behind its primary: a failover to it would lose more than the recovery point objective allows"
+                        "{name} is over {limit} s behind its primary, half the recovery point objective: a failover to it soon loses more than the design allows"
                     )),
                 )]
                 .into_iter()

@@ -146,7 +146,9 @@ pub(super) fn slos_and_alerts(cx: &Context<'_>, out: &mut Vec<Block>) {
                     ),
                     (None, None) => "up only (serves no API)".to_owned(),
                 };
-                let instances = if scraped.exporter.is_some() {
+                let instances = if scraped.exporter.is_some() && scraped.replica {
+                    "ticket when it or its exporter does not answer, or when it lags".to_owned()
+                } else if scraped.exporter.is_some() {
                     "page when it or its exporter does not answer".to_owned()
                 } else if let Some(collector) = scraped.via {
                     format!("not counted: metrics come through {}", collector.name)
