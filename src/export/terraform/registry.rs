@@ -401,25 +401,12 @@ fn gcp(module: &mut Module, plan: &Plan<'_>, primary: Option<Expression>) {
             .build(),
     );
     // Images are encrypted with a key of the registry's own, in its location.
-    module.add(
+    super::gcp::key_ring_and_key(
+        module,
         "main.tf",
-        &resource("google_kms_key_ring", "registry")
-            .add_attribute(("name", raw("\"${var.project}-registry\"")))
-            .add_attribute(("location", raw("var.location")))
-            .build(),
-    );
-    module.add(
-        "main.tf",
-        &resource("google_kms_crypto_key", "registry")
-            .add_attribute(("name", "images"))
-            .add_attribute(("key_ring", raw("google_kms_key_ring.registry.id")))
-            .add_attribute(("rotation_period", "7776000s"))
-            .add_block(
-                block("lifecycle")
-                    .add_attribute(("prevent_destroy", true))
-                    .build(),
-            )
-            .build(),
+        "registry",
+        (raw("\"${var.project}-registry\""), raw("var.location")),
+        literal("images"),
     );
     module.add(
         "main.tf",

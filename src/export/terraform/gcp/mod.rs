@@ -8,6 +8,7 @@ mod edge;
 mod messaging;
 mod network;
 mod security;
+pub(super) use security::key_ring_and_key;
 
 use hcl::Expression;
 

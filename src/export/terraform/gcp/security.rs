@@ -1,7 +1,7 @@
 //! Secrets and keys.
 
 use super::super::Placed;
-use super::super::module::{Module, block, list, raw, resource};
+use super::super::module::{Module, block, list, literal, raw, resource};
 use super::labels;
 
 pub(super) fn secret_manager(module: &mut Module, placed: &Placed<'_>) {
@@ -22,17 +22,36 @@ pub(super) fn secret_manager(module: &mut Module, placed: &Placed<'_>) {
 
 pub(super) fn cloud_kms(module: &mut Module, placed: &Placed<'_>) {
     let name = placed.name.as_str();
-    module.add(
+    let location = raw(&module.regional("var.region"));
+    key_ring_and_key(
+        module,
         "security.tf",
+        name,
+        (placed.env_name(""), location),
+        placed.env_name("-key"),
+    );
+}
+
+/// A key ring `name` (its `name` and `location`) holding one key `key`, rotated every 90
+/// days and kept from destruction (what it encrypted would be lost with it).
+pub(in super::super) fn key_ring_and_key(
+    module: &mut Module,
+    file: &'static str,
+    name: &str,
+    (ring, location): (hcl::Expression, hcl::Expression),
+    key: hcl::Expression,
+) {
+    module.add(
+        file,
         &resource("google_kms_key_ring", name)
-            .add_attribute(("name", placed.env_name("")))
-            .add_attribute(("location", raw(&module.regional("var.region"))))
+            .add_attribute(("name", ring))
+            .add_attribute(("location", location))
             .build(),
     );
     module.add(
-        "security.tf",
+        file,
         &resource("google_kms_crypto_key", name)
-            .add_attribute(("name", placed.env_name("-key")))
+            .add_attribute(("name", key))
             .add_attribute(("key_ring", raw(&format!("google_kms_key_ring.{name}.id"))))
             .add_attribute(("rotation_period", "7776000s"))
             .add_block(
@@ -61,31 +80,17 @@ pub(super) fn cmek(module: &mut Module, service: &str) -> (hcl::Expression, hcl:
     // per region, the grants once per region and service.
     let cmek = module.regional("cmek");
     if module.first_time(&format!("gcp_{cmek}")) {
-        module.add(
+        let ring = raw(&format!(
+            "\"${{var.project}}-${{var.environment}}-{}\"",
+            cmek.replace('_', "-")
+        ));
+        let location = raw(&module.regional("var.region"));
+        key_ring_and_key(
+            module,
             "security.tf",
-            &resource("google_kms_key_ring", &cmek)
-                .add_attribute((
-                    "name",
-                    raw(&format!(
-                        "\"${{var.project}}-${{var.environment}}-{}\"",
-                        cmek.replace('_', "-")
-                    )),
-                ))
-                .add_attribute(("location", raw(&module.regional("var.region"))))
-                .build(),
-        );
-        module.add(
-            "security.tf",
-            &resource("google_kms_crypto_key", &cmek)
-                .add_attribute(("name", "data"))
-                .add_attribute(("key_ring", raw(&format!("google_kms_key_ring.{cmek}.id"))))
-                .add_attribute(("rotation_period", "7776000s"))
-                .add_block(
-                    block("lifecycle")
-                        .add_attribute(("prevent_destroy", true))
-                        .build(),
-                )
-                .build(),
+            &cmek,
+            (ring, location),
+            literal("data"),
         );
     }
     let grant = module.regional(&format!("cmek_{service}"));
