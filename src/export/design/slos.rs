@@ -214,7 +214,7 @@ pub(super) fn slos_and_alerts(cx: &Context<'_>, out: &mut Vec<Block>) {
     let mut kinds = Vec::new();
     if !red.is_empty() {
         kinds.push(format!(
-            "{} RED (rate, errors against the budget, p50 and p99 against the objective, instances): {}",
+            "{} RED (rate, errors against the budget, p50 and p99 against the objective, and instances where the service is scraped itself): {}",
             red.len(),
             red.join(", ")
         ));
