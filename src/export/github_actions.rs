@@ -173,28 +173,13 @@ impl Exporter for GithubActionsExporter {
         }
     }
 
-    fn export(
-        &self,
-        doc: &Document,
-        catalog: &Catalog,
-        options: &ExportOptions,
-    ) -> Result<Output, ExportError> {
-        Ok(self.export_noted(doc, catalog, options)?.output)
-    }
-
     fn export_noted(
         &self,
         doc: &Document,
         catalog: &Catalog,
         options: &ExportOptions,
     ) -> Result<Exported, ExportError> {
-        let cloud = options
-            .provider
-            .or(doc.meta.cloud)
-            .ok_or(ExportError::MissingOption {
-                format: "github-actions",
-                what: "a target cloud: --provider aws|gcp|azure, or `cloud` in the model",
-            })?;
+        let cloud = options.target_cloud(doc, "github-actions")?;
         let graph = ArchGraph::new(doc, catalog);
         let facts = Facts::new(&graph, Some(cloud));
         let coordinates = Coordinates {

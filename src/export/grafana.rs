@@ -42,15 +42,6 @@ impl Exporter for GrafanaExporter {
         }
     }
 
-    fn export(
-        &self,
-        doc: &Document,
-        catalog: &Catalog,
-        options: &ExportOptions,
-    ) -> Result<Output, ExportError> {
-        Ok(self.export_noted(doc, catalog, options)?.output)
-    }
-
     fn export_noted(
         &self,
         doc: &Document,

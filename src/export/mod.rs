@@ -81,6 +81,19 @@ pub(crate) fn findings<'o>(options: &'o ExportOptions, graph: &ArchGraph<'_>) ->
         .map_or_else(|| Cow::Owned(rules::check(graph)), Cow::Borrowed)
 }
 
+impl ExportOptions {
+    /// The cloud an export deploys to: `--provider`, else the model's `cloud`; an error
+    /// naming `format` when neither says.
+    pub fn target_cloud(&self, doc: &Document, format: &'static str) -> Result<Cloud, ExportError> {
+        self.provider
+            .or(doc.meta.cloud)
+            .ok_or(ExportError::MissingOption {
+                format,
+                what: "a target cloud: --provider aws, gcp or azure, or `cloud` in the model",
+            })
+    }
+}
+
 impl Default for ExportOptions {
     fn default() -> Self {
         Self {
@@ -210,12 +223,16 @@ pub trait Exporter: Sync {
         self.format().extension
     }
 
+    /// The output. An exporter implements this or [`Exporter::export_noted`] (each defaults
+    /// to the other), whichever it has more to say in.
     fn export(
         &self,
         doc: &Document,
         catalog: &Catalog,
         options: &ExportOptions,
-    ) -> Result<Output, ExportError>;
+    ) -> Result<Output, ExportError> {
+        Ok(self.export_noted(doc, catalog, options)?.output)
+    }
 
     /// Whether this export is a diagram that can draw one view of the model (`--view`): it
     /// is then given the view's projection (see [`crate::view`]) instead of the model.

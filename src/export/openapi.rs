@@ -43,15 +43,6 @@ impl Exporter for OpenApiExporter {
         }
     }
 
-    fn export(
-        &self,
-        doc: &Document,
-        catalog: &Catalog,
-        options: &ExportOptions,
-    ) -> Result<Output, ExportError> {
-        Ok(self.export_noted(doc, catalog, options)?.output)
-    }
-
     fn export_noted(
         &self,
         doc: &Document,

@@ -63,16 +63,6 @@ impl Exporter for PngExporter {
         options.findings
     }
 
-    fn export(
-        &self,
-        doc: &Document,
-        catalog: &Catalog,
-        options: &ExportOptions,
-    ) -> Result<Output, ExportError> {
-        self.export_noted(doc, catalog, options)
-            .map(|exported| exported.output)
-    }
-
     fn export_noted(
         &self,
         doc: &Document,

@@ -47,13 +47,7 @@ impl Exporter for TerraformExporter {
         catalog: &Catalog,
         options: &ExportOptions,
     ) -> Result<Output, ExportError> {
-        let cloud = options
-            .provider
-            .or(doc.meta.cloud)
-            .ok_or(ExportError::MissingOption {
-                format: "terraform",
-                what: "a provider: --provider aws, gcp or azure (or a target cloud in the model)",
-            })?;
+        let cloud = options.target_cloud(doc, "terraform")?;
         let graph = ArchGraph::new(doc, catalog);
         let plan = Plan::new(&graph, cloud);
         let mut module = Module::default();
