@@ -50,7 +50,7 @@ fn export_benches(c: &mut Criterion) {
         let doc = unplaced(size);
         group.throughput(Throughput::Elements(size as u64));
         group.bench_function(BenchmarkId::new("layout", size), |b| {
-            b.iter(|| layout::layout(&doc, Spacing::default()));
+            b.iter(|| layout::layout(&doc, catalog, Spacing::default()));
         });
         for format in ["svg", "png", "terraform", "compose", "markdown"] {
             let Some(exporter) = find_exporter(format) else {

@@ -15,7 +15,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn laid_out(components: usize) -> Document {
     let catalog = Catalog::builtin();
     let mut doc = samples::synthetic(components, components * 2);
-    let edit = layout::layout(&doc, Spacing::default()).to_edit(&doc);
+    let edit = layout::layout(&doc, catalog, Spacing::default()).to_edit(&doc);
     edit.apply(&mut doc, catalog)
         .expect("a layout only moves elements");
     doc

@@ -32,7 +32,7 @@ fn main() -> ExitCode {
     let started = Instant::now();
     // (No sample pins a component, so the automatic layout places every one.)
     if auto || layout::needs_layout(&doc) {
-        let edit = layout::layout(&doc, Spacing::default()).to_edit(&doc);
+        let edit = layout::layout(&doc, catalog, Spacing::default()).to_edit(&doc);
         if let Err(error) = edit.apply(&mut doc, catalog) {
             eprintln!("{error}");
             return ExitCode::from(2);
@@ -55,6 +55,8 @@ fn main() -> ExitCode {
         .filter_map(|(c, route)| {
             let route = route.as_ref()?;
             Some(json!({
+                "id": c.id.as_str(),
+                "label": format!("{}->{}", c.from.as_str(), c.to.as_str()),
                 "from": doc.component_index(c.from.as_str())?,
                 "to": doc.component_index(c.to.as_str())?,
                 "points": route.iter().map(|p| json!([p.x, p.y])).collect::<Vec<_>>(),

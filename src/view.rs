@@ -172,7 +172,7 @@ pub fn project_with(
         }
     };
     out.normalize();
-    place(&mut out, view, spacing);
+    place(&mut out, catalog, view, spacing);
     Projection { doc: out, steps }
 }
 
@@ -581,7 +581,7 @@ fn flow(
 
 /// Positions the projection: the view's own positions where it has them, the automatic
 /// layout for the rest; boundaries fitted around what they hold.
-fn place(out: &mut Document, view: &View, spacing: Spacing) {
+fn place(out: &mut Document, catalog: &Catalog, view: &View, spacing: Spacing) {
     let mut placed = 0;
     for component in &mut out.components {
         if let Some(&at) = view.layout.get(component.id.as_str()) {
@@ -591,7 +591,7 @@ fn place(out: &mut Document, view: &View, spacing: Spacing) {
         }
     }
     if placed < out.components.len() {
-        let auto = layout::layout(out, spacing);
+        let auto = layout::layout(out, catalog, spacing);
         for component in &mut out.components {
             if let Some(&at) = auto.components.get(&component.id) {
                 component.position = at;

@@ -42,7 +42,7 @@ fn models() -> Vec<(String, Document)> {
     // positions.
     for components in [100, 500] {
         let mut doc = samples::synthetic(components, components * 2);
-        let edit = layout::layout(&doc, Spacing::default()).to_edit(&doc);
+        let edit = layout::layout(&doc, catalog, Spacing::default()).to_edit(&doc);
         edit.apply(&mut doc, catalog)
             .expect("a layout only moves elements");
         models.push((format!("synthetic {components}"), doc));

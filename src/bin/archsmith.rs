@@ -914,7 +914,7 @@ fn layout_model(
     if target == file {
         refuse_dropping_comments(file, &text, drop_comments)?;
     }
-    let edit = layout::layout(&doc, layout::Spacing::for_aspect(aspect)).to_edit(&doc);
+    let edit = layout::layout(&doc, catalog, layout::Spacing::for_aspect(aspect)).to_edit(&doc);
     edit.apply(&mut doc, catalog).map_err(|e| e.to_string())?;
     format::save(target, &doc).map_err(|e| e.to_string())?;
     writeln!(out, "laid out {} into {}", file.display(), target.display())?;

@@ -29,7 +29,8 @@ impl<'a> Scene<'a> {
     pub fn new(doc: &'a Document, catalog: &Catalog, aspect: f32) -> Self {
         let doc = if layout::needs_layout(doc) {
             let mut laid_out = doc.clone();
-            let edit = layout::layout(doc, layout::Spacing::for_aspect(aspect)).to_edit(doc);
+            let edit =
+                layout::layout(doc, catalog, layout::Spacing::for_aspect(aspect)).to_edit(doc);
             // The edit only moves existing elements, so it cannot be refused; if it ever is,
             // the model's own positions are still a valid drawing.
             if edit.apply(&mut laid_out, catalog).is_ok() {

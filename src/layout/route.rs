@@ -17,7 +17,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
 use crate::catalog::{Catalog, ConnectionStyle};
-use crate::model::{Component, Document, EdgeStyle, Point, Rect};
+use crate::model::{Component, Connection, Document, EdgeStyle, Point, Rect};
 
 /// Distance kept from every obstacle.
 const CLEARANCE: f32 = 10.0;
@@ -111,7 +111,7 @@ pub fn connections(
                 from,
                 to,
                 via: &c.waypoints,
-                bundle: catalog.style(c) == Some(ConnectionStyle::Telemetry),
+                bundle: bundled(catalog, c),
             })
         })
         .collect();
@@ -130,6 +130,12 @@ pub fn connections(
     ends.iter()
         .map(|ends| ends.and_then(|_| routes.next()))
         .collect()
+}
+
+/// Whether a connection's route is bundled with the others into the same box: telemetry
+/// into its collector.
+pub fn bundled(catalog: &Catalog, connection: &Connection) -> bool {
+    catalog.style(connection) == Some(ConnectionStyle::Telemetry)
 }
 
 /// A straight line from box to box through `via`: from where the line toward the first

@@ -942,8 +942,12 @@ impl EditorApp {
             }
             UiCommand::TidyUp => {
                 let doc = self.editor.doc();
-                let edit = archsmith::layout::layout(doc, archsmith::layout::Spacing::default())
-                    .to_edit(doc);
+                let edit = archsmith::layout::layout(
+                    doc,
+                    self.editor.catalog(),
+                    archsmith::layout::Spacing::default(),
+                )
+                .to_edit(doc);
                 self.apply(edit);
                 self.canvas.request_fit();
             }
