@@ -819,6 +819,41 @@ fn grid_path(
         Side::Top => 3,
     };
     let arrive = direction_of(opposite(into));
+    // Which steps between neighbouring grid points meet an obstacle, worked out once per
+    // obstacle over the grid lines it spans rather than once per step the search takes:
+    // `across[j * w + i]` from (i, j) to (i + 1, j), `down[j * w + i]` from (i, j) to
+    // (i, j + 1).
+    let mut across = vec![false; w * h];
+    let mut down = vec![false; w * h];
+    let first_above = |axis: &[f32], v: f32| axis.partition_point(|&c| c <= v);
+    let first_from = |axis: &[f32], v: f32| axis.partition_point(|&c| c < v);
+    for rect in near {
+        let (right, bottom) = (rect.x + rect.w, rect.y + rect.h);
+        // Grid lines strictly inside the rectangle, and steps whose span overlaps it.
+        let (rows, cols) = (
+            first_above(&ys, rect.y)..first_from(&ys, bottom),
+            first_above(&xs, rect.x)..first_from(&xs, right),
+        );
+        // A step from line k to k + 1 overlaps when line k lies before the far side and
+        // line k + 1 beyond the near side.
+        let steps_x = first_above(&xs, rect.x).saturating_sub(1)..first_from(&xs, right);
+        let steps_y = first_above(&ys, rect.y).saturating_sub(1)..first_from(&ys, bottom);
+        for j in rows {
+            for i in steps_x.clone() {
+                if i + 1 < w {
+                    across[j * w + i] = true;
+                }
+            }
+        }
+        for j in steps_y {
+            if j + 1 >= h {
+                continue;
+            }
+            for i in cols.clone() {
+                down[j * w + i] = true;
+            }
+        }
+    }
     let state = |i: usize, j: usize, d: u8| (j * w + i) * 4 + d as usize;
     let mut best = vec![f32::INFINITY; w * h * 4];
     let mut came: Vec<u32> = vec![u32::MAX; w * h * 4];
@@ -855,11 +890,16 @@ fn grid_path(
                 3 if j > 0 => (i, j - 1),
                 _ => continue,
             };
-            let (p, q) = (at(i, j), at(ni, nj));
-            let span = Rect::spanning(p, q);
-            if near.iter().any(|rect| segment_meets(span, *rect)) {
+            let step_blocked = match next_d {
+                0 => across[j * w + i],
+                1 => across[j * w + i - 1],
+                2 => down[j * w + i],
+                _ => down[(j - 1) * w + i],
+            };
+            if step_blocked {
                 continue;
             }
+            let (p, q) = (at(i, j), at(ni, nj));
             let turn = if next_d == d { 0.0 } else { BEND_COST };
             let next = state(ni, nj, next_d);
             let total = cost + distance(p, q) + turn;
