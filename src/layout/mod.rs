@@ -101,6 +101,8 @@ struct Builder<'a> {
     hints: HashMap<(Option<usize>, Member), f32>,
     /// Boundaries (`None`: the top level) whose drawing is placed upside down.
     flipped: BTreeSet<Option<usize>>,
+    /// Boundaries whose members are stacked in one column rather than drawn in layers.
+    columns: BTreeSet<usize>,
 }
 
 /// Lays the document out. Deterministic: the same document gives the same layout.
@@ -125,9 +127,7 @@ pub fn layout(doc: &Document, catalog: &Catalog, spacing: Spacing) -> Layout {
             again.place(None, Point::new(MARGIN, MARGIN), &mut out);
             builder = again;
         }
-        if doc.components().len() <= MAX_FLIP_SEARCH {
-            out = flip_search(&mut builder, catalog, out);
-        }
+        out = shape_search(builder, catalog, out, spacing);
     }
     keep_pinned(doc, &mut out, spacing);
     place_notes(doc, &mut out, spacing);
@@ -135,48 +135,101 @@ pub fn layout(doc: &Document, catalog: &Catalog, spacing: Spacing) -> Layout {
     out
 }
 
-/// The largest model whose boundaries are tried upside down: each try routes the whole
-/// drawing once.
-const MAX_FLIP_SEARCH: usize = 300;
-/// Passes over the boundaries trying each upside down.
-const FLIP_PASSES: usize = 2;
+/// Components and connections routed, over all the tries of other shapes: each try routes
+/// the whole drawing once, so a model of a hundred elements gets a few hundred tries and one
+/// of forty thousand none, and the search stays linear in the model.
+const SHAPE_SEARCH_BUDGET: usize = 40_000;
+/// Passes over the boundaries trying each in other shapes.
+const SHAPE_PASSES: usize = 2;
 
-/// Turns boundaries' drawings upside down while that lowers the crossings of the routed
-/// drawing. Inside a boundary nothing changes, but which of its members face the boundaries
-/// above and below does: a data subnet whose busiest store sits at the bottom, next to the
-/// collector below it, is routed with fewer crossings than one that sends every route past
-/// its siblings. Measured on the routes the exports draw, not on a model of them.
-fn flip_search(builder: &mut Builder<'_>, catalog: &Catalog, drawn: Layout) -> Layout {
+/// Crossings a drawing may trade for coming out at the page's shape: this many per e-fold
+/// of its width-to-height ratio away from the aimed one.
+const CROSSINGS_PER_SHAPE: f32 = 10.0;
+
+/// Chooses, boundary by boundary (innermost first), how each is drawn, keeping every choice
+/// that makes the routed drawing better: fewer crossings, or the page's shape for a few
+/// (see [`CROSSINGS_PER_SHAPE`]). Measured on the routes the exports draw, not on a model of
+/// them. Two choices:
+///
+/// - **Upside down.** Inside a boundary nothing changes, but which of its members face the
+///   boundaries above and below does: a data subnet whose busiest store sits at the bottom,
+///   next to the collector below it, is routed with fewer crossings than one that sends
+///   every route past its siblings.
+/// - **One column.** A subnet of peer services, drawn in layers by the calls among them, can
+///   make every boundary around it wide; a person stacks them and draws the calls between
+///   neighbours.
+fn shape_search<'a>(
+    builder: Builder<'a>,
+    catalog: &'a Catalog,
+    drawn: Layout,
+    spacing: Spacing,
+) -> Layout {
+    let doc = builder.doc;
+    let score = |out: &Layout| {
+        routed_crossings(doc, catalog, out) as f32
+            + CROSSINGS_PER_SHAPE * (drawn_aspect(doc, out) / spacing.aspect).ln().abs()
+    };
     let place = |builder: &Builder<'_>| {
         let mut out = Layout::default();
         builder.place(None, Point::new(MARGIN, MARGIN), &mut out);
         out
     };
-    let mut best = drawn;
-    let mut best_count = routed_crossings(builder.doc, catalog, &best);
-    let levels: Vec<Option<usize>> = builder
-        .levels
+    let mut levels: Vec<(usize, Option<usize>)> = builder
+        .members
         .iter()
-        .filter(|(_, level)| level.members.len() > 1)
-        .map(|(&level, _)| level)
+        .filter(|(_, members)| members.len() > 1)
+        .map(|(&level, _)| {
+            let depth = level.map_or(0, |g| doc.group_chain(Some(&doc.groups()[g].id)).len());
+            (depth, level)
+        })
         .collect();
-    for _ in 0..FLIP_PASSES {
+    // Flips in the boundaries' own order, then columns innermost first.
+    levels.sort_by(|a, b| b.cmp(a));
+    let elements = doc.components().len() + doc.connections().len();
+    let mut tries = SHAPE_SEARCH_BUDGET / elements.max(1);
+    if tries == 0 {
+        return drawn;
+    }
+    let mut best_score = score(&drawn);
+    let (mut builder, mut best) = (builder, drawn);
+    for _ in 0..SHAPE_PASSES {
         let mut improved = false;
-        for &level in &levels {
-            if best_count == 0 {
+        for &(_, level) in &levels {
+            if tries == 0 {
                 return best;
             }
+            tries -= 1;
             if !builder.flipped.insert(level) {
                 builder.flipped.remove(&level);
             }
-            let tried = place(builder);
-            let count = routed_crossings(builder.doc, catalog, &tried);
-            if count < best_count {
-                best = tried;
-                best_count = count;
-                improved = true;
+            let tried = place(&builder);
+            let tried_score = score(&tried);
+            if tried_score < best_score {
+                (best, best_score, improved) = (tried, tried_score, true);
             } else if !builder.flipped.remove(&level) {
                 builder.flipped.insert(level);
+            }
+        }
+        for &(_, level) in &levels {
+            let Some(group) = level else {
+                continue;
+            };
+            if tries == 0 {
+                return best;
+            }
+            tries -= 1;
+            let mut again = Builder::new(doc, catalog, spacing);
+            again.hints.clone_from(&builder.hints);
+            again.flipped.clone_from(&builder.flipped);
+            again.columns.clone_from(&builder.columns);
+            if !again.columns.insert(group) {
+                again.columns.remove(&group);
+            }
+            again.draw_level(None);
+            let tried = place(&again);
+            let tried_score = score(&tried);
+            if tried_score < best_score {
+                (builder, best, best_score, improved) = (again, tried, tried_score, true);
             }
         }
         if !improved {
@@ -184,6 +237,29 @@ fn flip_search(builder: &mut Builder<'_>, catalog: &Catalog, drawn: Layout) -> L
         }
     }
     best
+}
+
+/// Width to height of what a layout draws: its boxes, boundaries and bends.
+fn drawn_aspect(doc: &Document, out: &Layout) -> f32 {
+    let rects = doc
+        .components()
+        .iter()
+        .filter_map(|c| {
+            out.components
+                .get(&c.id)
+                .map(|p| Rect::new(p.x, p.y, c.size.w, c.size.h))
+        })
+        .chain(out.groups.values().copied())
+        .chain(
+            out.bends
+                .values()
+                .flatten()
+                .map(|p| Rect::new(p.x, p.y, 0.0, 0.0)),
+        );
+    let Some(bounds) = rects.reduce(|a, b| a.union(b)) else {
+        return 1.0;
+    };
+    bounds.w.max(1.0) / bounds.h.max(1.0)
 }
 
 /// Crossings between the routes of a laid-out drawing, routed as the exports route it.
@@ -217,6 +293,56 @@ fn routed_crossings(doc: &Document, catalog: &Catalog, drawn: &Layout) -> usize 
         })
         .collect();
     count_crossings(&route::route(&obstacles, &requests), &[])
+}
+
+/// Side room of a stack, for routes between members that are not neighbours.
+const COLUMN_SIDE: f32 = 16.0;
+
+/// The members in rows stacked top to bottom, each row no wider than the widest member, in
+/// the order the layered drawing reads them (which already follows their connections
+/// outside): boxes alike in width form one column; small boxes beside a wide boundary share
+/// rows above or below it. Their connections have no bends: the router joins neighbours
+/// with a straight line and goes around the others.
+fn stacked(sizes: &[Size], layered: &Drawing, spacing: Spacing) -> Drawing {
+    let centre = |v: usize| {
+        let (p, size) = (layered.positions[v], sizes[v]);
+        (p.y + size.h / 2.0, p.x)
+    };
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by(|&a, &b| {
+        let ((ya, xa), (yb, xb)) = (centre(a), centre(b));
+        ya.total_cmp(&yb).then(xa.total_cmp(&xb)).then(a.cmp(&b))
+    });
+    let gap = spacing.layer_gap / 2.0;
+    let widest = sizes.iter().map(|s| s.w).fold(0.0, f32::max);
+    let mut rows: Vec<(Vec<usize>, f32)> = Vec::new();
+    for v in order {
+        match rows.last_mut() {
+            Some((row, width)) if *width + gap + sizes[v].w <= widest => {
+                row.push(v);
+                *width += gap + sizes[v].w;
+            }
+            _ => rows.push((vec![v], sizes[v].w)),
+        }
+    }
+    let width = widest + 2.0 * COLUMN_SIDE;
+    let mut positions = vec![Point::default(); sizes.len()];
+    let mut y = 0.0;
+    for (row, row_width) in &rows {
+        let height = row.iter().map(|&v| sizes[v].h).fold(0.0, f32::max);
+        let mut x = (width - row_width) / 2.0;
+        for &v in row {
+            positions[v] = Point::new(x, y + (height - sizes[v].h) / 2.0);
+            x += sizes[v].w + gap;
+        }
+        y += height + spacing.node_gap;
+    }
+    Drawing {
+        positions,
+        bends: vec![Vec::new(); layered.bends.len()],
+        layers: vec![0; sizes.len()],
+        size: Size::new(width, (y - spacing.node_gap).max(0.0)),
+    }
 }
 
 fn place_notes(doc: &Document, out: &mut Layout, spacing: Spacing) {
@@ -272,6 +398,7 @@ impl<'a> Builder<'a> {
             members,
             hints: HashMap::new(),
             flipped: BTreeSet::new(),
+            columns: BTreeSet::new(),
         };
         builder.assign_edges();
         builder
@@ -368,7 +495,10 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|&m| self.hints.get(&(level, m)).copied())
             .collect();
-        let drawing = draw_hinted(&sizes, &pairs, &hints, self.spacing);
+        let mut drawing = draw_hinted(&sizes, &pairs, &hints, self.spacing);
+        if level.is_some_and(|g| self.columns.contains(&g)) {
+            drawing = stacked(&sizes, &drawing, self.spacing);
+        }
         let bends = connections.into_iter().zip(drawing.bends).collect();
         let size = drawing.size;
         self.levels.insert(
