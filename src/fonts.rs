@@ -75,6 +75,22 @@ pub(crate) fn face(weight: Weight) -> Option<ttf_parser::Face<'static>> {
     ttf_parser::Face::parse(data, 0).ok()
 }
 
+/// Type sizes of a boundary's title: its name, then its kind in smaller type.
+pub const TITLE_SIZE: f32 = 12.0;
+pub const KIND_SIZE: f32 = 11.0;
+/// What a boundary's title takes besides its text: margins, and the gap before the kind.
+pub const TITLE_MARGINS: f32 = 40.0;
+
+/// The width a boundary needs to show its title (name and kind) uncut: [`fit`] keeps room
+/// for an ellipsis even when none is needed.
+pub fn title_width(name: &str, kind: &str) -> f32 {
+    text_width(name, TITLE_SIZE, Weight::SemiBold)
+        + text_width("…", TITLE_SIZE, Weight::SemiBold)
+        + text_width(kind, KIND_SIZE, Weight::Regular)
+        + TITLE_MARGINS
+        + 1.0
+}
+
 /// Advance width of `text` at `size` pixels. Characters the font lacks count as an average
 /// glyph, which is what a fallback font will roughly take.
 pub fn text_width(text: &str, size: f32, weight: Weight) -> f32 {

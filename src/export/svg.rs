@@ -26,7 +26,7 @@ const HEADER: f32 = 56.0;
 const LEGEND: f32 = 44.0;
 const ICON: f32 = 28.0;
 const NAME_SIZE: f32 = 13.0;
-const KIND_SIZE: f32 = 11.0;
+use crate::fonts::KIND_SIZE;
 const CAPTION_SIZE: f32 = 10.5;
 /// Between the baselines of a name's two lines.
 const NAME_LINE: f32 = 14.0;
@@ -511,9 +511,9 @@ fn group_title_name(group: &Group) -> String {
     let kind_width = fonts::text_width(group.kind.label(), KIND_SIZE, Weight::Regular);
     fonts::fit(
         &group.name,
-        12.0,
+        fonts::TITLE_SIZE,
         Weight::SemiBold,
-        group.rect.w - kind_width - 40.0,
+        group.rect.w - kind_width - fonts::TITLE_MARGINS,
     )
 }
 

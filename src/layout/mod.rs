@@ -31,6 +31,8 @@ use crate::model::{
 const GROUP_PADDING: f32 = 24.0;
 const GROUP_TITLE: f32 = 40.0;
 const EMPTY_GROUP: Size = Size::new(220.0, 110.0);
+/// The widest a boundary grows to show its title uncut.
+const MAX_TITLE_ROOM: f32 = 480.0;
 /// Where the drawing starts on the canvas.
 const MARGIN: f32 = 40.0;
 
@@ -510,11 +512,16 @@ impl<'a> Builder<'a> {
                 bends,
             },
         );
+        // Wide enough for its title uncut, up to a point: a very long name is cut instead.
+        let title = level.map_or(0.0, |g| {
+            let group = &doc.groups()[g];
+            crate::fonts::title_width(&group.name, group.kind.label()).min(MAX_TITLE_ROOM)
+        });
         let block = if size.w <= 0.0 {
-            EMPTY_GROUP
+            Size::new(EMPTY_GROUP.w.max(title), EMPTY_GROUP.h)
         } else {
             Size::new(
-                (size.w + 2.0 * GROUP_PADDING).max(EMPTY_GROUP.w),
+                (size.w + 2.0 * GROUP_PADDING).max(EMPTY_GROUP.w).max(title),
                 size.h + GROUP_TITLE + GROUP_PADDING,
             )
         };
