@@ -149,7 +149,8 @@ const SHAPE_PASSES: usize = 2;
 const CROSSINGS_PER_SHAPE: f32 = 10.0;
 
 /// Chooses, boundary by boundary (innermost first), how each is drawn, keeping every choice
-/// that makes the routed drawing better: fewer crossings, or the page's shape for a few
+/// that makes the routed drawing better: fewer crossings and fewer routes along boundary
+/// borders (see [`routed_faults`]), or the page's shape for a few
 /// (see [`CROSSINGS_PER_SHAPE`]). Measured on the routes the exports draw, not on a model of
 /// them. Two choices:
 ///
@@ -168,7 +169,7 @@ fn shape_search<'a>(
 ) -> Layout {
     let doc = builder.doc;
     let score = |out: &Layout| {
-        routed_crossings(doc, catalog, out) as f32
+        routed_faults(doc, catalog, out) as f32
             + CROSSINGS_PER_SHAPE * (drawn_aspect(doc, out) / spacing.aspect).ln().abs()
     };
     let place = |builder: &Builder<'_>| {
@@ -264,8 +265,10 @@ fn drawn_aspect(doc: &Document, out: &Layout) -> f32 {
     bounds.w.max(1.0) / bounds.h.max(1.0)
 }
 
-/// Crossings between the routes of a laid-out drawing, routed as the exports route it.
-fn routed_crossings(doc: &Document, catalog: &Catalog, drawn: &Layout) -> usize {
+/// What is wrong with the routes of a laid-out drawing, routed as the exports route it: their
+/// crossings, and their segments running along a boundary's border (which read as part of
+/// its outline: an independent review found them in every automatic layout), one each.
+fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> usize {
     let obstacles = route::Obstacles {
         boxes: doc
             .components()
@@ -294,7 +297,8 @@ fn routed_crossings(doc: &Document, catalog: &Catalog, drawn: &Layout) -> usize 
             })
         })
         .collect();
-    count_crossings(&route::route(&obstacles, &requests), &[])
+    let routes = route::route(&obstacles, &requests);
+    count_crossings(&routes, &[]) + route::hugging(&obstacles, &routes)
 }
 
 /// Side room of a stack, for routes between members that are not neighbours.

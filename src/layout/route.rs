@@ -24,6 +24,12 @@ const CLEARANCE: f32 = 10.0;
 /// Distance kept from a boundary a route does not enter, so that it is not read as part of
 /// the boundary's outline.
 const BOUNDARY_CLEARANCE: f32 = 8.0;
+/// A route running this close along a boundary's border reads as part of its outline.
+const HUG: f32 = 18.0;
+/// What running along a border costs the grid search, per pixel, on top of the length: a
+/// little, so that it takes another channel of about the same length (a lot sends routes
+/// on long detours that cross more than they save).
+const HUG_COST: f32 = 0.25;
 /// How far a route runs straight out of a port before it may turn.
 const STUB: f32 = 14.0;
 /// Distance between two jogs sharing a channel.
@@ -526,6 +532,21 @@ impl<'o> Blocked<'o> {
         })
     }
 
+    /// See [`hugs`].
+    fn hugs(&self, a: Point, b: Point) -> bool {
+        hugs(self.obstacles, self.index, a, b)
+    }
+
+    /// Whether any segment of `route` but the first and the last (out of and into the
+    /// ports, which may have to start beside a border) runs along a boundary's border.
+    fn hugging(&self, route: &[Point]) -> bool {
+        let segments = route.len().saturating_sub(1);
+        route
+            .windows(2)
+            .enumerate()
+            .any(|(i, w)| i > 0 && i + 1 < segments && self.hugs(w[0], w[1]))
+    }
+
     /// Whether the segment `a`-`b` runs through the route's own end boxes.
     fn crosses_ends(&self, a: Point, b: Point) -> bool {
         let span = Rect::spanning(a, b);
@@ -546,6 +567,54 @@ impl<'o> Blocked<'o> {
         });
         (!crowded).then_some(found)
     }
+}
+
+/// Whether the horizontal or vertical segment `a`-`b` runs along a boundary's border (its
+/// own or another's, inside or out) closer than [`HUG`], for longer than that: such a line
+/// reads as part of the boundary's outline.
+fn hugs(obstacles: &Obstacles, index: &SpatialIndex, a: Point, b: Point) -> bool {
+    let (vertical, at, lo, hi) = Tracks::line(a, b);
+    let boxes = obstacles.boxes.len();
+    let area = Rect::spanning(a, b).inflated(HUG + BOUNDARY_CLEARANCE);
+    index.near(area, |id| {
+        let Some(border) = (id as usize)
+            .checked_sub(boxes)
+            .and_then(|k| obstacles.boundaries.get(k))
+        else {
+            return false;
+        };
+        let (lines, start, end) = if vertical {
+            (
+                [border.x, border.x + border.w],
+                border.y,
+                border.y + border.h,
+            )
+        } else {
+            (
+                [border.y, border.y + border.h],
+                border.x,
+                border.x + border.w,
+            )
+        };
+        hi.min(end) - lo.max(start) > HUG && lines.iter().any(|line| (line - at).abs() <= HUG)
+    })
+}
+
+/// How many segments of `routes` (but the first and the last of each, out of and into the
+/// ports) run along a boundary's border: see [`Blocked::hugs`].
+pub fn hugging(obstacles: &Obstacles, routes: &[Vec<Point>]) -> usize {
+    let index = SpatialIndex::new(obstacles);
+    routes
+        .iter()
+        .map(|route| {
+            let segments = route.len().saturating_sub(1);
+            route
+                .windows(2)
+                .enumerate()
+                .filter(|&(i, w)| i > 0 && i + 1 < segments && hugs(obstacles, &index, w[0], w[1]))
+                .count()
+        })
+        .sum()
 }
 
 /// Whether a degenerate (zero-width or zero-height) rectangle `span` meets the interior of
@@ -624,9 +693,14 @@ fn leg(
     to: (Point, Side),
     points: &mut Vec<Point>,
 ) {
-    let route = direct(blocked, tracks, from, to)
-        .or_else(|| searched(blocked, from, to))
-        .unwrap_or_else(|| fallback(from, to));
+    let direct = direct(blocked, tracks, from, to);
+    let route = match direct {
+        Some(route) if blocked.hugging(&route) => searched(blocked, from, to)
+            .filter(|found| !blocked.hugging(found))
+            .unwrap_or(route),
+        Some(route) => route,
+        None => searched(blocked, from, to).unwrap_or_else(|| fallback(from, to)),
+    };
     tracks.take(&route);
     points.extend(route.into_iter().skip(1));
 }
@@ -827,6 +901,42 @@ fn grid_path(
     let mut down = vec![false; w * h];
     let first_above = |axis: &[f32], v: f32| axis.partition_point(|&c| c <= v);
     let first_from = |axis: &[f32], v: f32| axis.partition_point(|&c| c < v);
+    // Steps along a boundary's border (within [`HUG`] of it) cost a little more, so that a
+    // route takes another channel when one is about as short: see [`HUG_COST`].
+    let mut along_across = vec![false; w * h];
+    let mut along_down = vec![false; w * h];
+    let boxes = blocked.obstacles.boxes.len();
+    blocked.index.near(window, |id| {
+        let Some(border) = (id as usize)
+            .checked_sub(boxes)
+            .and_then(|k| blocked.obstacles.boundaries.get(k))
+        else {
+            return false;
+        };
+        let (right, bottom) = (border.x + border.w, border.y + border.h);
+        for line in [border.y, bottom] {
+            let steps = first_above(&xs, border.x).saturating_sub(1)..first_from(&xs, right);
+            for j in first_from(&ys, line - HUG)..first_above(&ys, line + HUG) {
+                for i in steps.clone() {
+                    if i + 1 < w {
+                        along_across[j * w + i] = true;
+                    }
+                }
+            }
+        }
+        for line in [border.x, right] {
+            let steps = first_above(&ys, border.y).saturating_sub(1)..first_from(&ys, bottom);
+            for j in steps {
+                if j + 1 >= h {
+                    continue;
+                }
+                for i in first_from(&xs, line - HUG)..first_above(&xs, line + HUG) {
+                    along_down[j * w + i] = true;
+                }
+            }
+        }
+        false
+    });
     for rect in near {
         let (right, bottom) = (rect.x + rect.w, rect.y + rect.h);
         // Grid lines strictly inside the rectangle, and steps whose span overlaps it.
@@ -890,11 +1000,16 @@ fn grid_path(
                 3 if j > 0 => (i, j - 1),
                 _ => continue,
             };
-            let step_blocked = match next_d {
-                0 => across[j * w + i],
-                1 => across[j * w + i - 1],
-                2 => down[j * w + i],
-                _ => down[(j - 1) * w + i],
+            let step = match next_d {
+                0 => j * w + i,
+                1 => j * w + i - 1,
+                2 => j * w + i,
+                _ => (j - 1) * w + i,
+            };
+            let (step_blocked, step_along) = if next_d < 2 {
+                (across[step], along_across[step])
+            } else {
+                (down[step], along_down[step])
             };
             if step_blocked {
                 continue;
@@ -902,7 +1017,9 @@ fn grid_path(
             let (p, q) = (at(i, j), at(ni, nj));
             let turn = if next_d == d { 0.0 } else { BEND_COST };
             let next = state(ni, nj, next_d);
-            let total = cost + distance(p, q) + turn;
+            let length = distance(p, q);
+            let along = if step_along { HUG_COST * length } else { 0.0 };
+            let total = cost + length + turn + along;
             if total + 0.01 < best[next] {
                 best[next] = total;
                 came[next] = u32::try_from(current).unwrap_or(u32::MAX);
