@@ -272,3 +272,19 @@ fn drawio_edges_follow_the_routed_paths() {
     assert_eq!(xml.matches("exitX=").count(), edges);
     assert_eq!(xml.matches("entryX=").count(), edges);
 }
+
+/// A box's subtitle names its kind, so the kind must not name one vendor for all: the
+/// social-api sample's on-call box is Opsgenie, and the review found it subtitled "On-call
+/// (PagerDu…".
+#[test]
+fn an_opsgenie_box_is_not_subtitled_with_another_vendor() {
+    let text = archsmith::samples::sample("social-api")
+        .expect("bundled")
+        .text;
+    let svg = export("svg", text);
+    assert!(svg.contains("Opsgenie"), "the on-call box is drawn");
+    assert!(
+        !svg.contains("PagerDu"),
+        "no PagerDuty in a model without it"
+    );
+}
