@@ -30,6 +30,15 @@ const HUG: f32 = 18.0;
 /// little, so that it takes another channel of about the same length (a lot sends routes
 /// on long detours that cross more than they save).
 const HUG_COST: f32 = 0.25;
+/// What running in the gap between two borders (a boundary's and its parent's, or two
+/// siblings'), closer than [`HUG`] to both, costs on top: such a route frames the boundaries
+/// it runs between, and leaving them for open space is nearly always worth its bends.
+const SQUEEZE_COST: f32 = 3.0;
+/// Marks of a grid step near a border: one lies before (above or left of) its line, one
+/// after, or both.
+const BORDER_BEFORE: u8 = 1;
+const BORDER_AFTER: u8 = 2;
+const BORDER_BEFORE_AND_AFTER: u8 = BORDER_BEFORE | BORDER_AFTER;
 /// How far a route runs straight out of a port before it may turn.
 const STUB: f32 = 14.0;
 /// Distance between two jogs sharing a channel.
@@ -902,9 +911,10 @@ fn grid_path(
     let first_above = |axis: &[f32], v: f32| axis.partition_point(|&c| c <= v);
     let first_from = |axis: &[f32], v: f32| axis.partition_point(|&c| c < v);
     // Steps along a boundary's border (within [`HUG`] of it) cost a little more, so that a
-    // route takes another channel when one is about as short: see [`HUG_COST`].
-    let mut along_across = vec![false; w * h];
-    let mut along_down = vec![false; w * h];
+    // route takes another channel when one is about as short, and steps squeezed between
+    // two borders a lot more: see [`HUG_COST`] and [`SQUEEZE_COST`].
+    let mut along_across = vec![0u8; w * h];
+    let mut along_down = vec![0u8; w * h];
     let boxes = blocked.obstacles.boxes.len();
     blocked.index.near(window, |id| {
         let Some(border) = (id as usize)
@@ -917,9 +927,14 @@ fn grid_path(
         for line in [border.y, bottom] {
             let steps = first_above(&xs, border.x).saturating_sub(1)..first_from(&xs, right);
             for j in first_from(&ys, line - HUG)..first_above(&ys, line + HUG) {
+                let bit = if ys[j] >= line {
+                    BORDER_BEFORE
+                } else {
+                    BORDER_AFTER
+                };
                 for i in steps.clone() {
                     if i + 1 < w {
-                        along_across[j * w + i] = true;
+                        along_across[j * w + i] |= bit;
                     }
                 }
             }
@@ -931,7 +946,11 @@ fn grid_path(
                     continue;
                 }
                 for i in first_from(&xs, line - HUG)..first_above(&xs, line + HUG) {
-                    along_down[j * w + i] = true;
+                    along_down[j * w + i] |= if xs[i] >= line {
+                        BORDER_BEFORE
+                    } else {
+                        BORDER_AFTER
+                    };
                 }
             }
         }
@@ -1018,7 +1037,11 @@ fn grid_path(
             let turn = if next_d == d { 0.0 } else { BEND_COST };
             let next = state(ni, nj, next_d);
             let length = distance(p, q);
-            let along = if step_along { HUG_COST * length } else { 0.0 };
+            let along = match step_along {
+                0 => 0.0,
+                BORDER_BEFORE_AND_AFTER => (HUG_COST + SQUEEZE_COST) * length,
+                _ => HUG_COST * length,
+            };
             let total = cost + length + turn + along;
             if total + 0.01 < best[next] {
                 best[next] = total;
