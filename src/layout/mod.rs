@@ -129,7 +129,7 @@ pub fn layout(doc: &Document, catalog: &Catalog, spacing: Spacing) -> Layout {
             again.place(None, Point::new(MARGIN, MARGIN), &mut out);
             builder = again;
         }
-        out = shape_search(builder, catalog, out, spacing);
+        out = shape_search(builder, out);
     }
     keep_pinned(doc, &mut out, spacing);
     place_notes(doc, &mut out, spacing);
@@ -161,16 +161,11 @@ const CROSSINGS_PER_SHAPE: f32 = 10.0;
 /// - **One column.** A subnet of peer services, drawn in layers by the calls among them, can
 ///   make every boundary around it wide; a person stacks them and draws the calls between
 ///   neighbours.
-fn shape_search<'a>(
-    builder: Builder<'a>,
-    catalog: &'a Catalog,
-    drawn: Layout,
-    spacing: Spacing,
-) -> Layout {
-    let doc = builder.doc;
+fn shape_search(builder: Builder<'_>, drawn: Layout) -> Layout {
+    let (doc, catalog, spacing) = (builder.doc, builder.catalog, builder.spacing);
     let score = |out: &Layout| {
-        routed_faults(doc, catalog, out) as f32
-            + CROSSINGS_PER_SHAPE * (drawn_aspect(doc, out) / spacing.aspect).ln().abs()
+        let (faults, aspect) = routed_faults(doc, catalog, out);
+        faults as f32 + CROSSINGS_PER_SHAPE * (aspect / spacing.aspect).ln().abs()
     };
     let place = |builder: &Builder<'_>| {
         let mut out = Layout::default();
@@ -242,33 +237,11 @@ fn shape_search<'a>(
     best
 }
 
-/// Width to height of what a layout draws: its boxes, boundaries and bends.
-fn drawn_aspect(doc: &Document, out: &Layout) -> f32 {
-    let rects = doc
-        .components()
-        .iter()
-        .filter_map(|c| {
-            out.components
-                .get(&c.id)
-                .map(|p| Rect::new(p.x, p.y, c.size.w, c.size.h))
-        })
-        .chain(out.groups.values().copied())
-        .chain(
-            out.bends
-                .values()
-                .flatten()
-                .map(|p| Rect::new(p.x, p.y, 0.0, 0.0)),
-        );
-    let Some(bounds) = rects.reduce(|a, b| a.union(b)) else {
-        return 1.0;
-    };
-    bounds.w.max(1.0) / bounds.h.max(1.0)
-}
-
 /// What is wrong with the routes of a laid-out drawing, routed as the exports route it: their
 /// crossings, and their segments running along a boundary's border (which read as part of
-/// its outline: an independent review found them in every automatic layout), one each.
-fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> usize {
+/// its outline: an independent review found them in every automatic layout), one each; and
+/// the drawing's width to height (its boxes, boundaries and bends).
+fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> (usize, f32) {
     let obstacles = route::Obstacles {
         boxes: doc
             .components()
@@ -298,7 +271,21 @@ fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> usize {
         })
         .collect();
     let routes = route::route(&obstacles, &requests);
-    count_crossings(&routes, &[]) + route::hugging(&obstacles, &routes)
+    let faults = count_crossings(&routes, &[]) + route::hugging(&obstacles, &routes);
+    let bends = drawn
+        .bends
+        .values()
+        .flatten()
+        .map(|p| Rect::new(p.x, p.y, 0.0, 0.0));
+    let aspect = obstacles
+        .boxes
+        .iter()
+        .chain(&obstacles.boundaries)
+        .copied()
+        .chain(bends)
+        .reduce(Rect::union)
+        .map_or(1.0, |bounds| bounds.w.max(1.0) / bounds.h.max(1.0));
+    (faults, aspect)
 }
 
 /// Side room of a stack, for routes between members that are not neighbours.

@@ -541,19 +541,12 @@ impl<'o> Blocked<'o> {
         })
     }
 
-    /// See [`hugs`].
-    fn hugs(&self, a: Point, b: Point) -> bool {
-        hugs(self.obstacles, self.index, a, b)
-    }
-
-    /// Whether any segment of `route` but the first and the last (out of and into the
-    /// ports, which may have to start beside a border) runs along a boundary's border.
+    /// Whether any segment of `route` runs along a boundary's border: see
+    /// [`segments_along_borders`].
     fn hugging(&self, route: &[Point]) -> bool {
-        let segments = route.len().saturating_sub(1);
-        route
-            .windows(2)
-            .enumerate()
-            .any(|(i, w)| i > 0 && i + 1 < segments && self.hugs(w[0], w[1]))
+        segments_along_borders(self.obstacles, self.index, route)
+            .next()
+            .is_some()
     }
 
     /// Whether the segment `a`-`b` runs through the route's own end boxes.
@@ -609,20 +602,28 @@ fn hugs(obstacles: &Obstacles, index: &SpatialIndex, a: Point, b: Point) -> bool
     })
 }
 
-/// How many segments of `routes` (but the first and the last of each, out of and into the
-/// ports) run along a boundary's border: see [`Blocked::hugs`].
+/// The segments of `route` but the first and the last (out of and into the ports, which
+/// may have to start beside a border) that run along a boundary's border (see [`hugs`]).
+fn segments_along_borders<'r>(
+    obstacles: &'r Obstacles,
+    index: &'r SpatialIndex,
+    route: &'r [Point],
+) -> impl Iterator<Item = (Point, Point)> + 'r {
+    let segments = route.len().saturating_sub(1);
+    route
+        .windows(2)
+        .enumerate()
+        .filter(move |&(i, w)| i > 0 && i + 1 < segments && hugs(obstacles, index, w[0], w[1]))
+        .map(|(_, w)| (w[0], w[1]))
+}
+
+/// How many segments of `routes` run along a boundary's border: see
+/// [`segments_along_borders`].
 pub fn hugging(obstacles: &Obstacles, routes: &[Vec<Point>]) -> usize {
     let index = SpatialIndex::new(obstacles);
     routes
         .iter()
-        .map(|route| {
-            let segments = route.len().saturating_sub(1);
-            route
-                .windows(2)
-                .enumerate()
-                .filter(|&(i, w)| i > 0 && i + 1 < segments && hugs(obstacles, &index, w[0], w[1]))
-                .count()
-        })
+        .map(|route| segments_along_borders(obstacles, &index, route).count())
         .sum()
 }
 
