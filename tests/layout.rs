@@ -270,12 +270,12 @@ fn islands_are_packed_into_rows_not_stacked_in_one_column() {
 fn automatic_layouts_keep_their_crossings_borders_and_shape_under_a_ceiling() {
     let catalog = Catalog::builtin();
     let ceilings = [
-        ("ecommerce", 74, 6, 1.6),
-        ("iot-telemetry", 53, 5, 1.75),
-        ("payments-cqrs", 18, 3, 1.85),
-        ("social-api", 74, 7, 1.8),
-        ("video-streaming", 110, 4, 2.4),
-        ("workshop-starter", 13, 2, 1.5),
+        ("ecommerce", 79, 6, 1.65),
+        ("iot-telemetry", 34, 5, 2.1),
+        ("payments-cqrs", 16, 11, 2.6),
+        ("social-api", 65, 7, 2.3),
+        ("video-streaming", 86, 13, 1.5),
+        ("workshop-starter", 9, 2, 1.5),
     ];
     let mut measured = Vec::new();
     for (name, most_crossings, most_along, widest) in ceilings {

@@ -594,6 +594,7 @@ fn coordinates(graph: &LayeredGraph, plan: &Plan, spacing: Spacing) -> Placed {
             top += graph.heights[v] + spacing.node_gap;
         }
     }
+    let ports = Ports::of(graph);
     for sweep in 0..8 {
         let downward = sweep % 2 == 0;
         for l in graph.sweep_layers(downward) {
@@ -603,10 +604,21 @@ fn coordinates(graph: &LayeredGraph, plan: &Plan, spacing: Spacing) -> Placed {
                 .map(|&v| {
                     let neighbours = graph.swept_neighbours(v, downward);
                     if neighbours.is_empty() {
-                        ys[v]
-                    } else {
-                        neighbours.iter().map(|&w| ys[w]).sum::<f32>() / neighbours.len() as f32
+                        return ys[v];
                     }
+                    // Where each link would run straight: the neighbour's port level with
+                    // this node's.
+                    let (far, near) = if downward {
+                        (&ports.down, &ports.up)
+                    } else {
+                        (&ports.up, &ports.down)
+                    };
+                    neighbours
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &w)| ys[w] + far.offset(graph, w, v) - near.at[v][i])
+                        .sum::<f32>()
+                        / neighbours.len() as f32
                 })
                 .collect();
             let heights: Vec<f32> = layer.iter().map(|&v| graph.heights[v]).collect();
@@ -657,6 +669,72 @@ fn coordinates(graph: &LayeredGraph, plan: &Plan, spacing: Spacing) -> Placed {
         column_width,
         band_bottom,
         size: Size::new(width, height),
+    }
+}
+
+/// Where each node's links leave it, relative to its centre, on one side: spread evenly down
+/// the side in the order of the nodes at their far ends, as the router spreads ports.
+struct SidePorts {
+    /// By node, in the order of its neighbour list on this side.
+    at: Vec<Vec<f32>>,
+}
+
+impl SidePorts {
+    fn new(graph: &LayeredGraph, position: &[usize], downward: bool) -> Self {
+        let at = (0..graph.layer_of.len())
+            .map(|v| {
+                let neighbours = if downward {
+                    &graph.down[v]
+                } else {
+                    &graph.up[v]
+                };
+                let mut by_position: Vec<usize> = (0..neighbours.len()).collect();
+                by_position.sort_by_key(|&i| (position[neighbours[i]], i));
+                let count = neighbours.len() as f32;
+                let height = graph.heights[v];
+                let mut offsets = vec![0.0; neighbours.len()];
+                for (k, &i) in by_position.iter().enumerate() {
+                    offsets[i] = height * ((k as f32 + 1.0) / (count + 1.0) - 0.5);
+                }
+                offsets
+            })
+            .collect();
+        Self { at }
+    }
+
+    /// The offset of `w`'s port toward `v` (the first such link, if there are several).
+    fn offset(&self, graph: &LayeredGraph, w: usize, v: usize) -> f32 {
+        let neighbours = if graph.down[w].contains(&v) {
+            &graph.down[w]
+        } else {
+            &graph.up[w]
+        };
+        neighbours
+            .iter()
+            .position(|&u| u == v)
+            .and_then(|i| self.at[w].get(i).copied())
+            .unwrap_or(0.0)
+    }
+}
+
+/// The ports of every node on both sides: toward the next layer and toward the previous.
+struct Ports {
+    down: SidePorts,
+    up: SidePorts,
+}
+
+impl Ports {
+    fn of(graph: &LayeredGraph) -> Self {
+        let mut position = vec![0; graph.layer_of.len()];
+        for layer in &graph.layers {
+            for (i, &v) in layer.iter().enumerate() {
+                position[v] = i;
+            }
+        }
+        Self {
+            down: SidePorts::new(graph, &position, true),
+            up: SidePorts::new(graph, &position, false),
+        }
     }
 }
 

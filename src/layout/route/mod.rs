@@ -16,6 +16,8 @@ use std::collections::{BinaryHeap, HashMap};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
+mod channels;
+
 use crate::catalog::{Catalog, ConnectionStyle};
 use crate::model::{Component, Connection, Document, EdgeStyle, Point, Rect};
 
@@ -245,7 +247,7 @@ pub fn route(obstacles: &Obstacles, requests: &[Request<'_>]) -> Vec<Vec<Point>>
     let index = SpatialIndex::new(obstacles);
     let ports = Ports::assign(obstacles, &index, requests);
     let mut tracks = Tracks::default();
-    requests
+    let mut routes: Vec<Vec<Point>> = requests
         .iter()
         .enumerate()
         .map(|(i, request)| {
@@ -296,7 +298,9 @@ pub fn route(obstacles: &Obstacles, requests: &[Request<'_>]) -> Vec<Vec<Point>>
             }
             simplify(points)
         })
-        .collect()
+        .collect();
+    channels::order_jogs(obstacles, &index, requests, &mut routes);
+    routes
 }
 
 /// The side of a bend point facing `toward`: across (left or right) whenever there is room
@@ -1159,6 +1163,31 @@ mod tests {
             }
         }
         count
+    }
+
+    #[test]
+    fn routes_through_one_gap_turn_in_the_order_that_keeps_them_apart() {
+        // Two boxes on the left, two further down on the right: routed one by one, the upper
+        // route takes the middle of the gap first and the lower one crosses it twice on its
+        // way to the next track; ordered, the lower one turns first and nothing crosses.
+        let boxes = vec![
+            Rect::new(0.0, 0.0, 120.0, 50.0),
+            Rect::new(0.0, 100.0, 120.0, 50.0),
+            Rect::new(300.0, 200.0, 120.0, 50.0),
+            Rect::new(300.0, 300.0, 120.0, 50.0),
+        ];
+        let obstacles = Obstacles {
+            boxes,
+            boundaries: Vec::new(),
+        };
+        let routes = route(&obstacles, &[request(0, 2), request(1, 3)]);
+        assert!(routes.iter().all(|r| orthogonal(r)));
+        assert_eq!(
+            crate::layout::count_crossings(&routes, &[(0, 2), (1, 3)]),
+            0,
+            "{routes:?}"
+        );
+        assert_eq!(overlaps(&routes), 0);
     }
 
     /// A connection without bend points.
