@@ -32,6 +32,9 @@ const MIN_BAND_LAYERS: usize = 3;
 
 /// Height a dummy node reserves in its layer, so that long edges keep apart.
 pub(super) const DUMMY_HEIGHT: f32 = 12.0;
+/// Gap kept between two dummies of one layer: long edges run a track apart, like parallel
+/// routes.
+pub(super) const DUMMY_GAP: f32 = 8.0;
 
 /// The decisions for one connected graph.
 #[derive(Debug, Clone, PartialEq)]
@@ -210,7 +213,7 @@ fn band_layers(
     let mut running = 0i64;
     for (height, delta) in column_height.iter_mut().zip(&dummies) {
         running += delta;
-        *height += running as f32 * (DUMMY_HEIGHT + spacing.node_gap);
+        *height += running as f32 * (DUMMY_HEIGHT + DUMMY_GAP);
     }
     let width: f32 = column_width.iter().map(|w| w + spacing.layer_gap).sum();
     let height = column_height.iter().copied().fold(0.0f32, f32::max);

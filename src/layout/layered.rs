@@ -6,7 +6,7 @@
 
 use crate::model::{Point, Size};
 
-use super::bands::{DUMMY_HEIGHT, Plan};
+use super::bands::{DUMMY_GAP, DUMMY_HEIGHT, Plan};
 use super::{order, pack, width};
 
 /// Spacing of a layered drawing, in world units.
@@ -433,6 +433,8 @@ pub(super) struct LayeredGraph {
     pub heights: Vec<f32>,
     /// Dummy nodes of each input edge, from lower to higher layer.
     pub chains: Vec<Vec<usize>>,
+    /// How many nodes are real: dummies are numbered from here.
+    pub real: usize,
 }
 
 impl LayeredGraph {
@@ -465,6 +467,7 @@ impl LayeredGraph {
             widths: sizes.iter().map(|s| s.w).collect(),
             heights: sizes.iter().map(|s| s.h).collect(),
             chains: vec![Vec::new(); edges.len()],
+            real: sizes.len(),
         };
         for (e, edge) in edges.iter().enumerate() {
             let Some(&(a, b, _)) = edge.as_ref() else {
@@ -488,6 +491,17 @@ impl LayeredGraph {
             graph.layers[layer].push(v);
         }
         graph
+    }
+
+    /// The gap kept between neighbours `a` and `b` of a layer: the node gap between boxes,
+    /// less beside a long edge's dummy and a track between two long edges, which run
+    /// alongside each other like any parallel routes.
+    pub(super) fn gap(&self, a: usize, b: usize, spacing: Spacing) -> f32 {
+        match (a >= self.real, b >= self.real) {
+            (true, true) => DUMMY_GAP,
+            (false, false) => spacing.node_gap,
+            _ => spacing.node_gap / 2.0,
+        }
     }
 
     fn add_node(&mut self, layer: usize) -> usize {
@@ -622,7 +636,10 @@ fn coordinates(graph: &LayeredGraph, plan: &Plan, spacing: Spacing) -> Placed {
                 })
                 .collect();
             let heights: Vec<f32> = layer.iter().map(|&v| graph.heights[v]).collect();
-            let placed = closest_ordered(&wanted, &heights, spacing.node_gap);
+            let gaps: Vec<f32> = std::iter::once(0.0)
+                .chain(layer.windows(2).map(|w| graph.gap(w[0], w[1], spacing)))
+                .collect();
+            let placed = closest_ordered(&wanted, &heights, &gaps);
             for (&v, y) in layer.iter().zip(placed) {
                 ys[v] = y;
             }
@@ -740,14 +757,14 @@ impl Ports {
 
 /// Centres as close as possible (least squares) to `wanted`, in the same order, with `gap`
 /// between neighbours: isotonic regression by pooling adjacent violators.
-fn closest_ordered(wanted: &[f32], heights: &[f32], gap: f32) -> Vec<f32> {
+fn closest_ordered(wanted: &[f32], heights: &[f32], gaps: &[f32]) -> Vec<f32> {
     // Shift each target by the room its predecessors need, so the constraint becomes a plain
     // non-decreasing sequence.
     let mut offsets = Vec::with_capacity(wanted.len());
     let mut offset = 0.0f32;
     for (i, h) in heights.iter().enumerate() {
         if i > 0 {
-            offset += heights[i - 1] / 2.0 + gap + h / 2.0;
+            offset += heights[i - 1] / 2.0 + gaps[i] + h / 2.0;
         }
         offsets.push(offset);
     }
@@ -823,7 +840,7 @@ mod tests {
 
     #[test]
     fn pooling_keeps_order_and_gaps() {
-        let placed = closest_ordered(&[10.0, 0.0, 5.0], &[10.0, 10.0, 10.0], 5.0);
+        let placed = closest_ordered(&[10.0, 0.0, 5.0], &[10.0, 10.0, 10.0], &[0.0, 5.0, 5.0]);
         assert!(placed[1] - placed[0] >= 14.99);
         assert!(placed[2] - placed[1] >= 14.99);
     }

@@ -151,6 +151,10 @@ const SHAPE_PASSES: usize = 2;
 /// Crossings a drawing may trade for coming out at the page's shape: this many per e-fold
 /// of its width-to-height ratio away from the aimed one.
 const CROSSINGS_PER_SHAPE: f32 = 10.0;
+/// Beyond this factor from the aimed shape (1.14 to 2.24 wide to high for 16:10), a drawing
+/// reads as a strip on a page or a slide: each e-fold further costs this many crossings more.
+const COMFORTABLE_SHAPE: f32 = 1.4;
+const CROSSINGS_PER_SHAPE_BEYOND: f32 = 50.0;
 
 /// Chooses, boundary by boundary (innermost first), how each is drawn, keeping every choice
 /// that makes the routed drawing better: fewer crossings and fewer routes along boundary
@@ -169,7 +173,10 @@ fn shape_search(builder: Builder<'_>, drawn: Layout) -> Layout {
     let (doc, catalog, spacing) = (builder.doc, builder.catalog, builder.spacing);
     let score = |out: &Layout| {
         let (faults, aspect) = routed_faults(doc, catalog, out);
-        faults as f32 + CROSSINGS_PER_SHAPE * (aspect / spacing.aspect).ln().abs()
+        let off_shape = (aspect / spacing.aspect).ln().abs();
+        faults as f32
+            + CROSSINGS_PER_SHAPE * off_shape
+            + CROSSINGS_PER_SHAPE_BEYOND * (off_shape - COMFORTABLE_SHAPE.ln()).max(0.0)
     };
     let place = |builder: &Builder<'_>| {
         let mut out = Layout::default();
