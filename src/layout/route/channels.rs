@@ -8,7 +8,7 @@
 //! ordering of Sander's orthogonal edge routing, as ELK's layered router does), and spreads
 //! them evenly across the room.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::model::{Point, Rect};
 
@@ -22,6 +22,8 @@ const MAX_GROUP: usize = 96;
 /// The least distance between jogs spread across a room: a fan of routes into one side of
 /// a box needs a track each, and reads as a fan even this close.
 const MIN_GAP: f32 = 4.0;
+/// Jogs on one line must leave this much between them along it, or they read as one line.
+const LINE_GAP: f32 = 3.0 * TRACK;
 /// Jogs closer than this across their axis share a channel.
 const CHANNEL_GAP: f32 = 3.0 * TRACK;
 /// Rounds of moving each jog to its best place in the order.
@@ -52,7 +54,7 @@ struct Jog {
 
 impl Jog {
     fn overlaps(&self, other: &Jog) -> bool {
-        self.lo < other.hi + TRACK && other.lo < self.hi + TRACK
+        self.lo < other.hi + LINE_GAP && other.lo < self.hi + LINE_GAP
     }
 
     fn spans(&self, at: f32) -> bool {
@@ -80,16 +82,26 @@ pub(super) fn order_jogs(
         .iter()
         .map(|r| Blocked::new(obstacles, index, r.from, r.to))
         .collect();
+    // Vertical jogs first (the gaps between a left-to-right drawing's columns), then
+    // horizontal ones on the routes as they now run: a segment and its neighbour never move
+    // in the same pass, so every move is checked against the geometry it lands in.
+    for vertical in [true, false] {
+        order_jogs_of(obstacles, index, &blocked, routes, vertical);
+    }
+}
+
+/// [`order_jogs`] for the jogs of one orientation.
+fn order_jogs_of(
+    obstacles: &Obstacles,
+    index: &SpatialIndex,
+    blocked: &[Blocked<'_>],
+    routes: &mut [Vec<Point>],
+    vertical: bool,
+) {
     let mut jogs: Vec<Jog> = Vec::new();
     for (route, points) in routes.iter().enumerate() {
-        find_jogs(route, points, &mut jogs);
+        find_jogs(route, points, vertical, &mut jogs);
     }
-    jogs.retain_mut(|jog| {
-        room(obstacles, index, &blocked[jog.route], jog).is_some_and(|room| {
-            jog.room = room;
-            true
-        })
-    });
     let mut tracks = Tracks::default();
     let is_jog: HashSet<(usize, usize)> = jogs.iter().map(|j| (j.route, j.at)).collect();
     for (route, points) in routes.iter().enumerate() {
@@ -100,7 +112,31 @@ pub(super) fn order_jogs(
         }
     }
     let mut moves: Vec<(usize, usize, bool, f32)> = Vec::new();
-    for group in groups(jogs) {
+    for mut group in groups(jogs) {
+        // Only jogs that could move together need the room around them: a jog already
+        // meeting an obstacle stays where it is.
+        if (2..=MAX_GROUP).contains(&group.len()) {
+            group.retain_mut(
+                |jog| match room(obstacles, index, &blocked[jog.route], jog) {
+                    Some(room) => {
+                        jog.room = room;
+                        true
+                    }
+                    None => {
+                        tracks.take(&routes[jog.route][jog.at..jog.at + 2]);
+                        false
+                    }
+                },
+            );
+            let common = group
+                .iter()
+                .fold((f32::NEG_INFINITY, f32::INFINITY), |r, j| {
+                    (r.0.max(j.room.0), r.1.min(j.room.1))
+                });
+            for jog in &mut group {
+                jog.room = common;
+            }
+        }
         let placed = place(&group);
         // A jog whose new place meets an obstacle or another route's segment stays where
         // its route put it.
@@ -115,14 +151,16 @@ pub(super) fn order_jogs(
                     .filter(|&pos| {
                         let moved = moved_segments(points, jog, pos);
                         let last = points.len() - 2;
-                        !tracks.taken(moved[1], moved[2])
-                            && moved.windows(2).enumerate().all(|(k, w)| {
-                                let segment = jog.at - 1 + k;
-                                !blocked[jog.route].crosses(w[0], w[1])
-                                    && (segment == 0
-                                        || segment == last
-                                        || !blocked[jog.route].crosses_ends(w[0], w[1]))
-                            })
+                        !tracks.taken(
+                            extended(moved[1], moved[2], LINE_GAP),
+                            extended(moved[2], moved[1], LINE_GAP),
+                        ) && moved.windows(2).enumerate().all(|(k, w)| {
+                            let segment = jog.at - 1 + k;
+                            !blocked[jog.route].crosses(w[0], w[1])
+                                && (segment == 0
+                                    || segment == last
+                                    || !blocked[jog.route].crosses_ends(w[0], w[1]))
+                        })
                     })
                     .unwrap_or(jog.pos)
             })
@@ -146,25 +184,27 @@ pub(super) fn order_jogs(
     }
 }
 
-/// The jogs of one route: every segment that can slide, but a horizontal one next to a
-/// vertical one (moving both would bend their shared point both ways). Two jogs of one
-/// orientation joined by a segment each keep to their side of the middle between them, so
-/// that segment cannot turn around.
-fn find_jogs(route: usize, points: &[Point], jogs: &mut Vec<Jog>) {
+/// The vertical (or, with `vertical` false, horizontal) jogs of one route: every segment of
+/// that orientation that can slide. Two jogs joined by a segment each keep to their side of
+/// the middle between them, so that segment cannot turn around.
+fn find_jogs(route: usize, points: &[Point], vertical: bool, jogs: &mut Vec<Jog>) {
     let last = points.len().saturating_sub(1);
     // Room kept from the point a neighbour starts at: a port's stub, or a track from a bend.
     let margin = |i: usize| if i == 0 || i == last { STUB } else { TRACK };
     let mut found: Vec<Jog> = Vec::new();
     for at in 1..last.saturating_sub(1) {
         let (p, a, b, q) = (points[at - 1], points[at], points[at + 1], points[at + 2]);
-        let vertical = (a.x - b.x).abs() < 0.01 && (a.y - b.y).abs() >= 0.01;
-        let horizontal = (a.y - b.y).abs() < 0.01 && (a.x - b.x).abs() >= 0.01;
+        let oriented = if vertical {
+            (a.x - b.x).abs() < 0.01 && (a.y - b.y).abs() >= 0.01
+        } else {
+            (a.y - b.y).abs() < 0.01 && (a.x - b.x).abs() >= 0.01
+        };
         let across = |p: Point| if vertical { p.x } else { p.y };
         let along = |p: Point| if vertical { p.y } else { p.x };
         let level = |u: Point, v: Point| (along(u) - along(v)).abs() < 0.01;
         let into = across(a) - across(p);
         let out = across(q) - across(b);
-        if !((vertical || horizontal) && level(p, a) && level(b, q) && into * out > 0.0) {
+        if !(oriented && level(p, a) && level(b, q) && into * out > 0.0) {
             continue;
         }
         let forward = into > 0.0;
@@ -192,14 +232,10 @@ fn find_jogs(route: usize, points: &[Point], jogs: &mut Vec<Jog>) {
             });
         }
     }
-    let vertical_at: HashSet<usize> = found.iter().filter(|j| j.vertical).map(|j| j.at).collect();
-    found.retain(|j| {
-        j.vertical || !(vertical_at.contains(&(j.at - 1)) || vertical_at.contains(&(j.at + 1)))
-    });
     for i in 1..found.len() {
         let (done, rest) = found.split_at_mut(i);
         let (first, second) = (&mut done[i - 1], &mut rest[0]);
-        if second.at == first.at + 2 && second.vertical == first.vertical {
+        if second.at == first.at + 2 {
             let middle = (first.pos + second.pos) / 2.0;
             if first.pos < second.pos {
                 first.room.1 = first.room.1.min(middle - TRACK / 2.0);
@@ -319,7 +355,7 @@ fn groups(mut jogs: Vec<Jog>) -> Vec<Vec<Jog>> {
         let mut run: Vec<Jog> = Vec::new();
         let mut end = f32::NEG_INFINITY;
         for jog in channel {
-            if !run.is_empty() && jog.lo >= end + TRACK {
+            if !run.is_empty() && jog.lo >= end + LINE_GAP {
                 out.push(std::mem::take(&mut run));
             }
             end = end.max(jog.hi);
@@ -327,15 +363,6 @@ fn groups(mut jogs: Vec<Jog>) -> Vec<Vec<Jog>> {
         }
         if !run.is_empty() {
             out.push(run);
-        }
-    }
-    // Each run moves within the room all its jogs share.
-    for run in &mut out {
-        let common = run.iter().fold((f32::NEG_INFINITY, f32::INFINITY), |r, j| {
-            (r.0.max(j.room.0), r.1.min(j.room.1))
-        });
-        for jog in run.iter_mut() {
-            jog.room = common;
         }
     }
     out
@@ -388,7 +415,13 @@ fn place(group: &[Jog]) -> Option<Vec<f32>> {
         }
     }
     let after = total(&order);
-    if after >= before {
+    // Worth moving when fewer cross, or as few cross and some now share a track.
+    let shared = group.iter().enumerate().any(|(i, a)| {
+        group[i + 1..]
+            .iter()
+            .any(|b| a.overlaps(b) && (a.pos - b.pos).abs() < TRACK / 2.0)
+    });
+    if after > before || (after == before && !shared) {
         return None;
     }
     // Tracks: each jog one further out than every earlier jog it overlaps.
@@ -433,6 +466,18 @@ fn current_crossings(group: &[Jog]) -> i64 {
         }
     }
     sum
+}
+
+/// `a` moved `by` further from `b`, along the line through both.
+fn extended(a: Point, b: Point, by: f32) -> Point {
+    let length = (a.x - b.x).hypot(a.y - b.y);
+    if length < 0.01 {
+        return a;
+    }
+    Point::new(
+        a.x + (a.x - b.x) / length * by,
+        a.y + (a.y - b.y) / length * by,
+    )
 }
 
 /// The jog's two neighbours and itself, with the jog moved to `pos`: four points.

@@ -11,10 +11,11 @@
 //! parallel segments stay distinguishable.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
+use rustc_hash::FxHashMap as HashMap;
 
 mod channels;
 
@@ -296,7 +297,7 @@ pub fn route(obstacles: &Obstacles, requests: &[Request<'_>]) -> Vec<Vec<Point>>
             if end != port {
                 points.push(port);
             }
-            simplify(points)
+            unhook(&blocked, simplify(points))
         })
         .collect();
     channels::order_jogs(obstacles, &index, requests, &mut routes);
@@ -345,7 +346,7 @@ impl Ports {
         let boxes = &obstacles.boxes;
         // Whether a box's side has room for a route to leave it: no other box within a
         // stub and the clearance of it. Asked once per side.
-        let mut room: HashMap<(usize, Side), bool> = HashMap::new();
+        let mut room: HashMap<(usize, Side), bool> = HashMap::default();
         let mut open = |b: usize, side: Side| {
             *room.entry((b, side)).or_insert_with(|| {
                 let rect = boxes[b];
@@ -382,7 +383,7 @@ impl Ports {
                 .find(|&side| open(b, side))
                 .unwrap_or(preferred)
         };
-        let mut sides: HashMap<(usize, Side), Vec<PortUse>> = HashMap::new();
+        let mut sides: HashMap<(usize, Side), Vec<PortUse>> = HashMap::default();
         for (i, request) in requests.iter().enumerate() {
             let (from, to) = (boxes[request.from], boxes[request.to]);
             let toward_first = request.via.first().copied().unwrap_or(to.center());
@@ -808,6 +809,59 @@ fn direct(
         .cloned()
 }
 
+/// `route` without hooks: a segment, a short step aside, and a segment back over it the
+/// other way (legs joined at a bend point can come out so). The step moves to where the
+/// two segments overlap, and the doubled stretch goes; where the moved step would meet an
+/// obstacle the hook stays.
+fn unhook(blocked: &Blocked<'_>, mut route: Vec<Point>) -> Vec<Point> {
+    const SHORT: f32 = 2.0 * TRACK;
+    let mut i = 0;
+    while i + 3 < route.len() {
+        let (p, q, r, s) = (route[i], route[i + 1], route[i + 2], route[i + 3]);
+        let horizontal = (p.y - q.y).abs() < 0.01 && (r.y - s.y).abs() < 0.01;
+        let vertical = (p.x - q.x).abs() < 0.01 && (r.x - s.x).abs() < 0.01;
+        let along = |v: Point| if horizontal { v.x } else { v.y };
+        let across = |v: Point| if horizontal { v.y } else { v.x };
+        let point = |a: f32, c: f32| {
+            if horizontal {
+                Point::new(a, c)
+            } else {
+                Point::new(c, a)
+            }
+        };
+        let back = (along(q) - along(p)) * (along(s) - along(r)) < 0.0;
+        let step = (across(r) - across(q)).abs();
+        let within = |v: f32, a: Point, b: Point| {
+            v >= along(a).min(along(b)) - 0.01 && v <= along(a).max(along(b)) + 0.01
+        };
+        // Step at the start of the first segment, or at the end of the last.
+        let replacement = if !((horizontal || vertical) && back && step < SHORT) {
+            None
+        } else if within(along(p), r, s) {
+            Some(point(along(p), across(r)))
+        } else if within(along(s), p, q) {
+            Some(point(along(s), across(p)))
+        } else {
+            None
+        };
+        // The last segment's index once the hook's two points are one.
+        let last = route.len() - 3;
+        let clear = |a: Point, b: Point, segment: usize| {
+            !blocked.crosses(a, b)
+                && (segment == 0 || segment >= last || !blocked.crosses_ends(a, b))
+        };
+        match replacement {
+            Some(corner) if clear(p, corner, i) && clear(corner, s, i + 1) => {
+                route.splice(i + 1..i + 3, [corner]);
+                route = simplify(route);
+                i = i.saturating_sub(2);
+            }
+            _ => i += 1,
+        }
+    }
+    route
+}
+
 /// Whether every segment is horizontal or vertical and none doubles back on the one before.
 fn well_formed(route: &[Point]) -> bool {
     route
@@ -889,6 +943,16 @@ fn grid_path(
     for axis in [&mut xs, &mut ys] {
         axis.sort_by(f32::total_cmp);
         axis.dedup_by(|a, b| (*a - *b).abs() < 0.001);
+        // The middle of every corridor wide enough to run along without hugging either
+        // side: on the lines of the obstacles' sides alone, a route between two boundaries
+        // runs beside one of them and reads as part of its outline.
+        let middles: Vec<f32> = axis
+            .windows(2)
+            .filter(|w| w[1] - w[0] > 2.0 * HUG)
+            .map(|w| (w[0] + w[1]) / 2.0)
+            .collect();
+        axis.extend(middles);
+        axis.sort_by(f32::total_cmp);
     }
     let find = |axis: &[f32], v: f32| {
         axis.iter()
@@ -1188,6 +1252,38 @@ mod tests {
             "{routes:?}"
         );
         assert_eq!(overlaps(&routes), 0);
+    }
+
+    #[test]
+    fn a_route_that_doubles_back_beside_itself_loses_the_hook() {
+        // Over to x 300, down, back left to 200, a step of 4 px, and right again into the
+        // target: the stretch from 200 to 300 is drawn twice, 4 px apart.
+        let obstacles = Obstacles {
+            boxes: vec![
+                Rect::new(0.0, 0.0, 100.0, 50.0),
+                Rect::new(400.0, 40.0, 100.0, 50.0),
+            ],
+            boundaries: Vec::new(),
+        };
+        let index = SpatialIndex::new(&obstacles);
+        let blocked = Blocked::new(&obstacles, &index, 0, 1);
+        let hooked = vec![
+            Point::new(100.0, 25.0),
+            Point::new(300.0, 25.0),
+            Point::new(300.0, 60.0),
+            Point::new(200.0, 60.0),
+            Point::new(200.0, 64.0),
+            Point::new(400.0, 64.0),
+        ];
+        assert_eq!(
+            unhook(&blocked, hooked),
+            vec![
+                Point::new(100.0, 25.0),
+                Point::new(300.0, 25.0),
+                Point::new(300.0, 64.0),
+                Point::new(400.0, 64.0),
+            ]
+        );
     }
 
     /// A connection without bend points.
