@@ -364,8 +364,14 @@ impl Ports {
             })
         };
         // The side facing the other end if it has room, else the next best that has.
-        let mut side_of = |b: usize, toward: Point| {
-            let preferred = side_toward(boxes[b], toward);
+        // Toward a bend point: the side facing it; toward the other end's box: the side
+        // facing that box (its centre alone would send a route out of the left of a box
+        // whose peer sits below it, reaching further left, and round both boxes).
+        let mut side_of = |b: usize, toward: Point, other: Option<Rect>| {
+            let preferred = match other {
+                Some(other) => side_facing(boxes[b], other),
+                None => side_toward(boxes[b], toward),
+            };
             let centre = boxes[b].center();
             let across = if preferred.horizontal() {
                 if toward.y >= centre.y {
@@ -388,8 +394,9 @@ impl Ports {
             let (from, to) = (boxes[request.from], boxes[request.to]);
             let toward_first = request.via.first().copied().unwrap_or(to.center());
             let toward_last = request.via.last().copied().unwrap_or(from.center());
-            let out = side_of(request.from, toward_first);
-            let into = side_of(request.to, toward_last);
+            let direct = request.via.is_empty();
+            let out = side_of(request.from, toward_first, direct.then_some(to));
+            let into = side_of(request.to, toward_last, direct.then_some(from));
             let along = |side: Side, p: Point| if side.horizontal() { p.y } else { p.x };
             sides
                 .entry((request.from, out))
@@ -447,6 +454,30 @@ impl Ports {
             }
         }
         Self { start, end, trunk }
+    }
+}
+
+/// The side of `rect` that faces the box `other`: left or right when `other` lies beyond it
+/// with room for a jog, else above or below when it lies there, else left or right when it
+/// lies beyond at all; boxes that overlap fall back to [`side_toward`] its centre.
+fn side_facing(rect: Rect, other: Rect) -> Side {
+    let room = 2.0 * STUB + TRACK;
+    let right_gap = other.x - (rect.x + rect.w);
+    let left_gap = rect.x - (other.x + other.w);
+    if right_gap >= room {
+        Side::Right
+    } else if left_gap >= room {
+        Side::Left
+    } else if other.y >= rect.y + rect.h {
+        Side::Bottom
+    } else if other.y + other.h <= rect.y {
+        Side::Top
+    } else if right_gap >= 0.0 {
+        Side::Right
+    } else if left_gap >= 0.0 {
+        Side::Left
+    } else {
+        side_toward(rect, other.center())
     }
 }
 
@@ -1284,6 +1315,25 @@ mod tests {
                 Point::new(400.0, 64.0),
             ]
         );
+    }
+
+    #[test]
+    fn a_box_below_and_a_little_left_is_reached_from_the_bottom_not_round_the_left() {
+        // The target's centre lies more than a box's half width plus a jog to the left, but
+        // the boxes overlap across: out of the left side the route would reach further left
+        // and come round into the target's right side.
+        let obstacles = Obstacles {
+            boxes: vec![
+                Rect::new(200.0, 0.0, 160.0, 60.0),
+                Rect::new(60.0, 200.0, 160.0, 60.0),
+            ],
+            boundaries: Vec::new(),
+        };
+        let routes = route(&obstacles, &[request(0, 1)]);
+        let route = &routes[0];
+        let (first, last) = (route[0], route[route.len() - 1]);
+        assert_eq!(first.y, 60.0, "leaves by the bottom: {route:?}");
+        assert_eq!(last.y, 200.0, "enters by the top: {route:?}");
     }
 
     /// A connection without bend points.
