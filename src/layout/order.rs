@@ -7,7 +7,7 @@ use super::layered::LayeredGraph;
 /// edge and the gains flatten out early.
 const SWEEPS: usize = 12;
 const SWEEPS_LARGE: usize = 8;
-const LARGE: usize = 4000;
+pub(super) const LARGE: usize = 4000;
 /// Transposition passes per sweep: each pass is quadratic in degree, so they are capped.
 const TRANSPOSE_PASSES: usize = 4;
 
