@@ -742,12 +742,7 @@ struct Ports {
 
 impl Ports {
     fn of(graph: &LayeredGraph) -> Self {
-        let mut position = vec![0; graph.layer_of.len()];
-        for layer in &graph.layers {
-            for (i, &v) in layer.iter().enumerate() {
-                position[v] = i;
-            }
-        }
+        let position = order::positions(graph);
         Self {
             down: SidePorts::new(graph, &position, true),
             up: SidePorts::new(graph, &position, false),

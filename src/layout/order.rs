@@ -91,7 +91,8 @@ fn initial_order(graph: &mut LayeredGraph) {
     graph.layers = layers;
 }
 
-fn positions(graph: &LayeredGraph) -> Vec<usize> {
+/// Each node's index in its layer.
+pub(super) fn positions(graph: &LayeredGraph) -> Vec<usize> {
     let mut position = vec![0; graph.layer_of.len()];
     for layer in &graph.layers {
         for (i, &v) in layer.iter().enumerate() {

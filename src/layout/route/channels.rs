@@ -156,10 +156,11 @@ fn order_jogs_of(
                             extended(moved[2], moved[1], LINE_GAP),
                         ) && moved.windows(2).enumerate().all(|(k, w)| {
                             let segment = jog.at - 1 + k;
-                            !blocked[jog.route].crosses(w[0], w[1])
-                                && (segment == 0
-                                    || segment == last
-                                    || !blocked[jog.route].crosses_ends(w[0], w[1]))
+                            blocked[jog.route].segment_clear(
+                                w[0],
+                                w[1],
+                                segment == 0 || segment == last,
+                            )
                         })
                     })
                     .unwrap_or(jog.pos)

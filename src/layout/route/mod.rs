@@ -593,6 +593,12 @@ impl<'o> Blocked<'o> {
             .any(|&end| segment_meets(span, self.obstacles.boxes[end].inflated(CLEARANCE / 2.0)))
     }
 
+    /// Whether the segment `a`-`b` may stand in the route: it crosses no obstacle, and,
+    /// unless it touches a port (`at_end`), none of the route's own end boxes.
+    fn segment_clear(&self, a: Point, b: Point, at_end: bool) -> bool {
+        !self.crosses(a, b) && (at_end || !self.crosses_ends(a, b))
+    }
+
     /// The obstacles near `area`, inflated, for the grid search; `None` when there are more
     /// than `most` (it stops looking there, so a window over a huge drawing costs little).
     fn within(&self, area: Rect, most: usize) -> Option<Vec<Rect>> {
@@ -760,9 +766,10 @@ fn step(p: Point, side: Side, by: f32) -> Point {
 /// touch the ports) crosses the route's own end boxes.
 fn clear(blocked: &Blocked<'_>, route: &[Point]) -> bool {
     let last = route.len().saturating_sub(2);
-    route.windows(2).enumerate().all(|(i, w)| {
-        !blocked.crosses(w[0], w[1]) && (i == 0 || i == last || !blocked.crosses_ends(w[0], w[1]))
-    })
+    route
+        .windows(2)
+        .enumerate()
+        .all(|(i, w)| blocked.segment_clear(w[0], w[1], i == 0 || i == last))
 }
 
 /// A route of at most three bends, when one is free: straight when the ports line up; one
@@ -878,8 +885,7 @@ fn unhook(blocked: &Blocked<'_>, mut route: Vec<Point>) -> Vec<Point> {
         // The last segment's index once the hook's two points are one.
         let last = route.len() - 3;
         let clear = |a: Point, b: Point, segment: usize| {
-            !blocked.crosses(a, b)
-                && (segment == 0 || segment >= last || !blocked.crosses_ends(a, b))
+            blocked.segment_clear(a, b, segment == 0 || segment >= last)
         };
         match replacement {
             Some(corner) if clear(p, corner, i) && clear(corner, s, i + 1) => {
