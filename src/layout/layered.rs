@@ -56,6 +56,25 @@ pub struct Drawing {
     pub size: Size,
 }
 
+impl Drawing {
+    /// The drawing mirrored across its diagonal: x and y (and width and height) swap, so that
+    /// a drawing made on its side (layers left to right of boxes turned a quarter) reads top
+    /// to bottom.
+    pub fn transposed(self) -> Self {
+        let swap = |p: Point| Point::new(p.y, p.x);
+        Self {
+            positions: self.positions.into_iter().map(swap).collect(),
+            bends: self
+                .bends
+                .into_iter()
+                .map(|bends| bends.into_iter().map(swap).collect())
+                .collect(),
+            layers: self.layers,
+            size: Size::new(self.size.h, self.size.w),
+        }
+    }
+}
+
 /// Lays out nodes of the given sizes joined by `edges` (source, target). Self-loops are kept
 /// out of the layering; edges closing a cycle are drawn backwards. Disconnected parts are
 /// drawn apart and packed in rows.
@@ -801,6 +820,25 @@ mod tests {
         assert!(d.positions[0].x < d.positions[1].x);
         assert!(d.positions[1].x < d.positions[2].x);
         assert_eq!(d.positions[0].y, d.positions[2].y);
+    }
+
+    #[test]
+    fn a_transposed_drawing_runs_top_to_bottom_with_its_bends() {
+        let d = draw(
+            &boxes(4),
+            &[(0, 1), (1, 2), (0, 2), (2, 3), (0, 3)],
+            Spacing::default(),
+        );
+        let t = d.clone().transposed();
+        assert_eq!(t.size, Size::new(d.size.h, d.size.w));
+        for (p, q) in d.positions.iter().zip(&t.positions) {
+            assert_eq!((p.x, p.y), (q.y, q.x));
+        }
+        assert!(t.positions[0].y < t.positions[1].y && t.positions[1].y < t.positions[2].y);
+        assert!(t.bends.iter().any(|b| !b.is_empty()), "the long edges bend");
+        for (b, c) in d.bends.iter().flatten().zip(t.bends.iter().flatten()) {
+            assert_eq!((b.x, b.y), (c.y, c.x));
+        }
     }
 
     #[test]

@@ -100,11 +100,8 @@ struct Builder<'a> {
     members: BTreeMap<Option<usize>, Vec<Member>>,
     /// Where each member's connections that leave its boundary lead, top to bottom (the mean
     /// height of their far ends in an earlier drawing), by boundary and member.
-    hints: HashMap<(Option<usize>, Member), f32>,
-    /// Boundaries (`None`: the top level) whose drawing is placed upside down.
-    flipped: BTreeSet<Option<usize>>,
-    /// Boundaries whose members are stacked in one column rather than drawn in layers.
-    columns: BTreeSet<usize>,
+    hints: HashMap<(Option<usize>, Member), Point>,
+    shape: Shape,
 }
 
 /// Lays the document out. Deterministic: the same document gives the same layout.
@@ -117,16 +114,14 @@ struct Builder<'a> {
 pub fn layout(doc: &Document, catalog: &Catalog, spacing: Spacing) -> Layout {
     let mut builder = Builder::new(doc, catalog, spacing);
     builder.draw_level(None);
-    let mut out = Layout::default();
-    builder.place(None, Point::new(MARGIN, MARGIN), &mut out);
+    let mut out = builder.placed();
     if !doc.groups().is_empty() {
         let hints = outside_hints(&builder, &out);
         if !hints.is_empty() {
             let mut again = Builder::new(doc, catalog, spacing);
             again.hints = hints;
             again.draw_level(None);
-            out = Layout::default();
-            again.place(None, Point::new(MARGIN, MARGIN), &mut out);
+            out = again.placed();
             builder = again;
         }
         out = shape_search(builder, out);
@@ -146,7 +141,7 @@ pub fn layout(doc: &Document, catalog: &Catalog, spacing: Spacing) -> Layout {
 /// 200-component model with 20 subnets took 3.6 s with a budget counted in elements only).
 const SHAPE_SEARCH_BUDGET: usize = 100_000;
 /// Passes over the boundaries trying each in other shapes.
-const SHAPE_PASSES: usize = 2;
+const SHAPE_PASSES: usize = 6;
 
 /// Crossings a drawing may trade for coming out at the page's shape: this many per e-fold
 /// of its width-to-height ratio away from the aimed one.
@@ -163,29 +158,22 @@ const CROSSINGS_PER_SHAPE_BEYOND: f32 = 300.0;
 /// that makes the routed drawing better: fewer crossings and fewer routes along boundary
 /// borders (see [`routed_faults`]), or the page's shape for a few
 /// (see [`CROSSINGS_PER_SHAPE`]). Measured on the routes the exports draw, not on a model of
-/// them. Two choices:
+/// them. The choices:
 ///
 /// - **Upside down.** Inside a boundary nothing changes, but which of its members face the
 ///   boundaries above and below does: a data subnet whose busiest store sits at the bottom,
 ///   next to the collector below it, is routed with fewer crossings than one that sends
 ///   every route past its siblings.
-/// - **One column.** A subnet of peer services, drawn in layers by the calls among them, can
-///   make every boundary around it wide; a person stacks them and draws the calls between
-///   neighbours.
+/// - **Arrangement** (see [`Arrangement`]): in layers left to right or top to bottom, or
+///   stacked in one column.
+///
+/// Keeping each better choice finds a good drawing, not the best, and which one depends on
+/// the path: taking a cluster and every boundary in it top to bottom at once (one choice
+/// among the others) wins on e-commerce and video-streaming and loses social-api the drawing
+/// it reaches one boundary at a time. So the search runs twice, with and without that
+/// choice, and keeps the better drawing.
 fn shape_search(builder: Builder<'_>, drawn: Layout) -> Layout {
-    let (doc, catalog, spacing) = (builder.doc, builder.catalog, builder.spacing);
-    let score = |out: &Layout| {
-        let (faults, aspect) = routed_faults(doc, catalog, out);
-        let off_shape = (aspect / spacing.aspect).ln().abs();
-        faults as f32
-            + CROSSINGS_PER_SHAPE * off_shape
-            + CROSSINGS_PER_SHAPE_BEYOND * (off_shape - COMFORTABLE_SHAPE.ln()).max(0.0)
-    };
-    let place = |builder: &Builder<'_>| {
-        let mut out = Layout::default();
-        builder.place(None, Point::new(MARGIN, MARGIN), &mut out);
-        out
-    };
+    let doc = builder.doc;
     let mut levels: Vec<(usize, Option<usize>)> = builder
         .members
         .iter()
@@ -195,61 +183,197 @@ fn shape_search(builder: Builder<'_>, drawn: Layout) -> Layout {
             (depth, level)
         })
         .collect();
-    // Flips in the boundaries' own order, then columns innermost first.
+    // Innermost first: a boundary's shape is chosen knowing those of the boundaries inside.
     levels.sort_by(|a, b| b.cmp(a));
+    let levels: Vec<Option<usize>> = levels.into_iter().map(|(_, level)| level).collect();
     let elements = doc.components().len() + doc.connections().len();
     let work = elements.saturating_mul(doc.groups().len() + 1);
-    let mut tries = SHAPE_SEARCH_BUDGET / work.max(1);
+    let tries = SHAPE_SEARCH_BUDGET / work.max(1);
     if tries == 0 {
         return drawn;
     }
-    let mut best_score = score(&drawn);
+    let start = builder
+        .with_shape(builder.shape.clone(), builder.hints.clone())
+        .0;
+    let mut scores = Scores::new(&builder, SHAPE_SEARCHES * tries);
+    let first = descend(
+        builder,
+        drawn.clone(),
+        &levels,
+        &mut scores,
+        Moves::WithWholeClusters,
+    );
+    let second = descend(
+        start,
+        drawn,
+        &levels,
+        &mut scores,
+        Moves::OneBoundaryAtATime,
+    );
+    // Ties go to the first.
+    if second.1 < first.1 {
+        second.0
+    } else {
+        first.0
+    }
+}
+
+/// How many searches [`shape_search`] runs: its budget of tries is this many times one
+/// search's.
+const SHAPE_SEARCHES: usize = 2;
+
+/// The scores of drawings tried, by their positions, and the tries left: a drawing met again
+/// (the two searches start alike, and a pass tries again what an earlier one tried when
+/// nothing changed nearby) is not routed again.
+struct Scores<'a> {
+    score: Box<dyn Fn(&Layout) -> f32 + 'a>,
+    known: HashMap<u64, f32>,
+    tries: usize,
+}
+
+impl<'a> Scores<'a> {
+    fn new(builder: &Builder<'a>, tries: usize) -> Self {
+        let (doc, catalog, spacing) = (builder.doc, builder.catalog, builder.spacing);
+        let score = move |out: &Layout| {
+            let (faults, aspect) = routed_faults(doc, catalog, out);
+            let off_shape = (aspect / spacing.aspect).ln().abs();
+            faults as f32
+                + CROSSINGS_PER_SHAPE * off_shape
+                + CROSSINGS_PER_SHAPE_BEYOND * (off_shape - COMFORTABLE_SHAPE.ln()).max(0.0)
+        };
+        Self {
+            score: Box::new(score),
+            known: HashMap::new(),
+            tries,
+        }
+    }
+
+    /// The score [`shape_search`] lowers: the faults of the routed drawing (see
+    /// [`routed_faults`]), plus its distance from the page's shape; `None` when it would
+    /// take a try and none are left.
+    fn of(&mut self, drawn: &Layout) -> Option<f32> {
+        let key = drawn.fingerprint();
+        if let Some(&known) = self.known.get(&key) {
+            return Some(known);
+        }
+        self.tries = self.tries.checked_sub(1)?;
+        let score = (self.score)(drawn);
+        self.known.insert(key, score);
+        Some(score)
+    }
+}
+
+/// Which shapes one step from the current one a search tries (see [`Shape::moves`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Moves {
+    WithWholeClusters,
+    OneBoundaryAtATime,
+}
+
+/// One search of [`shape_search`], from `builder`'s drawing `drawn`, while tries are left:
+/// passes over the levels, first turning each upside down, then each boundary in each other
+/// arrangement, keeping the best of a level's tries when it beats the drawing so far, until a
+/// pass changes nothing. The best drawing and its score.
+fn descend(
+    builder: Builder<'_>,
+    drawn: Layout,
+    levels: &[Option<usize>],
+    scores: &mut Scores<'_>,
+    moves: Moves,
+) -> (Layout, f32) {
+    let Some(mut best_score) = scores.of(&drawn) else {
+        return (drawn, f32::INFINITY);
+    };
     let (mut builder, mut best) = (builder, drawn);
+    let steps = levels
+        .iter()
+        .map(|&level| (level, true))
+        .chain(levels.iter().map(|&level| (level, false)));
     for _ in 0..SHAPE_PASSES {
         let mut improved = false;
-        for &(_, level) in &levels {
-            if tries == 0 {
-                return best;
+        for (level, flip) in steps.clone() {
+            let mut chosen = None;
+            for shape in builder.shape.moves(&builder, level, flip, moves) {
+                // Turned upside down, the members keep their order: ordered again by where
+                // their connections lead, they would turn back. Arranged otherwise, they
+                // are ordered again (see `Builder::redrawn`).
+                let (again, tried) = if flip {
+                    builder.with_shape(shape, builder.hints.clone())
+                } else {
+                    builder.redrawn(shape)
+                };
+                let Some(tried_score) = scores.of(&tried) else {
+                    return (best, best_score);
+                };
+                if tried_score < best_score {
+                    (best, best_score) = (tried, tried_score);
+                    chosen = Some(again);
+                }
             }
-            tries -= 1;
-            if !builder.flipped.insert(level) {
-                builder.flipped.remove(&level);
-            }
-            let tried = place(&builder);
-            let tried_score = score(&tried);
-            if tried_score < best_score {
-                (best, best_score, improved) = (tried, tried_score, true);
-            } else if !builder.flipped.remove(&level) {
-                builder.flipped.insert(level);
-            }
-        }
-        for &(_, level) in &levels {
-            let Some(group) = level else {
-                continue;
-            };
-            if tries == 0 {
-                return best;
-            }
-            tries -= 1;
-            let mut again = Builder::new(doc, catalog, spacing);
-            again.hints.clone_from(&builder.hints);
-            again.flipped.clone_from(&builder.flipped);
-            again.columns.clone_from(&builder.columns);
-            if !again.columns.insert(group) {
-                again.columns.remove(&group);
-            }
-            again.draw_level(None);
-            let tried = place(&again);
-            let tried_score = score(&tried);
-            if tried_score < best_score {
-                (builder, best, best_score, improved) = (again, tried, tried_score, true);
+            if let Some(again) = chosen {
+                (builder, improved) = (again, true);
             }
         }
         if !improved {
             break;
         }
     }
-    best
+    (best, best_score)
+}
+
+/// How the boundaries are drawn: which upside down, which other than in layers left to
+/// right.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Shape {
+    /// Boundaries (`None`: the top level) whose drawing is placed upside down.
+    flipped: BTreeSet<Option<usize>>,
+    /// Boundaries drawn other than in layers left to right (see [`Arrangement`]).
+    arrangements: BTreeMap<usize, Arrangement>,
+}
+
+impl Shape {
+    /// The shapes one step from this one at `level`: turned upside down (`flip`), or else
+    /// drawn in each other arrangement and (with whole clusters, a boundary holding others)
+    /// drawn top to bottom all the way down, since tiers drawn top to bottom hold rows, not
+    /// columns: a cluster turned on its own leaves its subnets' peers stacked in a tower.
+    fn moves(
+        &self,
+        builder: &Builder<'_>,
+        level: Option<usize>,
+        flip: bool,
+        moves: Moves,
+    ) -> Vec<Shape> {
+        if flip {
+            let mut flipped = self.clone();
+            if !flipped.flipped.remove(&level) {
+                flipped.flipped.insert(level);
+            }
+            return vec![flipped];
+        }
+        let Some(group) = level else {
+            return Vec::new();
+        };
+        let current = self.arrangements.get(&group).copied().unwrap_or_default();
+        let mut shapes: Vec<Shape> = Arrangement::ALL
+            .into_iter()
+            .filter(|&arrangement| arrangement != current)
+            .map(|arrangement| {
+                let mut turned = self.clone();
+                turned.arrangements.insert(group, arrangement);
+                turned
+            })
+            .collect();
+        let within = builder.boundaries_within(group);
+        if moves == Moves::WithWholeClusters && within.len() > 1 {
+            let mut down = self.clone();
+            down.arrangements
+                .extend(within.into_iter().map(|g| (g, Arrangement::Down)));
+            if down != *self && !shapes.contains(&down) {
+                shapes.push(down);
+            }
+        }
+        shapes
+    }
 }
 
 /// What is wrong with the routes of a laid-out drawing, routed as the exports route it: their
@@ -306,25 +430,15 @@ fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> (usize, f
 /// Side room of a stack, for routes between members that are not neighbours.
 const COLUMN_SIDE: f32 = 16.0;
 
-/// The members in rows stacked top to bottom, each row no wider than the widest member, in
-/// the order the layered drawing reads them (which already follows their connections
-/// outside): boxes alike in width form one column; small boxes beside a wide boundary share
+/// The members in rows stacked top to bottom in the given order (see [`Stacking`]), each row
+/// no wider than the widest member: boxes alike in width form one column; small boxes beside a wide boundary share
 /// rows above or below it. Their connections have no bends: the router joins neighbours
 /// with a straight line and goes around the others.
-fn stacked(sizes: &[Size], layered: &Drawing, spacing: Spacing) -> Drawing {
-    let centre = |v: usize| {
-        let (p, size) = (layered.positions[v], sizes[v]);
-        (p.y + size.h / 2.0, p.x)
-    };
-    let mut order: Vec<usize> = (0..sizes.len()).collect();
-    order.sort_by(|&a, &b| {
-        let ((ya, xa), (yb, xb)) = (centre(a), centre(b));
-        ya.total_cmp(&yb).then(xa.total_cmp(&xb)).then(a.cmp(&b))
-    });
+fn stacked(sizes: &[Size], order: &[usize], layered: &Drawing, spacing: Spacing) -> Drawing {
     let gap = spacing.layer_gap / 2.0;
     let widest = sizes.iter().map(|s| s.w).fold(0.0, f32::max);
     let mut rows: Vec<(Vec<usize>, f32)> = Vec::new();
-    for v in order {
+    for &v in order {
         match rows.last_mut() {
             Some((row, width)) if *width + gap + sizes[v].w <= widest => {
                 row.push(v);
@@ -350,6 +464,61 @@ fn stacked(sizes: &[Size], layered: &Drawing, spacing: Spacing) -> Drawing {
         bends: vec![Vec::new(); layered.bends.len()],
         layers: vec![0; sizes.len()],
         size: Size::new(width, (y - spacing.node_gap).max(0.0)),
+    }
+}
+
+/// How a boundary's members are drawn. The shape search tries each: a subnet of peer
+/// services drawn in layers by the calls among them can make every boundary around it
+/// wide, where a person stacks them; a cluster whose tiers (ingress, services, data) are
+/// nested boundaries reads best top to bottom, where layers left to right make the drawing
+/// a strip and a column makes it a tower.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Arrangement {
+    /// In layers left to right, the direction of the calls.
+    #[default]
+    Across,
+    /// In layers top to bottom.
+    Down,
+    /// Stacked in rows top to bottom, in the given order.
+    Column(Stacking),
+}
+
+impl Arrangement {
+    const ALL: [Self; 4] = [
+        Self::Across,
+        Self::Down,
+        Self::Column(Stacking::ByHeight),
+        Self::Column(Stacking::ByLayer),
+    ];
+}
+
+/// The order a boundary's members are stacked in, top to bottom, read off their layered
+/// drawing. The shape search tries both: neither reading is right for every boundary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stacking {
+    /// By height, then left to right: peers of one layer keep the order their outside
+    /// connections gave them.
+    ByHeight,
+    /// Layer by layer, each by height: the members of a chain (load balancer, services, their
+    /// database) sit at about the same height in different layers, and read by height they
+    /// come out shuffled, every call skipping over the others to reach its neighbour.
+    ByLayer,
+}
+
+impl Stacking {
+    fn order(self, sizes: &[Size], layered: &Drawing) -> Vec<usize> {
+        let centre = |v: usize| layered.positions[v].y + sizes[v].h / 2.0;
+        let mut order: Vec<usize> = (0..sizes.len()).collect();
+        order.sort_by(|&a, &b| {
+            centre(a)
+                .total_cmp(&centre(b))
+                .then(layered.positions[a].x.total_cmp(&layered.positions[b].x))
+                .then(a.cmp(&b))
+        });
+        if self == Self::ByLayer {
+            order.sort_by_key(|&v| layered.layers.get(v).copied().unwrap_or(0));
+        }
+        order
     }
 }
 
@@ -405,8 +574,7 @@ impl<'a> Builder<'a> {
             block_sizes: vec![EMPTY_GROUP; doc.groups().len()],
             members,
             hints: HashMap::new(),
-            flipped: BTreeSet::new(),
-            columns: BTreeSet::new(),
+            shape: Shape::default(),
         };
         builder.assign_edges();
         builder
@@ -479,6 +647,51 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The drawing in `shape`, its members ordered by `hints`, with the builder that made it.
+    fn with_shape(
+        &self,
+        shape: Shape,
+        hints: HashMap<(Option<usize>, Member), Point>,
+    ) -> (Self, Layout) {
+        let mut again = Builder::new(self.doc, self.catalog, self.spacing);
+        again.hints = hints;
+        again.shape = shape;
+        again.draw_level(None);
+        let drawn = again.placed();
+        (again, drawn)
+    }
+
+    /// The drawing in another shape, with the builder that made it. Drawn twice: the members'
+    /// order follows where their outside connections lead, which the new shape moves (a
+    /// boundary turned top to bottom orders its rows by where they lead across, not down).
+    fn redrawn(&self, shape: Shape) -> (Self, Layout) {
+        let (first, drawn) = self.with_shape(shape, self.hints.clone());
+        let hints = outside_hints(&first, &drawn);
+        first.with_shape(first.shape.clone(), hints)
+    }
+
+    /// The drawing placed on the canvas.
+    fn placed(&self) -> Layout {
+        let mut out = Layout::default();
+        self.place(None, Point::new(MARGIN, MARGIN), &mut out);
+        out
+    }
+
+    /// The boundary `group` and every boundary inside it, outermost first.
+    fn boundaries_within(&self, group: usize) -> Vec<usize> {
+        let mut found = vec![group];
+        let mut next = 0;
+        while let Some(&g) = found.get(next) {
+            next += 1;
+            for member in self.members.get(&Some(g)).into_iter().flatten() {
+                if let Member::Group(child) = *member {
+                    found.push(child);
+                }
+            }
+        }
+        found
+    }
+
     /// Draws a boundary's members (after its child boundaries) and records its block size.
     fn draw_level(&mut self, level: Option<usize>) -> Size {
         let doc = self.doc;
@@ -499,14 +712,37 @@ impl<'a> Builder<'a> {
             .iter()
             .filter_map(|(c, a, b)| Some((*c, (*slot.get(a)?, *slot.get(b)?))))
             .unzip();
+        let arrangement = level
+            .and_then(|g| self.shape.arrangements.get(&g))
+            .copied()
+            .unwrap_or_default();
+        let down = arrangement == Arrangement::Down;
+        // Where each member's outside connections lead, across the layers' direction.
         let hints: Vec<Option<f32>> = members
             .iter()
-            .map(|&m| self.hints.get(&(level, m)).copied())
+            .map(|&m| {
+                let at = self.hints.get(&(level, m))?;
+                Some(if down { at.x } else { at.y })
+            })
             .collect();
-        let mut drawing = draw_hinted(&sizes, &pairs, &hints, self.spacing);
-        if level.is_some_and(|g| self.columns.contains(&g)) {
-            drawing = stacked(&sizes, &drawing, self.spacing);
-        }
+        let drawing = if down {
+            // Drawn across on its side (every size turned a quarter), then turned back.
+            let turned: Vec<Size> = sizes.iter().map(|s| Size::new(s.h, s.w)).collect();
+            let spacing = Spacing {
+                aspect: 1.0 / self.spacing.aspect,
+                ..self.spacing
+            };
+            draw_hinted(&turned, &pairs, &hints, spacing).transposed()
+        } else {
+            draw_hinted(&sizes, &pairs, &hints, self.spacing)
+        };
+        let drawing = match arrangement {
+            Arrangement::Column(stacking) => {
+                let order = stacking.order(&sizes, &drawing);
+                stacked(&sizes, &order, &drawing, self.spacing)
+            }
+            Arrangement::Across | Arrangement::Down => drawing,
+        };
         let bends = connections.into_iter().zip(drawing.bends).collect();
         let size = drawing.size;
         self.levels.insert(
@@ -543,7 +779,7 @@ impl<'a> Builder<'a> {
             return;
         };
         let doc = self.doc;
-        let flipped = self.flipped.contains(&level);
+        let flipped = self.shape.flipped.contains(&level);
         let y = |y: f32, h: f32| if flipped { drawn.height - y - h } else { y };
         for (member, at) in drawn.members.iter().zip(&drawn.positions) {
             let height = match *member {
@@ -582,18 +818,18 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// For every member of every boundary, the mean height (centre) of the far ends of its
+/// For every member of every boundary, the mean centre of the far ends of its
 /// connections that leave the boundary, read off `drawn`.
-fn outside_hints(builder: &Builder<'_>, drawn: &Layout) -> HashMap<(Option<usize>, Member), f32> {
+fn outside_hints(builder: &Builder<'_>, drawn: &Layout) -> HashMap<(Option<usize>, Member), Point> {
     let doc = builder.doc;
-    let centre_y = |c: usize| {
+    let centre = |c: usize| {
         let component = &doc.components()[c];
         drawn
             .components
             .get(&component.id)
-            .map(|p| p.y + component.size.h / 2.0)
+            .map(|p| Point::new(p.x + component.size.w / 2.0, p.y + component.size.h / 2.0))
     };
-    let mut sums: HashMap<(Option<usize>, Member), (f32, u32)> = HashMap::new();
+    let mut sums: HashMap<(Option<usize>, Member), (Point, u32)> = HashMap::new();
     for edge in builder.laid_out_connections() {
         // Below the boundary holding both ends, each end's member at every level sees the
         // connection leave toward the other end.
@@ -601,7 +837,7 @@ fn outside_hints(builder: &Builder<'_>, drawn: &Layout) -> HashMap<(Option<usize
             (&edge.chain_from, edge.from, edge.to),
             (&edge.chain_to, edge.to, edge.from),
         ] {
-            let Some(far_y) = centre_y(far) else {
+            let Some(far_at) = centre(far) else {
                 continue;
             };
             for depth in edge.shared..chain.len() {
@@ -609,14 +845,17 @@ fn outside_hints(builder: &Builder<'_>, drawn: &Layout) -> HashMap<(Option<usize
                 let member = chain
                     .get(depth + 1)
                     .map_or(Member::Component(component), |&g| Member::Group(g));
-                let entry = sums.entry((level, member)).or_insert((0.0, 0));
-                entry.0 += far_y;
+                let entry = sums.entry((level, member)).or_insert((Point::default(), 0));
+                entry.0 = Point::new(entry.0.x + far_at.x, entry.0.y + far_at.y);
                 entry.1 += 1;
             }
         }
     }
     sums.into_iter()
-        .map(|(key, (sum, count))| (key, sum / count as f32))
+        .map(|(key, (sum, count))| {
+            let count = count as f32;
+            (key, Point::new(sum.x / count, sum.y / count))
+        })
         .collect()
 }
 
@@ -732,6 +971,30 @@ fn round(out: &mut Layout) {
 }
 
 impl Layout {
+    /// A hash of every position and bend, to know a drawing met before.
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = rustc_hash::FxHasher::default();
+        let points = self
+            .components
+            .values()
+            .copied()
+            .chain(
+                self.groups
+                    .values()
+                    .flat_map(|r| [Point::new(r.x, r.y), Point::new(r.w, r.h)]),
+            )
+            .chain(self.bends.values().flatten().copied());
+        for p in points {
+            (p.x.to_bits(), p.y.to_bits()).hash(&mut hasher);
+        }
+        // Which connection each bend belongs to.
+        for bends in self.bends.values() {
+            bends.len().hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
     /// One undoable edit that moves everything into place. Connections drawn without bends
     /// lose any old waypoints.
     pub fn to_edit(&self, doc: &Document) -> EditOp {
@@ -775,5 +1038,39 @@ impl Layout {
             }
         }
         EditOp::Batch(ops)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chain drawn in layers, each box nudged up or down by the port alignment: read by
+    /// height it stacks shuffled (every call skipping over its neighbours); read layer by
+    /// layer it stacks in the order of the calls. Peers in one layer stack by height either way.
+    #[test]
+    fn a_chain_stacks_in_the_order_of_its_calls_when_read_layer_by_layer() {
+        let sizes = vec![Size::new(100.0, 40.0); 4];
+        let chain = Drawing {
+            positions: [(0.0, 10.0), (150.0, 0.0), (300.0, 20.0), (450.0, 5.0)]
+                .map(|(x, y)| Point::new(x, y))
+                .to_vec(),
+            bends: Vec::new(),
+            layers: vec![0, 1, 2, 3],
+            size: Size::new(550.0, 60.0),
+        };
+        assert_eq!(Stacking::ByLayer.order(&sizes, &chain), [0, 1, 2, 3]);
+        assert_eq!(Stacking::ByHeight.order(&sizes, &chain), [1, 3, 0, 2]);
+        let peers = Drawing {
+            positions: [(0.0, 120.0), (0.0, 0.0), (0.0, 60.0)]
+                .map(|(x, y)| Point::new(x, y))
+                .to_vec(),
+            bends: Vec::new(),
+            layers: vec![0; 3],
+            size: Size::new(100.0, 160.0),
+        };
+        for stacking in [Stacking::ByHeight, Stacking::ByLayer] {
+            assert_eq!(stacking.order(&sizes[..3], &peers), [1, 2, 0]);
+        }
     }
 }
