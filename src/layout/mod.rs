@@ -132,14 +132,14 @@ pub fn layout(doc: &Document, catalog: &Catalog, spacing: Spacing) -> Layout {
     out
 }
 
-/// Routing work allowed over all the tries of other shapes. A try routes the whole drawing,
-/// whose cost grows with its elements (components and connections) and, through the grid
-/// searches around them, with its boundaries: a try is counted as elements times boundaries
-/// (plus one). The e-commerce sample (78 elements, 6 boundaries) gets every try it can use,
-/// a 40-component reference model a few dozen, a 200-component model with 20 subnets a
-/// handful, and anything larger none, so laying out stays well under a second (measured: a
-/// 200-component model with 20 subnets took 3.6 s with a budget counted in elements only).
-const SHAPE_SEARCH_BUDGET: usize = 100_000;
+/// Routing work allowed over all the tries of other shapes, in both searches. A try routes
+/// the whole drawing, whose cost grows with its elements (components and connections) and,
+/// through the grid searches around them, with its boundaries: a try is counted as elements
+/// times boundaries (plus one). The e-commerce sample (78 elements, 6 boundaries) gets every
+/// try it can use, a 40-component reference model a hundred or so, a 200-component model
+/// with 20 subnets a dozen (0.9 s), and anything larger none (measured: a 200-component
+/// model with 20 subnets took 3.6 s with a budget counted in elements only).
+const SHAPE_SEARCH_BUDGET: usize = 150_000;
 /// Passes over the boundaries trying each in other shapes.
 const SHAPE_PASSES: usize = 6;
 
@@ -195,7 +195,7 @@ fn shape_search(builder: Builder<'_>, drawn: Layout) -> Layout {
     let start = builder
         .with_shape(builder.shape.clone(), builder.hints.clone())
         .0;
-    let mut scores = Scores::new(&builder, SHAPE_SEARCHES * tries);
+    let mut scores = Scores::new(&builder, tries);
     let first = descend(
         builder,
         drawn.clone(),
@@ -217,10 +217,6 @@ fn shape_search(builder: Builder<'_>, drawn: Layout) -> Layout {
         first.0
     }
 }
-
-/// How many searches [`shape_search`] runs: its budget of tries is this many times one
-/// search's.
-const SHAPE_SEARCHES: usize = 2;
 
 /// The scores of drawings tried, by their positions, and the tries left: a drawing met again
 /// (the two searches start alike, and a pass tries again what an earlier one tried when
