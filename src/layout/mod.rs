@@ -339,6 +339,12 @@ impl Shape {
         flip: bool,
         moves: Moves,
     ) -> Vec<Shape> {
+        // The whole drawing upside down routes as it does the right way up (nothing outside
+        // it faces one side more than the other), but reads its bands (a long request path
+        // wrapped like lines of text) from the bottom up.
+        if flip && level.is_none() {
+            return Vec::new();
+        }
         if flip {
             let mut flipped = self.clone();
             if !flipped.flipped.remove(&level) {
@@ -372,10 +378,15 @@ impl Shape {
     }
 }
 
+/// Shared tracks counted per drawing, at most: beyond, a drawing is bad enough.
+const MOST_SHARED_TRACKS: usize = 10_000;
+
 /// What is wrong with the routes of a laid-out drawing, routed as the exports route it: their
-/// crossings, and their segments running along a boundary's border (which read as part of
-/// its outline: an independent review found them in every automatic layout), one each; and
-/// the drawing's width to height (its boxes, boundaries and bends).
+/// crossings, their segments running along a boundary's border (which read as part of its
+/// outline: an independent review found them in every automatic layout), and their pairs of
+/// segments on one track (which read as one connection, or one as a branch of another: the
+/// fault reviewers count most), one each; and the drawing's width to height (its boxes,
+/// boundaries and bends).
 fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> (usize, f32) {
     let obstacles = route::Obstacles {
         boxes: doc
@@ -406,7 +417,9 @@ fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> (usize, f
         })
         .collect();
     let routes = route::route(&obstacles, &requests);
-    let faults = count_crossings(&routes, &[]) + route::hugging(&obstacles, &routes);
+    let faults = count_crossings(&routes, &[])
+        + route::hugging(&obstacles, &routes)
+        + route::shared_tracks(&requests, &routes, MOST_SHARED_TRACKS);
     let bends = drawn
         .bends
         .values()

@@ -31,8 +31,11 @@ const SIFTING_ROUNDS: usize = 3;
 /// The widest gap between jogs spread across a room: wider reads as unrelated lines.
 const MAX_SPREAD: f32 = 3.0 * TRACK;
 
-/// A segment that can slide across its axis: both its neighbours run the same way at right
-/// angles to it, so moving it only lengthens one and shortens the other.
+/// A segment that can slide across its axis, between its two neighbours (at right angles
+/// to it): a jog, whose neighbours run on to either side, so that moving it lengthens one
+/// and shortens the other; or a bump, whose neighbours both come from one side (a route
+/// running round something, or between two grid cells), so that moving it lengthens or
+/// shortens both.
 #[derive(Debug, Clone)]
 struct Jog {
     route: usize,
@@ -44,10 +47,9 @@ struct Jog {
     /// Its span along its axis.
     lo: f32,
     hi: f32,
-    /// Where its neighbours join it along its axis: the one on the lower side (left of a
-    /// vertical jog) and the one on the higher side.
-    before: f32,
-    after: f32,
+    /// Where its two neighbours join it along its axis, and whether each runs off to the
+    /// higher side (right of a vertical jog) rather than the lower one.
+    neighbours: [(f32, bool); 2],
     /// The room it may move in across its axis.
     room: (f32, f32),
 }
@@ -62,10 +64,16 @@ impl Jog {
     }
 
     /// Crossings between this jog and `other` when this one sits on the lower side: the
-    /// other's lower neighbour runs across this jog, and this one's higher neighbour across
-    /// the other.
+    /// other's neighbours that run off to the lower side cross this jog where it spans
+    /// them, and this one's that run off to the higher side cross the other.
     fn crossings_before(&self, other: &Jog) -> usize {
-        usize::from(self.spans(other.before)) + usize::from(other.spans(self.after))
+        let crossing = |jog: &Jog, toward_higher: bool, across: &Jog| {
+            jog.neighbours
+                .iter()
+                .filter(|&&(at, higher)| higher == toward_higher && across.spans(at))
+                .count()
+        };
+        crossing(other, false, self) + crossing(self, true, other)
     }
 }
 
@@ -205,20 +213,22 @@ fn find_jogs(route: usize, points: &[Point], vertical: bool, jogs: &mut Vec<Jog>
         let level = |u: Point, v: Point| (along(u) - along(v)).abs() < 0.01;
         let into = across(a) - across(p);
         let out = across(q) - across(b);
-        if !(oriented && level(p, a) && level(b, q) && into * out > 0.0) {
+        if !(oriented && level(p, a) && level(b, q) && into.abs() >= 0.01 && out.abs() >= 0.01) {
             continue;
         }
-        let forward = into > 0.0;
-        let (before, after) = if forward {
-            (along(a), along(b))
-        } else {
-            (along(b), along(a))
-        };
-        let room = if forward {
-            (across(p) + margin(at - 1), across(q) - margin(at + 2))
-        } else {
-            (across(q) + margin(at + 2), across(p) - margin(at - 1))
-        };
+        // Each neighbour runs off toward its far end; the segment keeps a margin from it.
+        let (from_p, from_q) = (into < 0.0, out > 0.0);
+        let mut room = (f32::NEG_INFINITY, f32::INFINITY);
+        for (far, higher, margin) in [
+            (across(p), from_p, margin(at - 1)),
+            (across(q), from_q, margin(at + 2)),
+        ] {
+            if higher {
+                room.1 = room.1.min(far - margin);
+            } else {
+                room.0 = room.0.max(far + margin);
+            }
+        }
         if room.0 <= across(a) && across(a) <= room.1 {
             found.push(Jog {
                 route,
@@ -227,8 +237,7 @@ fn find_jogs(route: usize, points: &[Point], vertical: bool, jogs: &mut Vec<Jog>
                 pos: across(a),
                 lo: along(a).min(along(b)),
                 hi: along(a).max(along(b)),
-                before,
-                after,
+                neighbours: [(along(a), from_p), (along(b), from_q)],
                 room,
             });
         }
@@ -446,8 +455,12 @@ fn place(group: &[Jog]) -> Option<Vec<f32>> {
     if gap < MIN_GAP {
         return None;
     }
-    let middle = (low + high) / 2.0;
-    let first = middle - gap * (slots as f32 - 1.0) / 2.0;
+    // Centred where the routes put them, as far as the room allows: a wide room (a
+    // corridor beside a whole boundary) would otherwise carry them far off their way.
+    let half = gap * (slots as f32 - 1.0) / 2.0;
+    let mean = group.iter().map(|j| j.pos).sum::<f32>() / n as f32;
+    let middle = mean.clamp(low + half, (high - half).max(low + half));
+    let first = middle - half;
     Some(slot.iter().map(|&s| first + gap * s as f32).collect())
 }
 
@@ -502,6 +515,8 @@ fn moved_segments(points: &[Point], jog: &Jog, pos: f32) -> [Point; 4] {
 mod tests {
     use super::*;
 
+    /// A vertical jog at `pos`, entered from the left at `before` and left to the right at
+    /// `after`.
     fn jog(pos: f32, before: f32, after: f32) -> Jog {
         Jog {
             route: 0,
@@ -510,10 +525,24 @@ mod tests {
             pos,
             lo: before.min(after),
             hi: before.max(after),
-            before,
-            after,
+            neighbours: [(before, false), (after, true)],
             room: (0.0, 100.0),
         }
+    }
+
+    #[test]
+    fn of_two_nested_bumps_on_one_track_the_inner_one_runs_inside() {
+        // Both come in from the left and go back left: the one spanning 20 to 30 inside the
+        // one spanning 10 to 40, or the outer one's ends cross it.
+        let bump = |pos: f32, lo: f32, hi: f32| Jog {
+            neighbours: [(lo, false), (hi, false)],
+            ..jog(pos, lo, hi)
+        };
+        let group = [bump(50.0, 10.0, 40.0), bump(50.0, 20.0, 30.0)];
+        let placed = place(&group).expect("spread off the shared track");
+        assert!(placed[1] < placed[0], "{placed:?}");
+        let moved = [bump(placed[0], 10.0, 40.0), bump(placed[1], 20.0, 30.0)];
+        assert_eq!(current_crossings(&moved), 0);
     }
 
     #[test]

@@ -669,6 +669,73 @@ pub fn hugging(obstacles: &Obstacles, routes: &[Vec<Point>]) -> usize {
         .sum()
 }
 
+/// Two segments this close across their line run on one track.
+const SAME_TRACK: f32 = 3.0;
+
+/// How many pairs of segments of different routes run on one track (closer than
+/// [`SAME_TRACK`] across, overlapping along it): drawn so, two connections read as one, or
+/// one as a branch of the other. Bundled routes into one box (telemetry into its collector's
+/// trunk) are meant to share and do not count. Counting stops at `most`: the count is a
+/// score, and a star of thousands of routes into one box would otherwise take their square.
+pub fn shared_tracks(requests: &[Request<'_>], routes: &[Vec<Point>], most: usize) -> usize {
+    let trunks: Vec<Option<usize>> = requests.iter().map(|r| r.bundle.then_some(r.to)).collect();
+    count_shared_tracks(&trunks, routes, most)
+}
+
+/// [`shared_tracks`] over the routes of `doc`'s connections (by connection position, as
+/// [`connections`] gives them), counting every pair.
+pub fn shared_tracks_of(doc: &Document, catalog: &Catalog, routes: &[Option<Vec<Point>>]) -> usize {
+    let (trunks, routes): (Vec<Option<usize>>, Vec<Vec<Point>>) = doc
+        .connections()
+        .iter()
+        .zip(routes)
+        .filter_map(|(c, route)| {
+            let trunk = bundled(catalog, c)
+                .then(|| doc.component_index(c.to.as_str()))
+                .flatten();
+            Some((trunk, route.clone()?))
+        })
+        .unzip();
+    count_shared_tracks(&trunks, &routes, usize::MAX)
+}
+
+/// [`shared_tracks`], each route's trunk given as the box its bundle runs into (`None`: not
+/// bundled).
+fn count_shared_tracks(trunks: &[Option<usize>], routes: &[Vec<Point>], most: usize) -> usize {
+    // (vertical, position, start, end, route)
+    let mut segments: Vec<(bool, f32, f32, f32, usize)> = Vec::new();
+    for (route, points) in routes.iter().enumerate() {
+        for w in points.windows(2) {
+            let (vertical, at, lo, hi) = Tracks::line(w[0], w[1]);
+            if hi - lo > 0.5 {
+                segments.push((vertical, at, lo, hi, route));
+            }
+        }
+    }
+    segments.sort_by(|a, b| {
+        (a.0, a.1)
+            .partial_cmp(&(b.0, b.1))
+            .unwrap_or(Ordering::Equal)
+    });
+    let meant_to_share =
+        |a: usize, b: usize| trunks[a].is_some() && trunks[a] == trunks.get(b).copied().flatten();
+    let mut count = 0;
+    for (i, s) in segments.iter().enumerate() {
+        for t in &segments[i + 1..] {
+            if t.0 != s.0 || t.1 - s.1 >= SAME_TRACK {
+                break;
+            }
+            if s.4 != t.4 && s.3.min(t.3) > s.2.max(t.2) && !meant_to_share(s.4, t.4) {
+                count += 1;
+                if count >= most {
+                    return count;
+                }
+            }
+        }
+    }
+    count
+}
+
 /// Whether a degenerate (zero-width or zero-height) rectangle `span` meets the interior of
 /// `rect`.
 fn segment_meets(span: Rect, rect: Rect) -> bool {
@@ -1500,6 +1567,31 @@ mod tests {
         let mut ports: Vec<i32> = spread.iter().map(|r| r[r.len() - 1].y as i32).collect();
         ports.dedup();
         assert_eq!(ports.len(), 3);
+    }
+
+    #[test]
+    fn routes_on_one_track_are_counted_unless_bundled_into_one_box() {
+        let request = |to, bundle| Request {
+            from: 0,
+            to,
+            via: &[],
+            bundle,
+        };
+        let line = |x: f32| vec![Point::new(x, 0.0), Point::new(x, 100.0)];
+        // Two routes 2 px apart on one vertical run, one 10 px off it.
+        let routes = [line(10.0), line(12.0), line(22.0)];
+        let calls = [request(1, false), request(2, false), request(3, false)];
+        assert_eq!(shared_tracks(&calls, &routes, usize::MAX), 1);
+        // Telemetry into one collector runs in as one trunk: meant to share.
+        let trunk = [request(1, true), request(1, true), request(3, false)];
+        assert_eq!(shared_tracks(&trunk, &routes, usize::MAX), 0);
+        let two_collectors = [request(1, true), request(2, true), request(3, false)];
+        assert_eq!(shared_tracks(&two_collectors, &routes, usize::MAX), 1);
+        assert_eq!(
+            shared_tracks(&calls, &[line(0.0), line(0.0), line(0.0)], 2),
+            2,
+            "counting stops at the most asked"
+        );
     }
 
     #[test]
