@@ -137,7 +137,7 @@ pub fn layout(doc: &Document, catalog: &Catalog, spacing: Spacing) -> Layout {
 /// through the grid searches around them, with its boundaries: a try is counted as elements
 /// times boundaries (plus one). The e-commerce sample (78 elements, 6 boundaries) gets every
 /// try it can use, a 40-component reference model a hundred or so, a 200-component model
-/// with 20 subnets a dozen (0.9 s), and anything larger none (measured: a 200-component
+/// with 20 subnets a dozen (1.1 s), and anything larger none (measured: a 200-component
 /// model with 20 subnets took 3.6 s with a budget counted in elements only).
 const SHAPE_SEARCH_BUDGET: usize = 150_000;
 /// Passes over the boundaries trying each in other shapes.

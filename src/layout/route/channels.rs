@@ -136,6 +136,17 @@ fn order_jogs_of(
                     }
                 },
             );
+            // Two jogs of one route keep to either side of the middle between them (see
+            // `find_jogs`), so no room holds both: the route's later ones stay where they
+            // are, for the others to spread round.
+            let mut seen = HashSet::default();
+            group.retain(|jog| {
+                let first = seen.insert(jog.route);
+                if !first {
+                    tracks.take(&routes[jog.route][jog.at..jog.at + 2]);
+                }
+                first
+            });
             let common = group
                 .iter()
                 .fold((f32::NEG_INFINITY, f32::INFINITY), |r, j| {
