@@ -75,6 +75,7 @@ struct LaidOut {
 }
 
 /// The drawing of one boundary's members, relative to its content origin.
+#[derive(Clone)]
 struct Level {
     members: Vec<Member>,
     positions: Vec<Point>,
@@ -84,6 +85,7 @@ struct Level {
     bends: Vec<(usize, Vec<Point>)>,
 }
 
+#[derive(Clone)]
 struct Builder<'a> {
     doc: &'a Document,
     catalog: &'a Catalog,
@@ -98,8 +100,8 @@ struct Builder<'a> {
     /// its child boundaries, each in document order. A parent the document does not hold
     /// counts as the top level, so nothing is left out of the drawing.
     members: BTreeMap<Option<usize>, Vec<Member>>,
-    /// Where each member's connections that leave its boundary lead, top to bottom (the mean
-    /// height of their far ends in an earlier drawing), by boundary and member.
+    /// Where each member's connections that leave its boundary lead (the mean centre of their
+    /// far ends in an earlier drawing), by boundary and member.
     hints: HashMap<(Option<usize>, Member), Point>,
     shape: Shape,
 }
@@ -118,11 +120,7 @@ pub fn layout(doc: &Document, catalog: &Catalog, spacing: Spacing) -> Layout {
     if !doc.groups().is_empty() {
         let hints = outside_hints(&builder, &out);
         if !hints.is_empty() {
-            let mut again = Builder::new(doc, catalog, spacing);
-            again.hints = hints;
-            again.draw_level(None);
-            out = again.placed();
-            builder = again;
+            (builder, out) = builder.with_shape(Shape::default(), hints);
         }
         out = shape_search(builder, out);
     }
@@ -192,9 +190,7 @@ fn shape_search(builder: Builder<'_>, drawn: Layout) -> Layout {
     if tries == 0 {
         return drawn;
     }
-    let start = builder
-        .with_shape(builder.shape.clone(), builder.hints.clone())
-        .0;
+    let start = builder.clone();
     let mut scores = Scores::new(&builder, tries);
     let first = descend(
         builder,
@@ -222,23 +218,19 @@ fn shape_search(builder: Builder<'_>, drawn: Layout) -> Layout {
 /// (the two searches start alike, and a pass tries again what an earlier one tried when
 /// nothing changed nearby) is not routed again.
 struct Scores<'a> {
-    score: Box<dyn Fn(&Layout) -> f32 + 'a>,
+    doc: &'a Document,
+    catalog: &'a Catalog,
+    spacing: Spacing,
     known: HashMap<u64, f32>,
     tries: usize,
 }
 
 impl<'a> Scores<'a> {
     fn new(builder: &Builder<'a>, tries: usize) -> Self {
-        let (doc, catalog, spacing) = (builder.doc, builder.catalog, builder.spacing);
-        let score = move |out: &Layout| {
-            let (faults, aspect) = routed_faults(doc, catalog, out);
-            let off_shape = (aspect / spacing.aspect).ln().abs();
-            faults as f32
-                + CROSSINGS_PER_SHAPE * off_shape
-                + CROSSINGS_PER_SHAPE_BEYOND * (off_shape - COMFORTABLE_SHAPE.ln()).max(0.0)
-        };
         Self {
-            score: Box::new(score),
+            doc: builder.doc,
+            catalog: builder.catalog,
+            spacing: builder.spacing,
             known: HashMap::new(),
             tries,
         }
@@ -253,7 +245,11 @@ impl<'a> Scores<'a> {
             return Some(known);
         }
         self.tries = self.tries.checked_sub(1)?;
-        let score = (self.score)(drawn);
+        let (faults, aspect) = routed_faults(self.doc, self.catalog, drawn);
+        let off_shape = (aspect / self.spacing.aspect).ln().abs();
+        let score = faults as f32
+            + CROSSINGS_PER_SHAPE * off_shape
+            + CROSSINGS_PER_SHAPE_BEYOND * (off_shape - COMFORTABLE_SHAPE.ln()).max(0.0);
         self.known.insert(key, score);
         Some(score)
     }
@@ -440,8 +436,8 @@ fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> (usize, f
 const COLUMN_SIDE: f32 = 16.0;
 
 /// The members in rows stacked top to bottom in the given order (see [`Stacking`]), each row
-/// no wider than the widest member: boxes alike in width form one column; small boxes beside a wide boundary share
-/// rows above or below it. Their connections have no bends: the router joins neighbours
+/// no wider than the widest member: boxes alike in width form one column; small boxes
+/// beside a wide boundary share rows above or below it. Their connections have no bends: the router joins neighbours
 /// with a straight line and goes around the others.
 fn stacked(sizes: &[Size], order: &[usize], layered: &Drawing, spacing: Spacing) -> Drawing {
     let gap = spacing.layer_gap / 2.0;
