@@ -10,12 +10,13 @@
 //! window that grows until a route exists. Jogs of different connections keep apart, so
 //! parallel segments stay distinguishable.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 mod channels;
 
@@ -37,6 +38,24 @@ const HUG_COST: f32 = 0.25;
 /// siblings'), closer than [`HUG`] to both, costs on top: such a route frames the boundaries
 /// it runs between, and leaving them for open space is nearly always worth its bends.
 const SQUEEZE_COST: f32 = 3.0;
+/// What running on another route's track costs the grid search, per pixel, on top of the
+/// length: so much that a route takes a detour of several bends rather than run where two
+/// connections would read as one line (it still may, where nothing else leads through).
+const SHARED_TRACK_COST: f32 = 12.0;
+/// What crossing another route costs the grid search, in pixels of length.
+const CROSSING_COST: f32 = 80.0;
+/// The most routes sharing a track that one routing goes back to, and the grid states all
+/// their thorough searches may visit: re-routing is for the few routes the first pass left
+/// on another's track, and must not make routing a big drawing slow.
+const MAX_REROUTES: usize = 200;
+/// Drawings with more connections than this are not re-routed at all: a generated model of
+/// thousands spends any budget on its first few pairs, and must stay fast to route.
+const MOST_REROUTED_REQUESTS: usize = 1000;
+/// Crossings a re-routed route may add for each segment it takes off another's track.
+const CROSSINGS_PER_FREED_TRACK: usize = 1;
+const REROUTE_BUDGET: usize = 100_000;
+/// The most lines a grid search adds beside other routes' segments, per axis.
+const MAX_BESIDE_LINES: usize = 256;
 /// Marks of a grid step near a border: one lies before (above or left of) its line, one
 /// after, or both.
 const BORDER_BEFORE: u8 = 1;
@@ -246,62 +265,177 @@ pub struct Request<'a> {
 /// target's border, every segment horizontal or vertical.
 pub fn route(obstacles: &Obstacles, requests: &[Request<'_>]) -> Vec<Vec<Point>> {
     let index = SpatialIndex::new(obstacles);
-    let ports = Ports::assign(obstacles, &index, requests);
+    let router = Router {
+        obstacles,
+        index: &index,
+        ports: Ports::assign(obstacles, &index, requests),
+        requests,
+    };
     let mut tracks = Tracks::default();
-    let mut routes: Vec<Vec<Point>> = requests
-        .iter()
-        .enumerate()
-        .map(|(i, request)| {
-            let (start, start_side) = ports.start[i];
-            let (port, end_side) = ports.end[i];
-            let blocked = Blocked::new(obstacles, &index, request.from, request.to);
-            // A bundled route runs to the trunk's outer end, then in along the trunk. The
-            // trunk is the same for every route it bundles: only the target is looked past.
-            let trunk = ports.trunk[i].then(|| {
-                let into_target = Blocked::new(obstacles, &index, request.to, request.to);
-                TRUNK_LENGTHS
-                    .iter()
-                    // Room for the trunk and for the routes to reach its outer end.
-                    .find(|&&length| {
-                        !into_target.crosses(port, step(port, end_side, length + STUB + CLEARANCE))
-                    })
-                    .map_or(port, |&length| step(port, end_side, length))
-            });
-            let end = trunk.unwrap_or(port);
-            let mut points = vec![start];
-            let mut from = (start, start_side);
-            for (k, &via) in request.via.iter().enumerate() {
-                // A bend point the model keeps is passed through: reached along the axis
-                // that reaches it most directly, and left toward the next point (any turn
-                // is fine at a bend).
-                // A bend within a pixel of the line from the previous point is moved onto
-                // it, so the line stays straight.
-                let via = Point::new(
-                    if (via.x - from.0.x).abs() < 1.0 {
-                        from.0.x
-                    } else {
-                        via.x
-                    },
-                    if (via.y - from.0.y).abs() < 1.0 {
-                        from.0.y
-                    } else {
-                        via.y
-                    },
-                );
-                let side = facing(from.0, via);
-                leg(&blocked, &mut tracks, from, (via, side), &mut points);
-                let next = request.via.get(k + 1).copied().unwrap_or(end);
-                from = (via, opposite(facing(via, next)));
-            }
-            leg(&blocked, &mut tracks, from, (end, end_side), &mut points);
-            if end != port {
-                points.push(port);
-            }
-            unhook(&blocked, simplify(points))
-        })
+    let mut routes: Vec<Vec<Point>> = (0..requests.len())
+        .map(|i| router.route_one(i, &mut tracks, None, true))
         .collect();
     channels::order_jogs(obstacles, &index, requests, &mut routes);
+    if requests.len() <= MOST_REROUTED_REQUESTS {
+        router.reroute_shared(&mut routes);
+    }
     routes
+}
+
+/// What routing one request needs: the obstacles, the ports every route was given, and the
+/// requests.
+struct Router<'a> {
+    obstacles: &'a Obstacles,
+    index: &'a SpatialIndex,
+    ports: Ports,
+    requests: &'a [Request<'a>],
+}
+
+impl Router<'_> {
+    fn owner(&self, i: usize) -> Owner {
+        let request = &self.requests[i];
+        Owner {
+            route: i,
+            trunk: request.bundle.then_some(request.to),
+        }
+    }
+
+    /// The route of request `i`, taking its tracks in `tracks`. Without `budget` a leg
+    /// takes a free track when its few direct shapes have one and otherwise shares; with
+    /// it, a leg that would share a track or run along a border is searched for, keeping
+    /// off other routes' tracks and crossing as few of them as it can (a thorough search,
+    /// whose grid states are counted off `budget`).
+    fn route_one(
+        &self,
+        i: usize,
+        tracks: &mut Tracks,
+        budget: Option<&Cell<usize>>,
+        through_bends: bool,
+    ) -> Vec<Point> {
+        let request = &self.requests[i];
+        let via = if through_bends { request.via } else { &[] };
+        let (start, start_side) = self.ports.start[i];
+        let (port, end_side) = self.ports.end[i];
+        let blocked = Blocked::new(self.obstacles, self.index, request.from, request.to);
+        let owner = self.owner(i);
+        // A bundled route runs to the trunk's outer end, then in along the trunk. The trunk
+        // is the same for every route it bundles: only the target is looked past.
+        let trunk = self.ports.trunk[i].then(|| {
+            let into_target = Blocked::new(self.obstacles, self.index, request.to, request.to);
+            TRUNK_LENGTHS
+                .iter()
+                // Room for the trunk and for the routes to reach its outer end.
+                .find(|&&length| {
+                    !into_target.crosses(port, step(port, end_side, length + STUB + CLEARANCE))
+                })
+                .map_or(port, |&length| step(port, end_side, length))
+        });
+        let end = trunk.unwrap_or(port);
+        let mut points = vec![start];
+        let mut from = (start, start_side);
+        let mut leg = |from, to, points: &mut Vec<Point>| {
+            let care = Care {
+                tracks: &*tracks,
+                owner,
+                budget,
+            };
+            let route = leg(&blocked, &care, from, to);
+            tracks.take_as(&route, owner);
+            points.extend(route.into_iter().skip(1));
+        };
+        for (k, &bend) in via.iter().enumerate() {
+            // A bend point the model keeps is passed through: reached along the axis that
+            // reaches it most directly, and left toward the next point (any turn is fine at
+            // a bend).
+            // A bend within a pixel of the line from the previous point is moved onto it,
+            // so the line stays straight.
+            let bend = Point::new(
+                if (bend.x - from.0.x).abs() < 1.0 {
+                    from.0.x
+                } else {
+                    bend.x
+                },
+                if (bend.y - from.0.y).abs() < 1.0 {
+                    from.0.y
+                } else {
+                    bend.y
+                },
+            );
+            let side = facing(from.0, bend);
+            leg(from, (bend, side), &mut points);
+            let next = via.get(k + 1).copied().unwrap_or(end);
+            from = (bend, opposite(facing(bend, next)));
+        }
+        leg(from, (end, end_side), &mut points);
+        if end != port {
+            points.push(port);
+        }
+        unhook(&blocked, simplify(points))
+    }
+
+    /// Routes again, thoroughly, each route that shares a track with another (the later of
+    /// the two, then the earlier if that did not help), against every other route as it now
+    /// runs; a new route is kept when fewer of its segments share a track and it runs along
+    /// no more borders. The work is bounded by [`REROUTE_BUDGET`].
+    fn reroute_shared(&self, routes: &mut [Vec<Point>]) {
+        let trunks: Vec<Option<usize>> = (0..routes.len()).map(|i| self.owner(i).trunk).collect();
+        let pairs = shared_pairs(&trunks, routes, MAX_REROUTES);
+        if pairs.is_empty() {
+            return;
+        }
+        let mut tracks = Tracks::default();
+        for (i, route) in routes.iter().enumerate() {
+            tracks.take_as(route, self.owner(i));
+        }
+        let budget = Cell::new(REROUTE_BUDGET);
+        let crowded = |tracks: &Tracks, i: usize, route: &[Point]| {
+            route
+                .windows(2)
+                .filter(|w| tracks.taken_by_others(w[0], w[1], self.owner(i)))
+                .count()
+        };
+        // Through the layout's bend points first; where those hold a route on the shared
+        // track, from port to port.
+        // A route that could not be moved off a track is not tried again the same way.
+        let mut tried: HashSet<(usize, bool)> = HashSet::default();
+        for (a, b) in pairs {
+            for (i, through_bends) in [(b, true), (a, true), (b, false), (a, false)] {
+                if budget.get() == 0 {
+                    return;
+                }
+                let before = crowded(&tracks, i, &routes[i]);
+                if before == 0 {
+                    break;
+                }
+                let kept = tracks.retire(i);
+                if (!through_bends && self.requests[i].via.is_empty())
+                    || !tried.insert((i, through_bends))
+                {
+                    continue;
+                }
+                let rerouted = self.route_one(i, &mut tracks, Some(&budget), through_bends);
+                let along_borders = |route: &[Point]| {
+                    segments_along_borders(self.obstacles, self.index, route).count()
+                };
+                let owner = self.owner(i);
+                let freed = before.saturating_sub(crowded(&tracks, i, &rerouted));
+                let request = &self.requests[i];
+                let blocked = Blocked::new(self.obstacles, self.index, request.from, request.to);
+                // (A search stopped by the budget leaves a leg to the fallback, which may run
+                // through a box.)
+                if freed > 0
+                    && clear(&blocked, &rerouted)
+                    && along_borders(&rerouted) <= along_borders(&routes[i])
+                    && tracks.crossings(&rerouted, owner)
+                        <= tracks.crossings(&routes[i], owner) + freed * CROSSINGS_PER_FREED_TRACK
+                {
+                    routes[i] = rerouted;
+                    break;
+                }
+                tracks.restore(i, kept);
+            }
+        }
+    }
 }
 
 /// The side of a bend point facing `toward`: across (left or right) whenever there is room
@@ -702,6 +836,16 @@ pub fn shared_tracks_of(doc: &Document, catalog: &Catalog, routes: &[Option<Vec<
 /// [`shared_tracks`], each route's trunk given as the box its bundle runs into (`None`: not
 /// bundled).
 fn count_shared_tracks(trunks: &[Option<usize>], routes: &[Vec<Point>], most: usize) -> usize {
+    shared_pairs(trunks, routes, most).len()
+}
+
+/// The routes (earlier, later) of each pair of segments on one track, as
+/// [`count_shared_tracks`] counts them, at most `most`.
+fn shared_pairs(
+    trunks: &[Option<usize>],
+    routes: &[Vec<Point>],
+    most: usize,
+) -> Vec<(usize, usize)> {
     // (vertical, position, start, end, route)
     let mut segments: Vec<(bool, f32, f32, f32, usize)> = Vec::new();
     for (route, points) in routes.iter().enumerate() {
@@ -719,21 +863,21 @@ fn count_shared_tracks(trunks: &[Option<usize>], routes: &[Vec<Point>], most: us
     });
     let meant_to_share =
         |a: usize, b: usize| trunks[a].is_some() && trunks[a] == trunks.get(b).copied().flatten();
-    let mut count = 0;
+    let mut pairs = Vec::new();
     for (i, s) in segments.iter().enumerate() {
         for t in &segments[i + 1..] {
             if t.0 != s.0 || t.1 - s.1 >= SAME_TRACK {
                 break;
             }
             if s.4 != t.4 && s.3.min(t.3) > s.2.max(t.2) && !meant_to_share(s.4, t.4) {
-                count += 1;
-                if count >= most {
-                    return count;
+                pairs.push((s.4.min(t.4), s.4.max(t.4)));
+                if pairs.len() >= most {
+                    return pairs;
                 }
             }
         }
     }
-    count
+    pairs
 }
 
 /// Whether a degenerate (zero-width or zero-height) rectangle `span` meets the interior of
@@ -745,18 +889,75 @@ fn segment_meets(span: Rect, rect: Rect) -> bool {
         && span.y + span.h > rect.y
 }
 
+/// Whose a taken segment is: a route, and the box its bundle runs into when it is bundled.
+/// A route may run on its own segments' tracks and on those of routes bundled into the same
+/// trunk; [`Owner::ANYONE`]'s segments are in everyone's way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Owner {
+    route: usize,
+    trunk: Option<usize>,
+}
+
+impl Owner {
+    const ANYONE: Owner = Owner {
+        route: usize::MAX,
+        trunk: None,
+    };
+
+    /// Whether this owner's segments may share a track with `other`'s.
+    fn shares_with(self, other: Owner) -> bool {
+        (self.route != usize::MAX && self.route == other.route)
+            || (self.trunk.is_some() && self.trunk == other.trunk)
+    }
+}
+
+/// A taken segment on its line: where the line lies across, its span along it, and whose.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    at: f32,
+    lo: f32,
+    hi: f32,
+    owner: Owner,
+    /// Which of its owner's routes it belongs to: see [`Tracks::retire`].
+    version: u32,
+}
+
 /// Channels already taken by segments: vertical ones by x, horizontal ones by y (rounded to
-/// the track width), and by the stretches of [`TRACK_CELL`] they span along their own axis, so that a
-/// look-up reads only the spans nearby however many routes share a line.
+/// half the track width), and by the stretches of [`TRACK_CELL`] they span along their own
+/// axis, so that a look-up reads only the spans nearby however many routes share a line.
 #[derive(Default)]
 struct Tracks {
-    vertical: HashMap<(i32, i32), Vec<(f32, f32)>>,
-    horizontal: HashMap<(i32, i32), Vec<(f32, f32)>>,
+    vertical: HashMap<(i32, i32), Vec<Span>>,
+    horizontal: HashMap<(i32, i32), Vec<Span>>,
+    /// The current version of each route retired at least once; the spans of its other
+    /// versions are gone. Versions are never given twice.
+    versions: HashMap<usize, u32>,
+    last_version: u32,
 }
 
 impl Tracks {
     fn key(v: f32) -> i32 {
         (v / (TRACK / 2.0)).round() as i32
+    }
+
+    fn version(&self, route: usize) -> u32 {
+        self.versions.get(&route).copied().unwrap_or(0)
+    }
+
+    fn current(&self, span: &Span) -> bool {
+        span.version == self.version(span.owner.route)
+    }
+
+    /// Frees the tracks of `route`'s segments taken so far, for the route to be taken
+    /// again; gives the version they belong to, for [`Tracks::restore`].
+    fn retire(&mut self, route: usize) -> u32 {
+        self.last_version += 1;
+        self.versions.insert(route, self.last_version).unwrap_or(0)
+    }
+
+    /// Gives `route`'s tracks back to its segments of `version`, freeing those it took since.
+    fn restore(&mut self, route: usize, version: u32) {
+        self.versions.insert(route, version);
     }
 
     fn cells(lo: f32, hi: f32) -> std::ops::RangeInclusive<i32> {
@@ -772,23 +973,108 @@ impl Tracks {
         }
     }
 
+    /// Whether a segment taken by anyone runs on (or within a few pixels of) the line of
+    /// `a`-`b`, overlapping it.
     fn taken(&self, a: Point, b: Point) -> bool {
+        self.taken_by_others(a, b, Owner::ANYONE)
+    }
+
+    /// [`Tracks::taken`], leaving out the segments `by` may share a track with.
+    fn taken_by_others(&self, a: Point, b: Point, by: Owner) -> bool {
         let (vertical, at, lo, hi) = Self::line(a, b);
+        let mut found = false;
+        self.spans_near(vertical, at, 1, lo, hi, |span| {
+            found |= !by.shares_with(span.owner);
+        });
+        found
+    }
+
+    /// Calls `visit` with each taken segment of one orientation within `keys` half tracks
+    /// of the line at `at` whose span overlaps `lo..hi` (a segment spanning several
+    /// stretches may come more than once).
+    fn spans_near(
+        &self,
+        vertical: bool,
+        at: f32,
+        keys: i32,
+        lo: f32,
+        hi: f32,
+        mut visit: impl FnMut(&Span),
+    ) {
         let map = if vertical {
             &self.vertical
         } else {
             &self.horizontal
         };
         let key = Self::key(at);
-        (key.saturating_sub(1)..=key.saturating_add(1)).any(|k| {
-            Self::cells(lo, hi).any(|cell| {
-                map.get(&(k, cell))
-                    .is_some_and(|spans| spans.iter().any(|&(s, e)| s < hi && lo < e))
-            })
-        })
+        for k in key.saturating_sub(keys)..=key.saturating_add(keys) {
+            for cell in Self::cells(lo, hi) {
+                for span in map.get(&(k, cell)).into_iter().flatten() {
+                    if span.lo < hi && lo < span.hi && self.current(span) {
+                        visit(span);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `visit` with each taken segment of one orientation that meets `area` (a
+    /// segment spanning several stretches may come more than once).
+    fn spans_within(&self, vertical: bool, area: Rect, mut visit: impl FnMut(&Span)) {
+        let (across, along) = if vertical {
+            ((area.x, area.x + area.w), (area.y, area.y + area.h))
+        } else {
+            ((area.y, area.y + area.h), (area.x, area.x + area.w))
+        };
+        let map = if vertical {
+            &self.vertical
+        } else {
+            &self.horizontal
+        };
+        for k in Self::key(across.0)..=Self::key(across.1) {
+            for cell in Self::cells(along.0, along.1) {
+                for span in map.get(&(k, cell)).into_iter().flatten() {
+                    if span.lo < along.1 && along.0 < span.hi && self.current(span) {
+                        visit(span);
+                    }
+                }
+            }
+        }
+    }
+
+    /// How many segments of routes other than `by`'s (and those it may share with) the
+    /// segments of `route` cross.
+    fn crossings(&self, route: &[Point], by: Owner) -> usize {
+        let mut count = 0;
+        for pair in route.windows(2) {
+            let (vertical, at, lo, hi) = Self::line(pair[0], pair[1]);
+            let area = if vertical {
+                Rect::new(at, lo, 0.0, hi - lo)
+            } else {
+                Rect::new(lo, at, hi - lo, 0.0)
+            };
+            // Segments at right angles whose line the segment passes strictly, and which
+            // pass its line strictly.
+            self.spans_within(!vertical, area, |span| {
+                if !by.shares_with(span.owner)
+                    && lo < span.at
+                    && span.at < hi
+                    && span.lo < at
+                    && at < span.hi
+                {
+                    count += 1;
+                }
+            });
+        }
+        count
     }
 
     fn take(&mut self, points: &[Point]) {
+        self.take_as(points, Owner::ANYONE);
+    }
+
+    fn take_as(&mut self, points: &[Point], owner: Owner) {
+        let version = self.version(owner.route);
         for pair in points.windows(2) {
             let (vertical, at, lo, hi) = Self::line(pair[0], pair[1]);
             let map = if vertical {
@@ -796,32 +1082,56 @@ impl Tracks {
             } else {
                 &mut self.horizontal
             };
+            let span = Span {
+                at,
+                lo,
+                hi,
+                owner,
+                version,
+            };
             for cell in Self::cells(lo, hi) {
-                map.entry((Self::key(at), cell)).or_default().push((lo, hi));
+                map.entry((Self::key(at), cell)).or_default().push(span);
             }
         }
     }
 }
 
-/// Appends to `points` (which ends at `from`'s point) a route to `to`: out of `from` along
-/// its side's direction, into `to` against its side's.
+/// What a leg keeps off: the tracks other routes took and, in a thorough search (one with
+/// a `budget` of grid states), crossing them.
+struct Care<'t> {
+    tracks: &'t Tracks,
+    owner: Owner,
+    budget: Option<&'t Cell<usize>>,
+}
+
+/// A route from `from` to `to`: out of `from` along its side's direction, into `to` against
+/// its side's.
 fn leg(
     blocked: &Blocked<'_>,
-    tracks: &mut Tracks,
+    care: &Care<'_>,
     from: (Point, Side),
     to: (Point, Side),
-    points: &mut Vec<Point>,
-) {
-    let direct = direct(blocked, tracks, from, to);
-    let route = match direct {
-        Some(route) if blocked.hugging(&route) => searched(blocked, from, to)
-            .filter(|found| !blocked.hugging(found))
-            .unwrap_or(route),
-        Some(route) => route,
-        None => searched(blocked, from, to).unwrap_or_else(|| fallback(from, to)),
+) -> Vec<Point> {
+    // What a route has wrong, worst first: in a thorough search, a stretch on another
+    // route's track (the two read as one line); then a stretch along a boundary's border.
+    let faults = |route: &[Point]| {
+        (
+            care.budget.is_some() && tracks_crowded(care.tracks, care.owner, route),
+            blocked.hugging(route),
+        )
     };
-    tracks.take(&route);
-    points.extend(route.into_iter().skip(1));
+    match direct(blocked, care.tracks, care.owner, from, to) {
+        Some(route) => {
+            let direct_faults = faults(&route);
+            if direct_faults == (false, false) {
+                return route;
+            }
+            searched(blocked, care, from, to)
+                .filter(|found| faults(found) < direct_faults)
+                .unwrap_or(route)
+        }
+        None => searched(blocked, care, from, to).unwrap_or_else(|| fallback(from, to)),
+    }
 }
 
 fn step(p: Point, side: Side, by: f32) -> Point {
@@ -846,6 +1156,7 @@ fn clear(blocked: &Blocked<'_>, route: &[Point]) -> bool {
 fn direct(
     blocked: &Blocked<'_>,
     tracks: &Tracks,
+    owner: Owner,
     (a, out): (Point, Side),
     (b, into): (Point, Side),
 ) -> Option<Vec<Point>> {
@@ -877,7 +1188,7 @@ fn direct(
                     continue;
                 }
                 let route = make(middle + sign * k as f32 * TRACK);
-                if !tracks.taken(route[1], route[2]) && clear(blocked, &route) {
+                if !tracks.taken_by_others(route[1], route[2], owner) && clear(blocked, &route) {
                     return Some(route);
                 }
             }
@@ -909,7 +1220,7 @@ fn direct(
     // A free track if there is one; sharing one still beats a long search.
     candidates
         .iter()
-        .find(|route| !tracks_crowded(tracks, route))
+        .find(|route| !tracks_crowded(tracks, owner, route))
         .or(candidates.first())
         .cloned()
 }
@@ -984,8 +1295,11 @@ fn toward(a: Point, b: Point, side: Side) -> bool {
     (b.x - a.x) * dx + (b.y - a.y) * dy >= -0.5
 }
 
-fn tracks_crowded(tracks: &Tracks, route: &[Point]) -> bool {
-    route.windows(2).any(|w| tracks.taken(w[0], w[1]))
+/// Whether a segment of `route` runs on a track another route took.
+fn tracks_crowded(tracks: &Tracks, owner: Owner, route: &[Point]) -> bool {
+    route
+        .windows(2)
+        .any(|w| tracks.taken_by_others(w[0], w[1], owner))
 }
 
 /// The shortest route with the fewest bends over the orthogonal grid that the obstacles
@@ -993,6 +1307,7 @@ fn tracks_crowded(tracks: &Tracks, route: &[Point]) -> bool {
 /// most four times).
 fn searched(
     blocked: &Blocked<'_>,
+    care: &Care<'_>,
     (a, out): (Point, Side),
     (b, into): (Point, Side),
 ) -> Option<Vec<Point>> {
@@ -1013,7 +1328,9 @@ fn searched(
             [blocked.from, blocked.to]
                 .map(|end| blocked.obstacles.boxes[end].inflated(CLEARANCE / 2.0)),
         );
-        if let Some(mut middle) = grid_path(blocked, &near, window, (start, out), (goal, into)) {
+        if let Some(mut middle) =
+            grid_path(blocked, care, &near, window, (start, out), (goal, into))
+        {
             let mut route = vec![a];
             route.append(&mut middle);
             route.push(b);
@@ -1029,6 +1346,7 @@ fn searched(
 /// [`BEND_COST`].
 fn grid_path(
     blocked: &Blocked<'_>,
+    care: &Care<'_>,
     near: &[Rect],
     window: Rect,
     (start, out): (Point, Side),
@@ -1057,6 +1375,35 @@ fn grid_path(
             .collect();
         axis.extend(middles);
         axis.sort_by(f32::total_cmp);
+    }
+    // In a thorough search, lines a track either side of the segments other routes run on
+    // (or near) the grid's lines, so that a route can run beside them rather than on them.
+    let (tracks, owner) = (care.tracks, care.owner);
+    let thorough = care.budget.is_some();
+    let spans = [
+        (window.y, window.y + window.h),
+        (window.x, window.x + window.w),
+    ];
+    for (vertical, axis) in [(true, &mut xs), (false, &mut ys)] {
+        if !thorough {
+            break;
+        }
+        let (lo, hi) = spans[usize::from(!vertical)];
+        let (first, last) = (axis[0], axis[axis.len() - 1]);
+        let mut beside: Vec<f32> = Vec::new();
+        for &line in axis.iter() {
+            tracks.spans_near(vertical, line, 2, lo, hi, |span| {
+                if (span.at - line).abs() < TRACK && !owner.shares_with(span.owner) {
+                    beside.extend([span.at - TRACK, span.at + TRACK]);
+                }
+            });
+            if beside.len() >= MAX_BESIDE_LINES {
+                break;
+            }
+        }
+        axis.extend(beside.into_iter().filter(|v| (first..=last).contains(v)));
+        axis.sort_by(f32::total_cmp);
+        axis.dedup_by(|a, b| (*a - *b).abs() < 0.001);
     }
     let find = |axis: &[f32], v: f32| {
         axis.iter()
@@ -1129,6 +1476,64 @@ fn grid_path(
         }
         false
     });
+    // Steps on another route's track: see [`SHARED_TRACK_COST`].
+    let mut crowd_across = vec![false; w * h];
+    let mut crowd_down = vec![false; w * h];
+    for (vertical, lines, steps) in [(true, &xs, &ys), (false, &ys, &xs)] {
+        if !thorough {
+            break;
+        }
+        let (lo, hi) = spans[usize::from(!vertical)];
+        for (k, &line) in lines.iter().enumerate() {
+            tracks.spans_near(vertical, line, 1, lo, hi, |span| {
+                if owner.shares_with(span.owner) || (span.at - line).abs() >= SAME_TRACK {
+                    return;
+                }
+                // Steps from grid line `m` to `m + 1` along this line that overlap the span.
+                let from = steps.partition_point(|&c| c <= span.lo).saturating_sub(1);
+                let to = steps.partition_point(|&c| c < span.hi);
+                for m in from..to.min(steps.len() - 1) {
+                    if steps[m] < span.hi && steps[m + 1] > span.lo {
+                        let (crowd, cell) = if vertical {
+                            (&mut crowd_down, m * w + k)
+                        } else {
+                            (&mut crowd_across, k * w + m)
+                        };
+                        crowd[cell] = true;
+                    }
+                }
+            });
+        }
+    }
+    // How many other routes' segments each step crosses: see [`CROSSING_COST`]. A step
+    // crosses a segment at right angles to it that runs past the step's line, where the
+    // segment's line lies from the step's start up to (not including) its end.
+    let mut crossed_across = vec![0u8; w * h];
+    let mut crossed_down = vec![0u8; w * h];
+    for (vertical, lines, steps) in [(true, &ys, &xs), (false, &xs, &ys)] {
+        if !thorough {
+            break;
+        }
+        tracks.spans_within(vertical, window, |span| {
+            if owner.shares_with(span.owner) {
+                return;
+            }
+            let m = steps.partition_point(|&c| c <= span.at);
+            if m == 0 || m >= steps.len() {
+                return;
+            }
+            let first = lines.partition_point(|&c| c <= span.lo);
+            let last = lines.partition_point(|&c| c < span.hi);
+            for k in first..last {
+                let (crossed, cell) = if vertical {
+                    (&mut crossed_across, k * w + m - 1)
+                } else {
+                    (&mut crossed_down, (m - 1) * w + k)
+                };
+                crossed[cell] = crossed[cell].saturating_add(1);
+            }
+        });
+    }
     for rect in near {
         let (right, bottom) = (rect.x + rect.w, rect.y + rect.h);
         // Grid lines strictly inside the rectangle, and steps whose span overlaps it.
@@ -1169,6 +1574,12 @@ fn grid_path(
     let distance = |a: Point, b: Point| (a.x - b.x).abs() + (a.y - b.y).abs();
     let mut reached = None;
     while let Some(Open { state: current, .. }) = open.pop() {
+        if let Some(budget) = care.budget {
+            if budget.get() == 0 {
+                return None;
+            }
+            budget.set(budget.get() - 1);
+        }
         let d = (current % 4) as u8;
         let cell = current / 4;
         let (i, j) = (cell % w, cell / w);
@@ -1198,10 +1609,20 @@ fn grid_path(
                 2 => j * w + i,
                 _ => (j - 1) * w + i,
             };
-            let (step_blocked, step_along) = if next_d < 2 {
-                (across[step], along_across[step])
+            let (step_blocked, step_along, step_crowd, step_crossings) = if next_d < 2 {
+                (
+                    across[step],
+                    along_across[step],
+                    crowd_across[step],
+                    crossed_across[step],
+                )
             } else {
-                (down[step], along_down[step])
+                (
+                    down[step],
+                    along_down[step],
+                    crowd_down[step],
+                    crossed_down[step],
+                )
             };
             if step_blocked {
                 continue;
@@ -1215,13 +1636,21 @@ fn grid_path(
                 BORDER_BEFORE_AND_AFTER => (HUG_COST + SQUEEZE_COST) * length,
                 _ => HUG_COST * length,
             };
-            let total = cost + length + turn + along;
+            let crowded = if step_crowd {
+                SHARED_TRACK_COST * length
+            } else {
+                0.0
+            };
+            let total =
+                cost + length + turn + along + crowded + CROSSING_COST * f32::from(step_crossings);
             if total + 0.01 < best[next] {
                 best[next] = total;
                 came[next] = u32::try_from(current).unwrap_or(u32::MAX);
                 let goal_point = at(goal_cell.0, goal_cell.1);
                 open.push(Open {
-                    estimate: total + distance(q, goal_point),
+                    estimate: total
+                        + distance(q, goal_point)
+                        + BEND_COST * f32::from(fewest_bends(q, next_d, goal_point, arrive)),
                     state: next,
                 });
             }
@@ -1243,6 +1672,31 @@ fn grid_path(
     let route: Vec<Point> = cells.iter().map(|&c| at(c % w, c / w)).collect();
     // The grid holds only the window's obstacles; a route is kept only when it is clear.
     clear(blocked, &route).then_some(route)
+}
+
+/// The fewest bends a route at `p` heading in direction `d` (as the grid search numbers
+/// them: right, left, down, up) needs to arrive at `goal` heading in direction `arrive`: a
+/// lower bound, which keeps the search's estimate from undercounting while it steers the
+/// search away from states that must still turn.
+fn fewest_bends(p: Point, d: u8, goal: Point, arrive: u8) -> u8 {
+    if d == arrive {
+        // Straight on only if the goal lies ahead on this line.
+        let (across, ahead) = match d {
+            0 => (goal.y - p.y, goal.x - p.x),
+            1 => (goal.y - p.y, p.x - goal.x),
+            2 => (goal.x - p.x, goal.y - p.y),
+            _ => (goal.x - p.x, p.y - goal.y),
+        };
+        if across.abs() < 0.01 && ahead >= -0.01 {
+            0
+        } else {
+            2
+        }
+    } else if d / 2 == arrive / 2 {
+        2
+    } else {
+        1
+    }
 }
 
 #[derive(Debug, PartialEq)]
@@ -1567,6 +2021,72 @@ mod tests {
         let mut ports: Vec<i32> = spread.iter().map(|r| r[r.len() - 1].y as i32).collect();
         ports.dedup();
         assert_eq!(ports.len(), 3);
+    }
+
+    #[test]
+    fn a_route_left_on_another_routes_track_is_routed_again_beside_it() {
+        let boxes = vec![
+            Rect::new(0.0, 0.0, 100.0, 40.0),
+            Rect::new(600.0, 200.0, 100.0, 40.0),
+            Rect::new(0.0, 100.0, 100.0, 40.0),
+            Rect::new(600.0, 300.0, 100.0, 40.0),
+            // Two boxes either side of the track, so close that no second track fits.
+            Rect::new(150.0, -151.0, 400.0, 40.0),
+            Rect::new(150.0, -89.0, 400.0, 40.0),
+        ];
+        let obstacles = Obstacles {
+            boxes,
+            boundaries: Vec::new(),
+        };
+        // Both connections' bend points lie on y = -100, over a shared stretch between two
+        // boxes: routed through them, the two run on one track from x = 300 to 400, and no
+        // sliding moves either off it.
+        let over = [Point::new(300.0, -100.0), Point::new(400.0, -100.0)];
+        let wider = [Point::new(250.0, -100.0), Point::new(450.0, -100.0)];
+        let requests = [
+            Request {
+                from: 0,
+                to: 1,
+                via: &over,
+                bundle: false,
+            },
+            Request {
+                from: 2,
+                to: 3,
+                via: &wider,
+                bundle: false,
+            },
+        ];
+        let routes = route(&obstacles, &requests);
+        assert_eq!(
+            shared_tracks(&requests, &routes, usize::MAX),
+            0,
+            "{routes:?}"
+        );
+        // The first still runs through its bend points; the second, which could not keep
+        // its own and leave the track, runs from port to port, under the boxes.
+        let through_bends = routes[0].windows(2).any(|w| {
+            w[0].y == -100.0
+                && w[1].y == -100.0
+                && w[0].x.min(w[1].x) <= 300.0
+                && w[0].x.max(w[1].x) >= 400.0
+        });
+        assert!(through_bends, "{:?}", routes[0]);
+        assert!(routes[1].iter().all(|p| p.y > 0.0), "{:?}", routes[1]);
+        assert!(routes.iter().all(|route| well_formed(route)), "{routes:?}");
+    }
+
+    #[test]
+    fn the_search_counts_the_bends_a_route_still_needs() {
+        let goal = Point::new(100.0, 0.0);
+        // Heading right, into a goal entered heading right: none on its line, two off it
+        // or behind it.
+        assert_eq!(fewest_bends(Point::new(0.0, 0.0), 0, goal, 0), 0);
+        assert_eq!(fewest_bends(Point::new(0.0, 50.0), 0, goal, 0), 2);
+        assert_eq!(fewest_bends(Point::new(200.0, 0.0), 0, goal, 0), 2);
+        // Heading down: one turn at least; heading left: two.
+        assert_eq!(fewest_bends(Point::new(100.0, -50.0), 2, goal, 0), 1);
+        assert_eq!(fewest_bends(Point::new(0.0, 0.0), 1, goal, 0), 2);
     }
 
     #[test]
