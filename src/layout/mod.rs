@@ -343,6 +343,16 @@ impl Shape {
         }
         if flip {
             let mut flipped = self.clone();
+            match (level, self.arrangement(level)) {
+                // A column of peers (one layer) stacks alike in call order and by height:
+                // upside down, it is stacked by height (social-api's data subnet reads best
+                // so), where a chain would read from the bottom up.
+                (Some(group), Arrangement::Column(Stacking::ByLayer)) => {
+                    flipped.arrange(group, Arrangement::Column(Stacking::ByHeight));
+                }
+                (_, arrangement) if !arrangement.turns_upside_down() => return Vec::new(),
+                _ => {}
+            }
             if !flipped.flipped.remove(&level) {
                 flipped.flipped.insert(level);
             }
@@ -351,26 +361,45 @@ impl Shape {
         let Some(group) = level else {
             return Vec::new();
         };
-        let current = self.arrangements.get(&group).copied().unwrap_or_default();
+        let current = self.arrangement(level);
         let mut shapes: Vec<Shape> = Arrangement::ALL
             .into_iter()
             .filter(|&arrangement| arrangement != current)
             .map(|arrangement| {
                 let mut turned = self.clone();
-                turned.arrangements.insert(group, arrangement);
+                turned.arrange(group, arrangement);
                 turned
             })
             .collect();
         let within = builder.boundaries_within(group);
         if moves == Moves::WithWholeClusters && within.len() > 1 {
             let mut down = self.clone();
-            down.arrangements
-                .extend(within.into_iter().map(|g| (g, Arrangement::Down)));
+            for g in within {
+                down.arrange(g, Arrangement::Down);
+            }
             if down != *self && !shapes.contains(&down) {
                 shapes.push(down);
             }
         }
         shapes
+    }
+}
+
+impl Shape {
+    /// How `level` is drawn (the top level: in layers left to right).
+    fn arrangement(&self, level: Option<usize>) -> Arrangement {
+        level
+            .and_then(|g| self.arrangements.get(&g).copied())
+            .unwrap_or_default()
+    }
+
+    /// Draws `group` as `arrangement`, the right way up where upside down would read against
+    /// the calls (see [`Arrangement::turns_upside_down`]).
+    fn arrange(&mut self, group: usize, arrangement: Arrangement) {
+        self.arrangements.insert(group, arrangement);
+        if !arrangement.turns_upside_down() {
+            self.flipped.remove(&Some(group));
+        }
     }
 }
 
@@ -498,6 +527,15 @@ enum Arrangement {
 }
 
 impl Arrangement {
+    /// Whether a drawing so arranged may be placed upside down. Layers left to right, or a
+    /// column by height, read the same either way up; layers top to bottom and a column in
+    /// call order would read from the bottom up, against the calls (video-streaming's VPC
+    /// came out so: its load balancer at the bottom, its data at the top, every request
+    /// climbing).
+    fn turns_upside_down(self) -> bool {
+        matches!(self, Self::Across | Self::Column(Stacking::ByHeight))
+    }
+
     const ALL: [Self; 4] = [
         Self::Across,
         Self::Down,
@@ -726,10 +764,7 @@ impl<'a> Builder<'a> {
             .iter()
             .filter_map(|(c, a, b)| Some((*c, (*slot.get(a)?, *slot.get(b)?))))
             .unzip();
-        let arrangement = level
-            .and_then(|g| self.shape.arrangements.get(&g))
-            .copied()
-            .unwrap_or_default();
+        let arrangement = self.shape.arrangement(level);
         let down = arrangement == Arrangement::Down;
         // Where each member's outside connections lead, across the layers' direction.
         let hints: Vec<Option<f32>> = members
