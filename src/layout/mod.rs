@@ -324,6 +324,22 @@ struct Shape {
 }
 
 impl Shape {
+    /// How `level` is drawn (the top level: in layers left to right).
+    fn arrangement(&self, level: Option<usize>) -> Arrangement {
+        level
+            .and_then(|g| self.arrangements.get(&g).copied())
+            .unwrap_or_default()
+    }
+
+    /// Draws `group` as `arrangement`, the right way up where upside down would read against
+    /// the calls (see [`Arrangement::turns_upside_down`]).
+    fn arrange(&mut self, group: usize, arrangement: Arrangement) {
+        self.arrangements.insert(group, arrangement);
+        if !arrangement.turns_upside_down() {
+            self.flipped.remove(&Some(group));
+        }
+    }
+
     /// The shapes one step from this one at `level`: turned upside down (`flip`), or else
     /// drawn in each other arrangement and (with whole clusters, a boundary holding others)
     /// drawn top to bottom all the way down, since tiers drawn top to bottom hold rows, not
@@ -382,24 +398,6 @@ impl Shape {
             }
         }
         shapes
-    }
-}
-
-impl Shape {
-    /// How `level` is drawn (the top level: in layers left to right).
-    fn arrangement(&self, level: Option<usize>) -> Arrangement {
-        level
-            .and_then(|g| self.arrangements.get(&g).copied())
-            .unwrap_or_default()
-    }
-
-    /// Draws `group` as `arrangement`, the right way up where upside down would read against
-    /// the calls (see [`Arrangement::turns_upside_down`]).
-    fn arrange(&mut self, group: usize, arrangement: Arrangement) {
-        self.arrangements.insert(group, arrangement);
-        if !arrangement.turns_upside_down() {
-            self.flipped.remove(&Some(group));
-        }
     }
 }
 

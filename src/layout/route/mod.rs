@@ -813,7 +813,7 @@ const SAME_TRACK: f32 = 3.0;
 /// score, and a star of thousands of routes into one box would otherwise take their square.
 pub fn shared_tracks(requests: &[Request<'_>], routes: &[Vec<Point>], most: usize) -> usize {
     let trunks: Vec<Option<usize>> = requests.iter().map(|r| r.bundle.then_some(r.to)).collect();
-    count_shared_tracks(&trunks, routes, most)
+    shared_pairs(&trunks, routes, most).len()
 }
 
 /// [`shared_tracks`] over the routes of `doc`'s connections (by connection position, as
@@ -830,17 +830,12 @@ pub fn shared_tracks_of(doc: &Document, catalog: &Catalog, routes: &[Option<Vec<
             Some((trunk, route.clone()?))
         })
         .unzip();
-    count_shared_tracks(&trunks, &routes, usize::MAX)
+    shared_pairs(&trunks, &routes, usize::MAX).len()
 }
 
-/// [`shared_tracks`], each route's trunk given as the box its bundle runs into (`None`: not
-/// bundled).
-fn count_shared_tracks(trunks: &[Option<usize>], routes: &[Vec<Point>], most: usize) -> usize {
-    shared_pairs(trunks, routes, most).len()
-}
-
-/// The routes (earlier, later) of each pair of segments on one track, as
-/// [`count_shared_tracks`] counts them, at most `most`.
+/// The routes (earlier, later) of each pair of segments on one track, as [`shared_tracks`]
+/// counts them, at most `most`; each route's trunk is the box its bundle runs into (`None`:
+/// not bundled).
 fn shared_pairs(
     trunks: &[Option<usize>],
     routes: &[Vec<Point>],
@@ -861,15 +856,17 @@ fn shared_pairs(
             .partial_cmp(&(b.0, b.1))
             .unwrap_or(Ordering::Equal)
     });
-    let meant_to_share =
-        |a: usize, b: usize| trunks[a].is_some() && trunks[a] == trunks.get(b).copied().flatten();
+    let owner = |route: usize| Owner {
+        route,
+        trunk: trunks.get(route).copied().flatten(),
+    };
     let mut pairs = Vec::new();
     for (i, s) in segments.iter().enumerate() {
         for t in &segments[i + 1..] {
             if t.0 != s.0 || t.1 - s.1 >= SAME_TRACK {
                 break;
             }
-            if s.4 != t.4 && s.3.min(t.3) > s.2.max(t.2) && !meant_to_share(s.4, t.4) {
+            if s.4 != t.4 && s.3.min(t.3) > s.2.max(t.2) && !owner(s.4).shares_with(owner(t.4)) {
                 pairs.push((s.4.min(t.4), s.4.max(t.4)));
                 if pairs.len() >= most {
                     return pairs;
