@@ -45,8 +45,9 @@ const SHARED_TRACK_COST: f32 = 12.0;
 /// What crossing another route costs the grid search, in pixels of length.
 const CROSSING_COST: f32 = 80.0;
 /// The most routes sharing a track that one routing goes back to, and the grid states all
-/// their thorough searches may visit: re-routing is for the few routes the first pass left
-/// on another's track, and must not make routing a big drawing slow.
+/// their thorough searches may visit (and, again, those of the routes that cross others):
+/// re-routing is for the few routes the first pass left on another's track or across
+/// others, and must not make routing a big drawing slow.
 const MAX_REROUTES: usize = 200;
 /// Drawings with more connections than this are not re-routed at all: a generated model of
 /// thousands spends any budget on its first few pairs, and must stay fast to route.
@@ -262,7 +263,10 @@ pub struct Request<'a> {
 }
 
 /// The routes of `requests`, in order: each a polyline from the source's border to the
-/// target's border, every segment horizontal or vertical.
+/// target's border, every segment horizontal or vertical. A quick first pass takes each
+/// route's few direct shapes where they are free; then the routes it left on another's
+/// track, and those that cross others, are searched for again, thoroughly, and each new
+/// route is kept only where it reads better.
 pub fn route(obstacles: &Obstacles, requests: &[Request<'_>]) -> Vec<Vec<Point>> {
     let index = SpatialIndex::new(obstacles);
     let router = Router {
@@ -278,6 +282,7 @@ pub fn route(obstacles: &Obstacles, requests: &[Request<'_>]) -> Vec<Vec<Point>>
     channels::order_jogs(obstacles, &index, requests, &mut routes);
     if requests.len() <= MOST_REROUTED_REQUESTS {
         router.reroute_shared(&mut routes);
+        router.reroute_crossing(&mut routes);
     }
     routes
 }
@@ -312,9 +317,20 @@ impl Router<'_> {
         budget: Option<&Cell<usize>>,
         through_bends: bool,
     ) -> Vec<Point> {
+        self.route_from(i, self.ports.start[i], tracks, budget, through_bends)
+    }
+
+    /// [`Router::route_one`] from the port `(start, start_side)` instead of its own.
+    fn route_from(
+        &self,
+        i: usize,
+        (start, start_side): (Point, Side),
+        tracks: &mut Tracks,
+        budget: Option<&Cell<usize>>,
+        through_bends: bool,
+    ) -> Vec<Point> {
         let request = &self.requests[i];
         let via = if through_bends { request.via } else { &[] };
-        let (start, start_side) = self.ports.start[i];
         let (port, end_side) = self.ports.end[i];
         let blocked = Blocked::new(self.obstacles, self.index, request.from, request.to);
         let owner = self.owner(i);
@@ -373,6 +389,10 @@ impl Router<'_> {
         unhook(&blocked, simplify(points))
     }
 
+    fn along_borders(&self, route: &[Point]) -> usize {
+        segments_along_borders(self.obstacles, self.index, route).count()
+    }
+
     /// Routes again, thoroughly, each route that shares a track with another (the later of
     /// the two, then the earlier if that did not help), against every other route as it now
     /// runs; a new route is kept when fewer of its segments share a track and it runs along
@@ -388,12 +408,6 @@ impl Router<'_> {
             tracks.take_as(route, self.owner(i));
         }
         let budget = Cell::new(REROUTE_BUDGET);
-        let crowded = |tracks: &Tracks, i: usize, route: &[Point]| {
-            route
-                .windows(2)
-                .filter(|w| tracks.taken_by_others(w[0], w[1], self.owner(i)))
-                .count()
-        };
         // Through the layout's bend points first; where those hold a route on the shared
         // track, from port to port.
         // A route that could not be moved off a track is not tried again the same way.
@@ -403,7 +417,7 @@ impl Router<'_> {
                 if budget.get() == 0 {
                     return;
                 }
-                let before = crowded(&tracks, i, &routes[i]);
+                let before = tracks.crowding(&routes[i], self.owner(i));
                 if before == 0 {
                     break;
                 }
@@ -414,18 +428,15 @@ impl Router<'_> {
                     continue;
                 }
                 let rerouted = self.route_one(i, &mut tracks, Some(&budget), through_bends);
-                let along_borders = |route: &[Point]| {
-                    segments_along_borders(self.obstacles, self.index, route).count()
-                };
                 let owner = self.owner(i);
-                let freed = before.saturating_sub(crowded(&tracks, i, &rerouted));
+                let freed = before.saturating_sub(tracks.crowding(&rerouted, owner));
                 let request = &self.requests[i];
                 let blocked = Blocked::new(self.obstacles, self.index, request.from, request.to);
                 // (A search stopped by the budget leaves a leg to the fallback, which may run
                 // through a box.)
                 if freed > 0
                     && clear(&blocked, &rerouted)
-                    && along_borders(&rerouted) <= along_borders(&routes[i])
+                    && self.along_borders(&rerouted) <= self.along_borders(&routes[i])
                     && tracks.crossings(&rerouted, owner)
                         <= tracks.crossings(&routes[i], owner) + freed * CROSSINGS_PER_FREED_TRACK
                 {
@@ -433,6 +444,72 @@ impl Router<'_> {
                     break;
                 }
                 tracks.restore(i, kept);
+            }
+        }
+    }
+
+    /// Routes again, thoroughly, each route that crosses others, most crossings first,
+    /// against every other route as it now runs: through the layout's bend points, then
+    /// from port to port, and a bundled route (telemetry, which may leave its source by any
+    /// side) also out of each side of its source that no other route uses. A new route is
+    /// kept when it crosses fewer routes and is no worse otherwise: it passes through
+    /// nothing, runs along no more borders and on no more of other routes' tracks.
+    fn reroute_crossing(&self, routes: &mut [Vec<Point>]) {
+        let mut tracks = Tracks::default();
+        for (i, route) in routes.iter().enumerate() {
+            tracks.take_as(route, self.owner(i));
+        }
+        let mut crossing: Vec<(usize, usize)> = (0..routes.len())
+            .map(|i| (tracks.crossings(&routes[i], self.owner(i)), i))
+            .filter(|&(count, _)| count > 0)
+            .collect();
+        crossing.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let budget = Cell::new(REROUTE_BUDGET);
+        for (_, i) in crossing {
+            if budget.get() == 0 {
+                return;
+            }
+            let owner = self.owner(i);
+            let kept = tracks.retire(i);
+            let request = &self.requests[i];
+            let blocked = Blocked::new(self.obstacles, self.index, request.from, request.to);
+            let mut best = (
+                tracks.crossings(&routes[i], owner),
+                tracks.crowding(&routes[i], owner),
+                self.along_borders(&routes[i]),
+            );
+            let mut starts = vec![(self.ports.start[i], true)];
+            if !request.via.is_empty() {
+                starts.push((self.ports.start[i], false));
+            }
+            if request.bundle {
+                let free = self.ports.free.get(&request.from).into_iter().flatten();
+                starts.extend(free.map(|&port| (port, false)));
+            }
+            let mut found = None;
+            for (start, through_bends) in starts {
+                let rerouted = self.route_from(i, start, &mut tracks, Some(&budget), through_bends);
+                tracks.retire(i);
+                let faults = (
+                    tracks.crossings(&rerouted, owner),
+                    tracks.crowding(&rerouted, owner),
+                    self.along_borders(&rerouted),
+                );
+                if faults.0 < best.0
+                    && faults.1 <= best.1
+                    && faults.2 <= best.2
+                    && clear(&blocked, &rerouted)
+                {
+                    best = faults;
+                    found = Some(rerouted);
+                }
+            }
+            match found {
+                Some(route) => {
+                    tracks.take_as(&route, owner);
+                    routes[i] = route;
+                }
+                None => tracks.restore(i, kept),
             }
         }
     }
@@ -473,6 +550,9 @@ struct Ports {
     end: Vec<(Point, Side)>,
     /// Whether each route ends in a trunk shared with other bundled routes.
     trunk: Vec<bool>,
+    /// The middle of each side of a bundled route's source that no route uses and that has
+    /// room to leave by: telemetry may leave its source by any side.
+    free: HashMap<usize, Vec<(Point, Side)>>,
 }
 
 impl Ports {
@@ -541,6 +621,18 @@ impl Ports {
                 .or_default()
                 .push((along(into, toward_last), i, false));
         }
+        let mut free: HashMap<usize, Vec<(Point, Side)>> = HashMap::default();
+        for request in requests.iter().filter(|r| r.bundle) {
+            free.entry(request.from).or_insert_with(|| {
+                let rect = boxes[request.from];
+                [Side::Left, Side::Right, Side::Top, Side::Bottom]
+                    .into_iter()
+                    .filter(|&side| !sides.contains_key(&(request.from, side)))
+                    .filter(|&side| open(request.from, side))
+                    .map(|side| (point_on_side(rect, side, 0.5), side))
+                    .collect()
+            });
+        }
         let origin = (Point::default(), Side::Right);
         let mut start = vec![origin; requests.len()];
         let mut end = vec![origin; requests.len()];
@@ -571,13 +663,7 @@ impl Ports {
             let rect = boxes[b];
             let n = slots.len() as f32;
             for (k, slot) in slots.iter().enumerate() {
-                let t = (k as f32 + 1.0) / (n + 1.0);
-                let point = match side {
-                    Side::Left => Point::new(rect.x, rect.y + rect.h * t),
-                    Side::Right => Point::new(rect.x + rect.w, rect.y + rect.h * t),
-                    Side::Top => Point::new(rect.x + rect.w * t, rect.y),
-                    Side::Bottom => Point::new(rect.x + rect.w * t, rect.y + rect.h),
-                };
+                let point = point_on_side(rect, side, (k as f32 + 1.0) / (n + 1.0));
                 for &(request, is_start) in slot {
                     if is_start {
                         start[request] = (point, side);
@@ -587,7 +673,22 @@ impl Ports {
                 }
             }
         }
-        Self { start, end, trunk }
+        Self {
+            start,
+            end,
+            trunk,
+            free,
+        }
+    }
+}
+
+/// The point a fraction `t` along `side` of `rect` (from its top or left end).
+fn point_on_side(rect: Rect, side: Side, t: f32) -> Point {
+    match side {
+        Side::Left => Point::new(rect.x, rect.y + rect.h * t),
+        Side::Right => Point::new(rect.x + rect.w, rect.y + rect.h * t),
+        Side::Top => Point::new(rect.x + rect.w * t, rect.y),
+        Side::Bottom => Point::new(rect.x + rect.w * t, rect.y + rect.h),
     }
 }
 
@@ -1037,6 +1138,15 @@ impl Tracks {
                 }
             }
         }
+    }
+
+    /// How many segments of `route` run on a track another route than `by`'s (or those it
+    /// may share with) took.
+    fn crowding(&self, route: &[Point], by: Owner) -> usize {
+        route
+            .windows(2)
+            .filter(|w| self.taken_by_others(w[0], w[1], by))
+            .count()
     }
 
     /// How many segments of routes other than `by`'s (and those it may share with) the
@@ -1759,6 +1869,7 @@ fn simplify(points: Vec<Point>) -> Vec<Point> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::count_crossings;
 
     /// How many segments of the routes cross the interior of a box other than their ends.
     fn crossings_through_boxes(
@@ -1801,11 +1912,7 @@ mod tests {
         };
         let routes = route(&obstacles, &[request(0, 2), request(1, 3)]);
         assert!(routes.iter().all(|r| orthogonal(r)));
-        assert_eq!(
-            crate::layout::count_crossings(&routes, &[(0, 2), (1, 3)]),
-            0,
-            "{routes:?}"
-        );
+        assert_eq!(count_crossings(&routes, &[(0, 2), (1, 3)]), 0, "{routes:?}");
         assert_eq!(overlaps(&routes), 0);
     }
 
@@ -2071,6 +2178,38 @@ mod tests {
         assert!(through_bends, "{:?}", routes[0]);
         assert!(routes[1].iter().all(|p| p.y > 0.0), "{:?}", routes[1]);
         assert!(routes.iter().all(|route| well_formed(route)), "{routes:?}");
+    }
+
+    #[test]
+    fn telemetry_leaves_its_source_by_a_free_side_rather_than_cross_the_calls() {
+        // A service on the left calls three stores in a column on the right; the collector
+        // sits above the service. The bottom store's telemetry, leaving by the side facing
+        // the collector (left), would climb across the calls into the stores above it: it
+        // leaves by the free right side instead and climbs beside the column.
+        let obstacles = Obstacles {
+            boxes: vec![
+                Rect::new(0.0, 200.0, 160.0, 64.0),
+                Rect::new(400.0, 100.0, 160.0, 64.0),
+                Rect::new(400.0, 200.0, 160.0, 64.0),
+                Rect::new(400.0, 300.0, 160.0, 64.0),
+                Rect::new(40.0, -100.0, 160.0, 64.0),
+            ],
+            boundaries: Vec::new(),
+        };
+        let telemetry = Request {
+            bundle: true,
+            ..request(3, 4)
+        };
+        let requests = [request(0, 1), request(0, 2), request(0, 3), telemetry];
+        let routes = route(&obstacles, &requests);
+        let ends: Vec<(usize, usize)> = requests.iter().map(|r| (r.from, r.to)).collect();
+        assert_eq!(count_crossings(&routes, &ends), 0, "{routes:?}");
+        assert_eq!(
+            routes[3][0].x, 560.0,
+            "out of the right side: {:?}",
+            routes[3]
+        );
+        assert_eq!(crossings_through_boxes(&obstacles, &requests, &routes), 0);
     }
 
     #[test]
