@@ -106,9 +106,10 @@ pub fn connection_routes(
     doc: &Document,
     catalog: &Catalog,
     rect_of: impl Fn(&Component) -> Rect,
+    effort: route::Effort,
 ) -> Vec<Option<Vec<Pos2>>> {
     let obstacles = route::Obstacles::of(doc, |c| from_rect(rect_of(c)));
-    route::connections(doc, catalog, &obstacles)
+    route::connections_with(doc, catalog, &obstacles, effort)
         .into_iter()
         .map(|route| route.map(|points| points.iter().map(|p| pos2(p.x, p.y)).collect()))
         .collect()

@@ -14,6 +14,7 @@ use archsmith::EditOp;
 use archsmith::analysis::overlay::{Mark, Overlay};
 use archsmith::catalog::Catalog;
 use archsmith::edit::{ComponentField, GroupField};
+use archsmith::layout::route::Effort;
 use archsmith::model::{
     Component, ComponentId, Connection, ConnectionId, ConnectionKindId, Document, GroupId, KindId,
     Point, Severity,
@@ -299,17 +300,23 @@ pub struct Routing {
 }
 
 impl Routing {
-    /// The routes (`geometry::connection_routes`) and caption spots
+    /// The routes (`geometry::connection_routes`, routed with `effort`) and caption spots
     /// (`geometry::caption_spots`) with the components where `rect_of` puts them.
-    pub fn with(doc: &Document, catalog: &Catalog, rect_of: impl Fn(&Component) -> Rect) -> Self {
-        let routes = geometry::connection_routes(doc, catalog, rect_of);
+    pub fn with(
+        doc: &Document,
+        catalog: &Catalog,
+        rect_of: impl Fn(&Component) -> Rect,
+        effort: Effort,
+    ) -> Self {
+        let routes = geometry::connection_routes(doc, catalog, rect_of, effort);
         let captions = geometry::caption_spots(doc, &routes);
         Self { routes, captions }
     }
 
-    /// Where the document puts its components, for the caller to keep until the next edit.
+    /// Where the document puts its components, routed as the exports route them, for the
+    /// caller to keep until the next edit.
     pub fn of(doc: &Document, catalog: &Catalog) -> Self {
-        Self::with(doc, catalog, geometry::component_rect)
+        Self::with(doc, catalog, geometry::component_rect, Effort::Thorough)
     }
 }
 
@@ -519,14 +526,19 @@ pub fn canvas_ui(
         } => Some(Rect::from_two_pos(*origin, *current)),
         _ => None,
     };
-    // While boxes move, their routes follow them live; otherwise the cached ones serve.
+    // While boxes move, their routes follow them live (routed quickly: a thorough routing
+    // of a 40-component design takes tens of milliseconds, every frame); otherwise the cached
+    // ones serve, routed as the exports route them.
     let live;
     let routing = if preview.is_empty() {
         routing
     } else {
-        live = Routing::with(doc, catalog, |c| {
-            preview.shift(c.id.as_str(), geometry::component_rect(c))
-        });
+        live = Routing::with(
+            doc,
+            catalog,
+            |c| preview.shift(c.id.as_str(), geometry::component_rect(c)),
+            Effort::Quick,
+        );
         &live
     };
     let scene = Scene {
