@@ -1,10 +1,16 @@
 //! Orthogonal edge routing on laid-out generated models of 100, 500 and 2,000 components
 //! with twice as many connections, as the editor runs it after every edit and the diagram
 //! exports before drawing. Target: 2,000 components / 4,000 connections under 30 ms.
+//!
+//! Then caption placement on the routed models of 2,000 and 20,000 components, a caption on
+//! every connection, as the SVG and PNG exports place them: it must grow linearly with the
+//! model, however many routes share a track (the generated models' telemetry trunks carry
+//! thousands).
 
 use archsmith::catalog::Catalog;
+use archsmith::layout::labels::{self, Caption};
 use archsmith::layout::{self, Spacing, route};
-use archsmith::model::{Component, Document};
+use archsmith::model::{Component, Document, Rect};
 use archsmith::samples;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
@@ -44,5 +50,31 @@ fn routing(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, routing);
+fn captions(c: &mut Criterion) {
+    let mut group = c.benchmark_group("labels");
+    group.sample_size(10);
+    for components in [2_000, 20_000] {
+        let doc = laid_out(components);
+        let obstacles = route::Obstacles::of(&doc, Component::rect);
+        let routes: Vec<Vec<_>> = route::connections(&doc, Catalog::builtin(), &obstacles)
+            .into_iter()
+            .map(Option::unwrap_or_default)
+            .collect();
+        let boxes: Vec<Rect> = doc.components().iter().map(Component::rect).collect();
+        // A caption's full form, two shorter ones, and none at all, as the SVG export offers.
+        let captions: Vec<Caption> = (0..routes.len())
+            .map(|route| Caption {
+                route,
+                sizes: vec![(120.0, 14.0), (80.0, 14.0), (50.0, 14.0), (0.0, 0.0)],
+            })
+            .collect();
+        group.throughput(Throughput::Elements(captions.len() as u64));
+        group.bench_function(BenchmarkId::from_parameter(components), |b| {
+            b.iter(|| labels::place(&boxes, &routes, &captions));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, routing, captions);
 criterion_main!(benches);

@@ -3,9 +3,12 @@
 //! then slides along them; when no spot is free it tries its shorter forms (the caller's
 //! abbreviations), and only then settles for the spot that overlaps least.
 //!
-//! Placed captions and route segments live in uniform-grid indexes, so placing n captions
-//! costs about n times the few candidates each tries: nothing here is quadratic in the
-//! number of captions or routes.
+//! Boxes, placed captions and slanted route segments live in a uniform grid; horizontal and
+//! vertical route segments live on the lines they run along ([`Lines`]), because many routes
+//! share a line (a telemetry trunk carries every route into its collector) and a grid cell
+//! on a trunk would hold every route's copy of it. So placing n captions costs about n times
+//! the few candidates each tries, times a logarithm: nothing here is quadratic in the number
+//! of captions or routes, however many of them share a track.
 
 use std::collections::HashMap;
 
@@ -50,15 +53,27 @@ pub struct Placed {
 
 /// Places every caption (in order: earlier captions get the better spots).
 pub fn place<R: AsRef<[Point]>>(boxes: &[Rect], routes: &[R], captions: &[Caption]) -> Vec<Placed> {
-    let mut obstacles = Grid::default();
+    let mut grid = Grid::default();
     for rect in boxes {
-        obstacles.insert(*rect, Item::Box);
+        grid.insert(*rect, Item::Box);
     }
+    let mut straight = Vec::new();
     for (route, points) in routes.iter().map(AsRef::as_ref).enumerate() {
         for pair in points.windows(2) {
-            obstacles.insert(Rect::spanning(pair[0], pair[1]), Item::Segment(route));
+            let (a, b) = (pair[0], pair[1]);
+            if a.y == b.y {
+                straight.push((Axis::Horizontal, a.y, a.x.min(b.x), a.x.max(b.x), route));
+            } else if a.x == b.x {
+                straight.push((Axis::Vertical, a.x, a.y.min(b.y), a.y.max(b.y), route));
+            } else {
+                grid.insert(Rect::spanning(a, b), Item::Segment(route));
+            }
         }
     }
+    let mut obstacles = Obstacles {
+        grid,
+        lines: Lines::new(straight),
+    };
     let mut placed = Vec::with_capacity(captions.len());
     for caption in captions {
         let points = routes.get(caption.route).map_or(&[][..], AsRef::as_ref);
@@ -118,7 +133,7 @@ pub fn place<R: AsRef<[Point]>>(boxes: &[Rect], routes: &[R], captions: &[Captio
             Rect::default(),
         ));
         if rect.w > 0.0 && rect.h > 0.0 {
-            obstacles.insert(rect, Item::Caption);
+            obstacles.grid.insert(rect, Item::Caption);
         }
         placed.push(spot);
     }
@@ -211,21 +226,172 @@ impl Grid {
         })
     }
 
-    /// How many items `rect` overlaps, not counting the segments of route `own`.
+    /// How many items `rect` overlaps, not counting the segments of route `own`. An item
+    /// spanning several of the cells `rect` covers is counted in the first of them only.
     fn overlaps(&self, rect: Rect, own: usize) -> usize {
         let ((x0, y0), (x1, y1)) = cells(rect);
-        let mut seen: Vec<u32> = Vec::new();
+        let mut count = 0;
         for x in x0..=x1 {
             for y in y0..=y1 {
                 for &id in self.cells.get(&(x, y)).map(Vec::as_slice).unwrap_or(&[]) {
                     let (other, item) = self.items[id as usize];
-                    if item != Item::Segment(own) && meets(rect, other) && !seen.contains(&id) {
-                        seen.push(id);
+                    let ((ox, oy), _) = cells(other);
+                    if item != Item::Segment(own)
+                        && meets(rect, other)
+                        && (x, y) == (x0.max(ox), y0.max(oy))
+                    {
+                        count += 1;
                     }
                 }
             }
         }
-        seen.len()
+        count
+    }
+}
+
+/// What a caption must keep clear of.
+struct Obstacles {
+    grid: Grid,
+    lines: Lines,
+}
+
+impl Obstacles {
+    /// Whether `rect` overlaps anything but the segments of route `own`.
+    fn overlaps_any(&self, rect: Rect, own: usize) -> bool {
+        self.grid.overlaps_any(rect, own) || self.lines.met(rect, own).next().is_some()
+    }
+
+    /// How many things `rect` overlaps, not counting the segments of route `own`: boxes,
+    /// captions and slanted segments one by one, and a line of segments once however many
+    /// routes run along it (it is drawn as one line).
+    fn overlaps(&self, rect: Rect, own: usize) -> usize {
+        self.grid.overlaps(rect, own) + self.lines.met(rect, own).count()
+    }
+}
+
+/// Which way a line runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Axis {
+    Horizontal,
+    Vertical,
+}
+
+/// Horizontal and vertical route segments by the line they run along. Each line keeps its
+/// segments sorted by where they start and, for each, the furthest any segment up to it
+/// reaches, and the furthest any segment of another route reaches; so whether anything but
+/// route `r` covers a stretch of the line is one binary search, however many routes share it.
+struct Lines {
+    /// Each line: which way it runs, where it lies across, and its first span's index in
+    /// `spans` (the line's spans end where the next line's begin).
+    lines: Vec<(Axis, f32, usize)>,
+    spans: Vec<Span>,
+}
+
+/// A segment on a line: where it starts, and how far the segments up to it reach.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    from: f32,
+    reach: Reach,
+}
+
+/// The furthest end of a line's first segments, the route that reaches it, and the furthest
+/// end of the others' segments.
+#[derive(Debug, Clone, Copy)]
+struct Reach {
+    furthest: f32,
+    route: usize,
+    others: f32,
+}
+
+impl Reach {
+    const NONE: Self = Self {
+        furthest: f32::NEG_INFINITY,
+        route: usize::MAX,
+        others: f32::NEG_INFINITY,
+    };
+
+    fn with(self, to: f32, route: usize) -> Self {
+        if route == self.route {
+            Self {
+                furthest: self.furthest.max(to),
+                ..self
+            }
+        } else if to > self.furthest {
+            Self {
+                furthest: to,
+                route,
+                others: self.furthest,
+            }
+        } else {
+            Self {
+                others: self.others.max(to),
+                ..self
+            }
+        }
+    }
+
+    /// How far the segments of routes other than `own` reach.
+    fn of_others_than(self, own: usize) -> f32 {
+        if self.route == own {
+            self.others
+        } else {
+            self.furthest
+        }
+    }
+}
+
+impl Lines {
+    /// Indexes segments given as (axis, position across, from, to, route), `from <= to`.
+    fn new(mut segments: Vec<(Axis, f32, f32, f32, usize)>) -> Self {
+        segments.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(a.1.total_cmp(&b.1))
+                .then(a.2.total_cmp(&b.2))
+        });
+        let mut lines: Vec<(Axis, f32, usize)> = Vec::new();
+        let mut spans = Vec::with_capacity(segments.len());
+        let mut reach = Reach::NONE;
+        for (axis, across, from, to, route) in segments {
+            if lines
+                .last()
+                .is_none_or(|&(a, at, _)| a != axis || at.total_cmp(&across).is_ne())
+            {
+                lines.push((axis, across, spans.len()));
+                reach = Reach::NONE;
+            }
+            reach = reach.with(to, route);
+            spans.push(Span { from, reach });
+        }
+        Self { lines, spans }
+    }
+
+    /// The lines with a segment of a route other than `own` that meets `rect`, each once.
+    fn met(&self, rect: Rect, own: usize) -> impl Iterator<Item = usize> + '_ {
+        [Axis::Horizontal, Axis::Vertical]
+            .into_iter()
+            .flat_map(move |axis| {
+                let ((lo, hi), (from, to)) = match axis {
+                    Axis::Horizontal => ((rect.y, rect.y + rect.h), (rect.x, rect.x + rect.w)),
+                    Axis::Vertical => ((rect.x, rect.x + rect.w), (rect.y, rect.y + rect.h)),
+                };
+                let first = self
+                    .lines
+                    .partition_point(|&(a, at, _)| a < axis || (a == axis && at < lo));
+                (first..self.lines.len())
+                    .take_while(move |&line| {
+                        let (a, at, _) = self.lines[line];
+                        a == axis && at <= hi
+                    })
+                    .filter(move |&line| {
+                        let start = self.lines[line].2;
+                        let end = self.lines.get(line + 1).map_or(self.spans.len(), |l| l.2);
+                        let spans = &self.spans[start..end];
+                        // The segments starting no later than the stretch ends meet it when
+                        // one of another route reaches its start.
+                        let starting = spans.partition_point(|span| span.from <= to);
+                        starting > 0 && spans[starting - 1].reach.of_others_than(own) >= from
+                    })
+            })
     }
 }
 
@@ -239,6 +405,8 @@ fn cells(rect: Rect) -> ((i32, i32), (i32, i32)) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -281,5 +449,85 @@ mod tests {
             placed[0].centre.x < 120.0 || placed[0].centre.x > 280.0,
             "{placed:?}"
         );
+    }
+
+    #[test]
+    fn a_caption_on_a_shared_trunk_sits_where_its_route_runs_alone() {
+        // A thousand routes share the trunk from x = 0 to 300; route 0 alone goes on to 600.
+        let mut routes = vec![vec![Point::new(0.0, 0.0), Point::new(600.0, 0.0)]];
+        routes.extend((0..1_000).map(|_| vec![Point::new(0.0, 0.0), Point::new(300.0, 0.0)]));
+        let placed = place(
+            &[],
+            &routes,
+            &[Caption {
+                route: 0,
+                sizes: vec![(60.0, 14.0)],
+            }],
+        );
+        // It sits on its own route where the others do not run, not beside the trunk.
+        assert!(placed[0].clear, "{placed:?}");
+        assert_eq!(placed[0].centre.y, 0.0, "{placed:?}");
+        assert!(placed[0].centre.x - 30.0 > 300.0 + GAP, "{placed:?}");
+    }
+
+    #[test]
+    fn an_item_over_several_cells_is_counted_once() {
+        let mut grid = Grid::default();
+        grid.insert(Rect::new(0.0, 0.0, 3.0 * CELL, 3.0 * CELL), Item::Box);
+        grid.insert(Rect::new(CELL, CELL, 0.0, 2.0 * CELL), Item::Segment(1));
+        let everywhere = Rect::new(-10.0, -10.0, 4.0 * CELL, 4.0 * CELL);
+        assert_eq!(grid.overlaps(everywhere, 0), 2);
+        assert_eq!(grid.overlaps(everywhere, 1), 1);
+    }
+
+    /// Segments on a few lines and their rectangles, for checking [`Lines`] against every
+    /// segment tried one by one.
+    fn segments() -> impl Strategy<Value = Vec<(Axis, f32, f32, f32, usize)>> {
+        let segment = (any::<bool>(), 0..4u8, 0..40u8, 0..20u8, 0..3usize).prop_map(
+            |(horizontal, across, from, length, route)| {
+                let axis = if horizontal {
+                    Axis::Horizontal
+                } else {
+                    Axis::Vertical
+                };
+                let from = f32::from(from) * 5.0;
+                (
+                    axis,
+                    f32::from(across) * 10.0,
+                    from,
+                    from + f32::from(length) * 5.0,
+                    route,
+                )
+            },
+        );
+        proptest::collection::vec(segment, 0..24)
+    }
+
+    fn span_rect(&(axis, across, from, to, _): &(Axis, f32, f32, f32, usize)) -> Rect {
+        match axis {
+            Axis::Horizontal => Rect::new(from, across, to - from, 0.0),
+            Axis::Vertical => Rect::new(across, from, 0.0, to - from),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn lines_find_what_every_segment_tried_in_turn_finds(
+            segments in segments(),
+            x in 0..50u8, y in 0..50u8, w in 0..60u8, h in 0..30u8, own in 0..3usize,
+        ) {
+            let rect = Rect::new(f32::from(x) * 4.0 - 20.0, f32::from(y) * 4.0 - 20.0,
+                f32::from(w) * 2.0, f32::from(h));
+            let lines = Lines::new(segments.clone());
+            let mut met: Vec<(Axis, u32)> = segments
+                .iter()
+                .filter(|s| s.4 != own && meets(rect, span_rect(s)))
+                .map(|s| (s.0, s.1.to_bits()))
+                .collect();
+            met.sort_unstable();
+            met.dedup();
+            prop_assert_eq!(lines.met(rect, own).count(), met.len());
+            prop_assert_eq!(lines.met(rect, own).next().is_some(), !met.is_empty());
+        }
     }
 }
