@@ -75,6 +75,24 @@ pub(crate) fn face(weight: Weight) -> Option<ttf_parser::Face<'static>> {
     ttf_parser::Face::parse(data, 0).ok()
 }
 
+/// Type size of a component's name on its card.
+pub const NAME_SIZE: f32 = 13.0;
+/// Between the baselines of a name's two lines.
+pub const NAME_LINE: f32 = 14.0;
+/// The least card height that holds a two-line name above its subtitle.
+pub const TWO_LINE_CARD: f32 = 56.0;
+
+/// A component's name as its card shows it, `room` wide: on two lines ([`name_lines`]) when
+/// the card is `card_height` tall enough for them, else on one, cut. The exports and the
+/// editor both draw these lines, so a name reads the same everywhere.
+pub fn card_name(name: &str, room: f32, card_height: f32) -> Vec<String> {
+    if card_height >= TWO_LINE_CARD {
+        name_lines(name, NAME_SIZE, Weight::SemiBold, room)
+    } else {
+        vec![fit(name, NAME_SIZE, Weight::SemiBold, room)]
+    }
+}
+
 /// Type sizes of a boundary's title: its name, then its kind in smaller type.
 pub const TITLE_SIZE: f32 = 12.0;
 pub const KIND_SIZE: f32 = 11.0;
@@ -127,11 +145,12 @@ pub fn fit(text: &str, size: f32, weight: Weight, max_width: f32) -> String {
 }
 
 /// A name on at most two lines no wider than `max_width`, as cards show it: whole when it
-/// fits, else broken at the last space that lets the first line fit (or inside a word too
-/// long for a line), and cut only when the second line cannot hold the rest. A cut keeps
-/// the name's distinguishing end after the ellipsis: a closing parenthesised qualifier
-/// ("Payment… (standby)"), else its last word, so twins that differ only at the end stay
-/// told apart. One pass over the characters: linear in the name's length.
+/// fits, else broken at the last space that lets the first line fit, or inside the word that
+/// overflows when that lets the rest fit on the second line (see [`word_breaks`]), and cut
+/// only when the second line cannot hold the rest. A cut keeps the name's distinguishing end
+/// after the ellipsis: a closing parenthesised qualifier ("Payment… (standby)"), else its
+/// last word, so twins that differ only at the end stay told apart. Linear in the name's
+/// length.
 pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<String> {
     const ELLIPSIS: &str = "…";
     let advances = Advances::new(size, weight);
@@ -139,27 +158,93 @@ pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<
     if advances.width(text) <= max_width {
         return vec![text.to_owned()];
     }
-    // The first line: up to the last space before the width runs out, or as many
-    // characters as fit when no space comes before that.
+    // The first line's candidates: up to the last space before the width runs out, and a
+    // break inside the word the width runs out in.
     let mut width = 0.0;
     let mut last_space = None;
     let mut overflow_at = text.len();
+    // Each character boundary before the overflow, with the width up to it.
+    let mut prefix_widths = vec![(0, 0.0)];
     for (index, c) in text.char_indices() {
         width += advances.of(c);
         if width > max_width {
             overflow_at = index;
             break;
         }
+        prefix_widths.push((index + c.len_utf8(), width));
         if c == ' ' {
             last_space = Some(index);
         }
     }
-    let (first, rest) = match last_space.filter(|&at| at > 0) {
-        Some(at) => (&text[..at], text[at + 1..].trim_start()),
-        None => text.split_at(overflow_at.max(text.chars().next().map_or(0, char::len_utf8))),
+    let at_space = last_space.filter(|&at| at > 0).map(|at| {
+        (
+            text[..at].trim_end().to_owned(),
+            text[at + 1..].trim_start(),
+        )
+    });
+    let word_start = last_space.map_or(0, |at| at + 1);
+    let word_end = text[overflow_at..]
+        .find(' ')
+        .map_or(text.len(), |at| overflow_at + at);
+    let hyphen = advances.width("-");
+    let fits = |rest: &str| advances.width(rest) <= max_width;
+    let width_to = |at: usize| {
+        let found = prefix_widths
+            .binary_search_by_key(&at, |&(end, _)| end)
+            .ok()?;
+        Some(prefix_widths[found].1)
     };
-    let first = first.trim_end().to_owned();
-    if advances.width(rest) <= max_width {
+    // Of the word's breaks that leave the first line fitting: one that lets the rest fit
+    // too, at a boundary the word has rather than at a syllable, the latest.
+    // Breaks past the overflow cannot leave the first line fitting; the dictionary needs
+    // the whole run of letters the overflow falls in.
+    let breaks_end = text[overflow_at..word_end]
+        .find(|c: char| !c.is_alphabetic())
+        .map_or(word_end, |at| overflow_at + at);
+    let in_word = word_breaks(&text[word_start..breaks_end])
+        .into_iter()
+        .map(|(at, hyphenated)| (word_start + at, hyphenated))
+        .filter(|&(at, hyphenated)| {
+            width_to(at).is_some_and(|w| w + if hyphenated { hyphen } else { 0.0 } <= max_width)
+        })
+        .max_by_key(|&(at, hyphenated)| {
+            let rest_fits = fits(&text[at..]);
+            (rest_fits, rest_fits && !hyphenated, at)
+        })
+        .or_else(|| {
+            // A first word too long for a line breaks where the line is full, with a
+            // hyphen between letters (not inside a number or an identifier's digits).
+            (word_start == 0).then(|| {
+                prefix_widths
+                    .iter()
+                    .rev()
+                    .filter(|&&(end, _)| end > 0)
+                    .find_map(|&(end, width)| {
+                        let letters = text[..end].ends_with(char::is_alphabetic)
+                            && text[end..].starts_with(char::is_alphabetic);
+                        let width = if letters { width + hyphen } else { width };
+                        (width <= max_width).then_some((end, letters))
+                    })
+                    .unwrap_or((text.chars().next().map_or(0, char::len_utf8), false))
+            })
+        })
+        .map(|(at, hyphenated)| {
+            let first = &text[..at];
+            let first = if hyphenated {
+                format!("{first}-")
+            } else {
+                first.to_owned()
+            };
+            (first, &text[at..])
+        });
+    let (first, rest) = match (at_space, in_word) {
+        (Some(space), _) if fits(space.1) => space,
+        (_, Some(word)) if fits(word.1) => word,
+        (Some(space), _) => space,
+        (None, Some(word)) => word,
+        (None, None) => (String::new(), text),
+    };
+    if fits(rest) {
         return vec![first, rest.to_owned()];
     }
     // The distinguishing end: a trailing "(...)", else the last word, when it leaves room.
@@ -183,6 +268,68 @@ pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<
         None => fit(rest, size, weight, max_width),
     };
     vec![first, second]
+}
+
+/// Longest word the hyphenation dictionary is asked about: past it a word is an identifier
+/// or a hash, not language, and breaks where its line is full.
+const LONGEST_HYPHENATED: usize = 40;
+
+/// Where `word` may break across lines, in order, as (byte index, whether a hyphen is
+/// added there): after a hyphen, slash, underscore, dot or colon it carries ("orders-|db"),
+/// before a capital that follows a small letter ("Payment|Gateway"), and between the
+/// syllables TeX's American English patterns find in each run of letters
+/// ("Recom-|men-|da-|tions").
+fn word_breaks(word: &str) -> Vec<(usize, bool)> {
+    use hyphenation::Hyphenator;
+    let mut breaks = Vec::new();
+    let mut previous: Option<char> = None;
+    for (index, c) in word.char_indices() {
+        if previous.is_some_and(|p| matches!(p, '-' | '/' | '_' | '.' | ':'))
+            || previous.is_some_and(char::is_lowercase) && c.is_uppercase()
+        {
+            breaks.push((index, false));
+        }
+        previous = Some(c);
+    }
+    if let Some(dictionary) = dictionary() {
+        let mut run_start = None;
+        for (index, c) in word
+            .char_indices()
+            .chain(std::iter::once((word.len(), ' ')))
+        {
+            match (c.is_alphabetic(), run_start) {
+                (true, None) => run_start = Some(index),
+                (false, Some(start)) => {
+                    let run = &word[start..index];
+                    if run.len() <= LONGEST_HYPHENATED {
+                        breaks.extend(
+                            dictionary
+                                .hyphenate(run)
+                                .breaks
+                                .iter()
+                                .map(|&at| (start + at, true)),
+                        );
+                    }
+                    run_start = None;
+                }
+                _ => {}
+            }
+        }
+    }
+    breaks.sort_unstable();
+    breaks.dedup_by_key(|(at, _)| *at);
+    breaks
+}
+
+/// TeX's American English hyphenation patterns, loaded once (`None` only if the
+/// compiled-in dictionary were corrupt: names then break where their line is full).
+fn dictionary() -> Option<&'static hyphenation::Standard> {
+    use hyphenation::Load;
+    static DICTIONARY: std::sync::OnceLock<Option<hyphenation::Standard>> =
+        std::sync::OnceLock::new();
+    DICTIONARY
+        .get_or_init(|| hyphenation::Standard::from_embedded(hyphenation::Language::EnglishUS).ok())
+        .as_ref()
 }
 
 /// Splits `text` into lines no wider than `max_width`, breaking at spaces where it can.
@@ -221,7 +368,7 @@ mod tests {
         assert_eq!(lines("Orders (standby)"), ["Orders", "(standby)"]);
         assert_eq!(
             lines("Payment service (standby)"),
-            ["Payment", "ser… (standby)"]
+            ["Payment ser-", "vice (standby)"]
         );
         let cut = lines("Payment authorisation service (standby)");
         assert_eq!(cut[0], "Payment");
@@ -231,13 +378,48 @@ mod tests {
         for line in cut {
             assert!(text_width(&line, 13.0, Weight::SemiBold) <= 100.0, "{line}");
         }
-        // A word longer than a line breaks inside it.
+        // A word longer than a line breaks inside it, between syllables, with a hyphen.
         let long = lines("Supercalifragilisticexpialidocious");
-        assert_eq!(long.len(), 2);
+        assert_eq!(long[0], "Supercalifrag-");
         assert!(
             long.iter()
                 .all(|l| text_width(l, 13.0, Weight::SemiBold) <= 100.0)
         );
+    }
+
+    #[test]
+    fn a_word_too_long_for_a_line_breaks_where_a_typesetter_would() {
+        let lines = |name: &str, width: f32| name_lines(name, 13.0, Weight::SemiBold, width);
+        // Between syllables, hyphenated; never "Recommendati / ons".
+        assert_eq!(lines("Recommendations", 80.0), ["Recommen-", "dations"]);
+        assert_eq!(lines("Recommendations", 100.0), ["Recommenda-", "tions"]);
+        assert_eq!(
+            lines("Recommendations service", 100.0),
+            ["Recommenda-", "tions service"]
+        );
+        // At a boundary the name has, rather than at a syllable, when the rest then fits.
+        assert_eq!(lines("PaymentGateway", 100.0), ["Payment", "Gateway"]);
+        assert_eq!(
+            lines("orders-db-primary-replica", 100.0),
+            ["orders-db-", "primary-replica"]
+        );
+        // An identifier's digits get no hyphen that could be read as part of it.
+        let id = lines("a1b2c3d4e5f6g7h8i9j0k1l2", 100.0);
+        assert_eq!(id.concat(), "a1b2c3d4e5f6g7h8i9j0k1l2", "{id:?}");
+        // A later word that overflows breaks at its syllables when the rest then fits.
+        assert_eq!(
+            lines("Big Recommendations", 100.0),
+            ["Big Recommen-", "dations"]
+        );
+    }
+
+    #[test]
+    fn a_huge_word_is_cut_in_linear_time() {
+        let name = "x".repeat(200_000);
+        let lines = name_lines(&name, 13.0, Weight::SemiBold, 100.0);
+        assert_eq!(lines.len(), 2);
+        let name = "ab-".repeat(70_000);
+        assert_eq!(name_lines(&name, 13.0, Weight::SemiBold, 100.0).len(), 2);
     }
 
     #[test]

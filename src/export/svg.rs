@@ -25,13 +25,8 @@ const MARGIN: f32 = 32.0;
 const HEADER: f32 = 56.0;
 const LEGEND: f32 = 44.0;
 const ICON: f32 = 28.0;
-const NAME_SIZE: f32 = 13.0;
-use crate::fonts::KIND_SIZE;
+use crate::fonts::{KIND_SIZE, NAME_LINE, NAME_SIZE};
 const CAPTION_SIZE: f32 = 10.5;
-/// Between the baselines of a name's two lines.
-const NAME_LINE: f32 = 14.0;
-/// The least card height that holds a two-line name above its subtitle.
-const TWO_LINE_CARD: f32 = 56.0;
 const TAG_SIZE: f32 = 9.5;
 const FONT_STACK: &str = "Inter, 'Helvetica Neue', Arial, sans-serif";
 
@@ -795,16 +790,7 @@ fn write_component(
     };
     let room = r.x + r.w - text_x - 8.0;
     // Names wrap onto a second line before they are cut, where the card is tall enough.
-    let names = if r.h >= TWO_LINE_CARD {
-        fonts::name_lines(&component.name, NAME_SIZE, Weight::SemiBold, room)
-    } else {
-        vec![fonts::fit(
-            &component.name,
-            NAME_SIZE,
-            Weight::SemiBold,
-            room,
-        )]
-    };
+    let names = fonts::card_name(&component.name, room, r.h);
     let mut subtitle = catalog.kind_label(component).to_owned();
     if let Some(replicas) = component
         .properties

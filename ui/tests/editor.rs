@@ -1172,3 +1172,60 @@ fn the_inspector_adds_and_edits_an_api_operation_on_a_call() {
         "undo takes both edits back"
     );
 }
+
+/// Every text the last frame painted, in painting order.
+fn painted_texts(harness: &Harness<'_, EditorApp>) -> Vec<String> {
+    fn collect(shape: &egui::Shape, texts: &mut Vec<String>) {
+        match shape {
+            egui::Shape::Text(text) => texts.push(text.galley.text().to_owned()),
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, texts)),
+            _ => {}
+        }
+    }
+    let mut texts = Vec::new();
+    for clipped in &harness.output().shapes {
+        collect(&clipped.shape, &mut texts);
+    }
+    texts
+}
+
+#[test]
+fn a_card_shows_a_long_name_on_the_lines_the_exports_give_it() {
+    let catalog = Catalog::builtin();
+    let mut doc = small_doc();
+    EditOp::SetComponentField {
+        id: ComponentId::new("db").expect("id"),
+        field: archsmith::edit::ComponentField::Name("Recommendations service".into()),
+    }
+    .apply(&mut doc, catalog)
+    .expect("renames");
+    let card = doc
+        .components()
+        .iter()
+        .find(|c| c.id.as_str() == "db")
+        .map(Component::rect)
+        .expect("the card");
+    // The name and kind start 50 units into the card and keep 8 from its right edge.
+    let lines = archsmith::fonts::card_name("Recommendations service", card.w - 58.0, card.h);
+    assert_eq!(lines, ["Recommenda-", "tions service"]);
+    let svg = match archsmith::export::find_exporter("svg")
+        .expect("svg")
+        .export(&doc, catalog, &archsmith::export::ExportOptions::default())
+        .expect("exports")
+    {
+        archsmith::export::Output::File(bytes) => String::from_utf8(bytes).expect("utf-8"),
+        other => panic!("{other:?}"),
+    };
+    let (harness, _) = harness_with(doc);
+    let painted = painted_texts(&harness);
+    for line in &lines {
+        assert!(
+            painted.contains(line),
+            "{line:?} not painted in {painted:?}"
+        );
+        assert!(
+            svg.contains(&format!(">{line}<")),
+            "{line:?} not in the SVG"
+        );
+    }
+}

@@ -440,19 +440,30 @@ fn paint_components(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
         icons::paint_kind_mark(screen.painter, badge_center, 26.0 * zoom, kind, accent);
         let text_left = rect.min.x + 50.0 * zoom;
         let text_width = rect.max.x - text_left - 8.0 * zoom;
-        let name = single_line(
-            screen.painter,
-            &component.name,
-            screen.bold_font(13.0),
-            style::CARD_TEXT,
-            text_width,
-        );
-        let name_height = name.size().y;
-        screen.painter.galley(
-            pos2(text_left, rect.center().y - name_height),
-            name,
-            style::CARD_TEXT,
-        );
+        // The name on the lines the exports give it (wrapped, hyphenated, cut keeping its
+        // end), the block centred on the card with the subtitle under it.
+        let names =
+            archsmith::fonts::card_name(&component.name, text_width / zoom, rect.height() / zoom);
+        let lift = archsmith::fonts::NAME_LINE * (names.len() as f32 - 1.0) / 2.0 * zoom;
+        let mut name_top = None;
+        for (line, name) in names.iter().enumerate() {
+            let galley = single_line(
+                screen.painter,
+                name,
+                screen.bold_font(archsmith::fonts::NAME_SIZE),
+                style::CARD_TEXT,
+                // The lines fit by the core's measure; the card's margin absorbs any
+                // difference in egui's.
+                text_width + 6.0 * zoom,
+            );
+            let top = *name_top.get_or_insert(rect.center().y - galley.size().y - lift);
+            let baseline_step = archsmith::fonts::NAME_LINE * zoom * line as f32;
+            screen.painter.galley(
+                pos2(text_left, top + baseline_step),
+                galley,
+                style::CARD_TEXT,
+            );
+        }
         if let Some(mark) = mark {
             paint_mark(screen, rect, mark);
         }
@@ -487,7 +498,7 @@ fn paint_components(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
             text_width,
         );
         screen.painter.galley(
-            pos2(text_left, rect.center().y + 2.0 * zoom),
+            pos2(text_left, rect.center().y + 2.0 * zoom + lift),
             sub,
             style::CARD_SUBTEXT,
         );
