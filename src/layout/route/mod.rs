@@ -419,6 +419,15 @@ impl Router<'_> {
         segments_along_borders(self.obstacles, self.index, route).count()
     }
 
+    /// The tracks every route takes, each as its own.
+    fn tracks_of(&self, routes: &[Vec<Point>]) -> Tracks {
+        let mut tracks = Tracks::default();
+        for (i, route) in routes.iter().enumerate() {
+            tracks.take_as(route, self.owner(i));
+        }
+        tracks
+    }
+
     /// Routes again, thoroughly, each route that shares a track with another (the later of
     /// the two, then the earlier if that did not help), against every other route as it now
     /// runs; a new route is kept when fewer of its segments share a track and it runs along
@@ -429,10 +438,7 @@ impl Router<'_> {
         if pairs.is_empty() {
             return;
         }
-        let mut tracks = Tracks::default();
-        for (i, route) in routes.iter().enumerate() {
-            tracks.take_as(route, self.owner(i));
-        }
+        let mut tracks = self.tracks_of(routes);
         let budget = Cell::new(REROUTE_BUDGET);
         // Through the layout's bend points first; where those hold a route on the shared
         // track, from port to port.
@@ -481,10 +487,7 @@ impl Router<'_> {
     /// kept when it crosses fewer routes and is no worse otherwise: it passes through
     /// nothing, runs along no more borders and on no more of other routes' tracks.
     fn reroute_crossing(&self, routes: &mut [Vec<Point>]) {
-        let mut tracks = Tracks::default();
-        for (i, route) in routes.iter().enumerate() {
-            tracks.take_as(route, self.owner(i));
-        }
+        let mut tracks = self.tracks_of(routes);
         let mut crossing: Vec<(usize, usize)> = (0..routes.len())
             .map(|i| (tracks.crossings(&routes[i], self.owner(i)), i))
             .filter(|&(count, _)| count > 0)
