@@ -413,6 +413,40 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn name_lines_fit_and_lose_nothing_unless_cut(
+            name in "[a-zA-Z0-9 ()./_:é字😀-]{0,60}",
+            width in 40.0f32..200.0,
+        ) {
+            let lines = name_lines(&name, 13.0, Weight::SemiBold, width);
+            proptest::prop_assert!(lines.len() <= 2, "{lines:?}");
+            for line in &lines {
+                // A line is never wider than the card, but for a lone character.
+                proptest::prop_assert!(
+                    text_width(line, 13.0, Weight::SemiBold) <= width || line.chars().count() <= 2,
+                    "{lines:?}"
+                );
+            }
+            if let [first, second] = lines.as_slice() {
+                if !second.contains('…') {
+                    let text = name.trim();
+                    let joined = [
+                        format!("{first} {second}"),
+                        format!("{first}{second}"),
+                        format!("{}{second}", first.strip_suffix('-').unwrap_or(first)),
+                    ];
+                    // Spaces around the break may collapse into one.
+                    let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+                    proptest::prop_assert!(
+                        joined.iter().any(|j| collapse(j) == collapse(text)),
+                        "{name:?} -> {lines:?}"
+                    );
+                }
+            }
+        }
+    }
+
     #[test]
     fn a_huge_word_is_cut_in_linear_time() {
         let name = "x".repeat(200_000);
