@@ -428,21 +428,21 @@ mod tests {
                     "{lines:?}"
                 );
             }
-            if let [first, second] = lines.as_slice() {
-                if !second.contains('…') {
-                    let text = name.trim();
-                    let joined = [
-                        format!("{first} {second}"),
-                        format!("{first}{second}"),
-                        format!("{}{second}", first.strip_suffix('-').unwrap_or(first)),
-                    ];
-                    // Spaces around the break may collapse into one.
-                    let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-                    proptest::prop_assert!(
-                        joined.iter().any(|j| collapse(j) == collapse(text)),
-                        "{name:?} -> {lines:?}"
-                    );
-                }
+            if let [first, second] = lines.as_slice()
+                && !second.contains('…')
+            {
+                let text = name.trim();
+                let joined = [
+                    format!("{first} {second}"),
+                    format!("{first}{second}"),
+                    format!("{}{second}", first.strip_suffix('-').unwrap_or(first)),
+                ];
+                // Spaces around the break may collapse into one.
+                let collapse = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+                proptest::prop_assert!(
+                    joined.iter().any(|j| collapse(j) == collapse(text)),
+                    "{name:?} -> {lines:?}"
+                );
             }
         }
     }
