@@ -155,17 +155,22 @@ pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<
     const ELLIPSIS: &str = "…";
     let advances = Advances::new(size, weight);
     let text = text.trim();
-    if advances.width(text) <= max_width {
+    let total = advances.width(text);
+    if total <= max_width {
         return vec![text.to_owned()];
     }
-    // The first line's candidates: up to the last space before the width runs out, and a
-    // break inside the word the width runs out in.
+    // The first line's candidates: up to a space before the width runs out, and a break
+    // inside the word the width runs out in.
     let mut width = 0.0;
     let mut last_space = None;
     let mut overflow_at = text.len();
     // Each character boundary before the overflow, with the width up to it.
     let mut prefix_widths = vec![(0, 0.0)];
+    // Of the spaces whose break lets both lines fit, the one that balances them (the wider
+    // line narrowest): "Viewers / (web, TV)", not "Viewers (web, / TV)".
+    let mut balanced: Option<(usize, f32)> = None;
     for (index, c) in text.char_indices() {
+        let before = width;
         width += advances.of(c);
         if width > max_width {
             overflow_at = index;
@@ -174,8 +179,18 @@ pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<
         prefix_widths.push((index + c.len_utf8(), width));
         if c == ' ' {
             last_space = Some(index);
+            let wider = before.max(total - width);
+            if index > 0 && total - width <= max_width && balanced.is_none_or(|(_, w)| wider < w) {
+                balanced = Some((index, wider));
+            }
         }
     }
+    let balanced = balanced.map(|(at, _)| {
+        (
+            text[..at].trim_end().to_owned(),
+            text[at + 1..].trim_start(),
+        )
+    });
     let at_space = last_space.filter(|&at| at > 0).map(|at| {
         (
             text[..at].trim_end().to_owned(),
@@ -237,12 +252,12 @@ pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<
             };
             (first, &text[at..])
         });
-    let (first, rest) = match (at_space, in_word) {
-        (Some(space), _) if fits(space.1) => space,
-        (_, Some(word)) if fits(word.1) => word,
-        (Some(space), _) => space,
-        (None, Some(word)) => word,
-        (None, None) => (String::new(), text),
+    let (first, rest) = match (balanced, at_space, in_word) {
+        (Some(space), ..) => space,
+        (None, _, Some(word)) if fits(word.1) => word,
+        (None, Some(space), _) => space,
+        (None, None, Some(word)) => word,
+        (None, None, None) => (String::new(), text),
     };
     if fits(rest) {
         return vec![first, rest.to_owned()];
@@ -273,6 +288,8 @@ pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<
 /// Longest word the hyphenation dictionary is asked about: past it a word is an identifier
 /// or a hash, not language, and breaks where its line is full.
 const LONGEST_HYPHENATED: usize = 40;
+/// The fewest letters a hyphen leaves on either side of it.
+const MIN_SYLLABLE: usize = 3;
 
 /// Where `word` may break across lines, in order, as (byte index, whether a hyphen is
 /// added there): after a hyphen, slash, underscore, dot or colon it carries ("orders-|db"),
@@ -302,11 +319,18 @@ fn word_breaks(word: &str) -> Vec<(usize, bool)> {
                 (false, Some(start)) => {
                     let run = &word[start..index];
                     if run.len() <= LONGEST_HYPHENATED {
+                        // At least three letters either side: "In- / sights" reads as a
+                        // word of its own.
+                        let letters = run.chars().count();
                         breaks.extend(
                             dictionary
                                 .hyphenate(run)
                                 .breaks
                                 .iter()
+                                .filter(|&&at| {
+                                    let before = run[..at].chars().count();
+                                    before >= MIN_SYLLABLE && letters - before >= MIN_SYLLABLE
+                                })
                                 .map(|&at| (start + at, true)),
                         );
                     }
