@@ -145,9 +145,10 @@ pub fn fit(text: &str, size: f32, weight: Weight, max_width: f32) -> String {
 }
 
 /// A name on at most two lines no wider than `max_width`, as cards show it: whole when it
-/// fits, else broken at the last space that lets the first line fit, or inside the word that
-/// overflows when that lets the rest fit on the second line (see [`word_breaks`]), and cut
-/// only when the second line cannot hold the rest. A cut keeps the name's distinguishing end
+/// fits; else broken at the space that balances the two lines when some space lets both
+/// fit, or inside the word that overflows when that lets the rest fit on the second line
+/// (see [`word_breaks`]), or at the last space that lets the first line fit; and cut only
+/// when the second line cannot hold the rest. A cut keeps the name's distinguishing end
 /// after the ellipsis: a closing parenthesised qualifier ("Payment… (standby)"), else its
 /// last word, so twins that differ only at the end stay told apart. Linear in the name's
 /// length.
@@ -185,18 +186,14 @@ pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<
             }
         }
     }
-    let balanced = balanced.map(|(at, _)| {
+    let split_at_space = |at: usize| {
         (
             text[..at].trim_end().to_owned(),
             text[at + 1..].trim_start(),
         )
-    });
-    let at_space = last_space.filter(|&at| at > 0).map(|at| {
-        (
-            text[..at].trim_end().to_owned(),
-            text[at + 1..].trim_start(),
-        )
-    });
+    };
+    let balanced = balanced.map(|(at, _)| split_at_space(at));
+    let at_space = last_space.filter(|&at| at > 0).map(split_at_space);
     let word_start = last_space.map_or(0, |at| at + 1);
     let word_end = text[overflow_at..]
         .find(' ')
@@ -209,13 +206,13 @@ pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<
             .ok()?;
         Some(prefix_widths[found].1)
     };
-    // Of the word's breaks that leave the first line fitting: one that lets the rest fit
-    // too, at a boundary the word has rather than at a syllable, the latest.
     // Breaks past the overflow cannot leave the first line fitting; the dictionary needs
     // the whole run of letters the overflow falls in.
     let breaks_end = text[overflow_at..word_end]
         .find(|c: char| !c.is_alphabetic())
         .map_or(word_end, |at| overflow_at + at);
+    // Of the word's breaks that leave the first line fitting: one that lets the rest fit
+    // too, at a boundary the word has rather than at a syllable, the latest.
     let in_word = word_breaks(&text[word_start..breaks_end])
         .into_iter()
         .map(|(at, hyphenated)| (word_start + at, hyphenated))
