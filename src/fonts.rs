@@ -13,22 +13,18 @@ pub enum Weight {
     SemiBold,
 }
 
-/// Measures characters of one weight at one size: the font is parsed once per measurement,
-/// not once per character or per candidate cut.
+/// Measures characters of one weight at one size, with the face parsed once per process
+/// (the editor measures every card's name every frame).
 struct Advances {
-    face: Option<ttf_parser::Face<'static>>,
+    face: Option<&'static ttf_parser::Face<'static>>,
     scale: f32,
     fallback: f32,
 }
 
 impl Advances {
     fn new(size: f32, weight: Weight) -> Self {
-        let data = match weight {
-            Weight::Regular => REGULAR,
-            Weight::SemiBold => SEMIBOLD,
-        };
-        match ttf_parser::Face::parse(data, 0) {
-            Ok(face) => {
+        match parsed(weight) {
+            Some(face) => {
                 let units = f32::from(face.units_per_em());
                 Self {
                     scale: size / units,
@@ -37,7 +33,7 @@ impl Advances {
                 }
             }
             // The bytes are compiled in; this only guards against a corrupt asset.
-            Err(_) => Self {
+            None => Self {
                 face: None,
                 scale: size,
                 fallback: 0.55,
@@ -68,11 +64,20 @@ pub enum Anchor {
 
 /// The parsed face of one weight (`None` only if the compiled-in asset were corrupt).
 pub(crate) fn face(weight: Weight) -> Option<ttf_parser::Face<'static>> {
-    let data = match weight {
-        Weight::Regular => REGULAR,
-        Weight::SemiBold => SEMIBOLD,
+    parsed(weight).cloned()
+}
+
+/// Each weight's face, parsed the first time it is asked for.
+fn parsed(weight: Weight) -> Option<&'static ttf_parser::Face<'static>> {
+    use std::sync::OnceLock;
+    type Parsed = OnceLock<Option<ttf_parser::Face<'static>>>;
+    static FACES: [Parsed; 2] = [OnceLock::new(), OnceLock::new()];
+    let (slot, data) = match weight {
+        Weight::Regular => (&FACES[0], REGULAR),
+        Weight::SemiBold => (&FACES[1], SEMIBOLD),
     };
-    ttf_parser::Face::parse(data, 0).ok()
+    slot.get_or_init(|| ttf_parser::Face::parse(data, 0).ok())
+        .as_ref()
 }
 
 /// Type size of a component's name on its card.
