@@ -158,7 +158,6 @@ pub fn fit(text: &str, size: f32, weight: Weight, max_width: f32) -> String {
 /// last word, so twins that differ only at the end stay told apart. Linear in the name's
 /// length.
 pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<String> {
-    const ELLIPSIS: &str = "…";
     let advances = Advances::new(size, weight);
     let text = text.trim();
     let total = advances.width(text);
@@ -275,12 +274,8 @@ pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<
         Some(tail) => {
             let head = rest[..rest.len() - tail.len()].trim_end();
             let room = max_width - advances.width(tail) - advances.width(" ");
-            let cut = fit(head, size, weight, room);
-            if cut.ends_with(ELLIPSIS) {
-                format!("{cut} {tail}")
-            } else {
-                format!("{cut}{ELLIPSIS} {tail}")
-            }
+            // The head fits whole when only runs of spaces made the rest too wide.
+            format!("{} {tail}", fit(head, size, weight, room))
         }
         None => fit(rest, size, weight, max_width),
     };
