@@ -61,11 +61,13 @@ fn captions(c: &mut Criterion) {
             .map(Option::unwrap_or_default)
             .collect();
         let boxes: Vec<Rect> = doc.components().iter().map(Component::rect).collect();
-        // A caption's full form, two shorter ones, and none at all, as the SVG export offers.
+        // A caption's full form, two shorter ones, and none at all, as the SVG export offers;
+        // a handful of distinct texts, as protocols repeat in a real design.
         let captions: Vec<Caption> = (0..routes.len())
             .map(|route| Caption {
                 route,
                 sizes: vec![(120.0, 14.0), (80.0, 14.0), (50.0, 14.0), (0.0, 0.0)],
+                kin: route % 5,
             })
             .collect();
         group.throughput(Throughput::Elements(captions.len() as u64));

@@ -406,6 +406,16 @@ pub fn caption(kind: &str, label: &str) -> String {
     }
 }
 
+/// A caption's shorter form: what the connection's own label says, without its kind
+/// (`3. reserve stock` for `3. gRPC: reserve stock`); `None` when it has no label of its own.
+pub fn detail(label: &str) -> Option<String> {
+    match split_step(label) {
+        (_, "") => None,
+        (Some(step), label) => Some(format!("{step}. {label}")),
+        (None, label) => Some(label.to_owned()),
+    }
+}
+
 /// What a step of a dynamic view does, without its number: `gRPC: reserve stock`.
 pub fn step_text(catalog: &Catalog, connection: &Connection) -> String {
     let kind = catalog

@@ -48,6 +48,8 @@ pub(crate) struct Edge {
     pub style: ConnectionStyle,
     /// The kind's label, then the connection's own label.
     pub label: String,
+    /// The connection's own label alone, when it has one (see [`crate::view::detail`]).
+    pub detail: Option<String>,
 }
 
 /// Every connection whose ends exist, in document order.
@@ -73,6 +75,7 @@ pub(crate) fn edges(doc: &Document, catalog: &Catalog) -> Vec<Edge> {
                 to,
                 style,
                 label,
+                detail: crate::view::detail(&connection.label),
             })
         })
         .collect()

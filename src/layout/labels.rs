@@ -1,7 +1,10 @@
 //! Where connection captions go: on their route, clear of every box, every other caption and
-//! every other route. A caption tries the middle of its route's longest segments first and
-//! then slides along them; when no spot is free it tries its shorter forms (the caller's
-//! abbreviations), and only then settles for the spot that overlaps least.
+//! every other route, and where a reader can tell whose caption it is: nearer its own route
+//! than any route whose caption reads differently, by [`ATTRIBUTION`]. A caption tries the
+//! middle of its route's longest segments first, then slides along them and to either side;
+//! when no spot is free it tries its shorter forms (the caller's abbreviations), then a step
+//! further out beside its route; a caller that offers an empty form gets it when nothing is
+//! free, else the caption settles for the spot that overlaps least.
 //!
 //! Boxes, placed captions and slanted route segments live in a uniform grid; horizontal and
 //! vertical route segments live on the lines they run along ([`Lines`]), because many routes
@@ -10,7 +13,9 @@
 //! the few candidates each tries, times a logarithm: nothing here is quadratic in the number
 //! of captions or routes, however many of them share a track.
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
+
+use rustc_hash::FxHashMap;
 
 use crate::model::{Point, Rect};
 
@@ -18,21 +23,22 @@ use crate::model::{Point, Rect};
 const CELL: f32 = 120.0;
 /// Room kept between a caption and what it must not touch.
 const GAP: f32 = 2.0;
-/// Which side of a segment a caption is tried on (0: on it), and how many caption heights
-/// further out.
-const BESIDE: [(f32, f32); 7] = [
-    (0.0, 0.0),
-    (1.0, 0.0),
-    (-1.0, 0.0),
-    (1.0, 1.5),
-    (-1.0, 1.5),
-    (1.0, 2.5),
-    (-1.0, 2.5),
-];
+/// How much further from every other route than from its own a caption keeps, so that a
+/// reader can tell whose it is.
+const ATTRIBUTION: f32 = 6.0;
+/// Which side of a segment a caption is tried on (0: on it) and how many caption heights
+/// further out: first on or just beside the route, where it reads as the route's ...
+const NEAR: [(f32, f32); 3] = [(0.0, 0.0), (1.0, 0.0), (-1.0, 0.0)];
+/// ... and only when no form of the caption fits there, further out beside a horizontal
+/// segment that runs between boxes too close for it.
+const FAR: [(f32, f32); 2] = [(1.0, 1.5), (-1.0, 1.5)];
 /// How many spots a caption with no free one weighs by what it would cover.
 const FALLBACK_SPOTS: usize = 16;
-/// Where along a segment a caption is tried, middle first.
+/// Where along a segment a caption is tried, middle first ...
 const ALONG: [f32; 7] = [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9];
+/// ... on the route's longest segments. (Finer steps along them, every 12 px, found room for
+/// one more of the 414 captions of the samples and reference designs, at 1.6 times the cost.)
+const SEGMENTS: usize = 4;
 
 /// A caption to place: the route it belongs to (an index into the routes) and the size of
 /// each form it may take, full first, then shorter ones.
@@ -40,6 +46,16 @@ const ALONG: [f32; 7] = [0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9];
 pub struct Caption {
     pub route: usize,
     pub sizes: Vec<(f32, f32)>,
+    /// Captions that read the same share a kin (any number, equal for equal texts): a reader
+    /// need not tell them apart, so a caption may sit as near a kin's route as its own
+    /// (beside a bundle of routes that all say "HTTP/REST").
+    pub kin: usize,
+}
+
+/// The kin of a caption that reads `text`: equal texts, equal kins (and different ones almost
+/// surely differ: a 64-bit hash).
+pub fn kin_of(text: &str) -> usize {
+    rustc_hash::FxBuildHasher.hash_one(text) as usize
 }
 
 /// Where a caption went: its centre and which of its forms fits there.
@@ -57,6 +73,13 @@ pub fn place<R: AsRef<[Point]>>(boxes: &[Rect], routes: &[R], captions: &[Captio
     for rect in boxes {
         grid.insert(*rect, Item::Box);
     }
+    // A route without a caption is its own kin.
+    let mut kin_of: Vec<usize> = (0..routes.len()).map(|route| usize::MAX - route).collect();
+    for caption in captions {
+        if let Some(kin) = kin_of.get_mut(caption.route) {
+            *kin = caption.kin;
+        }
+    }
     let mut straight = Vec::new();
     for (route, points) in routes.iter().map(AsRef::as_ref).enumerate() {
         for pair in points.windows(2) {
@@ -70,56 +93,92 @@ pub fn place<R: AsRef<[Point]>>(boxes: &[Rect], routes: &[R], captions: &[Captio
             }
         }
     }
+    let by_kin = straight
+        .iter()
+        .map(|&(axis, across, from, to, route)| (axis, across, from, to, kin_of[route]))
+        .collect();
     let mut obstacles = Obstacles {
         grid,
         lines: Lines::new(straight),
+        kin_lines: Lines::new(by_kin),
+        kin_of,
     };
     let mut placed = Vec::with_capacity(captions.len());
     for caption in captions {
         let points = routes.get(caption.route).map_or(&[][..], AsRef::as_ref);
-        let mut best: Option<(usize, Placed, Rect)> = None;
-        'forms: for (form, &(w, h)) in caption.sizes.iter().enumerate() {
-            // An empty form (the caller leaves the caption out) takes no room.
-            if w <= 0.0 || h <= 0.0 {
-                let centre = points.first().copied().unwrap_or_default();
-                best = Some((
-                    0,
-                    Placed {
-                        centre,
-                        form,
-                        clear: true,
-                    },
-                    Rect::default(),
-                ));
-                break 'forms;
-            }
-            let spots = candidates(points, w, h);
-            for &centre in &spots {
-                let rect = Rect::new(centre.x - w / 2.0, centre.y - h / 2.0, w, h);
-                if !obstacles.overlaps_any(rect.inflated(GAP), caption.route) {
+        let free = |spot: &Spot, w: f32, h: f32| {
+            let rect = spot.rect(w, h);
+            !obstacles.overlaps_any(rect.inflated(GAP), caption.route)
+                && !obstacles.meets_unlike(
+                    rect.inflated(spot.off + ATTRIBUTION),
+                    caption.kin,
+                    spot.rivals,
+                )
+        };
+        let shown: Vec<(usize, (f32, f32))> = caption
+            .sizes
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|&(_, (w, h))| w > 0.0 && h > 0.0)
+            .collect();
+        // Every form near the route, then every form further out; the first free spot wins.
+        let found = [&NEAR[..], &FAR[..]].into_iter().find_map(|levels| {
+            // The k-th spot of a smaller form lies inside the k-th of a larger one (same
+            // centre, or the same edge against the route), so where the smallest form is not
+            // free no form is: a caption with no room anywhere costs one pass, not one a form.
+            let &(_, (least_w, least_h)) = shown.last()?;
+            let open: Vec<bool> = candidates(points, least_w, least_h, levels)
+                .iter()
+                .map(|spot| free(spot, least_w, least_h))
+                .collect();
+            shown.iter().find_map(|&(form, (w, h))| {
+                let contains_least = least_w <= w && least_h <= h;
+                candidates(points, w, h, levels)
+                    .into_iter()
+                    .zip(&open)
+                    .find(|&(spot, &open)| (open || !contains_least) && free(&spot, w, h))
+                    .map(|(spot, _)| (form, spot.centre, spot.rect(w, h)))
+            })
+        });
+        let mut best: Option<(usize, Placed, Rect)> = found.map(|(form, centre, rect)| {
+            let spot = Placed {
+                centre,
+                form,
+                clear: true,
+            };
+            (0, spot, rect)
+        });
+        // An empty form (the caller leaves the caption out) takes no room.
+        let empty = caption
+            .sizes
+            .iter()
+            .position(|&(w, h)| w <= 0.0 || h <= 0.0);
+        if let (None, Some(form)) = (&best, empty) {
+            let centre = points.first().copied().unwrap_or_default();
+            let spot = Placed {
+                centre,
+                form,
+                clear: true,
+            };
+            best = Some((0, spot, Rect::default()));
+        }
+        // No free spot and no empty form: the first few spots of the shortest form, by how
+        // much each would cover (counting is dearer than finding one free spot).
+        if let (None, Some(&(form, (w, h)))) = (&best, shown.last()) {
+            for spot in candidates(points, w, h, &NEAR)
+                .into_iter()
+                .take(FALLBACK_SPOTS)
+            {
+                let rect = spot.rect(w, h);
+                let hits = obstacles.overlaps(rect.inflated(GAP), caption.route);
+                if best.as_ref().is_none_or(|(fewest, ..)| hits < *fewest) {
                     let spot = Placed {
-                        centre,
+                        centre: spot.centre,
                         form,
-                        clear: true,
+                        clear: false,
                     };
-                    best = Some((0, spot, rect));
-                    break 'forms;
-                }
-            }
-            // No free spot for any form: the first few spots of the shortest, by how much
-            // each would cover (counting is dearer than finding one free spot).
-            if form + 1 == caption.sizes.len() {
-                for &centre in spots.iter().take(FALLBACK_SPOTS) {
-                    let rect = Rect::new(centre.x - w / 2.0, centre.y - h / 2.0, w, h);
-                    let hits = obstacles.overlaps(rect.inflated(GAP), caption.route);
-                    if best.as_ref().is_none_or(|(fewest, ..)| hits < *fewest) {
-                        let spot = Placed {
-                            centre,
-                            form,
-                            clear: false,
-                        };
-                        best = Some((hits, spot, rect));
-                    }
+                    best = Some((hits, spot, rect));
                 }
             }
         }
@@ -140,10 +199,29 @@ pub fn place<R: AsRef<[Point]>>(boxes: &[Rect], routes: &[R], captions: &[Captio
     placed
 }
 
-/// Spots for a `w` by `h` caption: on the route's longest segments first, each at the
-/// fractions of [`ALONG`], then beside them (above or below a horizontal segment, left or
-/// right of a vertical one), where it still reads as the segment's.
-fn candidates(points: &[Point], w: f32, h: f32) -> Vec<Point> {
+/// A spot for a caption: its centre, how far the caption's edge is from its route, and
+/// which way the lines run that a reader could take for its owner: on a horizontal segment
+/// only horizontal ones (a vertical line crossing near its end is plainly not its route),
+/// beside a segment any.
+#[derive(Debug, Clone, Copy)]
+struct Spot {
+    centre: Point,
+    off: f32,
+    rivals: &'static [Axis],
+}
+
+const EITHER: &[Axis] = &[Axis::Horizontal, Axis::Vertical];
+
+impl Spot {
+    fn rect(&self, w: f32, h: f32) -> Rect {
+        Rect::new(self.centre.x - w / 2.0, self.centre.y - h / 2.0, w, h)
+    }
+}
+
+/// Spots for a `w` by `h` caption on the route's longest segments at the fractions of
+/// [`ALONG`], at each of `levels` (on the segment, or above or below a horizontal one, left or
+/// right of a vertical one, so many caption heights out).
+fn candidates(points: &[Point], w: f32, h: f32, levels: &[(f32, f32)]) -> Vec<Spot> {
     let mut segments: Vec<(f32, Point, Point)> = points
         .windows(2)
         .map(|s| {
@@ -155,23 +233,41 @@ fn candidates(points: &[Point], w: f32, h: f32) -> Vec<Point> {
         })
         .collect();
     segments.sort_by(|a, b| b.0.total_cmp(&a.0));
-    segments.truncate(4);
-    let mut spots = Vec::with_capacity(segments.len() * ALONG.len() * BESIDE.len());
-    for (beside, far) in BESIDE {
-        for t in ALONG {
-            for &(_, a, b) in &segments {
-                let at = Point::new(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
-                let horizontal = (a.y - b.y).abs() < 0.01;
-                // Beside a horizontal segment, further out by whole caption heights when
-                // the segment runs between boxes too close for the caption.
-                spots.push(if horizontal {
-                    Point::new(at.x, at.y - beside * (h / 2.0 + GAP + 1.0 + far * h))
-                } else if far == 0.0 {
-                    Point::new(at.x + beside * (w / 2.0 + GAP + 1.0), at.y)
-                } else {
-                    continue;
-                });
-            }
+    segments.truncate(SEGMENTS);
+    let mut spots = Vec::with_capacity(levels.len() * ALONG.len() * segments.len());
+    for &(beside, far) in levels {
+        let off = if beside == 0.0 {
+            0.0
+        } else {
+            GAP + 1.0 + far * h
+        };
+        for (t, &(_, a, b)) in ALONG
+            .iter()
+            .flat_map(|&t| segments.iter().map(move |s| (t, s)))
+        {
+            let at = Point::new(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+            let horizontal = a.y == b.y;
+            let rivals: &'static [Axis] = if beside != 0.0 {
+                EITHER
+            } else if horizontal {
+                &[Axis::Horizontal]
+            } else if a.x == b.x {
+                &[Axis::Vertical]
+            } else {
+                EITHER
+            };
+            let centre = if horizontal {
+                Point::new(at.x, at.y - beside * (h / 2.0 + off))
+            } else if far == 0.0 {
+                Point::new(at.x + beside * (w / 2.0 + off), at.y)
+            } else {
+                continue;
+            };
+            spots.push(Spot {
+                centre,
+                off,
+                rivals,
+            });
         }
     }
     spots
@@ -193,7 +289,7 @@ enum Item {
 #[derive(Default)]
 struct Grid {
     items: Vec<(Rect, Item)>,
-    cells: HashMap<(i32, i32), Vec<u32>>,
+    cells: FxHashMap<(i32, i32), Vec<u32>>,
 }
 
 impl Grid {
@@ -210,6 +306,11 @@ impl Grid {
 
     /// Whether `rect` overlaps any item but the segments of route `own`.
     fn overlaps_any(&self, rect: Rect, own: usize) -> bool {
+        self.any_met(rect, |item| item != Item::Segment(own))
+    }
+
+    /// Whether `rect` meets an item that `counts`.
+    fn any_met(&self, rect: Rect, counts: impl Fn(Item) -> bool) -> bool {
         let ((x0, y0), (x1, y1)) = cells(rect);
         (x0..=x1).any(|x| {
             (y0..=y1).any(|y| {
@@ -220,7 +321,7 @@ impl Grid {
                     .iter()
                     .any(|&id| {
                         let (other, item) = self.items[id as usize];
-                        item != Item::Segment(own) && meets(rect, other)
+                        counts(item) && meets(rect, other)
                     })
             })
         })
@@ -253,12 +354,24 @@ impl Grid {
 struct Obstacles {
     grid: Grid,
     lines: Lines,
+    /// The same segments as `lines`, each known by its route's kin rather than its route.
+    kin_lines: Lines,
+    kin_of: Vec<usize>,
 }
 
 impl Obstacles {
     /// Whether `rect` overlaps anything but the segments of route `own`.
     fn overlaps_any(&self, rect: Rect, own: usize) -> bool {
         self.grid.overlaps_any(rect, own) || self.lines.met(rect, own).next().is_some()
+    }
+
+    /// Whether `rect` meets a segment of a route whose caption reads unlike those of `kin`,
+    /// counting the horizontal and vertical segments that run along `axes` only.
+    fn meets_unlike(&self, rect: Rect, kin: usize, axes: &[Axis]) -> bool {
+        self.grid.any_met(
+            rect,
+            |item| matches!(item, Item::Segment(route) if self.kin_of[route] != kin),
+        ) || self.kin_lines.met_along(axes, rect, kin).next().is_some()
     }
 
     /// How many things `rect` overlaps, not counting the segments of route `own`: boxes,
@@ -367,31 +480,39 @@ impl Lines {
 
     /// The lines with a segment of a route other than `own` that meets `rect`, each once.
     fn met(&self, rect: Rect, own: usize) -> impl Iterator<Item = usize> + '_ {
-        [Axis::Horizontal, Axis::Vertical]
-            .into_iter()
-            .flat_map(move |axis| {
-                let ((lo, hi), (from, to)) = match axis {
-                    Axis::Horizontal => ((rect.y, rect.y + rect.h), (rect.x, rect.x + rect.w)),
-                    Axis::Vertical => ((rect.x, rect.x + rect.w), (rect.y, rect.y + rect.h)),
-                };
-                let first = self
-                    .lines
-                    .partition_point(|&(a, at, _)| a < axis || (a == axis && at < lo));
-                (first..self.lines.len())
-                    .take_while(move |&line| {
-                        let (a, at, _) = self.lines[line];
-                        a == axis && at <= hi
-                    })
-                    .filter(move |&line| {
-                        let start = self.lines[line].2;
-                        let end = self.lines.get(line + 1).map_or(self.spans.len(), |l| l.2);
-                        let spans = &self.spans[start..end];
-                        // The segments starting no later than the stretch ends meet it when
-                        // one of another route reaches its start.
-                        let starting = spans.partition_point(|span| span.from <= to);
-                        starting > 0 && spans[starting - 1].reach.of_others_than(own) >= from
-                    })
-            })
+        self.met_along(&[Axis::Horizontal, Axis::Vertical], rect, own)
+    }
+
+    /// [`Lines::met`], of the lines that run along `axes` only.
+    fn met_along<'a>(
+        &'a self,
+        axes: &'a [Axis],
+        rect: Rect,
+        own: usize,
+    ) -> impl Iterator<Item = usize> + 'a {
+        axes.iter().copied().flat_map(move |axis| {
+            let ((lo, hi), (from, to)) = match axis {
+                Axis::Horizontal => ((rect.y, rect.y + rect.h), (rect.x, rect.x + rect.w)),
+                Axis::Vertical => ((rect.x, rect.x + rect.w), (rect.y, rect.y + rect.h)),
+            };
+            let first = self
+                .lines
+                .partition_point(|&(a, at, _)| a < axis || (a == axis && at < lo));
+            (first..self.lines.len())
+                .take_while(move |&line| {
+                    let (a, at, _) = self.lines[line];
+                    a == axis && at <= hi
+                })
+                .filter(move |&line| {
+                    let start = self.lines[line].2;
+                    let end = self.lines.get(line + 1).map_or(self.spans.len(), |l| l.2);
+                    let spans = &self.spans[start..end];
+                    // The segments starting no later than the stretch ends meet it when
+                    // one of another route reaches its start.
+                    let starting = spans.partition_point(|span| span.from <= to);
+                    starting > 0 && spans[starting - 1].reach.of_others_than(own) >= from
+                })
+        })
     }
 }
 
@@ -420,10 +541,12 @@ mod tests {
             Caption {
                 route: 0,
                 sizes: vec![(80.0, 14.0)],
+                kin: 0,
             },
             Caption {
                 route: 1,
                 sizes: vec![(80.0, 14.0)],
+                kin: 1,
             },
         ];
         let placed = place(&[], &routes, &captions);
@@ -441,6 +564,7 @@ mod tests {
             &[Caption {
                 route: 0,
                 sizes: vec![(60.0, 14.0), (30.0, 14.0)],
+                kin: 0,
             }],
         );
         assert!(placed[0].clear);
@@ -462,12 +586,69 @@ mod tests {
             &[Caption {
                 route: 0,
                 sizes: vec![(60.0, 14.0)],
+                kin: 0,
             }],
         );
         // It sits on its own route where the others do not run, not beside the trunk.
         assert!(placed[0].clear, "{placed:?}");
         assert_eq!(placed[0].centre.y, 0.0, "{placed:?}");
         assert!(placed[0].centre.x - 30.0 > 300.0 + GAP, "{placed:?}");
+    }
+
+    #[test]
+    fn a_caption_sits_where_no_route_that_reads_differently_runs_beside_it() {
+        // Route 1 runs 10 px below route 0 from x = 0 to 200; route 0 goes on to 400.
+        let routes = vec![
+            vec![Point::new(0.0, 0.0), Point::new(400.0, 0.0)],
+            vec![Point::new(0.0, 10.0), Point::new(200.0, 10.0)],
+        ];
+        let captions = |kin| {
+            [
+                Caption {
+                    route: 0,
+                    sizes: vec![(60.0, 14.0)],
+                    kin: 0,
+                },
+                // Route 1's caption is left out; what matters is how it reads.
+                Caption {
+                    route: 1,
+                    sizes: vec![(0.0, 0.0)],
+                    kin,
+                },
+            ]
+        };
+        // The middle would read as either route's: the caption moves on, past route 1's end,
+        // on its own route.
+        let unlike = place(&[], &routes, &captions(1));
+        assert!(unlike[0].clear, "{unlike:?}");
+        assert_eq!(unlike[0].centre.y, 0.0, "{unlike:?}");
+        assert!(
+            unlike[0].centre.x - 30.0 - ATTRIBUTION > 200.0,
+            "{unlike:?}"
+        );
+        // When route 1's caption reads the same, either route will do: the middle.
+        let kin = place(&[], &routes, &captions(0));
+        assert_eq!(kin[0].centre, Point::new(200.0, 0.0), "{kin:?}");
+    }
+
+    #[test]
+    fn a_route_crossing_a_caption_s_line_does_not_make_it_ambiguous() {
+        // A vertical route crosses route 0 at x = 236: the caption sits on route 0 between
+        // it and the middle, 4 px clear of it, not pushed off its line.
+        let routes = vec![
+            vec![Point::new(0.0, 0.0), Point::new(400.0, 0.0)],
+            vec![Point::new(236.0, -100.0), Point::new(236.0, 100.0)],
+        ];
+        let placed = place(
+            &[],
+            &routes,
+            &[Caption {
+                route: 0,
+                sizes: vec![(60.0, 14.0)],
+                kin: 0,
+            }],
+        );
+        assert_eq!(placed[0].centre, Point::new(200.0, 0.0), "{placed:?}");
     }
 
     #[test]

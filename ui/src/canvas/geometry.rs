@@ -86,6 +86,7 @@ pub fn caption_spots(doc: &Document, routes: &[Option<Vec<Pos2>>]) -> Vec<Option
             labels::Caption {
                 route,
                 sizes: vec![(size.x, size.y)],
+                kin: labels::kin_of(&c.label),
             }
         })
         .collect();
