@@ -656,11 +656,23 @@ fn place_captions(doc: &Document, scene: &Scene<'_>) -> Vec<Option<PlacedCaption
                 return Vec::new();
             }
             // Shorter forms say what tells the connection from its siblings: its own label
-            // ("search" for "Database query: search"); its kind alone says little.
+            // ("search" for "Database query: search"); its kind alone says little. So the
+            // whole caption is cut only when the connection has no label of its own.
+            let full = fonts::fit(
+                &edge.edge.label,
+                CAPTION_SIZE,
+                Weight::Regular,
+                CAPTION_WIDTHS[0],
+            );
+            let whole = full == edge.edge.label;
             let shorter = edge.edge.detail.as_ref().unwrap_or(&edge.edge.label);
-            let mut forms: Vec<String> = std::iter::once((&edge.edge.label, CAPTION_WIDTHS[0]))
-                .chain(CAPTION_WIDTHS.iter().map(|&w| (shorter, w)))
-                .map(|(text, w)| fonts::fit(text, CAPTION_SIZE, Weight::Regular, w))
+            let mut forms: Vec<String> = std::iter::once(full)
+                .filter(|_| whole || edge.edge.detail.is_none())
+                .chain(
+                    CAPTION_WIDTHS
+                        .iter()
+                        .map(|&w| fonts::fit(shorter, CAPTION_SIZE, Weight::Regular, w)),
+                )
                 .collect();
             forms.dedup();
             // The last resort: no caption on the drawing (the edge's tooltip keeps it).
