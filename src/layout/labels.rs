@@ -530,6 +530,10 @@ mod tests {
 
     use super::*;
 
+    fn caption(route: usize, sizes: Vec<(f32, f32)>, kin: usize) -> Caption {
+        Caption { route, sizes, kin }
+    }
+
     #[test]
     fn captions_of_parallel_routes_do_not_overlap() {
         // Two horizontal routes 10 px apart: their captions cannot both sit in the middle.
@@ -538,16 +542,8 @@ mod tests {
             vec![Point::new(0.0, 10.0), Point::new(400.0, 10.0)],
         ];
         let captions = [
-            Caption {
-                route: 0,
-                sizes: vec![(80.0, 14.0)],
-                kin: 0,
-            },
-            Caption {
-                route: 1,
-                sizes: vec![(80.0, 14.0)],
-                kin: 1,
-            },
+            caption(0, vec![(80.0, 14.0)], 0),
+            caption(1, vec![(80.0, 14.0)], 1),
         ];
         let placed = place(&[], &routes, &captions);
         let rect = |p: &Placed| Rect::new(p.centre.x - 40.0, p.centre.y - 7.0, 80.0, 14.0);
@@ -561,11 +557,7 @@ mod tests {
         let placed = place(
             &boxes,
             &routes,
-            &[Caption {
-                route: 0,
-                sizes: vec![(60.0, 14.0), (30.0, 14.0)],
-                kin: 0,
-            }],
+            &[caption(0, vec![(60.0, 14.0), (30.0, 14.0)], 0)],
         );
         assert!(placed[0].clear);
         assert_eq!(placed[0].form, 0);
@@ -580,15 +572,7 @@ mod tests {
         // A thousand routes share the trunk from x = 0 to 300; route 0 alone goes on to 600.
         let mut routes = vec![vec![Point::new(0.0, 0.0), Point::new(600.0, 0.0)]];
         routes.extend((0..1_000).map(|_| vec![Point::new(0.0, 0.0), Point::new(300.0, 0.0)]));
-        let placed = place(
-            &[],
-            &routes,
-            &[Caption {
-                route: 0,
-                sizes: vec![(60.0, 14.0)],
-                kin: 0,
-            }],
-        );
+        let placed = place(&[], &routes, &[caption(0, vec![(60.0, 14.0)], 0)]);
         // It sits on its own route where the others do not run, not beside the trunk.
         assert!(placed[0].clear, "{placed:?}");
         assert_eq!(placed[0].centre.y, 0.0, "{placed:?}");
@@ -604,17 +588,9 @@ mod tests {
         ];
         let captions = |kin| {
             [
-                Caption {
-                    route: 0,
-                    sizes: vec![(60.0, 14.0)],
-                    kin: 0,
-                },
+                caption(0, vec![(60.0, 14.0)], 0),
                 // Route 1's caption is left out; what matters is how it reads.
-                Caption {
-                    route: 1,
-                    sizes: vec![(0.0, 0.0)],
-                    kin,
-                },
+                caption(1, vec![(0.0, 0.0)], kin),
             ]
         };
         // The middle would read as either route's: the caption moves on, past route 1's end,
@@ -639,15 +615,7 @@ mod tests {
             vec![Point::new(0.0, 0.0), Point::new(400.0, 0.0)],
             vec![Point::new(236.0, -100.0), Point::new(236.0, 100.0)],
         ];
-        let placed = place(
-            &[],
-            &routes,
-            &[Caption {
-                route: 0,
-                sizes: vec![(60.0, 14.0)],
-                kin: 0,
-            }],
-        );
+        let placed = place(&[], &routes, &[caption(0, vec![(60.0, 14.0)], 0)]);
         assert_eq!(placed[0].centre, Point::new(200.0, 0.0), "{placed:?}");
     }
 
