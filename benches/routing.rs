@@ -2,6 +2,10 @@
 //! with twice as many connections, as the editor runs it after every edit and the diagram
 //! exports before drawing. Target: 2,000 components / 4,000 connections under 30 ms.
 //!
+//! The automatic layout of each sample, boundaries included, which routes the drawing once
+//! for every shape of its boundaries it tries (see `layout::layout`), and the routing of
+//! each laid-out sample alone: one such try.
+//!
 //! Then caption placement on the routed models of 2,000 and 20,000 components, a caption on
 //! every connection, as the SVG and PNG exports place them: it must grow linearly with the
 //! model, however many routes share a track (the generated models' telemetry trunks carry
@@ -50,6 +54,36 @@ fn routing(c: &mut Criterion) {
     group.finish();
 }
 
+fn sample_layouts(c: &mut Criterion) {
+    let catalog = Catalog::builtin();
+    let mut layouts = c.benchmark_group("sample_layout");
+    layouts.sample_size(10);
+    let mut routes = Vec::new();
+    for sample in samples::samples() {
+        let doc = archsmith::format::from_str(sample.text, sample.name, catalog)
+            .expect("the samples load");
+        layouts.bench_function(sample.name, |b| {
+            b.iter(|| layout::layout(&doc, catalog, Spacing::default()));
+        });
+        let mut laid_out = doc.clone();
+        let edit = layout::layout(&doc, catalog, Spacing::default()).to_edit(&doc);
+        edit.apply(&mut laid_out, catalog)
+            .expect("a layout only moves elements");
+        routes.push((sample.name, laid_out));
+    }
+    layouts.finish();
+    let mut group = c.benchmark_group("sample_route");
+    for (name, doc) in &routes {
+        group.bench_function(*name, |b| {
+            b.iter(|| {
+                let obstacles = route::Obstacles::of(doc, Component::rect);
+                route::connections(doc, catalog, &obstacles)
+            });
+        });
+    }
+    group.finish();
+}
+
 fn captions(c: &mut Criterion) {
     let mut group = c.benchmark_group("labels");
     group.sample_size(10);
@@ -78,5 +112,5 @@ fn captions(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, routing, captions);
+criterion_group!(benches, routing, sample_layouts, captions);
 criterion_main!(benches);

@@ -240,19 +240,76 @@ impl<'a> Scores<'a> {
     /// [`routed_faults`]), plus its distance from the page's shape; `None` when it would
     /// take a try and none are left.
     fn of(&mut self, drawn: &Layout) -> Option<f32> {
-        let key = drawn.fingerprint();
-        if let Some(&known) = self.known.get(&key) {
-            return Some(known);
+        self.of_each(&[drawn]).pop().flatten()
+    }
+
+    /// [`Scores::of`] each drawing in turn, the first `None` ending the list: the drawings
+    /// not met before are routed at once, on as many threads as the machine has (each try
+    /// routes the whole drawing, and one step of a search tries several shapes), with the
+    /// very result of scoring them one by one.
+    fn of_each(&mut self, drawings: &[&Layout]) -> Vec<Option<f32>> {
+        let keys: Vec<u64> = drawings.iter().map(|drawn| drawn.fingerprint()).collect();
+        // The drawings to route, in order, until the tries run out.
+        let mut new: Vec<(u64, &Layout)> = Vec::new();
+        let mut answered = drawings.len();
+        for (k, (&key, &drawn)) in keys.iter().zip(drawings).enumerate() {
+            if self.known.contains_key(&key) || new.iter().any(|&(seen, _)| seen == key) {
+                continue;
+            }
+            let Some(left) = self.tries.checked_sub(1) else {
+                answered = k;
+                break;
+            };
+            self.tries = left;
+            new.push((key, drawn));
         }
-        self.tries = self.tries.checked_sub(1)?;
+        let scores = on_threads(&new, |&(_, drawn)| self.routed_score(drawn));
+        for (&(key, _), score) in new.iter().zip(scores) {
+            self.known.insert(key, score);
+        }
+        let mut answers: Vec<Option<f32>> = keys[..answered]
+            .iter()
+            .map(|key| self.known.get(key).copied())
+            .collect();
+        if answered < drawings.len() {
+            answers.push(None);
+        }
+        answers
+    }
+
+    fn routed_score(&self, drawn: &Layout) -> f32 {
         let (faults, aspect) = routed_faults(self.doc, self.catalog, drawn);
         let off_shape = (aspect / self.spacing.aspect).ln().abs();
-        let score = faults as f32
+        faults as f32
             + CROSSINGS_PER_SHAPE * off_shape
-            + CROSSINGS_PER_SHAPE_BEYOND * (off_shape - COMFORTABLE_SHAPE.ln()).max(0.0);
-        self.known.insert(key, score);
-        Some(score)
+            + CROSSINGS_PER_SHAPE_BEYOND * (off_shape - COMFORTABLE_SHAPE.ln()).max(0.0)
     }
+}
+
+/// `work` of each item, in order, spread over the machine's threads (on one where threads
+/// are not available, such as the editor in the browser, in turn).
+fn on_threads<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len());
+    if threads <= 1 || cfg!(target_arch = "wasm32") {
+        return items.iter().map(work).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let work = &work;
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(work).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle.join() {
+                Ok(results) => results,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
 }
 
 /// Which shapes one step from the current one a search tries (see [`Shape::moves`]).
@@ -285,16 +342,25 @@ fn descend(
         let mut improved = false;
         for (level, flip) in steps.clone() {
             let mut chosen = None;
-            for shape in builder.shape.moves(&builder, level, flip, moves) {
-                // Turned upside down, the members keep their order: ordered again by where
-                // their connections lead, they would turn back. Arranged otherwise, they
-                // are ordered again (see `Builder::redrawn`).
-                let (again, tried) = if flip {
-                    builder.with_shape(shape, builder.hints.clone())
-                } else {
-                    builder.redrawn(shape)
-                };
-                let Some(tried_score) = scores.of(&tried) else {
+            // Turned upside down, the members keep their order: ordered again by where
+            // their connections lead, they would turn back. Arranged otherwise, they are
+            // ordered again (see `Builder::redrawn`).
+            let tries: Vec<(Builder<'_>, Layout)> = builder
+                .shape
+                .moves(&builder, level, flip, moves)
+                .into_iter()
+                .map(|shape| {
+                    if flip {
+                        builder.with_shape(shape, builder.hints.clone())
+                    } else {
+                        builder.redrawn(shape)
+                    }
+                })
+                .collect();
+            let drawings: Vec<&Layout> = tries.iter().map(|(_, tried)| tried).collect();
+            let tried_scores = scores.of_each(&drawings);
+            for ((again, tried), tried_score) in tries.into_iter().zip(tried_scores) {
+                let Some(tried_score) = tried_score else {
                     return (best, best_score);
                 };
                 if tried_score < best_score {
