@@ -225,3 +225,54 @@ fn topics_are_edited_as_one_undoable_field() {
     .apply(&mut doc, catalog);
     assert!(not_a_broker.is_err());
 }
+
+#[test]
+fn a_zone_inside_a_components_placement_is_drawn_around_it_and_others_hang_as_tags() {
+    let catalog = Catalog::builtin();
+    // The PCI zone inside the app subnet the vault runs in; the payments context outside it.
+    let text = MODEL.replacen(
+        r#"            name: "PCI zone","#,
+        r#"            name: "PCI zone",
+            parent: "app","#,
+        1,
+    );
+    let mut doc = load(&text).expect("loads");
+    let vault = doc.component("vault").expect("vault");
+    assert_eq!(doc.drawn_in(vault).map(GroupId::as_str), Some("pci"));
+    let api = doc.component("api").expect("api");
+    assert_eq!(doc.drawn_in(api).map(GroupId::as_str), Some("app"));
+
+    let laid_out = archsmith::layout::layout(&doc, catalog, archsmith::layout::Spacing::default());
+    laid_out
+        .to_edit(&doc)
+        .apply(&mut doc, catalog)
+        .expect("a layout only moves elements");
+    let rect_of = |id: &str| doc.group(id).map(|g| g.rect).expect("group");
+    let (pci, app) = (rect_of("pci"), rect_of("app"));
+    let vault = doc.component("vault").expect("vault").rect();
+    let api = doc.component("api").expect("api").rect();
+    assert_eq!(
+        pci.union(vault),
+        pci,
+        "the zone holds the vault: {pci:?} {vault:?}"
+    );
+    assert_eq!(
+        app.union(pci),
+        app,
+        "the subnet holds the zone: {app:?} {pci:?}"
+    );
+    assert_ne!(pci.union(api), pci, "the zone holds only its member");
+
+    let Output::File(svg) = find_exporter("svg")
+        .expect("exporter")
+        .export(&doc, catalog, &ExportOptions::default())
+        .expect("exports")
+    else {
+        panic!("one file");
+    };
+    let svg = String::from_utf8_lossy(&svg);
+    // The zone's title, not a tag under the card it is drawn around; the context elsewhere
+    // still hangs under it.
+    assert_eq!(svg.matches(">PCI zone<").count(), 1, "{svg}");
+    assert_eq!(svg.matches(">Payments context<").count(), 2, "{svg}");
+}

@@ -111,7 +111,7 @@ impl Exporter for DrawioExporter {
 
         for (i, component) in doc.components().iter().enumerate() {
             let kind = catalog.kind_of(component);
-            let (parent, origin) = origin_of(component.group.as_ref().map(|g| g.as_str()));
+            let (parent, origin) = origin_of(doc.drawn_in(component).map(|g| g.as_str()));
             let icon = kind
                 .and_then(|k| icons::icon(&k.icon))
                 .map(|icon| {

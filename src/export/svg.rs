@@ -839,9 +839,15 @@ fn write_component(
     );
     out.push('\n');
     // Trust zones and contexts it belongs to besides its placement hang under the card as
-    // tags in their boundary's colour.
+    // tags in their boundary's colour, but for those drawn around it (see
+    // `Document::drawn_in`).
     let mut tag_x = r.x + 10.0;
-    for group in doc.memberships(component) {
+    let around = doc.group_chain(doc.drawn_in(component));
+    let tagged = doc
+        .memberships(component)
+        .into_iter()
+        .filter(|group| !around.iter().any(|g| g.id == group.id));
+    for group in tagged {
         let tag = fonts::fit(&group.name, TAG_SIZE, Weight::SemiBold, 140.0);
         let width = fonts::text_width(&tag, TAG_SIZE, Weight::SemiBold) + 8.0;
         let baseline = r.y + r.h + 4.5;

@@ -23,12 +23,13 @@ pub(crate) fn child_groups<'a>(doc: &'a Document, parent: Option<&str>) -> Vec<(
         .collect()
 }
 
-/// Components directly in `group` (outside every group when `None`), with their positions.
+/// Components drawn directly in `group` (outside every group when `None`; see
+/// [`Document::drawn_in`]), with their positions.
 pub(crate) fn members<'a>(doc: &'a Document, group: Option<&str>) -> Vec<(usize, &'a Component)> {
     doc.components()
         .iter()
         .enumerate()
-        .filter(|(_, c)| c.group.as_ref().map(|g| g.as_str()) == group)
+        .filter(|(_, c)| doc.drawn_in(c).map(|g| g.as_str()) == group)
         .collect()
 }
 

@@ -669,7 +669,7 @@ impl<'a> Builder<'a> {
         for (i, component) in doc.components().iter().enumerate() {
             if !component.pinned {
                 members
-                    .entry(level_of(component.group.as_ref()))
+                    .entry(level_of(doc.drawn_in(component)))
                     .or_default()
                     .push(Member::Component(i));
             }
@@ -723,7 +723,7 @@ impl<'a> Builder<'a> {
                     return None;
                 }
                 let (chain_from, chain_to) =
-                    (self.chain(a.group.as_ref()), self.chain(b.group.as_ref()));
+                    (self.chain(doc.drawn_in(a)), self.chain(doc.drawn_in(b)));
                 let shared = chain_from
                     .iter()
                     .zip(&chain_to)
@@ -1011,7 +1011,7 @@ fn keep_pinned(doc: &Document, out: &mut Layout, spacing: Spacing) {
     for component in pinned {
         out.components
             .insert(component.id.clone(), component.position);
-        for group in doc.group_chain(component.group.as_ref()) {
+        for group in doc.group_chain(doc.drawn_in(component)) {
             let rect = out.groups.entry(group.id.clone()).or_insert(group.rect);
             *rect = union(*rect, component.rect(), GROUP_PADDING);
         }
@@ -1043,7 +1043,7 @@ pub fn fit_groups(doc: &mut Document) {
         let inner = doc
             .components
             .iter()
-            .filter(|c| c.group.as_ref() == Some(&id))
+            .filter(|c| doc.drawn_in(c) == Some(&id))
             .map(Component::rect)
             .chain(
                 doc.groups

@@ -754,6 +754,36 @@ impl Document {
             .collect()
     }
 
+    /// The group a component is drawn in: the innermost trust zone or bounded context it
+    /// belongs to (`member_of`) that lies inside its placement (a PCI zone within the
+    /// booking context holds the payment service placed in that context), else its
+    /// placement. A zone elsewhere (across subnets) cannot hold a box placed in one of them.
+    pub fn drawn_in<'s>(&'s self, component: &'s Component) -> Option<&'s GroupId> {
+        let placement = component.group.as_ref();
+        component
+            .member_of
+            .iter()
+            .filter_map(|id| {
+                let chain = self.group_chain(Some(id));
+                let parent = chain.first()?.parent.as_ref();
+                let inside = match placement {
+                    Some(placement) => chain.iter().skip(1).any(|g| g.id == *placement),
+                    None => parent.is_none(),
+                };
+                inside.then_some((chain.len(), id))
+            })
+            // The innermost; of zones as deep, the first listed.
+            .fold(
+                None,
+                |best: Option<(usize, &GroupId)>, (depth, id)| match best {
+                    Some((deepest, _)) if deepest >= depth => best,
+                    _ => Some((depth, id)),
+                },
+            )
+            .map(|(_, id)| id)
+            .or(placement)
+    }
+
     /// The chain of groups from the component's own group up to the outermost one.
     pub fn group_chain(&self, start: Option<&GroupId>) -> Vec<&Group> {
         let mut chain = Vec::new();
