@@ -288,3 +288,28 @@ fn an_opsgenie_box_is_not_subtitled_with_another_vendor() {
         "no PagerDuty in a model without it"
     );
 }
+
+#[test]
+fn a_subtitle_too_long_for_its_card_keeps_the_replica_count() {
+    // "Worker / consumer · ×12" does not fit a default card beside its icon.
+    let text = r#"(
+    version: 2,
+    meta: (name: "Workers"),
+    components: [
+        (
+            id: "notify",
+            kind: "worker",
+            name: "Notification worker",
+            position: (x: 0.0, y: 0.0),
+            properties: {"replicas": 12},
+        ),
+    ],
+)
+"#;
+    let svg = export("svg", text);
+    let subtitle = svg
+        .lines()
+        .find(|line| line.contains("×12"))
+        .unwrap_or_else(|| panic!("the count is drawn:\n{svg}"));
+    assert!(subtitle.contains("… · ×12<"), "{subtitle}");
+}

@@ -808,16 +808,25 @@ fn write_component(
     let room = r.x + r.w - text_x - 8.0;
     // Names wrap onto a second line before they are cut, where the card is tall enough.
     let names = fonts::card_name(&component.name, room, r.h);
-    let mut subtitle = catalog.kind_label(component).to_owned();
-    if let Some(replicas) = component
+    // The replica count is what tells the cards of one kind apart: a subtitle too long for
+    // the card cuts the kind, never the count ("Worker / con… · ×3").
+    let count = component
         .properties
         .get("replicas")
         .and_then(|v| v.as_int())
         .filter(|&n| n > 1)
-    {
-        let _ = write!(subtitle, " · ×{replicas}");
-    }
-    let subtitle = fonts::fit(&subtitle, KIND_SIZE, Weight::Regular, room);
+        .map(|replicas| format!(" · ×{replicas}"))
+        .unwrap_or_default();
+    let kind_room = room - fonts::text_width(&count, KIND_SIZE, Weight::Regular);
+    let kind = catalog.kind_label(component);
+    let subtitle = if kind_room >= fonts::text_width(kind, KIND_SIZE, Weight::Regular) / 3.0 {
+        format!(
+            "{}{count}",
+            fonts::fit(kind, KIND_SIZE, Weight::Regular, kind_room)
+        )
+    } else {
+        fonts::fit(&format!("{kind}{count}"), KIND_SIZE, Weight::Regular, room)
+    };
     // The name's lines and the subtitle, centred on the card as a block.
     let first_baseline = r.y + r.h / 2.0 - 3.0 - NAME_LINE * (names.len() as f32 - 1.0) / 2.0;
     for (line, name) in names.iter().enumerate() {
