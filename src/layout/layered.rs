@@ -4,7 +4,7 @@
 //! reduce crossings, then assign coordinates and read edge bends off the dummies or route the
 //! edges without dummies through the channels between bands.
 
-use crate::model::{Point, Size};
+use crate::model::{Point, Rect, Size};
 
 use super::bands::{DUMMY_GAP, DUMMY_HEIGHT, Plan};
 use super::{order, pack, width};
@@ -79,7 +79,19 @@ impl Drawing {
 /// out of the layering; edges closing a cycle are drawn backwards. Disconnected parts are
 /// drawn apart and packed in rows.
 pub fn draw(sizes: &[Size], edges: &[(usize, usize)], spacing: Spacing) -> Drawing {
-    draw_hinted(sizes, edges, &[], spacing)
+    draw_hinted(sizes, edges, &[], spacing, Islands::InRows)
+}
+
+/// Where the parts of a graph with no edges to the largest part go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Islands {
+    /// In rows under (or beside) the largest, tallest first.
+    #[default]
+    InRows,
+    /// Into the room under the largest part's columns where they fit (see
+    /// `pack::tuck_under_columns`), the rest in rows: a smaller drawing, whose routes to the
+    /// tucked parts may cross the largest part's.
+    TuckedIn,
 }
 
 /// [`draw`], with each layer's order starting from `hints` (by node; `None` or missing: no
@@ -89,6 +101,7 @@ pub fn draw_hinted(
     edges: &[(usize, usize)],
     hints: &[Option<f32>],
     spacing: Spacing,
+    islands: Islands,
 ) -> Drawing {
     let n = sizes.len();
     let parts = pack::parts(n, edges);
@@ -115,20 +128,39 @@ pub fn draw_hinted(
             })
         })
         .collect();
+    let part_sizes = sizes_of_parts(&parts, sizes);
     let drawings: Vec<Drawing> = parts
         .iter()
         .zip(&part_edges)
-        .map(|(part, edges)| {
-            let part_sizes: Vec<Size> = part.iter().map(|&v| sizes[v]).collect();
+        .zip(&part_sizes)
+        .map(|((part, edges), part_sizes)| {
             let part_hints: Vec<Option<f32>> = part
                 .iter()
                 .map(|&v| hints.get(v).copied().flatten())
                 .collect();
-            draw_connected(&part_sizes, edges, &part_hints, spacing)
+            draw_connected(part_sizes, edges, &part_hints, spacing)
         })
         .collect();
-    let boxes: Vec<Size> = drawings.iter().map(|d| d.size).collect();
-    let (corners, size) = pack::shelves(&boxes, spacing.layer_gap, spacing.aspect);
+    let corners_in_host = match islands {
+        Islands::TuckedIn => tuck_into_largest(&drawings, &part_sizes, spacing),
+        Islands::InRows => vec![None; parts.len()],
+    };
+    // The parts not tucked into the largest, packed in rows; then the tucked ones moved with
+    // it.
+    let shelved: Vec<usize> = (0..parts.len())
+        .filter(|&p| corners_in_host[p].is_none())
+        .collect();
+    let boxes: Vec<Size> = shelved.iter().map(|&p| drawings[p].size).collect();
+    let (shelf_corners, size) = pack::shelves(&boxes, spacing.layer_gap, spacing.aspect);
+    let mut corners = vec![Point::default(); parts.len()];
+    for (&p, &corner) in shelved.iter().zip(&shelf_corners) {
+        corners[p] = corner;
+    }
+    for (p, tucked) in corners_in_host.iter().enumerate() {
+        if let Some((host, at)) = *tucked {
+            corners[p] = Point::new(corners[host].x + at.x, corners[host].y + at.y);
+        }
+    }
     let shift = |p: &Point, by: Point| Point::new(p.x + by.x, p.y + by.y);
     let mut positions = vec![Point::default(); n];
     let mut layers = vec![0usize; n];
@@ -155,6 +187,51 @@ pub fn draw_hinted(
         layers,
         size,
     }
+}
+
+/// The node sizes of each part.
+fn sizes_of_parts(parts: &[Vec<usize>], sizes: &[Size]) -> Vec<Vec<Size>> {
+    parts
+        .iter()
+        .map(|part| part.iter().map(|&v| sizes[v]).collect())
+        .collect()
+}
+
+/// The parts that fit inside the largest part's drawing (see [`pack::tuck_under_columns`]),
+/// largest first: for each part, `Some((largest, corner in it))`, else `None`.
+fn tuck_into_largest(
+    drawings: &[Drawing],
+    sizes: &[Vec<Size>],
+    spacing: Spacing,
+) -> Vec<Option<(usize, Point)>> {
+    let area = |p: usize| drawings[p].size.w * drawings[p].size.h;
+    let mut by_area: Vec<usize> = (0..drawings.len()).collect();
+    by_area.sort_by(|&a, &b| area(b).total_cmp(&area(a)).then(a.cmp(&b)));
+    let mut tucked = vec![None; drawings.len()];
+    let Some((&host, islands)) = by_area.split_first() else {
+        return tucked;
+    };
+    let drawn = &drawings[host];
+    let boxes: Vec<Rect> = drawn
+        .positions
+        .iter()
+        .zip(&sizes[host])
+        .map(|(p, s)| Rect::new(p.x, p.y, s.w, s.h))
+        .collect();
+    let bends: Vec<Point> = drawn.bends.iter().flatten().copied().collect();
+    let island_sizes: Vec<Size> = islands.iter().map(|&p| drawings[p].size).collect();
+    let corners = pack::tuck_under_columns(
+        &boxes,
+        &drawn.layers,
+        &bends,
+        drawn.size.h,
+        &island_sizes,
+        spacing.node_gap,
+    );
+    for (&p, corner) in islands.iter().zip(corners) {
+        tucked[p] = corner.map(|at| (host, at));
+    }
+    tucked
 }
 
 /// The layered drawing of one connected graph.

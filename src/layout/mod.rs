@@ -19,7 +19,7 @@ mod width;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 pub use crossings::count_crossings;
-pub use layered::{DEFAULT_ASPECT, Drawing, Spacing, draw, draw_hinted};
+pub use layered::{DEFAULT_ASPECT, Drawing, Islands, Spacing, draw, draw_hinted};
 
 use crate::catalog::Catalog;
 use crate::edit::{ConnectionField, EditOp};
@@ -164,6 +164,9 @@ const CROSSINGS_PER_SHAPE_BEYOND: f32 = 300.0;
 ///   every route past its siblings.
 /// - **Arrangement** (see [`Arrangement`]): in layers left to right or top to bottom, or
 ///   stacked in one column.
+/// - **Islands** (see [`Islands`]): members with no connection to the rest of their
+///   boundary's drawing in rows under it, or tucked into the room under its columns (the
+///   workshop starter's drawing is a sixth smaller so, with as many crossings).
 ///
 /// Keeping each better choice finds a good drawing, not the best, and which one depends on
 /// the path: taking a cluster and every boundary in it top to bottom at once (one choice
@@ -278,8 +281,8 @@ impl<'a> Scores<'a> {
     }
 
     fn routed_score(&self, drawn: &Layout) -> f32 {
-        let (faults, aspect) = routed_faults(self.doc, self.catalog, drawn);
-        let off_shape = (aspect / self.spacing.aspect).ln().abs();
+        let (faults, bounds) = routed_faults(self.doc, self.catalog, drawn);
+        let off_shape = (bounds.w / bounds.h / self.spacing.aspect).ln().abs();
         faults as f32
             + CROSSINGS_PER_SHAPE * off_shape
             + CROSSINGS_PER_SHAPE_BEYOND * (off_shape - COMFORTABLE_SHAPE.ln()).max(0.0)
@@ -387,6 +390,9 @@ struct Shape {
     flipped: BTreeSet<Option<usize>>,
     /// Boundaries drawn other than in layers left to right (see [`Arrangement`]).
     arrangements: BTreeMap<usize, Arrangement>,
+    /// Boundaries (`None`: the top level) whose islands are tucked into the room their
+    /// largest part leaves (see [`Islands`]).
+    tucked: BTreeSet<Option<usize>>,
 }
 
 impl Shape {
@@ -395,6 +401,15 @@ impl Shape {
         level
             .and_then(|g| self.arrangements.get(&g).copied())
             .unwrap_or_default()
+    }
+
+    /// Where `level`'s islands go.
+    fn islands(&self, level: Option<usize>) -> Islands {
+        if self.tucked.contains(&level) {
+            Islands::TuckedIn
+        } else {
+            Islands::InRows
+        }
     }
 
     /// Draws `group` as `arrangement`, the right way up where upside down would read against
@@ -440,8 +455,14 @@ impl Shape {
             }
             return vec![flipped];
         }
+        // Islands tucked in or in rows (a move that changes nothing costs no try: the
+        // drawing is known).
+        let mut tucked = self.clone();
+        if !tucked.tucked.remove(&level) {
+            tucked.tucked.insert(level);
+        }
         let Some(group) = level else {
-            return Vec::new();
+            return vec![tucked];
         };
         let current = self.arrangement(level);
         let mut shapes: Vec<Shape> = Arrangement::ALL
@@ -453,6 +474,7 @@ impl Shape {
                 turned
             })
             .collect();
+        shapes.push(tucked);
         let within = builder.boundaries_within(group);
         if moves == Moves::WithWholeClusters && within.len() > 1 {
             let mut down = self.clone();
@@ -484,8 +506,8 @@ const SHARED_TRACK_WEIGHT: usize = 3;
 /// outline: an independent review found them in every automatic layout), and their pairs of
 /// segments on one track (which read as one connection, or one as a branch of another: the
 /// fault reviewers count most), weighted (see [`SHARED_TRACK_WEIGHT`]); and the drawing's
-/// width to height (its boxes, boundaries and bends).
-fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> (usize, f32) {
+/// size (its boxes, boundaries and bends).
+fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> (usize, Size) {
     let obstacles = route::Obstacles {
         boxes: doc
             .components()
@@ -523,15 +545,17 @@ fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> (usize, f
         .values()
         .flatten()
         .map(|p| Rect::new(p.x, p.y, 0.0, 0.0));
-    let aspect = obstacles
+    let bounds = obstacles
         .boxes
         .iter()
         .chain(&obstacles.boundaries)
         .copied()
         .chain(bends)
         .reduce(Rect::union)
-        .map_or(1.0, |bounds| bounds.w.max(1.0) / bounds.h.max(1.0));
-    (faults, aspect)
+        .map_or(Size::new(1.0, 1.0), |bounds| {
+            Size::new(bounds.w.max(1.0), bounds.h.max(1.0))
+        });
+    (faults, bounds)
 }
 
 /// Side room of a stack, for routes between members that are not neighbours.
@@ -829,6 +853,7 @@ impl<'a> Builder<'a> {
             .filter_map(|(c, a, b)| Some((*c, (*slot.get(a)?, *slot.get(b)?))))
             .unzip();
         let arrangement = self.shape.arrangement(level);
+        let islands = self.shape.islands(level);
         let down = arrangement == Arrangement::Down;
         // Where each member's outside connections lead, across the layers' direction.
         let hints: Vec<Option<f32>> = members
@@ -845,9 +870,9 @@ impl<'a> Builder<'a> {
                 aspect: 1.0 / self.spacing.aspect,
                 ..self.spacing
             };
-            draw_hinted(&turned, &pairs, &hints, spacing).transposed()
+            draw_hinted(&turned, &pairs, &hints, spacing, islands).transposed()
         } else {
-            draw_hinted(&sizes, &pairs, &hints, self.spacing)
+            draw_hinted(&sizes, &pairs, &hints, self.spacing, islands)
         };
         let drawing = match arrangement {
             Arrangement::Column(stacking) => {
