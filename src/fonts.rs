@@ -1,6 +1,8 @@
 //! The bundled Inter fonts, and text measurement with them, so that exported diagrams size
 //! their labels the same way on every machine and the PNG renders exactly what the SVG says.
 
+use crate::model::Rect;
+
 /// Inter Regular and SemiBold (SIL Open Font License, `assets/fonts/LICENSE-Inter.txt`).
 pub const REGULAR: &[u8] = include_bytes!("../assets/fonts/Inter-Regular.otf");
 pub const SEMIBOLD: &[u8] = include_bytes!("../assets/fonts/Inter-SemiBold.otf");
@@ -112,6 +114,28 @@ pub fn title_width(name: &str, kind: &str) -> f32 {
         + text_width(kind, KIND_SIZE, Weight::Regular)
         + TITLE_MARGINS
         + 1.0
+}
+
+/// A boundary's name as its title shows it on a boundary `width` wide: cut to leave room
+/// for its `kind` after it.
+pub fn boundary_title(name: &str, kind: &str, width: f32) -> String {
+    let kind_width = text_width(kind, KIND_SIZE, Weight::Regular);
+    fit(
+        name,
+        TITLE_SIZE,
+        Weight::SemiBold,
+        width - kind_width - TITLE_MARGINS,
+    )
+}
+
+/// Where the title of a boundary drawn at `rect` is written (its name, cut as
+/// [`boundary_title`] cuts it, then its kind): captions keep off it.
+pub fn boundary_title_rect(rect: Rect, name: &str, kind: &str) -> Rect {
+    let name = boundary_title(name, kind, rect.w);
+    let width = text_width(&name, TITLE_SIZE, Weight::SemiBold)
+        + 8.0
+        + text_width(kind, KIND_SIZE, Weight::Regular);
+    Rect::new(rect.x + 8.0, rect.y + 8.0, width + 8.0, 20.0)
 }
 
 /// Advance width of `text` at `size` pixels. Characters the font lacks count as an average

@@ -221,6 +221,10 @@ impl ComponentKind {
 pub struct ConnectionKind {
     pub id: ConnectionKindId,
     pub label: String,
+    /// What a diagram says where the label finds no room ("DB query" for "Database
+    /// query"), read whole where the label cut would say nothing ("Database…"); empty
+    /// where the label is short already.
+    pub short: String,
     pub style: ConnectionStyle,
     pub protocol: String,
     pub doc: String,
@@ -402,6 +406,8 @@ struct ConnectionsFile {
 struct ConnectionKindFile {
     id: ConnectionKindId,
     label: String,
+    #[serde(default)]
+    short: String,
     style: ConnectionStyle,
     protocol: String,
     doc: String,
@@ -493,6 +499,7 @@ impl Catalog {
             connection_kinds.push(ConnectionKind {
                 id: kind.id,
                 label: kind.label,
+                short: kind.short,
                 style: kind.style,
                 protocol: kind.protocol,
                 doc: kind.doc,

@@ -501,24 +501,14 @@ fn write_group(out: &mut String, group: &Group, labels: &mut Labels) {
     }
 }
 
-/// A boundary's name as its title shows it: cut to leave room for the kind after it.
+/// A boundary's name as its title shows it (see [`fonts::boundary_title`]).
 fn group_title_name(group: &Group) -> String {
-    let kind_width = fonts::text_width(group.kind.label(), KIND_SIZE, Weight::Regular);
-    fonts::fit(
-        &group.name,
-        fonts::TITLE_SIZE,
-        Weight::SemiBold,
-        group.rect.w - kind_width - fonts::TITLE_MARGINS,
-    )
+    fonts::boundary_title(&group.name, group.kind.label(), group.rect.w)
 }
 
 /// Where a boundary's title is written, which captions must leave readable.
 fn group_title_rect(group: &Group) -> Rect {
-    let name = group_title_name(group);
-    let width = fonts::text_width(&name, 12.0, Weight::SemiBold)
-        + 8.0
-        + fonts::text_width(group.kind.label(), KIND_SIZE, Weight::Regular);
-    Rect::new(group.rect.x + 8.0, group.rect.y + 8.0, width + 8.0, 20.0)
+    fonts::boundary_title_rect(group.rect, &group.name, group.kind.label())
 }
 
 fn style_name(style: ConnectionStyle) -> &'static str {
@@ -656,8 +646,9 @@ fn place_captions(doc: &Document, scene: &Scene<'_>) -> Vec<Option<PlacedCaption
                 return Vec::new();
             }
             // Shorter forms say what tells the connection from its siblings: its own label
-            // ("search" for "Database query: search"); its kind alone says little. So the
-            // whole caption is cut only when the connection has no label of its own.
+            // ("search" for "Database query: search"); its kind alone says little, and
+            // its kind's short label ("DB query") more than the label cut ("Database…").
+            // So the whole caption is cut only when there is neither.
             let full = fonts::fit(
                 &edge.edge.label,
                 CAPTION_SIZE,
@@ -665,9 +656,9 @@ fn place_captions(doc: &Document, scene: &Scene<'_>) -> Vec<Option<PlacedCaption
                 CAPTION_WIDTHS[0],
             );
             let whole = full == edge.edge.label;
-            let shorter = edge.edge.detail.as_ref().unwrap_or(&edge.edge.label);
+            let shorter = edge.edge.shorter.as_ref().unwrap_or(&edge.edge.label);
             let mut forms: Vec<String> = std::iter::once(full)
-                .filter(|_| whole || edge.edge.detail.is_none())
+                .filter(|_| whole || edge.edge.shorter.is_none())
                 .chain(
                     CAPTION_WIDTHS
                         .iter()
@@ -1155,7 +1146,7 @@ mod caption_tests {
                 let said = text.trim_end_matches('…');
                 assert!(
                     label.starts_with(said)
-                        || edge.detail.as_ref().is_some_and(|d| d.starts_with(said)),
+                        || edge.shorter.as_ref().is_some_and(|d| d.starts_with(said)),
                     "{name}: {label:?} shortened to {text:?}"
                 );
             }

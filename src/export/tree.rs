@@ -49,8 +49,10 @@ pub(crate) struct Edge {
     pub style: ConnectionStyle,
     /// The kind's label, then the connection's own label.
     pub label: String,
-    /// The connection's own label alone, when it has one (see [`crate::view::detail`]).
-    pub detail: Option<String>,
+    /// What the caption says where the whole finds no room: the connection's own label
+    /// alone, when it has one (see [`crate::view::detail`]), else its kind's short label
+    /// ("DB query"), when the kind has one; `None`: the whole caption, cut.
+    pub shorter: Option<String>,
 }
 
 /// Every connection whose ends exist, in document order.
@@ -66,17 +68,22 @@ pub(crate) fn edges(doc: &Document, catalog: &Catalog) -> Vec<Edge> {
             } else {
                 catalog.style(connection).unwrap_or(ConnectionStyle::Sync)
             };
-            let kind = catalog
-                .connection_kind(connection.kind.as_str())
-                .map_or(connection.kind.as_str(), |k| k.label.as_str());
-            let label = crate::view::caption(kind, &connection.label);
+            let kind = catalog.connection_kind(connection.kind.as_str());
+            let label = crate::view::caption(
+                kind.map_or(connection.kind.as_str(), |k| k.label.as_str()),
+                &connection.label,
+            );
+            let shorter = crate::view::detail(&connection.label).or_else(|| {
+                kind.filter(|k| !k.short.is_empty())
+                    .map(|k| crate::view::caption(&k.short, &connection.label))
+            });
             Some(Edge {
                 connection: index,
                 from,
                 to,
                 style,
                 label,
-                detail: crate::view::detail(&connection.label),
+                shorter,
             })
         })
         .collect()
@@ -133,4 +140,48 @@ pub(crate) fn walk<'a>(doc: &'a Document, visit: &mut dyn FnMut(Step<'a>, usize)
         }
     }
     level(doc, None, 0, visit);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::format;
+
+    #[test]
+    fn a_caption_s_shorter_form_is_the_own_label_else_the_kind_s_short_label() {
+        let catalog = Catalog::builtin();
+        let text = r#"(
+    version: 2,
+    meta: (name: "Shorter"),
+    components: [
+        (id: "api", kind: "service-go", name: "API", position: (x: 0.0, y: 0.0)),
+        (id: "db", kind: "postgresql", name: "DB", position: (x: 300.0, y: 0.0)),
+        (id: "next", kind: "service-go", name: "Next", position: (x: 300.0, y: 200.0)),
+    ],
+    connections: [
+        (id: "plain", from: "api", to: "db", kind: "db_query"),
+        (id: "own", from: "api", to: "db", kind: "db_query", label: "search"),
+        (id: "step", from: "api", to: "db", kind: "db_query", label: "3."),
+        (id: "short-kind", from: "api", to: "next", kind: "grpc"),
+    ],
+)
+"#;
+        let doc = format::from_str(text, "model.ron", catalog).expect("loads");
+        let shorter: Vec<(String, Option<String>)> = edges(&doc, catalog)
+            .into_iter()
+            .map(|e| (e.label, e.shorter))
+            .collect();
+        let says =
+            |label: &str, shorter: Option<&str>| (label.to_owned(), shorter.map(str::to_owned));
+        assert_eq!(
+            shorter,
+            // In the document's order: by id.
+            [
+                says("Database query: search", Some("search")),
+                says("Database query", Some("DB query")),
+                says("gRPC", None),
+                says("3. Database query", Some("3. DB query")),
+            ]
+        );
+    }
 }
