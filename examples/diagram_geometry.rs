@@ -83,9 +83,11 @@ fn main() -> ExitCode {
             })
         })
         .collect();
+    let drawn: Vec<_> = routes.iter().flatten().cloned().collect();
     println!(
         "{}",
         json!({
+            "titles_struck": route::titles_struck(&obstacles, &drawn),
             "groups": groups,
             "nodes": nodes,
             "edges": edges,

@@ -291,7 +291,8 @@ fn an_opsgenie_box_is_not_subtitled_with_another_vendor() {
 
 #[test]
 fn a_subtitle_too_long_for_its_card_keeps_the_replica_count() {
-    // "Worker / consumer · ×12" does not fit a default card beside its icon.
+    // "Worker / consumer · ×12" does not fit a default card beside its icon: the kind's
+    // short label does, and the count stays.
     let text = r#"(
     version: 2,
     meta: (name: "Workers"),
@@ -311,5 +312,36 @@ fn a_subtitle_too_long_for_its_card_keeps_the_replica_count() {
         .lines()
         .find(|line| line.contains("×12"))
         .unwrap_or_else(|| panic!("the count is drawn:\n{svg}"));
-    assert!(subtitle.contains("… · ×12<"), "{subtitle}");
+    assert!(subtitle.contains(">Worker · ×12<"), "{subtitle}");
+}
+
+/// A kind label too long for a card gives way to the catalog's short one rather than being
+/// cut ("Worker / con…"); a label that fits stays as it is.
+#[test]
+fn a_card_too_narrow_for_its_kind_label_says_the_short_one() {
+    let text = r#"(
+    version: 2,
+    meta: (name: "Workers"),
+    components: [
+        (
+            id: "notify",
+            kind: "worker",
+            name: "Notify",
+            position: (x: 0.0, y: 0.0),
+            size: (w: 130.0, h: 64.0),
+        ),
+        (
+            id: "wide",
+            kind: "worker",
+            name: "Wide",
+            position: (x: 0.0, y: 200.0),
+            size: (w: 400.0, h: 64.0),
+        ),
+    ],
+)
+"#;
+    let svg = export("svg", text);
+    assert!(svg.contains(">Worker<"), "{svg}");
+    assert!(svg.contains(">Worker / consumer<"), "{svg}");
+    assert!(!svg.contains("Worker / con…"), "{svg}");
 }

@@ -273,8 +273,8 @@ fn islands_are_packed_into_rows_not_stacked_in_one_column() {
     );
 }
 
-/// The crossings, the routes along boundary borders, the pairs of segments on one track and
-/// the shape (width to height) of every sample's automatic layout as the exports route it,
+/// The crossings, the routes along boundary borders, the pairs of segments on one track,
+/// the segments through a boundary's title and the shape (width to height) of every sample's automatic layout as the exports route it,
 /// against a ceiling per sample: the
 /// figures this layout reached. Before boundaries were tried upside down and stacked, and
 /// telemetry found its own way to its collector, the crossings were 144, 91, 34, 95, 195 and
@@ -297,7 +297,12 @@ fn islands_are_packed_into_rows_not_stacked_in_one_column() {
 /// 89 and 5 (1,160 over all ten; staywise 172 to 207). Routing every crossing route again
 /// (telemetry also out of its source's free sides) took them to 57, 32, 22, 41, 63 and 4
 /// (1,061 over all ten; pairs on one track 36 to 30, segments along borders 98 to 106:
-/// ridehail's search settled on a drawing with 13 more).
+/// ridehail's search settled on a drawing with 13 more). Routes kept off boundaries' titles
+/// (a step through one costing the router a crossing), with calls drawn climbing counted
+/// as faults (a VPC turned upside down put its load balancer under its services), took the
+/// segments through a title over all ten from 106 to 58 (staywise's 34 to 11, video
+/// streaming's 19 to 11), and the crossings to 57, 32, 29, 51, 59 and 4 (1,046 over all ten: the samples
+/// 219 to 232, the reference models 842 to 814).
 /// The four reference models (35 to 40 components, 12 to 17 boundaries, never tuned on) are
 /// held to theirs too. A change that draws any of them worse on any of the four fails here
 /// and has to say why.
@@ -305,34 +310,29 @@ fn islands_are_packed_into_rows_not_stacked_in_one_column() {
 fn automatic_layouts_keep_their_crossings_borders_and_shape_under_a_ceiling() {
     let catalog = Catalog::builtin();
     let ceilings = [
-        ("ecommerce", 57, 4, 0, 2.0),
-        ("iot-telemetry", 32, 5, 1, 1.85),
-        ("payments-cqrs", 22, 1, 0, 1.95),
-        ("social-api", 41, 1, 2, 1.7),
-        ("video-streaming", 63, 8, 2, 1.45),
-        ("workshop-starter", 4, 0, 0, 1.7),
+        ("ecommerce", 57, 4, 0, 2.0, 0),
+        ("iot-telemetry", 32, 5, 1, 1.85, 0),
+        ("payments-cqrs", 29, 2, 1, 1.95, 1),
+        ("social-api", 51, 1, 2, 1.75, 0),
+        ("video-streaming", 63, 11, 3, 1.45, 11),
+        ("workshop-starter", 4, 0, 0, 1.7, 0),
     ]
-    .map(|(name, c, a, s, w)| {
+    .map(|(name, c, a, s, w, t)| {
         (
             name,
             samples::sample(name).expect("bundled").text,
-            c,
-            a,
-            s,
-            w,
+            (c, a, s, w, t),
         )
     });
     let references = [
-        ("chat", 174, 17, 5, 1.7),
-        ("ridehail", 224, 30, 15, 2.5),
-        ("saas", 223, 12, 0, 2.0),
-        ("staywise", 221, 23, 3, 2.15),
+        ("chat", 174, 25, 5, 1.7, 10),
+        ("ridehail", 240, 30, 15, 2.5, 18),
+        ("saas", 223, 12, 0, 2.0, 7),
+        ("staywise", 221, 26, 5, 2.15, 11),
     ]
-    .map(|(name, c, a, s, w)| (name, reference(name), c, a, s, w));
+    .map(|(name, c, a, s, w, t)| (name, reference(name), (c, a, s, w, t)));
     let mut measured = Vec::new();
-    for (name, text, most_crossings, most_along, most_shared, widest) in
-        ceilings.into_iter().chain(references)
-    {
+    for (name, text, ceiling) in ceilings.into_iter().chain(references) {
         let doc = laid_out(unplaced_text(text, name));
         let obstacles = layout::route::Obstacles::of(&doc, archsmith::model::Component::rect);
         let by_connection = layout::route::connections(&doc, catalog, &obstacles);
@@ -353,26 +353,29 @@ fn automatic_layouts_keep_their_crossings_borders_and_shape_under_a_ceiling() {
             .expect("a drawing");
         let crossings = layout::count_crossings(&routes, &[]);
         let along = layout::route::hugging(&obstacles, &routes);
+        let struck = layout::route::titles_struck(&obstacles, &routes);
         measured.push((
             name,
-            (crossings, along, shared, bounds.w / bounds.h),
-            (most_crossings, most_along, most_shared, widest),
+            (crossings, along, shared, bounds.w / bounds.h, struck),
+            ceiling,
         ));
     }
     for &(
         name,
-        (crossings, along, shared, shape),
-        (most_crossings, most_along, most_shared, widest),
+        (crossings, along, shared, shape, struck),
+        (most_crossings, most_along, most_shared, widest, most_struck),
     ) in &measured
     {
         assert!(
             crossings <= most_crossings
                 && along <= most_along
                 && shared <= most_shared
-                && shape <= widest,
+                && shape <= widest
+                && struck <= most_struck,
             "{name}: {crossings} crossings (ceiling {most_crossings}), {along} segments along \
              borders (ceiling {most_along}), {shared} pairs on one track (ceiling \
-             {most_shared}), {shape:.2} wide to high (ceiling {widest}); all: {measured:?}"
+             {most_shared}), {shape:.2} wide to high (ceiling {widest}), {struck} segments \
+             through a title (ceiling {most_struck}); all: {measured:?}"
         );
     }
     assert_eq!(

@@ -160,6 +160,10 @@ pub enum ConnectionStyle {
 pub struct ComponentKind {
     pub id: KindId,
     pub label: String,
+    /// What a card's subtitle says where the label finds no room ("Worker" for "Worker /
+    /// consumer"), read whole where the label cut would say little ("Worker / con…"); empty
+    /// where the label is short already.
+    pub short: String,
     pub category: Category,
     pub icon: String,
     pub technology: String,
@@ -365,6 +369,8 @@ struct ProfileFile {
 struct KindFile {
     id: KindId,
     label: String,
+    #[serde(default)]
+    short: String,
     category: Category,
     icon: String,
     technology: String,
@@ -584,6 +590,7 @@ impl Catalog {
                 property_index,
                 id: kind.id,
                 label: kind.label,
+                short: kind.short,
                 category: kind.category,
                 icon: kind.icon,
                 technology: kind.technology,
@@ -663,6 +670,14 @@ impl Catalog {
     pub fn kind_label<'a>(&'a self, component: &'a Component) -> &'a str {
         self.kind_of(component)
             .map_or(component.kind.as_str(), |k| k.label.as_str())
+    }
+
+    /// `component`'s kind as a card's subtitle says it where the label finds no room: the
+    /// kind's short label, else its label.
+    pub fn kind_short<'a>(&'a self, component: &'a Component) -> &'a str {
+        self.kind_of(component)
+            .filter(|k| !k.short.is_empty())
+            .map_or_else(|| self.kind_label(component), |k| k.short.as_str())
     }
 
     /// The closest kind id to a misspelt one.
@@ -799,6 +814,25 @@ mod tests {
             assert!(!kind.traits.is_empty(), "{} has no traits", kind.id);
             assert!(!kind.icon.is_empty());
         }
+    }
+
+    #[test]
+    fn short_labels_are_shorter_than_the_labels_they_stand_for() {
+        let catalog = Catalog::builtin();
+        let labels = catalog.kinds().iter().map(|k| (&k.label, &k.short)).chain(
+            catalog
+                .connection_kinds()
+                .iter()
+                .map(|k| (&k.label, &k.short)),
+        );
+        for (label, short) in labels {
+            assert!(
+                short.is_empty() || short.chars().count() < label.chars().count(),
+                "{short:?} for {label:?}"
+            );
+        }
+        let worker = catalog.kind("worker").expect("worker");
+        assert_eq!(worker.short, "Worker");
     }
 
     #[test]

@@ -800,7 +800,7 @@ fn write_component(
     // Names wrap onto a second line before they are cut, where the card is tall enough.
     let names = fonts::card_name(&component.name, room, r.h);
     // The replica count is what tells the cards of one kind apart: a subtitle too long for
-    // the card cuts the kind, never the count ("Worker / con… · ×3").
+    // the card cuts the kind, never the count ("Elasticsear… · ×8").
     let count = component
         .properties
         .get("replicas")
@@ -809,7 +809,11 @@ fn write_component(
         .map(|replicas| format!(" · ×{replicas}"))
         .unwrap_or_default();
     let kind_room = room - fonts::text_width(&count, KIND_SIZE, Weight::Regular);
-    let kind = catalog.kind_label(component);
+    // A label too long for the card gives way to the kind's short one, read whole
+    // ("Worker · ×16" where "Worker / con… · ×16" said little).
+    let kind = Some(catalog.kind_label(component))
+        .filter(|label| fonts::text_width(label, KIND_SIZE, Weight::Regular) <= kind_room)
+        .unwrap_or_else(|| catalog.kind_short(component));
     let subtitle = if kind_room >= fonts::text_width(kind, KIND_SIZE, Weight::Regular) / 3.0 {
         format!(
             "{}{count}",

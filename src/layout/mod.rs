@@ -500,29 +500,44 @@ const MOST_SHARED_TRACKS: usize = 10_000;
 /// segments along borders and 65 pairs on one track, against 1,117, 91 and 30 weighted so.)
 const HUGGING_WEIGHT: usize = 2;
 const SHARED_TRACK_WEIGHT: usize = 3;
+/// What a call drawn climbing counts for (see [`climbs`]): it reads against the flow, and
+/// a search weighing routes alone turned a VPC upside down, its load balancer under the
+/// services it calls.
+const CLIMB_WEIGHT: usize = 3;
+/// How far a call may rise beyond its run to the right before it reads as climbing: boxes
+/// of one layer sit a little apart.
+const CLIMB_ALLOWANCE: f32 = 100.0;
+
+/// How many of `requests` (telemetry aside: collectors sit wherever there is room) run from
+/// a box to one drawn higher than it lies to the right, by more than [`CLIMB_ALLOWANCE`]:
+/// drawings read left to right and top to bottom, so such a call reads backwards.
+fn climbs(boxes: &[Rect], requests: &[route::Request<'_>]) -> usize {
+    requests
+        .iter()
+        .filter(|request| !request.bundle)
+        .filter(|request| {
+            let (from, to) = (boxes[request.from].center(), boxes[request.to].center());
+            from.y - to.y > (to.x - from.x).max(0.0) + CLIMB_ALLOWANCE
+        })
+        .count()
+}
 
 /// What is wrong with the routes of a laid-out drawing, routed as the exports route it: their
 /// crossings, their segments running along a boundary's border (which read as part of its
 /// outline: an independent review found them in every automatic layout), and their pairs of
 /// segments on one track (which read as one connection, or one as a branch of another: the
-/// fault reviewers count most), weighted (see [`SHARED_TRACK_WEIGHT`]); and the drawing's
+/// fault reviewers count most), and their calls drawn climbing, weighted (see
+/// [`SHARED_TRACK_WEIGHT`], [`CLIMB_WEIGHT`]); and the drawing's
 /// size (its boxes, boundaries and bends).
 fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> (usize, Size) {
-    let obstacles = route::Obstacles {
-        boxes: doc
-            .components()
-            .iter()
-            .map(|c| {
-                let at = drawn.components.get(&c.id).copied().unwrap_or(c.position);
-                Rect::new(at.x, at.y, c.size.w, c.size.h)
-            })
-            .collect(),
-        boundaries: doc
-            .groups()
-            .iter()
-            .map(|g| drawn.groups.get(&g.id).copied().unwrap_or(g.rect))
-            .collect(),
-    };
+    let obstacles = route::Obstacles::placed(
+        doc,
+        |c| {
+            let at = drawn.components.get(&c.id).copied().unwrap_or(c.position);
+            Rect::new(at.x, at.y, c.size.w, c.size.h)
+        },
+        |g| drawn.groups.get(&g.id).copied().unwrap_or(g.rect),
+    );
     let no_bends = Vec::new();
     let requests: Vec<route::Request<'_>> = doc
         .connections()
@@ -539,7 +554,8 @@ fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> (usize, S
     let routes = route::route(&obstacles, &requests);
     let faults = count_crossings(&routes, &[])
         + HUGGING_WEIGHT * route::hugging(&obstacles, &routes)
-        + SHARED_TRACK_WEIGHT * route::shared_tracks(&requests, &routes, MOST_SHARED_TRACKS);
+        + SHARED_TRACK_WEIGHT * route::shared_tracks(&requests, &routes, MOST_SHARED_TRACKS)
+        + CLIMB_WEIGHT * climbs(&obstacles.boxes, &requests);
     let bends = drawn
         .bends
         .values()

@@ -21,7 +21,8 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 mod channels;
 
 use crate::catalog::{Catalog, ConnectionStyle};
-use crate::model::{Component, Connection, Document, EdgeStyle, Point, Rect};
+use crate::fonts;
+use crate::model::{Component, Connection, Document, EdgeStyle, Group, Point, Rect};
 
 /// Distance kept from every obstacle.
 const CLEARANCE: f32 = 10.0;
@@ -44,6 +45,9 @@ const SQUEEZE_COST: f32 = 3.0;
 const SHARED_TRACK_COST: f32 = 12.0;
 /// What crossing another route costs the grid search, in pixels of length.
 const CROSSING_COST: f32 = 80.0;
+/// What a step through a boundary's title costs the grid search: as much as a crossing,
+/// since the title reads struck out (reviewers asked first for routes off titles).
+const TITLE_COST: f32 = CROSSING_COST;
 /// The most routes sharing a track that one routing goes back to, and the grid states all
 /// their thorough searches may visit ([`REROUTE_BUDGET`], and as much again for the routes
 /// that cross others): re-routing is for the few routes the first pass left on another's
@@ -111,15 +115,36 @@ impl Side {
 pub struct Obstacles {
     pub boxes: Vec<Rect>,
     pub boundaries: Vec<Rect>,
+    /// Where each boundary's title is written, by boundary (none past the end): a route
+    /// through one strikes the title out, so routes keep off them where they can.
+    pub titles: Vec<Rect>,
 }
 
 impl Obstacles {
     /// The boxes of `doc`'s components (where `rect_of` puts them: the editor shifts the
-    /// ones being dragged) and its boundaries, in document order.
+    /// ones being dragged), its boundaries and their titles, in document order.
     pub fn of(doc: &Document, rect_of: impl Fn(&Component) -> Rect) -> Self {
+        Self::placed(doc, rect_of, |g| g.rect)
+    }
+
+    /// As [`Obstacles::of`], with the boundaries where `boundary_of` puts them (a layout
+    /// being weighed has not moved them yet).
+    pub fn placed(
+        doc: &Document,
+        rect_of: impl Fn(&Component) -> Rect,
+        boundary_of: impl Fn(&Group) -> Rect,
+    ) -> Self {
+        let boundaries: Vec<Rect> = doc.groups().iter().map(boundary_of).collect();
+        let titles = doc
+            .groups()
+            .iter()
+            .zip(&boundaries)
+            .map(|(g, &rect)| fonts::boundary_title_rect(rect, &g.name, g.kind.label()))
+            .collect();
         Self {
             boxes: doc.components().iter().map(rect_of).collect(),
-            boundaries: doc.groups().iter().map(|g| g.rect).collect(),
+            boundaries,
+            titles,
         }
     }
 }
@@ -419,6 +444,10 @@ impl Router<'_> {
         segments_along_borders(self.obstacles, self.index, route).count()
     }
 
+    fn titles_struck(&self, route: &[Point]) -> usize {
+        titles_struck_by(self.obstacles, self.index, route)
+    }
+
     /// The tracks every route takes, each as its own.
     fn tracks_of(&self, routes: &[Vec<Point>]) -> Tracks {
         let mut tracks = Tracks::default();
@@ -431,7 +460,7 @@ impl Router<'_> {
     /// Routes again, thoroughly, each route that shares a track with another (the later of
     /// the two, then the earlier if that did not help), against every other route as it now
     /// runs; a new route is kept when fewer of its segments share a track and it runs along
-    /// no more borders. The work is bounded by [`REROUTE_BUDGET`].
+    /// no more borders and through no more titles. The work is bounded by [`REROUTE_BUDGET`].
     fn reroute_shared(&self, routes: &mut [Vec<Point>]) {
         let trunks: Vec<Option<usize>> = (0..routes.len()).map(|i| self.owner(i).trunk).collect();
         let pairs = shared_pairs(&trunks, routes, MAX_REROUTES);
@@ -469,6 +498,7 @@ impl Router<'_> {
                 if freed > 0
                     && clear(&blocked, &rerouted)
                     && self.along_borders(&rerouted) <= self.along_borders(&routes[i])
+                    && self.titles_struck(&rerouted) <= self.titles_struck(&routes[i])
                     && tracks.crossings(&rerouted, owner)
                         <= tracks.crossings(&routes[i], owner) + freed * CROSSINGS_PER_FREED_TRACK
                 {
@@ -485,7 +515,8 @@ impl Router<'_> {
     /// from port to port, and a bundled route (telemetry, which may leave its source by any
     /// side) also out of each side of its source that no other route uses. A new route is
     /// kept when it crosses fewer routes and is no worse otherwise: it passes through
-    /// nothing, runs along no more borders and on no more of other routes' tracks.
+    /// nothing, runs along no more borders, through no more titles and on no more of other
+    /// routes' tracks.
     fn reroute_crossing(&self, routes: &mut [Vec<Point>]) {
         let mut tracks = self.tracks_of(routes);
         let mut crossing: Vec<(usize, usize)> = (0..routes.len())
@@ -506,6 +537,7 @@ impl Router<'_> {
                 tracks.crossings(&routes[i], owner),
                 tracks.crowding(&routes[i], owner),
                 self.along_borders(&routes[i]),
+                self.titles_struck(&routes[i]),
             );
             let mut starts = vec![(self.ports.start[i], true)];
             if !request.via.is_empty() {
@@ -523,10 +555,12 @@ impl Router<'_> {
                     tracks.crossings(&rerouted, owner),
                     tracks.crowding(&rerouted, owner),
                     self.along_borders(&rerouted),
+                    self.titles_struck(&rerouted),
                 );
                 if faults.0 < best.0
                     && faults.1 <= best.1
                     && faults.2 <= best.2
+                    && faults.3 <= best.3
                     && clear(&blocked, &rerouted)
                 {
                     best = faults;
@@ -849,6 +883,11 @@ impl<'o> Blocked<'o> {
             .is_some()
     }
 
+    /// Whether any segment of `route` passes through a boundary's title.
+    fn strikes_a_title(&self, route: &[Point]) -> bool {
+        titles_struck_by(self.obstacles, self.index, route) > 0
+    }
+
     /// Whether the segment `a`-`b` runs through the route's own end boxes.
     fn crosses_ends(&self, a: Point, b: Point) -> bool {
         let span = Rect::spanning(a, b);
@@ -930,6 +969,45 @@ pub fn hugging(obstacles: &Obstacles, routes: &[Vec<Point>]) -> usize {
     routes
         .iter()
         .map(|route| segments_along_borders(obstacles, &index, route).count())
+        .sum()
+}
+
+/// Whether the horizontal or vertical segment `a`-`b` passes through `title` (not along an
+/// edge of it).
+fn strikes(title: Rect, a: Point, b: Point) -> bool {
+    a.x.max(b.x) > title.x
+        && a.x.min(b.x) < title.x + title.w
+        && a.y.max(b.y) > title.y
+        && a.y.min(b.y) < title.y + title.h
+}
+
+/// How many of `route`'s segments pass through a boundary's title (a segment through two
+/// counts twice): the titles are found through the boundaries they lie in.
+fn titles_struck_by(obstacles: &Obstacles, index: &SpatialIndex, route: &[Point]) -> usize {
+    let boxes = obstacles.boxes.len();
+    route
+        .windows(2)
+        .map(|w| {
+            let mut struck = 0;
+            index.near(Rect::spanning(w[0], w[1]), |id| {
+                let title = (id as usize)
+                    .checked_sub(boxes)
+                    .and_then(|k| obstacles.titles.get(k));
+                struck += usize::from(title.is_some_and(|&title| strikes(title, w[0], w[1])));
+                false
+            });
+            struck
+        })
+        .sum()
+}
+
+/// How many segments of `routes` pass through a boundary's title: a route striking a title
+/// out (see [`Obstacles::titles`]).
+pub fn titles_struck(obstacles: &Obstacles, routes: &[Vec<Point>]) -> usize {
+    let index = SpatialIndex::new(obstacles);
+    routes
+        .iter()
+        .map(|route| titles_struck_by(obstacles, &index, route))
         .sum()
 }
 
@@ -1249,17 +1327,19 @@ fn leg(
     to: (Point, Side),
 ) -> Vec<Point> {
     // What a route has wrong, worst first: in a thorough search, a stretch on another
-    // route's track (the two read as one line); then a stretch along a boundary's border.
+    // route's track (the two read as one line); then a segment through a boundary's title
+    // (which reads struck out); then a stretch along a boundary's border.
     let faults = |route: &[Point]| {
         (
             care.budget.is_some() && tracks_crowded(care.tracks, care.owner, route),
+            blocked.strikes_a_title(route),
             blocked.hugging(route),
         )
     };
     match direct(blocked, care.tracks, care.owner, from, to) {
         Some(route) => {
             let direct_faults = faults(&route);
-            if direct_faults == (false, false) {
+            if direct_faults == (false, false, false) {
                 return route;
             }
             searched(blocked, care, from, to)
@@ -1494,6 +1574,23 @@ fn grid_path(
         xs.extend([rect.x - 0.5, rect.x + rect.w + 0.5]);
         ys.extend([rect.y - 0.5, rect.y + rect.h + 0.5]);
     }
+    // The titles of the boundaries near, with lines just past their ends, so that a route
+    // can enter a boundary beside its title rather than through it.
+    let boxes = blocked.obstacles.boxes.len();
+    let mut titles: Vec<Rect> = Vec::new();
+    blocked.index.near(window, |id| {
+        if let Some(&title) = (id as usize)
+            .checked_sub(boxes)
+            .and_then(|k| blocked.obstacles.titles.get(k))
+        {
+            titles.push(title);
+        }
+        false
+    });
+    for title in &titles {
+        xs.push(title.x + title.w + TRACK);
+        ys.push(title.y + title.h + TRACK);
+    }
     let inside_x = |v: &f32| *v >= window.x && *v <= window.x + window.w;
     let inside_y = |v: &f32| *v >= window.y && *v <= window.y + window.h;
     xs.retain(inside_x);
@@ -1571,7 +1668,6 @@ fn grid_path(
     // Steps along a boundary's border (within [`HUG`] of it) cost a little more, so that a
     // route takes another channel when one is about as short, and steps squeezed between
     // two borders a lot more: see [`HUG_COST`] and [`SQUEEZE_COST`].
-    let boxes = blocked.obstacles.boxes.len();
     blocked.index.near(window, |id| {
         let Some(border) = (id as usize)
             .checked_sub(boxes)
@@ -1693,6 +1789,25 @@ fn grid_path(
             }
         }
     }
+    for title in &titles {
+        let (right, bottom) = (title.x + title.w, title.y + title.h);
+        let (rows, cols) = (
+            first_above(&ys, title.y)..first_from(&ys, bottom),
+            first_above(&xs, title.x)..first_from(&xs, right),
+        );
+        let steps_x = first_above(&xs, title.x).saturating_sub(1)..first_from(&xs, right);
+        let steps_y = first_above(&ys, title.y).saturating_sub(1)..first_from(&ys, bottom);
+        for j in rows {
+            for i in steps_x.clone().filter(|&i| i + 1 < w) {
+                steps[across(j * w + i)].title = true;
+            }
+        }
+        for j in steps_y.filter(|&j| j + 1 < h) {
+            for i in cols.clone() {
+                steps[down(j * w + i)].title = true;
+            }
+        }
+    }
     let state = |i: usize, j: usize, d: u8| (j * w + i) * 4 + d as usize;
     let mut best = vec![f32::INFINITY; w * h * 4];
     let mut came: Vec<u32> = vec![u32::MAX; w * h * 4];
@@ -1738,6 +1853,7 @@ fn grid_path(
                 along: step_along,
                 crowd: step_crowd,
                 crossed: step_crossings,
+                title: step_title,
             } = steps[match next_d {
                 0 => across(cell),
                 1 => across(cell - 1),
@@ -1761,8 +1877,14 @@ fn grid_path(
             } else {
                 0.0
             };
-            let total =
-                cost + length + turn + along + crowded + CROSSING_COST * f32::from(step_crossings);
+            let struck = if step_title { TITLE_COST } else { 0.0 };
+            let total = cost
+                + length
+                + turn
+                + along
+                + crowded
+                + struck
+                + CROSSING_COST * f32::from(step_crossings);
             if total + 0.01 < best[next] {
                 best[next] = total;
                 came[next] = u32::try_from(current).unwrap_or(u32::MAX);
@@ -1829,6 +1951,8 @@ struct GridStep {
     crowd: bool,
     /// Other routes' segments it crosses.
     crossed: u8,
+    /// A boundary's title: see [`TITLE_COST`].
+    title: bool,
 }
 
 /// A state on the search's open list: its estimate and its number packed into one integer
@@ -1935,6 +2059,7 @@ mod tests {
         let obstacles = Obstacles {
             boxes,
             boundaries: Vec::new(),
+            ..Default::default()
         };
         let routes = route(&obstacles, &[request(0, 2), request(1, 3)]);
         assert!(routes.iter().all(|r| orthogonal(r)));
@@ -1952,6 +2077,7 @@ mod tests {
                 Rect::new(400.0, 40.0, 100.0, 50.0),
             ],
             boundaries: Vec::new(),
+            ..Default::default()
         };
         let index = SpatialIndex::new(&obstacles);
         let blocked = Blocked::new(&obstacles, &index, 0, 1);
@@ -1985,6 +2111,7 @@ mod tests {
                 Rect::new(60.0, 200.0, 160.0, 60.0),
             ],
             boundaries: Vec::new(),
+            ..Default::default()
         };
         let routes = route(&obstacles, &[request(0, 1)]);
         let route = &routes[0];
@@ -2042,6 +2169,7 @@ mod tests {
                 Rect::new(300.0, 0.0, 100.0, 50.0),
             ],
             boundaries: vec![],
+            ..Default::default()
         };
         let routes = route(&obstacles, &[request(0, 1)]);
         assert_eq!(
@@ -2059,6 +2187,7 @@ mod tests {
                 Rect::new(400.0, 0.0, 100.0, 50.0),
             ],
             boundaries: vec![],
+            ..Default::default()
         };
         let requests = [request(0, 2)];
         let routes = route(&obstacles, &requests);
@@ -2085,6 +2214,7 @@ mod tests {
                 Rect::new(300.0, 400.0, 100.0, 50.0),
             ],
             boundaries: vec![],
+            ..Default::default()
         };
         let requests = [request(0, 2), request(1, 3)];
         let routes = route(&obstacles, &requests);
@@ -2103,6 +2233,7 @@ mod tests {
                 Rect::new(500.0, 0.0, 100.0, 50.0),
             ],
             boundaries: vec![Rect::new(180.0, -40.0, 140.0, 130.0)],
+            ..Default::default()
         };
         let requests = [request(0, 2)];
         let routes = route(&obstacles, &requests);
@@ -2129,6 +2260,7 @@ mod tests {
                 Rect::new(600.0, 200.0, 160.0, 64.0),
             ],
             boundaries: Vec::new(),
+            ..Default::default()
         };
         let bundled = |from| Request {
             bundle: true,
@@ -2167,6 +2299,7 @@ mod tests {
         let obstacles = Obstacles {
             boxes,
             boundaries: Vec::new(),
+            ..Default::default()
         };
         // Both connections' bend points lie on y = -100, over a shared stretch between two
         // boxes: routed through them, the two run on one track from x = 300 to 400, and no
@@ -2221,6 +2354,7 @@ mod tests {
                 Rect::new(40.0, -100.0, 160.0, 64.0),
             ],
             boundaries: Vec::new(),
+            ..Default::default()
         };
         let telemetry = Request {
             bundle: true,
@@ -2288,6 +2422,7 @@ mod tests {
                 Rect::new(300.0, 200.0, 100.0, 50.0),
             ],
             boundaries: vec![],
+            ..Default::default()
         };
         let requests = [request(0, 2), request(0, 1)];
         let routes = route(&obstacles, &requests);
@@ -2298,5 +2433,61 @@ mod tests {
             assert!(orthogonal(r), "{r:?}");
         }
         assert_eq!(overlaps(&routes), 0, "{routes:?}");
+    }
+
+    #[test]
+    fn a_route_into_a_boundary_keeps_off_its_title_where_a_jog_beside_it_is_free() {
+        // The middle of the gap between the two boxes lies on the boundary's title: a jog
+        // there would strike it out.
+        let boundary = Rect::new(0.0, 100.0, 500.0, 200.0);
+        let title = Rect::new(8.0, 108.0, 212.0, 20.0);
+        let boxes = vec![
+            Rect::new(20.0, 0.0, 100.0, 40.0),
+            Rect::new(300.0, 200.0, 100.0, 40.0),
+        ];
+        let with_title = Obstacles {
+            boxes: boxes.clone(),
+            boundaries: vec![boundary],
+            titles: vec![title],
+        };
+        let without = Obstacles {
+            boxes,
+            boundaries: vec![boundary],
+            titles: Vec::new(),
+        };
+        let kept_off = route(&with_title, &[request(0, 1)]);
+        let heedless = route(&without, &[request(0, 1)]);
+        assert_eq!(titles_struck(&with_title, &heedless), 1, "{heedless:?}");
+        assert_eq!(titles_struck(&with_title, &kept_off), 0, "{kept_off:?}");
+    }
+
+    #[test]
+    fn a_route_through_a_title_strikes_it_one_along_or_beside_it_does_not() {
+        let obstacles = Obstacles {
+            boundaries: vec![
+                Rect::new(-8.0, -8.0, 300.0, 150.0),
+                Rect::new(-8.0, 192.0, 300.0, 150.0),
+            ],
+            titles: vec![
+                Rect::new(0.0, 0.0, 100.0, 20.0),
+                Rect::new(0.0, 200.0, 100.0, 20.0),
+            ],
+            ..Default::default()
+        };
+        let through_both = vec![Point::new(50.0, -10.0), Point::new(50.0, 300.0)];
+        let along_the_top = vec![Point::new(-10.0, 0.0), Point::new(110.0, 0.0)];
+        let beside = vec![Point::new(120.0, -10.0), Point::new(120.0, 300.0)];
+        let bent_through_one = vec![
+            Point::new(-20.0, 10.0),
+            Point::new(10.0, 10.0),
+            Point::new(10.0, 100.0),
+        ];
+        assert_eq!(titles_struck(&obstacles, &[through_both]), 2);
+        assert_eq!(titles_struck(&obstacles, &[along_the_top, beside]), 0);
+        assert_eq!(
+            titles_struck(&obstacles, &[bent_through_one]),
+            2,
+            "both its segments"
+        );
     }
 }
