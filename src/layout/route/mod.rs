@@ -1763,50 +1763,10 @@ fn grid_path(
         });
     }
     for rect in near {
-        let (right, bottom) = (rect.x + rect.w, rect.y + rect.h);
-        // Grid lines strictly inside the rectangle, and steps whose span overlaps it.
-        let (rows, cols) = (
-            first_above(&ys, rect.y)..first_from(&ys, bottom),
-            first_above(&xs, rect.x)..first_from(&xs, right),
-        );
-        // A step from line k to k + 1 overlaps when line k lies before the far side and
-        // line k + 1 beyond the near side.
-        let steps_x = first_above(&xs, rect.x).saturating_sub(1)..first_from(&xs, right);
-        let steps_y = first_above(&ys, rect.y).saturating_sub(1)..first_from(&ys, bottom);
-        for j in rows {
-            for i in steps_x.clone() {
-                if i + 1 < w {
-                    steps[across(j * w + i)].blocked = true;
-                }
-            }
-        }
-        for j in steps_y {
-            if j + 1 >= h {
-                continue;
-            }
-            for i in cols.clone() {
-                steps[down(j * w + i)].blocked = true;
-            }
-        }
+        steps_through(&xs, &ys, rect, |step| steps[step].blocked = true);
     }
     for title in &titles {
-        let (right, bottom) = (title.x + title.w, title.y + title.h);
-        let (rows, cols) = (
-            first_above(&ys, title.y)..first_from(&ys, bottom),
-            first_above(&xs, title.x)..first_from(&xs, right),
-        );
-        let steps_x = first_above(&xs, title.x).saturating_sub(1)..first_from(&xs, right);
-        let steps_y = first_above(&ys, title.y).saturating_sub(1)..first_from(&ys, bottom);
-        for j in rows {
-            for i in steps_x.clone().filter(|&i| i + 1 < w) {
-                steps[across(j * w + i)].title = true;
-            }
-        }
-        for j in steps_y.filter(|&j| j + 1 < h) {
-            for i in cols.clone() {
-                steps[down(j * w + i)].title = true;
-            }
-        }
+        steps_through(&xs, &ys, title, |step| steps[step].title = true);
     }
     let state = |i: usize, j: usize, d: u8| (j * w + i) * 4 + d as usize;
     let mut best = vec![f32::INFINITY; w * h * 4];
@@ -1913,6 +1873,33 @@ fn grid_path(
     let route: Vec<Point> = cells.iter().map(|&c| at(c % w, c / w)).collect();
     // The grid holds only the window's obstacles; a route is kept only when it is clear.
     clear(blocked, &route).then_some(route)
+}
+
+/// Visits the steps of the grid on lines `xs` by `ys` that overlap `rect`, as indices into
+/// [`grid_path`]'s steps (`2 * cell` across, `2 * cell + 1` down): along grid lines strictly
+/// inside it, those whose span overlaps it (a step from line k to k + 1 overlaps when line k
+/// lies before the far side and line k + 1 beyond the near side).
+fn steps_through(xs: &[f32], ys: &[f32], rect: &Rect, mut visit: impl FnMut(usize)) {
+    let (w, h) = (xs.len(), ys.len());
+    let first_above = |axis: &[f32], v: f32| axis.partition_point(|&c| c <= v);
+    let first_from = |axis: &[f32], v: f32| axis.partition_point(|&c| c < v);
+    let (right, bottom) = (rect.x + rect.w, rect.y + rect.h);
+    let (rows, cols) = (
+        first_above(ys, rect.y)..first_from(ys, bottom),
+        first_above(xs, rect.x)..first_from(xs, right),
+    );
+    let steps_x = first_above(xs, rect.x).saturating_sub(1)..first_from(xs, right);
+    let steps_y = first_above(ys, rect.y).saturating_sub(1)..first_from(ys, bottom);
+    for j in rows {
+        for i in steps_x.clone().filter(|&i| i + 1 < w) {
+            visit(2 * (j * w + i));
+        }
+    }
+    for j in steps_y.filter(|&j| j + 1 < h) {
+        for i in cols.clone() {
+            visit(2 * (j * w + i) + 1);
+        }
+    }
 }
 
 /// The fewest bends a route at `p` heading in direction `d` (as the grid search numbers
