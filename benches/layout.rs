@@ -5,10 +5,13 @@
 //! Targets: at least 20x faster than `dot`, with no more than 1.3x its crossings.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use archsmith::layout::{Spacing, count_crossings, draw};
+use archsmith::catalog::Catalog;
+use archsmith::format;
+use archsmith::layout::{Spacing, count_crossings, draw, layout};
 use archsmith::model::{Point, Size};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 
@@ -199,7 +202,27 @@ fn layout_benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, layout_benches);
+/// The automatic layout of whole models, boundaries and all, as `archsmith layout` and Tidy up
+/// run it: layers, then the search over how each boundary is drawn, which routes every
+/// drawing it tries (most of the time goes there).
+fn automatic_layout_benches(c: &mut Criterion) {
+    let catalog = Catalog::builtin();
+    let mut group = c.benchmark_group("automatic_layout");
+    group.sample_size(10);
+    for sample in ["workshop-starter", "ecommerce", "video-streaming"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("samples/{sample}.ron"));
+        let doc = match format::load(&path, catalog) {
+            Ok(doc) => doc,
+            Err(error) => panic!("sample {sample} does not load: {error}"),
+        };
+        group.bench_function(sample, |b| {
+            b.iter(|| layout(&doc, catalog, Spacing::default()));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, layout_benches, automatic_layout_benches);
 
 fn main() {
     compare_with_dot();
