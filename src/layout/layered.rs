@@ -79,8 +79,15 @@ impl Drawing {
 /// out of the layering; edges closing a cycle are drawn backwards. Disconnected parts are
 /// drawn apart and packed in rows.
 pub fn draw(sizes: &[Size], edges: &[(usize, usize)], spacing: Spacing) -> Drawing {
-    draw_hinted(sizes, edges, &[], spacing, Islands::InRows)
+    draw_hinted(sizes, edges, &[], &[], spacing, Islands::InRows)
 }
+
+/// Where an edge meets its two ends (source, target), across the layers (down the side of
+/// a drawing left to right), from the end's centre: `None` where the edge's port is spread
+/// along the side with the others'. A box drawn for a whole boundary is met where the
+/// member the connection leads to lies inside it, so that what calls a member at the top of
+/// a tall boundary is placed level with it rather than with the boundary's middle.
+pub type Anchors = (Option<f32>, Option<f32>);
 
 /// Where the parts of a graph with no edges to the largest part go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -95,18 +102,20 @@ pub enum Islands {
 }
 
 /// [`draw`], with each layer's order starting from `hints` (by node; `None` or missing: no
-/// hint), which say where a node's neighbours outside this drawing lie, top to bottom.
+/// hint), which say where a node's neighbours outside this drawing lie, top to bottom, and
+/// each edge meeting its ends at its [`Anchors`] (by edge; missing: spread).
 pub fn draw_hinted(
     sizes: &[Size],
     edges: &[(usize, usize)],
     hints: &[Option<f32>],
+    anchors: &[Anchors],
     spacing: Spacing,
     islands: Islands,
 ) -> Drawing {
     let n = sizes.len();
     let parts = pack::parts(n, edges);
     if parts.len() <= 1 {
-        return draw_connected(sizes, edges, hints, spacing);
+        return draw_connected(sizes, edges, hints, anchors, spacing);
     }
     let mut part_of = vec![0usize; n];
     let mut local = vec![0usize; n];
@@ -117,13 +126,16 @@ pub fn draw_hinted(
         }
     }
     let mut part_edges: Vec<Vec<(usize, usize)>> = vec![Vec::new(); parts.len()];
+    let mut part_anchors: Vec<Vec<Anchors>> = vec![Vec::new(); parts.len()];
     // Where each input edge went: its part and its index among that part's edges.
     let slots: Vec<Option<(usize, usize)>> = edges
         .iter()
-        .map(|&(a, b)| {
+        .enumerate()
+        .map(|(e, &(a, b))| {
             (a < n && b < n).then(|| {
                 let p = part_of[a];
                 part_edges[p].push((local[a], local[b]));
+                part_anchors[p].push(anchors.get(e).copied().unwrap_or_default());
                 (p, part_edges[p].len() - 1)
             })
         })
@@ -132,13 +144,14 @@ pub fn draw_hinted(
     let drawings: Vec<Drawing> = parts
         .iter()
         .zip(&part_edges)
+        .zip(&part_anchors)
         .zip(&part_sizes)
-        .map(|((part, edges), part_sizes)| {
+        .map(|(((part, edges), anchors), part_sizes)| {
             let part_hints: Vec<Option<f32>> = part
                 .iter()
                 .map(|&v| hints.get(v).copied().flatten())
                 .collect();
-            draw_connected(part_sizes, edges, &part_hints, spacing)
+            draw_connected(part_sizes, edges, &part_hints, anchors, spacing)
         })
         .collect();
     let corners_in_host = match islands {
@@ -239,6 +252,7 @@ fn draw_connected(
     sizes: &[Size],
     edges: &[(usize, usize)],
     hints: &[Option<f32>],
+    anchors: &[Anchors],
     spacing: Spacing,
 ) -> Drawing {
     let n = sizes.len();
@@ -256,7 +270,8 @@ fn draw_connected(
     let capacity = width::capacity(sizes, depth, spacing);
     width::bound_layers(&oriented, &mut layer_of, capacity);
     let plan = Plan::new(sizes, &oriented, &layer_of, capacity, spacing);
-    let mut graph = LayeredGraph::with_dummies(sizes, &oriented, &layer_of, &plan.through_dummies);
+    let mut graph =
+        LayeredGraph::with_dummies(sizes, &oriented, anchors, &layer_of, &plan.through_dummies);
     order::minimise_crossings(&mut graph, hints);
     let placed = coordinates(&graph, &plan, spacing);
 
@@ -516,6 +531,10 @@ pub(super) fn compact(layer: &mut [usize]) {
     }
 }
 
+/// How far from a node's index in its layer the places its links meet it may order the
+/// nodes linked to it: less than half, so that they never pass its neighbours'.
+const ANCHOR_SPREAD: f32 = 0.45;
+
 /// The proper layered graph: real nodes first (same indices as the input), then dummies.
 #[derive(Debug)]
 pub(super) struct LayeredGraph {
@@ -525,6 +544,10 @@ pub(super) struct LayeredGraph {
     /// Neighbours in the previous and next layer.
     pub up: Vec<Vec<usize>>,
     pub down: Vec<Vec<usize>>,
+    /// Where each link in `up` and `down` meets this node and where it meets the
+    /// neighbour, when the edge fixes them (see [`Anchors`]).
+    pub anchored_up: Vec<Vec<(Option<f32>, Option<f32>)>>,
+    pub anchored_down: Vec<Vec<(Option<f32>, Option<f32>)>>,
     pub widths: Vec<f32>,
     pub heights: Vec<f32>,
     /// Dummy nodes of each input edge, from lower to higher layer.
@@ -549,9 +572,26 @@ impl LayeredGraph {
         if downward { &self.up[v] } else { &self.down[v] }
     }
 
+    /// Where the links of [`LayeredGraph::swept_neighbours`] meet those neighbours, as a
+    /// fraction of each one's height from its centre (`0.0` where the edge does not fix it):
+    /// nodes linked to one tall box are ordered as the places they meet it.
+    pub(super) fn swept_anchors(&self, v: usize, downward: bool) -> impl Iterator<Item = f32> {
+        let (neighbours, anchored) = if downward {
+            (&self.up[v], &self.anchored_up[v])
+        } else {
+            (&self.down[v], &self.anchored_down[v])
+        };
+        neighbours.iter().zip(anchored).map(|(&w, &(_, at))| {
+            at.map_or(0.0, |at| {
+                (at / self.heights[w].max(1.0)).clamp(-ANCHOR_SPREAD, ANCHOR_SPREAD)
+            })
+        })
+    }
+
     fn with_dummies(
         sizes: &[Size],
         edges: &[Option<(usize, usize, bool)>],
+        anchors: &[Anchors],
         layer_of: &[usize],
         through_dummies: &[bool],
     ) -> Self {
@@ -560,26 +600,34 @@ impl LayeredGraph {
             layer_of: layer_of.to_vec(),
             up: vec![Vec::new(); sizes.len()],
             down: vec![Vec::new(); sizes.len()],
+            anchored_up: vec![Vec::new(); sizes.len()],
+            anchored_down: vec![Vec::new(); sizes.len()],
             widths: sizes.iter().map(|s| s.w).collect(),
             heights: sizes.iter().map(|s| s.h).collect(),
             chains: vec![Vec::new(); edges.len()],
             real: sizes.len(),
         };
         for (e, edge) in edges.iter().enumerate() {
-            let Some(&(a, b, _)) = edge.as_ref() else {
+            let Some(&(a, b, reversed)) = edge.as_ref() else {
                 continue;
             };
             if !through_dummies[e] {
                 continue;
             }
-            let mut previous = a;
+            let (at_source, at_target) = anchors.get(e).copied().unwrap_or_default();
+            let (at_a, at_b) = if reversed {
+                (at_target, at_source)
+            } else {
+                (at_source, at_target)
+            };
+            let (mut previous, mut at_previous) = (a, at_a);
             for layer in layer_of[a] + 1..layer_of[b] {
                 let dummy = graph.add_node(layer);
-                graph.link(previous, dummy);
+                graph.link(previous, dummy, at_previous, None);
                 graph.chains[e].push(dummy);
-                previous = dummy;
+                (previous, at_previous) = (dummy, None);
             }
-            graph.link(previous, b);
+            graph.link(previous, b, at_previous, at_b);
         }
         let depth = graph.layer_of.iter().max().map_or(0, |m| m + 1);
         graph.layers = vec![Vec::new(); depth];
@@ -604,14 +652,20 @@ impl LayeredGraph {
         self.layer_of.push(layer);
         self.up.push(Vec::new());
         self.down.push(Vec::new());
+        self.anchored_up.push(Vec::new());
+        self.anchored_down.push(Vec::new());
         self.widths.push(0.0);
         self.heights.push(DUMMY_HEIGHT);
         self.layer_of.len() - 1
     }
 
-    fn link(&mut self, a: usize, b: usize) {
+    /// Links `a` to `b` in the next layer, meeting them at `at_a` and `at_b` where those are
+    /// fixed.
+    fn link(&mut self, a: usize, b: usize, at_a: Option<f32>, at_b: Option<f32>) {
         self.down[a].push(b);
+        self.anchored_down[a].push((at_a, at_b));
         self.up[b].push(a);
+        self.anchored_up[b].push((at_b, at_a));
     }
 }
 
@@ -785,8 +839,9 @@ fn coordinates(graph: &LayeredGraph, plan: &Plan, spacing: Spacing) -> Placed {
     }
 }
 
-/// Where each node's links leave it, relative to its centre, on one side: spread evenly down
-/// the side in the order of the nodes at their far ends, as the router spreads ports.
+/// Where each node's links leave it, relative to its centre, on one side: where the edge
+/// fixes it (see [`Anchors`]), else spread evenly down the side in the order of the nodes at
+/// their far ends, as the router spreads ports.
 struct SidePorts {
     /// By node, in the order of its neighbour list on this side.
     at: Vec<Vec<f32>>,
@@ -796,10 +851,10 @@ impl SidePorts {
     fn new(graph: &LayeredGraph, position: &[usize], downward: bool) -> Self {
         let at = (0..graph.layer_of.len())
             .map(|v| {
-                let neighbours = if downward {
-                    &graph.down[v]
+                let (neighbours, anchored) = if downward {
+                    (&graph.down[v], &graph.anchored_down[v])
                 } else {
-                    &graph.up[v]
+                    (&graph.up[v], &graph.anchored_up[v])
                 };
                 let mut by_position: Vec<usize> = (0..neighbours.len()).collect();
                 by_position.sort_by_key(|&i| (position[neighbours[i]], i));
@@ -807,7 +862,9 @@ impl SidePorts {
                 let height = graph.heights[v];
                 let mut offsets = vec![0.0; neighbours.len()];
                 for (k, &i) in by_position.iter().enumerate() {
-                    offsets[i] = height * ((k as f32 + 1.0) / (count + 1.0) - 0.5);
+                    offsets[i] = anchored[i]
+                        .0
+                        .unwrap_or(height * ((k as f32 + 1.0) / (count + 1.0) - 0.5));
                 }
                 offsets
             })
@@ -916,6 +973,30 @@ mod tests {
         for (b, c) in d.bends.iter().flatten().zip(t.bends.iter().flatten()) {
             assert_eq!((b.x, b.y), (c.y, c.x));
         }
+    }
+
+    /// Two boxes calling into a tall one (a boundary's block) where its members sit, near its
+    /// top and its bottom: each is drawn level with where it meets the block, where spread
+    /// ports would have put them a third of the block apart.
+    #[test]
+    fn anchored_edges_place_their_far_ends_level_with_where_they_meet_a_tall_box() {
+        let sizes = [
+            Size::new(200.0, 600.0),
+            Size::new(100.0, 50.0),
+            Size::new(100.0, 50.0),
+        ];
+        let (low, high) = (250.0, -250.0);
+        let d = draw_hinted(
+            &sizes,
+            &[(1, 0), (2, 0)],
+            &[],
+            &[(None, Some(high)), (None, Some(low))],
+            Spacing::default(),
+            Islands::InRows,
+        );
+        let centre = |v: usize| d.positions[v].y + sizes[v].h / 2.0;
+        assert!((centre(1) - (centre(0) + high)).abs() < 1.0, "{d:?}");
+        assert!((centre(2) - (centre(0) + low)).abs() < 1.0, "{d:?}");
     }
 
     #[test]

@@ -113,7 +113,13 @@ fn barycentre_sweep(graph: &mut LayeredGraph, position: &mut [usize], downward: 
                 let key = if neighbours.is_empty() {
                     position[v] as f32
                 } else {
-                    weighted_median(neighbours.iter().map(|&w| position[w]).collect())
+                    weighted_median(
+                        neighbours
+                            .iter()
+                            .zip(graph.swept_anchors(v, downward))
+                            .map(|(&w, at)| position[w] as f32 + at)
+                            .collect(),
+                    )
                 };
                 (key, position[v], v)
             })
@@ -128,22 +134,22 @@ fn barycentre_sweep(graph: &mut LayeredGraph, position: &mut [usize], downward: 
 
 /// The median neighbour position; with an even count, the two middle values weighted toward
 /// the side whose neighbours are packed tighter (Gansner et al., the `dot` paper).
-fn weighted_median(mut positions: Vec<usize>) -> f32 {
-    positions.sort_unstable();
+fn weighted_median(mut positions: Vec<f32>) -> f32 {
+    positions.sort_unstable_by(f32::total_cmp);
     let count = positions.len();
     let middle = count / 2;
     if count % 2 == 1 {
-        return positions[middle] as f32;
+        return positions[middle];
     }
     if count == 2 {
-        return (positions[0] + positions[1]) as f32 / 2.0;
+        return (positions[0] + positions[1]) / 2.0;
     }
-    let left = (positions[middle - 1] - positions[0]) as f32;
-    let right = (positions[count - 1] - positions[middle]) as f32;
+    let left = positions[middle - 1] - positions[0];
+    let right = positions[count - 1] - positions[middle];
     if left + right == 0.0 {
-        return (positions[middle - 1] + positions[middle]) as f32 / 2.0;
+        return (positions[middle - 1] + positions[middle]) / 2.0;
     }
-    (positions[middle - 1] as f32 * right + positions[middle] as f32 * left) / (left + right)
+    (positions[middle - 1] * right + positions[middle] * left) / (left + right)
 }
 
 /// Crossings between the edges of `left` and `right` when `left` sits first, counted against
