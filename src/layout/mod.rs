@@ -155,10 +155,13 @@ const COMFORTABLE_SHAPE: f32 = 1.4;
 const CROSSINGS_PER_SHAPE_BEYOND: f32 = 300.0;
 
 /// How much better than the best drawing the search's restart (see [`shape_search`]) must
-/// score to be kept: a crossing's worth. (The IoT sample's restart scored 0.2 better with
-/// three crossings and three segments along borders more, traded for a pair on one track
-/// and a wider drawing.)
-const RESTART_MARGIN: f32 = 1.0;
+/// score to be kept: ten crossings' worth. The restart's drawing differs from the best all
+/// over, and a small gain in the score does not read as better: an independent review of
+/// the restarted drawings judged payments better (its score 33 to 20, crossings 29 to 17)
+/// but social-api and chat worse (scores 8.5 and 6 better), their requests and telemetry
+/// climbing where they had run down, their clients pushed to a corner. (The IoT sample's
+/// restart scored 0.2 better with three more crossings.)
+const RESTART_MARGIN: f32 = 10.0;
 
 /// Chooses, boundary by boundary (innermost first), how each is drawn, keeping every choice
 /// that makes the routed drawing better: fewer crossings and fewer routes along boundary
@@ -185,8 +188,8 @@ const RESTART_MARGIN: f32 = 1.0;
 /// connects to (see [`Anchors`]), keeping that if it is better still. (Tried as one more
 /// choice at the top level instead, placing things level changed every search's path, and
 /// the ten drawings of the ceiling test came out with 1,081 crossings where they had
-/// 1,046; started again from the best drawing, the search can only do better: 1,022, the
-/// payments sample 29 to 17.)
+/// 1,046; started again from the best drawing and kept when clearly better, the payments
+/// sample went from 29 to 17, the rest unchanged.)
 fn shape_search(builder: Builder<'_>, drawn: Layout) -> Layout {
     let doc = builder.doc;
     let mut levels: Vec<(usize, Option<usize>)> = builder
