@@ -307,6 +307,10 @@ fn islands_are_packed_into_rows_not_stacked_in_one_column() {
 /// kept when it scores ten crossings' worth better, took payments to 17 crossings (from 29;
 /// its segments through a title 1 to 0): 1,034 over all ten. (Kept for any gain, it also
 /// took social-api to 47 and chat to 161, drawings an independent review judged worse.)
+/// Starting it again once more with the other connections of each cycle running backwards
+/// (the fewest, telemetry weighing a quarter of a call) took iot-telemetry from 32 to 21
+/// crossings, its subnets now in call order, ingest to processing to storage, at 2.03 wide
+/// to high where it was 1.85: 1,023 over all ten.
 /// The four reference models (35 to 40 components, 12 to 17 boundaries, never tuned on) are
 /// held to theirs too. A change that draws any of them worse on any of the four fails here
 /// and has to say why.
@@ -315,7 +319,7 @@ fn automatic_layouts_keep_their_crossings_borders_and_shape_under_a_ceiling() {
     let catalog = Catalog::builtin();
     let ceilings = [
         ("ecommerce", 57, 4, 0, 2.0, 0),
-        ("iot-telemetry", 32, 5, 1, 1.85, 0),
+        ("iot-telemetry", 21, 3, 1, 2.05, 0),
         ("payments-cqrs", 17, 1, 0, 1.95, 0),
         ("social-api", 51, 1, 2, 1.75, 0),
         ("video-streaming", 63, 11, 3, 1.45, 11),

@@ -4,6 +4,9 @@
 //! reduce crossings, then assign coordinates and read edge bends off the dummies or route the
 //! edges without dummies through the channels between bands.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use crate::model::{Point, Rect, Size};
 
 use super::bands::{DUMMY_GAP, DUMMY_HEIGHT, Plan};
@@ -79,7 +82,43 @@ impl Drawing {
 /// out of the layering; edges closing a cycle are drawn backwards. Disconnected parts are
 /// drawn apart and packed in rows.
 pub fn draw(sizes: &[Size], edges: &[(usize, usize)], spacing: Spacing) -> Drawing {
-    draw_hinted(sizes, edges, &[], &[], spacing, Islands::InRows)
+    draw_hinted(sizes, edges, &Hints::default(), spacing, Choices::default())
+}
+
+/// What a drawing is told beyond its boxes and edges, by node and by edge (missing: none).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Hints<'a> {
+    /// Where a node's neighbours outside this drawing lie, across the layers: each layer's
+    /// order starts from them.
+    pub nodes: &'a [Option<f32>],
+    /// Where each edge meets its ends (see [`Anchors`]).
+    pub anchors: &'a [Anchors],
+    /// The edges that say little of which way the drawing runs (telemetry: a collector sits
+    /// wherever there is room), which [`Cycles::FewestAgainst`] weighs less.
+    pub light: &'a [bool],
+}
+
+/// The choices a drawing is made with, beyond its spacing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Choices {
+    pub islands: Islands,
+    pub cycles: Cycles,
+}
+
+/// Which edges of a cycle are drawn running backwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Cycles {
+    /// Those a depth-first search from the first node (in the given order) meets closing a
+    /// cycle: the first nodes lead, as their author listed them.
+    #[default]
+    DepthFirst,
+    /// As few as the greedy heuristic of Eades, Lin and Smyth ("A fast and effective
+    /// heuristic for the feedback arc set problem") finds, [`Hints::light`] edges counting a
+    /// quarter: of two boundaries calling each other three times one way and three the
+    /// other, a depth-first search reversed whichever it met last, and drew the IoT sample
+    /// with 32 crossings where this draws it with 21. Neither wins everywhere, so the shape
+    /// search tries both.
+    FewestAgainst,
 }
 
 /// Where an edge meets its two ends (source, target), across the layers (down the side of
@@ -101,21 +140,19 @@ pub enum Islands {
     TuckedIn,
 }
 
-/// [`draw`], with each layer's order starting from `hints` (by node; `None` or missing: no
-/// hint), which say where a node's neighbours outside this drawing lie, top to bottom, and
-/// each edge meeting its ends at its [`Anchors`] (by edge; missing: spread).
+/// [`draw`], told where things lie outside the drawing (see [`Hints`]) and made with
+/// `choices`.
 pub fn draw_hinted(
     sizes: &[Size],
     edges: &[(usize, usize)],
-    hints: &[Option<f32>],
-    anchors: &[Anchors],
+    hints: &Hints<'_>,
     spacing: Spacing,
-    islands: Islands,
+    choices: Choices,
 ) -> Drawing {
     let n = sizes.len();
     let parts = pack::parts(n, edges);
     if parts.len() <= 1 {
-        return draw_connected(sizes, edges, hints, anchors, spacing);
+        return draw_connected(sizes, edges, hints, spacing, choices.cycles);
     }
     let mut part_of = vec![0usize; n];
     let mut local = vec![0usize; n];
@@ -127,6 +164,7 @@ pub fn draw_hinted(
     }
     let mut part_edges: Vec<Vec<(usize, usize)>> = vec![Vec::new(); parts.len()];
     let mut part_anchors: Vec<Vec<Anchors>> = vec![Vec::new(); parts.len()];
+    let mut part_light: Vec<Vec<bool>> = vec![Vec::new(); parts.len()];
     // Where each input edge went: its part and its index among that part's edges.
     let slots: Vec<Option<(usize, usize)>> = edges
         .iter()
@@ -135,7 +173,8 @@ pub fn draw_hinted(
             (a < n && b < n).then(|| {
                 let p = part_of[a];
                 part_edges[p].push((local[a], local[b]));
-                part_anchors[p].push(anchors.get(e).copied().unwrap_or_default());
+                part_anchors[p].push(hints.anchors.get(e).copied().unwrap_or_default());
+                part_light[p].push(hints.light.get(e).copied().unwrap_or_default());
                 (p, part_edges[p].len() - 1)
             })
         })
@@ -145,16 +184,22 @@ pub fn draw_hinted(
         .iter()
         .zip(&part_edges)
         .zip(&part_anchors)
+        .zip(&part_light)
         .zip(&part_sizes)
-        .map(|(((part, edges), anchors), part_sizes)| {
-            let part_hints: Vec<Option<f32>> = part
+        .map(|((((part, edges), anchors), light), part_sizes)| {
+            let nodes: Vec<Option<f32>> = part
                 .iter()
-                .map(|&v| hints.get(v).copied().flatten())
+                .map(|&v| hints.nodes.get(v).copied().flatten())
                 .collect();
-            draw_connected(part_sizes, edges, &part_hints, anchors, spacing)
+            let hints = Hints {
+                nodes: &nodes,
+                anchors,
+                light,
+            };
+            draw_connected(part_sizes, edges, &hints, spacing, choices.cycles)
         })
         .collect();
-    let corners_in_host = match islands {
+    let corners_in_host = match choices.islands {
         Islands::TuckedIn => tuck_into_largest(&drawings, &part_sizes, spacing),
         Islands::InRows => vec![None; parts.len()],
     };
@@ -251,9 +296,9 @@ fn tuck_into_largest(
 fn draw_connected(
     sizes: &[Size],
     edges: &[(usize, usize)],
-    hints: &[Option<f32>],
-    anchors: &[Anchors],
+    hints: &Hints<'_>,
     spacing: Spacing,
+    cycles: Cycles,
 ) -> Drawing {
     let n = sizes.len();
     if n == 0 {
@@ -264,15 +309,23 @@ fn draw_connected(
             size: Size::new(0.0, 0.0),
         };
     }
-    let oriented = break_cycles(n, edges);
+    let oriented = match cycles {
+        Cycles::DepthFirst => depth_first_cycles(n, edges),
+        Cycles::FewestAgainst => fewest_against(n, edges, hints.light),
+    };
     let mut layer_of = assign_layers(n, &oriented);
     let depth = layer_of.iter().max().map_or(0, |m| m + 1);
     let capacity = width::capacity(sizes, depth, spacing);
     width::bound_layers(&oriented, &mut layer_of, capacity);
     let plan = Plan::new(sizes, &oriented, &layer_of, capacity, spacing);
-    let mut graph =
-        LayeredGraph::with_dummies(sizes, &oriented, anchors, &layer_of, &plan.through_dummies);
-    order::minimise_crossings(&mut graph, hints);
+    let mut graph = LayeredGraph::with_dummies(
+        sizes,
+        &oriented,
+        hints.anchors,
+        &layer_of,
+        &plan.through_dummies,
+    );
+    order::minimise_crossings(&mut graph, hints.nodes);
     let placed = coordinates(&graph, &plan, spacing);
 
     let positions: Vec<Point> = (0..n)
@@ -321,7 +374,7 @@ fn draw_connected(
 
 /// Each edge oriented along a depth-first order: `(from, to, reversed)`, or `None` for
 /// self-loops. Reversing the edges that reach back into the DFS stack leaves a DAG.
-fn break_cycles(n: usize, edges: &[(usize, usize)]) -> Vec<Option<(usize, usize, bool)>> {
+fn depth_first_cycles(n: usize, edges: &[(usize, usize)]) -> Vec<Option<(usize, usize, bool)>> {
     let mut out: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
     for (e, &(a, b)) in edges.iter().enumerate() {
         if a != b && a < n && b < n {
@@ -366,6 +419,109 @@ fn break_cycles(n: usize, edges: &[(usize, usize)]) -> Vec<Option<(usize, usize,
         .map(|(e, &(a, b))| {
             (a != b && a < n && b < n).then(|| {
                 if reversed[e] {
+                    (b, a, true)
+                } else {
+                    (a, b, false)
+                }
+            })
+        })
+        .collect()
+}
+
+/// What an edge weighs in [`fewest_against`]: a light one a quarter of another.
+const LIGHT_WEIGHT: usize = 1;
+const EDGE_WEIGHT: usize = 4;
+
+/// Each edge oriented as [`Cycles::FewestAgainst`] orders the nodes: sinks go to the end,
+/// sources to the front, and otherwise the node whose edges out outweigh its edges in the
+/// most (the first of equals) goes next; the edges running back against that order are
+/// reversed. `(from, to, reversed)`, or `None` for self-loops. Linear in the edges, but for a
+/// heap of the nodes by weight.
+fn fewest_against(
+    n: usize,
+    edges: &[(usize, usize)],
+    light: &[bool],
+) -> Vec<Option<(usize, usize, bool)>> {
+    let kept = |&(a, b): &(usize, usize)| a != b && a < n && b < n;
+    let mut out: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    let mut into: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
+    let mut out_weight = vec![0usize; n];
+    let mut in_weight = vec![0usize; n];
+    for (e, &(a, b)) in edges.iter().enumerate().filter(|(_, e)| kept(e)) {
+        let weight = if light.get(e).copied().unwrap_or_default() {
+            LIGHT_WEIGHT
+        } else {
+            EDGE_WEIGHT
+        };
+        out[a].push((b, weight));
+        into[b].push((a, weight));
+        out_weight[a] += weight;
+        in_weight[b] += weight;
+    }
+    let balance = |v: usize, out_weight: &[usize], in_weight: &[usize]| {
+        (out_weight[v] as i64 - in_weight[v] as i64, Reverse(v))
+    };
+    let mut placed = vec![false; n];
+    let (mut front, mut back) = (Vec::with_capacity(n), Vec::new());
+    // Candidates, checked when taken: a node is pushed again whenever its weights change.
+    let mut sinks: Vec<usize> = (0..n).rev().filter(|&v| out_weight[v] == 0).collect();
+    let mut sources: Vec<usize> = (0..n).rev().filter(|&v| in_weight[v] == 0).collect();
+    let mut by_balance: BinaryHeap<(i64, Reverse<usize>)> = (0..n)
+        .map(|v| balance(v, &out_weight, &in_weight))
+        .collect();
+    loop {
+        let next = if let Some(v) = sinks.pop() {
+            if placed[v] {
+                continue;
+            }
+            back.push(v);
+            v
+        } else if let Some(v) = sources.pop() {
+            if placed[v] {
+                continue;
+            }
+            front.push(v);
+            v
+        } else if let Some(candidate) = by_balance.pop() {
+            let v = candidate.1.0;
+            if placed[v] || candidate != balance(v, &out_weight, &in_weight) {
+                continue;
+            }
+            front.push(v);
+            v
+        } else {
+            break;
+        };
+        placed[next] = true;
+        for &(w, weight) in &out[next] {
+            in_weight[w] -= weight;
+            if !placed[w] {
+                if in_weight[w] == 0 {
+                    sources.push(w);
+                }
+                by_balance.push(balance(w, &out_weight, &in_weight));
+            }
+        }
+        for &(u, weight) in &into[next] {
+            out_weight[u] -= weight;
+            if !placed[u] {
+                if out_weight[u] == 0 {
+                    sinks.push(u);
+                }
+                by_balance.push(balance(u, &out_weight, &in_weight));
+            }
+        }
+    }
+    let mut position = vec![0; n];
+    for (at, &v) in front.iter().chain(back.iter().rev()).enumerate() {
+        position[v] = at;
+    }
+    edges
+        .iter()
+        .map(|edge| {
+            let &(a, b) = edge;
+            kept(edge).then(|| {
+                if position[a] > position[b] {
                     (b, a, true)
                 } else {
                     (a, b, false)
@@ -989,14 +1145,75 @@ mod tests {
         let d = draw_hinted(
             &sizes,
             &[(1, 0), (2, 0)],
-            &[],
-            &[(None, Some(high)), (None, Some(low))],
+            &Hints {
+                anchors: &[(None, Some(high)), (None, Some(low))],
+                ..Hints::default()
+            },
             Spacing::default(),
-            Islands::InRows,
+            Choices::default(),
         );
         let centre = |v: usize| d.positions[v].y + sizes[v].h / 2.0;
         assert!((centre(1) - (centre(0) + high)).abs() < 1.0, "{d:?}");
         assert!((centre(2) - (centre(0) + low)).abs() < 1.0, "{d:?}");
+    }
+
+    #[test]
+    fn the_fewest_against_reverses_the_lone_edge_of_a_two_way_pair_and_weighs_light_edges_less() {
+        let reversed = |cycles: &[Option<(usize, usize, bool)>]| -> Vec<bool> {
+            cycles.iter().map(|e| e.is_some_and(|e| e.2)).collect()
+        };
+        // Node 1 calls node 0 twice, node 0 calls node 1 once.
+        let pair = [(1, 0), (1, 0), (0, 1)];
+        assert_eq!(
+            reversed(&depth_first_cycles(2, &pair)),
+            [true, true, false],
+            "a depth-first search from node 0 reverses the two"
+        );
+        assert_eq!(
+            reversed(&fewest_against(2, &pair, &[])),
+            [false, false, true]
+        );
+        // Node 0 calls node 1 once; node 1 sends node 0 three light edges (telemetry).
+        let telemetry = [(1, 0), (1, 0), (1, 0), (0, 1)];
+        assert_eq!(
+            reversed(&fewest_against(2, &telemetry, &[true, true, true, false])),
+            [true, true, true, false],
+            "the call runs forward"
+        );
+        assert_eq!(
+            reversed(&fewest_against(2, &telemetry, &[])),
+            [false, false, false, true]
+        );
+        // Self-loops and edges to nodes outside the drawing are left out; equals go in order.
+        let cycle = [(0, 1), (1, 2), (2, 0), (2, 2), (0, 9)];
+        let oriented = fewest_against(3, &cycle, &[]);
+        assert_eq!(oriented[3..], [None, None]);
+        assert_eq!(reversed(&oriented), [false, false, true, false, false]);
+    }
+
+    #[test]
+    fn either_way_of_breaking_cycles_draws_every_edge_and_keeps_nodes_apart() {
+        let edges = [(0, 1), (1, 2), (2, 0), (2, 1), (1, 0), (3, 0)];
+        for cycles in [Cycles::DepthFirst, Cycles::FewestAgainst] {
+            let choices = Choices {
+                cycles,
+                ..Choices::default()
+            };
+            let d = draw_hinted(
+                &boxes(4),
+                &edges,
+                &Hints::default(),
+                Spacing::default(),
+                choices,
+            );
+            assert_eq!(d.bends.len(), edges.len());
+            for (i, a) in d.positions.iter().enumerate() {
+                for b in &d.positions[i + 1..] {
+                    let apart = (a.x - b.x).abs() >= 100.0 || (a.y - b.y).abs() >= 50.0;
+                    assert!(apart, "{cycles:?}: {d:?}");
+                }
+            }
+        }
     }
 
     #[test]

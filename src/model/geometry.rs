@@ -64,8 +64,6 @@ impl Rect {
         Point::new(self.x + self.w / 2.0, self.y + self.h / 2.0)
     }
 
-    /// The smallest rectangle holding `a` and `b`: a segment's bounds (zero wide or tall
-    /// for a vertical or horizontal one).
     /// The smallest rectangle holding both.
     pub fn union(self, other: Rect) -> Self {
         let x = self.x.min(other.x);
@@ -78,6 +76,8 @@ impl Rect {
         )
     }
 
+    /// The smallest rectangle holding `a` and `b`: a segment's bounds (zero wide or tall
+    /// for a vertical or horizontal one).
     pub fn spanning(a: Point, b: Point) -> Self {
         Self::new(
             a.x.min(b.x),
