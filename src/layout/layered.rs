@@ -458,17 +458,17 @@ fn fewest_against(
         out_weight[a] += weight;
         in_weight[b] += weight;
     }
-    let balance = |v: usize, out_weight: &[usize], in_weight: &[usize]| {
-        (out_weight[v] as i64 - in_weight[v] as i64, Reverse(v))
-    };
+    // Each unplaced node's weight out less its weight in, over the edges to unplaced nodes.
+    let mut balance: Vec<i64> = (0..n)
+        .map(|v| out_weight[v] as i64 - in_weight[v] as i64)
+        .collect();
     let mut placed = vec![false; n];
     let (mut front, mut back) = (Vec::with_capacity(n), Vec::new());
     // Candidates, checked when taken: a node is pushed again whenever its weights change.
     let mut sinks: Vec<usize> = (0..n).rev().filter(|&v| out_weight[v] == 0).collect();
     let mut sources: Vec<usize> = (0..n).rev().filter(|&v| in_weight[v] == 0).collect();
-    let mut by_balance: BinaryHeap<(i64, Reverse<usize>)> = (0..n)
-        .map(|v| balance(v, &out_weight, &in_weight))
-        .collect();
+    let mut by_balance: BinaryHeap<(i64, Reverse<usize>)> =
+        (0..n).map(|v| (balance[v], Reverse(v))).collect();
     loop {
         let next = if let Some(v) = sinks.pop() {
             if placed[v] {
@@ -482,9 +482,8 @@ fn fewest_against(
             }
             front.push(v);
             v
-        } else if let Some(candidate) = by_balance.pop() {
-            let v = candidate.1.0;
-            if placed[v] || candidate != balance(v, &out_weight, &in_weight) {
+        } else if let Some((weight, Reverse(v))) = by_balance.pop() {
+            if placed[v] || weight != balance[v] {
                 continue;
             }
             front.push(v);
@@ -493,22 +492,22 @@ fn fewest_against(
             break;
         };
         placed[next] = true;
-        for &(w, weight) in &out[next] {
-            in_weight[w] -= weight;
-            if !placed[w] {
-                if in_weight[w] == 0 {
-                    sources.push(w);
+        // Its successors lose weight in (and may become sources), its predecessors weight
+        // out (and may become sinks).
+        let sides = [
+            (&out[next], &mut in_weight, &mut sources, 1),
+            (&into[next], &mut out_weight, &mut sinks, -1),
+        ];
+        for (ends, weights, emptied, sign) in sides {
+            for &(w, weight) in ends {
+                weights[w] -= weight;
+                balance[w] += sign * weight as i64;
+                if !placed[w] {
+                    if weights[w] == 0 {
+                        emptied.push(w);
+                    }
+                    by_balance.push((balance[w], Reverse(w)));
                 }
-                by_balance.push(balance(w, &out_weight, &in_weight));
-            }
-        }
-        for &(u, weight) in &into[next] {
-            out_weight[u] -= weight;
-            if !placed[u] {
-                if out_weight[u] == 0 {
-                    sinks.push(u);
-                }
-                by_balance.push(balance(u, &out_weight, &in_weight));
             }
         }
     }

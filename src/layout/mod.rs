@@ -926,30 +926,33 @@ impl<'a> Builder<'a> {
         let arrangement = self.shape.arrangement(level);
         let islands = self.shape.islands(level);
         let down = arrangement == Arrangement::Down;
-        let anchored = self.shape.anchored;
-        let anchors: Vec<Anchors> = connections
-            .iter()
-            .filter(|_| anchored)
-            .zip(&pairs)
-            .map(|(&c, &(a, b))| {
-                let connection = &doc.connections()[c];
-                let anchor = |member: Member, end: &str, size: Size| {
-                    let Member::Group(g) = member else {
-                        return None;
+        // Spread ports (no anchors) unless the shape places things level with their members.
+        let anchors: Vec<Anchors> = if !self.shape.anchored {
+            Vec::new()
+        } else {
+            connections
+                .iter()
+                .zip(&pairs)
+                .map(|(&c, &(a, b))| {
+                    let connection = &doc.connections()[c];
+                    let anchor = |member: Member, end: &str, size: Size| {
+                        let Member::Group(g) = member else {
+                            return None;
+                        };
+                        let at = self.inner_centre(g, index_of(doc, end)?)?;
+                        Some(if down {
+                            at.x - size.w / 2.0
+                        } else {
+                            at.y - size.h / 2.0
+                        })
                     };
-                    let at = self.inner_centre(g, index_of(doc, end)?)?;
-                    Some(if down {
-                        at.x - size.w / 2.0
-                    } else {
-                        at.y - size.h / 2.0
-                    })
-                };
-                (
-                    anchor(members[a], connection.from.as_str(), sizes[a]),
-                    anchor(members[b], connection.to.as_str(), sizes[b]),
-                )
-            })
-            .collect();
+                    (
+                        anchor(members[a], connection.from.as_str(), sizes[a]),
+                        anchor(members[b], connection.to.as_str(), sizes[b]),
+                    )
+                })
+                .collect()
+        };
         let light: Vec<bool> = connections
             .iter()
             .map(|&c| route::bundled(self.catalog, &doc.connections()[c]))
