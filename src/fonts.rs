@@ -294,6 +294,17 @@ pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<
         rest.rfind(' ').map(|space| &rest[space + 1..])
     }
     .filter(|tail| advances.width(tail) <= max_width * 2.0 / 3.0);
+    // A qualifier too wide to share its line gets the second line to itself, the rest of
+    // the name cut on the first ("Merchant read… / (Cosmos DB)", where "Merchant read /
+    // model (Cosmo…" lost what tells the store apart).
+    if tail.is_none()
+        && text.ends_with(')')
+        && let Some(open) = text.rfind('(').filter(|&open| open > 0)
+        && fits(&text[open..])
+    {
+        let head = text[..open].trim_end();
+        return vec![fit(head, size, weight, max_width), text[open..].to_owned()];
+    }
     let second = match tail {
         Some(tail) => {
             let head = rest[..rest.len() - tail.len()].trim_end();
@@ -418,6 +429,13 @@ mod tests {
         let cut = lines("Payment authorisation service (standby)");
         assert_eq!(cut[0], "Payment");
         assert!(cut[1].ends_with("… (standby)"), "{cut:?}");
+        // A qualifier too wide to leave room for much of the rest is still kept.
+        let cut = lines("Merchant read model (Cosmos DB)");
+        assert!(
+            cut[0].starts_with("Merchant re") && cut[0].ends_with('…'),
+            "{cut:?}"
+        );
+        assert_eq!(cut[1], "(Cosmos DB)");
         let cut = lines("Order events outbox relay and archiver");
         assert!(cut[1].ends_with("… archiver"), "{cut:?}");
         for line in cut {

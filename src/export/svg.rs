@@ -1126,17 +1126,14 @@ mod caption_tests {
                 .filter(|c| !c.text.is_empty())
                 .map(PlacedCaption::rect)
                 .collect();
-            let overlap = |a: &Rect, b: &Rect| {
-                a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
-            };
             let mut overlaps = 0;
             let mut boxes = 0;
             for (i, a) in placed.iter().enumerate() {
-                overlaps += placed[i + 1..].iter().filter(|b| overlap(a, b)).count();
+                overlaps += placed[i + 1..].iter().filter(|b| a.overlaps(b)).count();
                 boxes += doc
                     .components()
                     .iter()
-                    .filter(|c| overlap(a, &c.rect()))
+                    .filter(|c| a.overlaps(&c.rect()))
                     .count();
             }
             assert_eq!((overlaps, boxes), (0, 0), "{name}: overlaps");

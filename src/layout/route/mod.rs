@@ -1088,10 +1088,7 @@ fn shared_pairs(
 /// Whether a degenerate (zero-width or zero-height) rectangle `span` meets the interior of
 /// `rect`.
 fn segment_meets(span: Rect, rect: Rect) -> bool {
-    span.x < rect.x + rect.w
-        && span.x + span.w > rect.x
-        && span.y < rect.y + rect.h
-        && span.y + span.h > rect.y
+    span.overlaps(&rect)
 }
 
 /// Whose a taken segment is: a route, and the box its bundle runs into when it is bundled.
