@@ -201,11 +201,9 @@ pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<
     for (index, c) in text.char_indices() {
         let before = width;
         width += advances.of(c);
-        if width > max_width {
-            overflow_at = index;
-            break;
-        }
-        prefix_widths.push((index + c.len_utf8(), width));
+        // A space ends the first line without being drawn, so a break there needs only
+        // what comes before it to fit ("Payment events / (Event Hubs)", which was cut to
+        // "Payment / events (Event…" when the space itself ran past the width).
         if c == ' ' {
             last_space = Some(index);
             let wider = before.max(total - width);
@@ -213,6 +211,11 @@ pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<
                 balanced = Some((index, wider));
             }
         }
+        if width > max_width {
+            overflow_at = index;
+            break;
+        }
+        prefix_widths.push((index + c.len_utf8(), width));
     }
     let split_at_space = |at: usize| {
         (
@@ -222,7 +225,8 @@ pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<
     };
     let balanced = balanced.map(|(at, _)| split_at_space(at));
     let at_space = last_space.filter(|&at| at > 0).map(split_at_space);
-    let word_start = last_space.map_or(0, |at| at + 1);
+    // (Past the overflow when the width ran out at a space: no word is cut then.)
+    let word_start = last_space.map_or(0, |at| at + 1).min(overflow_at);
     let word_end = text[overflow_at..]
         .find(' ')
         .map_or(text.len(), |at| overflow_at + at);
@@ -293,7 +297,12 @@ pub fn name_lines(text: &str, size: f32, weight: Weight, max_width: f32) -> Vec<
     } else {
         rest.rfind(' ').map(|space| &rest[space + 1..])
     }
-    .filter(|tail| advances.width(tail) <= max_width * 2.0 / 3.0);
+    // (With the ellipsis before it: on a narrow card a short last word still leaves too
+    // little room.)
+    .filter(|tail| {
+        let width = advances.width(tail);
+        width <= max_width * 2.0 / 3.0 && width + advances.width("… ") <= max_width
+    });
     // A qualifier too wide to share its line gets the second line to itself, the rest of
     // the name cut on the first ("Merchant read… / (Cosmos DB)", where "Merchant read /
     // model (Cosmo…" lost what tells the store apart).
@@ -429,6 +438,21 @@ mod tests {
         let cut = lines("Payment authorisation service (standby)");
         assert_eq!(cut[0], "Payment");
         assert!(cut[1].ends_with("… (standby)"), "{cut:?}");
+        // A break at a space needs only the text before it to fit, not the space too.
+        let at = |first: &str| text_width(first, 13.0, Weight::SemiBold) + 0.5;
+        assert_eq!(
+            name_lines(
+                "Payment events (Event Hubs)",
+                13.0,
+                Weight::SemiBold,
+                at("Payment events")
+            ),
+            ["Payment events", "(Event Hubs)"]
+        );
+        assert_eq!(
+            name_lines("Orders DB", 13.0, Weight::SemiBold, at("Orders")),
+            ["Orders", "DB"]
+        );
         // A qualifier too wide to leave room for much of the rest is still kept.
         let cut = lines("Merchant read model (Cosmos DB)");
         assert!(
@@ -491,7 +515,9 @@ mod tests {
                     "{lines:?}"
                 );
             }
+            // Uncut (a cut leaves an ellipsis on either line), the two lines are the name.
             if let [first, second] = lines.as_slice()
+                && !first.contains('…')
                 && !second.contains('…')
             {
                 let text = name.trim();
