@@ -310,7 +310,11 @@ fn islands_are_packed_into_rows_not_stacked_in_one_column() {
 /// Starting it again once more with the other connections of each cycle running backwards
 /// (the fewest, telemetry weighing a quarter of a call) took iot-telemetry from 32 to 21
 /// crossings, its subnets now in call order, ingest to processing to storage, at 2.03 wide
-/// to high where it was 1.85: 1,023 over all ten.
+/// to high where it was 1.85: 1,023 over all ten. Members of a column moved to another
+/// place in it, where the routed drawing scores better (a callee never above its caller,
+/// a pipeline's topics and consumers in their order, no more segments through a title),
+/// took iot-telemetry to 16 (its alert notifier level with the bus it reads, at one more
+/// segment along a border), social-api to 46 and video-streaming to 58: 1,012 over all ten.
 /// The four reference models (35 to 40 components, 12 to 17 boundaries, never tuned on) are
 /// held to theirs too. A change that draws any of them worse on any of the four fails here
 /// and has to say why.
@@ -319,10 +323,10 @@ fn automatic_layouts_keep_their_crossings_borders_and_shape_under_a_ceiling() {
     let catalog = Catalog::builtin();
     let ceilings = [
         ("ecommerce", 57, 4, 0, 2.0, 0),
-        ("iot-telemetry", 21, 3, 1, 2.05, 0),
+        ("iot-telemetry", 16, 4, 1, 2.05, 0),
         ("payments-cqrs", 17, 1, 0, 1.95, 0),
-        ("social-api", 51, 1, 2, 1.75, 0),
-        ("video-streaming", 63, 11, 3, 1.45, 11),
+        ("social-api", 46, 1, 2, 1.75, 0),
+        ("video-streaming", 58, 11, 3, 1.45, 11),
         ("workshop-starter", 4, 0, 0, 1.7, 0),
     ]
     .map(|(name, c, a, s, w, t)| {
