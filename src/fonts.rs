@@ -129,7 +129,7 @@ pub fn boundary_title(name: &str, kind: &str, width: f32) -> String {
 }
 
 /// Where the title of a boundary drawn at `rect` is written (its name, cut as
-/// [`boundary_title`] cuts it, then its kind): captions keep off it.
+/// [`boundary_title`] cuts it, then its kind): routes keep off it, captions off its band.
 pub fn boundary_title_rect(rect: Rect, name: &str, kind: &str) -> Rect {
     let name = boundary_title(name, kind, rect.w);
     let width = text_width(&name, TITLE_SIZE, Weight::SemiBold)

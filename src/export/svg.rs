@@ -507,10 +507,6 @@ fn group_title_name(group: &Group) -> String {
 }
 
 /// Where a boundary's title is written, which captions must leave readable.
-fn group_title_rect(group: &Group) -> Rect {
-    fonts::boundary_title_rect(group.rect, &group.name, group.kind.label())
-}
-
 fn style_name(style: ConnectionStyle) -> &'static str {
     match style {
         ConnectionStyle::Sync => "sync",
@@ -690,12 +686,7 @@ fn place_captions(doc: &Document, scene: &Scene<'_>) -> Vec<Option<PlacedCaption
                 .collect(),
         })
         .collect();
-    let boxes: Vec<Rect> = doc
-        .components()
-        .iter()
-        .map(Component::rect)
-        .chain(doc.groups().iter().map(group_title_rect))
-        .collect();
+    let boxes = layout::labels::keep_clear(doc);
     let routes: Vec<&[Point]> = scene.edges.iter().map(|e| e.points.as_slice()).collect();
     let mut placed = layout::labels::place(&boxes, &routes, &captions).into_iter();
     forms
@@ -1099,7 +1090,8 @@ mod caption_tests {
         })
     }
 
-    /// Captions on every sample and every view: none overlaps another caption or a box; each
+    /// Captions on every sample and every view: none overlaps another caption, a box or the
+    /// band of a boundary's title (see [`layout::labels::keep_clear`]); each
     /// sits nearer its own route than any route whose caption reads differently, and no
     /// further out than a step beside it; a shortened one says the start of its caption or
     /// of the connection's own label.
@@ -1126,15 +1118,12 @@ mod caption_tests {
                 .filter(|c| !c.text.is_empty())
                 .map(PlacedCaption::rect)
                 .collect();
+            let keep_clear = layout::labels::keep_clear(doc);
             let mut overlaps = 0;
             let mut boxes = 0;
             for (i, a) in placed.iter().enumerate() {
                 overlaps += placed[i + 1..].iter().filter(|b| a.overlaps(b)).count();
-                boxes += doc
-                    .components()
-                    .iter()
-                    .filter(|c| a.overlaps(&c.rect()))
-                    .count();
+                boxes += keep_clear.iter().filter(|b| a.overlaps(b)).count();
             }
             assert_eq!((overlaps, boxes), (0, 0), "{name}: overlaps");
             for (edge, text, own, rival) in attribution(&scene, &captions) {

@@ -17,7 +17,7 @@ use std::hash::BuildHasher;
 
 use rustc_hash::FxHashMap;
 
-use crate::model::{Point, Rect};
+use crate::model::{Component, Document, Point, Rect};
 
 /// Side of the indexes' cells.
 const CELL: f32 = 120.0;
@@ -65,6 +65,22 @@ pub struct Placed {
     pub form: usize,
     /// False when no spot was free and it overlaps something (the least it could).
     pub clear: bool,
+}
+
+/// What captions keep off in a drawing of `doc`, for [`place`]: its boxes, and the band each
+/// boundary's title is written in, across the boundary's whole width. A caption beside a
+/// title, in its band, reads as part of it: an independent review read video-streaming's
+/// "Cache lookup" as "Data subnet · Private subnet · Cache lookup".
+pub fn keep_clear(doc: &Document) -> Vec<Rect> {
+    let title_bands = doc.groups().iter().map(|group| {
+        let title = crate::fonts::boundary_title_rect(group.rect, &group.name, group.kind.label());
+        Rect::new(group.rect.x, title.y, group.rect.w, title.h)
+    });
+    doc.components()
+        .iter()
+        .map(Component::rect)
+        .chain(title_bands)
+        .collect()
 }
 
 /// Places every caption (in order: earlier captions get the better spots).

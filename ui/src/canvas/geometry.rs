@@ -65,7 +65,7 @@ pub const CAPTION_SIZE: f32 = 11.0;
 /// on its route, clear of boxes, other routes and other captions where there is room, as
 /// the core places the exports' captions (`archsmith::layout::labels`).
 pub fn caption_spots(doc: &Document, routes: &[Option<Vec<Pos2>>]) -> Vec<Option<Pos2>> {
-    let boxes: Vec<model::Rect> = doc.components().iter().map(Component::rect).collect();
+    let boxes = labels::keep_clear(doc);
     let lines: Vec<Vec<model::Point>> = routes
         .iter()
         .map(|route| {
