@@ -32,6 +32,9 @@ const NEAR: [(f32, f32); 3] = [(0.0, 0.0), (1.0, 0.0), (-1.0, 0.0)];
 /// ... and only when no form of the caption fits there, further out beside a horizontal
 /// segment that runs between boxes too close for it.
 const FAR: [(f32, f32); 2] = [(1.0, 1.5), (-1.0, 1.5)];
+/// How close two captions that read the same may come: any closer, they read as one
+/// stuttering caption, and the later one is left out where its caller allows.
+const KIN_APART: f32 = 12.0;
 /// How many spots a caption with no free one weighs by what it would cover.
 const FALLBACK_SPOTS: usize = 16;
 /// Where along a segment a caption is tried, middle first ...
@@ -157,6 +160,19 @@ pub fn place<R: AsRef<[Point]>>(boxes: &[Rect], routes: &[R], captions: &[Captio
                     .map(|(spot, _)| (form, spot.centre, spot.rect(w, h)))
             })
         });
+        // An empty form (the caller leaves the caption out) takes no room.
+        let empty = caption
+            .sizes
+            .iter()
+            .position(|&(w, h)| w <= 0.0 || h <= 0.0);
+        // Beside a caption that reads the same, a caption says nothing new: the reader
+        // takes the one for both routes (e-commerce's storefront showed "gRPC gRPC").
+        let found = found.filter(|&(_, _, rect)| {
+            empty.is_none()
+                || !obstacles.grid.any_met(rect.inflated(KIN_APART), |item| {
+                    item == Item::Caption(caption.kin)
+                })
+        });
         let mut best: Option<(usize, Placed, Rect)> = found.map(|(form, centre, rect)| {
             let spot = Placed {
                 centre,
@@ -165,11 +181,6 @@ pub fn place<R: AsRef<[Point]>>(boxes: &[Rect], routes: &[R], captions: &[Captio
             };
             (0, spot, rect)
         });
-        // An empty form (the caller leaves the caption out) takes no room.
-        let empty = caption
-            .sizes
-            .iter()
-            .position(|&(w, h)| w <= 0.0 || h <= 0.0);
         if let (None, Some(form)) = (&best, empty) {
             let centre = points.first().copied().unwrap_or_default();
             let spot = Placed {
@@ -208,7 +219,7 @@ pub fn place<R: AsRef<[Point]>>(boxes: &[Rect], routes: &[R], captions: &[Captio
             Rect::default(),
         ));
         if rect.w > 0.0 && rect.h > 0.0 {
-            obstacles.grid.insert(rect, Item::Caption);
+            obstacles.grid.insert(rect, Item::Caption(caption.kin));
         }
         placed.push(spot);
     }
@@ -296,7 +307,8 @@ fn meets(a: Rect, b: Rect) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Item {
     Box,
-    Caption,
+    /// A placed caption, of this kin.
+    Caption(usize),
     /// A segment of the route with this index.
     Segment(usize),
 }
@@ -564,6 +576,45 @@ mod tests {
         let placed = place(&[], &routes, &captions);
         let rect = |p: &Placed| Rect::new(p.centre.x - 40.0, p.centre.y - 7.0, 80.0, 14.0);
         assert!(!meets(rect(&placed[0]), rect(&placed[1])), "{placed:?}");
+    }
+
+    /// Two short routes side by side saying the same: one caption serves both where the
+    /// second may be left out; captions that read differently are both shown.
+    #[test]
+    fn a_caption_beside_one_that_reads_the_same_is_left_out() {
+        let routes = vec![
+            vec![Point::new(0.0, 0.0), Point::new(0.0, 60.0)],
+            vec![Point::new(40.0, 0.0), Point::new(40.0, 60.0)],
+        ];
+        let optional = vec![(30.0, 14.0), (0.0, 0.0)];
+        let same = place(
+            &[],
+            &routes,
+            &[
+                caption(0, optional.clone(), 7),
+                caption(1, optional.clone(), 7),
+            ],
+        );
+        assert_eq!((same[0].form, same[1].form), (0, 1), "{same:?}");
+        let required = place(
+            &[],
+            &routes,
+            &[
+                caption(0, vec![(30.0, 14.0)], 7),
+                caption(1, vec![(30.0, 14.0)], 7),
+            ],
+        );
+        assert_eq!((required[0].form, required[1].form), (0, 0));
+        let different = place(
+            &[],
+            &routes,
+            &[caption(0, optional.clone(), 7), caption(1, optional, 8)],
+        );
+        assert_eq!(
+            (different[0].form, different[1].form),
+            (0, 0),
+            "{different:?}"
+        );
     }
 
     #[test]
