@@ -1635,14 +1635,12 @@ mod tests {
         let mut swapped = stack.clone();
         swapped.swap(0, 5);
         shape.stacks.insert(group, swapped.clone());
+        let members = |drawn: &Builder<'_>| -> Vec<Member> {
+            let stack = drawn.stack(group).expect("drawn");
+            stack.into_iter().map(|(member, _)| member).collect()
+        };
         let (again, placed) = builder.with_shape(shape.clone(), HashMap::new());
-        let restacked: Vec<Member> = again
-            .stack(group)
-            .expect("drawn")
-            .into_iter()
-            .map(|(m, _)| m)
-            .collect();
-        assert_eq!(restacked, swapped);
+        assert_eq!(members(&again), swapped);
         let tops: Vec<f32> = swapped
             .iter()
             .map(|&m| match m {
@@ -1657,13 +1655,7 @@ mod tests {
         shape.arrange(group, Arrangement::Column(Stacking::ByHeight));
         shape.stacks.insert(group, swapped[1..].to_vec());
         let (short, _) = builder.with_shape(shape, HashMap::new());
-        let restacked: Vec<Member> = short
-            .stack(group)
-            .expect("drawn")
-            .into_iter()
-            .map(|(m, _)| m)
-            .collect();
-        assert_eq!(restacked, stack);
+        assert_eq!(members(&short), stack);
     }
 
     /// A callee never goes above its caller, nor above what calls it on the way; a caller
