@@ -275,8 +275,9 @@ fn shape_search(builder: Builder<'_>, drawn: Layout) -> Layout {
     refine_stacks(builder, drawn, &levels, &mut scores)
 }
 
-/// Swaps members of each boundary stacked in a column (innermost first), taking the swap
-/// that makes the routed drawing best while one makes it better, and returns the drawing.
+/// Moves members of each boundary stacked in a column (innermost first) to other places in
+/// it, taking the move that makes the routed drawing best while one makes it better, and
+/// returns the drawing.
 ///
 /// A column's order is read off the layered drawing of its members, which knows the
 /// connections among them and where those leaving the boundary led in an earlier drawing,
@@ -284,7 +285,7 @@ fn shape_search(builder: Builder<'_>, drawn: Layout) -> Layout {
 /// under the cache and the search index, every query from the order service crossing those
 /// of the services above it.
 ///
-/// A swap must not make the column read against its calls (see [`Precedence`]), and a
+/// A move must not make the column read against its calls (see [`Precedence`]), and a
 /// column whose rows hold several members is left as drawn (see [`Builder::stack`]): an
 /// independent review of the unrestricted swaps found e-commerce's payment service put
 /// above the storefront that reaches it, iot-telemetry's pipeline shuffled (its anomaly
@@ -409,7 +410,7 @@ struct Judged {
     score: f32,
     /// Its routes' segments through a boundary's title: not in the score (weighed there,
     /// the search drew video-streaming with 79 crossings where it has 59), but kept from
-    /// growing where the search swaps the members of a column (see [`refine_stacks`]).
+    /// growing where the search moves the members of a column (see [`refine_stacks`]).
     titles_struck: usize,
 }
 
