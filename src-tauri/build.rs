@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "save_model",
     "export_file",
     "export_folder",
+    "lay_out",
     "autosave",
     "clear_recovery",
     "adopt_recovery",

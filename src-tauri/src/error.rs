@@ -13,7 +13,7 @@ pub enum CommandError {
     },
     #[error("{0}")]
     Export(#[from] archsmith::export::ExportError),
-    #[error("the model cannot be exported: {0}")]
+    #[error("the model cannot be read: {0}")]
     Model(String),
     #[error("there is no export format `{0}`")]
     UnknownFormat(String),
@@ -25,6 +25,8 @@ pub enum CommandError {
     RecoveryUnavailable(String),
     #[error("the app state is unavailable")]
     State,
+    #[error("the work stopped before it was done: {0}")]
+    Stopped(String),
 }
 
 impl CommandError {
@@ -39,6 +41,7 @@ impl CommandError {
             Self::BadRecoveryKey(_) => "bad_recovery_key",
             Self::RecoveryUnavailable(_) => "recovery_unavailable",
             Self::State => "state",
+            Self::Stopped(_) => "stopped",
         }
     }
 

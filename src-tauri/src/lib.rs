@@ -80,6 +80,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::files::save_model,
         commands::export::export_file,
         commands::export::export_folder,
+        commands::layout::lay_out,
         commands::session::autosave,
         commands::session::clear_recovery,
         commands::session::adopt_recovery,

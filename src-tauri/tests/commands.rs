@@ -288,3 +288,21 @@ fn recent_files_from_earlier_sessions_stay_openable() {
         .expect("granted by an earlier dialog");
     assert_eq!(opened["text"], "old");
 }
+
+#[test]
+fn the_shell_lays_a_model_out_as_the_core_does() {
+    let data = tempfile::tempdir().expect("tempdir");
+    let (_app, window) = app(data.path(), None);
+    let model = archsmith::samples::sample("workshop-starter")
+        .expect("bundled")
+        .text;
+    let laid_out = invoke(&window, "lay_out", json!({ "model": model })).expect("laid out");
+    let expected = archsmith::layout::layout_text(model, "model", archsmith::Catalog::builtin())
+        .expect("layout");
+    let answered: archsmith::layout::Layout = serde_json::from_value(laid_out).expect("a layout");
+    assert_eq!(answered, expected, "the very layout, through JSON");
+    assert!(!answered.components.is_empty());
+
+    let error = invoke(&window, "lay_out", json!({ "model": "(version: 2" })).expect_err("bad");
+    assert_eq!(error["code"], "invalid_model", "{error}");
+}

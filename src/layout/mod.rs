@@ -25,6 +25,7 @@ pub use layered::{
 
 use crate::catalog::Catalog;
 use crate::edit::{ConnectionField, EditOp};
+use crate::format::LoadError;
 use crate::model::{
     Component, ComponentId, ConnectionId, Document, GroupId, Note, NoteId, Point, Rect, Size,
 };
@@ -38,8 +39,10 @@ const MAX_TITLE_ROOM: f32 = 480.0;
 /// Where the drawing starts on the canvas.
 const MARGIN: f32 = 40.0;
 
-/// New positions for every component, boundary and connection bend.
-#[derive(Debug, Clone, PartialEq, Default)]
+/// New positions for every component, boundary and connection bend. Serialisable, so that
+/// a layout worked out elsewhere (the desktop shell, for the editor in its webview) reaches
+/// the editor as it is.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Layout {
     pub components: BTreeMap<ComponentId, Point>,
     pub groups: BTreeMap<GroupId, Rect>,
@@ -47,6 +50,13 @@ pub struct Layout {
     pub bends: BTreeMap<ConnectionId, Vec<Point>>,
     /// Notes go in a row under the drawing, where they cannot cover it.
     pub notes: BTreeMap<NoteId, Point>,
+}
+
+/// Lays out the model `text` (RON, read as the file `path`) as the editor's Tidy up does:
+/// for a host that lays out away from the editor's thread.
+pub fn layout_text(text: &str, path: &str, catalog: &Catalog) -> Result<Layout, LoadError> {
+    let doc = crate::format::from_str(text, path, catalog)?;
+    Ok(layout(&doc, catalog, Spacing::default()))
 }
 
 /// True when the document has components but no drawing yet: all of them sit at the origin.

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use archsmith::analysis::overlay::{Mark, Overlay};
 use archsmith::clipboard::Fragment;
 use archsmith::format;
+use archsmith::layout::Layout;
 use archsmith::model::{Document, GroupId, Meta, Note, NoteId, Point, Severity};
 use archsmith::view::{self, Projection};
 use archsmith::{EditOp, samples};
@@ -75,6 +76,8 @@ pub struct EditorApp {
     commands: CommandQueue,
     host: Box<dyn Host>,
     status: Option<String>,
+    /// The revision a Tidy up of the whole model was asked for, while the host lays it out.
+    laying_out: Option<u64>,
     recent: Vec<String>,
     /// An action waiting on the unsaved-changes question.
     confirm_discard: Option<Pending>,
@@ -176,6 +179,7 @@ impl EditorApp {
             commands: CommandQueue::default(),
             host,
             status: None,
+            laying_out: None,
             recent: Vec::new(),
             confirm_discard: None,
             after_save: None,
@@ -213,6 +217,11 @@ impl EditorApp {
             self.styled = true;
         }
         self.handle_host_events(ui.ctx());
+        if self.laying_out.is_some() {
+            // Hosts that lay out on a thread are only looked at when a frame is drawn.
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(50));
+        }
         self.handle_close_request(ui.ctx());
         if self.presentation.is_some() {
             self.presentation_ui(ui);
@@ -258,6 +267,7 @@ impl EditorApp {
                 &self.editor,
                 self.canvas.view.zoom,
                 self.status.as_deref(),
+                self.laying_out.is_some(),
             );
         });
         egui::Panel::left("palette")
@@ -940,20 +950,49 @@ impl EditorApp {
                     self.canvas.request_fit();
                 }
             }
-            UiCommand::TidyUp => {
-                let doc = self.editor.doc();
-                let edit = archsmith::layout::layout(
-                    doc,
-                    self.editor.catalog(),
-                    archsmith::layout::Spacing::default(),
-                )
-                .to_edit(doc);
-                self.apply(edit);
-                self.canvas.request_fit();
-            }
+            UiCommand::TidyUp => self.tidy_up(),
             UiCommand::Present => self.start_presenting(ctx),
             UiCommand::CommandPalette => self.command_palette.show(),
             UiCommand::About => self.about_open = true,
+        }
+    }
+
+    /// Asks the host to lay the whole model out (see [`HostRequest::LayOut`]); the answer
+    /// moves everything in one undoable edit, unless the model changed meanwhile.
+    fn tidy_up(&mut self) {
+        if self.laying_out.is_some() {
+            self.status = Some("Still laying out: the drawing changes when it is done".to_owned());
+            return;
+        }
+        self.laying_out = Some(self.editor.revision());
+        self.status = Some("Laying out…".to_owned());
+        self.host.request(HostRequest::LayOut {
+            model: format::to_string(self.editor.doc()),
+        });
+    }
+
+    /// Applies the layout a Tidy up asked for, when the model is still the one laid out:
+    /// one that changed meanwhile keeps its drawing (a component added since would be left
+    /// where it was, an edit undone).
+    fn laid_out(&mut self, laid_out: Result<Box<Layout>, String>) {
+        let Some(asked) = self.laying_out.take() else {
+            // Asked for a document since closed.
+            return;
+        };
+        match laid_out {
+            Ok(layout) if asked == self.editor.revision() => {
+                let edit = layout.to_edit(self.editor.doc());
+                self.apply(edit);
+                self.canvas.request_fit();
+                self.status = Some("Laid out".to_owned());
+            }
+            Ok(_) => {
+                self.status = Some(
+                    "Tidy up left the drawing as it is: the model changed while it was laid out"
+                        .to_owned(),
+                );
+            }
+            Err(message) => self.status = Some(format!("Tidy up failed: {message}")),
         }
     }
 
@@ -1059,6 +1098,8 @@ impl EditorApp {
         }
         self.editor = editor;
         self.autosaved_revision = None;
+        // A layout asked for the document replaced is not applied to this one.
+        self.laying_out = None;
         self.canvas.request_fit();
     }
 
@@ -1133,6 +1174,7 @@ impl EditorApp {
                 }
                 HostEvent::Exported { path } => self.status = Some(format!("Exported to {path}")),
                 HostEvent::RecentFiles(files) => self.recent = files,
+                HostEvent::LaidOut(laid_out) => self.laid_out(laid_out),
                 HostEvent::RecoveryAvailable(recovered) => self.recoveries.push(recovered),
                 // The save that was to come first did not happen: the changes stay, and so
                 // does the document.

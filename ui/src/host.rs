@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use archsmith::layout::Layout;
 use archsmith::model::Cloud;
 
 /// Something the editor asks the platform to do.
@@ -41,6 +42,13 @@ pub enum HostRequest {
     DiscardRecovery { key: String },
     /// The list of recently opened files.
     RecentFiles,
+    /// Lay the model out automatically (Tidy up), away from the editor's thread: laying out
+    /// a model of a few dozen components takes seconds, and the editor must not freeze
+    /// meanwhile. Answered by [`HostEvent::LaidOut`].
+    LayOut {
+        /// The model, as RON.
+        model: String,
+    },
 }
 
 /// An export's output, as the host writes it.
@@ -92,6 +100,8 @@ pub enum HostEvent {
     RecentFiles(Vec<String>),
     /// A recovery copy exists from a session that did not end cleanly (one event each).
     RecoveryAvailable(RecoveredDocument),
+    /// The answer to [`HostRequest::LayOut`]: the layout, or why there is none.
+    LaidOut(Result<Box<Layout>, String>),
     /// The user closed a dialog without choosing.
     Cancelled,
     Failed {

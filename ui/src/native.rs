@@ -2,6 +2,10 @@
 //! platform's data folder. Dialogs block, which is fine outside the browser.
 
 use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+
+use archsmith::Catalog;
+use archsmith::layout::layout_text;
 
 use archsmith::export::{Output, write_output};
 use archsmith::format::write_atomic;
@@ -12,6 +16,8 @@ use crate::host::{ExportPayload, Host, HostEvent, HostRequest, RecoveredDocument
 #[derive(Debug)]
 pub struct NativeHost {
     events: Vec<HostEvent>,
+    /// Layouts being worked out on threads of their own, each answering once.
+    layouts: Vec<Receiver<HostEvent>>,
     store: Option<SessionStore>,
     /// This window's registration in the store; it names the untitled document's recovery
     /// copy and tells other instances that this one's copies are live work.
@@ -35,6 +41,7 @@ impl NativeHost {
         let instance = store.as_ref().and_then(|s| s.start_instance().ok());
         Self {
             events: Vec::new(),
+            layouts: Vec::new(),
             store,
             instance,
             startup_file,
@@ -201,7 +208,38 @@ impl NativeHost {
                     .map(SessionStore::recent)
                     .unwrap_or_default(),
             )),
+            HostRequest::LayOut { model } => {
+                let (answer, answered) = mpsc::channel();
+                std::thread::spawn(move || {
+                    let laid_out = layout_text(&model, "model", Catalog::builtin())
+                        .map(Box::new)
+                        .map_err(|error| error.to_string());
+                    // The editor may be gone by now; then nobody waits for the answer.
+                    let _ = answer.send(HostEvent::LaidOut(laid_out));
+                });
+                self.layouts.push(answered);
+                None
+            }
         }
+    }
+
+    /// The layouts finished since the last call; one whose thread died answers that it failed.
+    fn finished_layouts(&mut self) -> Vec<HostEvent> {
+        let mut finished = Vec::new();
+        self.layouts.retain(|answered| match answered.try_recv() {
+            Ok(event) => {
+                finished.push(event);
+                false
+            }
+            Err(TryRecvError::Empty) => true,
+            Err(TryRecvError::Disconnected) => {
+                finished.push(HostEvent::LaidOut(Err(
+                    "laying out stopped unexpectedly".to_owned()
+                )));
+                false
+            }
+        });
+        finished
     }
 }
 
@@ -213,6 +251,8 @@ impl Host for NativeHost {
     }
 
     fn poll(&mut self) -> Vec<HostEvent> {
+        let finished = self.finished_layouts();
+        self.events.extend(finished);
         std::mem::take(&mut self.events)
     }
 }

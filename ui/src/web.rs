@@ -9,6 +9,8 @@ use serde_json::{Value, json};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 
+use archsmith::layout::Layout;
+
 use crate::host::{ExportPayload, Host, HostEvent, HostRequest, RecoveredDocument};
 use crate::{EditorApp, welcome_document};
 
@@ -223,6 +225,14 @@ impl Host for TauriHost {
             HostRequest::DiscardRecovery { key } => {
                 self.fire("discard_recovery", json!({ "key": key }));
             }
+            // The shell lays out on its own threads: here the editor's one thread would be
+            // held for seconds.
+            HostRequest::LayOut { model } => self.spawn(async move {
+                let laid_out = invoke("lay_out", json!({ "model": model }))
+                    .await
+                    .and_then(|v| serde_json::from_value::<Layout>(v).map_err(|e| e.to_string()));
+                vec![HostEvent::LaidOut(laid_out.map(Box::new))]
+            }),
             HostRequest::RecentFiles => self.spawn(async {
                 match invoke("recent_files", json!({})).await.and_then(|v| {
                     serde_json::from_value::<Vec<String>>(v).map_err(|e| e.to_string())

@@ -30,6 +30,8 @@ struct FakeFs {
     open: Option<String>,
     /// Recovery copies the startup reports.
     recoveries: Vec<RecoveredDocument>,
+    /// Answers that arrive later (a layout the host worked out), delivered at the next poll.
+    later: Vec<HostEvent>,
 }
 
 struct FakeHost {
@@ -74,7 +76,9 @@ impl Host for FakeHost {
     }
 
     fn poll(&mut self) -> Vec<HostEvent> {
-        std::mem::take(&mut self.events)
+        let mut events = std::mem::take(&mut self.events);
+        events.append(&mut self.fs.borrow_mut().later);
+        events
     }
 }
 
@@ -540,55 +544,6 @@ fn findings_list_in_the_problems_panel_select_on_click_and_go_away_when_fixed() 
         harness.query_by_label(message).is_some(),
         "undo brings the finding back"
     );
-}
-
-#[test]
-fn tidy_up_lays_the_model_out_in_one_undoable_step() {
-    let mut doc = small_doc();
-    let catalog = Catalog::builtin();
-    for (id, to, kind) in [
-        ("api-db", "db", "db_query"),
-        ("api-cache", "cache", "cache_lookup"),
-    ] {
-        EditOp::Connect(Box::new(Connection::new(
-            ConnectionId::new(id).expect("id"),
-            ComponentId::new("api").expect("id"),
-            ComponentId::new(to).expect("id"),
-            ConnectionKindId::new(kind),
-        )))
-        .apply(&mut doc, catalog)
-        .expect("connects");
-    }
-    let (mut harness, _) = harness_with(doc);
-    harness.get_by_label("Arrange").click();
-    harness.run();
-    harness.get_by_label("Tidy up").click();
-    harness.run();
-    let position = |harness: &Harness<'_, EditorApp>, id: &str| {
-        harness
-            .state()
-            .editor
-            .doc()
-            .component(id)
-            .expect("exists")
-            .position
-    };
-    let (api, db, cache) = (
-        position(&harness, "api"),
-        position(&harness, "db"),
-        position(&harness, "cache"),
-    );
-    assert!(api.x < db.x, "callers sit left of what they call");
-    assert_eq!(db.x, cache.x, "both callees share a column");
-    assert_ne!(db.y, cache.y);
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
-    harness.run();
-    assert_eq!(
-        position(&harness, "api"),
-        Point::new(100.0, 100.0),
-        "one undo restores it"
-    );
-    assert_eq!(position(&harness, "cache"), Point::new(500.0, 400.0));
 }
 
 /// A recovery copy of `small_doc` with one component fewer, left for `/models/shop.ron`.
@@ -1228,4 +1183,169 @@ fn a_card_shows_a_long_name_on_the_lines_the_exports_give_it() {
             "{line:?} not in the SVG"
         );
     }
+}
+
+/// The model of the editor's last request to lay out, and the layout the core gives it (what
+/// every host answers).
+fn asked_layout(fs: &Rc<RefCell<FakeFs>>) -> (String, archsmith::layout::Layout) {
+    let model = fs
+        .borrow()
+        .requests
+        .iter()
+        .rev()
+        .find_map(|request| match request {
+            HostRequest::LayOut { model } => Some(model.clone()),
+            _ => None,
+        })
+        .expect("the editor asked the host to lay out");
+    let layout = archsmith::layout::layout_text(&model, "model", Catalog::builtin())
+        .expect("the editor sends a model the core reads");
+    (model, layout)
+}
+
+fn positions(harness: &Harness<'_, EditorApp>) -> BTreeMap<ComponentId, Point> {
+    harness
+        .state()
+        .editor
+        .doc()
+        .components()
+        .iter()
+        .map(|c| (c.id.clone(), c.position))
+        .collect()
+}
+
+/// `small_doc` with a call and a query, so that the layout has an order to find.
+fn connected_doc() -> Document {
+    let mut doc = small_doc();
+    for (id, from, to, kind) in [
+        ("api-db", "api", "db", "db_query"),
+        ("api-cache", "api", "cache", "cache_lookup"),
+    ] {
+        EditOp::Connect(Box::new(Connection::new(
+            ConnectionId::new(id).expect("id"),
+            ComponentId::new(from).expect("id"),
+            ComponentId::new(to).expect("id"),
+            ConnectionKindId::new(kind),
+        )))
+        .apply(&mut doc, Catalog::builtin())
+        .expect("connects");
+    }
+    doc
+}
+
+#[test]
+fn tidy_up_lays_out_on_the_host_and_moves_everything_in_one_undoable_edit() {
+    let doc = connected_doc();
+    let before = format::to_string(&doc);
+    let (mut harness, fs) = harness_with(doc);
+    let drawn = positions(&harness);
+    harness.get_by_label("Arrange").click();
+    harness.run();
+    harness.get_by_label("Tidy up").click();
+    // The spinner asks for frames while the host works: step, never run to rest.
+    harness.step();
+    harness.step();
+    let (model, layout) = asked_layout(&fs);
+    assert_eq!(model, before, "the host lays out the model as it is");
+    harness.get_by_label("Laying out…");
+    assert_eq!(
+        positions(&harness),
+        drawn,
+        "nothing moves before the answer"
+    );
+
+    harness
+        .state_mut()
+        .run_command(archsmith_ui::UiCommand::TidyUp);
+    harness.step();
+    let asked = fs
+        .borrow()
+        .requests
+        .iter()
+        .filter(|r| matches!(r, HostRequest::LayOut { .. }))
+        .count();
+    assert_eq!(asked, 1, "a second Tidy up waits for the first");
+
+    fs.borrow_mut()
+        .later
+        .push(HostEvent::LaidOut(Ok(Box::new(layout.clone()))));
+    harness.step();
+    harness.run();
+    let now = positions(&harness);
+    assert_eq!(now, layout.components);
+    let at = |id: &str| now[&ComponentId::new(id).expect("id")];
+    assert!(
+        at("api").x < at("db").x,
+        "callers sit left of what they call"
+    );
+    assert_eq!(at("db").x, at("cache").x, "both callees share a column");
+    assert_ne!(at("db").y, at("cache").y);
+    harness.get_by_label("Laid out");
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(positions(&harness), drawn, "one undo puts everything back");
+}
+
+#[test]
+fn a_layout_of_a_model_changed_meanwhile_is_left_unapplied_and_said_so() {
+    let (mut harness, fs) = harness_with(connected_doc());
+    harness
+        .state_mut()
+        .run_command(archsmith_ui::UiCommand::TidyUp);
+    harness.step();
+    harness.step();
+    let (_, layout) = asked_layout(&fs);
+    harness
+        .state_mut()
+        .run_command(archsmith_ui::UiCommand::AddNote);
+    harness.step();
+    let edited = positions(&harness);
+    let notes = harness.state().editor.doc().notes().len();
+    fs.borrow_mut()
+        .later
+        .push(HostEvent::LaidOut(Ok(Box::new(layout))));
+    harness.step();
+    harness.run();
+    assert_eq!(positions(&harness), edited);
+    assert_eq!(
+        harness.state().editor.doc().notes().len(),
+        notes,
+        "the edit stays"
+    );
+    harness
+        .get_by_label("Tidy up left the drawing as it is: the model changed while it was laid out");
+
+    harness
+        .state_mut()
+        .run_command(archsmith_ui::UiCommand::TidyUp);
+    harness.step();
+    fs.borrow_mut()
+        .later
+        .push(HostEvent::LaidOut(Err("the shell is gone".into())));
+    harness.step();
+    harness.run();
+    harness.get_by_label("Tidy up failed: the shell is gone");
+    assert_eq!(positions(&harness), edited);
+}
+
+#[test]
+fn the_native_host_lays_out_on_a_thread_of_its_own() {
+    let data = ScratchDir::new("lay-out");
+    let mut harness = native_harness(data.path(), connected_doc(), None);
+    let model = format::to_string(harness.state().editor.doc());
+    let expected =
+        archsmith::layout::layout_text(&model, "model", Catalog::builtin()).expect("layout");
+    harness
+        .state_mut()
+        .run_command(archsmith_ui::UiCommand::TidyUp);
+    // The editor goes on drawing frames until the thread answers.
+    for _ in 0..600 {
+        harness.step();
+        if positions(&harness) == expected.components {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(positions(&harness), expected.components);
 }

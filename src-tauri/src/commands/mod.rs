@@ -6,5 +6,6 @@
 
 pub mod export;
 pub mod files;
+pub mod layout;
 pub mod session;
 pub mod window;

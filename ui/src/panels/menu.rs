@@ -158,7 +158,8 @@ pub fn menu_bar_ui(
     open_recent
 }
 
-pub fn status_bar_ui(ui: &mut Ui, editor: &Editor, zoom: f32, status: Option<&str>) {
+/// The status bar; `busy` shows a spinner before the status (work the host does meanwhile).
+pub fn status_bar_ui(ui: &mut Ui, editor: &Editor, zoom: f32, status: Option<&str>, busy: bool) {
     ui.horizontal(|ui| {
         let doc = editor.doc();
         ui.label(format!(
@@ -172,8 +173,13 @@ pub fn status_bar_ui(ui: &mut Ui, editor: &Editor, zoom: f32, status: Option<&st
         ui.label(format!("{} errors · {} warnings", s.errors, s.warnings));
         ui.separator();
         ui.label(format!("{:.0}%", zoom * 100.0));
-        if let Some(status) = status {
+        if busy || status.is_some() {
             ui.separator();
+        }
+        if busy {
+            ui.spinner();
+        }
+        if let Some(status) = status {
             ui.label(RichText::new(status).italics());
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
