@@ -9,9 +9,11 @@
 //! Then caption placement on the routed models of 2,000 and 20,000 components, a caption on
 //! every connection, as the SVG and PNG exports place them: it must grow linearly with the
 //! model, however many routes share a track (the generated models' telemetry trunks carry
-//! thousands).
+//! thousands). And the same with each caption's forms fitted to the type first, as the
+//! exports and the editor's canvas place them (the canvas on every frame of a drag).
 
 use archsmith::catalog::Catalog;
+use archsmith::export::captions::place_captions;
 use archsmith::layout::labels::{self, Caption};
 use archsmith::layout::{self, Spacing, route};
 use archsmith::model::{Component, Document, Rect};
@@ -112,5 +114,24 @@ fn captions(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, routing, sample_layouts, captions);
+/// Every connection's caption as the exports and the editor's canvas place them: its forms
+/// fitted to the type, then placed (`export::captions::place_captions`). The canvas runs it
+/// on every frame of a drag.
+fn placed_captions(c: &mut Criterion) {
+    let catalog = Catalog::builtin();
+    let mut group = c.benchmark_group("captions");
+    group.sample_size(10);
+    for components in [2_000, 20_000] {
+        let doc = laid_out(components);
+        let obstacles = route::Obstacles::of(&doc, Component::rect);
+        let routes = route::connections(&doc, catalog, &obstacles);
+        group.throughput(Throughput::Elements(doc.connections().len() as u64));
+        group.bench_function(BenchmarkId::from_parameter(components), |b| {
+            b.iter(|| place_captions(&doc, catalog, &routes));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, routing, sample_layouts, captions, placed_captions);
 criterion_main!(benches);

@@ -6,6 +6,7 @@ mod collector;
 mod compose;
 mod design;
 pub(crate) use design::escape_markdown;
+pub mod captions;
 mod dot;
 mod drawio;
 pub mod folder;

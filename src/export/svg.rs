@@ -8,13 +8,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
+use super::captions::{
+    CAPTION_HEIGHT, CAPTION_SIZE, PlacedCaption, caption_width, place_scene_captions,
+};
 use super::scene::{DrawnEdge, Scene, num};
 use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, ConnectionStyle};
 use crate::fonts::{self, Anchor, Weight};
 use crate::graph::ArchGraph;
 use crate::icons;
-use crate::layout;
 use crate::model::{Component, Document, Group, GroupKind, Note, Point, Rect, Severity};
 use crate::palette::{self, Rgb};
 
@@ -26,7 +28,6 @@ const HEADER: f32 = 56.0;
 const LEGEND: f32 = 44.0;
 const ICON: f32 = 28.0;
 use crate::fonts::{KIND_SIZE, NAME_LINE, NAME_SIZE};
-const CAPTION_SIZE: f32 = 10.5;
 const TAG_SIZE: f32 = 9.5;
 const FONT_STACK: &str = "Inter, 'Helvetica Neue', Arial, sans-serif";
 
@@ -342,10 +343,8 @@ pub(crate) fn render_with(
         write_edge(&mut out, edge, detail, dropped);
     }
     // Captions go under the nodes: a caption hidden behind a node beats a garbled name.
-    for (edge, caption) in scene.edges.iter().zip(&captions) {
-        if let Some(caption) = caption.as_ref().filter(|c| !c.text.is_empty()) {
-            write_caption(&mut out, edge, caption, labels);
-        }
+    for caption in captions.iter().flatten().filter(|c| !c.text.is_empty()) {
+        write_caption(&mut out, caption, labels);
     }
     if let Labels::Raster(_) = labels {
         out.push_str("</g>\n</svg>\n");
@@ -602,121 +601,21 @@ impl Detail {
     }
 }
 
-/// Widths a caption may be cut to, widest first, when its full text finds no free spot
-/// (the shorter forms cut its detail, see `place_captions`).
-const CAPTION_WIDTHS: [f32; 3] = [180.0, 110.0, 60.0];
-const CAPTION_HEIGHT: f32 = 14.0;
-
-/// A caption as placed: its text (perhaps shortened) and its chip's centre.
-struct PlacedCaption {
-    text: String,
-    centre: Point,
-}
-
-impl PlacedCaption {
-    /// The chip the caption is drawn on.
-    fn rect(&self) -> Rect {
-        let w = caption_width(&self.text);
-        Rect::new(
-            self.centre.x - w / 2.0,
-            self.centre.y - CAPTION_HEIGHT / 2.0,
-            w,
-            CAPTION_HEIGHT,
-        )
-    }
-}
-
 /// Each edge's caption placed clear of boxes, routes and other captions (see
-/// `layout::labels`), in its longest form that fits; `None` for edges without one.
+/// [`captions`](super::captions)); `None` for edges without one.
 fn place_captions(doc: &Document, scene: &Scene<'_>) -> Vec<Option<PlacedCaption>> {
-    let shown = |edge: &DrawnEdge| {
-        // Dotted grey already says "telemetry"; repeating it on every metrics link is noise.
-        !edge.edge.label.is_empty()
-            && (edge.edge.style != ConnectionStyle::Telemetry || edge.edge.label.contains(':'))
-    };
-    let forms: Vec<Vec<String>> = scene
-        .edges
-        .iter()
-        .map(|edge| {
-            if !shown(edge) {
-                return Vec::new();
-            }
-            // Shorter forms say what tells the connection from its siblings: its own label
-            // ("search" for "Database query: search"); its kind alone says little, and
-            // its kind's short label ("DB query") more than the label cut ("Database…").
-            // So the whole caption is cut only when there is neither.
-            let full = fonts::fit(
-                &edge.edge.label,
-                CAPTION_SIZE,
-                Weight::Regular,
-                CAPTION_WIDTHS[0],
-            );
-            let whole = full == edge.edge.label;
-            let shorter = edge.edge.shorter.as_ref().unwrap_or(&edge.edge.label);
-            let mut forms: Vec<String> = std::iter::once(full)
-                .filter(|_| whole || edge.edge.shorter.is_none())
-                .chain(
-                    CAPTION_WIDTHS
-                        .iter()
-                        .map(|&w| fonts::fit(shorter, CAPTION_SIZE, Weight::Regular, w)),
-                )
-                .collect();
-            forms.dedup();
-            // The last resort: no caption on the drawing (the edge's tooltip keeps it).
-            forms.push(String::new());
-            forms
-        })
-        .collect();
-    let captions: Vec<layout::labels::Caption> = forms
-        .iter()
-        .enumerate()
-        .filter(|(_, forms)| !forms.is_empty())
-        .map(|(route, forms)| layout::labels::Caption {
-            route,
-            kin: layout::labels::kin_of(&scene.edges[route].edge.label),
-            sizes: forms
-                .iter()
-                .map(|text| {
-                    if text.is_empty() {
-                        (0.0, 0.0)
-                    } else {
-                        (caption_width(text), CAPTION_HEIGHT)
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    let boxes = layout::labels::keep_clear(doc);
-    let routes: Vec<&[Point]> = scene.edges.iter().map(|e| e.points.as_slice()).collect();
-    let mut placed = layout::labels::place(&boxes, &routes, &captions).into_iter();
-    forms
-        .into_iter()
-        .map(|mut forms| {
-            if forms.is_empty() {
-                return None;
-            }
-            let spot = placed.next()?;
-            Some(PlacedCaption {
-                text: forms.swap_remove(spot.form.min(forms.len() - 1)),
-                centre: spot.centre,
-            })
-        })
-        .collect()
+    place_scene_captions(doc, &scene.edges)
 }
 
-fn caption_width(text: &str) -> f32 {
-    fonts::text_width(text, CAPTION_SIZE, Weight::Regular) + 6.0
-}
-
-fn write_caption(out: &mut String, edge: &DrawnEdge, caption: &PlacedCaption, labels: &mut Labels) {
+fn write_caption(out: &mut String, caption: &PlacedCaption, labels: &mut Labels) {
     let at = caption.centre;
     // A shortened caption keeps its whole text as the tooltip.
-    let shortened = caption.text != edge.edge.label;
+    let shortened = caption.shortened();
     if shortened && matches!(labels, Labels::Text) {
         let _ = write!(
             out,
             "<g class=\"caption\"><title>{}</title>",
-            xml_text(&edge.edge.label)
+            xml_text(&caption.whole)
         );
     }
     // A chip behind the caption keeps it legible over the lines it crosses. (A stroked halo
@@ -1019,6 +918,7 @@ pub(crate) fn component_colour(catalog: &Catalog, component: &Component) -> Rgb 
 #[cfg(test)]
 mod caption_tests {
     use super::*;
+    use crate::layout;
 
     /// Each drawn caption of a drawing: the edge's full caption, the text drawn, how far the
     /// chip is from its own route, and how far from the nearest route whose caption reads

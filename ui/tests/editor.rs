@@ -1349,3 +1349,126 @@ fn the_native_host_lays_out_on_a_thread_of_its_own() {
     }
     assert_eq!(positions(&harness), expected.components);
 }
+
+/// Each caption chip of an SVG export: its text and its centre.
+fn svg_captions(svg: &str) -> Vec<(String, Pos2)> {
+    let mut captions = Vec::new();
+    for chip in svg.split("<rect ").skip(1) {
+        // Every attribute after a space, the first too.
+        let chip = format!(" {chip}");
+        let number = |name: &str| -> Option<f32> {
+            let start = chip.find(&format!(" {name}=\""))? + name.len() + 3;
+            chip[start..].split('"').next()?.parse().ok()
+        };
+        // A caption's chip: 14 high, corners of 3, its text right after it.
+        if !chip.contains("height=\"14\" rx=\"3\"") {
+            continue;
+        }
+        let (Some(x), Some(y), Some(w)) = (number("x"), number("y"), number("width")) else {
+            continue;
+        };
+        let Some(text) = chip
+            .split_once("<text ")
+            .and_then(|(_, rest)| rest.split_once('>'))
+            .and_then(|(_, rest)| rest.split_once("</text>"))
+            .map(|(text, _)| text.to_owned())
+        else {
+            continue;
+        };
+        captions.push((text, pos2(x + w / 2.0, y + 7.0)));
+    }
+    captions
+}
+
+/// Each text the canvas painted, with its centre in world units.
+fn painted_at(harness: &Harness<'_, EditorApp>) -> Vec<(String, Pos2)> {
+    fn collect(shape: &egui::Shape, texts: &mut Vec<(String, egui::Rect)>) {
+        match shape {
+            egui::Shape::Text(text) => {
+                texts.push((text.galley.text().to_owned(), text.visual_bounding_rect()));
+            }
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, texts)),
+            _ => {}
+        }
+    }
+    let mut texts = Vec::new();
+    for clipped in &harness.output().shapes {
+        collect(&clipped.shape, &mut texts);
+    }
+    let canvas = &harness.state().canvas;
+    texts
+        .into_iter()
+        .map(|(text, rect)| {
+            let centre = canvas
+                .view
+                .world_from_screen(canvas.last_rect, rect.center());
+            (text, centre)
+        })
+        .collect()
+}
+
+#[test]
+fn captions_read_and_sit_on_the_canvas_as_in_the_exports() {
+    let catalog = Catalog::builtin();
+    let mut doc = small_doc();
+    for (id, from, to, kind, label) in [
+        ("api-db", "api", "db", "db_query", "orders"),
+        ("api-cache", "api", "cache", "cache_lookup", ""),
+        (
+            "api-cache-warm",
+            "api",
+            "cache",
+            "cache_lookup",
+            "warms the cache with every order written, in batches of a hundred, nightly",
+        ),
+    ] {
+        let mut connection = Connection::new(
+            ConnectionId::new(id).expect("id"),
+            ComponentId::new(from).expect("id"),
+            ComponentId::new(to).expect("id"),
+            ConnectionKindId::new(kind),
+        );
+        connection.label = label.to_owned();
+        EditOp::Connect(Box::new(connection))
+            .apply(&mut doc, catalog)
+            .expect("connects");
+    }
+    let svg = match archsmith::export::find_exporter("svg")
+        .expect("svg")
+        .export(&doc, catalog, &archsmith::export::ExportOptions::default())
+        .expect("exports")
+    {
+        archsmith::export::Output::File(bytes) => String::from_utf8(bytes).expect("utf-8"),
+        other => panic!("{other:?}"),
+    };
+    let exported = svg_captions(&svg);
+    let texts: Vec<&str> = exported.iter().map(|(text, _)| text.as_str()).collect();
+    assert!(texts.contains(&"Database query: orders"), "{texts:?}");
+    assert!(texts.contains(&"Cache lookup"), "{texts:?}");
+    assert!(
+        texts
+            .iter()
+            .any(|t| t.starts_with("warms the cache") && t.ends_with('…')),
+        "the long caption is shown shorter: {texts:?}"
+    );
+
+    let (harness, _) = harness_with(doc);
+    assert!(
+        harness.state().canvas.view.zoom >= 0.5,
+        "captions are shown"
+    );
+    let painted = painted_at(&harness);
+    // The SVG's drawing sits in its margin: one shift for every caption.
+    let mut shift = None;
+    for (text, at) in &exported {
+        let Some((_, centre)) = painted.iter().find(|(painted, _)| painted == text) else {
+            panic!("{text:?} is not on the canvas: {painted:?}");
+        };
+        let offset = *at - *centre;
+        let shift = *shift.get_or_insert(offset);
+        assert!(
+            (offset - shift).length() < 1.0,
+            "{text:?} sits elsewhere on the canvas: {offset:?} against {shift:?}"
+        );
+    }
+}

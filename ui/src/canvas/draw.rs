@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use archsmith::analysis::overlay::Mark;
 use archsmith::catalog::{Catalog, ConnectionStyle};
+use archsmith::export::captions::{CAPTION_SIZE, PlacedCaption};
 use archsmith::model::{Document, Severity};
 use egui::epaint::{CornerRadius, PathShape, PathStroke};
 use egui::text::{LayoutJob, TextFormat};
@@ -267,8 +268,23 @@ fn paint_groups(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
     }
 }
 
+/// A caption on its chip, as the exports draw it (the core placed it and chose its form).
+fn paint_caption(screen: &Screen<'_>, caption: &PlacedCaption) {
+    let rect = screen.rect(geometry::to_rect(caption.rect()));
+    screen
+        .painter
+        .rect_filled(rect, 3.0 * screen.zoom(), style::CANVAS_BACKGROUND);
+    screen.painter.text(
+        rect.center(),
+        Align2::CENTER_CENTER,
+        &caption.text,
+        screen.font(CAPTION_SIZE),
+        style::CARD_SUBTEXT,
+    );
+}
+
 fn paint_connections(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
-    let spots = &scene.routing.captions;
+    let captions = &scene.routing.captions;
     for (index, (connection, route)) in scene
         .doc
         .connections()
@@ -340,23 +356,11 @@ fn paint_connections(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
                 .painter
                 .circle_filled(start, 2.5 * screen.zoom(), color);
         }
-        if let Some(spot) = spots.get(index).copied().flatten()
+        if let Some(caption) = captions.get(index).and_then(Option::as_ref)
+            && !caption.text.is_empty()
             && screen.zoom() >= 0.5
         {
-            let galley = single_line(
-                screen.painter,
-                &connection.label,
-                screen.font(geometry::CAPTION_SIZE),
-                style::CARD_SUBTEXT,
-                geometry::caption_size(&connection.label).x * screen.zoom(),
-            );
-            let rect = Rect::from_center_size(screen.pos(spot), galley.size() + vec2(6.0, 2.0));
-            screen
-                .painter
-                .rect_filled(rect, 3.0, style::CANVAS_BACKGROUND);
-            screen
-                .painter
-                .galley(rect.min + vec2(3.0, 1.0), galley, style::CARD_SUBTEXT);
+            paint_caption(screen, caption);
         }
         if let Some(mid) = path.get(path.len() / 2) {
             paint_badge(

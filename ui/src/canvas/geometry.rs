@@ -1,7 +1,7 @@
 //! World-space geometry of the elements on the canvas, shared by drawing and hit-testing.
 
 use archsmith::catalog::Catalog;
-use archsmith::layout::{labels, route};
+use archsmith::layout::route;
 use archsmith::model::{self, Component, Document, Group, Note};
 use egui::{Pos2, Rect, Vec2, pos2, vec2};
 
@@ -48,56 +48,6 @@ pub fn group_grip_rect(group: &Group) -> Rect {
 /// The connect handle of a component: a dot on the middle of its right edge.
 pub fn handle_center(rect: Rect) -> Pos2 {
     pos2(rect.max.x, rect.center().y)
-}
-
-/// Size of a connection caption's chip, in world units at the canvas's caption font size.
-pub fn caption_size(label: &str) -> Vec2 {
-    vec2(
-        archsmith::fonts::text_width(label, CAPTION_SIZE, archsmith::fonts::Weight::Regular) + 6.0,
-        CAPTION_SIZE + 4.0,
-    )
-}
-
-/// The canvas's caption font size, in world units.
-pub const CAPTION_SIZE: f32 = 11.0;
-
-/// Where each connection's caption goes (by position; `None` without a label or a route):
-/// on its route, clear of boxes, other routes and other captions where there is room, as
-/// the core places the exports' captions (`archsmith::layout::labels`).
-pub fn caption_spots(doc: &Document, routes: &[Option<Vec<Pos2>>]) -> Vec<Option<Pos2>> {
-    let boxes = labels::keep_clear(doc);
-    let lines: Vec<Vec<model::Point>> = routes
-        .iter()
-        .map(|route| {
-            route
-                .iter()
-                .flatten()
-                .map(|p| model::Point::new(p.x, p.y))
-                .collect()
-        })
-        .collect();
-    let captions: Vec<labels::Caption> = doc
-        .connections()
-        .iter()
-        .enumerate()
-        .filter(|(i, c)| !c.label.is_empty() && routes[*i].is_some())
-        .map(|(route, c)| {
-            let size = caption_size(&c.label);
-            labels::Caption {
-                route,
-                sizes: vec![(size.x, size.y)],
-                kin: labels::kin_of(&c.label),
-            }
-        })
-        .collect();
-    let mut spots = vec![None; routes.len()];
-    for (caption, placed) in captions
-        .iter()
-        .zip(labels::place(&boxes, &lines, &captions))
-    {
-        spots[caption.route] = Some(pos2(placed.centre.x, placed.centre.y));
-    }
-    spots
 }
 
 /// Every connection's drawn route, by position in the document (`None` when an end is
