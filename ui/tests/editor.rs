@@ -1163,14 +1163,7 @@ fn a_card_shows_a_long_name_on_the_lines_the_exports_give_it() {
     // The name and kind start 50 units into the card and keep 8 from its right edge.
     let lines = archsmith::fonts::card_name("Recommendations service", card.w - 58.0, card.h);
     assert_eq!(lines, ["Recommenda-", "tions service"]);
-    let svg = match archsmith::export::find_exporter("svg")
-        .expect("svg")
-        .export(&doc, catalog, &archsmith::export::ExportOptions::default())
-        .expect("exports")
-    {
-        archsmith::export::Output::File(bytes) => String::from_utf8(bytes).expect("utf-8"),
-        other => panic!("{other:?}"),
-    };
+    let svg = svg_of(&doc);
     let (harness, _) = harness_with(doc);
     let painted = painted_texts(&harness);
     for line in &lines {
@@ -1350,6 +1343,22 @@ fn the_native_host_lays_out_on_a_thread_of_its_own() {
     assert_eq!(positions(&harness), expected.components);
 }
 
+/// The SVG export of `doc`.
+fn svg_of(doc: &Document) -> String {
+    match archsmith::export::find_exporter("svg")
+        .expect("svg")
+        .export(
+            doc,
+            Catalog::builtin(),
+            &archsmith::export::ExportOptions::default(),
+        )
+        .expect("exports")
+    {
+        archsmith::export::Output::File(bytes) => String::from_utf8(bytes).expect("utf-8"),
+        other => panic!("{other:?}"),
+    }
+}
+
 /// Each caption chip of an SVG export: its text and its centre.
 fn svg_captions(svg: &str) -> Vec<(String, Pos2)> {
     let mut captions = Vec::new();
@@ -1433,14 +1442,7 @@ fn captions_read_and_sit_on_the_canvas_as_in_the_exports() {
             .apply(&mut doc, catalog)
             .expect("connects");
     }
-    let svg = match archsmith::export::find_exporter("svg")
-        .expect("svg")
-        .export(&doc, catalog, &archsmith::export::ExportOptions::default())
-        .expect("exports")
-    {
-        archsmith::export::Output::File(bytes) => String::from_utf8(bytes).expect("utf-8"),
-        other => panic!("{other:?}"),
-    };
+    let svg = svg_of(&doc);
     let exported = svg_captions(&svg);
     let texts: Vec<&str> = exported.iter().map(|(text, _)| text.as_str()).collect();
     assert!(texts.contains(&"Database query: orders"), "{texts:?}");
