@@ -1,6 +1,6 @@
 //! What each connection's caption says on a drawing and where it sits: on its route, clear
-//! of boxes, routes and other captions (see [`crate::layout::labels`]), in its longest form
-//! that finds room. The exports and the editor's canvas both place captions here, so a
+//! of boxes, routes and other captions (see [`crate::layout::labels`]), and of boundaries'
+//! outlines where the route has room elsewhere, in its longest form that finds room. The exports and the editor's canvas both place captions here, so a
 //! caption reads the same, and sits in the same spot, wherever the drawing is seen.
 
 use super::scene::DrawnEdge;
@@ -142,8 +142,9 @@ fn place(doc: &Document, edges: &[(&Edge, &[Point])]) -> Vec<Option<PlacedCaptio
         })
         .collect();
     let boxes = labels::keep_clear(doc);
+    let outlines = labels::outlines(doc);
     let routes: Vec<&[Point]> = edges.iter().map(|(_, route)| *route).collect();
-    let mut placed = labels::place(&boxes, &routes, &captions).into_iter();
+    let mut placed = labels::place_avoiding(&boxes, &outlines, &routes, &captions).into_iter();
     forms
         .into_iter()
         .zip(edges)

@@ -86,11 +86,46 @@ pub fn keep_clear(doc: &Document) -> Vec<Rect> {
         .collect()
 }
 
+/// Each boundary's outline in a drawing of `doc`, for [`place_avoiding`]: a caption on a
+/// boundary's border reads as part of it, or as the boundary's own label (a review of the
+/// editor and the exports rejected e-commerce's "Secret access" and "Alert", sitting on the
+/// VPC's border where their routes leave it). Kept clear where the route has room elsewhere;
+/// where it has none (a short route across the gap between two subnets), the caption still
+/// goes on its route: left out, it would say nothing at all.
+pub fn outlines(doc: &Document) -> Vec<Rect> {
+    doc.groups()
+        .iter()
+        .flat_map(|group| {
+            let Rect { x, y, w, h } = group.rect;
+            [
+                Rect::new(x, y, w, 0.0),
+                Rect::new(x, y + h, w, 0.0),
+                Rect::new(x, y, 0.0, h),
+                Rect::new(x + w, y, 0.0, h),
+            ]
+        })
+        .collect()
+}
+
 /// Places every caption (in order: earlier captions get the better spots).
 pub fn place<R: AsRef<[Point]>>(boxes: &[Rect], routes: &[R], captions: &[Caption]) -> Vec<Placed> {
+    place_avoiding(boxes, &[], routes, captions)
+}
+
+/// [`place`], keeping captions off `lines` too (boundaries' outlines, see [`outlines`]) where
+/// a free spot elsewhere on the route allows.
+pub fn place_avoiding<R: AsRef<[Point]>>(
+    boxes: &[Rect],
+    lines: &[Rect],
+    routes: &[R],
+    captions: &[Caption],
+) -> Vec<Placed> {
     let mut grid = Grid::default();
     for rect in boxes {
         grid.insert(*rect, Item::Box);
+    }
+    for line in lines {
+        grid.insert(*line, Item::Outline);
     }
     // A route without a caption is its own kin.
     let mut kin_of: Vec<usize> = (0..routes.len()).map(|route| usize::MAX - route).collect();
@@ -125,9 +160,9 @@ pub fn place<R: AsRef<[Point]>>(boxes: &[Rect], routes: &[R], captions: &[Captio
     let mut placed = Vec::with_capacity(captions.len());
     for caption in captions {
         let points = routes.get(caption.route).map_or(&[][..], AsRef::as_ref);
-        let free = |spot: &Spot, w: f32, h: f32| {
+        let free = |spot: &Spot, w: f32, h: f32, outlines: bool| {
             let rect = spot.rect(w, h);
-            !obstacles.overlaps_any(rect.inflated(GAP), caption.route)
+            !obstacles.overlaps_any(rect.inflated(GAP), caption.route, outlines)
                 && !obstacles.meets_unlike(
                     rect.inflated(spot.off + ATTRIBUTION),
                     caption.kin,
@@ -141,23 +176,29 @@ pub fn place<R: AsRef<[Point]>>(boxes: &[Rect], routes: &[R], captions: &[Captio
             .enumerate()
             .filter(|&(_, (w, h))| w > 0.0 && h > 0.0)
             .collect();
-        // Every form near the route, then every form further out; the first free spot wins.
-        let found = [&NEAR[..], &FAR[..]].into_iter().find_map(|levels| {
-            // The k-th spot of a smaller form lies inside the k-th of a larger one (same
-            // centre, or the same edge against the route), so where the smallest form is not
-            // free no form is: a caption with no room anywhere costs one pass, not one a form.
-            let &(_, (least_w, least_h)) = shown.last()?;
-            let open: Vec<bool> = candidates(points, least_w, least_h, levels)
-                .iter()
-                .map(|spot| free(spot, least_w, least_h))
-                .collect();
-            shown.iter().find_map(|&(form, (w, h))| {
-                let contains_least = least_w <= w && least_h <= h;
-                candidates(points, w, h, levels)
-                    .into_iter()
-                    .zip(&open)
-                    .find(|&(spot, &open)| (open || !contains_least) && free(&spot, w, h))
-                    .map(|(spot, _)| (form, spot.centre, spot.rect(w, h)))
+        // Every form near the route, then every form further out, first off outlines, then
+        // on them; the first free spot wins.
+        let found = [true, false].into_iter().find_map(|outlines| {
+            [&NEAR[..], &FAR[..]].into_iter().find_map(|levels| {
+                // The k-th spot of a smaller form lies inside the k-th of a larger one (same
+                // centre, or the same edge against the route), so where the smallest form is
+                // not free no form is: a caption with no room anywhere costs one pass, not
+                // one a form.
+                let &(_, (least_w, least_h)) = shown.last()?;
+                let open: Vec<bool> = candidates(points, least_w, least_h, levels)
+                    .iter()
+                    .map(|spot| free(spot, least_w, least_h, outlines))
+                    .collect();
+                shown.iter().find_map(|&(form, (w, h))| {
+                    let contains_least = least_w <= w && least_h <= h;
+                    candidates(points, w, h, levels)
+                        .into_iter()
+                        .zip(&open)
+                        .find(|&(spot, &open)| {
+                            (open || !contains_least) && free(&spot, w, h, outlines)
+                        })
+                        .map(|(spot, _)| (form, spot.centre, spot.rect(w, h)))
+                })
             })
         });
         // An empty form (the caller leaves the caption out) takes no room.
@@ -307,6 +348,8 @@ fn meets(a: Rect, b: Rect) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Item {
     Box,
+    /// A stretch of a boundary's outline (see [`outlines`]).
+    Outline,
     /// A placed caption, of this kin.
     Caption(usize),
     /// A segment of the route with this index.
@@ -332,9 +375,12 @@ impl Grid {
         }
     }
 
-    /// Whether `rect` overlaps any item but the segments of route `own`.
-    fn overlaps_any(&self, rect: Rect, own: usize) -> bool {
-        self.any_met(rect, |item| item != Item::Segment(own))
+    /// Whether `rect` overlaps any item but the segments of route `own` (and outlines,
+    /// unless `outlines`).
+    fn overlaps_any(&self, rect: Rect, own: usize, outlines: bool) -> bool {
+        self.any_met(rect, |item| {
+            item != Item::Segment(own) && (outlines || item != Item::Outline)
+        })
     }
 
     /// Whether `rect` meets an item that `counts`.
@@ -388,9 +434,10 @@ struct Obstacles {
 }
 
 impl Obstacles {
-    /// Whether `rect` overlaps anything but the segments of route `own`.
-    fn overlaps_any(&self, rect: Rect, own: usize) -> bool {
-        self.grid.overlaps_any(rect, own) || self.lines.met(rect, own).next().is_some()
+    /// Whether `rect` overlaps anything but the segments of route `own` (and outlines, unless
+    /// `outlines`).
+    fn overlaps_any(&self, rect: Rect, own: usize, outlines: bool) -> bool {
+        self.grid.overlaps_any(rect, own, outlines) || self.lines.met(rect, own).next().is_some()
     }
 
     /// Whether `rect` meets a segment of a route whose caption reads unlike those of `kin`,
@@ -576,6 +623,40 @@ mod tests {
         let placed = place(&[], &routes, &captions);
         let rect = |p: &Placed| Rect::new(p.centre.x - 40.0, p.centre.y - 7.0, 80.0, 14.0);
         assert!(!meets(rect(&placed[0]), rect(&placed[1])), "{placed:?}");
+    }
+
+    /// A caption keeps off a boundary's outline where its route has room elsewhere, and sits
+    /// on it rather than nowhere where it has none.
+    #[test]
+    fn a_caption_keeps_off_an_outline_while_its_route_has_room() {
+        // Across the middle of the route, where a caption goes first.
+        let border = [Rect::new(200.0, -200.0, 0.0, 400.0)];
+        let long = vec![vec![Point::new(0.0, 0.0), Point::new(400.0, 0.0)]];
+        let [anywhere] = place(&[], &long, &[caption(0, vec![(60.0, 14.0)], 0)])[..] else {
+            panic!("one caption");
+        };
+        assert_eq!(anywhere.centre.x, 200.0, "{anywhere:?}");
+        let [placed] =
+            place_avoiding(&[], &border, &long, &[caption(0, vec![(60.0, 14.0)], 0)])[..]
+        else {
+            panic!("one caption");
+        };
+        let rect = Rect::new(placed.centre.x - 30.0, placed.centre.y - 7.0, 60.0, 14.0);
+        assert!(
+            placed.clear && !meets(rect.inflated(GAP), border[0]),
+            "{placed:?}"
+        );
+        // The whole route lies across the outline: on it, not left out.
+        let short = vec![vec![Point::new(180.0, 0.0), Point::new(220.0, 0.0)]];
+        let [placed] = place_avoiding(
+            &[],
+            &border,
+            &short,
+            &[caption(0, vec![(30.0, 14.0), (0.0, 0.0)], 0)],
+        )[..] else {
+            panic!("one caption");
+        };
+        assert_eq!(placed.form, 0, "shown: {placed:?}");
     }
 
     /// Two short routes side by side saying the same: one caption serves both where the

@@ -981,10 +981,24 @@ impl EditorApp {
         };
         match laid_out {
             Ok(layout) if asked == self.editor.revision() => {
-                let edit = layout.to_edit(self.editor.doc());
+                let doc = self.editor.doc();
+                let moved = doc
+                    .components()
+                    .iter()
+                    .filter(|c| {
+                        layout
+                            .components
+                            .get(&c.id)
+                            .is_some_and(|&at| at != c.position)
+                    })
+                    .count();
+                let edit = layout.to_edit(doc);
                 self.apply(edit);
                 self.canvas.request_fit();
-                self.status = Some("Laid out".to_owned());
+                self.status = Some(format!(
+                    "Laid out: {moved} of {} components moved · Undo puts them back",
+                    self.editor.doc().components().len()
+                ));
             }
             Ok(_) => {
                 self.status = Some(

@@ -1273,7 +1273,7 @@ fn tidy_up_lays_out_on_the_host_and_moves_everything_in_one_undoable_edit() {
     );
     assert_eq!(at("db").x, at("cache").x, "both callees share a column");
     assert_ne!(at("db").y, at("cache").y);
-    harness.get_by_label("Laid out");
+    harness.get_by_label("Laid out: 3 of 3 components moved · Undo puts them back");
 
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
