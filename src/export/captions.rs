@@ -1,7 +1,8 @@
 //! What each connection's caption says on a drawing and where it sits: on its route, clear
 //! of boxes, routes and other captions (see [`crate::layout::labels`]), and of boundaries'
-//! outlines where the route has room elsewhere, in its longest form that finds room. The exports and the editor's canvas both place captions here, so a
-//! caption reads the same, and sits in the same spot, wherever the drawing is seen.
+//! outlines where the route has room elsewhere, in its longest form that finds room. The
+//! exports and the editor's canvas both place captions here, so a caption reads the same,
+//! and sits in the same spot, wherever the drawing is seen.
 
 use super::scene::DrawnEdge;
 use super::tree::{self, Edge};

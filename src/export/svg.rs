@@ -291,7 +291,7 @@ pub(crate) fn render_with(
     } else {
         BTreeMap::new()
     };
-    let captions = place_captions(doc, &scene);
+    let captions = place_scene_captions(doc, &scene.edges);
     // Captions beside a route on the drawing's edge stick out of the boxes and routes.
     let bounds = captions
         .iter()
@@ -599,12 +599,6 @@ impl Detail {
             icons: scale * ICON >= 4.0,
         }
     }
-}
-
-/// Each edge's caption placed clear of boxes, routes and other captions (see
-/// [`captions`](super::captions)); `None` for edges without one.
-fn place_captions(doc: &Document, scene: &Scene<'_>) -> Vec<Option<PlacedCaption>> {
-    place_scene_captions(doc, &scene.edges)
 }
 
 fn write_caption(out: &mut String, caption: &PlacedCaption, labels: &mut Labels) {
@@ -1011,7 +1005,7 @@ mod caption_tests {
         for (name, doc) in drawings {
             let scene = Scene::new(&doc, catalog, layout::DEFAULT_ASPECT);
             let doc = scene.doc.as_ref();
-            let captions = place_captions(doc, &scene);
+            let captions = place_scene_captions(doc, &scene.edges);
             let placed: Vec<Rect> = captions
                 .iter()
                 .flatten()
@@ -1073,7 +1067,7 @@ mod caption_tests {
             let edit = layout::layout(&doc, catalog, spacing).to_edit(&doc);
             edit.apply(&mut doc, catalog).expect("lays out");
             let scene = Scene::new(&doc, catalog, layout::DEFAULT_ASPECT);
-            let captions = place_captions(scene.doc.as_ref(), &scene);
+            let captions = place_scene_captions(scene.doc.as_ref(), &scene.edges);
             // Shown, left out, shortened, further than beside, nearer another route.
             let mut counts = [0usize; 5];
             for (edge, caption) in scene.edges.iter().zip(&captions) {
