@@ -48,6 +48,22 @@ pub fn severity(severity: Severity) -> Rgb {
     }
 }
 
+/// Subnets, zones and namespaces are drawn dashed; hard boundaries solid.
+pub fn dashed_boundary(kind: GroupKind) -> bool {
+    matches!(
+        kind,
+        GroupKind::PublicSubnet
+            | GroupKind::PrivateSubnet
+            | GroupKind::AvailabilityZone
+            | GroupKind::TrustZone
+            | GroupKind::K8sNamespace
+    )
+}
+
+/// The dashes of a dashed boundary's border, and the gaps between them.
+pub const BOUNDARY_DASH: f32 = 6.0;
+pub const BOUNDARY_GAP: f32 = 4.0;
+
 /// Border colour of a boundary; its fill is the same colour, faint.
 pub fn group(kind: GroupKind) -> Rgb {
     match kind {

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use base64::Engine;
 
 use super::scene::{Scene, num};
-use super::svg::{component_colour, dash_pattern, dashed_boundary, xml_text};
+use super::svg::{component_colour, dash_pattern, xml_text};
 use super::{ExportError, ExportOptions, Exporter, Format, Output};
 use crate::catalog::{Catalog, ConnectionStyle};
 use crate::icons;
@@ -99,7 +99,7 @@ impl Exporter for DrawioExporter {
             let group = &doc.groups()[i];
             let colour = palette::group(group.kind).hex();
             let (parent, origin) = origin_of(group.parent.as_ref().map(|p| p.as_str()));
-            let dashed = u8::from(dashed_boundary(group.kind));
+            let dashed = u8::from(palette::dashed_boundary(group.kind));
             let _ = writeln!(
                 out,
                 r#"        <mxCell id="{}" value="{}" style="rounded=1;arcSize=3;absoluteArcSize=1;container=1;collapsible=0;html=0;whiteSpace=wrap;fillColor={colour};opacity=100;fillOpacity=4;strokeColor={colour};dashed={dashed};verticalAlign=top;align=left;spacingLeft=10;spacingTop=4;fontStyle=1;fontColor={colour};" vertex="1" parent="{parent}">"#,

@@ -7,6 +7,7 @@ mod compose;
 mod design;
 pub(crate) use design::escape_markdown;
 pub mod captions;
+pub mod cards;
 mod dot;
 mod drawio;
 pub mod folder;

@@ -17,7 +17,7 @@ use crate::catalog::{Catalog, ConnectionStyle};
 use crate::fonts::{self, Anchor, Weight};
 use crate::graph::ArchGraph;
 use crate::icons;
-use crate::model::{Component, Document, Group, GroupKind, Note, Point, Rect, Severity};
+use crate::model::{Component, Document, Group, Note, Point, Rect, Severity};
 use crate::palette::{self, Rgb};
 
 #[derive(Debug)]
@@ -26,9 +26,8 @@ pub struct SvgExporter;
 const MARGIN: f32 = 32.0;
 const HEADER: f32 = 56.0;
 const LEGEND: f32 = 44.0;
-const ICON: f32 = 28.0;
-use crate::fonts::{KIND_SIZE, NAME_LINE, NAME_SIZE};
-const TAG_SIZE: f32 = 9.5;
+use super::cards::{self, ICON};
+use crate::fonts::{KIND_SIZE, NAME_SIZE, TITLE_SIZE};
 const FONT_STACK: &str = "Inter, 'Helvetica Neue', Arial, sans-serif";
 
 /// User text as XML character data or an attribute value: markup characters become entities
@@ -441,25 +440,17 @@ fn groups_outermost_first(doc: &Document) -> Vec<&Group> {
     groups.into_iter().map(|(_, g)| g).collect()
 }
 
-/// Subnets, zones and namespaces are drawn dashed; hard boundaries solid.
-pub(crate) fn dashed_boundary(kind: GroupKind) -> bool {
-    matches!(
-        kind,
-        GroupKind::PublicSubnet
-            | GroupKind::PrivateSubnet
-            | GroupKind::AvailabilityZone
-            | GroupKind::TrustZone
-            | GroupKind::K8sNamespace
-    )
-}
-
 fn write_group(out: &mut String, group: &Group, labels: &mut Labels) {
     let colour = palette::group(group.kind);
     let r = group.rect;
-    let dash = if dashed_boundary(group.kind) {
-        r#" stroke-dasharray="6 4""#
+    let dash = if palette::dashed_boundary(group.kind) {
+        format!(
+            r#" stroke-dasharray="{} {}""#,
+            num(palette::BOUNDARY_DASH),
+            num(palette::BOUNDARY_GAP)
+        )
     } else {
-        ""
+        String::new()
     };
     let _ = writeln!(
         out,
@@ -471,41 +462,43 @@ fn write_group(out: &mut String, group: &Group, labels: &mut Labels) {
         f32::from(palette::GROUP_FILL_ALPHA) / 255.0,
         c = colour.hex(),
     );
-    let kind = group.kind.label();
-    let name = group_title_name(group);
-    let (x, y) = (r.x + 12.0, r.y + 22.0);
+    let title = cards::boundary_title(group, r);
     match labels {
         // One text element with the kind as a span, so that the title reads as one line.
         Labels::Text => {
             let _ = writeln!(
                 out,
-                r#"<text x="{}" y="{}" font-size="12" font-weight="600" fill="{}">{}<tspan font-size="{KIND_SIZE}" font-weight="400" fill="{}" dx="8">{}</tspan></text></g>"#,
-                num(x),
-                num(y),
+                r#"<text x="{}" y="{}" font-size="{TITLE_SIZE}" font-weight="600" fill="{}">{}<tspan font-size="{KIND_SIZE}" font-weight="400" fill="{}" dx="{}">{}</tspan></text></g>"#,
+                num(title.x),
+                num(title.baseline),
                 colour.hex(),
-                xml_text(&name),
+                xml_text(&title.name),
                 palette::SUBTEXT.hex(),
-                xml_text(kind)
+                num(cards::TITLE_GAP),
+                xml_text(title.kind)
             );
         }
         Labels::Raster(_) => {
-            labels.write(out, &Label::new(x, y, 12.0, colour, &name).semibold());
-            let kind_x = x + fonts::text_width(&name, 12.0, Weight::SemiBold) + 8.0;
             labels.write(
                 out,
-                &Label::new(kind_x, y, KIND_SIZE, palette::SUBTEXT, kind),
+                &Label::new(title.x, title.baseline, TITLE_SIZE, colour, &title.name).semibold(),
+            );
+            labels.write(
+                out,
+                &Label::new(
+                    title.kind_x,
+                    title.baseline,
+                    KIND_SIZE,
+                    palette::SUBTEXT,
+                    title.kind,
+                ),
             );
             out.push_str("</g>\n");
         }
     }
 }
 
-/// A boundary's name as its title shows it (see [`fonts::boundary_title`]).
-fn group_title_name(group: &Group) -> String {
-    fonts::boundary_title(&group.name, group.kind.label(), group.rect.w)
-}
-
-/// Where a boundary's title is written, which captions must leave readable.
+/// A connection behaviour's class in the drawing.
 fn style_name(style: ConnectionStyle) -> &'static str {
     match style {
         ConnectionStyle::Sync => "sync",
@@ -651,7 +644,6 @@ fn write_component(
     labels: &mut Labels,
     detail: Detail,
 ) {
-    let kind = catalog.kind_of(component);
     let colour = component_colour(catalog, component);
     let r = component.rect();
     let _ = writeln!(
@@ -664,103 +656,59 @@ fn write_component(
         palette::CARD.hex(),
         colour.hex()
     );
-    let icon = kind.and_then(|k| icons::icon(&k.icon));
-    let text_x = if let Some(icon) = icon {
-        // Below a few pixels an icon is a smudge that costs every path it is made of.
-        if detail.icons {
-            let _ = writeln!(
-                out,
-                r##"<use href="#icon-{}" x="{}" y="{}" width="{ICON}" height="{ICON}"/>"##,
-                icon.name,
-                num(r.x + 12.0),
-                num(r.y + (r.h - ICON) / 2.0)
-            );
-        }
-        r.x + 12.0 + ICON + 10.0
-    } else {
-        r.x + 12.0
-    };
-    let room = r.x + r.w - text_x - 8.0;
-    // Names wrap onto a second line before they are cut, where the card is tall enough.
-    let names = fonts::card_name(&component.name, room, r.h);
-    // The replica count is what tells the cards of one kind apart: a subtitle too long for
-    // the card cuts the kind, never the count ("Elasticsear… · ×8").
-    let count = component
-        .properties
-        .get("replicas")
-        .and_then(|v| v.as_int())
-        .filter(|&n| n > 1)
-        .map(|replicas| format!(" · ×{replicas}"))
-        .unwrap_or_default();
-    let kind_room = room - fonts::text_width(&count, KIND_SIZE, Weight::Regular);
-    // A label too long for the card gives way to the kind's short one, read whole
-    // ("Worker · ×16" where "Worker / con… · ×16" said little).
-    let kind = Some(catalog.kind_label(component))
-        .filter(|label| fonts::text_width(label, KIND_SIZE, Weight::Regular) <= kind_room)
-        .unwrap_or_else(|| catalog.kind_short(component));
-    let subtitle = if kind_room >= fonts::text_width(kind, KIND_SIZE, Weight::Regular) / 3.0 {
-        format!(
-            "{}{count}",
-            fonts::fit(kind, KIND_SIZE, Weight::Regular, kind_room)
-        )
-    } else {
-        fonts::fit(&format!("{kind}{count}"), KIND_SIZE, Weight::Regular, room)
-    };
-    // The name's lines and the subtitle, centred on the card as a block.
-    let first_baseline = r.y + r.h / 2.0 - 3.0 - NAME_LINE * (names.len() as f32 - 1.0) / 2.0;
-    for (line, name) in names.iter().enumerate() {
-        let baseline = first_baseline + NAME_LINE * line as f32;
+    let text = cards::card_text(doc, catalog, component, r);
+    // Below a few pixels an icon is a smudge that costs every path it is made of.
+    if let Some(icon) = text.icon.filter(|_| detail.icons) {
+        let _ = writeln!(
+            out,
+            r##"<use href="#icon-{}" x="{}" y="{}" width="{ICON}" height="{ICON}"/>"##,
+            icon.name,
+            num(r.x + cards::ICON_LEFT),
+            num(r.y + (r.h - ICON) / 2.0)
+        );
+    }
+    for (name, baseline) in &text.names {
         labels.write(
             out,
-            &Label::new(text_x, baseline, NAME_SIZE, palette::INK, name).semibold(),
+            &Label::new(text.left, *baseline, NAME_SIZE, palette::INK, name).semibold(),
         );
     }
     labels.write(
         out,
         &Label::new(
-            text_x,
-            first_baseline + NAME_LINE * (names.len() as f32 - 1.0) + 16.0,
+            text.left,
+            text.subtitle_baseline,
             KIND_SIZE,
             palette::SUBTEXT,
-            &subtitle,
+            &text.subtitle,
         ),
     );
     out.push('\n');
     // Trust zones and contexts it belongs to besides its placement hang under the card as
     // tags in their boundary's colour, but for those drawn around it (see
     // `Document::drawn_in`).
-    let mut tag_x = r.x + 10.0;
-    let around = doc.group_chain(doc.drawn_in(component));
-    let tagged = doc
-        .memberships(component)
-        .into_iter()
-        .filter(|group| !around.iter().any(|g| g.id == group.id));
-    for group in tagged {
-        let tag = fonts::fit(&group.name, TAG_SIZE, Weight::SemiBold, 140.0);
-        let width = fonts::text_width(&tag, TAG_SIZE, Weight::SemiBold) + 8.0;
-        let baseline = r.y + r.h + 4.5;
+    for tag in &text.tags {
         let chip = Chip {
-            x: tag_x,
-            y: baseline - 9.5,
-            w: width,
-            h: 13.0,
-            radius: 6.5,
+            x: tag.chip.x,
+            y: tag.chip.y,
+            w: tag.chip.w,
+            h: tag.chip.h,
+            radius: tag.chip.h / 2.0,
             fill: palette::CARD,
         };
         labels.write(
             out,
             &Label::new(
-                tag_x + 4.0,
-                baseline,
-                TAG_SIZE,
-                palette::group(group.kind),
-                &tag,
+                tag.x,
+                tag.baseline,
+                cards::TAG_SIZE,
+                palette::group(tag.group.kind),
+                &tag.text,
             )
             .semibold()
             .on_chip(chip),
         );
         out.push('\n');
-        tag_x += width + 4.0;
     }
     if let Some(&(severity, count)) = badge {
         let (cx, cy) = (r.x + r.w - 2.0, r.y + 2.0);

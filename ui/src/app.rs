@@ -994,7 +994,7 @@ impl EditorApp {
                     .count();
                 let edit = layout.to_edit(doc);
                 self.apply(edit);
-                self.canvas.request_fit();
+                self.canvas.request_readable_fit();
                 self.status = Some(format!(
                     "Laid out: {moved} of {} components moved · Undo puts them back",
                     self.editor.doc().components().len()

@@ -1281,6 +1281,69 @@ fn tidy_up_lays_out_on_the_host_and_moves_everything_in_one_undoable_edit() {
 }
 
 #[test]
+fn tidy_up_of_a_big_drawing_zooms_out_no_further_than_its_cards_read() {
+    let sample = archsmith::samples::sample("video-streaming").expect("sample");
+    let doc = format::from_str(sample.text, sample.name, Catalog::builtin()).expect("loads");
+    let (mut harness, fs) = harness_with(doc);
+    harness
+        .state_mut()
+        .run_command(archsmith_ui::UiCommand::TidyUp);
+    harness.step();
+    harness.step();
+    // The sample's own drawing, moved a little, answers quicker than a layout in a debug
+    // build and is as big.
+    let layout = archsmith::layout::Layout {
+        components: harness
+            .state()
+            .editor
+            .doc()
+            .components()
+            .iter()
+            .map(|c| (c.id.clone(), Point::new(c.position.x + 20.0, c.position.y)))
+            .collect(),
+        ..archsmith::layout::Layout::default()
+    };
+    fs.borrow_mut()
+        .later
+        .push(HostEvent::LaidOut(Ok(Box::new(layout))));
+    harness.step();
+    harness.run();
+    harness.get_by_label_contains("Laid out:");
+    let readable = harness.state().canvas.view.zoom;
+    assert!(
+        readable >= 0.35,
+        "zoomed to {readable}, where cards go blank"
+    );
+    let painted = painted_on_baselines(&harness);
+    let names: Vec<&str> = harness
+        .state()
+        .editor
+        .doc()
+        .components()
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    assert!(
+        painted
+            .iter()
+            .any(|(text, _)| names.contains(&text.as_str())),
+        "cards show their names: {painted:?}"
+    );
+    // Fit view, asked for, shows the whole drawing however small.
+    harness
+        .state_mut()
+        .run_command(archsmith_ui::UiCommand::FitView);
+    // The command is read in one frame, the canvas fitted in the next.
+    harness.step();
+    harness.step();
+    let whole = harness.state().canvas.view.zoom;
+    assert!(
+        whole < readable,
+        "the drawing is too big to read whole: {whole}"
+    );
+}
+
+#[test]
 fn a_layout_of_a_model_changed_meanwhile_is_left_unapplied_and_said_so() {
     let (mut harness, fs) = harness_with(connected_doc());
     harness
@@ -1473,4 +1536,154 @@ fn captions_read_and_sit_on_the_canvas_as_in_the_exports() {
             "{text:?} sits elsewhere on the canvas: {offset:?} against {shift:?}"
         );
     }
+}
+
+/// Each text of an SVG export: its words, where it starts and its baseline. A boundary's
+/// kind, written as a span after its name, is a text of its own.
+fn svg_texts(svg: &str) -> Vec<(String, Pos2)> {
+    let attribute = |element: &str, name: &str| -> Option<f32> {
+        let start = element.find(&format!(" {name}=\""))? + name.len() + 3;
+        element[start..].split('"').next()?.parse().ok()
+    };
+    let mut texts = Vec::new();
+    for element in svg.split("<text").skip(1) {
+        let Some((open, rest)) = element.split_once('>') else {
+            continue;
+        };
+        let Some((body, _)) = rest.split_once("</text>") else {
+            continue;
+        };
+        let (Some(x), Some(y)) = (attribute(open, "x"), attribute(open, "y")) else {
+            continue;
+        };
+        match body.split_once("<tspan") {
+            Some((name, span)) => {
+                let (span_open, kind) = span.split_once('>').expect("a span");
+                let kind = kind.trim_end_matches("</tspan>");
+                let dx = attribute(span_open, "dx").unwrap_or(0.0);
+                let width = archsmith::fonts::text_width(
+                    name,
+                    archsmith::fonts::TITLE_SIZE,
+                    archsmith::fonts::Weight::SemiBold,
+                );
+                texts.push((name.to_owned(), pos2(x, y)));
+                texts.push((kind.to_owned(), pos2(x + width + dx, y)));
+            }
+            None => texts.push((body.to_owned(), pos2(x, y))),
+        }
+    }
+    texts
+}
+
+/// Each text the canvas painted: its words, where it starts and its baseline, in world
+/// units.
+fn painted_on_baselines(harness: &Harness<'_, EditorApp>) -> Vec<(String, Pos2)> {
+    fn collect(shape: &egui::Shape, texts: &mut Vec<(String, Pos2)>) {
+        match shape {
+            egui::Shape::Text(text) => {
+                let baseline = text.galley.rows.first().and_then(|row| {
+                    let glyph = row.row.glyphs.first()?;
+                    Some(row.pos.y + glyph.pos.y)
+                });
+                if let Some(baseline) = baseline {
+                    let at = text.pos + vec2(0.0, baseline);
+                    texts.push((text.galley.text().to_owned(), at));
+                }
+            }
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, texts)),
+            _ => {}
+        }
+    }
+    let mut texts = Vec::new();
+    for clipped in &harness.output().shapes {
+        collect(&clipped.shape, &mut texts);
+    }
+    let canvas = &harness.state().canvas;
+    texts
+        .into_iter()
+        .map(|(text, at)| (text, canvas.view.world_from_screen(canvas.last_rect, at)))
+        .collect()
+}
+
+#[test]
+fn cards_and_titles_read_on_the_canvas_as_in_the_exports() {
+    let text = r#"(
+        version: 2,
+        meta: (name: "Cards"),
+        groups: [
+            (id: "pci", kind: trust_zone, name: "PCI DSS zone", rect: (x: 700.0, y: 40.0, w: 300.0, h: 200.0)),
+            (id: "vpc", kind: vpc, name: "Production VPC", rect: (x: 40.0, y: 40.0, w: 620.0, h: 400.0)),
+        ],
+        components: [
+            (id: "events", kind: "cassandra", name: "Event store", group: "vpc", position: (x: 80.0, y: 100.0)),
+            (id: "otel", kind: "otel-collector", name: "Collector", group: "vpc", position: (x: 80.0, y: 220.0)),
+            (id: "search", kind: "elasticsearch", name: "Product search index for the storefront", group: "vpc", position: (x: 360.0, y: 100.0), properties: {"replicas": 8}),
+            (id: "vault", kind: "secrets-manager", name: "Card vault", group: "vpc", member_of: ["pci"], position: (x: 360.0, y: 300.0)),
+        ],
+    )"#;
+    let catalog = Catalog::builtin();
+    let doc = format::from_str(text, "cards.ron", catalog).expect("a model");
+    let exported: Vec<(String, Pos2)> = svg_texts(&svg_of(&doc))
+        .into_iter()
+        // The page's title and count, and the legend, are the export's own.
+        .filter(|(_, at)| at.y > 60.0)
+        .collect();
+    let words: Vec<&str> = exported.iter().map(|(text, _)| text.as_str()).collect();
+    for expected in [
+        "Cassandra · ×3",
+        "Collector",
+        "Production VPC",
+        "VPC / network",
+        "PCI DSS zone",
+    ] {
+        assert!(words.contains(&expected), "{expected:?} in {words:?}");
+    }
+    assert!(
+        words.iter().any(|w| w.ends_with(" · ×8")),
+        "the count survives a cut: {words:?}"
+    );
+
+    let (harness, _) = harness_with(doc);
+    assert!(harness.state().canvas.view.zoom >= 0.5, "text is shown");
+    let painted = painted_on_baselines(&harness);
+    // The SVG's drawing sits in its margin: one shift for every text.
+    let mut shift = None;
+    let mut matched = 0;
+    for (text, at) in &exported {
+        // A card may say a word twice (a collector called "Collector"): the nearest.
+        let Some(offset) = painted
+            .iter()
+            .filter(|(painted, _)| painted == text)
+            .map(|(_, painted_at)| *at - *painted_at)
+            .min_by(|a, b| {
+                let from = shift.unwrap_or_default();
+                (*a - from).length().total_cmp(&(*b - from).length())
+            })
+        else {
+            // The legend's entries are the export's own.
+            continue;
+        };
+        matched += 1;
+        let shift = *shift.get_or_insert(offset);
+        assert!(
+            (offset - shift).length() < 1.5,
+            "{text:?} sits elsewhere on the canvas: {offset:?} against {shift:?}"
+        );
+    }
+    let cards_and_titles = [
+        "Event store",
+        "Cassandra · ×3",
+        "Collector",
+        "VPC / network",
+    ];
+    for text in cards_and_titles {
+        assert!(
+            painted.iter().any(|(painted, _)| painted == text),
+            "{text:?} on the canvas: {painted:?}"
+        );
+    }
+    assert!(
+        matched >= 12,
+        "{matched} texts matched: {exported:?} against {painted:?}"
+    );
 }

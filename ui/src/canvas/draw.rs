@@ -13,7 +13,7 @@ use egui::{
     Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, StrokeKind, Vec2, pos2, vec2,
 };
 
-use super::geometry::{self, GROUP_TITLE_HEIGHT, HANDLE_RADIUS};
+use super::geometry::{self, HANDLE_RADIUS};
 use super::view::CanvasView;
 use super::{icons, style};
 use crate::state::Selection;
@@ -21,7 +21,7 @@ use crate::state::Selection;
 /// Below this zoom, dashes, rounded corners and shadows are left out.
 const DETAIL_ZOOM: f32 = 0.5;
 /// Below this zoom, text is left out.
-const TEXT_ZOOM: f32 = 0.35;
+pub(crate) const TEXT_ZOOM: f32 = 0.35;
 
 /// Elements being dragged, drawn shifted by `delta` until the gesture ends.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -105,6 +105,24 @@ impl Screen<'_> {
     fn bold_font(&self, size: f32) -> FontId {
         FontId::new(size * self.zoom(), egui::FontFamily::Name("bold".into()))
     }
+}
+
+/// `text`, already fitted by the core, written from `at` (world units) on its baseline, as
+/// the exports write it.
+fn paint_on_baseline(screen: &Screen<'_>, text: &str, font: FontId, colour: Color32, at: Pos2) {
+    let galley = screen.painter.layout_no_wrap(text.to_owned(), font, colour);
+    let ascent = galley
+        .rows
+        .first()
+        .and_then(|row| {
+            let glyph = row.row.glyphs.first()?;
+            Some(row.pos.y + glyph.pos.y)
+        })
+        .unwrap_or(0.0);
+    let at = screen.pos(at);
+    screen
+        .painter
+        .galley(pos2(at.x, at.y - ascent), galley, colour);
 }
 
 /// Text cut to one line with an ellipsis when it does not fit `width`.
@@ -204,10 +222,7 @@ fn paint_groups(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
         let selected = scene.selection.contains(group.id.as_str());
         let radius = CornerRadius::same((8.0 * screen.zoom()).clamp(2.0, 12.0) as u8);
         screen.painter.rect_filled(rect, radius, fill);
-        let dashed = matches!(
-            group.kind,
-            archsmith::model::GroupKind::TrustZone | archsmith::model::GroupKind::BoundedContext
-        );
+        let dashed = archsmith::palette::dashed_boundary(group.kind);
         let width = if selected { 2.5 } else { 1.2 };
         let stroke = Stroke::new(
             width,
@@ -225,31 +240,34 @@ fn paint_groups(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
                 rect.left_bottom(),
                 rect.left_top(),
             ];
-            screen
-                .painter
-                .extend(Shape::dashed_line(&corners, stroke, 8.0, 5.0));
+            screen.painter.extend(Shape::dashed_line(
+                &corners,
+                stroke,
+                archsmith::palette::BOUNDARY_DASH * screen.zoom(),
+                archsmith::palette::BOUNDARY_GAP * screen.zoom(),
+            ));
         } else {
             screen
                 .painter
                 .rect_stroke(rect, radius, stroke, StrokeKind::Inside);
         }
         if screen.zoom() >= 0.3 {
-            let title = screen.rect(Rect::from_min_size(
-                world.min,
-                vec2(world.width(), GROUP_TITLE_HEIGHT),
-            ));
-            let text = format!("{}  ·  {}", group.name, group.kind.label());
-            let galley = single_line(
-                screen.painter,
-                &text,
-                screen.bold_font(12.0),
+            // The title as the exports write it: the name in the boundary's colour, cut to
+            // leave its kind room, then the kind.
+            let title = archsmith::export::cards::boundary_title(group, geometry::from_rect(world));
+            paint_on_baseline(
+                screen,
+                &title.name,
+                screen.bold_font(archsmith::fonts::TITLE_SIZE),
                 stroke_color,
-                title.width() - 16.0,
+                pos2(title.x, title.baseline),
             );
-            screen.painter.galley(
-                title.left_center() + vec2(8.0 * screen.zoom(), -galley.size().y / 2.0),
-                galley,
-                stroke_color,
+            paint_on_baseline(
+                screen,
+                title.kind,
+                screen.font(archsmith::fonts::KIND_SIZE),
+                style::CARD_SUBTEXT,
+                pos2(title.kind_x, title.baseline),
             );
         }
         if selected {
@@ -440,87 +458,56 @@ fn paint_components(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
         if zoom < TEXT_ZOOM {
             continue;
         }
-        let badge_center = rect.left_center() + vec2(26.0 * zoom, 0.0);
-        icons::paint_kind_mark(screen.painter, badge_center, 26.0 * zoom, kind, accent);
-        let text_left = rect.min.x + 50.0 * zoom;
-        let text_width = rect.max.x - text_left - 8.0 * zoom;
-        // The name on the lines the exports give it (wrapped, hyphenated, cut keeping its
-        // end), the block centred on the card with the subtitle under it.
-        let names =
-            archsmith::fonts::card_name(&component.name, text_width / zoom, rect.height() / zoom);
-        let lift = archsmith::fonts::NAME_LINE * (names.len() as f32 - 1.0) / 2.0 * zoom;
-        let mut name_top = None;
-        for (line, name) in names.iter().enumerate() {
-            let galley = single_line(
-                screen.painter,
-                name,
-                screen.bold_font(archsmith::fonts::NAME_SIZE),
-                style::CARD_TEXT,
-                // The lines fit by the core's measure; the card's margin absorbs any
-                // difference in egui's.
-                text_width + 6.0 * zoom,
+        let card = archsmith::export::cards::card_text(
+            scene.doc,
+            scene.catalog,
+            component,
+            geometry::from_rect(world),
+        );
+        if card.icon.is_some() {
+            let icon = archsmith::export::cards::ICON;
+            let centre = pos2(
+                world.min.x + archsmith::export::cards::ICON_LEFT + icon / 2.0,
+                world.center().y,
             );
-            let top = *name_top.get_or_insert(rect.center().y - galley.size().y - lift);
-            let baseline_step = archsmith::fonts::NAME_LINE * zoom * line as f32;
-            screen.painter.galley(
-                pos2(text_left, top + baseline_step),
-                galley,
+            icons::paint_kind_mark(
+                screen.painter,
+                screen.pos(centre),
+                icon * zoom,
+                kind,
+                accent,
+            );
+        }
+        // The card's words as the exports write them, where they write them.
+        for (name, baseline) in &card.names {
+            let font = screen.bold_font(archsmith::fonts::NAME_SIZE);
+            paint_on_baseline(
+                screen,
+                name,
+                font,
                 style::CARD_TEXT,
+                pos2(card.left, *baseline),
             );
         }
         if let Some(mark) = mark {
             paint_mark(screen, rect, mark);
         }
-        let subtitle = kind.map_or_else(|| component.kind.to_string(), |k| k.label.clone());
-        // Trust zones and contexts it belongs to besides its placement hang under the card
-        // as tags in their boundary's colour, as in the exported diagrams.
-        let mut tag_left = rect.min.x + 10.0 * zoom;
-        for group in scene.doc.memberships(component) {
-            let (colour, _) = style::group_colors(group.kind);
-            let galley = single_line(
-                screen.painter,
-                &group.name,
-                screen.bold_font(9.5),
-                colour,
-                140.0 * zoom,
-            );
-            let size = galley.size() + vec2(8.0 * zoom, 3.0 * zoom);
-            let chip = Rect::from_min_size(pos2(tag_left, rect.max.y - size.y / 2.0), size);
+        for tag in &card.tags {
+            let (colour, _) = style::group_colors(tag.group.kind);
+            let chip = screen.rect(geometry::to_rect(tag.chip));
             screen
                 .painter
                 .rect_filled(chip, chip.height() / 2.0, style::CARD_FILL);
-            screen
-                .painter
-                .galley(chip.min + vec2(4.0 * zoom, 1.5 * zoom), galley, colour);
-            tag_left = chip.max.x + 4.0 * zoom;
+            let font = screen.bold_font(archsmith::export::cards::TAG_SIZE);
+            paint_on_baseline(screen, &tag.text, font, colour, pos2(tag.x, tag.baseline));
         }
-        let sub = single_line(
-            screen.painter,
-            &subtitle,
-            screen.font(11.0),
+        paint_on_baseline(
+            screen,
+            &card.subtitle,
+            screen.font(archsmith::fonts::KIND_SIZE),
             style::CARD_SUBTEXT,
-            text_width,
+            pos2(card.left, card.subtitle_baseline),
         );
-        screen.painter.galley(
-            pos2(text_left, rect.center().y + 2.0 * zoom + lift),
-            sub,
-            style::CARD_SUBTEXT,
-        );
-        if let Some(replicas) = scene
-            .catalog
-            .property(component, "replicas")
-            .and_then(|v| v.as_int())
-            .filter(|r| *r > 1)
-        {
-            let text = format!("×{replicas}");
-            screen.painter.text(
-                rect.right_top() + vec2(-6.0, 5.0) * zoom,
-                Align2::RIGHT_TOP,
-                text,
-                screen.font(10.0),
-                style::CARD_SUBTEXT,
-            );
-        }
         if component.pinned {
             screen.painter.circle_filled(
                 rect.right_bottom() + vec2(-7.0, -7.0) * zoom,

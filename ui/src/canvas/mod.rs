@@ -113,9 +113,18 @@ pub struct CanvasState {
     gesture: Gesture,
     connect_menu: Option<ConnectMenu>,
     rename: Option<Rename>,
-    fit_requested: bool,
+    fit_requested: Option<Fit>,
     /// The canvas rectangle of the last frame, for commands that need it (zoom, fit).
     pub last_rect: Rect,
+}
+
+/// How much of the model a fit shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fit {
+    /// All of it, however small.
+    Whole,
+    /// As much as shows with the cards' text still drawn.
+    Readable,
 }
 
 impl Default for CanvasState {
@@ -130,7 +139,7 @@ impl Default for CanvasState {
             gesture: Gesture::Idle,
             connect_menu: None,
             rename: None,
-            fit_requested: true,
+            fit_requested: Some(Fit::Whole),
             last_rect: Rect::from_min_size(Pos2::ZERO, vec2(1200.0, 800.0)),
         }
     }
@@ -139,7 +148,14 @@ impl Default for CanvasState {
 impl CanvasState {
     /// Fits the view to the model on the next frame (the canvas size is known then).
     pub fn request_fit(&mut self) {
-        self.fit_requested = true;
+        self.fit_requested = Some(Fit::Whole);
+    }
+
+    /// Fits the view to the model on the next frame, but never so far out that the cards
+    /// go blank: a drawing too big for that shows from its top-left corner, where it
+    /// starts, and the minimap shows the rest.
+    pub fn request_readable_fit(&mut self) {
+        self.fit_requested = Some(Fit::Readable);
     }
 
     pub fn zoom_by(&mut self, factor: f32) {
@@ -358,17 +374,19 @@ pub fn canvas_ui(
     let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
     let canvas = response.rect;
     state.last_rect = canvas;
-    if state.fit_requested {
-        state.fit_requested = false;
-        if let Some(bounds) = geometry::content_bounds(doc) {
-            // Keep the band the minimap occupies free, so the fitted diagram sits above it.
-            let reserve = MINIMAP_MAX_HEIGHT + MINIMAP_MARGIN;
-            let room = if state.show_minimap && canvas.height() > 3.0 * reserve {
-                Rect::from_min_max(canvas.min, pos2(canvas.max.x, canvas.max.y - reserve))
-            } else {
-                canvas
-            };
-            state.view.fit(room, bounds);
+    if let Some(fit) = state.fit_requested.take()
+        && let Some(bounds) = geometry::content_bounds(doc)
+    {
+        // Keep the band the minimap occupies free, so the fitted diagram sits above it.
+        let reserve = MINIMAP_MAX_HEIGHT + MINIMAP_MARGIN;
+        let room = if state.show_minimap && canvas.height() > 3.0 * reserve {
+            Rect::from_min_max(canvas.min, pos2(canvas.max.x, canvas.max.y - reserve))
+        } else {
+            canvas
+        };
+        match fit {
+            Fit::Whole => state.view.fit(room, bounds),
+            Fit::Readable => state.view.fit_at_least(room, bounds, draw::TEXT_ZOOM),
         }
     }
     let view = state.view;

@@ -4,6 +4,8 @@ use egui::{Pos2, Rect, Vec2, pos2, vec2};
 
 pub const MIN_ZOOM: f32 = 0.1;
 pub const MAX_ZOOM: f32 = 4.0;
+/// The room a fit leaves around the content, in screen points.
+const FIT_MARGIN: f32 = 40.0;
 
 /// Where the world sits on screen: `screen = canvas.min + offset + world * zoom`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -58,7 +60,7 @@ impl CanvasView {
             *self = Self::default();
             return;
         }
-        let margin = 40.0;
+        let margin = FIT_MARGIN;
         let zoom_x = (canvas.width() - 2.0 * margin) / content.width();
         let zoom_y = (canvas.height() - 2.0 * margin) / content.height();
         self.zoom = zoom_x.min(zoom_y).clamp(MIN_ZOOM, 1.5);
@@ -68,6 +70,33 @@ impl CanvasView {
             (canvas.height() - content_size.y) / 2.0,
         );
         self.offset = top_left.to_vec2() - content.min.to_vec2() * self.zoom;
+    }
+
+    /// [`CanvasView::fit`], zoomed out no further than `least`: content too big to show
+    /// whole at that zoom shows from its top-left corner, with the fit's margin.
+    pub fn fit_at_least(&mut self, canvas: Rect, content: Rect, least: f32) {
+        self.fit(canvas, content);
+        if self.zoom >= least || !content.is_positive() || !canvas.is_positive() {
+            return;
+        }
+        self.zoom = least;
+        let content_size = content.size() * self.zoom;
+        let margin = vec2(FIT_MARGIN, FIT_MARGIN);
+        // Centred along an axis where it fits, from its start where it does not.
+        let free = canvas.size() - content_size;
+        let top_left = vec2(
+            if free.x > 2.0 * FIT_MARGIN {
+                free.x / 2.0
+            } else {
+                margin.x
+            },
+            if free.y > 2.0 * FIT_MARGIN {
+                free.y / 2.0
+            } else {
+                margin.y
+            },
+        );
+        self.offset = top_left - content.min.to_vec2() * self.zoom;
     }
 }
 
@@ -97,5 +126,26 @@ mod tests {
         let mut view = CanvasView::default();
         view.fit(canvas, content);
         assert!(canvas.contains_rect(view.screen_rect_from_world(canvas, content)));
+    }
+
+    #[test]
+    fn a_readable_fit_stops_zooming_out_and_shows_the_start() {
+        let canvas = Rect::from_min_size(pos2(100.0, 50.0), vec2(800.0, 600.0));
+        let small = Rect::from_min_size(pos2(-500.0, 200.0), vec2(1000.0, 500.0));
+        let mut whole = CanvasView::default();
+        whole.fit(canvas, small);
+        let mut readable = CanvasView::default();
+        readable.fit_at_least(canvas, small, 0.35);
+        assert_eq!(readable, whole, "what fits readably fits as usual");
+
+        let huge = Rect::from_min_size(pos2(-500.0, 200.0), vec2(8000.0, 1000.0));
+        readable.fit_at_least(canvas, huge, 0.35);
+        assert_eq!(readable.zoom, 0.35);
+        let shown = readable.screen_rect_from_world(canvas, huge);
+        assert_eq!(shown.min.x, canvas.min.x + FIT_MARGIN, "from its start");
+        assert!(
+            (shown.center().y - canvas.center().y).abs() < 1e-3,
+            "centred where it fits: {shown:?}"
+        );
     }
 }

@@ -1,0 +1,244 @@
+//! What a component's card and a boundary's title say on a drawing, and where the words
+//! sit. The exports and the editor's canvas both write them from here, so a card reads the
+//! same wherever the drawing is seen: the same kind label or its short form, the same
+//! replica count (the kind's default included), the same tags.
+
+use crate::catalog::Catalog;
+use crate::fonts::{self, KIND_SIZE, NAME_LINE, TITLE_SIZE, Weight};
+use crate::icons;
+use crate::model::{Component, Document, Group, Rect};
+
+/// The side of a card's icon, and its distance from the card's left edge.
+pub const ICON: f32 = 28.0;
+pub const ICON_LEFT: f32 = 12.0;
+/// The gap between the icon and the text, and the text's margin on the card's right.
+const ICON_GAP: f32 = 10.0;
+const TEXT_RIGHT: f32 = 8.0;
+/// The type size of the tags under a card, and the widest a tag's text grows.
+pub const TAG_SIZE: f32 = 9.5;
+const TAG_WIDTH: f32 = 140.0;
+/// A tag's chip: its height, the padding either side of its text, the gap to the next,
+/// and where the first starts from the card's left edge.
+pub const TAG_HEIGHT: f32 = 13.0;
+const TAG_PADDING: f32 = 4.0;
+const TAG_GAP: f32 = 4.0;
+const TAG_LEFT: f32 = 10.0;
+/// Where a boundary's title is written from its top-left corner (the name's baseline),
+/// and the gap between its name and its kind.
+const TITLE_LEFT: f32 = 12.0;
+const TITLE_BASELINE: f32 = 22.0;
+pub const TITLE_GAP: f32 = 8.0;
+
+/// What a card says, and where each line's baseline lies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardText<'a> {
+    /// The icon of the component's kind, where the drawing has one.
+    pub icon: Option<icons::Icon>,
+    /// Where the text starts: right of the icon, or by the left edge without one.
+    pub left: f32,
+    /// The name on one line, or wrapped onto two before it is ever cut (see
+    /// [`fonts::card_name`]), each with its baseline.
+    pub names: Vec<(String, f32)>,
+    /// The kind, and how many replicas run where more than one does: a subtitle too long
+    /// for the card gives way to the kind's short label, then cuts the kind, never the
+    /// count ("Elasticsear… · ×8").
+    pub subtitle: String,
+    pub subtitle_baseline: f32,
+    /// Trust zones and contexts the component belongs to besides the boundaries drawn
+    /// around it (see [`Document::drawn_in`]): tags in a row on the card's bottom edge.
+    pub tags: Vec<Tag<'a>>,
+}
+
+/// A tag hung under a card, written in its boundary's colour on a chip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tag<'a> {
+    pub group: &'a Group,
+    /// The boundary's name, cut to the widest a tag grows.
+    pub text: String,
+    pub chip: Rect,
+    /// Where the text starts, and its baseline.
+    pub x: f32,
+    pub baseline: f32,
+}
+
+/// What the card of `component`, drawn at `rect`, says.
+pub fn card_text<'a>(
+    doc: &'a Document,
+    catalog: &Catalog,
+    component: &Component,
+    rect: Rect,
+) -> CardText<'a> {
+    let icon = catalog
+        .kind_of(component)
+        .and_then(|kind| icons::icon(&kind.icon));
+    let left = if icon.is_some() {
+        rect.x + ICON_LEFT + ICON + ICON_GAP
+    } else {
+        rect.x + ICON_LEFT
+    };
+    let room = rect.x + rect.w - left - TEXT_RIGHT;
+    let names = fonts::card_name(&component.name, room, rect.h);
+    // The name's lines and the subtitle, centred on the card as a block.
+    let first_baseline = rect.y + rect.h / 2.0 - 3.0 - NAME_LINE * (names.len() as f32 - 1.0) / 2.0;
+    let subtitle_baseline = first_baseline + NAME_LINE * (names.len() as f32 - 1.0) + 16.0;
+    let names = names
+        .into_iter()
+        .enumerate()
+        .map(|(line, name)| (name, first_baseline + NAME_LINE * line as f32))
+        .collect();
+    let around = doc.group_chain(doc.drawn_in(component));
+    let mut chip_x = rect.x + TAG_LEFT;
+    let baseline = rect.y + rect.h + 4.5;
+    let tags = doc
+        .memberships(component)
+        .into_iter()
+        .filter(|group| !around.iter().any(|g| g.id == group.id))
+        .map(|group| {
+            let text = fonts::fit(&group.name, TAG_SIZE, Weight::SemiBold, TAG_WIDTH);
+            let width = fonts::text_width(&text, TAG_SIZE, Weight::SemiBold) + 2.0 * TAG_PADDING;
+            let chip = Rect::new(chip_x, baseline - 9.5, width, TAG_HEIGHT);
+            chip_x += width + TAG_GAP;
+            Tag {
+                group,
+                text,
+                chip,
+                x: chip.x + TAG_PADDING,
+                baseline,
+            }
+        })
+        .collect();
+    CardText {
+        icon,
+        left,
+        names,
+        subtitle: subtitle(catalog, component, room),
+        subtitle_baseline,
+        tags,
+    }
+}
+
+/// The kind and the replica count, in `room`.
+fn subtitle(catalog: &Catalog, component: &Component, room: f32) -> String {
+    // The replica count is what tells the cards of one kind apart. A kind's default counts
+    // as the analyses count it: a Cassandra ring runs three nodes unless it says otherwise.
+    let count = catalog
+        .property(component, "replicas")
+        .and_then(|v| v.as_int())
+        .filter(|&n| n > 1)
+        .map(|replicas| format!(" · ×{replicas}"))
+        .unwrap_or_default();
+    let kind_room = room - fonts::text_width(&count, KIND_SIZE, Weight::Regular);
+    // A label too long for the card gives way to the kind's short one, read whole
+    // ("Worker · ×16" where "Worker / con… · ×16" said little).
+    let kind = Some(catalog.kind_label(component))
+        .filter(|label| fonts::text_width(label, KIND_SIZE, Weight::Regular) <= kind_room)
+        .unwrap_or_else(|| catalog.kind_short(component));
+    if kind_room >= fonts::text_width(kind, KIND_SIZE, Weight::Regular) / 3.0 {
+        format!(
+            "{}{count}",
+            fonts::fit(kind, KIND_SIZE, Weight::Regular, kind_room)
+        )
+    } else {
+        fonts::fit(&format!("{kind}{count}"), KIND_SIZE, Weight::Regular, room)
+    }
+}
+
+/// A boundary's title: its name (cut to leave its kind room, see
+/// [`fonts::boundary_title`]) in the boundary's colour, then its kind in the subtitles'.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoundaryTitle {
+    pub name: String,
+    pub kind: &'static str,
+    /// Where the name starts, and the baseline both sit on.
+    pub x: f32,
+    pub baseline: f32,
+    /// Where the kind starts.
+    pub kind_x: f32,
+}
+
+/// The title of `group`, drawn at `rect`.
+pub fn boundary_title(group: &Group, rect: Rect) -> BoundaryTitle {
+    let kind = group.kind.label();
+    let name = fonts::boundary_title(&group.name, kind, rect.w);
+    let x = rect.x + TITLE_LEFT;
+    let kind_x = x + fonts::text_width(&name, TITLE_SIZE, Weight::SemiBold) + TITLE_GAP;
+    BoundaryTitle {
+        name,
+        kind,
+        x,
+        baseline: rect.y + TITLE_BASELINE,
+        kind_x,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ComponentId, GroupId, GroupKind, KindId, Meta, Point, PropertyValue, Size};
+
+    fn card(kind: &str, name: &str, width: f32) -> Component {
+        let id = ComponentId::new("c").expect("slug");
+        let mut component = Component::new(id, KindId::new(kind), name, Point::default());
+        component.size = Size::new(width, 64.0);
+        component
+    }
+
+    #[test]
+    fn the_count_comes_from_the_kind_default_unless_the_component_says_otherwise() {
+        let catalog = Catalog::builtin();
+        let doc = Document::new(Meta::default());
+        let ring = card("cassandra", "Events store", 200.0);
+        let text = card_text(&doc, catalog, &ring, ring.rect());
+        assert_eq!(text.subtitle, "Cassandra · ×3");
+        let mut single = ring.clone();
+        single
+            .properties
+            .insert("replicas".into(), PropertyValue::Int(1));
+        assert_eq!(
+            card_text(&doc, catalog, &single, single.rect()).subtitle,
+            "Cassandra"
+        );
+    }
+
+    #[test]
+    fn a_narrow_card_cuts_the_kind_and_keeps_the_count() {
+        let catalog = Catalog::builtin();
+        let doc = Document::new(Meta::default());
+        let mut search = card("elasticsearch", "Search", 120.0);
+        search
+            .properties
+            .insert("replicas".into(), PropertyValue::Int(8));
+        let text = card_text(&doc, catalog, &search, search.rect());
+        assert!(text.subtitle.ends_with(" · ×8"), "{}", text.subtitle);
+        assert!(text.subtitle.contains('…'), "{}", text.subtitle);
+    }
+
+    #[test]
+    fn a_long_kind_label_gives_way_to_the_short_one() {
+        let catalog = Catalog::builtin();
+        let doc = Document::new(Meta::default());
+        let collector = card("otel-collector", "Collector", 160.0);
+        let text = card_text(&doc, catalog, &collector, collector.rect());
+        let kind = catalog.kind_of(&collector).expect("kind");
+        assert!(!kind.short.is_empty());
+        assert_eq!(text.subtitle, kind.short);
+    }
+
+    #[test]
+    fn a_title_writes_its_kind_after_the_name() {
+        let group = Group {
+            id: GroupId::new("vpc").expect("slug"),
+            kind: GroupKind::Vpc,
+            name: "Production VPC".into(),
+            description: String::new(),
+            location: None,
+            parent: None,
+            rect: Rect::new(100.0, 50.0, 600.0, 300.0),
+        };
+        let title = boundary_title(&group, group.rect);
+        assert_eq!(title.name, "Production VPC");
+        assert_eq!(title.kind, "VPC / network");
+        assert_eq!((title.x, title.baseline), (112.0, 72.0));
+        assert!(title.kind_x > title.x + 80.0);
+    }
+}
