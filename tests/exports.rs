@@ -345,3 +345,19 @@ fn a_card_too_narrow_for_its_kind_label_says_the_short_one() {
     assert!(svg.contains(">Worker / consumer<"), "{svg}");
     assert!(!svg.contains("Worker / con…"), "{svg}");
 }
+
+/// A card's replica count comes from the model's facts, the kind's default included, in
+/// the SVG and the draw.io alike: a Cassandra ring that says nothing runs three nodes.
+#[test]
+fn diagrams_count_the_replicas_a_kind_runs_by_default() {
+    let model = r#"(version: 2, meta: (name: "Ring"), components: [
+        (id: "ring", kind: "cassandra", name: "Events", position: (x: 0.0, y: 0.0)),
+        (id: "single", kind: "cassandra", name: "Audit", position: (x: 300.0, y: 0.0), properties: {"replicas": 1}),
+    ])"#;
+    let svg = export("svg", model);
+    assert_eq!(svg.matches(">Cassandra · ×3</text>").count(), 1, "{svg}");
+    assert_eq!(svg.matches(">Cassandra</text>").count(), 1);
+    let drawio = export("drawio", model);
+    assert!(drawio.contains("Events&#10;Cassandra · ×3"));
+    assert!(drawio.contains("Audit&#10;Cassandra\""));
+}

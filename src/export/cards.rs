@@ -117,16 +117,31 @@ pub fn card_text<'a>(
     }
 }
 
-/// The kind and the replica count, in `room`.
-fn subtitle(catalog: &Catalog, component: &Component, room: f32) -> String {
-    // The replica count is what tells the cards of one kind apart. A kind's default counts
-    // as the analyses count it: a Cassandra ring runs three nodes unless it says otherwise.
-    let count = catalog
+/// The kind and the replica count, whole: for a drawing whose boxes grow to fit their text
+/// (draw.io).
+pub fn kind_and_count(catalog: &Catalog, component: &Component) -> String {
+    format!(
+        "{}{}",
+        catalog.kind_label(component),
+        count(catalog, component)
+    )
+}
+
+/// " · ×N" where more than one replica runs, else nothing. The replica count is what tells
+/// the cards of one kind apart. A kind's default counts as the analyses count it: a
+/// Cassandra ring runs three nodes unless it says otherwise.
+fn count(catalog: &Catalog, component: &Component) -> String {
+    catalog
         .property(component, "replicas")
         .and_then(|v| v.as_int())
         .filter(|&n| n > 1)
         .map(|replicas| format!(" · ×{replicas}"))
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// The kind and the replica count, in `room`.
+fn subtitle(catalog: &Catalog, component: &Component, room: f32) -> String {
+    let count = count(catalog, component);
     let kind_room = room - fonts::text_width(&count, KIND_SIZE, Weight::Regular);
     // A label too long for the card gives way to the kind's short one, read whole
     // ("Worker · ×16" where "Worker / con… · ×16" said little).

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use base64::Engine;
 
+use super::cards;
 use super::scene::{Scene, num};
 use super::svg::{component_colour, dash_pattern, xml_text};
 use super::{ExportError, ExportOptions, Exporter, Format, Output};
@@ -119,7 +120,11 @@ impl Exporter for DrawioExporter {
                     format!("shape=label;image=data:image/svg+xml,{encoded};imageWidth=28;imageHeight=28;imageAlign=left;imageVerticalAlign=middle;spacingLeft=40;align=left;")
                 })
                 .unwrap_or_default();
-            let label = format!("{}\n{}", component.name, catalog.kind_label(component));
+            let label = format!(
+                "{}\n{}",
+                component.name,
+                cards::kind_and_count(catalog, component)
+            );
             let _ = writeln!(
                 out,
                 r#"        <mxCell id="{}" value="{}" style="rounded=1;arcSize=12;whiteSpace=wrap;html=0;{icon}fillColor={};strokeColor={};strokeWidth=1.5;fontColor={};" vertex="1" parent="{parent}">"#,
