@@ -361,3 +361,34 @@ fn diagrams_count_the_replicas_a_kind_runs_by_default() {
     assert!(drawio.contains("Events&#10;Cassandra · ×3"));
     assert!(drawio.contains("Audit&#10;Cassandra\""));
 }
+
+/// An SVG is painted on the canvas's colour unless asked otherwise, so that its title and
+/// legend stay readable on a dark page; `transparent` paints nothing.
+#[test]
+fn svg_backgrounds_default_to_the_canvas_and_can_be_cleared() {
+    let catalog = Catalog::builtin();
+    let text = include_str!("../samples/workshop-starter.ron");
+    let doc = format::from_str(text, "model.ron", catalog).expect("loads");
+    let svg = |background: Option<&str>| {
+        let options = ExportOptions {
+            background: background.map(str::to_owned),
+            ..ExportOptions::default()
+        };
+        match find_exporter("svg")
+            .expect("registered")
+            .export(&doc, catalog, &options)
+            .expect("exports")
+        {
+            Output::File(bytes) => String::from_utf8(bytes).expect("utf-8"),
+            Output::Folder(_) => panic!("a single file"),
+        }
+    };
+    assert!(svg(None).contains(r##"<rect width="100%" height="100%" fill="#f8fafc"/>"##));
+    assert!(svg(Some("white")).contains(r##"<rect width="100%" height="100%" fill="#ffffff"/>"##));
+    assert!(!svg(Some("transparent")).contains(r#"<rect width="100%""#));
+    assert!(
+        svg(Some("rgba(0, 0, 0, 0.5)")).contains(
+            r##"<rect width="100%" height="100%" fill="#000000" fill-opacity="0.502"/>"##
+        )
+    );
+}

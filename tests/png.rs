@@ -78,7 +78,17 @@ fn scale_and_background_apply() {
     .to_rgba8();
     assert!(two.width().abs_diff(one.width() * 2) <= 1);
     assert!(two.height().abs_diff(one.height() * 2) <= 1);
-    assert_eq!(one.get_pixel(1, 1).0[3], 0, "transparent by default");
+    assert_eq!(
+        one.get_pixel(1, 1).0,
+        [248, 250, 252, 255],
+        "the canvas's colour by default: a transparent title vanished on a dark page"
+    );
+    let clear = image::load_from_memory(
+        &png("social-api", &options(1.0, Some("transparent"))).expect("renders"),
+    )
+    .expect("decodes")
+    .to_rgba8();
+    assert_eq!(clear.get_pixel(1, 1).0[3], 0, "transparent when asked");
     assert_eq!(
         two.get_pixel(1, 1).0,
         [255, 0, 0, 255],

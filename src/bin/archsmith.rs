@@ -73,8 +73,8 @@ enum Command {
         /// Raster scale factor (PNG), greater than 0 and at most 8.
         #[arg(long, default_value_t = 1.0, value_parser = parse_scale)]
         scale: f32,
-        /// Background colour (SVG, PNG): a CSS colour such as `white`, `#f8fafc` or
-        /// `rgb(248 250 252)`.
+        /// Background colour (SVG, PNG): a CSS colour such as `white`, `#0f172a` or
+        /// `rgb(255 255 255)`, or `transparent`; the canvas's own `#f8fafc` when absent.
         #[arg(long, value_parser = parse_background)]
         background: Option<String>,
         /// Folder formats: write even when the folder holds files Archsmith did not generate

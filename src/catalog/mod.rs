@@ -659,14 +659,14 @@ impl Catalog {
         self.kind(component.kind.as_str())
     }
 
-    /// What a component is, for a diagram caption: its kind's label, or the kind id itself when
-    /// the catalog does not know it.
     /// The managed service `kind` becomes on `cloud`, or `None` when nothing is provisioned
     /// for it there (clients, external systems, SaaS outside the account, unknown kinds).
     pub fn cloud_service(&self, kind: &str, cloud: Cloud) -> Option<&CloudService> {
         self.kind(kind).and_then(|k| k.clouds.get(cloud))
     }
 
+    /// What a component is, for a diagram: its kind's label, or the kind id itself when the
+    /// catalog does not know it.
     pub fn kind_label<'a>(&'a self, component: &'a Component) -> &'a str {
         self.kind_of(component)
             .map_or(component.kind.as_str(), |k| k.label.as_str())

@@ -63,7 +63,8 @@ pub struct ExportOptions {
     /// Width to height that automatic layout aims for, where a drawing is laid out (a model
     /// without positions, the boxes a view has not placed).
     pub aspect: f32,
-    /// Background colour for raster output, CSS syntax; `None` is transparent.
+    /// Background colour (SVG, PNG), CSS syntax; `None` paints the canvas's own colour, as
+    /// the editor shows it, and `transparent` leaves the drawing unpainted.
     pub background: Option<String>,
     /// Diagrams: a badge on each component with open findings.
     pub findings: bool,
@@ -142,6 +143,24 @@ pub const MAX_SCALE: f32 = 8.0;
 /// and PNG accept and refuse the same values.
 pub fn check_background(css: &str) -> Result<(), String> {
     parse_background(css).map(|_| ())
+}
+
+/// The background a drawing is painted on: the one asked for, else the canvas's colour. A
+/// transparent default made an exported title and legend vanish on a dark page (an
+/// independent review pasted the e-commerce PNG into a dark-mode document); `None` where the
+/// colour asked for is fully transparent.
+/// The background that paints nothing.
+pub(crate) const TRANSPARENT: &str = "transparent";
+
+pub(crate) fn background_of(options: &ExportOptions) -> Result<Option<svgtypes::Color>, String> {
+    let colour = match &options.background {
+        Some(css) => parse_background(css)?,
+        None => {
+            let crate::palette::Rgb(red, green, blue) = crate::palette::CANVAS;
+            svgtypes::Color::new_rgb(red, green, blue)
+        }
+    };
+    Ok((colour.alpha > 0).then_some(colour))
 }
 
 pub(crate) fn parse_background(css: &str) -> Result<svgtypes::Color, String> {

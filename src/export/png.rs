@@ -5,8 +5,8 @@ use std::sync::Arc;
 use resvg::{tiny_skia, usvg};
 
 use super::{
-    ExportError, ExportOptions, Exported, Exporter, Format, MAX_SCALE, Output, parse_background,
-    svg,
+    ExportError, ExportOptions, Exported, Exporter, Format, MAX_SCALE, Output, TRANSPARENT,
+    background_of, svg,
 };
 use crate::catalog::Catalog;
 use crate::fonts;
@@ -75,14 +75,10 @@ impl Exporter for PngExporter {
                 options.scale
             )));
         }
-        let background = options
-            .background
-            .as_deref()
-            .map(|css| parse_background(css).map_err(encode_error))
-            .transpose()?;
-        // The background is painted here, not in the SVG, so the colour is checked once.
+        let background = background_of(options).map_err(encode_error)?;
+        // The background is painted here, not in the SVG.
         let svg_options = ExportOptions {
-            background: None,
+            background: Some(TRANSPARENT.to_owned()),
             ..options.clone()
         };
         // Labels are painted from cached glyph outlines, laid out by the SVG's own metrics:

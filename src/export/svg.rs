@@ -250,12 +250,11 @@ impl Exporter for SvgExporter {
         catalog: &Catalog,
         options: &ExportOptions,
     ) -> Result<Output, ExportError> {
-        if let Some(css) = &options.background {
-            super::parse_background(css).map_err(|message| ExportError::Encode {
-                format: "svg",
-                message,
-            })?;
-        }
+        // Checked here; the drawing reads it again where it paints it.
+        super::background_of(options).map_err(|message| ExportError::Encode {
+            format: "svg",
+            message,
+        })?;
         Ok(Output::File(render(doc, catalog, options).into_bytes()))
     }
 }
@@ -316,11 +315,16 @@ pub(crate) fn render_with(
     };
     let mut out = String::new();
     open(&mut out);
-    if let Some(background) = &options.background {
+    if let Some(colour) = super::background_of(options).ok().flatten() {
         let _ = writeln!(
             out,
-            r#"<rect width="100%" height="100%" fill="{}"/>"#,
-            xml_text(background)
+            r#"<rect width="100%" height="100%" fill="{}"{}/>"#,
+            Rgb(colour.red, colour.green, colour.blue).hex(),
+            if colour.alpha < u8::MAX {
+                format!(r#" fill-opacity="{:.3}""#, f32::from(colour.alpha) / 255.0)
+            } else {
+                String::new()
+            }
         );
     }
     write_header(&mut out, doc, labels);
