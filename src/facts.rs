@@ -71,11 +71,9 @@ impl<'g> Facts<'g> {
     /// and for what runs outside the account.
     pub fn service(&self, component: &Component) -> Option<&'g CloudService> {
         let cloud = self.cloud?;
-        let kind = self.graph.kind(component)?;
-        if !kind.runs.in_account() || self.bought_as_saas(component, kind) {
-            return None;
-        }
-        kind.clouds.get(cloud)
+        self.graph
+            .kind(component)?
+            .service_on(cloud, || self.graph.text(component, "hosting"))
     }
 
     /// Whether the model says the component is bought as SaaS. Only kinds that take the

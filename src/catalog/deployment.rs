@@ -131,6 +131,11 @@ pub struct CloudService {
     /// (`sqs` is Pub/Sub on GCP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messaging_protocol: Option<String>,
+    /// The product a diagram names, where it is another than the kind's label says (Kafka is
+    /// Pub/Sub on GCP, Jaeger is Application Insights on Azure): a card that said "Kafka"
+    /// over what the Terraform deploys as Pub/Sub told two stories of one model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product: Option<String>,
 }
 
 /// A kind's managed service on each cloud.

@@ -197,6 +197,22 @@ pub struct ComponentKind {
 }
 
 impl ComponentKind {
+    /// The managed service a component of this kind becomes on `cloud`: none for what runs
+    /// outside the account, or what the component's `hosting` (asked only of kinds that take
+    /// one) says is bought as SaaS.
+    pub fn service_on<'h>(
+        &self,
+        cloud: Cloud,
+        hosting: impl FnOnce() -> Option<&'h str>,
+    ) -> Option<&CloudService> {
+        if !self.runs.in_account()
+            || (self.property_position("hosting").is_some() && hosting() == Some("saas"))
+        {
+            return None;
+        }
+        self.clouds.get(cloud)
+    }
+
     pub fn has(&self, t: Trait) -> bool {
         self.traits.contains(&t)
     }

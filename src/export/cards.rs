@@ -111,7 +111,7 @@ pub fn card_text<'a>(
         icon,
         left,
         names,
-        subtitle: subtitle(catalog, component, room),
+        subtitle: subtitle(doc, catalog, component, room),
         subtitle_baseline,
         tags,
     }
@@ -119,12 +119,45 @@ pub fn card_text<'a>(
 
 /// The kind and the replica count, whole: for a drawing whose boxes grow to fit their text
 /// (draw.io).
-pub fn kind_and_count(catalog: &Catalog, component: &Component) -> String {
+pub fn kind_and_count(doc: &Document, catalog: &Catalog, component: &Component) -> String {
     format!(
         "{}{}",
-        catalog.kind_label(component),
+        kind_name(doc, catalog, component),
         count(catalog, component)
     )
+}
+
+/// What a diagram calls the component's kind: the product its target cloud deploys it as,
+/// where that is another than the kind names, else the kind's label. Every diagram format
+/// names it so, as the cards do.
+pub fn kind_name<'c>(doc: &Document, catalog: &'c Catalog, component: &'c Component) -> &'c str {
+    kind_names(doc, catalog, component).0
+}
+
+/// What a card calls the component's kind, in full and short: the product the model's
+/// target cloud deploys it as, where that is another than the kind names (see
+/// [`crate::catalog::CloudService::product`]), else the kind's label and short label.
+fn kind_names<'c>(
+    doc: &Document,
+    catalog: &'c Catalog,
+    component: &'c Component,
+) -> (&'c str, &'c str) {
+    let hosting = || {
+        catalog
+            .property(component, "hosting")
+            .and_then(|v| v.as_text())
+    };
+    let product = doc.meta.cloud.and_then(|cloud| {
+        catalog
+            .kind_of(component)?
+            .service_on(cloud, hosting)?
+            .product
+            .as_deref()
+    });
+    match product {
+        Some(product) => (product, product),
+        None => (catalog.kind_label(component), catalog.kind_short(component)),
+    }
 }
 
 /// " · ×N" where more than one replica runs, else nothing. The replica count is what tells
@@ -140,14 +173,15 @@ fn count(catalog: &Catalog, component: &Component) -> String {
 }
 
 /// The kind and the replica count, in `room`.
-fn subtitle(catalog: &Catalog, component: &Component, room: f32) -> String {
+fn subtitle(doc: &Document, catalog: &Catalog, component: &Component, room: f32) -> String {
     let count = count(catalog, component);
+    let (label, short) = kind_names(doc, catalog, component);
     let kind_room = room - fonts::text_width(&count, KIND_SIZE, Weight::Regular);
     // A label too long for the card gives way to the kind's short one, read whole
     // ("Worker · ×16" where "Worker / con… · ×16" said little).
-    let kind = Some(catalog.kind_label(component))
+    let kind = Some(label)
         .filter(|label| fonts::text_width(label, KIND_SIZE, Weight::Regular) <= kind_room)
-        .unwrap_or_else(|| catalog.kind_short(component));
+        .unwrap_or(short);
     if kind_room >= fonts::text_width(kind, KIND_SIZE, Weight::Regular) / 3.0 {
         format!(
             "{}{count}",
@@ -237,6 +271,42 @@ mod tests {
         let kind = catalog.kind_of(&collector).expect("kind");
         assert!(!kind.short.is_empty());
         assert_eq!(text.subtitle, kind.short);
+    }
+
+    #[test]
+    fn a_card_names_the_product_its_target_cloud_deploys() {
+        let catalog = Catalog::builtin();
+        let mut doc = Document::new(Meta::default());
+        let kafka = card("kafka", "Order events", 200.0);
+        let tracing = card("jaeger", "Tracing", 200.0);
+        let orders = card("postgresql", "Orders", 200.0);
+        let subtitle =
+            |doc: &Document, c: &Component| card_text(doc, catalog, c, c.rect()).subtitle;
+        assert_eq!(subtitle(&doc, &kafka), "Kafka", "no cloud: the kind");
+        doc.meta.cloud = Some(crate::model::Cloud::Gcp);
+        assert_eq!(subtitle(&doc, &kafka), "Pub/Sub");
+        assert_eq!(subtitle(&doc, &tracing), "Cloud Trace");
+        assert_eq!(
+            subtitle(&doc, &orders),
+            "PostgreSQL",
+            "Cloud SQL runs PostgreSQL"
+        );
+        doc.meta.cloud = Some(crate::model::Cloud::Azure);
+        assert_eq!(subtitle(&doc, &tracing), "Application Insights");
+        assert_eq!(
+            kind_and_count(&doc, catalog, &kafka),
+            "Event Hubs",
+            "draw.io says so too"
+        );
+        let mut bought = kafka.clone();
+        bought
+            .properties
+            .insert("hosting".into(), PropertyValue::Text("saas".into()));
+        assert_eq!(
+            subtitle(&doc, &bought),
+            "Kafka",
+            "bought as SaaS: not deployed"
+        );
     }
 
     #[test]

@@ -40,7 +40,7 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
                 index, component, ..
             } => {
                 let kind = catalog.kind_of(component);
-                let kind_label = catalog.kind_label(component);
+                let kind_label = super::cards::kind_name(doc, catalog, component);
                 let shape = match kind {
                     Some(k) if k.has(Trait::Datastore) || k.has(Trait::Cache) => "cylinder",
                     Some(k) if k.has(Trait::Client) || k.has(Trait::External) => "oval",

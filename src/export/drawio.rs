@@ -123,7 +123,7 @@ impl Exporter for DrawioExporter {
             let label = format!(
                 "{}\n{}",
                 component.name,
-                cards::kind_and_count(catalog, component)
+                cards::kind_and_count(doc, catalog, component)
             );
             let _ = writeln!(
                 out,

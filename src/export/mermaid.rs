@@ -56,7 +56,7 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
             Step::Component {
                 index, component, ..
             } => {
-                let kind = catalog.kind_label(component);
+                let kind = super::cards::kind_name(doc, catalog, component);
                 let label = format!(
                     "{}<br/><small>{}</small>",
                     text(&component.name),

@@ -98,7 +98,7 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
             component,
             parent,
         } => {
-            let kind = catalog.kind_label(component);
+            let kind = super::cards::kind_name(doc, catalog, component);
             let _ = writeln!(
                 out,
                 "    service {}({})[{}]{}",

@@ -66,7 +66,7 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
             Step::Component {
                 index, component, ..
             } => {
-                let kind_label = catalog.kind_label(component);
+                let kind_label = super::cards::kind_name(doc, catalog, component);
                 let _ = writeln!(
                     out,
                     "{indent}{} \"{}\\n<size:10>{}</size>\" as {} <<{}>>",

@@ -56,7 +56,7 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
             Step::Component {
                 index, component, ..
             } if !view::is_outside(catalog, component) => {
-                let technology = catalog.kind_label(component);
+                let technology = super::cards::kind_name(doc, catalog, component);
                 let _ = writeln!(
                     out,
                     "{indent}{} = container {} {} {} {}",
