@@ -511,13 +511,9 @@ fn style_name(style: ConnectionStyle) -> &'static str {
     }
 }
 
-/// SVG `stroke-dasharray` per behaviour: solid, dashed, dotted.
-pub(crate) fn dash_pattern(style: ConnectionStyle) -> Option<&'static str> {
-    match style {
-        ConnectionStyle::Sync => None,
-        ConnectionStyle::Async => Some("7 5"),
-        ConnectionStyle::Telemetry => Some("2 4"),
-    }
+/// SVG `stroke-dasharray` per behaviour: solid, dashed, dotted (see [`palette::dashes`]).
+pub(crate) fn dash_pattern(style: ConnectionStyle) -> Option<String> {
+    palette::dashes(style).map(|(dash, gap)| format!("{} {}", num(dash), num(gap)))
 }
 
 fn path_data(points: &[Point]) -> String {
@@ -555,12 +551,44 @@ fn write_edge(out: &mut String, edge: &DrawnEdge, detail: Detail, titled: bool) 
     } else {
         String::new()
     };
-    let _ = writeln!(
-        out,
-        r#"<path d="{}" fill="none" stroke="{}" stroke-width="1.5"{dash}{crisp}{marker}>{title}</path>"#,
-        path_data(&edge.points),
-        palette::connection(Some(style)).hex(),
-    );
+    let colour = palette::connection(Some(style)).hex();
+    // A dashed route drawn a segment at a time, each dashed in step with the drawing (see
+    // `palette::dash_phase`), so that routes sharing a track keep their dashes.
+    let phases: Option<Vec<f32>> =
+        palette::dashes(style)
+            .filter(|_| detail.dashes)
+            .and_then(|pattern| {
+                edge.points
+                    .windows(2)
+                    .map(|pair| palette::dash_phase(pair[0], pair[1], pattern))
+                    .collect()
+            });
+    match phases {
+        Some(phases) if !phases.is_empty() => {
+            let _ = write!(
+                out,
+                r#"<g fill="none" stroke="{colour}" stroke-width="1.5"{dash}{crisp}>{title}"#
+            );
+            let last = phases.len() - 1;
+            for (i, (pair, phase)) in edge.points.windows(2).zip(phases).enumerate() {
+                let _ = write!(
+                    out,
+                    r#"<path d="{}" stroke-dashoffset="{}"{}/>"#,
+                    path_data(pair),
+                    num(phase),
+                    if i == last { marker.as_str() } else { "" }
+                );
+            }
+            out.push_str("</g>\n");
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                r#"<path d="{}" fill="none" stroke="{colour}" stroke-width="1.5"{dash}{crisp}{marker}>{title}</path>"#,
+                path_data(&edge.points),
+            );
+        }
+    }
 }
 
 /// How much of the drawing's fine detail is worth drawing at the scale it is seen at.

@@ -301,6 +301,41 @@ fn paint_caption(screen: &Screen<'_>, caption: &PlacedCaption) {
     );
 }
 
+/// A route (in screen points) dashed as the exports dash it: the style's pattern at the
+/// drawing's scale, each segment in step with the drawing (see
+/// [`archsmith::palette::dash_phase`]), so that routes sharing a track keep their dashes.
+/// Only what is on screen is dashed: a long route would otherwise become thousands of them.
+fn paint_dashed(screen: &Screen<'_>, path: &[Pos2], stroke: Stroke, pattern: (f32, f32)) {
+    let zoom = screen.zoom();
+    let (dash, gap) = pattern;
+    let view = screen.canvas.expand(20.0);
+    for pair in path.windows(2) {
+        let Some((a, b)) = geometry::clip_segment(pair[0], pair[1], view) else {
+            continue;
+        };
+        let world = |p: Pos2| {
+            let w = screen.view.world_from_screen(screen.canvas, p);
+            archsmith::model::Point::new(w.x, w.y)
+        };
+        // Into the pattern at `a`; egui starts with a gap, so a dash under way is drawn here.
+        let into = archsmith::palette::dash_phase(world(a), world(b), pattern).unwrap_or(0.0);
+        let length = (b - a).length();
+        let direction = (b - a).normalized();
+        if into < dash {
+            let end = a + direction * ((dash - into) * zoom).min(length);
+            screen.painter.line_segment([a, end], stroke);
+        }
+        let first = (dash + gap - into) * zoom;
+        screen.painter.extend(Shape::dashed_line_with_offset(
+            &[a, b],
+            stroke,
+            &[dash * zoom],
+            &[gap * zoom],
+            first,
+        ));
+    }
+}
+
 fn paint_connections(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
     let captions = &scene.routing.captions;
     for (index, (connection, route)) in scene
@@ -339,21 +374,9 @@ fn paint_connections(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
         } else {
             effective
         };
-        // Dash only what is on screen: a long edge would otherwise become thousands of dashes.
-        let dashed = |on: f32, off: f32| {
-            let view = screen.canvas.expand(20.0);
-            for pair in path.windows(2) {
-                if let Some((a, b)) = geometry::clip_segment(pair[0], pair[1], view) {
-                    screen
-                        .painter
-                        .extend(Shape::dashed_line(&[a, b], stroke, on, off));
-                }
-            }
-        };
-        match effective {
-            Some(ConnectionStyle::Async) => dashed(7.0, 4.0),
-            Some(ConnectionStyle::Telemetry) => dashed(2.0, 3.0),
-            _ => {
+        match effective.and_then(archsmith::palette::dashes) {
+            Some(pattern) => paint_dashed(screen, &path, stroke, pattern),
+            None => {
                 screen
                     .painter
                     .add(PathShape::line(path.clone(), PathStroke::new(width, color)));
