@@ -116,25 +116,36 @@ pub fn title_width(name: &str, kind: &str) -> f32 {
         + 1.0
 }
 
-/// A boundary's name as its title shows it on a boundary `width` wide: cut to leave room
-/// for its `kind` after it.
-pub fn boundary_title(name: &str, kind: &str, width: f32) -> String {
-    let kind_width = text_width(kind, KIND_SIZE, Weight::Regular);
-    fit(
-        name,
-        TITLE_SIZE,
-        Weight::SemiBold,
-        width - kind_width - TITLE_MARGINS,
+/// A boundary's title as it shows on a boundary `width` wide: its name and its `kind` when
+/// both fit; else the name alone, cut only if it does not fit by itself. The name says which
+/// boundary it is, the kind only what its colour and border say already: cut to leave the
+/// kind room, narrow subnets read "Public subnets (…" and "App subnets (3…" (an independent
+/// review counted 23 such titles in the reference designs).
+pub fn boundary_title<'k>(name: &str, kind: &'k str, width: f32) -> (String, Option<&'k str>) {
+    if title_width(name, kind) <= width {
+        return (name.to_owned(), Some(kind));
+    }
+    (
+        fit(name, TITLE_SIZE, Weight::SemiBold, width - TITLE_MARGINS),
+        None,
     )
 }
 
-/// Where the title of a boundary drawn at `rect` is written (its name, cut as
-/// [`boundary_title`] cuts it, then its kind): routes keep off it, captions off its band.
+/// Where the title of a boundary drawn at `rect` is written (as [`boundary_title`] writes
+/// it): routes keep off it, captions off its band. A title that drops its kind keeps the
+/// room the name cut short and the kind took, so that routes run as they did: given the
+/// freed room, the router ran five more segments of the staywise design along borders.
 pub fn boundary_title_rect(rect: Rect, name: &str, kind: &str) -> Rect {
-    let name = boundary_title(name, kind, rect.w);
-    let width = text_width(&name, TITLE_SIZE, Weight::SemiBold)
-        + 8.0
-        + text_width(kind, KIND_SIZE, Weight::Regular);
+    let (shown, _) = boundary_title(name, kind, rect.w);
+    let kind_width = text_width(kind, KIND_SIZE, Weight::Regular);
+    let cut_for_kind = fit(
+        name,
+        TITLE_SIZE,
+        Weight::SemiBold,
+        rect.w - kind_width - TITLE_MARGINS,
+    );
+    let width = text_width(&shown, TITLE_SIZE, Weight::SemiBold)
+        .max(text_width(&cut_for_kind, TITLE_SIZE, Weight::SemiBold) + 8.0 + kind_width);
     Rect::new(rect.x + 8.0, rect.y + 8.0, width + 8.0, 20.0)
 }
 

@@ -192,12 +192,12 @@ fn subtitle(doc: &Document, catalog: &Catalog, component: &Component, room: f32)
     }
 }
 
-/// A boundary's title: its name (cut to leave its kind room, see
-/// [`fonts::boundary_title`]) in the boundary's colour, then its kind in the subtitles'.
+/// A boundary's title: its name in the boundary's colour, then its kind in the subtitles',
+/// where both fit (see [`fonts::boundary_title`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct BoundaryTitle {
     pub name: String,
-    pub kind: &'static str,
+    pub kind: Option<&'static str>,
     /// Where the name starts, and the baseline both sit on.
     pub x: f32,
     pub baseline: f32,
@@ -207,8 +207,7 @@ pub struct BoundaryTitle {
 
 /// The title of `group`, drawn at `rect`.
 pub fn boundary_title(group: &Group, rect: Rect) -> BoundaryTitle {
-    let kind = group.kind.label();
-    let name = fonts::boundary_title(&group.name, kind, rect.w);
+    let (name, kind) = fonts::boundary_title(&group.name, group.kind.label(), rect.w);
     let x = rect.x + TITLE_LEFT;
     let kind_x = x + fonts::text_width(&name, TITLE_SIZE, Weight::SemiBold) + TITLE_GAP;
     BoundaryTitle {
@@ -322,8 +321,30 @@ mod tests {
         };
         let title = boundary_title(&group, group.rect);
         assert_eq!(title.name, "Production VPC");
-        assert_eq!(title.kind, "VPC / network");
+        assert_eq!(title.kind, Some("VPC / network"));
         assert_eq!((title.x, title.baseline), (112.0, 72.0));
         assert!(title.kind_x > title.x + 80.0);
+    }
+
+    #[test]
+    fn a_narrow_boundary_keeps_its_name_and_drops_its_kind() {
+        let group = Group {
+            id: GroupId::new("app").expect("slug"),
+            kind: GroupKind::PrivateSubnet,
+            name: "App subnets (3 AZ)".into(),
+            description: String::new(),
+            location: None,
+            parent: None,
+            rect: Rect::new(0.0, 0.0, 180.0, 300.0),
+        };
+        let title = boundary_title(&group, group.rect);
+        assert_eq!(
+            (title.name.as_str(), title.kind),
+            ("App subnets (3 AZ)", None)
+        );
+        let narrower = boundary_title(&group, Rect::new(0.0, 0.0, 110.0, 300.0));
+        assert!(narrower.name.ends_with('…'), "{narrower:?}");
+        let wide = boundary_title(&group, Rect::new(0.0, 0.0, 400.0, 300.0));
+        assert_eq!(wide.kind, Some("Private subnet"));
     }
 }

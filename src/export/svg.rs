@@ -470,16 +470,21 @@ fn write_group(out: &mut String, group: &Group, labels: &mut Labels) {
     match labels {
         // One text element with the kind as a span, so that the title reads as one line.
         Labels::Text => {
+            let kind = title.kind.map_or_else(String::new, |kind| {
+                format!(
+                    r#"<tspan font-size="{KIND_SIZE}" font-weight="400" fill="{}" dx="{}">{}</tspan>"#,
+                    palette::SUBTEXT.hex(),
+                    num(cards::TITLE_GAP),
+                    xml_text(kind)
+                )
+            });
             let _ = writeln!(
                 out,
-                r#"<text x="{}" y="{}" font-size="{TITLE_SIZE}" font-weight="600" fill="{}">{}<tspan font-size="{KIND_SIZE}" font-weight="400" fill="{}" dx="{}">{}</tspan></text></g>"#,
+                r#"<text x="{}" y="{}" font-size="{TITLE_SIZE}" font-weight="600" fill="{}">{}{kind}</text></g>"#,
                 num(title.x),
                 num(title.baseline),
                 colour.hex(),
                 xml_text(&title.name),
-                palette::SUBTEXT.hex(),
-                num(cards::TITLE_GAP),
-                xml_text(title.kind)
             );
         }
         Labels::Raster(_) => {
@@ -487,16 +492,18 @@ fn write_group(out: &mut String, group: &Group, labels: &mut Labels) {
                 out,
                 &Label::new(title.x, title.baseline, TITLE_SIZE, colour, &title.name).semibold(),
             );
-            labels.write(
-                out,
-                &Label::new(
-                    title.kind_x,
-                    title.baseline,
-                    KIND_SIZE,
-                    palette::SUBTEXT,
-                    title.kind,
-                ),
-            );
+            if let Some(kind) = title.kind {
+                labels.write(
+                    out,
+                    &Label::new(
+                        title.kind_x,
+                        title.baseline,
+                        KIND_SIZE,
+                        palette::SUBTEXT,
+                        kind,
+                    ),
+                );
+            }
             out.push_str("</g>\n");
         }
     }

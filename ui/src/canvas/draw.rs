@@ -262,13 +262,15 @@ fn paint_groups(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
                 stroke_color,
                 pos2(title.x, title.baseline),
             );
-            paint_on_baseline(
-                screen,
-                title.kind,
-                screen.font(archsmith::fonts::KIND_SIZE),
-                style::CARD_SUBTEXT,
-                pos2(title.kind_x, title.baseline),
-            );
+            if let Some(kind) = title.kind {
+                paint_on_baseline(
+                    screen,
+                    kind,
+                    screen.font(archsmith::fonts::KIND_SIZE),
+                    style::CARD_SUBTEXT,
+                    pos2(title.kind_x, title.baseline),
+                );
+            }
         }
         if selected {
             let grip = screen.rect(
