@@ -231,6 +231,18 @@ mod tests {
         component
     }
 
+    fn boundary(kind: GroupKind, name: &str) -> Group {
+        Group {
+            id: GroupId::new("g").expect("slug"),
+            kind,
+            name: name.into(),
+            description: String::new(),
+            location: None,
+            parent: None,
+            rect: Rect::default(),
+        }
+    }
+
     #[test]
     fn the_count_comes_from_the_kind_default_unless_the_component_says_otherwise() {
         let catalog = Catalog::builtin();
@@ -310,16 +322,8 @@ mod tests {
 
     #[test]
     fn a_title_writes_its_kind_after_the_name() {
-        let group = Group {
-            id: GroupId::new("vpc").expect("slug"),
-            kind: GroupKind::Vpc,
-            name: "Production VPC".into(),
-            description: String::new(),
-            location: None,
-            parent: None,
-            rect: Rect::new(100.0, 50.0, 600.0, 300.0),
-        };
-        let title = boundary_title(&group, group.rect);
+        let group = boundary(GroupKind::Vpc, "Production VPC");
+        let title = boundary_title(&group, Rect::new(100.0, 50.0, 600.0, 300.0));
         assert_eq!(title.name, "Production VPC");
         assert_eq!(title.kind, Some("VPC / network"));
         assert_eq!((title.x, title.baseline), (112.0, 72.0));
@@ -328,16 +332,8 @@ mod tests {
 
     #[test]
     fn a_narrow_boundary_keeps_its_name_and_drops_its_kind() {
-        let group = Group {
-            id: GroupId::new("app").expect("slug"),
-            kind: GroupKind::PrivateSubnet,
-            name: "App subnets (3 AZ)".into(),
-            description: String::new(),
-            location: None,
-            parent: None,
-            rect: Rect::new(0.0, 0.0, 180.0, 300.0),
-        };
-        let title = boundary_title(&group, group.rect);
+        let group = boundary(GroupKind::PrivateSubnet, "App subnets (3 AZ)");
+        let title = boundary_title(&group, Rect::new(0.0, 0.0, 180.0, 300.0));
         assert_eq!(
             (title.name.as_str(), title.kind),
             ("App subnets (3 AZ)", None)

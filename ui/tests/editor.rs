@@ -1128,11 +1128,11 @@ fn the_inspector_adds_and_edits_an_api_operation_on_a_call() {
     );
 }
 
-/// Every text the last frame painted, in painting order.
-fn painted_texts(harness: &Harness<'_, EditorApp>) -> Vec<String> {
-    fn collect(shape: &egui::Shape, texts: &mut Vec<String>) {
+/// Every text shape the last frame painted, in painting order.
+fn painted_text_shapes(harness: &Harness<'_, EditorApp>) -> Vec<egui::epaint::TextShape> {
+    fn collect(shape: &egui::Shape, texts: &mut Vec<egui::epaint::TextShape>) {
         match shape {
-            egui::Shape::Text(text) => texts.push(text.galley.text().to_owned()),
+            egui::Shape::Text(text) => texts.push(text.clone()),
             egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, texts)),
             _ => {}
         }
@@ -1142,6 +1142,14 @@ fn painted_texts(harness: &Harness<'_, EditorApp>) -> Vec<String> {
         collect(&clipped.shape, &mut texts);
     }
     texts
+}
+
+/// Every text the last frame painted, in painting order.
+fn painted_texts(harness: &Harness<'_, EditorApp>) -> Vec<String> {
+    painted_text_shapes(harness)
+        .iter()
+        .map(|text| text.galley.text().to_owned())
+        .collect()
 }
 
 #[test]
@@ -1452,31 +1460,26 @@ fn svg_captions(svg: &str) -> Vec<(String, Pos2)> {
     captions
 }
 
-/// Each text the canvas painted, with its centre in world units.
-fn painted_at(harness: &Harness<'_, EditorApp>) -> Vec<(String, Pos2)> {
-    fn collect(shape: &egui::Shape, texts: &mut Vec<(String, egui::Rect)>) {
-        match shape {
-            egui::Shape::Text(text) => {
-                texts.push((text.galley.text().to_owned(), text.visual_bounding_rect()));
-            }
-            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, texts)),
-            _ => {}
-        }
-    }
-    let mut texts = Vec::new();
-    for clipped in &harness.output().shapes {
-        collect(&clipped.shape, &mut texts);
-    }
+/// Each text the canvas painted, with the point `at` reads off its shape (in screen
+/// points), in world units.
+fn painted_in_world(
+    harness: &Harness<'_, EditorApp>,
+    at: impl Fn(&egui::epaint::TextShape) -> Option<Pos2>,
+) -> Vec<(String, Pos2)> {
     let canvas = &harness.state().canvas;
-    texts
-        .into_iter()
-        .map(|(text, rect)| {
-            let centre = canvas
-                .view
-                .world_from_screen(canvas.last_rect, rect.center());
-            (text, centre)
+    painted_text_shapes(harness)
+        .iter()
+        .filter_map(|text| {
+            let point = at(text)?;
+            let world = canvas.view.world_from_screen(canvas.last_rect, point);
+            Some((text.galley.text().to_owned(), world))
         })
         .collect()
+}
+
+/// Each text the canvas painted, with its centre in world units.
+fn painted_at(harness: &Harness<'_, EditorApp>) -> Vec<(String, Pos2)> {
+    painted_in_world(harness, |text| Some(text.visual_bounding_rect().center()))
 }
 
 #[test]
@@ -1578,31 +1581,11 @@ fn svg_texts(svg: &str) -> Vec<(String, Pos2)> {
 /// Each text the canvas painted: its words, where it starts and its baseline, in world
 /// units.
 fn painted_on_baselines(harness: &Harness<'_, EditorApp>) -> Vec<(String, Pos2)> {
-    fn collect(shape: &egui::Shape, texts: &mut Vec<(String, Pos2)>) {
-        match shape {
-            egui::Shape::Text(text) => {
-                let baseline = text.galley.rows.first().and_then(|row| {
-                    let glyph = row.row.glyphs.first()?;
-                    Some(row.pos.y + glyph.pos.y)
-                });
-                if let Some(baseline) = baseline {
-                    let at = text.pos + vec2(0.0, baseline);
-                    texts.push((text.galley.text().to_owned(), at));
-                }
-            }
-            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| collect(s, texts)),
-            _ => {}
-        }
-    }
-    let mut texts = Vec::new();
-    for clipped in &harness.output().shapes {
-        collect(&clipped.shape, &mut texts);
-    }
-    let canvas = &harness.state().canvas;
-    texts
-        .into_iter()
-        .map(|(text, at)| (text, canvas.view.world_from_screen(canvas.last_rect, at)))
-        .collect()
+    painted_in_world(harness, |text| {
+        let row = text.galley.rows.first()?;
+        let glyph = row.row.glyphs.first()?;
+        Some(text.pos + vec2(0.0, row.pos.y + glyph.pos.y))
+    })
 }
 
 #[test]
