@@ -8,9 +8,7 @@
 //! puts a broker in every zone whatever `replicas` says), and without a target cloud the
 //! catalog's default stands: the model is then read as self-hosted.
 
-use crate::catalog::{
-    AtRest, Availability, CloudRegion, CloudService, ComponentKind, Deployment, Regions, Trait,
-};
+use crate::catalog::{AtRest, Availability, CloudRegion, CloudService, Deployment, Regions, Trait};
 use crate::graph::ArchGraph;
 use crate::model::{Cloud, Component, Group, GroupKind};
 
@@ -60,11 +58,13 @@ impl<'g> Facts<'g> {
     /// (`hosting: "saas"`). `None` for an unknown kind.
     pub fn runs(&self, component: &Component) -> Option<Deployment> {
         let kind = self.graph.kind(component)?;
-        Some(if self.bought_as_saas(component, kind) {
-            Deployment::Saas
-        } else {
-            kind.runs
-        })
+        Some(
+            if kind.bought_as_saas(|| self.graph.text(component, "hosting")) {
+                Deployment::Saas
+            } else {
+                kind.runs
+            },
+        )
     }
 
     /// The managed service `component` becomes on the target cloud; `None` without a cloud
@@ -74,14 +74,6 @@ impl<'g> Facts<'g> {
         self.graph
             .kind(component)?
             .service_on(cloud, || self.graph.text(component, "hosting"))
-    }
-
-    /// Whether the model says the component is bought as SaaS. Only kinds that take the
-    /// `hosting` property can say so; the lookup is skipped for the rest, since rules ask
-    /// this of every component.
-    fn bought_as_saas(&self, component: &Component, kind: &ComponentKind) -> bool {
-        kind.property_position("hosting").is_some()
-            && self.graph.text(component, "hosting") == Some("saas")
     }
 
     /// Whether its data is encrypted at rest; `None` for kinds that keep no data to encrypt.

@@ -198,19 +198,24 @@ pub struct ComponentKind {
 
 impl ComponentKind {
     /// The managed service a component of this kind becomes on `cloud`: none for what runs
-    /// outside the account, or what the component's `hosting` (asked only of kinds that take
-    /// one) says is bought as SaaS.
+    /// outside the account, or what the component's `hosting` says is bought as SaaS (see
+    /// [`ComponentKind::bought_as_saas`]).
     pub fn service_on<'h>(
         &self,
         cloud: Cloud,
         hosting: impl FnOnce() -> Option<&'h str>,
     ) -> Option<&CloudService> {
-        if !self.runs.in_account()
-            || (self.property_position("hosting").is_some() && hosting() == Some("saas"))
-        {
+        if !self.runs.in_account() || self.bought_as_saas(hosting) {
             return None;
         }
         self.clouds.get(cloud)
+    }
+
+    /// Whether a component of this kind whose `hosting` property reads as `hosting` gives is
+    /// bought as SaaS. Only kinds that take the property can say so; it is not asked of the
+    /// rest, since rules ask this of every component.
+    pub fn bought_as_saas<'h>(&self, hosting: impl FnOnce() -> Option<&'h str>) -> bool {
+        self.property_position("hosting").is_some() && hosting() == Some("saas")
     }
 
     pub fn has(&self, t: Trait) -> bool {

@@ -145,13 +145,13 @@ pub fn check_background(css: &str) -> Result<(), String> {
     parse_background(css).map(|_| ())
 }
 
+/// The background that paints nothing.
+pub(crate) const TRANSPARENT: &str = "transparent";
+
 /// The background a drawing is painted on: the one asked for, else the canvas's colour. A
 /// transparent default made an exported title and legend vanish on a dark page (an
 /// independent review pasted the e-commerce PNG into a dark-mode document); `None` where the
 /// colour asked for is fully transparent.
-/// The background that paints nothing.
-pub(crate) const TRANSPARENT: &str = "transparent";
-
 pub(crate) fn background_of(options: &ExportOptions) -> Result<Option<svgtypes::Color>, String> {
     let colour = match &options.background {
         Some(css) => parse_background(css)?,

@@ -252,8 +252,8 @@ fn paint_groups(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
                 .rect_stroke(rect, radius, stroke, StrokeKind::Inside);
         }
         if screen.zoom() >= 0.3 {
-            // The title as the exports write it: the name in the boundary's colour, cut to
-            // leave its kind room, then the kind.
+            // The title as the exports write it: the name in the boundary's colour, then
+            // its kind where both fit.
             let title = archsmith::export::cards::boundary_title(group, geometry::from_rect(world));
             paint_on_baseline(
                 screen,
