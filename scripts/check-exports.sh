@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Exports every sample (and the hostile-name fixture) to every format and checks each file
-# with the reference tool for that format (../shared/validators/README.md):
+# Exports every sample, the hostile-name fixture and the reference models to every format
+# and checks each file with the reference tool for that format
+# (../shared/validators/README.md):
 #   mermaid, mermaid-architecture  mermaid.parse and @mermaid-js/parser
 #   dot                            Graphviz `dot`
 #   plantuml                       `plantuml -checkonly` (Debian's 1.2020)
@@ -18,7 +19,7 @@ validators="$2"
 out="$3"
 mkdir -p "$out"
 
-models=(samples/*.ron tests/fixtures/hostile.ron)
+models=(samples/*.ron tests/fixtures/hostile.ron tests/fixtures/reference/*.ron)
 for model in "${models[@]}"; do
   name="$(basename "$model" .ron)"
   "$archsmith" export "$model" --format mermaid -o "$out/$name.flowchart.mmd"

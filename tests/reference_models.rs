@@ -1,8 +1,8 @@
-//! Four reference architectures in domains the samples do not cover, reviewed finding by
+//! Five reference architectures in domains the samples do not cover, reviewed finding by
 //! finding by a senior architect (tests/fixtures/reference/REVIEW.md): a two-region
-//! ride-hailing backend on AWS, a chat system on GCP, a multi-tenant SaaS on Azure and a
-//! hotel-booking platform on Azure with a pilot-light region, 35-40 components each with
-//! planted flaws. Each model must draw exactly the findings the review
+//! ride-hailing backend on AWS, a chat system on GCP, a multi-tenant SaaS on Azure, a
+//! hotel-booking platform on Azure with a pilot-light region and a telehealth platform on
+//! Azure with a warm standby of its data tier, 35-40 components each with planted flaws. Each model must draw exactly the findings the review
 //! accepted, and none of the false positives it rejected.
 
 use std::collections::BTreeSet;
@@ -33,6 +33,7 @@ const RIDEHAIL: &str = include_str!("fixtures/reference/ridehail.ron");
 const CHAT: &str = include_str!("fixtures/reference/chat.ron");
 const SAAS: &str = include_str!("fixtures/reference/saas.ron");
 const STAYWISE: &str = include_str!("fixtures/reference/staywise.ron");
+const TELEHEALTH: &str = include_str!("fixtures/reference/telehealth.ron");
 
 #[test]
 fn ride_hailing_on_aws() {
@@ -128,6 +129,35 @@ fn hotel_booking_on_azure() {
     assert_eq!(findings("staywise.ron", STAYWISE), expected);
 }
 
+/// The telehealth platform (tests/fixtures/reference/telehealth.flaws.md): T1 to T5 are
+/// caught, T4's retention half and T6 (an authorisation cached an hour) are the expected
+/// misses, and none of its three false-positive probes fires: a PHI member writing out of
+/// its zone, clients sending media straight to Communication Services, an idempotent
+/// consumer without retries.
+#[test]
+fn telehealth_on_azure() {
+    let expected = set(&[
+        // T1: one finding for one defect, the hop into the PHI zone (SEC012), where the
+        // cross-context rule (SEC008) used to report it a second time.
+        ("SEC012", "notification-worker-visit-svc"),
+        // T2: the copay charge retried without an idempotency key.
+        ("REL020", "patient-bff-payments-svc"),
+        // T3: the history tab reads the standby region's replica.
+        ("COST002", "charting-svc-clinical-db-dr"),
+        // T4: the medical record has no backups or versions.
+        ("REL005", "documents"),
+        ("REL019", "documents"),
+        // T5: scheduling, visit and charting call each other in a cycle.
+        ("REL002", "charting-svc"),
+        // The chart view waits on the EHR's FHIR API, and Stripe caps the copay journey.
+        ("PERF003", "agw-eus2"),
+        ("REL018", "agw-eus2"),
+        ("REL019", "clinical-db"),
+        ("REL019", "scheduling-db"),
+    ]);
+    assert_eq!(findings("telehealth.ron", TELEHEALTH), expected);
+}
+
 /// The false positives the review rejected, each for a reason a rule now knows.
 #[test]
 fn the_rejected_findings_stay_gone() {
@@ -220,6 +250,7 @@ fn every_export_accepts_the_reference_models() {
         ("ridehail.ron", RIDEHAIL),
         ("chat.ron", CHAT),
         ("saas.ron", SAAS),
+        ("telehealth.ron", TELEHEALTH),
     ] {
         let doc = format::from_str(text, name, catalog).expect("loads");
         for exporter in registry() {

@@ -89,12 +89,6 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
 /// Structurizr refuses nested groups).
 const GROUP_SEPARATOR: char = '|';
 
-/// Whether a boundary is a place things are deployed to (a deployment node), rather than a
-/// logical grouping.
-fn is_deployment_node(kind: GroupKind) -> bool {
-    kind.is_network() || matches!(kind, GroupKind::K8sCluster | GroupKind::K8sNamespace)
-}
-
 /// Identifier of a component's container instance in the deployment environment.
 fn instance(index: usize) -> String {
     format!("i{index}")
@@ -123,12 +117,12 @@ fn write_deployment(out: &mut String, doc: &Document, catalog: &Catalog) {
     let node_of = |group: Option<&GroupId>| -> Option<usize> {
         doc.group_chain(group)
             .into_iter()
-            .find(|g| is_deployment_node(g.kind))
+            .find(|g| GroupKind::is_deployment(g.kind))
             .and_then(|g| doc.groups().iter().position(|x| x.id == g.id))
     };
     let mut children: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
     for (index, group) in doc.groups().iter().enumerate() {
-        if is_deployment_node(group.kind) {
+        if GroupKind::is_deployment(group.kind) {
             children
                 .entry(node_of(group.parent.as_ref()))
                 .or_default()

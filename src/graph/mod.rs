@@ -307,17 +307,30 @@ impl<'a> ArchGraph<'a> {
         groups
     }
 
-    /// The innermost group of `kind` a component belongs to: one it is a member of (a trust
-    /// zone or bounded context named in `member_of`) first, else one around its placement.
+    /// The innermost group of `kind` a component belongs to. A place it runs in (a region,
+    /// a subnet, a cluster: see [`GroupKind::is_deployment`]) is the one around its
+    /// placement: a replica placed in the standby region and a member of the PHI zone drawn
+    /// in the primary runs in the standby region. A grouping (a trust zone, a bounded
+    /// context) is one it is a member of (`member_of`) first, else one around its placement.
     pub fn zone(&self, component: &Component, kind: GroupKind) -> Option<&'a Group> {
+        let around = || {
+            self.groups_around(component)
+                .iter()
+                .copied()
+                .find(|g| g.kind == kind)
+        };
+        if kind.is_deployment() {
+            return around();
+        }
         self.memberships(component)
             .find(|g| g.kind == kind)
-            .or_else(|| {
-                self.groups_around(component)
-                    .iter()
-                    .copied()
-                    .find(|g| g.kind == kind)
-            })
+            .or_else(around)
+    }
+
+    /// The trust zone a hop from `from` to `to` enters: `to`'s, when `from` is outside it.
+    pub fn trust_zone_entered(&self, from: &Component, to: &Component) -> Option<&'a Group> {
+        let zone = self.zone(to, GroupKind::TrustZone)?;
+        (!self.within(from, &zone.id)).then_some(zone)
     }
 
     /// Every group a component is in: the groups around its placement, innermost first, then
@@ -1157,6 +1170,45 @@ pub struct RequestPaths {
 mod tests {
     use super::*;
     use crate::model::{ComponentId, KindId, Point};
+    use crate::rules::fixture::Fixture;
+
+    /// Two regions; a PHI zone drawn in the primary's data subnet; a function placed in the
+    /// primary region and a replica placed in the standby, both members of the zone.
+    fn zoned() -> Document {
+        Fixture::new()
+            .group("primary", GroupKind::Region, None)
+            .group("data", GroupKind::PrivateSubnet, Some("primary"))
+            .group("phi", GroupKind::TrustZone, Some("data"))
+            .group("standby", GroupKind::Region, None)
+            .component("db", "postgresql", &[])
+            .component("replica", "postgresql", &[])
+            .component("deid", "function", &[])
+            .in_group("db", "phi")
+            .in_group("replica", "standby")
+            .in_group("deid", "primary")
+            .member_of("replica", &["phi"])
+            .member_of("deid", &["phi"])
+            .build()
+    }
+
+    #[test]
+    fn a_component_runs_where_it_is_placed_whichever_zone_it_belongs_to() {
+        let doc = zoned();
+        let graph = ArchGraph::new(&doc, Catalog::builtin());
+        let component = |id: &str| doc.component(id).expect("in the fixture");
+        let zone = |id: &str, kind| graph.zone(component(id), kind).map(|g| g.id.as_str());
+        assert_eq!(zone("replica", GroupKind::Region), Some("standby"));
+        assert_eq!(zone("replica", GroupKind::TrustZone), Some("phi"));
+        assert_eq!(zone("replica", GroupKind::PrivateSubnet), None);
+        assert_eq!(zone("deid", GroupKind::Region), Some("primary"));
+        assert_eq!(zone("deid", GroupKind::PrivateSubnet), None);
+        assert_eq!(zone("db", GroupKind::PrivateSubnet), Some("data"));
+        // Drawn where they run, too: not in the zone's subnet, nor in the other region.
+        let drawn = |id: &str| doc.drawn_in(component(id)).map(|g| g.as_str());
+        assert_eq!(drawn("deid"), Some("primary"));
+        assert_eq!(drawn("replica"), Some("standby"));
+        assert_eq!(drawn("db"), Some("phi"));
+    }
 
     /// Loading and editing refuse a property the kind does not declare, but a document built
     /// in code may carry one; the graph must still find it rather than answer for the kind.

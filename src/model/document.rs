@@ -419,6 +419,13 @@ impl GroupKind {
                 | Self::AvailabilityZone
         )
     }
+
+    /// Whether a boundary of this kind is a place components run in (a network, a zone, a
+    /// cluster or a namespace), rather than a grouping they are members of (a trust zone, a
+    /// bounded context): a component runs where it is placed, whichever zones it belongs to.
+    pub fn is_deployment(self) -> bool {
+        self.is_network() || matches!(self, Self::K8sCluster | Self::K8sNamespace)
+    }
 }
 
 /// A boundary: a titled rectangle that holds components and other groups.
@@ -755,9 +762,12 @@ impl Document {
     }
 
     /// The group a component is drawn in: the innermost trust zone or bounded context it
-    /// belongs to (`member_of`) that lies inside its placement (a PCI zone within the
-    /// booking context holds the payment service placed in that context), else its
-    /// placement. A zone elsewhere (across subnets) cannot hold a box placed in one of them.
+    /// belongs to (`member_of`) that lies in its placement with no other place between (a
+    /// PCI zone within the booking context holds the payment service placed in that
+    /// context), else its placement. A zone elsewhere (across subnets) cannot hold a box
+    /// placed in one of them, nor a zone drawn in a narrower place than the box runs in: a
+    /// PHI zone in the data subnet would draw a function placed in the region as running in
+    /// that subnet (see [`GroupKind::is_deployment`]).
     pub fn drawn_in<'s>(&'s self, component: &'s Component) -> Option<&'s GroupId> {
         let placement = component.group.as_ref();
         component
@@ -765,12 +775,18 @@ impl Document {
             .iter()
             .filter_map(|id| {
                 let chain = self.group_chain(Some(id));
-                let parent = chain.first()?.parent.as_ref();
-                let inside = match placement {
-                    Some(placement) => chain.iter().skip(1).any(|g| g.id == *placement),
-                    None => parent.is_none(),
+                let (zone, around) = chain.split_first()?;
+                // The groups between the zone and the placement.
+                let between = match placement {
+                    Some(placement) if zone.id == *placement => &[][..],
+                    Some(placement) => {
+                        let at = around.iter().position(|g| g.id == *placement)?;
+                        &around[..at]
+                    }
+                    None => around,
                 };
-                inside.then_some((chain.len(), id))
+                let holds = between.iter().all(|g| !g.kind.is_deployment());
+                holds.then_some((chain.len(), id))
             })
             // The innermost; of zones as deep, the first listed.
             .fold(

@@ -48,7 +48,11 @@ impl Rule for CrossContextWithoutAuth {
             let both_services = [from, to]
                 .iter()
                 .all(|c| cx.has_trait(c, crate::catalog::Trait::Compute));
-            if !both_services || cx.graph.share_groups(from, to) {
+            // A hop into a trust zone is SEC012's: one defect, one finding.
+            if !both_services
+                || cx.graph.share_groups(from, to)
+                || cx.graph.trust_zone_entered(from, to).is_some()
+            {
                 continue;
             }
             let (from_context, to_context) = (context(cx.graph, from), context(cx.graph, to));
@@ -89,6 +93,27 @@ mod tests {
     #[test]
     fn passes_with_mtls() {
         assert!(run(&CrossContextWithoutAuth, &doc(AuthMode::Mtls)).is_empty());
+    }
+
+    #[test]
+    fn leaves_a_hop_into_a_trust_zone_to_sec012() {
+        let doc = Fixture::new()
+            .group("orders", GroupKind::BoundedContext, None)
+            .group("finance", GroupKind::BoundedContext, None)
+            .group("pci", GroupKind::TrustZone, None)
+            .component("checkout", "service-java", &[])
+            .component("ledger", "service-rust", &[])
+            .in_group("checkout", "orders")
+            .in_group("ledger", "finance")
+            .member_of("ledger", &["pci"])
+            .connect_with("checkout", "ledger", "grpc", |c| c.auth = AuthMode::None)
+            .build();
+        assert!(run(&CrossContextWithoutAuth, &doc).is_empty());
+        let zone_entry = run(
+            &crate::rules::unauthenticated_trust_zone_entry::UnauthenticatedTrustZoneEntry,
+            &doc,
+        );
+        assert_eq!(zone_entry.len(), 1);
     }
 
     #[test]

@@ -94,6 +94,20 @@ impl Fixture {
         self
     }
 
+    /// Makes a component a member of groups (`member_of`): trust zones, bounded contexts.
+    pub fn member_of(mut self, component: &str, groups: &[&str]) -> Self {
+        apply(
+            &mut self.doc,
+            EditOp::SetComponentField {
+                id: id(ComponentId::new, component),
+                field: crate::edit::ComponentField::MemberOf(
+                    groups.iter().map(|g| id(GroupId::new, g)).collect(),
+                ),
+            },
+        );
+        self
+    }
+
     /// Gives a datastore its entities.
     pub fn entities(mut self, component: &str, entities: Vec<crate::model::Entity>) -> Self {
         apply(

@@ -1,7 +1,7 @@
 //! SEC012: a connection into a trust zone from outside it with no authentication.
 
 use crate::catalog::ConnectionStyle;
-use crate::model::{AuthMode, GroupKind};
+use crate::model::AuthMode;
 use crate::rules::{Finding, Rule, RuleContext, RuleMeta, group_phrase};
 
 declare_rule! {
@@ -46,12 +46,9 @@ impl Rule for UnauthenticatedTrustZoneEntry {
             let Some((from, to)) = cx.graph.endpoints(connection) else {
                 continue;
             };
-            let Some(zone) = cx.graph.zone(to, GroupKind::TrustZone) else {
+            let Some(zone) = cx.graph.trust_zone_entered(from, to) else {
                 continue;
             };
-            if cx.graph.within(from, &zone.id) {
-                continue;
-            }
             let mut finding = cx.finding(
                 format!(
                     "{} reaches {} in {} without authentication",
@@ -71,6 +68,7 @@ impl Rule for UnauthenticatedTrustZoneEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::GroupKind;
     use crate::rules::fixture::{Fixture, assert_quick_fixes_resolve, render, run};
 
     fn doc(auth: AuthMode) -> crate::model::Document {
