@@ -195,6 +195,46 @@ fn the_layout_command_writes_a_laid_out_model_that_loads() {
     assert_eq!(svg(&unplaced("iot-telemetry")), svg(&doc));
 }
 
+/// A model written with no drawing at all (no positions, no boundary outlines: by hand, or
+/// by a script) loads, saves as it was written, and is drawn and laid out like any other.
+#[test]
+fn a_model_may_leave_out_every_position_and_outline() {
+    let sample = samples::sample("payments-cqrs").expect("bundled");
+    let written: String = sample
+        .text
+        .lines()
+        .filter(|line| !line.contains("position: (") && !line.contains("rect: ("))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let catalog = Catalog::builtin();
+    let doc = format::from_str(&written, "written.ron", catalog).expect("loads");
+    assert!(layout::needs_layout(&doc));
+    assert_eq!(format::to_string(&doc), written, "saved as written");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("written.ron");
+    std::fs::write(&input, &written).expect("write");
+    assert_cmd::Command::cargo_bin("archsmith")
+        .expect("binary")
+        .args(["layout"])
+        .arg(&input)
+        .assert()
+        .success();
+    let placed = format::load(&input, catalog).expect("loads");
+    assert!(!layout::needs_layout(&placed));
+    assert_no_overlaps(&placed);
+    assert!(
+        placed
+            .groups()
+            .iter()
+            .all(|g| g.rect.w > 0.0 && g.rect.h > 0.0)
+    );
+    let text = std::fs::read_to_string(&input).expect("read");
+    assert_eq!(
+        text.matches("position: (").count(),
+        placed.components().len()
+    );
+}
+
 /// Sorted sweep over x: components overlap only with those starting before they end.
 fn assert_no_overlaps(doc: &Document) {
     let mut rects: Vec<Rect> = doc.components().iter().map(|c| c.rect()).collect();

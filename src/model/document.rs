@@ -170,6 +170,10 @@ pub struct Component {
     /// service sits in the app subnet and in the PCI trust zone and the Payments context.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub member_of: Vec<GroupId>,
+    /// Where the box's top-left corner is drawn. A model may leave every position out (a
+    /// file written by hand or generated): its components all sit at the origin, and the
+    /// drawing is laid out automatically (see `layout::needs_layout`).
+    #[serde(default, skip_serializing_if = "Point::is_origin")]
     pub position: Point,
     #[serde(default, skip_serializing_if = "is_default_size")]
     pub size: Size,
@@ -443,6 +447,9 @@ pub struct Group {
     pub location: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<GroupId>,
+    /// The boundary's outline; left out, with the components' positions, of a model to be
+    /// laid out automatically.
+    #[serde(default, skip_serializing_if = "Rect::is_unset")]
     pub rect: Rect,
 }
 
@@ -466,6 +473,8 @@ fn is_default_color(color: &NoteColor) -> bool {
 pub struct Note {
     pub id: NoteId,
     pub text: String,
+    /// Left out, like the components', of a model to be laid out automatically.
+    #[serde(default, skip_serializing_if = "Point::is_origin")]
     pub position: Point,
     #[serde(default, skip_serializing_if = "is_default_size")]
     pub size: Size,

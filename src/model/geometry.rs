@@ -12,6 +12,11 @@ impl Point {
     pub const fn new(x: f32, y: f32) -> Self {
         Self { x, y }
     }
+
+    /// Whether this is the origin, where a component left unplaced sits.
+    pub fn is_origin(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -43,6 +48,11 @@ pub struct Rect {
 impl Rect {
     pub const fn new(x: f32, y: f32, w: f32, h: f32) -> Self {
         Self { x, y, w, h }
+    }
+
+    /// Whether this is the empty rectangle at the origin: a boundary not drawn yet.
+    pub fn is_unset(&self) -> bool {
+        *self == Self::default()
     }
 
     pub fn from_pos_size(pos: Point, size: Size) -> Self {

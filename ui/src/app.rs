@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use archsmith::analysis::overlay::{Mark, Overlay};
 use archsmith::clipboard::Fragment;
 use archsmith::format;
-use archsmith::layout::Layout;
+use archsmith::layout::{self, Layout};
 use archsmith::model::{Document, GroupId, Meta, Note, NoteId, Point, Severity};
 use archsmith::view::{self, Projection};
 use archsmith::{EditOp, samples};
@@ -169,7 +169,7 @@ impl EditorApp {
     pub fn new(doc: Document, path: Option<String>, mut host: Box<dyn Host>) -> Self {
         host.request(HostRequest::Startup);
         host.request(HostRequest::RecentFiles);
-        Self {
+        let mut app = Self {
             editor: Editor::new(doc, path),
             canvas: CanvasState::default(),
             palette: PaletteState::default(),
@@ -196,6 +196,17 @@ impl EditorApp {
             presentation: None,
             title: String::new(),
             styled: false,
+        };
+        app.lay_out_if_unplaced();
+        app
+    }
+
+    /// Lays a model out when it has no drawing yet (a file written by hand or generated,
+    /// every position left out): its boxes would all sit on one spot. The layout comes as
+    /// one undoable edit, which the next save writes into the file.
+    fn lay_out_if_unplaced(&mut self) {
+        if layout::needs_layout(self.editor.doc()) {
+            self.tidy_up();
         }
     }
 
@@ -1115,6 +1126,7 @@ impl EditorApp {
         // A layout asked for the document replaced is not applied to this one.
         self.laying_out = None;
         self.canvas.request_fit();
+        self.lay_out_if_unplaced();
     }
 
     /// Parses a model for `name`, or says in the status bar why it cannot be read.

@@ -2,7 +2,7 @@
 //! found by their accessible labels.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use archsmith::Catalog;
@@ -1286,6 +1286,67 @@ fn tidy_up_lays_out_on_the_host_and_moves_everything_in_one_undoable_edit() {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
     assert_eq!(positions(&harness), drawn, "one undo puts everything back");
+}
+
+/// The workshop starter as a person or a script would write it: no positions, no boundary
+/// outlines.
+fn unplaced_workshop() -> String {
+    let sample = archsmith::samples::sample("workshop-starter").expect("sample");
+    sample
+        .text
+        .lines()
+        .filter(|line| !line.contains("position: (") && !line.contains("rect: ("))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_model_without_positions_is_laid_out_when_opened_and_saved_with_its_drawing() {
+    let (mut harness, fs) = harness_with(small_doc());
+    fs.borrow_mut()
+        .files
+        .insert("/models/unplaced.ron".into(), unplaced_workshop());
+    fs.borrow_mut().open = Some("/models/unplaced.ron".into());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    // The spinner asks for frames while the host works: step, never run to rest.
+    for _ in 0..4 {
+        harness.step();
+    }
+    let (model, layout) = asked_layout(&fs);
+    assert!(!model.contains("position:"), "laid out as opened");
+    let before = positions(&harness);
+    assert!(before.values().all(|p| *p == Point::default()));
+    fs.borrow_mut()
+        .later
+        .push(HostEvent::LaidOut(Ok(Box::new(layout.clone()))));
+    harness.step();
+    harness.run();
+    let now = positions(&harness);
+    assert_eq!(now, layout.components);
+    let spots: BTreeSet<(i64, i64)> = now.values().map(|p| (p.x as i64, p.y as i64)).collect();
+    assert_eq!(spots.len(), now.len(), "no two boxes on one spot");
+    harness.get_by_label_contains("Laid out: 15 of 15 components moved");
+    assert!(
+        harness.state().editor.is_dirty(),
+        "the drawing is not in the file yet"
+    );
+
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    let saved = fs.borrow().files["/models/unplaced.ron"].clone();
+    let reloaded = format::from_str(&saved, "unplaced.ron", Catalog::builtin()).expect("loads");
+    assert!(!archsmith::layout::needs_layout(&reloaded));
+    assert!(
+        reloaded
+            .groups()
+            .iter()
+            .all(|g| g.rect.w > 0.0 && g.rect.h > 0.0)
+    );
+
+    // Undone, the model is unplaced again, as the file was.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(positions(&harness), before);
 }
 
 #[test]
