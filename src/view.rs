@@ -67,12 +67,14 @@ pub fn find<'d>(doc: &'d Document, id: &str) -> Result<&'d View, UnknownView> {
 }
 
 /// Whether a component stands outside the modelled system, as context views draw it: a
-/// client its users run, someone else's system, or another software system.
+/// client its users run, someone else's system, another software system, or a service
+/// bought as SaaS (an identity provider or on-call service someone else runs).
 pub fn is_outside(catalog: &Catalog, component: &Component) -> bool {
     component.kind.as_str() == SYSTEM_KIND
         || catalog
             .kind_of(component)
             .is_some_and(|k| k.has(Trait::Client) || k.has(Trait::External))
+        || catalog.bought_as_saas(component)
 }
 
 /// The id of the box a context view draws for the system: `system`, unless the model uses

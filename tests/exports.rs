@@ -362,6 +362,48 @@ fn diagrams_count_the_replicas_a_kind_runs_by_default() {
     assert!(drawio.contains("Audit&#10;Cassandra\""));
 }
 
+/// A connection that says it does not wait (`sync: false`: a provider's webhook over HTTP)
+/// is drawn as a message in every diagram, as the rules and the analyses read it; one that
+/// says it waits (`sync: true` on a publish) is drawn as a call.
+#[test]
+fn diagrams_draw_a_connection_as_its_own_sync_setting_says() {
+    let model = r#"(version: 2, meta: (name: "Webhooks"), components: [
+        (id: "psp", kind: "external-system", name: "PSP", position: (x: 0.0, y: 0.0)),
+        (id: "api", kind: "service-go", name: "API", position: (x: 300.0, y: 0.0)),
+        (id: "queue", kind: "sqs", name: "Jobs", position: (x: 600.0, y: 0.0)),
+    ], connections: [
+        (id: "hook", from: "psp", to: "api", kind: "http", label: "webhooks", sync: false),
+        (id: "send", from: "api", to: "queue", kind: "publish", sync: true),
+    ])"#;
+    // (Every diagram format draws from the same edges: see `export::tree`.)
+    let mermaid = export("mermaid", model);
+    assert!(
+        mermaid.contains("n1 -.->|\"HTTP#47;REST#58; webhooks\"| n0"),
+        "{mermaid}"
+    );
+    assert!(mermaid.contains("n0 -->|\"Publish\"| n2"), "{mermaid}");
+    let dot = export("dot", model);
+    assert_eq!(dot.matches("style=dashed").count(), 1, "{dot}");
+    assert_eq!(dot.matches("style=solid").count(), 1, "{dot}");
+}
+
+/// A service bought as SaaS (`hosting: saas`) is someone else's system: Structurizr writes
+/// it outside the modelled software system, as it does external systems.
+#[test]
+fn structurizr_puts_a_saas_service_outside_the_system() {
+    let model = r#"(version: 2, meta: (name: "Shop", cloud: azure), components: [
+        (id: "api", kind: "service-go", name: "API", position: (x: 0.0, y: 0.0)),
+        (id: "idp", kind: "identity-provider", name: "Entra", position: (x: 300.0, y: 0.0), properties: {"hosting": "saas"}),
+        (id: "own-idp", kind: "identity-provider", name: "Keycloak", position: (x: 600.0, y: 0.0)),
+    ], connections: [
+        (id: "login", from: "api", to: "idp", kind: "http"),
+        (id: "login-own", from: "api", to: "own-idp", kind: "http"),
+    ])"#;
+    let dsl = export("structurizr", model);
+    assert!(dsl.contains("= softwareSystem \"Entra\""), "{dsl}");
+    assert!(dsl.contains("= container \"Keycloak\""), "{dsl}");
+}
+
 /// An SVG is painted on the canvas's colour unless asked otherwise, so that its title and
 /// legend stay readable on a dark page; `transparent` paints nothing.
 #[test]

@@ -723,6 +723,17 @@ impl Catalog {
         })
     }
 
+    /// Whether the component is bought as SaaS: its kind takes a `hosting` and it (or its
+    /// kind's default) says `saas` (see [`ComponentKind::bought_as_saas`]).
+    pub fn bought_as_saas(&self, component: &Component) -> bool {
+        self.kind_of(component).is_some_and(|kind| {
+            kind.bought_as_saas(|| {
+                self.property(component, "hosting")
+                    .and_then(PropertyValue::as_text)
+            })
+        })
+    }
+
     /// A connection's property: its own value, or its kind's default.
     pub fn connection_property<'a>(
         &'a self,
@@ -744,9 +755,23 @@ impl Catalog {
         })
     }
 
+    /// The connection kind's style (what rules about the kind itself read).
     pub fn style(&self, connection: &Connection) -> Option<ConnectionStyle> {
         self.connection_kind(connection.kind.as_str())
             .map(|k| k.style)
+    }
+
+    /// How the connection behaves, so how every diagram draws it: its kind's style, unless
+    /// it says otherwise with `sync` (a webhook over HTTP marked `sync: false` is a message
+    /// its sender does not wait for). Telemetry stays telemetry.
+    pub fn effective_style(&self, connection: &Connection) -> Option<ConnectionStyle> {
+        let style = self.style(connection)?;
+        Some(match (style, connection.sync) {
+            (ConnectionStyle::Telemetry, _) => ConnectionStyle::Telemetry,
+            (_, Some(true)) => ConnectionStyle::Sync,
+            (_, Some(false)) => ConnectionStyle::Async,
+            (style, None) => style,
+        })
     }
 
     /// Checks that `kind` may go from a component of kind `from` to one of kind `to`.

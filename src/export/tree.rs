@@ -63,11 +63,9 @@ pub(crate) fn edges(doc: &Document, catalog: &Catalog) -> Vec<Edge> {
         .filter_map(|(index, connection)| {
             let from = index_of(doc, connection.from.as_str())?;
             let to = index_of(doc, connection.to.as_str())?;
-            let style = if catalog.is_sync(connection) {
-                ConnectionStyle::Sync
-            } else {
-                catalog.style(connection).unwrap_or(ConnectionStyle::Sync)
-            };
+            let style = catalog
+                .effective_style(connection)
+                .unwrap_or(ConnectionStyle::Sync);
             let kind = catalog.connection_kind(connection.kind.as_str());
             let label = crate::view::caption(
                 kind.map_or(connection.kind.as_str(), |k| k.label.as_str()),

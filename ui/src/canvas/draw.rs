@@ -354,7 +354,7 @@ fn paint_connections(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
             continue;
         }
         let path: Vec<Pos2> = route.iter().map(|&p| screen.pos(p)).collect();
-        let kind_style = scene.catalog.style(connection);
+        let kind_style = scene.catalog.effective_style(connection);
         let selected = scene.selection.contains(connection.id.as_str());
         let hovered = scene.hovered == Some(connection.id.as_str());
         let color = if selected {
