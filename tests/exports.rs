@@ -404,6 +404,39 @@ fn structurizr_puts_a_saas_service_outside_the_system() {
     assert!(dsl.contains("= container \"Keycloak\""), "{dsl}");
 }
 
+/// A member of a trust zone drawn in its own namespace keeps the membership in every
+/// diagram, not only on the SVG's card: the zone's boundary holds only what is placed in it.
+#[test]
+fn every_diagram_says_which_zone_a_box_drawn_elsewhere_belongs_to() {
+    let model = r#"(version: 2, meta: (name: "Cards"), groups: [
+        (id: "app", kind: k8s_namespace, name: "payments", rect: (x: 0.0, y: 0.0, w: 400.0, h: 200.0)),
+        (id: "pci", kind: trust_zone, name: "PCI <b>zone</b>, cde", rect: (x: 500.0, y: 0.0, w: 400.0, h: 200.0)),
+    ], components: [
+        (id: "api", kind: "service-go", name: "Payments API", group: "app", member_of: ["pci"], position: (x: 20.0, y: 40.0)),
+        (id: "vault", kind: "postgresql", name: "Card vault", group: "pci", position: (x: 520.0, y: 40.0)),
+    ], connections: [
+        (id: "q", from: "api", to: "vault", kind: "db_query"),
+    ])"#;
+    for format in ["mermaid", "dot", "plantuml", "drawio", "structurizr"] {
+        let out = export(format, model);
+        // (DOT's quoted labels and Structurizr's strings are plain text.)
+        if !matches!(format, "dot" | "structurizr") {
+            assert!(
+                !out.contains("<b>"),
+                "{format} keeps the zone's name inert: {out}"
+            );
+        }
+        // The zone's own title, and the API's tag (drawn in its namespace); the vault, drawn
+        // in the zone, has none.
+        assert_eq!(out.matches("cde").count(), 2, "{format}: {out}");
+    }
+    let mermaid = export("mermaid", model);
+    assert!(
+        mermaid.contains("Payments API<br/><small>Go service</small><br/><small>#91;PCI"),
+        "{mermaid}"
+    );
+}
+
 /// An SVG is painted on the canvas's colour unless asked otherwise, so that its title and
 /// legend stay readable on a dark page; `transparent` paints nothing.
 #[test]

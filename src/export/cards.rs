@@ -86,13 +86,10 @@ pub fn card_text<'a>(
         .enumerate()
         .map(|(line, name)| (name, first_baseline + NAME_LINE * line as f32))
         .collect();
-    let around = doc.group_chain(doc.drawn_in(component));
     let mut chip_x = rect.x + TAG_LEFT;
     let baseline = rect.y + rect.h + 4.5;
-    let tags = doc
-        .memberships(component)
+    let tags = tagged_groups(doc, component)
         .into_iter()
-        .filter(|group| !around.iter().any(|g| g.id == group.id))
         .map(|group| {
             let text = fonts::fit(&group.name, TAG_SIZE, Weight::SemiBold, TAG_WIDTH);
             let width = fonts::text_width(&text, TAG_SIZE, Weight::SemiBold) + 2.0 * TAG_PADDING;
@@ -115,6 +112,28 @@ pub fn card_text<'a>(
         subtitle_baseline,
         tags,
     }
+}
+
+/// The trust zones and contexts a component belongs to besides the boundaries drawn around
+/// it (see [`Document::drawn_in`]): what its card is tagged with. A box drawn in its
+/// namespace is a member of the PHI zone too, and every diagram says so.
+pub fn tagged_groups<'a>(doc: &'a Document, component: &Component) -> Vec<&'a Group> {
+    let around = doc.group_chain(doc.drawn_in(component));
+    doc.memberships(component)
+        .into_iter()
+        .filter(|group| !around.iter().any(|g| g.id == group.id))
+        .collect()
+}
+
+/// The line a diagram made of text writes under a box's kind for its tags (see
+/// [`tagged_groups`]): `[HIPAA PHI zone · Care delivery]`, or nothing without tags. Raw:
+/// each format escapes it as it escapes names.
+pub fn tags_line(doc: &Document, component: &Component) -> Option<String> {
+    let names: Vec<&str> = tagged_groups(doc, component)
+        .into_iter()
+        .map(|group| group.name.as_str())
+        .collect();
+    (!names.is_empty()).then(|| format!("[{}]", names.join(" · ")))
 }
 
 /// The kind and the replica count, whole: for a drawing whose boxes grow to fit their text

@@ -47,8 +47,11 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
                     Some(k) if k.has(Trait::Broker) => "cds",
                     _ => "box",
                 };
-                // The only `\n` in a label is ours, between name and kind.
-                let label = format!("{}\\n{}", escape(&component.name), escape(kind_label));
+                // The only `\n`s in a label are ours, between name, kind and tags.
+                let mut label = format!("{}\\n{}", escape(&component.name), escape(kind_label));
+                if let Some(tags) = super::cards::tags_line(doc, component) {
+                    label.push_str(&format!("\\n{}", escape(&tags)));
+                }
                 let _ = writeln!(
                     out,
                     "{indent}{} [label=\"{label}\", shape={shape}];",

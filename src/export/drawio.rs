@@ -120,11 +120,14 @@ impl Exporter for DrawioExporter {
                     format!("shape=label;image=data:image/svg+xml,{encoded};imageWidth=28;imageHeight=28;imageAlign=left;imageVerticalAlign=middle;spacingLeft=40;align=left;")
                 })
                 .unwrap_or_default();
-            let label = format!(
+            let mut label = format!(
                 "{}\n{}",
                 component.name,
                 cards::kind_and_count(doc, catalog, component)
             );
+            if let Some(tags) = cards::tags_line(doc, component) {
+                label.push_str(&format!("\n{tags}"));
+            }
             let _ = writeln!(
                 out,
                 r#"        <mxCell id="{}" value="{}" style="rounded=1;arcSize=12;whiteSpace=wrap;html=0;{icon}fillColor={};strokeColor={};strokeWidth=1.5;fontColor={};" vertex="1" parent="{parent}">"#,

@@ -57,11 +57,14 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
                 index, component, ..
             } => {
                 let kind = super::cards::kind_name(doc, catalog, component);
-                let label = format!(
+                let mut label = format!(
                     "{}<br/><small>{}</small>",
                     text(&component.name),
                     text(kind)
                 );
+                if let Some(tags) = super::cards::tags_line(doc, component) {
+                    label.push_str(&format!("<br/><small>{}</small>", text(&tags)));
+                }
                 let _ = writeln!(
                     out,
                     "{indent}{}{}",

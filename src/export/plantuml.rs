@@ -67,9 +67,12 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
                 index, component, ..
             } => {
                 let kind_label = super::cards::kind_name(doc, catalog, component);
+                let tags = super::cards::tags_line(doc, component)
+                    .map(|tags| format!("\\n<size:10>{}</size>", text(&tags)))
+                    .unwrap_or_default();
                 let _ = writeln!(
                     out,
-                    "{indent}{} \"{}\\n<size:10>{}</size>\" as {} <<{}>>",
+                    "{indent}{} \"{}\\n<size:10>{}</size>{tags}\" as {} <<{}>>",
                     shape(catalog, component),
                     text(&component.name),
                     text(kind_label),

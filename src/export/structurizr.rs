@@ -35,6 +35,18 @@ pub(crate) fn string(raw: &str) -> String {
     out
 }
 
+/// An element's tags: what it is, its kind, and the trust zones and contexts it belongs to
+/// besides its group (see [`super::cards::tagged_groups`]), their commas made spaces, as
+/// Structurizr splits tags on commas.
+fn tags(doc: &Document, catalog: &Catalog, component: &Component) -> String {
+    let mut tags = format!("{},{}", tag(catalog, component), component.kind.as_str());
+    for group in super::cards::tagged_groups(doc, component) {
+        tags.push(',');
+        tags.push_str(&group.name.replace(',', " "));
+    }
+    tags
+}
+
 fn tag(catalog: &Catalog, component: &Component) -> &'static str {
     let kind = catalog.kind_of(component);
     let has = |t| kind.is_some_and(|k| k.has(t));
@@ -64,11 +76,7 @@ fn write_nesting(out: &mut String, doc: &Document, catalog: &Catalog) {
                     string(&component.name),
                     string(&component.description),
                     string(technology),
-                    string(&format!(
-                        "{},{}",
-                        tag(catalog, component),
-                        component.kind.as_str()
-                    )),
+                    string(&tags(doc, catalog, component)),
                 );
             }
             Step::Enter { group, .. } => {
