@@ -281,7 +281,10 @@ impl<'a> ArchGraph<'a> {
     }
 
     /// The groups a component belongs to besides its placement (`member_of`), each with the
-    /// groups around it, innermost first.
+    /// groupings around it (a context holding the zone), innermost first. Not the places
+    /// around them: a replica in the standby region that is a member of the PHI zone drawn
+    /// in the primary's data subnet does not run in that subnet (see
+    /// [`GroupKind::is_deployment`]).
     fn memberships<'s>(&'s self, component: &'s Component) -> impl Iterator<Item = &'a Group> + 's {
         component.member_of.iter().flat_map(move |id| {
             self.doc
@@ -292,6 +295,7 @@ impl<'a> ArchGraph<'a> {
                 .map_or(&[][..], Vec::as_slice)
                 .iter()
                 .copied()
+                .filter(|g| !g.kind.is_deployment())
         })
     }
 
@@ -1203,6 +1207,9 @@ mod tests {
         assert_eq!(zone("deid", GroupKind::Region), Some("primary"));
         assert_eq!(zone("deid", GroupKind::PrivateSubnet), None);
         assert_eq!(zone("db", GroupKind::PrivateSubnet), Some("data"));
+        assert!(!graph.within(component("replica"), &GroupId::new("primary").expect("id")));
+        assert!(graph.within(component("replica"), &GroupId::new("phi").expect("id")));
+        assert!(!graph.within(component("deid"), &GroupId::new("data").expect("id")));
         // Drawn where they run, too: not in the zone's subnet, nor in the other region.
         let drawn = |id: &str| doc.drawn_in(component(id)).map(|g| g.as_str());
         assert_eq!(drawn("deid"), Some("primary"));
