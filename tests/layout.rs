@@ -235,6 +235,33 @@ fn a_model_may_leave_out_every_position_and_outline() {
     );
 }
 
+/// Automatic layout widens a card whose name its standard width would cut or break inside a
+/// word, just enough to show it whole; a box someone sized keeps its size.
+#[test]
+fn laying_out_widens_a_card_to_show_its_name_whole() {
+    let model = r#"(version: 2, meta: (name: "Cards"), components: [
+        (id: "db", kind: "postgresql", name: "Clinical DB (PostgreSQL Flexible Server)"),
+        (id: "short", kind: "service-go", name: "API"),
+        (id: "sized", kind: "postgresql", name: "Access DB (PostgreSQL Flexible Server)", size: (w: 170.0, h: 64.0)),
+    ], connections: [
+        (id: "q", from: "short", to: "db", kind: "db_query"),
+    ])"#;
+    let catalog = Catalog::builtin();
+    let doc = laid_out(format::from_str(model, "cards.ron", catalog).expect("loads"));
+    let component = |id: &str| doc.component(id).expect("in the model");
+    let db = component("db");
+    assert!(db.size.w > 160.0 && db.size.w <= 280.0, "{:?}", db.size);
+    assert!(archsmith::export::cards::name_fits(catalog, db, db.size));
+    let narrower = archsmith::model::Size::new(db.size.w - 20.0, db.size.h);
+    assert!(
+        !archsmith::export::cards::name_fits(catalog, db, narrower),
+        "no wider than needed"
+    );
+    assert_eq!(component("short").size, archsmith::model::Size::default());
+    assert_eq!(component("sized").size.w, 170.0);
+    assert_no_overlaps(&doc);
+}
+
 /// Sorted sweep over x: components overlap only with those starting before they end.
 fn assert_no_overlaps(doc: &Document) {
     let mut rects: Vec<Rect> = doc.components().iter().map(|c| c.rect()).collect();
@@ -357,14 +384,19 @@ fn islands_are_packed_into_rows_not_stacked_in_one_column() {
 /// segment along a border), social-api to 46 and video-streaming to 58: 1,012 over all ten.
 /// The four reference models (35 to 40 components, 12 to 17 boundaries, never tuned on) are
 /// held to theirs too. A change that draws any of them worse on any of the four fails here
-/// and has to say why.
+/// and has to say why. Cards widened to show their names whole (30 names cut over the ten
+/// models before, none after; see `layout::fitted_sizes`) took payments to 16 crossings
+/// (2.88 Mpx² where it had 3.33) at two more segments along borders and one through a
+/// title, chat to 163 (one more through a title), ridehail to 243, saas to 213 with four pairs on one track, and the
+/// staywise search to another drawing with 243 (from 197): 1,059 over all ten, segments
+/// through a title 57 to 50.
 #[test]
 fn automatic_layouts_keep_their_crossings_borders_and_shape_under_a_ceiling() {
     let catalog = Catalog::builtin();
     let ceilings = [
         ("ecommerce", 57, 4, 0, 2.0, 0),
         ("iot-telemetry", 16, 4, 1, 2.05, 0),
-        ("payments-cqrs", 17, 1, 0, 1.95, 0),
+        ("payments-cqrs", 16, 3, 0, 2.0, 1),
         ("social-api", 46, 1, 2, 1.75, 0),
         ("video-streaming", 58, 11, 3, 1.45, 11),
         ("workshop-starter", 4, 0, 0, 1.7, 0),
@@ -377,10 +409,10 @@ fn automatic_layouts_keep_their_crossings_borders_and_shape_under_a_ceiling() {
         )
     });
     let references = [
-        ("chat", 174, 25, 5, 1.7, 10),
-        ("ridehail", 240, 30, 15, 2.5, 18),
-        ("saas", 223, 12, 0, 2.0, 7),
-        ("staywise", 221, 26, 5, 2.15, 11),
+        ("chat", 174, 25, 5, 1.7, 11),
+        ("ridehail", 243, 30, 15, 2.5, 18),
+        ("saas", 223, 12, 4, 2.0, 7),
+        ("staywise", 243, 26, 5, 2.2, 11),
     ]
     .map(|(name, c, a, s, w, t)| (name, reference(name), (c, a, s, w, t)));
     let mut measured = Vec::new();

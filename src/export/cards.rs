@@ -6,7 +6,7 @@
 use crate::catalog::Catalog;
 use crate::fonts::{self, KIND_SIZE, NAME_LINE, TITLE_SIZE, Weight};
 use crate::icons;
-use crate::model::{Component, Document, Group, Rect};
+use crate::model::{Component, Document, Group, Rect, Size};
 
 /// The side of a card's icon, and its distance from the card's left edge.
 pub const ICON: f32 = 28.0;
@@ -71,11 +71,7 @@ pub fn card_text<'a>(
     let icon = catalog
         .kind_of(component)
         .and_then(|kind| icons::icon(&kind.icon));
-    let left = if icon.is_some() {
-        rect.x + ICON_LEFT + ICON + ICON_GAP
-    } else {
-        rect.x + ICON_LEFT
-    };
+    let left = rect.x + text_left(icon.is_some());
     let room = rect.x + rect.w - left - TEXT_RIGHT;
     let names = fonts::card_name(&component.name, room, rect.h);
     // The name's lines and the subtitle, centred on the card as a block.
@@ -111,6 +107,37 @@ pub fn card_text<'a>(
         subtitle: subtitle(doc, catalog, component, room),
         subtitle_baseline,
         tags,
+    }
+}
+
+/// Where a card's text starts, from its left edge: past the icon, when the kind has one.
+fn text_left(icon: bool) -> f32 {
+    if icon {
+        ICON_LEFT + ICON + ICON_GAP
+    } else {
+        ICON_LEFT
+    }
+}
+
+/// Whether a card of `size` shows the component's name whole (see [`fonts::card_name`]):
+/// not cut with an ellipsis, and wrapped between words, after a hyphen it has, or inside a
+/// word with a hyphen added ("Recommenda-tions"), never inside a word without one
+/// ("Clinical DB (Postgre / SQL Flexible Server)" reads as two words).
+pub fn name_fits(catalog: &Catalog, component: &Component, size: Size) -> bool {
+    let icon = catalog
+        .kind_of(component)
+        .is_some_and(|kind| icons::icon(&kind.icon).is_some());
+    let room = size.w - text_left(icon) - TEXT_RIGHT;
+    let name = component.name.trim();
+    match fonts::card_name(name, room, size.h).as_slice() {
+        [line] => line == name,
+        [first, second] => [
+            format!("{first} {second}"),
+            format!("{first}{second}"),
+            format!("{}{second}", first.strip_suffix('-').unwrap_or(first)),
+        ]
+        .contains(&name.to_owned()),
+        _ => false,
     }
 }
 

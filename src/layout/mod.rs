@@ -25,6 +25,7 @@ pub use layered::{
 
 use crate::catalog::Catalog;
 use crate::edit::{ConnectionField, EditOp};
+use crate::export::cards;
 use crate::format::LoadError;
 use crate::model::{
     Component, ComponentId, ConnectionId, Document, GroupId, Note, NoteId, Point, Rect, Size,
@@ -50,6 +51,8 @@ pub struct Layout {
     pub bends: BTreeMap<ConnectionId, Vec<Point>>,
     /// Notes go in a row under the drawing, where they cannot cover it.
     pub notes: BTreeMap<NoteId, Point>,
+    /// Boxes widened to show their names whole (see [`fitted_sizes`]).
+    pub sizes: BTreeMap<ComponentId, Size>,
 }
 
 /// Lays out the model `text` (RON, read as the file `path`) as the editor's Tidy up does:
@@ -134,6 +137,57 @@ struct Builder<'a> {
 /// A boundary-crossing model is therefore drawn twice: the second time, each member starts
 /// where its outside connections lead in the first drawing.
 pub fn layout(doc: &Document, catalog: &Catalog, spacing: Spacing) -> Layout {
+    let sizes = fitted_sizes(doc, catalog);
+    if sizes.is_empty() {
+        return layout_as_sized(doc, catalog, spacing);
+    }
+    let resize = sizes
+        .iter()
+        .map(|(id, &size)| EditOp::ResizeComponent {
+            id: id.clone(),
+            size,
+        })
+        .collect();
+    let mut fitted = doc.clone();
+    if EditOp::Batch(resize).apply(&mut fitted, catalog).is_err() {
+        // (Every id comes from the document: a resize it refused leaves boxes as they are.)
+        return layout_as_sized(doc, catalog, spacing);
+    }
+    let mut out = layout_as_sized(&fitted, catalog, spacing);
+    out.sizes = sizes;
+    out
+}
+
+/// The widest a card grows, in steps, to show its name whole: a careful drawer widens the
+/// box of "Clinical DB (PostgreSQL Flexible Server)" rather than cut it to "Clinical DB
+/// (PostgreSQL F…" (an independent review found 25 of 39 names cut on a telehealth model).
+const WIDEST_CARD: f32 = 280.0;
+const CARD_WIDTH_STEP: f32 = 20.0;
+
+/// The size each unpinned component of the default size gets so that its card shows its
+/// name whole, wrapped between words (see [`cards::name_fits`]): the narrowest width, in
+/// steps, up to [`WIDEST_CARD`]. A box someone sized keeps its size.
+fn fitted_sizes(doc: &Document, catalog: &Catalog) -> BTreeMap<ComponentId, Size> {
+    let standard = Size::default();
+    doc.components()
+        .iter()
+        .filter(|c| !c.pinned && c.size == standard)
+        .filter(|c| !cards::name_fits(catalog, c, standard))
+        .map(|c| {
+            let mut size = standard;
+            while size.w < WIDEST_CARD {
+                size.w = (size.w + CARD_WIDTH_STEP).min(WIDEST_CARD);
+                if cards::name_fits(catalog, c, size) {
+                    break;
+                }
+            }
+            (c.id.clone(), size)
+        })
+        .collect()
+}
+
+/// [`layout`], with every box the size the document gives it.
+fn layout_as_sized(doc: &Document, catalog: &Catalog, spacing: Spacing) -> Layout {
     let mut builder = Builder::new(doc, catalog, spacing);
     builder.draw_level(None);
     let mut out = builder.placed();
@@ -1541,6 +1595,14 @@ impl Layout {
     /// lose any old waypoints.
     pub fn to_edit(&self, doc: &Document) -> EditOp {
         let mut ops = Vec::new();
+        for (id, &size) in &self.sizes {
+            if doc.component(id.as_str()).is_some_and(|c| c.size != size) {
+                ops.push(EditOp::ResizeComponent {
+                    id: id.clone(),
+                    size,
+                });
+            }
+        }
         for (id, to) in &self.components {
             if doc
                 .component(id.as_str())
