@@ -1204,6 +1204,21 @@ fn asked_layout(fs: &Rc<RefCell<FakeFs>>) -> (String, archsmith::layout::Layout)
     (model, layout)
 }
 
+/// Answers the editor's request to lay out with `layout`, as a host does, and says where
+/// the boxes are then.
+fn answer_layout(
+    harness: &mut Harness<'_, EditorApp>,
+    fs: &Rc<RefCell<FakeFs>>,
+    layout: &archsmith::layout::Layout,
+) -> BTreeMap<ComponentId, Point> {
+    fs.borrow_mut()
+        .later
+        .push(HostEvent::LaidOut(Ok(Box::new(layout.clone()))));
+    harness.step();
+    harness.run();
+    positions(harness)
+}
+
 fn positions(harness: &Harness<'_, EditorApp>) -> BTreeMap<ComponentId, Point> {
     harness
         .state()
@@ -1267,12 +1282,7 @@ fn tidy_up_lays_out_on_the_host_and_moves_everything_in_one_undoable_edit() {
         .count();
     assert_eq!(asked, 1, "a second Tidy up waits for the first");
 
-    fs.borrow_mut()
-        .later
-        .push(HostEvent::LaidOut(Ok(Box::new(layout.clone()))));
-    harness.step();
-    harness.run();
-    let now = positions(&harness);
+    let now = answer_layout(&mut harness, &fs, &layout);
     assert_eq!(now, layout.components);
     let at = |id: &str| now[&ComponentId::new(id).expect("id")];
     assert!(
@@ -1316,12 +1326,7 @@ fn a_model_without_positions_is_laid_out_when_opened_and_saved_with_its_drawing(
     assert!(!model.contains("position:"), "laid out as opened");
     let before = positions(&harness);
     assert!(before.values().all(|p| *p == Point::default()));
-    fs.borrow_mut()
-        .later
-        .push(HostEvent::LaidOut(Ok(Box::new(layout.clone()))));
-    harness.step();
-    harness.run();
-    let now = positions(&harness);
+    let now = answer_layout(&mut harness, &fs, &layout);
     assert_eq!(now, layout.components);
     let spots: BTreeSet<(i64, i64)> = now.values().map(|p| (p.x as i64, p.y as i64)).collect();
     assert_eq!(spots.len(), now.len(), "no two boxes on one spot");
