@@ -8,7 +8,9 @@
 //! puts a broker in every zone whatever `replicas` says), and without a target cloud the
 //! catalog's default stands: the model is then read as self-hosted.
 
-use crate::catalog::{AtRest, Availability, CloudRegion, CloudService, Deployment, Regions, Trait};
+use crate::catalog::{
+    AtRest, Availability, CloudRegion, CloudService, Deployment, Recipe, Regions, Trait,
+};
 use crate::graph::ArchGraph;
 use crate::model::{Cloud, Component, Group, GroupKind};
 
@@ -259,6 +261,20 @@ impl<'g> Facts<'g> {
                 | Deployment::Cluster
                 | Deployment::Container
                 | Deployment::Managed => match (self.service(component), self.cloud) {
+                    // The team's own code inside a Kubernetes boundary runs on that cluster,
+                    // as the Terraform and the manifests deploy it, not as the cloud's
+                    // container service.
+                    (Some(service), Some(cloud))
+                        if service.recipe == Recipe::OwnCode
+                            && self.graph.zone(component, GroupKind::K8sCluster).is_some() =>
+                    {
+                        let cluster = self.graph.zone(component, GroupKind::K8sCluster);
+                        format!(
+                            "a workload on the Kubernetes cluster {} on {}",
+                            cluster.map_or("", |g| g.name.as_str()),
+                            cloud.label()
+                        )
+                    }
                     (Some(service), Some(cloud)) => {
                         format!("{} on {}", service.service, cloud.label())
                     }
@@ -343,5 +359,34 @@ mod tests {
             Some(&("Runs as", "a SaaS product, outside the account".to_owned()))
         );
         assert!(!idp.iter().any(|(label, _)| *label == "Spans zones"));
+    }
+
+    #[test]
+    fn a_service_in_a_cluster_runs_on_it() {
+        let mut doc = Fixture::new()
+            .group("aks", GroupKind::K8sCluster, None)
+            .group("care", GroupKind::K8sNamespace, Some("aks"))
+            .component("charting", "service-java", &[])
+            .component("billing", "service-java", &[])
+            .in_group("charting", "care")
+            .build();
+        doc.meta.cloud = Some(Cloud::Azure);
+        let graph = ArchGraph::new(&doc, Catalog::builtin());
+        let facts = Facts::of_model(&graph);
+        let runs = |id: &str| {
+            facts
+                .summary(doc.component(id).expect("in the fixture"))
+                .into_iter()
+                .find(|(label, _)| *label == "Runs as")
+                .map(|(_, how)| how)
+        };
+        assert_eq!(
+            runs("charting").as_deref(),
+            Some("a workload on the Kubernetes cluster aks on Azure")
+        );
+        assert_eq!(
+            runs("billing").as_deref(),
+            Some("Container App + Container Registry on Azure")
+        );
     }
 }
