@@ -264,20 +264,18 @@ impl<'g> Facts<'g> {
                     // The team's own code inside a Kubernetes boundary runs on that cluster,
                     // as the Terraform and the manifests deploy it, not as the cloud's
                     // container service.
-                    (Some(service), Some(cloud))
-                        if service.recipe == Recipe::OwnCode
-                            && self.graph.zone(component, GroupKind::K8sCluster).is_some() =>
+                    (Some(service), Some(cloud)) => match self
+                        .graph
+                        .zone(component, GroupKind::K8sCluster)
+                        .filter(|_| service.recipe == Recipe::OwnCode)
                     {
-                        let cluster = self.graph.zone(component, GroupKind::K8sCluster);
-                        format!(
+                        Some(cluster) => format!(
                             "a workload on the Kubernetes cluster {} on {}",
-                            cluster.map_or("", |g| g.name.as_str()),
+                            cluster.name,
                             cloud.label()
-                        )
-                    }
-                    (Some(service), Some(cloud)) => {
-                        format!("{} on {}", service.service, cloud.label())
-                    }
+                        ),
+                        None => format!("{} on {}", service.service, cloud.label()),
+                    },
                     _ => "self-hosted (the model names no target cloud)".to_owned(),
                 },
             };

@@ -354,29 +354,24 @@ fn paint_connections(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
             continue;
         }
         let path: Vec<Pos2> = route.iter().map(|&p| screen.pos(p)).collect();
-        let kind_style = scene.catalog.effective_style(connection);
+        let drawn_style = scene.catalog.effective_style(connection);
         let selected = scene.selection.contains(connection.id.as_str());
         let hovered = scene.hovered == Some(connection.id.as_str());
         let color = if selected {
             style::SELECTION
         } else {
-            style::connection_color(kind_style)
+            style::connection_color(drawn_style)
         };
         let width = if selected || hovered { 2.5 } else { 1.5 } * screen.zoom().clamp(0.5, 1.5);
         let stroke = Stroke::new(width, color);
-        let effective = if scene.catalog.is_sync(connection) {
-            Some(ConnectionStyle::Sync)
-        } else {
-            kind_style
-        };
         // Zoomed out, dashes are too small to read and costly to tessellate: colour alone
         // tells the styles apart.
-        let effective = if screen.zoom() < DETAIL_ZOOM {
+        let dashed = if screen.zoom() < DETAIL_ZOOM {
             Some(ConnectionStyle::Sync)
         } else {
-            effective
+            drawn_style
         };
-        match effective.and_then(archsmith::palette::dashes) {
+        match dashed.and_then(archsmith::palette::dashes) {
             Some(pattern) => paint_dashed(screen, &path, stroke, pattern),
             None => {
                 screen
