@@ -427,8 +427,8 @@ pub fn step_text(catalog: &Catalog, connection: &Connection) -> String {
 }
 
 /// A dynamic view's connections, each labelled with its step numbers (a call made twice in
-/// the flow carries both: `6, 12. Database query`); a consume points from the broker to its
-/// consumer, the way the message goes.
+/// the flow carries both: `6, 12. Database query`). A consume is drawn, as everywhere, from
+/// the broker to its consumer (see [`Catalog::drawn_ends`]).
 fn numbered(doc: &Document, steps: &[usize]) -> Vec<Connection> {
     let mut numbers: BTreeMap<usize, Vec<String>> = BTreeMap::new();
     for (n, &c) in steps.iter().enumerate() {
@@ -439,10 +439,6 @@ fn numbered(doc: &Document, steps: &[usize]) -> Vec<Connection> {
         .map(|(c, numbers)| {
             let mut connection = doc.connections()[c].clone();
             connection.waypoints.clear();
-            // A flow follows the messages: from the broker to its consumer.
-            if crate::topics::is_consume(&connection) {
-                std::mem::swap(&mut connection.from, &mut connection.to);
-            }
             let numbers = numbers.join(", ");
             connection.label = if connection.label.trim().is_empty() {
                 format!("{numbers}.")

@@ -387,6 +387,58 @@ fn diagrams_draw_a_connection_as_its_own_sync_setting_says() {
     assert_eq!(dot.matches("style=solid").count(), 1, "{dot}");
 }
 
+/// A consume is drawn the way its messages go, from the broker to its consumer, in every
+/// diagram and in the laid-out geometry: drawn into the broker, it read as the consumer
+/// publishing to it, and the layout put consumers before their broker.
+#[test]
+fn every_diagram_draws_a_consume_from_the_broker_to_its_consumer() {
+    use archsmith::layout::{self, Spacing, route};
+    use archsmith::model::Component;
+    let model = r#"(version: 2, meta: (name: "Orders"), components: [
+        (id: "api", kind: "service-go", name: "API"),
+        (id: "queue", kind: "kafka", name: "Order events"),
+        (id: "worker", kind: "worker", name: "Mailer"),
+    ], connections: [
+        (id: "send", from: "api", to: "queue", kind: "publish"),
+        (id: "read", from: "worker", to: "queue", kind: "consume"),
+    ])"#;
+    let mermaid = export("mermaid", model);
+    assert!(mermaid.contains("n1 -.->|\"Consume\"| n2"), "{mermaid}");
+    let dot = export("dot", model);
+    assert!(dot.contains("n1 -> n2 [label=\"Consume\""), "{dot}");
+    let plantuml = export("plantuml", model);
+    assert!(
+        plantuml
+            .lines()
+            .any(|l| l.starts_with("n1 -[") && l.ends_with("n2 : Consume")),
+        "{plantuml}"
+    );
+    let structurizr = export("structurizr", model);
+    assert!(
+        structurizr.contains("n1 -> n2 \"Consume\""),
+        "{structurizr}"
+    );
+    // Laid out, the pipeline reads left to right, and the route's arrow is at the worker.
+    let catalog = Catalog::builtin();
+    let mut doc = format::from_str(model, "model.ron", catalog).expect("loads");
+    layout::layout(&doc, catalog, Spacing::default())
+        .to_edit(&doc)
+        .apply(&mut doc, catalog)
+        .expect("applies");
+    let rect = |id: &str| doc.component(id).expect("placed").rect();
+    assert!(rect("api").x < rect("queue").x && rect("queue").x < rect("worker").x);
+    let routes = route::connections(&doc, catalog, &route::Obstacles::of(&doc, Component::rect));
+    let read = routes[doc.connection_index("read").expect("kept")]
+        .as_ref()
+        .expect("routed");
+    let (start, end) = (read[0], read[read.len() - 1]);
+    let worker = rect("worker");
+    assert!(
+        (end.x - worker.x).abs() < 0.5 && start.x < worker.x,
+        "the arrow ends at the worker's left side: {read:?}"
+    );
+}
+
 /// A service bought as SaaS (`hosting: saas`) is someone else's system: Structurizr writes
 /// it outside the modelled software system, as it does external systems.
 #[test]

@@ -73,10 +73,10 @@ fn routes_are_orthogonal_and_cross_no_box_and_no_foreign_boundary() {
         assert_eq!(routes.len(), doc.connections().len());
         for (connection, route) in doc.connections().iter().zip(&routes) {
             let route = route.as_ref().expect("both ends exist");
-            let from = doc
-                .component_index(connection.from.as_str())
-                .expect("source");
-            let to = doc.component_index(connection.to.as_str()).expect("target");
+            // A route runs the way its connection is drawn (a consume from its broker).
+            let (from, to) = Catalog::builtin().drawn_ends(connection);
+            let from = doc.component_index(from.as_str()).expect("source");
+            let to = doc.component_index(to.as_str()).expect("target");
             let id = &connection.id;
             assert!(route.len() >= 2, "{name} {id}: {route:?}");
             for pair in route.windows(2) {
@@ -199,7 +199,7 @@ fn straight_and_curved_styles_are_drawn_as_the_model_asks() {
     assert!(lines.iter().all(|r| r.len() == 2), "{lines:?}");
     for (connection, line) in straight.connections().iter().zip(&lines) {
         let from = straight
-            .component(connection.from.as_str())
+            .component(catalog.drawn_ends(connection).0.as_str())
             .expect("from")
             .rect();
         assert!(on_border(line[0], from), "{}: {line:?}", connection.id);

@@ -23,7 +23,7 @@ pub use regions::{CloudRegion, Near, Regions};
 pub use schema::{PropertySpec, PropertyType, PropertyTypeError, did_you_mean};
 
 use crate::model::{
-    ApiStyle, Cloud, Component, Connection, ConnectionKindId, KindId, PropertyValue,
+    ApiStyle, Cloud, Component, ComponentId, Connection, ConnectionKindId, KindId, PropertyValue,
 };
 
 /// Palette section of a kind.
@@ -264,6 +264,9 @@ pub struct ConnectionKind {
     pub api: Option<ApiStyle>,
     /// Whether it carries queries of the target's entities (a database call).
     pub queries: bool,
+    /// Whether what it carries flows from its target to its source (a consumer reads from
+    /// its broker), so that diagrams draw it the other way (see [`Catalog::drawn_ends`]).
+    pub flows_back: bool,
 }
 
 impl ConnectionKind {
@@ -447,6 +450,8 @@ struct ConnectionKindFile {
     api: Option<ApiStyle>,
     #[serde(default)]
     queries: bool,
+    #[serde(default)]
+    flows_back: bool,
 }
 
 const COMPONENTS_RON: &str = include_str!("../../assets/catalog/components.ron");
@@ -534,6 +539,7 @@ impl Catalog {
                 request_phase: kind.request_phase,
                 api: kind.api,
                 queries: kind.queries,
+                flows_back: kind.flows_back,
             });
         }
         connection_kinds.sort_by(|a, b| a.id.cmp(&b.id));
@@ -759,6 +765,24 @@ impl Catalog {
     pub fn style(&self, connection: &Connection) -> Option<ConnectionStyle> {
         self.connection_kind(connection.kind.as_str())
             .map(|k| k.style)
+    }
+
+    /// The ends of a connection as every diagram draws it, where its arrow starts and where
+    /// it points: the way what it carries goes. A consume is drawn from the broker to its
+    /// consumer (the messages' way; the model keeps the consumer as the source, since the
+    /// consumer opens the connection), so that a pipeline reads producer, broker, consumer.
+    pub fn drawn_ends<'c>(&self, connection: &'c Connection) -> (&'c ComponentId, &'c ComponentId) {
+        if self.drawn_backwards(connection) {
+            (&connection.to, &connection.from)
+        } else {
+            (&connection.from, &connection.to)
+        }
+    }
+
+    /// Whether a connection is drawn against its model direction (see [`Self::drawn_ends`]).
+    pub fn drawn_backwards(&self, connection: &Connection) -> bool {
+        self.connection_kind(connection.kind.as_str())
+            .is_some_and(|kind| kind.flows_back)
     }
 
     /// How the connection behaves, so how every diagram draws it: its kind's style, unless

@@ -229,10 +229,10 @@ fn write_views(
                 let Some(c) = doc.connection_index(step.as_str()) else {
                     continue;
                 };
-                let connection = &doc.connections()[c];
+                let (from, to) = catalog.drawn_ends(&doc.connections()[c]);
                 let (Some(from), Some(to)) = (
-                    doc.component_index(connection.from.as_str()),
-                    doc.component_index(connection.to.as_str()),
+                    doc.component_index(from.as_str()),
+                    doc.component_index(to.as_str()),
                 ) else {
                     continue;
                 };

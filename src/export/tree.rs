@@ -61,8 +61,10 @@ pub(crate) fn edges(doc: &Document, catalog: &Catalog) -> Vec<Edge> {
         .iter()
         .enumerate()
         .filter_map(|(index, connection)| {
-            let from = index_of(doc, connection.from.as_str())?;
-            let to = index_of(doc, connection.to.as_str())?;
+            // Drawn the way what it carries goes (a consume from the broker).
+            let (from, to) = catalog.drawn_ends(connection);
+            let from = index_of(doc, from.as_str())?;
+            let to = index_of(doc, to.as_str())?;
             let style = catalog
                 .effective_style(connection)
                 .unwrap_or(ConnectionStyle::Sync);

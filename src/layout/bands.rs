@@ -30,6 +30,8 @@ const MIN_DUMMIES_PER_LAYER: usize = 64;
 const MIN_WRAP_LAYERS: usize = 6;
 const WRAP_SLACK: f32 = 1.5;
 const MIN_BAND_LAYERS: usize = 3;
+/// The most band counts judged when wrapping (see [`band_layers`]).
+const MAX_BAND_COUNTS_TRIED: usize = 24;
 
 /// Height a dummy node reserves in its layer, so that long edges keep apart.
 pub(super) const DUMMY_HEIGHT: f32 = 12.0;
@@ -236,7 +238,36 @@ fn band_layers(
     let band_height = height + spacing.layer_gap;
     let ideal = layers as f32 * (spacing.aspect * band_height / width).sqrt();
     let per_band = (ideal.ceil() as usize).clamp(MIN_BAND_LAYERS, layers);
-    let bands = layers.div_ceil(per_band);
+    // That guess takes every band as tall as the tallest column, so one tall column (a
+    // fan-out, or many long edges) wraps too little. Judge the band counts around it by
+    // the drawing each makes, every band as tall as its own tallest column, and keep the
+    // one nearest the target shape.
+    let guess = layers.div_ceil(per_band);
+    let (fewest, most) = (guess.div_ceil(2).max(1), (2 * guess + 1).min(layers));
+    let step = (most - fewest).div_ceil(MAX_BAND_COUNTS_TRIED).max(1);
+    let off_shape = |bands: usize| {
+        let per_band = layers.div_ceil(bands).max(MIN_BAND_LAYERS);
+        let (mut widest, mut tall) = (0.0f32, 0.0f32);
+        for band in 0..layers.div_ceil(per_band) {
+            let columns = band * per_band..((band + 1) * per_band).min(layers);
+            let band_width: f32 = column_width[columns.clone()]
+                .iter()
+                .map(|w| w + spacing.layer_gap)
+                .sum();
+            let band_tallest = column_height[columns]
+                .iter()
+                .copied()
+                .fold(0.0f32, f32::max);
+            widest = widest.max(band_width);
+            tall += band_tallest + spacing.layer_gap;
+        }
+        (widest / tall.max(1.0) / spacing.aspect).ln().abs()
+    };
+    let bands = (fewest..=most)
+        .step_by(step)
+        .chain([guess])
+        .min_by(|&a, &b| off_shape(a).total_cmp(&off_shape(b)).then(a.cmp(&b)))
+        .unwrap_or(guess);
     layers.div_ceil(bands).max(MIN_BAND_LAYERS)
 }
 

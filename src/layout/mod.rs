@@ -817,19 +817,10 @@ fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> Routed {
         },
         |g| drawn.groups.get(&g.id).copied().unwrap_or(g.rect),
     );
-    let no_bends = Vec::new();
-    let requests: Vec<route::Request<'_>> = doc
-        .connections()
-        .iter()
-        .filter_map(|c| {
-            Some(route::Request {
-                from: doc.component_index(c.from.as_str())?,
-                to: doc.component_index(c.to.as_str())?,
-                via: drawn.bends.get(&c.id).unwrap_or(&no_bends),
-                bundle: route::bundled(catalog, c),
-            })
-        })
-        .collect();
+    let drawn_connections = route::Drawn::of(doc, catalog, |c| {
+        drawn.bends.get(&c.id).map_or(&[], Vec::as_slice)
+    });
+    let requests = drawn_connections.requests();
     let routes = route::route(&obstacles, &requests);
     let faults = count_crossings(&routes, &[])
         + HUGGING_WEIGHT * route::hugging(&obstacles, &routes)
@@ -1047,8 +1038,10 @@ impl<'a> Builder<'a> {
             .iter()
             .enumerate()
             .filter_map(|(connection, c)| {
-                let from = index_of(doc, c.from.as_str())?;
-                let to = index_of(doc, c.to.as_str())?;
+                // Laid out the way it is drawn: a broker before its consumers.
+                let (from, to) = self.catalog.drawn_ends(c);
+                let from = index_of(doc, from.as_str())?;
+                let to = index_of(doc, to.as_str())?;
                 let (a, b) = (&doc.components()[from], &doc.components()[to]);
                 if from == to || a.pinned || b.pinned {
                     return None;
@@ -1235,7 +1228,7 @@ impl<'a> Builder<'a> {
                 .iter()
                 .zip(&pairs)
                 .map(|(&c, &(a, b))| {
-                    let connection = &doc.connections()[c];
+                    let (from, to) = self.catalog.drawn_ends(&doc.connections()[c]);
                     let anchor = |member: Member, end: &str, size: Size| {
                         let Member::Group(g) = member else {
                             return None;
@@ -1248,8 +1241,8 @@ impl<'a> Builder<'a> {
                         })
                     };
                     (
-                        anchor(members[a], connection.from.as_str(), sizes[a]),
-                        anchor(members[b], connection.to.as_str(), sizes[b]),
+                        anchor(members[a], from.as_str(), sizes[a]),
+                        anchor(members[b], to.as_str(), sizes[b]),
                     )
                 })
                 .collect()
@@ -1405,10 +1398,14 @@ impl<'a> Builder<'a> {
             if route::bundled(self.catalog, connection) {
                 continue;
             }
-            let points = bends
+            let mut points: Vec<Point> = bends
                 .iter()
                 .map(|p| Point::new(origin.x + p.x, origin.y + y(p.y, 0.0)))
                 .collect();
+            // Drawn the way the connection is drawn; kept, as waypoints are, from its source.
+            if self.catalog.drawn_backwards(connection) {
+                points.reverse();
+            }
             out.bends.insert(connection.id.clone(), points);
         }
     }

@@ -177,29 +177,8 @@ pub fn connections_with(
     obstacles: &Obstacles,
     effort: Effort,
 ) -> Vec<Option<Vec<Point>>> {
-    let ends: Vec<Option<(usize, usize)>> = doc
-        .connections()
-        .iter()
-        .map(|c| {
-            Some((
-                doc.component_index(c.from.as_str())?,
-                doc.component_index(c.to.as_str())?,
-            ))
-        })
-        .collect();
-    let requests: Vec<Request<'_>> = doc
-        .connections()
-        .iter()
-        .zip(&ends)
-        .filter_map(|(c, ends)| {
-            ends.map(|(from, to)| Request {
-                from,
-                to,
-                via: &c.waypoints,
-                bundle: bundled(catalog, c),
-            })
-        })
-        .collect();
+    let drawn = Drawn::of(doc, catalog, |c| &c.waypoints);
+    let requests = drawn.requests();
     let routed = match doc.meta.edge_style {
         EdgeStyle::Straight => requests
             .iter()
@@ -212,9 +191,71 @@ pub fn connections_with(
             .collect(),
     };
     let mut routes = routed.into_iter();
-    ends.iter()
+    drawn
+        .ends
+        .iter()
         .map(|ends| ends.and_then(|_| routes.next()))
         .collect()
+}
+
+/// Every connection of a document as it is drawn: its ends the way its arrow points (see
+/// [`Catalog::drawn_ends`]: a consume runs from the broker to its consumer), its bends in
+/// that order, and whether it is bundled.
+#[derive(Debug, Clone)]
+pub struct Drawn {
+    /// The boxes each connection runs from and to, by connection position; `None` for one
+    /// with a missing end.
+    pub ends: Vec<Option<(usize, usize)>>,
+    via: Vec<Vec<Point>>,
+    bundle: Vec<bool>,
+}
+
+impl Drawn {
+    /// The connections of `doc`, with the bends `bends` gives each (in the model's order,
+    /// from its source to its target, as waypoints are kept).
+    pub fn of<'d>(
+        doc: &'d Document,
+        catalog: &Catalog,
+        bends: impl Fn(&'d Connection) -> &'d [Point],
+    ) -> Self {
+        let connections = doc.connections();
+        let mut ends = Vec::with_capacity(connections.len());
+        let mut via = Vec::with_capacity(connections.len());
+        for c in connections {
+            let (from, to) = catalog.drawn_ends(c);
+            ends.push(
+                doc.component_index(from.as_str())
+                    .zip(doc.component_index(to.as_str())),
+            );
+            let mut points = bends(c).to_vec();
+            if catalog.drawn_backwards(c) {
+                points.reverse();
+            }
+            via.push(points);
+        }
+        Self {
+            ends,
+            via,
+            bundle: connections.iter().map(|c| bundled(catalog, c)).collect(),
+        }
+    }
+
+    /// The routing requests of the connections whose ends exist, in document order.
+    pub fn requests(&self) -> Vec<Request<'_>> {
+        self.ends
+            .iter()
+            .zip(&self.via)
+            .zip(&self.bundle)
+            .filter_map(|((ends, via), &bundle)| {
+                ends.map(|(from, to)| Request {
+                    from,
+                    to,
+                    via,
+                    bundle,
+                })
+            })
+            .collect()
+    }
 }
 
 /// Whether a connection's route is bundled with the others into the same box: telemetry
@@ -601,9 +642,39 @@ fn opposite(side: Side) -> Side {
     }
 }
 
-/// A route using a side of a box: where its far end lies along the side, the request, and
-/// whether the route starts there.
-type PortUse = (f32, usize, bool);
+/// A route using a side of a box: the point it heads for (its far end, or its first or last
+/// bend), the request, and whether the route starts there.
+type PortUse = (Point, usize, bool);
+
+/// The least distance between neighbouring ports on a side: arrowheads are about 10 px
+/// wide, so closer ones touch and read as a knot (a review counted six heads into one
+/// broker's side).
+const PORT_GAP: f32 = 12.0;
+
+/// Where `toward` lies along `side`: its height beside a left or right side, else its x.
+fn along(side: Side, toward: Point) -> f32 {
+    if side.horizontal() {
+        toward.y
+    } else {
+        toward.x
+    }
+}
+
+/// How many ports a side of `rect` holds [`PORT_GAP`] apart.
+fn port_capacity(rect: Rect, side: Side) -> usize {
+    let length = if side.horizontal() { rect.h } else { rect.w };
+    ((length / PORT_GAP) as usize).saturating_sub(1).max(1)
+}
+
+/// The sides beside `side`: before it (above a left or right side, left of a top or
+/// bottom one) and after it.
+fn beside(side: Side) -> (Side, Side) {
+    if side.horizontal() {
+        (Side::Top, Side::Bottom)
+    } else {
+        (Side::Left, Side::Right)
+    }
+}
 
 /// Where each route starts and ends: the side of each box facing the other end, with the
 /// routes on one side spread evenly along it in the order of their far ends, so that they
@@ -674,15 +745,64 @@ impl Ports {
             let direct = request.via.is_empty();
             let out = side_of(request.from, toward_first, direct.then_some(to));
             let into = side_of(request.to, toward_last, direct.then_some(from));
-            let along = |side: Side, p: Point| if side.horizontal() { p.y } else { p.x };
             sides
                 .entry((request.from, out))
                 .or_default()
-                .push((along(out, toward_first), i, true));
+                .push((toward_first, i, true));
             sides
                 .entry((request.to, into))
                 .or_default()
-                .push((along(into, toward_last), i, false));
+                .push((toward_last, i, false));
+        }
+        let bundled = |&(_, request, is_start): &PortUse| !is_start && requests[request].bundle;
+        // A side with more ports than it holds apart passes its outermost routes to the
+        // sides beside it, each to the side its far end lies nearer, while they have room.
+        let mut keyed: Vec<(usize, Side)> = sides.keys().copied().collect();
+        keyed.sort_by_key(|&(b, side)| (b, side as u8));
+        for (b, side) in keyed {
+            let rect = boxes[b];
+            let slots = |uses: &[PortUse]| {
+                let trunks = uses.iter().filter(|u| bundled(u)).count();
+                uses.len() - trunks + usize::from(trunks > 0)
+            };
+            let (before, after) = beside(side);
+            let (low, high) = if side.horizontal() {
+                (rect.y, rect.y + rect.h)
+            } else {
+                (rect.x, rect.x + rect.w)
+            };
+            while let Some(uses) = sides.get_mut(&(b, side)) {
+                if slots(uses) <= port_capacity(rect, side) {
+                    break;
+                }
+                uses.sort_by(|x, y| {
+                    along(side, x.0)
+                        .total_cmp(&along(side, y.0))
+                        .then(x.1.cmp(&y.1))
+                });
+                let first = uses.iter().position(|u| !bundled(u));
+                let last = uses.iter().rposition(|u| !bundled(u));
+                let mut room = |s: Side, sides: &HashMap<(usize, Side), Vec<PortUse>>| {
+                    open(b, s)
+                        && sides.get(&(b, s)).map_or(0, |u| slots(u)) < port_capacity(rect, s)
+                };
+                let candidates = [
+                    first.map(|k| (k, before, low - along(side, uses[k].0))),
+                    last.map(|k| (k, after, along(side, uses[k].0) - high)),
+                ];
+                let Some((k, to, _)) = candidates
+                    .into_iter()
+                    .flatten()
+                    .filter(|&(_, to, _)| room(to, &sides))
+                    .max_by(|x, y| x.2.total_cmp(&y.2))
+                else {
+                    break;
+                };
+                let Some(moved) = sides.get_mut(&(b, side)).map(|uses| uses.remove(k)) else {
+                    break;
+                };
+                sides.entry((b, to)).or_default().push(moved);
+            }
         }
         let mut free: HashMap<usize, Vec<(Point, Side)>> = HashMap::default();
         for request in requests.iter().filter(|r| r.bundle) {
@@ -704,9 +824,12 @@ impl Ports {
         // Deterministic whatever the map's order.
         keyed.sort_by_key(|((b, side), _)| (*b, *side as u8));
         for ((b, side), mut routes) in keyed {
-            routes.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            routes.sort_by(|x, y| {
+                along(side, x.0)
+                    .total_cmp(&along(side, y.0))
+                    .then(x.1.cmp(&y.1))
+            });
             // Bundled routes ending here share one port, where the first of them would be.
-            let bundled = |&(_, request, is_start): &PortUse| !is_start && requests[request].bundle;
             let sharing = routes.iter().filter(|r| bundled(r)).count();
             let mut slots: Vec<Vec<(usize, bool)>> = Vec::new();
             let mut shared_slot = None;
@@ -1027,14 +1150,14 @@ pub fn shared_tracks(requests: &[Request<'_>], routes: &[Vec<Point>], most: usiz
 /// [`shared_tracks`] over the routes of `doc`'s connections (by connection position, as
 /// [`connections`] gives them), counting every pair.
 pub fn shared_tracks_of(doc: &Document, catalog: &Catalog, routes: &[Option<Vec<Point>>]) -> usize {
-    let (trunks, routes): (Vec<Option<usize>>, Vec<Vec<Point>>) = doc
-        .connections()
+    let drawn = Drawn::of(doc, catalog, |_| &[]);
+    let (trunks, routes): (Vec<Option<usize>>, Vec<Vec<Point>>) = drawn
+        .ends
         .iter()
+        .zip(&drawn.bundle)
         .zip(routes)
-        .filter_map(|(c, route)| {
-            let trunk = bundled(catalog, c)
-                .then(|| doc.component_index(c.to.as_str()))
-                .flatten();
+        .filter_map(|((ends, &bundle), route)| {
+            let trunk = ends.filter(|_| bundle).map(|(_, to)| to);
             Some((trunk, route.clone()?))
         })
         .unzip();
@@ -2417,6 +2540,52 @@ mod tests {
             assert!(orthogonal(r), "{r:?}");
         }
         assert_eq!(overlaps(&routes), 0, "{routes:?}");
+    }
+
+    #[test]
+    fn a_side_holding_more_arrowheads_than_fit_apart_passes_the_outer_ones_to_its_neighbours() {
+        // Seven producers in a column left of one broker: its 64 px left side holds four
+        // ports 12 px apart, so the highest and lowest routes come in from above and below.
+        let mut boxes: Vec<Rect> = (0..7)
+            .map(|k| Rect::new(0.0, -330.0 + 110.0 * k as f32, 160.0, 64.0))
+            .collect();
+        boxes.push(Rect::new(500.0, 0.0, 160.0, 64.0));
+        let obstacles = Obstacles {
+            boxes,
+            boundaries: vec![],
+            ..Default::default()
+        };
+        let requests: Vec<_> = (0..7).map(|k| request(k, 7)).collect();
+        let routes = route(&obstacles, &requests);
+        let broker = obstacles.boxes[7];
+        let mut by_side: HashMap<Side, Vec<f32>> = HashMap::default();
+        for r in &routes {
+            assert!(orthogonal(r), "{r:?}");
+            let end = r[r.len() - 1];
+            let side = if (end.x - broker.x).abs() < 0.5 {
+                Side::Left
+            } else if (end.x - broker.x - broker.w).abs() < 0.5 {
+                Side::Right
+            } else if (end.y - broker.y).abs() < 0.5 {
+                Side::Top
+            } else {
+                Side::Bottom
+            };
+            by_side.entry(side).or_default().push(along(side, end));
+        }
+        assert!(by_side.len() >= 2, "{by_side:?}");
+        assert!(!by_side.contains_key(&Side::Right), "{by_side:?}");
+        for ends in by_side.values_mut() {
+            ends.sort_by(f32::total_cmp);
+            assert!(
+                ends.windows(2).all(|w| w[1] - w[0] >= PORT_GAP),
+                "{by_side:?}"
+            );
+        }
+        // The upper routes come in from above, the lower from below.
+        let top = by_side.get(&Side::Top).map_or(0, Vec::len);
+        let bottom = by_side.get(&Side::Bottom).map_or(0, Vec::len);
+        assert_eq!((top, bottom), (1, 2), "{by_side:?}");
     }
 
     #[test]
