@@ -54,11 +54,14 @@ fn main() -> ExitCode {
         .zip(&routes)
         .filter_map(|(c, route)| {
             let route = route.as_ref()?;
+            // The ends as drawn (a consume from its broker), as the route runs, so that the
+            // other tools lay out the same directed graph.
+            let (from, to) = catalog.drawn_ends(c);
             Some(json!({
                 "id": c.id.as_str(),
-                "label": format!("{}->{}", c.from.as_str(), c.to.as_str()),
-                "from": doc.component_index(c.from.as_str())?,
-                "to": doc.component_index(c.to.as_str())?,
+                "label": format!("{}->{}", from.as_str(), to.as_str()),
+                "from": doc.component_index(from.as_str())?,
+                "to": doc.component_index(to.as_str())?,
                 "points": route.iter().map(|p| json!([p.x, p.y])).collect::<Vec<_>>(),
                 "telemetry": catalog.style(c) == Some(ConnectionStyle::Telemetry),
             }))
