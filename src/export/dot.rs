@@ -109,11 +109,22 @@ impl Exporter for DotExporter {
                 ConnectionStyle::Async => "dashed",
                 ConnectionStyle::Telemetry => "dotted",
             };
+            // An edge drawn against its connection (a consume, from the broker) keeps the
+            // connection's direction for ranking and turns its arrow round: ranked from the
+            // broker, Graphviz 2.43 lost edges between clusters ("in routesplines,
+            // Pshortestpath failed ... lost edge" on the saas reference model), and its
+            // `newrank`, which avoids that, drew clusters over each other.
+            let (tail, head, back) = if catalog.drawn_backwards(&doc.connections()[edge.connection])
+            {
+                (edge.to, edge.from, ", dir=back")
+            } else {
+                (edge.from, edge.to, "")
+            };
             let _ = writeln!(
                 out,
-                "    {} -> {} [label={}, style={style}];",
-                node(edge.from),
-                node(edge.to),
+                "    {} -> {} [label={}, style={style}{back}];",
+                node(tail),
+                node(head),
                 quoted(&edge.label)
             );
         }
