@@ -266,8 +266,9 @@ fn band_layers(
     let bands = (fewest..=most)
         .step_by(step)
         .chain([guess])
-        .min_by(|&a, &b| off_shape(a).total_cmp(&off_shape(b)).then(a.cmp(&b)))
-        .unwrap_or(guess);
+        .map(|bands| (off_shape(bands), bands))
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+        .map_or(guess, |(_, bands)| bands);
     layers.div_ceil(bands).max(MIN_BAND_LAYERS)
 }
 

@@ -221,6 +221,7 @@ impl Drawn {
         let connections = doc.connections();
         let mut ends = Vec::with_capacity(connections.len());
         let mut via = Vec::with_capacity(connections.len());
+        let mut bundle = Vec::with_capacity(connections.len());
         for c in connections {
             let (from, to) = catalog.drawn_ends(c);
             ends.push(
@@ -232,12 +233,9 @@ impl Drawn {
                 points.reverse();
             }
             via.push(points);
+            bundle.push(bundled(catalog, c));
         }
-        Self {
-            ends,
-            via,
-            bundle: connections.iter().map(|c| bundled(catalog, c)).collect(),
-        }
+        Self { ends, via, bundle }
     }
 
     /// The routing requests of the connections whose ends exist, in document order.
@@ -771,15 +769,19 @@ impl Ports {
             } else {
                 (rect.x, rect.x + rect.w)
             };
-            while let Some(uses) = sides.get_mut(&(b, side)) {
-                if slots(uses) <= port_capacity(rect, side) {
-                    break;
-                }
+            // In order along the side: the outermost routes are the first and the last,
+            // and taking them out keeps the rest in order.
+            if let Some(uses) = sides.get_mut(&(b, side)) {
                 uses.sort_by(|x, y| {
                     along(side, x.0)
                         .total_cmp(&along(side, y.0))
                         .then(x.1.cmp(&y.1))
                 });
+            }
+            while let Some(uses) = sides.get_mut(&(b, side)) {
+                if slots(uses) <= port_capacity(rect, side) {
+                    break;
+                }
                 let first = uses.iter().position(|u| !bundled(u));
                 let last = uses.iter().rposition(|u| !bundled(u));
                 let mut room = |s: Side, sides: &HashMap<(usize, Side), Vec<PortUse>>| {
