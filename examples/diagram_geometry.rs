@@ -91,6 +91,7 @@ fn main() -> ExitCode {
         "{}",
         json!({
             "titles_struck": route::titles_struck(&obstacles, &drawn),
+            "crossings": layout::count_crossings(&drawn, &[]),
             "groups": groups,
             "nodes": nodes,
             "edges": edges,

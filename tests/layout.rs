@@ -397,13 +397,16 @@ fn islands_are_packed_into_rows_not_stacked_in_one_column() {
 /// over all ten, segments through a title 50 to 63 (social-api 5, staywise 16). An
 /// independent review of six models judged four drawings better, one equal and one
 /// (social-api) slightly worse: the old direction made every consumer read as a
-/// publisher.
+/// publisher. A depth-first search giving way to the fewest connections running backwards
+/// where it runs three times their weight backwards (see `Cycles::DepthFirst`) took
+/// iot-telemetry from 31 to 18, its subnets in the order ingest, processing, storage, where
+/// storage had come before processing: 1,041 over all ten.
 #[test]
 fn automatic_layouts_keep_their_crossings_borders_and_shape_under_a_ceiling() {
     let catalog = Catalog::builtin();
     let ceilings = [
         ("ecommerce", 68, 4, 1, 2.0, 0),
-        ("iot-telemetry", 31, 4, 1, 2.25, 0),
+        ("iot-telemetry", 18, 4, 1, 2.25, 0),
         ("payments-cqrs", 12, 3, 0, 2.0, 1),
         ("social-api", 41, 1, 2, 1.75, 5),
         ("video-streaming", 77, 11, 3, 1.45, 11),
