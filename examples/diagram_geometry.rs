@@ -92,6 +92,8 @@ fn main() -> ExitCode {
         json!({
             "titles_struck": route::titles_struck(&obstacles, &drawn),
             "crossings": layout::count_crossings(&drawn, &[]),
+            "along_borders": route::hugging(&obstacles, &drawn),
+            "shared_tracks": route::shared_tracks_of(&doc, catalog, &routes),
             "groups": groups,
             "nodes": nodes,
             "edges": edges,

@@ -96,6 +96,9 @@ pub struct Hints<'a> {
     /// The edges that say little of which way the drawing runs (telemetry: a collector sits
     /// wherever there is room), which [`Cycles::FewestAgainst`] weighs less.
     pub light: &'a [bool],
+    /// The nodes a connection from outside this drawing enters: a depth-first search for
+    /// cycles starts from them (see [`Cycles::DepthFirst`]).
+    pub entered: &'a [bool],
 }
 
 /// The choices a drawing is made with, beyond its spacing.
@@ -193,10 +196,15 @@ pub fn draw_hinted(
                 .iter()
                 .map(|&v| hints.nodes.get(v).copied().flatten())
                 .collect();
+            let entered: Vec<bool> = part
+                .iter()
+                .map(|&v| hints.entered.get(v).copied().unwrap_or_default())
+                .collect();
             let hints = Hints {
                 nodes: &nodes,
                 anchors,
                 light,
+                entered: &entered,
             };
             draw_connected(part_sizes, edges, &hints, spacing, choices.cycles)
         })
@@ -313,7 +321,7 @@ fn draw_connected(
     }
     let oriented = match cycles {
         Cycles::DepthFirst => {
-            let first = depth_first_cycles(n, edges);
+            let first = depth_first_cycles(n, edges, hints.entered);
             let fewest = fewest_against(n, edges, hints.light);
             let (by_first, by_fewest) = (
                 weight_against(&first, hints.light),
@@ -388,9 +396,14 @@ fn draw_connected(
     }
 }
 
-/// Each edge oriented along a depth-first order: `(from, to, reversed)`, or `None` for
-/// self-loops. Reversing the edges that reach back into the DFS stack leaves a DAG.
-fn depth_first_cycles(n: usize, edges: &[(usize, usize)]) -> Vec<Option<(usize, usize, bool)>> {
+/// Each edge oriented along a depth-first order, from the `entered` nodes first, then the
+/// rest in order: `(from, to, reversed)`, or `None` for self-loops. Reversing the edges that
+/// reach back into the DFS stack leaves a DAG.
+fn depth_first_cycles(
+    n: usize,
+    edges: &[(usize, usize)],
+    entered: &[bool],
+) -> Vec<Option<(usize, usize, bool)>> {
     let mut out: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
     for (e, &(a, b)) in edges.iter().enumerate() {
         if a != b && a < n && b < n {
@@ -406,7 +419,9 @@ fn depth_first_cycles(n: usize, edges: &[(usize, usize)]) -> Vec<Option<(usize, 
     let mut mark = vec![Mark::New; n];
     let mut reversed = vec![false; edges.len()];
     let mut stack: Vec<(usize, usize)> = Vec::new();
-    for root in 0..n {
+    let is_entered = |v: usize| entered.get(v).copied().unwrap_or_default();
+    let roots = (0..n).filter(|&v| is_entered(v)).chain(0..n);
+    for root in roots {
         if mark[root] != Mark::New {
             continue;
         }
@@ -1207,7 +1222,7 @@ mod tests {
         // Node 1 calls node 0 twice, node 0 calls node 1 once.
         let pair = [(1, 0), (1, 0), (0, 1)];
         assert_eq!(
-            reversed(&depth_first_cycles(2, &pair)),
+            reversed(&depth_first_cycles(2, &pair, &[])),
             [true, true, false],
             "a depth-first search from node 0 reverses the two"
         );
@@ -1231,6 +1246,21 @@ mod tests {
         let oriented = fewest_against(3, &cycle, &[]);
         assert_eq!(oriented[3..], [None, None]);
         assert_eq!(reversed(&oriented), [false, false, true, false, false]);
+    }
+
+    #[test]
+    fn a_depth_first_search_starts_from_the_entered_nodes() {
+        // Node 0 calls node 1, which calls it back: from node 0 the call back runs
+        // backwards; with node 1 entered from outside, node 0's call does.
+        let pair = [(0, 1), (1, 0)];
+        let reversed = |entered: &[bool]| -> Vec<bool> {
+            depth_first_cycles(2, &pair, entered)
+                .iter()
+                .map(|e| e.is_some_and(|e| e.2))
+                .collect()
+        };
+        assert_eq!(reversed(&[]), [false, true]);
+        assert_eq!(reversed(&[false, true]), [true, false]);
     }
 
     #[test]
