@@ -22,13 +22,15 @@ const CAPTION_WIDTHS: [f32; 3] = [180.0, 110.0, 60.0];
 /// A caption as placed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacedCaption {
-    /// What the drawing shows: the whole caption, a shorter form of it, or nothing (empty)
-    /// where no form found room.
+    /// What the drawing shows: the whole caption, a shorter form of it, the marker of its
+    /// entry in the drawing's key ([`marker`]), or nothing (empty) where no form found room.
     pub text: String,
     /// The whole caption, for the tooltip of one shown shorter.
     pub whole: String,
     /// The centre of the chip it is written on.
     pub centre: Point,
+    /// The number of its entry in the key, where the drawing shows only the marker.
+    pub note: Option<usize>,
 }
 
 impl PlacedCaption {
@@ -86,8 +88,16 @@ pub(crate) fn place_scene_captions(
     place(doc, &drawn)
 }
 
+/// What a drawing shows in place of a caption with no room for any of its words: the
+/// number of the key's entry that holds it whole (see [`key`]).
+pub fn marker(note: usize) -> String {
+    format!("[{note}]")
+}
+
 /// The forms an edge's caption may take, longest first, the last empty (no caption on the
-/// drawing: its tooltip keeps it); none for an edge with nothing to say.
+/// drawing: its tooltip keeps it); none for an edge with nothing to say. A caption with a
+/// label of its own has a marker before the empty form (see [`marker`]): written here
+/// as the empty string too, told apart by its place (see [`place`]).
 fn forms(edge: &Edge) -> Vec<String> {
     // Dotted grey already says "telemetry"; repeating it on every metrics link is noise.
     if edge.label.is_empty()
@@ -116,13 +126,28 @@ fn forms(edge: &Edge) -> Vec<String> {
         )
         .collect();
     forms.dedup();
+    if edge.labelled {
+        forms.push(String::new());
+    }
     forms.push(String::new());
     forms
 }
 
-/// Each edge's caption placed along its route, in the edges' order.
+/// Each edge's caption placed along its route, in the edges' order. A labelled caption
+/// with room for none of its words shows the marker of its entry in the key, numbered in
+/// the edges' order.
 fn place(doc: &Document, edges: &[(&Edge, &[Point])]) -> Vec<Option<PlacedCaption>> {
     let forms: Vec<Vec<String>> = edges.iter().map(|(edge, _)| forms(edge)).collect();
+    // Every marker is given the room of the widest one the drawing could need.
+    let most_notes = edges.iter().filter(|(edge, _)| edge.labelled).count();
+    let marker_width = caption_width(&marker(most_notes.max(1)));
+    // The marker's place among an edge's forms: the one before the last.
+    let marker_forms: Vec<Option<usize>> = forms
+        .iter()
+        .zip(edges)
+        .map(|(forms, (edge, _))| (edge.labelled && forms.len() >= 2).then(|| forms.len() - 2))
+        .collect();
+    let marker_form = |route: usize| marker_forms[route];
     let captions: Vec<labels::Caption> = forms
         .iter()
         .enumerate()
@@ -132,8 +157,11 @@ fn place(doc: &Document, edges: &[(&Edge, &[Point])]) -> Vec<Option<PlacedCaptio
             kin: labels::kin_of(&edges[route].0.label),
             sizes: forms
                 .iter()
-                .map(|text| {
-                    if text.is_empty() {
+                .enumerate()
+                .map(|(form, text)| {
+                    if marker_form(route) == Some(form) {
+                        (marker_width, CAPTION_HEIGHT)
+                    } else if text.is_empty() {
                         (0.0, 0.0)
                     } else {
                         (caption_width(text), CAPTION_HEIGHT)
@@ -146,19 +174,87 @@ fn place(doc: &Document, edges: &[(&Edge, &[Point])]) -> Vec<Option<PlacedCaptio
     let outlines = labels::outlines(doc);
     let routes: Vec<&[Point]> = edges.iter().map(|(_, route)| *route).collect();
     let mut placed = labels::place_avoiding(&boxes, &outlines, &routes, &captions).into_iter();
+    let mut notes = 0;
     forms
         .into_iter()
         .zip(edges)
-        .map(|(mut forms, (edge, _))| {
+        .enumerate()
+        .map(|(route, (mut forms, (edge, _)))| {
             if forms.is_empty() {
                 return None;
             }
             let spot = placed.next()?;
+            let form = spot.form.min(forms.len() - 1);
+            let note = (marker_form(route) == Some(form)).then(|| {
+                notes += 1;
+                notes
+            });
             Some(PlacedCaption {
-                text: forms.swap_remove(spot.form.min(forms.len() - 1)),
+                text: note.map_or_else(|| forms.swap_remove(form), marker),
                 whole: edge.label.clone(),
                 centre: spot.centre,
+                note,
             })
         })
         .collect()
+}
+
+/// An entry of a drawing's key: a caption the drawing could not show whole, with the names
+/// of the two boxes its connection joins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyEntry {
+    /// How the drawing points at the entry: the marker ([`marker`]) or the cut caption
+    /// ("push to ti…"); empty where the drawing shows nothing.
+    pub shown: String,
+    pub from: String,
+    pub to: String,
+    pub whole: String,
+}
+
+/// The key of a drawing whose edges run `from` → `to` (by component position in `doc`)
+/// with `captions`: every labelled caption the drawing shows as a marker, cut, or not at
+/// all (no room even for a marker, and no caption reading the same nearby), so that no
+/// connection's label is lost from a printed drawing. Markers first, in their order; then
+/// the rest, in the edges' order.
+pub fn key(
+    doc: &Document,
+    ends: impl IntoIterator<Item = (usize, usize)>,
+    labelled: impl IntoIterator<Item = bool>,
+    captions: &[Option<PlacedCaption>],
+) -> Vec<KeyEntry> {
+    let shown: std::collections::HashSet<&str> = captions
+        .iter()
+        .flatten()
+        .filter(|c| !c.shortened() && c.note.is_none())
+        .map(|c| c.whole.as_str())
+        .collect();
+    let name = |i: usize| {
+        doc.components()
+            .get(i)
+            .map_or_else(String::new, |c| c.name.clone())
+    };
+    let mut entries: Vec<(Option<usize>, KeyEntry)> = ends
+        .into_iter()
+        .zip(labelled)
+        .zip(captions)
+        .filter_map(|(((from, to), labelled), caption)| {
+            let caption = caption.as_ref().filter(|_| labelled)?;
+            let cut = caption.text.ends_with('…');
+            let missing = caption.text.is_empty() && !shown.contains(caption.whole.as_str());
+            (caption.note.is_some() || cut || missing).then(|| {
+                (
+                    caption.note,
+                    KeyEntry {
+                        shown: caption.text.clone(),
+                        from: name(from),
+                        to: name(to),
+                        whole: caption.whole.clone(),
+                    },
+                )
+            })
+        })
+        .collect();
+    // Stable: markers by number, then the rest as they came.
+    entries.sort_by_key(|(note, _)| note.unwrap_or(usize::MAX));
+    entries.into_iter().map(|(_, entry)| entry).collect()
 }

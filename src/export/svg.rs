@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::captions::{
-    CAPTION_HEIGHT, CAPTION_SIZE, PlacedCaption, caption_width, place_scene_captions,
+    self, CAPTION_HEIGHT, CAPTION_SIZE, PlacedCaption, caption_width, place_scene_captions,
 };
 use super::scene::{DrawnEdge, Scene, num};
 use super::{ExportError, ExportOptions, Exporter, Format, Output};
@@ -297,10 +297,17 @@ pub(crate) fn render_with(
         .filter(|c| !c.text.is_empty())
         .map(PlacedCaption::rect)
         .fold(scene.bounds, Rect::union);
+    let key = captions::key(
+        doc,
+        scene.edges.iter().map(|e| (e.edge.from, e.edge.to)),
+        scene.edges.iter().map(|e| e.edge.labelled),
+        &captions,
+    );
     let legend_width = 520.0;
     let width = (bounds.w + 2.0 * MARGIN).max(legend_width);
     let legend = if options.legend { LEGEND } else { 0.0 };
-    let height = HEADER + bounds.h + 2.0 * MARGIN + legend;
+    let key = KeyBlock::new(&key, width - 2.0 * MARGIN);
+    let height = HEADER + bounds.h + 2.0 * MARGIN + key.height + legend;
     let (dx, dy) = (MARGIN - bounds.x, HEADER + MARGIN - bounds.y);
 
     let open = |out: &mut String| {
@@ -371,6 +378,7 @@ pub(crate) fn render_with(
     }
     out.push_str("</g>\n");
     labels.set_origin(0.0, 0.0);
+    key.write(&mut out, height - legend - key.height, labels);
     if options.legend {
         write_legend(&mut out, height - LEGEND, options.findings, labels);
     }
@@ -799,6 +807,129 @@ fn write_note(out: &mut String, note: &Note, labels: &mut Labels) {
     out.push_str("</g>\n");
 }
 
+/// The type size of the key's entries, the height of each of their lines, the widest an
+/// entry's line is written and the most lines an entry takes (the last cut, its tooltip
+/// whole).
+const KEY_SIZE: f32 = 11.0;
+const KEY_LINE: f32 = 16.0;
+const KEY_TITLE: f32 = 22.0;
+const KEY_ENTRY_WIDTH: f32 = 900.0;
+const KEY_ENTRY_LINES: usize = 3;
+const KEY_COLUMN_GAP: f32 = 32.0;
+
+/// The key under a drawing: every caption it could not show whole (see [`captions::key`]),
+/// in as many columns as fit its width, so that a printed drawing loses no label.
+struct KeyBlock {
+    /// Each column's entries: the lines written, and the whole entry where they cut it.
+    columns: Vec<Vec<(Vec<String>, Option<String>)>>,
+    column_width: f32,
+    height: f32,
+}
+
+impl KeyBlock {
+    fn new(entries: &[captions::KeyEntry], width: f32) -> Self {
+        let room = KEY_ENTRY_WIDTH.min(width);
+        let written: Vec<(Vec<String>, Option<String>)> = entries
+            .iter()
+            .map(|entry| {
+                let whole = format!("{} → {}: {}", entry.from, entry.to, entry.whole);
+                let line = if entry.shown.is_empty() {
+                    whole
+                } else {
+                    format!("{}  {whole}", entry.shown)
+                };
+                let wrapped = fonts::wrap(&line, KEY_SIZE, Weight::Regular, room);
+                let cut = wrapped.len() > KEY_ENTRY_LINES;
+                let mut lines: Vec<String> = wrapped.into_iter().take(KEY_ENTRY_LINES).collect();
+                if let Some(last) = lines.last_mut().filter(|_| cut) {
+                    last.push_str(" …");
+                }
+                let lines: Vec<String> = lines
+                    .iter()
+                    .map(|l| fonts::fit(l, KEY_SIZE, Weight::Regular, room))
+                    .collect();
+                let cut = cut || lines.iter().any(|l| l.ends_with('…'));
+                (lines, cut.then_some(line))
+            })
+            .collect();
+        if written.is_empty() {
+            return Self {
+                columns: Vec::new(),
+                column_width: 0.0,
+                height: 0.0,
+            };
+        }
+        let widest = written
+            .iter()
+            .flat_map(|(lines, _)| lines)
+            .map(|line| fonts::text_width(line, KEY_SIZE, Weight::Regular))
+            .fold(0.0, f32::max);
+        let column_width = widest + KEY_COLUMN_GAP;
+        let count = ((width + KEY_COLUMN_GAP) / column_width).floor().max(1.0) as usize;
+        // Columns filled in turn to an even share of the lines, entries kept whole.
+        let total: usize = written.iter().map(|(lines, _)| lines.len()).sum();
+        let share = total.div_ceil(count);
+        let mut columns: Vec<Vec<(Vec<String>, Option<String>)>> = vec![Vec::new()];
+        let mut filled = 0;
+        for entry in written {
+            if filled > 0 && filled + entry.0.len() > share && columns.len() < count {
+                columns.push(Vec::new());
+                filled = 0;
+            }
+            filled += entry.0.len();
+            if let Some(column) = columns.last_mut() {
+                column.push(entry);
+            }
+        }
+        let tallest = columns
+            .iter()
+            .map(|column| column.iter().map(|(lines, _)| lines.len()).sum::<usize>())
+            .max()
+            .unwrap_or(0);
+        Self {
+            columns,
+            column_width,
+            height: KEY_TITLE + tallest as f32 * KEY_LINE + MARGIN / 2.0,
+        }
+    }
+
+    /// Writes the key with its top at `top`.
+    fn write(&self, out: &mut String, top: f32, labels: &mut Labels) {
+        if self.columns.is_empty() {
+            return;
+        }
+        labels.write(
+            out,
+            &Label::new(
+                MARGIN,
+                top + 14.0,
+                KEY_SIZE,
+                palette::INK,
+                "Captions in full",
+            )
+            .semibold(),
+        );
+        out.push('\n');
+        for (c, column) in self.columns.iter().enumerate() {
+            let x = MARGIN + c as f32 * self.column_width;
+            let mut y = top + KEY_TITLE + 11.0;
+            for (lines, whole) in column {
+                if let Some(whole) = whole {
+                    let _ = write!(out, "<g><title>{}</title>", xml_text(whole));
+                }
+                for line in lines {
+                    labels.write(out, &Label::new(x, y, KEY_SIZE, palette::SUBTEXT, line));
+                    y += KEY_LINE;
+                }
+                if whole.is_some() {
+                    out.push_str("</g>");
+                }
+                out.push('\n');
+            }
+        }
+    }
+}
+
 fn write_legend(out: &mut String, top: f32, findings: bool, labels: &mut Labels) {
     let y = top + LEGEND / 2.0;
     let mut x = MARGIN;
@@ -1015,8 +1146,14 @@ mod caption_tests {
                     "{name}: {label:?} drawn {own} from its route, {rival} from another"
                 );
                 let said = text.trim_end_matches('…');
+                // A marker points at the key's entry, which holds the caption whole.
+                let marker = text
+                    .strip_prefix('[')
+                    .and_then(|t| t.strip_suffix(']'))
+                    .is_some_and(|n| n.parse::<usize>().is_ok());
                 assert!(
-                    label.starts_with(said)
+                    marker
+                        || label.starts_with(said)
                         || edge.shorter.as_ref().is_some_and(|d| d.starts_with(said)),
                     "{name}: {label:?} shortened to {text:?}"
                 );

@@ -53,6 +53,9 @@ pub(crate) struct Edge {
     /// alone, when it has one (see [`crate::view::detail`]), else its kind's short label
     /// ("DB query"), when the kind has one; `None`: the whole caption, cut.
     pub shorter: Option<String>,
+    /// Whether the connection says something of its own beyond its kind: such a caption is
+    /// never left off a drawing without a trace (see [`super::captions`]).
+    pub labelled: bool,
 }
 
 /// Every connection whose ends exist, in document order.
@@ -84,6 +87,7 @@ pub(crate) fn edges(doc: &Document, catalog: &Catalog) -> Vec<Edge> {
                 style,
                 label,
                 shorter,
+                labelled: crate::view::detail(&connection.label).is_some(),
             })
         })
         .collect()
