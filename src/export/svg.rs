@@ -816,6 +816,8 @@ const KEY_TITLE: f32 = 22.0;
 const KEY_ENTRY_WIDTH: f32 = 900.0;
 const KEY_ENTRY_LINES: usize = 3;
 const KEY_COLUMN_GAP: f32 = 32.0;
+/// How far an entry's later lines are set in, so that each entry's start stands out.
+const KEY_INDENT: f32 = 16.0;
 
 /// The key under a drawing: every caption it could not show whole (see [`captions::key`]),
 /// in as many columns as fit its width, so that a printed drawing loses no label.
@@ -828,7 +830,7 @@ struct KeyBlock {
 
 impl KeyBlock {
     fn new(entries: &[captions::KeyEntry], width: f32) -> Self {
-        let room = KEY_ENTRY_WIDTH.min(width);
+        let room = KEY_ENTRY_WIDTH.min(width) - KEY_INDENT;
         let written: Vec<(Vec<String>, Option<String>)> = entries
             .iter()
             .map(|entry| {
@@ -864,7 +866,7 @@ impl KeyBlock {
             .flat_map(|(lines, _)| lines)
             .map(|line| fonts::text_width(line, KEY_SIZE, Weight::Regular))
             .fold(0.0, f32::max);
-        let column_width = widest + KEY_COLUMN_GAP;
+        let column_width = widest + KEY_INDENT + KEY_COLUMN_GAP;
         let count = ((width + KEY_COLUMN_GAP) / column_width).floor().max(1.0) as usize;
         // Columns filled in turn to an even share of the lines, entries kept whole.
         let total: usize = written.iter().map(|(lines, _)| lines.len()).sum();
@@ -917,8 +919,12 @@ impl KeyBlock {
                 if let Some(whole) = whole {
                     let _ = write!(out, "<g><title>{}</title>", xml_text(whole));
                 }
-                for line in lines {
-                    labels.write(out, &Label::new(x, y, KEY_SIZE, palette::SUBTEXT, line));
+                for (l, line) in lines.iter().enumerate() {
+                    let indent = if l == 0 { 0.0 } else { KEY_INDENT };
+                    labels.write(
+                        out,
+                        &Label::new(x + indent, y, KEY_SIZE, palette::SUBTEXT, line),
+                    );
                     y += KEY_LINE;
                 }
                 if whole.is_some() {
