@@ -1038,6 +1038,43 @@ mod caption_tests {
     use super::*;
     use crate::layout;
 
+    /// The key writes user text as text (markup escaped once, where every label is), and
+    /// gives an entry too long for three lines its first three, cut, with the whole entry
+    /// as the tooltip.
+    #[test]
+    fn the_key_keeps_hostile_and_huge_labels_inert_and_bounded() {
+        let hostile = captions::KeyEntry {
+            shown: "[1]".into(),
+            from: "</text><script>alert(1)</script>".into(),
+            to: "db".into(),
+            whole: "HTTP/REST: ${var.x} & <b>bold</b>".into(),
+        };
+        let huge = captions::KeyEntry {
+            shown: String::new(),
+            from: "a".into(),
+            to: "b".into(),
+            whole: "word ".repeat(2_000),
+        };
+        let key = KeyBlock::new(&[hostile, huge], 1_200.0);
+        let mut out = String::from("<svg xmlns=\"http://www.w3.org/2000/svg\">");
+        key.write(&mut out, 0.0, &mut Labels::Text);
+        out.push_str("</svg>");
+        assert!(!out.contains("<script"), "{out}");
+        assert!(out.contains("&lt;/text&gt;&lt;script&gt;"), "{out}");
+        assert!(out.contains("${var.x} &amp; &lt;b&gt;"), "{out}");
+        let doc = roxmltree::Document::parse(&out).expect("well-formed");
+        let lines = doc.descendants().filter(|n| n.has_tag_name("text")).count();
+        // The title, the hostile entry's line and the huge entry's three.
+        assert_eq!(lines, 5, "{out}");
+        let tooltip = doc
+            .descendants()
+            .find(|n| n.has_tag_name("title"))
+            .and_then(|n| n.text())
+            .expect("the cut entry's tooltip");
+        assert!(tooltip.len() > 10_000, "whole: {} bytes", tooltip.len());
+        assert!(key.height < 200.0, "{}", key.height);
+    }
+
     /// Each drawn caption of a drawing: the edge's full caption, the text drawn, how far the
     /// chip is from its own route, and how far from the nearest route whose caption reads
     /// differently (for a chip on a line, of the lines running the same way only: a line
