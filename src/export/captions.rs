@@ -142,12 +142,11 @@ fn place(doc: &Document, edges: &[(&Edge, &[Point])]) -> Vec<Option<PlacedCaptio
     let most_notes = edges.iter().filter(|(edge, _)| edge.labelled).count();
     let marker_width = caption_width(&marker(most_notes.max(1)));
     // The marker's place among an edge's forms: the one before the last.
-    let marker_forms: Vec<Option<usize>> = forms
+    let marker_form: Vec<Option<usize>> = forms
         .iter()
         .zip(edges)
         .map(|(forms, (edge, _))| (edge.labelled && forms.len() >= 2).then(|| forms.len() - 2))
         .collect();
-    let marker_form = |route: usize| marker_forms[route];
     let captions: Vec<labels::Caption> = forms
         .iter()
         .enumerate()
@@ -159,7 +158,7 @@ fn place(doc: &Document, edges: &[(&Edge, &[Point])]) -> Vec<Option<PlacedCaptio
                 .iter()
                 .enumerate()
                 .map(|(form, text)| {
-                    if marker_form(route) == Some(form) {
+                    if marker_form[route] == Some(form) {
                         (marker_width, CAPTION_HEIGHT)
                     } else if text.is_empty() {
                         (0.0, 0.0)
@@ -185,7 +184,7 @@ fn place(doc: &Document, edges: &[(&Edge, &[Point])]) -> Vec<Option<PlacedCaptio
             }
             let spot = placed.next()?;
             let form = spot.form.min(forms.len() - 1);
-            let note = (marker_form(route) == Some(form)).then(|| {
+            let note = (marker_form[route] == Some(form)).then(|| {
                 notes += 1;
                 notes
             });
@@ -202,7 +201,7 @@ fn place(doc: &Document, edges: &[(&Edge, &[Point])]) -> Vec<Option<PlacedCaptio
 /// An entry of a drawing's key: a caption the drawing could not show whole, with the names
 /// of the two boxes its connection joins.
 #[derive(Debug, Clone, PartialEq)]
-pub struct KeyEntry {
+pub(crate) struct KeyEntry {
     /// How the drawing points at the entry: the marker ([`marker`]) or the cut caption
     /// ("push to ti…"); empty where the drawing shows nothing.
     pub shown: String,
@@ -211,15 +210,14 @@ pub struct KeyEntry {
     pub whole: String,
 }
 
-/// The key of a drawing whose edges run `from` → `to` (by component position in `doc`)
-/// with `captions`: every labelled caption the drawing shows as a marker, cut, or not at
-/// all (no room even for a marker, and no caption reading the same nearby), so that no
+/// The key of a drawing of `edges` with their `captions` (as [`place_scene_captions`]
+/// gives them): every labelled caption the drawing shows as a marker, cut, or not at all
+/// (no room even for a marker, and no caption reading the same nearby), so that no
 /// connection's label is lost from a printed drawing. Markers first, in their order; then
 /// the rest, in the edges' order.
-pub fn key(
+pub(crate) fn key(
     doc: &Document,
-    ends: impl IntoIterator<Item = (usize, usize)>,
-    labelled: impl IntoIterator<Item = bool>,
+    edges: &[DrawnEdge],
     captions: &[Option<PlacedCaption>],
 ) -> Vec<KeyEntry> {
     let shown: std::collections::HashSet<&str> = captions
@@ -233,12 +231,12 @@ pub fn key(
             .get(i)
             .map_or_else(String::new, |c| c.name.clone())
     };
-    let mut entries: Vec<(Option<usize>, KeyEntry)> = ends
-        .into_iter()
-        .zip(labelled)
+    let mut entries: Vec<(Option<usize>, KeyEntry)> = edges
+        .iter()
+        .map(|drawn| &drawn.edge)
         .zip(captions)
-        .filter_map(|(((from, to), labelled), caption)| {
-            let caption = caption.as_ref().filter(|_| labelled)?;
+        .filter_map(|(edge, caption)| {
+            let caption = caption.as_ref().filter(|_| edge.labelled)?;
             let cut = caption.text.ends_with('…');
             let missing = caption.text.is_empty() && !shown.contains(caption.whole.as_str());
             (caption.note.is_some() || cut || missing).then(|| {
@@ -246,8 +244,8 @@ pub fn key(
                     caption.note,
                     KeyEntry {
                         shown: caption.text.clone(),
-                        from: name(from),
-                        to: name(to),
+                        from: name(edge.from),
+                        to: name(edge.to),
                         whole: caption.whole.clone(),
                     },
                 )

@@ -297,12 +297,7 @@ pub(crate) fn render_with(
         .filter(|c| !c.text.is_empty())
         .map(PlacedCaption::rect)
         .fold(scene.bounds, Rect::union);
-    let key = captions::key(
-        doc,
-        scene.edges.iter().map(|e| (e.edge.from, e.edge.to)),
-        scene.edges.iter().map(|e| e.edge.labelled),
-        &captions,
-    );
+    let key = captions::key(doc, &scene.edges, &captions);
     let legend_width = 520.0;
     let width = (bounds.w + 2.0 * MARGIN).max(legend_width);
     let legend = if options.legend { LEGEND } else { 0.0 };

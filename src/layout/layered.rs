@@ -322,17 +322,21 @@ fn draw_connected(
     let oriented = match cycles {
         Cycles::DepthFirst => {
             let first = depth_first_cycles(n, edges, hints.entered);
-            let fewest = fewest_against(n, edges, hints.light);
-            let (by_first, by_fewest) = (
-                weight_against(&first, hints.light),
-                weight_against(&fewest, hints.light),
-            );
-            if by_first >= by_fewest * DEPTH_FIRST_EXCESS
-                && by_first >= by_fewest + DEPTH_FIRST_EXCESS_EDGES * EDGE_WEIGHT
-            {
-                fewest
-            } else {
+            let by_first = weight_against(&first, hints.light);
+            // Most drawings run little or nothing backwards: no other order can be that
+            // much better, and the other search is not worth running.
+            if by_first < DEPTH_FIRST_EXCESS_EDGES * EDGE_WEIGHT {
                 first
+            } else {
+                let fewest = fewest_against(n, edges, hints.light);
+                let by_fewest = weight_against(&fewest, hints.light);
+                if by_first >= by_fewest * DEPTH_FIRST_EXCESS
+                    && by_first >= by_fewest + DEPTH_FIRST_EXCESS_EDGES * EDGE_WEIGHT
+                {
+                    fewest
+                } else {
+                    first
+                }
             }
         }
         Cycles::FewestAgainst => fewest_against(n, edges, hints.light),
