@@ -106,6 +106,21 @@ pub struct Hints<'a> {
 pub struct Choices {
     pub islands: Islands,
     pub cycles: Cycles,
+    pub levelling: Levelling,
+}
+
+/// How far the layers of a drawing may stand above or below each other, each placed level
+/// with its neighbours in the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Levelling {
+    /// As far as their links pull them: the straightest links.
+    #[default]
+    Free,
+    /// Within the height of the tallest layer of their band, which sets the drawing's
+    /// height: the payments sample's reporting context had risen half its height above the
+    /// PCI zone beside it, level with the one topic they share, and the region around them
+    /// grew by as much.
+    WithinTallest,
 }
 
 /// Which edges of a cycle are drawn running backwards.
@@ -157,7 +172,7 @@ pub fn draw_hinted(
     let n = sizes.len();
     let parts = pack::parts(n, edges);
     if parts.len() <= 1 {
-        return draw_connected(sizes, edges, hints, spacing, choices.cycles);
+        return draw_connected(sizes, edges, hints, spacing, choices);
     }
     let mut part_of = vec![0usize; n];
     let mut local = vec![0usize; n];
@@ -206,7 +221,7 @@ pub fn draw_hinted(
                 light,
                 entered: &entered,
             };
-            draw_connected(part_sizes, edges, &hints, spacing, choices.cycles)
+            draw_connected(part_sizes, edges, &hints, spacing, choices)
         })
         .collect();
     let corners_in_host = match choices.islands {
@@ -308,7 +323,7 @@ fn draw_connected(
     edges: &[(usize, usize)],
     hints: &Hints<'_>,
     spacing: Spacing,
-    cycles: Cycles,
+    choices: Choices,
 ) -> Drawing {
     let n = sizes.len();
     if n == 0 {
@@ -319,7 +334,7 @@ fn draw_connected(
             size: Size::new(0.0, 0.0),
         };
     }
-    let oriented = match cycles {
+    let oriented = match choices.cycles {
         Cycles::DepthFirst => {
             let first = depth_first_cycles(n, edges, hints.entered);
             let by_first = weight_against(&first, hints.light);
@@ -354,7 +369,7 @@ fn draw_connected(
         &plan.through_dummies,
     );
     order::minimise_crossings(&mut graph, hints.nodes);
-    let placed = coordinates(&graph, &plan, spacing);
+    let placed = coordinates(&graph, &plan, spacing, choices.levelling);
 
     let positions: Vec<Point> = (0..n)
         .map(|v| {
@@ -946,7 +961,12 @@ impl Placed {
 /// as wide as their widest node; each band starts again at the left, under the one before.
 /// Vertical positions start stacked, then a few sweeps move each node toward the mean of its
 /// neighbours while keeping the order and the gaps.
-fn coordinates(graph: &LayeredGraph, plan: &Plan, spacing: Spacing) -> Placed {
+fn coordinates(
+    graph: &LayeredGraph,
+    plan: &Plan,
+    spacing: Spacing,
+    levelling: Levelling,
+) -> Placed {
     let count = graph.layer_of.len();
     let mut xs = vec![0.0f32; count];
     let mut column_width = vec![0.0f32; graph.layers.len()];
@@ -976,41 +996,23 @@ fn coordinates(graph: &LayeredGraph, plan: &Plan, spacing: Spacing) -> Placed {
         }
     }
     let ports = Ports::of(graph);
-    for sweep in 0..8 {
-        let downward = sweep % 2 == 0;
-        for l in graph.sweep_layers(downward) {
-            let layer = &graph.layers[l];
-            let wanted: Vec<f32> = layer
-                .iter()
-                .map(|&v| {
-                    let neighbours = graph.swept_neighbours(v, downward);
-                    if neighbours.is_empty() {
-                        return ys[v];
-                    }
-                    // Where each link would run straight: the neighbour's port level with
-                    // this node's.
-                    let (far, near) = if downward {
-                        (&ports.down, &ports.up)
-                    } else {
-                        (&ports.up, &ports.down)
-                    };
-                    neighbours
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &w)| ys[w] + far.offset(graph, w, v) - near.at[v][i])
-                        .sum::<f32>()
-                        / neighbours.len() as f32
-                })
-                .collect();
-            let heights: Vec<f32> = layer.iter().map(|&v| graph.heights[v]).collect();
-            let gaps: Vec<f32> = std::iter::once(0.0)
-                .chain(layer.windows(2).map(|w| graph.gap(w[0], w[1], spacing)))
-                .collect();
-            let placed = closest_ordered(&wanted, &heights, &gaps);
-            for (&v, y) in layer.iter().zip(placed) {
-                ys[v] = y;
-            }
+    let unbounded = vec![None; graph.layers.len()];
+    for sweep in 0..LEVELLING_SWEEPS / 2 {
+        level_layers(graph, &ports, &mut ys, &unbounded, sweep % 2 == 0, spacing);
+    }
+    // Then, if asked, every layer into the height of its band's tallest where it stuck out
+    // above or below.
+    let bounds: Vec<Option<(f32, f32)>> = match levelling {
+        Levelling::Free => unbounded,
+        Levelling::WithinTallest => {
+            let windows = band_windows(graph, plan, &ys);
+            (0..graph.layers.len())
+                .map(|l| windows[plan.band_of(l)])
+                .collect()
         }
+    };
+    for sweep in LEVELLING_SWEEPS / 2..LEVELLING_SWEEPS {
+        level_layers(graph, &ports, &mut ys, &bounds, sweep % 2 == 0, spacing);
     }
 
     // Each band from its own top, stacked with a channel between bands.
@@ -1054,6 +1056,79 @@ fn coordinates(graph: &LayeredGraph, plan: &Plan, spacing: Spacing) -> Placed {
         band_bottom,
         size: Size::new(width, height),
     }
+}
+
+/// Sweeps over the layers placing each node level with its neighbours in the layer swept
+/// from (least squares, see [`closest_ordered`]): this many, alternately down and up.
+const LEVELLING_SWEEPS: usize = 8;
+
+/// One sweep of [`coordinates`]: each layer, in turn, placed as close to level with its
+/// neighbours in the layer before as its order and gaps allow, within its bounds (top,
+/// bottom) if it has them.
+fn level_layers(
+    graph: &LayeredGraph,
+    ports: &Ports,
+    ys: &mut [f32],
+    bounds: &[Option<(f32, f32)>],
+    downward: bool,
+    spacing: Spacing,
+) {
+    for l in graph.sweep_layers(downward) {
+        let layer = &graph.layers[l];
+        let wanted: Vec<f32> = layer
+            .iter()
+            .map(|&v| {
+                let neighbours = graph.swept_neighbours(v, downward);
+                if neighbours.is_empty() {
+                    return ys[v];
+                }
+                // Where each link would run straight: the neighbour's port level with
+                // this node's.
+                let (far, near) = if downward {
+                    (&ports.down, &ports.up)
+                } else {
+                    (&ports.up, &ports.down)
+                };
+                neighbours
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &w)| ys[w] + far.offset(graph, w, v) - near.at[v][i])
+                    .sum::<f32>()
+                    / neighbours.len() as f32
+            })
+            .collect();
+        let heights: Vec<f32> = layer.iter().map(|&v| graph.heights[v]).collect();
+        let gaps: Vec<f32> = std::iter::once(0.0)
+            .chain(layer.windows(2).map(|w| graph.gap(w[0], w[1], spacing)))
+            .collect();
+        let placed = closest_ordered(&wanted, &heights, &gaps, bounds[l]);
+        for (&v, y) in layer.iter().zip(placed) {
+            ys[v] = y;
+        }
+    }
+}
+
+/// By band, the extent (top, bottom) of its tallest layer as placed: `None` for a band with
+/// no nodes.
+fn band_windows(graph: &LayeredGraph, plan: &Plan, ys: &[f32]) -> Vec<Option<(f32, f32)>> {
+    let bands = graph
+        .layers
+        .len()
+        .checked_sub(1)
+        .map_or(0, |l| plan.band_of(l) + 1);
+    let mut windows: Vec<Option<(f32, f32)>> = vec![None; bands];
+    for (l, layer) in graph.layers.iter().enumerate() {
+        let (Some(&first), Some(&last)) = (layer.first(), layer.last()) else {
+            continue;
+        };
+        let top = ys[first] - graph.heights[first] / 2.0;
+        let bottom = ys[last] + graph.heights[last] / 2.0;
+        let window = &mut windows[plan.band_of(l)];
+        if window.is_none_or(|(t, b)| bottom - top > b - t) {
+            *window = Some((top, bottom));
+        }
+    }
+    windows
 }
 
 /// Where each node's links leave it, relative to its centre, on one side: where the edge
@@ -1121,8 +1196,15 @@ impl Ports {
 }
 
 /// Centres as close as possible (least squares) to `wanted`, in the same order, with `gap`
-/// between neighbours: isotonic regression by pooling adjacent violators.
-fn closest_ordered(wanted: &[f32], heights: &[f32], gaps: &[f32]) -> Vec<f32> {
+/// between neighbours, and within `bounds` (top, bottom) where they fit: isotonic regression
+/// by pooling adjacent violators, whose result clamped to the bounds is the closest within
+/// them.
+fn closest_ordered(
+    wanted: &[f32],
+    heights: &[f32],
+    gaps: &[f32],
+    bounds: Option<(f32, f32)>,
+) -> Vec<f32> {
     // Shift each target by the room its predecessors need, so the constraint becomes a plain
     // non-decreasing sequence.
     let mut offsets = Vec::with_capacity(wanted.len());
@@ -1149,9 +1231,17 @@ fn closest_ordered(wanted: &[f32], heights: &[f32], gaps: &[f32]) -> Vec<f32> {
             blocks.push((mean, count));
         }
     }
+    // In the shifted sequence the first centre lies half its height under the top, the last
+    // its offset and half its height over the bottom.
+    let range = bounds.and_then(|(top, bottom)| {
+        let low = top + heights.first()? / 2.0;
+        let high = bottom - heights.last()? / 2.0 - offsets.last()?;
+        (low <= high).then_some((low, high))
+    });
     blocks
         .iter()
         .flat_map(|&(mean, count)| std::iter::repeat_n(mean, count))
+        .map(|z| range.map_or(z, |(low, high)| z.clamp(low, high)))
         .zip(&offsets)
         .map(|(z, o)| z + o)
         .collect()
@@ -1350,8 +1440,62 @@ mod tests {
     }
 
     #[test]
+    fn kept_within_the_tallest_layer_a_layer_no_longer_stands_out_above_it() {
+        // A card called from the very top of a tall box stands half its height above it
+        // when drawn level; kept within the tallest layer, its top is the box's.
+        let sizes = [Size::new(200.0, 600.0), Size::new(100.0, 50.0)];
+        let top_of_tall_box = -300.0;
+        let drawn = |levelling| {
+            draw_hinted(
+                &sizes,
+                &[(1, 0)],
+                &Hints {
+                    anchors: &[(None, Some(top_of_tall_box))],
+                    ..Hints::default()
+                },
+                Spacing::default(),
+                Choices {
+                    levelling,
+                    ..Choices::default()
+                },
+            )
+        };
+        let free = drawn(Levelling::Free);
+        let standing_out = free.positions[0].y - free.positions[1].y;
+        assert!((standing_out - 25.0).abs() < 1.0, "{free:?}");
+        assert!((free.size.h - 625.0).abs() < 1.0, "{free:?}");
+        let within = drawn(Levelling::WithinTallest);
+        assert!(
+            (within.positions[1].y - within.positions[0].y).abs() < 1.0,
+            "{within:?}"
+        );
+        assert!((within.size.h - 600.0).abs() < 1.0, "{within:?}");
+    }
+
+    #[test]
+    fn pooling_within_bounds_piles_up_against_the_bound_in_order() {
+        // Both want to sit below the bottom: the last is held against it, the first a gap
+        // above; with room, nothing moves.
+        let placed = closest_ordered(
+            &[100.0, 200.0],
+            &[10.0, 10.0],
+            &[0.0, 5.0],
+            Some((0.0, 50.0)),
+        );
+        assert!((placed[1] - 45.0).abs() < 0.01, "{placed:?}");
+        assert!((placed[0] - 30.0).abs() < 0.01, "{placed:?}");
+        let roomy = closest_ordered(&[10.0, 30.0], &[10.0, 10.0], &[0.0, 5.0], Some((0.0, 50.0)));
+        assert_eq!(roomy, vec![10.0, 30.0]);
+    }
+
+    #[test]
     fn pooling_keeps_order_and_gaps() {
-        let placed = closest_ordered(&[10.0, 0.0, 5.0], &[10.0, 10.0, 10.0], &[0.0, 5.0, 5.0]);
+        let placed = closest_ordered(
+            &[10.0, 0.0, 5.0],
+            &[10.0, 10.0, 10.0],
+            &[0.0, 5.0, 5.0],
+            None,
+        );
         assert!(placed[1] - placed[0] >= 14.99);
         assert!(placed[2] - placed[1] >= 14.99);
     }
