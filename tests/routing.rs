@@ -235,3 +235,47 @@ fn straight_and_curved_styles_are_drawn_as_the_model_asks() {
     };
     assert!(path_points(&curved) > path_points(&orthogonal));
 }
+
+/// No caption covers an arrowhead, its own or another's: a caption on a short last segment
+/// sat on the head of its own arrow, where the reader looks for what it points at. The
+/// arrowhead is the square (11 px, the SVG marker's size) centred half its side back from
+/// the route's end.
+#[test]
+fn no_caption_covers_an_arrowhead() {
+    const HEAD: f32 = 11.0;
+    let catalog = Catalog::builtin();
+    for (name, doc) in models() {
+        let obstacles = route::Obstacles::of(&doc, Component::rect);
+        let routes = route::connections(&doc, catalog, &obstacles);
+        let heads: Vec<Rect> = routes
+            .iter()
+            .flatten()
+            .filter_map(|route| {
+                let [.., from, tip] = route.as_slice() else {
+                    return None;
+                };
+                // Half a head back from the tip along the last segment.
+                let length = (tip.x - from.x).hypot(tip.y - from.y);
+                let back = HEAD / 2.0 / length;
+                let x = tip.x - (tip.x - from.x) * back;
+                let y = tip.y - (tip.y - from.y) * back;
+                Some(Rect::new(x - HEAD / 2.0, y - HEAD / 2.0, HEAD, HEAD))
+            })
+            .collect();
+        let captions = archsmith::export::captions::place_captions(&doc, catalog, &routes);
+        for caption in captions.iter().flatten().filter(|c| !c.text.is_empty()) {
+            let chip = caption.rect();
+            for head in &heads {
+                let apart = chip.x + chip.w <= head.x
+                    || head.x + head.w <= chip.x
+                    || chip.y + chip.h <= head.y
+                    || head.y + head.h <= chip.y;
+                assert!(
+                    apart,
+                    "{name}: caption {:?} at {chip:?} covers the arrowhead at {head:?}",
+                    caption.text
+                );
+            }
+        }
+    }
+}

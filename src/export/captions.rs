@@ -18,6 +18,9 @@ pub const CAPTION_HEIGHT: f32 = 14.0;
 /// Widths a caption may be cut to, widest first, when its full text finds no free spot
 /// (the shorter forms cut its detail, see [`forms`]).
 const CAPTION_WIDTHS: [f32; 3] = [180.0, 110.0, 60.0];
+/// How far back from a route's end, and how wide, its arrowhead reaches: the SVG marker is
+/// 7 stroke widths of 1.5 px, square.
+const ARROWHEAD: f32 = 11.0;
 
 /// A caption as placed.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +136,30 @@ fn forms(edge: &Edge) -> Vec<String> {
     forms
 }
 
+/// The square the arrowhead at the end of `route` covers: centred half a head back from its
+/// tip along its last segment (on a slanted segment, of a straight or curved style, the
+/// square of the same centre).
+fn arrowhead(route: &[Point]) -> Option<Rect> {
+    let [.., from, tip] = route else {
+        return None;
+    };
+    let length = (tip.x - from.x).hypot(tip.y - from.y);
+    if length <= 0.0 {
+        return None;
+    }
+    let back = ARROWHEAD / 2.0 / length;
+    let centre = Point::new(
+        tip.x - (tip.x - from.x) * back,
+        tip.y - (tip.y - from.y) * back,
+    );
+    Some(Rect::new(
+        centre.x - ARROWHEAD / 2.0,
+        centre.y - ARROWHEAD / 2.0,
+        ARROWHEAD,
+        ARROWHEAD,
+    ))
+}
+
 /// Each edge's caption placed along its route, in the edges' order. A labelled caption
 /// with room for none of its words shows the marker of its entry in the key, numbered in
 /// the edges' order.
@@ -169,9 +196,12 @@ fn place(doc: &Document, edges: &[(&Edge, &[Point])]) -> Vec<Option<PlacedCaptio
                 .collect(),
         })
         .collect();
-    let boxes = labels::keep_clear(doc);
-    let outlines = labels::outlines(doc);
     let routes: Vec<&[Point]> = edges.iter().map(|(_, route)| *route).collect();
+    // Arrowheads kept clear like boxes: a caption on a short last segment sat on the head of
+    // its own arrow (the workshop starter's "Database query" into its orders database).
+    let mut boxes = labels::keep_clear(doc);
+    boxes.extend(routes.iter().filter_map(|route| arrowhead(route)));
+    let outlines = labels::outlines(doc);
     let mut placed = labels::place_avoiding(&boxes, &outlines, &routes, &captions).into_iter();
     let mut notes = 0;
     forms
