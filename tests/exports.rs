@@ -613,3 +613,43 @@ fn no_connection_label_is_lost_from_a_drawing() {
         }
     }
 }
+
+/// A caption too long for any free spot on one line runs on to a second, whole, before it
+/// is cut: on the telehealth reference model (whose captions were cut 43 times), some are
+/// drawn on two lines, split between words, each line its own text under one chip, and
+/// none of them is listed in the key as cut.
+#[test]
+fn a_long_caption_runs_on_to_a_second_line_before_it_is_cut() {
+    use archsmith::export::captions::{CAPTION_HEIGHT, CAPTION_LINE, place_captions};
+    use archsmith::layout::route;
+    let catalog = Catalog::builtin();
+    let text = include_str!("fixtures/reference/telehealth.ron");
+    let doc = format::from_str(text, "telehealth.ron", catalog).expect("loads");
+    let obstacles = route::Obstacles::of(&doc, archsmith::model::Component::rect);
+    let routes = route::connections(&doc, catalog, &obstacles);
+    let captions = place_captions(&doc, catalog, &routes);
+    let two_lines: Vec<_> = captions
+        .iter()
+        .flatten()
+        .filter(|c| c.text.contains('\n'))
+        .collect();
+    assert!(!two_lines.is_empty(), "no caption on two lines");
+    let svg = export("svg", text);
+    let (_, texts) = xml_parts(&svg);
+    let key = visible_text(&svg)
+        .split_once("Captions in full ")
+        .map(|(_, key)| key.to_owned())
+        .unwrap_or_default();
+    for caption in two_lines {
+        assert_eq!(caption.text.replace('\n', " "), caption.whole);
+        assert!(!caption.shortened(), "{caption:?}");
+        assert_eq!(caption.rect().h, CAPTION_HEIGHT + CAPTION_LINE);
+        let lines: Vec<&str> = caption.lines().collect();
+        assert_eq!(lines.len(), 2, "{caption:?}");
+        for line in &lines {
+            assert!(!line.is_empty() && !line.starts_with(' '), "{caption:?}");
+            assert!(texts.iter().any(|t| t == line), "{line:?} not drawn");
+        }
+        assert!(!key.contains(&format!("{}…", lines[0])), "{key}");
+    }
+}

@@ -9,7 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use super::captions::{
-    self, CAPTION_HEIGHT, CAPTION_SIZE, PlacedCaption, caption_width, place_scene_captions,
+    self, CAPTION_HEIGHT, CAPTION_LINE, CAPTION_SIZE, PlacedCaption, caption_size,
+    place_scene_captions,
 };
 use super::scene::{DrawnEdge, Scene, num};
 use super::{ExportError, ExportOptions, Exporter, Format, Output};
@@ -650,27 +651,29 @@ fn write_caption(out: &mut String, caption: &PlacedCaption, labels: &mut Labels)
     // A chip behind the caption keeps it legible over the lines it crosses. (A stroked halo
     // around the glyphs looks the same but costs a stroke of every glyph outline, which was
     // most of a big PNG's raster time.)
-    let width = caption_width(&caption.text);
+    let (width, height) = caption_size(&caption.text);
     let chip = Chip {
         x: at.x - width / 2.0,
-        y: at.y - CAPTION_HEIGHT / 2.0,
+        y: at.y - height / 2.0,
         w: width,
-        h: CAPTION_HEIGHT,
+        h: height,
         radius: 3.0,
         fill: palette::CARD,
     };
-    labels.write(
-        out,
-        &Label::new(
+    // Each line's baseline, the block of them centred on the chip; the first carries it.
+    let first = at.y + 3.5 - (height - CAPTION_HEIGHT) / 2.0;
+    for (k, line) in caption.lines().enumerate() {
+        let label = Label::new(
             at.x,
-            at.y + 3.5,
+            first + CAPTION_LINE * k as f32,
             CAPTION_SIZE,
             palette::SUBTEXT,
-            &caption.text,
+            line,
         )
-        .centred()
-        .on_chip(chip),
-    );
+        .centred();
+        let label = if k == 0 { label.on_chip(chip) } else { label };
+        labels.write(out, &label);
+    }
     if shortened && matches!(labels, Labels::Text) {
         out.push_str("</g>");
     }
@@ -1179,11 +1182,13 @@ mod caption_tests {
             for (edge, text, own, rival) in attribution(&scene, &captions) {
                 let label = &edge.label;
                 drawn += 1;
+                let height = caption_size(text).1;
                 assert!(
-                    own <= 3.0 + 1.5 * CAPTION_HEIGHT + 0.5 && rival >= own + 5.5,
+                    own <= 3.0 + 1.5 * height + 0.5 && rival >= own + 5.5,
                     "{name}: {label:?} drawn {own} from its route, {rival} from another"
                 );
-                let said = text.trim_end_matches('…');
+                let said = text.trim_end_matches('…').replace('\n', " ");
+                let said = said.as_str();
                 // A marker points at the key's entry, which holds the caption whole.
                 let marker = text
                     .strip_prefix('[')

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use archsmith::analysis::overlay::Mark;
 use archsmith::catalog::{Catalog, ConnectionStyle};
-use archsmith::export::captions::{CAPTION_SIZE, PlacedCaption};
+use archsmith::export::captions::{CAPTION_LINE, CAPTION_SIZE, PlacedCaption};
 use archsmith::model::{Document, Severity};
 use egui::epaint::{CornerRadius, PathShape, PathStroke};
 use egui::text::{LayoutJob, TextFormat};
@@ -288,19 +288,25 @@ fn paint_groups(screen: &Screen<'_>, scene: &Scene<'_>, visible: Rect) {
     }
 }
 
-/// A caption on its chip, as the exports draw it (the core placed it and chose its form).
+/// A caption on its chip, as the exports draw it (the core placed it and chose its form),
+/// each line centred.
 fn paint_caption(screen: &Screen<'_>, caption: &PlacedCaption) {
     let rect = screen.rect(geometry::to_rect(caption.rect()));
     screen
         .painter
         .rect_filled(rect, 3.0 * screen.zoom(), style::CANVAS_BACKGROUND);
-    screen.painter.text(
-        rect.center(),
-        Align2::CENTER_CENTER,
-        &caption.text,
-        screen.font(CAPTION_SIZE),
-        style::CARD_SUBTEXT,
-    );
+    let lines: Vec<&str> = caption.lines().collect();
+    let step = CAPTION_LINE * screen.zoom();
+    let first = rect.center().y - step * (lines.len() - 1) as f32 / 2.0;
+    for (k, line) in lines.into_iter().enumerate() {
+        screen.painter.text(
+            pos2(rect.center().x, first + step * k as f32),
+            Align2::CENTER_CENTER,
+            line,
+            screen.font(CAPTION_SIZE),
+            style::CARD_SUBTEXT,
+        );
+    }
 }
 
 /// A route (in screen points) dashed as the exports dash it: the style's pattern at the
