@@ -104,6 +104,7 @@ fn captions(c: &mut Criterion) {
                 route,
                 sizes: vec![(120.0, 14.0), (80.0, 14.0), (50.0, 14.0), (0.0, 0.0)],
                 kin: route % 5,
+                pointer: None,
             })
             .collect();
         group.throughput(Throughput::Elements(captions.len() as u64));

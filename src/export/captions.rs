@@ -229,6 +229,7 @@ fn place(doc: &Document, edges: &[(&Edge, &[Point])]) -> Vec<Option<PlacedCaptio
                     }
                 })
                 .collect(),
+            pointer: marker_form[route],
         })
         .collect();
     let routes: Vec<&[Point]> = edges.iter().map(|(_, route)| *route).collect();

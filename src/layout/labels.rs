@@ -53,6 +53,10 @@ pub struct Caption {
     /// need not tell them apart, so a caption may sit as near a kin's route as its own
     /// (beside a bundle of routes that all say "HTTP/REST").
     pub kin: usize,
+    /// A form that sends the reader elsewhere for the words (the marker of an entry in a
+    /// key that names the route's two ends): where no form finds a free spot, it is placed
+    /// where it covers nothing even if another route runs beside it, rather than left off.
+    pub pointer: Option<usize>,
 }
 
 /// The kin of a caption that reads `text`: equal texts, equal kins (and different ones almost
@@ -208,12 +212,13 @@ pub fn place_avoiding<R: AsRef<[Point]>>(
             .position(|&(w, h)| w <= 0.0 || h <= 0.0);
         // Beside a caption that reads the same, a caption says nothing new: the reader
         // takes the one for both routes (e-commerce's storefront showed "gRPC gRPC").
-        let found = found.filter(|&(_, _, rect)| {
-            empty.is_none()
-                || !obstacles.grid.any_met(rect.inflated(KIN_APART), |item| {
+        let said_beside = found.is_some_and(|(_, _, rect)| {
+            empty.is_some()
+                && obstacles.grid.any_met(rect.inflated(KIN_APART), |item| {
                     item == Item::Caption(caption.kin)
                 })
         });
+        let found = found.filter(|_| !said_beside);
         let mut best: Option<(usize, Placed, Rect)> = found.map(|(form, centre, rect)| {
             let spot = Placed {
                 centre,
@@ -222,6 +227,43 @@ pub fn place_avoiding<R: AsRef<[Point]>>(
             };
             (0, spot, rect)
         });
+        // No free spot: the pointer on its route where it covers no box, caption or
+        // outline and the fewest other routes (chat left ten labelled captions off its
+        // drawing, every spot on their routes beside or across another's): the key's entry
+        // it points at names the route's two ends.
+        if best.is_none()
+            && !said_beside
+            && let Some(form) = caption.pointer
+            && let Some(&(w, h)) = caption.sizes.get(form)
+            && w > 0.0
+            && h > 0.0
+        {
+            let mut fewest: Option<(usize, Spot)> = None;
+            for spot in candidates(points, w, h, &NEAR) {
+                let rect = spot.rect(w, h).inflated(GAP);
+                let blocked = obstacles.grid.any_met(rect, |item| {
+                    matches!(item, Item::Box | Item::Outline | Item::Caption(_))
+                });
+                if blocked {
+                    continue;
+                }
+                let crossed = obstacles.lines.met(rect, caption.route).count();
+                if fewest.is_none_or(|(least, _)| crossed < least) {
+                    fewest = Some((crossed, spot));
+                }
+                if crossed == 0 {
+                    break;
+                }
+            }
+            best = fewest.map(|(_, spot)| {
+                let placed = Placed {
+                    centre: spot.centre,
+                    form,
+                    clear: true,
+                };
+                (0, placed, spot.rect(w, h))
+            });
+        }
         if let (None, Some(form)) = (&best, empty) {
             let centre = points.first().copied().unwrap_or_default();
             let spot = Placed {
@@ -606,7 +648,12 @@ mod tests {
     use super::*;
 
     fn caption(route: usize, sizes: Vec<(f32, f32)>, kin: usize) -> Caption {
-        Caption { route, sizes, kin }
+        Caption {
+            route,
+            sizes,
+            kin,
+            pointer: None,
+        }
     }
 
     #[test]
