@@ -576,6 +576,16 @@ fn a_caption_without_room_shows_a_marker_and_the_key_holds_it_whole() {
     assert!(key.contains("API → API: HTTP/REST: validate"), "{key}");
 }
 
+/// Every bundled sample (name, text), then `more`.
+fn samples_and<const N: usize>(
+    more: [(&'static str, &'static str); N],
+) -> impl Iterator<Item = (&'static str, &'static str)> {
+    archsmith::samples::samples()
+        .iter()
+        .map(|s| (s.name, s.text))
+        .chain(more)
+}
+
 /// No connection's label is lost from a drawing: on every sample and two dense reference
 /// models (71 connections; 39 components in 15 boundaries), each label is read somewhere
 /// in the drawing's text, whole: in its caption, in a caption that reads the same nearby,
@@ -583,16 +593,13 @@ fn a_caption_without_room_shows_a_marker_and_the_key_holds_it_whole() {
 #[test]
 fn no_connection_label_is_lost_from_a_drawing() {
     let catalog = Catalog::builtin();
-    let models = archsmith::samples::samples()
-        .iter()
-        .map(|s| (s.name, s.text))
-        .chain([
-            ("chat", include_str!("fixtures/reference/chat.ron")),
-            (
-                "telehealth",
-                include_str!("fixtures/reference/telehealth.ron"),
-            ),
-        ]);
+    let models = samples_and([
+        ("chat", include_str!("fixtures/reference/chat.ron")),
+        (
+            "telehealth",
+            include_str!("fixtures/reference/telehealth.ron"),
+        ),
+    ]);
     for (name, text) in models {
         let doc = format::from_str(text, name, catalog).expect("loads");
         let seen = visible_text(&export("svg", text));
@@ -663,16 +670,13 @@ fn a_long_caption_runs_on_to_a_second_line_before_it_is_cut() {
 /// no spot clear of the boxes and their arrowheads.)
 #[test]
 fn every_entry_of_a_drawings_key_is_pointed_at_from_the_drawing() {
-    let models = archsmith::samples::samples()
-        .iter()
-        .map(|s| (s.name, s.text))
-        .chain([
-            ("staywise", include_str!("fixtures/reference/staywise.ron")),
-            (
-                "telehealth",
-                include_str!("fixtures/reference/telehealth.ron"),
-            ),
-        ]);
+    let models = samples_and([
+        ("staywise", include_str!("fixtures/reference/staywise.ron")),
+        (
+            "telehealth",
+            include_str!("fixtures/reference/telehealth.ron"),
+        ),
+    ]);
     let mut entries = 0;
     for (name, text) in models {
         let (_, texts) = xml_parts(&export("svg", text));

@@ -54,6 +54,13 @@ impl Plan {
         layer / self.band_layers.max(1)
     }
 
+    /// How many bands `layers` layers wrap into.
+    pub fn bands(&self, layers: usize) -> usize {
+        layers
+            .checked_sub(1)
+            .map_or(0, |last| self.band_of(last) + 1)
+    }
+
     pub fn new(
         sizes: &[Size],
         edges: &[Option<(usize, usize, bool)>],

@@ -1016,11 +1016,7 @@ fn coordinates(
     }
 
     // Each band from its own top, stacked with a channel between bands.
-    let bands = graph
-        .layers
-        .len()
-        .checked_sub(1)
-        .map_or(0, |l| plan.band_of(l) + 1);
+    let bands = plan.bands(graph.layers.len());
     let mut top = vec![f32::INFINITY; bands];
     let mut bottom = vec![f32::NEG_INFINITY; bands];
     for ((&y, &layer), &height) in ys.iter().zip(&graph.layer_of).zip(&graph.heights) {
@@ -1111,11 +1107,7 @@ fn level_layers(
 /// By band, the extent (top, bottom) of its tallest layer as placed: `None` for a band with
 /// no nodes.
 fn band_windows(graph: &LayeredGraph, plan: &Plan, ys: &[f32]) -> Vec<Option<(f32, f32)>> {
-    let bands = graph
-        .layers
-        .len()
-        .checked_sub(1)
-        .map_or(0, |l| plan.band_of(l) + 1);
+    let bands = plan.bands(graph.layers.len());
     let mut windows: Vec<Option<(f32, f32)>> = vec![None; bands];
     for (l, layer) in graph.layers.iter().enumerate() {
         let (Some(&first), Some(&last)) = (layer.first(), layer.last()) else {
