@@ -432,7 +432,7 @@ fn refine_stacks(
                 })
                 .collect();
             let drawings: Vec<&Layout> = tries.iter().map(|(_, tried)| tried).collect();
-            let tried_scores = scores.of_each(&drawings);
+            let tried_scores = scores.of_each(&drawings, current.score);
             let mut chosen = None;
             for ((again, tried), judged) in tries.into_iter().zip(tried_scores) {
                 let Some(judged) = judged else {
@@ -479,19 +479,31 @@ struct Scores<'a> {
     doc: &'a Document,
     catalog: &'a Catalog,
     spacing: Spacing,
-    known: HashMap<u64, Judged>,
+    known: HashMap<u64, Known>,
     tries: usize,
 }
 
 /// What [`Scores`] finds of a drawing.
 #[derive(Debug, Clone, Copy)]
 struct Judged {
-    /// The score [`shape_search`] lowers.
+    /// The score [`shape_search`] lowers (for a drawing that cannot beat the one it was
+    /// tried against, a floor under it: see [`Scores::of_each`]).
     score: f32,
     /// Its routes' segments through a boundary's title: not in the score (weighed there,
     /// the search drew video-streaming with 79 crossings where it has 59), but kept from
     /// growing where the search moves the members of a column (see [`refine_stacks`]).
+    /// For a drawing not routed, as many as can be.
     titles_struck: usize,
+}
+
+/// What [`Scores`] knows of a drawing it has met.
+#[derive(Debug, Clone, Copy)]
+enum Known {
+    /// Routed and scored.
+    Judged(Judged),
+    /// Not routed, since its score before routing was already no better than the drawing it
+    /// was tried against: this floor under its score.
+    AtLeast(f32),
 }
 
 impl<'a> Scores<'a> {
@@ -506,39 +518,64 @@ impl<'a> Scores<'a> {
     }
 
     /// The score [`shape_search`] lowers: the faults of the routed drawing (see
-    /// [`routed_faults`]), plus its distance from the page's shape; `None` when it would
-    /// take a try and none are left.
+    /// [`routed_faults`]), plus its distance from the page's shape and its area; `None`
+    /// when it would take a try and none are left.
     fn of(&mut self, drawn: &Layout) -> Option<Judged> {
-        self.of_each(&[drawn]).pop().flatten()
+        self.of_each(&[drawn], f32::INFINITY).pop().flatten()
     }
 
-    /// [`Scores::of`] each drawing in turn, the first `None` ending the list: the drawings
-    /// not met before are routed at once, on as many threads as the machine has (each try
-    /// routes the whole drawing, and one step of a search tries several shapes), with the
-    /// very result of scoring them one by one.
-    fn of_each(&mut self, drawings: &[&Layout]) -> Vec<Option<Judged>> {
+    /// [`Scores::of`] each drawing in turn, the first `None` ending the list, where only a
+    /// score below `to_beat` matters: a drawing not met before takes a try, but one whose
+    /// faults before routing (see [`unrouted_faults`]) already score `to_beat` or more is
+    /// not routed (routing is most of a try's work, and about a third of the tries of the
+    /// e-commerce sample's search lose on their page shape and area alone): its score is
+    /// then that floor. The drawings that must be routed are routed at once, on as many
+    /// threads as the machine has (one step of a search tries several shapes). Either way,
+    /// the answers decide as their routed scores would, and a search takes the same tries.
+    fn of_each(&mut self, drawings: &[&Layout], to_beat: f32) -> Vec<Option<Judged>> {
         let keys: Vec<u64> = drawings.iter().map(|drawn| drawn.fingerprint()).collect();
         // The drawings to route, in order, until the tries run out.
-        let mut new: Vec<(u64, &Layout)> = Vec::new();
+        let mut to_route: Vec<(u64, &Layout)> = Vec::new();
         let mut answered = drawings.len();
         for (k, (&key, &drawn)) in keys.iter().zip(drawings).enumerate() {
-            if self.known.contains_key(&key) || new.iter().any(|&(seen, _)| seen == key) {
+            if to_route.iter().any(|&(seen, _)| seen == key) {
                 continue;
             }
-            let Some(left) = self.tries.checked_sub(1) else {
-                answered = k;
-                break;
-            };
-            self.tries = left;
-            new.push((key, drawn));
+            match self.known.get(&key) {
+                Some(Known::Judged(_)) => continue,
+                Some(&Known::AtLeast(floor)) if floor >= to_beat => continue,
+                // Met before and not routed: it took its try then.
+                Some(Known::AtLeast(_)) => {}
+                None => {
+                    let Some(left) = self.tries.checked_sub(1) else {
+                        answered = k;
+                        break;
+                    };
+                    self.tries = left;
+                    let floor = self.floor(drawn);
+                    if floor >= to_beat {
+                        self.known.insert(key, Known::AtLeast(floor));
+                        continue;
+                    }
+                }
+            }
+            to_route.push((key, drawn));
         }
-        let judged = on_threads(&new, |&(_, drawn)| self.judge(drawn));
-        for (&(key, _), judged) in new.iter().zip(judged) {
-            self.known.insert(key, judged);
+        let judged = on_threads(&to_route, |&(_, drawn)| self.judge(drawn));
+        for (&(key, _), judged) in to_route.iter().zip(judged) {
+            self.known.insert(key, Known::Judged(judged));
         }
         let mut answers: Vec<Option<Judged>> = keys[..answered]
             .iter()
-            .map(|key| self.known.get(key).copied())
+            .map(|key| {
+                self.known.get(key).map(|&known| match known {
+                    Known::Judged(judged) => judged,
+                    Known::AtLeast(floor) => Judged {
+                        score: floor,
+                        titles_struck: usize::MAX,
+                    },
+                })
+            })
             .collect();
         if answered < drawings.len() {
             answers.push(None);
@@ -548,15 +585,27 @@ impl<'a> Scores<'a> {
 
     fn judge(&self, drawn: &Layout) -> Judged {
         let routed = routed_faults(self.doc, self.catalog, drawn);
-        let bounds = routed.bounds;
-        let off_shape = (bounds.w / bounds.h / self.spacing.aspect).ln().abs();
         Judged {
-            score: routed.faults as f32
-                + CROSSINGS_PER_SHAPE * off_shape
-                + CROSSINGS_PER_SHAPE_BEYOND * (off_shape - COMFORTABLE_SHAPE.ln()).max(0.0)
-                + CROSSINGS_PER_AREA * (bounds.w * bounds.h).max(1.0).ln(),
+            score: self.score(routed.faults, routed.bounds),
             titles_struck: routed.titles_struck,
         }
+    }
+
+    /// A floor under [`Scores::judge`]'s score, found without routing.
+    fn floor(&self, drawn: &Layout) -> f32 {
+        let unrouted = placed(self.doc, self.catalog, drawn, |obstacles, requests| {
+            unrouted_faults(drawn, obstacles, requests)
+        });
+        self.score(unrouted.faults, unrouted.bounds)
+    }
+
+    /// The score of a drawing with these faults and this size: it grows with either.
+    fn score(&self, faults: usize, bounds: Size) -> f32 {
+        let off_shape = (bounds.w / bounds.h / self.spacing.aspect).ln().abs();
+        faults as f32
+            + CROSSINGS_PER_SHAPE * off_shape
+            + CROSSINGS_PER_SHAPE_BEYOND * (off_shape - COMFORTABLE_SHAPE.ln()).max(0.0)
+            + CROSSINGS_PER_AREA * (bounds.w * bounds.h).max(1.0).ln()
     }
 }
 
@@ -636,7 +685,7 @@ fn descend<'a>(
                 })
                 .collect();
             let drawings: Vec<&Layout> = tries.iter().map(|(_, tried)| tried).collect();
-            let tried_scores = scores.of_each(&drawings);
+            let tried_scores = scores.of_each(&drawings, best_score);
             for ((again, tried), tried_score) in tries.into_iter().zip(tried_scores) {
                 let Some(Judged {
                     score: tried_score, ..
@@ -841,8 +890,22 @@ struct Routed {
     bounds: Size,
 }
 
-/// What is wrong with the routes of a laid-out drawing, routed as the exports route it.
-fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> Routed {
+/// What is wrong with a laid-out drawing before it is routed: its calls drawn climbing,
+/// weighted (see [`CLIMB_WEIGHT`]), and its size. Part of [`Routed`], and a floor under it,
+/// since what the routes add is never negative.
+struct Unrouted {
+    faults: usize,
+    bounds: Size,
+}
+
+/// `work` on the obstacles and the route requests of a laid-out drawing, placed as the
+/// exports place them.
+fn placed<R>(
+    doc: &Document,
+    catalog: &Catalog,
+    drawn: &Layout,
+    work: impl FnOnce(&route::Obstacles, &[route::Request<'_>]) -> R,
+) -> R {
     let obstacles = route::Obstacles::placed(
         doc,
         |c| {
@@ -854,12 +917,15 @@ fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> Routed {
     let drawn_connections = route::Drawn::of(doc, catalog, |c| {
         drawn.bends.get(&c.id).map_or(&[], Vec::as_slice)
     });
-    let requests = drawn_connections.requests();
-    let routes = route::route(&obstacles, &requests);
-    let faults = count_crossings(&routes, &[])
-        + HUGGING_WEIGHT * route::hugging(&obstacles, &routes)
-        + SHARED_TRACK_WEIGHT * route::shared_tracks(&requests, &routes, MOST_SHARED_TRACKS)
-        + CLIMB_WEIGHT * climbs(&obstacles.boxes, &requests);
+    work(&obstacles, &drawn_connections.requests())
+}
+
+/// What is wrong with a laid-out drawing that routing it does not change.
+fn unrouted_faults(
+    drawn: &Layout,
+    obstacles: &route::Obstacles,
+    requests: &[route::Request<'_>],
+) -> Unrouted {
     let bends = drawn
         .bends
         .values()
@@ -875,11 +941,27 @@ fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> Routed {
         .map_or(Size::new(1.0, 1.0), |bounds| {
             Size::new(bounds.w.max(1.0), bounds.h.max(1.0))
         });
-    Routed {
-        faults,
-        titles_struck: route::titles_struck(&obstacles, &routes),
+    Unrouted {
+        faults: CLIMB_WEIGHT * climbs(&obstacles.boxes, requests),
         bounds,
     }
+}
+
+/// What is wrong with the routes of a laid-out drawing, routed as the exports route it.
+fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> Routed {
+    placed(doc, catalog, drawn, |obstacles, requests| {
+        let unrouted = unrouted_faults(drawn, obstacles, requests);
+        let routes = route::route(obstacles, requests);
+        let faults = count_crossings(&routes, &[])
+            + HUGGING_WEIGHT * route::hugging(obstacles, &routes)
+            + SHARED_TRACK_WEIGHT * route::shared_tracks(requests, &routes, MOST_SHARED_TRACKS)
+            + unrouted.faults;
+        Routed {
+            faults,
+            titles_struck: route::titles_struck(obstacles, &routes),
+            bounds: unrouted.bounds,
+        }
+    })
 }
 
 /// Side room of a stack, for routes between members that are not neighbours.
@@ -1784,6 +1866,36 @@ mod tests {
         shape.stacks.insert(group, swapped[1..].to_vec());
         let (short, _) = builder.with_shape(shape, HashMap::new());
         assert_eq!(members(&short), stack);
+    }
+
+    /// A drawing tried against one it cannot beat on its page shape, area and climbing
+    /// calls alone is not routed: its score is that floor, under the routed one. Met again
+    /// against a drawing it might beat, it is routed without taking another try.
+    #[test]
+    fn a_drawing_that_cannot_win_before_routing_is_not_routed() {
+        let catalog = Catalog::builtin();
+        let sample = crate::samples::sample("payments-cqrs").expect("bundled");
+        let doc = crate::format::from_str(sample.text, "payments", catalog).expect("loads");
+        let mut builder = Builder::new(&doc, catalog, Spacing::default());
+        builder.draw_level(None);
+        let drawn = builder.placed();
+        let mut scores = Scores::new(&builder, 2);
+        let floor = scores.floor(&drawn);
+        let routed = scores.judge(&drawn).score;
+        assert!(
+            floor < routed,
+            "routes add their crossings: {floor} {routed}"
+        );
+        let [answer] = scores.of_each(&[&drawn], floor).try_into().expect("one");
+        let answer = answer.expect("a try was left");
+        assert_eq!((answer.score, answer.titles_struck), (floor, usize::MAX));
+        assert!(matches!(
+            scores.known.get(&drawn.fingerprint()),
+            Some(Known::AtLeast(_))
+        ));
+        assert_eq!(scores.tries, 1);
+        let again = scores.of(&drawn).expect("routed").score;
+        assert_eq!((again, scores.tries), (routed, 1));
     }
 
     /// A callee never goes above its caller, nor above what calls it on the way; a caller
