@@ -1,7 +1,8 @@
 //! Prints the drawn geometry of a model as JSON, for `scripts/diagram-benchmark.py`: each
 //! component's box and each connection's routed path, laid out automatically (`--auto`,
 //! every component re-placed) or where the model puts them, with its boundaries (parent,
-//! components, rectangle) and the time the layout and the routing took.
+//! components, rectangle), how many captions the drawing shows shortened (cut, as a key's
+//! marker, or left off) and the time the layout and the routing took.
 //!
 //! `cargo run --release --example diagram_geometry -- MODEL.ron [--auto]`
 
@@ -87,6 +88,11 @@ fn main() -> ExitCode {
         })
         .collect();
     let drawn: Vec<_> = routes.iter().flatten().cloned().collect();
+    let captions_shortened = archsmith::export::captions::place_captions(&doc, catalog, &routes)
+        .iter()
+        .flatten()
+        .filter(|caption| caption.shortened())
+        .count();
     println!(
         "{}",
         json!({
@@ -94,6 +100,7 @@ fn main() -> ExitCode {
             "crossings": layout::count_crossings(&drawn, &[]),
             "along_borders": route::hugging(&obstacles, &drawn),
             "shared_tracks": route::shared_tracks_of(&doc, catalog, &routes),
+            "captions_shortened": captions_shortened,
             "groups": groups,
             "nodes": nodes,
             "edges": edges,

@@ -8,6 +8,8 @@ the same way, from its boxes and edge polylines:
   through-boxes edge segments that run through a box other than their ends
   bends         interior points of the edge polylines (dot's splines: their control points)
   area, aspect  of the bounding box of boxes and edges
+  16:10 page    area of the smallest 16:10 rectangle that holds that box: the room the
+                drawing takes on a slide or a page, where a strip leaves the rest empty
   ms            wall time of one layout and routing (dot and elkjs: their whole process,
                 start-up included; Archsmith: in-process, from the example's own clock)
 
@@ -273,8 +275,13 @@ def measure(drawing):
         "bends": sum(max(len(e["points"]) - 2, 0) for e in drawing["edges"]),
         "area": width * height,
         "aspect": width / max(height, 1.0),
+        "page": max(width, PAGE_ASPECT * height) * max(height, width / PAGE_ASPECT),
         "ms": drawing["ms"],
     }
+
+
+# The page shape Archsmith's layout aims for by default (`--aspect 16:10`).
+PAGE_ASPECT = 1.6
 
 
 def segment_in_box(a, b, box):
@@ -309,8 +316,8 @@ def main():
         path = os.path.join(work, f"synthetic-{size}.ron")
         run(["cargo", "run", "-q", "--release", "--example", "synthetic", "--", str(size), path], cwd=ROOT)
         models.append((f"generated {size}", path))
-    rows = ["| model | tool | crossings | through boxes | bends | area (Mpx²) | aspect | ms |",
-            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    rows = ["| model | tool | crossings | through boxes | bends | area (Mpx²) | aspect | 16:10 page (Mpx²) | ms |",
+            "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, path in models:
         ours = archsmith(path, auto=True)
         results = [("Archsmith", ours)]
@@ -321,7 +328,7 @@ def main():
             try:
                 results.append((tool, run_tool(ours)))
             except subprocess.TimeoutExpired:
-                rows.append(f"| {name} | {tool} | | | | | | > {TOOL_TIMEOUT_S * 1000} (stopped) |")
+                rows.append(f"| {name} | {tool} | | | | | | | > {TOOL_TIMEOUT_S * 1000} (stopped) |")
                 print(rows[-1], file=sys.stderr)
             except (subprocess.CalledProcessError, json.JSONDecodeError, KeyError) as error:
                 print(f"{tool} failed on {name}: {error}", file=sys.stderr)
@@ -329,7 +336,7 @@ def main():
             m = measure(drawing)
             rows.append(
                 f"| {name} | {tool} | {m['crossings']} | {m['through']} | {m['bends']} | "
-                f"{m['area'] / 1e6:.2f} | {m['aspect']:.2f} | {m['ms']:.1f} |")
+                f"{m['area'] / 1e6:.2f} | {m['aspect']:.2f} | {m['page'] / 1e6:.2f} | {m['ms']:.1f} |")
             print(rows[-1], file=sys.stderr)
     table = "\n".join(rows) + "\n"
     print(table)
