@@ -661,6 +661,34 @@ fn a_long_caption_runs_on_to_a_second_line_before_it_is_cut() {
     }
 }
 
+/// The automatic layout leaves room between layers for the captions of the connections
+/// joining them: in the staywise booking flow, the chain from Front Door to API Management
+/// says "4. CDN origin: /api/*, /partner/*, /webhooks/*" and "5. HTTP/REST: Private Link
+/// origin", which the usual gap cut ("4. /api/*, /…", "5. Private…") and listed in the key.
+#[test]
+fn the_layout_leaves_room_between_layers_for_their_captions() {
+    use archsmith::export::captions::place_captions;
+    use archsmith::layout::route;
+    let catalog = Catalog::builtin();
+    let text = include_str!("fixtures/reference/staywise.ron");
+    let doc = format::from_str(text, "staywise.ron", catalog).expect("loads");
+    let flow = archsmith::view::project(&doc, catalog, doc.view("booking-flow").expect("view")).doc;
+    let obstacles = route::Obstacles::of(&flow, archsmith::model::Component::rect);
+    let routes = route::connections(&flow, catalog, &obstacles);
+    let captions = place_captions(&flow, catalog, &routes);
+    for words in [
+        "CDN origin: /api/*, /partner/*, /webhooks/*",
+        "Private Link origin",
+    ] {
+        let caption = captions
+            .iter()
+            .flatten()
+            .find(|c| c.whole.contains(words))
+            .unwrap_or_else(|| panic!("no caption says {words:?}"));
+        assert!(!caption.shortened(), "{caption:?}");
+    }
+}
+
 /// Every labelled caption shows on the drawing: its words, cut or whole, or the marker of its
 /// entry in the key. A caption whose route runs beside or across others all along gets its
 /// marker on its route where it covers no box, caption or outline and the fewest routes,

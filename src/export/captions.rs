@@ -24,6 +24,9 @@ const CAPTION_WIDTHS: [f32; 3] = [180.0, 110.0, 60.0];
 /// How far back from a route's end, and how wide, its arrowhead reaches: the SVG marker is
 /// 7 stroke widths of 1.5 px, square.
 const ARROWHEAD: f32 = 11.0;
+/// What a caption keeps clear of the boxes at the ends of the stretch it sits on, beyond
+/// the arrowhead, where the layout makes room for it (see [`rooms`]).
+const CAPTION_AIR: f32 = 4.0;
 
 /// A caption as placed.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +121,27 @@ pub(crate) fn place_scene_captions(
         .map(|drawn| (&drawn.edge, drawn.points.as_slice()))
         .collect();
     place(doc, &drawn)
+}
+
+/// How long a straight stretch of route each connection's caption needs to sit on whole
+/// (by position in `doc`; 0 for one with nothing to say): its narrowest form that shows all
+/// its words (on one line or on two), else its longest form, with room for the arrowhead
+/// and a little air at either end. The automatic layout spaces layers by it.
+pub fn rooms(doc: &Document, catalog: &Catalog) -> Vec<f32> {
+    let mut rooms = vec![0.0; doc.connections().len()];
+    for edge in tree::edges(doc, catalog) {
+        let forms = forms(&edge);
+        let width = |form: &String| caption_size(form).0;
+        let whole = forms
+            .iter()
+            .filter(|form| !form.is_empty() && form.replace('\n', " ") == edge.label)
+            .map(width)
+            .reduce(f32::min);
+        if let Some(widest) = whole.or_else(|| forms.first().map(width)) {
+            rooms[edge.connection] = widest + 2.0 * (ARROWHEAD + CAPTION_AIR);
+        }
+    }
+    rooms
 }
 
 /// What a drawing shows in place of a caption with no room for any of its words: the

@@ -99,7 +99,15 @@ pub struct Hints<'a> {
     /// The nodes a connection from outside this drawing enters: a depth-first search for
     /// cycles starts from them (see [`Cycles::DepthFirst`]).
     pub entered: &'a [bool],
+    /// How long a straight stretch each edge's caption needs to sit on whole (0: it says
+    /// nothing): the gap between two layers grows to hold the captions of the edges
+    /// joining them (see [`MAX_CAPTION_GAP`]).
+    pub rooms: &'a [f32],
 }
+
+/// The widest a gap between layers grows to hold a caption: twice the usual. Wider, the
+/// drawing spreads more than a cut caption costs (its key holds the words).
+const MAX_CAPTION_GAP: f32 = 2.0;
 
 /// The choices a drawing is made with, beyond its spacing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -185,6 +193,7 @@ pub fn draw_hinted(
     let mut part_edges: Vec<Vec<(usize, usize)>> = vec![Vec::new(); parts.len()];
     let mut part_anchors: Vec<Vec<Anchors>> = vec![Vec::new(); parts.len()];
     let mut part_light: Vec<Vec<bool>> = vec![Vec::new(); parts.len()];
+    let mut part_rooms: Vec<Vec<f32>> = vec![Vec::new(); parts.len()];
     // Where each input edge went: its part and its index among that part's edges.
     let slots: Vec<Option<(usize, usize)>> = edges
         .iter()
@@ -195,6 +204,7 @@ pub fn draw_hinted(
                 part_edges[p].push((local[a], local[b]));
                 part_anchors[p].push(hints.anchors.get(e).copied().unwrap_or_default());
                 part_light[p].push(hints.light.get(e).copied().unwrap_or_default());
+                part_rooms[p].push(hints.rooms.get(e).copied().unwrap_or_default());
                 (p, part_edges[p].len() - 1)
             })
         })
@@ -205,8 +215,9 @@ pub fn draw_hinted(
         .zip(&part_edges)
         .zip(&part_anchors)
         .zip(&part_light)
+        .zip(&part_rooms)
         .zip(&part_sizes)
-        .map(|((((part, edges), anchors), light), part_sizes)| {
+        .map(|(((((part, edges), anchors), light), rooms), part_sizes)| {
             let nodes: Vec<Option<f32>> = part
                 .iter()
                 .map(|&v| hints.nodes.get(v).copied().flatten())
@@ -220,6 +231,7 @@ pub fn draw_hinted(
                 anchors,
                 light,
                 entered: &entered,
+                rooms,
             };
             draw_connected(part_sizes, edges, &hints, spacing, choices)
         })
@@ -369,7 +381,8 @@ fn draw_connected(
         &plan.through_dummies,
     );
     order::minimise_crossings(&mut graph, hints.nodes);
-    let placed = coordinates(&graph, &plan, spacing, choices.levelling);
+    let gaps = gaps_after(&oriented, &layer_of, &plan, hints.rooms, spacing);
+    let placed = coordinates(&graph, &plan, &gaps, spacing, choices.levelling);
 
     let positions: Vec<Point> = (0..n)
         .map(|v| {
@@ -392,7 +405,7 @@ fn draw_connected(
                     .map(|&d| Point::new(placed.xs[d], placed.ys[d]))
                     .collect()
             } else {
-                placed.channel_route(a, b, &graph.layer_of, &plan, spacing)
+                placed.channel_route(a, b, &graph.layer_of, &plan, &gaps, spacing)
             };
             if reversed {
                 points.reverse();
@@ -925,12 +938,14 @@ impl Placed {
         b: usize,
         layer_of: &[usize],
         plan: &Plan,
+        gaps: &[f32],
         spacing: Spacing,
     ) -> Vec<Point> {
         let half_gap = spacing.layer_gap / 2.0;
         let (la, lb) = (layer_of[a], layer_of[b]);
-        let exit_x = self.xs[a] + self.column_width[la] / 2.0 + half_gap;
-        let entry_x = self.xs[b] - self.column_width[lb] / 2.0 - half_gap;
+        let gap_before = |l: usize| l.checked_sub(1).map_or(spacing.layer_gap, |k| gaps[k]);
+        let exit_x = self.xs[a] + self.column_width[la] / 2.0 + gaps[la] / 2.0;
+        let entry_x = self.xs[b] - self.column_width[lb] / 2.0 - gap_before(lb) / 2.0;
         let (band_a, band_b) = (plan.band_of(la), plan.band_of(lb));
         let channel_out = self.band_bottom[band_a] + half_gap;
         let channel_in = if band_b > band_a {
@@ -957,6 +972,31 @@ impl Placed {
     }
 }
 
+/// The gap right of each layer: [`Spacing::layer_gap`], or wider where an edge to the next
+/// layer of its band has a caption that needs more room (see [`Hints::rooms`]), up to
+/// [`MAX_CAPTION_GAP`] times as wide. Edges spanning more layers run through several gaps
+/// and along channels, where a caption finds a longer stretch.
+fn gaps_after(
+    oriented: &[Option<(usize, usize, bool)>],
+    layer_of: &[usize],
+    plan: &Plan,
+    rooms: &[f32],
+    spacing: Spacing,
+) -> Vec<f32> {
+    let layers = layer_of.iter().max().map_or(0, |&last| last + 1);
+    let mut gaps = vec![spacing.layer_gap; layers];
+    let widest = MAX_CAPTION_GAP * spacing.layer_gap;
+    for (edge, &room) in oriented.iter().zip(rooms) {
+        if let Some(&(a, b, _)) = edge.as_ref() {
+            let (la, lb) = (layer_of[a], layer_of[b]);
+            if lb == la + 1 && plan.band_of(la) == plan.band_of(lb) {
+                gaps[la] = gaps[la].max(room.min(widest));
+            }
+        }
+    }
+    gaps
+}
+
 /// Centre x of each node's column, centre y of each node, and the drawing's size. Columns are
 /// as wide as their widest node; each band starts again at the left, under the one before.
 /// Vertical positions start stacked, then a few sweeps move each node toward the mean of its
@@ -964,6 +1004,7 @@ impl Placed {
 fn coordinates(
     graph: &LayeredGraph,
     plan: &Plan,
+    gaps: &[f32],
     spacing: Spacing,
     levelling: Levelling,
 ) -> Placed {
@@ -984,7 +1025,7 @@ fn coordinates(
             xs[v] = x + column / 2.0;
         }
         width = width.max(x + column);
-        x += column + spacing.layer_gap;
+        x += column + gaps[l];
     }
 
     let mut ys = vec![0.0f32; count];
@@ -1277,6 +1318,44 @@ mod tests {
     /// Two boxes calling into a tall one (a boundary's block) where its members sit, near its
     /// top and its bottom: each is drawn level with where it meets the block, where spread
     /// ports would have put them a third of the block apart.
+    /// The gap between two layers holds the longest caption of the edges joining them, up
+    /// to twice the usual gap; an edge that skips a layer, or says nothing, widens nothing.
+    #[test]
+    fn a_long_caption_widens_the_gap_between_the_layers_it_joins() {
+        let sizes = [Size::new(100.0, 50.0); 3];
+        let spacing = Spacing::default();
+        let gap_after = |rooms: &[f32], edges: &[(usize, usize)]| {
+            let d = draw_hinted(
+                &sizes,
+                edges,
+                &Hints {
+                    rooms,
+                    ..Hints::default()
+                },
+                spacing,
+                Choices::default(),
+            );
+            let mut xs: Vec<f32> = d.positions.iter().map(|p| p.x).collect();
+            xs.sort_by(f32::total_cmp);
+            xs.dedup();
+            xs.windows(2)
+                .map(|w| w[1] - w[0] - 100.0)
+                .collect::<Vec<f32>>()
+        };
+        let chain = [(0, 1), (1, 2)];
+        assert_eq!(gap_after(&[], &chain), [spacing.layer_gap; 2]);
+        assert_eq!(gap_after(&[0.0, 160.0], &chain), [spacing.layer_gap, 160.0]);
+        assert_eq!(
+            gap_after(&[900.0, 0.0], &chain),
+            [MAX_CAPTION_GAP * spacing.layer_gap, spacing.layer_gap]
+        );
+        // 0 to 2 skips a layer: its caption finds room on its longer route.
+        assert_eq!(
+            gap_after(&[0.0, 0.0, 300.0], &[(0, 1), (1, 2), (0, 2)]),
+            [spacing.layer_gap; 2]
+        );
+    }
+
     #[test]
     fn anchored_edges_place_their_far_ends_level_with_where_they_meet_a_tall_box() {
         let sizes = [

@@ -17,6 +17,7 @@ pub mod route;
 mod width;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 pub use crossings::count_crossings;
 pub use layered::{
@@ -26,7 +27,7 @@ pub use layered::{
 
 use crate::catalog::Catalog;
 use crate::edit::{ConnectionField, EditOp};
-use crate::export::cards;
+use crate::export::{captions, cards};
 use crate::format::LoadError;
 use crate::model::{
     Component, ComponentId, ConnectionId, Document, GroupId, Note, NoteId, Point, Rect, Size,
@@ -130,6 +131,9 @@ struct Builder<'a> {
     /// The members of each boundary that a connection from outside it enters (telemetry
     /// aside), by boundary and member: the boundary's drawing leads with them.
     entered: HashSet<(Option<usize>, Member)>,
+    /// How long a stretch each connection's caption needs (see [`captions::rooms`]), by
+    /// position in the document.
+    caption_rooms: Arc<[f32]>,
     shape: Shape,
 }
 
@@ -1129,6 +1133,7 @@ impl<'a> Builder<'a> {
             members,
             hints: HashMap::new(),
             entered: HashSet::new(),
+            caption_rooms: captions::rooms(doc, catalog).into(),
             shape: Shape::default(),
         };
         builder.assign_edges();
@@ -1397,11 +1402,19 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|&m| only_boundaries && self.entered.contains(&(level, m)))
             .collect();
+        // Captions sit on the stretches between layers drawn across; between layers drawn
+        // top to bottom they sit beside the route, which any gap holds.
+        let rooms: Vec<f32> = if down {
+            Vec::new()
+        } else {
+            connections.iter().map(|&c| self.caption_rooms[c]).collect()
+        };
         let hints = Hints {
             nodes: &nodes,
             anchors: &anchors,
             light: &light,
             entered: &entered,
+            rooms: &rooms,
         };
         let choices = Choices {
             islands,
