@@ -81,6 +81,11 @@ pub fn caption_size(text: &str) -> (f32, f32) {
 /// colon, where that is as short within a fifth), if neither is wider than `widest`.
 fn on_two_lines(text: &str, widest: f32) -> Option<String> {
     let width = |t: &str| fonts::text_width(t, CAPTION_SIZE, Weight::Regular);
+    // Widths add up, so a text over two lines' width has no split that fits: answered at
+    // once, without measuring both halves at every space.
+    if width(text) > 2.0 * widest {
+        return None;
+    }
     let splits = text.match_indices(' ').map(|(at, _)| at);
     let longer = |at: usize| width(&text[..at]).max(width(&text[at + 1..]));
     let best = splits.clone().map(longer).fold(f32::INFINITY, f32::min);

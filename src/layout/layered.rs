@@ -1315,9 +1315,6 @@ mod tests {
         }
     }
 
-    /// Two boxes calling into a tall one (a boundary's block) where its members sit, near its
-    /// top and its bottom: each is drawn level with where it meets the block, where spread
-    /// ports would have put them a third of the block apart.
     /// The gap between two layers holds the longest caption of the edges joining them, up
     /// to twice the usual gap; an edge that skips a layer, or says nothing, widens nothing.
     #[test]
@@ -1356,6 +1353,9 @@ mod tests {
         );
     }
 
+    /// Two boxes calling into a tall one (a boundary's block) where its members sit, near its
+    /// top and its bottom: each is drawn level with where it meets the block, where spread
+    /// ports would have put them a third of the block apart.
     #[test]
     fn anchored_edges_place_their_far_ends_level_with_where_they_meet_a_tall_box() {
         let sizes = [
