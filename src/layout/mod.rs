@@ -874,7 +874,7 @@ const CLIMB_ALLOWANCE: f32 = 100.0;
 fn climbs(boxes: &[Rect], requests: &[route::Request<'_>]) -> usize {
     requests
         .iter()
-        .filter(|request| !request.bundle)
+        .filter(|request| !request.telemetry)
         .filter(|request| {
             let (from, to) = (boxes[request.from].center(), boxes[request.to].center());
             from.y - to.y > (to.x - from.x).max(0.0) + CLIMB_ALLOWANCE
@@ -953,11 +953,12 @@ fn unrouted_faults(
     }
 }
 
-/// What is wrong with the routes of a laid-out drawing, routed as the exports route it.
+/// What is wrong with the routes of a laid-out drawing, routed as the exports route it (but
+/// for the last pass, which only makes it better: see [`route::Effort::Scoring`]).
 fn routed_faults(doc: &Document, catalog: &Catalog, drawn: &Layout) -> Routed {
     placed(doc, catalog, drawn, |obstacles, requests| {
         let unrouted = unrouted_faults(drawn, obstacles, requests);
-        let routes = route::route(obstacles, requests);
+        let routes = route::route_with(obstacles, requests, route::Effort::Scoring);
         let faults = count_crossings(&routes, &[])
             + HUGGING_WEIGHT * route::hugging(obstacles, &routes)
             + SHARED_TRACK_WEIGHT * route::shared_tracks(requests, &routes, MOST_SHARED_TRACKS)
@@ -1208,7 +1209,7 @@ impl<'a> Builder<'a> {
                     .or_default()
                     .push((edge.connection, ma, mb));
             }
-            if !route::bundled(self.catalog, &self.doc.connections()[edge.connection]) {
+            if !route::is_telemetry(self.catalog, &self.doc.connections()[edge.connection]) {
                 for (depth, &g) in edge.chain_to.iter().enumerate().skip(shared) {
                     let member = edge
                         .chain_to
@@ -1382,7 +1383,7 @@ impl<'a> Builder<'a> {
         };
         let light: Vec<bool> = connections
             .iter()
-            .map(|&c| route::bundled(self.catalog, &doc.connections()[c]))
+            .map(|&c| route::is_telemetry(self.catalog, &doc.connections()[c]))
             .collect();
         // Where each member's outside connections lead, across the layers' direction.
         let nodes: Vec<Option<f32>> = members
@@ -1550,7 +1551,7 @@ impl<'a> Builder<'a> {
             let connection = &doc.connections()[*c];
             // A bundled route finds its own way onto its trunk: bends placed for it as for
             // any edge would pull it away from the others it runs in with.
-            if route::bundled(self.catalog, connection) {
+            if route::is_telemetry(self.catalog, connection) {
                 continue;
             }
             let mut points: Vec<Point> = bends
