@@ -330,6 +330,15 @@ fn a_ten_thousand_component_model_lays_out_compact_with_few_bends() {
         .collect();
     let sizes: Vec<_> = doc.components().iter().map(|c| c.size).collect();
     let drawing = layout::draw(&sizes, &edges, Spacing::default());
+    // Edges through the channel over the first band too: the drawing starts at 0 still.
+    let top = (drawing.positions.iter())
+        .chain(drawing.bends.iter().flatten())
+        .map(|p| p.y)
+        .fold(f32::INFINITY, f32::min);
+    assert_eq!(
+        top, 0.0,
+        "the drawing starts at its top, and nothing is above it"
+    );
     let mut total = 0;
     for (&(a, b), bends) in edges.iter().zip(&drawing.bends) {
         let span = drawing.layers[a].abs_diff(drawing.layers[b]).max(1);

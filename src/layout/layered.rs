@@ -384,7 +384,7 @@ fn draw_connected(
     let gaps = gaps_after(&oriented, &layer_of, &plan, hints.rooms, spacing);
     let placed = coordinates(&graph, &plan, &gaps, spacing, choices.levelling);
 
-    let positions: Vec<Point> = (0..n)
+    let mut positions: Vec<Point> = (0..n)
         .map(|v| {
             Point::new(
                 placed.xs[v] - graph.widths[v] / 2.0,
@@ -392,7 +392,7 @@ fn draw_connected(
             )
         })
         .collect();
-    let bends: Vec<Vec<Point>> = oriented
+    let mut bends: Vec<Vec<Point>> = oriented
         .iter()
         .enumerate()
         .map(|(e, edge)| {
@@ -413,18 +413,22 @@ fn draw_connected(
             points
         })
         .collect();
-    // Channel routes may run under the last band and right of the widest one.
-    let (width, height) = bends
+    // Channel routes may run over the first band, under the last and right of the widest
+    // one: the drawing is moved down to start at the highest.
+    let (width, height, top) = bends
         .iter()
         .flatten()
-        .fold((placed.size.w, placed.size.h), |(w, h), p| {
-            (w.max(p.x), h.max(p.y))
+        .fold((placed.size.w, placed.size.h, 0.0f32), |(w, h, top), p| {
+            (w.max(p.x), h.max(p.y), top.min(p.y))
         });
+    let down = |p: &mut Point| p.y -= top;
+    positions.iter_mut().for_each(down);
+    bends.iter_mut().flatten().for_each(down);
     Drawing {
         positions,
         bends,
         layers: layer_of,
-        size: Size::new(width, height),
+        size: Size::new(width, height - top),
     }
 }
 
@@ -921,7 +925,8 @@ struct Placed {
     ys: Vec<f32>,
     /// Width of each layer's column.
     column_width: Vec<f32>,
-    /// Bottom edge of each band.
+    /// Top and bottom edge of each band.
+    band_top: Vec<f32>,
     band_bottom: Vec<f32>,
     size: Size,
 }
@@ -931,7 +936,11 @@ impl Placed {
     /// of the gap right of `a`'s column, along the channel under `a`'s band (and, between bands
     /// further apart, up the trunk right of the drawing to the channel over `b`'s band), into
     /// the gap left of `b`'s column. Edges between adjacent layers skip the first and last
-    /// bend, so no edge bends more than twice per layer it spans.
+    /// bend, so no edge bends more than twice per layer it spans. An edge within one band
+    /// whose ends sit in its upper half (on average) runs along the channel over the band
+    /// instead: its legs up and down the gaps cross every edge between the columns they pass,
+    /// and run half as far. (The generated 500-component model routes a third of its edges
+    /// through channels: all along the bottom, they took part in four crossings of five.)
     fn channel_route(
         &self,
         a: usize,
@@ -947,7 +956,13 @@ impl Placed {
         let exit_x = self.xs[a] + self.column_width[la] / 2.0 + gaps[la] / 2.0;
         let entry_x = self.xs[b] - self.column_width[lb] / 2.0 - gap_before(lb) / 2.0;
         let (band_a, band_b) = (plan.band_of(la), plan.band_of(lb));
-        let channel_out = self.band_bottom[band_a] + half_gap;
+        let over_band = band_a == band_b
+            && self.ys[a] + self.ys[b] < self.band_top[band_a] + self.band_bottom[band_a];
+        let channel_out = if over_band {
+            self.band_top[band_a] - half_gap
+        } else {
+            self.band_bottom[band_a] + half_gap
+        };
         let channel_in = if band_b > band_a {
             self.band_bottom[band_b - 1] + half_gap
         } else {
@@ -1066,6 +1081,7 @@ fn coordinates(
         bottom[band] = bottom[band].max(y + height / 2.0);
     }
     let mut shift = vec![0.0f32; bands];
+    let mut band_top = vec![0.0f32; bands];
     let mut band_bottom = vec![0.0f32; bands];
     let mut y = 0.0f32;
     for band in 0..bands {
@@ -1079,6 +1095,7 @@ fn coordinates(
         } else {
             y
         };
+        band_top[band] = y;
         band_bottom[band] = y + height;
         y += height + spacing.layer_gap;
     }
@@ -1090,6 +1107,7 @@ fn coordinates(
         xs,
         ys,
         column_width,
+        band_top,
         band_bottom,
         size: Size::new(width, height),
     }
@@ -1497,6 +1515,37 @@ mod tests {
         let bends = &d.bends[3];
         assert_eq!(bends.len(), 2);
         assert!(bends[0].x < bends[1].x);
+    }
+
+    #[test]
+    fn an_edge_without_dummies_runs_along_the_channel_nearer_its_ends() {
+        // One band 1,000 high, four layers 300 apart; edges from layer 0 to layer 3.
+        let placed = Placed {
+            xs: vec![50.0, 950.0, 50.0, 950.0],
+            ys: vec![100.0, 300.0, 900.0, 600.0],
+            column_width: vec![100.0; 4],
+            band_top: vec![0.0],
+            band_bottom: vec![1000.0],
+            size: Size::new(1000.0, 1000.0),
+        };
+        let plan = Plan {
+            band_layers: 4,
+            through_dummies: vec![false; 2],
+        };
+        let layer_of = [0, 3, 0, 3];
+        let spacing = Spacing::default();
+        let gaps = [200.0; 4];
+        let channel = |a, b| placed.channel_route(a, b, &layer_of, &plan, &gaps, spacing)[1].y;
+        let half_gap = spacing.layer_gap / 2.0;
+        // Ends in the upper half on average: over the band; in the lower: under it.
+        assert_eq!(channel(0, 1), -half_gap);
+        assert_eq!(channel(2, 3), 1000.0 + half_gap);
+        assert_eq!(channel(0, 3), -half_gap, "100 and 600: 350 on average");
+        assert_eq!(
+            channel(2, 1),
+            1000.0 + half_gap,
+            "900 and 300: 600 on average"
+        );
     }
 
     #[test]
