@@ -579,21 +579,9 @@ impl Router<'_> {
         unhook(&blocked, simplify(points))
     }
 
-    /// Where the trunk route `i` runs in along starts (`None` for a route not in one): out
-    /// of its port as far as leaves room for the trunk and for the routes to reach it. The
-    /// same for every route of the trunk, since only the target is looked past.
+    /// See [`Ports::trunk_end`].
     fn trunk_end(&self, i: usize) -> Option<Point> {
-        let (port, side) = self.ports.end[i];
-        let to = self.requests[i].to;
-        self.ports.trunk[i].then(|| {
-            let into_target = Blocked::new(self.obstacles, self.index, to, to);
-            TRUNK_LENGTHS
-                .iter()
-                .find(|&&length| {
-                    !into_target.crosses(port, step(port, side, length + STUB + CLEARANCE))
-                })
-                .map_or(port, |&length| step(port, side, length))
-        })
+        self.ports.trunk_end[i]
     }
 
     /// Gathers the routes of each trunk onto one spine: a route that reaches the trunk's
@@ -879,8 +867,11 @@ fn beside(side: Side) -> (Side, Side) {
 struct Ports {
     start: Vec<(Point, Side)>,
     end: Vec<(Point, Side)>,
-    /// Whether each route ends in a trunk shared with other bundled routes.
-    trunk: Vec<bool>,
+    /// Where each route that ends in a trunk shared with other bundled routes starts to run
+    /// in along it (`None` for a route not in one): out of its port as far as leaves room
+    /// for the trunk and for the routes to reach it. The same for every route of the trunk,
+    /// since only the target is looked past; found once, for every pass that routes again.
+    trunk_end: Vec<Option<Point>>,
     /// The middle of each side of a bundled route's source that no route uses and that has
     /// room to leave by: telemetry may leave its source by any side.
     free: HashMap<usize, Vec<(Point, Side)>>,
@@ -1069,10 +1060,24 @@ impl Ports {
                 }
             }
         }
+        let trunk_end = (trunk.iter().zip(&end).zip(requests))
+            .map(|((&in_trunk, &(port, side)), request)| {
+                in_trunk.then(|| {
+                    let into_target = Blocked::new(obstacles, index, request.to, request.to);
+                    TRUNK_LENGTHS
+                        .iter()
+                        .find(|&&length| {
+                            let reach = length + STUB + CLEARANCE;
+                            !into_target.crosses(port, step(port, side, reach))
+                        })
+                        .map_or(port, |&length| step(port, side, length))
+                })
+            })
+            .collect();
         Self {
             start,
             end,
-            trunk,
+            trunk_end,
             free,
         }
     }
